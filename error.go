@@ -1,0 +1,67 @@
+package duban
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. They are few on purpose: each maps to one HTTP status and one
+// kind of reaction from the caller.
+const (
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	ECONFLICT     = "conflict"
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+	ETOOLARGE     = "too_large"
+	EINTERNAL     = "internal"
+)
+
+// Error is the one error type of the application. Message is written for the
+// user (in Chinese) and says what went wrong and what to do about it.
+type Error struct {
+	Code    string
+	Message string
+	// Err is the underlying cause, kept for logs; it is never shown to users.
+	Err error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("duban: %s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("duban: %s: %s", e.Code, e.Message)
+}
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf builds an application error with a formatted user-facing message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first application error in err's chain,
+// EINTERNAL for any other non-nil error and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of err. Errors that are not
+// application errors are internal and get a generic message, so that no
+// implementation detail reaches a user.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "服务器内部错误，请稍后重试；如果问题持续，请联系系统管理员。"
+}

@@ -1,0 +1,116 @@
+package notice
+
+import (
+	"regexp"
+	"strings"
+)
+
+// decodeText turns the lines of a text or Markdown notice into blocks, one
+// per line: notices written as text put each paragraph on one line once hard
+// wraps are undone (see textLines), and keys or table cells that stand on
+// lines of their own must stay apart. Markdown marks are read and removed:
+// '#' headings, '**bold**' openings, '|' tables, and a line left inside an
+// open '**' continuing on the next line.
+func decodeText(lines []srcLine) []block {
+	var out []block
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		text := strings.TrimSpace(trimSpaceAll(l.text))
+		if text == "" {
+			continue
+		}
+		if isTableLine(text) {
+			tb := block{kind: kindTable, line: l.no}
+			for ; i < len(lines); i++ {
+				t := strings.TrimSpace(trimSpaceAll(lines[i].text))
+				if !isTableLine(t) {
+					break
+				}
+				if mdTableRule.MatchString(t) {
+					continue
+				}
+				tb.rows = append(tb.rows, splitTableLine(t))
+			}
+			i--
+			out = append(out, tb)
+			continue
+		}
+		// A bold span or a Markdown hard break ("  " at the end) carries the
+		// paragraph over to the next line.
+		start := l.no
+		for (strings.Count(text, "**")%2 == 1 || strings.HasSuffix(l.text, "  ")) && i+1 < len(lines) {
+			next := strings.TrimSpace(trimSpaceAll(lines[i+1].text))
+			if next == "" || isTableLine(next) {
+				break
+			}
+			i++
+			l = lines[i]
+			text += next
+		}
+		b := block{kind: kindPara, line: start}
+		if m := mdHeading.FindStringSubmatch(text); m != nil {
+			b.heading = len(m[1])
+			text = strings.TrimSpace(m[2])
+			text = strings.TrimRight(text, "# ")
+		}
+		text = strings.TrimPrefix(text, "> ")
+		b.text, b.bold = stripEmphasis(text)
+		b.text = strings.TrimSpace(b.text)
+		if b.bold > len(b.text) {
+			b.bold = len(b.text)
+		}
+		if b.text != "" {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+var (
+	mdHeading   = regexp.MustCompile(`^(#{1,6})\s+(.*)$`)
+	mdTableRule = regexp.MustCompile(`^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$`)
+)
+
+// isTableLine reports whether a line is a row of a Markdown pipe table.
+func isTableLine(s string) bool {
+	return len(s) > 2 && strings.HasPrefix(s, "|") && strings.HasSuffix(s, "|") && strings.Count(s, "|") >= 3
+}
+
+func splitTableLine(s string) []string {
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "|"), "|")
+	cells := strings.Split(s, "|")
+	for i, c := range cells {
+		c = strings.ReplaceAll(c, "<br>", "\n")
+		c, _ = stripEmphasis(strings.TrimSpace(c))
+		cells[i] = c
+	}
+	return cells
+}
+
+// stripEmphasis removes Markdown '**' and '__' marks and returns the length
+// in bytes of the bold run that opens the result.
+func stripEmphasis(s string) (string, int) {
+	bold := 0
+	if strings.HasPrefix(s, "**") {
+		if end := strings.Index(s[2:], "**"); end >= 0 {
+			bold = end
+		} else {
+			bold = len(s) - 2
+		}
+	}
+	s = strings.ReplaceAll(s, "**", "")
+	s = strings.ReplaceAll(s, "__", "")
+	return s, bold
+}
+
+// trimSpaceAll replaces the ideographic space and no-break space that Chinese
+// documents indent with by ordinary spaces, so that trimming removes them.
+func trimSpaceAll(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '\u3000', '\u00a0', '\t', '\f', '\v', '\ufeff':
+			return ' '
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,57 @@
+// Package notice reads government work-report decomposition notices (目标任务
+// 分解 / 重点工作分工) in text, Markdown, Word, HTML or PDF form into a
+// duban.Reading: the actions, focus areas, attributed tasks with their owners,
+// deadlines and quantitative targets, and the statements nobody owns yet.
+//
+// The reader is pure: bytes in, reading out. It touches no database and no
+// network; for PDF it runs poppler's pdftotext when it is installed.
+package notice
+
+import (
+	"bytes"
+	"io"
+
+	"duban"
+)
+
+// MaxInput is the largest notice, in bytes, that the reader accepts. Real
+// notices are well under 1 MB; the bound keeps memory use predictable.
+const MaxInput = 20 << 20
+
+// Read reads one notice. name is the file name when known (it helps only to
+// tell formats apart; the content decides). It returns a reading with at
+// least one attributed task, or an error whose message tells the user what
+// went wrong.
+func Read(name string, data []byte) (*duban.Reading, error) {
+	if len(data) > MaxInput {
+		return nil, duban.Errorf(duban.ETOOLARGE, "文件过大（%.1f MB）：通知文件不能超过 %d MB。", float64(len(data))/(1<<20), MaxInput>>20)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, duban.Errorf(duban.EINVALID, "文件是空的：%s", noTaskHint)
+	}
+	blocks, err := decode(name, data)
+	if err != nil {
+		return nil, err
+	}
+	r := readBlocks(blocks)
+	if len(r.Tasks) == 0 {
+		return nil, duban.Errorf(duban.EINVALID, "没有找到带责任分工的任务。%s", noTaskHint)
+	}
+	return r, nil
+}
+
+// ReadFrom reads a notice from r, refusing input over MaxInput bytes without
+// holding more than that in memory.
+func ReadFrom(name string, r io.Reader) (*duban.Reading, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxInput+1))
+	if err != nil {
+		return nil, &duban.Error{Code: duban.EINVALID, Message: "无法读取文件：" + err.Error(), Err: err}
+	}
+	return Read(name, data)
+}
+
+// noTaskHint tells the user what the reader looks for.
+const noTaskHint = "duban 读取的是政府工作报告目标任务分解通知：每项任务后有括号注明分工，" +
+	"如“（牵头领导：张三，牵头单位：区发展和改革局，责任单位：区财政局）”，" +
+	"或在下一行写“牵头单位：…”“责任单位：…”，或用表格列出任务与牵头、责任单位。" +
+	"支持的格式：文本（UTF-8、GBK、UTF-16）、Markdown、Word（.docx）、网页（.html）和 PDF。"
