@@ -1,8 +1,147 @@
 package notice
 
-import "duban"
+import (
+	"fmt"
+	"strings"
+
+	"duban"
+)
+
+// para is one paragraph of a notice on its way to the reading: a paragraph
+// block, a line, or a table row turned into a paragraph.
+type para struct {
+	text    string
+	bold    int
+	heading int
+	line    int
+	// row is set for a table row; attr then holds the row's owners (nil for
+	// a row that names nobody).
+	row bool
+	// keys is set for a line of attribution keys (牵头单位：…) that closes the
+	// task before it; attr holds what it says.
+	keys bool
+	attr *attribution
+	// kind is what the structure pass found the paragraph to be.
+	kind paraKind
+	// title is the heading's title for headings; rest is the body text that
+	// followed the title in the same paragraph.
+	title, rest string
+}
+
+type paraKind int
+
+const (
+	paraBody paraKind = iota
+	paraSection
+	paraArea
+	paraSkip // a heading below the area level, or closing words
+)
+
+// reader holds the state of reading one notice.
+type reader struct {
+	paras []*para
+	// firstLeads is set when the notice declares that the first unit listed
+	// in a phrase attribution leads (列第一位的为牵头部门).
+	firstLeads bool
+	out        *duban.Reading
+}
 
 // readBlocks reads the structure of a notice from its blocks.
 func readBlocks(blocks []block) *duban.Reading {
-	return &duban.Reading{Schema: duban.ReadingSchema}
+	r := &reader{out: &duban.Reading{Schema: duban.ReadingSchema}}
+	r.paras = r.flatten(blocks)
+	r.out.Document = readDocument(r.paras)
+	for _, p := range r.paras {
+		if strings.Contains(p.text, "第一位的为牵头") || strings.Contains(p.text, "第一位为牵头") || strings.Contains(p.text, "列首位的为牵头") {
+			r.firstLeads = true
+		}
+	}
+	r.markKeyLines()
+	r.paras = r.joinPageBreaks(r.paras)
+	r.structure()
+	r.extract()
+	r.finish()
+	return r.out
+}
+
+// flatten turns blocks into paragraphs, tables into one paragraph per row.
+func (r *reader) flatten(blocks []block) []*para {
+	var out []*para
+	for _, b := range blocks {
+		if b.kind == kindTable {
+			out = append(out, r.tableRows(b)...)
+			continue
+		}
+		out = append(out, &para{text: b.text, bold: b.bold, heading: b.heading, line: b.line})
+	}
+	return r.flattenedTables(out)
+}
+
+// warn records a warning for the office.
+func (r *reader) warn(line int, code, format string, args ...any) {
+	r.out.Warnings = append(r.out.Warnings, duban.Warning{Line: line, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// markKeyLines finds paragraphs that consist of attribution keys only, as
+// notices write them on their own lines after a task.
+func (r *reader) markKeyLines() {
+	for i, p := range r.paras {
+		if p.row {
+			continue
+		}
+		if i > 0 {
+			if _, unclosed, _ := findBrackets(r.paras[i-1].text); unclosed >= 0 {
+				// The rest of a bracket that a page break cut.
+				continue
+			}
+		}
+		k, _, found := cutKey(p.text)
+		if !found || classifyKey(k) == keyNone {
+			continue
+		}
+		if a, ok := parseKeyed(p.text); ok {
+			p.keys, p.attr = true, a
+		}
+	}
+}
+
+// joinPageBreaks joins a paragraph that a page break cut (it ends without
+// punctuation, or inside an open bracket) with the paragraph after it.
+func (r *reader) joinPageBreaks(ps []*para) []*para {
+	var out []*para
+	for i := 0; i < len(ps); i++ {
+		p := ps[i]
+		for i+1 < len(ps) && r.continues(p, ps[i+1]) {
+			next := ps[i+1]
+			p.text += next.text
+			i++
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// continues reports whether next is the rest of p, cut by a page break.
+func (r *reader) continues(p, next *para) bool {
+	if p.row || p.keys || next.row || next.keys || next.heading > 0 || p.heading > 0 {
+		return false
+	}
+	if p.bold == len(p.text) && p.bold > 0 {
+		return false
+	}
+	if _, unclosed, _ := findBrackets(p.text); unclosed >= 0 {
+		return true
+	}
+	if endsTerminal(p.text) {
+		return false
+	}
+	if lvl, _ := ordinalLevel(next.text); lvl > 0 && lvl < 3 {
+		return false
+	}
+	// A short line without punctuation standing alone is a heading or a line
+	// of the letterhead, not the first half of a sentence.
+	if runeLen(p.text) <= 30 && !strings.ContainsAny(p.text, "，,；;、") {
+		return false
+	}
+	return true
 }

@@ -1,0 +1,382 @@
+package notice
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// attribution is who answers for a task, as one bracket (or a run of key
+// lines, or a table row) states it.
+type attribution struct {
+	leaders  []string
+	leads    []string
+	resp     []string
+	deadline string
+	// unknown lists keys that looked like keys but are not known ones.
+	unknown []string
+}
+
+func (a *attribution) empty() bool {
+	return len(a.leaders) == 0 && len(a.leads) == 0 && len(a.resp) == 0 && a.deadline == ""
+}
+
+// merge adds b's owners after a's, as when a task's keys stand on several lines.
+func (a *attribution) merge(b *attribution) {
+	a.leaders = append(a.leaders, b.leaders...)
+	a.leads = append(a.leads, b.leads...)
+	a.resp = append(a.resp, b.resp...)
+	if a.deadline == "" {
+		a.deadline = b.deadline
+	}
+	a.unknown = append(a.unknown, b.unknown...)
+}
+
+// keyRole is what an attribution key assigns.
+type keyRole int
+
+const (
+	keyNone keyRole = iota
+	keyLeader
+	keyLead
+	keyResp
+	keyDeadline
+)
+
+// classifyKey tells what a key such as 牵头单位, 分管区领导 or 完成时限 assigns. It
+// reads the key by its parts rather than from a closed list, so that the many
+// variants notices use (牵头县领导, 责任区领导, 牵头责任单位, a stray prefix
+// as in 区责任单位) are all understood.
+func classifyKey(k string) keyRole {
+	k = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, k)
+	n := runeLen(k)
+	if n < 3 || n > 9 {
+		// 领导, 单位 alone are words, not keys.
+		return keyNone
+	}
+	for _, r := range k {
+		if !isHan(r) {
+			return keyNone
+		}
+	}
+	switch {
+	case strings.HasSuffix(k, "领导") || strings.HasSuffix(k, "领导同志"):
+		return keyLeader
+	case strings.Contains(k, "时限") || strings.Contains(k, "时间") || strings.Contains(k, "节点") || strings.Contains(k, "期限"):
+		return keyDeadline
+	case (strings.Contains(k, "牵头") || strings.Contains(k, "主办") || strings.Contains(k, "主责")) &&
+		(strings.HasSuffix(k, "单位") || strings.HasSuffix(k, "部门") || strings.HasSuffix(k, "处室") || strings.HasSuffix(k, "科室") || strings.HasSuffix(k, "牵头")):
+		return keyLead
+	case strings.HasSuffix(k, "单位") || strings.HasSuffix(k, "部门") || strings.HasSuffix(k, "处室") || strings.HasSuffix(k, "科室"):
+		switch {
+		case strings.Contains(k, "责任"), strings.Contains(k, "配合"), strings.Contains(k, "参与"), strings.Contains(k, "协办"),
+			strings.Contains(k, "协同"), strings.Contains(k, "协作"), strings.Contains(k, "落实"), strings.Contains(k, "承办"):
+			return keyResp
+		}
+	}
+	return keyNone
+}
+
+// A span is a bracketed group in a text: s[start:end] is the whole group
+// including its brackets; inner is what stands between them.
+type span struct {
+	start, end int
+	inner      string
+}
+
+// findBrackets returns the top-level bracket groups of s, nesting any bracket
+// kinds (notices open with "(" and close with "）" freely). unclosed is the
+// offset of an opening bracket that is never closed, or -1; stray counts
+// closing brackets with nothing to close.
+func findBrackets(s string) (groups []span, unclosed int, stray int) {
+	depth, start := 0, -1
+	for i, r := range s {
+		switch {
+		case isOpenBracket(r):
+			if depth == 0 {
+				start = i
+			}
+			depth++
+		case isCloseBracket(r):
+			if depth == 0 {
+				stray++
+				continue
+			}
+			depth--
+			if depth == 0 {
+				_, size := utf8.DecodeRuneInString(s[i:])
+				_, osize := utf8.DecodeRuneInString(s[start:])
+				groups = append(groups, span{start: start, end: i + size, inner: s[start+osize : i]})
+			}
+		}
+	}
+	unclosed = -1
+	if depth > 0 {
+		unclosed = start
+	}
+	return groups, unclosed, stray
+}
+
+// splitTop splits s at any of seps that stand outside brackets.
+func splitTop(s string, seps string) []string {
+	var out []string
+	depth, last := 0, 0
+	for i, r := range s {
+		switch {
+		case isOpenBracket(r):
+			depth++
+		case isCloseBracket(r):
+			if depth > 0 {
+				depth--
+			}
+		case depth == 0 && strings.ContainsRune(seps, r):
+			out = append(out, s[last:i])
+			last = i + len(string(r))
+		}
+	}
+	return append(out, s[last:])
+}
+
+// parseKeyed reads an attribution written with keys: "牵头领导：武毅，牵头单位：
+// 区财政局，责任单位：区发展和改革局、历下控股集团". A piece without a key
+// continues the list of the key before it. ok is false when the text does not
+// open with a known key.
+func parseKeyed(s string) (a *attribution, ok bool) {
+	a = &attribution{}
+	role := keyNone
+	for i, piece := range splitTop(s, "，,；;。\n") {
+		piece = strings.TrimSpace(piece)
+		if piece == "" {
+			continue
+		}
+		if k, v, found := cutKey(piece); found {
+			if r := classifyKey(k); r != keyNone {
+				role = r
+				piece = v
+			} else if looksLikeKey(k) {
+				a.unknown = append(a.unknown, k)
+				role = keyNone
+				continue
+			}
+		}
+		if i == 0 && role == keyNone {
+			return nil, false
+		}
+		switch role {
+		case keyNone:
+			continue
+		case keyDeadline:
+			if a.deadline != "" {
+				a.deadline += "，"
+			}
+			a.deadline += trimPunct(piece)
+		case keyLeader:
+			a.leaders = append(a.leaders, splitNames(piece)...)
+		case keyLead:
+			a.leads = append(a.leads, splitNames(piece)...)
+		case keyResp:
+			a.resp = append(a.resp, splitNames(piece)...)
+		}
+	}
+	if a.empty() {
+		return nil, false
+	}
+	return a, true
+}
+
+// cutKey splits "key：value" at the first colon outside brackets.
+func cutKey(s string) (key, value string, found bool) {
+	for i, r := range s {
+		if isOpenBracket(r) {
+			return "", "", false
+		}
+		if r == '：' || r == ':' {
+			return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+len(string(r)):]), true
+		}
+	}
+	return "", "", false
+}
+
+// looksLikeKey reports whether k has the shape of an attribution key even if
+// it is not a known one, so that the office can be warned about it.
+func looksLikeKey(k string) bool {
+	n := runeLen(k)
+	if n < 2 || n > 8 {
+		return false
+	}
+	for _, r := range k {
+		if !isHan(r) {
+			return false
+		}
+	}
+	return strings.HasSuffix(k, "单位") || strings.HasSuffix(k, "部门") || strings.HasSuffix(k, "领导") ||
+		strings.HasSuffix(k, "人") || strings.HasSuffix(k, "分工")
+}
+
+// Phrase attributions, as the State Council and many provinces write them.
+var (
+	rePhraseLead = regexp.MustCompile(`^(.+?)牵头(?:负责|抓总)?$`)
+	rePhraseResp = regexp.MustCompile(`^(.+?)(?:配合|参与|协助|协同|协办|按职责分工负责|按照职责分工负责|按职责负责|按职责分工落实|分别负责|共同负责|负责落实|负责)$`)
+	rePhraseHead = regexp.MustCompile(`^(?:部门分工|责任分工|分工)[：:]`)
+)
+
+// parsePhrase reads an attribution written as phrases: "X牵头，Y配合",
+// "A、B等按职责分工负责", "部门分工：X牵头，Y等按职责分工负责". firstLeads says
+// that the notice declared the first unit listed to be the lead
+// (列第一位的为牵头部门). ok is false when the text is an ordinary
+// parenthetical rather than an attribution.
+func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
+	s = rePhraseHead.ReplaceAllString(strings.TrimSpace(s), "")
+	a = &attribution{}
+	matched := 0
+	for _, clause := range splitTop(s, "，,；;") {
+		clause = strings.TrimSpace(clause)
+		if clause == "" {
+			continue
+		}
+		if m := rePhraseLead.FindStringSubmatch(clause); m != nil {
+			names := splitNames(m[1])
+			if !allOrgs(names) {
+				return nil, false
+			}
+			a.leads = append(a.leads, names...)
+			matched++
+			continue
+		}
+		if m := rePhraseResp.FindStringSubmatch(clause); m != nil {
+			names := splitNames(m[1])
+			if len(names) == 0 && matched > 0 {
+				// 其他部门按职责分工负责 and the like name nobody.
+				continue
+			}
+			if !allOrgs(names) {
+				if matched > 0 && isRemark(clause) {
+					continue
+				}
+				return nil, false
+			}
+			if firstLeads && len(a.leads) == 0 && matched == 0 {
+				a.leads = append(a.leads, names[0])
+				names = names[1:]
+			}
+			a.resp = append(a.resp, names...)
+			matched++
+			continue
+		}
+		if matched > 0 && isRemark(clause) {
+			continue
+		}
+		return nil, false
+	}
+	if matched == 0 || a.empty() {
+		return nil, false
+	}
+	return a, true
+}
+
+// isRemark reports whether a clause inside an attribution names nobody and
+// only comments: 下同, 年内持续推进, 长期坚持, 其他部门按职责分工负责.
+func isRemark(s string) bool {
+	s = strings.TrimSpace(s)
+	if runeLen(s) > 20 {
+		return false
+	}
+	for _, p := range []string{"下同", "持续推进", "长期坚持", "持续实施", "年内完成", "年底前完成", "分别负责", "按职责分工负责", "逐步推进", "持续"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return strings.HasPrefix(s, "其他") || strings.HasPrefix(s, "其余")
+}
+
+// splitNames splits a list of names written with 、 (and the commas that
+// sometimes join groups), dropping a trailing 等, a trailing 负责 after a role,
+// and remarks that name nobody.
+func splitNames(s string) []string {
+	var out []string
+	for _, n := range splitTop(s, "、，,；;\n") {
+		n = cleanName(n)
+		if n == "" || isRemark(n) {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// cleanName trims a single name as written in an attribution.
+func cleanName(n string) string {
+	n = strings.TrimSpace(trimSpaceAll(n))
+	n = strings.Trim(n, " 。.：:")
+	for _, suf := range []string{"按职责分工负责", "按照职责分工负责", "按职责负责", "分别负责", "负责", "配合"} {
+		if strings.HasSuffix(n, suf) && runeLen(n) > runeLen(suf)+1 {
+			n = strings.TrimSuffix(n, suf)
+			break
+		}
+	}
+	n = strings.TrimSuffix(n, "等")
+	n = strings.TrimSuffix(n, "等单位")
+	return strings.TrimSpace(n)
+}
+
+// orgSuffixes end the names of units, groups of units and leaders' roles.
+var orgSuffixes = []string{
+	"局", "委", "办", "部", "厅", "院", "行", "会", "中心", "集团", "公司", "政府", "办事处", "街道", "镇", "乡",
+	"署", "所", "站", "队", "处", "室", "馆", "团", "联", "社", "校", "组", "单位", "部门", "机构", "企业", "区", "县",
+	"市", "省", "州", "盟", "旗", "园", "长", "主任", "书记", "领导", "秘书长", "）", ")", "科", "台", "司", "协", "军",
+}
+
+// isOrg reports whether a name looks like a unit, a group of units or a role.
+func isOrg(n string) bool {
+	if n == "" || runeLen(n) > 30 || strings.ContainsAny(n, "，。；：:") {
+		return false
+	}
+	if strings.HasPrefix(n, "各") || strings.HasPrefix(n, "相关") || strings.HasPrefix(n, "有关") {
+		return true
+	}
+	for _, s := range orgSuffixes {
+		if strings.HasSuffix(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func allOrgs(names []string) bool {
+	if len(names) == 0 {
+		return false
+	}
+	for _, n := range names {
+		if !isOrg(n) {
+			return false
+		}
+	}
+	return true
+}
+
+// parseAttribution reads the inside of a bracket as an attribution, trying
+// keys first and phrases second.
+func parseAttribution(inner string, firstLeads bool) (*attribution, bool) {
+	inner = strings.TrimSpace(joinLines(inner))
+	if inner == "" || runeLen(inner) > 600 {
+		return nil, false
+	}
+	if a, ok := parseKeyed(inner); ok {
+		return a, true
+	}
+	return parsePhrase(inner, firstLeads)
+}
+
+// joinLines removes line breaks, which inside a bracket only come from wraps.
+func joinLines(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.NewReplacer("\r", "", "\n", "").Replace(s)
+}

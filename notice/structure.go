@@ -1,0 +1,367 @@
+package notice
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"duban"
+)
+
+// found is an attribution found inside a paragraph: text[start:end] is the
+// bracket (or the run of keys) that states it.
+type found struct {
+	start, end int
+	attr       *attribution
+}
+
+// findAttributions returns the attributions stated inside a paragraph's
+// text: brackets whose inside reads as one, and a tail of unbracketed keys
+// (…工作。牵头单位：区发改局；责任单位：各街道).
+func (r *reader) findAttributions(text string) []found {
+	var out []found
+	groups, _, _ := findBrackets(text)
+	for _, g := range groups {
+		if a, ok := parseAttribution(g.inner, r.firstLeads); ok {
+			out = append(out, found{g.start, g.end, a})
+		}
+	}
+	if start, a := tailKeys(text); a != nil && (len(out) == 0 || out[len(out)-1].end <= start) {
+		out = append(out, found{start, len(text), a})
+	}
+	return out
+}
+
+// reTailKey finds a known-looking key after a sentence end.
+var reTailKey = regexp.MustCompile(`(?:^|[。；;！？])\s*([\p{Han}]{2,9})[：:]`)
+
+// tailKeys finds attribution keys written without brackets at the end of a
+// paragraph and returns where they start.
+func tailKeys(text string) (int, *attribution) {
+	for _, m := range reTailKey.FindAllStringSubmatchIndex(text, -1) {
+		key := text[m[2]:m[3]]
+		if classifyKey(key) == keyNone {
+			continue
+		}
+		if a, ok := parseKeyed(text[m[2]:]); ok {
+			return m[2], a
+		}
+	}
+	return 0, nil
+}
+
+// hasAttribution reports whether a paragraph states or is an attribution.
+func (r *reader) hasAttribution(p *para) bool {
+	return p.attr != nil || (!p.row && len(r.findAttributions(p.text)) > 0)
+}
+
+// headingSplit reads a paragraph that opens with an ordinal as a heading: its
+// title and the body text that follows the title in the same paragraph. ok is
+// false when the paragraph is too long or too busy to be a heading.
+func (r *reader) headingSplit(p *para) (title, rest string, ok bool) {
+	_, n := ordinalLevel(p.text)
+	body := strings.TrimSpace(p.text[n:])
+	if body == "" {
+		return "", "", false
+	}
+	if i := strings.Index(body, "。"); i >= 0 && i+len("。") < len(body) {
+		title, rest = body[:i], strings.TrimSpace(body[i+len("。"):])
+	} else {
+		title = body
+	}
+	if runeLen(title) > 60 || strings.ContainsAny(title, "；;") || len(r.findAttributions(title)) > 0 {
+		return "", "", false
+	}
+	if rest == "" && runeLen(title) > 40 && strings.Count(title, "，") > 2 {
+		return "", "", false
+	}
+	return headingTitle(title), rest, true
+}
+
+// headingTitle trims a heading's title: no ordinal, no closing punctuation.
+func headingTitle(s string) string {
+	s = strings.TrimSpace(stripOrdinal(strings.TrimSpace(s)))
+	return strings.TrimRight(s, "。.；;：: \u3000")
+}
+
+// structure finds the sections, areas and the paragraphs that belong to
+// neither, and records them in the reading.
+func (r *reader) structure() {
+	// Which ordinal kinds serve as headings here?
+	var headings [4]int
+	for _, p := range r.paras {
+		if p.row || p.keys {
+			continue
+		}
+		lvl, _ := ordinalLevel(p.text)
+		if lvl == 0 || r.hasAttribution(p) {
+			continue
+		}
+		if _, rest, ok := r.headingSplit(p); ok && (lvl < 3 || rest == "" && runeLen(p.text) <= 40) {
+			headings[lvl]++
+		}
+	}
+	sectionLvl, areaLvl, skipLvl := 0, 0, 0
+	for lvl := 1; lvl <= 3; lvl++ {
+		if headings[lvl] == 0 {
+			continue
+		}
+		switch {
+		case sectionLvl == 0:
+			sectionLvl = lvl
+		case areaLvl == 0:
+			areaLvl = lvl
+		default:
+			skipLvl = lvl
+		}
+	}
+	// Without ordinal headings, Markdown or Word headings mark the sections.
+	headingSections := sectionLvl == 0
+
+	// Bold openings anywhere show that this notice marks its areas in bold.
+	boldAreas := false
+	for _, p := range r.paras {
+		if p.bold > 0 && !p.row && runeLen(p.text[:p.bold]) <= 60 && p.bold < len(p.text) {
+			boldAreas = true
+		}
+	}
+
+	sectionNo, areaNo := -1, 0
+	for i, p := range r.paras {
+		if p.row || p.keys {
+			continue
+		}
+		lvl, _ := ordinalLevel(p.text)
+		isItem := r.hasAttribution(p)
+		switch {
+		case sectionLvl > 0 && lvl == sectionLvl:
+			if title, rest, ok := r.headingSplit(p); ok && (!isItem || rest != "") {
+				p.kind, p.title = paraSection, title
+				p.rest = rest
+				sectionNo++
+				areaNo = 0
+				continue
+			}
+		case headingSections && p.heading > 0 && !isItem:
+			p.kind, p.title = paraSection, headingTitle(p.text)
+			sectionNo++
+			areaNo = 0
+			continue
+		case sectionNo >= 0 && areaLvl > 0 && lvl == areaLvl:
+			if title, rest, ok := r.headingSplit(p); ok && (!isItem || rest != "" && lvl < 3) {
+				p.kind, p.title = paraArea, title
+				p.rest = rest
+				areaNo++
+				continue
+			}
+		case sectionNo >= 0 && skipLvl > 0 && lvl == skipLvl && !isItem:
+			if _, rest, ok := r.headingSplit(p); ok && rest == "" {
+				p.kind = paraSkip
+				continue
+			}
+		}
+		if sectionNo < 0 || areaLvl > 0 {
+			continue
+		}
+		// Areas as phrases: a bold opening, a Markdown heading, or a short
+		// plain phrase at the start of a paragraph.
+		if title, rest, ok := r.phraseArea(i, boldAreas); ok {
+			p.kind, p.title = paraArea, title
+			p.rest = rest
+			areaNo++
+		}
+	}
+}
+
+// phraseArea reads paragraph i as a focus heading written as a phrase:
+// "**加快放大政策集成强效应。**坚持…", a Markdown/Word heading, or a plain
+// "持续强化特色园区带动力。牢牢把握…".
+func (r *reader) phraseArea(i int, boldAreas bool) (title, rest string, ok bool) {
+	p := r.paras[i]
+	if p.heading > 0 && runeLen(p.text) <= 60 && !r.hasAttribution(p) {
+		return headingTitle(p.text), "", true
+	}
+	if lvl, _ := ordinalLevel(p.text); lvl > 0 {
+		return "", "", false
+	}
+	if p.bold > 0 {
+		head := strings.TrimSpace(p.text[:p.bold])
+		if n := runeLen(head); n >= 2 && n <= 60 && len(r.findAttributions(head)) == 0 {
+			return headingTitle(head), strings.TrimSpace(p.text[p.bold:]), true
+		}
+		return "", "", false
+	}
+	head, rest := firstSentence(p.text)
+	if !isPhrase(head) {
+		return "", "", false
+	}
+	if rest == "" {
+		// A phrase standing alone is a heading, unless keys follow it and
+		// make it a (short) task.
+		if i+1 < len(r.paras) && r.paras[i+1].keys {
+			return "", "", false
+		}
+		return headingTitle(head), "", true
+	}
+	if len(r.findAttributions(head)) > 0 {
+		return "", "", false
+	}
+	if boldAreas || r.phraseShare(i) >= 0.5 {
+		return headingTitle(head), rest, true
+	}
+	return "", "", false
+}
+
+// phraseShare is the share of body paragraphs in paragraph i's section that
+// open with a short phrase: where most do, the phrases are the areas.
+func (r *reader) phraseShare(i int) float64 {
+	start, end := i, i
+	for start > 0 && r.paras[start-1].kind != paraSection {
+		start--
+	}
+	for end < len(r.paras) && r.paras[end].kind != paraSection {
+		end++
+	}
+	n, phrases := 0, 0
+	for _, q := range r.paras[start:end] {
+		if q.row || q.keys || q.kind != paraBody {
+			continue
+		}
+		if lvl, _ := ordinalLevel(q.text); lvl > 0 {
+			continue
+		}
+		n++
+		if head, rest := firstSentence(q.text); rest != "" && isPhrase(head) {
+			phrases++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(phrases) / float64(n)
+}
+
+// firstSentence splits text after its first 。 (the sentence keeps it).
+func firstSentence(text string) (head, rest string) {
+	if i := strings.Index(text, "。"); i >= 0 {
+		return text[:i+len("。")], strings.TrimSpace(text[i+len("。"):])
+	}
+	return text, ""
+}
+
+// isPhrase reports whether a sentence is short and plain enough to be a
+// heading phrase: no commas, colons or brackets, at most 25 characters.
+func isPhrase(s string) bool {
+	s = strings.TrimRight(strings.TrimSpace(s), "。")
+	n := runeLen(s)
+	return n >= 4 && n <= 25 && !strings.ContainsAny(s, "，,；;：:（()）【】[]、。！？")
+}
+
+// closing reports whether a paragraph after the last task is the notice's
+// closing words: addressed to the recipients, the signature or the date.
+var reClosing = regexp.MustCompile(`^(?:各[^，。]{0,12}(?:要|须|务必|应)|请各|请你|以上|特此|附件|联系人|抄送|此页无正文|（此件|\(此件)`)
+
+func isClosing(text string) bool {
+	t := strings.TrimSpace(text)
+	return reClosing.MatchString(t) || reDateLine.MatchString(t) || reIssuerLine.MatchString(t)
+}
+
+// container is the body of one section (area 0) or area: the paragraphs
+// whose tasks it holds.
+type container struct {
+	section, area int
+	paras         []*para
+}
+
+// containers groups body paragraphs under their section and area, records
+// sections and areas in the reading, and drops closing words: trailing
+// sections without any attribution, and text after the last task that
+// addresses the recipients.
+func (r *reader) containers() []*container {
+	last := -1
+	for i, p := range r.paras {
+		if p.kind == paraBody && r.hasAttribution(p) || p.rest != "" && len(r.findAttributions(p.rest)) > 0 {
+			last = i
+		}
+	}
+	firstSection := len(r.paras)
+	for i, p := range r.paras {
+		if p.kind == paraSection {
+			firstSection = i
+			break
+		}
+	}
+	var out []*container
+	// Section 0: the paragraphs of main targets before the first section.
+	first0, last0 := -1, -1
+	for i := 0; i < firstSection && i <= last; i++ {
+		if r.paras[i].kind == paraBody && r.hasAttribution(r.paras[i]) {
+			if first0 < 0 {
+				first0 = i
+			}
+			last0 = i
+		}
+	}
+	if first0 >= 0 {
+		r.out.Sections = append(r.out.Sections, duban.ReadSection{No: 0, Title: "主要预期目标"})
+		c := &container{}
+		for _, p := range r.paras[first0 : last0+1] {
+			if p.kind == paraBody {
+				c.paras = append(c.paras, p)
+			}
+		}
+		out = append(out, c)
+	}
+	section, area := 0, 0
+	var cur *container
+	closing := false
+	for i := firstSection; i < len(r.paras); i++ {
+		p := r.paras[i]
+		if i > last && (p.kind == paraSection || p.kind == paraBody && isClosing(p.text)) {
+			// Closing words run to the end of the notice.
+			closing = true
+		}
+		if closing {
+			break
+		}
+		switch p.kind {
+		case paraSection:
+			section++
+			area = 0
+			r.out.Sections = append(r.out.Sections, duban.ReadSection{No: section, Title: p.title})
+			cur = &container{section: section}
+			out = append(out, cur)
+			cur.addRest(p)
+		case paraArea:
+			area++
+			r.out.Areas = append(r.out.Areas, duban.ReadArea{Section: section, No: area, Title: p.title})
+			cur = &container{section: section, area: area}
+			out = append(out, cur)
+			cur.addRest(p)
+		case paraBody:
+			if cur != nil {
+				cur.paras = append(cur.paras, p)
+			}
+		}
+	}
+	return out
+}
+
+// addRest adds the body text that followed a heading in its paragraph.
+func (c *container) addRest(h *para) {
+	if h.rest != "" {
+		c.paras = append(c.paras, &para{text: h.rest, line: h.line})
+	}
+}
+
+// Lines of the letterhead and signature.
+var (
+	reDateLine   = regexp.MustCompile(`^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$`)
+	reIssuerLine = regexp.MustCompile(`^\S{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会)$`)
+)
+
+// lastRune returns the last character of s.
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}

@@ -1,0 +1,142 @@
+package notice
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Brackets that may open or close an attribution or a parenthetical. Notices
+// mix full-width and ASCII forms freely, even within one pair.
+const (
+	openBrackets  = "（(【[〔"
+	closeBrackets = "）)】]〕"
+)
+
+func isOpenBracket(r rune) bool  { return strings.ContainsRune(openBrackets, r) }
+func isCloseBracket(r rune) bool { return strings.ContainsRune(closeBrackets, r) }
+
+// terminalPunct ends a paragraph for real; a paragraph that ends in anything
+// else was cut by a page break (or is a heading, which is decided elsewhere).
+const terminalPunct = "。！？!?；;：:）)】]」』”\"》…"
+
+// endsTerminal reports whether s ends with punctuation that can end a paragraph.
+func endsTerminal(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(s))
+	return r != utf8.RuneError && strings.ContainsRune(terminalPunct, r)
+}
+
+// trimPunct removes leading and trailing punctuation and spaces, as a task's
+// text is trimmed, while keeping brackets and quotes that are balanced within
+// the text.
+func trimPunct(s string) string {
+	for {
+		t := strings.TrimFunc(s, func(r rune) bool {
+			return unicode.IsSpace(r) || r == '\u3000' || strings.ContainsRune("，,。.；;：:、！!？?…—-·•", r)
+		})
+		t = trimUnbalanced(t)
+		if t == s {
+			return t
+		}
+		s = t
+	}
+}
+
+// trimUnbalanced drops a closing bracket or quote at the start and an opening
+// one at the end: they belong to the neighbouring text, not to this piece.
+func trimUnbalanced(s string) string {
+	if r, n := utf8.DecodeRuneInString(s); n > 0 && (isCloseBracket(r) || strings.ContainsRune("”’」』》", r)) {
+		s = s[n:]
+	}
+	if r, n := utf8.DecodeLastRuneInString(s); n > 0 && (isOpenBracket(r) || strings.ContainsRune("“‘「『《", r)) {
+		s = s[:len(s)-n]
+	}
+	return s
+}
+
+// runeLen is the number of characters in s.
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// isHan reports whether r is a Chinese character.
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// Ordinal prefixes of headings and items, from the top level down.
+var (
+	// 一、 第一部分 第一章
+	reOrdinal1 = regexp.MustCompile(`^(?:[一二三四五六七八九十]+[、．]|第[一二三四五六七八九十]+(?:部分|章|篇|方面)[、，,：:．.]?)\s*`)
+	// （一） (一)
+	reOrdinal2 = regexp.MustCompile(`^[（(][一二三四五六七八九十]+[）)][、．.]?\s*`)
+	// 1. 1、 1． （1） (1) ① ▲; a digit right after the dot makes it a number (1.5万).
+	reOrdinal3 = regexp.MustCompile(`^(?:\d{1,3}[、．.]|[（(]\d{1,3}[）)][、．.]?|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳▲■◆●])\s*`)
+)
+
+// ordinalLevel is the kind of ordinal a paragraph opens with: 1 for 一、, 2 for
+// （一）, 3 for 1. and other item marks, 0 for none; n is the length of the
+// ordinal (and the space after it) in bytes.
+func ordinalLevel(s string) (level, n int) {
+	if m := reOrdinal2.FindString(s); m != "" {
+		return 2, len(m)
+	}
+	if m := reOrdinal1.FindString(s); m != "" {
+		return 1, len(m)
+	}
+	if m := reOrdinal3.FindString(s); m != "" {
+		if r, _ := utf8.DecodeRuneInString(s[len(m):]); unicode.IsDigit(r) && !strings.HasSuffix(strings.TrimSpace(m), "、") {
+			return 0, 0
+		}
+		return 3, len(m)
+	}
+	return 0, 0
+}
+
+// stripOrdinal removes a leading heading or item ordinal and the space after it.
+func stripOrdinal(s string) string {
+	_, n := ordinalLevel(s)
+	return strings.TrimSpace(s[n:])
+}
+
+// chineseDigits maps Chinese numerals to their values.
+var chineseDigits = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+
+// parseChineseInt reads a Chinese numeral below 100000 such as 二十三, 两千 or
+// 二〇二二, and reports whether s was one.
+func parseChineseInt(s string) (int, bool) {
+	if s == "" {
+		return 0, false
+	}
+	if !strings.ContainsAny(s, "十百千万") {
+		// Digit by digit, as years are written: 二〇二二.
+		v := 0
+		for _, r := range s {
+			d, ok := chineseDigits[r]
+			if !ok {
+				return 0, false
+			}
+			v = v*10 + d
+		}
+		return v, true
+	}
+	total, section, cur := 0, 0, 0
+	for _, r := range s {
+		if d, ok := chineseDigits[r]; ok {
+			cur = d
+			continue
+		}
+		switch r {
+		case '十', '百', '千':
+			unit := map[rune]int{'十': 10, '百': 100, '千': 1000}[r]
+			if cur == 0 {
+				cur = 1
+			}
+			section += cur * unit
+			cur = 0
+		case '万':
+			total += (section + cur) * 10000
+			section, cur = 0, 0
+		default:
+			return 0, false
+		}
+	}
+	return total + section + cur, true
+}
