@@ -1,0 +1,107 @@
+package duban
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Directory looks up the names written in attributions among the known units
+// and leaders. Stores build one from their tables inside a transaction and use
+// it to map a task's owners, so that the rules of what a name means live here.
+type Directory struct {
+	units   map[string]*Unit // by normalised name and alias
+	byID    map[int64]*Unit
+	leaders map[string]*Leader
+}
+
+// NewDirectory indexes units (with their aliases) and leaders.
+func NewDirectory(units []*Unit, leaders []*Leader) *Directory {
+	d := &Directory{units: map[string]*Unit{}, byID: map[int64]*Unit{}, leaders: map[string]*Leader{}}
+	for _, u := range units {
+		d.byID[u.ID] = u
+		d.units[NormalizeName(u.Name)] = u
+		for _, a := range u.Aliases {
+			d.units[NormalizeName(a)] = u
+		}
+	}
+	for _, l := range leaders {
+		d.leaders[NormalizeName(l.Name)] = l
+	}
+	return d
+}
+
+// Unit returns the unit a name means, following merges to the unit that
+// carries on, or nil.
+func (d *Directory) Unit(name string) *Unit {
+	return d.heir(d.units[NormalizeName(name)])
+}
+
+// UnitByID returns a unit by its ID, following merges, or nil.
+func (d *Directory) UnitByID(id int64) *Unit {
+	return d.heir(d.byID[id])
+}
+
+func (d *Directory) heir(u *Unit) *Unit {
+	for i := 0; u != nil && u.MergedInto != 0 && i < 100; i++ {
+		u = d.byID[u.MergedInto]
+	}
+	return u
+}
+
+// Leader returns the leader of that name, or nil.
+func (d *Directory) Leader(name string) *Leader {
+	return d.leaders[NormalizeName(name)]
+}
+
+// Map sets the directory ID of each of t's owners whose name it knows (and
+// moves owners of merged units to the unit that carries on), and returns the
+// unit and leader names it does not know, each once, in order.
+func (d *Directory) Map(t *Task) (units, leaders []string) {
+	for i := range t.LeadLeaders {
+		o := &t.LeadLeaders[i]
+		if l := d.Leader(o.Name); l != nil {
+			o.ID = l.ID
+		} else if o.ID == 0 && !slices.Contains(leaders, o.Name) {
+			leaders = append(leaders, o.Name)
+		}
+	}
+	for _, list := range [][]Owner{t.LeadUnits, t.ResponsibleUnits} {
+		for i := range list {
+			o := &list[i]
+			u := d.UnitByID(o.ID)
+			if u == nil {
+				u = d.Unit(o.Name)
+			}
+			if u != nil {
+				o.ID = u.ID
+			} else if o.ID = 0; !slices.Contains(units, o.Name) {
+				units = append(units, o.Name)
+			}
+		}
+	}
+	return units, leaders
+}
+
+// Members returns the units a group term stands for, by name. A term that
+// names only some units (相关街道办事处) returns ECONFLICT saying the office has
+// to choose them; a name that is no group term returns EINVALID.
+func (d *Directory) Members(group string) ([]*Unit, error) {
+	scope, ok := ScopeOfGroup(group)
+	if !ok {
+		return nil, Errorf(EINVALID, "“%s”不是统称，不能展开：统称如“各街道办事处”“相关街道办事处”。", group)
+	}
+	var members []*Unit
+	for _, u := range d.byID {
+		if u.Kind == scope.Kind && u.MergedInto == 0 {
+			members = append(members, u)
+		}
+	}
+	slices.SortFunc(members, func(a, b *Unit) int { return cmp.Compare(a.ID, b.ID) })
+	if scope.Choose {
+		return members, Errorf(ECONFLICT, "“%s”没有说明是哪些单位：请从 %d 个%s单位中选择。", group, len(members), scope.Kind.Label())
+	}
+	if len(members) == 0 {
+		return nil, Errorf(ENOTFOUND, "名录中还没有%s单位，“%s”无法展开：请先添加这些单位。", scope.Kind.Label(), group)
+	}
+	return members, nil
+}

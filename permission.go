@@ -1,0 +1,89 @@
+package duban
+
+import "context"
+
+// The permission rules. Each is a named function of the user (and the thing
+// acted on), so that the services, the web middleware and the pages ask the
+// same question in the same words and a rule changes in one place. A nil or
+// disabled user may do nothing.
+
+func active(u *User) bool { return u != nil && !u.Disabled }
+
+func isAdmin(u *User) bool { return active(u) && u.Role == RoleAdmin }
+
+// CanRead reports whether u may read the published ledger: every signed-in
+// user may.
+func CanRead(u *User) bool { return active(u) }
+
+// CanViewDrafts reports whether u may see plans still in review; only the
+// office may, since a draft is not yet what units answer for.
+func CanViewDrafts(u *User) bool { return isAdmin(u) }
+
+// CanViewPlan reports whether u may see plan p.
+func CanViewPlan(u *User, p *Plan) bool {
+	return active(u) && (p.State != PlanDraft || CanViewDrafts(u))
+}
+
+// CanImportPlan reports whether u may import a notice as a new plan or a new
+// issue of one.
+func CanImportPlan(u *User) bool { return isAdmin(u) }
+
+// CanReviewPlan reports whether u may correct a plan's structure: split and
+// merge tasks, decide unassigned statements, expand groups, publish, apply a
+// re-issue, archive. It is the office's work.
+func CanReviewPlan(u *User) bool { return isAdmin(u) }
+
+// CanEditTask reports whether u may change what task t says: its text,
+// owners, deadline and targets. The wording is the government's decision, so
+// only the office corrects it; units report on tasks (CanReportOnTask).
+func CanEditTask(u *User, t *Task) bool { return isAdmin(u) && t != nil }
+
+// CanReportOnTask reports whether u may write a unit's work on task t: the
+// office, or the clerk of a unit that leads or shares it.
+func CanReportOnTask(u *User, t *Task) bool {
+	return isAdmin(u) || (active(u) && u.Role == RoleClerk && t.HasUnit(u.UnitID))
+}
+
+// CanCommentOnTask reports whether u may comment on task t: the office and
+// leaders on any task, a clerk on its unit's tasks.
+func CanCommentOnTask(u *User, t *Task) bool {
+	return CanReportOnTask(u, t) || (active(u) && u.Role == RoleLeader)
+}
+
+// CanManageDirectory reports whether u may add, rename, alias and merge units
+// and leaders.
+func CanManageDirectory(u *User) bool { return isAdmin(u) }
+
+// CanManageUsers reports whether u may create accounts and give roles.
+func CanManageUsers(u *User) bool { return isAdmin(u) }
+
+// CanReadAudit reports whether u may read and verify the audit log.
+func CanReadAudit(u *User) bool { return isAdmin(u) }
+
+// Authorize returns the user in ctx when allowed says yes for them, and
+// otherwise the error to show: EUNAUTHORIZED when nobody (or a disabled
+// account) is signed in, EFORBIDDEN naming the action and the user's role.
+// action is what the user tried, in Chinese (审核计划).
+func Authorize(ctx context.Context, action string, allowed func(*User) bool) (*User, error) {
+	u := UserFromContext(ctx)
+	if !active(u) {
+		return nil, Unauthorized(u)
+	}
+	if !allowed(u) {
+		return nil, Forbidden(u, action)
+	}
+	return u, nil
+}
+
+// Unauthorized is the error for a request without a usable account.
+func Unauthorized(u *User) *Error {
+	if u != nil && u.Disabled {
+		return Errorf(EUNAUTHORIZED, "账号“%s”已停用：如需使用，请联系督办室。", u.Name)
+	}
+	return Errorf(EUNAUTHORIZED, "请先登录。")
+}
+
+// Forbidden is the error for a user whose role does not allow the action.
+func Forbidden(u *User, action string) *Error {
+	return Errorf(EFORBIDDEN, "您的角色（%s）不能%s：如需办理，请联系督办室。", u.Role.Label(), action)
+}
