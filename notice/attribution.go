@@ -123,8 +123,16 @@ func findBrackets(s string) (groups []span, unclosed int, stray int) {
 	return groups, unclosed, stray
 }
 
-// splitTop splits s at any of seps that stand outside brackets.
-func splitTop(s string, seps string) []string {
+// Separators inside attributions: between key–value pairs, between clauses
+// of a phrase attribution, and between names.
+func isPairSep(r rune) bool {
+	return r == '，' || r == ',' || r == '；' || r == ';' || r == '。' || r == '\n'
+}
+func isClauseSep(r rune) bool { return r == '，' || r == ',' || r == '；' || r == ';' }
+func isNameSep(r rune) bool   { return r == '、' || isClauseSep(r) || r == '\n' }
+
+// splitTop splits s at the separators that stand outside brackets.
+func splitTop(s string, isSep func(rune) bool) []string {
 	var out []string
 	depth, last := 0, 0
 	for i, r := range s {
@@ -135,7 +143,7 @@ func splitTop(s string, seps string) []string {
 			if depth > 0 {
 				depth--
 			}
-		case depth == 0 && strings.ContainsRune(seps, r):
+		case depth == 0 && isSep(r):
 			out = append(out, s[last:i])
 			last = i + len(string(r))
 		}
@@ -150,7 +158,7 @@ func splitTop(s string, seps string) []string {
 func parseKeyed(s string) (a *attribution, ok bool) {
 	a = &attribution{}
 	role := keyNone
-	for i, piece := range splitTop(s, "，,；;。\n") {
+	for i, piece := range splitTop(s, isPairSep) {
 		piece = strings.TrimSpace(piece)
 		if piece == "" {
 			continue
@@ -235,7 +243,7 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 	s = rePhraseHead.ReplaceAllString(strings.TrimSpace(s), "")
 	a = &attribution{}
 	matched := 0
-	for _, clause := range splitTop(s, "，,；;") {
+	for _, clause := range splitTop(s, isClauseSep) {
 		clause = strings.TrimSpace(clause)
 		if clause == "" {
 			continue
@@ -284,7 +292,14 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 // only comments: 下同, 年内持续推进, 长期坚持, 其他部门按职责分工负责.
 func isRemark(s string) bool {
 	s = strings.TrimSpace(s)
-	if runeLen(s) > 20 {
+	if len(s) > 60 {
+		return false
+	}
+	if strings.HasPrefix(s, "其他") || strings.HasPrefix(s, "其余") {
+		return true
+	}
+	if last, _ := utf8.DecodeLastRuneInString(s); last == '局' || last == '委' || last == '办' || last == '心' || last == '团' || last == '处' {
+		// A unit's name, the common case.
 		return false
 	}
 	for _, p := range []string{"下同", "持续推进", "长期坚持", "持续实施", "年内完成", "年底前完成", "分别负责", "按职责分工负责", "逐步推进", "持续"} {
@@ -292,7 +307,7 @@ func isRemark(s string) bool {
 			return true
 		}
 	}
-	return strings.HasPrefix(s, "其他") || strings.HasPrefix(s, "其余")
+	return false
 }
 
 // splitNames splits a list of names written with 、 (and the commas that
@@ -300,7 +315,7 @@ func isRemark(s string) bool {
 // and remarks that name nobody.
 func splitNames(s string) []string {
 	var out []string
-	for _, n := range splitTop(s, "、，,；;\n") {
+	for _, n := range splitTop(s, isNameSep) {
 		n = cleanName(n)
 		if n == "" || isRemark(n) {
 			continue
@@ -312,7 +327,7 @@ func splitNames(s string) []string {
 
 // cleanName trims a single name as written in an attribution.
 func cleanName(n string) string {
-	n = strings.TrimSpace(trimSpaceAll(n))
+	n = strings.TrimSpace(n)
 	n = strings.Trim(n, " 。.：:")
 	for _, suf := range []string{"按职责分工负责", "按照职责分工负责", "按职责负责", "分别负责", "负责", "配合"} {
 		if strings.HasSuffix(n, suf) && runeLen(n) > runeLen(suf)+1 {
@@ -329,7 +344,7 @@ func cleanName(n string) string {
 var orgSuffixes = []string{
 	"局", "委", "办", "部", "厅", "院", "行", "会", "中心", "集团", "公司", "政府", "办事处", "街道", "镇", "乡",
 	"署", "所", "站", "队", "处", "室", "馆", "团", "联", "社", "校", "组", "单位", "部门", "机构", "企业", "区", "县",
-	"市", "省", "州", "盟", "旗", "园", "长", "主任", "书记", "领导", "秘书长", "）", ")", "科", "台", "司", "协", "军",
+	"市", "省", "州", "盟", "旗", "园", "长", "主任", "书记", "领导", "秘书长", "）", ")", "科", "台", "司", "协",
 }
 
 // isOrg reports whether a name looks like a unit, a group of units or a role.
@@ -360,11 +375,15 @@ func allOrgs(names []string) bool {
 	return true
 }
 
+// maxAttribution bounds the length in bytes of an attribution's text; the
+// longest real ones list some thirty units.
+const maxAttribution = 1500
+
 // parseAttribution reads the inside of a bracket as an attribution, trying
 // keys first and phrases second.
 func parseAttribution(inner string, firstLeads bool) (*attribution, bool) {
 	inner = strings.TrimSpace(joinLines(inner))
-	if inner == "" || runeLen(inner) > 600 {
+	if inner == "" || len(inner) > maxAttribution {
 		return nil, false
 	}
 	if a, ok := parseKeyed(inner); ok {

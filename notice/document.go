@@ -26,8 +26,17 @@ func readDocument(ps []*para) duban.DocumentInfo {
 	if len(head) > 40 {
 		head = head[:40]
 	}
-	for _, p := range head {
+	for i, p := range head {
 		t := strings.TrimSpace(p.text)
+		if strings.Contains(t, "关于") && !reTitle.MatchString(t) {
+			// A title set on two or three lines.
+			for j := i + 1; j < len(head) && j <= i+2; j++ {
+				t += strings.TrimSpace(head[j].text)
+				if reTitle.MatchString(t) {
+					break
+				}
+			}
+		}
 		if d.DocNumber == "" {
 			if m := reDocNumber.FindString(t); m != "" && runeLen(t) < 40 {
 				d.DocNumber = strings.Join(strings.Fields(m), "")

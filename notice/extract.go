@@ -8,8 +8,8 @@ import (
 	"duban"
 )
 
-// piece is a stretch of text waiting for the attribution that closes it.
-type piece struct {
+// textPiece is a stretch of text waiting for the attribution that closes it.
+type textPiece struct {
 	text string
 	para int // index of its paragraph in the container
 	line int
@@ -37,7 +37,7 @@ func (r *reader) extract() {
 // the last attribution is unassigned, one entry per paragraph, and a body
 // with no attribution at all is one unassigned entry.
 func (r *reader) extractContainer(c *container, intro bool) {
-	var pending []piece
+	var pending []textPiece
 	seq, attributed := 0, 0
 	var lastTask *duban.ReadTask
 	emit := func(a *attribution, line int) {
@@ -74,10 +74,10 @@ func (r *reader) extractContainer(c *container, intro bool) {
 			r.unassign(c, pending, false)
 			pending = nil
 			if p.attr == nil {
-				r.unassign(c, []piece{{text: p.text, para: pi, line: p.line, start: true}}, false)
+				r.unassign(c, []textPiece{{text: p.text, para: pi, line: p.line, start: true}}, false)
 				continue
 			}
-			pending = []piece{{text: p.text, para: pi, line: p.line, start: true}}
+			pending = []textPiece{{text: p.text, para: pi, line: p.line, start: true}}
 			emit(p.attr, p.line)
 		case p.keys:
 			if prevKeys && len(pending) == 0 && lastTask != nil {
@@ -89,13 +89,13 @@ func (r *reader) extractContainer(c *container, intro bool) {
 		default:
 			r.checkBrackets(p)
 			pos := 0
-			for _, f := range r.findAttributions(p.text) {
-				pending = append(pending, piece{text: p.text[pos:f.start], para: pi, line: p.line, start: pos == 0})
+			for _, f := range r.attrsOf(p) {
+				pending = append(pending, textPiece{text: p.text[pos:f.start], para: pi, line: p.line, start: pos == 0})
 				emit(f.attr, p.line)
 				pos = f.end
 			}
 			if rest := p.text[pos:]; strings.TrimSpace(rest) != "" {
-				pending = append(pending, piece{text: rest, para: pi, line: p.line, start: pos == 0})
+				pending = append(pending, textPiece{text: rest, para: pi, line: p.line, start: pos == 0})
 			}
 		}
 		prevKeys = p.keys
@@ -108,15 +108,16 @@ func (r *reader) extractContainer(c *container, intro bool) {
 
 // unassign records text that no attribution closes: one entry per paragraph,
 // or one for all when whole is set.
-func (r *reader) unassign(c *container, pieces []piece, whole bool) {
-	var text string
+func (r *reader) unassign(c *container, pieces []textPiece, whole bool) {
+	var text strings.Builder
 	line := 0
 	flush := func() {
-		if t := cleanTaskText(text); t != "" {
+		if t := cleanTaskText(text.String()); t != "" {
 			r.out.Unassigned = append(r.out.Unassigned, duban.ReadStatement{Section: c.section, Area: c.area, Text: t, Line: line})
 			r.warn(line, "unassigned", "第 %d 行：这段文字没有分工（无人认领）：“%s”。", line, abbreviate(t, 30))
 		}
-		text, line = "", 0
+		text.Reset()
+		line = 0
 	}
 	for i, p := range pieces {
 		if i > 0 && !whole && p.para != pieces[i-1].para {
@@ -125,7 +126,7 @@ func (r *reader) unassign(c *container, pieces []piece, whole bool) {
 		if line == 0 {
 			line = p.line
 		}
-		text += p.text
+		text.WriteString(p.text)
 	}
 	flush()
 }
@@ -136,7 +137,7 @@ var reLeadIn = regexp.MustCompile(`^[^。；：:]{0,60}(?:是|为|如下|以下[
 
 // taskText joins the pieces of a task, drops a lead-in at the start of a
 // paragraph, and returns the task's text and the line it starts on.
-func (r *reader) taskText(pieces []piece) (string, int) {
+func (r *reader) taskText(pieces []textPiece) (string, int) {
 	// A paragraph that only introduces what follows (…如下：) is dropped.
 	for len(pieces) > 1 && pieces[0].start && strings.HasSuffix(strings.TrimSpace(pieces[0].text), "：") && pieces[1].para != pieces[0].para {
 		pieces = pieces[1:]
@@ -145,7 +146,9 @@ func (r *reader) taskText(pieces []piece) (string, int) {
 	for i, p := range pieces {
 		t := p.text
 		if i == 0 && p.start {
-			if loc := reLeadIn.FindStringIndex(t); loc != nil && loc[1] < len(t) {
+			if !hasColonNear(t) {
+				// No lead-in without a colon; skip the regular expression.
+			} else if loc := reLeadIn.FindStringIndex(t); loc != nil && loc[1] < len(t) {
 				t = t[loc[1]:]
 			}
 		}
@@ -156,6 +159,15 @@ func (r *reader) taskText(pieces []piece) (string, int) {
 		line = pieces[0].line
 	}
 	return cleanTaskText(b.String()), line
+}
+
+// hasColonNear reports whether a colon stands in the first characters of t,
+// where a lead-in would end.
+func hasColonNear(t string) bool {
+	if len(t) > 200 {
+		t = t[:200]
+	}
+	return strings.Contains(t, "：") || strings.Contains(t, ":")
 }
 
 // cleanTaskText trims a task's text as the spec says: no leading item

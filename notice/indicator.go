@@ -14,7 +14,7 @@ import (
 // wins over 平方米 and 个百分点 over 个. A scale (万, 亿) before a unit is part
 // of the unit as written.
 var targetUnits = []string{
-	"个百分点", "平方公里", "平方米", "立方米", "千瓦时", "标准箱", "公里", "千米", "千瓦", "兆瓦", "公顷", "人次",
+	"个工作日", "工作日", "微克/立方米", "毫克/立方米", "立方米/秒", "个百分点", "平方公里", "平方米", "立方米", "千瓦时", "标准箱", "公里", "千米", "千瓦", "兆瓦", "公顷", "人次",
 	"百分点", "美元", "元", "个", "家", "座", "亩", "户", "处", "条", "所", "名", "人", "场", "项", "件", "台",
 	"辆", "套", "张", "次", "间", "栋", "幢", "支", "批", "部", "种", "株", "棵", "床", "倍", "篇", "吨", "米",
 	"%", "％", "‰", "个月", "天", "小时", "位", "组", "片", "段", "类", "万",
@@ -28,18 +28,17 @@ var chineseNumeralUnits = map[string]bool{"个": true, "家": true, "座": true,
 var countVerbs = []string{"新建", "新增", "建成", "建设", "打造", "完成", "引进", "培育", "新成立", "成立", "创建", "举办", "改造", "开展", "新认定", "认定", "整治", "推出", "设立", "争创", "创成", "实现", "突破", "新开工", "开工", "实施", "建立", "组建", "新改建", "改扩建", "提升", "等"}
 
 var (
-	reArabic  = regexp.MustCompile(`[0-9０-９]+(?:[.．][0-9０-９]+)?`)
-	reChinese = regexp.MustCompile(`[两二三四五六七八九十百千]+`)
-	reRange   = regexp.MustCompile(`^\s*(?:至|到|-|－|~|～|—)\s*([0-9０-９]+(?:[.．][0-9０-９]+)?|[两二三四五六七八九十百千]+)\s*`)
+	reRange = regexp.MustCompile(`^\s*(?:至|到|-|－|~|～|—)\s*([0-9０-９]+(?:[.．][0-9０-９]+)?|[两二三四五六七八九十百千]+)\s*`)
 )
 
 // indicatorsIn finds the quantitative targets in a task's text, following the
 // spec: a number (Arabic, or Chinese after a counting verb) with a unit and
 // its comparison; years, ordinals and names are not targets.
 func indicatorsIn(text string) (inds []duban.Indicator, stray []string) {
-	covered := make([]bool, len(text)+1)
-	for _, m := range reArabic.FindAllStringIndex(text, -1) {
-		if covered[m[0]] {
+	var positions []int
+	covered := 0 // text before this offset was read as part of a target
+	for _, m := range numberRuns(text, isArabicDigit, true) {
+		if m[0] < covered {
 			continue
 		}
 		ind, end, ok := readTarget(text, m[0], m[1], false)
@@ -49,21 +48,68 @@ func indicatorsIn(text string) (inds []duban.Indicator, stray []string) {
 			}
 			continue
 		}
-		for i := m[0]; i < end; i++ {
-			covered[i] = true
-		}
-		inds = append(inds, ind)
+		covered = end
+		inds, positions = append(inds, ind), append(positions, m[0])
 	}
-	for _, m := range reChinese.FindAllStringIndex(text, -1) {
-		if covered[m[0]] {
-			continue
-		}
-		if ind, _, ok := readTarget(text, m[0], m[1], true); ok {
-			inds = append(inds, ind)
+	for _, m := range numberRuns(text, isChineseNumeral, false) {
+		if ind, _, ok := readTarget(text, m[0], m[1], true); ok && !overlaps(inds, positions, m[0]) {
+			inds, positions = append(inds, ind), append(positions, m[0])
 		}
 	}
-	sortByPosition(text, inds)
+	// Keep the targets in the order they stand in the text.
+	for i := 1; i < len(inds); i++ {
+		for j := i; j > 0 && positions[j] < positions[j-1]; j-- {
+			inds[j], inds[j-1] = inds[j-1], inds[j]
+			positions[j], positions[j-1] = positions[j-1], positions[j]
+		}
+	}
 	return inds, stray
+}
+
+// overlaps reports whether a target starting at pos was already read.
+func overlaps(inds []duban.Indicator, positions []int, pos int) bool {
+	for i, p := range positions {
+		if pos >= p && pos < p+len(inds[i].Text) {
+			return true
+		}
+	}
+	return false
+}
+
+func isArabicDigit(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
+
+func isChineseNumeral(r rune) bool {
+	_, ok := chineseDigits[r]
+	return ok && r != '零' && r != '〇' || r == '十' || r == '百' || r == '千'
+}
+
+// numberRuns returns the [start, end) offsets of the numbers in text: runs
+// of digits, with one decimal point inside when decimals is set.
+func numberRuns(text string, digit func(rune) bool, decimals bool) [][2]int {
+	var out [][2]int
+	start := -1
+	for i, r := range text {
+		switch {
+		case digit(r):
+			if start < 0 {
+				start = i
+			}
+		case decimals && start >= 0 && (r == '.' || r == '．') && i+utf8.RuneLen(r) < len(text):
+			next, _ := utf8.DecodeRuneInString(text[i+utf8.RuneLen(r):])
+			if digit(next) && !strings.ContainsAny(text[start:i], ".．") {
+				continue
+			}
+			out = append(out, [2]int{start, i})
+			start = -1
+		case start >= 0:
+			out = append(out, [2]int{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(text)})
+	}
+	return out
 }
 
 // readTarget reads the target whose number is text[start:end]; it returns the
@@ -80,10 +126,8 @@ func readTarget(text string, start, end int, chinese bool) (duban.Indicator, int
 	if prev == '第' || prev == '.' || prev == '．' || unicode.IsLetter(prev) && prev < 0x80 || insideQuotes(before) {
 		return ind, 0, false
 	}
-	if chinese {
-		if value < 2 || !afterCountVerb(before) {
-			return ind, 0, false
-		}
+	if chinese && value < 2 {
+		return ind, 0, false
 	}
 	pos := end
 	// A range: 2 至 3 所.
@@ -142,7 +186,10 @@ func readTarget(text string, start, end int, chinese bool) (duban.Indicator, int
 	if unit == "％" {
 		unit = "%"
 	}
-	if chinese && !chineseNumeralUnits[unit] {
+	if chinese && (!chineseNumeralUnits[unit] || !afterCountVerb(before) && !(clauseCounts(before) && clauseEndsAt(text[pos:]))) {
+		// Chinese numerals more often make names (三条底线, 一刻钟): they
+		// count only right after a counting verb (新成立育德等三个), or at the
+		// end of a clause that opens with one (建成养老服务中心两处).
 		return ind, 0, false
 	}
 	if !more && !chinese && scale == "" && isNameAfter(text[pos:]) {
@@ -236,6 +283,30 @@ func afterCountVerb(before string) bool {
 	return hasSuffixAny(before, countVerbs...)
 }
 
+// clauseCounts reports whether the clause that ends at the end of before
+// opens with a counting verb.
+func clauseCounts(before string) bool {
+	start := 0
+	for i, r := range before {
+		if strings.ContainsRune("，。；,;：:！？", r) {
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	clause := strings.TrimSpace(before[start:])
+	for _, v := range countVerbs {
+		if v != "等" && strings.HasPrefix(clause, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseEndsAt reports whether the text after a target ends its clause.
+func clauseEndsAt(after string) bool {
+	r, _ := utf8.DecodeRuneInString(after)
+	return after == "" || strings.ContainsRune("，。；,;！？）)", r)
+}
+
 // insideQuotes reports whether the text before a number leaves a quote open:
 // numbers in quotes name things (“两个确立”, “12345”).
 func insideQuotes(before string) bool {
@@ -290,19 +361,4 @@ func hasSuffixAny(s string, suffixes ...string) bool {
 		}
 	}
 	return false
-}
-
-// sortByPosition orders targets as they stand in the text.
-func sortByPosition(text string, inds []duban.Indicator) {
-	pos := func(ind duban.Indicator) int {
-		if i := strings.Index(text, ind.Text); i >= 0 {
-			return i
-		}
-		return len(text)
-	}
-	for i := 1; i < len(inds); i++ {
-		for j := i; j > 0 && pos(inds[j]) < pos(inds[j-1]); j-- {
-			inds[j], inds[j-1] = inds[j-1], inds[j]
-		}
-	}
 }

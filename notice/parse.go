@@ -25,7 +25,12 @@ type para struct {
 	kind paraKind
 	// title is the heading's title for headings; rest is the body text that
 	// followed the title in the same paragraph.
-	title, rest string
+	title string
+	rest  *para
+	// attrs caches the attributions found in text (see attrsOf).
+	attrs     []found
+	attrsRead bool
+	attrsText string
 }
 
 type paraKind int
@@ -111,28 +116,51 @@ func (r *reader) joinPageBreaks(ps []*para) []*para {
 	var out []*para
 	for i := 0; i < len(ps); i++ {
 		p := ps[i]
-		for i+1 < len(ps) && r.continues(p, ps[i+1]) {
+		j := joining{tail: p.text, runes: runeLen(p.text), depth: openAfter(p.text, 0)}
+		var b strings.Builder
+		for i+1 < len(ps) && r.continues(p, ps[i+1], j) {
+			if b.Len() == 0 {
+				b.WriteString(p.text)
+			}
 			next := ps[i+1]
-			p.text += next.text
+			b.WriteString(next.text)
+			j = joining{tail: next.text, runes: j.runes + runeLen(next.text), depth: openAfter(next.text, j.depth)}
 			i++
+		}
+		if b.Len() > 0 {
+			p.text = b.String()
 		}
 		out = append(out, p)
 	}
 	return out
 }
 
+// joining describes a paragraph being joined: its last piece, its length in
+// characters and how many brackets it leaves open. Keeping these avoids
+// rescanning the joined text, which would make joining quadratic.
+type joining struct {
+	tail  string
+	runes int
+	depth int
+}
+
 // continues reports whether next is the rest of p, cut by a page break.
-func (r *reader) continues(p, next *para) bool {
+func (r *reader) continues(p, next *para, j joining) bool {
 	if p.row || p.keys || next.row || next.keys || next.heading > 0 || p.heading > 0 {
 		return false
 	}
 	if p.bold == len(p.text) && p.bold > 0 {
 		return false
 	}
-	if _, unclosed, _ := findBrackets(p.text); unclosed >= 0 {
+	if j.depth > 0 {
 		return true
 	}
-	if endsTerminal(p.text) {
+	if endsTerminal(j.tail) {
+		return false
+	}
+	if lvl, _ := ordinalLevel(p.text); lvl > 0 && lvl < 3 && j.runes <= 60 {
+		// 一、坚持工业强区，加快构建现代产业体系: a heading, which needs no
+		// punctuation at its end.
 		return false
 	}
 	if lvl, _ := ordinalLevel(next.text); lvl > 0 && lvl < 3 {
@@ -140,8 +168,22 @@ func (r *reader) continues(p, next *para) bool {
 	}
 	// A short line without punctuation standing alone is a heading or a line
 	// of the letterhead, not the first half of a sentence.
-	if runeLen(p.text) <= 30 && !strings.ContainsAny(p.text, "，,；;、") {
+	if j.runes <= 30 && !strings.ContainsAny(j.tail, "，,；;、") {
 		return false
 	}
 	return true
+}
+
+// openAfter returns how many brackets are open after s, starting from
+// depth open brackets.
+func openAfter(s string, depth int) int {
+	for _, r := range s {
+		switch {
+		case isOpenBracket(r):
+			depth++
+		case isCloseBracket(r) && depth > 0:
+			depth--
+		}
+	}
+	return depth
 }

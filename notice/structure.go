@@ -15,9 +15,17 @@ type found struct {
 	attr       *attribution
 }
 
-// findAttributions returns the attributions stated inside a paragraph's
-// text: brackets whose inside reads as one, and a tail of unbracketed keys
-// (…工作。牵头单位：区发改局；责任单位：各街道).
+// attrsOf returns the attributions stated inside a paragraph's text, read
+// once and kept: the structure pass asks about each paragraph many times.
+func (r *reader) attrsOf(p *para) []found {
+	if !p.attrsRead || p.attrsText != p.text {
+		p.attrs, p.attrsRead, p.attrsText = r.findAttributions(p.text), true, p.text
+	}
+	return p.attrs
+}
+
+// findAttributions returns the attributions stated inside a text: brackets
+// whose inside reads as one, and a tail of unbracketed keys.
 func (r *reader) findAttributions(text string) []found {
 	var out []found
 	groups, _, _ := findBrackets(text)
@@ -32,19 +40,47 @@ func (r *reader) findAttributions(text string) []found {
 	return out
 }
 
-// reTailKey finds a known-looking key after a sentence end.
-var reTailKey = regexp.MustCompile(`(?:^|[。；;！？])\s*([\p{Han}]{2,9})[：:]`)
-
 // tailKeys finds attribution keys written without brackets at the end of a
-// paragraph and returns where they start.
+// paragraph (…工作。牵头单位：区发改局；责任单位：各街道) and returns where
+// they start.
 func tailKeys(text string) (int, *attribution) {
-	for _, m := range reTailKey.FindAllStringSubmatchIndex(text, -1) {
-		key := text[m[2]:m[3]]
+	// Keys stand in the last few hundred characters of a paragraph; looking
+	// only there keeps the search linear in the paragraph's length.
+	base := 0
+	if len(text) > maxAttribution*3 {
+		base = len(text) - maxAttribution*3
+		for base < len(text) && !utf8.RuneStart(text[base]) {
+			base++
+		}
+	}
+	tail := text[base:]
+	for i, r := range tail {
+		if r != '：' && r != ':' {
+			continue
+		}
+		// The key is the run of Chinese characters before the colon, which
+		// must open the paragraph or follow the end of a sentence.
+		start := i
+		for start > 0 {
+			c, size := utf8.DecodeLastRuneInString(tail[:start])
+			if !isHan(c) {
+				break
+			}
+			start -= size
+		}
+		key := tail[start:i]
 		if classifyKey(key) == keyNone {
 			continue
 		}
-		if a, ok := parseKeyed(text[m[2]:]); ok {
-			return m[2], a
+		if before := strings.TrimRight(tail[:start], " "); before != "" {
+			if c, _ := utf8.DecodeLastRuneInString(before); !strings.ContainsRune("。；;！？", c) {
+				continue
+			}
+		} else if base > 0 {
+			continue
+		}
+		if a, ok := parseKeyed(tail[start:]); ok {
+			return base + start, a
 		}
 	}
 	return 0, nil
@@ -52,7 +88,7 @@ func tailKeys(text string) (int, *attribution) {
 
 // hasAttribution reports whether a paragraph states or is an attribution.
 func (r *reader) hasAttribution(p *para) bool {
-	return p.attr != nil || (!p.row && len(r.findAttributions(p.text)) > 0)
+	return p.attr != nil || (!p.row && len(r.attrsOf(p)) > 0)
 }
 
 // headingSplit reads a paragraph that opens with an ordinal as a heading: its
@@ -87,9 +123,16 @@ func headingTitle(s string) string {
 // structure finds the sections, areas and the paragraphs that belong to
 // neither, and records them in the reading.
 func (r *reader) structure() {
-	// Which ordinal kinds serve as headings here?
+	// Which ordinal kinds serve as headings here? Closing words after the
+	// last attribution (六、工作要求 with its （一）…) do not count.
+	last := -1
+	for i, p := range r.paras {
+		if r.hasAttribution(p) {
+			last = i
+		}
+	}
 	var headings [4]int
-	for _, p := range r.paras {
+	for _, p := range r.paras[:last+1] {
 		if p.row || p.keys {
 			continue
 		}
@@ -137,7 +180,7 @@ func (r *reader) structure() {
 		case sectionLvl > 0 && lvl == sectionLvl:
 			if title, rest, ok := r.headingSplit(p); ok && (!isItem || rest != "") {
 				p.kind, p.title = paraSection, title
-				p.rest = rest
+				p.setRest(rest)
 				sectionNo++
 				areaNo = 0
 				continue
@@ -150,7 +193,7 @@ func (r *reader) structure() {
 		case sectionNo >= 0 && areaLvl > 0 && lvl == areaLvl:
 			if title, rest, ok := r.headingSplit(p); ok && (!isItem || rest != "" && lvl < 3) {
 				p.kind, p.title = paraArea, title
-				p.rest = rest
+				p.setRest(rest)
 				areaNo++
 				continue
 			}
@@ -167,7 +210,7 @@ func (r *reader) structure() {
 		// plain phrase at the start of a paragraph.
 		if title, rest, ok := r.phraseArea(i, boldAreas); ok {
 			p.kind, p.title = paraArea, title
-			p.rest = rest
+			p.setRest(rest)
 			areaNo++
 		}
 	}
@@ -280,7 +323,7 @@ type container struct {
 func (r *reader) containers() []*container {
 	last := -1
 	for i, p := range r.paras {
-		if p.kind == paraBody && r.hasAttribution(p) || p.rest != "" && len(r.findAttributions(p.rest)) > 0 {
+		if p.kind == paraBody && r.hasAttribution(p) || p.rest != nil && r.hasAttribution(p.rest) {
 			last = i
 		}
 	}
@@ -298,6 +341,10 @@ func (r *reader) containers() []*container {
 		if r.paras[i].kind == paraBody && r.hasAttribution(r.paras[i]) {
 			if first0 < 0 {
 				first0 = i
+				if r.paras[i].keys && i > 0 {
+					// Keys on their own lines close the paragraph before them.
+					first0 = i - 1
+				}
 			}
 			last0 = i
 		}
@@ -349,8 +396,16 @@ func (r *reader) containers() []*container {
 
 // addRest adds the body text that followed a heading in its paragraph.
 func (c *container) addRest(h *para) {
-	if h.rest != "" {
-		c.paras = append(c.paras, &para{text: h.rest, line: h.line})
+	if h.rest != nil {
+		c.paras = append(c.paras, h.rest)
+	}
+}
+
+// setRest keeps the body text that followed a heading's title in the same
+// paragraph as a paragraph of its own.
+func (p *para) setRest(rest string) {
+	if rest != "" {
+		p.rest = &para{text: rest, line: p.line}
 	}
 }
 
@@ -359,9 +414,3 @@ var (
 	reDateLine   = regexp.MustCompile(`^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$`)
 	reIssuerLine = regexp.MustCompile(`^\S{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会)$`)
 )
-
-// lastRune returns the last character of s.
-func lastRune(s string) rune {
-	r, _ := utf8.DecodeLastRuneInString(s)
-	return r
-}

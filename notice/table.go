@@ -138,7 +138,8 @@ func rowPara(cells []string, roles []colRole, line int) *para {
 	if p.text == "" {
 		return nil
 	}
-	if !a.empty() {
+	if len(a.leaders)+len(a.leads)+len(a.resp) > 0 {
+		// A row that names nobody (a deadline at most) is unassigned.
 		p.attr = a
 	}
 	return p
@@ -316,10 +317,7 @@ func cellFits(t string, role colRole) bool {
 			return false
 		}
 		for _, n := range names {
-			if !isPersonName(n) && !isOrg(n) {
-				return false
-			}
-			if isOrg(n) && !strings.HasSuffix(n, "长") && !strings.HasSuffix(n, "主任") && !strings.HasSuffix(n, "书记") && !strings.HasSuffix(n, "领导") {
+			if !isPersonName(n) && !isRole(n) {
 				return false
 			}
 		}
@@ -328,6 +326,16 @@ func cellFits(t string, role colRole) bool {
 		return allOrgs(names)
 	}
 	return true
+}
+
+// isRole reports whether n names a leader by office (分管副市长).
+func isRole(n string) bool {
+	for _, s := range []string{"长", "主任", "书记", "领导", "秘书长"} {
+		if strings.HasSuffix(n, s) && runeLen(n) <= 12 {
+			return true
+		}
+	}
+	return false
 }
 
 // isPersonName reports whether n looks like a person's name: two to four

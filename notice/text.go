@@ -14,8 +14,21 @@ const (
 	closeBrackets = "）)】]〕"
 )
 
-func isOpenBracket(r rune) bool  { return strings.ContainsRune(openBrackets, r) }
-func isCloseBracket(r rune) bool { return strings.ContainsRune(closeBrackets, r) }
+func isOpenBracket(r rune) bool {
+	switch r {
+	case '（', '(', '【', '[', '〔':
+		return true
+	}
+	return false
+}
+
+func isCloseBracket(r rune) bool {
+	switch r {
+	case '）', ')', '】', ']', '〕':
+		return true
+	}
+	return false
+}
 
 // terminalPunct ends a paragraph for real; a paragraph that ends in anything
 // else was cut by a page break (or is a heading, which is decided elsewhere).
@@ -75,6 +88,10 @@ var (
 // （一）, 3 for 1. and other item marks, 0 for none; n is the length of the
 // ordinal (and the space after it) in bytes.
 func ordinalLevel(s string) (level, n int) {
+	first, _ := utf8.DecodeRuneInString(s)
+	if !mayOpenOrdinal(first) {
+		return 0, 0
+	}
 	if m := reOrdinal2.FindString(s); m != "" {
 		return 2, len(m)
 	}
@@ -88,6 +105,18 @@ func ordinalLevel(s string) (level, n int) {
 		return 3, len(m)
 	}
 	return 0, 0
+}
+
+// mayOpenOrdinal reports whether an ordinal can start with r, so that most
+// paragraphs are told apart without running the regular expressions.
+func mayOpenOrdinal(r rune) bool {
+	switch {
+	case r >= '0' && r <= '9', r == '（', r == '(', r == '第', r >= '①' && r <= '⑳':
+		return true
+	case strings.ContainsRune("一二三四五六七八九十▲■◆●", r):
+		return true
+	}
+	return false
 }
 
 // stripOrdinal removes a leading heading or item ordinal and the space after it.
