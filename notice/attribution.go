@@ -49,15 +49,28 @@ const (
 // variants notices use (牵头县领导, 责任区领导, 牵头责任单位, a stray prefix
 // as in 区责任单位) are all understood.
 func classifyKey(k string) keyRole {
-	k = strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, k)
+	if k == "时限" {
+		// The one key of two characters; 领导, 单位 alone are words.
+		return keyDeadline
+	}
+	if len(k) < 6 || len(k) > 40 {
+		return keyNone
+	}
+	if last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(k, " ")); !strings.ContainsRune("导志位门室限间点头", last) {
+		// Every key ends in one of these; most colons in a notice are not
+		// after a key.
+		return keyNone
+	}
+	if strings.ContainsAny(k, " \u3000") {
+		k = strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) {
+				return -1
+			}
+			return r
+		}, k)
+	}
 	n := runeLen(k)
 	if n < 3 || n > 9 {
-		// 领导, 单位 alone are words, not keys.
 		return keyNone
 	}
 	for _, r := range k {
@@ -95,25 +108,28 @@ type span struct {
 // offset of an opening bracket that is never closed, or -1; stray counts
 // closing brackets with nothing to close.
 func findBrackets(s string) (groups []span, unclosed int, stray int) {
-	depth, start := 0, -1
-	for i, r := range s {
+	depth, start, startSize := 0, -1, 0
+	for i := 0; i < len(s); i++ {
+		if !mayBracket(s[i]) {
+			continue
+		}
+		delta, size := bracketAt(s, i)
 		switch {
-		case isOpenBracket(r):
+		case delta > 0:
 			if depth == 0 {
-				start = i
+				start, startSize = i, size
 			}
 			depth++
-		case isCloseBracket(r):
-			if depth == 0 {
-				stray++
-				continue
-			}
+		case delta < 0 && depth == 0:
+			stray++
+		case delta < 0:
 			depth--
 			if depth == 0 {
-				_, size := utf8.DecodeRuneInString(s[i:])
-				_, osize := utf8.DecodeRuneInString(s[start:])
-				groups = append(groups, span{start: start, end: i + size, inner: s[start+osize : i]})
+				groups = append(groups, span{start: start, end: i + size, inner: s[start+startSize : i]})
 			}
+		}
+		if size > 1 {
+			i += size - 1
 		}
 	}
 	unclosed = -1
@@ -121,6 +137,44 @@ func findBrackets(s string) (groups []span, unclosed int, stray int) {
 		unclosed = start
 	}
 	return groups, unclosed, stray
+}
+
+// mayBracket reports whether a bracket can start at byte c; most bytes of
+// Chinese text are told apart by this test alone.
+func mayBracket(c byte) bool {
+	return c == 0xEF || c == 0xE3 || c == '(' || c == ')' || c == '[' || c == ']'
+}
+
+// bracketAt tells whether a bracket stands at byte i of s: delta is +1 for
+// an opening one, -1 for a closing one, 0 for none; size is its length in
+// bytes. It looks at bytes rather than decoding runes because it runs over
+// every character of a notice several times.
+func bracketAt(s string, i int) (delta, size int) {
+	switch s[i] {
+	case '(', '[':
+		return 1, 1
+	case ')', ']':
+		return -1, 1
+	case 0xEF: // （ ）: EF BC 88, EF BC 89
+		if i+2 < len(s) && s[i+1] == 0xBC {
+			switch s[i+2] {
+			case 0x88:
+				return 1, 3
+			case 0x89:
+				return -1, 3
+			}
+		}
+	case 0xE3: // 【 】 〔 〕: E3 80 90, 91, 94, 95
+		if i+2 < len(s) && s[i+1] == 0x80 {
+			switch s[i+2] {
+			case 0x90, 0x94:
+				return 1, 3
+			case 0x91, 0x95:
+				return -1, 3
+			}
+		}
+	}
+	return 0, 1
 }
 
 // Separators inside attributions: between key–value pairs, between clauses
@@ -133,9 +187,16 @@ func isNameSep(r rune) bool   { return r == '、' || isClauseSep(r) || r == '\n'
 
 // splitTop splits s at the separators that stand outside brackets.
 func splitTop(s string, isSep func(rune) bool) []string {
-	var out []string
+	out := make([]string, 0, 4)
 	depth, last := 0, 0
-	for i, r := range s {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		// Brackets and separators are ASCII or start with byte E3 or EF;
+		// other bytes need no decoding.
+		if c < 0x80 && !strings.ContainsRune("()[],;\n", rune(c)) || c >= 0x80 && c != 0xE3 && c != 0xEF {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case isOpenBracket(r):
 			depth++
@@ -145,8 +206,9 @@ func splitTop(s string, isSep func(rune) bool) []string {
 			}
 		case depth == 0 && isSep(r):
 			out = append(out, s[last:i])
-			last = i + len(string(r))
+			last = i + size
 		}
+		i += size - 1
 	}
 	return append(out, s[last:])
 }
@@ -327,8 +389,9 @@ func splitNames(s string) []string {
 
 // cleanName trims a single name as written in an attribution.
 func cleanName(n string) string {
-	n = strings.TrimSpace(n)
-	n = strings.Trim(n, " 。.：:")
+	n = strings.TrimFunc(n, func(r rune) bool {
+		return r == '。' || r == '.' || r == '：' || r == ':' || unicode.IsSpace(r)
+	})
 	for _, suf := range []string{"按职责分工负责", "按照职责分工负责", "按职责负责", "分别负责", "负责", "配合"} {
 		if strings.HasSuffix(n, suf) && runeLen(n) > runeLen(suf)+1 {
 			n = strings.TrimSuffix(n, suf)
@@ -349,7 +412,7 @@ var orgSuffixes = []string{
 
 // isOrg reports whether a name looks like a unit, a group of units or a role.
 func isOrg(n string) bool {
-	if n == "" || runeLen(n) > 30 || strings.ContainsAny(n, "，。；：:") {
+	if n == "" || len(n) > 90 || strings.ContainsAny(n, "，。；：:") {
 		return false
 	}
 	if strings.HasPrefix(n, "各") || strings.HasPrefix(n, "相关") || strings.HasPrefix(n, "有关") {

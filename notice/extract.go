@@ -20,6 +20,16 @@ type textPiece struct {
 // extract reads the tasks and unassigned statements of every container.
 func (r *reader) extract() {
 	cs := r.containers()
+	n := 0
+	for _, c := range cs {
+		for _, p := range c.paras {
+			n += len(r.attrsOf(p))
+			if p.attr != nil {
+				n++
+			}
+		}
+	}
+	r.out.Tasks = make([]duban.ReadTask, 0, n)
 	hasAreas := map[int]bool{}
 	for _, a := range r.out.Areas {
 		hasAreas[a.Section] = true
@@ -192,11 +202,11 @@ func mergeOwners(t *duban.ReadTask, a *attribution) {
 
 // checkBrackets warns about a paragraph whose brackets do not pair up.
 func (r *reader) checkBrackets(p *para) {
-	_, unclosed, stray := findBrackets(p.text)
-	if unclosed >= 0 {
-		r.warn(p.line, "unbalanced_brackets", "第 %d 行：括号没有闭合（“%s”），分工可能没有读全，请核对。", p.line, abbreviate(p.text[unclosed:], 20))
+	r.attrsOf(p)
+	if p.unclosed >= 0 {
+		r.warn(p.line, "unbalanced_brackets", "第 %d 行：括号没有闭合（“%s”），分工可能没有读全，请核对。", p.line, abbreviate(p.text[p.unclosed:], 20))
 	}
-	if stray > 0 {
+	if p.stray > 0 {
 		r.warn(p.line, "unbalanced_brackets", "第 %d 行：有多余的右括号，请核对分工是否完整。", p.line)
 	}
 }
@@ -221,6 +231,11 @@ func (r *reader) checkNames(line int, a *attribution) {
 // runTogether reports whether a unit name splits into two unit names, the
 // second starting as district unit names do.
 func runTogether(n string) bool {
+	if len(n) < 18 || !strings.ContainsAny(n[3:], "区市县省") {
+		// Two names of two characters each at least, the second starting
+		// with 区, 市, 县 or 省.
+		return false
+	}
 	rs := []rune(n)
 	for i := 2; i < len(rs)-2; i++ {
 		left, right := string(rs[:i]), string(rs[i:])

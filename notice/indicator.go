@@ -37,7 +37,8 @@ var (
 func indicatorsIn(text string) (inds []duban.Indicator, stray []string) {
 	var positions []int
 	covered := 0 // text before this offset was read as part of a target
-	for _, m := range numberRuns(text, isArabicDigit, true) {
+	arabic, chinese := numberRuns(text)
+	for _, m := range arabic {
 		if m[0] < covered {
 			continue
 		}
@@ -51,7 +52,7 @@ func indicatorsIn(text string) (inds []duban.Indicator, stray []string) {
 		covered = end
 		inds, positions = append(inds, ind), append(positions, m[0])
 	}
-	for _, m := range numberRuns(text, isChineseNumeral, false) {
+	for _, m := range chinese {
 		if ind, _, ok := readTarget(text, m[0], m[1], true); ok && !overlaps(inds, positions, m[0]) {
 			inds, positions = append(inds, ind), append(positions, m[0])
 		}
@@ -79,37 +80,55 @@ func overlaps(inds []duban.Indicator, positions []int, pos int) bool {
 func isArabicDigit(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
 
 func isChineseNumeral(r rune) bool {
-	_, ok := chineseDigits[r]
-	return ok && r != '零' && r != '〇' || r == '十' || r == '百' || r == '千'
+	switch r {
+	case '一', '二', '两', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千':
+		return true
+	}
+	return false
 }
 
-// numberRuns returns the [start, end) offsets of the numbers in text: runs
-// of digits, with one decimal point inside when decimals is set.
-func numberRuns(text string, digit func(rune) bool, decimals bool) [][2]int {
-	var out [][2]int
-	start := -1
-	for i, r := range text {
-		switch {
-		case digit(r):
-			if start < 0 {
-				start = i
-			}
-		case decimals && start >= 0 && (r == '.' || r == '．') && i+utf8.RuneLen(r) < len(text):
-			next, _ := utf8.DecodeRuneInString(text[i+utf8.RuneLen(r):])
-			if digit(next) && !strings.ContainsAny(text[start:i], ".．") {
-				continue
-			}
-			out = append(out, [2]int{start, i})
-			start = -1
-		case start >= 0:
-			out = append(out, [2]int{start, i})
-			start = -1
+// numberRuns returns the [start, end) offsets of the Arabic and the Chinese
+// numbers in text (an Arabic number may have one decimal point inside), in
+// one pass over the text.
+func numberRuns(text string) (arabic, chinese [][2]int) {
+	aStart, cStart := -1, -1
+	for i := 0; i < len(text); {
+		r, size := rune(text[i]), 1
+		if r >= 0x80 {
+			r, size = utf8.DecodeRuneInString(text[i:])
 		}
+		switch {
+		case isArabicDigit(r):
+			if aStart < 0 {
+				aStart = i
+			}
+		case aStart >= 0 && (r == '.' || r == '．') && i+size < len(text) && !strings.ContainsAny(text[aStart:i], ".．"):
+			if next, _ := utf8.DecodeRuneInString(text[i+size:]); !isArabicDigit(next) {
+				arabic = append(arabic, [2]int{aStart, i})
+				aStart = -1
+			}
+		case aStart >= 0:
+			arabic = append(arabic, [2]int{aStart, i})
+			aStart = -1
+		}
+		switch {
+		case isChineseNumeral(r):
+			if cStart < 0 {
+				cStart = i
+			}
+		case cStart >= 0:
+			chinese = append(chinese, [2]int{cStart, i})
+			cStart = -1
+		}
+		i += size
 	}
-	if start >= 0 {
-		out = append(out, [2]int{start, len(text)})
+	if aStart >= 0 {
+		arabic = append(arabic, [2]int{aStart, len(text)})
 	}
-	return out
+	if cStart >= 0 {
+		chinese = append(chinese, [2]int{cStart, len(text)})
+	}
+	return arabic, chinese
 }
 
 // readTarget reads the target whose number is text[start:end]; it returns the
@@ -344,8 +363,10 @@ func numberValue(s string) (float64, bool) {
 		}
 		return r
 	}, s)
-	if v, err := strconv.ParseFloat(ascii, 64); err == nil {
-		return v, true
+	if c := ascii[0]; c >= '0' && c <= '9' {
+		if v, err := strconv.ParseFloat(ascii, 64); err == nil {
+			return v, true
+		}
 	}
 	if v, ok := parseChineseInt(s); ok {
 		return float64(v), true

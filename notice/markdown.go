@@ -3,6 +3,7 @@ package notice
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // decodeText turns the lines of a text or Markdown notice into blocks, one
@@ -15,14 +16,14 @@ func decodeText(lines []srcLine) []block {
 	var out []block
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
-		text := strings.TrimSpace(trimSpaceAll(l.text))
+		text := trimSpace(l.text)
 		if text == "" {
 			continue
 		}
 		if isTableLine(text) {
 			tb := block{kind: kindTable, line: l.no}
 			for ; i < len(lines); i++ {
-				t := strings.TrimSpace(trimSpaceAll(lines[i].text))
+				t := trimSpace(lines[i].text)
 				if !isTableLine(t) {
 					break
 				}
@@ -39,7 +40,7 @@ func decodeText(lines []srcLine) []block {
 		// paragraph over to the next line.
 		start := l.no
 		for (strings.Count(text, "**")%2 == 1 || strings.HasSuffix(l.text, "  ")) && i+1 < len(lines) {
-			next := strings.TrimSpace(trimSpaceAll(lines[i+1].text))
+			next := trimSpace(lines[i+1].text)
 			if next == "" || isTableLine(next) {
 				break
 			}
@@ -101,6 +102,12 @@ func stripEmphasis(s string) (string, int) {
 	s = strings.ReplaceAll(s, "**", "")
 	s = strings.ReplaceAll(s, "__", "")
 	return s, bold
+}
+
+// trimSpace trims white space, the ideographic space and no-break space that
+// Chinese documents indent with, and a byte-order mark.
+func trimSpace(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\ufeff' })
 }
 
 // trimSpaceAll replaces the ideographic space and no-break space that Chinese

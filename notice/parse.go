@@ -28,9 +28,10 @@ type para struct {
 	title string
 	rest  *para
 	// attrs caches the attributions found in text (see attrsOf).
-	attrs     []found
-	attrsRead bool
-	attrsText string
+	attrs           []found
+	unclosed, stray int
+	attrsRead       bool
+	attrsText       string
 }
 
 type paraKind int
@@ -94,14 +95,12 @@ func (r *reader) markKeyLines() {
 		if p.row {
 			continue
 		}
-		if i > 0 {
-			if _, unclosed, _ := findBrackets(r.paras[i-1].text); unclosed >= 0 {
-				// The rest of a bracket that a page break cut.
-				continue
-			}
-		}
 		k, _, found := cutKey(p.text)
 		if !found || classifyKey(k) == keyNone {
+			continue
+		}
+		if i > 0 && openAfter(r.paras[i-1].text, 0) > 0 {
+			// The rest of a bracket that a page break cut.
 			continue
 		}
 		if a, ok := parseKeyed(p.text); ok {
@@ -116,15 +115,16 @@ func (r *reader) joinPageBreaks(ps []*para) []*para {
 	var out []*para
 	for i := 0; i < len(ps); i++ {
 		p := ps[i]
-		j := joining{tail: p.text, runes: runeLen(p.text), depth: openAfter(p.text, 0)}
+		j := joining{tail: p.text, short: atMost(p.text, 60), shorter: atMost(p.text, 30), depth: openAfter(p.text, 0)}
 		var b strings.Builder
 		for i+1 < len(ps) && r.continues(p, ps[i+1], j) {
+			next := ps[i+1]
 			if b.Len() == 0 {
+				b.Grow(2 * (len(p.text) + len(next.text)))
 				b.WriteString(p.text)
 			}
-			next := ps[i+1]
 			b.WriteString(next.text)
-			j = joining{tail: next.text, runes: j.runes + runeLen(next.text), depth: openAfter(next.text, j.depth)}
+			j = joining{tail: next.text, depth: openAfter(next.text, j.depth)}
 			i++
 		}
 		if b.Len() > 0 {
@@ -135,13 +135,14 @@ func (r *reader) joinPageBreaks(ps []*para) []*para {
 	return out
 }
 
-// joining describes a paragraph being joined: its last piece, its length in
-// characters and how many brackets it leaves open. Keeping these avoids
-// rescanning the joined text, which would make joining quadratic.
+// joining describes a paragraph being joined: its last piece, whether it is
+// short (at most 60, or 30, characters) and how many brackets it leaves open.
+// Keeping these avoids rescanning the joined text, which would make joining
+// quadratic.
 type joining struct {
-	tail  string
-	runes int
-	depth int
+	tail           string
+	short, shorter bool
+	depth          int
 }
 
 // continues reports whether next is the rest of p, cut by a page break.
@@ -158,7 +159,7 @@ func (r *reader) continues(p, next *para, j joining) bool {
 	if endsTerminal(j.tail) {
 		return false
 	}
-	if lvl, _ := ordinalLevel(p.text); lvl > 0 && lvl < 3 && j.runes <= 60 {
+	if lvl, _ := ordinalLevel(p.text); lvl > 0 && lvl < 3 && j.short {
 		// 一、坚持工业强区，加快构建现代产业体系: a heading, which needs no
 		// punctuation at its end.
 		return false
@@ -168,7 +169,7 @@ func (r *reader) continues(p, next *para, j joining) bool {
 	}
 	// A short line without punctuation standing alone is a heading or a line
 	// of the letterhead, not the first half of a sentence.
-	if j.runes <= 30 && !strings.ContainsAny(j.tail, "，,；;、") {
+	if j.shorter && !strings.ContainsAny(j.tail, "，,；;、") {
 		return false
 	}
 	return true
@@ -177,13 +178,15 @@ func (r *reader) continues(p, next *para, j joining) bool {
 // openAfter returns how many brackets are open after s, starting from
 // depth open brackets.
 func openAfter(s string, depth int) int {
-	for _, r := range s {
-		switch {
-		case isOpenBracket(r):
-			depth++
-		case isCloseBracket(r) && depth > 0:
-			depth--
+	for i := 0; i < len(s); i++ {
+		if !mayBracket(s[i]) {
+			continue
 		}
+		delta, size := bracketAt(s, i)
+		if delta > 0 || delta < 0 && depth > 0 {
+			depth += delta
+		}
+		i += size - 1
 	}
 	return depth
 }

@@ -19,7 +19,8 @@ type found struct {
 // once and kept: the structure pass asks about each paragraph many times.
 func (r *reader) attrsOf(p *para) []found {
 	if !p.attrsRead || p.attrsText != p.text {
-		p.attrs, p.attrsRead, p.attrsText = r.findAttributions(p.text), true, p.text
+		p.attrs, p.unclosed, p.stray = r.readAttributions(p.text)
+		p.attrsRead, p.attrsText = true, p.text
 	}
 	return p.attrs
 }
@@ -27,8 +28,14 @@ func (r *reader) attrsOf(p *para) []found {
 // findAttributions returns the attributions stated inside a text: brackets
 // whose inside reads as one, and a tail of unbracketed keys.
 func (r *reader) findAttributions(text string) []found {
-	var out []found
-	groups, _, _ := findBrackets(text)
+	out, _, _ := r.readAttributions(text)
+	return out
+}
+
+// readAttributions is findAttributions that also returns what findBrackets
+// says of unpaired brackets.
+func (r *reader) readAttributions(text string) (out []found, unclosed, stray int) {
+	groups, unclosed, stray := findBrackets(text)
 	for _, g := range groups {
 		if a, ok := parseAttribution(g.inner, r.firstLeads); ok {
 			out = append(out, found{g.start, g.end, a})
@@ -37,7 +44,7 @@ func (r *reader) findAttributions(text string) []found {
 	if start, a := tailKeys(text); a != nil && (len(out) == 0 || out[len(out)-1].end <= start) {
 		out = append(out, found{start, len(text), a})
 	}
-	return out
+	return out, unclosed, stray
 }
 
 // tailKeys finds attribution keys written without brackets at the end of a
@@ -54,22 +61,25 @@ func tailKeys(text string) (int, *attribution) {
 		}
 	}
 	tail := text[base:]
-	for i, r := range tail {
-		if r != '：' && r != ':' {
-			continue
+	for next := 0; next < len(tail); {
+		j, size := nextColon(tail[next:])
+		if j < 0 {
+			break
 		}
-		// The key is the run of Chinese characters before the colon, which
-		// must open the paragraph or follow the end of a sentence.
-		start := i
-		for start > 0 {
+		colon := next + j
+		next = colon + size
+		// The key is the run of Chinese characters before the colon (at
+		// most ten), which must open the paragraph or follow the end of a
+		// sentence.
+		start := colon
+		for n := 0; start > 0 && n < 10; n++ {
 			c, size := utf8.DecodeLastRuneInString(tail[:start])
 			if !isHan(c) {
 				break
 			}
 			start -= size
 		}
-		key := tail[start:i]
-		if classifyKey(key) == keyNone {
+		if start == colon {
 			continue
 		}
 		if before := strings.TrimRight(tail[:start], " "); before != "" {
@@ -79,11 +89,27 @@ func tailKeys(text string) (int, *attribution) {
 		} else if base > 0 {
 			continue
 		}
+		if classifyKey(tail[start:colon]) == keyNone {
+			continue
+		}
 		if a, ok := parseKeyed(tail[start:]); ok {
 			return base + start, a
 		}
 	}
 	return 0, nil
+}
+
+// nextColon returns the offset and size of the first colon (full-width or
+// ASCII) in s, or -1.
+func nextColon(s string) (int, int) {
+	full, ascii := strings.Index(s, "："), strings.IndexByte(s, ':')
+	switch {
+	case full < 0 && ascii < 0:
+		return -1, 0
+	case full < 0 || ascii >= 0 && ascii < full:
+		return ascii, 1
+	}
+	return full, len("：")
 }
 
 // hasAttribution reports whether a paragraph states or is an attribution.
@@ -140,7 +166,7 @@ func (r *reader) structure() {
 		if lvl == 0 || r.hasAttribution(p) {
 			continue
 		}
-		if _, rest, ok := r.headingSplit(p); ok && (lvl < 3 || rest == "" && runeLen(p.text) <= 40) {
+		if _, rest, ok := r.headingSplit(p); ok && (lvl < 3 || rest == "" && atMost(p.text, 40)) {
 			headings[lvl]++
 		}
 	}
@@ -164,7 +190,7 @@ func (r *reader) structure() {
 	// Bold openings anywhere show that this notice marks its areas in bold.
 	boldAreas := false
 	for _, p := range r.paras {
-		if p.bold > 0 && !p.row && runeLen(p.text[:p.bold]) <= 60 && p.bold < len(p.text) {
+		if p.bold > 0 && !p.row && atMost(p.text[:p.bold], 60) && p.bold < len(p.text) {
 			boldAreas = true
 		}
 	}
@@ -221,7 +247,7 @@ func (r *reader) structure() {
 // "持续强化特色园区带动力。牢牢把握…".
 func (r *reader) phraseArea(i int, boldAreas bool) (title, rest string, ok bool) {
 	p := r.paras[i]
-	if p.heading > 0 && runeLen(p.text) <= 60 && !r.hasAttribution(p) {
+	if p.heading > 0 && atMost(p.text, 60) && !r.hasAttribution(p) {
 		return headingTitle(p.text), "", true
 	}
 	if lvl, _ := ordinalLevel(p.text); lvl > 0 {

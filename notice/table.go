@@ -193,7 +193,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 			case roles[0] != colSeq && len(rows[len(rows)-1]) == len(roles):
 				rows = append(rows, nil)
 			}
-			if runeLen(p.text) > 400 || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+2) {
+			if !atMost(p.text, 400) || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+2) {
 				goto done
 			}
 			rows[len(rows)-1] = append(rows[len(rows)-1], p)
@@ -218,7 +218,7 @@ func flatHeader(ps []*para) ([]colRole, int) {
 	var roles []colRole
 	task, owner := false, false
 	for _, p := range ps {
-		if p.row || runeLen(p.text) > 12 {
+		if p.row || !atMost(p.text, 12) {
 			break
 		}
 		role := headerRole(p.text)

@@ -45,15 +45,22 @@ func endsTerminal(s string) bool {
 // the text.
 func trimPunct(s string) string {
 	for {
-		t := strings.TrimFunc(s, func(r rune) bool {
-			return unicode.IsSpace(r) || r == '\u3000' || strings.ContainsRune("，,。.；;：:、！!？?…—-·•", r)
-		})
+		t := strings.TrimFunc(s, isTrimmed)
 		t = trimUnbalanced(t)
 		if t == s {
 			return t
 		}
 		s = t
 	}
+}
+
+// isTrimmed reports whether r is trimmed from the ends of a task's text.
+func isTrimmed(r rune) bool {
+	switch r {
+	case '，', ',', '。', '.', '；', ';', '：', ':', '、', '！', '!', '？', '?', '…', '—', '-', '·', '•', '\u3000':
+		return true
+	}
+	return unicode.IsSpace(r)
 }
 
 // trimUnbalanced drops a closing bracket or quote at the start and an opening
@@ -70,6 +77,19 @@ func trimUnbalanced(s string) string {
 
 // runeLen is the number of characters in s.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// atMost reports whether s has at most n characters, without counting the
+// characters of a text that is plainly longer (a character takes at most
+// four bytes).
+func atMost(s string, n int) bool {
+	if len(s) <= n {
+		return true
+	}
+	if len(s) > 4*n {
+		return false
+	}
+	return utf8.RuneCountInString(s) <= n
+}
 
 // isHan reports whether r is a Chinese character.
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
