@@ -1,20 +1,347 @@
 package notice
 
 import (
+	"bytes"
+	"path/filepath"
+	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"duban"
 )
 
-// decode turns a notice file into blocks. (Temporary: UTF-8 text only.)
+// decode turns a notice file into blocks. The content decides the format,
+// not the name: government sites serve web pages named .doc, and people
+// rename files to get them past upload forms. name only sharpens an error
+// message.
 func decode(name string, data []byte) ([]block, error) {
-	return decodeText(textLines(string(data))), nil
+	if err := refuseBinary(name, data); err != nil {
+		return nil, err
+	}
+	switch {
+	case isZip(data):
+		return decodeZip(name, data)
+	case isPDF(data):
+		return decodePDF(data)
+	}
+	s, err := toUTF8(data, declaredCharset(data))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case looksHTML(s):
+		return decodeHTML(s)
+	case looksMHT(s):
+		return nil, duban.Errorf(duban.EINVALID, "这是“单个文件网页”（.mht）格式：请在浏览器或 Word 中打开，另存为 .html 或 .docx 后再导入。")
+	}
+	return decodeText(unwrapLines(splitLines(s))), nil
 }
 
-// textLines splits text into numbered lines.
-func textLines(s string) []srcLine {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var out []srcLine
-	for i, l := range strings.Split(s, "\n") {
-		out = append(out, srcLine{text: l, no: i + 1})
+// textLines decodes text bytes in any of the encodings notices come in and
+// returns its lines, page furniture removed and hard wraps joined, ready for
+// decodeText.
+func textLines(data []byte) ([]srcLine, error) {
+	s, err := toUTF8(data, "")
+	if err != nil {
+		return nil, err
+	}
+	return unwrapLines(splitLines(s)), nil
+}
+
+// splitLines splits text with "\n" line ends into numbered lines.
+func splitLines(s string) []srcLine {
+	parts := strings.Split(s, "\n")
+	out := make([]srcLine, len(parts))
+	for i, l := range parts {
+		out[i] = srcLine{text: l, no: i + 1}
 	}
 	return out
+}
+
+func isZip(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")) ||
+		bytes.HasPrefix(data, []byte("PK\x07\x08"))
+}
+
+// isPDF looks for the PDF header where readers accept it: in the first
+// kilobyte, after whatever a mail gateway or a web server put in front.
+func isPDF(data []byte) bool {
+	head := data[:min(len(data), 1024)]
+	return bytes.Contains(head, []byte("%PDF-"))
+}
+
+// Signatures of files that are certainly not notices in a format we read.
+var (
+	oleMagic   = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+	imageMagic = [][]byte{
+		{0x89, 'P', 'N', 'G'}, {0xFF, 0xD8, 0xFF}, []byte("GIF87a"), []byte("GIF89a"),
+		[]byte("II*\x00"), []byte("MM\x00*"), {0x00, 0x00, 0x01, 0x00},
+	}
+	archiveMagic = [][]byte{
+		[]byte("Rar!\x1a\x07"), []byte("7z\xBC\xAF\x27\x1C"), {0x1F, 0x8B}, []byte("BZh"),
+		{0xFD, '7', 'z', 'X', 'Z', 0x00},
+	}
+)
+
+// refuseBinary recognises the binary files people upload by mistake and
+// says what to do with each.
+func refuseBinary(name string, data []byte) error {
+	ext := strings.ToLower(filepath.Ext(name))
+	switch {
+	case bytes.HasPrefix(data, oleMagic):
+		return oleError(ext, data)
+	case hasAnyPrefix(data, imageMagic) || isRIFFImage(data) || isISOImage(data) ||
+		(bytes.HasPrefix(data, []byte("BM")) && len(data) > 14 && (ext == ".bmp" || bytes.Equal(data[6:10], []byte{0, 0, 0, 0}))):
+		return duban.Errorf(duban.EINVALID, "这是一张图片，不是文字：duban 读取通知中的文字。请上传通知的 Word（.docx）、PDF、网页或文本文件；如果只有扫描件或照片，需要先做文字识别（OCR）。")
+	case hasAnyPrefix(data, archiveMagic):
+		return duban.Errorf(duban.EINVALID, "这是一个压缩包（RAR、7z 或 gzip 等），不是通知文件：请解压后选择其中的通知文件（.docx、.pdf、.html 或 .txt）导入。")
+	case bytes.HasPrefix(data, []byte(`{\rtf`)):
+		return duban.Errorf(duban.EINVALID, "这是 RTF 格式的文档：请在 Word 或 WPS 中另存为 .docx 后再导入。")
+	case bytes.HasPrefix(data, []byte("\x7fELF")) || bytes.HasPrefix(data, []byte("MZ")) && bytes.Contains(data[:min(len(data), 512)], []byte("This program")):
+		return duban.Errorf(duban.EINVALID, msgBinary)
+	}
+	return nil
+}
+
+func hasAnyPrefix(data []byte, prefixes [][]byte) bool {
+	for _, p := range prefixes {
+		if bytes.HasPrefix(data, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func isRIFFImage(data []byte) bool {
+	return len(data) >= 12 && bytes.HasPrefix(data, []byte("RIFF")) && string(data[8:12]) == "WEBP"
+}
+
+// isISOImage recognises HEIC and AVIF, the photo formats of phones.
+func isISOImage(data []byte) bool {
+	if len(data) < 12 || string(data[4:8]) != "ftyp" {
+		return false
+	}
+	switch string(data[8:12]) {
+	case "heic", "heix", "hevc", "mif1", "msf1", "avif":
+		return true
+	}
+	return false
+}
+
+// oleError explains a file in the old Office container format (.doc, .wps,
+// .xls, .ppt), and a password-protected .docx, which Office stores in the
+// same container. The stream names inside tell which it is.
+func oleError(ext string, data []byte) error {
+	has := func(stream string) bool {
+		u := make([]byte, 0, 2*len(stream))
+		for i := 0; i < len(stream); i++ {
+			u = append(u, stream[i], 0)
+		}
+		return bytes.Contains(data, u)
+	}
+	switch {
+	case has("EncryptedPackage"):
+		return duban.Errorf(duban.EINVALID, "这个 Office 文件设有打开密码，无法读取：请在 Word 或 WPS 中取消密码，另存为 .docx 后再导入。")
+	case has("WordDocument"):
+		return duban.Errorf(duban.EINVALID, "这是旧版 Word 文档（.doc 或 .wps）：请在 Word 或 WPS 中另存为 .docx 后再导入。")
+	case has("Workbook") || has("Book") || ext == ".xls" || ext == ".et":
+		return duban.Errorf(duban.EINVALID, "这是旧版 Excel 表格（.xls），不是通知文件：请上传任务分解通知；如果分工表只有 Excel 版本，请把表格复制到 Word 中，另存为 .docx 后再导入。")
+	case has("PowerPoint Document"):
+		return duban.Errorf(duban.EINVALID, "这是 PowerPoint 演示文稿，不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
+	}
+	return duban.Errorf(duban.EINVALID, "这是旧版 Office 文件（如 .doc、.wps）：请在 Word 或 WPS 中另存为 .docx 后再导入。")
+}
+
+var (
+	metaCharsetRe = regexp.MustCompile(`(?i)<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)`)
+	xmlEncodingRe = regexp.MustCompile(`(?i)^\s*<\?xml[^>]*encoding\s*=\s*["']([a-z0-9_\-:.]+)`)
+)
+
+// declaredCharset returns the charset that an HTML document declares in its
+// first kilobytes (<meta charset>, http-equiv, or an XML declaration), or "".
+func declaredCharset(data []byte) string {
+	head := data[:min(len(data), 4096)]
+	if m := metaCharsetRe.FindSubmatch(head); m != nil {
+		return string(m[1])
+	}
+	if m := xmlEncodingRe.FindSubmatch(head); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+var (
+	htmlStartRe = regexp.MustCompile(`(?is)^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])`)
+	firstTagRe  = regexp.MustCompile(`(?s)^(?:<!--.*?-->\s*)*<([a-zA-Z][a-zA-Z0-9]*)[\s/>]`)
+	htmlTags    = map[string]bool{
+		"html": true, "head": true, "body": true, "meta": true, "title": true, "link": true,
+		"script": true, "style": true, "div": true, "p": true, "table": true, "span": true,
+		"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "center": true,
+		"font": true, "br": true, "section": true, "article": true, "ul": true, "ol": true,
+	}
+)
+
+// looksHTML reports whether text is a web page: it opens (after a byte order
+// mark and white space) with a doctype or <html>, or its first tag is one
+// that only HTML uses.
+func looksHTML(s string) bool {
+	s = strings.TrimLeftFunc(strings.TrimPrefix(s, "\uFEFF"), unicode.IsSpace)
+	if !strings.HasPrefix(s, "<") {
+		return false
+	}
+	head := s[:min(len(s), 2048)]
+	if htmlStartRe.MatchString(head) {
+		return true
+	}
+	m := firstTagRe.FindStringSubmatch(head)
+	return m != nil && htmlTags[strings.ToLower(m[1])]
+}
+
+// looksMHT recognises a web page saved by Internet Explorer or Word as a
+// single MIME file, which government sites also offer as "Word 版".
+func looksMHT(s string) bool {
+	head := strings.ToLower(s[:min(len(s), 2048)])
+	return strings.HasPrefix(strings.TrimSpace(head), "mime-version:") ||
+		strings.Contains(head, "content-type: multipart/related")
+}
+
+// A paraBuilder collects the inline text of one paragraph of a Word or HTML
+// document, with its boldness and its line breaks, and turns it into the
+// paragraphs the structure reader sees.
+type paraBuilder struct {
+	runs []inlineRun
+}
+
+type inlineRun struct {
+	text string
+	bold bool
+	brk  bool // a line break; text is empty
+}
+
+// piece is one paragraph as the structure reader gets it.
+type piece struct {
+	text string
+	bold int
+}
+
+func (p *paraBuilder) add(text string, bold bool) {
+	if text != "" {
+		p.runs = append(p.runs, inlineRun{text: text, bold: bold})
+	}
+}
+
+func (p *paraBuilder) lineBreak() { p.runs = append(p.runs, inlineRun{brk: true}) }
+
+func (p *paraBuilder) reset() { p.runs = p.runs[:0] }
+
+// text returns the paragraph's text with its line breaks as "\n".
+func (p *paraBuilder) text() string {
+	var b strings.Builder
+	for _, r := range p.runs {
+		if r.brk {
+			b.WriteByte('\n')
+		}
+		b.WriteString(r.text)
+	}
+	return b.String()
+}
+
+// pieces returns the paragraph split at its line breaks. A line break ends
+// a paragraph: in notices it separates an attribution key on its own line
+// (牵头单位：… / 责任单位：…), and in text pasted from web pages it stands for
+// the paragraph mark. In a centred paragraph (a title over two or three
+// lines) a break is only a line break, and the lines are joined, unless the
+// next line itself opens a paragraph (a key, a heading number).
+func (p *paraBuilder) pieces(centred bool) []piece {
+	var out []piece
+	var line []inlineRun
+	emit := func() {
+		if pc := linePiece(line); pc.text != "" {
+			out = append(out, pc)
+		}
+		line = line[:0]
+	}
+	trimLead := false // drop the spaces that open a joined line
+	for i, r := range p.runs {
+		if !r.brk {
+			if trimLead {
+				r.text = strings.TrimLeftFunc(r.text, isLayoutSpace)
+				trimLead = r.text == ""
+			}
+			line = append(line, r)
+			continue
+		}
+		if centred {
+			next := strings.TrimLeftFunc(lineText(p.runs[i+1:]), isLayoutSpace)
+			so := strings.TrimSpace(lineText(line))
+			if next != "" && so != "" && !opensParagraph(next, so) {
+				// Spaces at the end of a line do not show; drop them.
+				for len(line) > 0 {
+					last := &line[len(line)-1]
+					last.text = strings.TrimRightFunc(last.text, isLayoutSpace)
+					if last.text != "" {
+						break
+					}
+					line = line[:len(line)-1]
+				}
+				if asciiWord(lastRune(so)) && asciiWord(firstRune(next)) {
+					line = append(line, inlineRun{text: " "})
+				}
+				trimLead = true
+				continue
+			}
+		}
+		trimLead = false
+		emit()
+	}
+	emit()
+	return out
+}
+
+// lineText returns the text of runs up to the next line break.
+func lineText(runs []inlineRun) string {
+	var b strings.Builder
+	for _, r := range runs {
+		if r.brk {
+			break
+		}
+		b.WriteString(r.text)
+	}
+	return b.String()
+}
+
+func isLayoutSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' }
+
+// linePiece turns the runs of one line into a paragraph: text trimmed of
+// the layout spaces around it, and the length of the bold run that opens it.
+// White space does not interrupt a bold run (a bold heading after an indent
+// of non-bold ideographic spaces is still a bold heading).
+func linePiece(runs []inlineRun) piece {
+	var b strings.Builder
+	for _, r := range runs {
+		b.WriteString(r.text)
+	}
+	full := b.String()
+	text := strings.TrimLeftFunc(full, isLayoutSpace)
+	lead := len(full) - len(text)
+	text = strings.TrimRightFunc(text, isLayoutSpace)
+	bold, pos := 0, 0
+outer:
+	for _, r := range runs {
+		for i := 0; i < len(r.text); {
+			c, size := utf8.DecodeRuneInString(r.text[i:])
+			i += size
+			if isLayoutSpace(c) {
+				continue
+			}
+			if !r.bold {
+				break outer
+			}
+			bold = pos + i - lead
+		}
+		pos += len(r.text)
+	}
+	bold = max(0, min(bold, len(text)))
+	return piece{text: text, bold: bold}
 }
