@@ -19,7 +19,13 @@ type attribution struct {
 }
 
 func (a *attribution) empty() bool {
-	return len(a.leaders) == 0 && len(a.leads) == 0 && len(a.resp) == 0 && a.deadline == ""
+	return !a.namesOwner() && a.deadline == ""
+}
+
+// namesOwner reports whether the attribution names anyone; one that gives a
+// deadline only does not close a task on its own.
+func (a *attribution) namesOwner() bool {
+	return len(a.leaders) > 0 || len(a.leads) > 0 || len(a.resp) > 0
 }
 
 // merge adds b's owners after a's, as when a task's keys stand on several lines.
@@ -81,7 +87,8 @@ func classifyKey(k string) keyRole {
 	switch {
 	case strings.HasSuffix(k, "领导") || strings.HasSuffix(k, "领导同志"):
 		return keyLeader
-	case strings.Contains(k, "时限") || strings.Contains(k, "时间") || strings.Contains(k, "节点") || strings.Contains(k, "期限"):
+	case strings.HasSuffix(k, "时限") || strings.HasSuffix(k, "期限") || strings.HasSuffix(k, "节点") ||
+		k == "完成时间" || k == "办结时间" || k == "时间要求" || k == "进度要求":
 		return keyDeadline
 	case (strings.Contains(k, "牵头") || strings.Contains(k, "主办") || strings.Contains(k, "主责")) &&
 		(strings.HasSuffix(k, "单位") || strings.HasSuffix(k, "部门") || strings.HasSuffix(k, "处室") || strings.HasSuffix(k, "科室") || strings.HasSuffix(k, "牵头")):
@@ -325,6 +332,12 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 				// 其他部门按职责分工负责 and the like name nobody.
 				continue
 			}
+			if allRoles(names) {
+				// 分管副省长、协管副秘书长负责: leaders named by office.
+				a.leaders = append(a.leaders, names...)
+				matched++
+				continue
+			}
 			if !allOrgs(names) {
 				if matched > 0 && isRemark(clause) {
 					continue
@@ -339,6 +352,13 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 			matched++
 			continue
 		}
+		if reTimeRemark.MatchString(clause) && runeLen(clause) <= 20 {
+			// 年内持续推进, 2021年6月底前完成: when, not who.
+			if a.deadline == "" {
+				a.deadline = trimPunct(clause)
+			}
+			continue
+		}
 		if matched > 0 && isRemark(clause) {
 			continue
 		}
@@ -348,6 +368,19 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 		return nil, false
 	}
 	return a, true
+}
+
+// reTimeRemark is a clause inside a phrase attribution that says when.
+var reTimeRemark = regexp.MustCompile(`年内|年底|月底|底前|前完成|持续推进|长期坚持|持续实施|逐步推进|\d{4}\s*年|季度|全年`)
+
+// allRoles reports whether every name is a leader's office (副省长, 秘书长).
+func allRoles(names []string) bool {
+	for _, n := range names {
+		if !isRole(n) || strings.HasSuffix(n, "领导") && runeLen(n) > 6 {
+			return false
+		}
+	}
+	return len(names) > 0
 }
 
 // isRemark reports whether a clause inside an attribution names nobody and

@@ -143,7 +143,7 @@ func (r *reader) unassign(c *container, pieces []textPiece, whole bool) {
 
 // reLeadIn is a lead-in that introduces the tasks after it (今年的主要预期目标
 // 是：) and is not part of the first one.
-var reLeadIn = regexp.MustCompile(`^[^。；：:]{0,60}(?:是|为|如下|以下[^。；：:]{0,12}|包括)[：:]`)
+var reLeadIn = regexp.MustCompile(`^[^。；：:]{0,60}(?:是|为|如下|以下[^。；：:]{0,12}|包括|目标|任务)[：:]`)
 
 // taskText joins the pieces of a task, drops a lead-in at the start of a
 // paragraph, and returns the task's text and the line it starts on.

@@ -15,7 +15,7 @@ import (
 // of the unit as written.
 var targetUnits = []string{
 	"个工作日", "工作日", "微克/立方米", "毫克/立方米", "立方米/秒", "个百分点", "平方公里", "平方米", "立方米", "千瓦时", "标准箱", "公里", "千米", "千瓦", "兆瓦", "公顷", "人次",
-	"百分点", "美元", "元", "个", "家", "座", "亩", "户", "处", "条", "所", "名", "人", "场", "项", "件", "台",
+	"百分点", "美元", "元", "场次", "公斤", "斤", "头", "只", "个", "家", "座", "亩", "户", "处", "条", "所", "名", "人", "场", "项", "件", "台",
 	"辆", "套", "张", "次", "间", "栋", "幢", "支", "批", "部", "种", "株", "棵", "床", "倍", "篇", "吨", "米",
 	"%", "％", "‰", "个月", "天", "小时", "位", "组", "片", "段", "类", "万",
 }
@@ -248,8 +248,27 @@ func readTarget(text string, start, end int, chinese bool) (duban.Indicator, int
 	if more && upper == nil && ind.Cmp == duban.CmpEqual {
 		ind.Cmp = duban.CmpMore
 	}
+	if qualifies(text[pos:]) {
+		// 5000万元以上项目2000个以上: the first amount says which projects,
+		// the second is the target.
+		return ind, 0, false
+	}
 	ind.Metric, ind.Text = metricOf(text, start, pos)
 	return ind, pos, true
+}
+
+// qualifies reports whether the noun after a target is itself counted by a
+// number in the same clause, which makes the first amount a qualifier.
+func qualifies(after string) bool {
+	for i, r := range after {
+		if strings.ContainsRune("，。；、,;：:（()）！？", r) || i > 60 {
+			return false
+		}
+		if isArabicDigit(r) {
+			return i > 0
+		}
+	}
+	return false
 }
 
 // isNameAfter reports whether what follows a number and its unit makes the

@@ -103,7 +103,8 @@ func (r *reader) markKeyLines() {
 			// The rest of a bracket that a page break cut.
 			continue
 		}
-		if a, ok := parseKeyed(p.text); ok {
+		if a, ok := parseKeyed(p.text); ok && (a.namesOwner() || i > 0 && r.paras[i-1].keys) {
+			// A deadline alone on its line belongs to the keys above it.
 			p.keys, p.attr = true, a
 		}
 	}

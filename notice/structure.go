@@ -37,11 +37,11 @@ func (r *reader) findAttributions(text string) []found {
 func (r *reader) readAttributions(text string) (out []found, unclosed, stray int) {
 	groups, unclosed, stray := findBrackets(text)
 	for _, g := range groups {
-		if a, ok := parseAttribution(g.inner, r.firstLeads); ok {
+		if a, ok := parseAttribution(g.inner, r.firstLeads); ok && a.namesOwner() {
 			out = append(out, found{g.start, g.end, a})
 		}
 	}
-	if start, a := tailKeys(text); a != nil && (len(out) == 0 || out[len(out)-1].end <= start) {
+	if start, a := tailKeys(text); a != nil && a.namesOwner() && (len(out) == 0 || out[len(out)-1].end <= start) {
 		out = append(out, found{start, len(text), a})
 	}
 	return out, unclosed, stray
@@ -158,7 +158,7 @@ func (r *reader) structure() {
 		}
 	}
 	var headings [4]int
-	for _, p := range r.paras[:last+1] {
+	for i, p := range r.paras[:last+1] {
 		if p.row || p.keys {
 			continue
 		}
@@ -166,7 +166,7 @@ func (r *reader) structure() {
 		if lvl == 0 || r.hasAttribution(p) {
 			continue
 		}
-		if _, rest, ok := r.headingSplit(p); ok && (lvl < 3 || rest == "" && atMost(p.text, 40)) {
+		if _, rest, ok := r.headingSplit(p); ok && (lvl < 3 || rest == "" && atMost(p.text, 40) && r.tasksUnder(i, lvl)) {
 			headings[lvl]++
 		}
 	}
@@ -224,7 +224,7 @@ func (r *reader) structure() {
 				continue
 			}
 		case sectionNo >= 0 && skipLvl > 0 && lvl == skipLvl && !isItem:
-			if _, rest, ok := r.headingSplit(p); ok && rest == "" {
+			if _, rest, ok := r.headingSplit(p); ok && rest == "" && r.tasksUnder(i, lvl) {
 				p.kind = paraSkip
 				continue
 			}
@@ -240,6 +240,24 @@ func (r *reader) structure() {
 			areaNo++
 		}
 	}
+}
+
+// tasksUnder reports whether an attributed task follows paragraph i before
+// the next heading of its level or above: a numbered line is a heading only
+// when tasks stand under it.
+func (r *reader) tasksUnder(i, lvl int) bool {
+	for _, q := range r.paras[i+1:] {
+		if q.heading > 0 {
+			return false
+		}
+		if l, _ := ordinalLevel(q.text); l > 0 && l <= lvl && !r.hasAttribution(q) {
+			return false
+		}
+		if r.hasAttribution(q) {
+			return true
+		}
+	}
+	return false
 }
 
 // phraseArea reads paragraph i as a focus heading written as a phrase:

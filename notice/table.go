@@ -138,7 +138,7 @@ func rowPara(cells []string, roles []colRole, line int) *para {
 	if p.text == "" {
 		return nil
 	}
-	if len(a.leaders)+len(a.leads)+len(a.resp) > 0 {
+	if a.namesOwner() {
 		// A row that names nobody (a deadline at most) is unassigned.
 		p.attr = a
 	}
