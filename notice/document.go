@@ -45,26 +45,24 @@ func readDocument(ps []*para) duban.DocumentInfo {
 		if d.Title == "" {
 			if loc := reTitle.FindStringIndex(t); loc != nil && runeLen(t) < 160 {
 				d.Title = strings.TrimSpace(t[loc[0]:loc[1]])
-				if issuer := strings.TrimSpace(t[:loc[0]]); d.Issuer == "" && reIssuerEnd.MatchString(issuer) {
-					d.Issuer = issuer
-				}
+				d.Issuer = moreSpecific(d.Issuer, strings.TrimSpace(t[:loc[0]]))
 			}
 		}
-		if d.Issuer == "" && reIssuerLine.MatchString(t) && !strings.Contains(t, "关于") {
-			d.Issuer = t
+		if !strings.Contains(t, "关于") {
+			// The letterhead (…人民政府办公室文件) or the signature.
+			d.Issuer = moreSpecific(d.Issuer, strings.TrimSuffix(t, "文件"))
 		}
 		if d.Date == "" && reDateLine.MatchString(t) {
 			d.Date = isoDate(t)
 		}
 	}
-	if d.Date == "" {
-		// The date may stand at the end, under the signature.
-		for i := len(ps) - 1; i >= 0 && i >= len(ps)-10; i-- {
-			if t := strings.TrimSpace(ps[i].text); reDateLine.MatchString(t) {
-				d.Date = isoDate(t)
-				break
-			}
+	// The date and the signature may stand at the end.
+	for i := len(ps) - 1; i >= 0 && i >= len(ps)-10; i-- {
+		t := strings.TrimSpace(ps[i].text)
+		if reDateLine.MatchString(t) && d.Date == "" {
+			d.Date = isoDate(t)
 		}
+		d.Issuer = moreSpecific(d.Issuer, t)
 	}
 	if m := reYear.FindStringSubmatch(d.Title); m != nil {
 		d.Year, _ = strconv.Atoi(m[1])
@@ -73,6 +71,19 @@ func readDocument(ps []*para) duban.DocumentInfo {
 	}
 	d.Region = reIssuerEnd.ReplaceAllString(d.Issuer, "")
 	return d
+}
+
+// moreSpecific returns the issuer the letterhead names most fully: of
+// 区人民政府办公室 (in a title) and 宜昌市伍家岗区人民政府办公室 (in the
+// letterhead or signature), the latter.
+func moreSpecific(issuer, candidate string) string {
+	if !reIssuerLine.MatchString(candidate) && !(candidate != "" && reIssuerEnd.MatchString(candidate) && runeLen(candidate) <= 30) {
+		return issuer
+	}
+	if issuer == "" || strings.HasSuffix(candidate, issuer) && len(candidate) > len(issuer) {
+		return candidate
+	}
+	return issuer
 }
 
 // isoDate turns 2022 年 4 月 22 日 or 二〇二二年四月二十二日 into 2022-04-22.

@@ -40,7 +40,8 @@ const (
 	paraBody paraKind = iota
 	paraSection
 	paraArea
-	paraSkip // a heading below the area level, or closing words
+	paraSkip    // a heading below the area level, or closing words
+	paraTargets // the heading of the main expected targets (section 0)
 )
 
 // reader holds the state of reading one notice.

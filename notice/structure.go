@@ -200,6 +200,10 @@ func (r *reader) structure() {
 		if p.row || p.keys {
 			continue
 		}
+		if reTargetsHeading.MatchString(p.text) {
+			p.kind = paraTargets
+			continue
+		}
 		lvl, _ := ordinalLevel(p.text)
 		isItem := r.hasAttribution(p)
 		switch {
@@ -238,6 +242,48 @@ func (r *reader) structure() {
 			p.kind, p.title = paraArea, title
 			p.setRest(rest)
 			areaNo++
+		}
+	}
+	r.dropEmptyLeadingSections()
+}
+
+// reTargetsHeading is the heading of the main expected targets, which are
+// section 0 wherever they stand.
+var reTargetsHeading = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])?\s*(?:\d{4}\s*年)?(?:全[区县市省州])?(?:经济社会发展)?(?:的)?主要(?:预期)?目标[。：:]?$`)
+
+// dropEmptyLeadingSections turns sections that come before the first
+// section with a task, and hold none, back into text of the letter that
+// introduces the notice (一、提高思想认识。… in the covering letter).
+func (r *reader) dropEmptyLeadingSections() {
+	var heads []int
+	for i, p := range r.paras {
+		if p.kind == paraSection || p.kind == paraTargets {
+			heads = append(heads, i)
+		}
+	}
+	for k, h := range heads {
+		end := len(r.paras)
+		if k+1 < len(heads) {
+			end = heads[k+1]
+		}
+		if r.paras[h].kind == paraTargets {
+			continue
+		}
+		hasTask := r.paras[h].rest != nil && r.hasAttribution(r.paras[h].rest)
+		for _, q := range r.paras[h+1 : end] {
+			if r.hasAttribution(q) {
+				hasTask = true
+				break
+			}
+		}
+		if hasTask {
+			return
+		}
+		for _, q := range r.paras[h:end] {
+			if q.kind != paraSection && q.kind != paraArea {
+				continue
+			}
+			q.kind, q.rest = paraBody, nil
 		}
 	}
 }
@@ -371,8 +417,11 @@ func (r *reader) containers() []*container {
 			last = i
 		}
 	}
-	firstSection := len(r.paras)
+	firstSection, targets := len(r.paras), -1
 	for i, p := range r.paras {
+		if p.kind == paraTargets && targets < 0 {
+			targets = i
+		}
 		if p.kind == paraSection {
 			firstSection = i
 			break
@@ -381,7 +430,11 @@ func (r *reader) containers() []*container {
 	var out []*container
 	// Section 0: the paragraphs of main targets before the first section.
 	first0, last0 := -1, -1
-	for i := 0; i < firstSection && i <= last; i++ {
+	if targets >= 0 {
+		// Under a heading of their own: up to the first section.
+		first0, last0 = targets+1, firstSection-1
+	}
+	for i := 0; i < firstSection && i <= last && targets < 0; i++ {
 		if r.paras[i].kind == paraBody && r.hasAttribution(r.paras[i]) {
 			if first0 < 0 {
 				first0 = i
@@ -393,7 +446,7 @@ func (r *reader) containers() []*container {
 			last0 = i
 		}
 	}
-	if first0 >= 0 {
+	if first0 >= 0 && first0 <= last0 {
 		r.out.Sections = append(r.out.Sections, duban.ReadSection{No: 0, Title: "主要预期目标"})
 		c := &container{}
 		for _, p := range r.paras[first0 : last0+1] {
