@@ -367,6 +367,9 @@ func looksLikeTarget(text string, start, end int) bool {
 		return false
 	case len(num) == 4 && (strings.HasPrefix(num, "19") || strings.HasPrefix(num, "20")):
 		return false
+	case len(num) == 5 && strings.HasPrefix(num, "123"):
+		// Service hotlines: 12345, 12315, 12369.
+		return false
 	}
 	return true
 }

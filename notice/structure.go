@@ -195,8 +195,8 @@ func (r *reader) structure() {
 		}
 	}
 
-	sectionNo, areaNo := -1, 0
-	for i, p := range r.paras {
+	// First the sections, so that the areas can be judged within them.
+	for _, p := range r.paras {
 		if p.row || p.keys {
 			continue
 		}
@@ -211,29 +211,34 @@ func (r *reader) structure() {
 			if title, rest, ok := r.headingSplit(p); ok && (!isItem || rest != "") {
 				p.kind, p.title = paraSection, title
 				p.setRest(rest)
-				sectionNo++
-				areaNo = 0
-				continue
 			}
 		case headingSections && p.heading > 0 && !isItem:
 			p.kind, p.title = paraSection, headingTitle(p.text)
-			sectionNo++
-			areaNo = 0
+		}
+	}
+	inSection := false
+	for i, p := range r.paras {
+		if p.kind == paraSection {
+			inSection = true
+		}
+		if p.row || p.keys || p.kind != paraBody || !inSection {
 			continue
-		case sectionNo >= 0 && areaLvl > 0 && lvl == areaLvl:
+		}
+		lvl, _ := ordinalLevel(p.text)
+		isItem := r.hasAttribution(p)
+		switch {
+		case areaLvl > 0 && lvl == areaLvl:
 			if title, rest, ok := r.headingSplit(p); ok && (!isItem || rest != "" && lvl < 3) {
 				p.kind, p.title = paraArea, title
 				p.setRest(rest)
-				areaNo++
-				continue
 			}
-		case sectionNo >= 0 && skipLvl > 0 && lvl == skipLvl && !isItem:
+			continue
+		case skipLvl > 0 && lvl == skipLvl && !isItem:
 			if _, rest, ok := r.headingSplit(p); ok && rest == "" && r.tasksUnder(i, lvl) {
 				p.kind = paraSkip
-				continue
 			}
-		}
-		if sectionNo < 0 || areaLvl > 0 {
+			continue
+		case areaLvl > 0:
 			continue
 		}
 		// Areas as phrases: a bold opening, a Markdown heading, or a short
@@ -241,7 +246,6 @@ func (r *reader) structure() {
 		if title, rest, ok := r.phraseArea(i, boldAreas); ok {
 			p.kind, p.title = paraArea, title
 			p.setRest(rest)
-			areaNo++
 		}
 	}
 	r.dropEmptyLeadingSections()
@@ -325,13 +329,13 @@ func (r *reader) phraseArea(i int, boldAreas bool) (title, rest string, ok bool)
 		return "", "", false
 	}
 	head, rest := firstSentence(p.text)
-	if !isPhrase(head) {
+	if !isPhrase(head) && !isLoosePhrase(head) {
 		return "", "", false
 	}
 	if rest == "" {
 		// A phrase standing alone is a heading, unless keys follow it and
 		// make it a (short) task.
-		if i+1 < len(r.paras) && r.paras[i+1].keys {
+		if !isPhrase(head) || i+1 < len(r.paras) && r.paras[i+1].keys {
 			return "", "", false
 		}
 		return headingTitle(head), "", true
@@ -339,16 +343,21 @@ func (r *reader) phraseArea(i int, boldAreas bool) (title, rest string, ok bool)
 	if len(r.findAttributions(head)) > 0 {
 		return "", "", false
 	}
-	if boldAreas || r.phraseShare(i) >= 0.5 {
-		return headingTitle(head), rest, true
+	switch {
+	case isPhrase(head) && (boldAreas || r.phraseShare(i, isPhrase) >= 0.5):
+	case isLoosePhrase(head) && r.phraseShare(i, isLoosePhrase) >= 0.75:
+		// Longer openings (对党绝对忠诚，做…的表率。) count only where nearly
+		// every paragraph of the section opens with one.
+	default:
+		return "", "", false
 	}
-	return "", "", false
+	return headingTitle(head), rest, true
 }
 
 // phraseShare is the share of body paragraphs in paragraph i's section that
-// open with a short phrase: where most do, the phrases are the areas.
-func (r *reader) phraseShare(i int) float64 {
-	start, end := i, i
+// open with a phrase of the kind: where most do, the phrases are the areas.
+func (r *reader) phraseShare(i int, phrase func(string) bool) float64 {
+	start, end := i, i+1
 	for start > 0 && r.paras[start-1].kind != paraSection {
 		start--
 	}
@@ -357,14 +366,14 @@ func (r *reader) phraseShare(i int) float64 {
 	}
 	n, phrases := 0, 0
 	for _, q := range r.paras[start:end] {
-		if q.row || q.keys || q.kind != paraBody {
+		if q.row || q.keys || q.kind != paraBody && q.kind != paraArea {
 			continue
 		}
 		if lvl, _ := ordinalLevel(q.text); lvl > 0 {
 			continue
 		}
 		n++
-		if head, rest := firstSentence(q.text); rest != "" && isPhrase(head) {
+		if head, rest := firstSentence(q.text); rest != "" && phrase(head) {
 			phrases++
 		}
 	}
@@ -388,6 +397,14 @@ func isPhrase(s string) bool {
 	s = strings.TrimRight(strings.TrimSpace(s), "。")
 	n := runeLen(s)
 	return n >= 4 && n <= 25 && !strings.ContainsAny(s, "，,；;：:（()）【】[]、。！？")
+}
+
+// isLoosePhrase reports whether a sentence could be a heading with a comma
+// or two in it: 对党绝对忠诚，做捍卫“两个确立”、践行“两个维护”的表率.
+func isLoosePhrase(s string) bool {
+	s = strings.TrimRight(strings.TrimSpace(s), "。")
+	n := runeLen(s)
+	return n >= 4 && n <= 34 && strings.Count(s, "，") <= 2 && !strings.ContainsAny(s, "；;：:（()）【】[]。！？")
 }
 
 // closing reports whether a paragraph after the last task is the notice's
