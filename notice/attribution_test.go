@@ -1,0 +1,132 @@
+package notice
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestParseAttribution(t *testing.T) {
+	tests := []struct {
+		in         string
+		firstLeads bool
+		ok         bool
+		leaders    []string
+		leads      []string
+		resp       []string
+		deadline   string
+	}{
+		{in: "牵头领导：武毅，牵头单位：区财政局，责任单位：区发展和改革局、历下控股集团", ok: true,
+			leaders: []string{"武毅"}, leads: []string{"区财政局"}, resp: []string{"区发展和改革局", "历下控股集团"}},
+		{in: "牵头领导：王锐，牵头单位：区住房和城市建设局，责任单位：区自然资源局、历下城发集团，相关街道办事处", ok: true,
+			leaders: []string{"王锐"}, leads: []string{"区住房和城市建设局"}, resp: []string{"区自然资源局", "历下城发集团", "相关街道办事处"}},
+		{in: "牵头领导：洪露，牵头单位：区大数据局，责任单位：区直各有关部门（单位），各街道办事处", ok: true,
+			leaders: []string{"洪露"}, leads: []string{"区大数据局"}, resp: []string{"区直各有关部门（单位）", "各街道办事处"}},
+		{in: "牵头领导：于杰，牵头单位：区市政工程服务中心，区责任单位：区自然资源局", ok: true,
+			leaders: []string{"于杰"}, leads: []string{"区市政工程服务中心"}, resp: []string{"区自然资源局"}},
+		{in: "牵头领导：武毅、刘俊刚、王若曦，责任单位：区委统筹疫情防控和经济运行工作领导小组各成员单位", ok: true,
+			leaders: []string{"武毅", "刘俊刚", "王若曦"}, resp: []string{"区委统筹疫情防控和经济运行工作领导小组各成员单位"}},
+		{in: "责任单位：区审计局", ok: true, resp: []string{"区审计局"}},
+		{in: "牵头单位:区卫健局;责任单位:区医保局、各街道办事处", ok: true,
+			leads: []string{"区卫健局"}, resp: []string{"区医保局", "各街道办事处"}},
+		{in: "分管区领导：李明；主办单位：区发改局；协办单位：区财政局等；完成时限：2023年12月底前", ok: true,
+			leaders: []string{"李明"}, leads: []string{"区发改局"}, resp: []string{"区财政局"}, deadline: "2023年12月底前"},
+		{in: "国家发展改革委牵头，财政部、商务部等按职责分工负责", ok: true,
+			leads: []string{"国家发展改革委"}, resp: []string{"财政部", "商务部"}},
+		{in: "国家发展改革委、财政部、商务部等按职责分工负责，年内持续推进", ok: true,
+			resp: []string{"国家发展改革委", "财政部", "商务部"}, deadline: "年内持续推进"},
+		{in: "国家发展改革委、财政部、商务部等按职责分工负责，年内持续推进", firstLeads: true, ok: true,
+			leads: []string{"国家发展改革委"}, resp: []string{"财政部", "商务部"}, deadline: "年内持续推进"},
+		{in: "部门分工：省文化和旅游厅牵头，省体育局、省交通运输厅等按职责分工负责", ok: true,
+			leads: []string{"省文化和旅游厅"}, resp: []string{"省体育局", "省交通运输厅"}},
+		{in: "分管副省长、协管副秘书长负责，省工业和信息化厅牵头，长春市政府等按职责分工负责", firstLeads: true, ok: true,
+			leaders: []string{"分管副省长", "协管副秘书长"}, leads: []string{"省工业和信息化厅"}, resp: []string{"长春市政府"}},
+		{in: "省政务服务和数字化建设管理局牵头，各部门分别负责", ok: true,
+			leads: []string{"省政务服务和数字化建设管理局"}, resp: []string{"各部门"}},
+		// Parentheticals that name nobody are not attributions.
+		{in: "单位", ok: false},
+		{in: "济南", ok: false},
+		{in: "以下简称“两个负责”", ok: false},
+		{in: "含 2022 年新开工项目", ok: false},
+		{in: "详见附件", ok: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			a, ok := parseAttribution(tt.in, tt.firstLeads)
+			if ok != tt.ok {
+				t.Fatalf("ok = %v, want %v (%+v)", ok, tt.ok, a)
+			}
+			if !ok {
+				return
+			}
+			got := [][]string{a.leaders, a.leads, a.resp}
+			want := [][]string{tt.leaders, tt.leads, tt.resp}
+			for i := range got {
+				if len(got[i]) == 0 && len(want[i]) == 0 {
+					continue
+				}
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Errorf("list %d = %q, want %q", i, got[i], want[i])
+				}
+			}
+			if a.deadline != tt.deadline {
+				t.Errorf("deadline = %q, want %q", a.deadline, tt.deadline)
+			}
+		})
+	}
+}
+
+func TestClassifyKey(t *testing.T) {
+	tests := map[string]keyRole{
+		"牵头领导": keyLeader, "牵头区领导": keyLeader, "牵头县领导": keyLeader, "责任领导": keyLeader, "分管领导": keyLeader, "分管市领导": keyLeader,
+		"牵头单位": keyLead, "牵头部门": keyLead, "主办单位": keyLead, "牵头责任单位": keyLead,
+		"责任单位": keyResp, "配合单位": keyResp, "参与单位": keyResp, "协办单位": keyResp, "责任部门": keyResp, "区责任单位": keyResp,
+		"完成时限": keyDeadline, "完成时间": keyDeadline, "时间节点": keyDeadline, "时限": keyDeadline,
+		"领导": keyNone, "单位": keyNone, "发布时间": keyNone, "来源": keyNone, "字体": keyNone, "联系电话": keyNone,
+	}
+	for k, want := range tests {
+		if got := classifyKey(k); got != want {
+			t.Errorf("classifyKey(%q) = %v, want %v", k, got, want)
+		}
+	}
+}
+
+func TestFindBrackets(t *testing.T) {
+	groups, unclosed, stray := findBrackets("任务(牵头领导：王若曦，责任单位：区人力资源和社会保障局）我们【甲】x（区直各部门（单位））")
+	var inner []string
+	for _, g := range groups {
+		inner = append(inner, g.inner)
+	}
+	want := []string{"牵头领导：王若曦，责任单位：区人力资源和社会保障局", "甲", "区直各部门（单位）"}
+	if !reflect.DeepEqual(inner, want) || unclosed != -1 || stray != 0 {
+		t.Errorf("findBrackets = %q, %d, %d; want %q, -1, 0", inner, unclosed, stray, want)
+	}
+	if _, unclosed, stray := findBrackets("a（b）c）d（e"); unclosed != len("a（b）c）d") || stray != 1 {
+		t.Errorf("unclosed = %d, stray = %d; want %d, 1", unclosed, stray, len("a（b）c）d"))
+	}
+}
+
+func TestOrdinalLevel(t *testing.T) {
+	tests := []struct {
+		in    string
+		level int
+		rest  string
+	}{
+		{"一、坚持工业强区", 1, "坚持工业强区"},
+		{"第一部分 扩大内需", 1, "扩大内需"},
+		{"（一）积极扩大有效投资。", 2, "积极扩大有效投资。"},
+		{"(二)提升现代服务业能级", 2, "提升现代服务业能级"},
+		{"1.推进国资国企改革", 3, "推进国资国企改革"},
+		{"12、新建学校", 3, "新建学校"},
+		{"（3）实施计划", 3, "实施计划"},
+		{"▲建设公园", 3, "建设公园"},
+		{"1.5万个学位", 0, "1.5万个学位"},
+		{"2022年是开局之年", 0, "2022年是开局之年"},
+		{"一般公共预算收入", 0, "一般公共预算收入"},
+	}
+	for _, tt := range tests {
+		level, _ := ordinalLevel(tt.in)
+		if level != tt.level || stripOrdinal(tt.in) != tt.rest {
+			t.Errorf("ordinalLevel(%q) = %d, %q; want %d, %q", tt.in, level, stripOrdinal(tt.in), tt.level, tt.rest)
+		}
+	}
+}
