@@ -3,20 +3,25 @@ package duban
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // Directory looks up the names written in attributions among the known units
 // and leaders. Stores build one from their tables inside a transaction and use
 // it to map a task's owners, so that the rules of what a name means live here.
 type Directory struct {
-	units   map[string]*Unit // by normalised name and alias
-	byID    map[int64]*Unit
-	leaders map[string]*Leader
+	units       map[string]*Unit // by normalised name and alias
+	byID        map[int64]*Unit
+	leaders     map[string]*Leader
+	leadersByID map[int64]*Leader
 }
 
 // NewDirectory indexes units (with their aliases) and leaders.
 func NewDirectory(units []*Unit, leaders []*Leader) *Directory {
-	d := &Directory{units: map[string]*Unit{}, byID: map[int64]*Unit{}, leaders: map[string]*Leader{}}
+	d := &Directory{
+		units: map[string]*Unit{}, byID: map[int64]*Unit{},
+		leaders: map[string]*Leader{}, leadersByID: map[int64]*Leader{},
+	}
 	for _, u := range units {
 		d.byID[u.ID] = u
 		d.units[NormalizeName(u.Name)] = u
@@ -26,6 +31,7 @@ func NewDirectory(units []*Unit, leaders []*Leader) *Directory {
 	}
 	for _, l := range leaders {
 		d.leaders[NormalizeName(l.Name)] = l
+		d.leadersByID[l.ID] = l
 	}
 	return d
 }
@@ -53,17 +59,19 @@ func (d *Directory) Leader(name string) *Leader {
 	return d.leaders[NormalizeName(name)]
 }
 
-// Map sets the directory ID of each of t's owners whose name it knows (and
-// moves owners of merged units to the unit that carries on), and returns the
-// unit and leader names it does not know, each once, in order.
+// Map sets the directory ID of each of t's owners that the directory knows,
+// by ID when the owner has one (a choice made in a form) and otherwise by
+// name, fills in names left empty, moves owners of merged units to the unit
+// that carries on, and returns the unit and leader names it does not know,
+// each once, in order.
 func (d *Directory) Map(t *Task) (units, leaders []string) {
 	for i := range t.LeadLeaders {
 		o := &t.LeadLeaders[i]
-		if l := d.Leader(o.Name); l != nil {
-			o.ID = l.ID
-		} else if o.ID == 0 && !slices.Contains(leaders, o.Name) {
-			leaders = append(leaders, o.Name)
+		l := d.leadersByID[o.ID]
+		if l == nil {
+			l = d.Leader(o.Name)
 		}
+		leaders = mapOwner(o, l != nil, func() (int64, string) { return l.ID, l.Name }, leaders)
 	}
 	for _, list := range [][]Owner{t.LeadUnits, t.ResponsibleUnits} {
 		for i := range list {
@@ -72,14 +80,27 @@ func (d *Directory) Map(t *Task) (units, leaders []string) {
 			if u == nil {
 				u = d.Unit(o.Name)
 			}
-			if u != nil {
-				o.ID = u.ID
-			} else if o.ID = 0; !slices.Contains(units, o.Name) {
-				units = append(units, o.Name)
-			}
+			units = mapOwner(o, u != nil, func() (int64, string) { return u.ID, u.Name }, units)
 		}
 	}
 	return units, leaders
+}
+
+// mapOwner points o at the entry found, or records its name as unknown.
+func mapOwner(o *Owner, found bool, entry func() (int64, string), unknown []string) []string {
+	if found {
+		id, name := entry()
+		o.ID = id
+		if strings.TrimSpace(o.Name) == "" {
+			o.Name = name
+		}
+		return unknown
+	}
+	o.ID = 0
+	if o.Name != "" && !slices.ContainsFunc(unknown, func(n string) bool { return NormalizeName(n) == NormalizeName(o.Name) }) {
+		unknown = append(unknown, o.Name)
+	}
+	return unknown
 }
 
 // Members returns the units a group term stands for, by name. A term that

@@ -98,6 +98,21 @@ func TaskNo(section, area, seq int) string {
 	return fmt.Sprintf("%d.%d.%d", section, area, seq)
 }
 
+// Clone returns a deep copy of t, so that a task's state before a change can
+// be kept (for the audit log) while the change is made.
+func (t *Task) Clone() *Task {
+	c := *t
+	c.LeadLeaders = slices.Clone(t.LeadLeaders)
+	c.LeadUnits = slices.Clone(t.LeadUnits)
+	c.ResponsibleUnits = slices.Clone(t.ResponsibleUnits)
+	c.Indicators = slices.Clone(t.Indicators)
+	if t.Issued != nil {
+		is := *t.Issued
+		c.Issued = &is
+	}
+	return &c
+}
+
 // HasUnit reports whether the unit leads or shares the task, which is what
 // gives its clerk the right to report on it.
 func (t *Task) HasUnit(unitID int64) bool {

@@ -169,3 +169,16 @@ func TestTaskHasUnit(t *testing.T) {
 		t.Errorf("HasLeader: got 9=%v 0=%v 1=%v, want true false false", task.HasLeader(9), task.HasLeader(0), task.HasLeader(1))
 	}
 }
+
+func TestTaskClone(t *testing.T) {
+	task := &duban.Task{LeadUnits: []duban.Owner{{Name: "甲"}}, Issued: &duban.IssuedTask{Text: "原文"}}
+	c := task.Clone()
+	task.LeadUnits[0].ID = 7
+	task.Issued.Text = "改"
+	if got := c.LeadUnits[0].ID; got != 0 {
+		t.Errorf("clone's owner ID changed with the original: got %d, want 0", got)
+	}
+	if got, want := c.Issued.Text, "原文"; got != want {
+		t.Errorf("clone's issued text: got %q, want %q", got, want)
+	}
+}

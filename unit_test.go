@@ -93,8 +93,8 @@ func TestDirectory(t *testing.T) {
 	}
 
 	task := &duban.Task{
-		LeadLeaders:      []duban.Owner{{Name: "武毅"}, {Name: "赵冬梅"}},
-		LeadUnits:        []duban.Owner{{Name: "区发改局"}},
+		LeadLeaders:      []duban.Owner{{Name: "武毅"}, {Name: "赵冬梅"}, {ID: 7}},
+		LeadUnits:        []duban.Owner{{Name: "区发改局"}, {ID: 2}},
 		ResponsibleUnits: []duban.Owner{{Name: "区财政局"}, {ID: 4, Name: "区经济和信息化局"}, {Name: "区财政局"}},
 	}
 	newUnits, newLeaders := d.Map(task)
@@ -112,6 +112,12 @@ func TestDirectory(t *testing.T) {
 	}
 	if got, want := task.LeadLeaders[0].ID, int64(7); got != want {
 		t.Errorf("leader: got %d, want %d", got, want)
+	}
+	if got, want := task.LeadUnits[1].Name, "泉城路街道办事处"; got != want {
+		t.Errorf("unit chosen by ID: got name %q, want %q", got, want)
+	}
+	if got, want := task.LeadLeaders[2].Name, "武毅"; got != want {
+		t.Errorf("leader chosen by ID: got name %q, want %q", got, want)
 	}
 
 	for _, c := range []struct {

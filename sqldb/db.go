@@ -1,0 +1,350 @@
+// Package sqldb stores duban's domain in SQL through database/sql: SQLite
+// (modernc.org/sqlite, pure Go) for one server with no set-up, PostgreSQL
+// (jackc/pgx) for several servers behind a balancer. The SQL is written by
+// hand, once, in the dialect both understand; the few differences (how
+// parameters are numbered, how times are kept, how writers are serialised)
+// are in this file.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"duban"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dialect is the database behind a DB.
+type dialect int
+
+const (
+	dialectSQLite dialect = iota
+	dialectPostgres
+)
+
+func (d dialect) String() string {
+	if d == dialectPostgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// DB is an open store. For SQLite it holds one connection for writing and a
+// pool for reading: SQLite allows one writer at a time, and queueing writers
+// on one connection inside the process (rather than letting them collide in
+// the file lock) is what keeps "database is locked" from ever reaching a
+// user. For PostgreSQL both are the same pool, and writers are serialised by
+// a row lock (see update).
+type DB struct {
+	dialect dialect
+	write   *sql.DB
+	read    *sql.DB
+	// name says which database this is, without secrets, for messages.
+	name string
+	// applied lists the migrations this Open applied.
+	applied []string
+
+	// Now returns the time of a change. Tests may replace it.
+	Now func() time.Time
+}
+
+// IsPostgres reports whether a DSN names a PostgreSQL server rather than a
+// SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the database a DSN names, a postgres:// URL or a SQLite file
+// path, and brings its schema up to date.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var db *DB
+	var err error
+	if IsPostgres(dsn) {
+		db, err = openPostgres(ctx, dsn)
+	} else {
+		db, err = openSQLite(ctx, dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database's connections.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Dialect names the database: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.String() }
+
+// Name says which database this is (the file, or the server and database
+// without the password).
+func (db *DB) Name() string { return db.name }
+
+// Applied lists the migrations that Open applied, by file name.
+func (db *DB) Applied() []string { return db.applied }
+
+// Tx is one transaction of a service method. It carries the method's one
+// "now", the user on whose behalf it runs, and, for writes, the head of the
+// audit chain that the method's audit event extends.
+type Tx struct {
+	tx   *sql.Tx
+	ctx  context.Context
+	db   *DB
+	now  time.Time
+	user *duban.User
+
+	write     bool
+	headSeq   int64
+	headHash  string
+	headMoved bool
+}
+
+// update runs fn in a write transaction and commits it when fn returns nil.
+// The transaction takes the write lock when it begins: on SQLite by BEGIN
+// IMMEDIATE on the one write connection, on PostgreSQL by locking the audit
+// chain's head row, which every write extends. Writers thus queue instead of
+// failing, and the audit chain grows one event after another even with
+// several servers on one database.
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return db.internal("开始写事务", err)
+	}
+	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: duban.Timestamp(db.Now()), user: duban.UserFromContext(ctx), write: true}
+	defer sqlTx.Rollback()
+	lock := "SELECT seq, hash FROM audit_head WHERE id = 1"
+	if db.dialect == dialectPostgres {
+		lock += " FOR UPDATE"
+	}
+	if err := tx.queryRow(lock).Scan(&tx.headSeq, &tx.headHash); err != nil {
+		return db.internal("锁定审计日志", err)
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if tx.headMoved {
+		if _, err := tx.exec("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", tx.headSeq, tx.headHash); err != nil {
+			return err
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return db.internal("提交事务", err)
+	}
+	return nil
+}
+
+// view runs fn in a read-only transaction, so that a list and its total
+// come from one snapshot.
+func (db *DB) view(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return db.internal("开始读事务", err)
+	}
+	defer sqlTx.Rollback()
+	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: duban.Timestamp(db.Now()), user: duban.UserFromContext(ctx)}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return sqlTx.Commit()
+}
+
+// rebind turns the '?' placeholders the queries are written with into
+// PostgreSQL's $1, $2…. No query of this package has a '?' in a literal.
+func (d dialect) rebind(q string) string {
+	if d != dialectPostgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	res, err := tx.tx.ExecContext(tx.ctx, tx.db.dialect.rebind(q), args...)
+	if err != nil {
+		return nil, tx.db.queryError(q, err)
+	}
+	return res, nil
+}
+
+func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, tx.db.dialect.rebind(q), args...)
+	if err != nil {
+		return nil, tx.db.queryError(q, err)
+	}
+	return rows, nil
+}
+
+func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, tx.db.dialect.rebind(q), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (tx *Tx) insert(q string, args ...any) (int64, error) {
+	var id int64
+	if err := tx.queryRow(q+" RETURNING id", args...).Scan(&id); err != nil {
+		return 0, tx.db.queryError(q, err)
+	}
+	return id, nil
+}
+
+// count runs a SELECT count(*) and returns the count.
+func (tx *Tx) count(q string, args ...any) (int, error) {
+	var n int
+	if err := tx.queryRow(q, args...).Scan(&n); err != nil {
+		return 0, tx.db.queryError(q, err)
+	}
+	return n, nil
+}
+
+// ts is how a time is passed to the database: a fixed-width UTC text in
+// SQLite (which has no time type, and sorts such text in time order), a
+// timestamptz in PostgreSQL.
+func (tx *Tx) ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	if tx.db.dialect == dialectPostgres {
+		return t
+	}
+	return t.UTC().Format(duban.AuditTimeFormat)
+}
+
+// timeCol scans a time column of either dialect; NULL scans as the zero time.
+type timeCol struct{ t *time.Time }
+
+func (c timeCol) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*c.t = time.Time{}
+	case time.Time:
+		*c.t = v.UTC()
+	case string:
+		return c.parse(v)
+	case []byte:
+		return c.parse(string(v))
+	default:
+		return fmt.Errorf("sqldb: cannot scan %T into a time", src)
+	}
+	return nil
+}
+
+func (c timeCol) parse(s string) error {
+	t, err := time.Parse(duban.AuditTimeFormat, s)
+	if err != nil {
+		return fmt.Errorf("sqldb: bad time %q: %w", s, err)
+	}
+	*c.t = t
+	return nil
+}
+
+// nullID is how an optional reference is passed: NULL for 0.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// idCol scans an optional reference; NULL scans as 0.
+type idCol struct{ id *int64 }
+
+func (c idCol) Scan(src any) error {
+	var n sql.NullInt64
+	if err := n.Scan(src); err != nil {
+		return err
+	}
+	*c.id = n.Int64
+	return nil
+}
+
+// limit returns the LIMIT/OFFSET clause for a page and its arguments; a limit
+// of 0 means no limit.
+func (d dialect) limit(limit, offset int) (string, []any) {
+	switch {
+	case limit > 0:
+		return " LIMIT ? OFFSET ?", []any{limit, max(offset, 0)}
+	case offset > 0 && d == dialectSQLite:
+		return " LIMIT -1 OFFSET ?", []any{offset}
+	case offset > 0:
+		return " OFFSET ?", []any{offset}
+	}
+	return "", nil
+}
+
+// placeholders returns "?, ?, …" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// where joins conditions with AND, or returns "" for none.
+func where(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// queryError maps a database error: a broken uniqueness rule is a conflict
+// the user can resolve; anything else is internal.
+func (db *DB) queryError(q string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if isUniqueViolation(err) {
+		return &duban.Error{Code: duban.ECONFLICT, Message: "数据已被修改或已存在：请刷新后重试。", Err: err}
+	}
+	if len(q) > 80 {
+		q = q[:80] + "…"
+	}
+	return fmt.Errorf("sqldb %s: %s: %w", db.dialect, strings.Join(strings.Fields(q), " "), err)
+}
+
+func (db *DB) internal(what string, err error) error {
+	var e *duban.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("sqldb %s: %s: %w", db.dialect, what, err)
+}
+
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// notFound is the error for a missing thing, named in Chinese (计划 #3).
+func notFound(what string, id int64) error {
+	return duban.Errorf(duban.ENOTFOUND, "%s #%d 不存在：请检查编号。", what, id)
+}

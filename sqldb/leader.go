@@ -1,0 +1,165 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"duban"
+)
+
+// LeaderService keeps the directory of leaders.
+type LeaderService struct{ db *DB }
+
+// NewLeaderService returns the leaders of db.
+func NewLeaderService(db *DB) *LeaderService { return &LeaderService{db: db} }
+
+var _ duban.LeaderService = (*LeaderService)(nil)
+
+// FindLeaderByID returns one leader.
+func (s *LeaderService) FindLeaderByID(ctx context.Context, id int64) (*duban.Leader, error) {
+	if _, err := duban.Authorize(ctx, "查看领导", duban.CanRead); err != nil {
+		return nil, err
+	}
+	var l *duban.Leader
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		l, err = findLeader(tx, id)
+		return err
+	})
+	return l, err
+}
+
+// FindLeaders returns leaders in the order they entered the directory.
+func (s *LeaderService) FindLeaders(ctx context.Context, f duban.LeaderFilter) ([]*duban.Leader, int, error) {
+	if _, err := duban.Authorize(ctx, "查看领导", duban.CanRead); err != nil {
+		return nil, 0, err
+	}
+	var leaders []*duban.Leader
+	var total int
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		leaders, total, err = findLeaders(tx, f)
+		return err
+	})
+	return leaders, total, err
+}
+
+func findLeader(tx *Tx, id int64) (*duban.Leader, error) {
+	ls, _, err := findLeaders(tx, duban.LeaderFilter{ID: &id})
+	if err != nil {
+		return nil, err
+	}
+	if len(ls) == 0 {
+		return nil, notFound("领导", id)
+	}
+	return ls[0], nil
+}
+
+func findLeaders(tx *Tx, f duban.LeaderFilter) ([]*duban.Leader, int, error) {
+	var conds []string
+	var args []any
+	if f.ID != nil {
+		conds, args = append(conds, "id = ?"), append(args, *f.ID)
+	}
+	if f.Name != nil {
+		conds, args = append(conds, "name = ?"), append(args, duban.NormalizeName(*f.Name))
+	}
+	if f.Query != "" {
+		conds, args = append(conds, `name LIKE ? ESCAPE '\'`), append(args, likePattern(f.Query))
+	}
+	total, err := tx.count("SELECT count(*) FROM leaders"+where(conds), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
+	rows, err := tx.query("SELECT id, name, title, created_at, updated_at FROM leaders"+where(conds)+" ORDER BY id"+page, append(args, pargs...)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*duban.Leader
+	for rows.Next() {
+		var l duban.Leader
+		if err := rows.Scan(&l.ID, &l.Name, &l.Title, timeCol{&l.CreatedAt}, timeCol{&l.UpdatedAt}); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, &l)
+	}
+	return out, total, rows.Err()
+}
+
+// CreateLeader adds a leader.
+func (s *LeaderService) CreateLeader(ctx context.Context, l *duban.Leader) error {
+	if _, err := duban.Authorize(ctx, "管理领导名录", duban.CanManageDirectory); err != nil {
+		return err
+	}
+	return s.db.update(ctx, func(tx *Tx) error { return createLeader(tx, l, "新建领导") })
+}
+
+// createLeader inserts a leader, its name kept in the normalised form names
+// are looked up in. why says what led to it in the audit log.
+func createLeader(tx *Tx, l *duban.Leader, why string) error {
+	l.Name, l.Title = duban.NormalizeName(l.Name), strings.TrimSpace(l.Title)
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	if err := leaderNameFree(tx, l.Name, 0); err != nil {
+		return err
+	}
+	l.CreatedAt, l.UpdatedAt = tx.now, tx.now
+	var err error
+	if l.ID, err = tx.insert("INSERT INTO leaders (name, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
+		l.Name, l.Title, tx.ts(tx.now), tx.ts(tx.now)); err != nil {
+		return err
+	}
+	return tx.record("leader.create", "leader", l.ID, 0, why+"："+l.Name, nil, l)
+}
+
+func leaderNameFree(tx *Tx, name string, id int64) error {
+	var other int64
+	err := tx.queryRow("SELECT id FROM leaders WHERE name = ?", name).Scan(&other)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case other == id:
+		return nil
+	}
+	return duban.Errorf(duban.ECONFLICT, "已有名为“%s”的领导（#%d）。", name, other)
+}
+
+// UpdateLeader corrects a leader's name or title.
+func (s *LeaderService) UpdateLeader(ctx context.Context, id int64, upd duban.LeaderUpdate) (*duban.Leader, error) {
+	if _, err := duban.Authorize(ctx, "管理领导名录", duban.CanManageDirectory); err != nil {
+		return nil, err
+	}
+	var l *duban.Leader
+	err := s.db.update(ctx, func(tx *Tx) error {
+		var err error
+		if l, err = findLeader(tx, id); err != nil {
+			return err
+		}
+		before := *l
+		if upd.Name != nil {
+			l.Name = duban.NormalizeName(*upd.Name)
+		}
+		if upd.Title != nil {
+			l.Title = strings.TrimSpace(*upd.Title)
+		}
+		if err := l.Validate(); err != nil {
+			return err
+		}
+		if err := leaderNameFree(tx, l.Name, id); err != nil {
+			return err
+		}
+		l.UpdatedAt = tx.now
+		if _, err := tx.exec("UPDATE leaders SET name = ?, title = ?, updated_at = ? WHERE id = ?", l.Name, l.Title, tx.ts(tx.now), id); err != nil {
+			return err
+		}
+		return tx.record("leader.update", "leader", id, 0, "修改领导："+l.Name, before, l)
+	})
+	return l, err
+}

@@ -1,0 +1,215 @@
+-- columns
+areas.plan_id bigint NOT NULL
+areas.section integer NOT NULL
+areas.no integer NOT NULL
+areas.title text NOT NULL
+audit_events.seq bigint NOT NULL
+audit_events.at timestamp with time zone NOT NULL
+audit_events.actor_id bigint
+audit_events.actor text NOT NULL
+audit_events.action text NOT NULL
+audit_events.entity text NOT NULL
+audit_events.entity_id bigint NOT NULL
+audit_events.plan_id bigint
+audit_events.summary text NOT NULL
+audit_events.before_json text NOT NULL DEFAULT ''::text
+audit_events.after_json text NOT NULL DEFAULT ''::text
+audit_events.prev_hash text NOT NULL
+audit_events.hash text NOT NULL
+audit_head.id integer NOT NULL
+audit_head.seq bigint NOT NULL
+audit_head.hash text NOT NULL
+leaders.id bigint NOT NULL IDENTITY ALWAYS
+leaders.name text NOT NULL
+leaders.title text NOT NULL DEFAULT ''::text
+leaders.created_at timestamp with time zone NOT NULL
+leaders.updated_at timestamp with time zone NOT NULL
+plan_sources.plan_id bigint NOT NULL
+plan_sources.issue integer NOT NULL
+plan_sources.name text NOT NULL
+plan_sources.sha256 text NOT NULL
+plan_sources.data bytea NOT NULL
+plan_sources.imported_at timestamp with time zone NOT NULL
+plan_warnings.plan_id bigint NOT NULL
+plan_warnings.issue integer NOT NULL
+plan_warnings.pos integer NOT NULL
+plan_warnings.line integer NOT NULL
+plan_warnings.code text NOT NULL
+plan_warnings.message text NOT NULL
+plans.id bigint NOT NULL IDENTITY ALWAYS
+plans.region text NOT NULL DEFAULT ''::text
+plans.year integer NOT NULL
+plans.doc_number text NOT NULL DEFAULT ''::text
+plans.title text NOT NULL
+plans.issuer text NOT NULL DEFAULT ''::text
+plans.issued_on text NOT NULL DEFAULT ''::text
+plans.state text NOT NULL
+plans.created_at timestamp with time zone NOT NULL
+plans.updated_at timestamp with time zone NOT NULL
+plans.published_at timestamp with time zone
+schema_migrations.version integer NOT NULL
+schema_migrations.name text NOT NULL
+schema_migrations.applied_at timestamp with time zone NOT NULL
+sections.plan_id bigint NOT NULL
+sections.no integer NOT NULL
+sections.title text NOT NULL
+statements.id bigint NOT NULL IDENTITY ALWAYS
+statements.plan_id bigint NOT NULL
+statements.section integer NOT NULL
+statements.area integer NOT NULL
+statements.text text NOT NULL
+statements.line integer NOT NULL DEFAULT 0
+statements.state text NOT NULL
+statements.task_id bigint
+statements.note text NOT NULL DEFAULT ''::text
+statements.created_at timestamp with time zone NOT NULL
+statements.updated_at timestamp with time zone NOT NULL
+task_indicators.task_id bigint NOT NULL
+task_indicators.pos integer NOT NULL
+task_indicators.text text NOT NULL
+task_indicators.metric text NOT NULL
+task_indicators.value double precision NOT NULL
+task_indicators.unit text NOT NULL
+task_indicators.cmp text NOT NULL
+task_indicators.upper double precision
+task_owners.task_id bigint NOT NULL
+task_owners.role text NOT NULL
+task_owners.pos integer NOT NULL
+task_owners.name text NOT NULL
+task_owners.unit_id bigint
+task_owners.leader_id bigint
+tasks.id bigint NOT NULL IDENTITY ALWAYS
+tasks.plan_id bigint NOT NULL
+tasks.section integer NOT NULL
+tasks.area integer NOT NULL
+tasks.seq integer NOT NULL
+tasks.text text NOT NULL
+tasks.deadline text NOT NULL DEFAULT ''::text
+tasks.line integer NOT NULL DEFAULT 0
+tasks.state text NOT NULL
+tasks.issued text
+tasks.created_at timestamp with time zone NOT NULL
+tasks.updated_at timestamp with time zone NOT NULL
+unit_events.id bigint NOT NULL IDENTITY ALWAYS
+unit_events.unit_id bigint NOT NULL
+unit_events.at timestamp with time zone NOT NULL
+unit_events.kind text NOT NULL
+unit_events.from_name text NOT NULL DEFAULT ''::text
+unit_events.to_name text NOT NULL DEFAULT ''::text
+unit_events.other_id bigint
+unit_names.name text NOT NULL
+unit_names.unit_id bigint NOT NULL
+unit_names.kind text NOT NULL
+units.id bigint NOT NULL IDENTITY ALWAYS
+units.name text NOT NULL
+units.kind text NOT NULL
+units.merged_into bigint
+units.created_at timestamp with time zone NOT NULL
+units.updated_at timestamp with time zone NOT NULL
+users.id bigint NOT NULL IDENTITY ALWAYS
+users.name text NOT NULL
+users.display_name text NOT NULL DEFAULT ''::text
+users.role text NOT NULL
+users.unit_id bigint
+users.leader_id bigint
+users.disabled boolean NOT NULL DEFAULT false
+users.created_at timestamp with time zone NOT NULL
+users.updated_at timestamp with time zone NOT NULL
+
+-- constraints
+areas areas_pkey PRIMARY KEY (plan_id, section, no)
+areas areas_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
+audit_events audit_events_pkey PRIMARY KEY (seq)
+audit_head audit_head_id_check CHECK ((id = 1))
+audit_head audit_head_pkey PRIMARY KEY (id)
+leaders leaders_name_key UNIQUE (name)
+leaders leaders_pkey PRIMARY KEY (id)
+plan_sources plan_sources_pkey PRIMARY KEY (plan_id, issue)
+plan_sources plan_sources_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
+plan_sources plan_sources_sha256_key UNIQUE (sha256)
+plan_warnings plan_warnings_pkey PRIMARY KEY (plan_id, issue, pos)
+plan_warnings plan_warnings_plan_id_issue_fkey FOREIGN KEY (plan_id, issue) REFERENCES plan_sources(plan_id, issue)
+plans plans_pkey PRIMARY KEY (id)
+plans plans_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'published'::text, 'archived'::text])))
+schema_migrations schema_migrations_pkey PRIMARY KEY (version)
+sections sections_pkey PRIMARY KEY (plan_id, no)
+sections sections_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
+statements statements_pkey PRIMARY KEY (id)
+statements statements_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
+statements statements_state_check CHECK ((state = ANY (ARRAY['open'::text, 'assigned'::text, 'dismissed'::text])))
+statements statements_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks(id)
+task_indicators task_indicators_pkey PRIMARY KEY (task_id, pos)
+task_indicators task_indicators_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks(id) ON DELETE CASCADE
+task_owners task_owners_leader_id_fkey FOREIGN KEY (leader_id) REFERENCES leaders(id)
+task_owners task_owners_pkey PRIMARY KEY (task_id, role, pos)
+task_owners task_owners_role_check CHECK ((role = ANY (ARRAY['lead_leader'::text, 'lead_unit'::text, 'responsible'::text])))
+task_owners task_owners_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks(id) ON DELETE CASCADE
+task_owners task_owners_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
+tasks tasks_pkey PRIMARY KEY (id)
+tasks tasks_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
+tasks tasks_state_check CHECK ((state = ANY (ARRAY['active'::text, 'withdrawn'::text])))
+unit_events unit_events_kind_check CHECK ((kind = ANY (ARRAY['created'::text, 'renamed'::text, 'merged_in'::text, 'merged_into'::text, 'alias'::text])))
+unit_events unit_events_other_id_fkey FOREIGN KEY (other_id) REFERENCES units(id)
+unit_events unit_events_pkey PRIMARY KEY (id)
+unit_events unit_events_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
+unit_names unit_names_kind_check CHECK ((kind = ANY (ARRAY['name'::text, 'alias'::text])))
+unit_names unit_names_pkey PRIMARY KEY (name)
+unit_names unit_names_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
+units units_kind_check CHECK ((kind = ANY (ARRAY['department'::text, 'street'::text, 'company'::text, 'group'::text])))
+units units_merged_into_fkey FOREIGN KEY (merged_into) REFERENCES units(id)
+units units_pkey PRIMARY KEY (id)
+users users_leader_id_fkey FOREIGN KEY (leader_id) REFERENCES leaders(id)
+users users_name_key UNIQUE (name)
+users users_pkey PRIMARY KEY (id)
+users users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'leader'::text, 'clerk'::text, 'viewer'::text])))
+users users_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
+
+-- indexes
+CREATE UNIQUE INDEX areas_pkey ON areas USING btree (plan_id, section, no)
+CREATE INDEX audit_events_entity ON audit_events USING btree (entity, entity_id, seq)
+CREATE UNIQUE INDEX audit_events_pkey ON audit_events USING btree (seq)
+CREATE INDEX audit_events_plan ON audit_events USING btree (plan_id, seq)
+CREATE UNIQUE INDEX audit_head_pkey ON audit_head USING btree (id)
+CREATE UNIQUE INDEX leaders_name_key ON leaders USING btree (name)
+CREATE UNIQUE INDEX leaders_pkey ON leaders USING btree (id)
+CREATE UNIQUE INDEX plan_sources_pkey ON plan_sources USING btree (plan_id, issue)
+CREATE UNIQUE INDEX plan_sources_sha256_key ON plan_sources USING btree (sha256)
+CREATE UNIQUE INDEX plan_warnings_pkey ON plan_warnings USING btree (plan_id, issue, pos)
+CREATE INDEX plans_identity ON plans USING btree (region, year, doc_number)
+CREATE UNIQUE INDEX plans_pkey ON plans USING btree (id)
+CREATE INDEX plans_year ON plans USING btree (year)
+CREATE UNIQUE INDEX schema_migrations_pkey ON schema_migrations USING btree (version)
+CREATE UNIQUE INDEX sections_pkey ON sections USING btree (plan_id, no)
+CREATE UNIQUE INDEX statements_pkey ON statements USING btree (id)
+CREATE INDEX statements_plan ON statements USING btree (plan_id, state)
+CREATE UNIQUE INDEX task_indicators_pkey ON task_indicators USING btree (task_id, pos)
+CREATE INDEX task_owners_leader ON task_owners USING btree (leader_id, task_id)
+CREATE UNIQUE INDEX task_owners_pkey ON task_owners USING btree (task_id, role, pos)
+CREATE INDEX task_owners_unit ON task_owners USING btree (unit_id, task_id)
+CREATE UNIQUE INDEX tasks_pkey ON tasks USING btree (id)
+CREATE INDEX tasks_plan ON tasks USING btree (plan_id, section, area, seq)
+CREATE UNIQUE INDEX unit_events_pkey ON unit_events USING btree (id)
+CREATE INDEX unit_events_unit ON unit_events USING btree (unit_id, id)
+CREATE UNIQUE INDEX unit_names_pkey ON unit_names USING btree (name)
+CREATE INDEX unit_names_unit ON unit_names USING btree (unit_id)
+CREATE UNIQUE INDEX units_pkey ON units USING btree (id)
+CREATE UNIQUE INDEX users_name_key ON users USING btree (name)
+CREATE UNIQUE INDEX users_pkey ON users USING btree (id)
+CREATE INDEX users_unit ON users USING btree (unit_id)
+
+-- triggers
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()
+
+-- functions
+CREATE OR REPLACE FUNCTION audit_refuse_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+	RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END;
+$function$
+

@@ -1,0 +1,207 @@
+CREATE TABLE areas (
+	plan_id INTEGER NOT NULL REFERENCES plans (id),
+	section INTEGER NOT NULL,
+	no      INTEGER NOT NULL,
+	title   TEXT NOT NULL,
+	PRIMARY KEY (plan_id, section, no)
+) WITHOUT ROWID;
+
+CREATE TABLE audit_events (
+	seq         INTEGER PRIMARY KEY,
+	at          TEXT NOT NULL,
+	actor_id    INTEGER,
+	actor       TEXT NOT NULL,
+	action      TEXT NOT NULL,
+	entity      TEXT NOT NULL,
+	entity_id   INTEGER NOT NULL,
+	plan_id     INTEGER,
+	summary     TEXT NOT NULL,
+	before_json TEXT NOT NULL DEFAULT '',
+	after_json  TEXT NOT NULL DEFAULT '',
+	prev_hash   TEXT NOT NULL,
+	hash        TEXT NOT NULL
+);
+
+CREATE TABLE audit_head (
+	id   INTEGER PRIMARY KEY CHECK (id = 1),
+	seq  INTEGER NOT NULL,
+	hash TEXT NOT NULL
+);
+
+CREATE TABLE leaders (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT NOT NULL UNIQUE,
+	title      TEXT NOT NULL DEFAULT '',
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+
+CREATE TABLE plan_sources (
+	plan_id     INTEGER NOT NULL REFERENCES plans (id),
+	issue       INTEGER NOT NULL,
+	name        TEXT NOT NULL,
+	sha256      TEXT NOT NULL UNIQUE,
+	data        BLOB NOT NULL,
+	imported_at TEXT NOT NULL,
+	PRIMARY KEY (plan_id, issue)
+);
+
+CREATE TABLE plan_warnings (
+	plan_id INTEGER NOT NULL,
+	issue   INTEGER NOT NULL,
+	pos     INTEGER NOT NULL,
+	line    INTEGER NOT NULL,
+	code    TEXT NOT NULL,
+	message TEXT NOT NULL,
+	PRIMARY KEY (plan_id, issue, pos),
+	FOREIGN KEY (plan_id, issue) REFERENCES plan_sources (plan_id, issue)
+) WITHOUT ROWID;
+
+CREATE TABLE plans (
+	id           INTEGER PRIMARY KEY,
+	region       TEXT NOT NULL DEFAULT '',
+	year         INTEGER NOT NULL,
+	doc_number   TEXT NOT NULL DEFAULT '',
+	title        TEXT NOT NULL,
+	issuer       TEXT NOT NULL DEFAULT '',
+	issued_on    TEXT NOT NULL DEFAULT '',
+	state        TEXT NOT NULL CHECK (state IN ('draft', 'published', 'archived')),
+	created_at   TEXT NOT NULL,
+	updated_at   TEXT NOT NULL,
+	published_at TEXT
+);
+
+CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+
+CREATE TABLE sections (
+	plan_id INTEGER NOT NULL REFERENCES plans (id),
+	no      INTEGER NOT NULL,
+	title   TEXT NOT NULL,
+	PRIMARY KEY (plan_id, no)
+) WITHOUT ROWID;
+
+CREATE TABLE statements (
+	id         INTEGER PRIMARY KEY,
+	plan_id    INTEGER NOT NULL REFERENCES plans (id),
+	section    INTEGER NOT NULL,
+	area       INTEGER NOT NULL,
+	text       TEXT NOT NULL,
+	line       INTEGER NOT NULL DEFAULT 0,
+	state      TEXT NOT NULL CHECK (state IN ('open', 'assigned', 'dismissed')),
+	task_id    INTEGER REFERENCES tasks (id),
+	note       TEXT NOT NULL DEFAULT '',
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+
+CREATE TABLE task_indicators (
+	task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+	pos     INTEGER NOT NULL,
+	text    TEXT NOT NULL,
+	metric  TEXT NOT NULL,
+	value   REAL NOT NULL,
+	unit    TEXT NOT NULL,
+	cmp     TEXT NOT NULL,
+	upper   REAL,
+	PRIMARY KEY (task_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE task_owners (
+	task_id   INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+	role      TEXT NOT NULL CHECK (role IN ('lead_leader', 'lead_unit', 'responsible')),
+	pos       INTEGER NOT NULL,
+	name      TEXT NOT NULL,
+	unit_id   INTEGER REFERENCES units (id),
+	leader_id INTEGER REFERENCES leaders (id),
+	PRIMARY KEY (task_id, role, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE tasks (
+	id         INTEGER PRIMARY KEY,
+	plan_id    INTEGER NOT NULL REFERENCES plans (id),
+	section    INTEGER NOT NULL,
+	area       INTEGER NOT NULL,
+	seq        INTEGER NOT NULL,
+	text       TEXT NOT NULL,
+	deadline   TEXT NOT NULL DEFAULT '',
+	line       INTEGER NOT NULL DEFAULT 0,
+	state      TEXT NOT NULL CHECK (state IN ('active', 'withdrawn')),
+	issued     TEXT,
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+
+CREATE TABLE unit_events (
+	id        INTEGER PRIMARY KEY,
+	unit_id   INTEGER NOT NULL REFERENCES units (id),
+	at        TEXT NOT NULL,
+	kind      TEXT NOT NULL CHECK (kind IN ('created', 'renamed', 'merged_in', 'merged_into', 'alias')),
+	from_name TEXT NOT NULL DEFAULT '',
+	to_name   TEXT NOT NULL DEFAULT '',
+	other_id  INTEGER REFERENCES units (id)
+);
+
+CREATE TABLE unit_names (
+	name    TEXT PRIMARY KEY,
+	unit_id INTEGER NOT NULL REFERENCES units (id),
+	kind    TEXT NOT NULL CHECK (kind IN ('name', 'alias'))
+) WITHOUT ROWID;
+
+CREATE TABLE units (
+	id          INTEGER PRIMARY KEY,
+	name        TEXT NOT NULL,
+	kind        TEXT NOT NULL CHECK (kind IN ('department', 'street', 'company', 'group')),
+	merged_into INTEGER REFERENCES units (id),
+	created_at  TEXT NOT NULL,
+	updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE users (
+	id           INTEGER PRIMARY KEY,
+	name         TEXT NOT NULL UNIQUE,
+	display_name TEXT NOT NULL DEFAULT '',
+	role         TEXT NOT NULL CHECK (role IN ('admin', 'leader', 'clerk', 'viewer')),
+	unit_id      INTEGER REFERENCES units (id),
+	leader_id    INTEGER REFERENCES leaders (id),
+	disabled     INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+	created_at   TEXT NOT NULL,
+	updated_at   TEXT NOT NULL
+);
+
+CREATE INDEX audit_events_entity ON audit_events (entity, entity_id, seq);
+
+CREATE INDEX audit_events_plan ON audit_events (plan_id, seq);
+
+CREATE INDEX plans_identity ON plans (region, year, doc_number);
+
+CREATE INDEX plans_year ON plans (year);
+
+CREATE INDEX statements_plan ON statements (plan_id, state);
+
+CREATE INDEX task_owners_leader ON task_owners (leader_id, task_id);
+
+CREATE INDEX task_owners_unit ON task_owners (unit_id, task_id);
+
+CREATE INDEX tasks_plan ON tasks (plan_id, section, area, seq);
+
+CREATE INDEX unit_events_unit ON unit_events (unit_id, id);
+
+CREATE INDEX unit_names_unit ON unit_names (unit_id);
+
+CREATE INDEX users_unit ON users (unit_id);
+
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN
+	SELECT RAISE(ABORT, 'audit_events is append-only');
+END;
+
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN
+	SELECT RAISE(ABORT, 'audit_events is append-only');
+END;
+
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+BEGIN
+	SELECT RAISE(ABORT, 'audit_head cannot be deleted');
+END;
+

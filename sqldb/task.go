@@ -1,0 +1,320 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"duban"
+)
+
+// TaskService reads and corrects tasks and decides unassigned statements.
+type TaskService struct{ db *DB }
+
+// NewTaskService returns the tasks of db.
+func NewTaskService(db *DB) *TaskService { return &TaskService{db: db} }
+
+var _ duban.TaskService = (*TaskService)(nil)
+
+const taskColumns = "t.id, t.plan_id, p.year, t.section, t.area, t.seq, t.text, t.deadline, t.line, t.state, t.created_at, t.updated_at"
+
+// ownerRoles are the stored names of a task's three owner lists, in order.
+var ownerRoles = []string{"lead_leader", "lead_unit", "responsible"}
+
+func ownerLists(t *duban.Task) []*[]duban.Owner {
+	return []*[]duban.Owner{&t.LeadLeaders, &t.LeadUnits, &t.ResponsibleUnits}
+}
+
+// FindTaskByID returns a task with its owners and targets.
+func (s *TaskService) FindTaskByID(ctx context.Context, id int64) (*duban.Task, error) {
+	if _, err := duban.Authorize(ctx, "查看任务", duban.CanRead); err != nil {
+		return nil, err
+	}
+	var t *duban.Task
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		t, err = findTask(tx, id)
+		return err
+	})
+	return t, err
+}
+
+// FindTasks returns tasks in plan order, newest year first.
+func (s *TaskService) FindTasks(ctx context.Context, f duban.TaskFilter) ([]*duban.Task, int, error) {
+	if _, err := duban.Authorize(ctx, "查看任务", duban.CanRead); err != nil {
+		return nil, 0, err
+	}
+	var tasks []*duban.Task
+	var total int
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		tasks, total, err = findTasks(tx, f, false)
+		return err
+	})
+	return tasks, total, err
+}
+
+func findTask(tx *Tx, id int64) (*duban.Task, error) {
+	tasks, _, err := findTasks(tx, duban.TaskFilter{ID: &id, IncludeWithdrawn: true}, true)
+	if err != nil {
+		return nil, err
+	}
+	if len(tasks) == 0 {
+		return nil, notFound("任务", id)
+	}
+	return tasks[0], nil
+}
+
+// findTasks returns the tasks matching f. Their issued statements (JSON,
+// costly to decode and needed only to compare a re-issued notice) are read
+// only when issued is true.
+func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, error) {
+	var conds []string
+	var args []any
+	add := func(cond string, arg any) { conds, args = append(conds, cond), append(args, arg) }
+	if f.ID != nil {
+		add("t.id = ?", *f.ID)
+	}
+	if f.PlanID != nil {
+		add("t.plan_id = ?", *f.PlanID)
+	}
+	if f.Year != nil {
+		add("p.year = ?", *f.Year)
+	}
+	if f.Section != nil {
+		add("t.section = ?", *f.Section)
+	}
+	if f.Area != nil {
+		add("t.area = ?", *f.Area)
+	}
+	if f.UnitID != nil {
+		roles := "'lead_unit', 'responsible'"
+		switch f.UnitRole {
+		case duban.UnitLeads:
+			roles = "'lead_unit'"
+		case duban.UnitShares:
+			roles = "'responsible'"
+		}
+		add("t.id IN (SELECT task_id FROM task_owners WHERE unit_id = ? AND role IN ("+roles+"))", *f.UnitID)
+	}
+	if f.LeaderID != nil {
+		add("t.id IN (SELECT task_id FROM task_owners WHERE leader_id = ? AND role = 'lead_leader')", *f.LeaderID)
+	}
+	if f.HasTargets != nil {
+		exists := "EXISTS (SELECT 1 FROM task_indicators i WHERE i.task_id = t.id)"
+		if !*f.HasTargets {
+			exists = "NOT " + exists
+		}
+		conds = append(conds, exists)
+	}
+	if f.Query != "" {
+		add(`t.text LIKE ? ESCAPE '\'`, likePattern(f.Query))
+	}
+	if !f.IncludeWithdrawn {
+		conds = append(conds, "t.state = 'active'")
+	}
+	if !duban.CanViewDrafts(tx.user) {
+		conds = append(conds, "p.state <> 'draft'")
+	}
+	from := " FROM tasks t JOIN plans p ON p.id = t.plan_id" + where(conds)
+	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
+	columns := taskColumns + ", NULL"
+	if issued {
+		columns = taskColumns + ", t.issued"
+	}
+	rows, err := tx.query("SELECT "+columns+from+" ORDER BY p.year DESC, t.plan_id, t.section, t.area, t.seq, t.id"+page, append(args, pargs...)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var tasks []*duban.Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		tasks = append(tasks, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	// The total needs a query of its own only when the page may not hold
+	// every match.
+	total := f.Offset + len(tasks)
+	if (f.Limit > 0 && len(tasks) == f.Limit) || (len(tasks) == 0 && f.Offset > 0) {
+		if total, err = tx.count("SELECT count(*)"+from, args...); err != nil {
+			return nil, 0, err
+		}
+	}
+	return tasks, total, loadTaskDetails(tx, tasks)
+}
+
+func scanTask(rows *sql.Rows) (*duban.Task, error) {
+	t := &duban.Task{LeadLeaders: []duban.Owner{}, LeadUnits: []duban.Owner{}, ResponsibleUnits: []duban.Owner{}, Indicators: []duban.Indicator{}}
+	var issued sql.NullString
+	if err := rows.Scan(&t.ID, &t.PlanID, &t.Year, &t.Section, &t.Area, &t.Seq, &t.Text, &t.Deadline, &t.Line, &t.State,
+		timeCol{&t.CreatedAt}, timeCol{&t.UpdatedAt}, &issued); err != nil {
+		return nil, err
+	}
+	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
+	if issued.Valid {
+		t.Issued = new(duban.IssuedTask)
+		if err := json.Unmarshal([]byte(issued.String), t.Issued); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// loadTaskDetails fills the owners and targets of tasks, a few hundred tasks
+// per query.
+func loadTaskDetails(tx *Tx, tasks []*duban.Task) error {
+	const chunk = 500
+	for start := 0; start < len(tasks); start += chunk {
+		part := tasks[start:min(start+chunk, len(tasks))]
+		byID := make(map[int64]*duban.Task, len(part))
+		ids := make([]any, len(part))
+		for i, t := range part {
+			byID[t.ID], ids[i] = t, t.ID
+		}
+		in := " WHERE task_id IN (" + placeholders(len(ids)) + ")"
+		rows, err := tx.query("SELECT task_id, role, name, unit_id, leader_id FROM task_owners"+in+" ORDER BY task_id, role, pos", ids...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id, unitID, leaderID int64
+			var role, name string
+			if err := rows.Scan(&id, &role, &name, idCol{&unitID}, idCol{&leaderID}); err != nil {
+				rows.Close()
+				return err
+			}
+			list := ownerLists(byID[id])[slices.Index(ownerRoles, role)]
+			*list = append(*list, duban.Owner{ID: unitID + leaderID, Name: name})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = tx.query("SELECT task_id, text, metric, value, unit, cmp, upper FROM task_indicators"+in+" ORDER BY task_id, pos", ids...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var in duban.Indicator
+			var upper sql.NullFloat64
+			if err := rows.Scan(&id, &in.Text, &in.Metric, &in.Value, &in.Unit, &in.Cmp, &upper); err != nil {
+				rows.Close()
+				return err
+			}
+			if upper.Valid {
+				in.Upper = &upper.Float64
+			}
+			byID[id].Indicators = append(byID[id].Indicators, in)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertTask stores a new task with its owners and targets and sets its ID.
+func insertTask(tx *Tx, t *duban.Task) error {
+	issued, err := issuedJSON(t)
+	if err != nil {
+		return err
+	}
+	t.CreatedAt, t.UpdatedAt = tx.now, tx.now
+	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
+	t.ID, err = tx.insert(`INSERT INTO tasks (plan_id, section, area, seq, text, deadline, line, state, issued, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.PlanID, t.Section, t.Area, t.Seq, t.Text, t.Deadline, t.Line, string(t.State), issued, tx.ts(tx.now), tx.ts(tx.now))
+	if err != nil {
+		return err
+	}
+	return writeTaskDetails(tx, t)
+}
+
+// saveTask writes a changed task; with details, its owners and targets too.
+// The issued statement is not written: it changes only with a notice, by
+// saveIssued.
+func saveTask(tx *Tx, t *duban.Task, details bool) error {
+	t.UpdatedAt = tx.now
+	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
+	if _, err := tx.exec(`UPDATE tasks SET section = ?, area = ?, seq = ?, text = ?, deadline = ?, line = ?, state = ?, updated_at = ?
+		WHERE id = ?`, t.Section, t.Area, t.Seq, t.Text, t.Deadline, t.Line, string(t.State), tx.ts(tx.now), t.ID); err != nil {
+		return err
+	}
+	if !details {
+		return nil
+	}
+	for _, table := range []string{"task_owners", "task_indicators"} {
+		if _, err := tx.exec("DELETE FROM "+table+" WHERE task_id = ?", t.ID); err != nil {
+			return err
+		}
+	}
+	return writeTaskDetails(tx, t)
+}
+
+// saveIssued writes the task's statement in the latest notice.
+func saveIssued(tx *Tx, t *duban.Task) error {
+	issued, err := issuedJSON(t)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec("UPDATE tasks SET issued = ? WHERE id = ?", issued, t.ID)
+	return err
+}
+
+func issuedJSON(t *duban.Task) (any, error) {
+	if t.Issued == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(t.Issued)
+	return string(b), err
+}
+
+// writeTaskDetails inserts a task's owners and targets, one statement each.
+func writeTaskDetails(tx *Tx, t *duban.Task) error {
+	var rows []string
+	var args []any
+	for i, list := range ownerLists(t) {
+		for pos, o := range *list {
+			var unitID, leaderID any
+			if i == 0 {
+				leaderID = nullID(o.ID)
+			} else {
+				unitID = nullID(o.ID)
+			}
+			rows = append(rows, "(?, ?, ?, ?, ?, ?)")
+			args = append(args, t.ID, ownerRoles[i], pos, o.Name, unitID, leaderID)
+		}
+	}
+	if len(rows) > 0 {
+		if _, err := tx.exec("INSERT INTO task_owners (task_id, role, pos, name, unit_id, leader_id) VALUES "+joinRows(rows), args...); err != nil {
+			return err
+		}
+	}
+	rows, args = nil, nil
+	for pos, in := range t.Indicators {
+		var upper any
+		if in.Upper != nil {
+			upper = *in.Upper
+		}
+		rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, t.ID, pos, in.Text, in.Metric, in.Value, in.Unit, string(in.Cmp), upper)
+	}
+	if len(rows) > 0 {
+		if _, err := tx.exec("INSERT INTO task_indicators (task_id, pos, text, metric, value, unit, cmp, upper) VALUES "+joinRows(rows), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func joinRows(rows []string) string { return strings.Join(rows, ", ") }

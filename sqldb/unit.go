@@ -1,0 +1,391 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+
+	"duban"
+)
+
+// UnitService keeps the directory of units.
+type UnitService struct{ db *DB }
+
+// NewUnitService returns the units of db.
+func NewUnitService(db *DB) *UnitService { return &UnitService{db: db} }
+
+var _ duban.UnitService = (*UnitService)(nil)
+
+// FindUnitByID returns a unit with its aliases and history.
+func (s *UnitService) FindUnitByID(ctx context.Context, id int64) (*duban.Unit, error) {
+	if _, err := duban.Authorize(ctx, "查看单位", duban.CanRead); err != nil {
+		return nil, err
+	}
+	var u *duban.Unit
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		if u, err = findUnit(tx, id); err != nil {
+			return err
+		}
+		u.History, err = unitHistory(tx, id)
+		return err
+	})
+	return u, err
+}
+
+// FindUnits returns units in the order they entered the directory.
+func (s *UnitService) FindUnits(ctx context.Context, f duban.UnitFilter) ([]*duban.Unit, int, error) {
+	if _, err := duban.Authorize(ctx, "查看单位", duban.CanRead); err != nil {
+		return nil, 0, err
+	}
+	var units []*duban.Unit
+	var total int
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		units, total, err = findUnits(tx, f)
+		return err
+	})
+	return units, total, err
+}
+
+func findUnit(tx *Tx, id int64) (*duban.Unit, error) {
+	units, _, err := findUnits(tx, duban.UnitFilter{ID: &id, IncludeMerged: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(units) == 0 {
+		return nil, notFound("单位", id)
+	}
+	return units[0], nil
+}
+
+func findUnits(tx *Tx, f duban.UnitFilter) ([]*duban.Unit, int, error) {
+	var conds []string
+	var args []any
+	if f.ID != nil {
+		conds, args = append(conds, "u.id = ?"), append(args, *f.ID)
+	}
+	if f.Name != nil {
+		conds, args = append(conds, "u.id IN (SELECT unit_id FROM unit_names WHERE name = ?)"), append(args, duban.NormalizeName(*f.Name))
+	}
+	if f.Kind != nil {
+		conds, args = append(conds, "u.kind = ?"), append(args, string(*f.Kind))
+	}
+	if f.Query != "" {
+		conds, args = append(conds, `u.name LIKE ? ESCAPE '\'`), append(args, likePattern(f.Query))
+	}
+	if f.PlanID != nil {
+		conds = append(conds, "u.id IN (SELECT o.unit_id FROM task_owners o JOIN tasks t ON t.id = o.task_id WHERE t.plan_id = ? AND t.state = 'active')")
+		args = append(args, *f.PlanID)
+	}
+	if !f.IncludeMerged {
+		conds = append(conds, "u.merged_into IS NULL")
+	}
+	total, err := tx.count("SELECT count(*) FROM units u"+where(conds), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
+	rows, err := tx.query("SELECT u.id, u.name, u.kind, u.merged_into, u.created_at, u.updated_at FROM units u"+
+		where(conds)+" ORDER BY u.id"+page, append(args, pargs...)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var units []*duban.Unit
+	byID := map[int64]*duban.Unit{}
+	for rows.Next() {
+		u := &duban.Unit{Aliases: []string{}}
+		if err := rows.Scan(&u.ID, &u.Name, &u.Kind, idCol{&u.MergedInto}, timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}); err != nil {
+			return nil, 0, err
+		}
+		units = append(units, u)
+		byID[u.ID] = u
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(units) == 0 {
+		return units, total, nil
+	}
+	q := "SELECT unit_id, name FROM unit_names WHERE kind = 'alias'"
+	var aargs []any
+	if len(units) < 500 {
+		q += " AND unit_id IN (" + placeholders(len(units)) + ")"
+		for _, u := range units {
+			aargs = append(aargs, u.ID)
+		}
+	}
+	rows, err = tx.query(q+" ORDER BY name", aargs...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, 0, err
+		}
+		if u := byID[id]; u != nil {
+			u.Aliases = append(u.Aliases, name)
+		}
+	}
+	return units, total, rows.Err()
+}
+
+func unitHistory(tx *Tx, id int64) ([]duban.UnitEvent, error) {
+	rows, err := tx.query("SELECT at, kind, from_name, to_name, other_id FROM unit_events WHERE unit_id = ? ORDER BY id", id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []duban.UnitEvent
+	for rows.Next() {
+		var e duban.UnitEvent
+		if err := rows.Scan(timeCol{&e.At}, &e.Kind, &e.From, &e.To, idCol{&e.Other}); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// likePattern makes a LIKE pattern that finds s anywhere, with LIKE's own
+// wildcards in s taken literally.
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+// CreateUnit adds a unit with its aliases.
+func (s *UnitService) CreateUnit(ctx context.Context, u *duban.Unit) error {
+	if _, err := duban.Authorize(ctx, "管理单位名录", duban.CanManageDirectory); err != nil {
+		return err
+	}
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return s.db.update(ctx, func(tx *Tx) error {
+		return createUnit(tx, u, "新建单位")
+	})
+}
+
+// createUnit inserts a unit, its names and the event of its creation. why
+// says what led to it in the audit log (新建单位, 发布计划时新建单位).
+func createUnit(tx *Tx, u *duban.Unit, why string) error {
+	for _, name := range append([]string{u.Name}, u.Aliases...) {
+		if err := nameFree(tx, name, 0); err != nil {
+			return err
+		}
+	}
+	var err error
+	u.CreatedAt, u.UpdatedAt, u.MergedInto = tx.now, tx.now, 0
+	if u.Aliases == nil {
+		u.Aliases = []string{}
+	}
+	u.ID, err = tx.insert("INSERT INTO units (name, kind, created_at, updated_at) VALUES (?, ?, ?, ?)",
+		u.Name, string(u.Kind), tx.ts(tx.now), tx.ts(tx.now))
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'name')", duban.NormalizeName(u.Name), u.ID); err != nil {
+		return err
+	}
+	for _, a := range u.Aliases {
+		if _, err := tx.exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'alias')", duban.NormalizeName(a), u.ID); err != nil {
+			return err
+		}
+	}
+	if err := unitEvent(tx, u.ID, duban.UnitEventCreated, "", u.Name, 0); err != nil {
+		return err
+	}
+	return tx.record("unit.create", "unit", u.ID, 0, why+"："+u.Name, nil, u)
+}
+
+// nameFree returns ECONFLICT when name already means a unit other than id.
+func nameFree(tx *Tx, name string, id int64) error {
+	var owner int64
+	var ownerName string
+	err := tx.queryRow("SELECT n.unit_id, u.name FROM unit_names n JOIN units u ON u.id = n.unit_id WHERE n.name = ?",
+		duban.NormalizeName(name)).Scan(&owner, &ownerName)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case owner == id:
+		return nil
+	}
+	return duban.Errorf(duban.ECONFLICT, "“%s”已是单位“%s”（#%d）的名称或别名：如果两者是同一单位，请合并（duban unit merge）。", name, ownerName, owner)
+}
+
+func unitEvent(tx *Tx, unitID int64, kind duban.UnitEventKind, from, to string, other int64) error {
+	_, err := tx.exec("INSERT INTO unit_events (unit_id, at, kind, from_name, to_name, other_id) VALUES (?, ?, ?, ?, ?, ?)",
+		unitID, tx.ts(tx.now), string(kind), from, to, nullID(other))
+	return err
+}
+
+// activeUnit returns a unit that may still change: one not merged into
+// another.
+func activeUnit(tx *Tx, id int64) (*duban.Unit, error) {
+	u, err := findUnit(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if u.MergedInto != 0 {
+		return nil, duban.Errorf(duban.ECONFLICT, "单位“%s”已合并到单位 #%d，不能再修改：请对合并后的单位操作。", u.Name, u.MergedInto)
+	}
+	return u, nil
+}
+
+// UpdateUnit renames a unit (the old name stays an alias) or changes its
+// kind.
+func (s *UnitService) UpdateUnit(ctx context.Context, id int64, upd duban.UnitUpdate) (*duban.Unit, error) {
+	if _, err := duban.Authorize(ctx, "管理单位名录", duban.CanManageDirectory); err != nil {
+		return nil, err
+	}
+	var u *duban.Unit
+	err := s.db.update(ctx, func(tx *Tx) error {
+		var err error
+		if u, err = activeUnit(tx, id); err != nil {
+			return err
+		}
+		before := *u
+		summary := "修改单位：" + u.Name
+		if upd.Kind != nil {
+			u.Kind = *upd.Kind
+		}
+		if upd.Name != nil && strings.TrimSpace(*upd.Name) != u.Name {
+			newName := strings.TrimSpace(*upd.Name)
+			if err := nameFree(tx, newName, id); err != nil {
+				return err
+			}
+			oldName := u.Name
+			u.Name = newName
+			u.Aliases = slices.DeleteFunc(u.Aliases, func(a string) bool { return a == duban.NormalizeName(newName) })
+			u.Aliases = append(u.Aliases, duban.NormalizeName(oldName))
+			if err := u.Validate(); err != nil {
+				return err
+			}
+			// The old name becomes an alias; the new one may have been one.
+			if _, err := tx.exec("UPDATE unit_names SET kind = 'alias' WHERE unit_id = ? AND kind = 'name'", id); err != nil {
+				return err
+			}
+			if _, err := tx.exec("DELETE FROM unit_names WHERE name = ?", duban.NormalizeName(newName)); err != nil {
+				return err
+			}
+			if _, err := tx.exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'name')", duban.NormalizeName(newName), id); err != nil {
+				return err
+			}
+			if err := unitEvent(tx, id, duban.UnitRenamed, oldName, newName, 0); err != nil {
+				return err
+			}
+			summary = "单位更名：" + oldName + " → " + newName
+		}
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		u.UpdatedAt = tx.now
+		if _, err := tx.exec("UPDATE units SET name = ?, kind = ?, updated_at = ? WHERE id = ?", u.Name, string(u.Kind), tx.ts(tx.now), id); err != nil {
+			return err
+		}
+		if err := tx.record("unit.update", "unit", id, 0, summary, before, u); err != nil {
+			return err
+		}
+		u.History, err = unitHistory(tx, id)
+		return err
+	})
+	return u, err
+}
+
+// AddUnitAlias makes another name mean the unit.
+func (s *UnitService) AddUnitAlias(ctx context.Context, id int64, alias string) (*duban.Unit, error) {
+	if _, err := duban.Authorize(ctx, "管理单位名录", duban.CanManageDirectory); err != nil {
+		return nil, err
+	}
+	var u *duban.Unit
+	err := s.db.update(ctx, func(tx *Tx) error {
+		var err error
+		if u, err = activeUnit(tx, id); err != nil {
+			return err
+		}
+		key := duban.NormalizeName(alias)
+		if key == duban.NormalizeName(u.Name) || slices.Contains(u.Aliases, key) {
+			return duban.Errorf(duban.EINVALID, "“%s”已是单位“%s”的名称或别名。", alias, u.Name)
+		}
+		if err := nameFree(tx, alias, id); err != nil {
+			return err
+		}
+		before := *u
+		u.Aliases = append(u.Aliases, key)
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		if _, err := tx.exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'alias')", key, id); err != nil {
+			return err
+		}
+		if err := unitEvent(tx, id, duban.UnitAliasAdded, "", key, 0); err != nil {
+			return err
+		}
+		if err := tx.record("unit.alias", "unit", id, 0, "单位别名："+key+" 即 "+u.Name, before, u); err != nil {
+			return err
+		}
+		u.History, err = unitHistory(tx, id)
+		return err
+	})
+	return u, err
+}
+
+// MergeUnits merges unit from into unit into. Task owners and clerks move to
+// into; the names of from become aliases of into; both histories record it.
+func (s *UnitService) MergeUnits(ctx context.Context, from, into int64) (*duban.Unit, error) {
+	if _, err := duban.Authorize(ctx, "管理单位名录", duban.CanManageDirectory); err != nil {
+		return nil, err
+	}
+	if from == into {
+		return nil, duban.Errorf(duban.EINVALID, "不能把单位合并到它自己。")
+	}
+	var target *duban.Unit
+	err := s.db.update(ctx, func(tx *Tx) error {
+		src, err := activeUnit(tx, from)
+		if err != nil {
+			return err
+		}
+		if target, err = activeUnit(tx, into); err != nil {
+			return err
+		}
+		before := map[string]*duban.Unit{"from": src, "into": target}
+		for _, q := range []string{
+			"UPDATE unit_names SET unit_id = ?, kind = 'alias' WHERE unit_id = ?",
+			"UPDATE task_owners SET unit_id = ? WHERE unit_id = ?",
+			"UPDATE users SET unit_id = ? WHERE unit_id = ?",
+		} {
+			if _, err := tx.exec(q, into, from); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec("UPDATE units SET merged_into = ?, updated_at = ? WHERE id = ?", into, tx.ts(tx.now), from); err != nil {
+			return err
+		}
+		if _, err := tx.exec("UPDATE units SET updated_at = ? WHERE id = ?", tx.ts(tx.now), into); err != nil {
+			return err
+		}
+		if err := unitEvent(tx, from, duban.UnitMergedInto, src.Name, target.Name, into); err != nil {
+			return err
+		}
+		if err := unitEvent(tx, into, duban.UnitMergedIn, src.Name, target.Name, from); err != nil {
+			return err
+		}
+		if target, err = findUnit(tx, into); err != nil {
+			return err
+		}
+		if target.History, err = unitHistory(tx, into); err != nil {
+			return err
+		}
+		return tx.record("unit.merge", "unit", into, 0, "单位合并："+src.Name+" 并入 "+target.Name, before, target)
+	})
+	return target, err
+}

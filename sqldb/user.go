@@ -1,0 +1,193 @@
+package sqldb
+
+import (
+	"context"
+	"strings"
+
+	"duban"
+)
+
+// UserService keeps the accounts.
+type UserService struct{ db *DB }
+
+// NewUserService returns the accounts of db.
+func NewUserService(db *DB) *UserService { return &UserService{db: db} }
+
+var _ duban.UserService = (*UserService)(nil)
+
+// canSeeUser lets the office see every account and a user their own.
+func canSeeUser(id int64) func(*duban.User) bool {
+	return func(u *duban.User) bool { return duban.CanManageUsers(u) || u.ID == id }
+}
+
+// FindUserByID returns one user: any user to the office, a user's own
+// account to that user.
+func (s *UserService) FindUserByID(ctx context.Context, id int64) (*duban.User, error) {
+	if _, err := duban.Authorize(ctx, "查看账号", canSeeUser(id)); err != nil {
+		return nil, err
+	}
+	var u *duban.User
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		u, err = findUser(tx, id)
+		return err
+	})
+	return u, err
+}
+
+// FindUsers returns accounts by name.
+func (s *UserService) FindUsers(ctx context.Context, f duban.UserFilter) ([]*duban.User, int, error) {
+	if _, err := duban.Authorize(ctx, "查看账号", duban.CanManageUsers); err != nil {
+		return nil, 0, err
+	}
+	var users []*duban.User
+	var total int
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		users, total, err = findUsers(tx, f)
+		return err
+	})
+	return users, total, err
+}
+
+func findUser(tx *Tx, id int64) (*duban.User, error) {
+	users, _, err := findUsers(tx, duban.UserFilter{ID: &id})
+	if err != nil {
+		return nil, err
+	}
+	if len(users) == 0 {
+		return nil, notFound("账号", id)
+	}
+	return users[0], nil
+}
+
+func findUsers(tx *Tx, f duban.UserFilter) ([]*duban.User, int, error) {
+	var conds []string
+	var args []any
+	if f.ID != nil {
+		conds, args = append(conds, "id = ?"), append(args, *f.ID)
+	}
+	if f.Name != nil {
+		conds, args = append(conds, "name = ?"), append(args, *f.Name)
+	}
+	if f.Role != nil {
+		conds, args = append(conds, "role = ?"), append(args, string(*f.Role))
+	}
+	if f.UnitID != nil {
+		conds, args = append(conds, "unit_id = ?"), append(args, *f.UnitID)
+	}
+	total, err := tx.count("SELECT count(*) FROM users"+where(conds), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
+	rows, err := tx.query("SELECT id, name, display_name, role, unit_id, leader_id, disabled, created_at, updated_at FROM users"+
+		where(conds)+" ORDER BY name"+page, append(args, pargs...)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*duban.User
+	for rows.Next() {
+		var u duban.User
+		if err := rows.Scan(&u.ID, &u.Name, &u.DisplayName, &u.Role, idCol{&u.UnitID}, idCol{&u.LeaderID}, &u.Disabled,
+			timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, &u)
+	}
+	return out, total, rows.Err()
+}
+
+// checkBindings makes sure a clerk's unit and a leader account's leader
+// exist, and that the unit was not merged away.
+func checkBindings(tx *Tx, u *duban.User) error {
+	if u.UnitID != 0 {
+		unit, err := findUnit(tx, u.UnitID)
+		if err != nil {
+			return err
+		}
+		if unit.MergedInto != 0 {
+			return duban.Errorf(duban.EINVALID, "单位“%s”已合并到单位 #%d：请绑定合并后的单位。", unit.Name, unit.MergedInto)
+		}
+	}
+	if u.LeaderID != 0 {
+		if _, err := findLeader(tx, u.LeaderID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateUser adds an account.
+func (s *UserService) CreateUser(ctx context.Context, u *duban.User) error {
+	if _, err := duban.Authorize(ctx, "管理账号", duban.CanManageUsers); err != nil {
+		return err
+	}
+	u.DisplayName = strings.TrimSpace(u.DisplayName)
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return s.db.update(ctx, func(tx *Tx) error {
+		if err := checkBindings(tx, u); err != nil {
+			return err
+		}
+		if n, err := tx.count("SELECT count(*) FROM users WHERE name = ?", u.Name); err != nil || n > 0 {
+			if err != nil {
+				return err
+			}
+			return duban.Errorf(duban.ECONFLICT, "登录名“%s”已被使用：请换一个。", u.Name)
+		}
+		u.CreatedAt, u.UpdatedAt = tx.now, tx.now
+		var err error
+		if u.ID, err = tx.insert(`INSERT INTO users (name, display_name, role, unit_id, leader_id, disabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Name, u.DisplayName, string(u.Role), nullID(u.UnitID), nullID(u.LeaderID), u.Disabled,
+			tx.ts(tx.now), tx.ts(tx.now)); err != nil {
+			return err
+		}
+		return tx.record("user.create", "user", u.ID, 0, "新建账号："+u.Label()+"，角色"+u.Role.Label(), nil, u)
+	})
+}
+
+// UpdateUser changes an account.
+func (s *UserService) UpdateUser(ctx context.Context, id int64, upd duban.UserUpdate) (*duban.User, error) {
+	if _, err := duban.Authorize(ctx, "管理账号", duban.CanManageUsers); err != nil {
+		return nil, err
+	}
+	var u *duban.User
+	err := s.db.update(ctx, func(tx *Tx) error {
+		var err error
+		if u, err = findUser(tx, id); err != nil {
+			return err
+		}
+		before := *u
+		if upd.DisplayName != nil {
+			u.DisplayName = strings.TrimSpace(*upd.DisplayName)
+		}
+		if upd.Role != nil {
+			u.Role = *upd.Role
+		}
+		if upd.UnitID != nil {
+			u.UnitID = *upd.UnitID
+		}
+		if upd.LeaderID != nil {
+			u.LeaderID = *upd.LeaderID
+		}
+		if upd.Disabled != nil {
+			u.Disabled = *upd.Disabled
+		}
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		if err := checkBindings(tx, u); err != nil {
+			return err
+		}
+		u.UpdatedAt = tx.now
+		if _, err := tx.exec("UPDATE users SET display_name = ?, role = ?, unit_id = ?, leader_id = ?, disabled = ?, updated_at = ? WHERE id = ?",
+			u.DisplayName, string(u.Role), nullID(u.UnitID), nullID(u.LeaderID), u.Disabled, tx.ts(tx.now), id); err != nil {
+			return err
+		}
+		return tx.record("user.update", "user", id, 0, "修改账号："+u.Label(), &before, u)
+	})
+	return u, err
+}
