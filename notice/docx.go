@@ -350,6 +350,7 @@ type props struct {
 // properties.
 func readProps(dd *depthDecoder) (props, error) {
 	var p props
+	open := 0 // containers entered (numPr)
 	for {
 		tok, err := dd.token()
 		if err != nil {
@@ -357,7 +358,10 @@ func readProps(dd *depthDecoder) (props, error) {
 		}
 		switch t := tok.(type) {
 		case xml.EndElement:
-			return p, nil
+			if open == 0 {
+				return p, nil
+			}
+			open--
 		case xml.StartElement:
 			if !isW(t.Name) {
 				if err := dd.skip(); err != nil {
@@ -390,7 +394,8 @@ func readProps(dd *depthDecoder) (props, error) {
 					p.vMerge = "continue"
 				}
 			case "numPr":
-				// Read numId and ilvl inside; fall through to their cases.
+				// Read numId and ilvl inside it.
+				open++
 				continue
 			case "numId":
 				p.numID = attr(t, "val")
@@ -838,7 +843,7 @@ func formatNumber(n int, format string) string {
 	return strconv.Itoa(n)
 }
 
-// chineseNumber writes 1–9999 in Chinese counting: 十一, 二十, 一百零五.
+// chineseNumber writes 0–9999 in Chinese counting: 十一, 二十, 一百零五.
 func chineseNumber(n int, digits, units []rune) string {
 	if n < 0 || n > 9999 {
 		return strconv.Itoa(n)
@@ -856,7 +861,7 @@ func chineseNumber(n int, digits, units []rune) string {
 			zero = b.Len() > 0
 		default:
 			if zero {
-				b.WriteRune(digits[0])
+				b.WriteRune('零')
 				zero = false
 			}
 			// 十一, not 一十一, when ten is the highest place.
@@ -868,7 +873,7 @@ func chineseNumber(n int, digits, units []rune) string {
 	}
 	if d := n % 10; d > 0 {
 		if zero {
-			b.WriteRune(digits[0])
+			b.WriteRune('零')
 		}
 		b.WriteRune(digits[d])
 	}

@@ -97,7 +97,27 @@ func decodeUnmarked(data []byte, declared string) (string, error) {
 	if gbPlausible(gb) {
 		return b.String(), nil
 	}
+	// A UTF-8 file with a damaged byte or two: keep it, marking the damage.
+	if n := invalidUTF8(data); n*1000 <= len(data) {
+		return strings.ToValidUTF8(string(data), "\uFFFD"), nil
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return "", duban.Errorf(duban.EINVALID, msgBinary)
+	}
 	return "", duban.Errorf(duban.EINVALID, msgUndecodable)
+}
+
+// invalidUTF8 counts the bytes of data that are not part of valid UTF-8.
+func invalidUTF8(data []byte) int {
+	n := 0
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			n++
+		}
+		i += size
+	}
+	return n
 }
 
 // declaredEncoding returns the decoder for a charset a document declares,
@@ -132,7 +152,8 @@ func decodeUTF16(data []byte, order xunicode.Endianness) string {
 // utf16ByNULs recognises UTF-16 without a byte order mark by its NUL bytes:
 // every ASCII character (line ends, spaces, digits) has a zero high byte, on
 // odd offsets in little-endian text and on even offsets in big-endian text.
-// Binary files have zeros on both.
+// Some hanzi have a zero low byte (一 is U+4E00), so the other side is not
+// quite free of zeros; binary files have zeros on both alike.
 func utf16ByNULs(data []byte) (xunicode.Endianness, bool) {
 	sample := data
 	if len(sample) > 1<<16 {
@@ -149,9 +170,9 @@ func utf16ByNULs(data []byte) (xunicode.Endianness, bool) {
 		}
 	}
 	switch {
-	case odd >= 2 && even*50 <= odd:
+	case odd >= 2 && even*4 <= odd:
 		return xunicode.LittleEndian, true
-	case even >= 2 && odd*50 <= even:
+	case even >= 2 && odd*4 <= even:
 		return xunicode.BigEndian, true
 	}
 	return xunicode.LittleEndian, false

@@ -256,11 +256,13 @@ func (p *paraBuilder) text() string {
 func (p *paraBuilder) pieces(centred bool) []piece {
 	var out []piece
 	var line []inlineRun
+	var state paraState // of the line so far
+	var last rune       // its last character other than a space
 	emit := func() {
 		if pc := linePiece(line); pc.text != "" {
 			out = append(out, pc)
 		}
-		line = line[:0]
+		line, state, last = line[:0], paraState{}, 0
 	}
 	trimLead := false // drop the spaces that open a joined line
 	for i, r := range p.runs {
@@ -270,22 +272,25 @@ func (p *paraBuilder) pieces(centred bool) []piece {
 				trimLead = r.text == ""
 			}
 			line = append(line, r)
+			state.add(r.text)
+			if t := strings.TrimRightFunc(r.text, isLayoutSpace); t != "" {
+				last = lastRune(t)
+			}
 			continue
 		}
 		if centred {
 			next := strings.TrimLeftFunc(lineText(p.runs[i+1:]), isLayoutSpace)
-			so := strings.TrimSpace(lineText(line))
-			if next != "" && so != "" && !opensParagraph(next, so) {
+			if next != "" && last != 0 && !opensParagraph(next, state) {
 				// Spaces at the end of a line do not show; drop them.
 				for len(line) > 0 {
-					last := &line[len(line)-1]
-					last.text = strings.TrimRightFunc(last.text, isLayoutSpace)
-					if last.text != "" {
+					end := &line[len(line)-1]
+					end.text = strings.TrimRightFunc(end.text, isLayoutSpace)
+					if end.text != "" {
 						break
 					}
 					line = line[:len(line)-1]
 				}
-				if asciiWord(lastRune(so)) && asciiWord(firstRune(next)) {
+				if asciiWord(last) && asciiWord(firstRune(next)) {
 					line = append(line, inlineRun{text: " "})
 				}
 				trimLead = true

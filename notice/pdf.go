@@ -187,9 +187,15 @@ func pdfBoldText(ctx context.Context, path string) *pdfBold {
 // forward from the previous paragraph, so that repeated phrases match in
 // order.
 func (pb *pdfBold) mark(blocks []block) {
-	const keyRunes, window = 12, 1 << 17
-	cursor := 0
+	// The two tools read the same layer in the same order, so a paragraph
+	// is found a little ahead of the last; after many misses in a row the
+	// orders differ and searching on is only cost.
+	const keyRunes, window, maxMisses = 12, 8 << 10, 50
+	cursor, misses := 0, 0
 	for i := range blocks {
+		if misses > maxMisses {
+			return
+		}
 		b := &blocks[i]
 		if b.kind != kindPara || b.bold > 0 {
 			continue
@@ -214,9 +220,11 @@ func (pb *pdfBold) mark(blocks []block) {
 		end := min(len(pb.text), cursor+window)
 		k := strings.Index(pb.text[cursor:end], key)
 		if k < 0 {
+			misses++
 			continue
 		}
 		k += cursor
+		misses = 0
 		cursor = k
 		// Count the bold bytes of dense from k on.
 		n := 0

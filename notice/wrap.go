@@ -132,14 +132,28 @@ func dropPageFurniture(lines []srcLine) []wline {
 
 // dropBareNumbers removes page numbers printed as a bare number on a line of
 // their own. A bare number can also be a table cell copied as text (序号 1, 2,
-// 3), so it goes only when it sits at a page break already known, or when
-// numbers standing alone between blank lines count up one by one with a
-// page's worth of text between them.
+// 3), so it goes only when it sits at a page break already known (or ends a
+// text that has page breaks), or when numbers standing alone between blank
+// lines count up one by one with a page's worth of text between them.
 func dropBareNumbers(wl []wline, removed []bool, remove func(int)) {
 	type cand struct{ i, n int }
 	var seq []cand
+	breaks, lastText := 0, -1
+	for i, w := range wl {
+		if w.pageBreak {
+			breaks++
+		}
+		if !removed[i] && !blankLine(w.text) {
+			lastText = i
+		}
+	}
 	for i := range wl {
 		if removed[i] || !bareNumberRe.MatchString(furnitureText(wl[i].text)) {
+			continue
+		}
+		if i == lastText && breaks > 0 {
+			// The number of the last page, after which no page break comes.
+			remove(i)
 			continue
 		}
 		prev, next := i-1, i+1
@@ -191,8 +205,9 @@ func dropBareNumbers(wl []wline, removed []bool, remove func(int)) {
 
 // dropRunningHeads removes a header or footer line that the pages repeat:
 // the same short line (digits aside) first or last on at least three pages
-// and on two pages in five. Without known page breaks nothing is removed,
-// since a notice repeats lines of its own (责任单位：各街道办事处).
+// and on two pages in five, and found mostly there. Without known page
+// breaks nothing is removed, since a notice repeats lines of its own
+// (责任单位：各街道办事处).
 func dropRunningHeads(wl []wline, removed []bool, remove func(int)) {
 	var firsts, lasts []int // per page, index of its first and last text line
 	first, last := -1, -1
@@ -227,6 +242,15 @@ func dropRunningHeads(wl []wline, removed []bool, remove func(int)) {
 		}
 		return digits.ReplaceAllString(t, "#")
 	}
+	// A running head stands at the page edge and hardly anywhere else.
+	everywhere := map[string]int{}
+	for i, w := range wl {
+		if !removed[i] && !blankLine(w.text) {
+			if k := key(i); k != "" {
+				everywhere[k]++
+			}
+		}
+	}
 	for _, edge := range [][]int{firsts, lasts} {
 		count := map[string]int{}
 		for _, i := range edge {
@@ -235,7 +259,8 @@ func dropRunningHeads(wl []wline, removed []bool, remove func(int)) {
 			}
 		}
 		for _, i := range edge {
-			if c := count[key(i)]; key(i) != "" && c >= 3 && c*5 >= len(firsts)*2 && !removed[i] {
+			k := key(i)
+			if c := count[k]; k != "" && c >= 3 && c*5 >= len(firsts)*2 && c*2 >= everywhere[k] && !removed[i] {
 				remove(i)
 			}
 		}
@@ -361,16 +386,29 @@ var (
 // startsWithKey reports whether s opens with an attribution key (牵头单位：).
 func startsWithKey(s string) bool { return attrKeyRe.MatchString(s) }
 
+// paraState is what opensParagraph needs to know of the paragraph so far,
+// kept up to date as text is added so that long paragraphs cost no more
+// than short ones.
+type paraState struct {
+	marks int // Markdown "**" marks
+	depth int // brackets left open
+}
+
+func (st *paraState) add(s string) {
+	st.marks += strings.Count(s, "**")
+	st.depth += bracketDepth(s)
+}
+
 // opensParagraph reports whether line (trimmed on the left) must start a new
-// paragraph given the paragraph so far. A key line continues a paragraph
+// paragraph after a paragraph in state st. A key line continues a paragraph
 // whose bracket is still open (（牵头领导：张三，/ 责任单位：…）), and a line
 // that opens with "**" continues a paragraph whose bold span it closes.
-func opensParagraph(line, para string) bool {
+func opensParagraph(line string, st paraState) bool {
 	if strings.HasPrefix(line, "**") {
-		return strings.Count(para, "**")%2 == 0
+		return st.marks%2 == 0
 	}
 	if startsWithKey(line) {
-		return bracketDepth(para) <= 0
+		return st.depth <= 0
 	}
 	return paraStartRe.MatchString(line)
 }
@@ -413,6 +451,7 @@ func joinWrapped(wl []wline, width int) []srcLine {
 	indents := indentsParagraphs(wl, width, margin)
 	var out []srcLine
 	var cur strings.Builder
+	var state paraState
 	curNo, lastLine := 0, ""
 	flush := func() {
 		if cur.Len() > 0 {
@@ -436,7 +475,7 @@ func joinWrapped(wl []wline, width int) []srcLine {
 		lastBody := displayWidth(strings.TrimLeftFunc(lastLine, unicode.IsSpace))
 		var cont bool
 		switch {
-		case cur.Len() == 0, opensParagraph(body, cur.String()),
+		case cur.Len() == 0, opensParagraph(body, state),
 			blank && !pageBreak && sentenceEnd(lastLine):
 		case indent >= 2:
 			// An indented line starts a paragraph, unless it is the centred
@@ -455,16 +494,17 @@ func joinWrapped(wl []wline, width int) []srcLine {
 			cont = !sentenceEnd(lastLine) && leadWidth(lastLine)-margin <= 8 && lastBody*2 >= width
 		}
 		if cont {
-			prev := cur.String()
-			if asciiWord(lastRune(prev)) && asciiWord(firstRune(body)) {
+			// Latin words wrap at a space; numbers and hanzi wrap anywhere.
+			if asciiLetter(lastRune(lastLine)) && asciiLetter(firstRune(body)) {
 				cur.WriteByte(' ')
 			}
 			cur.WriteString(body)
 		} else {
 			flush()
-			curNo = w.no
+			curNo, state = w.no, paraState{}
 			cur.WriteString(line)
 		}
+		state.add(body)
 		lastLine = line
 		blank, pageBreak = false, false
 	}
@@ -486,7 +526,7 @@ func indentsParagraphs(wl []wline, width, margin int) bool {
 			continue
 		}
 		if prev != "" && displayWidth(prev) < width-tol && sentenceEnd(prev) && leadWidth(prev)-margin <= 8 &&
-			!opensParagraph(strings.TrimLeftFunc(line, unicode.IsSpace), "") {
+			!opensParagraph(strings.TrimLeftFunc(line, unicode.IsSpace), paraState{}) {
 			n++
 			if in := leadWidth(line) - margin; in >= 2 && in <= 8 {
 				indented++
@@ -496,6 +536,8 @@ func indentsParagraphs(wl []wline, width, margin int) bool {
 	}
 	return n >= 3 && indented*10 >= n*7
 }
+
+func asciiLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
 
 func asciiWord(r rune) bool {
 	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))

@@ -16,11 +16,17 @@ them in the middle of a sentence (坚持集 / 约节约用地). The real notice 
 paragraph there, so this script joins them again before writing any format; the
 PDF and the wrapped text get their own page breaks from their own layout.
 
+It also writes the small files of ../formats that the format tests read: a
+table in Word, an encrypted and a scanned PDF, and files that are no notice
+(legacy .doc, .xlsx, .odt).
+
 Needs python3 (stdlib only) and LibreOffice (soffice) with fonts-noto-cjk.
 It is not run by the tests: run it by hand, then check the outputs in.
 """
 import html
 import os
+import struct
+import zlib
 import re
 import shutil
 import subprocess
@@ -345,19 +351,21 @@ NO_START = "，。、；：？！）》」』”’…—%,.;:?!)"
 
 def wrap_para(text, cols, indent):
     """Lay text out in lines of at most cols columns, as a typesetter would:
-    a first-line indent, and no line starting with closing punctuation (the
-    character before moves down with it)."""
+    a first-line indent, numbers and Latin words kept whole, and no line
+    starting with closing punctuation (the character before moves down with
+    it)."""
+    tokens = re.findall(r"[0-9A-Za-z.%]+|.", text)
     lines, line = [], indent
-    for ch in text:
-        if width(line) + width(ch) > cols:
-            if ch in NO_START and len(line) > 1:
+    for tok in tokens:
+        if width(line) + width(tok) > cols and line.strip():
+            if tok in NO_START and len(line) > 1:
                 carry = line[-1]
                 lines.append(line[:-1])
                 line = carry
             else:
                 lines.append(line)
                 line = ""
-        line += ch
+        line += tok
     lines.append(line)
     return lines
 
@@ -401,6 +409,104 @@ def wrapped_text(paras, cols=60, per_page=30):
     return text.rstrip("\f") + "\n"
 
 
+# ------------------------------------------------------- format fixtures
+
+MINI = [
+    Para("p", 0, "title", [[("关于印发2024年重点工作分工的通知", True)]]),
+    Para("h", 1, "heading", [[("一、经济发展", False)]]),
+    Para("p", 0, "body", [[("稳定增长。", True), ("全年地区生产总值增长6%左右。（牵头单位：区发展和改革局，"
+                                                   "责任单位：区统计局）", False)]]),
+]
+
+TABLE_ROWS = """
+<table:table-header-rows><table:table-row>
+ <table:table-cell><text:p>序号</text:p></table:table-cell><table:table-cell><text:p>工作任务</text:p></table:table-cell>
+ <table:table-cell><text:p>牵头单位</text:p></table:table-cell><table:table-cell><text:p>责任单位</text:p></table:table-cell>
+ <table:table-cell><text:p>完成时限</text:p></table:table-cell>
+</table:table-row></table:table-header-rows>
+<table:table-row>
+ <table:table-cell table:number-columns-spanned="5"><text:p>一、经济发展</text:p></table:table-cell>
+ <table:covered-table-cell/><table:covered-table-cell/><table:covered-table-cell/><table:covered-table-cell/>
+</table:table-row>
+<table:table-row>
+ <table:table-cell><text:p>1</text:p></table:table-cell><table:table-cell><text:p>新增城镇就业3万人</text:p></table:table-cell>
+ <table:table-cell table:number-rows-spanned="2"><text:p>区人力资源和社会保障局</text:p></table:table-cell>
+ <table:table-cell><text:p>区财政局</text:p><text:p>各街道办事处</text:p></table:table-cell>
+ <table:table-cell><text:p>2024年12月底</text:p></table:table-cell>
+</table:table-row>
+<table:table-row>
+ <table:table-cell><text:p>2</text:p></table:table-cell><table:table-cell><text:p>开展职业技能培训5000人次</text:p></table:table-cell>
+ <table:covered-table-cell/>
+ <table:table-cell><text:p>区教育和体育局</text:p></table:table-cell>
+ <table:table-cell><text:p>2024年11月底</text:p></table:table-cell>
+</table:table-row>
+"""
+
+
+def fodt_table(paras):
+    doc = fodt(paras)
+    table = ('<table:table xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" table:name="分工">'
+             '<table:table-column table:number-columns-repeated="5"/>%s</table:table>\n' % TABLE_ROWS)
+    return doc.replace(FODT_TAIL, table + FODT_TAIL)
+
+
+def image_pdf():
+    """A one-page PDF holding only a grey image: what a scanner makes."""
+    w, h = 64, 64
+    pixels = zlib.compress(bytes([200]) * (w * h))
+    content = b"q 400 0 0 400 100 300 cm /Im1 Do Q"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Filter /FlateDecode /Length %d >>\nstream\n" % (w, h, len(pixels)) + pixels + b"\nendstream",
+    ]
+    out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+ENCRYPT = ('pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+           '"DocumentOpenPassword":{"type":"string","value":"duban"}}')
+
+
+def formats():
+    out = os.path.join(HERE, "..", "formats")
+    os.makedirs(out, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="duban-gen-")
+    try:
+        def convert(name, text, fmt, ext, target):
+            src = os.path.join(work, name + ".fodt")
+            with open(src, "w", encoding="utf-8") as f:
+                f.write(text)
+            soffice_convert(src, fmt, work)
+            shutil.copy(os.path.join(work, name + "." + ext), os.path.join(out, target))
+
+        convert("table", fodt_table(MINI), "docx:MS Word 2007 XML", "docx", "table.docx")
+        convert("legacy", fodt(MINI), "doc:MS Word 97", "doc", "legacy.doc")
+        convert("letter", fodt(MINI), "odt", "odt", "letter.odt")
+        convert("locked", fodt(MINI), ENCRYPT, "pdf", "encrypted.pdf")
+        csv = os.path.join(work, "sheet.csv")
+        with open(csv, "w", encoding="utf-8") as f:
+            f.write("序号,工作任务,牵头单位\n1,新增城镇就业3万人,区人力资源和社会保障局\n")
+        soffice_convert(csv, "xlsx", work)
+        shutil.copy(os.path.join(work, "sheet.xlsx"), os.path.join(out, "sheet.xlsx"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    with open(os.path.join(out, "scanned.pdf"), "wb") as f:
+        f.write(image_pdf())
+
+
 # ------------------------------------------------------------------- main
 
 def folder(name):
@@ -432,6 +538,7 @@ def main():
         f.write(markdown(paras).replace("\n", "\r\n").encode("gbk"))
     with open(os.path.join(folder("lixia-2022-wrapped"), "source.txt"), "w", encoding="utf-8") as f:
         f.write(wrapped_text(paras))
+    formats()
 
 
 if __name__ == "__main__":
