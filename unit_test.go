@@ -129,6 +129,7 @@ func TestDirectory(t *testing.T) {
 		{"相关街道办事处", []int64{2, 3}, duban.ECONFLICT},
 		{"区财政局", nil, duban.EINVALID},
 		{"各集团公司", nil, duban.ENOTFOUND},
+		{"相关集团公司", nil, duban.ENOTFOUND},
 	} {
 		members, err := d.Members(c.group)
 		if got := duban.ErrorCode(err); got != c.wantCode {

@@ -42,7 +42,14 @@ type command struct {
 // commands lists the subcommands. Each lives in its own file.
 func commands() map[string]command {
 	return map[string]command{
-		"parse": {"读取任务分解通知并显示结果（--json 输出 JSON）", runParse},
+		"parse":   {"读取任务分解通知并显示结果（--json 输出 JSON）", runParse},
+		"import":  {"导入通知为计划草稿；更正后的通知列出变更，--yes 应用", runImport},
+		"plan":    {"审核与发布计划：list、show、tasks、edit、split、merge、assign、dismiss、expand、publish、diff、reissue", runPlan},
+		"unit":    {"单位名录：list、show、tasks、add、alias、rename、kind、merge", runUnit},
+		"leader":  {"领导名录：list、add、edit、tasks", runLeader},
+		"audit":   {"审计日志：verify、log", runAudit},
+		"migrate": {"创建或升级数据库结构（--schema 输出结构）", runMigrate},
+		"demo":    {"新建演示数据库：导入并发布示例通知", runDemo},
 	}
 }
 
