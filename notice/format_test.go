@@ -341,3 +341,25 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDecode decodes the sample notice in each format.
+func BenchmarkDecode(b *testing.B) {
+	for _, f := range append([]string{"md"}, conversions...) {
+		path := "testdata/corpus/lixia-2022/source.md"
+		if f != "md" {
+			path = conversionPath(b, f)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(f, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := decode(filepath.Base(path), data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

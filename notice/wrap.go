@@ -54,7 +54,10 @@ var pageNumberRes = []*regexp.Regexp{
 	regexp.MustCompile(`^(?i:page) *[0-9]{1,4}(?: *(?i:of|/) *[0-9]{1,4})?$`),
 }
 
-var bareNumberRe = regexp.MustCompile(`^[0-9]{1,4}$`)
+var (
+	bareNumberRe = regexp.MustCompile(`^[0-9]{1,4}$`)
+	digitsRe     = regexp.MustCompile(`[0-9]+`)
+)
 
 // furnitureText returns a line's text with the spaces of Chinese layout
 // (ideographic, no-break, full-width digits) made plain and trimmed, for
@@ -234,13 +237,12 @@ func dropRunningHeads(wl []wline, removed []bool, remove func(int)) {
 	if len(firsts) < 3 {
 		return
 	}
-	digits := regexp.MustCompile(`[0-9]+`)
 	key := func(i int) string {
 		t := furnitureText(wl[i].text)
 		if utf8.RuneCountInString(t) > 60 || startsWithKey(t) {
 			return ""
 		}
-		return digits.ReplaceAllString(t, "#")
+		return digitsRe.ReplaceAllString(t, "#")
 	}
 	// A running head stands at the page edge and hardly anywhere else.
 	everywhere := map[string]int{}
