@@ -569,7 +569,7 @@ func (s *PlanService) PublishPlan(ctx context.Context, id int64) (*duban.Plan, e
 		}
 		for i, t := range tasks {
 			if !sameOwnerIDs(befores[i], t) {
-				if err := saveTask(tx, t, true); err != nil {
+				if err := saveOwners(tx, t); err != nil {
 					return err
 				}
 			}

@@ -253,12 +253,21 @@ func saveTask(tx *Tx, t *duban.Task, details bool) error {
 	if !details {
 		return nil
 	}
-	for _, table := range []string{"task_owners", "task_indicators"} {
-		if _, err := tx.exec("DELETE FROM "+table+" WHERE task_id = ?", t.ID); err != nil {
-			return err
-		}
+	if _, err := tx.exec("DELETE FROM task_indicators WHERE task_id = ?", t.ID); err != nil {
+		return err
 	}
-	return writeTaskDetails(tx, t)
+	if err := writeIndicators(tx, t); err != nil {
+		return err
+	}
+	return saveOwners(tx, t)
+}
+
+// saveOwners rewrites a task's owners.
+func saveOwners(tx *Tx, t *duban.Task) error {
+	if _, err := tx.exec("DELETE FROM task_owners WHERE task_id = ?", t.ID); err != nil {
+		return err
+	}
+	return writeOwners(tx, t)
 }
 
 // saveIssued writes the task's statement in the latest notice.
@@ -279,8 +288,16 @@ func issuedJSON(t *duban.Task) (any, error) {
 	return string(b), err
 }
 
-// writeTaskDetails inserts a task's owners and targets, one statement each.
+// writeTaskDetails inserts a task's owners and targets.
 func writeTaskDetails(tx *Tx, t *duban.Task) error {
+	if err := writeOwners(tx, t); err != nil {
+		return err
+	}
+	return writeIndicators(tx, t)
+}
+
+// writeOwners inserts a task's owners in one statement.
+func writeOwners(tx *Tx, t *duban.Task) error {
 	var rows []string
 	var args []any
 	for i, list := range ownerLists(t) {
@@ -295,12 +312,17 @@ func writeTaskDetails(tx *Tx, t *duban.Task) error {
 			args = append(args, t.ID, ownerRoles[i], pos, o.Name, unitID, leaderID)
 		}
 	}
-	if len(rows) > 0 {
-		if _, err := tx.exec("INSERT INTO task_owners (task_id, role, pos, name, unit_id, leader_id) VALUES "+joinRows(rows), args...); err != nil {
-			return err
-		}
+	if len(rows) == 0 {
+		return nil
 	}
-	rows, args = nil, nil
+	_, err := tx.exec("INSERT INTO task_owners (task_id, role, pos, name, unit_id, leader_id) VALUES "+joinRows(rows), args...)
+	return err
+}
+
+// writeIndicators inserts a task's targets in one statement.
+func writeIndicators(tx *Tx, t *duban.Task) error {
+	var rows []string
+	var args []any
 	for pos, in := range t.Indicators {
 		var upper any
 		if in.Upper != nil {
@@ -309,12 +331,11 @@ func writeTaskDetails(tx *Tx, t *duban.Task) error {
 		rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?)")
 		args = append(args, t.ID, pos, in.Text, in.Metric, in.Value, in.Unit, string(in.Cmp), upper)
 	}
-	if len(rows) > 0 {
-		if _, err := tx.exec("INSERT INTO task_indicators (task_id, pos, text, metric, value, unit, cmp, upper) VALUES "+joinRows(rows), args...); err != nil {
-			return err
-		}
+	if len(rows) == 0 {
+		return nil
 	}
-	return nil
+	_, err := tx.exec("INSERT INTO task_indicators (task_id, pos, text, metric, value, unit, cmp, upper) VALUES "+joinRows(rows), args...)
+	return err
 }
 
 func joinRows(rows []string) string { return strings.Join(rows, ", ") }
