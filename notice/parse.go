@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"duban"
+	"duban/notice/decode"
 )
 
 // para is one paragraph of a notice on its way to the reading: a paragraph
@@ -54,7 +55,7 @@ type reader struct {
 }
 
 // readBlocks reads the structure of a notice from its blocks.
-func readBlocks(blocks []block) *duban.Reading {
+func readBlocks(blocks []decode.Block) *duban.Reading {
 	r := &reader{out: &duban.Reading{Schema: duban.ReadingSchema}}
 	r.paras = r.flatten(blocks)
 	r.out.Document = readDocument(r.paras)
@@ -72,14 +73,14 @@ func readBlocks(blocks []block) *duban.Reading {
 }
 
 // flatten turns blocks into paragraphs, tables into one paragraph per row.
-func (r *reader) flatten(blocks []block) []*para {
+func (r *reader) flatten(blocks []decode.Block) []*para {
 	var out []*para
 	for _, b := range blocks {
-		if b.kind == kindTable {
+		if b.Kind == decode.Table {
 			out = append(out, r.tableRows(b)...)
 			continue
 		}
-		out = append(out, &para{text: b.text, bold: b.bold, heading: b.heading, line: b.line})
+		out = append(out, &para{text: b.Text, bold: b.Bold, heading: b.Heading, line: b.Line})
 	}
 	return r.flattenedTables(out)
 }

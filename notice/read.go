@@ -12,6 +12,7 @@ import (
 	"io"
 
 	"duban"
+	"duban/notice/decode"
 )
 
 // MaxInput is the largest notice, in bytes, that the reader accepts. Real
@@ -29,7 +30,7 @@ func Read(name string, data []byte) (*duban.Reading, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, duban.Errorf(duban.EINVALID, "文件是空的：%s", noTaskHint)
 	}
-	blocks, err := decode(name, data)
+	blocks, err := decode.File(name, data)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package notice
 import (
 	"regexp"
 	"strings"
+
+	"duban/notice/decode"
 )
 
 // colRole is what a table column holds.
@@ -21,7 +23,7 @@ const (
 // headerRole reads a header cell such as 序号, 工作任务, 分管领导, 牵头单位,
 // 责任单位 or 完成时限.
 func headerRole(label string) colRole {
-	l := strings.Join(strings.Fields(trimSpaceAll(label)), "")
+	l := strings.Join(strings.Fields(label), "")
 	l = strings.Trim(l, "：:*")
 	switch l {
 	case "":
@@ -66,11 +68,11 @@ func headerRoles(cells []string) (roles []colRole, ok bool) {
 // tableRows turns a table into paragraphs: a heading row (one text across
 // the table) becomes a plain paragraph, a task row a row paragraph carrying
 // its owners.
-func (r *reader) tableRows(b block) []*para {
+func (r *reader) tableRows(b decode.Block) []*para {
 	var out []*para
 	var roles []colRole
-	for i, cells := range b.rows {
-		line := b.line + i
+	for i, cells := range b.Rows {
+		line := b.Line + i
 		if rs, ok := headerRoles(cells); ok {
 			roles = rs
 			continue

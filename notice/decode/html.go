@@ -1,4 +1,4 @@
-package notice
+package decode
 
 import (
 	"regexp"
@@ -24,7 +24,7 @@ import (
 const maxHTMLDepth = 512
 
 // decodeHTML reads a web page into blocks.
-func decodeHTML(s string) ([]block, error) {
+func decodeHTML(s string) ([]Block, error) {
 	doc, err := html.Parse(strings.NewReader(s))
 	if err != nil {
 		return nil, &duban.Error{Code: duban.EINVALID, Message: "网页无法解析：请在浏览器中打开后另存为网页（.html），或改用通知的 Word（.docx）版本。", Err: err}
@@ -48,7 +48,7 @@ func decodeHTML(s string) ([]block, error) {
 	w.flush()
 	out := w.blocks[:0]
 	for _, b := range w.blocks {
-		if b.kind == kindPara && (pageToolLine(b.text) || root == body && siteFooterLine(b.text)) {
+		if b.Kind == Para && (pageToolLine(b.Text) || root == body && siteFooterLine(b.Text)) {
 			continue
 		}
 		out = append(out, b)
@@ -299,7 +299,7 @@ func siteFooterLine(s string) bool {
 
 // htmlWalker turns the article's elements into blocks.
 type htmlWalker struct {
-	blocks  []block
+	blocks  []Block
 	cur     paraBuilder
 	heading int
 	centred bool
@@ -434,7 +434,7 @@ func cjkText(r rune) bool {
 func (w *htmlWalker) flush() {
 	for _, pc := range w.cur.pieces(w.centred || w.heading > 0) {
 		w.no++
-		w.blocks = append(w.blocks, block{kind: kindPara, text: pc.text, bold: pc.bold, heading: w.heading, line: w.no})
+		w.blocks = append(w.blocks, Block{Kind: Para, Text: pc.text, Bold: pc.bold, Heading: w.heading, Line: w.no})
 	}
 	w.cur.reset()
 }
@@ -482,7 +482,7 @@ func layoutTable(t *html.Node) bool {
 // columns stay in place, and a rowspan leaves empty cells in the rows it
 // covers.
 func (w *htmlWalker) table(t *html.Node) {
-	tb := block{kind: kindTable, line: w.no + 1}
+	tb := Block{Kind: Table, Line: w.no + 1}
 	pending := map[int]int{} // column → rows still covered by a rowspan
 	for _, tr := range tableRows(t) {
 		w.no++
@@ -522,9 +522,9 @@ func (w *htmlWalker) table(t *html.Node) {
 			}
 			row = append(row, "")
 		}
-		tb.rows = append(tb.rows, row)
+		tb.Rows = append(tb.Rows, row)
 	}
-	if len(tb.rows) > 0 {
+	if len(tb.Rows) > 0 {
 		w.blocks = append(w.blocks, tb)
 	}
 }
@@ -545,11 +545,11 @@ func cellText(td *html.Node) string {
 	sub.flush()
 	var lines []string
 	for _, b := range sub.blocks {
-		switch b.kind {
-		case kindPara:
-			lines = append(lines, b.text)
-		case kindTable:
-			for _, row := range b.rows {
+		switch b.Kind {
+		case Para:
+			lines = append(lines, b.Text)
+		case Table:
+			for _, row := range b.Rows {
 				for _, c := range row {
 					if c != "" {
 						lines = append(lines, c)

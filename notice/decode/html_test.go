@@ -1,4 +1,4 @@
-package notice
+package decode
 
 import (
 	"fmt"
@@ -36,16 +36,16 @@ const articleBody = `<p style="text-align:center">某政办字〔2024〕1号</p>
 
 // paraTexts returns the text of paragraph blocks, "**bold**rest" for a bold
 // opening and "#N " in front of headings.
-func paraTexts(bs []block) []string {
+func paraTexts(bs []Block) []string {
 	var out []string
 	for _, b := range bs {
 		switch {
-		case b.kind == kindTable:
-			out = append(out, fmt.Sprintf("table%q", b.rows))
-		case b.bold > 0:
-			out = append(out, fmt.Sprintf("%s**%s**%s", strings.Repeat("#", b.heading), b.text[:b.bold], b.text[b.bold:]))
+		case b.Kind == Table:
+			out = append(out, fmt.Sprintf("table%q", b.Rows))
+		case b.Bold > 0:
+			out = append(out, fmt.Sprintf("%s**%s**%s", strings.Repeat("#", b.Heading), b.Text[:b.Bold], b.Text[b.Bold:]))
 		default:
-			out = append(out, strings.Repeat("#", b.heading)+b.text)
+			out = append(out, strings.Repeat("#", b.Heading)+b.Text)
 		}
 	}
 	return out
@@ -78,7 +78,7 @@ func TestHTMLArticle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decode("page.html", []byte(tt.page))
+			got, err := File("page.html", []byte(tt.page))
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
@@ -114,7 +114,7 @@ func TestHTMLInline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decode("page.html", []byte(`<html><body><div class="content">`+tt.body+`</div></body></html>`))
+			got, err := File("page.html", []byte(`<html><body><div class="content">`+tt.body+`</div></body></html>`))
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
@@ -155,7 +155,7 @@ func TestHTMLTables(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decode("page.html", []byte(`<html><body><div class="content"><p>表前</p>`+tt.body+`</div></body></html>`))
+			got, err := File("page.html", []byte(`<html><body><div class="content"><p>表前</p>`+tt.body+`</div></body></html>`))
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
@@ -175,7 +175,7 @@ func TestHTMLGBK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := decode("page.htm", data)
+	got, err := File("page.htm", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestFurnitureName(t *testing.T) {
 func TestHTMLLongCentredParagraph(t *testing.T) {
 	page := `<html><body><div class="content"><p align="center">` + strings.Repeat("（标题的一行<br>", 50000) + `</p></div></body></html>`
 	start := time.Now()
-	got, err := decode("page.html", []byte(page))
+	got, err := File("page.html", []byte(page))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package notice
+package decode
 
 import (
 	"bytes"
@@ -42,7 +42,7 @@ const (
 )
 
 // decodePDF reads a PDF's text layer into blocks.
-func decodePDF(data []byte) ([]block, error) {
+func decodePDF(data []byte) ([]Block, error) {
 	bin, err := exec.LookPath(pdfTextBinary)
 	if err != nil {
 		return nil, &duban.Error{Code: duban.EINVALID, Message: msgNoPdftotext, Err: err}
@@ -186,7 +186,7 @@ func pdfBoldText(ctx context.Context, path string) *pdfBold {
 // paragraph is found in the bold map by its first characters, searching
 // forward from the previous paragraph, so that repeated phrases match in
 // order.
-func (pb *pdfBold) mark(blocks []block) {
+func (pb *pdfBold) mark(blocks []Block) {
 	// The two tools read the same layer in the same order, so a paragraph
 	// is found a little ahead of the last; after many misses in a row the
 	// orders differ and searching on is only cost.
@@ -197,7 +197,7 @@ func (pb *pdfBold) mark(blocks []block) {
 			return
 		}
 		b := &blocks[i]
-		if b.kind != kindPara || b.bold > 0 {
+		if b.Kind != Para || b.Bold > 0 {
 			continue
 		}
 		dense := strings.Map(func(r rune) rune {
@@ -205,7 +205,7 @@ func (pb *pdfBold) mark(blocks []block) {
 				return -1
 			}
 			return r
-		}, b.text)
+		}, b.Text)
 		key := dense
 		if utf8.RuneCountInString(key) < 2 {
 			continue
@@ -237,7 +237,7 @@ func (pb *pdfBold) mark(blocks []block) {
 		if n == 0 {
 			continue
 		}
-		b.bold = denseOffset(b.text, n)
+		b.Bold = denseOffset(b.Text, n)
 	}
 }
 

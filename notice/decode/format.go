@@ -1,4 +1,9 @@
-package notice
+// Package decode turns a notice file (text or Markdown in any of the
+// encodings Chinese offices use, Word .docx, a web page, a PDF) into blocks:
+// paragraphs with their heading level and bold opening, and tables. It knows
+// file formats and nothing of what a notice says; package notice reads the
+// structure from the blocks.
+package decode
 
 import (
 	"bytes"
@@ -11,11 +16,11 @@ import (
 	"duban"
 )
 
-// decode turns a notice file into blocks. The content decides the format,
+// File turns a notice file into blocks. The content decides the format,
 // not the name: government sites serve web pages named .doc, and people
 // rename files to get them past upload forms. name only sharpens an error
 // message.
-func decode(name string, data []byte) ([]block, error) {
+func File(name string, data []byte) ([]Block, error) {
 	if err := refuseBinary(name, data); err != nil {
 		return nil, err
 	}

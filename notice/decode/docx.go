@@ -1,4 +1,4 @@
-package notice
+package decode
 
 import (
 	"archive/zip"
@@ -54,7 +54,7 @@ const (
 
 // decodeZip reads a ZIP file: a Word document, or an error saying what
 // else it is.
-func decodeZip(name string, data []byte) ([]block, error) {
+func decodeZip(name string, data []byte) ([]Block, error) {
 	if n, ok := zipEntryCount(data); ok && n > maxZipEntries {
 		return nil, duban.Errorf(duban.EINVALID, msgDocxTooLarge, fmt.Sprintf("压缩包内有 %d 个文件", n))
 	}
@@ -906,7 +906,7 @@ func roman(n int) string {
 type docxReader struct {
 	styles *docxStyles
 	num    *docxNumbering
-	blocks []block
+	blocks []Block
 	// paraNo counts the body's paragraphs and table rows, for block.line.
 	paraNo int
 	paras  []*docxPara  // open paragraphs; more than one inside text boxes
@@ -1092,7 +1092,7 @@ func (r *docxReader) end(name string) {
 			return
 		}
 		if len(tb.rows) > 0 {
-			r.blocks = append(r.blocks, block{kind: kindTable, rows: tb.rows, line: tb.no})
+			r.blocks = append(r.blocks, Block{Kind: Table, Rows: tb.rows, Line: tb.no})
 		}
 	}
 }
@@ -1159,7 +1159,7 @@ func (r *docxReader) endPara(p *docxPara) {
 		return
 	}
 	for _, pc := range pieces {
-		r.blocks = append(r.blocks, block{kind: kindPara, text: pc.text, bold: pc.bold, heading: heading, line: p.no})
+		r.blocks = append(r.blocks, Block{Kind: Para, Text: pc.text, Bold: pc.bold, Heading: heading, Line: p.no})
 	}
 }
 

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Regenerate the lixia-2022 sample notice in the other formats duban reads.
 
-Reads ../corpus/lixia-2022/source.md and writes, each next to a symlink
+Reads notice/testdata/corpus/lixia-2022/source.md and writes, each next to a symlink
 gold.json -> ../lixia-2022/gold.json:
 
-  ../corpus/lixia-2022-docx/source.docx     Word, written by LibreOffice from a flat ODT
-  ../corpus/lixia-2022-pdf/source.pdf       PDF with a text layer, same flat ODT
-  ../corpus/lixia-2022-html/source.html     a government-site page, GBK with a gb2312 meta
-  ../corpus/lixia-2022-gbk/source.txt       the Markdown text in GBK with CRLF line ends
-  ../corpus/lixia-2022-wrapped/source.txt   hard-wrapped text with page footers, as a
+  notice/testdata/corpus/lixia-2022-docx/source.docx     Word, written by LibreOffice from a flat ODT
+  notice/testdata/corpus/lixia-2022-pdf/source.pdf       PDF with a text layer, same flat ODT
+  notice/testdata/corpus/lixia-2022-html/source.html     a government-site page, GBK with a gb2312 meta
+  notice/testdata/corpus/lixia-2022-gbk/source.txt       the Markdown text in GBK with CRLF line ends
+  notice/testdata/corpus/lixia-2022-wrapped/source.txt   hard-wrapped text with page footers, as a
                                             PDF-to-text tool leaves it
 
 The source.md keeps the page breaks of the printed notice as blank lines, some of
@@ -16,7 +16,7 @@ them in the middle of a sentence (坚持集 / 约节约用地). The real notice 
 paragraph there, so this script joins them again before writing any format; the
 PDF and the wrapped text get their own page breaks from their own layout.
 
-It also writes the small files of ../formats that the format tests read: a
+It also writes the small files of notice/decode/testdata that the format tests read: a
 table in Word, an encrypted and a scanned PDF, and files that are no notice
 (legacy .doc, .xlsx, .odt).
 
@@ -36,7 +36,7 @@ import unicodedata
 from xml.sax.saxutils import escape
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(HERE, "..", "corpus")
+CORPUS = os.path.join(HERE, "..", "..", "..", "testdata", "corpus")
 SOURCE = os.path.join(CORPUS, "lixia-2022", "source.md")
 
 
@@ -481,7 +481,7 @@ ENCRYPT = ('pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true
 
 
 def formats():
-    out = os.path.join(HERE, "..", "formats")
+    out = os.path.join(HERE, "..")
     os.makedirs(out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="duban-gen-")
     try:

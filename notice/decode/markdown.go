@@ -1,4 +1,4 @@
-package notice
+package decode
 
 import (
 	"regexp"
@@ -12,8 +12,8 @@ import (
 // lines of their own must stay apart. Markdown marks are read and removed:
 // '#' headings, '**bold**' openings, '|' tables, and a line left inside an
 // open '**' continuing on the next line.
-func decodeText(lines []srcLine) []block {
-	var out []block
+func decodeText(lines []srcLine) []Block {
+	var out []Block
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		text := trimSpace(l.text)
@@ -21,7 +21,7 @@ func decodeText(lines []srcLine) []block {
 			continue
 		}
 		if isTableLine(text) {
-			tb := block{kind: kindTable, line: l.no}
+			tb := Block{Kind: Table, Line: l.no}
 			for ; i < len(lines); i++ {
 				t := trimSpace(lines[i].text)
 				if !isTableLine(t) {
@@ -30,7 +30,7 @@ func decodeText(lines []srcLine) []block {
 				if mdTableRule.MatchString(t) {
 					continue
 				}
-				tb.rows = append(tb.rows, splitTableLine(t))
+				tb.Rows = append(tb.Rows, splitTableLine(t))
 			}
 			i--
 			out = append(out, tb)
@@ -39,28 +39,35 @@ func decodeText(lines []srcLine) []block {
 		// A bold span or a Markdown hard break ("  " at the end) carries the
 		// paragraph over to the next line.
 		start := l.no
-		for (strings.Count(text, "**")%2 == 1 || strings.HasSuffix(l.text, "  ")) && i+1 < len(lines) {
-			next := trimSpace(lines[i+1].text)
-			if next == "" || isTableLine(next) {
-				break
+		marks := strings.Count(text, "**")
+		if marks%2 == 1 || strings.HasSuffix(l.text, "  ") {
+			var b strings.Builder
+			b.WriteString(text)
+			for (marks%2 == 1 || strings.HasSuffix(l.text, "  ")) && i+1 < len(lines) {
+				next := trimSpace(lines[i+1].text)
+				if next == "" || isTableLine(next) {
+					break
+				}
+				i++
+				l = lines[i]
+				b.WriteString(next)
+				marks += strings.Count(next, "**")
 			}
-			i++
-			l = lines[i]
-			text += next
+			text = b.String()
 		}
-		b := block{kind: kindPara, line: start}
+		b := Block{Kind: Para, Line: start}
 		if m := mdHeading.FindStringSubmatch(text); m != nil {
-			b.heading = len(m[1])
+			b.Heading = len(m[1])
 			text = strings.TrimSpace(m[2])
 			text = strings.TrimRight(text, "# ")
 		}
 		text = strings.TrimPrefix(text, "> ")
-		b.text, b.bold = stripEmphasis(text)
-		b.text = strings.TrimSpace(b.text)
-		if b.bold > len(b.text) {
-			b.bold = len(b.text)
+		b.Text, b.Bold = stripEmphasis(text)
+		b.Text = strings.TrimSpace(b.Text)
+		if b.Bold > len(b.Text) {
+			b.Bold = len(b.Text)
 		}
-		if b.text != "" {
+		if b.Text != "" {
 			out = append(out, b)
 		}
 	}

@@ -1,8 +1,9 @@
-package notice
+package decode
 
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,13 +15,15 @@ import (
 	"duban"
 )
 
-func mustDecodeFile(t testing.TB, path string) []block {
+var update = flag.Bool("update", false, "rewrite the golden block dumps in testdata/golden")
+
+func mustDecodeFile(t testing.TB, path string) []Block {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bs, err := decode(filepath.Base(path), data)
+	bs, err := File(filepath.Base(path), data)
 	if err != nil {
 		t.Fatalf("decode(%s): %v", path, err)
 	}
@@ -38,11 +41,11 @@ func dense(s string) string {
 	}, strings.ReplaceAll(s, "**", ""))
 }
 
-func denseAll(bs []block) string {
+func denseAll(bs []Block) string {
 	var b strings.Builder
 	for _, x := range bs {
-		b.WriteString(dense(x.text))
-		for _, row := range x.rows {
+		b.WriteString(dense(x.Text))
+		for _, row := range x.Rows {
 			for _, c := range row {
 				b.WriteString(dense(c))
 			}
@@ -56,7 +59,7 @@ var conversions = []string{"docx", "html", "gbk", "wrapped", "pdf"}
 
 func conversionPath(t testing.TB, format string) string {
 	t.Helper()
-	paths, _ := filepath.Glob(filepath.Join("testdata/corpus", "lixia-2022-"+format, "source.*"))
+	paths, _ := filepath.Glob(filepath.Join("../testdata/corpus", "lixia-2022-"+format, "source.*"))
 	if len(paths) != 1 {
 		t.Fatalf("no source for lixia-2022-%s", format)
 	}
@@ -67,8 +70,8 @@ func conversionPath(t testing.TB, format string) string {
 // same in every format: the same text, and where the format carries them,
 // the same paragraphs, headings and bold openings.
 func TestConversionsReadLikeMarkdown(t *testing.T) {
-	md := mustDecodeFile(t, "testdata/corpus/lixia-2022/source.md")
-	decoded := map[string][]block{}
+	md := mustDecodeFile(t, "../testdata/corpus/lixia-2022/source.md")
+	decoded := map[string][]Block{}
 	for _, f := range conversions {
 		decoded[f] = mustDecodeFile(t, conversionPath(t, f))
 	}
@@ -93,7 +96,7 @@ func TestConversionsReadLikeMarkdown(t *testing.T) {
 	// paragraph of the body must come out whole; the PDF keeps its bold.
 	start := -1
 	for i, b := range decoded["docx"] {
-		if b.heading > 0 {
+		if b.Heading > 0 {
 			start = i
 			break
 		}
@@ -102,22 +105,22 @@ func TestConversionsReadLikeMarkdown(t *testing.T) {
 		t.Fatal("no heading in the docx")
 	}
 	for _, f := range []string{"pdf", "wrapped"} {
-		paras := map[string]block{}
+		paras := map[string]Block{}
 		for _, b := range decoded[f] {
-			paras[dense(b.text)] = b
+			paras[dense(b.Text)] = b
 		}
 		for _, want := range decoded["docx"][start:] {
-			got, ok := paras[dense(want.text)]
+			got, ok := paras[dense(want.Text)]
 			if !ok {
-				t.Errorf("%s: paragraph not found whole: %.60s…", f, want.text)
+				t.Errorf("%s: paragraph not found whole: %.60s…", f, want.Text)
 				continue
 			}
-			wantBold := dense(want.text[:want.bold])
+			wantBold := dense(want.Text[:want.Bold])
 			if f == "wrapped" {
 				wantBold = "" // plain text has no bold
 			}
-			if gotBold := dense(got.text[:got.bold]); gotBold != wantBold {
-				t.Errorf("%s: bold opening %q, want %q in %.40s…", f, gotBold, wantBold, want.text)
+			if gotBold := dense(got.Text[:got.Bold]); gotBold != wantBold {
+				t.Errorf("%s: bold opening %q, want %q in %.40s…", f, gotBold, wantBold, want.Text)
 			}
 		}
 	}
@@ -126,18 +129,18 @@ func TestConversionsReadLikeMarkdown(t *testing.T) {
 // TestDecodeGolden compares the blocks of the sample in every format, and
 // of the format fixtures, with golden files; -update rewrites them.
 func TestDecodeGolden(t *testing.T) {
-	paths := []string{"testdata/corpus/lixia-2022/source.md", "testdata/formats/table.docx"}
+	paths := []string{"../testdata/corpus/lixia-2022/source.md", "testdata/table.docx"}
 	for _, f := range conversions {
 		paths = append(paths, conversionPath(t, f))
 	}
 	for _, path := range paths {
 		name := filepath.Base(filepath.Dir(path))
-		if name == "formats" {
+		if name == "testdata" {
 			name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 		}
 		t.Run(name, func(t *testing.T) {
 			got := []byte(strings.Join(blockStrings(mustDecodeFile(t, path)), "\n") + "\n")
-			golden := filepath.Join("testdata/formats/golden", name+".blocks")
+			golden := filepath.Join("testdata/golden", name+".blocks")
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 					t.Fatal(err)
@@ -149,7 +152,7 @@ func TestDecodeGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (go test ./notice -run TestDecodeGolden -update creates it)", err)
+				t.Fatalf("%v (go test ./notice/decode -run TestDecodeGolden -update creates it)", err)
 			}
 			if !bytes.Equal(got, want) {
 				t.Errorf("blocks of %s differ from %s; review with -update and git diff", path, golden)
@@ -160,7 +163,7 @@ func TestDecodeGolden(t *testing.T) {
 
 func mustReadFixture(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata/formats", name))
+	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +223,7 @@ func TestDecodeRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decode(tt.file, tt.data)
+			got, err := File(tt.file, tt.data)
 			if err == nil {
 				t.Fatalf("decode = %q, want an error", blockStrings(got))
 			}
@@ -239,7 +242,7 @@ func TestDecodeRefuses(t *testing.T) {
 // administrator which package to install.
 func TestDecodeWithoutPdftotext(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	_, err := decode("通知.pdf", mustReadFixture(t, "scanned.pdf"))
+	_, err := File("通知.pdf", mustReadFixture(t, "scanned.pdf"))
 	want := "读取 PDF 需要 pdftotext：请安装 poppler-utils（sudo apt-get install poppler-utils）"
 	if duban.ErrorMessage(err) != want {
 		t.Errorf("error = %v, want %q", err, want)
@@ -266,7 +269,7 @@ func TestDecodeByContent(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			bs, err := decode(tt.file, tt.data)
+			bs, err := File(tt.file, tt.data)
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
@@ -303,7 +306,7 @@ func TestCheckTextLayer(t *testing.T) {
 // fixture: an error must carry a message, blocks must be well formed, and
 // nothing may panic or hang.
 func FuzzDecode(f *testing.F) {
-	for _, glob := range []string{"testdata/corpus/lixia-2022*/source.*", "testdata/formats/*.*"} {
+	for _, glob := range []string{"../testdata/corpus/lixia-2022*/source.*", "testdata/*.*"} {
 		paths, _ := filepath.Glob(glob)
 		for _, path := range paths {
 			data, err := os.ReadFile(path)
@@ -324,7 +327,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add("seed.docx", makeDocx(f, p(rb("加粗。")+r("正文"))+`<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="99999"/></w:tcPr>`+p(r("格"))+`</w:tc></w:tr></w:tbl>`))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
-		bs, err := decode(name, data)
+		bs, err := File(name, data)
 		if err != nil {
 			if duban.ErrorMessage(err) == "" {
 				t.Fatalf("error without a message: %v", err)
@@ -332,10 +335,10 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		for _, b := range bs {
-			if b.bold < 0 || b.bold > len(b.text) || !utf8.ValidString(b.text) || b.line < 0 {
+			if b.Bold < 0 || b.Bold > len(b.Text) || !utf8.ValidString(b.Text) || b.Line < 0 {
 				t.Fatalf("malformed block %+v", b)
 			}
-			if b.bold > 0 && b.bold < len(b.text) && !utf8.RuneStart(b.text[b.bold]) {
+			if b.Bold > 0 && b.Bold < len(b.Text) && !utf8.RuneStart(b.Text[b.Bold]) {
 				t.Fatalf("bold ends inside a character: %+v", b)
 			}
 		}
@@ -345,7 +348,7 @@ func FuzzDecode(f *testing.F) {
 // BenchmarkDecode decodes the sample notice in each format.
 func BenchmarkDecode(b *testing.B) {
 	for _, f := range append([]string{"md"}, conversions...) {
-		path := "testdata/corpus/lixia-2022/source.md"
+		path := "../testdata/corpus/lixia-2022/source.md"
 		if f != "md" {
 			path = conversionPath(b, f)
 		}
@@ -356,7 +359,7 @@ func BenchmarkDecode(b *testing.B) {
 		b.Run(f, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if _, err := decode(filepath.Base(path), data); err != nil {
+				if _, err := File(filepath.Base(path), data); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,4 +1,4 @@
-package notice
+package decode
 
 import (
 	"fmt"
@@ -237,7 +237,7 @@ func TestUnwrapKeepsText(t *testing.T) {
 // TestUnwrapSampleUnchanged checks that a text with one paragraph per line,
 // the sample notice, is not taken for hard-wrapped text.
 func TestUnwrapSampleUnchanged(t *testing.T) {
-	data, err := os.ReadFile("testdata/corpus/lixia-2022/source.md")
+	data, err := os.ReadFile("../testdata/corpus/lixia-2022/source.md")
 	if err != nil {
 		t.Fatal(err)
 	}

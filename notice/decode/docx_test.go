@@ -1,4 +1,4 @@
-package notice
+package decode
 
 import (
 	"archive/zip"
@@ -90,14 +90,14 @@ const testNumbering = `<?xml version="1.0" encoding="UTF-8"?><w:numbering ` + wo
 
 // blockStrings renders blocks compactly for comparison: "line|hN|bold|rest"
 // for a paragraph, "line|table|rows" for a table.
-func blockStrings(bs []block) []string {
+func blockStrings(bs []Block) []string {
 	var out []string
 	for _, b := range bs {
-		if b.kind == kindTable {
-			out = append(out, fmt.Sprintf("%d|table|%q", b.line, b.rows))
+		if b.Kind == Table {
+			out = append(out, fmt.Sprintf("%d|table|%q", b.Line, b.Rows))
 			continue
 		}
-		out = append(out, fmt.Sprintf("%d|h%d|%s|%s", b.line, b.heading, b.text[:b.bold], b.text[b.bold:]))
+		out = append(out, fmt.Sprintf("%d|h%d|%s|%s", b.Line, b.Heading, b.Text[:b.Bold], b.Text[b.Bold:]))
 	}
 	return out
 }
@@ -194,7 +194,7 @@ func TestDocxParagraphs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decode("test.docx", makeDocx(t, tt.body))
+			got, err := File("test.docx", makeDocx(t, tt.body))
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
@@ -223,7 +223,7 @@ func TestDocxPackages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decode("x.docx", makeZip(t, tt.files...))
+			got, err := File("x.docx", makeZip(t, tt.files...))
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
@@ -237,17 +237,17 @@ func TestDocxPackages(t *testing.T) {
 // TestDocxTable reads a task table written by LibreOffice: merged heading
 // row, a unit cell merged over two rows, two paragraphs in one cell.
 func TestDocxTable(t *testing.T) {
-	data, err := os.ReadFile("testdata/formats/table.docx")
+	data, err := os.ReadFile("testdata/table.docx")
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks, err := decode("table.docx", data)
+	blocks, err := File("table.docx", data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var table *block
+	var table *Block
 	for i := range blocks {
-		if blocks[i].kind == kindTable {
+		if blocks[i].Kind == Table {
 			table = &blocks[i]
 		}
 	}
@@ -260,11 +260,11 @@ func TestDocxTable(t *testing.T) {
 		{"1", "新增城镇就业3万人", "区人力资源和社会保障局", "区财政局\n各街道办事处", "2024年12月底"},
 		{"2", "开展职业技能培训5000人次", "", "区教育和体育局", "2024年11月底"},
 	}
-	if !reflect.DeepEqual(table.rows, want) {
-		t.Errorf("rows:\n got %q\nwant %q", table.rows, want)
+	if !reflect.DeepEqual(table.Rows, want) {
+		t.Errorf("rows:\n got %q\nwant %q", table.Rows, want)
 	}
-	if table.line != 4 {
-		t.Errorf("table line = %d, want 4 (after three paragraphs)", table.line)
+	if table.Line != 4 {
+		t.Errorf("table line = %d, want 4 (after three paragraphs)", table.Line)
 	}
 }
 
@@ -323,7 +323,7 @@ func TestDocxLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decode("bomb.docx", tt.data)
+			got, err := File("bomb.docx", tt.data)
 			if err == nil {
 				t.Fatalf("decode = %q, want an error", blockStrings(got))
 			}
