@@ -67,7 +67,7 @@ func (r *reader) extractContainer(c *container, intro bool) {
 		t := duban.ReadTask{
 			No:      fmt.Sprintf("%d.%d.%d", c.section, c.area, seq),
 			Section: c.section, Area: c.area, Text: text,
-			LeadLeaders: nonNil(a.leaders), LeadUnits: nonNil(a.leads), ResponsibleUnits: nonNil(a.resp),
+			LeadLeaders: clone(a.leaders), LeadUnits: clone(a.leads), ResponsibleUnits: clone(a.resp),
 			Deadline: a.deadline, Line: first,
 		}
 		r.out.Tasks = append(r.out.Tasks, t)
@@ -257,6 +257,12 @@ func abbreviate(s string, n int) string {
 		return s
 	}
 	return string(rs[:n]) + "…"
+}
+
+// clone copies a list of names, so that a task owns its lists: attributions
+// are shared between tasks with the same owners.
+func clone(s []string) []string {
+	return append(make([]string, 0, len(s)), s...)
 }
 
 func nonNil(s []string) []string {

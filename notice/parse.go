@@ -52,6 +52,9 @@ type reader struct {
 	// in a phrase attribution leads (列第一位的为牵头部门).
 	firstLeads bool
 	out        *duban.Reading
+	// attrCache holds the attributions read so far by their text; an
+	// attribution in it is shared and must not be changed.
+	attrCache map[string]*attribution
 }
 
 // readBlocks reads the structure of a notice from its blocks.

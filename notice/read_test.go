@@ -106,8 +106,10 @@ func sampleSource(tb testing.TB) []byte {
 	return data
 }
 
-// scaledSample repeats the sample's actions n times, renumbered, as one
-// notice n times the size.
+// scaledSample repeats the sample's actions n times as one notice n times
+// the size. Each copy has its own section titles and its own unit names
+// (区财政局 becomes 区财政2局), so that no attribution repeats another copy's
+// and the reader does the work of a real notice of that size.
 func scaledSample(tb testing.TB, n int) []byte {
 	tb.Helper()
 	src := string(sampleSource(tb))
@@ -116,10 +118,24 @@ func scaledSample(tb testing.TB, n int) []byte {
 	var b strings.Builder
 	b.WriteString(head)
 	for k := 0; k < n; k++ {
-		b.WriteString(strings.ReplaceAll(body, "大力实施", fmt.Sprintf("第%d轮大力实施", k+1)))
+		copy := strings.ReplaceAll(body, "大力实施", fmt.Sprintf("第%d轮大力实施", k+1))
+		copy = strings.ReplaceAll(copy, "局", fmt.Sprintf("%d局", k+1))
+		b.WriteString(copy)
 		b.WriteString("\n\n")
 	}
 	return []byte(b.String())
+}
+
+// TestScaledSample checks that the benchmarks' large notices read as the
+// sample does, n times over.
+func TestScaledSample(t *testing.T) {
+	r, err := Read("x10.md", scaledSample(t, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Tasks) != 4+84*10 || len(r.Areas) != 240 || len(r.Sections) != 71 {
+		t.Errorf("read %d tasks, %d areas, %d sections; want %d, 240, 71", len(r.Tasks), len(r.Areas), len(r.Sections), 4+84*10)
+	}
 }
 
 func BenchmarkReadSample(b *testing.B) {

@@ -37,7 +37,7 @@ func (r *reader) findAttributions(text string) []found {
 func (r *reader) readAttributions(text string) (out []found, unclosed, stray int) {
 	groups, unclosed, stray := findBrackets(text)
 	for _, g := range groups {
-		if a, ok := parseAttribution(g.inner, r.firstLeads); ok && a.namesOwner() {
+		if a := r.attribution(g.inner); a != nil {
 			out = append(out, found{g.start, g.end, a})
 		}
 	}
@@ -45,6 +45,24 @@ func (r *reader) readAttributions(text string) (out []found, unclosed, stray int
 		out = append(out, found{start, len(text), a})
 	}
 	return out, unclosed, stray
+}
+
+// attribution reads the inside of a bracket as an attribution that names an
+// owner, or returns nil. Notices repeat the same attribution for many tasks,
+// so each distinct text is read once.
+func (r *reader) attribution(inner string) *attribution {
+	if a, seen := r.attrCache[inner]; seen {
+		return a
+	}
+	a, ok := parseAttribution(inner, r.firstLeads)
+	if !ok || !a.namesOwner() {
+		a = nil
+	}
+	if r.attrCache == nil {
+		r.attrCache = map[string]*attribution{}
+	}
+	r.attrCache[inner] = a
+	return a
 }
 
 // tailKeys finds attribution keys written without brackets at the end of a

@@ -264,7 +264,8 @@ func gbPlausible(data []byte) bool {
 // normalizeNewlines turns CRLF, CR and the Unicode line separators into "\n"
 // so that line numbers count the way an editor shows them.
 func normalizeNewlines(s string) string {
-	if !strings.ContainsAny(s, "\r\u2028\u2029\u0085") {
+	// strings.ContainsAny decodes every rune; these byte searches do not.
+	if strings.IndexByte(s, '\r') < 0 && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029") && !strings.Contains(s, "\u0085") {
 		return s
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")

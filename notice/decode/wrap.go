@@ -117,7 +117,8 @@ func dropPageFurniture(lines []srcLine) []wline {
 		}
 	}
 	for i := range wl {
-		if isPageNumber(furnitureText(wl[i].text)) {
+		// Page numbers are short; most lines are told apart by length alone.
+		if len(wl[i].text) <= 80 && isPageNumber(furnitureText(wl[i].text)) {
 			remove(i)
 		}
 	}
@@ -151,7 +152,7 @@ func dropBareNumbers(wl []wline, removed []bool, remove func(int)) {
 		}
 	}
 	for i := range wl {
-		if removed[i] || !bareNumberRe.MatchString(furnitureText(wl[i].text)) {
+		if removed[i] || len(wl[i].text) > 40 || !bareNumberRe.MatchString(furnitureText(wl[i].text)) {
 			continue
 		}
 		if i == lastText && breaks > 0 {
@@ -238,6 +239,9 @@ func dropRunningHeads(wl []wline, removed []bool, remove func(int)) {
 		return
 	}
 	key := func(i int) string {
+		if len(wl[i].text) > 4*60 {
+			return ""
+		}
 		t := furnitureText(wl[i].text)
 		if utf8.RuneCountInString(t) > 60 || startsWithKey(t) {
 			return ""
@@ -284,6 +288,12 @@ func wrapWidth(wl []wline) int {
 		if strings.HasPrefix(strings.TrimSpace(t), "|") {
 			continue // Markdown tables are as wide as they are.
 		}
+		if len(t) > 1200 {
+			// At least 300 columns: far wider than any page, and not worth
+			// measuring character by character.
+			widths = append(widths, len(t)/4)
+			continue
+		}
 		if d := displayWidth(t); d >= 10 {
 			widths = append(widths, d)
 		}
@@ -329,9 +339,10 @@ func displayWidth(s string) int {
 		switch {
 		case r == '\t':
 			w += 4
-		case r < 0x20 || unicode.Is(unicode.Mn, r):
+		case r < 0x20:
 		case wideRune(r):
 			w += 2
+		case r >= 0x300 && unicode.Is(unicode.Mn, r):
 		default:
 			w++
 		}
