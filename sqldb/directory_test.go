@@ -89,7 +89,7 @@ func TestUnits(t *testing.T) {
 func TestMergeUnits(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		units := sqldb.NewUnitService(db)
-		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
+		MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
 		from := MustUnit(t, db, "区工业和信息化局")
 		into := MustUnit(t, db, "区发展和改革局")
 		clerk := &duban.User{Name: "clerk", Role: duban.RoleClerk, UnitID: from.ID}
@@ -147,7 +147,6 @@ func TestMergeUnits(t *testing.T) {
 		wantCode(t, "merge again", err, duban.ECONFLICT)
 		_, err = units.MergeUnits(as(office), into.ID, into.ID)
 		wantCode(t, "merge into itself", err, duban.EINVALID)
-		_ = p
 		MustVerifyAudit(t, db)
 	})
 }
@@ -157,7 +156,7 @@ func TestMergeUnits(t *testing.T) {
 func TestDirectoryAcrossYears(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		r2022 := MustReadGold(t)
-		p2022 := MustPublish(t, db, MustImport(t, db, r2022, "2022.md").ID)
+		MustPublish(t, db, MustImport(t, db, r2022, "2022.md").ID)
 		ndrc := MustUnit(t, db, "区发展和改革局")
 		// The unit is renamed; the next year's notice uses the new name.
 		if _, err := sqldb.NewUnitService(db).UpdateUnit(as(office), ndrc.ID, duban.UnitUpdate{Name: ptr("区发展改革局")}); err != nil {
@@ -173,7 +172,7 @@ func TestDirectoryAcrossYears(t *testing.T) {
 				}
 			}
 		}
-		p2023 := MustPublish(t, db, MustImport(t, db, r2023, "2023.md").ID)
+		MustPublish(t, db, MustImport(t, db, r2023, "2023.md").ID)
 
 		count := func(r *duban.Reading, role string) int {
 			n := 0
@@ -236,7 +235,6 @@ func TestDirectoryAcrossYears(t *testing.T) {
 				t.Errorf("武毅's tasks in %d: got %d (%v), want %d", year, n, err, want)
 			}
 		}
-		_, _ = p2022, p2023
 	})
 }
 

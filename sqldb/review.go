@@ -291,7 +291,10 @@ func (s *TaskService) ExpandGroup(ctx context.Context, exp duban.GroupExpansion)
 			changed = append(changed, t)
 		}
 		if len(changed) == 0 {
-			return duban.Errorf(duban.ENOTFOUND, "计划中没有%s写有“%s”的任务。", map[bool]string{true: "所选的、", false: ""}[len(exp.TaskIDs) > 0], exp.Group)
+			if len(exp.TaskIDs) > 0 {
+				return duban.Errorf(duban.ENOTFOUND, "所选的任务中没有写有“%s”的。", exp.Group)
+			}
+			return duban.Errorf(duban.ENOTFOUND, "计划中没有写有“%s”的任务。", exp.Group)
 		}
 		return touchPlan(tx, exp.PlanID)
 	})
