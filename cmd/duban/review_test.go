@@ -111,7 +111,7 @@ func TestImportReviewPublish(t *testing.T) {
 
 	c.MustRun(args("plan publish 1"), "已发布计划 #1")
 	c.MustRun(args("plan list --state published"), "已发布")
-	c.MustRun(args("unit tasks 区财政局 --led --year 2022"), "共 ")
+	c.MustRun(args("unit tasks 区财政局 --led --year 2022"), "共 3 项任务")
 	c.MustRun(args("unit show 区发改局"), "单位 #1 区发展和改革局", "又称：区发改局", "2022 年 计划 #1：牵头")
 	c.MustRun(args("leader tasks 武毅"), "武毅", "2022 年 · 计划 #1")
 	c.MustRun(args("unit rename 区财政局 区财政局（国资局）"), "原名保留为别名")
