@@ -16,6 +16,10 @@ type attribution struct {
 	deadline string
 	// unknown lists keys that looked like keys but are not known ones.
 	unknown []string
+	// checked is set once the names were judged; runTogether and
+	// longLeaders are the names that look like several run together.
+	checked                  bool
+	runTogether, longLeaders []string
 }
 
 func (a *attribution) empty() bool {
@@ -148,9 +152,10 @@ func findBrackets(s string) (groups []span, unclosed int, stray int) {
 
 // mayBracket reports whether a bracket can start at byte c; most bytes of
 // Chinese text are told apart by this test alone.
-func mayBracket(c byte) bool {
-	return c == 0xEF || c == 0xE3 || c == '(' || c == ')' || c == '[' || c == ']'
-}
+func mayBracket(c byte) bool { return bracketLead[c] }
+
+// bracketLead marks the bytes that can start a bracket.
+var bracketLead = [256]bool{0xEF: true, 0xE3: true, '(': true, ')': true, '[': true, ']': true}
 
 // bracketAt tells whether a bracket stands at byte i of s: delta is +1 for
 // an opening one, -1 for a closing one, 0 for none; size is its length in

@@ -77,6 +77,10 @@ func readDocument(ps []*para) duban.DocumentInfo {
 // 区人民政府办公室 (in a title) and 宜昌市伍家岗区人民政府办公室 (in the
 // letterhead or signature), the latter.
 func moreSpecific(issuer, candidate string) string {
+	if len(candidate) > 120 {
+		// An issuer's name is a short line; body paragraphs are not.
+		return issuer
+	}
 	if !reIssuerLine.MatchString(candidate) && !(candidate != "" && reIssuerEnd.MatchString(candidate) && runeLen(candidate) <= 30) {
 		return issuer
 	}

@@ -1,8 +1,8 @@
 package notice
 
 import (
-	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"duban"
@@ -65,7 +65,7 @@ func (r *reader) extractContainer(c *container, intro bool) {
 		}
 		seq++
 		t := duban.ReadTask{
-			No:      fmt.Sprintf("%d.%d.%d", c.section, c.area, seq),
+			No:      strconv.Itoa(c.section) + "." + strconv.Itoa(c.area) + "." + strconv.Itoa(seq),
 			Section: c.section, Area: c.area, Text: text,
 			LeadLeaders: clone(a.leaders), LeadUnits: clone(a.leads), ResponsibleUnits: clone(a.resp),
 			Deadline: a.deadline, Line: first,
@@ -153,6 +153,11 @@ func (r *reader) taskText(pieces []textPiece) (string, int) {
 		pieces = pieces[1:]
 	}
 	var b strings.Builder
+	n := 0
+	for _, p := range pieces {
+		n += len(p.text)
+	}
+	b.Grow(n)
 	for i, p := range pieces {
 		t := p.text
 		if i == 0 && p.start {
@@ -214,17 +219,28 @@ func (r *reader) checkBrackets(p *para) {
 // checkNames warns about names that look like two run together
 // (区发改局区财政局), which a missing 、 in the notice produces.
 func (r *reader) checkNames(line int, a *attribution) {
-	for _, list := range [][]string{a.leads, a.resp} {
-		for _, n := range list {
-			if runTogether(n) {
-				r.warn(line, "names_run_together", "第 %d 行：“%s”像是两个单位连在了一起（缺少顿号？），请核对。", line, n)
+	if !a.checked {
+		// Attributions are shared between tasks with the same owners; the
+		// names are judged once.
+		a.checked = true
+		for _, list := range [][]string{a.leads, a.resp} {
+			for _, n := range list {
+				if runTogether(n) {
+					a.runTogether = append(a.runTogether, n)
+				}
+			}
+		}
+		for _, n := range a.leaders {
+			if runeLen(n) > 4 && !isOrg(n) {
+				a.longLeaders = append(a.longLeaders, n)
 			}
 		}
 	}
-	for _, n := range a.leaders {
-		if runeLen(n) > 4 && !isOrg(n) {
-			r.warn(line, "names_run_together", "第 %d 行：领导姓名“%s”较长，可能是几个姓名连在了一起，请核对。", line, n)
-		}
+	for _, n := range a.runTogether {
+		r.warn(line, "names_run_together", "第 %d 行：“%s”像是两个单位连在了一起（缺少顿号？），请核对。", line, n)
+	}
+	for _, n := range a.longLeaders {
+		r.warn(line, "names_run_together", "第 %d 行：领导姓名“%s”较长，可能是几个姓名连在了一起，请核对。", line, n)
 	}
 }
 

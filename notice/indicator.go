@@ -284,7 +284,7 @@ func isNameAfter(after string) bool {
 func metricOf(text string, start, end int) (metric, whole string) {
 	clauseEnd := end
 	for i, r := range text[end:] {
-		if strings.ContainsRune("，。；、,;：:（()）“”！？", r) {
+		if isClauseMark(r) || r == '、' || r == '“' || r == '”' {
 			clauseEnd = end + i
 			break
 		}
@@ -292,11 +292,13 @@ func metricOf(text string, start, end int) (metric, whole string) {
 	}
 	after := strings.TrimSpace(text[end:clauseEnd])
 	after = strings.TrimPrefix(after, "的")
-	clauseStart := 0
-	for i, r := range text[:start] {
-		if strings.ContainsRune("，。；,;：:（()）！？", r) {
-			clauseStart = i + utf8.RuneLen(r)
+	clauseStart := start
+	for clauseStart > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:clauseStart])
+		if isClauseMark(r) {
+			break
 		}
+		clauseStart -= size
 	}
 	before := strings.TrimSpace(text[clauseStart:start])
 	if after != "" && runeLen(after) <= 24 {
@@ -313,6 +315,15 @@ func metricOf(text string, start, end int) (metric, whole string) {
 		metric = strings.TrimPrefix(metric, p)
 	}
 	return strings.TrimSpace(metric), strings.TrimSpace(text[clauseStart:end])
+}
+
+// isClauseMark reports whether r ends a clause around a target.
+func isClauseMark(r rune) bool {
+	switch r {
+	case '，', '。', '；', ',', ';', '：', ':', '（', '(', ')', '）', '！', '？':
+		return true
+	}
+	return false
 }
 
 // afterCountVerb reports whether a Chinese numeral follows a verb that counts

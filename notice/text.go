@@ -92,7 +92,12 @@ func atMost(s string, n int) bool {
 }
 
 // isHan reports whether r is a Chinese character.
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+func isHan(r rune) bool {
+	if r >= 0x4E00 && r <= 0x9FFF {
+		return true // the common block, without a table search
+	}
+	return r >= 0x2E80 && unicode.Is(unicode.Han, r)
+}
 
 // Ordinal prefixes of headings and items, from the top level down.
 var (
@@ -133,7 +138,9 @@ func mayOpenOrdinal(r rune) bool {
 	switch {
 	case r >= '0' && r <= '9', r == '（', r == '(', r == '第', r >= '①' && r <= '⑳':
 		return true
-	case strings.ContainsRune("一二三四五六七八九十▲■◆●", r):
+	}
+	switch r {
+	case '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '▲', '■', '◆', '●':
 		return true
 	}
 	return false

@@ -277,16 +277,38 @@ func normalizeNewlines(s string) string {
 // characters that no text editor writes.
 func looksBinary(s string) bool {
 	s = strings.TrimRight(s, "\x00")
-	var n, ctrl int
-	for _, r := range s {
-		n++
-		switch {
-		case r == 0:
-			return true
-		case r == '\t' || r == '\n' || r == '\f' || r == '\v':
-		case r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) || r == utf8.RuneError:
+	// Bytes, not runes: a control character is an ASCII byte, a C1 control
+	// is C2 80–9F and the replacement character EF BF BD in UTF-8. Most
+	// bytes of a text are none of these and cost one table look-up.
+	ctrl := 0
+	for i := 0; i < len(s); i++ {
+		switch binaryClass[s[i]] {
+		case 0:
+		case 1:
 			ctrl++
+		case 2:
+			return true
+		case 3:
+			if i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] < 0xA0 {
+				ctrl++
+			}
+		case 4:
+			if i+2 < len(s) && s[i+1] == 0xBF && s[i+2] == 0xBD {
+				ctrl++
+			}
 		}
 	}
+	n := utf8.RuneCountInString(s)
 	return ctrl > 8 && ctrl*100 > n || n > 0 && ctrl*10 > n
 }
+
+// binaryClass sorts bytes for looksBinary: 1 a control character, 2 NUL,
+// 3 the lead byte of a C1 control, 4 the lead byte of U+FFFD.
+var binaryClass = func() (t [256]uint8) {
+	for c := 1; c < 0x20; c++ {
+		t[c] = 1
+	}
+	t['\t'], t['\n'], t['\f'], t['\v'] = 0, 0, 0, 0
+	t[0x7F], t[0], t[0xC2], t[0xEF] = 1, 2, 3, 4
+	return t
+}()

@@ -106,8 +106,12 @@ func stripEmphasis(s string) (string, int) {
 			bold = len(s) - 2
 		}
 	}
-	s = strings.ReplaceAll(s, "**", "")
-	s = strings.ReplaceAll(s, "__", "")
+	if strings.Contains(s, "**") {
+		s = strings.ReplaceAll(s, "**", "")
+	}
+	if strings.Contains(s, "__") {
+		s = strings.ReplaceAll(s, "__", "")
+	}
 	return s, bold
 }
 

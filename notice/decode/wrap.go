@@ -288,10 +288,11 @@ func wrapWidth(wl []wline) int {
 		if strings.HasPrefix(strings.TrimSpace(t), "|") {
 			continue // Markdown tables are as wide as they are.
 		}
-		if len(t) > 1200 {
-			// At least 300 columns: far wider than any page, and not worth
-			// measuring character by character.
-			widths = append(widths, len(t)/4)
+		if len(t) > 480 {
+			// At least 240 columns (a character takes at most two bytes a
+			// column): far wider than any page, and not worth measuring
+			// character by character.
+			widths = append(widths, len(t)/2)
 			continue
 		}
 		if d := displayWidth(t); d >= 10 {
