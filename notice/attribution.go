@@ -94,7 +94,7 @@ func classifyKey(k string) keyRole {
 	case strings.HasSuffix(k, "时限") || strings.HasSuffix(k, "期限") || strings.HasSuffix(k, "节点") ||
 		k == "完成时间" || k == "办结时间" || k == "时间要求" || k == "进度要求":
 		return keyDeadline
-	case (strings.Contains(k, "牵头") || strings.Contains(k, "主办") || strings.Contains(k, "主责")) &&
+	case (strings.Contains(k, "牵头") || strings.Contains(k, "主办") || strings.Contains(k, "主责") || strings.HasPrefix(k, "主要")) &&
 		(strings.HasSuffix(k, "单位") || strings.HasSuffix(k, "部门") || strings.HasSuffix(k, "处室") || strings.HasSuffix(k, "科室") || strings.HasSuffix(k, "牵头")):
 		return keyLead
 	case strings.HasSuffix(k, "单位") || strings.HasSuffix(k, "部门") || strings.HasSuffix(k, "处室") || strings.HasSuffix(k, "科室"):

@@ -119,26 +119,21 @@ func (r *reader) extractContainer(c *container, intro bool) {
 // unassign records text that no attribution closes: one entry per paragraph,
 // or one for all when whole is set.
 func (r *reader) unassign(c *container, pieces []textPiece, whole bool) {
-	var text strings.Builder
-	line := 0
-	flush := func() {
-		if t := cleanTaskText(text.String()); t != "" {
+	for len(pieces) > 0 {
+		n := len(pieces)
+		if !whole {
+			n = 1
+			for n < len(pieces) && pieces[n].para == pieces[0].para {
+				n++
+			}
+		}
+		// The same joining and trimming as a task's text, lead-in included.
+		if t, line := r.taskText(pieces[:n]); t != "" {
 			r.out.Unassigned = append(r.out.Unassigned, duban.ReadStatement{Section: c.section, Area: c.area, Text: t, Line: line})
 			r.warn(line, "unassigned", "第 %d 行：这段文字没有分工（无人认领）：“%s”。", line, abbreviate(t, 30))
 		}
-		text.Reset()
-		line = 0
+		pieces = pieces[n:]
 	}
-	for i, p := range pieces {
-		if i > 0 && !whole && p.para != pieces[i-1].para {
-			flush()
-		}
-		if line == 0 {
-			line = p.line
-		}
-		text.WriteString(p.text)
-	}
-	flush()
 }
 
 // reLeadIn is a lead-in that introduces the tasks after it (今年的主要预期目标

@@ -160,7 +160,10 @@ func (r *reader) continues(p, next *para, j joining) bool {
 		return false
 	}
 	if j.depth > 0 {
-		return true
+		// The rest of a bracket that a page break cut, when the next
+		// paragraph closes it; a bracket left open by a damaged line
+		// (港政发〔20251) must not swallow the notice.
+		return openAfter(next.text, j.depth) < j.depth
 	}
 	if endsTerminal(j.tail) {
 		return false

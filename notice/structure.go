@@ -257,6 +257,12 @@ func (r *reader) structure() {
 			}
 			continue
 		case areaLvl > 0:
+			if lvl == 0 && !isItem && isSubheading(p.text) {
+				// A plain heading below the numbered areas (加强基础设施建设
+				// above 12.启动…) heads the tasks under it and is part of
+				// none of them.
+				p.kind = paraSkip
+			}
 			continue
 		}
 		// Areas as phrases: a bold opening, a Markdown heading, or a short
@@ -271,7 +277,7 @@ func (r *reader) structure() {
 
 // reTargetsHeading is the heading of the main expected targets, which are
 // section 0 wherever they stand.
-var reTargetsHeading = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])?\s*(?:\d{4}\s*年)?(?:全[区县市省州])?(?:经济社会发展)?(?:的)?主要(?:预期)?目标[。：:]?$`)
+var reTargetsHeading = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])?\s*(?:\d{4}\s*年)?(?:全[区县市省州])?(?:经济社会)?(?:发展)?(?:的)?(?:主要(?:预期)?目标|预期目标|主要指标|发展指标)(?:[（(][^）)]{1,8}[）)])?[。：:]?$`)
 
 // dropEmptyLeadingSections turns sections that come before the first
 // section with a task, and hold none, back into text of the letter that
@@ -417,6 +423,23 @@ func isPhrase(s string) bool {
 	return n >= 4 && n <= 25 && !strings.ContainsAny(s, "，,；;：:（()）【】[]、。！？")
 }
 
+// statesTargets reports whether a paragraph opens by announcing the main
+// targets: 2023年经济社会发展的主要预期目标是：….
+func statesTargets(text string) bool {
+	i := strings.IndexAny(text, "：:")
+	if i < 0 || !atMost(text[:i], 40) {
+		return false
+	}
+	lead := text[:i]
+	return strings.Contains(lead, "预期目标") || strings.Contains(lead, "主要目标")
+}
+
+// isSubheading reports whether a paragraph is a short heading line: a
+// phrase without punctuation of its own.
+func isSubheading(text string) bool {
+	return atMost(text, 30) && runeLen(text) >= 4 && !endsTerminal(text) && !strings.ContainsAny(text, "，,；;：:、。")
+}
+
 // isLoosePhrase reports whether a sentence could be a heading with a comma
 // or two in it: 对党绝对忠诚，做捍卫“两个确立”、践行“两个维护”的表率.
 func isLoosePhrase(s string) bool {
@@ -479,6 +502,16 @@ func (r *reader) containers() []*container {
 				}
 			}
 			last0 = i
+		}
+	}
+	if first0 < 0 && targets < 0 {
+		// Main targets stated without an attribution (主要预期目标是：…) are
+		// section 0 still, for the office to assign.
+		for i := 0; i < firstSection; i++ {
+			if p := r.paras[i]; p.kind == paraBody && statesTargets(p.text) {
+				first0, last0 = i, i
+				break
+			}
 		}
 	}
 	if first0 >= 0 && first0 <= last0 {

@@ -158,6 +158,12 @@ var (
 func (r *reader) flattenedTables(ps []*para) []*para {
 	var out []*para
 	for i := 0; i < len(ps); i++ {
+		if roles := spacedHeader(ps[i]); roles != nil {
+			rows, n := r.spacedRows(ps[i+1:], roles)
+			out = append(out, rows...)
+			i += n
+			continue
+		}
 		roles, n := flatHeader(ps[i:])
 		if n == 0 {
 			out = append(out, ps[i])
@@ -205,6 +211,81 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 		i--
 	}
 	return out
+}
+
+// spacedHeader reads a line of header cells separated by spaces (序号 重点工作任务
+// 主要责任单位 协同配合单位), as a table copied from a web page gives it.
+func spacedHeader(p *para) []colRole {
+	if p.row || !atMost(p.text, 80) {
+		return nil
+	}
+	fields := strings.Fields(p.text)
+	if len(fields) < 3 {
+		return nil
+	}
+	roles, ok := headerRoles(fields)
+	for _, role := range roles {
+		if role == colOther {
+			return nil
+		}
+	}
+	if !ok || roles[0] != colSeq {
+		return nil
+	}
+	return roles
+}
+
+// reSpacedRow opens a row of a table copied with spaces between its cells.
+var reSpacedRow = regexp.MustCompile(`^\d{1,3}\s+\S`)
+
+// spacedRows reads the rows after a spaced header: a row opens with its
+// number, its owner cells are the words at its end that name units, the
+// rest is the task; lines that follow a row until the next are more of its
+// cells. It returns the row paragraphs (and the heading lines between rows)
+// and how many paragraphs it read.
+func (r *reader) spacedRows(ps []*para, roles []colRole) ([]*para, int) {
+	cols := roles[1:]
+	var out []*para
+	var cells []string
+	line := 0
+	flush := func() {
+		if len(cells) > 0 {
+			if p := rowPara(placeCells(cells, cols), cols, line); p != nil {
+				out = append(out, p)
+			}
+		}
+		cells = nil
+	}
+	n := 0
+	for ; n < len(ps); n++ {
+		p := ps[n]
+		switch {
+		case p.row:
+			flush()
+			return out, n
+		case reSpacedRow.MatchString(p.text):
+			flush()
+			line = p.line
+			fields := strings.Fields(p.text)[1:]
+			// Owner cells hold no spaces; take them from the end.
+			owners := 0
+			for owners < len(cols)-1 && owners < len(fields)-1 && allOrgs(splitNames(fields[len(fields)-1-owners])) {
+				owners++
+			}
+			task := strings.Join(fields[:len(fields)-owners], " ")
+			cells = append([]string{task}, fields[len(fields)-owners:]...)
+		case isFlatHeading(p):
+			flush()
+			out = append(out, p)
+		case cells != nil && atMost(p.text, 400):
+			cells = append(cells, p.text)
+		default:
+			flush()
+			return out, n
+		}
+	}
+	flush()
+	return out, n
 }
 
 // isFlatHeading reports whether a line between flattened rows is a heading
@@ -285,6 +366,22 @@ func placeCells(texts []string, cols []colRole) []string {
 		return placed
 	}
 	if len(texts) > len(cols) {
+		// A cell broken over lines: two single unit names in a row are one
+		// cell listing both (区财政局 / 区税务局); anything else belongs to
+		// the task's text.
+		texts = append([]string(nil), texts...)
+		for i := task + 1; i+1 < len(texts) && len(texts) > len(cols); {
+			if isOrg(texts[i]) && isOrg(texts[i+1]) {
+				texts[i] += "、" + texts[i+1]
+				texts = append(texts[:i+1], texts[i+2:]...)
+				continue
+			}
+			i++
+		}
+		if len(texts) == len(cols) {
+			copy(placed, texts)
+			return placed
+		}
 		extra := len(texts) - len(cols)
 		copy(placed, texts[:task])
 		placed[task] = strings.Join(texts[task:task+extra+1], "")
