@@ -14,6 +14,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
+	ETOOMANY      = "too_many" // asked too often (sign-in after wrong passwords); the message says when to retry
 	EINTERNAL     = "internal"
 )
 

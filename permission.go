@@ -50,6 +50,13 @@ func CanCommentOnTask(u *User, t *Task) bool {
 	return CanReportOnTask(u, t) || (active(u) && u.Role == RoleLeader)
 }
 
+// CanComment reports whether u may comment on any task at all: the office,
+// leaders and clerks, not viewers. It guards the comment form's route; which
+// tasks a clerk may comment on is CanCommentOnTask, which the service checks.
+func CanComment(u *User) bool {
+	return active(u) && (u.Role == RoleAdmin || u.Role == RoleLeader || u.Role == RoleClerk)
+}
+
 // CanManageDirectory reports whether u may add, rename, alias and merge units
 // and leaders.
 func CanManageDirectory(u *User) bool { return isAdmin(u) }

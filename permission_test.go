@@ -33,6 +33,7 @@ func TestPermissions(t *testing.T) {
 		{"CanEditTask", func(u *duban.User) bool { return duban.CanEditTask(u, task) }, [7]bool{true, false, false, false, false, false, false}},
 		{"CanReportOnTask", func(u *duban.User) bool { return duban.CanReportOnTask(u, task) }, [7]bool{true, false, true, false, false, false, false}},
 		{"CanCommentOnTask", func(u *duban.User) bool { return duban.CanCommentOnTask(u, task) }, [7]bool{true, true, true, false, false, false, false}},
+		{"CanComment", duban.CanComment, [7]bool{true, true, true, true, false, false, false}},
 		{"CanManageDirectory", duban.CanManageDirectory, [7]bool{true, false, false, false, false, false, false}},
 		{"CanManageUsers", duban.CanManageUsers, [7]bool{true, false, false, false, false, false, false}},
 		{"CanReadAudit", duban.CanReadAudit, [7]bool{true, false, false, false, false, false, false}},

@@ -362,9 +362,36 @@ type TaskFilter struct {
 	Query string
 	// IncludeWithdrawn adds tasks that a re-issued notice dropped.
 	IncludeWithdrawn bool
+	// Sort orders the tasks, plan order (newest year first) when empty;
+	// Desc reverses it.
+	Sort TaskSort
+	Desc bool
 
 	Offset int
 	Limit  int
+}
+
+// TaskSort names an order of a list of tasks: the columns of the ledger a
+// user may sort by.
+type TaskSort string
+
+// The orders of tasks. Ties keep plan order.
+const (
+	TaskSortPlan     TaskSort = ""         // year (newest first), plan, number
+	TaskSortDeadline TaskSort = "deadline" // the deadline as written; tasks without one last
+	TaskSortLeadUnit TaskSort = "unit"     // the first lead unit's name
+	TaskSortLeader   TaskSort = "leader"   // the first lead leader's name
+	TaskSortUpdated  TaskSort = "updated"  // last changed first
+)
+
+// Valid reports whether s is one of the orders, so that an order taken from
+// an address is checked before it reaches a store.
+func (s TaskSort) Valid() bool {
+	switch s {
+	case TaskSortPlan, TaskSortDeadline, TaskSortLeadUnit, TaskSortLeader, TaskSortUpdated:
+		return true
+	}
+	return false
 }
 
 // StatementState is what the office decided about an unassigned statement.

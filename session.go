@@ -1,0 +1,190 @@
+package duban
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Session is a signed-in browser. The browser holds a random token; the
+// store keeps only the token's hash, so that a copy of the database does not
+// let anyone sign in. Sessions live in the database, not in a server's
+// memory, so that every server behind a balancer knows them.
+type Session struct {
+	ID     int64 `json:"id"`
+	UserID int64 `json:"user_id"`
+	// User is the account signed in, filled by FindSession.
+	User *User `json:"-"`
+	// Address and UserAgent say where the sign-in came from, for the
+	// account's owner and the office to recognise it.
+	Address   string    `json:"address"`
+	UserAgent string    `json:"user_agent"`
+	CreatedAt time.Time `json:"created_at"`
+	// SeenAt is when the session was last used, to the minute; a session
+	// unused for longer than the policy's idle time ends.
+	SeenAt time.Time `json:"seen_at"`
+	// ExpiresAt ends the session however busy it is.
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// AuthPolicy sets how long sessions last and how sign-in is throttled. It is
+// configuration, passed to the store that implements AuthService.
+type AuthPolicy struct {
+	// SessionIdle ends a session unused for that long.
+	SessionIdle time.Duration
+	// SessionMax ends a session that long after sign-in, however busy.
+	SessionMax time.Duration
+	// FailureWindow is how long a failed sign-in counts against the account
+	// and the address it came from.
+	FailureWindow time.Duration
+	// MaxAccountFailures and MaxAddressFailures are how many failures within
+	// the window refuse further attempts on one account, and from one
+	// address (which catches trying many accounts).
+	MaxAccountFailures int
+	MaxAddressFailures int
+}
+
+// DefaultAuthPolicy is a working day's session and a quarter hour's pause
+// after five wrong passwords for one account or thirty from one address (an
+// office behind one address has many people signing in).
+var DefaultAuthPolicy = AuthPolicy{
+	SessionIdle:        8 * time.Hour,
+	SessionMax:         7 * 24 * time.Hour,
+	FailureWindow:      15 * time.Minute,
+	MaxAccountFailures: 5,
+	MaxAddressFailures: 30,
+}
+
+// Credentials are what a person gives to sign in, and where from.
+type Credentials struct {
+	Name      string
+	Password  string
+	Address   string
+	UserAgent string
+	// Replace is the token of the session the browser had before, if any:
+	// signing in ends it, so that a session token planted in a browser before
+	// sign-in is worth nothing after.
+	Replace string
+}
+
+// APIToken lets a script act as a user through the JSON API. Like a session,
+// only the secret's hash is stored; the secret is shown once, when made.
+type APIToken struct {
+	ID     int64  `json:"id"`
+	UserID int64  `json:"user_id"`
+	Name   string `json:"name"`
+	// Prefix is the secret's first characters, for telling tokens apart.
+	Prefix     string    `json:"prefix"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at,omitzero"`
+	RevokedAt  time.Time `json:"revoked_at,omitzero"`
+}
+
+// Validate checks a token's name.
+func (t *APIToken) Validate() error {
+	switch {
+	case strings.TrimSpace(t.Name) == "":
+		return Errorf(EINVALID, "请给令牌起一个名称，说明哪个脚本使用它。")
+	case utf8.RuneCountInString(t.Name) > 100:
+		return Errorf(EINVALID, "令牌名称过长（超过 100 字）。")
+	}
+	return nil
+}
+
+// APITokenFilter selects API tokens, newest first. Nil fields do not filter.
+type APITokenFilter struct {
+	UserID *int64
+	// IncludeRevoked adds tokens that no longer work.
+	IncludeRevoked bool
+
+	Offset int
+	Limit  int
+}
+
+// MinPassword and MaxPassword bound a password's length, in characters.
+const (
+	MinPassword = 8
+	MaxPassword = 256
+)
+
+// ValidatePassword checks a new password's length. Length is what makes a
+// password hard to guess; rules about kinds of character are not asked.
+func ValidatePassword(pw string) error {
+	switch n := utf8.RuneCountInString(pw); {
+	case n < MinPassword:
+		return Errorf(EINVALID, "密码太短：至少需要 %d 个字符。", MinPassword)
+	case n > MaxPassword:
+		return Errorf(EINVALID, "密码太长：不能超过 %d 个字符。", MaxPassword)
+	}
+	return nil
+}
+
+// PasswordHasher turns passwords into stored hashes and checks them. Package
+// auth implements it with argon2id; the store is given one, so that the
+// domain and the store stay free of the choice of algorithm.
+type PasswordHasher interface {
+	// Hash returns an encoded hash of pw, with its algorithm, parameters and
+	// salt.
+	Hash(pw string) (string, error)
+	// Verify reports whether pw matches the encoded hash.
+	Verify(hash, pw string) (bool, error)
+}
+
+// NewSecret returns a random secret for a session or an API token, as the
+// client keeps it, and its hash, as the store keeps it. prefix marks what
+// the secret is for (dbn_ for API tokens), so that a leaked one is
+// recognisable.
+func NewSecret(prefix string) (secret, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b) // never returns an error (crypto/rand)
+	secret = prefix + base64.RawURLEncoding.EncodeToString(b)
+	return secret, HashSecret(secret)
+}
+
+// HashSecret returns the hash under which a secret is stored and looked up.
+// A fast hash is right here: the secret is random and long, so there is
+// nothing to guess, unlike a password.
+func HashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// APITokenPrefix marks API token secrets.
+const APITokenPrefix = "dbn_"
+
+// AuthService signs people in and out, keeps passwords, sessions and API
+// tokens, and counts failed sign-ins. Account changes (passwords, tokens)
+// are written to the audit log like every other change.
+type AuthService interface {
+	// Login checks a name and password and starts a session, returning the
+	// session and the secret token for the browser. Wrong passwords are
+	// counted per account and per address; too many within the policy's
+	// window refuse further attempts with ETOOMANY, even right ones.
+	Login(ctx context.Context, c Credentials) (*Session, string, error)
+	// Logout ends the session whose token is given. An unknown token is not
+	// an error: the session is gone either way.
+	Logout(ctx context.Context, token string) error
+	// FindSession returns the live session of a token with its user, or
+	// EUNAUTHORIZED when it has ended, expired, or its user is disabled.
+	FindSession(ctx context.Context, token string) (*Session, error)
+
+	// SetPassword sets a user's password and ends the user's sessions. It is
+	// the office's.
+	SetPassword(ctx context.Context, userID int64, pw string) error
+
+	// FindAPITokens returns API tokens, newest first, and how many match.
+	FindAPITokens(ctx context.Context, f APITokenFilter) ([]*APIToken, int, error)
+	// CreateAPIToken makes a token for a user and returns it with its secret,
+	// which is not kept and cannot be shown again. It is the office's.
+	CreateAPIToken(ctx context.Context, t *APIToken) (string, error)
+	// RevokeAPIToken stops a token from working. It is the office's.
+	RevokeAPIToken(ctx context.Context, id int64) (*APIToken, error)
+	// FindUserByAPIToken returns the user an API token acts as, or
+	// EUNAUTHORIZED when the token is unknown, revoked or its user disabled.
+	FindUserByAPIToken(ctx context.Context, secret string) (*User, error)
+}

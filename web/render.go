@@ -1,0 +1,190 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"duban"
+)
+
+// templateFiles are the page templates: layout.html, the partials (files
+// named _*.html, shared by pages), and one file per page.
+//
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// page is what render shows: a struct embedding Base, naming its template.
+type page interface {
+	base() *Base
+	templateName() string
+}
+
+// Base is what every page has: who is signed in, in which language, the
+// CSRF token for its forms, a message left by the previous request, and the
+// navigation the user's role allows. render fills it; a handler sets only
+// the Title. Whether to show a button is decided by the handler with the
+// named rules of permission.go and set in the page's own fields; the route
+// checks again, since hiding a button is not a permission.
+type Base struct {
+	Title string
+	User  *duban.User
+	Lang  string // "zh" or "en"
+	CSRF  string
+	Flash string
+	Nav   []NavItem
+	// Path is the address of the page, for the language switch to come
+	// back to and the navigation to mark the current section.
+	Path string
+
+	tr translator
+}
+
+func (b *Base) base() *Base { return b }
+
+// T translates a message of the catalog into the page's language; args
+// fill its verbs as fmt.Sprintf does.
+func (b *Base) T(msg string, args ...any) string { return b.tr.T(msg, args...) }
+
+// NavItem is one entry of the navigation bar.
+type NavItem struct {
+	Label   string
+	Href    string
+	Current bool
+}
+
+// navEntry is an entry of the navigation and the rule that shows it.
+type navEntry struct {
+	label string
+	href  string
+	allow func(*duban.User) bool
+}
+
+// navigation lists the navigation bar's entries in order. An area adds its
+// entry here.
+var navigation = []navEntry{
+	{"台账", "/tasks", duban.CanRead},
+	{"计划", "/plans", duban.CanRead},
+	{"单位", "/units", duban.CanRead},
+	{"领导", "/leaders", duban.CanRead},
+	{"账号", "/accounts", duban.CanManageUsers},
+}
+
+// templateFuncs are the functions templates may call besides the page's
+// methods.
+func (s *Server) templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"static": s.static.url,
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(displayZone).Format("2006-01-02")
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(displayZone).Format("2006-01-02 15:04")
+		},
+		"join": func(owners []duban.Owner) string { return strings.Join(duban.OwnerNames(owners), "、") },
+	}
+}
+
+// displayZone is the time zone times are shown in: the government's.
+var displayZone = time.FixedZone("CST", 8*3600)
+
+// parseTemplates parses each page with the layout and the partials into a
+// template set of its own, keyed by the page's file name.
+func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	shared := []string{"templates/layout.html"}
+	var pages []string
+	for _, f := range files {
+		switch name := path.Base(f); {
+		case name == "layout.html":
+		case strings.HasPrefix(name, "_"):
+			shared = append(shared, f)
+		default:
+			pages = append(pages, f)
+		}
+	}
+	out := map[string]*template.Template{}
+	for _, p := range pages {
+		t, err := template.New("layout.html").Funcs(s.templateFuncs()).ParseFS(templateFiles, append(shared, p)...)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", p, err)
+		}
+		out[path.Base(p)] = t
+	}
+	return out, nil
+}
+
+// render shows a page with status 200.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, p page) error {
+	return s.renderStatus(w, r, http.StatusOK, p)
+}
+
+// renderStatus fills the page's Base, executes its template into a buffer
+// and writes it with the status; a template that fails writes nothing, and
+// its error is the caller's to render.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, p page) error {
+	t, ok := s.templates[p.templateName()]
+	if !ok {
+		return fmt.Errorf("web: no template %s", p.templateName())
+	}
+	s.fillBase(w, r, p.base())
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		return fmt.Errorf("web: template %s: %w", p.templateName(), err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	// A failed write means the client went away: no one to tell.
+	w.Write(buf.Bytes())
+	return nil
+}
+
+// fillBase fills what every page has from the request, and takes the flash
+// message left for it.
+func (s *Server) fillBase(w http.ResponseWriter, r *http.Request, b *Base) {
+	st := state(r)
+	b.User = duban.UserFromContext(r.Context())
+	b.Lang = st.lang
+	b.tr = st.translator()
+	b.CSRF = st.csrf
+	b.Path = r.URL.RequestURI()
+	if c, err := r.Cookie(flashCookie); err == nil {
+		if msg, err := url.QueryUnescape(c.Value); err == nil {
+			b.Flash = msg
+		}
+		s.clearCookie(w, r, flashCookie)
+	}
+	b.Nav = nil
+	for _, e := range navigation {
+		if e.allow(b.User) {
+			b.Nav = append(b.Nav, NavItem{Label: b.tr.T(e.label), Href: e.href,
+				Current: r.URL.Path == e.href || strings.HasPrefix(r.URL.Path, e.href+"/")})
+		}
+	}
+}
+
+// redirect answers a form with a redirect (303, so that reloading the next
+// page does not send the form again), leaving a message for that page.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
+	if flash != "" {
+		s.setCookie(w, r, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(flash), MaxAge: 60})
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}

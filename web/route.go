@@ -1,0 +1,140 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"duban"
+)
+
+// HandlerFunc is a route's handler. It writes a response only when it
+// succeeds; an error it returns is rendered by renderError, as a page or as
+// JSON, with the status its code maps to.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Route is one entry of the route table.
+type Route struct {
+	// Method and Pattern are the http.ServeMux pattern's two halves: GET,
+	// POST (PUT, PATCH and DELETE for the API), and a path whose wildcards
+	// are named for what they identify ({task}, {plan}, {unit}…).
+	Method  string
+	Pattern string
+	// Allow is the permission rule that guards the route: one of the named
+	// rules of permission.go, applied before the handler runs. Nil makes the
+	// route public (signing in, the language switch).
+	Allow func(*duban.User) bool
+	// Action says in Chinese what the route does (查看台账), for the message
+	// that refuses it.
+	Action string
+	// Changes says the route changes something. Such a route needs the CSRF
+	// token (unless called with an API token), and the permission walk calls
+	// it as every role. It must be set for every method but GET and HEAD, and
+	// only for them.
+	Changes bool
+	// API renders the route's errors as JSON rather than as a page.
+	API bool
+	// MaxBody bounds the request body in bytes; 0 means defaultMaxBody. An
+	// upload route sets its own.
+	MaxBody int64
+	// Handler serves the route.
+	Handler HandlerFunc
+}
+
+// defaultMaxBody is the largest form a route accepts unless it says
+// otherwise: far more than any form of text, far less than a file.
+const defaultMaxBody = 1 << 20
+
+// String names the route as its pattern does.
+func (rt *Route) String() string { return rt.Method + " " + rt.Pattern }
+
+// routeGroups joins the route lists of the areas. Each area's list is a method
+// in its own file; a new area adds its method here.
+func (s *Server) routeGroups() [][]Route {
+	return [][]Route{
+		s.authRoutes(),
+		s.ledgerRoutes(),
+	}
+}
+
+// buildRoutes joins the groups and checks each route, so that a route
+// without a rule, or a POST not marked as a change, stops the server at
+// start.
+func (s *Server) buildRoutes() ([]Route, error) {
+	var all []Route
+	seen := map[string]bool{}
+	for _, group := range s.routeGroups() {
+		for _, rt := range group {
+			safe := rt.Method == http.MethodGet || rt.Method == http.MethodHead
+			switch {
+			case rt.Handler == nil:
+				return nil, fmt.Errorf("web: route %s has no handler", &rt)
+			case !strings.HasPrefix(rt.Pattern, "/"):
+				return nil, fmt.Errorf("web: route %s: the pattern must start with /", &rt)
+			case safe == rt.Changes:
+				return nil, fmt.Errorf("web: route %s: Changes must be set for every method but GET and HEAD, and only for them", &rt)
+			case rt.Allow != nil && rt.Action == "":
+				return nil, fmt.Errorf("web: route %s: a guarded route needs an Action for its refusal message", &rt)
+			case seen[rt.String()]:
+				return nil, fmt.Errorf("web: route %s is listed twice", &rt)
+			}
+			seen[rt.String()] = true
+			all = append(all, rt)
+		}
+	}
+	return all, nil
+}
+
+// mux builds the router of the route table, each route wrapped by serve.
+// Paths no route matches get the not-found page.
+func (s *Server) mux() *http.ServeMux {
+	mux := http.NewServeMux()
+	for i := range s.routes {
+		rt := &s.routes[i]
+		mux.Handle(rt.String(), s.serve(rt))
+	}
+	notFound := &Route{Method: "", Pattern: "/", Handler: func(w http.ResponseWriter, r *http.Request) error {
+		return duban.Errorf(duban.ENOTFOUND, "页面不存在：请检查地址，或从导航栏进入。")
+	}}
+	mux.Handle("/", s.serve(notFound))
+	return mux
+}
+
+// serve wraps a route's handler with what every route gets, in order: the
+// body bound, the permission rule, the CSRF check for changes, and the
+// rendering of the handler's error.
+func (s *Server) serve(rt *Route) http.Handler {
+	limit := rt.MaxBody
+	if limit == 0 {
+		limit = defaultMaxBody
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		st.route = rt
+		if rt.API || strings.HasPrefix(r.URL.Path, "/api/") {
+			st.api = true
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if err := s.check(r, rt); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if err := rt.Handler(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	})
+}
+
+// check applies the route's permission rule, then, for a change, the CSRF
+// check: a refused user's body is never read.
+func (s *Server) check(r *http.Request, rt *Route) error {
+	if rt.Allow != nil {
+		if _, err := duban.Authorize(r.Context(), rt.Action, rt.Allow); err != nil {
+			return err
+		}
+	}
+	if rt.Changes {
+		return s.checkCSRF(r)
+	}
+	return nil
+}

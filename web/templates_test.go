@@ -1,0 +1,188 @@
+package web
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"duban"
+)
+
+// hostile is text a notice or a user might hold that must show as text.
+const hostile = `<script>alert("x")</script>`
+
+// examplePages returns an example of every page struct, filled the way its
+// handler fills it, with hostile text wherever users' text goes. A new page
+// adds its example here; TestTemplates fails for a template without one.
+func examplePages() []page {
+	at := time.Date(2022, 4, 22, 9, 30, 0, 0, time.UTC)
+	plan := &duban.Plan{ID: 1, Year: 2022, Title: "2022 年工作报告分解" + hostile, DocNumber: "历下政办字〔2022〕3号",
+		State: duban.PlanPublished, TaskCount: 2,
+		Sections: []duban.Section{{No: 0, Title: "主要预期目标"}, {No: 1, Title: hostile}},
+		Areas:    []duban.Area{{Section: 1, No: 1, Title: "城市更新" + hostile}},
+	}
+	upper := 3.0
+	task := &duban.Task{ID: 7, PlanID: 1, Year: 2022, Section: 1, Area: 1, Seq: 2, No: "1.1.2", Text: "推进城市更新" + hostile,
+		Deadline: "2022年底前", State: duban.TaskActive, Line: 12,
+		LeadLeaders:      []duban.Owner{{ID: 3, Name: "武毅"}},
+		LeadUnits:        []duban.Owner{{ID: 5, Name: "区住房城乡建设局"}, {Name: hostile}},
+		ResponsibleUnits: []duban.Owner{{ID: 6, Name: "区财政局"}},
+		Indicators:       []duban.Indicator{{Text: "新增 2 至 3 所" + hostile, Metric: "新增学校", Value: 2, Upper: &upper, Unit: "所", Cmp: duban.CmpRange}},
+		CreatedAt:        at, UpdatedAt: at,
+	}
+	unit := &duban.Unit{ID: 6, Name: "区财政局", Kind: duban.UnitDepartment, Aliases: []string{hostile}}
+	leader := &duban.Leader{ID: 3, Name: "武毅", Title: "副区长" + hostile}
+	return []page{
+		&errorPage{Status: 404, Message: hostile, Back: "/tasks"},
+		&loginPage{Name: hostile, Next: "/tasks?q=" + hostile, Error: hostile},
+		&ledgerPage{
+			Query: ledgerQuery{Plan: 1, Section: "1", Unit: 6, Q: "城市", Sort: "unit", Desc: true, Page: 2, Size: 20},
+			Pager: pager{Page: 2, Size: 20, Total: 45, link: func(n int) string { return "/tasks?page=" + string(rune('0'+n)) }},
+			Tasks: []*duban.Task{task}, PlanNames: map[int64]string{1: plan.Title},
+			Plans: []*duban.Plan{plan}, Years: []int{2022}, Plan: plan,
+			Leaders: []*duban.Leader{leader}, Units: []*duban.Unit{unit}, Unit: unit,
+			UnitCounts: &roleCounts{All: 3, Lead: 1, Shared: 2},
+		},
+	}
+}
+
+// newTemplateServer returns a server with its templates and static files
+// and no services, enough to execute templates.
+func newTemplateServer(t *testing.T) *Server {
+	t.Helper()
+	s := &Server{}
+	var err error
+	if s.static, err = loadStatic(); err != nil {
+		t.Fatal(err)
+	}
+	if s.templates, err = s.parseTemplates(); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestTemplates executes every template with its page struct, in both
+// languages and as each role, and checks that users' text comes out
+// escaped.
+func TestTemplates(t *testing.T) {
+	s := newTemplateServer(t)
+	covered := map[string]bool{}
+	users := []*duban.User{
+		nil,
+		{ID: 1, Name: "office", DisplayName: "督办室" + hostile, Role: duban.RoleAdmin},
+		{ID: 2, Name: "clerk", Role: duban.RoleClerk, UnitID: 6},
+	}
+	for _, p := range examplePages() {
+		name := p.templateName()
+		covered[name] = true
+		tmpl, ok := s.templates[name]
+		if !ok {
+			t.Errorf("%T names template %s, which does not exist", p, name)
+			continue
+		}
+		for _, lang := range []string{"zh", "en"} {
+			for _, u := range users {
+				b := p.base()
+				b.Title, b.User, b.Lang, b.tr, b.CSRF, b.Path = "标题"+hostile, u, lang, translator{lang}, "csrf-token", "/tasks?q="+hostile
+				b.Flash = hostile
+				b.Nav = []NavItem{{Label: "台账", Href: "/tasks", Current: true}}
+				var buf bytes.Buffer
+				if err := tmpl.Execute(&buf, p); err != nil {
+					t.Errorf("%s (%s, %v): %v", name, lang, u, err)
+					continue
+				}
+				out := buf.String()
+				if strings.Contains(out, hostile) {
+					t.Errorf("%s (%s): users' text is not escaped:\n%s", name, lang, excerpt(out, hostile))
+				}
+				if !strings.Contains(out, `name="csrf" value="csrf-token"`) {
+					t.Errorf("%s (%s): no form carries the CSRF token", name, lang)
+				}
+			}
+		}
+	}
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		name := path.Base(f)
+		if name != "layout.html" && !strings.HasPrefix(name, "_") && !covered[name] {
+			t.Errorf("template %s has no example page in examplePages", name)
+		}
+	}
+}
+
+func excerpt(s, around string) string {
+	i := strings.Index(s, around)
+	return s[max(0, i-200):min(len(s), i+200)]
+}
+
+// TestCatalog checks that every message the templates and handlers
+// translate has its English, and that the catalog holds no message nobody
+// uses.
+func TestCatalog(t *testing.T) {
+	used := map[string]string{} // message → where
+	templateMsg := regexp.MustCompile(`\.T\s+"((?:[^"\\]|\\.)*)"`)
+	goMsg := regexp.MustCompile(`\.T\("((?:[^"\\]|\\.)*)"`)
+	files, err := filepath.Glob("templates/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goFiles, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(files, goFiles...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		re := templateMsg
+		if strings.HasSuffix(f, ".go") {
+			re = goMsg
+		}
+		for _, m := range re.FindAllSubmatch(data, -1) {
+			used[string(m[1])] = f
+		}
+	}
+	for _, e := range navigation {
+		used[e.label] = "navigation"
+	}
+	for _, r := range []duban.Role{duban.RoleAdmin, duban.RoleLeader, duban.RoleClerk, duban.RoleViewer} {
+		used[r.Label()] = "duban.Role.Label"
+	}
+	for _, st := range []duban.PlanState{duban.PlanDraft, duban.PlanPublished, duban.PlanArchived} {
+		used[st.Label()] = "duban.PlanState.Label"
+	}
+	var missing []string
+	for msg, where := range used {
+		if _, ok := english[msg]; !ok {
+			missing = append(missing, where+": "+msg)
+		}
+	}
+	slices.Sort(missing)
+	for _, m := range missing {
+		t.Errorf("no English for %s", m)
+	}
+	for msg := range english {
+		if _, ok := used[msg]; !ok {
+			t.Errorf("catalog message %q is used nowhere", msg)
+		}
+	}
+	for msg, en := range english {
+		if strings.Count(msg, "%") != strings.Count(en, "%") {
+			t.Errorf("%q and %q fill different verbs", msg, en)
+		}
+	}
+}
