@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"duban"
 )
@@ -283,14 +284,38 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// readTargets reads the targets of every task, with r.workers goroutines,
+// and returns the numbers of each task that look like targets but
+// were not read as such.
+func (r *reader) readTargets() [][]string {
+	tasks := r.out.Tasks
+	strays := make([][]string, len(tasks))
+	read := func(from, to int) {
+		for i := from; i < to; i++ {
+			tasks[i].Indicators, strays[i] = indicatorsIn(tasks[i].Text)
+		}
+	}
+	if r.workers < 2 {
+		read(0, len(tasks))
+		return strays
+	}
+	chunk := (len(tasks) + r.workers - 1) / r.workers
+	var wg sync.WaitGroup
+	for start := 0; start < len(tasks); start += chunk {
+		wg.Go(func() { read(start, min(start+chunk, len(tasks))) })
+	}
+	wg.Wait()
+	return strays
+}
+
 // finish reads the targets of every task and makes every list non-nil, so
 // the JSON form has [] rather than null.
 func (r *reader) finish() {
 	out := r.out
+	strays := r.readTargets()
 	for i := range out.Tasks {
 		t := &out.Tasks[i]
-		inds, stray := indicatorsIn(t.Text)
-		t.Indicators = inds
+		stray := strays[i]
 		if t.Indicators == nil {
 			t.Indicators = []duban.Indicator{}
 		}

@@ -2,6 +2,7 @@ package notice
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 
 	"duban"
@@ -52,6 +53,8 @@ type reader struct {
 	// in a phrase attribution leads (列第一位的为牵头部门).
 	firstLeads bool
 	out        *duban.Reading
+	// workers is how many goroutines read attributions and targets.
+	workers int
 	// attrCache holds the attributions read so far by their text; an
 	// attribution in it is shared and must not be changed.
 	attrCache map[string]*attribution
@@ -59,7 +62,26 @@ type reader struct {
 
 // readBlocks reads the structure of a notice from its blocks.
 func readBlocks(blocks []decode.Block) *duban.Reading {
-	r := &reader{out: &duban.Reading{Schema: duban.ReadingSchema}}
+	size := 0
+	for _, b := range blocks {
+		size += len(b.Text)
+		for _, row := range b.Rows {
+			for _, c := range row {
+				size += len(c)
+			}
+		}
+	}
+	workers := 1
+	if size >= parallelSize {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return readBlocksWith(blocks, workers)
+}
+
+// readBlocksWith reads the structure of a notice, searching paragraphs for
+// attributions and tasks for targets with that many goroutines.
+func readBlocksWith(blocks []decode.Block, workers int) *duban.Reading {
+	r := &reader{out: &duban.Reading{Schema: duban.ReadingSchema}, workers: workers}
 	r.paras = r.flatten(blocks)
 	r.out.Document = readDocument(r.paras)
 	for _, p := range r.paras {
@@ -69,6 +91,7 @@ func readBlocks(blocks []decode.Block) *duban.Reading {
 	}
 	r.markKeyLines()
 	r.paras = r.joinPageBreaks(r.paras)
+	r.readAttributionsInParallel()
 	r.structure()
 	r.extract()
 	r.finish()

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"duban"
+	"duban/notice/decode"
 )
 
 // TestReadRefusesWhatIsNoNotice checks that input without an attributed task
@@ -135,6 +136,28 @@ func TestScaledSample(t *testing.T) {
 	}
 	if len(r.Tasks) != 4+84*10 || len(r.Areas) != 240 || len(r.Sections) != 71 {
 		t.Errorf("read %d tasks, %d areas, %d sections; want %d, 240, 71", len(r.Tasks), len(r.Areas), len(r.Sections), 4+84*10)
+	}
+}
+
+// TestParallelReading checks that a large notice read with several
+// goroutines gives exactly the reading of one.
+func TestParallelReading(t *testing.T) {
+	blocks, err := decode.File("x.md", scaledSample(t, 12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, err := json.Marshal(readBlocksWith(blocks, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{2, 3, 8} {
+		parallel, err := json.Marshal(readBlocksWith(blocks, workers))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(serial, parallel) {
+			t.Errorf("the reading with %d workers differs from the reading with one", workers)
+		}
 	}
 }
 
