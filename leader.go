@@ -43,8 +43,8 @@ type LeaderFilter struct {
 
 // LeaderUpdate changes a leader. Nil fields are left as they are.
 type LeaderUpdate struct {
-	Name  *string
-	Title *string
+	Name  *string `json:"name,omitempty"`
+	Title *string `json:"title,omitempty"`
 }
 
 // LeaderService keeps the directory of leaders. Changes are the office's.

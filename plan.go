@@ -163,15 +163,15 @@ const (
 
 // ImportResult is the answer to ImportPlan.
 type ImportResult struct {
-	Outcome ImportOutcome
-	Plan    *Plan
+	Outcome ImportOutcome `json:"outcome"`
+	Plan    *Plan         `json:"plan"`
 	// Diff is set when Outcome is ImportReissue.
-	Diff *PlanDiff
+	Diff *PlanDiff `json:"diff,omitempty"`
 	// NewUnits and NewLeaders are the names in the notice that the directory
 	// does not know yet. The office may map them to known units before
 	// publishing; those left become new entries when the plan is published.
-	NewUnits   []string
-	NewLeaders []string
+	NewUnits   []string `json:"new_units"`
+	NewLeaders []string `json:"new_leaders"`
 }
 
 // PlanService stores plans and runs import, re-issue and publication. Each

@@ -303,12 +303,12 @@ func trimTaskText(s string) string {
 
 // TaskUpdate is a correction of a task. Nil fields are left as they are.
 type TaskUpdate struct {
-	Text             *string
-	Deadline         *string
-	Indicators       *[]Indicator
-	LeadLeaders      *[]Owner
-	LeadUnits        *[]Owner
-	ResponsibleUnits *[]Owner
+	Text             *string      `json:"text,omitempty"`
+	Deadline         *string      `json:"deadline,omitempty"`
+	Indicators       *[]Indicator `json:"indicators,omitempty"`
+	LeadLeaders      *[]Owner     `json:"lead_leaders,omitempty"`
+	LeadUnits        *[]Owner     `json:"lead_units,omitempty"`
+	ResponsibleUnits *[]Owner     `json:"responsible_units,omitempty"`
 }
 
 // Apply sets the given fields on t. It does not validate; the caller does.
@@ -450,25 +450,25 @@ type StatementFilter struct {
 // StatementAssignment gives an unassigned statement its owners, making it a
 // task.
 type StatementAssignment struct {
-	LeadLeaders      []Owner
-	LeadUnits        []Owner
-	ResponsibleUnits []Owner
-	Deadline         string
+	LeadLeaders      []Owner `json:"lead_leaders"`
+	LeadUnits        []Owner `json:"lead_units"`
+	ResponsibleUnits []Owner `json:"responsible_units"`
+	Deadline         string  `json:"deadline"`
 }
 
 // GroupExpansion replaces a group term in tasks' attributions (各街道办事处,
 // 相关街道办事处) by the units it stands for.
 type GroupExpansion struct {
-	PlanID int64
+	PlanID int64 `json:"plan_id"`
 	// Group is the term as the tasks name it.
-	Group string
+	Group string `json:"group"`
 	// TaskIDs limits the expansion to these tasks; empty means every task of
 	// the plan that names the group.
-	TaskIDs []int64
+	TaskIDs []int64 `json:"task_ids,omitempty"`
 	// UnitIDs are the units the group stands for. Empty means every unit the
 	// term names (每个街道 for 各街道办事处); a term such as 相关街道办事处 does
 	// not say which, and needs them.
-	UnitIDs []int64
+	UnitIDs []int64 `json:"unit_ids,omitempty"`
 }
 
 // TaskService reads and corrects the tasks of plans and decides unassigned

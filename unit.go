@@ -219,8 +219,8 @@ type UnitFilter struct {
 // UnitUpdate changes a unit. A new name is a rename: the old name stays an
 // alias, so that older notices still find the unit.
 type UnitUpdate struct {
-	Name *string
-	Kind *UnitKind
+	Name *string   `json:"name,omitempty"`
+	Kind *UnitKind `json:"kind,omitempty"`
 }
 
 // UnitService keeps the directory of units. Changes are the office's.

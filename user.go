@@ -117,11 +117,11 @@ type UserFilter struct {
 // UserUpdate changes a user. Nil fields are left as they are; the result is
 // validated as a whole, so a role and its binding change together.
 type UserUpdate struct {
-	DisplayName *string
-	Role        *Role
-	UnitID      *int64
-	LeaderID    *int64
-	Disabled    *bool
+	DisplayName *string `json:"display_name,omitempty"`
+	Role        *Role   `json:"role,omitempty"`
+	UnitID      *int64  `json:"unit_id,omitempty"`
+	LeaderID    *int64  `json:"leader_id,omitempty"`
+	Disabled    *bool   `json:"disabled,omitempty"`
 }
 
 // UserService keeps the accounts. Changes are the office's.
