@@ -299,6 +299,15 @@ func (d dialect) limit(limit, offset int) (string, []any) {
 	return "", nil
 }
 
+// binary is the collation that compares text by code point: SQLite's
+// default, PostgreSQL's "C".
+func (d dialect) binary() string {
+	if d == dialectPostgres {
+		return ` COLLATE "C"`
+	}
+	return ""
+}
+
 // placeholders returns "?, ?, …" for n values.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")

@@ -124,7 +124,7 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 	if issued {
 		columns = taskColumns + ", t.issued"
 	}
-	rows, err := tx.query("SELECT "+columns+from+" ORDER BY p.year DESC, t.plan_id, t.section, t.area, t.seq, t.id"+page, append(args, pargs...)...)
+	rows, err := tx.query("SELECT "+columns+from+" ORDER BY "+taskOrder(tx.db.dialect, f.Sort, f.Desc)+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -149,6 +149,39 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 		}
 	}
 	return tasks, total, loadTaskDetails(tx, tasks)
+}
+
+// taskOrder is the ORDER BY of a list of tasks. Every order ends in plan
+// order, so that ties are stable and pages do not overlap. Names and
+// deadlines compare by code point on both databases, so that a list reads
+// the same on either; tasks with none of the sorted thing come last.
+func taskOrder(d dialect, sort duban.TaskSort, desc bool) string {
+	dir := func(asc bool) string {
+		if asc != desc {
+			return " ASC"
+		}
+		return " DESC"
+	}
+	plan := "p.year" + dir(false) + ", t.plan_id" + dir(true) + ", t.section" + dir(true) + ", t.area" + dir(true) +
+		", t.seq" + dir(true) + ", t.id" + dir(true)
+	byText := func(expr string) string {
+		expr = "COALESCE(" + expr + ", '')"
+		return "(" + expr + " = ''), " + expr + d.binary() + dir(true) + ", " + plan
+	}
+	firstOwner := func(role string) string {
+		return "(SELECT o.name FROM task_owners o WHERE o.task_id = t.id AND o.role = '" + role + "' AND o.pos = 0)"
+	}
+	switch sort {
+	case duban.TaskSortDeadline:
+		return byText("t.deadline")
+	case duban.TaskSortLeadUnit:
+		return byText(firstOwner("lead_unit"))
+	case duban.TaskSortLeader:
+		return byText(firstOwner("lead_leader"))
+	case duban.TaskSortUpdated:
+		return "t.updated_at" + dir(false) + ", " + plan
+	}
+	return plan
 }
 
 func scanTask(rows *sql.Rows) (*duban.Task, error) {

@@ -81,22 +81,42 @@ func findUsers(tx *Tx, f duban.UserFilter) ([]*duban.User, int, error) {
 		return nil, 0, err
 	}
 	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
-	rows, err := tx.query("SELECT id, name, display_name, role, unit_id, leader_id, disabled, created_at, updated_at FROM users"+
-		where(conds)+" ORDER BY name"+page, append(args, pargs...)...)
+	rows, err := tx.query("SELECT "+userColumns("")+" FROM users"+where(conds)+" ORDER BY name"+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
 	var out []*duban.User
 	for rows.Next() {
-		var u duban.User
-		if err := rows.Scan(&u.ID, &u.Name, &u.DisplayName, &u.Role, idCol{&u.UnitID}, idCol{&u.LeaderID}, &u.Disabled,
-			timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}); err != nil {
+		u, err := scanUser(rows)
+		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, &u)
+		out = append(out, u)
 	}
 	return out, total, rows.Err()
+}
+
+// userColumns lists the columns scanUser reads, of the table alias a ("u."),
+// or unqualified for "". The password hash is not among them: it is read
+// only to check a password.
+func userColumns(a string) string {
+	cols := []string{"id", "name", "display_name", "role", "unit_id", "leader_id", "disabled", "created_at", "updated_at"}
+	for i, c := range cols {
+		cols[i] = a + c
+	}
+	return strings.Join(cols, ", ")
+}
+
+// scanUser reads the columns of userColumns, and any after them into more.
+func scanUser(sc interface{ Scan(...any) error }, more ...any) (*duban.User, error) {
+	var u duban.User
+	dst := append([]any{&u.ID, &u.Name, &u.DisplayName, &u.Role, idCol{&u.UnitID}, idCol{&u.LeaderID}, &u.Disabled,
+		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}}, more...)
+	if err := sc.Scan(dst...); err != nil {
+		return nil, err
+	}
+	return &u, nil
 }
 
 // checkBindings makes sure a clerk's unit and a leader account's leader
@@ -186,6 +206,12 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd duban.UserUp
 		if _, err := tx.exec("UPDATE users SET display_name = ?, role = ?, unit_id = ?, leader_id = ?, disabled = ?, updated_at = ? WHERE id = ?",
 			u.DisplayName, string(u.Role), nullID(u.UnitID), nullID(u.LeaderID), u.Disabled, tx.ts(tx.now), id); err != nil {
 			return err
+		}
+		if u.Disabled && !before.Disabled {
+			// A disabled account is signed out everywhere at once.
+			if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+				return err
+			}
 		}
 		return tx.record("user.update", "user", id, 0, "修改账号："+u.Label(), &before, u)
 	})

@@ -1,4 +1,12 @@
 -- columns
+api_tokens.id bigint NOT NULL IDENTITY ALWAYS
+api_tokens.user_id bigint NOT NULL
+api_tokens.name text NOT NULL
+api_tokens.prefix text NOT NULL
+api_tokens.token_hash text NOT NULL
+api_tokens.created_at timestamp with time zone NOT NULL
+api_tokens.last_used_at timestamp with time zone
+api_tokens.revoked_at timestamp with time zone
 areas.plan_id bigint NOT NULL
 areas.section integer NOT NULL
 areas.no integer NOT NULL
@@ -19,11 +27,22 @@ audit_events.hash text NOT NULL
 audit_head.id integer NOT NULL
 audit_head.seq bigint NOT NULL
 audit_head.hash text NOT NULL
+comments.id bigint NOT NULL IDENTITY ALWAYS
+comments.task_id bigint NOT NULL
+comments.plan_id bigint NOT NULL
+comments.author_id bigint
+comments.author text NOT NULL
+comments.author_role text NOT NULL
+comments.text text NOT NULL
+comments.created_at timestamp with time zone NOT NULL
 leaders.id bigint NOT NULL IDENTITY ALWAYS
 leaders.name text NOT NULL
 leaders.title text NOT NULL DEFAULT ''::text
 leaders.created_at timestamp with time zone NOT NULL
 leaders.updated_at timestamp with time zone NOT NULL
+login_failures.id bigint NOT NULL IDENTITY ALWAYS
+login_failures.subject text NOT NULL
+login_failures.at timestamp with time zone NOT NULL
 plan_sources.plan_id bigint NOT NULL
 plan_sources.issue integer NOT NULL
 plan_sources.name text NOT NULL
@@ -53,6 +72,14 @@ schema_migrations.applied_at timestamp with time zone NOT NULL
 sections.plan_id bigint NOT NULL
 sections.no integer NOT NULL
 sections.title text NOT NULL
+sessions.id bigint NOT NULL IDENTITY ALWAYS
+sessions.token_hash text NOT NULL
+sessions.user_id bigint NOT NULL
+sessions.address text NOT NULL DEFAULT ''::text
+sessions.user_agent text NOT NULL DEFAULT ''::text
+sessions.created_at timestamp with time zone NOT NULL
+sessions.seen_at timestamp with time zone NOT NULL
+sessions.expires_at timestamp with time zone NOT NULL
 statements.id bigint NOT NULL IDENTITY ALWAYS
 statements.plan_id bigint NOT NULL
 statements.section integer NOT NULL
@@ -115,15 +142,24 @@ users.leader_id bigint
 users.disabled boolean NOT NULL DEFAULT false
 users.created_at timestamp with time zone NOT NULL
 users.updated_at timestamp with time zone NOT NULL
+users.password_hash text NOT NULL DEFAULT ''::text
 
 -- constraints
+api_tokens api_tokens_pkey PRIMARY KEY (id)
+api_tokens api_tokens_token_hash_key UNIQUE (token_hash)
+api_tokens api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)
 areas areas_pkey PRIMARY KEY (plan_id, section, no)
 areas areas_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 audit_events audit_events_pkey PRIMARY KEY (seq)
 audit_head audit_head_id_check CHECK ((id = 1))
 audit_head audit_head_pkey PRIMARY KEY (id)
+comments comments_author_id_fkey FOREIGN KEY (author_id) REFERENCES users(id)
+comments comments_pkey PRIMARY KEY (id)
+comments comments_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
+comments comments_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks(id)
 leaders leaders_name_key UNIQUE (name)
 leaders leaders_pkey PRIMARY KEY (id)
+login_failures login_failures_pkey PRIMARY KEY (id)
 plan_sources plan_sources_pkey PRIMARY KEY (plan_id, issue)
 plan_sources plan_sources_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 plan_sources plan_sources_sha256_key UNIQUE (sha256)
@@ -134,6 +170,9 @@ plans plans_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'published'::t
 schema_migrations schema_migrations_pkey PRIMARY KEY (version)
 sections sections_pkey PRIMARY KEY (plan_id, no)
 sections sections_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
+sessions sessions_pkey PRIMARY KEY (id)
+sessions sessions_token_hash_key UNIQUE (token_hash)
+sessions sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)
 statements statements_pkey PRIMARY KEY (id)
 statements statements_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 statements statements_state_check CHECK ((state = ANY (ARRAY['open'::text, 'assigned'::text, 'dismissed'::text])))
@@ -165,13 +204,21 @@ users users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'leader'::text, 
 users users_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
 
 -- indexes
+CREATE UNIQUE INDEX api_tokens_pkey ON api_tokens USING btree (id)
+CREATE UNIQUE INDEX api_tokens_token_hash_key ON api_tokens USING btree (token_hash)
+CREATE INDEX api_tokens_user ON api_tokens USING btree (user_id, id)
 CREATE UNIQUE INDEX areas_pkey ON areas USING btree (plan_id, section, no)
 CREATE INDEX audit_events_entity ON audit_events USING btree (entity, entity_id, seq)
 CREATE UNIQUE INDEX audit_events_pkey ON audit_events USING btree (seq)
 CREATE INDEX audit_events_plan ON audit_events USING btree (plan_id, seq)
 CREATE UNIQUE INDEX audit_head_pkey ON audit_head USING btree (id)
+CREATE UNIQUE INDEX comments_pkey ON comments USING btree (id)
+CREATE INDEX comments_plan ON comments USING btree (plan_id, id)
+CREATE INDEX comments_task ON comments USING btree (task_id, id)
 CREATE UNIQUE INDEX leaders_name_key ON leaders USING btree (name)
 CREATE UNIQUE INDEX leaders_pkey ON leaders USING btree (id)
+CREATE UNIQUE INDEX login_failures_pkey ON login_failures USING btree (id)
+CREATE INDEX login_failures_subject ON login_failures USING btree (subject, at)
 CREATE UNIQUE INDEX plan_sources_pkey ON plan_sources USING btree (plan_id, issue)
 CREATE UNIQUE INDEX plan_sources_sha256_key ON plan_sources USING btree (sha256)
 CREATE UNIQUE INDEX plan_warnings_pkey ON plan_warnings USING btree (plan_id, issue, pos)
@@ -180,6 +227,10 @@ CREATE UNIQUE INDEX plans_pkey ON plans USING btree (id)
 CREATE INDEX plans_year ON plans USING btree (year)
 CREATE UNIQUE INDEX schema_migrations_pkey ON schema_migrations USING btree (version)
 CREATE UNIQUE INDEX sections_pkey ON sections USING btree (plan_id, no)
+CREATE INDEX sessions_expires ON sessions USING btree (expires_at)
+CREATE UNIQUE INDEX sessions_pkey ON sessions USING btree (id)
+CREATE UNIQUE INDEX sessions_token_hash_key ON sessions USING btree (token_hash)
+CREATE INDEX sessions_user ON sessions USING btree (user_id)
 CREATE UNIQUE INDEX statements_pkey ON statements USING btree (id)
 CREATE INDEX statements_plan ON statements USING btree (plan_id, state)
 CREATE UNIQUE INDEX task_indicators_pkey ON task_indicators USING btree (task_id, pos)

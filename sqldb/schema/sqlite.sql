@@ -1,3 +1,14 @@
+CREATE TABLE api_tokens (
+	id           INTEGER PRIMARY KEY,
+	user_id      INTEGER NOT NULL REFERENCES users (id),
+	name         TEXT NOT NULL,
+	prefix       TEXT NOT NULL,
+	token_hash   TEXT NOT NULL UNIQUE,
+	created_at   TEXT NOT NULL,
+	last_used_at TEXT,
+	revoked_at   TEXT
+);
+
 CREATE TABLE areas (
 	plan_id INTEGER NOT NULL REFERENCES plans (id),
 	section INTEGER NOT NULL,
@@ -28,12 +39,29 @@ CREATE TABLE audit_head (
 	hash TEXT NOT NULL
 );
 
+CREATE TABLE comments (
+	id          INTEGER PRIMARY KEY,
+	task_id     INTEGER NOT NULL REFERENCES tasks (id),
+	plan_id     INTEGER NOT NULL REFERENCES plans (id),
+	author_id   INTEGER REFERENCES users (id),
+	author      TEXT NOT NULL,
+	author_role TEXT NOT NULL,
+	text        TEXT NOT NULL,
+	created_at  TEXT NOT NULL
+);
+
 CREATE TABLE leaders (
 	id         INTEGER PRIMARY KEY,
 	name       TEXT NOT NULL UNIQUE,
 	title      TEXT NOT NULL DEFAULT '',
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL
+);
+
+CREATE TABLE login_failures (
+	id      INTEGER PRIMARY KEY,
+	subject TEXT NOT NULL,
+	at      TEXT NOT NULL
 );
 
 CREATE TABLE plan_sources (
@@ -79,6 +107,17 @@ CREATE TABLE sections (
 	title   TEXT NOT NULL,
 	PRIMARY KEY (plan_id, no)
 ) WITHOUT ROWID;
+
+CREATE TABLE sessions (
+	id         INTEGER PRIMARY KEY,
+	token_hash TEXT NOT NULL UNIQUE,
+	user_id    INTEGER NOT NULL REFERENCES users (id),
+	address    TEXT NOT NULL DEFAULT '',
+	user_agent TEXT NOT NULL DEFAULT '',
+	created_at TEXT NOT NULL,
+	seen_at    TEXT NOT NULL,
+	expires_at TEXT NOT NULL
+);
 
 CREATE TABLE statements (
 	id         INTEGER PRIMARY KEY,
@@ -166,15 +205,27 @@ CREATE TABLE users (
 	disabled     INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
 	created_at   TEXT NOT NULL,
 	updated_at   TEXT NOT NULL
-);
+, password_hash TEXT NOT NULL DEFAULT '');
+
+CREATE INDEX api_tokens_user ON api_tokens (user_id, id);
 
 CREATE INDEX audit_events_entity ON audit_events (entity, entity_id, seq);
 
 CREATE INDEX audit_events_plan ON audit_events (plan_id, seq);
 
+CREATE INDEX comments_plan ON comments (plan_id, id);
+
+CREATE INDEX comments_task ON comments (task_id, id);
+
+CREATE INDEX login_failures_subject ON login_failures (subject, at);
+
 CREATE INDEX plans_identity ON plans (region, year, doc_number);
 
 CREATE INDEX plans_year ON plans (year);
+
+CREATE INDEX sessions_expires ON sessions (expires_at);
+
+CREATE INDEX sessions_user ON sessions (user_id);
 
 CREATE INDEX statements_plan ON statements (plan_id, state);
 

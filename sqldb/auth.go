@@ -1,0 +1,413 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"duban"
+)
+
+// AuthService signs people in and keeps passwords, sessions, failed
+// sign-ins and API tokens, all in the database, so that every server of a
+// deployment knows every session and counts every failure.
+type AuthService struct {
+	db     *DB
+	hasher duban.PasswordHasher
+	policy duban.AuthPolicy
+}
+
+// NewAuthService returns the sign-in service of db, hashing passwords with
+// hasher and timing sessions and throttling sign-in by policy.
+func NewAuthService(db *DB, hasher duban.PasswordHasher, policy duban.AuthPolicy) *AuthService {
+	return &AuthService{db: db, hasher: hasher, policy: policy}
+}
+
+var _ duban.AuthService = (*AuthService)(nil)
+
+// touchEvery is how stale a session's or token's last use may be before a
+// request writes it again: often enough for idle expiry, rarely enough that
+// reading a page is not a write.
+const touchEvery = time.Minute
+
+// errBadLogin is the one answer to a wrong name or a wrong password, so
+// that sign-in does not tell which names exist.
+var errBadLogin = duban.Errorf(duban.EUNAUTHORIZED, "登录名或密码不正确：请检查后重试（注意大小写）。")
+
+// Login checks the credentials and starts a session.
+func (s *AuthService) Login(ctx context.Context, c duban.Credentials) (*duban.Session, string, error) {
+	name := strings.TrimSpace(c.Name)
+	if name == "" || c.Password == "" {
+		return nil, "", duban.Errorf(duban.EINVALID, "请输入登录名和密码。")
+	}
+	account, address := "account:"+strings.ToLower(name), "address:"+c.Address
+	var u *duban.User
+	var hash string
+	err := s.db.view(ctx, func(tx *Tx) error {
+		if err := s.throttled(tx, account, address); err != nil {
+			return err
+		}
+		var err error
+		u, hash, err = userWithHash(tx, name)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	// The password is checked outside any transaction: hashing takes a
+	// fifth of a second, which no write lock should wait for. An unknown
+	// name costs a hash too, so that timing does not tell names apart.
+	ok := false
+	if u != nil && hash != "" {
+		if ok, err = s.hasher.Verify(hash, c.Password); err != nil {
+			return nil, "", fmt.Errorf("sqldb: password of user %d: %w", u.ID, err)
+		}
+	} else if _, err := s.hasher.Hash(c.Password); err != nil {
+		return nil, "", err
+	}
+	if !ok {
+		if err := s.recordFailure(ctx, account, address); err != nil {
+			return nil, "", err
+		}
+		return nil, "", errBadLogin
+	}
+	if u.Disabled {
+		return nil, "", duban.Unauthorized(u)
+	}
+	secret, tokenHash := duban.NewSecret("")
+	sess := &duban.Session{UserID: u.ID, User: u, Address: c.Address, UserAgent: truncate(c.UserAgent, 300)}
+	err = s.db.update(ctx, func(tx *Tx) error {
+		sess.CreatedAt, sess.SeenAt, sess.ExpiresAt = tx.now, tx.now, tx.now.Add(s.policy.SessionMax)
+		// A right password clears the account's failures; the address's
+		// stay, or one valid account would unlock guessing at others.
+		if _, err := tx.exec("DELETE FROM login_failures WHERE subject = ?", account); err != nil {
+			return err
+		}
+		// Sessions that ended are removed as new ones begin.
+		if _, err := tx.exec("DELETE FROM sessions WHERE expires_at < ? OR seen_at < ?",
+			tx.ts(tx.now), tx.ts(tx.now.Add(-s.policy.SessionIdle))); err != nil {
+			return err
+		}
+		if c.Replace != "" {
+			if _, err := tx.exec("DELETE FROM sessions WHERE token_hash = ?", duban.HashSecret(c.Replace)); err != nil {
+				return err
+			}
+		}
+		var err error
+		sess.ID, err = tx.insert(`INSERT INTO sessions (token_hash, user_id, address, user_agent, created_at, seen_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, tokenHash, u.ID, sess.Address, sess.UserAgent,
+			tx.ts(sess.CreatedAt), tx.ts(sess.SeenAt), tx.ts(sess.ExpiresAt))
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return sess, secret, nil
+}
+
+// userWithHash returns the user of a sign-in name and its password hash, or
+// nil when there is none.
+func userWithHash(tx *Tx, name string) (*duban.User, string, error) {
+	var hash string
+	u, err := scanUser(tx.queryRow("SELECT "+userColumns("")+", password_hash FROM users WHERE name = ?", name), &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", nil
+	}
+	return u, hash, err
+}
+
+// throttled refuses a sign-in when the account or the address has failed
+// too often within the policy's window, saying how long to wait.
+func (s *AuthService) throttled(tx *Tx, account, address string) error {
+	for _, c := range []struct {
+		subject string
+		max     int
+		message string
+	}{
+		{account, s.policy.MaxAccountFailures, "该账号连续登录失败次数过多，已暂停登录：请 %d 分钟后再试；如果忘记了密码，请联系督办室重置。"},
+		{address, s.policy.MaxAddressFailures, "来自您所在地址的登录失败次数过多，已暂停登录：请 %d 分钟后再试。"},
+	} {
+		if c.max <= 0 {
+			continue
+		}
+		rows, err := tx.query("SELECT at FROM login_failures WHERE subject = ? AND at > ? ORDER BY at",
+			c.subject, tx.ts(tx.now.Add(-s.policy.FailureWindow)))
+		if err != nil {
+			return err
+		}
+		var times []time.Time
+		for rows.Next() {
+			var at time.Time
+			if err := rows.Scan(timeCol{&at}); err != nil {
+				rows.Close()
+				return err
+			}
+			times = append(times, at)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(times) >= c.max {
+			// Attempts resume when enough failures have left the window.
+			until := times[len(times)-c.max].Add(s.policy.FailureWindow)
+			minutes := int(math.Ceil(until.Sub(tx.now).Minutes()))
+			return duban.Errorf(duban.ETOOMANY, c.message, max(1, minutes))
+		}
+	}
+	return nil
+}
+
+// recordFailure counts a failed sign-in against the account and the
+// address, and forgets failures too old to count.
+func (s *AuthService) recordFailure(ctx context.Context, account, address string) error {
+	return s.db.update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec("DELETE FROM login_failures WHERE at < ?", tx.ts(tx.now.Add(-s.policy.FailureWindow))); err != nil {
+			return err
+		}
+		_, err := tx.exec("INSERT INTO login_failures (subject, at) VALUES (?, ?), (?, ?)",
+			account, tx.ts(tx.now), address, tx.ts(tx.now))
+		return err
+	})
+}
+
+// Logout ends a session.
+func (s *AuthService) Logout(ctx context.Context, token string) error {
+	return s.db.update(ctx, func(tx *Tx) error {
+		_, err := tx.exec("DELETE FROM sessions WHERE token_hash = ?", duban.HashSecret(token))
+		return err
+	})
+}
+
+// errSessionEnded is the answer for a token of no live session.
+var errSessionEnded = duban.Errorf(duban.EUNAUTHORIZED, "登录已过期：请重新登录。")
+
+// FindSession returns a token's live session with its user.
+func (s *AuthService) FindSession(ctx context.Context, token string) (*duban.Session, error) {
+	if token == "" {
+		return nil, errSessionEnded
+	}
+	var sess *duban.Session
+	var now time.Time
+	err := s.db.view(ctx, func(tx *Tx) error {
+		now = tx.now
+		row := tx.queryRow("SELECT "+userColumns("u.")+", s.id, s.address, s.user_agent, s.created_at, s.seen_at, s.expires_at"+
+			" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?", duban.HashSecret(token))
+		sess = &duban.Session{}
+		var err error
+		sess.User, err = scanUser(row, &sess.ID, &sess.Address, &sess.UserAgent,
+			timeCol{&sess.CreatedAt}, timeCol{&sess.SeenAt}, timeCol{&sess.ExpiresAt})
+		if errors.Is(err, sql.ErrNoRows) {
+			return errSessionEnded
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	sess.UserID = sess.User.ID
+	switch {
+	case !now.Before(sess.ExpiresAt), now.Sub(sess.SeenAt) >= s.policy.SessionIdle:
+		return nil, errSessionEnded
+	case sess.User.Disabled:
+		return nil, duban.Unauthorized(sess.User)
+	}
+	if now.Sub(sess.SeenAt) >= touchEvery {
+		err := s.db.update(ctx, func(tx *Tx) error {
+			_, err := tx.exec("UPDATE sessions SET seen_at = ? WHERE id = ?", tx.ts(tx.now), sess.ID)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sess, nil
+}
+
+// SetPassword sets a user's password and signs the user out everywhere.
+func (s *AuthService) SetPassword(ctx context.Context, userID int64, pw string) error {
+	if _, err := duban.Authorize(ctx, "设置密码", duban.CanManageUsers); err != nil {
+		return err
+	}
+	if err := duban.ValidatePassword(pw); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(pw)
+	if err != nil {
+		return err
+	}
+	return s.db.update(ctx, func(tx *Tx) error {
+		u, err := findUser(tx, userID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, tx.ts(tx.now), userID); err != nil {
+			return err
+		}
+		if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+			return err
+		}
+		// The event says the password changed, never what it is.
+		return tx.record("user.password", "user", userID, 0, "设置账号密码："+u.Label(), nil, nil)
+	})
+}
+
+const apiTokenColumns = "id, user_id, name, prefix, created_at, last_used_at, revoked_at"
+
+func scanAPIToken(sc interface{ Scan(...any) error }) (*duban.APIToken, error) {
+	var t duban.APIToken
+	err := sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, timeCol{&t.CreatedAt}, timeCol{&t.LastUsedAt}, timeCol{&t.RevokedAt})
+	return &t, err
+}
+
+// FindAPITokens returns tokens, newest first: any to the office, a user's
+// own to that user.
+func (s *AuthService) FindAPITokens(ctx context.Context, f duban.APITokenFilter) ([]*duban.APIToken, int, error) {
+	own := func(u *duban.User) bool { return duban.CanManageUsers(u) || (f.UserID != nil && *f.UserID == u.ID) }
+	if _, err := duban.Authorize(ctx, "查看 API 令牌", own); err != nil {
+		return nil, 0, err
+	}
+	var conds []string
+	var args []any
+	if f.UserID != nil {
+		conds, args = append(conds, "user_id = ?"), append(args, *f.UserID)
+	}
+	if !f.IncludeRevoked {
+		conds = append(conds, "revoked_at IS NULL")
+	}
+	var tokens []*duban.APIToken
+	var total int
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		if total, err = tx.count("SELECT count(*) FROM api_tokens"+where(conds), args...); err != nil {
+			return err
+		}
+		page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
+		rows, err := tx.query("SELECT "+apiTokenColumns+" FROM api_tokens"+where(conds)+" ORDER BY id DESC"+page, append(args, pargs...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			t, err := scanAPIToken(rows)
+			if err != nil {
+				return err
+			}
+			tokens = append(tokens, t)
+		}
+		return rows.Err()
+	})
+	return tokens, total, err
+}
+
+// CreateAPIToken makes a token for a user.
+func (s *AuthService) CreateAPIToken(ctx context.Context, t *duban.APIToken) (string, error) {
+	if _, err := duban.Authorize(ctx, "创建 API 令牌", duban.CanManageUsers); err != nil {
+		return "", err
+	}
+	t.Name = strings.TrimSpace(t.Name)
+	if err := t.Validate(); err != nil {
+		return "", err
+	}
+	secret, hash := duban.NewSecret(duban.APITokenPrefix)
+	t.Prefix = secret[:len(duban.APITokenPrefix)+8]
+	err := s.db.update(ctx, func(tx *Tx) error {
+		u, err := findUser(tx, t.UserID)
+		if err != nil {
+			return err
+		}
+		if u.Disabled {
+			return duban.Errorf(duban.ECONFLICT, "账号“%s”已停用，不能为它创建令牌。", u.Name)
+		}
+		t.CreatedAt = tx.now
+		if t.ID, err = tx.insert("INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+			t.UserID, t.Name, t.Prefix, hash, tx.ts(tx.now)); err != nil {
+			return err
+		}
+		return tx.record("token.create", "api_token", t.ID, 0, fmt.Sprintf("为账号 %s 创建 API 令牌“%s”", u.Label(), t.Name), nil, t)
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// RevokeAPIToken stops a token from working.
+func (s *AuthService) RevokeAPIToken(ctx context.Context, id int64) (*duban.APIToken, error) {
+	if _, err := duban.Authorize(ctx, "吊销 API 令牌", duban.CanManageUsers); err != nil {
+		return nil, err
+	}
+	var t *duban.APIToken
+	err := s.db.update(ctx, func(tx *Tx) error {
+		var err error
+		t, err = scanAPIToken(tx.queryRow("SELECT "+apiTokenColumns+" FROM api_tokens WHERE id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("API 令牌", id)
+		} else if err != nil {
+			return err
+		}
+		if !t.RevokedAt.IsZero() {
+			return duban.Errorf(duban.ECONFLICT, "令牌“%s”已于 %s 吊销。", t.Name, t.RevokedAt.Format("2006-01-02 15:04"))
+		}
+		before := *t
+		t.RevokedAt = tx.now
+		if _, err := tx.exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", tx.ts(tx.now), id); err != nil {
+			return err
+		}
+		return tx.record("token.revoke", "api_token", id, 0, fmt.Sprintf("吊销 API 令牌“%s”", t.Name), &before, t)
+	})
+	return t, err
+}
+
+// errBadToken is the answer for a secret of no working token.
+var errBadToken = duban.Errorf(duban.EUNAUTHORIZED, "API 令牌无效或已吊销：请在“账号”页面查看或新建令牌。")
+
+// FindUserByAPIToken returns the user a token acts as.
+func (s *AuthService) FindUserByAPIToken(ctx context.Context, secret string) (*duban.User, error) {
+	if !strings.HasPrefix(secret, duban.APITokenPrefix) {
+		return nil, errBadToken
+	}
+	var u *duban.User
+	var id int64
+	var used time.Time
+	var now time.Time
+	err := s.db.view(ctx, func(tx *Tx) error {
+		now = tx.now
+		var err error
+		u, err = scanUser(tx.queryRow("SELECT "+userColumns("u.")+", t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id"+
+			" WHERE t.token_hash = ? AND t.revoked_at IS NULL", duban.HashSecret(secret)), &id, timeCol{&used})
+		if errors.Is(err, sql.ErrNoRows) {
+			return errBadToken
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, duban.Unauthorized(u)
+	}
+	if now.Sub(used) >= touchEvery {
+		err := s.db.update(ctx, func(tx *Tx) error {
+			_, err := tx.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", tx.ts(tx.now), id)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// truncate cuts s to at most n characters.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}

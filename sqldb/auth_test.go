@@ -1,0 +1,381 @@
+package sqldb_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"duban"
+	"duban/auth"
+	"duban/sqldb"
+)
+
+// fastHasher hashes with argon2id at the lowest cost, so that tests sign in
+// quickly; the algorithm is the one the server uses.
+var fastHasher = auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1})
+
+// testPolicy throttles after 3 failures per account, 5 per address.
+var testPolicy = duban.AuthPolicy{
+	SessionIdle: time.Hour, SessionMax: 8 * time.Hour,
+	FailureWindow: 10 * time.Minute, MaxAccountFailures: 3, MaxAddressFailures: 5,
+}
+
+// clock is a test's time, moved by hand.
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time          { return c.now }
+func (c *clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
+func useClock(db *sqldb.DB) *clock {
+	c := &clock{now: time.Date(2022, 5, 1, 9, 0, 0, 0, time.UTC)}
+	db.Now = c.Now
+	return c
+}
+func login(a *sqldb.AuthService, name, pw, addr string) (*duban.Session, string, error) {
+	return a.Login(context.Background(), duban.Credentials{Name: name, Password: pw, Address: addr, UserAgent: "test"})
+}
+
+// MustCreateUser stores an account with a password and returns it.
+func MustCreateUser(t testing.TB, db *sqldb.DB, u *duban.User, pw string) *duban.User {
+	t.Helper()
+	if err := sqldb.NewUserService(db).CreateUser(as(office), u); err != nil {
+		t.Fatal(err)
+	}
+	if pw != "" {
+		if err := sqldb.NewAuthService(db, fastHasher, testPolicy).SetPassword(as(office), u.ID, pw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return u
+}
+
+func TestLogin(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		clk := useClock(db)
+		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
+		u := MustCreateUser(t, db, &duban.User{Name: "zhang.san", DisplayName: "张三", Role: duban.RoleViewer}, "正确的密码123")
+		MustCreateUser(t, db, &duban.User{Name: "nopassword", Role: duban.RoleViewer}, "")
+
+		sess, token, err := login(a, "zhang.san", "正确的密码123", "10.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sess.UserID != u.ID || token == "" || !sess.ExpiresAt.Equal(clk.now.Add(testPolicy.SessionMax)) {
+			t.Errorf("session: got %+v, token %q", sess, token)
+		}
+		got, err := a.FindSession(context.Background(), token)
+		if err != nil || got.User.Name != "zhang.san" || got.Address != "10.0.0.1" {
+			t.Fatalf("find session: got %+v, %v", got, err)
+		}
+		wrong := []struct {
+			name, pw string
+		}{{"zhang.san", "错误的密码123"}, {"nobody", "正确的密码123"}, {"nopassword", ""}, {"nopassword", "anything-at-all"}}
+		for _, c := range wrong {
+			_, _, err := login(a, c.name, c.pw, "10.0.0.9")
+			if code := duban.ErrorCode(err); code != duban.EUNAUTHORIZED && !(c.pw == "" && code == duban.EINVALID) {
+				t.Errorf("login %s/%s: got %v, want refused", c.name, c.pw, err)
+			}
+		}
+		if _, err := a.FindSession(context.Background(), token+"x"); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("a forged token: got %v, want unauthorized", err)
+		}
+
+		// A new sign-in in the same browser ends the session it had.
+		_, token2, err := a.Login(context.Background(), duban.Credentials{Name: "zhang.san", Password: "正确的密码123", Replace: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.FindSession(context.Background(), token); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("the replaced session: got %v, want it ended", err)
+		}
+
+		// Idle sessions end; used ones go on until their absolute end.
+		clk.Advance(testPolicy.SessionIdle - time.Minute)
+		if _, err := a.FindSession(context.Background(), token2); err != nil {
+			t.Fatalf("a session used within the idle time: %v", err)
+		}
+		clk.Advance(testPolicy.SessionIdle - time.Minute)
+		if _, err := a.FindSession(context.Background(), token2); err != nil {
+			t.Fatalf("a session used again within the idle time: %v", err)
+		}
+		clk.Advance(testPolicy.SessionIdle)
+		if _, err := a.FindSession(context.Background(), token2); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("an idle session: got %v, want ended", err)
+		}
+		_, token3, _ := login(a, "zhang.san", "正确的密码123", "")
+		for i := 0; i < 20; i++ {
+			clk.Advance(testPolicy.SessionMax / 20)
+			if _, err := a.FindSession(context.Background(), token3); err != nil {
+				if i < 19 {
+					t.Fatalf("a busy session ended after %d of 20 steps: %v", i+1, err)
+				}
+			} else if i == 19 {
+				t.Error("a session outlived its absolute end")
+			}
+		}
+
+		// Logout ends the session.
+		_, token4, _ := login(a, "zhang.san", "正确的密码123", "")
+		if err := a.Logout(context.Background(), token4); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.FindSession(context.Background(), token4); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("after logout: got %v, want ended", err)
+		}
+
+		// Disabling an account ends its sessions and refuses sign-in.
+		_, token5, _ := login(a, "zhang.san", "正确的密码123", "")
+		if _, err := sqldb.NewUserService(db).UpdateUser(as(office), u.ID, duban.UserUpdate{Disabled: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.FindSession(context.Background(), token5); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("a disabled user's session: got %v, want ended", err)
+		}
+		if _, _, err := login(a, "zhang.san", "正确的密码123", ""); !strings.Contains(duban.ErrorMessage(err), "已停用") {
+			t.Errorf("a disabled user signing in: got %v, want told the account is disabled", err)
+		}
+	})
+}
+
+func TestLoginThrottle(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		clk := useClock(db)
+		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
+		MustCreateUser(t, db, &duban.User{Name: "target", Role: duban.RoleViewer}, "target-password")
+		MustCreateUser(t, db, &duban.User{Name: "other", Role: duban.RoleViewer}, "other-password")
+
+		// Three failures on one account, from different addresses: the
+		// account is paused, even for the right password.
+		for i := range testPolicy.MaxAccountFailures {
+			if _, _, err := login(a, "target", "guess", fmt.Sprintf("10.0.1.%d", i)); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+				t.Fatalf("failure %d: got %v", i+1, err)
+			}
+		}
+		_, _, err := login(a, "TARGET", "target-password", "10.0.2.1")
+		wantCode(t, "the right password after 3 failures", err, duban.ETOOMANY)
+		if msg := duban.ErrorMessage(err); !strings.Contains(msg, "10 分钟") {
+			t.Errorf("message: got %q, want how long to wait", msg)
+		}
+		// Another account is not affected.
+		if _, _, err := login(a, "other", "other-password", "10.0.2.1"); err != nil {
+			t.Errorf("another account: %v", err)
+		}
+		// When the failures leave the window, the account works again.
+		clk.Advance(testPolicy.FailureWindow + time.Second)
+		if _, _, err := login(a, "target", "target-password", "10.0.2.1"); err != nil {
+			t.Errorf("after the window: %v", err)
+		}
+
+		// Five failures from one address on any accounts pause the address.
+		for i := range testPolicy.MaxAddressFailures {
+			login(a, fmt.Sprintf("name%d", i), "guess", "10.0.3.3")
+		}
+		_, _, err = login(a, "other", "other-password", "10.0.3.3")
+		wantCode(t, "from an address after 5 failures", err, duban.ETOOMANY)
+		if _, _, err := login(a, "other", "other-password", "10.0.3.4"); err != nil {
+			t.Errorf("from another address: %v", err)
+		}
+	})
+}
+
+func TestSetPassword(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
+		u := MustCreateUser(t, db, &duban.User{Name: "li.si", Role: duban.RoleViewer}, "first-password")
+		_, token, err := login(a, "li.si", "first-password", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "a short password", a.SetPassword(as(office), u.ID, "short"), duban.EINVALID)
+		wantCode(t, "a viewer setting a password", a.SetPassword(as(u), u.ID, "second-password"), duban.EFORBIDDEN)
+		wantCode(t, "nobody setting a password", a.SetPassword(context.Background(), u.ID, "second-password"), duban.EUNAUTHORIZED)
+		before := MustVerifyAudit(t, db)
+		if err := a.SetPassword(as(office), u.ID, "second-password"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.FindSession(context.Background(), token); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("a session after the password was reset: got %v, want ended", err)
+		}
+		if _, _, err := login(a, "li.si", "first-password", ""); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("the old password: got %v, want refused", err)
+		}
+		if _, _, err := login(a, "li.si", "second-password", ""); err != nil {
+			t.Errorf("the new password: %v", err)
+		}
+		if got := MustVerifyAudit(t, db); got != before+1 {
+			t.Errorf("audit events: got %d, want %d", got, before+1)
+		}
+		events, _, err := sqldb.NewAuditService(db).FindAuditEvents(as(office), duban.AuditFilter{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := events[0]; e.Action != "user.password" || strings.Contains(string(e.After)+string(e.Before), "argon2") {
+			t.Errorf("audit event: got %s %s %s, want user.password without the hash", e.Action, e.Before, e.After)
+		}
+	})
+}
+
+func TestAPITokens(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		clk := useClock(db)
+		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
+		u := MustCreateUser(t, db, &duban.User{Name: "script", Role: duban.RoleViewer}, "")
+		tok := &duban.APIToken{UserID: u.ID, Name: "月报导出脚本"}
+		_, err := a.CreateAPIToken(as(u), tok)
+		wantCode(t, "a viewer making a token", err, duban.EFORBIDDEN)
+		wantCode(t, "a token without a name", func() error { _, err := a.CreateAPIToken(as(office), &duban.APIToken{UserID: u.ID}); return err }(), duban.EINVALID)
+		secret, err := a.CreateAPIToken(as(office), tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(secret, duban.APITokenPrefix) || !strings.HasPrefix(secret, tok.Prefix) || len(secret) < 40 {
+			t.Errorf("secret %q, prefix %q", secret, tok.Prefix)
+		}
+		got, err := a.FindUserByAPIToken(context.Background(), secret)
+		if err != nil || got.ID != u.ID {
+			t.Fatalf("user of token: got %v, %v", got, err)
+		}
+		clk.Advance(time.Hour)
+		a.FindUserByAPIToken(context.Background(), secret)
+		list, n, err := a.FindAPITokens(as(office), duban.APITokenFilter{UserID: &u.ID})
+		if err != nil || n != 1 || !list[0].LastUsedAt.Equal(clk.now) {
+			t.Errorf("tokens: got %d %+v, %v; want one, last used now", n, list, err)
+		}
+		if _, err := a.FindUserByAPIToken(context.Background(), secret[:len(secret)-1]); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("a wrong secret: got %v", err)
+		}
+		if _, err := a.RevokeAPIToken(as(u), tok.ID); duban.ErrorCode(err) != duban.EFORBIDDEN {
+			t.Errorf("a viewer revoking: got %v", err)
+		}
+		if _, err := a.RevokeAPIToken(as(office), tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.FindUserByAPIToken(context.Background(), secret); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("a revoked token: got %v, want refused", err)
+		}
+		if _, n, _ := a.FindAPITokens(as(office), duban.APITokenFilter{UserID: &u.ID}); n != 0 {
+			t.Errorf("working tokens after revoking: got %d, want 0", n)
+		}
+		events, _, err := sqldb.NewAuditService(db).FindAuditEvents(as(office), duban.AuditFilter{Entity: ptr("api_token")})
+		if err != nil || len(events) != 2 || events[0].Action != "token.revoke" || events[1].Action != "token.create" ||
+			strings.Contains(string(events[1].After), secret) {
+			t.Errorf("audit: got %d events, want token.create and token.revoke without the secret", len(events))
+		}
+	})
+}
+
+func TestComments(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
+		task := MustFindTask(t, db, p.ID, "1.1.1")
+		other := MustFindTask(t, db, p.ID, "0.0.1")
+		unit := task.LeadUnits[0].ID
+		if other.HasUnit(unit) {
+			t.Fatal("pick another task: 0.0.1 shares a unit with 1.1.1")
+		}
+		admin := MustCreateUser(t, db, &duban.User{Name: "office2", Role: duban.RoleAdmin}, "")
+		leader := MustCreateUser(t, db, &duban.User{Name: "leader", Role: duban.RoleLeader, LeaderID: task.LeadLeaders[0].ID}, "")
+		clerk := MustCreateUser(t, db, &duban.User{Name: "clerk", Role: duban.RoleClerk, UnitID: unit}, "")
+		view := MustCreateUser(t, db, &duban.User{Name: "viewer2", Role: duban.RoleViewer}, "")
+		cs := sqldb.NewCommentService(db)
+		for _, c := range []struct {
+			who  *duban.User
+			task *duban.Task
+			text string
+			code string
+		}{
+			{admin, task, "请于月底前报送进展。", ""},
+			{leader, task, "抓紧推进<script>", ""},
+			{clerk, task, "已完成前期工作。", ""},
+			{clerk, other, "这不是本单位的任务", duban.EFORBIDDEN},
+			{view, task, "查看者不能发表意见", duban.EFORBIDDEN},
+			{nil, task, "未登录", duban.EUNAUTHORIZED},
+			{admin, task, "  ", duban.EINVALID},
+			{admin, task, strings.Repeat("长", duban.MaxComment+1), duban.EINVALID},
+		} {
+			ctx := context.Background()
+			if c.who != nil {
+				ctx = as(c.who)
+			}
+			err := cs.CreateComment(ctx, &duban.Comment{TaskID: c.task.ID, Text: c.text})
+			if got := duban.ErrorCode(err); got != c.code {
+				t.Errorf("%v on %s: got %q (%v), want %q", c.who, c.task.No, got, err, c.code)
+			}
+		}
+		comments, n, err := cs.FindComments(as(view), duban.CommentFilter{TaskID: &task.ID})
+		if err != nil || n != 3 {
+			t.Fatalf("comments: got %d, %v; want 3", n, err)
+		}
+		if c := comments[1]; c.Author != "leader" || c.AuthorRole != duban.RoleLeader || c.Text != "抓紧推进<script>" || c.PlanID != p.ID {
+			t.Errorf("second comment: got %+v", c)
+		}
+		events, _, err := sqldb.NewAuditService(db).FindAuditEvents(as(view), duban.AuditFilter{Entity: ptr("task"), EntityID: &task.ID, Limit: 3})
+		if err != nil || len(events) != 3 || events[0].Action != "task.comment" {
+			t.Errorf("the task's history: got %d events, %v; want the comments in it", len(events), err)
+		}
+
+		// Comments wait for publication.
+		draft := MustImport(t, db, readingWithTitle(t, "草稿计划"), "draft.md")
+		dt := MustFindTask(t, db, draft.ID, "1.1.1")
+		wantCode(t, "a comment on a draft", cs.CreateComment(as(admin), &duban.Comment{TaskID: dt.ID, Text: "草稿"}), duban.ECONFLICT)
+	})
+}
+
+// readingWithTitle returns the sample's reading as another notice.
+func readingWithTitle(t *testing.T, title string) *duban.Reading {
+	r := MustReadGold(t)
+	r.Document.Title, r.Document.DocNumber = title, title
+	return r
+}
+
+func TestTaskSort(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
+		ts := sqldb.NewTaskService(db)
+		first := func(owners []duban.Owner) string {
+			if len(owners) == 0 {
+				return ""
+			}
+			return owners[0].Name
+		}
+		for _, c := range []struct {
+			sort duban.TaskSort
+			key  func(*duban.Task) string
+		}{
+			{duban.TaskSortDeadline, func(t *duban.Task) string { return t.Deadline }},
+			{duban.TaskSortLeadUnit, func(t *duban.Task) string { return first(t.LeadUnits) }},
+			{duban.TaskSortLeader, func(t *duban.Task) string { return first(t.LeadLeaders) }},
+		} {
+			for _, desc := range []bool{false, true} {
+				tasks, n, err := ts.FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID, Sort: c.sort, Desc: desc})
+				if err != nil || n != 88 {
+					t.Fatalf("%s: got %d, %v", c.sort, n, err)
+				}
+				for i := 1; i < len(tasks); i++ {
+					a, b := c.key(tasks[i-1]), c.key(tasks[i])
+					inOrder := a == b || b == "" || (a != "" && (a < b) != desc)
+					if !inOrder {
+						t.Errorf("sort %s desc=%v: %q before %q", c.sort, desc, a, b)
+						break
+					}
+				}
+			}
+		}
+		// Plan order reversed is the plan order backwards.
+		asc, _, _ := ts.FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID})
+		desc, _, _ := ts.FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID, Desc: true})
+		if asc[0].ID != desc[len(desc)-1].ID || asc[len(asc)-1].ID != desc[0].ID {
+			t.Error("plan order descending is not plan order reversed")
+		}
+		// The last changed comes first.
+		text := "最近修改的任务"
+		if _, err := ts.UpdateTask(as(office), asc[40].ID, duban.TaskUpdate{Text: &text}); err != nil {
+			t.Fatal(err)
+		}
+		upd, _, _ := ts.FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID, Sort: duban.TaskSortUpdated, Limit: 1})
+		if upd[0].ID != asc[40].ID {
+			t.Errorf("sorted by update: got task %s first, want %s", upd[0].No, asc[40].No)
+		}
+	})
+}

@@ -1,0 +1,97 @@
+package sqldb
+
+import (
+	"context"
+	"strings"
+
+	"duban"
+)
+
+// CommentService keeps the comments on tasks.
+type CommentService struct{ db *DB }
+
+// NewCommentService returns the comments of db.
+func NewCommentService(db *DB) *CommentService { return &CommentService{db: db} }
+
+var _ duban.CommentService = (*CommentService)(nil)
+
+// FindComments returns comments, oldest first. Comments on the tasks of a
+// draft are seen only by those who see drafts.
+func (s *CommentService) FindComments(ctx context.Context, f duban.CommentFilter) ([]*duban.Comment, int, error) {
+	if _, err := duban.Authorize(ctx, "查看意见", duban.CanRead); err != nil {
+		return nil, 0, err
+	}
+	var conds []string
+	var args []any
+	if f.TaskID != nil {
+		conds, args = append(conds, "c.task_id = ?"), append(args, *f.TaskID)
+	}
+	if f.PlanID != nil {
+		conds, args = append(conds, "c.plan_id = ?"), append(args, *f.PlanID)
+	}
+	var comments []*duban.Comment
+	var total int
+	err := s.db.view(ctx, func(tx *Tx) error {
+		if !duban.CanViewDrafts(tx.user) {
+			conds = append(conds, "p.state <> 'draft'")
+		}
+		from := " FROM comments c JOIN plans p ON p.id = c.plan_id" + where(conds)
+		var err error
+		if total, err = tx.count("SELECT count(*)"+from, args...); err != nil {
+			return err
+		}
+		page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
+		rows, err := tx.query("SELECT c.id, c.task_id, c.plan_id, c.author_id, c.author, c.author_role, c.text, c.created_at"+
+			from+" ORDER BY c.id"+page, append(args, pargs...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c duban.Comment
+			if err := rows.Scan(&c.ID, &c.TaskID, &c.PlanID, idCol{&c.AuthorID}, &c.Author, &c.AuthorRole, &c.Text,
+				timeCol{&c.CreatedAt}); err != nil {
+				return err
+			}
+			comments = append(comments, &c)
+		}
+		return rows.Err()
+	})
+	return comments, total, err
+}
+
+// CreateComment adds a comment to a task of a published plan. The comment
+// is recorded in the task's history.
+func (s *CommentService) CreateComment(ctx context.Context, c *duban.Comment) error {
+	u, err := duban.Authorize(ctx, "发表意见", duban.CanComment)
+	if err != nil {
+		return err
+	}
+	c.Text = strings.TrimSpace(c.Text)
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return s.db.update(ctx, func(tx *Tx) error {
+		t, err := findTask(tx, c.TaskID)
+		if err != nil {
+			return err
+		}
+		if !duban.CanCommentOnTask(u, t) {
+			return duban.Forbidden(u, "对其他单位的任务发表意见")
+		}
+		p, err := findPlan(tx, t.PlanID, false)
+		if err != nil {
+			return err
+		}
+		if p.State == duban.PlanDraft {
+			return duban.Errorf(duban.ECONFLICT, "计划“%s”尚未发布：发布后才能对任务发表意见。", p.Title)
+		}
+		c.PlanID, c.AuthorID, c.Author, c.AuthorRole, c.CreatedAt = t.PlanID, u.ID, u.Label(), u.Role, tx.now
+		if c.ID, err = tx.insert(`INSERT INTO comments (task_id, plan_id, author_id, author, author_role, text, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.TaskID, c.PlanID, nullID(c.AuthorID), c.Author, string(c.AuthorRole), c.Text,
+			tx.ts(tx.now)); err != nil {
+			return err
+		}
+		return tx.record("task.comment", "task", t.ID, t.PlanID, "对任务 "+t.No+" 发表意见", nil, c)
+	})
+}
