@@ -54,6 +54,7 @@ func (s *Server) routeGroups() [][]Route {
 	return [][]Route{
 		s.authRoutes(),
 		s.ledgerRoutes(),
+		s.apiRoutes(),
 	}
 }
 
