@@ -256,3 +256,37 @@ func ledgerTextOf(t *testing.T, f *apiFixture, plan, except int64) string {
 	t.Fatal("no task of the sample to reword")
 	return ""
 }
+
+// TestAPIUploads checks what an import refuses, before anything is stored:
+// a file too large (413), one the reader finds no task in, an empty one, a
+// year that is no number (400).
+func TestAPIUploads(t *testing.T) {
+	f := newAPIFixture(t, false)
+	big := bytes.Repeat([]byte("一二三四五六七八九十\n"), 21<<20/31+1)
+	for _, c := range []struct {
+		name string
+		req  apiRequest
+		want int
+		code string
+	}{
+		{"too large a body", apiRequest{method: "POST", path: "/api/v1/plans?name=big.txt", raw: big, contentType: "text/plain"}, 413, duban.ETOOLARGE},
+		{"too large a form", upload("/api/v1/plans", "big.txt", big, nil), 413, duban.ETOOLARGE},
+		{"no notice", upload("/api/v1/plans", "hello.txt", []byte("你好"), nil), 400, duban.EINVALID},
+		{"an empty body", apiRequest{method: "POST", path: "/api/v1/plans", contentType: "application/octet-stream"}, 400, duban.EINVALID},
+		{"a form without the file", upload("/api/v1/plans", "", nil, map[string]string{"year": "2022"}), 400, duban.EINVALID},
+		{"a bad year", upload("/api/v1/plans", demo.SampleName, demo.Sample(), map[string]string{"year": "二〇二二"}), 400, duban.EINVALID},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f.t = t
+			r := f.must(duban.RoleAdmin, c.want, c.req)
+			if r.errorCode() != c.code {
+				t.Errorf("got %s, want code %s", r.Body, c.code)
+			}
+		})
+	}
+	var plans apiList
+	f.must(duban.RoleAdmin, 200, get("/api/v1/plans")).decode(t, &plans)
+	if plans.Total != 0 {
+		t.Errorf("refused imports left %d plans", plans.Total)
+	}
+}

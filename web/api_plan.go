@@ -249,15 +249,17 @@ func readNoticeUpload(r *http.Request) (duban.ImportInput, error) {
 	if in.Name == "." || in.Name == "/" {
 		in.Name = "通知"
 	}
+	y := 0
+	if year != "" {
+		if y, err = strconv.Atoi(year); err != nil {
+			return in, duban.Errorf(duban.EINVALID, "年份“%s”不正确：应为四位数字，如 2024。", year)
+		}
+	}
 	in.Data = data
 	if in.Reading, err = notice.Read(in.Name, data); err != nil {
 		return in, err
 	}
-	if year != "" {
-		y, err := strconv.Atoi(year)
-		if err != nil {
-			return in, duban.Errorf(duban.EINVALID, "年份“%s”不正确：应为四位数字，如 2024。", year)
-		}
+	if y != 0 {
 		in.Reading.Document.Year = y
 	}
 	return in, nil
