@@ -394,6 +394,15 @@ func (s TaskSort) Valid() bool {
 	return false
 }
 
+// OwnerCount is how many tasks a unit or a leader answers for.
+type OwnerCount struct {
+	// Leader tells a leader's count from a unit's; ID is the directory's.
+	Leader bool  `json:"leader,omitempty"`
+	ID     int64 `json:"id"`
+	Lead   int   `json:"lead"`
+	Shared int   `json:"shared"` // units only: tasks it is responsible for without leading
+}
+
 // StatementState is what the office decided about an unassigned statement.
 type StatementState string
 
@@ -485,6 +494,10 @@ type TaskService interface {
 	SplitTask(ctx context.Context, id int64, at int) (first, second *Task, err error)
 	// MergeTasks joins a draft's task other into task id and deletes other.
 	MergeTasks(ctx context.Context, id, other int64) (*Task, error)
+	// CountTasksByOwner counts, among the tasks matching the filter (its
+	// paging aside), how many each unit leads and shares and each leader
+	// leads, for lists of units and leaders.
+	CountTasksByOwner(ctx context.Context, filter TaskFilter) ([]OwnerCount, error)
 	// ExpandGroup replaces a group term by the units it stands for.
 	ExpandGroup(ctx context.Context, exp GroupExpansion) ([]*Task, error)
 

@@ -111,3 +111,29 @@ func decode(hash string) (p Params, salt, key []byte, err error) {
 	}
 	return p, salt, key, nil
 }
+
+// passwordAlphabet has no characters that read alike (0 O o, 1 l I), so
+// that a password read aloud or copied from paper comes out right.
+const passwordAlphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// RandomPassword returns a new random password of 14 characters (about 80
+// bits), for a first sign-in or a reset.
+func RandomPassword() string {
+	b := make([]byte, 14)
+	for i := range b {
+		b[i] = passwordAlphabet[randIntn(len(passwordAlphabet))]
+	}
+	return string(b)
+}
+
+// randIntn returns a uniform random number in [0, n) for a small n.
+func randIntn(n int) int {
+	limit := 256 - 256%n // bytes at or above it would favour small numbers
+	var c [1]byte
+	for {
+		rand.Read(c[:])
+		if int(c[0]) < limit {
+			return int(c[0]) % n
+		}
+	}
+}

@@ -77,3 +77,14 @@ func TestDefaultCost(t *testing.T) {
 		t.Errorf("a hash took %v: signing in would be slow", took)
 	}
 }
+
+func TestRandomPassword(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		pw := auth.RandomPassword()
+		if len(pw) != 14 || strings.ContainsAny(pw, "0Oo1lI") || seen[pw] {
+			t.Fatalf("password %q: want 14 unambiguous characters, never repeated", pw)
+		}
+		seen[pw] = true
+	}
+}

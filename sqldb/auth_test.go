@@ -379,3 +379,21 @@ func TestTaskSort(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateOwnAccount keeps an administrator from locking themselves out.
+func TestUpdateOwnAccount(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		admin := MustCreateUser(t, db, &duban.User{Name: "admin", Role: duban.RoleAdmin}, "")
+		users := sqldb.NewUserService(db)
+		_, err := users.UpdateUser(as(admin), admin.ID, duban.UserUpdate{Disabled: ptr(true)})
+		wantCode(t, "disabling oneself", err, duban.ECONFLICT)
+		_, err = users.UpdateUser(as(admin), admin.ID, duban.UserUpdate{Role: ptr(duban.RoleViewer)})
+		wantCode(t, "giving up one's own administration", err, duban.ECONFLICT)
+		if _, err := users.UpdateUser(as(admin), admin.ID, duban.UserUpdate{DisplayName: ptr("主任")}); err != nil {
+			t.Errorf("renaming oneself: %v", err)
+		}
+		if _, err := users.UpdateUser(as(office), admin.ID, duban.UserUpdate{Disabled: ptr(true)}); err != nil {
+			t.Errorf("another administrator disabling the account: %v", err)
+		}
+	})
+}

@@ -68,16 +68,18 @@ func (s *CommentService) CreateComment(ctx context.Context, c *duban.Comment) er
 		return err
 	}
 	c.Text = strings.TrimSpace(c.Text)
-	if err := c.Validate(); err != nil {
-		return err
-	}
 	return s.db.update(ctx, func(tx *Tx) error {
 		t, err := findTask(tx, c.TaskID)
 		if err != nil {
 			return err
 		}
+		// Who may comment is settled before what they wrote is checked,
+		// so that a refusal does not depend on the text.
 		if !duban.CanCommentOnTask(u, t) {
 			return duban.Forbidden(u, "对其他单位的任务发表意见")
+		}
+		if err := c.Validate(); err != nil {
+			return err
 		}
 		p, err := findPlan(tx, t.PlanID, false)
 		if err != nil {

@@ -2,27 +2,19 @@ package sqldb_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
-	"net/url"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"duban"
 	"duban/sqldb"
+	"duban/sqldb/sqldbtest"
 )
 
 // The contract tests run every case on both stores: SQLite in a temporary
-// file, and PostgreSQL in a schema of its own on the server that
-// DUBAN_TEST_POSTGRES names, so that tests run in parallel without seeing
-// each other. In CI (CI=true) a PostgreSQL that is not configured or not
-// reachable fails the run; elsewhere those tests are skipped with a note.
-
-const postgresHint = "PostgreSQL 测试已跳过：设置 DUBAN_TEST_POSTGRES=postgres://用户:密码@主机:5432/数据库?sslmode=disable 以运行它们（.ci/run 会启动 PostgreSQL 并设置它）。"
+// file, and PostgreSQL in a schema of its own (package sqldbtest).
 
 // forEachDB runs a test on a fresh SQLite database and a fresh PostgreSQL
 // schema, as parallel subtests.
@@ -49,7 +41,7 @@ var dsns sync.Map // *sqldb.DB → string
 // MustOpenSQLite opens a new SQLite database in a temporary folder.
 func MustOpenSQLite(t testing.TB) *sqldb.DB {
 	t.Helper()
-	return mustOpen(t, filepath.Join(t.TempDir(), "duban.db"))
+	return mustOpen(t, sqldbtest.SQLiteDSN(t))
 }
 
 func mustOpen(t testing.TB, dsn string) *sqldb.DB {
@@ -80,80 +72,16 @@ func MustRawDB(t testing.TB, db *sqldb.DB) *sql.DB {
 	return raw
 }
 
-// postgresServer is the connection to the test server, made once.
-var postgresServer struct {
-	once sync.Once
-	url  string
-	db   *sql.DB
-	err  error
-}
-
-// MustPostgresURL returns the test server's URL, failing in CI and skipping
-// elsewhere when there is none.
-func MustPostgresURL(t testing.TB) (string, *sql.DB) {
-	t.Helper()
-	s := &postgresServer
-	s.once.Do(func() {
-		s.url = os.Getenv("DUBAN_TEST_POSTGRES")
-		if s.url == "" {
-			return
-		}
-		if s.db, s.err = sql.Open("pgx", s.url); s.err == nil {
-			s.err = s.db.PingContext(context.Background())
-		}
-	})
-	ci := os.Getenv("CI") == "true"
-	switch {
-	case s.url == "" && ci:
-		t.Fatal("CI=true 但没有设置 DUBAN_TEST_POSTGRES：CI 必须在 PostgreSQL 上运行存储测试。")
-	case s.url == "":
-		t.Skip(postgresHint)
-	case s.err != nil && ci:
-		t.Fatalf("无法连接 DUBAN_TEST_POSTGRES（%s）：%v", sqldb.RedactDSN(s.url), s.err)
-	case s.err != nil:
-		t.Skipf("无法连接 DUBAN_TEST_POSTGRES（%s）：%v。%s", sqldb.RedactDSN(s.url), s.err, postgresHint)
-	}
-	return s.url, s.db
-}
-
 // MustOpenPostgres opens the test server in a new schema of its own, dropped
 // when the test ends.
 func MustOpenPostgres(t testing.TB) *sqldb.DB {
 	t.Helper()
-	base, admin := MustPostgresURL(t)
-	schema := "test_" + randomHex(8)
-	ctx := context.Background()
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return mustOpen(t, withSearchPath(t, base, schema))
-}
-
-func withSearchPath(t testing.TB, base, schema string) string {
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
+	return mustOpen(t, sqldbtest.PostgresDSN(t))
 }
 
 // The users the tests act as.
 var (
-	office = &duban.User{ID: 1, Name: "office", DisplayName: "督办室", Role: duban.RoleAdmin}
+	office = &duban.User{ID: 1000, Name: "office", DisplayName: "督办室", Role: duban.RoleAdmin} // an ID no stored account has
 	viewer = &duban.User{ID: 2, Name: "viewer", Role: duban.RoleViewer}
 )
 

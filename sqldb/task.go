@@ -71,6 +71,43 @@ func findTask(tx *Tx, id int64) (*duban.Task, error) {
 // costly to decode and needed only to compare a re-issued notice) are read
 // only when issued is true.
 func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, error) {
+	conds, args := taskConditions(tx, f)
+	from := " FROM tasks t JOIN plans p ON p.id = t.plan_id" + where(conds)
+	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
+	columns := taskColumns + ", NULL"
+	if issued {
+		columns = taskColumns + ", t.issued"
+	}
+	rows, err := tx.query("SELECT "+columns+from+" ORDER BY "+taskOrder(tx.db.dialect, f.Sort, f.Desc)+page, append(args, pargs...)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var tasks []*duban.Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		tasks = append(tasks, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	// The total needs a query of its own only when the page may not hold
+	// every match.
+	total := f.Offset + len(tasks)
+	if (f.Limit > 0 && len(tasks) == f.Limit) || (len(tasks) == 0 && f.Offset > 0) {
+		if total, err = tx.count("SELECT count(*)"+from, args...); err != nil {
+			return nil, 0, err
+		}
+	}
+	return tasks, total, loadTaskDetails(tx, tasks)
+}
+
+// taskConditions returns the WHERE conditions of a task filter over tasks
+// t joined with their plans p, and their arguments.
+func taskConditions(tx *Tx, f duban.TaskFilter) ([]string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, arg any) { conds, args = append(conds, cond), append(args, arg) }
@@ -118,37 +155,7 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 	if !duban.CanViewDrafts(tx.user) {
 		conds = append(conds, "p.state <> 'draft'")
 	}
-	from := " FROM tasks t JOIN plans p ON p.id = t.plan_id" + where(conds)
-	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
-	columns := taskColumns + ", NULL"
-	if issued {
-		columns = taskColumns + ", t.issued"
-	}
-	rows, err := tx.query("SELECT "+columns+from+" ORDER BY "+taskOrder(tx.db.dialect, f.Sort, f.Desc)+page, append(args, pargs...)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var tasks []*duban.Task
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		tasks = append(tasks, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	// The total needs a query of its own only when the page may not hold
-	// every match.
-	total := f.Offset + len(tasks)
-	if (f.Limit > 0 && len(tasks) == f.Limit) || (len(tasks) == 0 && f.Offset > 0) {
-		if total, err = tx.count("SELECT count(*)"+from, args...); err != nil {
-			return nil, 0, err
-		}
-	}
-	return tasks, total, loadTaskDetails(tx, tasks)
+	return conds, args
 }
 
 // taskOrder is the ORDER BY of a list of tasks. Every order ends in plan
@@ -182,6 +189,37 @@ func taskOrder(d dialect, sort duban.TaskSort, desc bool) string {
 		return "t.updated_at" + dir(false) + ", " + plan
 	}
 	return plan
+}
+
+// CountTasksByOwner counts the tasks of the filter by unit and by leader.
+func (s *TaskService) CountTasksByOwner(ctx context.Context, f duban.TaskFilter) ([]duban.OwnerCount, error) {
+	if _, err := duban.Authorize(ctx, "查看任务", duban.CanRead); err != nil {
+		return nil, err
+	}
+	var out []duban.OwnerCount
+	err := s.db.view(ctx, func(tx *Tx) error {
+		conds, args := taskConditions(tx, f)
+		conds = append(conds, "(o.unit_id IS NOT NULL OR o.leader_id IS NOT NULL)")
+		rows, err := tx.query(`SELECT o.leader_id IS NOT NULL, COALESCE(o.unit_id, o.leader_id),
+			count(DISTINCT CASE WHEN o.role <> 'responsible' THEN o.task_id END),
+			count(DISTINCT CASE WHEN o.role = 'responsible' THEN o.task_id END)
+			FROM task_owners o JOIN tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id`+where(conds)+`
+			GROUP BY o.leader_id IS NOT NULL, COALESCE(o.unit_id, o.leader_id)
+			ORDER BY 1, 2`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c duban.OwnerCount
+			if err := rows.Scan(&c.Leader, &c.ID, &c.Lead, &c.Shared); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 func scanTask(rows *sql.Rows) (*duban.Task, error) {

@@ -171,11 +171,16 @@ func (s *UserService) CreateUser(ctx context.Context, u *duban.User) error {
 
 // UpdateUser changes an account.
 func (s *UserService) UpdateUser(ctx context.Context, id int64, upd duban.UserUpdate) (*duban.User, error) {
-	if _, err := duban.Authorize(ctx, "管理账号", duban.CanManageUsers); err != nil {
+	actor, err := duban.Authorize(ctx, "管理账号", duban.CanManageUsers)
+	if err != nil {
 		return nil, err
 	}
+	// An administrator cannot lock themselves out: another one has to.
+	if actor.ID == id && ((upd.Disabled != nil && *upd.Disabled) || (upd.Role != nil && *upd.Role != duban.RoleAdmin)) {
+		return nil, duban.Errorf(duban.ECONFLICT, "不能停用自己的账号，也不能取消自己的管理员角色：请由另一位管理员操作。")
+	}
 	var u *duban.User
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err = s.db.update(ctx, func(tx *Tx) error {
 		var err error
 		if u, err = findUser(tx, id); err != nil {
 			return err

@@ -273,13 +273,21 @@ func (s *Server) checkCSRF(r *http.Request) error {
 }
 
 // parseForm reads a form body, a multipart one too, within the route's
-// bound, and says so plainly when the body is too large.
+// bound, and says so plainly when the body is too large. A body of another
+// type (the API's JSON) is left for the handler; a form read before is not
+// read again.
 func parseForm(r *http.Request) error {
+	if r.PostForm != nil {
+		return nil
+	}
 	var err error
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+	switch mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt {
+	case "multipart/form-data":
 		err = r.ParseMultipartForm(8 << 20)
-	} else {
+	case "application/x-www-form-urlencoded", "":
 		err = r.ParseForm()
+	default:
+		return nil
 	}
 	var tooLarge *http.MaxBytesError
 	switch {

@@ -54,6 +54,10 @@ func (s *Server) routeGroups() [][]Route {
 	return [][]Route{
 		s.authRoutes(),
 		s.ledgerRoutes(),
+		s.taskRoutes(),
+		s.directoryRoutes(),
+		s.planRoutes(),
+		s.accountRoutes(),
 		s.apiRoutes(),
 	}
 }
@@ -117,6 +121,12 @@ func (s *Server) serve(rt *Route) http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if err := s.check(r, rt); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		// A form is read here, once, so that every handler finds it in
+		// r.PostForm however its CSRF token came.
+		if err := parseForm(r); err != nil {
 			s.renderError(w, r, err)
 			return
 		}

@@ -39,8 +39,38 @@ func examplePages() []page {
 	}
 	unit := &duban.Unit{ID: 6, Name: "区财政局", Kind: duban.UnitDepartment, Aliases: []string{hostile}}
 	leader := &duban.Leader{ID: 3, Name: "武毅", Title: "副区长" + hostile}
+	admin := &duban.User{ID: 1, Name: "office", DisplayName: "督办室" + hostile, Role: duban.RoleAdmin}
+	clerk := &duban.User{ID: 2, Name: "clerk", DisplayName: hostile, Role: duban.RoleClerk, UnitID: 6, Disabled: true}
+	tl := func() *taskList {
+		return &taskList{Tasks: []*duban.Task{task}, Total: 30, All: "/tasks?unit=6&q=" + hostile, tr: translator{"zh"}}
+	}
+	choices := directoryChoices{Roles: roles, Units: []*duban.Unit{unit}, Leaders: []*duban.Leader{leader},
+		UnitNames: map[int64]string{6: hostile}, LeaderNames: map[int64]string{3: hostile}}
+	years := yearChoice{Years: []int{2022, 2021}, Year: 2022}
+	owners := []ownerRow{{ID: 6, Name: hostile, Detail: hostile, Lead: 3, Shared: 4}}
+	comment := &duban.Comment{ID: 1, TaskID: 7, Author: hostile, AuthorRole: duban.RoleLeader, Text: hostile, CreatedAt: at}
+	event := &duban.AuditEvent{Seq: 1, At: at, Actor: hostile, Action: "task.update", Summary: hostile}
+	draft := *plan
+	draft.State, draft.Warnings = duban.PlanDraft, []duban.Warning{{Line: 3, Code: "x", Message: hostile}}
 	return []page{
 		&errorPage{Status: 404, Message: hostile, Back: "/tasks"},
+		&taskPage{Task: task, Plan: plan, Section: hostile, Area: hostile, SourceName: hostile + ".docx",
+			Source:  []sourceParagraph{{Line: 11, Text: hostile}, {Line: 12, Text: task.Text, Here: true}},
+			History: []*duban.AuditEvent{event}, Comments: []*duban.Comment{comment}, CanComment: true},
+		&taskPage{Task: &duban.Task{ID: 8, No: "1.1.3", Text: hostile, State: duban.TaskWithdrawn}, Plan: &draft, SourceNote: hostile},
+		&unitPage{Unit: &duban.Unit{ID: 9, Name: hostile, Kind: duban.UnitStreet, Aliases: []string{hostile}, MergedInto: 6,
+			History: []duban.UnitEvent{{At: at, Kind: duban.UnitRenamed, From: hostile, To: hostile}, {At: at, Kind: duban.UnitMergedInto, To: hostile}}},
+			MergedInto: unit, yearChoice: years, Lead: tl(), Shared: &taskList{tr: translator{"en"}}},
+		&leaderPage{Leader: leader, yearChoice: years, Lead: tl()},
+		&unitsPage{yearChoice: years, Kind: "street", Q: hostile, Kinds: []duban.UnitKind{duban.UnitStreet}, Rows: owners},
+		&leadersPage{yearChoice: years, Rows: owners},
+		&plansPage{Plans: []*duban.Plan{plan, &draft}, CanImport: true},
+		&planPage{Plan: &draft, CanReview: true, Units: 5, WithTargets: 1,
+			Sections: []sectionSummary{{Section: plan.Sections[1], Tasks: 2, Areas: []areaSummary{{Area: plan.Areas[0], Tasks: 2}}}}},
+		&accountsPage{Users: []*duban.User{admin, clerk}, directoryChoices: choices},
+		&accountPage{Account: clerk, directoryChoices: choices, Tokens: []*duban.APIToken{
+			{ID: 1, Name: hostile, Prefix: "dbn_abcdefgh", CreatedAt: at}, {ID: 2, Name: "旧", Prefix: "dbn_x", RevokedAt: at}}},
+		&secretPage{Message: hostile, Secret: "dbn_" + hostile, Back: "/accounts/2"},
 		&loginPage{Name: hostile, Next: "/tasks?q=" + hostile, Error: hostile},
 		&ledgerPage{
 			Query: ledgerQuery{Plan: 1, Section: "1", Unit: 6, Q: "城市", Sort: "unit", Desc: true, Page: 2, Size: 20},
@@ -78,6 +108,9 @@ func TestTemplates(t *testing.T) {
 		nil,
 		{ID: 1, Name: "office", DisplayName: "督办室" + hostile, Role: duban.RoleAdmin},
 		{ID: 2, Name: "clerk", Role: duban.RoleClerk, UnitID: 6},
+	}
+	if testing.Short() {
+		users = users[1:2]
 	}
 	for _, p := range examplePages() {
 		name := p.templateName()
@@ -164,6 +197,9 @@ func TestCatalog(t *testing.T) {
 	}
 	for _, st := range []duban.PlanState{duban.PlanDraft, duban.PlanPublished, duban.PlanArchived} {
 		used[st.Label()] = "duban.PlanState.Label"
+	}
+	for _, k := range []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup} {
+		used[k.Label()] = "duban.UnitKind.Label"
 	}
 	var missing []string
 	for msg, where := range used {

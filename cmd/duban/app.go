@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"duban"
+	"duban/auth"
 	"duban/sqldb"
 )
 
@@ -26,6 +27,7 @@ type app struct {
 	leaders duban.LeaderService
 	users   duban.UserService
 	audit   duban.AuditService
+	auth    duban.AuthService
 }
 
 // openApp validates the configuration, opens the database (applying any
@@ -42,16 +44,18 @@ func openApp(ctx context.Context, env *Env, cfg *Config) (*app, error) {
 }
 
 func newApp(ctx context.Context, env *Env, cfg *Config, db *sqldb.DB) *app {
+	svc := newServices(db, auth.NewHasher(auth.DefaultParams), duban.DefaultAuthPolicy)
 	return &app{
 		cfg:     cfg,
 		db:      db,
 		ctx:     duban.NewContextWithUser(ctx, cliUser(env)),
-		plans:   sqldb.NewPlanService(db),
-		tasks:   sqldb.NewTaskService(db),
-		units:   sqldb.NewUnitService(db),
-		leaders: sqldb.NewLeaderService(db),
-		users:   sqldb.NewUserService(db),
-		audit:   sqldb.NewAuditService(db),
+		plans:   svc.Plans,
+		tasks:   svc.Tasks,
+		units:   svc.Units,
+		leaders: svc.Leaders,
+		users:   svc.Users,
+		audit:   svc.Audit,
+		auth:    svc.Auth,
 	}
 }
 

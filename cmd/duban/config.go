@@ -2,6 +2,8 @@ package main
 
 import (
 	"flag"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"duban"
@@ -13,34 +15,82 @@ import (
 type Config struct {
 	// DB is the database: a SQLite file path or a postgres:// URL.
 	DB string
+	// Data is the folder of the data files: the SQLite database lives there
+	// unless DB names another.
+	Data string
+	// Addr is the address the server listens on, host:port.
+	Addr string
+	// TrustProxy says the server runs behind a balancer whose
+	// X-Forwarded-Proto and X-Forwarded-For are to be believed.
+	TrustProxy bool
+
+	// dbGiven says DB was named (by DUBAN_DB or --db) rather than derived
+	// from Data.
+	dbGiven bool
 }
 
-// defaultDB is the database used when neither --db nor DUBAN_DB names one:
-// a SQLite file in the current folder, so that duban needs no set-up.
-const defaultDB = "duban.db"
+// The defaults: a SQLite file in the current folder, so that duban needs no
+// set-up, and a server reachable from this machine only until someone
+// chooses otherwise.
+const (
+	defaultDBFile = "duban.db"
+	defaultData   = "."
+	defaultAddr   = "127.0.0.1:8080"
+)
 
 // newConfig returns the defaults overridden by the environment.
 func newConfig(env *Env) *Config {
-	c := &Config{DB: defaultDB}
+	c := &Config{Data: defaultData, Addr: defaultAddr}
+	if v := strings.TrimSpace(env.Getenv("DUBAN_DATA")); v != "" {
+		c.Data = v
+	}
+	if v := strings.TrimSpace(env.Getenv("DUBAN_ADDR")); v != "" {
+		c.Addr = v
+	}
+	if v, err := strconv.ParseBool(strings.TrimSpace(env.Getenv("DUBAN_TRUST_PROXY"))); err == nil {
+		c.TrustProxy = v
+	}
+	c.DB = filepath.Join(c.Data, defaultDBFile)
 	if v := strings.TrimSpace(env.Getenv("DUBAN_DB")); v != "" {
-		c.DB = v
+		c.DB, c.dbGiven = v, true
 	}
 	return c
 }
 
-// bindFlags lets flags override the configuration.
+// bindFlags lets flags override the database and the data folder.
 func (c *Config) bindFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.DB, "db", c.DB, "数据库：SQLite 文件路径或 postgres:// 地址（环境变量 DUBAN_DB）")
+	fs.Func("db", "数据库：SQLite 文件路径或 postgres:// 地址（环境变量 DUBAN_DB；默认为数据目录中的 duban.db）", func(v string) error {
+		c.DB, c.dbGiven = v, true
+		return nil
+	})
+	fs.Func("data", "数据目录：默认数据库 duban.db 所在的文件夹（环境变量 DUBAN_DATA；默认为当前文件夹）", func(v string) error {
+		c.Data = v
+		if !c.dbGiven {
+			c.DB = filepath.Join(v, defaultDBFile)
+		}
+		return nil
+	})
+}
+
+// bindServeFlags adds the server's flags.
+func (c *Config) bindServeFlags(fs *flag.FlagSet) {
+	c.bindFlags(fs)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "监听地址 主机:端口（环境变量 DUBAN_ADDR）；0.0.0.0:8080 对内网开放")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy,
+		"在负载均衡之后运行：采信 X-Forwarded-Proto 和 X-Forwarded-For（环境变量 DUBAN_TRUST_PROXY=true）")
 }
 
 // Validate checks the configuration before anything is opened.
 func (c *Config) Validate() error {
 	c.DB = strings.TrimSpace(c.DB)
+	c.Addr = strings.TrimSpace(c.Addr)
 	switch {
 	case c.DB == "":
 		return duban.Errorf(duban.EINVALID, "没有指定数据库：请用 --db 或环境变量 DUBAN_DB 给出 SQLite 文件路径或 postgres:// 地址。")
 	case !sqldb.IsPostgres(c.DB) && strings.ContainsAny(c.DB, "?#"):
 		return duban.Errorf(duban.EINVALID, "数据库文件路径“%s”不能含有 ? 或 #。", c.DB)
+	case c.Addr == "" || !strings.Contains(c.Addr, ":"):
+		return duban.Errorf(duban.EINVALID, "监听地址“%s”不正确：应为“主机:端口”，如 127.0.0.1:8080 或 0.0.0.0:8080。", c.Addr)
 	}
 	return nil
 }

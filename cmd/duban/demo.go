@@ -3,22 +3,27 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
 	"duban"
+	"duban/auth"
 	"duban/demo"
 )
 
 // runDemo makes a fresh database with the sample notice imported and
-// published, and says what it did.
+// published and an account for each role, says what it did, and serves the
+// web pages on it until interrupted.
 func runDemo(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "demo", "demo [--db 新数据库]")
+	fs := newFlagSet(env, "demo", "demo [--db 新数据库] [--addr 主机:端口]")
 	// The demo always starts afresh: DUBAN_DB, which names the real
 	// database, is not used; only --db chooses where.
-	cfg := &Config{}
+	cfg := newConfig(env)
+	cfg.DB = ""
 	fs.StringVar(&cfg.DB, "db", "", "演示用的新数据库（SQLite 文件或 postgres:// 地址）；默认在临时文件夹中新建")
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "网页服务的监听地址（环境变量 DUBAN_ADDR）")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -33,22 +38,53 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		}
 		cfg.DB = filepath.Join(dir, "duban.db")
 	}
+	w := env.Stdout
+	accounts, err := loadDemo(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	m := NewMain(*cfg, env.Stderr)
+	// The demonstration's console shows the accounts, not a line a request.
+	m.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n演示账号（密码每次随机生成）：\n")
+	for _, a := range accounts {
+		fmt.Fprintf(w, "  %-10s 密码 %s  %s\n", a.user.Name, a.password, a.role)
+	}
+	fmt.Fprintf(w, "\n请用浏览器打开 %s 登录；按 Ctrl+C 停止。\n", m.URL())
+	fmt.Fprintf(w, "命令行可用同一数据库，如 duban plan show 1 --db %s\n", cfg.DB)
+	return m.serveUntilDone(ctx)
+}
+
+// demoAccount is an account the demo makes, with its password.
+type demoAccount struct {
+	user     *duban.User
+	password string
+	role     string // the role as the list shows it, with its binding
+}
+
+// loadDemo loads the sample into a new database and makes an account for
+// each role: the leader account is the sample's leader 武毅, the clerk
+// reports for 区财政局.
+func loadDemo(ctx context.Context, env *Env, cfg *Config) ([]demoAccount, error) {
 	start := time.Now()
 	a, err := openApp(ctx, env, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer a.Close()
 	if _, n, err := a.plans.FindPlans(a.ctx, duban.PlanFilter{Limit: 1}); err != nil || n > 0 {
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return duban.Errorf(duban.ECONFLICT, "数据库 %s 中已有 %d 个计划：演示需要一个新的数据库，请换一个 --db，或不给 --db 使用临时文件夹。", cfg, n)
+		return nil, duban.Errorf(duban.ECONFLICT, "数据库 %s 中已有 %d 个计划：演示需要一个新的数据库，请换一个 --db，或不给 --db 使用临时文件夹。", cfg, n)
 	}
 	opened := time.Since(start)
 	res, err := demo.Load(a.ctx, demo.Services{Plans: a.plans, Tasks: a.tasks, Units: a.units})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := res.Plan
 	w := env.Stdout
@@ -58,18 +94,40 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(w, "  %s，%d 个重点领域，%d 项任务，%d 个单位，%d 位领导；\n", sectionsText(p), len(p.Areas), p.TaskCount, res.Units, res.NewLeaders)
 	fmt.Fprintf(w, "  %d 条未分配表述已标记为无需分配（演示中无人可问）。\n", res.Dismissed)
 	fmt.Fprintf(w, "  用时 %s：建库 %s，读取 %s，导入 %s，发布 %s。\n", ms(opened+res.Took()), ms(opened), ms(res.Read), ms(res.Import), ms(res.Publish))
-	fmt.Fprintf(w, "\n接着可以看看：\n")
-	for _, c := range []string{
-		fmt.Sprintf("duban plan show %d", p.ID),
-		fmt.Sprintf("duban plan tasks %d --section 2", p.ID),
-		"duban unit tasks 区财政局 --led",
-		"duban leader tasks 武毅",
-		"duban audit verify",
-	} {
-		fmt.Fprintf(w, "  %s --db %s\n", c, cfg.DB)
+
+	leader, err := a.leader(demoLeader)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	unit, err := a.unit(demoUnit)
+	if err != nil {
+		return nil, err
+	}
+	accounts := []demoAccount{
+		{&duban.User{Name: "office", DisplayName: "督办室", Role: duban.RoleAdmin}, "", duban.RoleAdmin.Label()},
+		{&duban.User{Name: "wuyi", DisplayName: leader.Name, Role: duban.RoleLeader, LeaderID: leader.ID}, "", duban.RoleLeader.Label() + "（" + leader.Name + "）"},
+		{&duban.User{Name: "caizheng", DisplayName: unit.Name + "联络员", Role: duban.RoleClerk, UnitID: unit.ID}, "", duban.RoleClerk.Label() + "（" + unit.Name + "）"},
+		{&duban.User{Name: "viewer", DisplayName: "查看者", Role: duban.RoleViewer}, "", duban.RoleViewer.Label()},
+	}
+	for i := range accounts {
+		ac := &accounts[i]
+		ac.password = auth.RandomPassword()
+		if err := a.users.CreateUser(a.ctx, ac.user); err != nil {
+			return nil, err
+		}
+		if err := a.auth.SetPassword(a.ctx, ac.user.ID, ac.password); err != nil {
+			return nil, err
+		}
+	}
+	return accounts, nil
 }
+
+// The sample's leader and unit the demo's leader and clerk accounts stand
+// for.
+const (
+	demoLeader = "武毅"
+	demoUnit   = "区财政局"
+)
 
 // ms writes a duration in milliseconds.
 func ms(d time.Duration) string {

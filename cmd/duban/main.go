@@ -49,7 +49,9 @@ func commands() map[string]command {
 		"leader":  {"领导名录：list、add、edit、tasks", runLeader},
 		"audit":   {"审计日志：verify、log", runAudit},
 		"migrate": {"创建或升级数据库结构（--schema 输出结构）", runMigrate},
-		"demo":    {"新建演示数据库：导入并发布示例通知", runDemo},
+		"demo":    {"演示：新建数据库，导入并发布示例通知，为每种角色建账号，启动网页服务", runDemo},
+		"serve":   {"启动网页服务（--addr 监听地址，默认 127.0.0.1:8080）", runServe},
+		"user":    {"账号：add、passwd、list（新装系统先用它创建督办室管理员）", runUser},
 	}
 }
 

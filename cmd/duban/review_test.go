@@ -156,17 +156,6 @@ func TestReissueCommand(t *testing.T) {
 	c.MustRun(args("audit verify"), "审计日志完整")
 }
 
-func TestDemo(t *testing.T) {
-	c := newCLI(t)
-	db := filepath.Join(t.TempDir(), "demo.db")
-	c.MustRun([]string{"demo", "--db", db}, "发布为计划 #1", "7 个行动，24 个重点领域，88 项任务，57 个单位，12 位领导", "9 条未分配表述", "用时")
-	c.MustFail(1, []string{"demo", "--db", db}, "已有 1 个计划")
-	c.MustRun([]string{"plan", "list", "--db", db}, "已发布")
-	// Without --db the demo makes a database of its own, not DUBAN_DB's.
-	c.MustRun(args("demo"), "duban-demo-")
-	c.MustRun(args("plan list"), "共 0 个计划")
-}
-
 func TestConfig(t *testing.T) {
 	env := func(vars map[string]string) *Env {
 		return &Env{Getenv: func(k string) string { return vars[k] }}

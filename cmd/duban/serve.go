@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"duban"
+	"duban/auth"
+	"duban/sqldb"
+	"duban/web"
+)
+
+// Main is the server as a value: duban serve and duban demo run one, and
+// end-to-end tests boot the real server with it on a random port and a
+// temporary database.
+type Main struct {
+	Config Config
+	// Logger receives the request log and the server's errors.
+	Logger *slog.Logger
+	// Passwords are argon2id's costs; tests lower them.
+	Passwords auth.Params
+	// Policy times sessions and throttles sign-in.
+	Policy duban.AuthPolicy
+
+	// DB and Server are set by Run.
+	DB     *sqldb.DB
+	Server *web.Server
+
+	http     *http.Server
+	listener net.Listener
+	served   chan error
+}
+
+// NewMain returns a server with cfg and the production defaults, logging
+// to w.
+func NewMain(cfg Config, w io.Writer) *Main {
+	return &Main{
+		Config:    cfg,
+		Logger:    slog.New(slog.NewTextHandler(w, nil)),
+		Passwords: auth.DefaultParams,
+		Policy:    duban.DefaultAuthPolicy,
+	}
+}
+
+// shutdownGrace is how long Close waits for requests in progress.
+const shutdownGrace = 10 * time.Second
+
+// Run validates the configuration, opens the database (bringing its schema
+// up to date), builds the web server and starts listening. It returns once
+// the server accepts connections; Close stops it.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	db, err := sqldb.Open(ctx, m.Config.DB)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	m.Server, err = web.New(web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger},
+		newServices(db, auth.NewHasher(m.Passwords), m.Policy))
+	if err != nil {
+		db.Close()
+		return err
+	}
+	m.listener, err = net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		db.Close()
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return duban.Errorf(duban.EINVALID, "地址 %s 已被占用：请停止占用它的程序，或用 --addr（环境变量 DUBAN_ADDR）换一个端口，如 127.0.0.1:8081。", m.Config.Addr)
+		}
+		return &duban.Error{Code: duban.EINVALID, Message: fmt.Sprintf("无法在 %s 上监听：请检查地址和权限。", m.Config.Addr), Err: err}
+	}
+	m.http = &http.Server{
+		Handler:           m.Server.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // a notice uploaded over a slow line
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.http.Serve(m.listener) }()
+	return nil
+}
+
+// URL is the address to open in a browser, http://host:port, with the port
+// the server got when Config.Addr asked for any (":0").
+func (m *Main) URL() string {
+	addr := m.listener.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port))
+}
+
+// Wait returns when the server stops by itself, with the reason.
+func (m *Main) Wait() <-chan error { return m.served }
+
+// Close stops the server gracefully, letting requests in progress finish
+// for a while, and closes the database.
+func (m *Main) Close() error {
+	var err error
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		err = m.http.Shutdown(ctx)
+	}
+	if m.DB != nil {
+		err = errors.Join(err, m.DB.Close())
+	}
+	return err
+}
+
+// runServe serves duban until interrupted.
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "serve", "serve [--addr 主机:端口] [--db 数据库] [--data 数据目录] [--trust-proxy]")
+	cfg := newConfig(env)
+	cfg.bindServeFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return errUsage
+	}
+	m := NewMain(*cfg, env.Stderr)
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "duban 已在 %s 启动（%s，%s）；按 Ctrl+C 停止。\n", m.URL(), cfg, m.DB.Dialect())
+	if err := firstAdminHint(ctx, env, m); err != nil {
+		m.Close()
+		return err
+	}
+	return m.serveUntilDone(ctx)
+}
+
+// serveUntilDone waits for ctx to end (Ctrl+C, SIGTERM) and shuts down, or
+// returns the reason the server stopped by itself.
+func (m *Main) serveUntilDone(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return m.Close()
+	case err := <-m.Wait():
+		m.Close()
+		return err
+	}
+}
+
+// firstAdminHint says how to make the first account on a new install,
+// where nobody could sign in otherwise.
+func firstAdminHint(ctx context.Context, env *Env, m *Main) error {
+	_, n, err := sqldb.NewUserService(m.DB).FindUsers(duban.NewContextWithUser(ctx, cliUser(env)), duban.UserFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		fmt.Fprintf(env.Stdout, "还没有任何账号：请先运行 duban user add 登录名 --role admin --db %s 创建督办室管理员。\n", m.Config.DB)
+	}
+	return nil
+}
+
+// newServices returns the store's services in the domain's terms.
+func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPolicy) web.Services {
+	return web.Services{
+		Plans:    sqldb.NewPlanService(db),
+		Tasks:    sqldb.NewTaskService(db),
+		Units:    sqldb.NewUnitService(db),
+		Leaders:  sqldb.NewLeaderService(db),
+		Users:    sqldb.NewUserService(db),
+		Audit:    sqldb.NewAuditService(db),
+		Auth:     sqldb.NewAuthService(db, hasher, policy),
+		Comments: sqldb.NewCommentService(db),
+	}
+}

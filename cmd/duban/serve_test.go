@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"duban"
+	"duban/auth"
+	"duban/sqldb/sqldbtest"
+	"duban/web/webtest"
+)
+
+// Start runs a command that serves until stopped (serve, demo) in the
+// background and returns once its output contains want, with its output
+// so far. stop interrupts it, as Ctrl+C does, and fails the test unless it
+// ends cleanly.
+func (c *cli) Start(args []string, want string) (out string, stop func()) {
+	c.t.Helper()
+	var buf webtest.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &buf, Stderr: &buf, Getenv: func(k string) string { return c.env[k] }}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, env, args) }()
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(buf.String(), want) {
+		select {
+		case code := <-done:
+			cancel()
+			c.t.Fatalf("duban %s ended with %d before saying %q:\n%s", strings.Join(args, " "), code, want, buf.String())
+		case <-deadline:
+			cancel()
+			c.t.Fatalf("duban %s did not say %q within 30 s:\n%s", strings.Join(args, " "), want, buf.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	stopped := false
+	stop = func() {
+		c.t.Helper()
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if code := <-done; code != 0 {
+			c.t.Errorf("duban %s: exit %d after interrupt:\n%s", strings.Join(args, " "), code, buf.String())
+		}
+	}
+	c.t.Cleanup(stop)
+	return buf.String(), stop
+}
+
+var (
+	urlRE      = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+	passwordRE = regexp.MustCompile(`(?m)^\s*(\S+)\s+密码 (\S+)`)
+)
+
+// TestDemo runs the README's first command: the demo loads the sample,
+// prints an account for each role and serves; each account signs in and
+// sees what its role may see.
+func TestDemo(t *testing.T) {
+	c := newCLI(t)
+	c.env["DUBAN_ADDR"] = "127.0.0.1:0"
+	db := filepath.Join(t.TempDir(), "demo.db")
+	out, stop := c.Start([]string{"demo", "--db", db}, "按 Ctrl+C 停止")
+	for _, want := range []string{"发布为计划 #1", "7 个行动，24 个重点领域，88 项任务，57 个单位，12 位领导", "9 条未分配表述", "用时",
+		"督办室管理员", "领导（武毅）", "单位联络员（区财政局）", "查看者"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	base := urlRE.FindString(out)
+	accounts := map[string]string{}
+	for _, m := range passwordRE.FindAllStringSubmatch(out, -1) {
+		accounts[m[1]] = m[2]
+	}
+	if base == "" || len(accounts) != 4 {
+		t.Fatalf("demo output: got address %q and %d accounts, want both:\n%s", base, len(accounts), out)
+	}
+	for _, a := range []struct {
+		name string
+		sees []string
+	}{
+		{"office", []string{"账号", "区财政局"}},
+		{"wuyi", []string{"武毅"}},
+		{"caizheng", []string{"区财政局"}},
+		{"viewer", []string{"台账"}},
+	} {
+		b := webtest.NewClient(t, base)
+		b.MustGet("/tasks", http.StatusSeeOther)
+		b.Login(a.name, accounts[a.name])
+		b.MustGet("/tasks", http.StatusOK, a.sees...)
+	}
+	stop()
+	c.MustFail(1, []string{"demo", "--db", db}, "已有 1 个计划")
+	c.MustRun([]string{"plan", "list", "--db", db}, "已发布")
+	c.MustRun([]string{"user", "list", "--db", db}, "共 4 个账号", "caizheng", "单位：区财政局", "领导：武毅")
+	// Without --db the demo makes a database of its own, not DUBAN_DB's.
+	out, stop = c.Start(args("demo"), "按 Ctrl+C 停止")
+	if !strings.Contains(out, "duban-demo-") {
+		t.Errorf("demo without --db: want a temporary database:\n%s", out)
+	}
+	stop()
+	c.MustRun(args("plan list"), "共 0 个计划")
+}
+
+// TestUserCommand makes the first administrator on a new install, who then
+// signs in to the server.
+func TestUserCommand(t *testing.T) {
+	c := newCLI(t)
+	c.MustRun(args("unit add 区财政局"))
+	out := c.MustRun(args("user add admin --role admin --name 张主任"), "已新建账号 #1 张主任（admin），角色督办室管理员", "密码：")
+	pw := regexp.MustCompile(`密码：(\S+)（`).FindStringSubmatch(out)[1]
+	c.MustFail(1, args("user add admin --role viewer"), "已被使用")
+	c.MustFail(1, args("user add clerk --role clerk"), "需要指定所属单位")
+	c.MustFail(1, args("user add nobody --role viewer --unit 区不存在局"), "名录中没有单位")
+	c.MustRun(args("user add caizheng --role clerk --unit 区财政局"), "单位联络员")
+	code, msg := c.runStdin("short\n", "user", "add", "shortpw", "--role", "viewer", "--password-stdin")
+	if code != 1 || !strings.Contains(msg, "密码太短") {
+		t.Errorf("a short password: got %d %s", code, msg)
+	}
+	// The short password was refused before the account was made.
+	if out := c.MustRun(args("user list"), "共 2 个账号", "单位：区财政局"); strings.Contains(out, "shortpw") {
+		t.Errorf("an account with a refused password was made:\n%s", out)
+	}
+
+	c.env["DUBAN_ADDR"] = "127.0.0.1:0"
+	out, stop := c.Start(args("serve"), "按 Ctrl+C 停止")
+	b := webtest.NewClient(t, urlRE.FindString(out))
+	b.Login("admin", pw)
+	b.MustGet("/accounts", http.StatusOK, "caizheng")
+
+	// A password reset from the command line signs the account out.
+	if code, msg := c.runStdin("a-new-password-2022\n", "user", "passwd", "admin", "--password-stdin"); code != 0 || !strings.Contains(msg, "已重置") {
+		t.Fatalf("passwd: %d %s", code, msg)
+	}
+	b.MustGet("/accounts", http.StatusSeeOther)
+	b.Login("admin", "a-new-password-2022")
+	stop()
+}
+
+// runStdin runs duban with input on standard input.
+func (c *cli) runStdin(stdin string, args ...string) (int, string) {
+	c.t.Helper()
+	var out bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &out, Getenv: func(k string) string { return c.env[k] }}
+	return run(context.Background(), env, args), out.String()
+}
+
+// TestServeFirstRun says how to make the first account when there is none,
+// and refuses an address in use.
+func TestServeFirstRun(t *testing.T) {
+	c := newCLI(t)
+	c.env["DUBAN_ADDR"] = "127.0.0.1:0"
+	out, stop := c.Start(args("serve"), "按 Ctrl+C 停止")
+	if !strings.Contains(out, "duban user add") {
+		t.Errorf("first run: want the hint to make an administrator:\n%s", out)
+	}
+	addr := strings.TrimPrefix(urlRE.FindString(out), "http://")
+	c.MustFail(1, []string{"serve", "--addr", addr, "--db", filepath.Join(t.TempDir(), "other.db")}, "已被占用")
+	stop()
+	c.MustFail(2, args("serve extra"), "用法")
+}
+
+// newTestMain boots the real server on a random port with a database, the
+// way an end-to-end test does, with cheap password hashing.
+func newTestMain(t *testing.T, dsn string, policy duban.AuthPolicy) *Main {
+	t.Helper()
+	m := NewMain(Config{DB: dsn, Addr: "127.0.0.1:0"}, io.Discard)
+	m.Passwords = auth.Params{Time: 1, Memory: 64, Threads: 1}
+	m.Policy = policy
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+// TestClose stops the server: it answers until Close and not after.
+func TestClose(t *testing.T) {
+	m := newTestMain(t, sqldbtest.SQLiteDSN(t), duban.DefaultAuthPolicy)
+	b := webtest.NewClient(t, m.URL())
+	b.MustGet("/login", http.StatusOK)
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Get(m.URL() + "/login"); err == nil {
+		t.Error("the server still answers after Close")
+	}
+}
+
+// TestSeveralServers runs two servers on one PostgreSQL database, as behind
+// a balancer: a session made on one works on the other, a sign-out on one
+// ends it on both, a comment made through one shows through the other, and
+// failed sign-ins are counted across both.
+func TestSeveralServers(t *testing.T) {
+	dsn := sqldbtest.PostgresDSN(t)
+	policy := duban.DefaultAuthPolicy
+	policy.MaxAccountFailures = 4
+	a := newTestMain(t, dsn, policy)
+	b := newTestMain(t, dsn, policy)
+
+	c := newCLI(t)
+	c.env["DUBAN_DB"] = dsn
+	c.MustRun(args("import " + demoSample))
+	out := c.MustRun(args("plan statements 1"))
+	for _, id := range regexp.MustCompile(`(?m)^#(\d+)`).FindAllStringSubmatch(out, -1) {
+		c.MustRun(args("plan dismiss 1 " + id[1]))
+	}
+	c.MustRun(args("plan publish 1"))
+	c.runStdin("leader-password-1\n", "user", "add", "wuyi", "--role", "leader", "--leader", "武毅", "--password-stdin")
+
+	// Sign in on A; the same browser goes on through B.
+	onA := webtest.NewClient(t, a.URL())
+	onA.Login("wuyi", "leader-password-1")
+	onB := webtest.NewClient(t, b.URL())
+	onB.SetCookie("duban_session", onA.Cookie("duban_session"))
+	onB.SetCookie("duban_csrf", onA.Cookie("duban_csrf"))
+	page := onB.MustGet("/tasks?leader=1", http.StatusOK, "武毅")
+	task := regexp.MustCompile(`href="/tasks/(\d+)"`).FindStringSubmatch(page.Body)
+	if task == nil {
+		t.Fatalf("no task on the leader's ledger:\n%s", page.Body)
+	}
+	onB.MustPost("/tasks/"+task[1]+"/comments", url.Values{"text": {"请两台服务器都看到这条意见。"}}, http.StatusSeeOther)
+	onA.MustGet("/tasks/"+task[1], http.StatusOK, "请两台服务器都看到这条意见。")
+
+	// Signing out on B ends the session on A.
+	onB.MustPost("/logout", nil, http.StatusSeeOther)
+	onA.MustGet("/tasks", http.StatusSeeOther)
+
+	// Failures on A and B add up: the fifth attempt is refused on either.
+	for i, srv := range []*Main{a, b, a, b} {
+		r := webtest.NewClient(t, srv.URL()).Post("/login", url.Values{"name": {"wuyi"}, "password": {"wrong"}})
+		if r.Status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: got %d, want 401", i+1, r.Status)
+		}
+	}
+	r := webtest.NewClient(t, b.URL()).Post("/login", url.Values{"name": {"wuyi"}, "password": {"leader-password-1"}})
+	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "分钟后再试") {
+		t.Errorf("after four failures on two servers: got %d, want 429 saying when to retry", r.Status)
+	}
+}

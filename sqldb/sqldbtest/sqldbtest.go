@@ -1,0 +1,92 @@
+// Package sqldbtest gives tests real databases: a SQLite file in a
+// temporary folder, or a schema of its own on the PostgreSQL server that
+// DUBAN_TEST_POSTGRES names, so that tests run in parallel without seeing
+// each other. In CI (CI=true) a PostgreSQL that is not configured or not
+// reachable fails the test; elsewhere the test is skipped with a note.
+package sqldbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"duban/sqldb"
+)
+
+const postgresHint = "PostgreSQL 测试已跳过：设置 DUBAN_TEST_POSTGRES=postgres://用户:密码@主机:5432/数据库?sslmode=disable 以运行它们（.ci/run 会启动 PostgreSQL 并设置它）。"
+
+// server is the connection to the test server, made once per test binary.
+var server struct {
+	once sync.Once
+	url  string
+	db   *sql.DB
+	err  error
+}
+
+// PostgresURL returns the test server's URL and a connection to it, failing
+// in CI and skipping elsewhere when there is none.
+func PostgresURL(t testing.TB) (string, *sql.DB) {
+	t.Helper()
+	s := &server
+	s.once.Do(func() {
+		s.url = os.Getenv("DUBAN_TEST_POSTGRES")
+		if s.url == "" {
+			return
+		}
+		if s.db, s.err = sql.Open("pgx", s.url); s.err == nil {
+			s.err = s.db.PingContext(context.Background())
+		}
+	})
+	ci := os.Getenv("CI") == "true"
+	switch {
+	case s.url == "" && ci:
+		t.Fatal("CI=true 但没有设置 DUBAN_TEST_POSTGRES：CI 必须在 PostgreSQL 上运行这些测试。")
+	case s.url == "":
+		t.Skip(postgresHint)
+	case s.err != nil && ci:
+		t.Fatalf("无法连接 DUBAN_TEST_POSTGRES（%s）：%v", sqldb.RedactDSN(s.url), s.err)
+	case s.err != nil:
+		t.Skipf("无法连接 DUBAN_TEST_POSTGRES（%s）：%v。%s", sqldb.RedactDSN(s.url), s.err, postgresHint)
+	}
+	return s.url, s.db
+}
+
+// PostgresDSN makes a new schema on the test server, dropped when the test
+// ends, and returns a DSN whose connections work in it. Several stores
+// opened on the DSN share the schema, as several servers share a database.
+func PostgresDSN(t testing.TB) string {
+	t.Helper()
+	base, admin := PostgresURL(t)
+	b := make([]byte, 8)
+	rand.Read(b)
+	schema := "test_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// SQLiteDSN returns the path of a new SQLite file in a temporary folder.
+func SQLiteDSN(t testing.TB) string {
+	return filepath.Join(t.TempDir(), "duban.db")
+}

@@ -1,0 +1,190 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"duban"
+	"duban/notice/decode"
+)
+
+// taskRoutes are a task's page and the comments on it.
+func (s *Server) taskRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/tasks/{task}", Allow: duban.CanRead, Action: "查看任务", Handler: s.task},
+		{Method: "POST", Pattern: "/tasks/{task}/comments", Allow: duban.CanComment, Action: "发表意见", Changes: true, Handler: s.comment},
+	}
+}
+
+// taskPage is one task: its text in its place in the notice, its owners
+// and targets, its history and the comments on it.
+type taskPage struct {
+	Base
+	Task    *duban.Task
+	Plan    *duban.Plan
+	Section string // the section's and the area's titles
+	Area    string
+	// Source is the notice around the task's text: the paragraphs before
+	// and after the one it starts in. SourceNote says why there is none.
+	Source     []sourceParagraph
+	SourceName string
+	SourceNote string
+	History    []*duban.AuditEvent
+	Comments   []*duban.Comment
+	// CanComment shows the comment form (CanCommentOnTask).
+	CanComment bool
+}
+
+func (*taskPage) templateName() string { return "task.html" }
+
+// sourceParagraph is one paragraph (or table row) of a notice.
+type sourceParagraph struct {
+	Line int
+	Text string
+	// Here marks the paragraph the task's text starts in.
+	Here bool
+}
+
+// sourceAround is how many paragraphs of the notice show before and after
+// the task's.
+const sourceAround = 2
+
+// historyLimit is how many of a task's changes its page lists.
+const historyLimit = 50
+
+func (s *Server) task(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := pathID(r, "task")
+	if err != nil {
+		return err
+	}
+	p := &taskPage{}
+	if p.Task, err = s.svc.Tasks.FindTaskByID(ctx, id); err != nil {
+		return err
+	}
+	t := p.Task
+	if p.Plan, err = s.svc.Plans.FindPlanByID(ctx, t.PlanID); err != nil {
+		return err
+	}
+	for _, sec := range p.Plan.Sections {
+		if sec.No == t.Section {
+			p.Section = sec.Title
+		}
+	}
+	for _, a := range p.Plan.Areas {
+		if a.Section == t.Section && a.No == t.Area {
+			p.Area = a.Title
+		}
+	}
+	tr := state(r).translator()
+	p.Title = tr.T("任务 %s", t.No)
+	if err := s.loadSource(r, p); err != nil {
+		return err
+	}
+	entity := "task"
+	if p.History, _, err = s.svc.Audit.FindAuditEvents(ctx, duban.AuditFilter{Entity: &entity, EntityID: &id, Limit: historyLimit}); err != nil {
+		return err
+	}
+	if p.Comments, _, err = s.svc.Comments.FindComments(ctx, duban.CommentFilter{TaskID: &id}); err != nil {
+		return err
+	}
+	p.CanComment = duban.CanCommentOnTask(duban.UserFromContext(ctx), t) && p.Plan.State != duban.PlanDraft
+	return s.render(w, r, p)
+}
+
+// loadSource finds the task's paragraph in the plan's latest notice and
+// keeps it with the paragraphs around it.
+func (s *Server) loadSource(r *http.Request, p *taskPage) error {
+	tr := state(r).translator()
+	if p.Task.Line == 0 {
+		p.SourceNote = tr.T("这项任务由督办室新增，不在通知原文中。")
+		return nil
+	}
+	src, err := s.svc.Plans.FindPlanSource(r.Context(), p.Plan.ID)
+	if err != nil {
+		return err
+	}
+	p.SourceName = src.Name
+	if isReadingJSON(src.Data) {
+		p.SourceNote = tr.T("这个计划是从读取结果（JSON）导入的，没有通知原文。")
+		return nil
+	}
+	blocks, err := decode.File(src.Name, src.Data)
+	if err != nil {
+		// The notice was read once; if it cannot be now (pdftotext
+		// missing on this server), the page goes on without it.
+		s.log.Warn("decoding a plan's notice", "plan", p.Plan.ID, "error", err)
+		p.SourceNote = tr.T("无法显示通知原文：%s", duban.ErrorMessage(err))
+		return nil
+	}
+	paras := paragraphs(blocks)
+	here := -1
+	for i, para := range paras {
+		if para.Line <= p.Task.Line {
+			here = i
+		}
+	}
+	if here < 0 {
+		p.SourceNote = tr.T("在通知原文中找不到这项任务的位置。")
+		return nil
+	}
+	paras[here].Here = true
+	p.Source = paras[max(0, here-sourceAround):min(len(paras), here+sourceAround+1)]
+	return nil
+}
+
+// paragraphs flattens a notice's blocks into paragraphs, a table into its
+// rows (numbered on from the table's line, as the decoders number them),
+// so that a task read from a table row finds its row.
+func paragraphs(blocks []decode.Block) []sourceParagraph {
+	var out []sourceParagraph
+	for _, b := range blocks {
+		if b.Kind != decode.Table {
+			if t := strings.TrimSpace(b.Text); t != "" {
+				out = append(out, sourceParagraph{Line: b.Line, Text: t})
+			}
+			continue
+		}
+		for i, row := range b.Rows {
+			var cells []string
+			for _, c := range row {
+				if c = strings.TrimSpace(strings.ReplaceAll(c, "\n", " ")); c != "" {
+					cells = append(cells, c)
+				}
+			}
+			if len(cells) > 0 {
+				out = append(out, sourceParagraph{Line: b.Line + i, Text: strings.Join(cells, " ｜ ")})
+			}
+		}
+	}
+	return out
+}
+
+// isReadingJSON reports whether a plan's source is a reading imported as
+// JSON rather than a notice.
+func isReadingJSON(data []byte) bool {
+	if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+		return false
+	}
+	var r struct {
+		Schema string `json:"schema"`
+	}
+	return json.Unmarshal(data, &r) == nil && r.Schema == duban.ReadingSchema
+}
+
+// comment adds a comment to a task. Whether the user may comment on this
+// task (a clerk on its own unit's) is the service's to decide.
+func (s *Server) comment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "task")
+	if err != nil {
+		return err
+	}
+	c := &duban.Comment{TaskID: id, Text: r.PostForm.Get("text")}
+	if err := s.svc.Comments.CreateComment(r.Context(), c); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/tasks/"+strconv.FormatInt(id, 10)+"#comments", state(r).translator().T("意见已发表。"))
+}

@@ -1,0 +1,189 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"duban"
+	"duban/web"
+)
+
+// The permission walk calls every route of the route table that changes
+// something, as every role and as nobody, and checks that the server
+// refuses what the role may not do (401 for nobody, 403 for the others)
+// with nothing changed, and does not refuse what it may. It reads the
+// route table, so a route added to it is walked without a word here; what
+// a route may need is said below, by wildcard, by rule and by route.
+
+// walkIDs fills a route's path wildcards with things of the world. A route
+// with a wildcard not listed here fails the walk until it is added.
+var walkIDs = map[string]func(w *world) int64{
+	"task":      func(w *world) int64 { return w.Task.ID },
+	"plan":      func(w *world) int64 { return w.Draft.ID },
+	"unit":      func(w *world) int64 { return w.Users[clerk].UnitID },
+	"leader":    func(w *world) int64 { return w.Users[leader].LeaderID },
+	"user":      func(w *world) int64 { return w.Users[viewer].ID },
+	"token":     func(w *world) int64 { return w.Token.ID },
+	"statement": func(w *world) int64 { return w.Statement.ID },
+}
+
+// objectRules narrow a route's rule for the thing it acts on, keyed by the
+// route's coarse rule: a route guarded by CanComment lets a clerk comment
+// on its own unit's tasks only, which the service decides.
+var objectRules = map[uintptr]func(u *duban.User, w *world) bool{
+	rulePtr(duban.CanComment): func(u *duban.User, w *world) bool { return duban.CanCommentOnTask(u, w.Task) },
+}
+
+func rulePtr(rule func(*duban.User) bool) uintptr { return reflect.ValueOf(rule).Pointer() }
+
+// walkForms are the forms that make a route succeed for a role allowed to
+// use it, by route. For these the walk checks that the change is made (an
+// answer below 400 and an audit event); for the others only that the
+// allowed roles are not refused.
+var walkForms = map[string]url.Values{
+	"POST /tasks/{task}/comments":                 {"text": {"请按时报送进展。"}},
+	"POST /accounts":                              {"name": {"new.user"}, "role": {"viewer"}, "password": {"a-long-password"}},
+	"POST /accounts/{user}":                       {"display_name": {"改名"}, "role": {"viewer"}},
+	"POST /accounts/{user}/password":              {"password": {"another-password"}},
+	"POST /accounts/{user}/tokens":                {"name": {"新脚本"}},
+	"POST /accounts/{user}/tokens/{token}/revoke": {},
+}
+
+// wildcardRE finds a pattern's wildcards.
+var wildcardRE = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}`)
+
+func TestPermissionWalk(t *testing.T) {
+	w := newWorld(t)
+	var walked int
+	for _, rt := range w.server.Routes() {
+		if !rt.Changes || rt.Allow == nil {
+			continue // reads, and the public sign-in routes
+		}
+		walked++
+		t.Run(rt.String(), func(t *testing.T) {
+			t.Parallel()
+			// The refusals share one world: a refusal changes nothing, which
+			// is what is checked. Each allowed role gets a world of its own,
+			// since its request may change what the next one finds.
+			refused := newWorld(t)
+			for _, role := range roles {
+				u := refused.Users[role]
+				if allowed(rt, u, refused) {
+					walkAllowed(t, newWorld(t), rt, role)
+					continue
+				}
+				before := refused.AuditHead()
+				resp := walkRequest(t, refused, rt, role)
+				want := http.StatusForbidden
+				if role == nobody {
+					want = http.StatusUnauthorized
+				}
+				if resp.Status != want {
+					t.Errorf("as %s: got %d, want %d refused:\n%s", roleName(role), resp.Status, want, short(resp.Body))
+				}
+				if after := refused.AuditHead(); after != before {
+					t.Errorf("as %s: refused, but the audit log grew from %d to %d events: something changed", roleName(role), before, after)
+				}
+			}
+		})
+	}
+	if walked < 7 {
+		t.Errorf("walked %d routes; the table has more that change something", walked)
+	}
+}
+
+// allowed says whether the role may use the route on the world's things:
+// the route's rule, narrowed by the object rule of the thing acted on.
+func allowed(rt web.Route, u *duban.User, w *world) bool {
+	if u == nil || !rt.Allow(u) {
+		return false
+	}
+	if obj, ok := objectRules[rulePtr(rt.Allow)]; ok {
+		return obj(u, w)
+	}
+	return true
+}
+
+// walkAllowed calls a route as a role it allows.
+func walkAllowed(t *testing.T, w *world, rt web.Route, role string) {
+	t.Helper()
+	before := w.AuditHead()
+	resp := walkRequest(t, w, rt, role)
+	if resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden || resp.Status >= 500 {
+		t.Errorf("as %s (allowed): got %d:\n%s", roleName(role), resp.Status, short(resp.Body))
+		return
+	}
+	if _, ok := walkForms[rt.String()]; ok {
+		if resp.Status >= 400 {
+			t.Errorf("as %s with a valid form: got %d, want success:\n%s", roleName(role), resp.Status, short(resp.Body))
+		} else if w.AuditHead() == before {
+			t.Errorf("as %s with a valid form: the audit log did not grow: nothing was recorded", roleName(role))
+		}
+	}
+}
+
+// walkRequest sends the route's request as a role, its wildcards filled,
+// with the CSRF token (in the form for a page, in the header for the API).
+func walkRequest(t *testing.T, w *world, rt web.Route, role string) *walkResponse {
+	t.Helper()
+	path := wildcardRE.ReplaceAllStringFunc(rt.Pattern, func(m string) string {
+		name := wildcardRE.FindStringSubmatch(m)[1]
+		id, ok := walkIDs[name]
+		if !ok {
+			t.Fatalf("the walk does not know the wildcard {%s}: add it to walkIDs in walk_test.go", name)
+		}
+		return strconv.FormatInt(id(w), 10)
+	})
+	c := w.Client(role)
+	form := url.Values{}
+	for k, v := range walkForms[rt.String()] {
+		form[k] = v
+	}
+	var body string
+	contentType := "application/x-www-form-urlencoded"
+	if rt.API {
+		body, contentType = "{}", "application/json"
+	} else {
+		form.Set("csrf", c.CSRF())
+		body = form.Encode()
+	}
+	req, err := http.NewRequest(rt.Method, c.URL(path), strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-CSRF-Token", c.CSRF())
+	r := c.Do(req)
+	return &walkResponse{Status: r.Status, Body: r.Body}
+}
+
+type walkResponse struct {
+	Status int
+	Body   string
+}
+
+func roleName(role string) string {
+	if role == nobody {
+		return "nobody"
+	}
+	return role
+}
+
+// short cuts a page to its message, for a failure.
+func short(body string) string {
+	if i := strings.Index(body, `class="message"`); i >= 0 {
+		body = body[i:]
+	} else if i := strings.Index(body, "<main"); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 400 {
+		body = body[:400] + "…"
+	}
+	return fmt.Sprint(body)
+}
