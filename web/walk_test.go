@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -53,6 +54,24 @@ var walkForms = map[string]url.Values{
 	"POST /accounts/{user}/password":              {"password": {"another-password"}},
 	"POST /accounts/{user}/tokens":                {"name": {"新脚本"}},
 	"POST /accounts/{user}/tokens/{token}/revoke": {},
+}
+
+// walkBodies are the JSON bodies that make an API route succeed for a role
+// allowed to use it, as walkForms are for the pages; the walk sends {} to
+// the other API routes.
+var walkBodies = map[string]string{
+	"POST /api/v1/tasks/{task}/comments":          `{"text": "请按时报送进展。"}`,
+	"PATCH /api/v1/tasks/{task}":                  `{"deadline": "2022年12月底前"}`,
+	"POST /api/v1/statements/{statement}/dismiss": `{"note": "无需单独分工"}`,
+	"POST /api/v1/units":                          `{"name": "区新设局"}`,
+	"PATCH /api/v1/units/{unit}":                  `{"name": "区财政局（新）"}`,
+	"POST /api/v1/units/{unit}/aliases":           `{"alias": "财政局"}`,
+	"POST /api/v1/leaders":                        `{"name": "张三", "title": "副区长"}`,
+	"PATCH /api/v1/leaders/{leader}":              `{"title": "副区长"}`,
+	"POST /api/v1/users":                          `{"name": "new.user", "role": "viewer", "password": "a-long-password"}`,
+	"PATCH /api/v1/users/{user}":                  `{"display_name": "改名"}`,
+	"POST /api/v1/users/{user}/password":          `{"password": "another-password"}`,
+	"POST /api/v1/tokens":                         `{"name": "新脚本"}`,
 }
 
 // wildcardRE finds a pattern's wildcards.
@@ -119,7 +138,9 @@ func walkAllowed(t *testing.T, w *world, rt web.Route, role string) {
 		t.Errorf("as %s (allowed): got %d:\n%s", roleName(role), resp.Status, short(resp.Body))
 		return
 	}
-	if _, ok := walkForms[rt.String()]; ok {
+	_, form := walkForms[rt.String()]
+	_, body := walkBodies[rt.String()]
+	if form || body {
 		if resp.Status >= 400 {
 			t.Errorf("as %s with a valid form: got %d, want success:\n%s", roleName(role), resp.Status, short(resp.Body))
 		} else if w.AuditHead() == before {
@@ -148,7 +169,7 @@ func walkRequest(t *testing.T, w *world, rt web.Route, role string) *walkRespons
 	var body string
 	contentType := "application/x-www-form-urlencoded"
 	if rt.API {
-		body, contentType = "{}", "application/json"
+		body, contentType = cmp.Or(walkBodies[rt.String()], "{}"), "application/json"
 	} else {
 		form.Set("csrf", c.CSRF())
 		body = form.Encode()
