@@ -29,7 +29,7 @@ func TestAPIChanges(t *testing.T) {
 	commenters := map[duban.Role]int{duban.RoleViewer: 403}
 	cases := []apiCase{
 		{name: "correct a task's text", req: func(*apiFixture) apiRequest {
-			return send("PATCH", taskPath, map[string]any{"text": "更正后的任务内容", "deadline": "2022年12月底前"})
+			return reqSend("PATCH", taskPath, map[string]any{"text": "更正后的任务内容", "deadline": "2022年12月底前"})
 		}, want: 200, roles: officeOnly, check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 			var got duban.Task
 			r.decode(t, &got)
@@ -38,7 +38,7 @@ func TestAPIChanges(t *testing.T) {
 			}
 		}},
 		{name: "give a task owners by name", req: func(f *apiFixture) apiRequest {
-			return send("PATCH", taskPath, map[string]any{"lead_units": []map[string]any{{"name": "区甲局"}}, "responsible_units": []map[string]any{{"id": f.unit.ID}}})
+			return reqSend("PATCH", taskPath, map[string]any{"lead_units": []map[string]any{{"name": "区甲局"}}, "responsible_units": []map[string]any{{"id": f.unit.ID}}})
 		}, want: 200, roles: officeOnly, check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 			var got duban.Task
 			r.decode(t, &got)
@@ -46,9 +46,9 @@ func TestAPIChanges(t *testing.T) {
 				t.Errorf("owners: got %+v and %+v", got.LeadUnits, got.ResponsibleUnits)
 			}
 		}},
-		{name: "empty a task's text", req: func(*apiFixture) apiRequest { return send("PATCH", taskPath, map[string]any{"text": " "}) },
+		{name: "empty a task's text", req: func(*apiFixture) apiRequest { return reqSend("PATCH", taskPath, map[string]any{"text": " "}) },
 			want: 400, roles: officeOnly, check: wantCode(duban.EINVALID)},
-		{name: "a misspelt field", req: func(*apiFixture) apiRequest { return send("PATCH", taskPath, map[string]any{"txt": "x"}) },
+		{name: "a misspelt field", req: func(*apiFixture) apiRequest { return reqSend("PATCH", taskPath, map[string]any{"txt": "x"}) },
 			want: 400, roles: officeOnly, check: wantMessage("txt")},
 		{name: "a body that is not JSON", req: func(*apiFixture) apiRequest {
 			return apiRequest{method: "PATCH", path: taskPath, raw: []byte(`{"text": `), contentType: "application/json"}
@@ -57,7 +57,7 @@ func TestAPIChanges(t *testing.T) {
 			return apiRequest{method: "PATCH", path: taskPath, raw: []byte("text=x"), contentType: "application/x-www-form-urlencoded"}
 		}, want: 400, roles: officeOnly, check: wantMessage("application/json")},
 		{name: "comment on the clerk's unit's task", req: func(*apiFixture) apiRequest {
-			return send("POST", taskPath+"/comments", map[string]any{"text": "请抓紧推进。"})
+			return reqSend("POST", taskPath+"/comments", map[string]any{"text": "请抓紧推进。"})
 		}, want: 201, roles: commenters, check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 			var c duban.Comment
 			r.decode(t, &c)
@@ -66,13 +66,13 @@ func TestAPIChanges(t *testing.T) {
 			}
 		}},
 		{name: "comment on another unit's task", req: func(*apiFixture) apiRequest {
-			return send("POST", fmt.Sprintf("/api/v1/tasks/%d/comments", other.ID), map[string]any{"text": "已阅。"})
+			return reqSend("POST", fmt.Sprintf("/api/v1/tasks/%d/comments", other.ID), map[string]any{"text": "已阅。"})
 		}, want: 201, roles: map[duban.Role]int{duban.RoleClerk: 403, duban.RoleViewer: 403}},
-		{name: "an empty comment", req: func(*apiFixture) apiRequest { return send("POST", taskPath+"/comments", map[string]any{"text": ""}) },
+		{name: "an empty comment", req: func(*apiFixture) apiRequest { return reqSend("POST", taskPath+"/comments", map[string]any{"text": ""}) },
 			want: 400, roles: commenters},
-		{name: "comments listed", req: func(*apiFixture) apiRequest { return get(taskPath + "/comments") }, want: 200, check: wantTotal(3)},
+		{name: "comments listed", req: func(*apiFixture) apiRequest { return reqGet(taskPath + "/comments") }, want: 200, check: wantTotal(3)},
 		{name: "add a unit", req: func(*apiFixture) apiRequest {
-			return send("POST", "/api/v1/units", map[string]any{"name": "东风街道办事处"})
+			return reqSend("POST", "/api/v1/units", map[string]any{"name": "东风街道办事处"})
 		},
 			want: 201, roles: officeOnly, check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 				var u duban.Unit
@@ -82,11 +82,11 @@ func TestAPIChanges(t *testing.T) {
 				}
 			}},
 		{name: "add a unit twice", req: func(*apiFixture) apiRequest {
-			return send("POST", "/api/v1/units", map[string]any{"name": "东风街道办事处"})
+			return reqSend("POST", "/api/v1/units", map[string]any{"name": "东风街道办事处"})
 		},
 			want: 409, roles: officeOnly, check: wantCode(duban.ECONFLICT)},
 		{name: "rename a unit", req: func(*apiFixture) apiRequest {
-			return send("PATCH", fmt.Sprintf("/api/v1/units/%d", spare[1].ID), map[string]any{"name": "区丙局"})
+			return reqSend("PATCH", fmt.Sprintf("/api/v1/units/%d", spare[1].ID), map[string]any{"name": "区丙局"})
 		}, want: 200, roles: officeOnly, check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 			var u duban.Unit
 			r.decode(t, &u)
@@ -95,10 +95,10 @@ func TestAPIChanges(t *testing.T) {
 			}
 		}},
 		{name: "alias a unit", req: func(*apiFixture) apiRequest {
-			return send("POST", fmt.Sprintf("/api/v1/units/%d/aliases", spare[0].ID), map[string]any{"alias": "甲局"})
+			return reqSend("POST", fmt.Sprintf("/api/v1/units/%d/aliases", spare[0].ID), map[string]any{"alias": "甲局"})
 		}, want: 200, roles: officeOnly},
 		{name: "merge a unit", req: func(*apiFixture) apiRequest {
-			return send("POST", fmt.Sprintf("/api/v1/units/%d/merge", spare[1].ID), map[string]any{"into": spare[0].ID})
+			return reqSend("POST", fmt.Sprintf("/api/v1/units/%d/merge", spare[1].ID), map[string]any{"into": spare[0].ID})
 		}, want: 200, roles: officeOnly, check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 			var u duban.Unit
 			r.decode(t, &u)
@@ -107,32 +107,32 @@ func TestAPIChanges(t *testing.T) {
 			}
 		}},
 		{name: "merge without a target", req: func(*apiFixture) apiRequest {
-			return send("POST", fmt.Sprintf("/api/v1/units/%d/merge", spare[0].ID), nil)
+			return reqSend("POST", fmt.Sprintf("/api/v1/units/%d/merge", spare[0].ID), nil)
 		}, want: 400, roles: officeOnly},
 		{name: "add a leader", req: func(*apiFixture) apiRequest {
-			return send("POST", "/api/v1/leaders", map[string]any{"name": "张三", "title": "副区长"})
+			return reqSend("POST", "/api/v1/leaders", map[string]any{"name": "张三", "title": "副区长"})
 		},
 			want: 201, roles: officeOnly},
 		{name: "correct a leader", req: func(f *apiFixture) apiRequest {
-			return send("PATCH", fmt.Sprintf("/api/v1/leaders/%d", f.leader.ID), map[string]any{"title": "区委常委、副区长"})
+			return reqSend("PATCH", fmt.Sprintf("/api/v1/leaders/%d", f.leader.ID), map[string]any{"title": "区委常委、副区长"})
 		}, want: 200, roles: officeOnly},
 		{name: "add an account", req: func(*apiFixture) apiRequest {
-			return send("POST", "/api/v1/users", map[string]any{"name": "li.si", "display_name": "李四", "role": "viewer", "password": apiPassword})
+			return reqSend("POST", "/api/v1/users", map[string]any{"name": "li.si", "display_name": "李四", "role": "viewer", "password": apiPassword})
 		}, want: 201, roles: officeOnly},
 		{name: "add an account with a short password", req: func(*apiFixture) apiRequest {
-			return send("POST", "/api/v1/users", map[string]any{"name": "wang.wu", "role": "viewer", "password": "short"})
+			return reqSend("POST", "/api/v1/users", map[string]any{"name": "wang.wu", "role": "viewer", "password": "short"})
 		}, want: 400, roles: officeOnly},
 		{name: "bind a clerk to nothing", req: func(f *apiFixture) apiRequest {
-			return send("PATCH", fmt.Sprintf("/api/v1/users/%d", f.users[duban.RoleViewer].ID), map[string]any{"role": "clerk"})
+			return reqSend("PATCH", fmt.Sprintf("/api/v1/users/%d", f.users[duban.RoleViewer].ID), map[string]any{"role": "clerk"})
 		}, want: 400, roles: officeOnly},
 		{name: "make a viewer a clerk", req: func(f *apiFixture) apiRequest {
-			return send("PATCH", fmt.Sprintf("/api/v1/users/%d", f.users[duban.RoleViewer].ID), map[string]any{"role": "clerk", "unit_id": spare[0].ID, "display_name": "甲局联络员"})
+			return reqSend("PATCH", fmt.Sprintf("/api/v1/users/%d", f.users[duban.RoleViewer].ID), map[string]any{"role": "clerk", "unit_id": spare[0].ID, "display_name": "甲局联络员"})
 		}, want: 200, roles: officeOnly},
 		{name: "reset a password", req: func(f *apiFixture) apiRequest {
-			return send("POST", fmt.Sprintf("/api/v1/users/%d/password", f.users[duban.RoleLeader].ID), map[string]any{"password": "另一个足够长的密码"})
+			return reqSend("POST", fmt.Sprintf("/api/v1/users/%d/password", f.users[duban.RoleLeader].ID), map[string]any{"password": "另一个足够长的密码"})
 		}, want: 204, roles: officeOnly},
 		{name: "make a token", req: func(*apiFixture) apiRequest {
-			return send("POST", "/api/v1/tokens", map[string]any{"name": "导出脚本"})
+			return reqSend("POST", "/api/v1/tokens", map[string]any{"name": "导出脚本"})
 		},
 			want: 201, roles: officeOnly, check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 				var nt struct {
@@ -145,13 +145,13 @@ func TestAPIChanges(t *testing.T) {
 				}
 			}},
 		{name: "publish a published plan", req: func(f *apiFixture) apiRequest {
-			return send("POST", fmt.Sprintf("/api/v1/plans/%d/publish", f.plan.ID), nil)
+			return reqSend("POST", fmt.Sprintf("/api/v1/plans/%d/publish", f.plan.ID), nil)
 		},
 			want: 409, roles: officeOnly},
-		{name: "split a published plan's task", req: func(*apiFixture) apiRequest { return send("POST", taskPath+"/split", map[string]any{"at": 3}) },
+		{name: "split a published plan's task", req: func(*apiFixture) apiRequest { return reqSend("POST", taskPath+"/split", map[string]any{"at": 3}) },
 			want: 409, roles: officeOnly},
 		{name: "archive the plan", req: func(f *apiFixture) apiRequest {
-			return send("POST", fmt.Sprintf("/api/v1/plans/%d/archive", f.plan.ID), nil)
+			return reqSend("POST", fmt.Sprintf("/api/v1/plans/%d/archive", f.plan.ID), nil)
 		},
 			want: 200, roles: officeOnly, check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 				var p duban.Plan
@@ -228,16 +228,16 @@ func TestAPITokens(t *testing.T) {
 			Token  duban.APIToken
 			Secret string
 		}
-		f.must(duban.RoleAdmin, 201, send("POST", "/api/v1/tokens", map[string]any{"name": "一次性脚本"})).decode(t, &nt)
+		f.must(duban.RoleAdmin, 201, reqSend("POST", "/api/v1/tokens", map[string]any{"name": "一次性脚本"})).decode(t, &nt)
 		if r := me("Bearer " + nt.Secret); r.Status != 200 {
 			t.Fatalf("new token: got %d", r.Status)
 		}
-		f.must(duban.RoleAdmin, 200, send("DELETE", fmt.Sprintf("/api/v1/tokens/%d", nt.Token.ID), nil))
+		f.must(duban.RoleAdmin, 200, reqSend("DELETE", fmt.Sprintf("/api/v1/tokens/%d", nt.Token.ID), nil))
 		if r := me("Bearer " + nt.Secret); r.Status != 401 || r.errorCode() != duban.EUNAUTHORIZED {
 			t.Errorf("revoked token: got %d %s, want 401", r.Status, r.Body)
 		}
 		var l apiList
-		f.must(duban.RoleAdmin, 200, get("/api/v1/tokens?revoked=yes")).decode(t, &l)
+		f.must(duban.RoleAdmin, 200, reqGet("/api/v1/tokens?revoked=yes")).decode(t, &l)
 		if l.Total != 2 {
 			t.Errorf("the office's tokens with the revoked: got %d, want 2", l.Total)
 		}
@@ -245,11 +245,11 @@ func TestAPITokens(t *testing.T) {
 	t.Run("another account's token", func(t *testing.T) {
 		f.t = t
 		var l struct{ Items []duban.APIToken }
-		f.must(duban.RoleClerk, 200, get("/api/v1/tokens")).decode(t, &l)
+		f.must(duban.RoleClerk, 200, reqGet("/api/v1/tokens")).decode(t, &l)
 		if len(l.Items) != 1 || l.Items[0].UserID != f.users[duban.RoleClerk].ID {
 			t.Fatalf("the clerk's tokens: got %+v", l.Items)
 		}
-		r := f.must(duban.RoleAdmin, 404, send("DELETE", fmt.Sprintf("/api/v1/tokens/%d", l.Items[0].ID), nil))
+		r := f.must(duban.RoleAdmin, 404, reqSend("DELETE", fmt.Sprintf("/api/v1/tokens/%d", l.Items[0].ID), nil))
 		if r.errorCode() != duban.ENOTFOUND {
 			t.Errorf("got %s", r.Body)
 		}
@@ -259,8 +259,8 @@ func TestAPITokens(t *testing.T) {
 	})
 	t.Run("disabled account", func(t *testing.T) {
 		f.t = t
-		f.must(duban.RoleAdmin, 200, send("PATCH", fmt.Sprintf("/api/v1/users/%d", f.users[duban.RoleViewer].ID), map[string]any{"disabled": true}))
-		if r := f.do(duban.RoleViewer, get("/api/v1/me")); r.Status != 401 || r.errorCode() != duban.EUNAUTHORIZED {
+		f.must(duban.RoleAdmin, 200, reqSend("PATCH", fmt.Sprintf("/api/v1/users/%d", f.users[duban.RoleViewer].ID), map[string]any{"disabled": true}))
+		if r := f.do(duban.RoleViewer, reqGet("/api/v1/me")); r.Status != 401 || r.errorCode() != duban.EUNAUTHORIZED {
 			t.Errorf("disabled account's token: got %d %s, want 401", r.Status, r.Body)
 		}
 	})
@@ -272,8 +272,8 @@ func TestAPISession(t *testing.T) {
 	f := newAPIFixture(t, true)
 	b := f.browser(t, duban.RoleLeader)
 	tasks, _ := f.mustTasks(duban.TaskFilter{Limit: 1})
-	comment := send("POST", fmt.Sprintf("/api/v1/tasks/%d/comments", tasks[0].ID), map[string]any{"text": "请督办室跟进。"})
-	if r := f.send(b.client, get("/api/v1/me")); r.Status != 200 {
+	comment := reqSend("POST", fmt.Sprintf("/api/v1/tasks/%d/comments", tasks[0].ID), map[string]any{"text": "请督办室跟进。"})
+	if r := f.send(b.client, reqGet("/api/v1/me")); r.Status != 200 {
 		t.Fatalf("me with a session: got %d %s", r.Status, r.Body)
 	}
 	if r := f.send(b.client, comment); r.Status != 403 || r.errorCode() != duban.EFORBIDDEN {

@@ -56,7 +56,7 @@ func (f *apiFixture) browser(t *testing.T, role duban.Role) *apiBrowser {
 
 // upload is a request carrying a notice as a multipart form, as a browser
 // or curl -F sends it.
-func upload(path, name string, data []byte, fields map[string]string) apiRequest {
+func reqUpload(path, name string, data []byte, fields map[string]string) apiRequest {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", name)
@@ -79,7 +79,7 @@ func TestAPIScriptFlow(t *testing.T) {
 
 	// The office makes a token for its script, from a signed-in browser.
 	b := f.browser(t, duban.RoleAdmin)
-	mk := send("POST", "/api/v1/tokens", map[string]any{"name": "导入脚本"})
+	mk := reqSend("POST", "/api/v1/tokens", map[string]any{"name": "导入脚本"})
 	mk.header = http.Header{"X-Csrf-Token": {b.csrf}}
 	r := f.send(b.client, mk)
 	if r.Status != 201 {
@@ -93,7 +93,7 @@ func TestAPIScriptFlow(t *testing.T) {
 	// Import the sample: a new draft, then the same file again changes
 	// nothing.
 	var imp duban.ImportResult
-	f.must(office, 201, upload("/api/v1/plans", demo.SampleName, demo.Sample(), nil)).decode(t, &imp)
+	f.must(office, 201, reqUpload("/api/v1/plans", demo.SampleName, demo.Sample(), nil)).decode(t, &imp)
 	p := imp.Plan
 	if imp.Outcome != duban.ImportCreated || p.State != duban.PlanDraft || p.TaskCount == 0 || p.OpenStatements == 0 {
 		t.Fatalf("import: got %s, plan #%d %s with %d tasks, %d open statements", imp.Outcome, p.ID, p.State, p.TaskCount, p.OpenStatements)
@@ -109,67 +109,67 @@ func TestAPIScriptFlow(t *testing.T) {
 	planPath := fmt.Sprintf("/api/v1/plans/%d", p.ID)
 
 	// The draft is the office's alone.
-	f.must(duban.RoleClerk, 404, get(planPath))
+	f.must(duban.RoleClerk, 404, reqGet(planPath))
 	var hidden apiList
-	if f.must(duban.RoleClerk, 200, get(fmt.Sprintf("/api/v1/tasks?plan=%d", p.ID))).decode(t, &hidden); hidden.Total != 0 {
+	if f.must(duban.RoleClerk, 200, reqGet(fmt.Sprintf("/api/v1/tasks?plan=%d", p.ID))).decode(t, &hidden); hidden.Total != 0 {
 		t.Errorf("a clerk sees %d tasks of the draft", hidden.Total)
 	}
 
 	// Decide the unassigned statements: the first becomes a task of the
 	// clerk's unit, the others need no owner.
 	var open struct{ Items []duban.Statement }
-	f.must(office, 200, get(planPath+"/statements?state=open&limit=1000")).decode(t, &open)
+	f.must(office, 200, reqGet(planPath+"/statements?state=open&limit=1000")).decode(t, &open)
 	if len(open.Items) != p.OpenStatements {
 		t.Fatalf("open statements: got %d, want %d", len(open.Items), p.OpenStatements)
 	}
 	var assigned duban.Task
-	f.must(office, 201, send("POST", fmt.Sprintf("/api/v1/statements/%d/assign", open.Items[0].ID),
+	f.must(office, 201, reqSend("POST", fmt.Sprintf("/api/v1/statements/%d/assign", open.Items[0].ID),
 		map[string]any{"lead_units": []map[string]any{{"id": f.unit.ID}}, "deadline": "2022年底前"})).decode(t, &assigned)
 	if assigned.Text != open.Items[0].Text || !assigned.HasUnit(f.unit.ID) {
 		t.Errorf("assigned statement: got task %q of %+v", assigned.Text, assigned.LeadUnits)
 	}
 	for _, st := range open.Items[1:] {
-		f.must(office, 200, send("POST", fmt.Sprintf("/api/v1/statements/%d/dismiss", st.ID), map[string]any{"note": "不单独分工"}))
+		f.must(office, 200, reqSend("POST", fmt.Sprintf("/api/v1/statements/%d/dismiss", st.ID), map[string]any{"note": "不单独分工"}))
 	}
 
 	// Split a task and merge it back.
 	var ledger struct{ Items []duban.Task }
-	f.must(office, 200, get(fmt.Sprintf("/api/v1/tasks?plan=%d&unit=%d&role=lead", p.ID, f.unit.ID))).decode(t, &ledger)
+	f.must(office, 200, reqGet(fmt.Sprintf("/api/v1/tasks?plan=%d&unit=%d&role=lead", p.ID, f.unit.ID))).decode(t, &ledger)
 	if len(ledger.Items) == 0 {
 		t.Fatalf("the draft's tasks led by %s: none", f.unit.Name)
 	}
 	task := ledger.Items[0]
 	var split struct{ First, Second duban.Task }
-	f.must(office, 201, send("POST", fmt.Sprintf("/api/v1/tasks/%d/split", task.ID), map[string]any{"at": 4})).decode(t, &split)
+	f.must(office, 201, reqSend("POST", fmt.Sprintf("/api/v1/tasks/%d/split", task.ID), map[string]any{"at": 4})).decode(t, &split)
 	if split.First.ID != task.ID || split.Second.ID == 0 || split.First.Text+split.Second.Text == "" {
 		t.Fatalf("split: got %+v", split)
 	}
 	var merged duban.Task
-	f.must(office, 200, send("POST", fmt.Sprintf("/api/v1/tasks/%d/merge", task.ID), map[string]any{"other": split.Second.ID})).decode(t, &merged)
-	f.must(office, 404, get(fmt.Sprintf("/api/v1/tasks/%d", split.Second.ID)))
+	f.must(office, 200, reqSend("POST", fmt.Sprintf("/api/v1/tasks/%d/merge", task.ID), map[string]any{"other": split.Second.ID})).decode(t, &merged)
+	f.must(office, 404, reqGet(fmt.Sprintf("/api/v1/tasks/%d", split.Second.ID)))
 
 	// Expand 各街道办事处 to the district's streets.
 	var streets []int64
 	for _, name := range []string{"东风街道办事处", "西湖街道办事处"} {
 		var u duban.Unit
-		f.must(office, 201, send("POST", "/api/v1/units", map[string]any{"name": name})).decode(t, &u)
+		f.must(office, 201, reqSend("POST", "/api/v1/units", map[string]any{"name": name})).decode(t, &u)
 		streets = append(streets, u.ID)
 	}
 	var expanded apiList
-	f.must(office, 200, send("POST", planPath+"/expand", map[string]any{"group": "各街道办事处"})).decode(t, &expanded)
+	f.must(office, 200, reqSend("POST", planPath+"/expand", map[string]any{"group": "各街道办事处"})).decode(t, &expanded)
 	if expanded.Total == 0 {
 		t.Error("expanding 各街道办事处 changed no task")
 	}
-	f.must(office, 409, send("POST", planPath+"/expand", map[string]any{"group": "相关街道办事处"}))
+	f.must(office, 409, reqSend("POST", planPath+"/expand", map[string]any{"group": "相关街道办事处"}))
 
 	// Correct a task found through the ledger's filters, and publish.
 	var corrected duban.Task
-	f.must(office, 200, send("PATCH", fmt.Sprintf("/api/v1/tasks/%d", task.ID), map[string]any{"deadline": "2022年9月底前"})).decode(t, &corrected)
+	f.must(office, 200, reqSend("PATCH", fmt.Sprintf("/api/v1/tasks/%d", task.ID), map[string]any{"deadline": "2022年9月底前"})).decode(t, &corrected)
 	if corrected.Deadline != "2022年9月底前" || corrected.Text != merged.Text {
 		t.Errorf("corrected: got deadline %q, text %q", corrected.Deadline, corrected.Text)
 	}
 	var published duban.Plan
-	f.must(office, 200, send("POST", planPath+"/publish", nil)).decode(t, &published)
+	f.must(office, 200, reqSend("POST", planPath+"/publish", nil)).decode(t, &published)
 	if published.State != duban.PlanPublished || published.PublishedAt.IsZero() || published.OpenStatements != 0 {
 		t.Fatalf("published: got %s at %v", published.State, published.PublishedAt)
 	}
@@ -177,13 +177,13 @@ func TestAPIScriptFlow(t *testing.T) {
 	// The clerk's script now sees its unit's tasks, the corrected one among
 	// them, and the unit page's count.
 	var mine apiList
-	f.must(duban.RoleClerk, 200, get(fmt.Sprintf("/api/v1/units/%d/tasks?role=lead&limit=1000", f.unit.ID))).decode(t, &mine)
+	f.must(duban.RoleClerk, 200, reqGet(fmt.Sprintf("/api/v1/units/%d/tasks?role=lead&limit=1000", f.unit.ID))).decode(t, &mine)
 	_, want := f.mustTasks(duban.TaskFilter{UnitID: &f.unit.ID, UnitRole: duban.UnitLeads})
 	if mine.Total != want || mine.Total == 0 || !strings.Contains(strings.Join(rawStrings(mine.Items), ""), "2022年9月底前") {
 		t.Errorf("the clerk's led tasks: got %d, want %d, the corrected one among them", mine.Total, want)
 	}
 	var streetTasks apiList
-	f.must(duban.RoleClerk, 200, get(fmt.Sprintf("/api/v1/units/%d/tasks", streets[0]))).decode(t, &streetTasks)
+	f.must(duban.RoleClerk, 200, reqGet(fmt.Sprintf("/api/v1/units/%d/tasks", streets[0]))).decode(t, &streetTasks)
 	if streetTasks.Total != expanded.Total {
 		t.Errorf("a street's tasks after the expansion: got %d, want %d", streetTasks.Total, expanded.Total)
 	}
@@ -196,33 +196,33 @@ func TestAPIScriptFlow(t *testing.T) {
 	}
 	notice2 := []byte(strings.Replace(sample, reworded, reworded+"（更正）", 1))
 	var diff duban.PlanDiff
-	f.must(office, 200, upload(planPath+"/diff", "更正通知.md", notice2, nil)).decode(t, &diff)
+	f.must(office, 200, reqUpload(planPath+"/diff", "更正通知.md", notice2, nil)).decode(t, &diff)
 	if len(diff.Changes) != 1 || diff.Changes[0].Kind != duban.ChangeModified || !diff.Changes[0].Reworded {
 		t.Fatalf("diff: got %+v", diff.Changes)
 	}
-	f.must(office, 200, upload("/api/v1/plans", "更正通知.md", notice2, nil)).decode(t, &imp)
+	f.must(office, 200, reqUpload("/api/v1/plans", "更正通知.md", notice2, nil)).decode(t, &imp)
 	if imp.Outcome != duban.ImportReissue || imp.Diff == nil || len(imp.Diff.Changes) != 1 {
 		t.Errorf("importing the corrected notice: got %s", imp.Outcome)
 	}
-	f.must(office, 200, upload(planPath+"/reissue", "更正通知.md", notice2, map[string]string{"year": "2022"})).decode(t, &diff)
+	f.must(office, 200, reqUpload(planPath+"/reissue", "更正通知.md", notice2, map[string]string{"year": "2022"})).decode(t, &diff)
 	var after apiList
-	f.must(office, 200, get(fmt.Sprintf("/api/v1/tasks?plan=%d&q=%s", p.ID, url.QueryEscape("（更正）")))).decode(t, &after)
+	f.must(office, 200, reqGet(fmt.Sprintf("/api/v1/tasks?plan=%d&q=%s", p.ID, url.QueryEscape("（更正）")))).decode(t, &after)
 	if after.Total != 1 {
 		t.Errorf("tasks reworded by the corrected notice: got %d, want 1", after.Total)
 	}
-	r = f.must(office, 200, get(planPath+"/source"))
+	r = f.must(office, 200, reqGet(planPath+"/source"))
 	if !bytes.Equal(r.Body, notice2) || r.Header.Get("X-Duban-Issue") != "2" {
 		t.Errorf("the plan's source after the re-issue: issue %s, %d bytes", r.Header.Get("X-Duban-Issue"), len(r.Body))
 	}
 
 	// Every change is in the audit log, whose chain holds.
 	var events apiList
-	f.must(office, 200, get(fmt.Sprintf("/api/v1/audit?plan=%d", p.ID))).decode(t, &events)
+	f.must(office, 200, reqGet(fmt.Sprintf("/api/v1/audit?plan=%d", p.ID))).decode(t, &events)
 	if events.Total < 5 {
 		t.Errorf("the plan's audit events: got %d", events.Total)
 	}
 	var v duban.AuditVerification
-	f.must(office, 200, get("/api/v1/audit/verify")).decode(t, &v)
+	f.must(office, 200, reqGet("/api/v1/audit/verify")).decode(t, &v)
 	if !v.OK() {
 		t.Errorf("audit chain: %v", v.Problems)
 	}
@@ -270,11 +270,11 @@ func TestAPIUploads(t *testing.T) {
 		code string
 	}{
 		{"too large a body", apiRequest{method: "POST", path: "/api/v1/plans?name=big.txt", raw: big, contentType: "text/plain"}, 413, duban.ETOOLARGE},
-		{"too large a form", upload("/api/v1/plans", "big.txt", big, nil), 413, duban.ETOOLARGE},
-		{"no notice", upload("/api/v1/plans", "hello.txt", []byte("你好"), nil), 400, duban.EINVALID},
+		{"too large a form", reqUpload("/api/v1/plans", "big.txt", big, nil), 413, duban.ETOOLARGE},
+		{"no notice", reqUpload("/api/v1/plans", "hello.txt", []byte("你好"), nil), 400, duban.EINVALID},
 		{"an empty body", apiRequest{method: "POST", path: "/api/v1/plans", contentType: "application/octet-stream"}, 400, duban.EINVALID},
-		{"a form without the file", upload("/api/v1/plans", "", nil, map[string]string{"year": "2022"}), 400, duban.EINVALID},
-		{"a bad year", upload("/api/v1/plans", demo.SampleName, demo.Sample(), map[string]string{"year": "二〇二二"}), 400, duban.EINVALID},
+		{"a form without the file", reqUpload("/api/v1/plans", "", nil, map[string]string{"year": "2022"}), 400, duban.EINVALID},
+		{"a bad year", reqUpload("/api/v1/plans", demo.SampleName, demo.Sample(), map[string]string{"year": "二〇二二"}), 400, duban.EINVALID},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f.t = t
@@ -285,7 +285,7 @@ func TestAPIUploads(t *testing.T) {
 		})
 	}
 	var plans apiList
-	f.must(duban.RoleAdmin, 200, get("/api/v1/plans")).decode(t, &plans)
+	f.must(duban.RoleAdmin, 200, reqGet("/api/v1/plans")).decode(t, &plans)
 	if plans.Total != 0 {
 		t.Errorf("refused imports left %d plans", plans.Total)
 	}

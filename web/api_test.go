@@ -248,9 +248,9 @@ func (f *apiFixture) must(role duban.Role, want int, req apiRequest) *apiRespons
 	return r
 }
 
-func get(path string) apiRequest { return apiRequest{method: "GET", path: path} }
+func reqGet(path string) apiRequest { return apiRequest{method: "GET", path: path} }
 
-func send(method, path string, body any) apiRequest {
+func reqSend(method, path string, body any) apiRequest {
 	return apiRequest{method: method, path: path, body: body}
 }
 
@@ -298,7 +298,7 @@ func TestAPIRead(t *testing.T) {
 	_, leaderTotal := f.mustTasks(duban.TaskFilter{LeaderID: &f.leader.ID})
 	task := led[0]
 	cases := []apiCase{
-		{name: "me", req: func(*apiFixture) apiRequest { return get("/api/v1/me") }, want: 200,
+		{name: "me", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/me") }, want: 200,
 			check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 				var u duban.User
 				r.decode(t, &u)
@@ -306,13 +306,13 @@ func TestAPIRead(t *testing.T) {
 					t.Errorf("me: got %s #%d, want %s #%d", u.Role, u.ID, role, f.users[role].ID)
 				}
 			}},
-		{name: "openapi", req: func(*apiFixture) apiRequest { return get("/api/v1/openapi.json") }, want: 200},
-		{name: "plans", req: func(*apiFixture) apiRequest { return get("/api/v1/plans?year=2022&state=published") }, want: 200,
+		{name: "openapi", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/openapi.json") }, want: 200},
+		{name: "plans", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/plans?year=2022&state=published") }, want: 200,
 			check: wantTotal(1)},
-		{name: "plans of another year", req: func(*apiFixture) apiRequest { return get("/api/v1/plans?year=2021") }, want: 200, check: wantTotal(0)},
-		{name: "plans in a bad state", req: func(*apiFixture) apiRequest { return get("/api/v1/plans?state=done") }, want: 400,
+		{name: "plans of another year", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/plans?year=2021") }, want: 200, check: wantTotal(0)},
+		{name: "plans in a bad state", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/plans?state=done") }, want: 400,
 			roles: map[duban.Role]int{"": 401}},
-		{name: "plan", req: func(*apiFixture) apiRequest { return get(planPath) }, want: 200,
+		{name: "plan", req: func(*apiFixture) apiRequest { return reqGet(planPath) }, want: 200,
 			check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 				var p duban.Plan
 				r.decode(t, &p)
@@ -320,21 +320,21 @@ func TestAPIRead(t *testing.T) {
 					t.Errorf("plan: got #%d with %d sections, %d areas, %d tasks", p.ID, len(p.Sections), len(p.Areas), p.TaskCount)
 				}
 			}},
-		{name: "no such plan", req: func(*apiFixture) apiRequest { return get("/api/v1/plans/99999") }, want: 404, roles: map[duban.Role]int{"": 401},
+		{name: "no such plan", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/plans/99999") }, want: 404, roles: map[duban.Role]int{"": 401},
 			check: wantCode(duban.ENOTFOUND)},
-		{name: "plan source", req: func(*apiFixture) apiRequest { return get(planPath + "/source") }, want: 200,
+		{name: "plan source", req: func(*apiFixture) apiRequest { return reqGet(planPath + "/source") }, want: 200,
 			check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 				if !bytes.Equal(r.Body, demo.Sample()) || r.Header.Get("X-Duban-Issue") != "1" {
 					t.Errorf("source: got %d bytes (issue %s), want the sample's %d", len(r.Body), r.Header.Get("X-Duban-Issue"), len(demo.Sample()))
 				}
 			}},
-		{name: "statements", req: func(*apiFixture) apiRequest { return get(planPath + "/statements?state=dismissed") }, want: 200},
-		{name: "ledger", req: func(*apiFixture) apiRequest { return get("/api/v1/tasks") }, want: 200, check: wantTotal(allTotal)},
+		{name: "statements", req: func(*apiFixture) apiRequest { return reqGet(planPath + "/statements?state=dismissed") }, want: 200},
+		{name: "ledger", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/tasks") }, want: 200, check: wantTotal(allTotal)},
 		{name: "ledger by unit, led", req: func(f *apiFixture) apiRequest {
-			return get(fmt.Sprintf("/api/v1/tasks?unit=%d&role=lead&sort=deadline&order=desc", f.unit.ID))
+			return reqGet(fmt.Sprintf("/api/v1/tasks?unit=%d&role=lead&sort=deadline&order=desc", f.unit.ID))
 		}, want: 200, check: wantTotal(ledTotal)},
 		{name: "ledger by section", req: func(f *apiFixture) apiRequest {
-			return get(fmt.Sprintf("/api/v1/tasks?plan=%d&section=1&targets=yes&q=%s", f.plan.ID, url.QueryEscape("推进")))
+			return reqGet(fmt.Sprintf("/api/v1/tasks?plan=%d&section=1&targets=yes&q=%s", f.plan.ID, url.QueryEscape("推进")))
 		}, want: 200, check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 			var l struct{ Items []duban.Task }
 			r.decode(t, &l)
@@ -347,17 +347,17 @@ func TestAPIRead(t *testing.T) {
 				}
 			}
 		}},
-		{name: "ledger paged by offset", req: func(*apiFixture) apiRequest { return get("/api/v1/tasks?offset=5&limit=5") }, want: 200,
+		{name: "ledger paged by offset", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/tasks?offset=5&limit=5") }, want: 200,
 			check: wantPage(5, 5, 5)},
-		{name: "ledger paged as the page is", req: func(*apiFixture) apiRequest { return get("/api/v1/tasks?page=2&size=20") }, want: 200,
+		{name: "ledger paged as the page is", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/tasks?page=2&size=20") }, want: 200,
 			check: wantPage(20, 20, 20)},
-		{name: "ledger with a bad sort", req: func(*apiFixture) apiRequest { return get("/api/v1/tasks?sort=colour") }, want: 400,
+		{name: "ledger with a bad sort", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/tasks?sort=colour") }, want: 400,
 			roles: map[duban.Role]int{"": 401}, check: wantCode(duban.EINVALID)},
-		{name: "ledger with a role but no unit", req: func(*apiFixture) apiRequest { return get("/api/v1/tasks?role=lead") }, want: 400,
+		{name: "ledger with a role but no unit", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/tasks?role=lead") }, want: 400,
 			roles: map[duban.Role]int{"": 401}},
-		{name: "ledger with too large a page", req: func(*apiFixture) apiRequest { return get("/api/v1/tasks?limit=5000") }, want: 400,
+		{name: "ledger with too large a page", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/tasks?limit=5000") }, want: 400,
 			roles: map[duban.Role]int{"": 401}},
-		{name: "task", req: func(*apiFixture) apiRequest { return get(fmt.Sprintf("/api/v1/tasks/%d", task.ID)) }, want: 200,
+		{name: "task", req: func(*apiFixture) apiRequest { return reqGet(fmt.Sprintf("/api/v1/tasks/%d", task.ID)) }, want: 200,
 			check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 				var got duban.Task
 				r.decode(t, &got)
@@ -365,10 +365,10 @@ func TestAPIRead(t *testing.T) {
 					t.Errorf("task: got #%d %q", got.ID, got.Text)
 				}
 			}},
-		{name: "task with a bad ID", req: func(*apiFixture) apiRequest { return get("/api/v1/tasks/abc") }, want: 404, roles: map[duban.Role]int{"": 401}},
-		{name: "comments", req: func(*apiFixture) apiRequest { return get(fmt.Sprintf("/api/v1/tasks/%d/comments", task.ID)) }, want: 200},
+		{name: "task with a bad ID", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/tasks/abc") }, want: 404, roles: map[duban.Role]int{"": 401}},
+		{name: "comments", req: func(*apiFixture) apiRequest { return reqGet(fmt.Sprintf("/api/v1/tasks/%d/comments", task.ID)) }, want: 200},
 		{name: "units", req: func(*apiFixture) apiRequest {
-			return get(fmt.Sprintf("/api/v1/units?plan=%d&q=%s", f.plan.ID, url.QueryEscape("财政")))
+			return reqGet(fmt.Sprintf("/api/v1/units?plan=%d&q=%s", f.plan.ID, url.QueryEscape("财政")))
 		}, want: 200,
 			check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 				var l struct{ Items []duban.Unit }
@@ -377,25 +377,25 @@ func TestAPIRead(t *testing.T) {
 					t.Errorf("units named 财政: %s is missing", f.unit.Name)
 				}
 			}},
-		{name: "unit", req: func(f *apiFixture) apiRequest { return get(fmt.Sprintf("/api/v1/units/%d", f.unit.ID)) }, want: 200},
-		{name: "unit's tasks", req: func(f *apiFixture) apiRequest { return get(fmt.Sprintf("/api/v1/units/%d/tasks", f.unit.ID)) }, want: 200,
+		{name: "unit", req: func(f *apiFixture) apiRequest { return reqGet(fmt.Sprintf("/api/v1/units/%d", f.unit.ID)) }, want: 200},
+		{name: "unit's tasks", req: func(f *apiFixture) apiRequest { return reqGet(fmt.Sprintf("/api/v1/units/%d/tasks", f.unit.ID)) }, want: 200,
 			check: wantTotal(unitTotal)},
 		{name: "unit's led tasks", req: func(f *apiFixture) apiRequest {
-			return get(fmt.Sprintf("/api/v1/units/%d/tasks?role=lead&year=2022", f.unit.ID))
+			return reqGet(fmt.Sprintf("/api/v1/units/%d/tasks?role=lead&year=2022", f.unit.ID))
 		}, want: 200,
 			check: wantTotal(ledTotal)},
-		{name: "no such unit's tasks", req: func(f *apiFixture) apiRequest { return get("/api/v1/units/99999/tasks") }, want: 404, roles: map[duban.Role]int{"": 401}},
-		{name: "leaders", req: func(*apiFixture) apiRequest { return get("/api/v1/leaders?q=" + url.QueryEscape("武")) }, want: 200},
-		{name: "leader", req: func(f *apiFixture) apiRequest { return get(fmt.Sprintf("/api/v1/leaders/%d", f.leader.ID)) }, want: 200},
-		{name: "leader's tasks", req: func(f *apiFixture) apiRequest { return get(fmt.Sprintf("/api/v1/leaders/%d/tasks", f.leader.ID)) }, want: 200,
+		{name: "no such unit's tasks", req: func(f *apiFixture) apiRequest { return reqGet("/api/v1/units/99999/tasks") }, want: 404, roles: map[duban.Role]int{"": 401}},
+		{name: "leaders", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/leaders?q=" + url.QueryEscape("武")) }, want: 200},
+		{name: "leader", req: func(f *apiFixture) apiRequest { return reqGet(fmt.Sprintf("/api/v1/leaders/%d", f.leader.ID)) }, want: 200},
+		{name: "leader's tasks", req: func(f *apiFixture) apiRequest { return reqGet(fmt.Sprintf("/api/v1/leaders/%d/tasks", f.leader.ID)) }, want: 200,
 			check: wantTotal(leaderTotal)},
-		{name: "users", req: func(*apiFixture) apiRequest { return get("/api/v1/users?role=clerk") }, want: 200, roles: officeOnly, check: wantTotal(1)},
+		{name: "users", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/users?role=clerk") }, want: 200, roles: officeOnly, check: wantTotal(1)},
 		{name: "user", req: func(f *apiFixture) apiRequest {
-			return get(fmt.Sprintf("/api/v1/users/%d", f.users[duban.RoleClerk].ID))
+			return reqGet(fmt.Sprintf("/api/v1/users/%d", f.users[duban.RoleClerk].ID))
 		}, want: 200, roles: officeOnly},
-		{name: "own tokens", req: func(*apiFixture) apiRequest { return get("/api/v1/tokens") }, want: 200, check: wantTotal(1)},
-		{name: "audit", req: func(f *apiFixture) apiRequest { return get(fmt.Sprintf("/api/v1/audit?plan=%d&limit=3", f.plan.ID)) }, want: 200, roles: officeOnly},
-		{name: "audit verified", req: func(*apiFixture) apiRequest { return get("/api/v1/audit/verify") }, want: 200, roles: officeOnly,
+		{name: "own tokens", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/tokens") }, want: 200, check: wantTotal(1)},
+		{name: "audit", req: func(f *apiFixture) apiRequest { return reqGet(fmt.Sprintf("/api/v1/audit?plan=%d&limit=3", f.plan.ID)) }, want: 200, roles: officeOnly},
+		{name: "audit verified", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/audit/verify") }, want: 200, roles: officeOnly,
 			check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
 				var v duban.AuditVerification
 				r.decode(t, &v)
@@ -403,7 +403,7 @@ func TestAPIRead(t *testing.T) {
 					t.Errorf("audit: %d events, problems %v", v.Events, v.Problems)
 				}
 			}},
-		{name: "no such route", req: func(*apiFixture) apiRequest { return get("/api/v1/nothing") }, want: 404, roles: map[duban.Role]int{"": 404},
+		{name: "no such route", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/nothing") }, want: 404, roles: map[duban.Role]int{"": 404},
 			check: wantCode(duban.ENOTFOUND)},
 	}
 	runAPICases(t, f, cases)
