@@ -305,8 +305,8 @@ func TestLedger(t *testing.T) {
 		{"q=" + url.QueryEscape("企业"), duban.TaskFilter{Query: "企业"}},
 		{fmt.Sprintf("plan=%d&section=2", w.Plan.ID), duban.TaskFilter{PlanID: &w.Plan.ID, Section: &section}},
 		{fmt.Sprintf("plan=%d&section=2&area=1", w.Plan.ID), duban.TaskFilter{PlanID: &w.Plan.ID, Section: &section, Area: &area}},
-		{"year=2022&sort=unit&order=desc", duban.TaskFilter{Year: ptr(2022)}},
-		{"year=2021", duban.TaskFilter{Year: ptr(2021)}},
+		{"year=2022&sort=unit&order=desc", duban.TaskFilter{Year: ref(2022)}},
+		{"year=2021", duban.TaskFilter{Year: ref(2021)}},
 	} {
 		want := count(c2.filter)
 		c.MustGet("/tasks?"+c2.query, http.StatusOK, fmt.Sprintf("共 %d 项任务", want))
@@ -385,7 +385,7 @@ func TestAccounts(t *testing.T) {
 	li.MustGet("/tasks", http.StatusOK, "李华")
 	li.MustGet("/accounts", http.StatusForbidden, "不能管理账号")
 
-	users, _, err := w.Services().Users.FindUsers(officeCtx, duban.UserFilter{Name: ptr("li.hua")})
+	users, _, err := w.Services().Users.FindUsers(officeCtx, duban.UserFilter{Name: ref("li.hua")})
 	if err != nil || len(users) != 1 {
 		t.Fatal(users, err)
 	}

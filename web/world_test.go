@@ -82,7 +82,12 @@ var templateDB struct {
 	err  error
 }
 
-var officeCtx = duban.NewContextWithUser(context.Background(), &duban.User{ID: 1 << 40, Name: "test", Role: duban.RoleAdmin})
+// officeCtx acts as the office, which sees drafts too; readerCtx as a
+// reader, who sees what is published.
+var (
+	officeCtx = duban.NewContextWithUser(context.Background(), &duban.User{ID: 1 << 40, Name: "test", Role: duban.RoleAdmin})
+	readerCtx = duban.NewContextWithUser(context.Background(), &duban.User{ID: 1<<40 + 1, Name: "reader", Role: duban.RoleViewer})
+)
 
 // buildTemplate makes the store every test copies.
 func buildTemplate() (string, fixture, error) {
@@ -142,7 +147,7 @@ func buildTemplate() (string, fixture, error) {
 			}
 		}
 	}
-	leaders, _, err := svc.Leaders.FindLeaders(officeCtx, duban.LeaderFilter{Name: ptr("武毅")})
+	leaders, _, err := svc.Leaders.FindLeaders(officeCtx, duban.LeaderFilter{Name: ref("武毅")})
 	if err != nil {
 		return "", fix, err
 	}
@@ -298,3 +303,6 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// ref returns a pointer to v, for the filters' optional fields.
+func ref[T any](v T) *T { return &v }
