@@ -57,6 +57,7 @@ func (s *Server) routeGroups() [][]Route {
 		s.taskRoutes(),
 		s.directoryRoutes(),
 		s.planRoutes(),
+		s.reviewRoutes(),
 		s.accountRoutes(),
 		s.apiRoutes(),
 	}

@@ -112,7 +112,7 @@ func TestTemplates(t *testing.T) {
 	if testing.Short() {
 		users = users[1:2]
 	}
-	for _, p := range examplePages() {
+	for _, p := range append(examplePages(), reviewExamplePages()...) {
 		name := p.templateName()
 		covered[name] = true
 		tmpl, ok := s.templates[name]

@@ -54,6 +54,12 @@ var walkForms = map[string]url.Values{
 	"POST /accounts/{user}/password":              {"password": {"another-password"}},
 	"POST /accounts/{user}/tokens":                {"name": {"新脚本"}},
 	"POST /accounts/{user}/tokens/{token}/revoke": {},
+	"POST /review/tasks/{task}/edit":              {"deadline": {"2022年12月底前（复核）"}},
+	"POST /review/statements/{statement}/assign":  {"lead_units": {"区财政局"}},
+	"POST /review/statements/{statement}/dismiss": {"note": {"总括性表述"}},
+	"POST /plans/{plan}/units":                    {"name": {"区新设单位"}, "kind": {"department"}},
+	"POST /plans/{plan}/aliases":                  {"name": {"区财局"}, "unit": {"区财政局"}},
+	"POST /plans/{plan}/groups":                   {"group": {"各街道办事处"}},
 }
 
 // walkBodies are the JSON bodies that make an API route succeed for a role
