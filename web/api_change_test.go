@@ -46,6 +46,20 @@ func TestAPIChanges(t *testing.T) {
 				t.Errorf("owners: got %+v and %+v", got.LeadUnits, got.ResponsibleUnits)
 			}
 		}},
+		{name: "set a task's targets", req: func(*apiFixture) apiRequest {
+			return reqSend("PATCH", taskPath, map[string]any{"indicators": []map[string]any{
+				{"text": "新增企业 10 家", "metric": "新增企业", "value": 10, "unit": "家", "cmp": ">="},
+				{"text": "2 至 3 所", "metric": "新建学校", "value": 2, "upper": 3, "unit": "所", "cmp": "range"}}})
+		}, want: 200, roles: officeOnly, check: func(t *testing.T, f *apiFixture, role duban.Role, r *apiResponse) {
+			var got duban.Task
+			r.decode(t, &got)
+			if len(got.Indicators) != 2 || got.Indicators[1].Upper == nil || *got.Indicators[1].Upper != 3 {
+				t.Errorf("targets: got %+v", got.Indicators)
+			}
+		}},
+		{name: "a target without a comparison", req: func(*apiFixture) apiRequest {
+			return reqSend("PATCH", taskPath, map[string]any{"indicators": []map[string]any{{"metric": "新增企业", "value": 10, "cmp": "≥"}}})
+		}, want: 400, roles: officeOnly, check: wantCode(duban.EINVALID)},
 		{name: "empty a task's text", req: func(*apiFixture) apiRequest { return reqSend("PATCH", taskPath, map[string]any{"text": " "}) },
 			want: 400, roles: officeOnly, check: wantCode(duban.EINVALID)},
 		{name: "a misspelt field", req: func(*apiFixture) apiRequest { return reqSend("PATCH", taskPath, map[string]any{"txt": "x"}) },

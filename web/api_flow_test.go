@@ -215,6 +215,32 @@ func TestAPIScriptFlow(t *testing.T) {
 		t.Errorf("the plan's source after the re-issue: issue %s, %d bytes", r.Header.Get("X-Duban-Issue"), len(r.Body))
 	}
 
+	// Next year's notice is another plan; a unit's tasks span both years,
+	// and ?year= narrows them to one.
+	next := strings.NewReplacer("〔2022〕3号", "〔2023〕5号", "2022 年", "2023 年").Replace(sample)
+	var imp2 duban.ImportResult
+	f.must(office, 201, reqUpload("/api/v1/plans", "2023.md", []byte(next), nil)).decode(t, &imp2)
+	if imp2.Plan.ID == p.ID || imp2.Plan.Year != 2023 {
+		t.Fatalf("next year's notice: got plan #%d of %d", imp2.Plan.ID, imp2.Plan.Year)
+	}
+	var open2 struct{ Items []duban.Statement }
+	f.must(office, 200, reqGet(fmt.Sprintf("/api/v1/plans/%d/statements?state=open&limit=1000", imp2.Plan.ID))).decode(t, &open2)
+	for _, st := range open2.Items {
+		f.must(office, 200, reqSend("POST", fmt.Sprintf("/api/v1/statements/%d/dismiss", st.ID), nil))
+	}
+	f.must(office, 200, reqSend("POST", fmt.Sprintf("/api/v1/plans/%d/publish", imp2.Plan.ID), nil))
+	var both, only2023 apiList
+	f.must(duban.RoleClerk, 200, reqGet(fmt.Sprintf("/api/v1/units/%d/tasks?role=lead", f.unit.ID))).decode(t, &both)
+	f.must(duban.RoleClerk, 200, reqGet(fmt.Sprintf("/api/v1/units/%d/tasks?role=lead&year=2023", f.unit.ID))).decode(t, &only2023)
+	if both.Total <= mine.Total || only2023.Total == 0 || only2023.Total >= both.Total {
+		t.Errorf("the unit's led tasks: %d in 2022, %d in both years, %d in 2023", mine.Total, both.Total, only2023.Total)
+	}
+	var plans apiList
+	f.must(duban.RoleViewer, 200, reqGet("/api/v1/plans?state=published")).decode(t, &plans)
+	if plans.Total != 2 {
+		t.Errorf("published plans: got %d, want 2", plans.Total)
+	}
+
 	// Every change is in the audit log, whose chain holds.
 	var events apiList
 	f.must(office, 200, reqGet(fmt.Sprintf("/api/v1/audit?plan=%d", p.ID))).decode(t, &events)
