@@ -491,4 +491,17 @@ func TestOpenAPIRoutes(t *testing.T) {
 	if len(real) == 0 {
 		t.Error("the route table has no API route")
 	}
+	ids := map[string]string{}
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			var o struct {
+				OperationID string `json:"operationId"`
+			}
+			json.Unmarshal(op, &o)
+			if prev, ok := ids[o.OperationID]; ok || o.OperationID == "" {
+				t.Errorf("%s %s: operationId %q is empty or also %s's", method, path, o.OperationID, prev)
+			}
+			ids[o.OperationID] = method + " " + path
+		}
+	}
 }
