@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -154,12 +155,70 @@ type reviewItem struct {
 }
 
 // sourceBlock is a paragraph of the notice (a table gives one a row), with
-// the warnings on it and the tasks read from it.
+// the warnings on it and the tasks and statements read from it.
 type sourceBlock struct {
-	Line     int
-	Text     string
-	Warnings []duban.Warning
-	Tasks    []*duban.Task
+	Line       int
+	Text       string
+	Warnings   []duban.Warning
+	Tasks      []*duban.Task
+	Statements []*duban.Statement
+}
+
+// sourceSpan is a piece of a paragraph: the words of a task or a statement
+// read from it (Item is its anchor on the page, t7 or s3; Open marks a
+// statement nobody owns yet), or the text between them.
+type sourceSpan struct {
+	Text string
+	Item string
+	Open bool
+}
+
+// Spans cuts the paragraph where the texts of its tasks and statements
+// stand, so that the page can mark an item's own words; an item whose text
+// is not found as written (the office corrected it) is left unmarked.
+func (b *sourceBlock) Spans() []sourceSpan {
+	type mark struct {
+		at, end int
+		sourceSpan
+	}
+	var marks []mark
+	taken := func(at, end int) bool {
+		return slices.ContainsFunc(marks, func(m mark) bool { return at < m.end && m.at < end })
+	}
+	add := func(text, item string, open bool) {
+		for from := 0; text != "" && from < len(b.Text); {
+			i := strings.Index(b.Text[from:], text)
+			if i < 0 {
+				return
+			}
+			at := from + i
+			if !taken(at, at+len(text)) {
+				marks = append(marks, mark{at, at + len(text), sourceSpan{Text: text, Item: item, Open: open}})
+				return
+			}
+			from = at + len(text)
+		}
+	}
+	for _, t := range b.Tasks {
+		add(t.Text, fmt.Sprintf("t%d", t.ID), false)
+	}
+	for _, st := range b.Statements {
+		add(st.Text, fmt.Sprintf("s%d", st.ID), st.State == duban.StatementOpen)
+	}
+	slices.SortFunc(marks, func(x, y mark) int { return x.at - y.at })
+	var out []sourceSpan
+	pos := 0
+	for _, m := range marks {
+		if m.at > pos {
+			out = append(out, sourceSpan{Text: b.Text[pos:m.at]})
+		}
+		out = append(out, m.sourceSpan)
+		pos = m.end
+	}
+	if pos < len(b.Text) {
+		out = append(out, sourceSpan{Text: b.Text[pos:]})
+	}
+	return out
 }
 
 // nameRef is a unit name the directory does not know, with the tasks that
@@ -556,6 +615,9 @@ func (pg *planPageData) arrange(tasks []*duban.Task, sts []*duban.Statement) {
 	for _, st := range sts {
 		it := item(st.Line, true)
 		it.Statement, it.TaskNo = st, numbers[st.TaskID]
+		if b := pg.block(st.Line); b != nil {
+			b.Statements = append(b.Statements, st)
+		}
 		if st.State == duban.StatementOpen {
 			pg.Open++
 			if pg.FirstOpen == 0 {

@@ -42,7 +42,7 @@ func reviewExamplePages() []page {
 			SourceName: hostile + ".docx",
 			Source: []*sourceBlock{
 				{Line: 1, Text: hostile},
-				{Line: 3, Text: hostile, Warnings: plan.Warnings, Tasks: []*duban.Task{task}},
+				{Line: 3, Text: hostile + task.Text + hostile + open.Text, Warnings: plan.Warnings, Tasks: []*duban.Task{task}, Statements: []*duban.Statement{open}},
 				{Line: 5, Text: hostile + " ｜ " + hostile},
 			},
 			Names:   []*nameRef{{Name: "区发改局" + hostile, Kind: duban.UnitDepartment, Tasks: []*duban.Task{task}, Next: hostile}},

@@ -34,15 +34,48 @@ document.addEventListener("DOMContentLoaded", () => {
   // way to the address's #fragment, and scrolling the field into view would
   // move the whole page too.
   const field = document.querySelector(".review [autofocus]");
-  if (field) {
-    window.addEventListener("load", () => {
+  window.addEventListener("load", () => {
+    if (field) {
       const column = field.closest(".col");
-      const scrolls = column !== null && column.scrollHeight > column.clientHeight;
-      if (scrolls) {
-        const top = field.getBoundingClientRect().top - column.getBoundingClientRect().top;
-        column.scrollTop += top - column.clientHeight / 3;
-      }
-      field.focus({ preventScroll: scrolls });
-    });
+      scrollWithin(column, field, 1 / 3);
+      field.focus({ preventScroll: column !== null && column.scrollHeight > column.clientHeight });
+    }
+    const target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    showSource(target && target.closest(".item"));
+  });
+  // The notice follows the reading: the paragraph of the task or statement
+  // arrived at, or moved to with the keyboard, is marked and brought into
+  // view in its column.
+  const reading = document.querySelector(".review .reading");
+  if (reading) {
+    reading.addEventListener("focusin", (event) => showSource(event.target.closest(".item")));
   }
 });
+
+// scrollWithin scrolls a column so that el sits at the fraction of its
+// height given; a column that does not scroll (on a phone) is left alone.
+function scrollWithin(column, el, at) {
+  if (column && column.scrollHeight > column.clientHeight) {
+    const top = el.getBoundingClientRect().top - column.getBoundingClientRect().top;
+    column.scrollTop += top - column.clientHeight * at;
+  }
+}
+
+// showSource marks the notice's paragraph an item of the reading is read
+// from and scrolls the notice to it.
+function showSource(item) {
+  const link = item ? item.querySelector("a.src") : null;
+  const para = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+  if (!para) {
+    return;
+  }
+  for (const other of document.querySelectorAll(".notice .here")) {
+    other.classList.remove("here");
+  }
+  para.classList.add("here");
+  const words = para.querySelector(`.seg[data-item="${item.id}"]`);
+  if (words) {
+    words.classList.add("here");
+  }
+  scrollWithin(para.closest(".col"), para, 1 / 4);
+}
