@@ -200,6 +200,16 @@ func TestAPIScriptFlow(t *testing.T) {
 	if len(diff.Changes) != 1 || diff.Changes[0].Kind != duban.ChangeModified || !diff.Changes[0].Reworded {
 		t.Fatalf("diff: got %+v", diff.Changes)
 	}
+	// A corrected notice that states no year is the plan's year's.
+	lines := strings.SplitAfterN(string(notice2), "\n", 26)
+	for i := range lines[:25] {
+		lines[i] = strings.NewReplacer("2022 年", "", "〔2022〕", "").Replace(lines[i])
+	}
+	var undated duban.PlanDiff
+	f.must(office, 200, reqUpload(planPath+"/diff", "更正通知.md", []byte(strings.Join(lines, "")), nil)).decode(t, &undated)
+	if undated.Document.Year != 2022 || len(undated.Changes) != 1 {
+		t.Errorf("an undated corrected notice: got year %d, %d changes; want the plan's year, 1 change", undated.Document.Year, len(undated.Changes))
+	}
 	f.must(office, 200, reqUpload("/api/v1/plans", "更正通知.md", notice2, nil)).decode(t, &imp)
 	if imp.Outcome != duban.ImportReissue || imp.Diff == nil || len(imp.Diff.Changes) != 1 {
 		t.Errorf("importing the corrected notice: got %s", imp.Outcome)

@@ -33,11 +33,11 @@ func (s *Server) apiPlanRoutes() []Route {
 			Handler: apiGet("plan", func(ctx context.Context, id int64) (*duban.Plan, error) { return plans().FindPlanByID(ctx, id) })},
 		{Method: "GET", Pattern: "/api/v1/plans/{plan}/source", Allow: duban.CanRead, Action: "查看通知原文", Handler: s.apiPlanSource},
 		{Method: "POST", Pattern: "/api/v1/plans/{plan}/diff", Allow: duban.CanReviewPlan, Action: "比较更正通知", Changes: true, MaxBody: maxUpload,
-			Handler: apiUpload(func(ctx context.Context, id int64, in duban.ImportInput) (*duban.PlanDiff, error) {
+			Handler: s.apiUpload(func(ctx context.Context, id int64, in duban.ImportInput) (*duban.PlanDiff, error) {
 				return plans().DiffPlan(ctx, id, in.Reading)
 			})},
 		{Method: "POST", Pattern: "/api/v1/plans/{plan}/reissue", Allow: duban.CanReviewPlan, Action: "应用更正通知", Changes: true, MaxBody: maxUpload,
-			Handler: apiUpload(func(ctx context.Context, id int64, in duban.ImportInput) (*duban.PlanDiff, error) {
+			Handler: s.apiUpload(func(ctx context.Context, id int64, in duban.ImportInput) (*duban.PlanDiff, error) {
 				return plans().ReissuePlan(ctx, id, in)
 			})},
 		{Method: "POST", Pattern: "/api/v1/plans/{plan}/publish", Allow: duban.CanReviewPlan, Action: "发布计划", Changes: true,
@@ -166,11 +166,16 @@ func (s *Server) apiImportPlan(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// apiUpload makes the handler of a route that acts on the plan of the path
-// with a notice the request carries.
-func apiUpload[T any](act func(ctx context.Context, id int64, in duban.ImportInput) (T, error)) HandlerFunc {
+// apiUpload makes the handler of a route that compares or applies a
+// corrected notice the request carries to the plan of the path. A notice
+// that states no year is the plan's year's, as on the review page.
+func (s *Server) apiUpload(act func(ctx context.Context, id int64, in duban.ImportInput) (*duban.PlanDiff, error)) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "plan")
+		if err != nil {
+			return err
+		}
+		p, err := s.svc.Plans.FindPlanByID(r.Context(), id)
 		if err != nil {
 			return err
 		}
@@ -178,6 +183,7 @@ func apiUpload[T any](act func(ctx context.Context, id int64, in duban.ImportInp
 		if err != nil {
 			return err
 		}
+		sameYear(in.Reading, p)
 		v, err := act(r.Context(), id, in)
 		if err != nil {
 			return err
