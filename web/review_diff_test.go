@@ -26,13 +26,14 @@ func show(spans []diffSpan) string {
 
 func TestDiffText(t *testing.T) {
 	for _, c := range []struct{ a, b, want string }{
-		{"新增高新技术企业 119 家", "新增高新技术企业 125 家", "新增高新技术企业 1[-19-]{+25+} 家"},
+		{"新增高新技术企业 119 家", "新增高新技术企业 125 家", "新增高新技术企业 [-119-]{+125+} 家"},
 		{"推进城市更新", "推进城市更新", "推进城市更新"},
 		{"", "新增任务", "{+新增任务+}"},
 		{"删除的任务", "", "[-删除的任务-]"},
 		{"完成片区改造，建设公园", "完成片区改造，新建口袋公园 3 处", "完成片区改造，[-建设-]{+新建口袋+}公园{+ 3 处+}"},
 		// A single kept character between changes is folded into them.
 		{"甲乙丙", "丁乙戊", "[-甲乙丙-]{+丁乙戊+}"},
+		{"增长 8.5%以上", "增长 9%以上", "增长 [-8.5%-]{+9%+}以上"},
 	} {
 		if got := show(diffText(c.a, c.b)); got != c.want {
 			t.Errorf("diffText(%q, %q): got %s, want %s", c.a, c.b, got, c.want)

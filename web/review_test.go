@@ -530,7 +530,7 @@ func TestReviewSample(t *testing.T) {
 	corrected = strings.Replace(corrected, "（牵头领导：李莎，牵头单位：中央商务区管委会，责任单位：区商务局、区投资促进局）",
 		"（牵头领导：李莎，牵头单位：中央商务区管委会，责任单位：区商务局）", 1)
 	r = reviewUpload(t, office, "/plans/import", "lixia-2022-corrected.md", []byte(corrected), nil)
-	for _, want := range []string{"是已有计划的新一版通知", "改写 1 项，责任变更 1 项", "<del>19</del><ins>25</ins>", "<del>区投资促进局</del>",
+	for _, want := range []string{"是已有计划的新一版通知", "改写 1 项，责任变更 1 项", "<del>119</del><ins>125</ins>", "<del>区投资促进局</del>",
 		`action="/plans/` + strconv.FormatInt(p.ID, 10) + `/reissue/apply"`} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("the change list lacks %q:\n%s", want, reviewExcerpt(r.Body))
@@ -580,7 +580,7 @@ func TestReissueForPlan(t *testing.T) {
 	corrected = strings.Replace(corrected, "新增高新技术企业 119 家", "新增高新技术企业 125 家", 1)
 	id := strconv.FormatInt(p.ID, 10)
 	r := reviewUpload(t, office, "/plans/"+id+"/reissue", "revised.md", []byte(corrected), nil)
-	for _, want := range []string{"与计划比对", "通知信息", "历下政办字〔2022〕7号", "<del>19</del><ins>25</ins>"} {
+	for _, want := range []string{"与计划比对", "通知信息", "历下政办字〔2022〕7号", "<del>119</del><ins>125</ins>"} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("the change list lacks %q:\n%s", want, reviewExcerpt(r.Body))
 		}
