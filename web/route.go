@@ -100,6 +100,9 @@ func (s *Server) mux() *http.ServeMux {
 		mux.Handle(rt.String(), s.serve(rt))
 	}
 	notFound := &Route{Method: "", Pattern: "/", Handler: func(w http.ResponseWriter, r *http.Request) error {
+		if state(r).api {
+			return duban.Errorf(duban.ENOTFOUND, "没有这个接口：请对照 /api/v1/openapi.json 检查请求的方法和地址。")
+		}
 		return duban.Errorf(duban.ENOTFOUND, "页面不存在：请检查地址，或从导航栏进入。")
 	}}
 	mux.Handle("/", s.serve(notFound))
