@@ -1,6 +1,7 @@
 // Package demo carries the sample notice inside the binary and loads it into
 // a store, so that duban demo shows the product on a real notice with nothing
-// to fetch or set up.
+// to fetch or set up; and it makes up a ledger of many years (synthetic.go),
+// so that benchmarks measure at the size a district reaches.
 package demo
 
 import (
