@@ -110,6 +110,8 @@ func TestAPIScriptFlow(t *testing.T) {
 
 	// The draft is the office's alone.
 	f.must(duban.RoleClerk, 404, reqGet(planPath))
+	f.must(duban.RoleClerk, 404, reqGet(planPath+"/source"))
+	f.must(duban.RoleClerk, 404, reqGet(planPath+"/statements"))
 	var hidden apiList
 	if f.must(duban.RoleClerk, 200, reqGet(fmt.Sprintf("/api/v1/tasks?plan=%d", p.ID))).decode(t, &hidden); hidden.Total != 0 {
 		t.Errorf("a clerk sees %d tasks of the draft", hidden.Total)
@@ -139,6 +141,9 @@ func TestAPIScriptFlow(t *testing.T) {
 		t.Fatalf("the draft's tasks led by %s: none", f.unit.Name)
 	}
 	task := ledger.Items[0]
+	f.must(duban.RoleClerk, 404, reqGet(fmt.Sprintf("/api/v1/tasks/%d", task.ID)))
+	f.must(duban.RoleClerk, 404, reqGet(fmt.Sprintf("/api/v1/tasks/%d/comments", task.ID)))
+	f.must(duban.RoleClerk, 404, reqSend("POST", fmt.Sprintf("/api/v1/tasks/%d/comments", task.ID), map[string]any{"text": "草稿中的任务"}))
 	var split struct{ First, Second duban.Task }
 	f.must(office, 201, reqSend("POST", fmt.Sprintf("/api/v1/tasks/%d/split", task.ID), map[string]any{"at": 4})).decode(t, &split)
 	if split.First.ID != task.ID || split.Second.ID == 0 || split.First.Text+split.Second.Text == "" {
