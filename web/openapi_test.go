@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"duban"
+	"duban/notice"
 )
 
 var update = flag.Bool("update", false, "rewrite openapi.json from the API's route table and types")
@@ -358,7 +359,7 @@ func generateOpenAPI(routes []Route) ([]byte, error) {
 					"properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"},
 						"year": map[string]any{"type": "integer"}}}},
 				"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}},
-			}, "description": fmt.Sprintf("通知文件：文本、Markdown、Word（.docx）、网页或 PDF，不超过 %d MB。", maxUpload>>20)}
+			}, "description": fmt.Sprintf("通知文件：文本、Markdown、Word（.docx）、网页或 PDF，不超过 %d MB。", notice.MaxInput>>20)}
 		}
 		if doc.body != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
