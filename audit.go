@@ -142,4 +142,8 @@ type AuditService interface {
 	FindAuditEvents(ctx context.Context, filter AuditFilter) ([]*AuditEvent, int, error)
 	// VerifyAudit checks the whole chain.
 	VerifyAudit(ctx context.Context) (*AuditVerification, error)
+	// AuditHead returns the number of the latest event. Every change writes
+	// an event, so the head is a version of all the data: what was read at
+	// one head is still true while the head has not moved, on every server.
+	AuditHead(ctx context.Context) (int64, error)
 }

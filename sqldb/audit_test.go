@@ -79,3 +79,32 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditHead moves with every change and only then.
+func TestAuditHead(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		audit := sqldb.NewAuditService(db)
+		head := func() int64 {
+			t.Helper()
+			seq, err := audit.AuditHead(as(viewer))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return seq
+		}
+		if got := head(); got != 0 {
+			t.Errorf("an empty log: got head %d, want 0", got)
+		}
+		MustWriteEvents(t, db, 2)
+		if got := head(); got != 2 {
+			t.Errorf("after two changes: got head %d, want 2", got)
+		}
+		sqldb.NewLeaderService(db).FindLeaders(as(viewer), duban.LeaderFilter{})
+		if got := head(); got != 2 {
+			t.Errorf("after a read: got head %d, want 2", got)
+		}
+		if _, err := audit.AuditHead(as(nil)); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("nobody: got %v, want unauthorized", err)
+		}
+	})
+}

@@ -109,22 +109,27 @@ type unitPage struct {
 func (*unitPage) templateName() string { return "unit.html" }
 
 func (s *Server) unit(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCached(w, r, r.URL.RequestURI(), func() (page, error) { return s.buildUnit(r) })
+}
+
+// buildUnit reads what the page shows.
+func (s *Server) buildUnit(r *http.Request) (page, error) {
 	ctx := r.Context()
 	id, err := pathID(r, "unit")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := &unitPage{}
 	if p.Unit, err = s.svc.Units.FindUnitByID(ctx, id); err != nil {
-		return err
+		return nil, err
 	}
 	if p.Unit.MergedInto != 0 {
 		if p.MergedInto, err = s.svc.Units.FindUnitByID(ctx, p.Unit.MergedInto); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if p.yearChoice, err = s.readYear(r); err != nil {
-		return err
+		return nil, err
 	}
 	p.Title = p.Unit.Name
 	unit := strconv.FormatInt(id, 10)
@@ -134,10 +139,10 @@ func (s *Server) unit(w http.ResponseWriter, r *http.Request) error {
 	}{{duban.UnitLeads, &p.Lead}, {duban.UnitShares, &p.Shared}} {
 		f := p.filter(duban.TaskFilter{UnitID: &id, UnitRole: l.role})
 		if *l.dst, err = s.findTaskList(r, f, p.ledger(url.Values{"unit": {unit}, "role": {string(l.role)}})); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return s.render(w, r, p)
+	return p, nil
 }
 
 // leaderPage is a leader with the tasks the leader leads.
@@ -151,23 +156,28 @@ type leaderPage struct {
 func (*leaderPage) templateName() string { return "leader.html" }
 
 func (s *Server) leader(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCached(w, r, r.URL.RequestURI(), func() (page, error) { return s.buildLeader(r) })
+}
+
+// buildLeader reads what the page shows.
+func (s *Server) buildLeader(r *http.Request) (page, error) {
 	id, err := pathID(r, "leader")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := &leaderPage{}
 	if p.Leader, err = s.svc.Leaders.FindLeaderByID(r.Context(), id); err != nil {
-		return err
+		return nil, err
 	}
 	if p.yearChoice, err = s.readYear(r); err != nil {
-		return err
+		return nil, err
 	}
 	p.Title = p.Leader.Name
 	f := p.filter(duban.TaskFilter{LeaderID: &id})
 	if p.Lead, err = s.findTaskList(r, f, p.ledger(url.Values{"leader": {strconv.FormatInt(id, 10)}})); err != nil {
-		return err
+		return nil, err
 	}
-	return s.render(w, r, p)
+	return p, nil
 }
 
 // ownerRow is a unit or a leader in a list, with its counts.
@@ -192,6 +202,11 @@ type unitsPage struct {
 func (*unitsPage) templateName() string { return "units.html" }
 
 func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCached(w, r, r.URL.RequestURI(), func() (page, error) { return s.buildUnits(r) })
+}
+
+// buildUnits reads what the page shows.
+func (s *Server) buildUnits(r *http.Request) (page, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	p := &unitsPage{Kind: q.Get("kind"), Q: strings.TrimSpace(q.Get("q")),
@@ -199,7 +214,7 @@ func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 	p.Title = state(r).translator().T("单位")
 	var err error
 	if p.yearChoice, err = s.readYear(r); err != nil {
-		return err
+		return nil, err
 	}
 	f := duban.UnitFilter{Query: p.Q}
 	if k := duban.UnitKind(p.Kind); k.Valid() {
@@ -209,11 +224,11 @@ func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 	}
 	units, _, err := s.svc.Units.FindUnits(ctx, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	counts, err := s.ownerCounts(r, p.yearChoice, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tr := state(r).translator()
 	for _, u := range units {
@@ -224,7 +239,7 @@ func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 		c := counts[u.ID]
 		p.Rows = append(p.Rows, ownerRow{ID: u.ID, Name: u.Name, Detail: detail, Lead: c.Lead, Shared: c.Shared})
 	}
-	return s.render(w, r, p)
+	return p, nil
 }
 
 // leadersPage lists the leaders with how many tasks each leads.
@@ -237,24 +252,29 @@ type leadersPage struct {
 func (*leadersPage) templateName() string { return "leaders.html" }
 
 func (s *Server) leaders(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCached(w, r, r.URL.RequestURI(), func() (page, error) { return s.buildLeaders(r) })
+}
+
+// buildLeaders reads what the page shows.
+func (s *Server) buildLeaders(r *http.Request) (page, error) {
 	p := &leadersPage{}
 	p.Title = state(r).translator().T("领导")
 	var err error
 	if p.yearChoice, err = s.readYear(r); err != nil {
-		return err
+		return nil, err
 	}
 	leaders, _, err := s.svc.Leaders.FindLeaders(r.Context(), duban.LeaderFilter{})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	counts, err := s.ownerCounts(r, p.yearChoice, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, l := range leaders {
 		p.Rows = append(p.Rows, ownerRow{ID: l.ID, Name: l.Name, Detail: l.Title, Lead: counts[l.ID].Lead})
 	}
-	return s.render(w, r, p)
+	return p, nil
 }
 
 // ownerCounts counts the tasks of the chosen year by unit or by leader.

@@ -224,11 +224,17 @@ func (p *ledgerPage) Highlight(text string) any { return highlight(text, p.Query
 
 // ledger lists the tasks the filter in the address selects.
 func (s *Server) ledger(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	lq, f, err := parseLedgerQuery(r.URL.Query())
 	if err != nil {
 		return err
 	}
+	return s.renderCached(w, r, lq.url(), func() (page, error) { return s.buildLedger(r, lq, f) })
+}
+
+// buildLedger reads what the ledger shows.
+func (s *Server) buildLedger(r *http.Request, lq ledgerQuery, f duban.TaskFilter) (page, error) {
+	ctx := r.Context()
+	var err error
 	p := &ledgerPage{Query: lq, PlanNames: map[int64]string{}}
 	p.Title = state(r).translator().T("台账")
 	p.Pager = pager{Page: lq.Page, Size: lq.Size, link: func(n int) string {
@@ -237,10 +243,10 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) error {
 		return q.url()
 	}}
 	if p.Tasks, p.Pager.Total, err = s.svc.Tasks.FindTasks(ctx, f); err != nil {
-		return err
+		return nil, err
 	}
 	if p.Plans, _, err = s.svc.Plans.FindPlans(ctx, duban.PlanFilter{}); err != nil {
-		return err
+		return nil, err
 	}
 	for _, pl := range p.Plans {
 		p.PlanNames[pl.ID] = pl.Title
@@ -250,24 +256,24 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) error {
 	}
 	if lq.Plan != 0 {
 		if p.Plan, err = s.svc.Plans.FindPlanByID(ctx, lq.Plan); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if p.Leaders, _, err = s.svc.Leaders.FindLeaders(ctx, duban.LeaderFilter{}); err != nil {
-		return err
+		return nil, err
 	}
 	if p.Units, _, err = s.svc.Units.FindUnits(ctx, duban.UnitFilter{}); err != nil {
-		return err
+		return nil, err
 	}
 	if lq.Unit != 0 {
 		if p.Unit, err = s.svc.Units.FindUnitByID(ctx, lq.Unit); err != nil {
-			return err
+			return nil, err
 		}
 		if p.UnitCounts, err = s.countRoles(r, f); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return s.render(w, r, p)
+	return p, nil
 }
 
 // countRoles counts the tasks of the filter's unit by its part in them,

@@ -26,13 +26,18 @@ type plansPage struct {
 func (*plansPage) templateName() string { return "plans.html" }
 
 func (s *Server) plans(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCached(w, r, r.URL.RequestURI(), func() (page, error) { return s.buildPlans(r) })
+}
+
+// buildPlans reads what the page shows.
+func (s *Server) buildPlans(r *http.Request) (page, error) {
 	p := &plansPage{CanImport: duban.CanImportPlan(duban.UserFromContext(r.Context()))}
 	p.Title = state(r).translator().T("计划")
 	var err error
 	if p.Plans, _, err = s.svc.Plans.FindPlans(r.Context(), duban.PlanFilter{}); err != nil {
-		return err
+		return nil, err
 	}
-	return s.render(w, r, p)
+	return p, nil
 }
 
 // planPage is a plan's overview: its document, its sections and areas with
@@ -65,21 +70,26 @@ type areaSummary struct {
 }
 
 func (s *Server) plan(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCached(w, r, r.URL.RequestURI(), func() (page, error) { return s.buildPlan(r) })
+}
+
+// buildPlan reads what the page shows.
+func (s *Server) buildPlan(r *http.Request) (page, error) {
 	ctx := r.Context()
 	id, err := pathID(r, "plan")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := &planPage{CanReview: duban.CanReviewPlan(duban.UserFromContext(ctx))}
 	if p.Plan, err = s.svc.Plans.FindPlanByID(ctx, id); err != nil {
-		return err
+		return nil, err
 	}
 	p.Title = p.Plan.Title
 	// The counts come from the plan's tasks, read in one query: a plan has
 	// a few hundred.
 	tasks, _, err := s.svc.Tasks.FindTasks(ctx, duban.TaskFilter{PlanID: &id})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	type key struct{ section, area int }
 	perArea := map[key]int{}
@@ -101,7 +111,7 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) error {
 		p.Sections = append(p.Sections, ss)
 	}
 	if _, p.Units, err = s.svc.Units.FindUnits(ctx, duban.UnitFilter{PlanID: &id, Limit: 1}); err != nil {
-		return err
+		return nil, err
 	}
-	return s.render(w, r, p)
+	return p, nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ type Base struct {
 	// Path is the address of the page, for the language switch to come
 	// back to and the navigation to mark the current section.
 	Path string
+	// Content is the page's content already rendered (renderCached), shown
+	// in place of its "content" template.
+	Content template.HTML
 
 	tr translator
 }
@@ -94,8 +98,63 @@ func (s *Server) templateFuncs() template.FuncMap {
 			}
 			return t.In(displayZone).Format("2006-01-02 15:04")
 		},
-		"join": func(owners []duban.Owner) string { return strings.Join(duban.OwnerNames(owners), "、") },
+		"join":          func(owners []duban.Owner) string { return strings.Join(duban.OwnerNames(owners), "、") },
+		"unitLinks":     func(owners []duban.Owner) template.HTML { return ownerLinks("/units/", owners) },
+		"leaderLinks":   func(owners []duban.Owner) template.HTML { return ownerLinks("/leaders/", owners) },
+		"unitOptions":   unitOptions,
+		"leaderOptions": leaderOptions,
 	}
+}
+
+// The helpers below write in Go, escaping each value, the pieces a page
+// repeats by the hundred (owners in every row, a unit in every option):
+// html/template calls a function through reflection for every value it
+// escapes, which made these pieces most of a ledger page's cost.
+
+// ownerLinks links each owner to its page (path + ID), names separated by
+// 、; a name not mapped to the directory is plain text.
+func ownerLinks(path string, owners []duban.Owner) template.HTML {
+	var b strings.Builder
+	for i, o := range owners {
+		if i > 0 {
+			b.WriteString("、")
+		}
+		name := template.HTMLEscapeString(o.Name)
+		if o.ID == 0 {
+			b.WriteString(name)
+			continue
+		}
+		b.WriteString(`<a href="` + path + strconv.FormatInt(o.ID, 10) + `">` + name + "</a>")
+	}
+	return template.HTML(b.String())
+}
+
+// option writes one option of a select.
+func option(b *strings.Builder, value, label string, selected bool) {
+	b.WriteString(`<option value="` + template.HTMLEscapeString(value) + `"`)
+	if selected {
+		b.WriteString(" selected")
+	}
+	b.WriteString(">" + template.HTMLEscapeString(label) + "</option>\n")
+}
+
+// unitOptions are the options of a select of units, the one of ID selected
+// marked.
+func unitOptions(units []*duban.Unit, selected int64) template.HTML {
+	var b strings.Builder
+	for _, u := range units {
+		option(&b, strconv.FormatInt(u.ID, 10), u.Name, u.ID == selected)
+	}
+	return template.HTML(b.String())
+}
+
+// leaderOptions are the options of a select of leaders.
+func leaderOptions(leaders []*duban.Leader, selected int64) template.HTML {
+	var b strings.Builder
+	for _, l := range leaders {
+		option(&b, strconv.FormatInt(l.ID, 10), l.Name, l.ID == selected)
+	}
+	return template.HTML(b.String())
 }
 
 // displayZone is the time zone times are shown in: the government's.

@@ -519,3 +519,45 @@ func TestDirectoryPages(t *testing.T) {
 	c.MustGet(fmt.Sprintf("/plans/%d", w.Draft.ID), http.StatusNotFound)
 	c.MustGet("/plans", http.StatusOK, w.Plan.Title)
 }
+
+// TestPageCache: a page many ask for alike is rendered once per version of
+// the data, and shows a change at once; people of other roles or languages
+// get theirs.
+func TestPageCache(t *testing.T) {
+	w := newWorld(t)
+	unit := w.Users[clerk].UnitID
+	path := fmt.Sprintf("/tasks?unit=%d", unit)
+	office, reader := w.Client(admin), w.Client(viewer)
+	first := office.MustGet(path, http.StatusOK, w.Draft.Title)
+	again := office.MustGet(path, http.StatusOK)
+	if mainPart(first.Body) != mainPart(again.Body) {
+		t.Error("the same page at the same version differs")
+	}
+	// Another role does not get the office's page (the draft is the
+	// office's only).
+	if r := reader.MustGet(path, http.StatusOK); strings.Contains(r.Body, w.Draft.Title) {
+		t.Error("a viewer got the office's cached page, with the draft")
+	}
+	// A change shows at once.
+	text := "缓存之后修改的任务内容"
+	if _, err := w.Services().Tasks.UpdateTask(officeCtx, w.Task.ID, duban.TaskUpdate{Text: &text}); err != nil {
+		t.Fatal(err)
+	}
+	reader.MustGet(path, http.StatusOK, text)
+	office.MustGet(path, http.StatusOK, text)
+	// Each language has its own.
+	reader.MustPost("/lang", url.Values{"lang": {"en"}}, http.StatusSeeOther)
+	reader.MustGet(path, http.StatusOK, "Lead units", text)
+	// The user's own part of the page is never another's.
+	if r := reader.MustGet(path, http.StatusOK); strings.Contains(r.Body, "督办室") {
+		t.Error("the viewer's page names the office's account")
+	}
+}
+
+// mainPart returns a page's main part, without the header that names the user.
+func mainPart(body string) string {
+	if i := strings.Index(body, "<main"); i >= 0 {
+		return body[i:]
+	}
+	return body
+}

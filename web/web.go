@@ -29,6 +29,15 @@
 //     the template test (templates_test.go), which executes every template.
 //  3. The handler fills the struct and returns s.render(w, r, page). Base's
 //     user, language, CSRF token, flash and navigation are filled by render.
+//     A page that many people ask for alike (a list, the ledger) returns
+//     s.renderCached(w, r, key, build) instead: its content is rendered once
+//     per version of the data (cache.go), so it must depend on nothing but
+//     the key, the language and the user's role, and hold no form that
+//     changes something.
+//  4. Owners and long option lists are written by the template functions
+//     unitLinks, leaderLinks, unitOptions and leaderOptions (render.go),
+//     which escape in Go: html/template's reflection per value made them
+//     most of a ledger's cost.
 //
 // # Adding a route
 //
@@ -78,6 +87,10 @@ type Config struct {
 	TrustProxy bool
 	// Logger receives the request log and internal errors in full.
 	Logger *slog.Logger
+	// PageCache bounds, in bytes, the rendered content kept of pages many
+	// people ask for alike (cache.go); 0 means a default of 32 MB, a
+	// negative number keeps none.
+	PageCache int
 }
 
 // Services are the domain services the pages and the API work through.
@@ -103,6 +116,7 @@ type Server struct {
 	handler   http.Handler
 	templates map[string]*template.Template
 	static    *staticFiles
+	cache     *pageCache // nil when the configuration keeps none
 }
 
 // New checks the services and builds the server: it parses the templates,
@@ -114,6 +128,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 		return nil, errors.New("web: every service must be given")
 	}
 	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default())}
+	if cfg.PageCache >= 0 {
+		s.cache = newPageCache(cmp.Or(cfg.PageCache, defaultPageCache))
+	}
 	var err error
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err

@@ -239,6 +239,7 @@ CREATE UNIQUE INDEX task_owners_pkey ON task_owners USING btree (task_id, role, 
 CREATE INDEX task_owners_unit ON task_owners USING btree (unit_id, task_id)
 CREATE UNIQUE INDEX tasks_pkey ON tasks USING btree (id)
 CREATE INDEX tasks_plan ON tasks USING btree (plan_id, section, area, seq)
+CREATE INDEX tasks_plan_state ON tasks USING btree (plan_id, state)
 CREATE UNIQUE INDEX unit_events_pkey ON unit_events USING btree (id)
 CREATE INDEX unit_events_unit ON unit_events USING btree (unit_id, id)
 CREATE UNIQUE INDEX unit_names_pkey ON unit_names USING btree (name)

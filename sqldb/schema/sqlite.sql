@@ -235,6 +235,8 @@ CREATE INDEX task_owners_unit ON task_owners (unit_id, task_id);
 
 CREATE INDEX tasks_plan ON tasks (plan_id, section, area, seq);
 
+CREATE INDEX tasks_plan_state ON tasks (plan_id, state);
+
 CREATE INDEX unit_events_unit ON unit_events (unit_id, id);
 
 CREATE INDEX unit_names_unit ON unit_names (unit_id);

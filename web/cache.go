@@ -1,0 +1,148 @@
+package web
+
+import (
+	"bytes"
+	"container/list"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"sync"
+
+	"duban"
+)
+
+// pageCache keeps the content of the pages many people ask for alike (the
+// ledger filtered by a unit, a unit's page), rendered, for as long as the
+// data has not changed. Every change writes an audit event, so the audit
+// head is a version of all the data, the same on every server: content
+// rendered at one head is right while the head has not moved. A request
+// asks the store for the head (one small query) and renders only the
+// layout around content already made. Nothing is kept that another server
+// needs: a server without the entry renders it.
+type pageCache struct {
+	mu    sync.Mutex
+	max   int // bytes of content at most
+	size  int
+	items map[string]*list.Element
+	lru   *list.List // most recently used first
+}
+
+// cachedContent is one page's content at one audit head.
+type cachedContent struct {
+	key      string
+	head     int64
+	title    string
+	template string
+	content  template.HTML
+}
+
+// defaultPageCache is the content kept unless the configuration says
+// otherwise: a few hundred pages.
+const defaultPageCache = 32 << 20
+
+func newPageCache(max int) *pageCache {
+	return &pageCache{max: max, items: map[string]*list.Element{}, lru: list.New()}
+}
+
+// get returns the content of key rendered at head, if there is one.
+func (c *pageCache) get(key string, head int64) (*cachedContent, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	cc := e.Value.(*cachedContent)
+	if cc.head != head {
+		return nil, false
+	}
+	c.lru.MoveToFront(e)
+	return cc, true
+}
+
+// put keeps content, replacing an older one of the same key and dropping
+// the least recently used beyond the size.
+func (c *pageCache) put(cc *cachedContent) {
+	if len(cc.content) > c.max/8 {
+		return // a page that large would push out too many others
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[cc.key]; ok {
+		c.size -= len(e.Value.(*cachedContent).content)
+		c.lru.Remove(e)
+	}
+	c.items[cc.key] = c.lru.PushFront(cc)
+	c.size += len(cc.content)
+	for c.size > c.max {
+		e := c.lru.Back()
+		old := e.Value.(*cachedContent)
+		c.lru.Remove(e)
+		delete(c.items, old.key)
+		c.size -= len(old.content)
+	}
+}
+
+// cachedPage shows content from the cache in the layout.
+type cachedPage struct {
+	Base
+	name string
+}
+
+func (p *cachedPage) templateName() string { return p.name }
+
+// renderCached renders the page build makes, reusing its content while the
+// data has not changed. key names the page and everything its content
+// depends on besides the language and the user's role (a handler passes
+// its path and normalised query); the content must not depend on anything
+// else of the user, and holds no form that changes something, whose CSRF
+// token is the user's own.
+func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string, build func() (page, error)) error {
+	if s.cache == nil {
+		p, err := build()
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, p)
+	}
+	head, err := s.svc.Audit.AuditHead(r.Context())
+	if err != nil {
+		return err
+	}
+	u := duban.UserFromContext(r.Context())
+	key = fmt.Sprintf("%s\x00%s\x00%s", key, state(r).lang, u.Role)
+	if cc, ok := s.cache.get(key, head); ok {
+		p := &cachedPage{name: cc.template}
+		p.Title, p.Content = cc.title, cc.content
+		return s.render(w, r, p)
+	}
+	p, err := build()
+	if err != nil {
+		return err
+	}
+	content, err := s.renderContent(w, r, p)
+	if err != nil {
+		return err
+	}
+	b := p.base()
+	if !strings.Contains(string(content), b.CSRF) {
+		s.cache.put(&cachedContent{key: key, head: head, title: b.Title, template: p.templateName(), content: content})
+	}
+	b.Content = content
+	return s.render(w, r, p)
+}
+
+// renderContent executes a page's content alone.
+func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, p page) (template.HTML, error) {
+	t, ok := s.templates[p.templateName()]
+	if !ok {
+		return "", fmt.Errorf("web: no template %s", p.templateName())
+	}
+	s.fillBase(w, r, p.base())
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "content", p); err != nil {
+		return "", fmt.Errorf("web: template %s: %w", p.templateName(), err)
+	}
+	return template.HTML(buf.String()), nil
+}
