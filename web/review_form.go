@@ -23,8 +23,8 @@ func formError(err error) bool {
 }
 
 // refuse shows the plan page again with the refused form open, as though at
-// the plan's address (so that the language switch and a reload lead back
-// there), or returns err when it is not the form's to show.
+// its own address (so that the language switch leads back there rather
+// than to the form's), or returns err when it is not the form's to show.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, planID int64, focus reviewFocus, err error) error {
 	if !formError(err) {
 		return err
