@@ -31,6 +31,8 @@ type apiOp struct {
 	// literal says the path has no wildcard.
 	literal   bool
 	responses map[string]any
+	// body is the schema of the JSON request body, nil for none.
+	body map[string]any
 }
 
 var wildcard = regexp.MustCompile(`\{[a-z_]+\}`)
@@ -49,8 +51,15 @@ func loadAPISchemas(t *testing.T) *apiSchemas {
 	for path, ops := range s.doc["paths"].(map[string]any) {
 		re := regexp.MustCompile("^" + wildcard.ReplaceAllString(path, `[^/]+`) + "$")
 		for method, op := range ops.(map[string]any) {
-			s.ops = append(s.ops, apiOp{method: strings.ToUpper(method), path: re, literal: !wildcard.MatchString(path),
-				responses: op.(map[string]any)["responses"].(map[string]any)})
+			o := op.(map[string]any)
+			ao := apiOp{method: strings.ToUpper(method), path: re, literal: !wildcard.MatchString(path),
+				responses: o["responses"].(map[string]any)}
+			if rb, ok := o["requestBody"].(map[string]any); ok {
+				if media, ok := rb["content"].(map[string]any)["application/json"].(map[string]any); ok {
+					ao.body = media["schema"].(map[string]any)
+				}
+			}
+			s.ops = append(s.ops, ao)
 		}
 	}
 	slices.SortFunc(s.ops, func(a, b apiOp) int {
@@ -65,16 +74,37 @@ func loadAPISchemas(t *testing.T) *apiSchemas {
 	return s
 }
 
+// op finds the documented operation of a request, or nil.
+func (s *apiSchemas) op(method, path string) *apiOp {
+	for i := range s.ops {
+		if s.ops[i].method == method && s.ops[i].path.MatchString(path) {
+			return &s.ops[i]
+		}
+	}
+	return nil
+}
+
+// checkRequest returns what is wrong with a JSON body that the server
+// accepted: the document must describe it, so that a client made from the
+// document can send what the server takes.
+func (s *apiSchemas) checkRequest(method, path string, body []byte) []string {
+	op := s.op(method, path)
+	if op == nil || op.body == nil {
+		return []string{"the operation is documented without a JSON body"}
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return []string{"not JSON: " + err.Error()}
+	}
+	var problems []string
+	s.match("$", op.body, v, &problems)
+	return problems
+}
+
 // check returns what is wrong with an answer of the API: its status must be
 // documented for the operation, and its body must match the schema.
 func (s *apiSchemas) check(method, path string, status int, body []byte) []string {
-	var op *apiOp
-	for i := range s.ops {
-		if s.ops[i].method == method && s.ops[i].path.MatchString(path) {
-			op = &s.ops[i]
-			break
-		}
-	}
+	op := s.op(method, path)
 	if op == nil {
 		if status == 404 || status == 405 {
 			// No route: the answer is the error of an unknown address.

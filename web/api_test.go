@@ -26,7 +26,8 @@ import (
 // sample notice, and talk to it over HTTP as a script does: with an API
 // token per role, or with a browser's session. Every JSON answer any test
 // gets is checked against the schema openapi.json documents for its route
-// and status, so that the document cannot drift from what the server says.
+// and status, and every JSON body the server accepts against the request's
+// schema, so that the document cannot drift from what the server does.
 
 // apiRoles are the roles the tests act as; "" is nobody.
 var apiRoles = []duban.Role{duban.RoleAdmin, duban.RoleLeader, duban.RoleClerk, duban.RoleViewer, ""}
@@ -232,6 +233,11 @@ func (f *apiFixture) send(c *http.Client, req apiRequest) *apiResponse {
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		for _, p := range f.doc.check(req.method, hr.URL.Path, resp.StatusCode, data) {
 			f.t.Errorf("%s %s → %d does not match openapi.json: %s", req.method, req.path, resp.StatusCode, p)
+		}
+	}
+	if req.body != nil && resp.StatusCode < 300 {
+		for _, p := range f.doc.checkRequest(req.method, hr.URL.Path, body) {
+			f.t.Errorf("%s %s: the body the server accepted does not match openapi.json: %s", req.method, req.path, p)
 		}
 	}
 	return r

@@ -190,6 +190,13 @@ var errorCodes = []string{duban.EINVALID, duban.ENOTFOUND, duban.ECONFLICT, duba
 // components.
 type schemaGen struct {
 	components map[string]any
+	// request says the schemas are of request bodies. A domain type there
+	// requires none of its fields (the service says what is missing, and
+	// an owner may be given by ID or by name alone), and is a component of
+	// its own, named …Input, when answers use the type too.
+	request bool
+	// answers are the components of answers, made before any request's.
+	answers map[string]bool
 }
 
 var timeType = reflect.TypeFor[time.Time]()
@@ -241,6 +248,9 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 			return g.object(t)
 		}
 		name := componentName(t)
+		if g.request && g.answers[name] {
+			name += "Input"
+		}
 		if _, done := g.components[name]; !done {
 			g.components[name] = nil // a placeholder, for types that refer to themselves
 			g.components[name] = g.object(t)
@@ -255,6 +265,7 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	required := []string{}
 	own := t.PkgPath() == reflect.TypeFor[Server]().PkgPath() || t.Name() == ""
+	optional := g.request && !own
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() {
@@ -275,7 +286,7 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 			s = orNull(s)
 		}
 		props[name] = s
-		if !omit {
+		if !omit && !optional {
 			required = append(required, name)
 		}
 	}
@@ -317,6 +328,7 @@ func generateOpenAPI(routes []Route) ([]byte, error) {
 	}
 	paths := map[string]map[string]any{}
 	seen := map[string]bool{}
+	var bodies []func()
 	for _, rt := range routes {
 		if !rt.API {
 			continue
@@ -362,8 +374,10 @@ func generateOpenAPI(routes []Route) ([]byte, error) {
 			}, "description": fmt.Sprintf("通知文件：文本、Markdown、Word（.docx）、网页或 PDF，不超过 %d MB。", notice.MaxInput>>20)}
 		}
 		if doc.body != nil {
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(doc.body))}}}
+			bodies = append(bodies, func() {
+				op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+					"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(doc.body))}}}
+			})
 		}
 		if len(params) > 0 {
 			op["parameters"] = params
@@ -390,6 +404,15 @@ func generateOpenAPI(routes []Route) ([]byte, error) {
 			paths[path] = map[string]any{}
 		}
 		paths[path][strings.ToLower(rt.Method)] = op
+	}
+	// The request bodies' schemas come after all the answers', so that a
+	// type both send is told apart by its name.
+	g.answers, g.request = map[string]bool{}, true
+	for name := range g.components {
+		g.answers[name] = true
+	}
+	for _, body := range bodies {
+		body()
 	}
 	for key := range apiDocs {
 		if !seen[key] {
