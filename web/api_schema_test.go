@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -33,6 +34,8 @@ type apiOp struct {
 	responses map[string]any
 	// body is the schema of the JSON request body, nil for none.
 	body map[string]any
+	// query are the names of the query parameters.
+	query []string
 }
 
 var wildcard = regexp.MustCompile(`\{[a-z_]+\}`)
@@ -54,6 +57,12 @@ func loadAPISchemas(t *testing.T) *apiSchemas {
 			o := op.(map[string]any)
 			ao := apiOp{method: strings.ToUpper(method), path: re, literal: !wildcard.MatchString(path),
 				responses: o["responses"].(map[string]any)}
+			params, _ := o["parameters"].([]any)
+			for _, p := range params {
+				if p := p.(map[string]any); p["in"] == "query" {
+					ao.query = append(ao.query, p["name"].(string))
+				}
+			}
 			if rb, ok := o["requestBody"].(map[string]any); ok {
 				if media, ok := rb["content"].(map[string]any)["application/json"].(map[string]any); ok {
 					ao.body = media["schema"].(map[string]any)
@@ -84,19 +93,31 @@ func (s *apiSchemas) op(method, path string) *apiOp {
 	return nil
 }
 
-// checkRequest returns what is wrong with a JSON body that the server
-// accepted: the document must describe it, so that a client made from the
-// document can send what the server takes.
-func (s *apiSchemas) checkRequest(method, path string, body []byte) []string {
-	op := s.op(method, path)
-	if op == nil || op.body == nil {
-		return []string{"the operation is documented without a JSON body"}
+// checkRequest returns what is wrong with a request that the server
+// accepted: the document must describe its query parameters and its JSON
+// body, so that a client made from the document can send what the server
+// takes.
+func (s *apiSchemas) checkRequest(method string, u *url.URL, body []byte) []string {
+	op := s.op(method, u.Path)
+	if op == nil {
+		return []string{"the operation is not documented"}
+	}
+	var problems []string
+	for name := range u.Query() {
+		if !slices.Contains(op.query, name) {
+			problems = append(problems, "query parameter "+name+" is not documented")
+		}
+	}
+	if body == nil {
+		return problems
+	}
+	if op.body == nil {
+		return append(problems, "the operation is documented without a JSON body")
 	}
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
-		return []string{"not JSON: " + err.Error()}
+		return append(problems, "not JSON: "+err.Error())
 	}
-	var problems []string
 	s.match("$", op.body, v, &problems)
 	return problems
 }

@@ -26,8 +26,9 @@ import (
 // sample notice, and talk to it over HTTP as a script does: with an API
 // token per role, or with a browser's session. Every JSON answer any test
 // gets is checked against the schema openapi.json documents for its route
-// and status, and every JSON body the server accepts against the request's
-// schema, so that the document cannot drift from what the server does.
+// and status, and every request the server accepts (its query parameters
+// and JSON body) against the operation's, so that the document cannot
+// drift from what the server does.
 
 // apiRoles are the roles the tests act as; "" is nobody.
 var apiRoles = []duban.Role{duban.RoleAdmin, duban.RoleLeader, duban.RoleClerk, duban.RoleViewer, ""}
@@ -235,9 +236,12 @@ func (f *apiFixture) send(c *http.Client, req apiRequest) *apiResponse {
 			f.t.Errorf("%s %s → %d does not match openapi.json: %s", req.method, req.path, resp.StatusCode, p)
 		}
 	}
-	if req.body != nil && resp.StatusCode < 300 {
-		for _, p := range f.doc.checkRequest(req.method, hr.URL.Path, body) {
-			f.t.Errorf("%s %s: the body the server accepted does not match openapi.json: %s", req.method, req.path, p)
+	if resp.StatusCode < 300 {
+		if req.body == nil {
+			body = nil
+		}
+		for _, p := range f.doc.checkRequest(req.method, hr.URL, body) {
+			f.t.Errorf("%s %s: the request the server accepted does not match openapi.json: %s", req.method, req.path, p)
 		}
 	}
 	return r
