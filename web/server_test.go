@@ -337,8 +337,8 @@ func TestTaskPage(t *testing.T) {
 	c := w.Client(clerk)
 	r := c.MustGet(taskPath(w.Task), http.StatusOK, "通知原文", `class="here"`, "变更记录", "lixia-2022.md")
 	here := regexp.MustCompile(`(?s)<p class="here">(.*?)</p>`).FindStringSubmatch(r.Body)
-	if here == nil || !strings.Contains(here[1], firstRunes(w.Task.Text, 10)) {
-		t.Errorf("the marked paragraph does not hold the task's text %q:\n%v", firstRunes(w.Task.Text, 10), here)
+	if here == nil || !strings.Contains(here[1], "<mark>"+firstRunes(w.Task.Text, 10)) {
+		t.Errorf("the paragraph does not hold the task's text %q, marked:\n%v", firstRunes(w.Task.Text, 10), here)
 	}
 	if o := w.Task.LeadUnits; len(o) > 0 && !strings.Contains(r.Body, fmt.Sprintf(`href="/units/%d"`, o[0].ID)) {
 		t.Error("the lead unit is not linked to its page")

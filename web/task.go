@@ -40,6 +40,10 @@ type taskPage struct {
 
 func (*taskPage) templateName() string { return "task.html" }
 
+// Mark shows a paragraph of the notice with the task's text marked in it,
+// where the notice states it word for word.
+func (p *taskPage) Mark(paragraph string) any { return highlight(paragraph, p.Task.Text) }
+
 // sourceParagraph is one paragraph (or table row) of a notice.
 type sourceParagraph struct {
 	Line int
