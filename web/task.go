@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"duban"
 	"duban/notice/decode"
@@ -116,7 +118,7 @@ func (s *Server) loadSource(r *http.Request, p *taskPage) error {
 		p.SourceNote = tr.T("这个计划是从读取结果（JSON）导入的，没有通知原文。")
 		return nil
 	}
-	blocks, err := decode.File(src.Name, src.Data)
+	paras, err := s.sources.paragraphs(src)
 	if err != nil {
 		// The notice was read once; if it cannot be now (pdftotext
 		// missing on this server), the page goes on without it.
@@ -124,7 +126,7 @@ func (s *Server) loadSource(r *http.Request, p *taskPage) error {
 		p.SourceNote = tr.T("无法显示通知原文：%s", duban.ErrorMessage(err))
 		return nil
 	}
-	paras := paragraphs(blocks)
+	paras = slices.Clone(paras)
 	here := -1
 	for i, para := range paras {
 		if para.Line <= p.Task.Line {
@@ -138,6 +140,50 @@ func (s *Server) loadSource(r *http.Request, p *taskPage) error {
 	paras[here].Here = true
 	p.Source = paras[max(0, here-sourceAround):min(len(paras), here+sourceAround+1)]
 	return nil
+}
+
+// sourceCache keeps the paragraphs of the notices last shown, by the
+// file's hash: decoding a Word file or running pdftotext for every view of
+// a task would cost more than the rest of the page. A notice file never
+// changes under its hash, so an entry is never stale; a server without it
+// decodes the file again.
+type sourceCache struct {
+	mu    sync.Mutex
+	items map[string][]sourceParagraph
+}
+
+// sourceCacheSize is how many notices the cache keeps: a year's plans.
+const sourceCacheSize = 32
+
+func newSourceCache() *sourceCache {
+	return &sourceCache{items: map[string][]sourceParagraph{}}
+}
+
+// paragraphs returns a notice's paragraphs, decoding it unless it was
+// decoded before. The slice returned is shared: callers copy it to change
+// it.
+func (c *sourceCache) paragraphs(src *duban.PlanSource) ([]sourceParagraph, error) {
+	c.mu.Lock()
+	paras, ok := c.items[src.SHA256]
+	c.mu.Unlock()
+	if ok {
+		return paras, nil
+	}
+	blocks, err := decode.File(src.Name, src.Data)
+	if err != nil {
+		return nil, err
+	}
+	paras = paragraphs(blocks)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.items) >= sourceCacheSize {
+		for k := range c.items { // any one: the cache is small and cheap to refill
+			delete(c.items, k)
+			break
+		}
+	}
+	c.items[src.SHA256] = paras
+	return paras, nil
 }
 
 // paragraphs flattens a notice's blocks into paragraphs, a table into its

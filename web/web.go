@@ -117,6 +117,7 @@ type Server struct {
 	templates map[string]*template.Template
 	static    *staticFiles
 	cache     *pageCache // nil when the configuration keeps none
+	sources   *sourceCache
 }
 
 // New checks the services and builds the server: it parses the templates,
@@ -127,7 +128,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		svc.Users == nil || svc.Audit == nil || svc.Auth == nil || svc.Comments == nil {
 		return nil, errors.New("web: every service must be given")
 	}
-	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default())}
+	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default()), sources: newSourceCache()}
 	if cfg.PageCache >= 0 {
 		s.cache = newPageCache(cmp.Or(cfg.PageCache, defaultPageCache))
 	}
