@@ -99,7 +99,8 @@ func (p *cachedPage) templateName() string { return p.name }
 // else of the user, and holds no form that changes something, whose CSRF
 // token is the user's own.
 func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string, build func() (page, error)) error {
-	if s.cache == nil {
+	u := duban.UserFromContext(r.Context())
+	if s.cache == nil || u == nil {
 		p, err := build()
 		if err != nil {
 			return err
@@ -110,7 +111,6 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string
 	if err != nil {
 		return err
 	}
-	u := duban.UserFromContext(r.Context())
 	key = fmt.Sprintf("%s\x00%s\x00%s", key, state(r).lang, u.Role)
 	if cc, ok := s.cache.get(key, head); ok {
 		p := &cachedPage{name: cc.template}
