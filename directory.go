@@ -119,7 +119,7 @@ func (d *Directory) Members(group string) ([]*Unit, error) {
 	}
 	slices.SortFunc(members, func(a, b *Unit) int { return cmp.Compare(a.ID, b.ID) })
 	if len(members) == 0 {
-		return nil, Errorf(ENOTFOUND, "名录中还没有%s单位，“%s”无法展开：请先添加这些单位（duban unit add）。", scope.Kind.Label(), group)
+		return nil, Errorf(ENOTFOUND, "名录中还没有%s单位，“%s”无法展开：请先在单位名录中添加这些单位。", scope.Kind.Label(), group)
 	}
 	if scope.Choose {
 		return members, Errorf(ECONFLICT, "“%s”没有说明是哪些单位：请从 %d 个%s单位中选择。", group, len(members), scope.Kind.Label())

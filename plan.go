@@ -103,7 +103,7 @@ func (p *Plan) Validate() error {
 	case utf8.RuneCountInString(p.Title) > 500:
 		return Errorf(EINVALID, "计划标题过长（超过 500 字）：请检查通知的标题行。")
 	case p.Year < 2000 || p.Year > 2100:
-		return Errorf(EINVALID, "计划年份 %d 不正确：通知中没有读到年份时，请在导入时指定年份（--year）。", p.Year)
+		return Errorf(EINVALID, "计划年份 %d 不正确：通知中没有读到年份时，请在导入时指定年份。", p.Year)
 	case !p.State.Valid():
 		return Errorf(EINVALID, "计划状态 %q 不正确：应为草稿、已发布或已归档。", p.State)
 	}

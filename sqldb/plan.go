@@ -553,7 +553,7 @@ func (s *PlanService) PublishPlan(ctx context.Context, id int64) (*duban.Plan, e
 			return duban.Errorf(duban.ECONFLICT, "计划“%s”%s，不能再发布。", p.Title, p.State.Label())
 		}
 		if p.OpenStatements > 0 {
-			return duban.Errorf(duban.EINVALID, "计划还有 %d 条未分配的表述：请为每条指定责任单位（duban plan assign），或标记为无需分配（duban plan dismiss），然后再发布。", p.OpenStatements)
+			return duban.Errorf(duban.EINVALID, "计划还有 %d 条未分配的表述：请为每条指定责任单位，或标记为无需分配，然后再发布。", p.OpenStatements)
 		}
 		tasks, _, err := findTasks(tx, duban.TaskFilter{PlanID: &id}, false)
 		if err != nil {

@@ -219,7 +219,7 @@ func nameFree(tx *Tx, name string, id int64) error {
 	case owner == id:
 		return nil
 	}
-	return duban.Errorf(duban.ECONFLICT, "“%s”已是单位“%s”（#%d）的名称或别名：如果两者是同一单位，请合并（duban unit merge）。", name, ownerName, owner)
+	return duban.Errorf(duban.ECONFLICT, "“%s”已是单位“%s”（#%d）的名称或别名：如果两者是同一单位，请在单位名录中把它们合并。", name, ownerName, owner)
 }
 
 func unitEvent(tx *Tx, unitID int64, kind duban.UnitEventKind, from, to string, other int64) error {
