@@ -52,6 +52,7 @@ func commands() map[string]command {
 		"demo":    {"演示：新建数据库，导入并发布示例通知，为每种角色建账号，启动网页服务", runDemo},
 		"serve":   {"启动网页服务（--addr 监听地址，默认 127.0.0.1:8080）", runServe},
 		"user":    {"账号：add、passwd、list（新装系统先用它创建督办室管理员）", runUser},
+		"bench":   {"压测：在模拟的多年台账上另起 duban serve，测量读取与并发写入，打印每秒请求数与延迟", runBench},
 	}
 }
 

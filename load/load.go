@@ -1,0 +1,266 @@
+// Package load measures a running duban server from outside, the way its
+// users load it: signed-in clients, each a browser with its own connection
+// and cookies, sending requests back to back for a while; and the figures of
+// what came back — requests a second, latency percentiles, answers other
+// than the one expected. It judges nothing: duban bench prints the figures
+// for a person to read against the targets.
+package load
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Client is one browser signed in to the server: its cookies (session,
+// CSRF token) and its own connection, kept alive between requests as a
+// browser keeps it.
+type Client struct {
+	base *url.URL
+	http *http.Client
+}
+
+// NewClient returns a browser for the server at base (http://host:port).
+func NewClient(base string) (*Client, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, err
+	}
+	jar, _ := cookiejar.New(nil)
+	return &Client{base: u, http: &http.Client{
+		Jar: jar,
+		// Each client has a transport of its own, so that clients do not
+		// share (or queue for) connections, as separate browsers do not.
+		Transport:     &http.Transport{MaxIdleConnsPerHost: 4, IdleConnTimeout: time.Minute},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       time.Minute,
+	}}, nil
+}
+
+// Answer is what the server answered: its status and its body.
+type Answer struct {
+	Status int
+	Body   []byte
+}
+
+// Get fetches a path (with its query).
+func (c *Client) Get(ctx context.Context, path string) (*Answer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url(path), nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.do(req)
+}
+
+// Post sends a form as the server's pages do, with the browser's CSRF
+// token.
+func (c *Client) Post(ctx context.Context, path string, form url.Values) (*Answer, error) {
+	f := url.Values{"csrf": {c.cookie("duban_csrf")}}
+	for k, v := range form {
+		f[k] = v
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url(path), strings.NewReader(f.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+// Login signs in through the sign-in form, first fetching it for the CSRF
+// token its form carries.
+func (c *Client) Login(ctx context.Context, name, password string) error {
+	if _, err := c.Get(ctx, "/login"); err != nil {
+		return err
+	}
+	a, err := c.Post(ctx, "/login", url.Values{"name": {name}, "password": {password}})
+	if err != nil {
+		return err
+	}
+	if a.Status != http.StatusSeeOther {
+		return fmt.Errorf("signing in as %s: status %d: %s", name, a.Status, Excerpt(a.Body))
+	}
+	return nil
+}
+
+// Close closes the client's idle connection.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+func (c *Client) url(path string) string {
+	p, q, _ := strings.Cut(path, "?")
+	return c.base.ResolveReference(&url.URL{Path: p, RawQuery: q}).String()
+}
+
+func (c *Client) cookie(name string) string {
+	for _, ck := range c.http.Jar.Cookies(c.base) {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// do sends a request and reads the whole answer, so that the connection is
+// kept for the next one.
+func (c *Client) do(req *http.Request) (*Answer, error) {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &Answer{Status: resp.StatusCode, Body: body}, nil
+}
+
+// Phase is one measurement: clients sending one kind of request back to
+// back, with no pause between an answer and the next request, for a while.
+type Phase struct {
+	Name     string
+	Clients  []*Client
+	Duration time.Duration
+	// Want is the status of a successful answer (200 for a page, 303 for a
+	// form, which answers with a redirect).
+	Want int
+	// Request sends the n-th request of client i (both from 0).
+	Request func(ctx context.Context, c *Client, i, n int) (*Answer, error)
+}
+
+// Result is what a phase measured.
+type Result struct {
+	Name     string
+	Clients  int
+	Elapsed  time.Duration
+	Requests int
+	// Latencies are every request's, sorted.
+	Latencies []time.Duration
+	// Failures counts the answers other than the one wanted by what they
+	// were (HTTP 500, a connection error…), with an example of each.
+	Failures map[string]int
+	Examples map[string]string
+}
+
+// Run runs a phase: every client sends requests until the phase's time is
+// up (or ctx ends), and the answers are counted.
+func Run(ctx context.Context, ph Phase) *Result {
+	res := &Result{Name: ph.Name, Clients: len(ph.Clients), Failures: map[string]int{}, Examples: map[string]string{}}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	start := time.Now()
+	deadline := start.Add(ph.Duration)
+	for i, c := range ph.Clients {
+		wg.Go(func() {
+			var lat []time.Duration
+			failures := map[string]int{}
+			examples := map[string]string{}
+			for n := 0; ctx.Err() == nil && time.Now().Before(deadline); n++ {
+				t0 := time.Now()
+				a, err := ph.Request(ctx, c, i, n)
+				lat = append(lat, time.Since(t0))
+				var kind, example string
+				switch {
+				case err != nil && ctx.Err() != nil:
+					lat = lat[:len(lat)-1] // cut short by the caller, not by the server
+					continue
+				case err != nil:
+					kind, example = "连接错误", err.Error()
+				case a.Status != ph.Want:
+					kind, example = fmt.Sprintf("HTTP %d", a.Status), Excerpt(a.Body)
+				default:
+					continue
+				}
+				failures[kind]++
+				if examples[kind] == "" {
+					examples[kind] = example
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			res.Latencies = append(res.Latencies, lat...)
+			for k, n := range failures {
+				res.Failures[k] += n
+				if res.Examples[k] == "" {
+					res.Examples[k] = examples[k]
+				}
+			}
+		})
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	res.Requests = len(res.Latencies)
+	slices.Sort(res.Latencies)
+	return res
+}
+
+// RunAll runs phases at once, as people doing different things at the same
+// time, and returns their results in the same order.
+func RunAll(ctx context.Context, phases ...Phase) []*Result {
+	res := make([]*Result, len(phases))
+	var wg sync.WaitGroup
+	for i, ph := range phases {
+		wg.Go(func() { res[i] = Run(ctx, ph) })
+	}
+	wg.Wait()
+	return res
+}
+
+// Rate is the requests answered a second.
+func (r *Result) Rate() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Requests) / r.Elapsed.Seconds()
+}
+
+// Percentile is the latency that p percent of the requests took at most
+// (nearest rank); 0 when there were none.
+func (r *Result) Percentile(p float64) time.Duration {
+	n := len(r.Latencies)
+	if n == 0 {
+		return 0
+	}
+	i := int(math.Ceil(float64(n)*p/100)) - 1
+	return r.Latencies[min(max(i, 0), n-1)]
+}
+
+// Max is the longest latency.
+func (r *Result) Max() time.Duration { return r.Percentile(100) }
+
+// Failed is how many answers were not the one wanted.
+func (r *Result) Failed() int {
+	n := 0
+	for _, c := range r.Failures {
+		n += c
+	}
+	return n
+}
+
+var (
+	tags   = regexp.MustCompile(`(?s)<head.*?</head>|<[^>]*>`)
+	spaces = regexp.MustCompile(`\s+`)
+)
+
+// Excerpt is the start of an answer's text, without its markup, to show
+// what a failed answer said.
+func Excerpt(body []byte) string {
+	s := string(body)
+	if i := strings.Index(s, "<main"); i >= 0 {
+		s = s[i:]
+	}
+	s = strings.TrimSpace(spaces.ReplaceAllString(tags.ReplaceAllString(s, " "), " "))
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:120]) + "…"
+	}
+	return s
+}
