@@ -33,7 +33,9 @@ func TestRun(t *testing.T) {
 		clients = append(clients, c)
 	}
 	res := load.Run(context.Background(), load.Phase{Name: "读取", Clients: clients, Duration: 100 * time.Millisecond, Want: 200,
-		Request: func(ctx context.Context, c *load.Client, i, n int) (*load.Answer, error) { return c.Get(ctx, "/tasks?unit=1") }})
+		Request: func(ctx context.Context, c *load.Client, i, n int) (*load.Answer, error) {
+			return c.Get(ctx, "/tasks?unit=1")
+		}})
 	if res.Requests == 0 || int64(res.Requests) != n.Load() {
 		t.Fatalf("requests: got %d, the server answered %d", res.Requests, n.Load())
 	}
