@@ -1,0 +1,540 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"duban"
+	"duban/auth"
+	"duban/sqldb"
+	"duban/sqldb/sqldbtest"
+	"duban/web/webtest"
+)
+
+// The browser tests drive Debian's chromium against the real server (Main
+// on a random port, a temporary SQLite database): the office imports the
+// sample notice through the upload form, corrects it on the review page
+// and publishes it; a unit's clerk finds its tasks through the ledger's
+// filters, comments on one, and is refused on another unit's. Every page
+// they see is checked for requests leaving the server and for console
+// errors, and screenshots of the ledger at a desk's and a phone's size are
+// saved. DUBAN_TEST_CHROMIUM names the browser (.ci/run sets it);
+// DUBAN_TEST_ARTIFACTS the folder for the screenshots.
+
+// The sample notice the office uploads.
+const browserSample = "../../notice/testdata/corpus/lixia-2022/source.md"
+
+// The screen sizes the pages are looked at: an office's desk and a leader's
+// phone.
+const (
+	deskWidth, deskHeight   = 1366, 768
+	phoneWidth, phoneHeight = 390, 844
+)
+
+// chromiumPath returns the browser to drive. Without DUBAN_TEST_CHROMIUM
+// the test is skipped, saying how to run it, except in CI (CI=true), where
+// a missing browser fails it: CI must run these tests.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("DUBAN_TEST_CHROMIUM")
+	ci := os.Getenv("CI") == "true"
+	if path == "" {
+		if ci {
+			t.Fatal("CI=true 但没有设置 DUBAN_TEST_CHROMIUM：CI 必须运行浏览器测试（.ci/run 安装 chromium 并设置它）。")
+		}
+		t.Skip("浏览器测试已跳过：apt-get install chromium 后设置 DUBAN_TEST_CHROMIUM=/usr/bin/chromium 以运行它们（.ci/run 会设置）。")
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("DUBAN_TEST_CHROMIUM=%s：%v", path, err)
+	}
+	return path
+}
+
+// artifactsDir is the folder the screenshots are saved in: DUBAN_TEST_ARTIFACTS,
+// or a new temporary folder that is kept for a person to look at.
+func artifactsDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("DUBAN_TEST_ARTIFACTS")
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "duban-browser-"); err != nil {
+			t.Fatal(err)
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// startChromium starts one headless browser for the test, with the flags
+// this machine's closed network needs (no background connections, no
+// component updates, no QUIC) and a fresh profile, and returns its context.
+func startChromium(t *testing.T, ctx context.Context, path string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(deskWidth, deskHeight),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	root, cancelRoot := chromedp.NewContext(alloc)
+	t.Cleanup(func() {
+		cancelRoot()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(root); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return root
+}
+
+// person is one person at the browser: a tab in a browser context of its
+// own (cookies and all), and what its pages did that they must not: a
+// request to another origin, a console error, an uncaught exception.
+type person struct {
+	t      *testing.T
+	ctx    context.Context
+	name   string
+	origin string
+	shots  string
+
+	mu       sync.Mutex
+	requests int
+	problems []string
+}
+
+// newPerson opens a tab for someone in a new browser context of root's
+// browser. Dialogs (a button's confirmation) are accepted, as the person
+// would.
+func newPerson(t *testing.T, root context.Context, name, origin, shots string) *person {
+	t.Helper()
+	p := &person{t: t, name: name, origin: origin, shots: shots}
+	ctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext(), chromedp.WithListener(p.listen))
+	t.Cleanup(cancel)
+	p.ctx = ctx
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("%s: opening a tab: %v", name, err)
+	}
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for _, err := range dialogs {
+			if err != nil {
+				return
+			}
+			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}()
+	return p
+}
+
+// listen records, as they happen, what the tab's pages must not do. It runs
+// in the tab's loop, so it only notes.
+func (p *person) listen(ev any) {
+	var problem string
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		u, err := url.Parse(ev.Request.URL)
+		p.mu.Lock()
+		p.requests++
+		p.mu.Unlock()
+		if err != nil || (u.Scheme != "data" && u.Scheme != "blob" && u.Scheme+"://"+u.Host != p.origin) {
+			problem = "a request leaving the server: " + ev.Request.URL
+		}
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+			var args []string
+			for _, a := range ev.Args {
+				var v any
+				if err := json.Unmarshal([]byte(a.Value), &v); err == nil && v != nil {
+					args = append(args, fmt.Sprint(v))
+				} else {
+					args = append(args, a.Description)
+				}
+			}
+			problem = "console." + string(ev.Type) + ": " + strings.Join(args, " ")
+		}
+	case *runtime.EventExceptionThrown:
+		problem = "uncaught exception: " + ev.ExceptionDetails.Text
+		if ev.ExceptionDetails.Exception != nil {
+			problem += " " + ev.ExceptionDetails.Exception.Description
+		}
+	case *log.EventEntryAdded:
+		if ev.Entry.Level == log.EntryLevelError {
+			problem = "console error (" + string(ev.Entry.Source) + "): " + ev.Entry.Text + " " + ev.Entry.URL
+		}
+	}
+	if problem != "" {
+		p.mu.Lock()
+		p.problems = append(p.problems, problem)
+		p.mu.Unlock()
+	}
+}
+
+// check fails the test for whatever the pages did that they must not, and
+// forgets it.
+func (p *person) check(where string) {
+	p.t.Helper()
+	for _, pr := range p.takeProblems() {
+		p.t.Errorf("%s, %s: %s", p.name, where, pr)
+	}
+}
+
+// takeProblems returns what the pages did that they must not, and forgets
+// it.
+func (p *person) takeProblems() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	problems := p.problems
+	p.problems = nil
+	return problems
+}
+
+// do runs actions, failing the test on an error.
+func (p *person) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, actions...); err != nil {
+		p.t.Fatalf("%s: %s: %v", p.name, what, err)
+	}
+}
+
+// navigate runs an action that leads to a new page (a link, a form), waits
+// for the page, and fails the test unless it came with status 200; it
+// returns the page's path and query.
+func (p *person) navigate(what string, action chromedp.Action[chromedp.Void]) string {
+	p.t.Helper()
+	resp, err := chromedp.RunResponse(p.ctx, action)
+	if err != nil {
+		p.t.Fatalf("%s: %s: %v", p.name, what, err)
+	}
+	if resp.Status != http.StatusOK {
+		p.t.Fatalf("%s: %s: got status %d, want 200 (%s)", p.name, what, resp.Status, resp.URL)
+	}
+	p.check(what)
+	u, _ := url.Parse(resp.URL)
+	return u.RequestURI()
+}
+
+// open goes to a path of the server.
+func (p *person) open(path string) string {
+	p.t.Helper()
+	return p.navigate("opening "+path, chromedp.Navigate(p.origin+path))
+}
+
+// click follows a link or submits a form by its button.
+func (p *person) click(sel string) string {
+	p.t.Helper()
+	return p.navigate("clicking "+sel, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// eval evaluates an expression in the page.
+func eval[T any](p *person, expr string) T {
+	p.t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		p.t.Fatalf("%s: %s: %v", p.name, expr, err)
+	}
+	return v
+}
+
+// has reports whether the page has an element matching sel.
+func (p *person) has(sel string) bool {
+	p.t.Helper()
+	return eval[bool](p, fmt.Sprintf("document.querySelector(%q) !== null", sel))
+}
+
+// text is the text of the first element matching sel, "" when there is
+// none.
+func (p *person) text(sel string) string {
+	p.t.Helper()
+	return eval[string](p, fmt.Sprintf("(document.querySelector(%q) || {innerText: ''}).innerText", sel))
+}
+
+// flash is the message the page shows about what was just done.
+func (p *person) flash() string { return p.text(".flash") }
+
+// choose picks an option of a select as a person does, firing its change
+// event: the ledger's filters apply a choice at once.
+func (p *person) choose(sel, value string) string {
+	p.t.Helper()
+	js := fmt.Sprintf(`(() => { const s = document.querySelector(%q); s.value = %q; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, sel, value)
+	return p.navigate("choosing "+value+" in "+sel, chromedp.Evaluate[chromedp.Void](js))
+}
+
+// signIn signs in through the sign-in form the server sends a visitor to.
+func (p *person) signIn(name, password string) string {
+	p.t.Helper()
+	if path := p.open("/tasks"); !strings.HasPrefix(path, "/login") {
+		p.t.Fatalf("%s: a visitor got %s, want the sign-in form", p.name, path)
+	}
+	p.do("typing the name and password",
+		chromedp.SendKeys(chromedp.CSS(`form[action="/login"] input[name=name]`), name),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/login"] input[name=password]`), password))
+	return p.click(`form[action="/login"] button[type=submit]`)
+}
+
+// screenshot saves the page as it shows at a size, as NAME-WxH.png, and
+// checks that nothing on it is wider than the screen: a page a person
+// must scroll sideways to read is not usable on a phone.
+func (p *person) screenshot(name string, width, height int64) {
+	p.t.Helper()
+	opts := []chromedp.EmulateViewportOption{}
+	if width < 600 {
+		opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	p.do("resizing", chromedp.EmulateViewport(width, height, opts...))
+	p.navigate("reloading at "+fmt.Sprint(width), chromedp.Reload())
+	if over := eval[int](p, "document.documentElement.scrollWidth - window.innerWidth"); over > 0 {
+		p.t.Errorf("%s at %d×%d: the page is %d px wider than the screen", name, width, height, over)
+	}
+	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		p.t.Fatalf("screenshot of %s: %v", name, err)
+	}
+	file := filepath.Join(p.shots, fmt.Sprintf("%s-%dx%d.png", name, width, height))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+	p.t.Logf("screenshot: %s", file)
+	p.do("resizing back", chromedp.EmulateViewport(deskWidth, deskHeight))
+}
+
+// cookie returns one of the person's cookies for the server, HttpOnly ones
+// too, as the person could read them in the browser's tools.
+func (p *person) cookie(name string) string {
+	p.t.Helper()
+	res, err := chromedp.Call(p.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{p.origin}})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	for _, c := range res.Cookies {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	p.t.Fatalf("%s has no cookie %s", p.name, name)
+	return ""
+}
+
+// filterOf is the filter an address of the ledger carries: its path and
+// the query parameters that have a value, in order. A filter form sends its
+// empty fields too.
+func filterOf(path string) string {
+	u, err := url.Parse(path)
+	if err != nil {
+		return path
+	}
+	q := u.Query()
+	for k, v := range q {
+		if len(v) == 1 && v[0] == "" {
+			q.Del(k)
+		}
+	}
+	if len(q) == 0 {
+		return u.Path
+	}
+	return u.Path + "?" + q.Encode()
+}
+
+// makeAccount makes an account in the server's store, as duban user add
+// does, with a password hashed as the test server checks it.
+func makeAccount(t *testing.T, m *Main, u *duban.User, password string) {
+	t.Helper()
+	ctx := duban.NewContextWithUser(context.Background(), &duban.User{Name: "test", Role: duban.RoleAdmin})
+	if err := sqldb.NewUserService(m.DB).CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := sqldb.NewAuthService(m.DB, auth.NewHasher(m.Passwords), m.Policy).SetPassword(ctx, u.ID, password); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowser follows the office through importing, correcting and
+// publishing the sample notice, and a unit's clerk through finding,
+// commenting on and being refused tasks, in a real browser.
+func TestBrowser(t *testing.T) {
+	chromium := chromiumPath(t)
+	shots := artifactsDir(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	root := startChromium(t, ctx, chromium)
+	m := newTestMain(t, sqldbtest.SQLiteDSN(t), duban.DefaultAuthPolicy)
+	origin := m.URL()
+	admin := &duban.User{Name: "office", DisplayName: "督办室", Role: duban.RoleAdmin}
+	makeAccount(t, m, admin, "office-password-1")
+	officeCtx := duban.NewContextWithUser(context.Background(), admin)
+	tasks := sqldb.NewTaskService(m.DB)
+
+	// The office imports the sample through the upload form.
+	office := newPerson(t, root, "office", origin, shots)
+	office.signIn("office", "office-password-1")
+	// The watch on the pages works: a console error is seen.
+	office.do("writing a console error", chromedp.Evaluate[chromedp.Void](`console.error("自检")`))
+	if got := office.takeProblems(); len(got) != 1 || !strings.Contains(got[0], "自检") {
+		t.Fatalf("a console error written by the page: got %q, want it seen", got)
+	}
+	office.open("/plans/import")
+	sample, err := filepath.Abs(browserSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	office.do("choosing the notice", chromedp.SetUploadFiles(chromedp.CSS(`form[action="/plans/import"] input[type=file]`), []string{sample}))
+	review := office.click(`form[action="/plans/import"] button[type=submit]`)
+	if !strings.HasSuffix(review, "/review") || !strings.Contains(office.flash(), "已导入为草稿：88 项任务，9 条未分配表述") {
+		t.Fatalf("import: got %s saying %q, want the plan's review page saying what was read", review, office.flash())
+	}
+	plan, err := strconv.ParseInt(strings.Split(review, "/")[2], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// It corrects one task's deadline on the review page.
+	office.click(`.item.task a[href^="?edit="]`)
+	taskID := eval[int64](office, `+document.querySelector("form.edit").action.match(/tasks\/(\d+)\/edit/)[1]`)
+	office.do("correcting the deadline", chromedp.SetValue(chromedp.CSS(`form.edit input[name=deadline]`), "2022年9月底前"))
+	office.click(`form.edit button[type=submit]`)
+	if got := office.flash(); !strings.Contains(got, "完成时限") {
+		t.Errorf("correcting a task: the page says %q, want the deadline named as changed", got)
+	}
+	if task, err := tasks.FindTaskByID(officeCtx, taskID); err != nil || task.Deadline != "2022年9月底前" {
+		t.Errorf("the corrected task: got %+v (%v), want the deadline 2022年9月底前", task, err)
+	}
+
+	// It gives the first unassigned statement an owner, and marks the rest
+	// as needing none.
+	office.click(`.item.statement a[href^="?assign="]`)
+	office.do("naming the owner",
+		chromedp.SetValue(chromedp.CSS(`form[action$="/assign"] input[name=lead_units]`), "区财政局"),
+		chromedp.SetValue(chromedp.CSS(`form[action$="/assign"] input[name=lead_leaders]`), "武毅"))
+	office.click(`form[action$="/assign"] button[type=submit]`)
+	if got := office.flash(); !strings.Contains(got, "的表述已成为任务") {
+		t.Errorf("assigning a statement: the page says %q, want it made a task", got)
+	}
+	for dismissed := 0; office.has(`.item.statement a[href^="?dismiss="]`); dismissed++ {
+		if dismissed == 9 {
+			t.Fatal("more statements to dismiss than the notice has")
+		}
+		office.click(`.item.statement a[href^="?dismiss="]`)
+		office.click(`form[action$="/dismiss"] button[type=submit]`)
+		if got := office.flash(); !strings.Contains(got, "已标记为无需分配") {
+			t.Fatalf("dismissing a statement: the page says %q", got)
+		}
+	}
+	office.screenshot("review", deskWidth, deskHeight)
+
+	// It publishes, confirming the question the button asks.
+	office.click(`form[action$="/publish"] button[type=submit]`)
+	if got := office.flash(); !strings.Contains(got, "计划已发布：89 项任务") {
+		t.Fatalf("publishing: the page says %q, want the plan published with its 89 tasks", got)
+	}
+
+	// The office makes an account for the clerk of 区财政局.
+	name := "区财政局"
+	units, _, err := sqldb.NewUnitService(m.DB).FindUnits(officeCtx, duban.UnitFilter{Name: &name})
+	if err != nil || len(units) != 1 {
+		t.Fatalf("unit %s after publishing: got %d (%v)", name, len(units), err)
+	}
+	unit := units[0]
+	makeAccount(t, m, &duban.User{Name: "caizheng", DisplayName: "财政局联络员", Role: duban.RoleClerk, UnitID: unit.ID}, "clerk-password-1")
+
+	// The clerk finds the tasks its unit leads through the ledger's filters.
+	clerk := newPerson(t, root, "clerk", origin, shots)
+	clerk.signIn("caizheng", "clerk-password-1")
+	path := clerk.choose(`form.filters select[name=unit]`, strconv.FormatInt(unit.ID, 10))
+	path = clerk.choose(`form.filters select[name=role]`, "lead")
+	if got, want := filterOf(path), fmt.Sprintf("/tasks?role=lead&unit=%d", unit.ID); got != want {
+		t.Errorf("filtered ledger: got %s (%s), want the address to carry the filter %s", got, path, want)
+	}
+	_, lead, err := tasks.FindTasks(officeCtx, duban.TaskFilter{UnitID: &unit.ID, UnitRole: duban.UnitLeads})
+	if err != nil || lead == 0 {
+		t.Fatalf("the unit's led tasks: %d (%v)", lead, err)
+	}
+	if got, want := clerk.text(".head .count"), fmt.Sprintf("共 %d 项任务", lead); got != want {
+		t.Errorf("the ledger's count: got %q, want %q", got, want)
+	}
+	if got := eval[int](clerk, `document.querySelectorAll("table.tasks tbody tr").length`); got != lead {
+		t.Errorf("rows of the filtered ledger: got %d, want %d", got, lead)
+	}
+	clerk.screenshot("ledger", deskWidth, deskHeight)
+	clerk.screenshot("ledger", phoneWidth, phoneHeight)
+
+	// It opens one and comments on it: what a clerk may write.
+	own := clerk.click(`table.tasks tbody tr td.text a`)
+	if !clerk.has(`form[action$="/comments"]`) || !strings.Contains(clerk.text(".facts"), name) {
+		t.Fatalf("its own unit's task %s: want the unit named and the comment form offered", own)
+	}
+	clerk.do("writing a comment", chromedp.SetValue(chromedp.CSS(`form[action$="/comments"] textarea[name=text]`), "已完成第一季度节点任务。"))
+	clerk.click(`form[action$="/comments"] button[type=submit]`)
+	if got := clerk.flash(); got != "意见已发表。" || !strings.Contains(clerk.text("#main"), "已完成第一季度节点任务。") {
+		t.Errorf("commenting: the page says %q, want the comment published and shown", got)
+	}
+	clerk.screenshot("task", phoneWidth, phoneHeight)
+
+	// Another unit's task offers it nothing to change, here or on the
+	// review page.
+	all, _, err := tasks.FindTasks(officeCtx, duban.TaskFilter{PlanID: &plan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var other *duban.Task
+	for _, tk := range all {
+		if !tk.HasUnit(unit.ID) && len(tk.LeadUnits) > 0 {
+			other = tk
+			break
+		}
+	}
+	if other == nil {
+		t.Fatal("no task of another unit in the sample")
+	}
+	otherPath := "/tasks/" + strconv.FormatInt(other.ID, 10)
+	clerk.open(otherPath)
+	if clerk.has(`form[action$="/comments"]`) || clerk.has(`form[method=post] textarea`) {
+		t.Errorf("another unit's task %s offers the clerk a form", otherPath)
+	}
+	clerk.open(fmt.Sprintf("/plans/%d/review", plan))
+	if clerk.has(`a[href^="?edit="]`) || clerk.has(`form[action$="/publish"]`) {
+		t.Error("the review page offers the clerk corrections")
+	}
+
+	// A request forged with the clerk's own session and CSRF token (both
+	// can be read in the browser's tools) is refused, and changes nothing.
+	forger := webtest.NewClient(t, origin)
+	forger.SetCookie("duban_session", clerk.cookie("duban_session"))
+	forger.SetCookie("duban_csrf", clerk.cookie("duban_csrf"))
+	forger.MustGet("/tasks/"+strconv.FormatInt(other.ID, 10), http.StatusOK, other.No)
+	forger.MustPost(otherPath+"/comments", url.Values{"text": {"伪造的意见"}}, http.StatusForbidden, "不能")
+	forger.MustPost(fmt.Sprintf("/review/tasks/%d/edit", other.ID), url.Values{"deadline": {"伪造的时限"}}, http.StatusForbidden, "不能")
+	clerk.open(otherPath)
+	if strings.Contains(clerk.text("#main"), "伪造") {
+		t.Error("a forged change shows on the task's page")
+	}
+	if got, err := tasks.FindTaskByID(officeCtx, other.ID); err != nil || got.Deadline != other.Deadline {
+		t.Errorf("after a forged correction: got deadline %q (%v), want %q", got.Deadline, err, other.Deadline)
+	}
+
+	for _, p := range []*person{office, clerk} {
+		p.check("at the end")
+		if p.requests == 0 {
+			t.Errorf("%s: no request was seen, so none was checked", p.name)
+		}
+	}
+}
