@@ -121,7 +121,10 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if failed > 0 {
-		return duban.Errorf(duban.EINTERNAL, "服务器有 %d 次应答不是成功（见上）：请查看服务器日志。", failed)
+		if errs := srv.log.Errors(); len(errs) > 0 {
+			fmt.Fprintf(w, "服务器日志中最先的错误和警告：\n  %s\n", strings.Join(errs, "\n  "))
+		}
+		return duban.Errorf(duban.EINTERNAL, "服务器有 %d 次应答不是成功（见上）。", failed)
 	}
 	return nil
 }
@@ -260,7 +263,7 @@ func taskIDs(a *app, f duban.TaskFilter) ([]int64, int, error) {
 type benchServer struct {
 	cmd *exec.Cmd
 	url string
-	log *tail
+	log *serverLog
 }
 
 // startBenchServer starts this binary's duban serve on the database, on a
@@ -270,10 +273,10 @@ func startBenchServer(ctx context.Context, dsn string) (*benchServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &benchServer{log: &tail{max: 4 << 10}}
+	s := &benchServer{log: &serverLog{}}
 	s.cmd = exec.Command(exe, "serve", "--addr", "127.0.0.1:0", "--db", dsn)
-	// The request log is written as in production, and only its end kept,
-	// to show if the server fails.
+	// The server logs every request as in production; the bench keeps
+	// only what explains a failure.
 	s.cmd.Stderr = s.log
 	out, err := s.cmd.StdoutPipe()
 	if err != nil {
@@ -329,27 +332,57 @@ func (s *benchServer) stop() {
 	}
 }
 
-// tail keeps the last bytes written to it.
-type tail struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
+// serverLog keeps of the server's log what a person needs when something
+// went wrong: its last bytes (why it did not start) and its first errors
+// and warnings (why it refused requests).
+type serverLog struct {
+	mu      sync.Mutex
+	last    []byte
+	partial []byte // the line being written
+	errors  []string
 }
 
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > t.max {
-		t.buf = slices.Clone(t.buf[len(t.buf)-t.max:])
+// Bounds of what serverLog keeps.
+const (
+	logTailBytes = 4 << 10
+	logErrors    = 10
+)
+
+func (l *serverLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.last = append(l.last, p...)
+	if len(l.last) > logTailBytes {
+		l.last = slices.Clone(l.last[len(l.last)-logTailBytes:])
 	}
+	l.partial = append(l.partial, p...)
+	for {
+		i := slices.Index(l.partial, '\n')
+		if i < 0 {
+			break
+		}
+		line := string(l.partial[:i])
+		l.partial = l.partial[i+1:]
+		if len(l.errors) < logErrors && (strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN")) {
+			l.errors = append(l.errors, line)
+		}
+	}
+	l.partial = slices.Clone(l.partial)
 	return len(p), nil
 }
 
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
+// String is the end of the log.
+func (l *serverLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return string(l.last)
+}
+
+// Errors are the first errors and warnings the server logged.
+func (l *serverLog) Errors() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.errors)
 }
 
 // bench is a measurement under way: its clients signed in, and where it
