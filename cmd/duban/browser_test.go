@@ -303,6 +303,9 @@ func (p *person) screenshot(name string, width, height int64) {
 	}
 	p.do("resizing", chromedp.EmulateViewport(width, height, opts...))
 	p.navigate("reloading at "+fmt.Sprint(width), chromedp.Reload())
+	// The picture shows the page from its top, as a person arriving sees
+	// it, whatever place of it the address pointed to.
+	p.do("scrolling to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	if over := eval[int](p, "document.documentElement.scrollWidth - window.innerWidth"); over > 0 {
 		p.t.Errorf("%s at %d×%d: the page is %d px wider than the screen", name, width, height, over)
 	}
