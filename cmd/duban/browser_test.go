@@ -29,9 +29,10 @@ import (
 
 // The browser tests drive Debian's chromium against the real server (Main
 // on a random port, a temporary SQLite database): the office imports the
-// sample notice through the upload form, corrects it on the review page
-// and publishes it; a unit's clerk finds its tasks through the ledger's
-// filters, comments on one, and is refused on another unit's. Every page
+// sample notice through the upload form, corrects it on the review page,
+// publishes it and makes a clerk's account; the unit's clerk finds its tasks
+// through the ledger's filters, comments on one, and is refused on another
+// unit's. Every page
 // they see is checked for requests leaving the server and for console
 // errors, and screenshots of the ledger at a desk's and a phone's size are
 // saved. DUBAN_TEST_CHROMIUM names the browser (.ci/run sets it);
@@ -359,7 +360,8 @@ func filterOf(path string) string {
 }
 
 // makeAccount makes an account in the server's store, as duban user add
-// does, with a password hashed as the test server checks it.
+// does for the first administrator, with a password hashed as the test
+// server checks it.
 func makeAccount(t *testing.T, m *Main, u *duban.User, password string) {
 	t.Helper()
 	ctx := duban.NewContextWithUser(context.Background(), &duban.User{Name: "test", Role: duban.RoleAdmin})
@@ -372,8 +374,9 @@ func makeAccount(t *testing.T, m *Main, u *duban.User, password string) {
 }
 
 // TestBrowser follows the office through importing, correcting and
-// publishing the sample notice, and a unit's clerk through finding,
-// commenting on and being refused tasks, in a real browser.
+// publishing the sample notice and making a clerk's account, and the clerk
+// through finding, commenting on and being refused tasks, in a real
+// browser.
 func TestBrowser(t *testing.T) {
 	chromium := chromiumPath(t)
 	shots := artifactsDir(t)
@@ -450,14 +453,31 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("publishing: the page says %q, want the plan published with its 89 tasks", got)
 	}
 
-	// The office makes an account for the clerk of 区财政局.
+	// On the accounts page it makes the account of 区财政局's clerk, bound
+	// to the unit publishing added to the directory.
 	name := "区财政局"
 	units, _, err := sqldb.NewUnitService(m.DB).FindUnits(officeCtx, duban.UnitFilter{Name: &name})
 	if err != nil || len(units) != 1 {
 		t.Fatalf("unit %s after publishing: got %d (%v)", name, len(units), err)
 	}
 	unit := units[0]
-	makeAccount(t, m, &duban.User{Name: "caizheng", DisplayName: "财政局联络员", Role: duban.RoleClerk, UnitID: unit.ID}, "clerk-password-1")
+	office.open("/accounts")
+	form := `form[action="/accounts"] `
+	office.do("filling in the account",
+		chromedp.SendKeys(chromedp.CSS(form+`input[name=name]`), "caizheng"),
+		chromedp.SendKeys(chromedp.CSS(form+`input[name=display_name]`), "财政局联络员"),
+		chromedp.SetValue(chromedp.CSS(form+`select[name=role]`), string(duban.RoleClerk)),
+		chromedp.SetValue(chromedp.CSS(form+`select[name=unit]`), strconv.FormatInt(unit.ID, 10)),
+		chromedp.SendKeys(chromedp.CSS(form+`input[name=password]`), "clerk-password-1"))
+	office.click(form + `button[type=submit]`)
+	if got := office.flash(); !strings.Contains(got, "已创建") {
+		t.Fatalf("making the clerk's account: the page says %q", got)
+	}
+	clerkName := "caizheng"
+	if users, _, err := sqldb.NewUserService(m.DB).FindUsers(officeCtx, duban.UserFilter{Name: &clerkName}); err != nil || len(users) != 1 ||
+		users[0].Role != duban.RoleClerk || users[0].UnitID != unit.ID {
+		t.Fatalf("the clerk's account: got %v (%v), want a clerk of %s", users, err, name)
+	}
 
 	// The clerk finds the tasks its unit leads through the ledger's filters.
 	clerk := newPerson(t, root, "clerk", origin, shots)
