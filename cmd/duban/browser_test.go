@@ -556,7 +556,10 @@ func TestBrowser(t *testing.T) {
 
 	for _, p := range []*person{office, clerk} {
 		p.check("at the end")
-		if p.requests == 0 {
+		p.mu.Lock()
+		seen := p.requests
+		p.mu.Unlock()
+		if seen == 0 {
 			t.Errorf("%s: no request was seen, so none was checked", p.name)
 		}
 	}
