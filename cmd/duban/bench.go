@@ -87,16 +87,44 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		how = fmt.Sprintf("新建，用时 %.1f s", data.took.Seconds())
 	}
 	fmt.Fprintf(w, "duban bench：%d 个计划，%d 项任务，%d 个单位（%s，%s）\n", data.plans, data.tasks, len(data.units), sqldb.RedactDSN(*dsn), how)
-	srv, err := startBenchServer(ctx, *dsn)
+	fmt.Fprintf(w, "本机 %d 核%s。%s\n", runtime.NumCPU(), loadAverage(), benchTargets)
+	failed := 0
+	for _, cached := range []bool{true, false} {
+		b := bench{ctx: ctx, w: w, data: data, dur: *dur}
+		n, err := b.measure(*dsn, *readers, *writers, cached)
+		failed += n
+		if err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "\n测量结束%s。\n", loadAverage())
+	if failed > 0 {
+		return duban.Errorf(duban.EINTERNAL, "服务器有 %d 次应答不是成功（见上）。", failed)
+	}
+	return nil
+}
+
+// measure starts duban serve on the bench's database, with its page
+// cache or without, and measures it: each kind of read alone, then reads
+// while others write. With the cache it also measures the writes alone;
+// without, the reads show what every request costs when the data keeps
+// changing (each write empties the cache), as in the weeks when every unit
+// reports. It returns how many answers were not a success, having printed
+// the server's first errors when there were some.
+func (b *bench) measure(dsn string, readers, writers int, cached bool) (int, error) {
+	ctx, w := b.ctx, b.w
+	srv, err := startBenchServer(ctx, dsn, cached)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer srv.stop()
-	fmt.Fprintf(w, "服务：%s，duban serve 在另一进程（pid %d）；本机 %d 核%s。\n%s\n", srv.url, srv.cmd.Process.Pid, runtime.NumCPU(), loadAverage(), benchTargets)
-
-	b := &bench{ctx: ctx, w: w, data: data, dur: *dur}
-	if err := b.signIn(srv.url, *readers, *writers); err != nil {
-		return err
+	how := "使用页面缓存：数据未变时，常用页面只渲染一次"
+	if !cached {
+		how = "不用页面缓存（--no-page-cache）：每次请求都读库渲染，如同数据不断变动时"
+	}
+	fmt.Fprintf(w, "\n== %s\n服务：%s，duban serve 在另一进程（pid %d）。\n", how, srv.url, srv.cmd.Process.Pid)
+	if err := b.signIn(srv.url, readers, writers); err != nil {
+		return 0, err
 	}
 	defer b.close()
 	failed := 0
@@ -105,28 +133,26 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		path  string
 	}{{"台账（按单位筛选）", "/tasks?unit=%d"}, {"单位页面", "/units/%d"}} {
 		b.warmUp(ph.path)
-		fmt.Fprintf(w, "\n%s GET %s，%d 个客户端，%s（先把每个单位的页面请求一次预热）\n", ph.title, strings.ReplaceAll(ph.path, "%d", "…"), len(b.readers), b.dur)
+		fmt.Fprintf(w, "\n%s GET %s，%d 个客户端，%s（先把每个单位的页面请求一次预热）%s\n", ph.title, strings.ReplaceAll(ph.path, "%d", "…"), len(b.readers), b.dur, loadAverage())
 		failed += b.report(load.Run(ctx, b.readPhase(ph.title, ph.path)))
 	}
-	fmt.Fprintf(w, "\n写入：%d 个客户端同时，%s\n", len(b.correctors)+len(b.commenters), b.dur)
-	for _, r := range load.RunAll(ctx, b.correctPhase(), b.commentPhase()) {
-		failed += b.report(r)
+	if cached {
+		fmt.Fprintf(w, "\n写入：%d 个客户端同时，%s%s\n", len(b.correctors)+len(b.commenters), b.dur, loadAverage())
+		for _, r := range load.RunAll(ctx, b.correctPhase(), b.commentPhase()) {
+			failed += b.report(r)
+		}
 	}
-	fmt.Fprintf(w, "\n读写同时：%d 个客户端读取（台账与单位页面交替），%d 个客户端写入，%s\n", len(b.readers), len(b.correctors)+len(b.commenters), b.dur)
+	fmt.Fprintf(w, "\n读写同时：%d 个客户端读取（台账与单位页面交替），%d 个客户端写入，%s%s\n", len(b.readers), len(b.correctors)+len(b.commenters), b.dur, loadAverage())
 	for _, r := range load.RunAll(ctx, b.readPhase("读取", ""), b.correctPhase(), b.commentPhase()) {
 		failed += b.report(r)
 	}
-	fmt.Fprintf(w, "\n测量结束%s。\n", loadAverage())
 	if err := ctx.Err(); err != nil {
-		return err
+		return failed, err
 	}
-	if failed > 0 {
-		if errs := srv.log.Errors(); len(errs) > 0 {
-			fmt.Fprintf(w, "服务器日志中最先的错误和警告：\n  %s\n", strings.Join(errs, "\n  "))
-		}
-		return duban.Errorf(duban.EINTERNAL, "服务器有 %d 次应答不是成功（见上）。", failed)
+	if errs := srv.log.Errors(); failed > 0 && len(errs) > 0 {
+		fmt.Fprintf(w, "服务器日志中最先的错误和警告：\n  %s\n", strings.Join(errs, "\n  "))
 	}
-	return nil
+	return failed, nil
 }
 
 // loadAverage says how busy the machine was over the last minute, where
@@ -150,6 +176,23 @@ type benchData struct {
 	units        []int64
 	office       benchAccount
 	clerks       []benchAccount
+
+	// month shifts the corrected deadlines from run to run, so that a
+	// correction is a change even on a database measured before; corrected
+	// counts each task's corrections in this run, each moving its deadline
+	// a month on, so that no correction leaves a task as it was (one that
+	// changes nothing writes nothing).
+	month     int
+	mu        sync.Mutex
+	corrected map[int64]int
+}
+
+// nextMonth is the month a task's next correction sets its deadline to.
+func (d *benchData) nextMonth(task int64) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.corrected[task]++
+	return 1 + (d.month+d.corrected[task])%12
 }
 
 // benchAccount is an account of the bench's and the tasks it writes on: a
@@ -170,7 +213,7 @@ func prepareBench(ctx context.Context, env *Env, dsn string, size demo.Size, cle
 		return nil, err
 	}
 	defer a.Close()
-	d := &benchData{}
+	d := &benchData{month: int(time.Now().Unix() % 12), corrected: map[int64]int{}}
 	_, n, err := a.plans.FindPlans(a.ctx, duban.PlanFilter{Limit: 1})
 	if err != nil {
 		return nil, err
@@ -267,14 +310,19 @@ type benchServer struct {
 }
 
 // startBenchServer starts this binary's duban serve on the database, on a
-// free port of loopback, and returns once it says where it listens.
-func startBenchServer(ctx context.Context, dsn string) (*benchServer, error) {
+// free port of loopback, with its page cache or without, and returns once
+// it says where it listens.
+func startBenchServer(ctx context.Context, dsn string, cached bool) (*benchServer, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	s := &benchServer{log: &serverLog{}}
-	s.cmd = exec.Command(exe, "serve", "--addr", "127.0.0.1:0", "--db", dsn)
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}
+	if !cached {
+		args = append(args, "--no-page-cache")
+	}
+	s.cmd = exec.Command(exe, args...)
 	// The server logs every request as in production; the bench keeps
 	// only what explains a failure.
 	s.cmd.Stderr = s.log
@@ -398,14 +446,10 @@ type bench struct {
 	readers    []*load.Client
 	correctors []writer
 	commenters []writer
-	// month shifts the corrected deadlines from run to run, so that a
-	// correction is a change even on a database measured before.
-	month int
 }
 
 // signIn signs the clients in, each with its own session.
 func (b *bench) signIn(base string, readers, writers int) error {
-	b.month = int(time.Now().Unix() % 12)
 	login := func(ac benchAccount) (*load.Client, error) {
 		c, err := load.NewClient(base)
 		if err == nil {
@@ -496,25 +540,23 @@ func (b *bench) warmUp(path string) {
 // correctPhase is the office correcting tasks' deadlines on the review
 // page. A form answers a success with a redirect.
 func (b *bench) correctPhase() load.Phase {
-	return writePhase("修改任务（督办室）", b.correctors, b.dur, func(ctx context.Context, c *load.Client, task int64, pass, n int) (*load.Answer, error) {
-		// Each pass over the writer's tasks moves their deadline a month
-		// on, so that every correction changes the task.
-		month := 1 + (b.month+pass)%12
+	return writePhase("修改任务（督办室）", b.correctors, b.dur, func(ctx context.Context, c *load.Client, task int64, n int) (*load.Answer, error) {
+		month := b.data.nextMonth(task)
 		return c.Post(ctx, fmt.Sprintf("/review/tasks/%d/edit", task), url.Values{"deadline": {fmt.Sprintf("%d月底前", month)}})
 	})
 }
 
 // commentPhase is clerks commenting on their units' tasks.
 func (b *bench) commentPhase() load.Phase {
-	return writePhase("发表意见（单位联络员）", b.commenters, b.dur, func(ctx context.Context, c *load.Client, task int64, pass, n int) (*load.Answer, error) {
+	return writePhase("发表意见（单位联络员）", b.commenters, b.dur, func(ctx context.Context, c *load.Client, task int64, n int) (*load.Answer, error) {
 		return c.Post(ctx, fmt.Sprintf("/tasks/%d/comments", task), url.Values{"text": {fmt.Sprintf("压测意见 %d：本月节点任务已完成。", n)}})
 	})
 }
 
 // writePhase is writers going round their tasks, each request writing on
-// the next; pass counts the rounds.
+// the next.
 func writePhase(name string, writers []writer, dur time.Duration,
-	write func(ctx context.Context, c *load.Client, task int64, pass, n int) (*load.Answer, error)) load.Phase {
+	write func(ctx context.Context, c *load.Client, task int64, n int) (*load.Answer, error)) load.Phase {
 	clients := make([]*load.Client, len(writers))
 	for i, w := range writers {
 		clients[i] = w.client
@@ -522,7 +564,7 @@ func writePhase(name string, writers []writer, dur time.Duration,
 	return load.Phase{Name: name, Clients: clients, Duration: dur, Want: 303,
 		Request: func(ctx context.Context, c *load.Client, i, n int) (*load.Answer, error) {
 			tasks := writers[i].tasks
-			return write(ctx, c, tasks[n%len(tasks)], n/len(tasks), n)
+			return write(ctx, c, tasks[n%len(tasks)], n)
 		}}
 }
 

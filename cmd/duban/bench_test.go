@@ -27,27 +27,39 @@ func TestMain(m *testing.M) {
 var figuresRE = regexp.MustCompile(`(?m)^  (\S+)：(\d+) 次，(\d+) 次/秒；延迟 p50 [\d.]+ ms，p90 [\d.]+ ms，p99 [\d.]+ ms，最大 [\d.]+ ms；非成功 (\d+)$`)
 
 // TestBench runs duban bench briefly on a small made-up ledger: it builds
-// the database, serves it from a second process, and prints figures for
-// every kind of request, each answered and none failed; a second run
-// reuses the database; a database it did not make is refused, since the
-// bench writes on it.
+// the database, serves it from a second process, first with its page cache
+// and then without, and prints figures for every kind of request under
+// each, each answered and none failed; a second run reuses the database; a
+// database it did not make is refused, since the bench writes on it.
 func TestBench(t *testing.T) {
 	t.Setenv("DUBAN_TEST_AS_DUBAN", "1")
 	c := newCLI(t)
 	db := filepath.Join(t.TempDir(), "bench.db")
 	bench := []string{"bench", "--db", db, "--duration", "300ms", "--plans", "2", "--tasks", "40", "--units", "12", "--clients", "2", "--writers", "4"}
-	out := c.MustRun(bench, "2 个计划，80 项任务，12 个单位", "新建", "另一进程", "测量结束")
-	got := map[string]int{}
-	for _, m := range figuresRE.FindAllStringSubmatch(out, -1) {
-		n, _ := strconv.Atoi(m[2])
-		got[m[1]] += n
-		if m[4] != "0" {
-			t.Errorf("%s: %s answers were not a success:\n%s", m[1], m[4], out)
-		}
+	out := c.MustRun(bench, "2 个计划，80 项任务，12 个单位", "新建", "另一进程", "一分钟平均负载", "测量结束")
+	cached, uncached, ok := strings.Cut(out, "== 不用页面缓存")
+	if !ok || !strings.Contains(cached, "== 使用页面缓存") {
+		t.Fatalf("want figures with the page cache, then without:\n%s", out)
 	}
-	for _, name := range []string{"台账（按单位筛选）", "单位页面", "修改任务（督办室）", "发表意见（单位联络员）", "读取"} {
-		if got[name] == 0 {
-			t.Errorf("no request answered for %s:\n%s", name, out)
+	for _, part := range []struct {
+		out   string
+		names []string
+	}{
+		{cached, []string{"台账（按单位筛选）", "单位页面", "修改任务（督办室）", "发表意见（单位联络员）", "读取"}},
+		{uncached, []string{"台账（按单位筛选）", "单位页面", "读取", "修改任务（督办室）", "发表意见（单位联络员）"}},
+	} {
+		got := map[string]int{}
+		for _, m := range figuresRE.FindAllStringSubmatch(part.out, -1) {
+			n, _ := strconv.Atoi(m[2])
+			got[m[1]] += n
+			if m[4] != "0" {
+				t.Errorf("%s: %s answers were not a success:\n%s", m[1], m[4], out)
+			}
+		}
+		for _, name := range part.names {
+			if got[name] == 0 {
+				t.Errorf("no request answered for %s:\n%s", name, part.out)
+			}
 		}
 	}
 	c.MustRun(bench, "2 个计划，80 项任务，12 个单位（"+db+"，已有）")

@@ -23,6 +23,11 @@ type Config struct {
 	// TrustProxy says the server runs behind a balancer whose
 	// X-Forwarded-Proto and X-Forwarded-For are to be believed.
 	TrustProxy bool
+	// NoPageCache renders every page afresh instead of keeping the pages
+	// many people ask for alike until the data changes (web.Config's
+	// PageCache). duban bench uses it to measure what a request costs when
+	// the data keeps changing, as in the weeks when every unit reports.
+	NoPageCache bool
 
 	// dbGiven says DB was named (by DUBAN_DB or --db) rather than derived
 	// from Data.
@@ -78,6 +83,7 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "监听地址 主机:端口（环境变量 DUBAN_ADDR）；0.0.0.0:8080 对内网开放")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy,
 		"在负载均衡之后运行：采信 X-Forwarded-Proto 和 X-Forwarded-For（环境变量 DUBAN_TRUST_PROXY=true）")
+	fs.BoolVar(&c.NoPageCache, "no-page-cache", c.NoPageCache, "不缓存常用页面（台账、单位页面等）的渲染结果，每次请求都读库渲染；压测用它测量数据频繁变动时的速度")
 }
 
 // Validate checks the configuration before anything is opened.

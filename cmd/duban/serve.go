@@ -64,7 +64,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
-	m.Server, err = web.New(web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger},
+	cache := 0 // the web server's default size
+	if m.Config.NoPageCache {
+		cache = -1 // none
+	}
+	m.Server, err = web.New(web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache},
 		newServices(db, auth.NewHasher(m.Passwords), m.Policy))
 	if err != nil {
 		db.Close()
@@ -122,7 +126,7 @@ func (m *Main) Close() error {
 
 // runServe serves duban until interrupted.
 func runServe(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "serve", "serve [--addr 主机:端口] [--db 数据库] [--data 数据目录] [--trust-proxy]")
+	fs := newFlagSet(env, "serve", "serve [--addr 主机:端口] [--db 数据库] [--data 数据目录] [--trust-proxy] [--no-page-cache]")
 	cfg := newConfig(env)
 	cfg.bindServeFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
