@@ -334,13 +334,16 @@ func (u TaskUpdate) Apply(t *Task) {
 }
 
 // UnitRole narrows a unit's tasks to those it leads or those it shares.
+// A unit named both among the lead units and the responsible ones leads
+// the task, so that the tasks a unit leads and those it shares add up to
+// all of its tasks, as OwnerCount counts them.
 type UnitRole string
 
 // Unit roles in a task.
 const (
-	UnitAnyRole UnitRole = ""
-	UnitLeads   UnitRole = "lead"
-	UnitShares  UnitRole = "shared"
+	UnitAnyRole UnitRole = ""       // leads or shares
+	UnitLeads   UnitRole = "lead"   // among the lead units
+	UnitShares  UnitRole = "shared" // among the responsible units, not the lead ones
 )
 
 // TaskFilter selects tasks. Nil and zero fields do not filter; Limit 0 means
@@ -496,7 +499,8 @@ type TaskService interface {
 	MergeTasks(ctx context.Context, id, other int64) (*Task, error)
 	// CountTasksByOwner counts, among the tasks matching the filter (its
 	// paging aside), how many each unit leads and shares and each leader
-	// leads, for lists of units and leaders.
+	// leads, for lists of units and leaders. A filter naming a unit counts
+	// that unit alone (its role aside): the ledger's tabs for it.
 	CountTasksByOwner(ctx context.Context, filter TaskFilter) ([]OwnerCount, error)
 	// ExpandGroup replaces a group term by the units it stands for.
 	ExpandGroup(ctx context.Context, exp GroupExpansion) ([]*Task, error)

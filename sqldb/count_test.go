@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"slices"
 	"testing"
 
 	"duban"
@@ -8,11 +9,25 @@ import (
 )
 
 // TestCountTasksByOwner checks each owner's counts against the lists the
-// same filter gives.
+// same filter gives, on a plan where one unit is named both among a task's
+// lead units and among its responsible ones: that unit leads the task and
+// does not share it, in the counts and in the lists alike, so that what a
+// unit leads and what it shares add up to all of its tasks. A unit in the
+// filter is counted alone.
 func TestCountTasksByOwner(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
 		ts := sqldb.NewTaskService(db)
+		both := MustFindTask(t, db, p.ID, "1.1.1")
+		if len(both.LeadUnits) == 0 || both.LeadUnits[0].ID == 0 {
+			t.Fatalf("task 1.1.1 has no lead unit in the directory: %+v", both.LeadUnits)
+		}
+		lead := both.LeadUnits[0]
+		responsible := append(slices.Clone(both.ResponsibleUnits), lead)
+		if _, err := ts.UpdateTask(as(office), both.ID, duban.TaskUpdate{ResponsibleUnits: &responsible}); err != nil {
+			t.Fatal(err)
+		}
+
 		counts, err := ts.CountTasksByOwner(as(viewer), duban.TaskFilter{PlanID: &p.ID, Limit: 5})
 		if err != nil {
 			t.Fatal(err)
@@ -29,15 +44,33 @@ func TestCountTasksByOwner(t *testing.T) {
 				f.UnitID = &id
 			}
 			f.UnitRole = duban.UnitLeads
-			_, lead, _ := ts.FindTasks(as(viewer), f)
+			led, nLead, _ := ts.FindTasks(as(viewer), f)
 			f.UnitRole = duban.UnitShares
-			_, shared, _ := ts.FindTasks(as(viewer), f)
+			shared, nShared, _ := ts.FindTasks(as(viewer), f)
+			f.UnitRole = duban.UnitAnyRole
+			_, all, _ := ts.FindTasks(as(viewer), f)
 			if c.Leader {
-				shared = 0
+				nShared, all = 0, nLead
 			}
-			if c.Lead != lead || c.Shared != shared {
-				t.Errorf("%+v: lists give lead %d, shared %d", c, lead, shared)
+			if c.Lead != nLead || c.Shared != nShared {
+				t.Errorf("%+v: lists give lead %d, shared %d", c, nLead, nShared)
 			}
+			if all != nLead+nShared {
+				t.Errorf("%+v: all %d tasks, but %d led and %d shared", c, all, nLead, nShared)
+			}
+			if !c.Leader && id == lead.ID {
+				inLed := slices.ContainsFunc(led, func(t *duban.Task) bool { return t.ID == both.ID })
+				inShared := slices.ContainsFunc(shared, func(t *duban.Task) bool { return t.ID == both.ID })
+				if !inLed || inShared {
+					t.Errorf("%s, lead and responsible in task 1.1.1: in its led tasks %v, in its shared ones %v; want led only", lead.Name, inLed, inShared)
+				}
+			}
+		}
+		// A unit in the filter is counted alone, whatever its role says.
+		i := slices.IndexFunc(counts, func(c duban.OwnerCount) bool { return !c.Leader && c.ID == lead.ID })
+		one, err := ts.CountTasksByOwner(as(viewer), duban.TaskFilter{PlanID: &p.ID, UnitID: &lead.ID, UnitRole: duban.UnitShares})
+		if err != nil || i < 0 || len(one) != 1 || one[0] != counts[i] {
+			t.Errorf("counting %s alone: got %+v (%v), want its row of all the counts", lead.Name, one, err)
 		}
 		if units != 57 || leaders != 12 {
 			t.Errorf("got %d units and %d leaders, want 57 and 12", units, leaders)

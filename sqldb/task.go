@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -127,14 +128,19 @@ func taskConditions(tx *Tx, f duban.TaskFilter) ([]string, []any) {
 		add("t.area = ?", *f.Area)
 	}
 	if f.UnitID != nil {
-		roles := "'lead_unit', 'responsible'"
+		const owned = "t.id IN (SELECT task_id FROM task_owners WHERE unit_id = ? AND role IN (%s))"
 		switch f.UnitRole {
 		case duban.UnitLeads:
-			roles = "'lead_unit'"
+			add(fmt.Sprintf(owned, "'lead_unit'"), *f.UnitID)
 		case duban.UnitShares:
-			roles = "'responsible'"
+			// Responsible without leading, as OwnerCount counts: a unit
+			// named among both is leading, so that the tasks it leads and
+			// those it shares add up to all of its tasks.
+			add(fmt.Sprintf(owned, "'responsible'"), *f.UnitID)
+			add("NOT "+fmt.Sprintf(owned, "'lead_unit'"), *f.UnitID)
+		default:
+			add(fmt.Sprintf(owned, "'lead_unit', 'responsible'"), *f.UnitID)
 		}
-		add("t.id IN (SELECT task_id FROM task_owners WHERE unit_id = ? AND role IN ("+roles+"))", *f.UnitID)
 	}
 	if f.LeaderID != nil {
 		add("t.id IN (SELECT task_id FROM task_owners WHERE leader_id = ? AND role = 'lead_leader')", *f.LeaderID)
@@ -192,20 +198,32 @@ func taskOrder(d dialect, sort duban.TaskSort, desc bool) string {
 }
 
 // CountTasksByOwner counts the tasks of the filter by unit and by leader.
+// Each owner's tasks are first grouped one row a task, marked as led when
+// the owner leads it under any of its names, so that a unit both leading and
+// responsible counts as leading only, as the role filter selects. A unit in
+// the filter is counted alone, from its own rows of the owners' index.
 func (s *TaskService) CountTasksByOwner(ctx context.Context, f duban.TaskFilter) ([]duban.OwnerCount, error) {
 	if _, err := duban.Authorize(ctx, "查看任务", duban.CanRead); err != nil {
 		return nil, err
 	}
 	var out []duban.OwnerCount
 	err := s.db.view(ctx, func(tx *Tx) error {
+		unit := f.UnitID
+		f.UnitID, f.UnitRole = nil, duban.UnitAnyRole
 		conds, args := taskConditions(tx, f)
-		conds = append(conds, "(o.unit_id IS NOT NULL OR o.leader_id IS NOT NULL)")
-		rows, err := tx.query(`SELECT o.leader_id IS NOT NULL, COALESCE(o.unit_id, o.leader_id),
-			count(DISTINCT CASE WHEN o.role <> 'responsible' THEN o.task_id END),
-			count(DISTINCT CASE WHEN o.role = 'responsible' THEN o.task_id END)
+		if unit != nil {
+			// A unit is an owner in the rows that name it, and only in those.
+			conds, args = append(conds, "o.unit_id = ?"), append(args, *unit)
+		} else {
+			conds = append(conds, "(o.unit_id IS NOT NULL OR o.leader_id IS NOT NULL)")
+		}
+		rows, err := tx.query(`SELECT leader, id, sum(lead), count(*) - sum(lead) FROM (
+			SELECT o.leader_id IS NOT NULL AS leader, COALESCE(o.unit_id, o.leader_id) AS id,
+				max(CASE WHEN o.role <> 'responsible' THEN 1 ELSE 0 END) AS lead
 			FROM task_owners o JOIN tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id`+where(conds)+`
-			GROUP BY o.leader_id IS NOT NULL, COALESCE(o.unit_id, o.leader_id)
-			ORDER BY 1, 2`, args...)
+			GROUP BY o.leader_id IS NOT NULL, COALESCE(o.unit_id, o.leader_id), o.task_id) owned
+			GROUP BY leader, id
+			ORDER BY leader, id`, args...)
 		if err != nil {
 			return err
 		}

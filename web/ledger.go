@@ -277,19 +277,20 @@ func (s *Server) buildLedger(r *http.Request, lq ledgerQuery, f duban.TaskFilter
 }
 
 // countRoles counts the tasks of the filter's unit by its part in them,
-// with the filter's other conditions.
+// with the filter's other conditions: one grouped count, in which the unit's
+// row has the tasks it leads and those it shares, which add up to all.
 func (s *Server) countRoles(r *http.Request, f duban.TaskFilter) (*roleCounts, error) {
+	f.UnitRole = duban.UnitAnyRole
+	counts, err := s.svc.Tasks.CountTasksByOwner(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
 	c := &roleCounts{}
-	for _, n := range []struct {
-		role duban.UnitRole
-		dst  *int
-	}{{duban.UnitAnyRole, &c.All}, {duban.UnitLeads, &c.Lead}, {duban.UnitShares, &c.Shared}} {
-		g := f
-		g.UnitRole, g.Offset, g.Limit = n.role, 0, 1
-		var err error
-		if _, *n.dst, err = s.svc.Tasks.FindTasks(r.Context(), g); err != nil {
-			return nil, err
+	for _, oc := range counts {
+		if !oc.Leader && oc.ID == *f.UnitID {
+			c.Lead, c.Shared = oc.Lead, oc.Shared
 		}
 	}
+	c.All = c.Lead + c.Shared
 	return c, nil
 }

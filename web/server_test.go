@@ -311,9 +311,21 @@ func TestLedger(t *testing.T) {
 		want := count(c2.filter)
 		c.MustGet("/tasks?"+c2.query, http.StatusOK, fmt.Sprintf("共 %d 项任务", want))
 	}
-	// A unit's counts by part, and the pages of a long list.
-	led, shared := count(duban.TaskFilter{UnitID: &unit, UnitRole: duban.UnitLeads}), count(duban.TaskFilter{UnitID: &unit, UnitRole: duban.UnitShares})
-	c.MustGet(fmt.Sprintf("/tasks?unit=%d", unit), http.StatusOK, fmt.Sprintf("牵头 %d", led), fmt.Sprintf("参与 %d", shared))
+	// A unit's counts by part, with the filter's other conditions, whatever
+	// part is chosen.
+	for _, q := range []struct {
+		query   string
+		targets *bool
+	}{{"", nil}, {"&role=shared", nil}, {"&targets=yes&role=lead", &yes}} {
+		f := duban.TaskFilter{UnitID: &unit, HasTargets: q.targets}
+		all := count(f)
+		f.UnitRole = duban.UnitLeads
+		led := count(f)
+		f.UnitRole = duban.UnitShares
+		shared := count(f)
+		c.MustGet(fmt.Sprintf("/tasks?unit=%d%s", unit, q.query), http.StatusOK,
+			fmt.Sprintf(">全部 %d<", all), fmt.Sprintf(">牵头 %d<", led), fmt.Sprintf(">参与 %d<", shared))
+	}
 	// The pages of a long list keep the filter.
 	r := c.MustGet("/tasks?size=20&page=2&targets=no", http.StatusOK, "第 2 / 3 页", `rel="prev"`)
 	next := regexp.MustCompile(`href="([^"]*)" rel="next"`).FindStringSubmatch(r.Body)
