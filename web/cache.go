@@ -107,7 +107,7 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string
 		}
 		return s.render(w, r, p)
 	}
-	head, err := s.svc.Audit.AuditHead(r.Context())
+	head, err := s.head(r)
 	if err != nil {
 		return err
 	}

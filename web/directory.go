@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -59,15 +58,11 @@ type yearChoice struct {
 
 func (s *Server) readYear(r *http.Request) (yearChoice, error) {
 	var yc yearChoice
-	plans, _, err := s.svc.Plans.FindPlans(r.Context(), duban.PlanFilter{})
+	ch, err := s.choices(r)
 	if err != nil {
 		return yc, err
 	}
-	for _, p := range plans {
-		if !slices.Contains(yc.Years, p.Year) {
-			yc.Years = append(yc.Years, p.Year)
-		}
-	}
+	yc.Years = ch.Years
 	y, err := queryInt(r.URL.Query(), "year")
 	if err != nil {
 		return yc, err
@@ -263,7 +258,7 @@ func (s *Server) buildLeaders(r *http.Request) (page, error) {
 	if p.yearChoice, err = s.readYear(r); err != nil {
 		return nil, err
 	}
-	leaders, _, err := s.svc.Leaders.FindLeaders(r.Context(), duban.LeaderFilter{})
+	ch, err := s.choices(r)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +266,7 @@ func (s *Server) buildLeaders(r *http.Request) (page, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range leaders {
+	for _, l := range ch.Leaders {
 		p.Rows = append(p.Rows, ownerRow{ID: l.ID, Name: l.Name, Detail: l.Title, Lead: counts[l.ID].Lead})
 	}
 	return p, nil

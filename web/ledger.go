@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -245,29 +244,26 @@ func (s *Server) buildLedger(r *http.Request, lq ledgerQuery, f duban.TaskFilter
 	if p.Tasks, p.Pager.Total, err = s.svc.Tasks.FindTasks(ctx, f); err != nil {
 		return nil, err
 	}
-	if p.Plans, _, err = s.svc.Plans.FindPlans(ctx, duban.PlanFilter{}); err != nil {
+	ch, err := s.choices(r)
+	if err != nil {
 		return nil, err
 	}
+	p.Plans, p.Years, p.Leaders, p.Units = ch.Plans, ch.Years, ch.Leaders, ch.Units
 	for _, pl := range p.Plans {
 		p.PlanNames[pl.ID] = pl.Title
-		if !slices.Contains(p.Years, pl.Year) {
-			p.Years = append(p.Years, pl.Year)
-		}
 	}
 	if lq.Plan != 0 {
 		if p.Plan, err = s.svc.Plans.FindPlanByID(ctx, lq.Plan); err != nil {
 			return nil, err
 		}
 	}
-	if p.Leaders, _, err = s.svc.Leaders.FindLeaders(ctx, duban.LeaderFilter{}); err != nil {
-		return nil, err
-	}
-	if p.Units, _, err = s.svc.Units.FindUnits(ctx, duban.UnitFilter{}); err != nil {
-		return nil, err
-	}
 	if lq.Unit != 0 {
-		if p.Unit, err = s.svc.Units.FindUnitByID(ctx, lq.Unit); err != nil {
-			return nil, err
+		// A unit merged into another is not among the choices, but its
+		// tasks before the merge are still its own.
+		if p.Unit = ch.unit(lq.Unit); p.Unit == nil {
+			if p.Unit, err = s.svc.Units.FindUnitByID(ctx, lq.Unit); err != nil {
+				return nil, err
+			}
 		}
 		if p.UnitCounts, err = s.countRoles(r, f); err != nil {
 			return nil, err

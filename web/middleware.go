@@ -52,6 +52,11 @@ type requestState struct {
 	session     *duban.Session
 	sessionKey  string // the session's secret, from the cookie
 	viaAPIToken bool   // authenticated by an API token, not a cookie
+
+	// head is the version of the data the request reads, once asked for
+	// (Server.head).
+	head     int64
+	headRead bool
 }
 
 type stateKey struct{}

@@ -1,12 +1,16 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"duban"
@@ -572,4 +576,74 @@ func mainPart(body string) string {
 		return body[i:]
 	}
 	return body
+}
+
+// countingUnits counts the full lists of units read, to tell lists shared
+// per version of the data from lists read per request.
+type countingUnits struct {
+	duban.UnitService
+	mu    sync.Mutex
+	lists int
+}
+
+func (u *countingUnits) FindUnits(ctx context.Context, f duban.UnitFilter) ([]*duban.Unit, int, error) {
+	if f == (duban.UnitFilter{}) {
+		u.mu.Lock()
+		u.lists++
+		u.mu.Unlock()
+	}
+	return u.UnitService.FindUnits(ctx, f)
+}
+
+func (u *countingUnits) count() int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.lists
+}
+
+// TestChoices: the filter forms' lists are read once per version of the
+// data and shared by the pages that offer them, with the page cache or
+// without; a change shows at once; a draft is offered to the office only,
+// whoever asked first.
+func TestChoices(t *testing.T) {
+	for _, cache := range []int{0, -1} {
+		t.Run(fmt.Sprintf("page cache %d", cache), func(t *testing.T) {
+			w := newWorld(t)
+			svc := w.Services()
+			units := &countingUnits{UnitService: svc.Units}
+			svc.Units = units
+			srv, err := web.New(web.Config{Logger: slog.New(slog.DiscardHandler), PageCache: cache}, svc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs := httptest.NewServer(srv.Handler())
+			t.Cleanup(hs.Close)
+			client := func(role string) *webtest.Client {
+				c := webtest.NewClient(t, hs.URL)
+				c.Login(role, password(role))
+				return c
+			}
+			reader, office := client(viewer), client(admin)
+			unit := w.Users[clerk].UnitID
+			if r := reader.MustGet(fmt.Sprintf("/tasks?unit=%d", unit), http.StatusOK, w.Plan.Title); strings.Contains(r.Body, w.Draft.Title) {
+				t.Error("a viewer is offered the draft")
+			}
+			office.MustGet(fmt.Sprintf("/tasks?unit=%d", unit), http.StatusOK, w.Draft.Title)
+			reader.MustGet("/tasks", http.StatusOK)
+			reader.MustGet(fmt.Sprintf("/units/%d", unit), http.StatusOK)
+			// Those who see drafts have lists of their own: two readings.
+			if got := units.count(); got != 2 {
+				t.Errorf("lists of units read for four pages at one version: got %d, want 2", got)
+			}
+			// A change shows at once.
+			added := &duban.Unit{Name: "区新设局", Kind: duban.UnitDepartment}
+			if err := svc.Units.CreateUnit(officeCtx, added); err != nil {
+				t.Fatal(err)
+			}
+			reader.MustGet(fmt.Sprintf("/tasks?unit=%d", unit), http.StatusOK, fmt.Sprintf(`<option value="%d">区新设局</option>`, added.ID))
+			if got := units.count(); got != 3 {
+				t.Errorf("lists of units read after a change: got %d, want 3", got)
+			}
+		})
+	}
 }

@@ -37,7 +37,9 @@
 //  4. Owners and long option lists are written by the template functions
 //     unitLinks, leaderLinks, unitOptions and leaderOptions (render.go),
 //     which escape in Go: html/template's reflection per value made them
-//     most of a ledger's cost.
+//     most of a ledger's cost. The lists a filter offers (plans, years,
+//     leaders, units) come from s.choices(r), read once per version of the
+//     data and shared (choices.go), page cache or not.
 //
 // # Adding a route
 //
@@ -118,6 +120,9 @@ type Server struct {
 	static    *staticFiles
 	cache     *pageCache // nil when the configuration keeps none
 	sources   *sourceCache
+	// choiceCache keeps the filter forms' lists per version of the data
+	// (choices.go), whatever the configuration.
+	choiceCache choiceCache
 }
 
 // New checks the services and builds the server: it parses the templates,

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"sync"
+
+	"duban"
+)
+
+// choices are the lists the filter forms offer: the plans and their years,
+// the leaders, the units. They are the same for everyone (but drafts,
+// which only the office sees) and most of what a ledger reads besides its
+// tasks, so they are read once per version of the data and shared by every
+// request at that version, whether or not the page itself is cached. What
+// is shared is only read: no handler changes these lists.
+type choices struct {
+	Plans   []*duban.Plan // newest year first
+	Years   []int         // the plans' years, newest first
+	Leaders []*duban.Leader
+	Units   []*duban.Unit // the units not merged into another
+	units   map[int64]*duban.Unit
+}
+
+// unit returns a unit of the list, or nil for one merged into another or
+// not in the directory.
+func (c *choices) unit(id int64) *duban.Unit { return c.units[id] }
+
+// choiceCache keeps the choices read at the newest version of the data
+// seen: one set for those who see drafts, one for those who do not. The
+// audit head is the version, as for the page cache (cache.go): choices read
+// at one head are right while the head has not moved, and a server that
+// sees it move reads them again, so they are never older than the head a
+// request read. Requests arriving while a version is being read wait for
+// it rather than read it again.
+type choiceCache struct {
+	mu      sync.Mutex
+	entries [2]*choiceEntry // by whether the user sees drafts
+}
+
+// choiceEntry is the choices of one version, being read until ready is
+// closed.
+type choiceEntry struct {
+	head  int64
+	ready chan struct{}
+	c     *choices
+	err   error
+}
+
+// choices returns the filter forms' lists at the version of the data the
+// request reads.
+func (s *Server) choices(r *http.Request) (*choices, error) {
+	head, err := s.head(r)
+	if err != nil {
+		return nil, err
+	}
+	drafts := 0
+	if duban.CanViewDrafts(duban.UserFromContext(r.Context())) {
+		drafts = 1
+	}
+	cc := &s.choiceCache
+	cc.mu.Lock()
+	e := cc.entries[drafts]
+	// Lists read at a newer head than the request's are newer than it
+	// needs, never older: they do.
+	if e == nil || e.head < head {
+		e = &choiceEntry{head: head, ready: make(chan struct{})}
+		cc.entries[drafts] = e
+		cc.mu.Unlock()
+		// The lists are read for everyone waiting: a request that goes away
+		// does not end the reading.
+		e.c, e.err = s.readChoices(context.WithoutCancel(r.Context()))
+		if e.err != nil {
+			cc.mu.Lock()
+			if cc.entries[drafts] == e {
+				cc.entries[drafts] = nil
+			}
+			cc.mu.Unlock()
+		}
+		close(e.ready)
+	} else {
+		cc.mu.Unlock()
+		select {
+		case <-e.ready:
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+	}
+	if e.err != nil {
+		// Whatever failed another request's reading, this one tries its own.
+		return s.readChoices(r.Context())
+	}
+	return e.c, nil
+}
+
+// readChoices reads the lists as the context's user sees them.
+func (s *Server) readChoices(ctx context.Context) (*choices, error) {
+	c := &choices{units: map[int64]*duban.Unit{}}
+	var err error
+	if c.Plans, _, err = s.svc.Plans.FindPlans(ctx, duban.PlanFilter{}); err != nil {
+		return nil, err
+	}
+	for _, p := range c.Plans {
+		if !slices.Contains(c.Years, p.Year) {
+			c.Years = append(c.Years, p.Year)
+		}
+	}
+	if c.Leaders, _, err = s.svc.Leaders.FindLeaders(ctx, duban.LeaderFilter{}); err != nil {
+		return nil, err
+	}
+	if c.Units, _, err = s.svc.Units.FindUnits(ctx, duban.UnitFilter{}); err != nil {
+		return nil, err
+	}
+	for _, u := range c.Units {
+		c.units[u.ID] = u
+	}
+	return c, nil
+}
+
+// head returns the version of the data (the audit head) a request reads,
+// asking the store once per request, so that a page and the lists it
+// shares are read at one version.
+func (s *Server) head(r *http.Request) (int64, error) {
+	st := state(r)
+	if !st.headRead {
+		h, err := s.svc.Audit.AuditHead(r.Context())
+		if err != nil {
+			return 0, err
+		}
+		st.head, st.headRead = h, true
+	}
+	return st.head, nil
+}
