@@ -48,6 +48,8 @@ type DB struct {
 	dialect dialect
 	write   *sql.DB
 	read    *sql.DB
+	// readStmts keeps the read pool's queries prepared (SQLite only).
+	readStmts *stmtCache
 	// name says which database this is, without secrets, for messages.
 	name string
 	// applied lists the migrations this Open applied.
@@ -85,7 +87,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes the database's connections.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	var err error
+	if db.readStmts != nil {
+		err = db.readStmts.close()
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -111,6 +117,11 @@ type Tx struct {
 	db   *DB
 	now  time.Time
 	user *duban.User
+
+	// stmts keeps the queries of a read transaction prepared, ran those it
+	// ran prepared (stmt.go).
+	stmts *stmtCache
+	ran   []string
 
 	write     bool
 	headSeq   int64
@@ -160,7 +171,7 @@ func (db *DB) view(ctx context.Context, fn func(tx *Tx) error) error {
 		return db.internal("开始读事务", err)
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: duban.Timestamp(db.Now()), user: duban.UserFromContext(ctx)}
+	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: duban.Timestamp(db.Now()), user: duban.UserFromContext(ctx), stmts: db.readStmts}
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -187,7 +198,13 @@ func (d dialect) rebind(q string) string {
 }
 
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
-	res, err := tx.tx.ExecContext(tx.ctx, tx.db.dialect.rebind(q), args...)
+	var res sql.Result
+	var err error
+	if st := tx.prepared(q); st != nil {
+		res, err = st.ExecContext(tx.ctx, args...)
+	} else {
+		res, err = tx.tx.ExecContext(tx.ctx, tx.db.dialect.rebind(q), args...)
+	}
 	if err != nil {
 		return nil, tx.db.queryError(q, err)
 	}
@@ -195,7 +212,13 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 }
 
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, tx.db.dialect.rebind(q), args...)
+	var rows *sql.Rows
+	var err error
+	if st := tx.prepared(q); st != nil {
+		rows, err = st.QueryContext(tx.ctx, args...)
+	} else {
+		rows, err = tx.tx.QueryContext(tx.ctx, tx.db.dialect.rebind(q), args...)
+	}
 	if err != nil {
 		return nil, tx.db.queryError(q, err)
 	}
@@ -203,6 +226,9 @@ func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 }
 
 func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
+	if st := tx.prepared(q); st != nil {
+		return st.QueryRowContext(tx.ctx, args...)
+	}
 	return tx.tx.QueryRowContext(tx.ctx, tx.db.dialect.rebind(q), args...)
 }
 

@@ -69,5 +69,6 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	db.read.SetMaxIdleConns(max(4, runtime.NumCPU()))
+	db.readStmts = newStmtCache(db.read)
 	return db, nil
 }

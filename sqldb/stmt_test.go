@@ -1,0 +1,75 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"duban"
+)
+
+// TestPreparedStatements: a read transaction runs a query kept prepared
+// once, and the same query again while the rows of the first are still
+// open unprepared, so that neither resets the other's statement; both read
+// the same rows, as does the next transaction, prepared again.
+func TestPreparedStatements(t *testing.T) {
+	ctx := duban.NewContextWithUser(context.Background(), &duban.User{Name: "test", Role: duban.RoleAdmin})
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "duban.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	units := NewUnitService(db)
+	for i := range 5 {
+		if err := units.CreateUnit(ctx, &duban.Unit{Name: fmt.Sprintf("区第%d局", i+1), Kind: duban.UnitDepartment}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const q = "SELECT name FROM units WHERE id > ? ORDER BY id"
+	db.readStmts.prepare(q)
+	if db.readStmts.get(q) == nil {
+		t.Fatal("the query was not kept prepared")
+	}
+	var read func(tx *Tx, inside bool) []string
+	read = func(tx *Tx, inside bool) []string {
+		rows, err := tx.query(q, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var names []string
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				t.Fatal(err)
+			}
+			names = append(names, name)
+			if len(names) == 1 && !inside {
+				// The same query while these rows are open.
+				if again := read(tx, true); !slices.Equal(again, []string{"区第2局", "区第3局", "区第4局", "区第5局"}) {
+					t.Errorf("the query run again inside: got %q", again)
+				}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return names
+	}
+	for range 2 {
+		err := db.view(ctx, func(tx *Tx) error {
+			if got, want := read(tx, false), []string{"区第2局", "区第3局", "区第4局", "区第5局"}; !slices.Equal(got, want) {
+				t.Errorf("got %q, want %q", got, want)
+			}
+			if !slices.Equal(tx.ran, []string{q}) {
+				t.Errorf("ran prepared: got %q, want the query once", tx.ran)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
