@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -35,6 +36,9 @@ type taskList struct {
 
 // T translates, so that the list's template can be shared.
 func (l *taskList) T(msg string, args ...any) string { return l.tr.T(msg, args...) }
+
+// Rows are the rows of the list's table.
+func (l *taskList) Rows() template.HTML { return taskTable{tr: l.tr}.rows(l.Tasks) }
 
 // More reports whether the list shows only some of its tasks.
 func (l *taskList) More() bool { return l.Total > len(l.Tasks) }

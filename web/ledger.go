@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -218,8 +219,10 @@ func (p *ledgerPage) RoleURL(role string) string {
 	return q.url()
 }
 
-// Highlight marks the keyword searched for in a task's text.
-func (p *ledgerPage) Highlight(text string) any { return highlight(text, p.Query.Q) }
+// Rows are the rows of the table of tasks.
+func (p *ledgerPage) Rows() template.HTML {
+	return taskTable{tr: p.tr, planNames: p.PlanNames, query: p.Query.Q, ledger: true}.rows(p.Tasks)
+}
 
 // ledger lists the tasks the filter in the address selects.
 func (s *Server) ledger(w http.ResponseWriter, r *http.Request) error {

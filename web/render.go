@@ -86,12 +86,7 @@ var navigation = []navEntry{
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"static": s.static.url,
-		"date": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.In(displayZone).Format("2006-01-02")
-		},
+		"date":   date,
 		"datetime": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
@@ -155,6 +150,61 @@ func leaderOptions(leaders []*duban.Leader, selected int64) template.HTML {
 		option(&b, strconv.FormatInt(l.ID, 10), l.Name, l.ID == selected)
 	}
 	return template.HTML(b.String())
+}
+
+// taskTable writes the rows of a table of tasks: each task's number (and
+// year), text, owners and deadline, and, for the ledger, how many targets
+// it has and the day it last changed. A list of tasks is the piece a page
+// repeats most (fifty rows of some twenty values each), so, like owners and
+// options, it is written here rather than by html/template, whose
+// reflection per value made it half of what a ledger cost.
+type taskTable struct {
+	tr translator
+	// planNames names the plan of each task, by ID, on its year; the query
+	// is marked in each text; ledger adds the count of targets and the
+	// column of the day of the last change.
+	planNames map[int64]string
+	query     string
+	ledger    bool
+}
+
+// rows writes the table's rows, in the columns of its head.
+func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
+	esc := template.HTMLEscapeString
+	label := func(msg string) string { return `<td data-label="` + esc(msg) + `">` }
+	leaders, leads, shares, deadline := label(tt.tr.T("牵头领导")), label(tt.tr.T("牵头单位")), label(tt.tr.T("责任单位")), label(tt.tr.T("完成时限"))
+	updated := `<td class="date" data-label="` + esc(tt.tr.T("更新")) + `">`
+	var b strings.Builder
+	b.Grow(len(tasks) * 1200)
+	for _, t := range tasks {
+		link := `<a href="/tasks/` + strconv.FormatInt(t.ID, 10) + `">`
+		b.WriteString("\n    <tr>\n      <td class=\"no\">" + link + esc(t.No) + "</a><small")
+		if tt.planNames != nil {
+			b.WriteString(` title="` + esc(tt.planNames[t.PlanID]) + `"`)
+		}
+		b.WriteString(">" + strconv.Itoa(t.Year) + "</small></td>\n      <td class=\"text\">" + link + string(highlight(t.Text, tt.query)) + "</a>")
+		if tt.ledger && len(t.Indicators) > 0 {
+			b.WriteString(` <span class="tag">` + esc(tt.tr.T("%d 个指标", len(t.Indicators))) + "</span>")
+		}
+		b.WriteString("</td>\n      " + leaders + string(ownerLinks("/leaders/", t.LeadLeaders)) + "</td>\n      " +
+			leads + string(ownerLinks("/units/", t.LeadUnits)) + "</td>\n      " +
+			shares + string(ownerLinks("/units/", t.ResponsibleUnits)) + "</td>\n      " +
+			deadline + esc(t.Deadline) + "</td>")
+		if tt.ledger {
+			b.WriteString("\n      " + updated + date(t.UpdatedAt) + "</td>")
+		}
+		b.WriteString("\n    </tr>")
+	}
+	return template.HTML(b.String())
+}
+
+// date writes a day as the government writes it, in its time zone; the
+// zero time as nothing.
+func date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(displayZone).Format("2006-01-02")
 }
 
 // displayZone is the time zone times are shown in: the government's.

@@ -30,7 +30,7 @@ func examplePages() []page {
 	}
 	upper := 3.0
 	task := &duban.Task{ID: 7, PlanID: 1, Year: 2022, Section: 1, Area: 1, Seq: 2, No: "1.1.2", Text: "推进城市更新" + hostile,
-		Deadline: "2022年底前", State: duban.TaskActive, Line: 12,
+		Deadline: "2022年底前" + hostile, State: duban.TaskActive, Line: 12,
 		LeadLeaders:      []duban.Owner{{ID: 3, Name: "武毅"}},
 		LeadUnits:        []duban.Owner{{ID: 5, Name: "区住房城乡建设局"}, {Name: hostile}},
 		ResponsibleUnits: []duban.Owner{{ID: 6, Name: "区财政局"}},
@@ -80,6 +80,57 @@ func examplePages() []page {
 			Leaders: []*duban.Leader{leader}, Units: []*duban.Unit{unit}, Unit: unit,
 			UnitCounts: &roleCounts{All: 3, Lead: 1, Shared: 2},
 		},
+	}
+}
+
+// TestTaskTable writes a task's row of the ledger and of a short list, in
+// each language: the cells of the table's head, users' text escaped, the
+// keyword marked, the plan named on the year, the day of the last change in
+// the government's time zone; a short list has neither targets nor day.
+func TestTaskTable(t *testing.T) {
+	task := &duban.Task{ID: 7, PlanID: 1, Year: 2022, No: "1.1.2", Text: "推进城市更新<b>", Deadline: "年底前&",
+		LeadLeaders: []duban.Owner{{ID: 3, Name: "武毅"}}, LeadUnits: []duban.Owner{{ID: 5, Name: "区住建局"}, {Name: "各街道"}},
+		ResponsibleUnits: []duban.Owner{{ID: 6, Name: "区财政局"}}, Indicators: make([]duban.Indicator, 2),
+		UpdatedAt: time.Date(2022, 4, 22, 20, 30, 0, 0, time.UTC)}
+	for _, c := range []struct {
+		name  string
+		table taskTable
+		want  []string
+		not   []string
+	}{
+		{"ledger", taskTable{tr: translator{"zh"}, planNames: map[int64]string{1: "2022 年\"分解\""}, query: "城市", ledger: true}, []string{
+			`<td class="no"><a href="/tasks/7">1.1.2</a><small title="2022 年&#34;分解&#34;">2022</small></td>`,
+			`<td class="text"><a href="/tasks/7">推进<mark>城市</mark>更新&lt;b&gt;</a> <span class="tag">2 个指标</span></td>`,
+			`<td data-label="牵头领导"><a href="/leaders/3">武毅</a></td>`,
+			`<td data-label="牵头单位"><a href="/units/5">区住建局</a>、各街道</td>`,
+			`<td data-label="责任单位"><a href="/units/6">区财政局</a></td>`,
+			`<td data-label="完成时限">年底前&amp;</td>`,
+			`<td class="date" data-label="更新">2022-04-23</td>`,
+		}, nil},
+		{"ledger in English", taskTable{tr: translator{"en"}, planNames: map[int64]string{}, ledger: true}, []string{
+			`<small title="">2022</small>`, `推进城市更新&lt;b&gt;</a> <span class="tag">2 targets</span>`,
+			`<td data-label="Lead leader">`, `<td data-label="Lead units">`, `<td class="date" data-label="Updated">`,
+		}, nil},
+		{"short list", taskTable{tr: translator{"zh"}}, []string{
+			`<td class="no"><a href="/tasks/7">1.1.2</a><small>2022</small></td>`,
+			`<td class="text"><a href="/tasks/7">推进城市更新&lt;b&gt;</a></td>`,
+			`<td data-label="完成时限">年底前&amp;</td>`,
+		}, []string{"tag", "class=\"date\"", "<mark>"}},
+	} {
+		got := string(c.table.rows([]*duban.Task{task, task}))
+		if n := strings.Count(got, "<tr>"); n != 2 {
+			t.Errorf("%s: got %d rows, want 2:\n%s", c.name, n, got)
+		}
+		for _, want := range c.want {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: lacks %s:\n%s", c.name, want, got)
+			}
+		}
+		for _, not := range c.not {
+			if strings.Contains(got, not) {
+				t.Errorf("%s: has %s:\n%s", c.name, not, got)
+			}
+		}
 	}
 }
 

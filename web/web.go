@@ -35,9 +35,10 @@
 //     the key, the language and the user's role, and hold no form that
 //     changes something.
 //  4. Owners and long option lists are written by the template functions
-//     unitLinks, leaderLinks, unitOptions and leaderOptions (render.go),
-//     which escape in Go: html/template's reflection per value made them
-//     most of a ledger's cost. The lists a filter offers (plans, years,
+//     unitLinks, leaderLinks, unitOptions and leaderOptions, and the rows of
+//     a list of tasks by taskTable (render.go), which escape in Go:
+//     html/template's reflection per value made them most of a ledger's
+//     cost. The lists a filter offers (plans, years,
 //     leaders, units) come from s.choices(r), read once per version of the
 //     data and shared (choices.go), page cache or not.
 //
