@@ -72,6 +72,13 @@ func TestCountTasksByOwner(t *testing.T) {
 		if err != nil || i < 0 || len(one) != 1 || one[0] != counts[i] {
 			t.Errorf("counting %s alone: got %+v (%v), want its row of all the counts", lead.Name, one, err)
 		}
+		idle := &duban.Unit{Name: "区无任务局", Kind: duban.UnitDepartment}
+		if err := sqldb.NewUnitService(db).CreateUnit(as(office), idle); err != nil {
+			t.Fatal(err)
+		}
+		if none, err := ts.CountTasksByOwner(as(viewer), duban.TaskFilter{UnitID: &idle.ID}); err != nil || len(none) != 0 {
+			t.Errorf("counting a unit without tasks: got %+v (%v), want no row", none, err)
+		}
 		if units != 57 || leaders != 12 {
 			t.Errorf("got %d units and %d leaders, want 57 and 12", units, leaders)
 		}

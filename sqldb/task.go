@@ -212,11 +212,22 @@ func (s *TaskService) CountTasksByOwner(ctx context.Context, f duban.TaskFilter)
 		f.UnitID, f.UnitRole = nil, duban.UnitAnyRole
 		conds, args := taskConditions(tx, f)
 		if unit != nil {
-			// A unit is an owner in the rows that name it, and only in those.
+			// A unit is an owner in the rows that name it, and only in
+			// those: its tasks, and among them those it leads, distinct.
 			conds, args = append(conds, "o.unit_id = ?"), append(args, *unit)
-		} else {
-			conds = append(conds, "(o.unit_id IS NOT NULL OR o.leader_id IS NOT NULL)")
+			c := duban.OwnerCount{ID: *unit}
+			var all int
+			err := tx.queryRow(`SELECT count(DISTINCT o.task_id), count(DISTINCT CASE WHEN o.role = 'lead_unit' THEN o.task_id END)
+				FROM task_owners o JOIN tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id`+where(conds), args...).Scan(&all, &c.Lead)
+			if err != nil {
+				return err
+			}
+			if c.Shared = all - c.Lead; all > 0 {
+				out = append(out, c)
+			}
+			return nil
 		}
+		conds = append(conds, "(o.unit_id IS NOT NULL OR o.leader_id IS NOT NULL)")
 		rows, err := tx.query(`SELECT leader, id, sum(lead), count(*) - sum(lead) FROM (
 			SELECT o.leader_id IS NOT NULL AS leader, COALESCE(o.unit_id, o.leader_id) AS id,
 				max(CASE WHEN o.role <> 'responsible' THEN 1 ELSE 0 END) AS lead
