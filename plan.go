@@ -133,6 +133,10 @@ type PlanFilter struct {
 	State     *PlanState
 	Region    *string
 	DocNumber *string
+	// WithoutCounts leaves each plan's counts (Issues, TaskCount,
+	// OpenStatements) zero: counting a plan's tasks reads all of them, which
+	// a list offering plans to choose from does not show.
+	WithoutCounts bool
 
 	Offset int
 	Limit  int

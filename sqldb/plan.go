@@ -93,11 +93,14 @@ func findPlans(tx *Tx, f duban.PlanFilter) ([]*duban.Plan, int, error) {
 		return nil, 0, err
 	}
 	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
-	rows, err := tx.query(`SELECT p.id, p.region, p.year, p.doc_number, p.title, p.issuer, p.issued_on, p.state,
-		p.created_at, p.updated_at, p.published_at,
-		(SELECT count(*) FROM plan_sources s WHERE s.plan_id = p.id),
+	counts := `(SELECT count(*) FROM plan_sources s WHERE s.plan_id = p.id),
 		(SELECT count(*) FROM tasks t WHERE t.plan_id = p.id AND t.state = 'active'),
-		(SELECT count(*) FROM statements s WHERE s.plan_id = p.id AND s.state = 'open')
+		(SELECT count(*) FROM statements s WHERE s.plan_id = p.id AND s.state = 'open')`
+	if f.WithoutCounts {
+		counts = "0, 0, 0"
+	}
+	rows, err := tx.query(`SELECT p.id, p.region, p.year, p.doc_number, p.title, p.issuer, p.issued_on, p.state,
+		p.created_at, p.updated_at, p.published_at, `+counts+`
 		FROM plans p`+where(conds)+" ORDER BY p.year DESC, p.id DESC"+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err

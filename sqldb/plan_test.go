@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"reflect"
 	"testing"
 
 	"duban"
@@ -57,6 +58,20 @@ func TestImportAndPublish(t *testing.T) {
 		}
 		if _, n, _ := plans.FindPlans(as(office), duban.PlanFilter{}); n != 1 {
 			t.Errorf("plans after importing twice: got %d, want 1", n)
+		}
+		// A list without counts is the same list, its counts zero.
+		counted, _, err := plans.FindPlans(as(office), duban.PlanFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bare, total, err := plans.FindPlans(as(office), duban.PlanFilter{WithoutCounts: true})
+		if err != nil || total != 1 || len(bare) != 1 {
+			t.Fatalf("plans without counts: got %d of %d (%v), want 1", len(bare), total, err)
+		}
+		want := *counted[0]
+		want.Issues, want.TaskCount, want.OpenStatements = 0, 0, 0
+		if got := *bare[0]; !reflect.DeepEqual(got, want) {
+			t.Errorf("plan without counts: got %+v, want %+v", got, want)
 		}
 
 		// Publishing waits for every statement to be decided.

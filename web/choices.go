@@ -98,7 +98,7 @@ func (s *Server) choices(r *http.Request) (*choices, error) {
 func (s *Server) readChoices(ctx context.Context) (*choices, error) {
 	c := &choices{units: map[int64]*duban.Unit{}}
 	var err error
-	if c.Plans, _, err = s.svc.Plans.FindPlans(ctx, duban.PlanFilter{}); err != nil {
+	if c.Plans, _, err = s.svc.Plans.FindPlans(ctx, duban.PlanFilter{WithoutCounts: true}); err != nil {
 		return nil, err
 	}
 	for _, p := range c.Plans {
