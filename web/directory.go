@@ -77,6 +77,9 @@ func (s *Server) readYear(r *http.Request) (yearChoice, error) {
 	return yc, nil
 }
 
+// YearOptions are the options of the year filter.
+func (yc yearChoice) YearOptions() template.HTML { return yearOptions(yc.Years, yc.Year) }
+
 // filter narrows a task filter to the chosen year.
 func (yc yearChoice) filter(f duban.TaskFilter) duban.TaskFilter {
 	if yc.Year != 0 {

@@ -219,6 +219,23 @@ func (p *ledgerPage) RoleURL(role string) string {
 	return q.url()
 }
 
+// PlanOptions are the options of the plan filter, each named by its year
+// and title, and its state unless it is published.
+func (p *ledgerPage) PlanOptions() template.HTML {
+	var b strings.Builder
+	for _, pl := range p.Plans {
+		label := strconv.Itoa(pl.Year) + " · " + pl.Title
+		if pl.State != duban.PlanPublished {
+			label += "（" + p.T(pl.State.Label()) + "）"
+		}
+		option(&b, strconv.FormatInt(pl.ID, 10), label, pl.ID == p.Query.Plan)
+	}
+	return template.HTML(b.String())
+}
+
+// YearOptions are the options of the year filter.
+func (p *ledgerPage) YearOptions() template.HTML { return yearOptions(p.Years, int(p.Query.Year)) }
+
 // Rows are the rows of the table of tasks.
 func (p *ledgerPage) Rows() template.HTML {
 	return taskTable{tr: p.tr, planNames: p.PlanNames, query: p.Query.Q, ledger: true}.rows(p.Tasks)

@@ -143,6 +143,16 @@ func unitOptions(units []*duban.Unit, selected int64) template.HTML {
 	return template.HTML(b.String())
 }
 
+// yearOptions are the options of a select of years.
+func yearOptions(years []int, selected int) template.HTML {
+	var b strings.Builder
+	for _, y := range years {
+		v := strconv.Itoa(y)
+		option(&b, v, v, y == selected)
+	}
+	return template.HTML(b.String())
+}
+
 // leaderOptions are the options of a select of leaders.
 func leaderOptions(leaders []*duban.Leader, selected int64) template.HTML {
 	var b strings.Builder

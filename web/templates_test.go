@@ -134,6 +134,36 @@ func TestTaskTable(t *testing.T) {
 	}
 }
 
+// TestFilterOptions writes the ledger's choices of plan and year, the
+// chosen one selected, a plan not published named with its state in the
+// page's language, users' text escaped.
+func TestFilterOptions(t *testing.T) {
+	p := &ledgerPage{Query: ledgerQuery{Plan: 2, Year: 2021}, Years: []int{2022, 2021},
+		Plans: []*duban.Plan{{ID: 1, Year: 2022, Title: "工作<报告>", State: duban.PlanPublished}, {ID: 2, Year: 2023, Title: "复核中", State: duban.PlanDraft}}}
+	for _, c := range []struct {
+		lang string
+		want []string
+	}{
+		{"zh", []string{`<option value="1">2022 · 工作&lt;报告&gt;</option>`, `<option value="2" selected>2023 · 复核中（草稿）</option>`}},
+		{"en", []string{`<option value="1">2022 · 工作&lt;报告&gt;</option>`, `<option value="2" selected>2023 · 复核中（Draft）</option>`}},
+	} {
+		p.tr = translator{c.lang}
+		got := string(p.PlanOptions())
+		for _, want := range c.want {
+			if !strings.Contains(got, want) {
+				t.Errorf("plans (%s): lack %s:\n%s", c.lang, want, got)
+			}
+		}
+	}
+	want := "<option value=\"2022\">2022</option>\n<option value=\"2021\" selected>2021</option>\n"
+	if got := string(p.YearOptions()); got != want {
+		t.Errorf("years: got %q, want %q", got, want)
+	}
+	if got := string((yearChoice{Years: []int{2022, 2021}, Year: 2022}).YearOptions()); !strings.HasPrefix(got, `<option value="2022" selected>`) {
+		t.Errorf("a page's years: got %q, want 2022 selected", got)
+	}
+}
+
 // newTemplateServer returns a server with its templates and static files
 // and no services, enough to execute templates.
 func newTemplateServer(t *testing.T) *Server {
