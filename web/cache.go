@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"container/list"
 	"fmt"
 	"html/template"
@@ -140,8 +139,9 @@ func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, p page) (
 		return "", fmt.Errorf("web: no template %s", p.templateName())
 	}
 	s.fillBase(w, r, p.base())
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "content", p); err != nil {
+	buf := s.buffers.get()
+	defer s.buffers.put(buf)
+	if err := t.ExecuteTemplate(buf, "content", p); err != nil {
 		return "", fmt.Errorf("web: template %s: %w", p.templateName(), err)
 	}
 	return template.HTML(buf.String()), nil

@@ -96,19 +96,23 @@ func (p pager) NextURL() string {
 // highlight escapes text and marks each place where q occurs in it, so
 // that a keyword search shows where it matched.
 func highlight(text, q string) template.HTML {
-	if q == "" {
-		return template.HTML(template.HTMLEscapeString(text))
-	}
 	var b strings.Builder
-	for {
+	writeHighlight(&b, text, q)
+	return template.HTML(b.String())
+}
+
+// writeHighlight writes highlight's text into a page being written.
+func writeHighlight(b *strings.Builder, text, q string) {
+	for q != "" {
 		i := strings.Index(text, q)
 		if i < 0 {
 			break
 		}
-		b.WriteString(template.HTMLEscapeString(text[:i]))
-		b.WriteString("<mark>" + template.HTMLEscapeString(q) + "</mark>")
+		escape(b, text[:i])
+		b.WriteString("<mark>")
+		escape(b, q)
+		b.WriteString("</mark>")
 		text = text[i+len(q):]
 	}
-	b.WriteString(template.HTMLEscapeString(text))
-	return template.HTML(b.String())
+	escape(b, text)
 }

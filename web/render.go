@@ -11,6 +11,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"duban"
@@ -106,31 +107,51 @@ func (s *Server) templateFuncs() template.FuncMap {
 // html/template calls a function through reflection for every value it
 // escapes, which made these pieces most of a ledger page's cost.
 
+// htmlEscaper escapes text for an element or a quoted attribute as
+// template.HTMLEscapeString does, writing into the builder as it goes
+// rather than making a string of each value.
+var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;", "\x00", "\uFFFD")
+
+// escape writes text escaped.
+func escape(b *strings.Builder, text string) { htmlEscaper.WriteString(b, text) }
+
 // ownerLinks links each owner to its page (path + ID), names separated by
 // 、; a name not mapped to the directory is plain text.
 func ownerLinks(path string, owners []duban.Owner) template.HTML {
 	var b strings.Builder
+	writeOwnerLinks(&b, path, owners)
+	return template.HTML(b.String())
+}
+
+func writeOwnerLinks(b *strings.Builder, path string, owners []duban.Owner) {
 	for i, o := range owners {
 		if i > 0 {
 			b.WriteString("、")
 		}
-		name := template.HTMLEscapeString(o.Name)
 		if o.ID == 0 {
-			b.WriteString(name)
+			escape(b, o.Name)
 			continue
 		}
-		b.WriteString(`<a href="` + path + strconv.FormatInt(o.ID, 10) + `">` + name + "</a>")
+		b.WriteString(`<a href="`)
+		b.WriteString(path)
+		b.WriteString(strconv.FormatInt(o.ID, 10))
+		b.WriteString(`">`)
+		escape(b, o.Name)
+		b.WriteString("</a>")
 	}
-	return template.HTML(b.String())
 }
 
 // option writes one option of a select.
 func option(b *strings.Builder, value, label string, selected bool) {
-	b.WriteString(`<option value="` + template.HTMLEscapeString(value) + `"`)
+	b.WriteString(`<option value="`)
+	escape(b, value)
+	b.WriteString(`"`)
 	if selected {
 		b.WriteString(" selected")
 	}
-	b.WriteString(">" + template.HTMLEscapeString(label) + "</option>\n")
+	b.WriteString(">")
+	escape(b, label)
+	b.WriteString("</option>\n")
 }
 
 // unitOptions are the options of a select of units, the one of ID selected
@@ -180,30 +201,56 @@ type taskTable struct {
 
 // rows writes the table's rows, in the columns of its head.
 func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
-	esc := template.HTMLEscapeString
-	label := func(msg string) string { return `<td data-label="` + esc(msg) + `">` }
-	leaders, leads, shares, deadline := label(tt.tr.T("牵头领导")), label(tt.tr.T("牵头单位")), label(tt.tr.T("责任单位")), label(tt.tr.T("完成时限"))
-	updated := `<td class="date" data-label="` + esc(tt.tr.T("更新")) + `">`
+	label := func(class, text string) string {
+		var b strings.Builder
+		b.WriteString("</td>\n      <td" + class + ` data-label="`)
+		escape(&b, text)
+		b.WriteString(`">`)
+		return b.String()
+	}
+	// Each cell's end and the next one's start, which are the same in
+	// every row.
+	leaders, leads, shares := label("", tt.tr.T("牵头领导")), label("", tt.tr.T("牵头单位")), label("", tt.tr.T("责任单位"))
+	deadline, updated := label("", tt.tr.T("完成时限")), label(` class="date"`, tt.tr.T("更新"))
 	var b strings.Builder
-	b.Grow(len(tasks) * 1200)
+	b.Grow(len(tasks) * 1500)
 	for _, t := range tasks {
-		link := `<a href="/tasks/` + strconv.FormatInt(t.ID, 10) + `">`
-		b.WriteString("\n    <tr>\n      <td class=\"no\">" + link + esc(t.No) + "</a><small")
+		id := strconv.FormatInt(t.ID, 10)
+		b.WriteString("\n    <tr>\n      <td class=\"no\"><a href=\"/tasks/")
+		b.WriteString(id)
+		b.WriteString(`">`)
+		escape(&b, t.No)
+		b.WriteString("</a><small")
 		if tt.planNames != nil {
-			b.WriteString(` title="` + esc(tt.planNames[t.PlanID]) + `"`)
+			b.WriteString(` title="`)
+			escape(&b, tt.planNames[t.PlanID])
+			b.WriteString(`"`)
 		}
-		b.WriteString(">" + strconv.Itoa(t.Year) + "</small></td>\n      <td class=\"text\">" + link + string(highlight(t.Text, tt.query)) + "</a>")
+		b.WriteString(">")
+		b.WriteString(strconv.Itoa(t.Year))
+		b.WriteString("</small></td>\n      <td class=\"text\"><a href=\"/tasks/")
+		b.WriteString(id)
+		b.WriteString(`">`)
+		writeHighlight(&b, t.Text, tt.query)
+		b.WriteString("</a>")
 		if tt.ledger && len(t.Indicators) > 0 {
-			b.WriteString(` <span class="tag">` + esc(tt.tr.T("%d 个指标", len(t.Indicators))) + "</span>")
+			b.WriteString(` <span class="tag">`)
+			escape(&b, tt.tr.T("%d 个指标", len(t.Indicators)))
+			b.WriteString("</span>")
 		}
-		b.WriteString("</td>\n      " + leaders + string(ownerLinks("/leaders/", t.LeadLeaders)) + "</td>\n      " +
-			leads + string(ownerLinks("/units/", t.LeadUnits)) + "</td>\n      " +
-			shares + string(ownerLinks("/units/", t.ResponsibleUnits)) + "</td>\n      " +
-			deadline + esc(t.Deadline) + "</td>")
+		b.WriteString(leaders)
+		writeOwnerLinks(&b, "/leaders/", t.LeadLeaders)
+		b.WriteString(leads)
+		writeOwnerLinks(&b, "/units/", t.LeadUnits)
+		b.WriteString(shares)
+		writeOwnerLinks(&b, "/units/", t.ResponsibleUnits)
+		b.WriteString(deadline)
+		escape(&b, t.Deadline)
 		if tt.ledger {
-			b.WriteString("\n      " + updated + date(t.UpdatedAt) + "</td>")
+			b.WriteString(updated)
+			b.WriteString(date(t.UpdatedAt))
 		}
-		b.WriteString("\n    </tr>")
+		b.WriteString("</td>\n    </tr>")
 	}
 	return template.HTML(b.String())
 }
@@ -263,8 +310,9 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 		return fmt.Errorf("web: no template %s", p.templateName())
 	}
 	s.fillBase(w, r, p.base())
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, p); err != nil {
+	buf := s.buffers.get()
+	defer s.buffers.put(buf)
+	if err := t.Execute(buf, p); err != nil {
 		return fmt.Errorf("web: template %s: %w", p.templateName(), err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -272,6 +320,29 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	// A failed write means the client went away: no one to tell.
 	w.Write(buf.Bytes())
 	return nil
+}
+
+// bufferPool lends the buffers pages are rendered into, so that each page
+// does not grow a new one to its size (a ledger's is some hundred
+// kilobytes) for the collector to take back.
+type bufferPool struct{ pool sync.Pool }
+
+// maxPooledBuffer is the largest buffer kept for another page: one grown
+// for a rare long page is let go.
+const maxPooledBuffer = 1 << 20
+
+func (p *bufferPool) get() *bytes.Buffer {
+	if b, ok := p.pool.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+func (p *bufferPool) put(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		b.Reset()
+		p.pool.Put(b)
+	}
 }
 
 // fillBase fills what every page has from the request, and takes the flash

@@ -124,6 +124,8 @@ type Server struct {
 	// choiceCache keeps the filter forms' lists per version of the data
 	// (choices.go), whatever the configuration.
 	choiceCache choiceCache
+	// buffers lends the buffers pages are rendered into (render.go).
+	buffers bufferPool
 }
 
 // New checks the services and builds the server: it parses the templates,
