@@ -3,6 +3,8 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"duban"
@@ -123,6 +125,10 @@ func (s *Server) serve(rt *Route) http.Handler {
 		if rt.API || strings.HasPrefix(r.URL.Path, "/api/") {
 			st.api = true
 		}
+		if to, ok := shortAddress(r, rt); ok {
+			http.Redirect(w, r, to, http.StatusFound)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if err := s.check(r, rt); err != nil {
 			s.renderError(w, r, err)
@@ -138,6 +144,43 @@ func (s *Server) serve(rt *Route) http.Handler {
 			s.renderError(w, r, err)
 		}
 	})
+}
+
+// shortAddress returns the address of a page asked for with empty
+// parameters without them, and whether there were any. A filter form sends
+// each of its fields, chosen or not (/tasks?plan=&year=&unit=2&q=), and
+// the address people bookmark and send to a colleague should say only what
+// filters (/tasks?unit=2): the page answers such a request with a redirect
+// to the short address, which works without JavaScript. Only pages are
+// sent there: a script calling the API gets what it asked for.
+func shortAddress(r *http.Request, rt *Route) (string, bool) {
+	if rt.Method != http.MethodGet || rt.API || !strings.Contains(r.URL.RawQuery, "=") {
+		return "", false
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return "", false // the handler says what is wrong with it
+	}
+	short := false
+	for k, vs := range q {
+		kept := slices.DeleteFunc(slices.Clone(vs), func(v string) bool { return v == "" })
+		if len(kept) == len(vs) {
+			continue
+		}
+		short = true
+		if len(kept) == 0 {
+			q.Del(k)
+		} else {
+			q[k] = kept
+		}
+	}
+	if !short {
+		return "", false
+	}
+	if len(q) == 0 {
+		return r.URL.EscapedPath(), true
+	}
+	return r.URL.EscapedPath() + "?" + q.Encode(), true
 }
 
 // check applies the route's permission rule, then, for a change, the CSRF

@@ -647,3 +647,26 @@ func TestChoices(t *testing.T) {
 		})
 	}
 }
+
+// TestShortAddress: a page asked for with empty parameters, as a filter
+// form sends its fields left empty, answers with a redirect to its address
+// without them, the one to bookmark and share; an address with none is
+// served as it is, and the API answers scripts as they asked.
+func TestShortAddress(t *testing.T) {
+	w := newWorld(t)
+	c := w.Client(viewer)
+	unit := w.Users[clerk].UnitID
+	for _, tc := range []struct{ from, to string }{
+		{fmt.Sprintf("/tasks?plan=&year=&leader=&unit=%d&role=lead&targets=&q=", unit), fmt.Sprintf("/tasks?role=lead&unit=%d", unit)},
+		{"/tasks?plan=&q=", "/tasks"},
+		{"/tasks?q=" + url.QueryEscape("企业") + "&q=", "/tasks?q=" + url.QueryEscape("企业")},
+		{"/units?kind=&q=&year=2022", "/units?year=2022"},
+		{fmt.Sprintf("/units/%d?year=", unit), fmt.Sprintf("/units/%d", unit)},
+	} {
+		if r := c.MustGet(tc.from, http.StatusFound); r.Location() != tc.to {
+			t.Errorf("GET %s: redirected to %q, want %q", tc.from, r.Location(), tc.to)
+		}
+		c.MustGet(tc.to, http.StatusOK)
+	}
+	c.MustGet("/api/v1/tasks?q=&unit=", http.StatusOK)
+}
