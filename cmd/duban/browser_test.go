@@ -310,6 +310,11 @@ func (p *person) screenshot(name string, width, height int64) {
 	if over := eval[int](p, "document.documentElement.scrollWidth - window.innerWidth"); over > 0 {
 		p.t.Errorf("%s at %d×%d: the page is %d px wider than the screen", name, width, height, over)
 	}
+	// Who is signed in, and as what, shows whole.
+	if cut := eval[string](p, `[...document.querySelectorAll(".top .user, .top .user small")]
+		.filter(e => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth).map(e => e.textContent).join("; ")`); cut != "" {
+		p.t.Errorf("%s at %d×%d: the top bar cuts %q", name, width, height, cut)
+	}
 	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		p.t.Fatalf("screenshot of %s: %v", name, err)
