@@ -31,11 +31,15 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	if cfg.DB == "" {
+	temporary := cfg.DB == ""
+	if temporary {
 		dir, err := os.MkdirTemp("", "duban-demo-")
 		if err != nil {
 			return err
 		}
+		// A database the demo made for itself goes when the demo stops,
+		// however it stops, so that demos leave nothing behind.
+		defer os.RemoveAll(dir)
 		cfg.DB = filepath.Join(dir, "duban.db")
 	}
 	w := env.Stdout
@@ -55,6 +59,9 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(w, "\n请用浏览器打开 %s 登录；按 Ctrl+C 停止。\n", m.URL())
 	fmt.Fprintf(w, "命令行可用同一数据库，如 duban plan show 1 --db %s\n", cfg.DB)
+	if temporary {
+		fmt.Fprintf(w, "这个数据库在演示停止时删除；要保留，请用 --db 指定文件。\n")
+	}
 	return m.serveUntilDone(ctx)
 }
 

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -64,8 +67,12 @@ var (
 
 // TestDemo runs the README's first command: the demo loads the sample,
 // prints an account for each role and serves; each account signs in and
-// sees what its role may see.
+// sees what its role may see. Without --db it makes a database of its own
+// and removes it when it stops.
 func TestDemo(t *testing.T) {
+	// A temporary folder the demo fails to remove is this test's, removed
+	// with it.
+	t.Setenv("TMPDIR", t.TempDir())
 	c := newCLI(t)
 	c.env["DUBAN_ADDR"] = "127.0.0.1:0"
 	db := filepath.Join(t.TempDir(), "demo.db")
@@ -104,10 +111,17 @@ func TestDemo(t *testing.T) {
 	c.MustRun([]string{"user", "list", "--db", db}, "共 4 个账号", "caizheng", "单位：区财政局", "领导：武毅")
 	// Without --db the demo makes a database of its own, not DUBAN_DB's.
 	out, stop = c.Start(args("demo"), "按 Ctrl+C 停止")
-	if !strings.Contains(out, "duban-demo-") {
-		t.Errorf("demo without --db: want a temporary database:\n%s", out)
+	temp := regexp.MustCompile(`--db (\S*duban-demo-\S*)`).FindStringSubmatch(out)
+	if temp == nil || !strings.Contains(out, "在演示停止时删除") {
+		t.Fatalf("demo without --db: want a temporary database, removed when the demo stops:\n%s", out)
+	}
+	if _, err := os.Stat(temp[1]); err != nil {
+		t.Errorf("the demo's database while it runs: %v", err)
 	}
 	stop()
+	if _, err := os.Stat(filepath.Dir(temp[1])); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the demo's temporary folder after it stopped: got %v, want it removed", err)
+	}
 	c.MustRun(args("plan list"), "共 0 个计划")
 }
 
