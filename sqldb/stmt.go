@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"context"
 	"database/sql"
 	"slices"
 	"sync"
@@ -23,13 +24,20 @@ type stmtCache struct {
 	mu     sync.Mutex
 	stmts  map[string]*sql.Stmt // nil while being prepared, or when it cannot be
 	closed bool
+	// Preparing aside ends with the cache: closing it cancels what is
+	// being prepared and waits for it, so that once the store is closed no
+	// connection of it is left open on the file.
+	ctx       context.Context
+	cancel    context.CancelFunc
+	preparing sync.WaitGroup
 }
 
 // maxStmts is how many queries a pool keeps prepared at most.
 const maxStmts = 256
 
 func newStmtCache(pool *sql.DB) *stmtCache {
-	return &stmtCache{pool: pool, stmts: map[string]*sql.Stmt{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &stmtCache{pool: pool, stmts: map[string]*sql.Stmt{}, ctx: ctx, cancel: cancel}
 }
 
 // get returns the query prepared, or nil when it is not (yet).
@@ -41,14 +49,14 @@ func (c *stmtCache) get(q string) *sql.Stmt {
 		return st
 	}
 	c.stmts[q] = nil
-	go c.prepare(q)
+	c.preparing.Go(func() { c.prepare(q) })
 	return nil
 }
 
 // prepare prepares a query on the pool and keeps it. A query that cannot
 // be prepared fails where it runs, with its error; it is not tried again.
 func (c *stmtCache) prepare(q string) {
-	st, err := c.pool.Prepare(q)
+	st, err := c.pool.PrepareContext(c.ctx, q)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -63,8 +71,12 @@ func (c *stmtCache) prepare(q string) {
 // close closes the prepared statements, before the pool is closed.
 func (c *stmtCache) close() error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.closed = true
+	c.mu.Unlock()
+	c.cancel()
+	c.preparing.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	var err error
 	for _, st := range c.stmts {
 		if st != nil {
