@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"duban"
@@ -280,19 +279,24 @@ func loadTaskDetails(tx *Tx, tasks []*duban.Task) error {
 			byID[t.ID], ids[i] = t, t.ID
 		}
 		in := " WHERE task_id IN (" + placeholders(len(ids)) + ")"
-		rows, err := tx.query("SELECT task_id, role, name, unit_id, leader_id FROM task_owners"+in+" ORDER BY task_id, role, pos", ids...)
+		// The role comes as its place in ownerRoles and the owner as one ID,
+		// the unit's or the leader's: some hundreds of rows a page, each
+		// column of which costs.
+		rows, err := tx.query(`SELECT task_id, CASE role WHEN 'lead_leader' THEN 0 WHEN 'lead_unit' THEN 1 ELSE 2 END,
+			name, COALESCE(unit_id, leader_id) FROM task_owners`+in+" ORDER BY task_id, role, pos", ids...)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
-			var id, unitID, leaderID int64
-			var role, name string
-			if err := rows.Scan(&id, &role, &name, idCol{&unitID}, idCol{&leaderID}); err != nil {
+			var id, ownerID int64
+			var role int
+			var name string
+			if err := rows.Scan(&id, &role, &name, idCol{&ownerID}); err != nil {
 				rows.Close()
 				return err
 			}
-			list := ownerLists(byID[id])[slices.Index(ownerRoles, role)]
-			*list = append(*list, duban.Owner{ID: unitID + leaderID, Name: name})
+			list := ownerLists(byID[id])[role]
+			*list = append(*list, duban.Owner{ID: ownerID, Name: name})
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
