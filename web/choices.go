@@ -68,30 +68,39 @@ func (s *Server) choices(r *http.Request) (*choices, error) {
 		e = &choiceEntry{head: head, ready: make(chan struct{})}
 		cc.entries[drafts] = e
 		cc.mu.Unlock()
-		// The lists are read for everyone waiting: a request that goes away
-		// does not end the reading.
-		e.c, e.err = s.readChoices(context.WithoutCancel(r.Context()))
-		if e.err != nil {
+		s.readEntry(r, e, drafts)
+		return e.c, e.err
+	}
+	cc.mu.Unlock()
+	select {
+	case <-e.ready:
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+	if e.c == nil {
+		// Whatever failed another request's reading, this one tries its own.
+		return s.readChoices(r.Context())
+	}
+	return e.c, nil
+}
+
+// readEntry reads the choices of an entry for everyone waiting on it: a
+// request that goes away does not end the reading. An entry whose reading
+// failed is dropped, so that the next request tries again, and those
+// waiting on it read their own.
+func (s *Server) readEntry(r *http.Request, e *choiceEntry, drafts int) {
+	cc := &s.choiceCache
+	defer close(e.ready)
+	defer func() {
+		if e.c == nil {
 			cc.mu.Lock()
 			if cc.entries[drafts] == e {
 				cc.entries[drafts] = nil
 			}
 			cc.mu.Unlock()
 		}
-		close(e.ready)
-	} else {
-		cc.mu.Unlock()
-		select {
-		case <-e.ready:
-		case <-r.Context().Done():
-			return nil, r.Context().Err()
-		}
-	}
-	if e.err != nil {
-		// Whatever failed another request's reading, this one tries its own.
-		return s.readChoices(r.Context())
-	}
-	return e.c, nil
+	}()
+	e.c, e.err = s.readChoices(context.WithoutCancel(r.Context()))
 }
 
 // readChoices reads the lists as the context's user sees them.

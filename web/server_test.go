@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -584,15 +585,26 @@ type countingUnits struct {
 	duban.UnitService
 	mu    sync.Mutex
 	lists int
+	fail  bool // the store fails to list them
 }
 
 func (u *countingUnits) FindUnits(ctx context.Context, f duban.UnitFilter) ([]*duban.Unit, int, error) {
 	if f == (duban.UnitFilter{}) {
 		u.mu.Lock()
 		u.lists++
+		fail := u.fail
 		u.mu.Unlock()
+		if fail {
+			return nil, 0, errors.New("the store is unreachable")
+		}
 	}
 	return u.UnitService.FindUnits(ctx, f)
+}
+
+func (u *countingUnits) failing(fail bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.fail = fail
 }
 
 func (u *countingUnits) count() int {
@@ -643,6 +655,20 @@ func TestChoices(t *testing.T) {
 			reader.MustGet(fmt.Sprintf("/tasks?unit=%d", unit), http.StatusOK, fmt.Sprintf(`<option value="%d">区新设局</option>`, added.ID))
 			if got := units.count(); got != 3 {
 				t.Errorf("lists of units read after a change: got %d, want 3", got)
+			}
+			// Lists that failed to be read are not kept: the next request
+			// reads them again.
+			if _, err := svc.Units.AddUnitAlias(officeCtx, added.ID, "新设局"); err != nil {
+				t.Fatal(err)
+			}
+			units.failing(true)
+			reader.MustGet("/tasks", http.StatusInternalServerError)
+			units.failing(false)
+			failed := units.count()
+			reader.MustGet("/tasks", http.StatusOK, "区新设局")
+			reader.MustGet(fmt.Sprintf("/units/%d", unit), http.StatusOK)
+			if got := units.count() - failed; got != 1 {
+				t.Errorf("lists of units read for two pages after a failed reading: got %d, want 1", got)
 			}
 		})
 	}
