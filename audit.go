@@ -146,4 +146,10 @@ type AuditService interface {
 	// an event, so the head is a version of all the data: what was read at
 	// one head is still true while the head has not moved, on every server.
 	AuditHead(ctx context.Context) (int64, error)
+	// ListsHead returns the number of the latest event of a change that can
+	// show in a list of tasks, plans, units or leaders: every change but a
+	// comment, which shows on its task's page alone. It is the version of
+	// what such lists show, as AuditHead is of all the data, and it stays
+	// put while clerks comment all day in a reporting week.
+	ListsHead(ctx context.Context) (int64, error)
 }

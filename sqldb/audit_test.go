@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 
 	"duban"
@@ -104,6 +105,67 @@ func TestAuditHead(t *testing.T) {
 			t.Errorf("after a read: got head %d, want 2", got)
 		}
 		if _, err := audit.AuditHead(as(nil)); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("nobody: got %v, want unauthorized", err)
+		}
+	})
+}
+
+// TestListsHead moves with every change but a comment, which moves the
+// audit head alone, and changes nothing a list of tasks shows.
+func TestListsHead(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		audit := sqldb.NewAuditService(db)
+		heads := func() (all, lists int64) {
+			t.Helper()
+			var err error
+			if all, err = audit.AuditHead(as(viewer)); err != nil {
+				t.Fatal(err)
+			}
+			if lists, err = audit.ListsHead(as(viewer)); err != nil {
+				t.Fatal(err)
+			}
+			return all, lists
+		}
+		if all, lists := heads(); all != 0 || lists != 0 {
+			t.Errorf("an empty log: got heads %d and %d, want 0", all, lists)
+		}
+		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
+		all, lists := heads()
+		if all == 0 || lists != all {
+			t.Errorf("after publishing: got audit head %d, lists head %d, want the same", all, lists)
+		}
+		task := MustFindTask(t, db, p.ID, "1.1.1")
+		tasks := sqldb.NewTaskService(db)
+		before, _, err := tasks.FindTasks(as(viewer), duban.TaskFilter{PlanID: &p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		author := &duban.User{Name: "office-clerk", Role: duban.RoleAdmin}
+		if err := sqldb.NewUserService(db).CreateUser(as(office), author); err != nil {
+			t.Fatal(err)
+		}
+		all, lists = heads()
+		if err := sqldb.NewCommentService(db).CreateComment(as(author), &duban.Comment{TaskID: task.ID, Text: "已完成。"}); err != nil {
+			t.Fatal(err)
+		}
+		if a, l := heads(); a != all+1 || l != lists {
+			t.Errorf("after a comment: got audit head %d, lists head %d, want %d and %d", a, l, all+1, lists)
+		}
+		after, _, err := tasks.FindTasks(as(viewer), duban.TaskFilter{PlanID: &p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(before, after) {
+			t.Error("a comment changed the list of tasks")
+		}
+		deadline := "年底前"
+		if _, err := tasks.UpdateTask(as(office), task.ID, duban.TaskUpdate{Deadline: &deadline}); err != nil {
+			t.Fatal(err)
+		}
+		if a, l := heads(); a != all+2 || l != all+2 {
+			t.Errorf("after a correction: got audit head %d, lists head %d, want both %d", a, l, all+2)
+		}
+		if _, err := audit.ListsHead(as(nil)); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
 			t.Errorf("nobody: got %v, want unauthorized", err)
 		}
 	})

@@ -60,6 +60,11 @@ func (s *CommentService) FindComments(ctx context.Context, f duban.CommentFilter
 	return comments, total, err
 }
 
+// commentAction is the audit action of a comment: the one change that moves
+// AuditHead and not ListsHead, since a comment shows on its task's page
+// alone. It changes nothing else: no task's time of change, no count.
+const commentAction = "task.comment"
+
 // CreateComment adds a comment to a task of a published plan. The comment
 // is recorded in the task's history.
 func (s *CommentService) CreateComment(ctx context.Context, c *duban.Comment) error {
@@ -94,6 +99,6 @@ func (s *CommentService) CreateComment(ctx context.Context, c *duban.Comment) er
 			tx.ts(tx.now)); err != nil {
 			return err
 		}
-		return tx.record("task.comment", "task", t.ID, t.PlanID, "对任务 "+t.No+" 发表意见", nil, c)
+		return tx.record(commentAction, "task", t.ID, t.PlanID, "对任务 "+t.No+" 发表意见", nil, c)
 	})
 }

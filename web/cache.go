@@ -12,13 +12,15 @@ import (
 )
 
 // pageCache keeps the content of the pages many people ask for alike (the
-// ledger filtered by a unit, a unit's page), rendered, for as long as the
-// data has not changed. Every change writes an audit event, so the audit
-// head is a version of all the data, the same on every server: content
-// rendered at one head is right while the head has not moved. A request
-// asks the store for the head (one small query) and renders only the
-// layout around content already made. Nothing is kept that another server
-// needs: a server without the entry renders it.
+// ledger filtered by a unit, a unit's page), rendered, for as long as what
+// they show has not changed. Every change writes an audit event, and every
+// one but a comment can change a list, so the latest event that is not a
+// comment (ListsHead) is a version of what lists show, the same on every
+// server: content rendered at one version is right while it has not moved,
+// and clerks commenting all day move it not at all. A request asks the
+// store for the version (one small query) and renders only the layout
+// around content already made. Nothing is kept that another server needs:
+// a server without the entry renders it.
 type pageCache struct {
 	mu    sync.Mutex
 	max   int // bytes of content at most
@@ -91,12 +93,13 @@ type cachedPage struct {
 
 func (p *cachedPage) templateName() string { return p.name }
 
-// renderCached renders the page build makes, reusing its content while the
-// data has not changed. key names the page and everything its content
-// depends on besides the language and the user's role (a handler passes
-// its path and normalised query); the content must not depend on anything
-// else of the user, and holds no form that changes something, whose CSRF
-// token is the user's own.
+// renderCached renders the page build makes, reusing its content while
+// what lists show has not changed. key names the page and everything its
+// content depends on besides the language and the user's role (a handler
+// passes its path and normalised query); the content must not depend on
+// anything else of the user, holds no form that changes something, whose
+// CSRF token is the user's own, and shows no comment, which does not move
+// the version.
 func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string, build func() (page, error)) error {
 	u := duban.UserFromContext(r.Context())
 	if s.cache == nil || u == nil {

@@ -12,8 +12,9 @@ import (
 // choices are the lists the filter forms offer: the plans and their years,
 // the leaders, the units. They are the same for everyone (but drafts,
 // which only the office sees) and most of what a ledger reads besides its
-// tasks, so they are read once per version of the data and shared by every
-// request at that version, whether or not the page itself is cached. What
+// tasks, so they are read once per version of what lists show and shared
+// by every request at that version, whether or not the page itself is
+// cached. What
 // is shared is only read: no handler changes these lists.
 type choices struct {
 	Plans   []*duban.Plan // newest year first
@@ -27,13 +28,13 @@ type choices struct {
 // not in the directory.
 func (c *choices) unit(id int64) *duban.Unit { return c.units[id] }
 
-// choiceCache keeps the choices read at the newest version of the data
-// seen: one set for those who see drafts, one for those who do not. The
-// audit head is the version, as for the page cache (cache.go): choices read
-// at one head are right while the head has not moved, and a server that
-// sees it move reads them again, so they are never older than the head a
-// request read. Requests arriving while a version is being read wait for
-// it rather than read it again.
+// choiceCache keeps the choices read at the newest version seen: one set
+// for those who see drafts, one for those who do not. The version is that
+// of what lists show, as for the page cache (cache.go): choices read at one
+// version are right while it has not moved, and a server that sees it move
+// reads them again, so they are never older than the version a request
+// read. Requests arriving while a version is being read wait for it rather
+// than read it again.
 type choiceCache struct {
 	mu      sync.Mutex
 	entries [2]*choiceEntry // by whether the user sees drafts
@@ -48,8 +49,8 @@ type choiceEntry struct {
 	err   error
 }
 
-// choices returns the filter forms' lists at the version of the data the
-// request reads.
+// choices returns the filter forms' lists at the version of what lists
+// show that the request reads.
 func (s *Server) choices(r *http.Request) (*choices, error) {
 	head, err := s.head(r)
 	if err != nil {
@@ -127,13 +128,13 @@ func (s *Server) readChoices(ctx context.Context) (*choices, error) {
 	return c, nil
 }
 
-// head returns the version of the data (the audit head) a request reads,
-// asking the store once per request, so that a page and the lists it
-// shares are read at one version.
+// head returns the version of what lists show (ListsHead: the latest
+// change but comments) that a request reads, asking the store once per
+// request, so that a page and the lists it shares are read at one version.
 func (s *Server) head(r *http.Request) (int64, error) {
 	st := state(r)
 	if !st.headRead {
-		h, err := s.svc.Audit.AuditHead(r.Context())
+		h, err := s.svc.Audit.ListsHead(r.Context())
 		if err != nil {
 			return 0, err
 		}

@@ -53,8 +53,8 @@ type requestState struct {
 	sessionKey  string // the session's secret, from the cookie
 	viaAPIToken bool   // authenticated by an API token, not a cookie
 
-	// head is the version of the data the request reads, once asked for
-	// (Server.head).
+	// head is the version of what lists show that the request reads, once
+	// asked for (Server.head).
 	head     int64
 	headRead bool
 }

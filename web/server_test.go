@@ -613,10 +613,10 @@ func (u *countingUnits) count() int {
 	return u.lists
 }
 
-// TestChoices: the filter forms' lists are read once per version of the
-// data and shared by the pages that offer them, with the page cache or
-// without; a change shows at once; a draft is offered to the office only,
-// whoever asked first.
+// TestChoices: the filter forms' lists are read once per version of what
+// lists show and shared by the pages that offer them, with the page cache
+// or without; a comment does not make them read again, a change shows at
+// once; a draft is offered to the office only, whoever asked first.
 func TestChoices(t *testing.T) {
 	for _, cache := range []int{0, -1} {
 		t.Run(fmt.Sprintf("page cache %d", cache), func(t *testing.T) {
@@ -646,6 +646,15 @@ func TestChoices(t *testing.T) {
 			// Those who see drafts have lists of their own: two readings.
 			if got := units.count(); got != 2 {
 				t.Errorf("lists of units read for four pages at one version: got %d, want 2", got)
+			}
+			// A comment changes no list: they are not read again.
+			if err := svc.Comments.CreateComment(duban.NewContextWithUser(context.Background(), w.Users[clerk]),
+				&duban.Comment{TaskID: w.Task.ID, Text: "本月节点任务已完成。"}); err != nil {
+				t.Fatal(err)
+			}
+			reader.MustGet(fmt.Sprintf("/tasks?unit=%d", unit), http.StatusOK)
+			if got := units.count(); got != 2 {
+				t.Errorf("lists of units read after a comment: got %d, want still 2", got)
 			}
 			// A change shows at once.
 			added := &duban.Unit{Name: "区新设局", Kind: duban.UnitDepartment}
@@ -695,4 +704,29 @@ func TestShortAddress(t *testing.T) {
 		c.MustGet(tc.to, http.StatusOK)
 	}
 	c.MustGet("/api/v1/tasks?q=&unit=", http.StatusOK)
+}
+
+// TestCachedPagesShowNoComment: the pages kept until what lists show
+// changes (renderCached) read the same before and after a comment, which
+// does not move that version (ListsHead): a page that showed comments, or
+// anything a comment changes, would be kept stale. The task's page, which
+// shows them, is rendered anew each time.
+func TestCachedPagesShowNoComment(t *testing.T) {
+	w := newWorldWith(t, web.Config{PageCache: -1})
+	c := w.Client(clerk)
+	unit, lid := w.Users[clerk].UnitID, w.Users[leader].LeaderID
+	pages := []string{"/tasks", fmt.Sprintf("/tasks?unit=%d", unit), fmt.Sprintf("/tasks?plan=%d&sort=updated", w.Plan.ID),
+		fmt.Sprintf("/units/%d", unit), "/units", fmt.Sprintf("/leaders/%d", lid), "/leaders", "/plans", fmt.Sprintf("/plans/%d", w.Plan.ID)}
+	before := map[string]string{}
+	for _, p := range pages {
+		before[p] = mainPart(c.MustGet(p, http.StatusOK).Body)
+	}
+	text := "本月节点任务已完成，请督办室核实。"
+	c.MustPost(fmt.Sprintf("/tasks/%d/comments", w.Task.ID), url.Values{"text": {text}}, http.StatusSeeOther)
+	c.MustGet(fmt.Sprintf("/tasks/%d", w.Task.ID), http.StatusOK, text)
+	for _, p := range pages {
+		if after := mainPart(c.MustGet(p, http.StatusOK).Body); after != before[p] {
+			t.Errorf("a comment changed %s, a page kept until a list changes: show comments on pages rendered anew, or let them move ListsHead", p)
+		}
+	}
 }

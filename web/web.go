@@ -31,16 +31,17 @@
 //     user, language, CSRF token, flash and navigation are filled by render.
 //     A page that many people ask for alike (a list, the ledger) returns
 //     s.renderCached(w, r, key, build) instead: its content is rendered once
-//     per version of the data (cache.go), so it must depend on nothing but
-//     the key, the language and the user's role, and hold no form that
-//     changes something.
+//     per version of what lists show (cache.go), so it must depend on
+//     nothing but the key, the language and the user's role, hold no form
+//     that changes something, and show no comment, since a comment does not
+//     move that version (TestCachedPagesShowNoComment checks the pages).
 //  4. Owners and long option lists are written by the template functions
 //     unitLinks, leaderLinks, unitOptions and leaderOptions, and the rows of
 //     a list of tasks by taskTable (render.go), which escape in Go:
 //     html/template's reflection per value made them most of a ledger's
-//     cost. The lists a filter offers (plans, years,
-//     leaders, units) come from s.choices(r), read once per version of the
-//     data and shared (choices.go), page cache or not.
+//     cost. The lists a filter offers (plans, years, leaders, units) come
+//     from s.choices(r), read once per version of what lists show and
+//     shared (choices.go), page cache or not.
 //
 // # Adding a route
 //
@@ -121,8 +122,8 @@ type Server struct {
 	static    *staticFiles
 	cache     *pageCache // nil when the configuration keeps none
 	sources   *sourceCache
-	// choiceCache keeps the filter forms' lists per version of the data
-	// (choices.go), whatever the configuration.
+	// choiceCache keeps the filter forms' lists per version of what lists
+	// show (choices.go), whatever the configuration.
 	choiceCache choiceCache
 	// buffers lends the buffers pages are rendered into (render.go).
 	buffers bufferPool

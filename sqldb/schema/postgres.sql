@@ -209,6 +209,7 @@ CREATE UNIQUE INDEX api_tokens_token_hash_key ON api_tokens USING btree (token_h
 CREATE INDEX api_tokens_user ON api_tokens USING btree (user_id, id)
 CREATE UNIQUE INDEX areas_pkey ON areas USING btree (plan_id, section, no)
 CREATE INDEX audit_events_entity ON audit_events USING btree (entity, entity_id, seq)
+CREATE INDEX audit_events_lists ON audit_events USING btree (seq) WHERE (action <> 'task.comment'::text)
 CREATE UNIQUE INDEX audit_events_pkey ON audit_events USING btree (seq)
 CREATE INDEX audit_events_plan ON audit_events USING btree (plan_id, seq)
 CREATE UNIQUE INDEX audit_head_pkey ON audit_head USING btree (id)

@@ -211,6 +211,8 @@ CREATE INDEX api_tokens_user ON api_tokens (user_id, id);
 
 CREATE INDEX audit_events_entity ON audit_events (entity, entity_id, seq);
 
+CREATE INDEX audit_events_lists ON audit_events (seq) WHERE action <> 'task.comment';
+
 CREATE INDEX audit_events_plan ON audit_events (plan_id, seq);
 
 CREATE INDEX comments_plan ON comments (plan_id, id);
