@@ -24,9 +24,9 @@ type Config struct {
 	// X-Forwarded-Proto and X-Forwarded-For are to be believed.
 	TrustProxy bool
 	// NoPageCache renders every page afresh instead of keeping the pages
-	// many people ask for alike until the data changes (web.Config's
+	// many people ask for alike until what they show changes (web.Config's
 	// PageCache). duban bench uses it to measure what a request costs when
-	// the data keeps changing, as in the weeks when every unit reports.
+	// the data keeps changing.
 	NoPageCache bool
 
 	// dbGiven says DB was named (by DUBAN_DB or --db) rather than derived
