@@ -149,7 +149,7 @@ var apiQueryParams = map[string]queryParam{
 	"area":       {integerParam, "重点领域编号，需要 plan 和 section。"},
 	"leader":     {integerParam, "牵头领导的编号。"},
 	"unit":       {integerParam, "单位编号：它牵头或参与的任务。"},
-	"role":       {enumOf("lead", "shared"), "单位的分工：lead 牵头，shared 参与；需要 unit。"},
+	"role":       {enumOf("lead", "shared"), "单位的分工：lead 牵头，shared 参与（列为责任单位而不牵头）；需要 unit。"},
 	"targets":    {enumOf("yes", "no"), "是否有量化目标。"},
 	"q":          {stringParam, "在内容（或名称）中查找的文字。"},
 	"sort": {enumOf(string(duban.TaskSortDeadline), string(duban.TaskSortLeadUnit), string(duban.TaskSortLeader), string(duban.TaskSortUpdated)),
