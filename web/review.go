@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"duban"
-	"duban/notice/decode"
 )
 
 // The plan page: a notice's reading beside its source, and for the office
@@ -445,23 +444,12 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, id int64, fo
 // task page does. A notice that cannot be shown (a reading imported as
 // JSON, a PDF on a server without pdftotext) leaves a note instead.
 func (s *Server) readSource(r *http.Request, pg *planPageData) error {
-	tr := state(r).translator()
-	src, err := s.svc.Plans.FindPlanSource(r.Context(), pg.Plan.ID)
+	name, paras, note, err := s.planNotice(r, pg.Plan.ID)
 	if err != nil {
 		return err
 	}
-	pg.SourceName = src.Name
-	if isReadingJSON(src.Data) {
-		pg.SourceError = tr.T("这个计划是从读取结果（JSON）导入的，没有通知原文。")
-		return nil
-	}
-	blocks, err := decode.File(src.Name, src.Data)
-	if err != nil {
-		s.log.Warn("decoding a plan's notice", "plan", pg.Plan.ID, "error", err)
-		pg.SourceError = tr.T("无法显示通知原文：%s", duban.ErrorMessage(err))
-		return nil
-	}
-	for _, para := range paragraphs(blocks) {
+	pg.SourceName, pg.SourceError = name, note
+	for _, para := range paras {
 		pg.Source = append(pg.Source, &sourceBlock{Line: para.Line, Text: para.Text})
 	}
 	for _, wn := range pg.Plan.Warnings {

@@ -104,28 +104,16 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) error {
 // loadSource finds the task's paragraph in the plan's latest notice and
 // keeps it with the paragraphs around it.
 func (s *Server) loadSource(r *http.Request, p *taskPage) error {
-	tr := state(r).translator()
 	if p.Task.Line == 0 {
-		p.SourceNote = tr.T("这项任务由督办室新增，不在通知原文中。")
+		p.SourceNote = state(r).translator().T("这项任务由督办室新增，不在通知原文中。")
 		return nil
 	}
-	src, err := s.svc.Plans.FindPlanSource(r.Context(), p.Plan.ID)
-	if err != nil {
+	name, paras, note, err := s.planNotice(r, p.Plan.ID)
+	if err != nil || note != "" {
+		p.SourceName, p.SourceNote = name, note
 		return err
 	}
-	p.SourceName = src.Name
-	if isReadingJSON(src.Data) {
-		p.SourceNote = tr.T("这个计划是从读取结果（JSON）导入的，没有通知原文。")
-		return nil
-	}
-	paras, err := s.sources.paragraphs(src)
-	if err != nil {
-		// The notice was read once; if it cannot be now (pdftotext
-		// missing on this server), the page goes on without it.
-		s.log.Warn("decoding a plan's notice", "plan", p.Plan.ID, "error", err)
-		p.SourceNote = tr.T("无法显示通知原文：%s", duban.ErrorMessage(err))
-		return nil
-	}
+	p.SourceName = name
 	paras = slices.Clone(paras)
 	here := -1
 	for i, para := range paras {
@@ -134,12 +122,35 @@ func (s *Server) loadSource(r *http.Request, p *taskPage) error {
 		}
 	}
 	if here < 0 {
-		p.SourceNote = tr.T("在通知原文中找不到这项任务的位置。")
+		p.SourceNote = state(r).translator().T("在通知原文中找不到这项任务的位置。")
 		return nil
 	}
 	paras[here].Here = true
 	p.Source = paras[max(0, here-sourceAround):min(len(paras), here+sourceAround+1)]
 	return nil
+}
+
+// planNotice returns the file name and the paragraphs of a plan's latest
+// notice, or, when they cannot be shown, a note saying why (a reading
+// imported as JSON has no notice; a PDF on a server without pdftotext cannot
+// be read again). The paragraphs are shared: the caller must not change them.
+func (s *Server) planNotice(r *http.Request, planID int64) (name string, paras []sourceParagraph, note string, err error) {
+	tr := state(r).translator()
+	src, err := s.svc.Plans.FindPlanSource(r.Context(), planID)
+	if err != nil {
+		return "", nil, "", err
+	}
+	if isReadingJSON(src.Data) {
+		return src.Name, nil, tr.T("这个计划是从读取结果（JSON）导入的，没有通知原文。"), nil
+	}
+	paras, err = s.sources.paragraphs(src)
+	if err != nil {
+		// The notice was read once; if it cannot be now, the page goes on
+		// without it.
+		s.log.Warn("decoding a plan's notice", "plan", planID, "error", err)
+		return src.Name, nil, tr.T("无法显示通知原文：%s", duban.ErrorMessage(err)), nil
+	}
+	return src.Name, paras, "", nil
 }
 
 // sourceCache keeps the paragraphs of the notices last shown, by the
