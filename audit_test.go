@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // chain returns n linked events.

@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // MustReadGold returns the hand-checked reading of the sample notice (a copy

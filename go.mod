@@ -1,4 +1,4 @@
-module duban
+module github.com/dubanhq/duban
 
 go 1.26.8
 

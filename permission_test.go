@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 func TestPermissions(t *testing.T) {

@@ -3,7 +3,7 @@ package duban_test
 import (
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // MustPlanContent returns the plan made from a reading, with task IDs set as a

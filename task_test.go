@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 func TestTaskSplit(t *testing.T) {

@@ -3,7 +3,7 @@ package duban_test
 import (
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 func TestGuessUnitKind(t *testing.T) {

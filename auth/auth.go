@@ -15,7 +15,7 @@ import (
 
 	"golang.org/x/crypto/argon2"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // Params are argon2id's costs: passes over memory, memory in KiB, and

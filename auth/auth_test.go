@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"duban/auth"
+	"github.com/dubanhq/duban/auth"
 )
 
 // fast are parameters cheap enough for tests; the algorithm is the same.

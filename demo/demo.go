@@ -9,8 +9,8 @@ import (
 	_ "embed"
 	"time"
 
-	"duban"
-	"duban/notice"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice"
 )
 
 // The sample: the 2022 decomposition notice of Lixia District, Jinan (历下政办字

@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"duban"
-	"duban/demo"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 var office = &duban.User{Name: "office", Role: duban.RoleAdmin}

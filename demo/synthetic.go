@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // Size is the size of a made-up ledger: a district after years of use,

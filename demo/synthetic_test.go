@@ -6,9 +6,9 @@ import (
 	"slices"
 	"testing"
 
-	"duban"
-	"duban/demo"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // TestLoadSynthetic loads a small made-up ledger: a plan a year, each with

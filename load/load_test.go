@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"duban/load"
+	"github.com/dubanhq/duban/load"
 )
 
 // TestRun counts every answer of a phase, and the ones other than wanted

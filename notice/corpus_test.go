@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden readings in testdata/golden")

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 var (

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"sync"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // textPiece is a stretch of text waiting for the attribution that closes it.

@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // Units that a quantitative target counts in, longest first so that 万平方米

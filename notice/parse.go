@@ -5,8 +5,8 @@ import (
 	"runtime"
 	"strings"
 
-	"duban"
-	"duban/notice/decode"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode"
 )
 
 // para is one paragraph of a notice on its way to the reading: a paragraph

@@ -11,8 +11,8 @@ import (
 	"bytes"
 	"io"
 
-	"duban"
-	"duban/notice/decode"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode"
 )
 
 // MaxInput is the largest notice, in bytes, that the reader accepts. Real

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"duban"
-	"duban/notice/decode"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode"
 )
 
 // TestReadRefusesWhatIsNoNotice checks that input without an attributed task

@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // score compares a reading with a gold reading the way the scoring tool

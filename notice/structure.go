@@ -6,7 +6,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // found is an attribution found inside a paragraph: text[start:end] is the

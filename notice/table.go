@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"duban/notice/decode"
+	"github.com/dubanhq/duban/notice/decode"
 )
 
 // colRole is what a table column holds.

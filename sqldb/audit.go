@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // record appends an audit event for a change made in tx: who (the user in

@@ -5,8 +5,8 @@ import (
 	"reflect"
 	"testing"
 
-	"duban"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // MustWriteEvents makes n changes, each with its audit event.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // AuthService signs people in and keeps passwords, sessions, failed

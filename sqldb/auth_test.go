@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"duban"
-	"duban/auth"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // fastHasher hashes with argon2id at the lowest cost, so that tests sign in

@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"duban"
-	"duban/demo"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // BenchmarkImportPublish imports the sample's reading into a fresh SQLite

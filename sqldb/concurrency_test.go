@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"duban"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // TestConcurrentWrites writes from many goroutines at once: every write must

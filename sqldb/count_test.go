@@ -4,8 +4,8 @@ import (
 	"slices"
 	"testing"
 
-	"duban"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // TestCountTasksByOwner checks each owner's counts against the lists the

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"duban"
+	"github.com/dubanhq/duban"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver

@@ -4,8 +4,8 @@ import (
 	"slices"
 	"testing"
 
-	"duban"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 func TestUnits(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // LeaderService keeps the directory of leaders.

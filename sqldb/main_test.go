@@ -8,9 +8,9 @@ import (
 	"sync"
 	"testing"
 
-	"duban"
-	"duban/sqldb"
-	"duban/sqldb/sqldbtest"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
 // The contract tests run every case on both stores: SQLite in a temporary

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"slices"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // PlanService stores plans and runs import, re-issue and publication.

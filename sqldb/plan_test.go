@@ -4,8 +4,8 @@ import (
 	"reflect"
 	"testing"
 
-	"duban"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 func TestImportAndPublish(t *testing.T) {

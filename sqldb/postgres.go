@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"time"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {

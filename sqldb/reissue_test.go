@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 
-	"duban"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // TestReissue imports a corrected notice for a published plan: the import

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // The review of a plan: correcting tasks, splitting and merging them,

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"duban/sqldb"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 var update = flag.Bool("update", false, "rewrite the schema dumps in sqldb/schema from the migrations")

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // busyTimeout is how long a SQLite connection waits for a lock that another

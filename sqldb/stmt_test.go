@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // TestPreparedStatements: a read transaction runs a query kept prepared

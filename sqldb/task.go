@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // TaskService reads and corrects tasks and decides unassigned statements.

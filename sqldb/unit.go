@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // UnitService keeps the directory of units.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // UserService keeps the accounts.

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
-	"duban/auth"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
 )
 
 // accountRoutes are the office's accounts page: users, roles, bindings,

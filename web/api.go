@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // The JSON API serves scripts what the pages serve people, through the same

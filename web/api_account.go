@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // apiAccountRoutes are the accounts (the office's), the caller's own API

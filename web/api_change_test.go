@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // TestAPIChanges checks the endpoints that change something as every role:

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // apiDirectoryRoutes are the units and leaders: reading them and their

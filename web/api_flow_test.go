@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"duban"
-	"duban/demo"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/demo"
 )
 
 // apiBrowser is a signed-in browser: its cookies, and the CSRF token its

@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
-	"duban/notice"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice"
 )
 
 // apiPlanRoutes are the plans: reading them, importing a notice, comparing

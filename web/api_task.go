@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // apiTaskRoutes are the ledger's tasks: the list with the ledger's filters,

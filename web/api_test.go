@@ -15,11 +15,11 @@ import (
 	"strings"
 	"testing"
 
-	"duban"
-	"duban/auth"
-	"duban/demo"
-	"duban/sqldb"
-	"duban/web"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/web"
 )
 
 // The API's tests run the real server on a real SQLite database with the

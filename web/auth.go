@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // authRoutes are signing in and out, the language switch and the front

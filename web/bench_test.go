@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"duban"
-	"duban/demo"
-	"duban/sqldb"
-	"duban/web"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/web"
 )
 
 // BenchmarkPages renders the pages duban bench reads, in process and

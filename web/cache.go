@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // pageCache keeps the content of the pages many people ask for alike (the

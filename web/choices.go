@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sync"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // choices are the lists the filter forms offer: the plans and their years,

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // directoryRoutes are the units and leaders: lists with what each answers

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // errorStatus maps each error code to its HTTP status; it is the only place

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"slices"
 
-	"duban"
-	"duban/notice"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice"
 )
 
 // Importing a notice and re-issuing one. An upload is read by the notice

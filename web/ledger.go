@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // ledgerRoutes are the ledger: the tasks of every plan, filtered.

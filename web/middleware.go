@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // The cookies the server sets. None carries anything but random tokens and

@@ -16,8 +16,8 @@ import (
 	"time"
 	"unicode"
 
-	"duban"
-	"duban/notice"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice"
 )
 
 var update = flag.Bool("update", false, "rewrite openapi.json from the API's route table and types")

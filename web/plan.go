@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // planRoutes are the plans: their list and each plan's overview. The review

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // pathID reads a path wildcard that names a thing by its ID.

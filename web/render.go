@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // templateFiles are the page templates: layout.html, the partials (files

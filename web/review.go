@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // The plan page: a notice's reading beside its source, and for the office

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // show writes spans as the change list shows them: [-removed-]{+added+}.

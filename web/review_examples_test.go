@@ -4,7 +4,7 @@ import (
 	"net/url"
 	"time"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // reviewExamplePages are examples of the import and review pages for the

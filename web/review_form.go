@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // The review's forms: each reads what was typed, asks the service, and

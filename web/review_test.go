@@ -16,10 +16,10 @@ import (
 	"strings"
 	"testing"
 
-	"duban"
-	"duban/sqldb"
-	"duban/web"
-	"duban/web/webtest"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/webtest"
 )
 
 // The import and review pages, driven as the office drives them: the

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // HandlerFunc is a route's handler. It writes a response only when it

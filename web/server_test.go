@@ -14,9 +14,9 @@ import (
 	"sync"
 	"testing"
 
-	"duban"
-	"duban/web"
-	"duban/web/webtest"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/webtest"
 )
 
 func taskPath(t *duban.Task) string { return "/tasks/" + strconv.FormatInt(t.ID, 10) }

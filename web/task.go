@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync"
 
-	"duban"
-	"duban/notice/decode"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode"
 )
 
 // taskRoutes are a task's page and the comments on it.

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // hostile is text a notice or a user might hold that must show as text.

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"duban"
-	"duban/web"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/web"
 )
 
 // The permission walk calls every route of the route table that changes

@@ -77,7 +77,7 @@ import (
 	"log/slog"
 	"net/http"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // Config is what the web server needs to know about where it runs. It is

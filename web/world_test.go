@@ -10,12 +10,12 @@ import (
 	"sync"
 	"testing"
 
-	"duban"
-	"duban/auth"
-	"duban/demo"
-	"duban/sqldb"
-	"duban/web"
-	"duban/web/webtest"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/webtest"
 )
 
 // The tests run the real server over a real SQLite store holding the

@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
-	"duban/auth"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // app is what a command that works on the database holds: its store, the

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // runAudit reads and verifies the audit log: duban audit <verb>.

@@ -16,11 +16,11 @@ import (
 	"sync"
 	"time"
 
-	"duban"
-	"duban/auth"
-	"duban/demo"
-	"duban/load"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/load"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // duban bench measures the server as the office's machine will run it: a

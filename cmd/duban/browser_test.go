@@ -20,11 +20,11 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"duban"
-	"duban/auth"
-	"duban/sqldb"
-	"duban/sqldb/sqldbtest"
-	"duban/web/webtest"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
+	"github.com/dubanhq/duban/web/webtest"
 )
 
 // The browser tests drive Debian's chromium against the real server (Main

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
-	"duban/sqldb"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // Config is duban's configuration, filled once per run: defaults, then the

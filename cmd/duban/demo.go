@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"duban"
-	"duban/auth"
-	"duban/demo"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/demo"
 )
 
 // runDemo makes a fresh database with the sample notice imported and

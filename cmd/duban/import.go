@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"duban"
-	"duban/notice"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice"
 )
 
 // runImport imports a notice as a draft plan; for a notice that is a new

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // runLeader keeps the directory of leaders: duban leader <verb>.

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"syscall"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 func main() {

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
-	"duban/notice"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice"
 )
 
 // runParse reads a notice and prints the reading: a summary for a person, or

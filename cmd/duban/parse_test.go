@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 const sample = "../../notice/testdata/corpus/lixia-2022/source.md"

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // runPlan reviews and publishes plans: duban plan <verb>.

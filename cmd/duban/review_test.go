@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 const demoSample = "../../demo/lixia-2022.md"

@@ -11,10 +11,10 @@ import (
 	"syscall"
 	"time"
 
-	"duban"
-	"duban/auth"
-	"duban/sqldb"
-	"duban/web"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/web"
 )
 
 // Main is the server as a value: duban serve and duban demo run one, and

@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"duban"
-	"duban/auth"
-	"duban/sqldb/sqldbtest"
-	"duban/web/webtest"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
+	"github.com/dubanhq/duban/web/webtest"
 )
 
 // Start runs a command that serves until stopped (serve, demo) in the

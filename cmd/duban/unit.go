@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // runUnit keeps the directory of units: duban unit <verb>.

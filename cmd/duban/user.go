@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"strings"
 
-	"duban"
-	"duban/auth"
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
 )
 
 // runUser keeps the accounts from the command line: duban user <verb>. The

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"duban"
+	"github.com/dubanhq/duban"
 
 	"golang.org/x/text/encoding/htmlindex"
 )

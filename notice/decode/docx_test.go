@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 const wordNS = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ` +

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"duban"
+	"github.com/dubanhq/duban"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"

@@ -13,7 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // File turns a notice file into blocks. The content decides the format,

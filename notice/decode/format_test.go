@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden block dumps in testdata/golden")

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode"
 
-	"duban"
+	"github.com/dubanhq/duban"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"

@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"duban"
+	"github.com/dubanhq/duban"
 )
 
 // A PDF is read through its text layer, as poppler's pdftotext prints it,
