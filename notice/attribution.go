@@ -32,17 +32,6 @@ func (a *attribution) namesOwner() bool {
 	return len(a.leaders) > 0 || len(a.leads) > 0 || len(a.resp) > 0
 }
 
-// merge adds b's owners after a's, as when a task's keys stand on several lines.
-func (a *attribution) merge(b *attribution) {
-	a.leaders = append(a.leaders, b.leaders...)
-	a.leads = append(a.leads, b.leads...)
-	a.resp = append(a.resp, b.resp...)
-	if a.deadline == "" {
-		a.deadline = b.deadline
-	}
-	a.unknown = append(a.unknown, b.unknown...)
-}
-
 // keyRole is what an attribution key assigns.
 type keyRole int
 

@@ -241,7 +241,6 @@ func readTarget(text string, start, end int, chinese bool) (duban.Indicator, int
 				ind.Cmp = s.cmp
 			}
 			pos += len(s.word)
-			after = text[pos:]
 			break
 		}
 	}

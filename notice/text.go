@@ -7,13 +7,6 @@ import (
 	"unicode/utf8"
 )
 
-// Brackets that may open or close an attribution or a parenthetical. Notices
-// mix full-width and ASCII forms freely, even within one pair.
-const (
-	openBrackets  = "（(【[〔"
-	closeBrackets = "）)】]〕"
-)
-
 func isOpenBracket(r rune) bool {
 	switch r {
 	case '（', '(', '【', '[', '〔':

@@ -467,8 +467,8 @@ func TestBrowser(t *testing.T) {
 	// The clerk finds the tasks its unit leads through the ledger's filters.
 	clerk := newPerson(t, root, "clerk", origin, shots)
 	clerk.signIn("caizheng", "clerk-password-1")
-	path := clerk.choose(`form.filters select[name=unit]`, strconv.FormatInt(unit.ID, 10))
-	path = clerk.choose(`form.filters select[name=role]`, "lead")
+	clerk.choose(`form.filters select[name=unit]`, strconv.FormatInt(unit.ID, 10))
+	path := clerk.choose(`form.filters select[name=role]`, "lead")
 	// The address to share carries the filter and nothing else, though the
 	// form sends its empty fields too.
 	if want := fmt.Sprintf("/tasks?role=lead&unit=%d", unit.ID); path != want {

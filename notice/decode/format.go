@@ -240,18 +240,6 @@ func (p *paraBuilder) lineBreak() { p.runs = append(p.runs, inlineRun{brk: true}
 
 func (p *paraBuilder) reset() { p.runs = p.runs[:0] }
 
-// text returns the paragraph's text with its line breaks as "\n".
-func (p *paraBuilder) text() string {
-	var b strings.Builder
-	for _, r := range p.runs {
-		if r.brk {
-			b.WriteByte('\n')
-		}
-		b.WriteString(r.text)
-	}
-	return b.String()
-}
-
 // pieces returns the paragraph split at its line breaks. A line break ends
 // a paragraph: in notices it separates an attribution key on its own line
 // (牵头单位：… / 责任单位：…), and in text pasted from web pages it stands for

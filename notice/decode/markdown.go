@@ -120,15 +120,3 @@ func stripEmphasis(s string) (string, int) {
 func trimSpace(s string) string {
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\ufeff' })
 }
-
-// trimSpaceAll replaces the ideographic space and no-break space that Chinese
-// documents indent with by ordinary spaces, so that trimming removes them.
-func trimSpaceAll(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case '\u3000', '\u00a0', '\t', '\f', '\v', '\ufeff':
-			return ' '
-		}
-		return r
-	}, s)
-}
