@@ -34,9 +34,9 @@ func TestIsWorkday(t *testing.T) {
 		workday bool
 		dayOff  string
 	}{
-		{"2024-02-04", true, ""},  // Sunday worked before 春节
-		{"2024-02-18", true, ""},  // Sunday worked after 春节
-		{"2024-02-09", true, ""},  // Friday, 除夕 worked in 2024
+		{"2024-02-04", true, ""}, // Sunday worked before 春节
+		{"2024-02-18", true, ""}, // Sunday worked after 春节
+		{"2024-02-09", true, ""}, // Friday, 除夕 worked in 2024
 		{"2024-02-10", false, "法定节假日（春节）"},
 		{"2024-02-17", false, "法定节假日（春节）"},
 		{"2024-04-07", true, ""}, // Sunday worked after 清明
@@ -48,7 +48,7 @@ func TestIsWorkday(t *testing.T) {
 		{"2024-10-13", false, "星期日"},
 		{"2024-07-06", false, "星期六"},
 		{"2024-07-08", true, ""},
-		{"2022-10-08", true, ""},  // Saturday worked in 2022
+		{"2022-10-08", true, ""},           // Saturday worked in 2022
 		{"2022-12-31", false, "法定节假日（元旦）"}, // 2023's 元旦 began in 2022
 		{"2020-02-01", false, "法定节假日（春节）"}, // the 2020 extension
 		{"2020-01-19", true, ""},
