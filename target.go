@@ -230,15 +230,18 @@ type TargetProgress struct {
 	Actual   float64 `json:"actual"` // in the base unit, summed over periods for additive targets
 	// Ratio is the actual over the target (1 is reached); for a ceiling (≤)
 	// it is 1 while the actual stays under it.
-	Ratio    float64 `json:"ratio"`
-	Met      bool    `json:"met"`
-	Sentence string  `json:"sentence"`
+	Ratio float64 `json:"ratio"`
+	Met   bool    `json:"met"`
+	// Additive is set for a target whose actuals add up over the year,
+	// which time elapsed applies to; a rate or a ceiling is met or not.
+	Additive bool   `json:"additive"`
+	Sentence string `json:"sentence"`
 }
 
 // Progress compares an actual, in the target's base unit, with the target.
 func (in *Indicator) Progress(index int, actual float64) TargetProgress {
 	goal := in.BaseValue()
-	p := TargetProgress{Indicator: index, Metric: in.Metric, Goal: in.Goal(), Reported: true, Actual: actual}
+	p := TargetProgress{Indicator: index, Metric: in.Metric, Goal: in.Goal(), Reported: true, Actual: actual, Additive: in.Additive()}
 	ratio := func() float64 {
 		if goal == 0 {
 			return 1
