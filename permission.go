@@ -67,6 +67,74 @@ func CanManageUsers(u *User) bool { return isAdmin(u) }
 // CanReadAudit reports whether u may read and verify the audit log.
 func CanReadAudit(u *User) bool { return isAdmin(u) }
 
+// CanManagePeriods reports whether u may set a plan's reporting schedule,
+// thresholds and reminder days, and open, close and reopen its periods.
+func CanManagePeriods(u *User) bool { return isAdmin(u) }
+
+// CanManageCalendar reports whether u may override days of the calendar.
+func CanManageCalendar(u *User) bool { return isAdmin(u) }
+
+// CanWriteReport reports whether u may write unit's report of kind on task
+// t: the office, or the clerk of that unit when the task reaches it (named,
+// or through a group it belongs to) and, for the task's report, the unit
+// composes it. A clerk never writes for another unit.
+func CanWriteReport(u *User, t *Task, unitID int64, kind ReportKind, groups Groups) bool {
+	if isAdmin(u) {
+		return t != nil
+	}
+	if !active(u) || u.Role != RoleClerk || t == nil || u.UnitID == 0 || u.UnitID != unitID || !t.Reaches(unitID, groups) {
+		return false
+	}
+	composer, _ := ReportingUnits(t, groups)
+	return (kind == ReportTask) == (composer == unitID)
+}
+
+// CanReviewReport reports whether u may accept or return a task's report:
+// the office's work.
+func CanReviewReport(u *User) bool { return isAdmin(u) }
+
+// CanRequestClosure reports whether u may ask for task t to be closed as
+// done (申请办结): the office, or the clerk of the unit that composes its
+// reports.
+func CanRequestClosure(u *User, t *Task, groups Groups) bool {
+	if isAdmin(u) {
+		return t != nil
+	}
+	composer, _ := ReportingUnits(t, groups)
+	return active(u) && u.Role == RoleClerk && composer != 0 && u.UnitID == composer
+}
+
+// CanCloseTask reports whether u may decide a request to close a task (办结).
+func CanCloseTask(u *User) bool { return isAdmin(u) }
+
+// CanSupervise reports whether u may issue, close and reissue supervision
+// notices (督办单).
+func CanSupervise(u *User) bool { return isAdmin(u) }
+
+// CanAnswerSupervision reports whether u may acknowledge and answer notice
+// s: the clerk of the unit it was issued to, or the office entering an
+// answer given on paper.
+func CanAnswerSupervision(u *User, s *Supervision) bool {
+	return isAdmin(u) || (active(u) && u.Role == RoleClerk && s != nil && u.UnitID != 0 && u.UnitID == s.UnitID)
+}
+
+// CanUrge reports whether u may urge a task or a unit (催办).
+func CanUrge(u *User) bool { return isAdmin(u) }
+
+// CanReadNotification reports whether notification n is for u: addressed
+// to u, to u's unit (u a clerk), or to the office (u of it).
+func CanReadNotification(u *User, n *Notification) bool {
+	switch {
+	case !active(u) || n == nil:
+		return false
+	case n.UserID != 0:
+		return n.UserID == u.ID
+	case n.UnitID != 0:
+		return u.Role == RoleClerk && u.UnitID == n.UnitID
+	}
+	return n.Office && isAdmin(u)
+}
+
 // Authorize returns the user in ctx when allowed says yes for them, and
 // otherwise the error to show: EUNAUTHORIZED when nobody (or a disabled
 // account) is signed in, EFORBIDDEN naming the action and the user's role.
