@@ -99,7 +99,7 @@ type LightInput struct {
 	Year       int
 	Start      Date // the plan's time line starts here
 	AsOf       Date // the light's day: the period's end, or today if earlier
-	Today      Date // today, against which a report is overdue
+	Today      Date // the day against which a report is overdue
 	Thresholds Thresholds
 	Deadline   Deadline
 
@@ -257,13 +257,20 @@ func ComputeLight(in *LightInput) Light {
 // reports (its task reports, any period) and the day the office closed it.
 func TaskLight(t *Task, dl Deadline, c *CycleSettings, year int, p *Period, periods []*Period, reports []*Report, closed Date, today Date) Light {
 	in := LightInput{
-		Year: year, Start: c.Start, Today: today, Thresholds: c.Thresholds, Deadline: dl, Closed: closed,
+		Year: year, Start: c.Start, Thresholds: c.Thresholds, Deadline: dl, Closed: closed,
 		Period: p.Label, Due: p.Due, Owed: true,
 	}
+	// A period's light is as of its end (or its due date, when reports are
+	// due after it), or today while it runs: a past period's light, kept
+	// for trends, says what was true then and no longer changes.
 	in.AsOf = p.End
+	if p.Due.After(in.AsOf) {
+		in.AsOf = p.Due
+	}
 	if today.Before(in.AsOf) {
 		in.AsOf = today
 	}
+	in.Today = in.AsOf
 	seq := make(map[int64]int, len(periods))
 	for _, q := range periods {
 		seq[q.ID] = q.Seq

@@ -89,6 +89,12 @@ func CanWriteReport(u *User, t *Task, unitID int64, kind ReportKind, groups Grou
 	return (kind == ReportTask) == (composer == unitID)
 }
 
+// CanUploadEvidence reports whether u may upload evidence files: those who
+// write reports and answers, the office and the clerks.
+func CanUploadEvidence(u *User) bool {
+	return active(u) && (u.Role == RoleAdmin || u.Role == RoleClerk)
+}
+
 // CanReviewReport reports whether u may accept or return a task's report:
 // the office's work.
 func CanReviewReport(u *User) bool { return isAdmin(u) }

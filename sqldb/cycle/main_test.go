@@ -1,0 +1,238 @@
+package cycle_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/cycle"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
+)
+
+// The contract tests of the cycle run every case on both stores: SQLite in
+// a temporary file and PostgreSQL in a schema of its own.
+
+func forEachDB(t *testing.T, test func(t *testing.T, db *sqldb.DB)) {
+	t.Helper()
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dsn := sqldbtest.SQLiteDSN(t)
+			if name == "postgres" {
+				dsn = sqldbtest.PostgresDSN(t)
+			}
+			test(t, mustOpen(t, dsn))
+		})
+	}
+}
+
+func mustOpen(t testing.TB, dsn string) *sqldb.DB {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// office acts for the 督查室 in the tests; its ID is no stored account's.
+var office = &duban.User{ID: 1000, Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin}
+
+func as(u *duban.User) context.Context { return duban.NewContextWithUser(context.Background(), u) }
+
+// clock is the injected time of a test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to a day at 10:00 in Beijing.
+func (c *clock) Set(day string) {
+	d, err := duban.ParseDate(day)
+	if err != nil {
+		panic(err)
+	}
+	c.mu.Lock()
+	c.t = time.Date(d.Year, d.Month, d.Day, 10, 0, 0, 0, duban.Beijing)
+	c.mu.Unlock()
+}
+
+// world is the sample plan published in a store, with the cycle's services
+// and a clock.
+type world struct {
+	db            *sqldb.DB
+	clock         *clock
+	plan          *duban.Plan
+	periods       *cycle.PeriodService
+	reports       *cycle.ReportService
+	lights        *cycle.LightService
+	reminders     *cycle.ReminderService
+	supervisions  *cycle.SupervisionService
+	notifications *cycle.NotificationService
+	evidence      *cycle.EvidenceService
+	tasks         map[string]*duban.Task
+	units         map[string]int64
+}
+
+// groupsOf answers group membership from a map, as the directory will.
+type groupsOf duban.Groups
+
+func (g groupsOf) FindGroupMembers(context.Context) (duban.Groups, error) { return duban.Groups(g), nil }
+
+// newWorld imports the hand-checked reading of the sample notice into db,
+// publishes it on 2022-04-22 and sets up the cycle's services.
+func newWorld(t testing.TB, db *sqldb.DB, groups duban.GroupMembers) *world {
+	t.Helper()
+	w := &world{db: db, clock: &clock{}, tasks: map[string]*duban.Task{}, units: map[string]int64{}}
+	w.clock.Set("2022-04-22")
+	db.Now = w.clock.Now
+	data, err := os.ReadFile("../../testdata/lixia-2022.reading.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r duban.Reading
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	res, err := sqldb.NewPlanService(db).ImportPlan(as(office), duban.ImportInput{Name: "source.md", Data: data, Reading: &r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.plan = publish(t, db, res.Plan.ID)
+	w.load(t)
+	w.periods = cycle.NewPeriodService(db)
+	w.reports = cycle.NewReportService(db, groups)
+	w.lights = cycle.NewLightService(db)
+	w.reminders = cycle.NewReminderService(db, groups)
+	w.supervisions = cycle.NewSupervisionService(db, groups)
+	w.notifications = cycle.NewNotificationService(db)
+	w.evidence = cycle.NewEvidenceService(db)
+	return w
+}
+
+// publish dismisses a draft's open statements and publishes it.
+func publish(t testing.TB, db *sqldb.DB, planID int64) *duban.Plan {
+	t.Helper()
+	tasks := sqldb.NewTaskService(db)
+	open := duban.StatementOpen
+	sts, _, err := tasks.FindStatements(as(office), duban.StatementFilter{PlanID: &planID, State: &open})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range sts {
+		if _, err := tasks.DismissStatement(as(office), st.ID, "测试：无需分配"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := sqldb.NewPlanService(db).PublishPlan(as(office), planID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// load reads the plan's tasks by number and the units by name.
+func (w *world) load(t testing.TB) {
+	t.Helper()
+	tasks, _, err := sqldb.NewTaskService(w.db).FindTasks(as(office), duban.TaskFilter{PlanID: &w.plan.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range tasks {
+		w.tasks[task.No] = task
+	}
+	units, _, err := sqldb.NewUnitService(w.db).FindUnits(as(office), duban.UnitFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range units {
+		w.units[u.Name] = u.ID
+	}
+}
+
+// clerk returns a clerk of the unit of that name.
+func (w *world) clerk(t testing.TB, unit string) *duban.User {
+	t.Helper()
+	id, ok := w.units[unit]
+	if !ok {
+		t.Fatalf("no unit %s", unit)
+	}
+	return &duban.User{ID: 2000 + id, Name: "clerk-" + unit, DisplayName: unit + "联络员", Role: duban.RoleClerk, UnitID: id}
+}
+
+// mustPeriods creates the plan's periods and returns them.
+func (w *world) mustPeriods(t testing.TB) []*duban.Period {
+	t.Helper()
+	ps, err := w.periods.CreatePeriods(as(office), w.plan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+// mustOpenPeriod opens a period.
+func (w *world) mustOpenPeriod(t testing.TB, p *duban.Period) {
+	t.Helper()
+	if _, err := w.periods.UpdatePeriod(as(office), p.ID, duban.PeriodUpdate{State: ptr(duban.PeriodOpen)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mustReport saves a report, submitted unless draft.
+func (w *world) mustReport(t testing.TB, u *duban.User, p *duban.Period, no, unit string, kind duban.ReportKind, completion int, draft bool, actuals ...string) *duban.Report {
+	t.Helper()
+	r := &duban.Report{PeriodID: p.ID, TaskID: w.tasks[no].ID, UnitID: w.units[unit], Kind: kind, State: duban.ReportSubmitted,
+		Progress: "按计划推进，" + unit + "完成了本月工作。", Completion: completion}
+	if draft {
+		r.State = duban.ReportDraft
+	}
+	for i, a := range actuals {
+		r.Actuals = append(r.Actuals, duban.Actual{Indicator: i, Text: a})
+	}
+	if err := w.reports.CreateReport(as(u), r); err != nil {
+		t.Fatalf("report on %s by %s: %v", no, unit, err)
+	}
+	return r
+}
+
+// mustLight returns the kept light of a task in a period.
+func (w *world) mustLight(t testing.TB, p *duban.Period, no string) *duban.Light {
+	t.Helper()
+	ls, _, err := w.lights.FindLights(as(office), duban.LightFilter{PeriodID: &p.ID, TaskID: &w.tasks[no].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != 1 {
+		t.Fatalf("lights of %s in %s: got %d, want 1", no, p.Label, len(ls))
+	}
+	return ls[0]
+}
+
+func wantCode(t testing.TB, what string, err error, code string) {
+	t.Helper()
+	if got := duban.ErrorCode(err); got != code {
+		t.Errorf("%s: got code %q (%v), want %q", what, got, err, code)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func date(s string) duban.Date {
+	d, err := duban.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
