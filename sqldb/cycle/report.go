@@ -417,7 +417,7 @@ func (s *ReportService) UpdateReport(ctx context.Context, id int64, upd duban.Re
 		if err := upd.Apply(r, pl.task); err != nil {
 			return err
 		}
-		if to == duban.ReportReturned {
+		if to == duban.ReportReturned && r.State != duban.ReportReturned {
 			reason := ""
 			if upd.ReturnReason != nil {
 				reason = strings.TrimSpace(*upd.ReturnReason)
