@@ -104,7 +104,9 @@ type world struct {
 // groupsOf answers group membership from a map, as the directory will.
 type groupsOf duban.Groups
 
-func (g groupsOf) FindGroupMembers(context.Context) (duban.Groups, error) { return duban.Groups(g), nil }
+func (g groupsOf) FindGroupMembers(context.Context) (duban.Groups, error) {
+	return duban.Groups(g), nil
+}
 
 // newWorld imports the hand-checked reading of the sample notice into db,
 // publishes it on 2022-04-22 and sets up the cycle's services.

@@ -16,7 +16,9 @@ import (
 type NotificationService struct{ base }
 
 // NewNotificationService returns the notifications of db.
-func NewNotificationService(db *sqldb.DB) *NotificationService { return &NotificationService{base{db: db}} }
+func NewNotificationService(db *sqldb.DB) *NotificationService {
+	return &NotificationService{base{db: db}}
+}
 
 var _ duban.NotificationService = (*NotificationService)(nil)
 

@@ -183,4 +183,3 @@ func TestUrgesAndClosures(t *testing.T) {
 		wantCode(t, "asking after closing", w.reports.CreateClosure(as(lead), &duban.Closure{TaskID: task.ID, Note: "再次申请"}), duban.ECONFLICT)
 	})
 }
-
