@@ -1,7 +1,7 @@
 package duban
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -59,17 +59,31 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	b := make([]byte, 0, 10)
+	b = appendPadded(b, d.Year, 4)
+	b = append(b, '-')
+	b = appendPadded(b, int(d.Month), 2)
+	b = append(b, '-')
+	return string(appendPadded(b, d.Day, 2))
+}
+
+// appendPadded appends n with leading zeros to width digits.
+func appendPadded(b []byte, n, width int) []byte {
+	s := strconv.Itoa(n)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
 }
 
 // Label is d as a Chinese sentence writes it within the year: 7月31日.
-func (d Date) Label() string { return fmt.Sprintf("%d月%d日", int(d.Month), d.Day) }
+func (d Date) Label() string { return strconv.Itoa(int(d.Month)) + "月" + strconv.Itoa(d.Day) + "日" }
 
 // LabelYear is d with its year: 2022年7月31日.
-func (d Date) LabelYear() string { return fmt.Sprintf("%d年%d月%d日", d.Year, int(d.Month), d.Day) }
+func (d Date) LabelYear() string { return strconv.Itoa(d.Year) + "年" + d.Label() }
 
 // LabelEN is d as an English sentence writes it: 31 July.
-func (d Date) LabelEN() string { return fmt.Sprintf("%d %s", d.Day, d.Month) }
+func (d Date) LabelEN() string { return strconv.Itoa(d.Day) + " " + d.Month.String() }
 
 // Compare returns -1, 0 or +1 as d is before, equal to or after e.
 func (d Date) Compare(e Date) int {

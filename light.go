@@ -2,9 +2,9 @@ package duban
 
 import (
 	"context"
-	"fmt"
+	"hash/fnv"
 	"math"
-	"slices"
+	"strconv"
 	"time"
 )
 
@@ -94,6 +94,18 @@ type Light struct {
 	ComputedAt time.Time `json:"computed_at,omitzero"`
 }
 
+// Digest is a hash of what the light says (its status, reasons, numbers
+// and day), so that a store can tell a light changed without reading its
+// reasons back.
+func (l *Light) Digest() int64 {
+	h := fnv.New64a()
+	for _, s := range []string{string(l.Status), l.Reason, l.ReasonEN, strconv.Itoa(l.Completion), strconv.Itoa(l.Expected), l.AsOf.String()} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return int64(h.Sum64())
+}
+
 // LightInput is what a task's light is computed from.
 type LightInput struct {
 	Year       int
@@ -160,8 +172,10 @@ func ComputeLight(in *LightInput) Light {
 	end := in.Deadline.End(in.Year)
 	steps := in.Deadline.Milestones
 	l.Expected = int(math.Round(Expected(in.Start, end, in.AsOf, steps)))
-	asOf, asOfEN := in.AsOf.Label(), in.AsOf.LabelEN()
+	pct := func(n int) string { return strconv.Itoa(n) + "%" }
+	// expected says what time elapsed asks for, in both languages.
 	expected := func() (string, string) {
+		asOf, asOfEN := in.AsOf.Label(), in.AsOf.LabelEN()
 		if len(steps) >= 2 {
 			step := steps[len(steps)-1]
 			for _, m := range steps {
@@ -170,17 +184,17 @@ func ComputeLight(in *LightInput) Light {
 					break
 				}
 			}
-			return fmt.Sprintf("按节点（%s）应达 %d%%（截至 %s）", step.Text, l.Expected, asOf),
-				fmt.Sprintf("%d%% expected by %s (step: %s)", l.Expected, asOfEN, step.Text)
+			return "按节点（" + step.Text + "）应达 " + pct(l.Expected) + "（截至 " + asOf + "）",
+				pct(l.Expected) + " expected by " + asOfEN + " (step: " + step.Text + ")"
 		}
-		return fmt.Sprintf("按序时应达 %d%%（截至 %s）", l.Expected, asOf), fmt.Sprintf("%d%% expected by %s", l.Expected, asOfEN)
+		return "按序时应达 " + pct(l.Expected) + "（截至 " + asOf + "）", pct(l.Expected) + " expected by " + asOfEN
 	}
 	set := func(s LightStatus, zh, en string) Light {
 		l.Status, l.Reason, l.ReasonEN = s, zh, en
 		switch in.Deadline.Kind {
 		case DeadlineUnread:
-			l.Reason += fmt.Sprintf("（完成时限“%s”未能识别，按年底计）", in.Deadline.Text)
-			l.ReasonEN += fmt.Sprintf(" (deadline “%s” not understood; year end assumed)", in.Deadline.Text)
+			l.Reason += "（完成时限“" + in.Deadline.Text + "”未能识别，按年底计）"
+			l.ReasonEN += " (deadline “" + in.Deadline.Text + "” not understood; year end assumed)"
 		case DeadlineOngoing:
 			l.Reason += "（长期任务，按年度计）"
 			l.ReasonEN += " (ongoing task; counted over the year)"
@@ -190,29 +204,28 @@ func ComputeLight(in *LightInput) Light {
 
 	if !in.Closed.IsZero() && !in.Closed.After(in.AsOf) {
 		l.Status = LightClosed
-		l.Reason, l.ReasonEN = fmt.Sprintf("已于 %s 办结", in.Closed.LabelYear()), fmt.Sprintf("Closed on %s %d", in.Closed.LabelEN(), in.Closed.Year)
+		l.Reason, l.ReasonEN = "已于 "+in.Closed.LabelYear()+" 办结", "Closed on "+in.Closed.LabelEN()+" "+strconv.Itoa(in.Closed.Year)
 		return l
 	}
 	if in.Owed && in.Today.After(in.Due.AddDays(in.Thresholds.Grace)) {
-		late := in.Today.DaysSince(in.Due)
+		late := strconv.Itoa(in.Today.DaysSince(in.Due))
 		if in.Returned {
-			return set(LightMissing, fmt.Sprintf("%s的报告被退回后尚未重新报送（应于 %s 前报送，已逾期 %d 天）", in.Period, in.Due.Label(), late),
-				fmt.Sprintf("The report for %s was returned and not resubmitted (due %s; %d days overdue)", in.Period, in.Due.LabelEN(), late))
+			return set(LightMissing, in.Period+"的报告被退回后尚未重新报送（应于 "+in.Due.Label()+" 前报送，已逾期 "+late+" 天）",
+				"The report for "+in.Period+" was returned and not resubmitted (due "+in.Due.LabelEN()+"; "+late+" days overdue)")
 		}
-		return set(LightMissing, fmt.Sprintf("%s的报告应于 %s 前报送，已逾期 %d 天", in.Period, in.Due.Label(), late),
-			fmt.Sprintf("The report for %s was due on %s; %d days overdue", in.Period, in.Due.LabelEN(), late))
+		return set(LightMissing, in.Period+"的报告应于 "+in.Due.Label()+" 前报送，已逾期 "+late+" 天",
+			"The report for "+in.Period+" was due on "+in.Due.LabelEN()+"; "+late+" days overdue")
 	}
 	if !in.Reported {
 		return set(LightNotStarted, "尚未报送进展", "No progress reported yet")
 	}
 
 	// The worst of completion and targets against time elapsed.
-	zh, en := expected()
 	gap := float64(l.Expected - in.Completion)
-	reason := fmt.Sprintf("完成 %d%%，%s", in.Completion, zh)
-	reasonEN := fmt.Sprintf("%d%% done; %s", in.Completion, en)
+	var behind *TargetProgress
 	allMet := true
-	for _, t := range in.Targets {
+	for i := range in.Targets {
+		t := &in.Targets[i]
 		if !t.Reported {
 			allMet = false
 			continue
@@ -228,10 +241,16 @@ func ComputeLight(in *LightInput) Light {
 			tgap = (1 - t.Ratio) * 100
 		}
 		if tgap > gap {
-			gap = tgap
-			reason = fmt.Sprintf("目标“%s”完成 %d%%，%s", t.Metric, int(math.Round(t.Ratio*100)), zh)
-			reasonEN = fmt.Sprintf("target “%s” %d%% reached; %s", t.Metric, int(math.Round(t.Ratio*100)), en)
+			gap, behind = tgap, t
 		}
+	}
+	reason := func() (string, string) {
+		zh, en := expected()
+		if behind != nil {
+			reached := pct(int(math.Round(behind.Ratio * 100)))
+			return "目标“" + behind.Metric + "”完成 " + reached + "，" + zh, "target “" + behind.Metric + "” " + reached + " reached; " + en
+		}
+		return "完成 " + pct(in.Completion) + "，" + zh, pct(in.Completion) + " done; " + en
 	}
 	switch {
 	case in.Completion >= 100 && allMet:
@@ -240,24 +259,49 @@ func ComputeLight(in *LightInput) Light {
 		}
 		return set(LightDone, "完成 100%", "100% done")
 	case in.Completion == 0:
-		return set(LightNotStarted, reason, reasonEN)
+		zh, en := reason()
+		return set(LightNotStarted, zh, en)
 	case in.AsOf.After(end) && (in.Completion < 100 || !allMet):
-		return set(LightSevere, fmt.Sprintf("已过完成时限（%s），完成 %d%%", end.Label(), in.Completion),
-			fmt.Sprintf("past its deadline (%s); %d%% done", end.LabelEN(), in.Completion))
+		return set(LightSevere, "已过完成时限（"+end.Label()+"），完成 "+pct(in.Completion),
+			"past its deadline ("+end.LabelEN()+"); "+pct(in.Completion)+" done")
 	case gap >= float64(in.Thresholds.Severe):
-		return set(LightSevere, reason, reasonEN)
+		zh, en := reason()
+		return set(LightSevere, zh, en)
 	case gap >= float64(in.Thresholds.Lag):
-		return set(LightLagging, reason, reasonEN)
+		zh, en := reason()
+		return set(LightLagging, zh, en)
 	}
-	return set(LightNormal, reason, reasonEN)
+	zh, en := reason()
+	return set(LightNormal, zh, en)
 }
 
-// TaskLight computes a task's light in period p from what is loaded of it:
-// the plan's settings and year, the plan's periods in order, the task's
-// reports (its task reports, any period) and the day the office closed it.
-func TaskLight(t *Task, dl Deadline, c *CycleSettings, year int, p *Period, periods []*Period, reports []*Report, closed Date, today Date) Light {
+// PlanLights computes the lights of one plan's tasks, with what every
+// light needs of the plan prepared once: its year, settings and periods,
+// and the day they are computed on.
+type PlanLights struct {
+	year     int
+	settings *CycleSettings
+	today    Date
+	seq      map[int64]int
+}
+
+// NewPlanLights prepares the lights of a plan of year with its settings and
+// its periods, computed on today.
+func NewPlanLights(year int, c *CycleSettings, periods []*Period, today Date) *PlanLights {
+	pl := &PlanLights{year: year, settings: c, today: today, seq: make(map[int64]int, len(periods))}
+	for _, q := range periods {
+		pl.seq[q.ID] = q.Seq
+	}
+	return pl
+}
+
+// Light computes task t's light in period p from its reports (its task
+// reports, any period, in any order) and the day the office closed it (zero
+// when it did not).
+func (pl *PlanLights) Light(t *Task, p *Period, reports []*Report, closed Date) Light {
+	c := pl.settings
 	in := LightInput{
-		Year: year, Start: c.Start, Thresholds: c.Thresholds, Deadline: dl, Closed: closed,
+		Year: pl.year, Start: c.Start, Thresholds: c.Thresholds, Deadline: t.Due(), Closed: closed,
 		Period: p.Label, Due: p.Due, Owed: true,
 	}
 	// A period's light is as of its end (or its due date, when reports are
@@ -267,21 +311,45 @@ func TaskLight(t *Task, dl Deadline, c *CycleSettings, year int, p *Period, peri
 	if p.Due.After(in.AsOf) {
 		in.AsOf = p.Due
 	}
-	if today.Before(in.AsOf) {
-		in.AsOf = today
+	if pl.today.Before(in.AsOf) {
+		in.AsOf = pl.today
 	}
 	in.Today = in.AsOf
-	seq := make(map[int64]int, len(periods))
-	for _, q := range periods {
-		seq[q.ID] = q.Seq
-	}
-	// The latest report handed in up to this period, and each target's
-	// actuals in period order.
+	pl.scan(t, p, reports, &in, false)
+	l := ComputeLight(&in)
+	l.PlanID, l.PeriodID, l.TaskID = t.PlanID, p.ID, t.ID
+	return l
+}
+
+// Targets returns where each of t's targets stands in period p, from its
+// task reports handed in up to p: an additive target's actuals summed, any
+// other's latest.
+func (pl *PlanLights) Targets(t *Task, p *Period, reports []*Report) []TargetProgress {
+	var in LightInput
+	pl.scan(t, p, reports, &in, true)
+	return in.Targets
+}
+
+// scan reads a task's reports up to period p into the input of its light:
+// whether p's report is owed or returned, the latest completion handed in,
+// and each target's progress, in words too with words.
+func (pl *PlanLights) scan(t *Task, p *Period, reports []*Report, in *LightInput, words bool) {
 	var latest *Report
-	actuals := make([][]float64, len(t.Indicators))
-	for _, s := range periodOrder(reports, seq) {
-		r := reports[s]
-		if seq[r.PeriodID] > p.Seq || r.Kind != ReportTask {
+	latestSeq := 0
+	type sum struct {
+		total, last float64
+		lastSeq, n  int
+	}
+	var sums [4]sum
+	acc := sums[:0]
+	if len(t.Indicators) <= len(sums) {
+		acc = sums[:len(t.Indicators)]
+	} else {
+		acc = make([]sum, len(t.Indicators))
+	}
+	for _, r := range reports {
+		s := pl.seq[r.PeriodID]
+		if s > p.Seq || r.Kind != ReportTask {
 			continue
 		}
 		if r.PeriodID == p.ID {
@@ -291,37 +359,43 @@ func TaskLight(t *Task, dl Deadline, c *CycleSettings, year int, p *Period, peri
 		if !r.State.Reported() {
 			continue
 		}
-		latest = r
+		if latest == nil || s > latestSeq {
+			latest, latestSeq = r, s
+		}
 		for _, a := range r.Actuals {
-			if a.Value != nil && a.Indicator < len(actuals) {
-				actuals[a.Indicator] = append(actuals[a.Indicator], *a.Value)
+			if a.Value == nil || a.Indicator >= len(acc) {
+				continue
+			}
+			x := &acc[a.Indicator]
+			x.total += *a.Value
+			x.n++
+			if x.n == 1 || s > x.lastSeq {
+				x.last, x.lastSeq = *a.Value, s
 			}
 		}
 	}
 	if latest != nil {
 		in.Reported, in.Completion = true, latest.Completion
 	}
+	in.Targets = make([]TargetProgress, len(t.Indicators))
 	for i := range t.Indicators {
 		ind := &t.Indicators[i]
-		if v, ok := ind.Cumulate(actuals[i]); ok {
-			in.Targets = append(in.Targets, ind.Progress(i, v))
-		} else {
-			in.Targets = append(in.Targets, TargetProgress{Indicator: i, Metric: ind.Metric, Goal: ind.Goal()})
+		x, v := acc[i], acc[i].last
+		if ind.Additive() {
+			v = x.total
+		}
+		switch {
+		case x.n == 0:
+			in.Targets[i] = TargetProgress{Indicator: i, Metric: ind.Metric}
+			if words {
+				in.Targets[i].Goal = ind.Goal()
+			}
+		case words:
+			in.Targets[i] = ind.Progress(i, v)
+		default:
+			in.Targets[i] = ind.progress(i, v)
 		}
 	}
-	l := ComputeLight(&in)
-	l.PlanID, l.PeriodID, l.TaskID = t.PlanID, p.ID, t.ID
-	return l
-}
-
-// periodOrder returns the indexes of reports in the order of their periods.
-func periodOrder(reports []*Report, seq map[int64]int) []int {
-	idx := make([]int, len(reports))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return seq[reports[a].PeriodID] - seq[reports[b].PeriodID] })
-	return idx
 }
 
 // LightFilter selects kept lights. Latest keeps, of each task, the light of

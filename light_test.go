@@ -110,7 +110,7 @@ func TestComputeLight(t *testing.T) {
 	}
 }
 
-func TestTaskLight(t *testing.T) {
+func TestPlanLights(t *testing.T) {
 	task := &duban.Task{ID: 7, PlanID: 1, Indicators: []duban.Indicator{{Metric: "新增高新技术企业", Cmp: duban.CmpEqual, Value: 119, Unit: "家"}}}
 	settings := duban.DefaultCycleSettings(&duban.Plan{ID: 1, Year: 2022})
 	periods, err := duban.GeneratePeriods(2022, settings.Schedule, weekends{})
@@ -130,19 +130,24 @@ func TestTaskLight(t *testing.T) {
 		{PeriodID: periods[4].ID, Kind: duban.ReportTask, State: duban.ReportAccepted, Completion: 40,
 			Actuals: []duban.Actual{{Indicator: 0, Text: "20家", Value: v(20)}}},
 	}
-	dl := duban.ParseDeadline("", 2022)
+	lights := func(today string) *duban.PlanLights { return duban.NewPlanLights(2022, settings, periods, d(today)) }
 	// In June: 50% reported, targets 60 of 119 (50%), 50% expected.
-	l := duban.TaskLight(task, dl, settings, 2022, june, periods, reports, duban.Date{}, d("2022-07-01"))
+	l := lights("2022-07-01").Light(task, june, reports, duban.Date{})
 	if l.Status != duban.LightNormal || l.Completion != 50 || l.Expected != 50 || l.PeriodID != june.ID || l.TaskID != 7 {
 		t.Errorf("June: got %+v", l)
 	}
 	// In July the report was returned and the due date passed.
-	l = duban.TaskLight(task, dl, settings, 2022, july, periods, reports, duban.Date{}, d("2022-08-01"))
+	l = lights("2022-08-01").Light(task, july, reports, duban.Date{})
 	if l.Status != duban.LightMissing {
 		t.Errorf("July, returned and overdue: got %s (%s)", l.Status, l.Reason)
 	}
+	// Targets sum the actuals handed in: 20 in May and 40 in June; July's
+	// returned report does not count.
+	if tp := lights("2022-08-01").Targets(task, july, reports); len(tp) != 1 || tp[0].Actual != 60 || tp[0].Met || !tp[0].Reported {
+		t.Errorf("targets in July: got %+v", tp)
+	}
 	// Before July's due date, June's report stands.
-	l = duban.TaskLight(task, dl, settings, 2022, july, periods, reports, duban.Date{}, d("2022-07-20"))
+	l = lights("2022-07-20").Light(task, july, reports, duban.Date{})
 	if l.Status != duban.LightNormal || l.Completion != 50 || l.AsOf != d("2022-07-20") {
 		t.Errorf("July before due: got %+v", l)
 	}

@@ -240,8 +240,24 @@ type TargetProgress struct {
 
 // Progress compares an actual, in the target's base unit, with the target.
 func (in *Indicator) Progress(index int, actual float64) TargetProgress {
+	p := in.progress(index, actual)
+	p.Goal = in.Goal()
+	state := "未达到"
+	if p.Met {
+		state = "已达到"
+	}
+	p.Sentence = fmt.Sprintf("%s：目标 %s，实际 %s，%s", in.Metric, p.Goal, FormatActual(actual, in), state)
+	if in.Cmp != CmpAtMost && !isPercent(in.Unit) && in.BaseValue() > 0 {
+		p.Sentence += fmt.Sprintf("（%d%%）", int(math.Round(p.Ratio*100)))
+	}
+	return p
+}
+
+// progress compares an actual with the target without the words, which a
+// light does not need.
+func (in *Indicator) progress(index int, actual float64) TargetProgress {
 	goal := in.BaseValue()
-	p := TargetProgress{Indicator: index, Metric: in.Metric, Goal: in.Goal(), Reported: true, Actual: actual, Additive: in.Additive()}
+	p := TargetProgress{Indicator: index, Metric: in.Metric, Reported: true, Actual: actual, Additive: in.Additive()}
 	ratio := func() float64 {
 		if goal == 0 {
 			return 1
@@ -264,31 +280,7 @@ func (in *Indicator) Progress(index int, actual float64) TargetProgress {
 			p.Ratio = goal / actual
 		}
 	}
-	state := "未达到"
-	if p.Met {
-		state = "已达到"
-	}
-	p.Sentence = fmt.Sprintf("%s：目标 %s，实际 %s，%s", in.Metric, p.Goal, FormatActual(actual, in), state)
-	if in.Cmp != CmpAtMost && !isPercent(in.Unit) && goal > 0 {
-		p.Sentence += fmt.Sprintf("（%d%%）", int(math.Round(p.Ratio*100)))
-	}
 	return p
-}
-
-// Cumulate adds up a target's actuals over periods, oldest first: the sum
-// of an additive target's, the latest of any other. ok is false when none
-// was reported.
-func (in *Indicator) Cumulate(actuals []float64) (v float64, ok bool) {
-	if len(actuals) == 0 {
-		return 0, false
-	}
-	if !in.Additive() {
-		return actuals[len(actuals)-1], true
-	}
-	for _, a := range actuals {
-		v += a
-	}
-	return v, true
 }
 
 // ReadActuals reads the texts typed for a task's targets, one per target in

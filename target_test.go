@@ -99,20 +99,6 @@ func TestTargetProgress(t *testing.T) {
 	}
 }
 
-func TestCumulate(t *testing.T) {
-	firms := ind("新增高新技术企业", duban.CmpEqual, 119, "家")
-	growth := ind("地区生产总值增长", duban.CmpAtLeast, 8, "%")
-	if v, ok := firms.Cumulate([]float64{30, 20, 10}); !ok || v != 60 {
-		t.Errorf("additive: got %v %v, want 60", v, ok)
-	}
-	if v, ok := growth.Cumulate([]float64{7.5, 8.1}); !ok || v != 8.1 {
-		t.Errorf("a rate keeps the latest: got %v %v, want 8.1", v, ok)
-	}
-	if _, ok := firms.Cumulate(nil); ok {
-		t.Error("nothing reported should not be ok")
-	}
-}
-
 func TestReadActuals(t *testing.T) {
 	inds := []duban.Indicator{*ind("新增城镇就业", duban.CmpEqual, 3.87, "万人"), *ind("新增学位", duban.CmpEqual, 1.5, "万个")}
 	got, err := duban.ReadActuals([]string{"约四万", " 12000个 "}, inds)

@@ -31,6 +31,16 @@ func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) { return tx.query(
 // QueryRow runs a query that returns one row.
 func (tx *Tx) QueryRow(q string, args ...any) *sql.Row { return tx.queryRow(q, args...) }
 
+// Prepare prepares a statement written with '?' placeholders, to run many
+// times in the transaction; the caller closes it.
+func (tx *Tx) Prepare(q string) (*sql.Stmt, error) {
+	st, err := tx.tx.PrepareContext(tx.ctx, tx.db.dialect.rebind(q))
+	if err != nil {
+		return nil, tx.db.queryError(q, err)
+	}
+	return st, nil
+}
+
 // Insert runs an INSERT and returns the new row's id.
 func (tx *Tx) Insert(q string, args ...any) (int64, error) { return tx.insert(q, args...) }
 

@@ -186,7 +186,7 @@ func (s *ReportService) UpdateClosure(ctx context.Context, id int64, upd duban.C
 		text, textEN, action := "任务 "+t.No+" 已办结。", "Task "+t.No+" is closed.", "closure.close"
 		if c.State == duban.ClosureDeclined {
 			text, textEN, action = fmt.Sprintf("督查室未同意办结任务 %s：%s", t.No, c.Reason), fmt.Sprintf("The office did not close task %s: %s", t.No, c.Reason), "closure.decline"
-		} else if _, err := recompute(tx, c.PlanID, c.TaskID); err != nil {
+		} else if _, err := recompute(tx, c.PlanID, c.TaskID, false); err != nil {
 			return err
 		}
 		if _, err := notify(tx, &duban.Notification{UnitID: c.UnitID, Kind: duban.NotifyClosure, Link: fmt.Sprintf("/tasks/%d", t.ID),

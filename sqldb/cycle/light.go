@@ -3,6 +3,7 @@ package cycle
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -19,9 +20,12 @@ func NewLightService(db *sqldb.DB) *LightService { return &LightService{base{db:
 
 var _ duban.LightService = (*LightService)(nil)
 
-// RecomputeLights computes again a plan's lights as of today, keeps those
-// that changed and returns how many did. The server runs it daily, since
-// lights move as days pass (a report becomes overdue) with no change made.
+// RecomputeLights computes again the lights of a plan's open periods as of
+// today, keeps those that changed and returns how many did. The server runs
+// it daily, since lights move as days pass (a report becomes overdue) with
+// no change made. A closed period's lights are as of its end and change
+// only with a change of its own (a report, a reopening, new thresholds),
+// which recomputes them in its transaction.
 func (s *LightService) RecomputeLights(ctx context.Context, planID int64) (int, error) {
 	if _, err := duban.Authorize(ctx, "重新计算状态灯", duban.CanManagePeriods); err != nil {
 		return 0, err
@@ -29,7 +33,7 @@ func (s *LightService) RecomputeLights(ctx context.Context, planID int64) (int, 
 	var n int
 	err := s.db.Update(ctx, func(tx *Tx) error {
 		var err error
-		if n, err = recomputePlan(tx, planID); err != nil || n == 0 {
+		if n, err = recompute(tx, planID, 0, true); err != nil || n == 0 {
 			return err
 		}
 		return tx.Record("plan.lights", "plan", planID, planID, fmt.Sprintf("重新计算状态灯：%d 项变化", n), nil, nil)
@@ -37,34 +41,39 @@ func (s *LightService) RecomputeLights(ctx context.Context, planID int64) (int, 
 	return n, err
 }
 
-// recomputePlan computes a plan's lights and keeps those that changed.
-func recomputePlan(tx *Tx, planID int64) (int, error) { return recompute(tx, planID, 0) }
+// recomputePlan computes the lights of a plan's begun periods and keeps
+// those that changed.
+func recomputePlan(tx *Tx, planID int64) (int, error) { return recompute(tx, planID, 0, false) }
 
 // lightData is what a plan's lights are computed from, loaded in a few
 // queries.
 type lightData struct {
-	plan     *duban.Plan
+	year     int
 	settings *duban.CycleSettings
 	periods  []*duban.Period // open or closed, begun
 	tasks    []*duban.Task   // active, with targets and deadline
 	reports  map[int64][]*duban.Report
 	closed   map[int64]duban.Date
-	kept     map[[2]int64]duban.Light
+	kept     map[[2]int64]int64 // the digest of each kept light, by period and task
 }
 
 // recompute computes the lights of a plan's tasks (only task taskID when
-// not 0) in its begun periods, and writes those that differ from the kept.
-func recompute(tx *Tx, planID, taskID int64) (int, error) {
-	d, err := loadLightData(tx, planID, taskID)
+// not 0) in its begun periods (its open ones only, with openOnly), and
+// writes those that differ from the kept.
+func recompute(tx *Tx, planID, taskID int64, openOnly bool) (int, error) {
+	d, err := loadLightData(tx, planID, taskID, openOnly)
 	if err != nil || len(d.periods) == 0 {
 		return 0, err
 	}
-	today := duban.Today(tx.Now())
+	pl := duban.NewPlanLights(d.year, d.settings, d.periods, duban.Today(tx.Now()))
 	var changed []duban.Light
 	for _, p := range d.periods {
+		if openOnly && p.State != duban.PeriodOpen {
+			continue
+		}
 		for _, t := range d.tasks {
-			l := duban.TaskLight(t, t.Due(), d.settings, d.plan.Year, p, d.periods, d.reports[t.ID], d.closed[t.ID], today)
-			if old, ok := d.kept[[2]int64{p.ID, t.ID}]; ok && sameLight(old, l) {
+			l := pl.Light(t, p, d.reports[t.ID], d.closed[t.ID])
+			if kept, ok := d.kept[[2]int64{p.ID, t.ID}]; ok && kept == l.Digest() {
 				continue
 			}
 			l.ComputedAt = tx.Now()
@@ -74,18 +83,24 @@ func recompute(tx *Tx, planID, taskID int64) (int, error) {
 	return len(changed), writeLights(tx, changed)
 }
 
-func sameLight(a, b duban.Light) bool {
-	return a.Status == b.Status && a.Reason == b.Reason && a.ReasonEN == b.ReasonEN && a.Completion == b.Completion &&
-		a.Expected == b.Expected && a.AsOf == b.AsOf
+// reportValues is what the lights read of a report's actuals.
+type reportValues struct {
+	Indicator int      `json:"indicator"`
+	Value     *float64 `json:"value"`
 }
 
-func loadLightData(tx *Tx, planID, taskID int64) (*lightData, error) {
-	d := &lightData{reports: map[int64][]*duban.Report{}, closed: map[int64]duban.Date{}, kept: map[[2]int64]duban.Light{}}
-	var err error
-	if d.plan, err = tx.FindPlan(planID); err != nil {
+func loadLightData(tx *Tx, planID, taskID int64, openOnly bool) (*lightData, error) {
+	d := &lightData{reports: map[int64][]*duban.Report{}, closed: map[int64]duban.Date{}, kept: map[[2]int64]int64{}}
+	p := &duban.Plan{ID: planID}
+	if err := tx.QueryRow("SELECT year FROM plans WHERE id = ?", planID).Scan(&p.Year); err != nil {
+		if isNoRows(err) {
+			return nil, sqldb.NotFound("计划", planID)
+		}
 		return nil, err
 	}
-	if d.settings, err = loadSettings(tx, d.plan, nil); err != nil {
+	d.year = p.Year
+	var err error
+	if d.settings, err = loadSettings(tx, p, nil); err != nil {
 		return nil, err
 	}
 	today := duban.Today(tx.Now())
@@ -93,9 +108,9 @@ func loadLightData(tx *Tx, planID, taskID int64) (*lightData, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range periods {
-		if p.State != duban.PeriodPending && !p.Start.After(today) {
-			d.periods = append(d.periods, p)
+	for _, q := range periods {
+		if q.State != duban.PeriodPending && !q.Start.After(today) {
+			d.periods = append(d.periods, q)
 		}
 	}
 	if len(d.periods) == 0 {
@@ -108,20 +123,30 @@ func loadLightData(tx *Tx, planID, taskID int64) (*lightData, error) {
 	if d.tasks, err = loadLightTasks(tx, planID, taskID); err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query("SELECT id, period_id, task_id, state, completion, actuals FROM reports WHERE plan_id = ? AND kind = 'task'"+only, args...)
+	rows, err := tx.Query("SELECT period_id, task_id, state, completion, actuals FROM reports WHERE plan_id = ? AND kind = 'task'"+only, args...)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		r := &duban.Report{PlanID: planID, Kind: duban.ReportTask}
-		var actuals string
-		if err := rows.Scan(&r.ID, &r.PeriodID, &r.TaskID, &r.State, &r.Completion, &actuals); err != nil {
+		var actuals []byte
+		if err := rows.Scan(&r.PeriodID, &r.TaskID, &r.State, &r.Completion, &actuals); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		if err := fromJSON(actuals, &r.Actuals); err != nil {
-			rows.Close()
-			return nil, err
+		// A fresh slice for each report: decoding into a used one would
+		// write its values through the pointers of the one before.
+		var values []reportValues
+		if len(actuals) > 2 {
+			if err := json.Unmarshal(actuals, &values); err != nil {
+				rows.Close()
+				return nil, err
+			}
+		}
+		for _, v := range values {
+			if v.Value != nil {
+				r.Actuals = append(r.Actuals, duban.Actual{Indicator: v.Indicator, Value: v.Value})
+			}
 		}
 		d.reports[r.TaskID] = append(d.reports[r.TaskID], r)
 	}
@@ -145,94 +170,118 @@ func loadLightData(tx *Tx, planID, taskID int64) (*lightData, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if rows, err = tx.Query("SELECT period_id, task_id, status, reason, reason_en, completion, expected, as_of FROM lights WHERE plan_id = ?"+only, args...); err != nil {
-		return nil, err
+	// The kept lights' digests, a period at a time along the table's key.
+	for _, q := range d.periods {
+		if openOnly && q.State != duban.PeriodOpen {
+			continue
+		}
+		if err := loadKept(tx, d, q.ID, taskID); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func loadKept(tx *Tx, d *lightData, periodID, taskID int64) error {
+	only, args := "", []any{periodID}
+	if taskID != 0 {
+		only, args = " AND task_id = ?", append(args, taskID)
+	}
+	rows, err := tx.Query("SELECT task_id, digest FROM lights WHERE period_id = ?"+only, args...)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var l duban.Light
-		if err := rows.Scan(&l.PeriodID, &l.TaskID, &l.Status, &l.Reason, &l.ReasonEN, &l.Completion, &l.Expected, sqldb.DateCol(&l.AsOf)); err != nil {
-			return nil, err
+		var task, digest int64
+		if err := rows.Scan(&task, &digest); err != nil {
+			return err
 		}
-		d.kept[[2]int64{l.PeriodID, l.TaskID}] = l
+		d.kept[[2]int64{periodID, task}] = digest
 	}
-	return d, rows.Err()
+	return rows.Err()
 }
 
 // loadLightTasks reads what the lights need of a plan's active tasks (only
-// task taskID when not 0): the deadline as kept and the targets, in two
-// queries, without the owners a list shows.
+// task taskID when not 0): the deadline as kept and the targets, in one
+// query, without the owners a list shows.
 func loadLightTasks(tx *Tx, planID, taskID int64) ([]*duban.Task, error) {
 	only, args := "", []any{planID}
 	if taskID != 0 {
 		only, args = " AND t.id = ?", append(args, taskID)
 	}
-	rows, err := tx.Query(`SELECT t.id, t.section, t.area, t.seq, t.deadline, t.deadline_date, t.deadline_kind, t.deadline_steps
-		FROM tasks t WHERE t.plan_id = ? AND t.state = 'active'`+only+" ORDER BY t.id", args...)
-	if err != nil {
-		return nil, err
-	}
-	var tasks []*duban.Task
-	byID := map[int64]*duban.Task{}
-	for rows.Next() {
-		t := &duban.Task{PlanID: planID, State: duban.TaskActive}
-		var steps string
-		if err := rows.Scan(&t.ID, &t.Section, &t.Area, &t.Seq, &t.Deadline, sqldb.DateCol(&t.DeadlineDate), &t.DeadlineKind, &steps); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if err := fromJSON(steps, &t.Milestones); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
-		tasks = append(tasks, t)
-		byID[t.ID] = t
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = tx.Query(`SELECT i.task_id, i.text, i.metric, i.value, i.unit, i.cmp, i.upper FROM task_indicators i
-		JOIN tasks t ON t.id = i.task_id WHERE t.plan_id = ? AND t.state = 'active'`+only+" ORDER BY i.task_id, i.pos", args...)
+	rows, err := tx.Query(`SELECT t.id, t.deadline, t.deadline_date, t.deadline_kind, t.deadline_steps,
+		i.metric, i.value, i.unit, i.cmp, i.upper
+		FROM tasks t LEFT JOIN task_indicators i ON i.task_id = t.id
+		WHERE t.plan_id = ? AND t.state = 'active'`+only+" ORDER BY t.id, i.pos", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var tasks []*duban.Task
+	var t *duban.Task
 	for rows.Next() {
 		var id int64
-		var in duban.Indicator
-		var upper sql.NullFloat64
-		if err := rows.Scan(&id, &in.Text, &in.Metric, &in.Value, &in.Unit, &in.Cmp, &upper); err != nil {
+		var deadline, kind, steps string
+		var date duban.Date
+		var metric, unit, cmp sql.NullString
+		var value, upper sql.NullFloat64
+		if err := rows.Scan(&id, &deadline, sqldb.DateCol(&date), &kind, &steps, &metric, &value, &unit, &cmp, &upper); err != nil {
 			return nil, err
 		}
-		if upper.Valid {
-			in.Upper = &upper.Float64
+		if t == nil || t.ID != id {
+			t = &duban.Task{ID: id, PlanID: planID, State: duban.TaskActive, Deadline: deadline, DeadlineDate: date,
+				DeadlineKind: duban.DeadlineKind(kind)}
+			if err := fromJSON(steps, &t.Milestones); err != nil {
+				return nil, err
+			}
+			tasks = append(tasks, t)
 		}
-		if t := byID[id]; t != nil {
+		if metric.Valid {
+			in := duban.Indicator{Metric: metric.String, Value: value.Float64, Unit: unit.String, Cmp: duban.Comparison(cmp.String)}
+			if upper.Valid {
+				in.Upper = &upper.Float64
+			}
 			t.Indicators = append(t.Indicators, in)
 		}
 	}
 	return tasks, rows.Err()
 }
 
-// writeLights keeps lights, a hundred rows a statement.
+// lightChunk is how many lights one statement writes.
+const lightChunk = 100
+
+// writeLights keeps lights, a hundred rows a statement prepared once.
 func writeLights(tx *Tx, lights []duban.Light) error {
-	const chunk = 100
-	for start := 0; start < len(lights); start += chunk {
-		part := lights[start:min(start+chunk, len(lights))]
+	var full *sql.Stmt
+	for start := 0; start < len(lights); start += lightChunk {
+		part := lights[start:min(start+lightChunk, len(lights))]
 		rows := make([]string, len(part))
-		args := make([]any, 0, len(part)*10)
+		args := make([]any, 0, len(part)*11)
 		for i, l := range part {
-			rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			args = append(args, l.PeriodID, l.TaskID, l.PlanID, string(l.Status), l.Reason, l.ReasonEN, l.Completion, l.Expected,
-				l.AsOf.String(), tx.Time(l.ComputedAt))
+				l.AsOf.String(), tx.Time(l.ComputedAt), l.Digest())
 		}
-		if _, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, computed_at)
-			VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status,
+		q := `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, computed_at, digest)
+			VALUES ` + strings.Join(rows, ", ") + ` ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status,
 			reason = excluded.reason, reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
-			as_of = excluded.as_of, computed_at = excluded.computed_at`, args...); err != nil {
-			return err
+			as_of = excluded.as_of, computed_at = excluded.computed_at, digest = excluded.digest`
+		if len(part) < lightChunk {
+			if _, err := tx.Exec(q, args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if full == nil {
+			var err error
+			if full, err = tx.Prepare(q); err != nil {
+				return err
+			}
+			defer full.Close()
+		}
+		if _, err := full.Exec(args...); err != nil {
+			return tx.QueryError("INSERT INTO lights", err)
 		}
 	}
 	return nil

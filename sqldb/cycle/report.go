@@ -320,7 +320,7 @@ func saved(tx *Tx, r, before *duban.Report, pl *reportPlace, groups duban.Groups
 		return err
 	}
 	if r.Kind == duban.ReportTask {
-		if _, err := recompute(tx, r.PlanID, r.TaskID); err != nil {
+		if _, err := recompute(tx, r.PlanID, r.TaskID, false); err != nil {
 			return err
 		}
 	}

@@ -76,6 +76,7 @@ lights.completion integer NOT NULL
 lights.expected integer NOT NULL
 lights.as_of text NOT NULL
 lights.computed_at timestamp with time zone NOT NULL
+lights.digest bigint NOT NULL
 login_failures.id bigint NOT NULL IDENTITY ALWAYS
 login_failures.subject text NOT NULL
 login_failures.at timestamp with time zone NOT NULL

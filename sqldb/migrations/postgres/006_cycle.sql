@@ -136,6 +136,9 @@ CREATE TABLE lights (
 	expected    INTEGER NOT NULL,
 	as_of       TEXT NOT NULL,
 	computed_at TIMESTAMPTZ NOT NULL,
+	-- A hash of the light as computed (duban.Light.Digest), which the
+	-- daily recomputation compares instead of reading every reason back.
+	digest      BIGINT NOT NULL,
 	PRIMARY KEY (period_id, task_id)
 );
 CREATE INDEX lights_task ON lights (task_id, period_id);
