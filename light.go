@@ -332,7 +332,7 @@ func (pl *PlanLights) Targets(t *Task, p *Period, reports []*Report) []TargetPro
 
 // scan reads a task's reports up to period p into the input of its light:
 // whether p's report is owed or returned, the latest completion handed in,
-// and each target's progress, in words too with words.
+// and each target's progress (with words, as sentences too).
 func (pl *PlanLights) scan(t *Task, p *Period, reports []*Report, in *LightInput, words bool) {
 	var latest *Report
 	latestSeq := 0
@@ -340,8 +340,9 @@ func (pl *PlanLights) scan(t *Task, p *Period, reports []*Report, in *LightInput
 		total, last float64
 		lastSeq, n  int
 	}
+	// Tasks have a few targets; their sums live on the stack.
 	var sums [4]sum
-	acc := sums[:0]
+	var acc []sum
 	if len(t.Indicators) <= len(sums) {
 		acc = sums[:len(t.Indicators)]
 	} else {

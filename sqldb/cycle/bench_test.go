@@ -167,12 +167,13 @@ func mustLightLedger(b *testing.B, dsn string) (*sqldb.DB, []*duban.Plan, func()
 			for k, t := range tasks {
 				composer, _ := duban.ReportingUnits(t, nil)
 				v := float64(k % 80)
-				actuals, _ := toJSON([]duban.Actual{{Indicator: 0, Text: fmt.Sprintf("%g家", v), Value: &v}})
-				rows = append(rows, "(?, ?, ?, ?, 'task', 'accepted', '推进中', ?, ?, '[]', 1, 'bench', ?, ?)")
-				args = append(args, p.ID, july.ID, t.ID, composer, 20+k%70, actuals, tx.Time(tx.Now()), tx.Time(tx.Now()))
+				a := []duban.Actual{{Indicator: 0, Text: fmt.Sprintf("%g家", v), Value: &v}}
+				actuals, _ := toJSON(a)
+				rows = append(rows, "(?, ?, ?, ?, 'task', 'accepted', '推进中', ?, ?, ?, '[]', 1, 'bench', ?, ?)")
+				args = append(args, p.ID, july.ID, t.ID, composer, 20+k%70, actuals, actualValues(a), tx.Time(tx.Now()), tx.Time(tx.Now()))
 				if len(rows) == 50 || k == len(tasks)-1 {
 					if _, err := tx.Exec(`INSERT INTO reports (plan_id, period_id, task_id, unit_id, kind, state, progress, completion, actuals,
-						evidence, version, updated_by, created_at, updated_at) VALUES `+strings.Join(rows, ", "), args...); err != nil {
+						actual_values, evidence, version, updated_by, created_at, updated_at) VALUES `+strings.Join(rows, ", "), args...); err != nil {
 						return err
 					}
 					rows, args = nil, nil

@@ -3,7 +3,6 @@ package cycle
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -83,12 +82,6 @@ func recompute(tx *Tx, planID, taskID int64, openOnly bool) (int, error) {
 	return len(changed), writeLights(tx, changed)
 }
 
-// reportValues is what the lights read of a report's actuals.
-type reportValues struct {
-	Indicator int      `json:"indicator"`
-	Value     *float64 `json:"value"`
-}
-
 func loadLightData(tx *Tx, planID, taskID int64, openOnly bool) (*lightData, error) {
 	d := &lightData{reports: map[int64][]*duban.Report{}, closed: map[int64]duban.Date{}, kept: map[[2]int64]int64{}}
 	p := &duban.Plan{ID: planID}
@@ -123,30 +116,20 @@ func loadLightData(tx *Tx, planID, taskID int64, openOnly bool) (*lightData, err
 	if d.tasks, err = loadLightTasks(tx, planID, taskID); err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query("SELECT period_id, task_id, state, completion, actuals FROM reports WHERE plan_id = ? AND kind = 'task'"+only, args...)
+	rows, err := tx.Query("SELECT period_id, task_id, state, completion, actual_values FROM reports WHERE plan_id = ? AND kind = 'task'"+only, args...)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		r := &duban.Report{PlanID: planID, Kind: duban.ReportTask}
-		var actuals []byte
-		if err := rows.Scan(&r.PeriodID, &r.TaskID, &r.State, &r.Completion, &actuals); err != nil {
+		var values string
+		if err := rows.Scan(&r.PeriodID, &r.TaskID, &r.State, &r.Completion, &values); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		// A fresh slice for each report: decoding into a used one would
-		// write its values through the pointers of the one before.
-		var values []reportValues
-		if len(actuals) > 2 {
-			if err := json.Unmarshal(actuals, &values); err != nil {
-				rows.Close()
-				return nil, err
-			}
-		}
-		for _, v := range values {
-			if v.Value != nil {
-				r.Actuals = append(r.Actuals, duban.Actual{Indicator: v.Indicator, Value: v.Value})
-			}
+		if r.Actuals, err = readActualValues(values); err != nil {
+			rows.Close()
+			return nil, err
 		}
 		d.reports[r.TaskID] = append(d.reports[r.TaskID], r)
 	}

@@ -3,6 +3,7 @@ package cycle
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -222,9 +223,9 @@ func (s *ReportService) CreateReport(ctx context.Context, r *duban.Report) error
 			return err
 		}
 		if r.ID, err = tx.Insert(`INSERT INTO reports (plan_id, period_id, task_id, unit_id, kind, state, progress, completion, actuals,
-			problems, next_steps, evidence, return_reason, version, submitted_at, reviewer, updated_by_id, updated_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, '', ?, ?, ?, ?)`,
-			r.PlanID, r.PeriodID, r.TaskID, r.UnitID, string(r.Kind), string(r.State), r.Progress, r.Completion, actuals,
+			actual_values, problems, next_steps, evidence, return_reason, version, submitted_at, reviewer, updated_by_id, updated_by,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, '', ?, ?, ?, ?)`,
+			r.PlanID, r.PeriodID, r.TaskID, r.UnitID, string(r.Kind), string(r.State), r.Progress, r.Completion, actuals, actualValues(r.Actuals),
 			r.Problems, r.NextSteps, evidence, tx.Time(r.SubmittedAt), sqldb.NullID(r.UpdatedByID), r.UpdatedBy,
 			tx.Time(r.CreatedAt), tx.Time(r.UpdatedAt)); err != nil {
 			return err
@@ -281,6 +282,41 @@ func reportJSON(r *duban.Report) (actuals, evidence string, err error) {
 	}
 	evidence, err = toJSON(r.Evidence)
 	return actuals, evidence, err
+}
+
+// actualValues writes the actuals read as the lights read them back:
+// "0=38700;2=8.1".
+func actualValues(actuals []duban.Actual) string {
+	var b strings.Builder
+	for _, a := range actuals {
+		if a.Value == nil {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(strconv.Itoa(a.Indicator))
+		b.WriteByte('=')
+		b.WriteString(strconv.FormatFloat(*a.Value, 'g', -1, 64))
+	}
+	return b.String()
+}
+
+// readActualValues reads what actualValues wrote.
+func readActualValues(s string) ([]duban.Actual, error) {
+	var out []duban.Actual
+	for s != "" {
+		var pair string
+		pair, s, _ = strings.Cut(s, ";")
+		i, v, ok := strings.Cut(pair, "=")
+		n, err1 := strconv.Atoi(i)
+		x, err2 := strconv.ParseFloat(v, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("cycle: bad actual values %q", pair)
+		}
+		out = append(out, duban.Actual{Indicator: n, Value: &x})
+	}
+	return out, nil
 }
 
 // reportAction names what a save did, as the versions and the log say it.
@@ -443,10 +479,10 @@ func (s *ReportService) UpdateReport(ctx context.Context, id int64, upd duban.Re
 		if err != nil {
 			return err
 		}
-		res, err := tx.Exec(`UPDATE reports SET state = ?, progress = ?, completion = ?, actuals = ?, problems = ?, next_steps = ?,
-			evidence = ?, return_reason = ?, version = ?, submitted_at = ?, reviewed_at = ?, reviewer = ?, updated_by_id = ?, updated_by = ?,
-			updated_at = ? WHERE id = ? AND version = ?`,
-			string(r.State), r.Progress, r.Completion, actuals, r.Problems, r.NextSteps, evidence, r.ReturnReason, r.Version,
+		res, err := tx.Exec(`UPDATE reports SET state = ?, progress = ?, completion = ?, actuals = ?, actual_values = ?, problems = ?,
+			next_steps = ?, evidence = ?, return_reason = ?, version = ?, submitted_at = ?, reviewed_at = ?, reviewer = ?, updated_by_id = ?,
+			updated_by = ?, updated_at = ? WHERE id = ? AND version = ?`,
+			string(r.State), r.Progress, r.Completion, actuals, actualValues(r.Actuals), r.Problems, r.NextSteps, evidence, r.ReturnReason, r.Version,
 			tx.Time(r.SubmittedAt), tx.Time(r.ReviewedAt), r.Reviewer, sqldb.NullID(r.UpdatedByID), r.UpdatedBy, tx.Time(r.UpdatedAt),
 			r.ID, before.Version)
 		if err != nil {

@@ -146,6 +146,7 @@ reports.state text NOT NULL
 reports.progress text NOT NULL DEFAULT ''::text
 reports.completion integer NOT NULL DEFAULT 0
 reports.actuals text NOT NULL DEFAULT '[]'::text
+reports.actual_values text NOT NULL DEFAULT ''::text
 reports.problems text NOT NULL DEFAULT ''::text
 reports.next_steps text NOT NULL DEFAULT ''::text
 reports.evidence text NOT NULL DEFAULT '[]'::text

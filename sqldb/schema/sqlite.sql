@@ -209,6 +209,9 @@ CREATE TABLE reports (
 	progress      TEXT NOT NULL DEFAULT '',
 	completion    INTEGER NOT NULL DEFAULT 0,
 	actuals       TEXT NOT NULL DEFAULT '[]',
+	-- The actuals read, as the lights read them: "0=38700;2=8.1", the
+	-- target's place and its value, without decoding the JSON.
+	actual_values TEXT NOT NULL DEFAULT '',
 	problems      TEXT NOT NULL DEFAULT '',
 	next_steps    TEXT NOT NULL DEFAULT '',
 	evidence      TEXT NOT NULL DEFAULT '[]',
