@@ -1,7 +1,9 @@
 // Package webtest drives a running duban server over HTTP the way a
-// browser does, for the tests of the web package, the command and the
+// browser does, for the tests of the web packages, the command and the
 // browser and load tests: a client with its own cookies that signs in and
-// sends forms with their CSRF token.
+// sends forms with their CSRF token. It also assembles the whole server
+// (NewServer) and a world to test it in (NewWorld): a copy of a store
+// holding the sample notice and an account for each role.
 package webtest
 
 import (
@@ -183,6 +185,28 @@ func excerpt(body string) string {
 	}
 	if len(body) > 1500 {
 		body = body[:1500] + "…"
+	}
+	return body
+}
+
+// Short cuts a page to its message, or else its main part, for a failure.
+func Short(body string) string {
+	if i := strings.Index(body, `class="message"`); i >= 0 {
+		body = body[i:]
+	} else if i := strings.Index(body, "<main"); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 400 {
+		body = body[:400] + "…"
+	}
+	return body
+}
+
+// MainPart returns a page's main part, without the header that names the
+// user.
+func MainPart(body string) string {
+	if i := strings.Index(body, "<main"); i >= 0 {
+		return body[i:]
 	}
 	return body
 }
