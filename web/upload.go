@@ -30,8 +30,8 @@ func ReadNoticeUpload(r *http.Request) (duban.ImportInput, error) {
 		if err := parseForm(r); err != nil {
 			return in, err
 		}
-		f, hdr, err := r.FormFile("file")
-		if err != nil {
+		f, hdr, ferr := r.FormFile("file")
+		if ferr != nil {
 			return in, duban.Errorf(duban.EINVALID, "表单中没有通知文件：请在字段“file”中上传。")
 		}
 		defer f.Close()
@@ -39,20 +39,16 @@ func ReadNoticeUpload(r *http.Request) (duban.ImportInput, error) {
 		if v := r.PostForm.Get("year"); v != "" {
 			year = v
 		}
-		data, err = io.ReadAll(f)
+		data, err = readUploaded(f)
 	} else {
 		in.Name = r.URL.Query().Get("name")
 		if _, params, perr := mime.ParseMediaType(r.Header.Get("Content-Disposition")); perr == nil && in.Name == "" {
 			in.Name = params["filename"]
 		}
-		data, err = io.ReadAll(r.Body)
+		data, err = readUploaded(r.Body)
 	}
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		return in, duban.Errorf(duban.ETOOLARGE, "通知文件过大：不能超过 %d MB。", notice.MaxInput>>20)
-	case err != nil:
-		return in, &duban.Error{Code: duban.EINVALID, Message: "无法读取上传的文件：请重试。", Err: err}
+	if err != nil {
+		return in, err
 	}
 	in.Name = path.Base(strings.ReplaceAll(strings.TrimSpace(in.Name), `\`, "/"))
 	if in.Name == "." || in.Name == "/" {
@@ -72,6 +68,20 @@ func ReadNoticeUpload(r *http.Request) (duban.ImportInput, error) {
 		in.Reading.Document.Year = y
 	}
 	return in, nil
+}
+
+// readUploaded reads an uploaded notice's bytes, saying plainly when there
+// are too many (the route's bound) or they cannot be read.
+func readUploaded(f io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(f)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, duban.Errorf(duban.ETOOLARGE, "通知文件过大：不能超过 %d MB。", notice.MaxInput>>20)
+	case err != nil:
+		return nil, &duban.Error{Code: duban.EINVALID, Message: "无法读取上传的文件：请重试。", Err: err}
+	}
+	return data, nil
 }
 
 // SameYear gives a corrected notice that states no year the plan's year:

@@ -449,7 +449,7 @@ func TestReviewSample(t *testing.T) {
 	// name typed in the correction maps to it.
 	units := "/plans/" + strconv.FormatInt(p.ID, 10) + "/units"
 	aliases := "/plans/" + strconv.FormatInt(p.ID, 10) + "/aliases"
-	page = office.MustGet(review, http.StatusOK, `<th scope="row">区发改局`, `<th scope="row">区发展和改革局`)
+	office.MustGet(review, http.StatusOK, `<th scope="row">区发改局`, `<th scope="row">区发展和改革局`)
 	r = office.Post(units, url.Values{"name": {"区发展和改革局"}, "kind": {"department"}, "next": {"区商务局"}})
 	reviewFollow(t, office, r, review+"?name=%E5%8C%BA%E5%95%86%E5%8A%A1%E5%B1%80#names", "已把“区发展和改革局”加入单位名录（部门）。")
 	r = office.Post(aliases, url.Values{"name": {"区发改局"}, "unit": {"区发改委"}})
