@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -53,9 +55,17 @@ type APIError struct {
 // renderError answers a request that failed: internal errors are logged in
 // full and shown generically (duban.ErrorMessage never shows their text);
 // other errors show their message. A person asking for a page without
-// being signed in is sent to sign in and brought back afterwards.
+// being signed in is sent to sign in and brought back afterwards. A request
+// the client abandoned is logged as such and answered with nothing: no one
+// reads the answer, and nothing failed on the server's side.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	st := state(r)
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		st.abandoned = true
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "client closed request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		return
+	}
 	code := duban.ErrorCode(err)
 	status := ErrorStatus(err)
 	if code == duban.EINTERNAL {

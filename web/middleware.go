@@ -53,6 +53,10 @@ type requestState struct {
 	english map[string]string // the server's catalog
 	csrf    string            // the browser's CSRF token
 
+	// abandoned says the client went away before the answer: the request
+	// log shows statusClientClosed.
+	abandoned bool
+
 	session     *duban.Session
 	sessionKey  string // the session's secret, from the cookie
 	viaAPIToken bool   // authenticated by an API token, not a cookie
@@ -84,6 +88,10 @@ func (s *Server) buildHandler() http.Handler {
 	root.Handle("/", app)
 	return s.begin(s.recoverPanics(s.headers(root)))
 }
+
+// statusClientClosed is the status the request log gives a request the
+// client abandoned, as nginx logs it; it is never sent.
+const statusClientClosed = 499
 
 // statusWriter remembers the status written, for the request log.
 type statusWriter struct {
@@ -132,8 +140,12 @@ func (s *Server) begin(next http.Handler) http.Handler {
 		if st.session != nil {
 			user = st.session.UserID
 		}
+		status := sw.status
+		if st.abandoned && status == 0 {
+			status = statusClientClosed
+		}
 		s.log.LogAttrs(ctx, slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status),
 			slog.Int("size", sw.size), slog.Duration("took", time.Since(st.start)),
 			slog.Int64("user", user), slog.String("address", st.address))
 	})
