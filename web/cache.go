@@ -11,16 +11,11 @@ import (
 	"github.com/dubanhq/duban"
 )
 
-// pageCache keeps the content of the pages many people ask for alike (the
-// ledger filtered by a unit, a unit's page), rendered, for as long as what
-// they show has not changed. Every change writes an audit event, and every
-// one but a comment can change a list, so the latest event that is not a
-// comment (ListsHead) is a version of what lists show, the same on every
-// server: content rendered at one version is right while it has not moved,
-// and clerks commenting all day move it not at all. A request asks the
-// store for the version (one small query) and renders only the layout
-// around content already made. Nothing is kept that another server needs:
-// a server without the entry renders it.
+// pageCache keeps the rendered content of pages many people ask for alike
+// (the ledger filtered by a unit, a unit's page) while what lists show has
+// not changed. That version is the latest audit event but comments
+// (ListsHead), the same on every server, so an entry is right while it has
+// not moved; a server without the entry renders the page itself.
 type pageCache struct {
 	mu    sync.Mutex
 	max   int // bytes of content at most
@@ -94,12 +89,11 @@ type cachedPage struct {
 func (p *cachedPage) TemplateName() string { return p.name }
 
 // RenderCached renders the page build makes, reusing its content while
-// what lists show has not changed. key names the page and everything its
-// content depends on besides the language and the user's role (a handler
-// passes its path and normalised query); the content must not depend on
-// anything else of the user, holds no form that changes something, whose
-// CSRF token is the user's own, and shows no comment, which does not move
-// the version.
+// what lists show has not changed. key names everything the content depends
+// on besides the language and the role (a handler passes its path and
+// normalised query); the content must hold no form that changes something
+// (its CSRF token is the user's) and no comment (which does not move the
+// version).
 func (s *Server) RenderCached(w http.ResponseWriter, r *http.Request, key string, build func() (Page, error)) error {
 	u := duban.UserFromContext(r.Context())
 	if s.cache == nil || u == nil {

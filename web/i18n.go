@@ -5,12 +5,10 @@ import (
 	"net/http"
 )
 
-// Translator puts the interface's messages into one language. The messages
-// are written in Chinese, the product's language, and the Chinese is the
-// key: a page reads as it will show, and a message the catalog lacks still
-// shows, in Chinese. Messages from the domain (error messages, role and
-// state labels) are translated when the catalog has them and shown in
-// Chinese otherwise. The catalog is the core's joined with the parts'.
+// Translator puts the interface's messages into one language. Messages are
+// written in Chinese, which is also the catalog's key, so that a message
+// the catalog lacks (a domain error, say) still shows, in Chinese. The
+// catalog is the core's joined with the parts'.
 type Translator struct {
 	lang    string
 	english map[string]string

@@ -138,12 +138,10 @@ func (s *Server) serve(rt *Route) http.Handler {
 }
 
 // shortAddress returns the address of a page asked for with empty
-// parameters without them, and whether there were any. A filter form sends
-// each of its fields, chosen or not (/tasks?plan=&year=&unit=2&q=), and
-// the address people bookmark and send to a colleague should say only what
-// filters (/tasks?unit=2): the page answers such a request with a redirect
-// to the short address, which works without JavaScript. Only pages are
-// sent there: a script calling the API gets what it asked for.
+// parameters without them, and whether there were any: a filter form sends
+// every field (/tasks?plan=&unit=2), and the address people bookmark should
+// say only what filters (/tasks?unit=2). API requests are answered as
+// asked.
 func shortAddress(r *http.Request, rt *Route) (string, bool) {
 	if rt.Method != http.MethodGet || rt.API || !strings.Contains(r.URL.RawQuery, "=") {
 		return "", false

@@ -1,44 +1,33 @@
-// Package web is the shared core of duban's web server: the Server, the
-// route table and its checks, sessions and sign-in, CSRF, the security
-// headers, rendering pages into the layout, the one error renderer (a page
-// or JSON), the interface's languages, the page cache, the static files and
-// the helpers that read a request. It holds no page and no API route of its
-// own: the pages are package web/page, the JSON API package web/api, and
-// the command assembles them with New(cfg, svc, page.Part(), api.Part()).
-// Nothing is kept between requests that another server would need:
-// sessions and sign-in failures live in the store, so that several servers
-// behind a balancer act as one.
+// Package web is the shared core of duban's web server: the Server and its
+// route table, sessions and CSRF, rendering pages into the layout, the one
+// error renderer (a page or JSON), i18n, the page cache, static files and
+// request helpers. The pages are package web/page and the JSON API package
+// web/api; the command joins them with New(cfg, svc, page.Part(),
+// api.Part()). Nothing another server would need is kept in memory.
 //
 // # How a request flows
 //
-// Handler wraps every request in the request log, panic recovery and the
-// security headers. Static files (/static/…) are served from the binary.
-// Everything else is authenticated (a session cookie or an API token puts
-// the user in the context with duban.NewContextWithUser) and routed by one
-// http.ServeMux built from the parts' route tables. Each route is wrapped
-// once, in route.go: the request body is bounded, the route's permission
-// rule is applied (duban.Authorize with a named rule of permission.go), a
-// route that changes something checks the CSRF token, then the handler
-// runs. A handler returns an error instead of writing one; renderError maps
-// duban.ErrorCode to an HTTP status in one place and shows
-// duban.ErrorMessage as a page or, for an API route, as JSON. Internal
-// errors are logged in full and shown generically; a request the client
-// abandoned is logged as such and answered with nothing.
+// Every request is logged, recovered from panics and given the security
+// headers; static files are served from the binary; everything else is
+// authenticated (a session cookie or an API token puts the user in the
+// context) and routed by one http.ServeMux over the parts' routes. serve
+// (route.go) bounds the body, applies the route's permission rule, checks
+// the CSRF token of a change, then runs the handler. A handler returns an
+// error instead of writing one, and renderError maps its duban.ErrorCode to
+// a status in one place. Internal errors are logged in full and shown
+// generically; a request the client abandoned is logged as such.
 //
 // # Routes
 //
-// A route names its method and pattern, the permission rule guarding it
-// (Allow, nil only for the public sign-in routes), the action in Chinese
-// for the refusal message, and Changes when it changes something. Path
-// wildcards are named for what they identify ({task}, {plan}, {unit},
-// {leader}, {user}, {token}, {statement}, {comment}), so that the
-// permission walk (walk_test.go) can fill them; it calls every route of the
-// assembled server that changes something as every role and checks the
-// refusals. New refuses to start with a route without a rule or an action,
-// a change not marked as one, an API route outside /api/ or a page route
-// inside it. Never check a role in a handler: a rule about a thing
-// (CanCommentOnTask) is the service's to apply, and the route's Allow is its
-// coarse form (CanComment).
+// A route names its method and pattern, its permission rule (Allow, nil
+// only for signing in), the action in Chinese for the refusal, and Changes
+// when it changes something. Path wildcards are named for what they
+// identify ({task}, {plan}, {unit}, {leader}, {user}, {token}, {statement},
+// {comment}), so that the permission walk (walk_test.go) can call every
+// route of the assembled server as every role. New refuses a route without
+// a rule or an action, a change not marked as one, or an API route outside
+// /api/. A handler never checks a role: a rule about a thing
+// (CanCommentOnTask) is the service's, and the route's Allow its coarse form.
 package web
 
 import (

@@ -18,13 +18,9 @@ import (
 	"github.com/dubanhq/duban/sqldb"
 )
 
-// duban bench measures the server as the office's machine will run it
-// (load.Bench): duban serve from this same binary in a second process,
-// measured from this one. It prints requests a second, latency percentiles
-// and every answer that was not a success; it judges no figure, but ends
-// with an error when an answer was not a success, since none may be. It is
-// a subcommand so that the installed binary measures the machine it is
-// installed on, with no Go tools there.
+// duban bench runs load.Bench against duban serve from this same binary,
+// so that the installed binary measures the machine it runs on, and prints
+// the figures; it fails only when an answer was not a success.
 
 // The targets the figures are read against, printed with them.
 const benchTargets = "目标：两种读取各 ≥ 1000 次/秒且 p99 ≤ 20 ms；写入的非成功应答为 0。"

@@ -10,12 +10,9 @@ import (
 )
 
 // choices are the lists the filter forms offer: the plans and their years,
-// the leaders, the units. They are the same for everyone (but drafts,
-// which only the office sees) and most of what a ledger reads besides its
-// tasks, so they are read once per version of what lists show and shared
-// by every request at that version, whether or not the page itself is
-// cached. What
-// is shared is only read: no handler changes these lists.
+// the leaders, the units. They are the same for everyone but drafts, so
+// they are read once per version of what lists show and shared, read only,
+// by every request at that version.
 type choices struct {
 	Plans   []*duban.Plan // newest year first
 	Years   []int         // the plans' years, newest first
@@ -28,13 +25,10 @@ type choices struct {
 // not in the directory.
 func (c *choices) unit(id int64) *duban.Unit { return c.units[id] }
 
-// choiceCache keeps the choices read at the newest version seen: one set
-// for those who see drafts, one for those who do not. The version is that
-// of what lists show, as for the page cache (cache.go): choices read at one
-// version are right while it has not moved, and a server that sees it move
-// reads them again, so they are never older than the version a request
-// read. Requests arriving while a version is being read wait for it rather
-// than read it again.
+// choiceCache keeps the choices read at the newest version of what lists
+// show (web.Server.ListsHead) seen: one set for those who see drafts, one
+// for the others. Requests arriving while a version is being read wait for
+// it rather than read it again.
 type choiceCache struct {
 	mu      sync.Mutex
 	entries [2]*choiceEntry // by whether the user sees drafts

@@ -11,9 +11,9 @@ import (
 )
 
 // The helpers below write in Go, escaping each value, the pieces a page
-// repeats by the hundred (owners in every row, a unit in every option):
-// html/template calls a function through reflection for every value it
-// escapes, which would make these pieces most of a ledger page's cost.
+// repeats by the hundred (owners in every row, a unit in every option),
+// which html/template's reflection per value would make most of a ledger's
+// cost.
 
 // htmlEscaper escapes text for an element or a quoted attribute as
 // template.HTMLEscapeString does, writing into the builder as it goes
@@ -93,10 +93,8 @@ func leaderOptions(leaders []*duban.Leader, selected int64) template.HTML {
 
 // taskTable writes the rows of a table of tasks: each task's number (and
 // year), text, owners and deadline, and, for the ledger, how many targets
-// it has and the day it last changed. A list of tasks is the piece a page
-// repeats most (fifty rows of some twenty values each), so, like owners and
-// options, it is written here rather than by html/template, whose
-// reflection per value made it half of what a ledger cost.
+// it has and the day it last changed. It is the piece a page repeats most,
+// so it is written in Go rather than by html/template.
 type taskTable struct {
 	tr web.Translator
 	// planNames names the plan of each task, by ID, on its year; the query

@@ -11,13 +11,11 @@ import (
 	"github.com/dubanhq/duban/web"
 )
 
-// Importing a notice and re-issuing one. An upload is read by the notice
-// reader, which decides by the content what it can read and says in
-// Chinese what it cannot; the plans service decides what the notice is: a
-// new draft, a file imported before, or a new issue of a stored plan. A new
-// issue is shown as its change list; the notice travels in the
-// confirmation form, so that nothing is kept on the server between showing
-// the changes and applying them.
+// Importing a notice and re-issuing one. The plans service decides what an
+// upload is: a new draft, a file imported before, or a new issue of a
+// stored plan, shown as its change list. The notice travels in the
+// confirmation form, so that the server keeps nothing between showing the
+// changes and applying them.
 
 // importRoutes are the import form and the re-issue of a plan's notice.
 func (s *server) importRoutes() []web.Route {

@@ -34,10 +34,11 @@
 // Each area lists its routes in a method of its own file returning
 // []web.Route (authRoutes in auth.go, ledgerRoutes in ledger.go…), and
 // routes in page.go joins the lists: add your method's name there, one
-// line. See package web for what a route says; the permission walk calls a
-// new route that changes something as every role as soon as it is listed
-// (give it a form in walkForms if an empty one is not enough for the
-// allowed roles to succeed).
+// line; a page the navigation bar leads to adds its entry to navigation.
+// See package web for what a route says; the permission walk calls a new
+// route that changes something as every role as soon as it is listed (give
+// it a form in walkForms, web/walk_test.go, if an empty one is not enough
+// for the allowed roles to succeed).
 package page
 
 import (
