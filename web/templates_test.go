@@ -2,14 +2,11 @@ package web
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/web/internal/i18ntest"
 )
 
 // hostile is text a user might send that must show as text.
@@ -51,52 +48,9 @@ func TestErrorTemplate(t *testing.T) {
 // translate has its English, and that the core's catalog holds no message
 // the core does not use.
 func TestCatalog(t *testing.T) {
-	used := map[string]string{} // message → where
-	templateMsg := regexp.MustCompile(`\.T\s+"((?:[^"\\]|\\.)*)"`)
-	goMsg := regexp.MustCompile(`\.T\("((?:[^"\\]|\\.)*)"`)
-	files, err := filepath.Glob("templates/*.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	goFiles, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range append(files, goFiles...) {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		re := templateMsg
-		if strings.HasSuffix(f, ".go") {
-			re = goMsg
-		}
-		for _, m := range re.FindAllSubmatch(data, -1) {
-			used[string(m[1])] = f
-		}
-	}
+	roles := map[string]string{}
 	for _, r := range []duban.Role{duban.RoleAdmin, duban.RoleLeader, duban.RoleClerk, duban.RoleViewer} {
-		used[r.Label()] = "duban.Role.Label"
+		roles[r.Label()] = "duban.Role.Label"
 	}
-	var missing []string
-	for msg, where := range used {
-		if _, ok := english[msg]; !ok {
-			missing = append(missing, where+": "+msg)
-		}
-	}
-	slices.Sort(missing)
-	for _, m := range missing {
-		t.Errorf("no English for %s", m)
-	}
-	for msg, en := range english {
-		if _, ok := used[msg]; !ok {
-			t.Errorf("catalog message %q is used nowhere", msg)
-		}
-		if strings.Count(msg, "%") != strings.Count(en, "%") {
-			t.Errorf("%q and %q fill different verbs", msg, en)
-		}
-	}
+	i18ntest.Check(t, english, func(msg string) bool { _, ok := english[msg]; return ok }, roles)
 }

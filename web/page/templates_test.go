@@ -3,12 +3,8 @@ package page
 import (
 	"bytes"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"reflect"
-	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +12,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/internal/i18ntest"
 )
 
 // hostile is text a notice or a user might hold that must show as text.
@@ -247,63 +244,17 @@ func excerpt(s, around string) string {
 // translate has its English, here or in the core's catalog, and that the
 // pages' catalog holds no message the pages do not use.
 func TestCatalog(t *testing.T) {
-	en := mustTemplates(t).Translator("en")
-	used := map[string]string{} // message → where
-	templateMsg := regexp.MustCompile(`\.T\s+"((?:[^"\\]|\\.)*)"`)
-	goMsg := regexp.MustCompile(`\.T\("((?:[^"\\]|\\.)*)"`)
-	files, err := filepath.Glob("templates/*.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	goFiles, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range append(files, goFiles...) {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		re := templateMsg
-		if strings.HasSuffix(f, ".go") {
-			re = goMsg
-		}
-		for _, m := range re.FindAllSubmatch(data, -1) {
-			used[string(m[1])] = f
-		}
-	}
+	labels := map[string]string{}
 	for _, e := range navigation {
-		used[e.Label] = "navigation"
+		labels[e.Label] = "navigation"
 	}
 	for _, st := range []duban.PlanState{duban.PlanDraft, duban.PlanPublished, duban.PlanArchived} {
-		used[st.Label()] = "duban.PlanState.Label"
+		labels[st.Label()] = "duban.PlanState.Label"
 	}
 	for _, k := range []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup} {
-		used[k.Label()] = "duban.UnitKind.Label"
+		labels[k.Label()] = "duban.UnitKind.Label"
 	}
-	var missing []string
-	for msg, where := range used {
-		if !en.Has(msg) {
-			missing = append(missing, where+": "+msg)
-		}
-	}
-	slices.Sort(missing)
-	for _, m := range missing {
-		t.Errorf("no English for %s", m)
-	}
-	for msg := range english {
-		if _, ok := used[msg]; !ok {
-			t.Errorf("catalog message %q is used nowhere", msg)
-		}
-	}
-	for msg, en := range english {
-		if strings.Count(msg, "%") != strings.Count(en, "%") {
-			t.Errorf("%q and %q fill different verbs", msg, en)
-		}
-	}
+	i18ntest.Check(t, english, mustTemplates(t).Translator("en").Has, labels)
 }
 
 // base returns the Base a page struct embeds.
