@@ -80,7 +80,10 @@ func TestWebhook(t *testing.T) {
 		t.Errorf("429 with Retry-After 120: got after %v, want 2m", f.After)
 	}
 
-	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Redirect(w, r, "https://elsewhere.example/?token=abcdefgh", http.StatusFound); return true })
+	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+		http.Redirect(w, r, "https://elsewhere.example/?token=abcdefgh", http.StatusFound)
+		return true
+	})
 	f = wantFailure(t, "redirect", s.Send(context.Background(), ch, sample), false, "跳转")
 	if strings.Contains(f.Reason, "abcdefgh") {
 		t.Errorf("the reason shows a key of the redirect's address: %q", f.Reason)
@@ -167,7 +170,10 @@ func TestWeCom(t *testing.T) {
 	if f.After < time.Minute {
 		t.Errorf("throttled: got after %v, want at least a minute", f.After)
 	}
-	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { io.WriteString(w, "<html>登录页</html>"); return true })
+	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+		io.WriteString(w, "<html>登录页</html>")
+		return true
+	})
 	wantFailure(t, "not a robot", s.Send(context.Background(), ch, sample), false, "应答无法识别")
 	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "", 500); return true })
 	wantFailure(t, "500", s.Send(context.Background(), ch, sample), true, "HTTP 500")
