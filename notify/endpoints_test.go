@@ -314,6 +314,13 @@ func newMailServer(t testing.TB, user, pass string) (*mailServer, *x509.CertPool
 	return s, pool
 }
 
+// set changes how the server behaves, between sessions.
+func (s *mailServer) set(f func(s *mailServer)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s)
+}
+
 func (s *mailServer) Addr() string { return s.ln.Addr().String() }
 
 func (s *mailServer) received() []mailIn {
@@ -336,10 +343,13 @@ func (s *mailServer) serve(conn net.Conn) {
 			return
 		}
 		verb, arg, _ := strings.Cut(line, " ")
+		s.mu.Lock()
+		noTLS, reject, busy := s.noTLS, s.reject, s.busy
+		s.mu.Unlock()
 		switch strings.ToUpper(verb) {
 		case "EHLO", "HELO":
 			tp.PrintfLine("250-mail.test")
-			if !encrypted && !s.noTLS {
+			if !encrypted && !noTLS {
 				tp.PrintfLine("250-STARTTLS")
 			}
 			if encrypted {
@@ -347,7 +357,7 @@ func (s *mailServer) serve(conn net.Conn) {
 			}
 			tp.PrintfLine("250 8BITMIME")
 		case "STARTTLS":
-			if s.noTLS || encrypted {
+			if noTLS || encrypted {
 				tp.PrintfLine("502 5.5.1 not offered")
 				continue
 			}
@@ -372,7 +382,7 @@ func (s *mailServer) serve(conn net.Conn) {
 			}
 		case "MAIL":
 			switch {
-			case s.busy:
+			case busy:
 				tp.PrintfLine("451 4.3.0 Try again later")
 			case !authed:
 				tp.PrintfLine("530 5.7.0 Authentication required")
@@ -382,7 +392,7 @@ func (s *mailServer) serve(conn net.Conn) {
 			}
 		case "RCPT":
 			addr := envelopeAddr(arg, "TO:")
-			if addr == s.reject {
+			if addr == reject {
 				tp.PrintfLine("550 5.1.1 <%s>: Recipient address rejected: User unknown", addr)
 				continue
 			}

@@ -312,17 +312,17 @@ func TestMailFailures(t *testing.T) {
 	untrusted := &notify.Senders{Now: clk.Now, Timeout: 5 * time.Second}
 	wantFailure(t, "certificate not trusted", untrusted.Send(context.Background(), ch, sample), false, "证书无法验证")
 
-	server.reject = "zhangsan@lixia.gov.cn"
+	server.set(func(s *mailServer) { s.reject = "zhangsan@lixia.gov.cn" })
 	wantFailure(t, "recipient refused", s.Send(context.Background(), ch, sample), false, "zhangsan@lixia.gov.cn")
-	server.reject = ""
+	server.set(func(s *mailServer) { s.reject = "" })
 
-	server.busy = true
+	server.set(func(s *mailServer) { s.busy = true })
 	wantFailure(t, "greylisted", s.Send(context.Background(), ch, sample), true, "暂时无法接收")
-	server.busy = false
+	server.set(func(s *mailServer) { s.busy = false })
 
-	server.noTLS = true
+	server.set(func(s *mailServer) { s.noTLS = true })
 	wantFailure(t, "no STARTTLS", s.Send(context.Background(), ch, sample), false, "STARTTLS")
-	server.noTLS = false
+	server.set(func(s *mailServer) { s.noTLS = false })
 
 	if n := len(server.received()); n != 0 {
 		t.Errorf("got %d mails through failures, want 0", n)
