@@ -255,11 +255,11 @@ func ValidateChannelURL(raw string) error {
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil || strings.ContainsAny(raw, " \t\r\n"):
-		return Errorf(EINVALID, "地址“%s”无法识别：请从机器人设置中完整复制。", RedactURL(raw))
+		return Errorf(EINVALID, "地址无法识别：请从机器人或接收系统的设置中完整复制。")
 	case u.Scheme != "http" && u.Scheme != "https":
 		return Errorf(EINVALID, "地址应以 https:// 或 http:// 开头，不能是 %q。", u.Scheme+":")
 	case u.Host == "" || u.Hostname() == "":
-		return Errorf(EINVALID, "地址“%s”缺少主机名。", RedactURL(raw))
+		return Errorf(EINVALID, "地址缺少主机名：应形如 https://主机名/路径。")
 	case u.User != nil:
 		return Errorf(EINVALID, "地址中不要写用户名和密码：Webhook 的密钥请填在“密钥”一项。")
 	}
@@ -459,6 +459,20 @@ type Delivery struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	SentAt    time.Time `json:"sent_at,omitzero"`
+}
+
+// DeliveryKey names a message for once-only sending: the event, the day it
+// is for (2022-07-20, the office's date) and the IDs of what it is about,
+// the channel last: DeliveryKey("reminder", "2022-07-20", obligationID,
+// channelID) is "reminder:2022-07-20:17:3", one reminder a day per
+// obligation and channel however many servers make it.
+func DeliveryKey(event, day string, ids ...int64) string {
+	var b strings.Builder
+	b.WriteString(event + ":" + day)
+	for _, id := range ids {
+		b.WriteString(":" + strconv.FormatInt(id, 10))
+	}
+	return b.String()
 }
 
 // Limits of a delivery job.
