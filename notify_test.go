@@ -24,7 +24,7 @@ func TestSecretHidden(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, s := range map[string]string{
-		"%v": fmt.Sprintf("%v", c), "%+v": fmt.Sprintf("%+v", *c), "%#v": fmt.Sprintf("%#v", *c), "%s of the secret": fmt.Sprintf("%s", c.Secret),
+		"%v": fmt.Sprintf("%v", c), "%+v": fmt.Sprintf("%+v", *c), "%#v": fmt.Sprintf("%#v", *c), "%q of the secret": fmt.Sprintf("%q", c.Secret),
 		"%x of the secret": fmt.Sprintf("%x", c.Secret), "JSON": string(js), "slog": logged.String(),
 	} {
 		if strings.Contains(s, secret) || strings.Contains(s, fmt.Sprintf("%x", secret)) {

@@ -126,7 +126,7 @@ func (d *Drainer) DrainOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for _, group := range groupForSending(jobs) {
+	for _, group := range groupForSending(jobs, d.opts.MaxAttempts) {
 		if ctx.Err() != nil {
 			d.release(ctx, group)
 			continue
@@ -137,12 +137,13 @@ func (d *Drainer) DrainOnce(ctx context.Context) (int, error) {
 }
 
 // groupForSending puts the jobs of each robot together, in the order their
-// first job was claimed; every other job goes alone.
-func groupForSending(jobs []*duban.Delivery) [][]*duban.Delivery {
+// first job was claimed; every other job goes alone, and so does a job past
+// its attempts, which is given up without sending.
+func groupForSending(jobs []*duban.Delivery, maxAttempts int) [][]*duban.Delivery {
 	var groups [][]*duban.Delivery
 	robot := map[int64]int{}
 	for _, j := range jobs {
-		if j.Channel != nil && j.Channel.Kind.IsRobot() {
+		if j.Channel != nil && j.Channel.Kind.IsRobot() && j.Attempts <= maxAttempts {
 			if i, ok := robot[j.ChannelID]; ok {
 				groups[i] = append(groups[i], j)
 				continue

@@ -117,7 +117,7 @@ func drain(t testing.TB, d *notify.Drainer) int {
 func TestDrainerBackoff(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st store, clk *clock) {
 		hook := webhookReceiver(t, clk, hookSecret)
-		hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "维护中", 503); return true })
+		hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "维护中", http.StatusServiceUnavailable); return true })
 		ch := mustChannel(t, st.db, &duban.Channel{Name: "接口", Kind: duban.ChannelWebhook, URL: hook.URL, Secret: hookSecret, Enabled: true})
 		mustEnqueue(t, st.db, ch.ID, "k", "提醒")
 		d := newDrainer(st.db, clk, nil, notify.Options{MaxAttempts: 5})
@@ -259,6 +259,34 @@ func TestDrainerCrashedServer(t *testing.T) {
 	})
 }
 
+// TestDrainerGivesUpUnconfirmed claims a job for servers that stop before
+// they say how it went, more often than a job is tried: it may have been
+// sent, so it is given up rather than sent once more.
+func TestDrainerGivesUpUnconfirmed(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store, clk *clock) {
+		robot := wecomRobot(t, clk, wecomKey)
+		ch := mustChannel(t, st.db, &duban.Channel{Name: "群", Kind: duban.ChannelWeCom, URL: robot.URL + "/send?key=" + wecomKey, Enabled: true})
+		mustEnqueue(t, st.db, ch.ID, "stuck", "提醒")
+		for range 2 {
+			if _, err := sqldb.NewDeliveryService(st.db).ClaimDeliveries(context.Background(), duban.DeliveryClaim{Owner: "crashing", Limit: 1, Lease: time.Minute}); err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(time.Minute)
+		}
+		mustEnqueue(t, st.db, ch.ID, "fresh", "新提醒")
+		drain(t, newDrainer(st.db, clk, nil, notify.Options{MaxAttempts: 2}))
+		if job := mustFind(t, st.db, "stuck"); job.State != duban.DeliveryFailed || !strings.Contains(job.LastError, "未确认结果") {
+			t.Errorf("job claimed past its attempts: got %s, %q", job.State, job.LastError)
+		}
+		if job := mustFind(t, st.db, "fresh"); job.State != duban.DeliverySent {
+			t.Errorf("the robot's other job: got %s, want sent", job.State)
+		}
+		if got := robot.received(); len(got) != 1 || got[0].Subject != "新提醒" {
+			t.Errorf("robot got %+v, want the fresh job alone", got)
+		}
+	})
+}
+
 // TestDrainersTwoServers drains 200 jobs with two servers on one database,
 // each with two drainers at once: the receiver counts every message
 // exactly once.
@@ -332,7 +360,7 @@ func TestSendTest(t *testing.T) {
 			t.Errorf("the drainer claimed %d after the test, want 0", n)
 		}
 
-		robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "busy", 503); return true })
+		robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "busy", http.StatusServiceUnavailable); return true })
 		got, err = d.SendTest(as(office), ch.ID)
 		if err != nil {
 			t.Fatal(err)

@@ -177,7 +177,8 @@ func (s *Senders) client() *http.Client {
 func (s *Senders) post(ctx context.Context, target string, body []byte, header http.Header) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
-		return nil, permanent(err, "地址无法使用：请核对渠道的地址。")
+		// The error would quote the address, and with it the robot's key.
+		return nil, permanent(nil, "地址无法使用：请核对渠道的地址。")
 	}
 	for k, v := range header {
 		req.Header[k] = v
@@ -270,7 +271,7 @@ func snippet(b []byte, runes int) string {
 func addQuery(raw string, params url.Values) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", permanent(err, "地址无法使用：请核对渠道的地址。")
+		return "", permanent(nil, "地址无法使用：请核对渠道的地址。")
 	}
 	q := u.Query()
 	for k, v := range params {

@@ -67,7 +67,7 @@ func TestWebhook(t *testing.T) {
 	stale := &notify.Senders{Now: func() time.Time { return clk.Now().Add(-time.Hour) }}
 	wantFailure(t, "an hour slow", stale.Send(context.Background(), ch, sample), false, "HTTP 400")
 
-	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "oops", 502); return true })
+	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "oops", http.StatusBadGateway); return true })
 	wantFailure(t, "502", s.Send(context.Background(), ch, sample), true, "对方服务器出错（HTTP 502）")
 
 	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
@@ -89,7 +89,7 @@ func TestWebhook(t *testing.T) {
 		t.Errorf("the reason shows a key of the redirect's address: %q", f.Reason)
 	}
 
-	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(404); return true })
+	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(http.StatusNotFound); return true })
 	wantFailure(t, "404", s.Send(context.Background(), ch, sample), false, "地址不存在")
 
 	// A receiver that does not answer in time.
@@ -175,7 +175,7 @@ func TestWeCom(t *testing.T) {
 		return true
 	})
 	wantFailure(t, "not a robot", s.Send(context.Background(), ch, sample), false, "应答无法识别")
-	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "", 500); return true })
+	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "", http.StatusInternalServerError); return true })
 	wantFailure(t, "500", s.Send(context.Background(), ch, sample), true, "HTTP 500")
 }
 

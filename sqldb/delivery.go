@@ -298,7 +298,7 @@ func (tx *Tx) enqueueDelivery(d *duban.Delivery) (bool, error) {
 	} else if err != nil {
 		return false, tx.db.queryError("SELECT name, kind FROM channels", err)
 	}
-	due := d.NextAttemptAt
+	due := duban.Timestamp(d.NextAttemptAt)
 	if due.Before(tx.now) {
 		due = tx.now
 	}
