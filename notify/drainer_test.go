@@ -117,7 +117,10 @@ func drain(t testing.TB, d *notify.Drainer) int {
 func TestDrainerBackoff(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st store, clk *clock) {
 		hook := webhookReceiver(t, clk, hookSecret)
-		hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "维护中", http.StatusServiceUnavailable); return true })
+		hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+			http.Error(w, "维护中", http.StatusServiceUnavailable)
+			return true
+		})
 		ch := mustChannel(t, st.db, &duban.Channel{Name: "接口", Kind: duban.ChannelWebhook, URL: hook.URL, Secret: hookSecret, Enabled: true})
 		mustEnqueue(t, st.db, ch.ID, "k", "提醒")
 		d := newDrainer(st.db, clk, nil, notify.Options{MaxAttempts: 5})
@@ -360,7 +363,10 @@ func TestSendTest(t *testing.T) {
 			t.Errorf("the drainer claimed %d after the test, want 0", n)
 		}
 
-		robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "busy", http.StatusServiceUnavailable); return true })
+		robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return true
+		})
 		got, err = d.SendTest(as(office), ch.ID)
 		if err != nil {
 			t.Fatal(err)

@@ -67,7 +67,10 @@ func TestWebhook(t *testing.T) {
 	stale := &notify.Senders{Now: func() time.Time { return clk.Now().Add(-time.Hour) }}
 	wantFailure(t, "an hour slow", stale.Send(context.Background(), ch, sample), false, "HTTP 400")
 
-	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "oops", http.StatusBadGateway); return true })
+	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+		http.Error(w, "oops", http.StatusBadGateway)
+		return true
+	})
 	wantFailure(t, "502", s.Send(context.Background(), ch, sample), true, "对方服务器出错（HTTP 502）")
 
 	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
@@ -175,7 +178,10 @@ func TestWeCom(t *testing.T) {
 		return true
 	})
 	wantFailure(t, "not a robot", s.Send(context.Background(), ch, sample), false, "应答无法识别")
-	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { http.Error(w, "", http.StatusInternalServerError); return true })
+	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+		http.Error(w, "", http.StatusInternalServerError)
+		return true
+	})
 	wantFailure(t, "500", s.Send(context.Background(), ch, sample), true, "HTTP 500")
 }
 
