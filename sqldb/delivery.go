@@ -106,18 +106,27 @@ func (s *DeliveryService) FindChannels(ctx context.Context, f duban.ChannelFilte
 // queryChannels runs a query of channelColumns and returns the channels
 // redacted.
 func queryChannels(tx *Tx, q string, args ...any) ([]*duban.Channel, error) {
+	cs, err := queryAll(tx, scanChannel, q, args...)
+	for i, c := range cs {
+		cs[i] = c.Redacted()
+	}
+	return cs, err
+}
+
+// queryAll runs a query and scans each row with scan.
+func queryAll[T any](tx *Tx, scan func(interface{ Scan(...any) error }) (*T, error), q string, args ...any) ([]*T, error) {
 	rows, err := tx.query(q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*duban.Channel
+	var out []*T
 	for rows.Next() {
-		c, err := scanChannel(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, c.Redacted())
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
@@ -128,12 +137,19 @@ func (s *DeliveryService) ChannelsFor(ctx context.Context, unitID, planID int64)
 	var out []*duban.Channel
 	err := s.db.view(ctx, func(tx *Tx) error {
 		var err error
-		out, err = queryChannels(tx, "SELECT "+channelColumns+` FROM channels
-			WHERE enabled = ? AND (unit_id IS NULL OR unit_id = ?) AND (plan_id IS NULL OR plan_id = ?) ORDER BY id`,
-			true, unitID, planID)
+		out, err = channelsFor(tx, unitID, planID)
 		return err
 	})
 	return out, err
+}
+
+// channelsFor returns, redacted, the enabled channels a message about a
+// unit in a plan goes through, for a service that enqueues messages in its
+// own transaction.
+func channelsFor(tx *Tx, unitID, planID int64) ([]*duban.Channel, error) {
+	return queryChannels(tx, "SELECT "+channelColumns+` FROM channels
+		WHERE enabled = ? AND (unit_id IS NULL OR unit_id = ?) AND (plan_id IS NULL OR plan_id = ?) ORDER BY id`,
+		true, unitID, planID)
 }
 
 // checkChannelScope makes sure the unit and plan a channel is set for
@@ -332,20 +348,20 @@ func scanDelivery(sc interface{ Scan(...any) error }) (*duban.Delivery, error) {
 }
 
 func queryDeliveries(tx *Tx, q string, args ...any) ([]*duban.Delivery, error) {
-	rows, err := tx.query(q, args...)
+	return queryAll(tx, scanDelivery, q, args...)
+}
+
+// updateLeased runs an UPDATE … RETURNING of one job under a lease and
+// returns the job, or the error saying why it matched no row.
+func updateLeased(tx *Tx, id int64, q string, args ...any) (*duban.Delivery, error) {
+	ds, err := queryDeliveries(tx, q+" RETURNING "+deliveryColumns, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*duban.Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
+	if len(ds) == 0 {
+		return nil, leaseLost(tx, id)
 	}
-	return out, rows.Err()
+	return ds[0], nil
 }
 
 // maxClaim bounds the jobs one claim leases.
@@ -427,18 +443,15 @@ func (s *DeliveryService) ClaimDelivery(ctx context.Context, id int64, c duban.D
 	}
 	var d *duban.Delivery
 	err := s.db.queue(ctx, func(tx *Tx) error {
-		ds, err := queryDeliveries(tx, `UPDATE deliveries SET state = ?, attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
-			WHERE id = ? AND (state = ? OR (state = ? AND lease_until <= ?)) RETURNING `+deliveryColumns,
+		var err error
+		d, err = updateLeased(tx, id, `UPDATE deliveries SET state = ?, attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
+			WHERE id = ? AND (state = ? OR (state = ? AND lease_until <= ?))`,
 			string(duban.DeliverySending), c.Owner, tx.ts(tx.now.Add(c.Lease)), tx.ts(tx.now),
 			id, string(duban.DeliveryPending), string(duban.DeliverySending), tx.ts(tx.now))
 		if err != nil {
 			return err
 		}
-		if len(ds) == 0 {
-			return leaseLost(tx, id)
-		}
-		d = ds[0]
-		return attachChannels(tx, ds)
+		return attachChannels(tx, []*duban.Delivery{d})
 	})
 	return d, err
 }
@@ -461,17 +474,11 @@ func leaseLost(tx *Tx, id int64) error {
 func (s *DeliveryService) MarkDeliverySent(ctx context.Context, id int64, owner string) (*duban.Delivery, error) {
 	var d *duban.Delivery
 	err := s.db.queue(ctx, func(tx *Tx) error {
-		ds, err := queryDeliveries(tx, `UPDATE deliveries SET state = ?, lease_until = NULL, sent_at = ?, updated_at = ?
-			WHERE id = ? AND state = ? AND lease_owner = ? RETURNING `+deliveryColumns,
+		var err error
+		d, err = updateLeased(tx, id, `UPDATE deliveries SET state = ?, lease_until = NULL, sent_at = ?, updated_at = ?
+			WHERE id = ? AND state = ? AND lease_owner = ?`,
 			string(duban.DeliverySent), tx.ts(tx.now), tx.ts(tx.now), id, string(duban.DeliverySending), owner)
-		if err != nil {
-			return err
-		}
-		if len(ds) == 0 {
-			return leaseLost(tx, id)
-		}
-		d = ds[0]
-		return nil
+		return err
 	})
 	return d, err
 }
@@ -491,17 +498,11 @@ func (s *DeliveryService) MarkDeliveryFailed(ctx context.Context, id int64, owne
 	}
 	var d *duban.Delivery
 	err := s.db.queue(ctx, func(tx *Tx) error {
-		ds, err := queryDeliveries(tx, `UPDATE deliveries SET state = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, updated_at = ?
-			WHERE id = ? AND state = ? AND lease_owner = ? RETURNING `+deliveryColumns,
+		var err error
+		d, err = updateLeased(tx, id, `UPDATE deliveries SET state = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, updated_at = ?
+			WHERE id = ? AND state = ? AND lease_owner = ?`,
 			string(state), tx.ts(tx.now.Add(max(f.RetryIn, 0))), reason, tx.ts(tx.now), id, string(duban.DeliverySending), owner)
-		if err != nil {
-			return err
-		}
-		if len(ds) == 0 {
-			return leaseLost(tx, id)
-		}
-		d = ds[0]
-		return nil
+		return err
 	})
 	return d, err
 }
