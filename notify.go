@@ -461,20 +461,6 @@ type Delivery struct {
 	SentAt    time.Time `json:"sent_at,omitzero"`
 }
 
-// DeliveryKey names a message for once-only sending: the event, the day it
-// is for (2022-07-20, the office's date) and the IDs of what it is about,
-// the channel last: DeliveryKey("reminder", "2022-07-20", obligationID,
-// channelID) is "reminder:2022-07-20:17:3", one reminder a day per
-// obligation and channel however many servers make it.
-func DeliveryKey(event, day string, ids ...int64) string {
-	var b strings.Builder
-	b.WriteString(event + ":" + day)
-	for _, id := range ids {
-		b.WriteString(":" + strconv.FormatInt(id, 10))
-	}
-	return b.String()
-}
-
 // Limits of a delivery job.
 const (
 	MaxDeliveryKey     = 200

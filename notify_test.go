@@ -152,8 +152,8 @@ func TestChannelMatchesAndUpdate(t *testing.T) {
 	if c.Secret != "" || c.HasSecret {
 		t.Errorf("cleared: got %q, %v", c.Secret.Reveal(), c.HasSecret)
 	}
-	to := []string{" a@b.cn "}
-	duban.ChannelUpdate{Name: ptr(" 新名 "), To: &to, Enabled: ptr(true)}.Apply(c)
+	to, name, enabled := []string{" a@b.cn "}, " 新名 ", true
+	duban.ChannelUpdate{Name: &name, To: &to, Enabled: &enabled}.Apply(c)
 	if c.Name != "新名" || c.To[0] != " a@b.cn " || !c.Enabled {
 		t.Errorf("update: got %+v", c)
 	}
@@ -161,10 +161,10 @@ func TestChannelMatchesAndUpdate(t *testing.T) {
 
 func TestDeliveryValidate(t *testing.T) {
 	ok := func() *duban.Delivery {
-		return &duban.Delivery{ChannelID: 1, Key: duban.DeliveryKey("reminder", "2022-07-20", 17, 3), Event: "reminder", Subject: "提醒", Body: "请报送。"}
+		return &duban.Delivery{ChannelID: 1, Key: "remind/3/17/d-5/wecom/4/2022-07-20", Event: "reminder", Subject: "提醒", Body: "请报送。"}
 	}
-	if d := ok(); d.Key != "reminder:2022-07-20:17:3" || d.Validate() != nil {
-		t.Errorf("key %q, valid: %v", d.Key, d.Validate())
+	if err := ok().Validate(); err != nil {
+		t.Errorf("a reminder: %v", err)
 	}
 	for name, f := range map[string]func(d *duban.Delivery){
 		"no channel":       func(d *duban.Delivery) { d.ChannelID = 0 },
@@ -185,5 +185,3 @@ func TestDeliveryValidate(t *testing.T) {
 		}
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
