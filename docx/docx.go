@@ -163,20 +163,3 @@ func (t Table) check() error {
 func FormatDate(t time.Time) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
-
-// chineseNumber writes 1 to 99 in Chinese numerals, as headings are
-// numbered: 一, 十, 十一, 二十, 九十九.
-func chineseNumber(n int) string {
-	digits := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
-	switch {
-	case n < 1 || n > 99:
-		return fmt.Sprint(n)
-	case n < 10:
-		return digits[n]
-	case n < 20:
-		return "十" + strings.TrimPrefix(digits[n%10], "零")
-	case n%10 == 0:
-		return digits[n/10] + "十"
-	}
-	return digits[n/10] + "十" + digits[n%10]
-}

@@ -442,12 +442,7 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestChineseNumber(t *testing.T) {
-	for n, want := range map[int]string{1: "一", 9: "九", 10: "十", 11: "十一", 19: "十九", 20: "二十", 21: "二十一", 99: "九十九", 100: "100"} {
-		if got := chineseNumber(n); got != want {
-			t.Errorf("chineseNumber(%d) = %s, want %s", n, got, want)
-		}
-	}
+func TestFormatDate(t *testing.T) {
 	if got := FormatDate(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)); got != "2026年1月2日" {
 		t.Errorf("FormatDate = %s", got)
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dubanhq/duban"
 )
 
 // The page, in twips (1/20 pt; 1 mm = 56.7 twips), as GB/T 9704-2012 sets
@@ -232,11 +234,11 @@ func (h Heading) write(w *writer) {
 	if h.Level == 1 {
 		w.headings[0]++
 		w.headings[1] = 0
-		w.para("Heading1", "", "", chineseNumber(w.headings[0])+"、"+h.Text)
+		w.para("Heading1", "", "", duban.ChineseNumeral(w.headings[0])+"、"+h.Text)
 		return
 	}
 	w.headings[1]++
-	w.para("Heading2", "", "", "（"+chineseNumber(w.headings[1])+"）"+h.Text)
+	w.para("Heading2", "", "", "（"+duban.ChineseNumeral(w.headings[1])+"）"+h.Text)
 }
 
 // write writes the table across the text block, the columns' widths in
