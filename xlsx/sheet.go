@@ -383,3 +383,12 @@ func truncate(s string, n int) string {
 	}
 	return string([]rune(s)[:n])
 }
+
+// columnsOf returns the look of report columns.
+func columnsOf(cols []reportColumn) []column {
+	out := make([]column, len(cols))
+	for i, c := range cols {
+		out[i] = c.column
+	}
+	return out
+}

@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/dubanhq/duban"
@@ -21,14 +20,14 @@ type TaskTable struct {
 }
 
 // The task table's columns, as offices print it.
-var taskColumns = []column{
-	{title: "序号", width: 6, center: true},
-	{title: "任务内容", width: 60},
-	{title: "牵头领导", width: 10, center: true},
-	{title: "牵头单位", width: 16, center: true},
-	{title: "责任单位", width: 24},
-	{title: "完成时限", width: 14, center: true},
-	{title: "备注", width: 10, center: true},
+var taskColumns = []reportColumn{
+	{column{title: "序号", width: 6, center: true}, fieldNo},
+	{column{title: "任务内容", width: 60}, fieldText},
+	{column{title: "牵头领导", width: 10, center: true}, fieldLeaders},
+	{column{title: "牵头单位", width: 16, center: true}, fieldLeadUnits},
+	{column{title: "责任单位", width: 24}, fieldUnits},
+	{column{title: "完成时限", width: 14, center: true}, fieldDeadline},
+	{column{title: "备注", width: 10, center: true}, fieldRemark},
 }
 
 // MaxTasks bounds a table: more than any plan holds, few enough that a
@@ -45,30 +44,12 @@ func WriteTaskTable(w io.Writer, t TaskTable) error {
 	}
 	b := newBook()
 	defer b.f.Close()
-	s, err := b.startSheet(&sheetSpec{name: "任务分解表", title: t.Title, columns: taskColumns})
+	s, err := b.startSheet(&sheetSpec{name: "任务分解表", title: t.Title, columns: columnsOf(taskColumns)})
 	if err != nil {
 		return err
 	}
-	h := newHeadings(t.Sections, t.Areas)
-	for i, task := range t.Tasks {
-		if err := h.before(s, task.Section, task.Area); err != nil {
-			return err
-		}
-		remark := ""
-		if task.State == duban.TaskWithdrawn {
-			remark = "已撤销"
-		}
-		if err := s.write([]cell{
-			{value: strconv.Itoa(i + 1), kind: styleCentered},
-			{value: task.Text, kind: styleText},
-			{value: names(task.LeadLeaders), kind: styleCentered},
-			{value: names(task.LeadUnits), kind: styleCentered},
-			{value: names(task.ResponsibleUnits), kind: styleText},
-			{value: task.Deadline, kind: styleCentered},
-			{value: remark, kind: styleCentered},
-		}, 1); err != nil {
-			return err
-		}
+	if err := writeReports(s, taskColumns, taskRows(t)); err != nil {
+		return err
 	}
 	if err := s.flush(); err != nil {
 		return err
@@ -76,47 +57,32 @@ func WriteTaskTable(w io.Writer, t TaskTable) error {
 	return b.f.Write(w)
 }
 
-// names joins owners' names as the notices list them: 区财政局、区发展和改革局.
-func names(owners []duban.Owner) string {
-	return strings.Join(duban.OwnerNames(owners), "、")
-}
-
-// headings writes an action's heading row before its first task and an
-// area's before the area's first task: 一、 for actions (the main targets,
-// section 0, without a number) and （一） for areas.
-type headings struct {
-	sections map[int]string
-	areas    map[[2]int]string
-	written  bool
-	section  int
-	area     int
-}
-
-func newHeadings(sections []duban.Section, areas []duban.Area) *headings {
-	h := &headings{sections: map[int]string{}, areas: map[[2]int]string{}}
-	for _, s := range sections {
-		h.sections[s.No] = s.Title
+// taskRows are the table's tasks as rows under their headings.
+func taskRows(t TaskTable) []ReportRow {
+	sections := map[int]string{}
+	for _, s := range t.Sections {
+		sections[s.No] = s.Title
 	}
-	for _, a := range areas {
-		h.areas[[2]int{a.Section, a.No}] = a.Title
+	areas := map[[2]int]string{}
+	for _, a := range t.Areas {
+		areas[[2]int{a.Section, a.No}] = a.Title
 	}
-	return h
-}
-
-func (h *headings) before(s *sheet, section, area int) error {
-	newSection := !h.written || section != h.section
-	if newSection {
-		if err := s.heading(SectionHeading(section, h.sections[section]), styleSection); err != nil {
-			return err
+	rows := make([]ReportRow, len(t.Tasks))
+	for i, task := range t.Tasks {
+		r := &rows[i]
+		r.TaskID, r.Text, r.Deadline = task.ID, task.Text, task.Deadline
+		r.Section = SectionHeading(task.Section, sections[task.Section])
+		if task.Area > 0 {
+			r.Area = AreaHeading(task.Area, areas[[2]int{task.Section, task.Area}])
+		}
+		r.LeadLeaders = duban.OwnerNames(task.LeadLeaders)
+		r.LeadUnits = duban.OwnerNames(task.LeadUnits)
+		r.ResponsibleUnits = duban.OwnerNames(task.ResponsibleUnits)
+		if task.State == duban.TaskWithdrawn {
+			r.Remark = "已撤销"
 		}
 	}
-	if (newSection || area != h.area) && area > 0 {
-		if err := s.heading(AreaHeading(area, h.areas[[2]int{section, area}]), styleArea); err != nil {
-			return err
-		}
-	}
-	h.written, h.section, h.area = true, section, area
-	return nil
+	return rows
 }
 
 // SectionHeading is an action's heading row: 一、大力实施城市更新行动…, or the

@@ -97,14 +97,6 @@ func wantTable(title string, p *duban.Plan, tasks []*duban.Task) (rows [][]strin
 	return rows, headings
 }
 
-// trimRight drops a row's trailing empty cells, as GetRows does.
-func trimRight(row []string) []string {
-	for len(row) > 0 && row[len(row)-1] == "" {
-		row = row[:len(row)-1]
-	}
-	return row
-}
-
 // TestTaskTableReadsBack exports the sample plan and reads the workbook back:
 // every task's cells, the headings merged across, the styles, the frozen
 // header, the print titles and the page set-up.
