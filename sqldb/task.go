@@ -506,7 +506,7 @@ func writeIndicators(tx *Tx, t *duban.Task) error {
 func joinRows(rows []string) string { return strings.Join(rows, ", ") }
 
 // backfillDeadlines reads the deadline texts of tasks stored before their
-// dates were kept beside them (migration 006), once: a task whose text is
+// dates were kept beside them (migration 007), once: a task whose text is
 // not empty always reads as some kind, so an empty kind marks a row not yet
 // read.
 func (db *DB) backfillDeadlines(ctx context.Context) error {

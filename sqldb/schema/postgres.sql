@@ -32,6 +32,20 @@ calendar_overrides.workday boolean NOT NULL
 calendar_overrides.name text NOT NULL
 calendar_overrides.set_by text NOT NULL
 calendar_overrides.set_at timestamp with time zone NOT NULL
+channels.id bigint NOT NULL IDENTITY ALWAYS
+channels.name text NOT NULL
+channels.kind text NOT NULL
+channels.unit_id bigint
+channels.plan_id bigint
+channels.url text NOT NULL DEFAULT ''::text
+channels.smtp_addr text NOT NULL DEFAULT ''::text
+channels.username text NOT NULL DEFAULT ''::text
+channels.mail_from text NOT NULL DEFAULT ''::text
+channels.mail_to text NOT NULL DEFAULT ''::text
+channels.secret text NOT NULL DEFAULT ''::text
+channels.enabled boolean NOT NULL DEFAULT true
+channels.created_at timestamp with time zone NOT NULL
+channels.updated_at timestamp with time zone NOT NULL
 closures.id bigint NOT NULL IDENTITY ALWAYS
 closures.plan_id bigint NOT NULL
 closures.task_id bigint NOT NULL
@@ -55,6 +69,26 @@ comments.created_at timestamp with time zone NOT NULL
 cycle_settings.plan_id bigint NOT NULL
 cycle_settings.settings text NOT NULL
 cycle_settings.updated_at timestamp with time zone NOT NULL
+deliveries.id bigint NOT NULL IDENTITY ALWAYS
+deliveries.channel_id bigint
+deliveries.channel_name text NOT NULL
+deliveries.channel_kind text NOT NULL
+deliveries.dedup_key text NOT NULL
+deliveries.event text NOT NULL
+deliveries.unit_id bigint
+deliveries.plan_id bigint
+deliveries.subject text NOT NULL
+deliveries.body text NOT NULL
+deliveries.link text NOT NULL DEFAULT ''::text
+deliveries.state text NOT NULL
+deliveries.attempts integer NOT NULL DEFAULT 0
+deliveries.next_attempt_at timestamp with time zone NOT NULL
+deliveries.last_error text NOT NULL DEFAULT ''::text
+deliveries.lease_owner text NOT NULL DEFAULT ''::text
+deliveries.lease_until timestamp with time zone
+deliveries.created_at timestamp with time zone NOT NULL
+deliveries.updated_at timestamp with time zone NOT NULL
+deliveries.sent_at timestamp with time zone
 evidence.sha256 text NOT NULL
 evidence.name text NOT NULL
 evidence.size integer NOT NULL
@@ -289,6 +323,10 @@ audit_events audit_events_pkey PRIMARY KEY (seq)
 audit_head audit_head_id_check CHECK ((id = 1))
 audit_head audit_head_pkey PRIMARY KEY (id)
 calendar_overrides calendar_overrides_pkey PRIMARY KEY (day)
+channels channels_kind_check CHECK ((kind = ANY (ARRAY['webhook'::text, 'wecom'::text, 'dingtalk'::text, 'smtp'::text])))
+channels channels_pkey PRIMARY KEY (id)
+channels channels_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
+channels channels_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
 closures closures_pkey PRIMARY KEY (id)
 closures closures_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 closures closures_state_check CHECK ((state = ANY (ARRAY['requested'::text, 'closed'::text, 'declined'::text])))
@@ -300,6 +338,10 @@ comments comments_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 comments comments_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks(id)
 cycle_settings cycle_settings_pkey PRIMARY KEY (plan_id)
 cycle_settings cycle_settings_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
+deliveries deliveries_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES channels(id) ON DELETE SET NULL
+deliveries deliveries_dedup_key_key UNIQUE (dedup_key)
+deliveries deliveries_pkey PRIMARY KEY (id)
+deliveries deliveries_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'failed'::text])))
 evidence evidence_pkey PRIMARY KEY (sha256)
 leaders leaders_name_key UNIQUE (name)
 leaders leaders_pkey PRIMARY KEY (id)
@@ -396,6 +438,9 @@ CREATE UNIQUE INDEX audit_events_pkey ON audit_events USING btree (seq)
 CREATE INDEX audit_events_plan ON audit_events USING btree (plan_id, seq)
 CREATE UNIQUE INDEX audit_head_pkey ON audit_head USING btree (id)
 CREATE UNIQUE INDEX calendar_overrides_pkey ON calendar_overrides USING btree (day)
+CREATE UNIQUE INDEX channels_pkey ON channels USING btree (id)
+CREATE INDEX channels_plan ON channels USING btree (plan_id)
+CREATE INDEX channels_unit ON channels USING btree (unit_id)
 CREATE UNIQUE INDEX closures_pkey ON closures USING btree (id)
 CREATE UNIQUE INDEX closures_standing ON closures USING btree (task_id) WHERE (state = ANY (ARRAY['requested'::text, 'closed'::text]))
 CREATE INDEX closures_task ON closures USING btree (task_id, id)
@@ -403,6 +448,12 @@ CREATE UNIQUE INDEX comments_pkey ON comments USING btree (id)
 CREATE INDEX comments_plan ON comments USING btree (plan_id, id)
 CREATE INDEX comments_task ON comments USING btree (task_id, id)
 CREATE UNIQUE INDEX cycle_settings_pkey ON cycle_settings USING btree (plan_id)
+CREATE INDEX deliveries_channel ON deliveries USING btree (channel_id, id)
+CREATE UNIQUE INDEX deliveries_dedup_key_key ON deliveries USING btree (dedup_key)
+CREATE INDEX deliveries_due ON deliveries USING btree (next_attempt_at) WHERE (state = 'pending'::text)
+CREATE INDEX deliveries_lease ON deliveries USING btree (lease_until) WHERE (state = 'sending'::text)
+CREATE UNIQUE INDEX deliveries_pkey ON deliveries USING btree (id)
+CREATE INDEX deliveries_unit ON deliveries USING btree (unit_id, id)
 CREATE UNIQUE INDEX evidence_pkey ON evidence USING btree (sha256)
 CREATE UNIQUE INDEX leaders_name_key ON leaders USING btree (name)
 CREATE UNIQUE INDEX leaders_pkey ON leaders USING btree (id)
