@@ -74,9 +74,18 @@ func (tx *Tx) Limit(limit, offset int) (string, []any) { return tx.db.dialect.li
 // uniqueness rule is a conflict, anything else internal.
 func (tx *Tx) QueryError(q string, err error) error { return tx.db.queryError(q, err) }
 
-// FindPlan returns a plan with its sections and areas, or ENOTFOUND;
-// users who may not see drafts do not find them.
-func (tx *Tx) FindPlan(id int64) (*duban.Plan, error) { return findPlan(tx, id, false) }
+// FindPlan returns a plan without its sections, areas and counts, or
+// ENOTFOUND; users who may not see drafts do not find them.
+func (tx *Tx) FindPlan(id int64) (*duban.Plan, error) {
+	plans, _, err := findPlans(tx, duban.PlanFilter{ID: &id, WithoutCounts: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(plans) == 0 {
+		return nil, notFound("计划", id)
+	}
+	return plans[0], nil
+}
 
 // FindTask returns a task with its owners and targets, or ENOTFOUND.
 func (tx *Tx) FindTask(id int64) (*duban.Task, error) { return findTask(tx, id) }

@@ -189,3 +189,64 @@ func mustLightLedger(b *testing.B, dsn string) (*sqldb.DB, []*duban.Plan, func()
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// BenchmarkReportSave saves task reports of the sample plan in SQLite, each
+// created as a draft and submitted: two transactions, each with its
+// version, the task's lights recomputed and its audit event, as a clerk's
+// form does in the deadline rush.
+func BenchmarkReportSave(b *testing.B) {
+	db, err := sqldb.Open(context.Background(), filepath.Join(b.TempDir(), "duban.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	setClock(db, time.Date(2022, 7, 20, 10, 0, 0, 0, duban.Beijing))
+	db.Now = readClock
+	ctx := duban.NewContextWithUser(context.Background(), &duban.User{ID: 1, Name: "office", Role: duban.RoleAdmin})
+	res, err := demo.Load(ctx, demo.Services{Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	periods := NewPeriodService(db)
+	ps, err := periods.CreatePeriods(ctx, res.Plan.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	all, _, err := sqldb.NewTaskService(db).FindTasks(ctx, duban.TaskFilter{PlanID: &res.Plan.ID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var tasks []*duban.Task // those a unit reports on
+	for _, t := range all {
+		if composer, _ := duban.ReportingUnits(t, nil); composer != 0 {
+			tasks = append(tasks, t)
+		}
+	}
+	reports := NewReportService(db, nil)
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		q := ps[i/len(tasks)%12]
+		if i%len(tasks) == 0 {
+			if _, err := periods.UpdatePeriod(ctx, q.ID, duban.PeriodUpdate{State: ptrTo(duban.PeriodOpen)}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t := tasks[i%len(tasks)]
+		composer, _ := duban.ReportingUnits(t, nil)
+		clerk := duban.NewContextWithUser(context.Background(), &duban.User{ID: 100 + composer, Name: "c", Role: duban.RoleClerk, UnitID: composer})
+		i++
+		b.StartTimer()
+		r := &duban.Report{PeriodID: q.ID, TaskID: t.ID, UnitID: composer, Kind: duban.ReportTask, State: duban.ReportDraft,
+			Progress: "按计划推进", Completion: 50}
+		if err := reports.CreateReport(clerk, r); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := reports.UpdateReport(clerk, r.ID, duban.ReportUpdate{State: ptrTo(duban.ReportSubmitted), Version: r.Version}); err != nil {
+			b.Fatal(err)
+		}
+		if i == 12*len(tasks) {
+			b.Fatal("every task of every period reported")
+		}
+	}
+}
