@@ -121,22 +121,7 @@ func MustImport(t testing.TB, db *sqldb.DB, r *duban.Reading, name string) *duba
 // MustPublish dismisses a draft's open statements and publishes it.
 func MustPublish(t testing.TB, db *sqldb.DB, planID int64) *duban.Plan {
 	t.Helper()
-	tasks := sqldb.NewTaskService(db)
-	open := duban.StatementOpen
-	sts, _, err := tasks.FindStatements(as(office), duban.StatementFilter{PlanID: &planID, State: &open})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, st := range sts {
-		if _, err := tasks.DismissStatement(as(office), st.ID, "测试：无需分配"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p, err := sqldb.NewPlanService(db).PublishPlan(as(office), planID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return sqldbtest.MustPublish(t, db, office, planID)
 }
 
 // MustFindTask returns the task of a plan with the given number.
@@ -158,14 +143,7 @@ func MustFindTask(t testing.TB, db *sqldb.DB, planID int64, no string) *duban.Ta
 // MustVerifyAudit checks the audit chain and returns how many events it has.
 func MustVerifyAudit(t testing.TB, db *sqldb.DB) int64 {
 	t.Helper()
-	v, err := sqldb.NewAuditService(db).VerifyAudit(as(office))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !v.OK() {
-		t.Fatalf("audit chain broken: %+v", v.Problems)
-	}
-	return v.Events
+	return sqldbtest.MustVerifyAudit(t, db, office)
 }
 
 // wantCode fails the test unless err has the code.

@@ -9,6 +9,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cycle"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
 // TestReportConflict saves one report twice from the same version: the
@@ -140,12 +141,5 @@ func TestConcurrentReports(t *testing.T) {
 
 func mustVerify(t testing.TB, db *sqldb.DB) int64 {
 	t.Helper()
-	v, err := sqldb.NewAuditService(db).VerifyAudit(as(office))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !v.OK() {
-		t.Fatalf("audit chain broken: %+v", v.Problems)
-	}
-	return v.Events
+	return sqldbtest.MustVerifyAudit(t, db, office)
 }

@@ -87,9 +87,16 @@ func (c *clock) Set(day string) {
 // world is the sample plan published in a store, with the cycle's services
 // and a clock.
 type world struct {
-	db            *sqldb.DB
-	clock         *clock
-	plan          *duban.Plan
+	services
+	db    *sqldb.DB
+	clock *clock
+	plan  *duban.Plan
+	tasks map[string]*duban.Task
+	units map[string]int64
+}
+
+// services are the cycle's services of a store.
+type services struct {
 	periods       *cycle.PeriodService
 	reports       *cycle.ReportService
 	lights        *cycle.LightService
@@ -97,8 +104,12 @@ type world struct {
 	supervisions  *cycle.SupervisionService
 	notifications *cycle.NotificationService
 	evidence      *cycle.EvidenceService
-	tasks         map[string]*duban.Task
-	units         map[string]int64
+}
+
+func newServices(db *sqldb.DB, groups duban.GroupMembers) services {
+	return services{cycle.NewPeriodService(db), cycle.NewReportService(db, groups), cycle.NewLightService(db),
+		cycle.NewReminderService(db, groups), cycle.NewSupervisionService(db, groups), cycle.NewNotificationService(db),
+		cycle.NewEvidenceService(db)}
 }
 
 // groupsOf answers group membership from a map, as the directory will.
@@ -127,37 +138,10 @@ func newWorld(t testing.TB, db *sqldb.DB, groups duban.GroupMembers) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.plan = publish(t, db, res.Plan.ID)
+	w.plan = sqldbtest.MustPublish(t, db, office, res.Plan.ID)
 	w.load(t)
-	w.periods = cycle.NewPeriodService(db)
-	w.reports = cycle.NewReportService(db, groups)
-	w.lights = cycle.NewLightService(db)
-	w.reminders = cycle.NewReminderService(db, groups)
-	w.supervisions = cycle.NewSupervisionService(db, groups)
-	w.notifications = cycle.NewNotificationService(db)
-	w.evidence = cycle.NewEvidenceService(db)
+	w.services = newServices(db, groups)
 	return w
-}
-
-// publish dismisses a draft's open statements and publishes it.
-func publish(t testing.TB, db *sqldb.DB, planID int64) *duban.Plan {
-	t.Helper()
-	tasks := sqldb.NewTaskService(db)
-	open := duban.StatementOpen
-	sts, _, err := tasks.FindStatements(as(office), duban.StatementFilter{PlanID: &planID, State: &open})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, st := range sts {
-		if _, err := tasks.DismissStatement(as(office), st.ID, "测试：无需分配"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p, err := sqldb.NewPlanService(db).PublishPlan(as(office), planID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // load reads the plan's tasks by number and the units by name.

@@ -8,7 +8,6 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/sqldb"
-	"github.com/dubanhq/duban/sqldb/cycle"
 )
 
 // TestYear walks the sample plan (the demo's notice, read by the reader)
@@ -33,9 +32,7 @@ func TestYear(t *testing.T) {
 		}
 		w.plan = res.Plan
 		w.load(t)
-		fresh := newServices(db)
-		w.periods, w.reports, w.lights, w.reminders = fresh.periods, fresh.reports, fresh.lights, fresh.reminders
-		w.supervisions, w.notifications, w.evidence = fresh.supervisions, fresh.notifications, fresh.evidence
+		w.services = newServices(db, nil)
 
 		periods := w.mustPeriods(t)
 		if len(periods) != 12 {
@@ -240,20 +237,4 @@ func TestYear(t *testing.T) {
 		t.Logf("December's lights: %v", counts)
 		mustVerify(t, db)
 	})
-}
-
-// services are the cycle's services of a store, without groups.
-type services struct {
-	periods       *cycle.PeriodService
-	reports       *cycle.ReportService
-	lights        *cycle.LightService
-	reminders     *cycle.ReminderService
-	supervisions  *cycle.SupervisionService
-	notifications *cycle.NotificationService
-	evidence      *cycle.EvidenceService
-}
-
-func newServices(db *sqldb.DB) services {
-	return services{cycle.NewPeriodService(db), cycle.NewReportService(db, nil), cycle.NewLightService(db), cycle.NewReminderService(db, nil),
-		cycle.NewSupervisionService(db, nil), cycle.NewNotificationService(db), cycle.NewEvidenceService(db)}
 }
