@@ -8,6 +8,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
 // TestDeadlineDates checks that each task keeps its deadline read as a date
@@ -84,8 +85,8 @@ func TestDeadlineDates(t *testing.T) {
 		if _, err := raw.ExecContext(context.Background(), "UPDATE tasks SET deadline_date = '', deadline_kind = '', deadline_steps = ''"); err != nil {
 			t.Fatal(err)
 		}
-		dsn, _ := dsns.Load(db)
-		db = mustOpen(t, dsn.(string))
+		dsn := sqldbtest.DSNOf(db)
+		db = mustOpen(t, dsn)
 		check(t)
 	})
 }

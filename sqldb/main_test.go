@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"os"
-	"sync"
 	"testing"
 
 	"github.com/dubanhq/duban"
@@ -34,10 +33,6 @@ func forEachDB(t *testing.T, test func(t *testing.T, db *sqldb.DB)) {
 	}
 }
 
-// dsns remembers the DSN each test database was opened with, so that a test
-// can reach it with plain SQL (to tamper with the audit log).
-var dsns sync.Map // *sqldb.DB → string
-
 // MustOpenSQLite opens a new SQLite database in a temporary folder.
 func MustOpenSQLite(t testing.TB) *sqldb.DB {
 	t.Helper()
@@ -46,25 +41,19 @@ func MustOpenSQLite(t testing.TB) *sqldb.DB {
 
 func mustOpen(t testing.TB, dsn string) *sqldb.DB {
 	t.Helper()
-	db, err := sqldb.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dsns.Store(db, dsn)
-	t.Cleanup(func() { db.Close() })
-	return db
+	return sqldbtest.MustOpen(t, dsn)
 }
 
 // MustRawDB opens a plain database/sql handle on a test database, bypassing
 // the store.
 func MustRawDB(t testing.TB, db *sqldb.DB) *sql.DB {
 	t.Helper()
-	dsn, _ := dsns.Load(db)
+	dsn := sqldbtest.DSNOf(db)
 	driver := "sqlite"
 	if db.Dialect() == "postgres" {
 		driver = "pgx"
 	}
-	raw, err := sql.Open(driver, dsn.(string))
+	raw, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,27 +31,16 @@ func forEachDB(t *testing.T, test func(t *testing.T, db *sqldb.DB)) {
 	}
 }
 
-// dsns remembers the DSN each test database was opened with, so that a
-// test can open it again, as a second server would.
-var dsns sync.Map // *sqldb.DB → string
-
 func mustOpen(t testing.TB, dsn string) *sqldb.DB {
 	t.Helper()
-	db, err := sqldb.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dsns.Store(db, dsn)
-	t.Cleanup(func() { db.Close() })
-	return db
+	return sqldbtest.MustOpen(t, dsn)
 }
 
 // mustReopen opens a test database a second time, with the clock of the
 // first.
 func mustReopen(t testing.TB, db *sqldb.DB) *sqldb.DB {
 	t.Helper()
-	dsn, _ := dsns.Load(db)
-	other := mustOpen(t, dsn.(string))
+	other := mustOpen(t, sqldbtest.DSNOf(db))
 	other.Now = db.Now
 	return other
 }

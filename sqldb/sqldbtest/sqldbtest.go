@@ -129,3 +129,27 @@ func MustVerifyAudit(t testing.TB, db *sqldb.DB, office *duban.User) int64 {
 	}
 	return v.Events
 }
+
+// opened remembers the DSN each store was opened with by MustOpen.
+var opened sync.Map // *sqldb.DB → string
+
+// MustOpen opens the store a DSN names, closed when the test ends, and
+// remembers the DSN (DSNOf), so that a test can open it again, as a second
+// server would, or reach it with plain SQL.
+func MustOpen(t testing.TB, dsn string) *sqldb.DB {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened.Store(db, dsn)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// DSNOf returns the DSN a store was opened with by MustOpen.
+func DSNOf(db *sqldb.DB) string {
+	dsn, _ := opened.Load(db)
+	s, _ := dsn.(string)
+	return s
+}
