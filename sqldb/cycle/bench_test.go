@@ -13,6 +13,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
 // BenchmarkLights recomputes the lights of 20 plans × 300 tasks, each plan
@@ -21,7 +22,12 @@ import (
 // the kept lights; with every light changed, writing them too). Target:
 // ≤ 50 ms for the 6,000.
 func BenchmarkLights(b *testing.B) {
-	db, plans, now := mustLightLedger(b, filepath.Join(b.TempDir(), "duban.db"))
+	b.Run("sqlite", func(b *testing.B) { benchmarkLights(b, filepath.Join(b.TempDir(), "duban.db")) })
+	b.Run("postgres", func(b *testing.B) { benchmarkLights(b, sqldbtest.PostgresDSN(b)) })
+}
+
+func benchmarkLights(b *testing.B, dsn string) {
+	db, plans, now := mustLightLedger(b, dsn)
 	ctx := duban.NewContextWithUser(context.Background(), &duban.User{ID: 1, Name: "office", Role: duban.RoleAdmin})
 	today := duban.Today(now())
 

@@ -234,8 +234,15 @@ func loadLightTasks(tx *Tx, planID, taskID int64) ([]*duban.Task, error) {
 // lightChunk is how many lights one statement writes.
 const lightChunk = 100
 
-// writeLights keeps lights, a hundred rows a statement prepared once.
+// writeLights keeps lights: on PostgreSQL in one statement over arrays, on
+// SQLite a hundred rows a statement prepared once.
 func writeLights(tx *Tx, lights []duban.Light) error {
+	if len(lights) == 0 {
+		return nil
+	}
+	if tx.Postgres() {
+		return writeLightsArrays(tx, lights)
+	}
 	var full *sql.Stmt
 	for start := 0; start < len(lights); start += lightChunk {
 		part := lights[start:min(start+lightChunk, len(lights))]
@@ -268,6 +275,29 @@ func writeLights(tx *Tx, lights []duban.Light) error {
 		}
 	}
 	return nil
+}
+
+// writeLightsArrays keeps lights on PostgreSQL in one statement, each
+// column an array.
+func writeLightsArrays(tx *Tx, lights []duban.Light) error {
+	n := len(lights)
+	periods, tasks, plans := make([]int64, n), make([]int64, n), make([]int64, n)
+	statuses, reasons, reasonsEN, asOf := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	completions, expected := make([]int64, n), make([]int64, n)
+	digests := make([]int64, n)
+	for i, l := range lights {
+		periods[i], tasks[i], plans[i] = l.PeriodID, l.TaskID, l.PlanID
+		statuses[i], reasons[i], reasonsEN[i], asOf[i] = string(l.Status), l.Reason, l.ReasonEN, l.AsOf.String()
+		completions[i], expected[i], digests[i] = int64(l.Completion), int64(l.Expected), l.Digest()
+	}
+	_, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, computed_at, digest)
+		SELECT p, t, pl, s, r, re, c, e, a, ?, d FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
+			?::int[], ?::int[], ?::text[], ?::bigint[]) AS x(p, t, pl, s, r, re, c, e, a, d)
+		ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+		reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
+		as_of = excluded.as_of, computed_at = excluded.computed_at, digest = excluded.digest`,
+		tx.Time(lights[0].ComputedAt), periods, tasks, plans, statuses, reasons, reasonsEN, completions, expected, asOf, digests)
+	return err
 }
 
 // FindLights returns kept lights, in plan, period and task order. Latest

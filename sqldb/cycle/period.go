@@ -414,25 +414,26 @@ func (s *PeriodService) DeleteCalendarOverride(ctx context.Context, d duban.Date
 }
 
 // redue moves the due dates of the periods not yet closed that fall in year
-// (or the first days of the next) onto the calendar's working days.
+// onto the calendar's working days, and recomputes the lights of their
+// plans, which a due date moved may change.
 func redue(tx *Tx, year int) error {
 	cal, err := loadCalendar(tx)
 	if err != nil {
 		return err
 	}
-	rows, err := tx.Query(`SELECT id, scheduled, due FROM periods WHERE state <> 'closed' AND scheduled >= ? AND scheduled <= ?`,
+	rows, err := tx.Query(`SELECT id, plan_id, scheduled, due FROM periods WHERE state <> 'closed' AND scheduled >= ? AND scheduled <= ?`,
 		fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year))
 	if err != nil {
 		return err
 	}
 	type move struct {
-		id             int64
+		id, plan       int64
 		scheduled, due duban.Date
 	}
 	var moves []move
 	for rows.Next() {
 		var m move
-		if err := rows.Scan(&m.id, sqldb.DateCol(&m.scheduled), sqldb.DateCol(&m.due)); err != nil {
+		if err := rows.Scan(&m.id, &m.plan, sqldb.DateCol(&m.scheduled), sqldb.DateCol(&m.due)); err != nil {
 			rows.Close()
 			return err
 		}
@@ -442,10 +443,20 @@ func redue(tx *Tx, year int) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	plans := map[int64]bool{}
 	for _, m := range moves {
 		due, note, noteEN := duban.DueOn(cal, m.scheduled)
+		if due == m.due {
+			continue
+		}
 		if _, err := tx.Exec("UPDATE periods SET due = ?, due_note = ?, due_note_en = ?, updated_at = ? WHERE id = ?",
 			due.String(), note, noteEN, tx.Time(tx.Now()), m.id); err != nil {
+			return err
+		}
+		plans[m.plan] = true
+	}
+	for id := range plans {
+		if _, err := recomputePlan(tx, id); err != nil {
 			return err
 		}
 	}
