@@ -204,31 +204,42 @@ func (r *reader) structure() {
 			last = i
 		}
 	}
-	var headings [4]int
+	// A level whose numbered lines are themselves tasks (1.…, then its keys
+	// or a bracket) is the item level: a numbered line there without an
+	// attribution but with tasks under it (2.加快数字经济发展。 above its
+	// （1）（2）) heads its sub-items and is neither a section nor an area.
+	var headings, items [5]int
 	for i, p := range r.paras[:last+1] {
 		if p.row || p.keys {
 			continue
 		}
 		lvl, _ := ordinalLevel(p.text)
-		if lvl == 0 || r.hasAttribution(p) {
+		if lvl == 0 {
+			continue
+		}
+		if r.isItem(i) {
+			items[lvl]++
 			continue
 		}
 		if _, rest, ok := r.headingSplit(p); ok && (lvl < 3 || rest == "" && atMost(p.text, 40) && r.tasksUnder(i, lvl)) {
 			headings[lvl]++
 		}
 	}
-	sectionLvl, areaLvl, skipLvl := 0, 0, 0
-	for lvl := 1; lvl <= 3; lvl++ {
+	sectionLvl, areaLvl := 0, 0
+	var skipLvl [5]bool
+	for lvl := 1; lvl < len(headings); lvl++ {
 		if headings[lvl] == 0 {
 			continue
 		}
 		switch {
+		case lvl >= 3 && items[lvl] > 0 && sectionLvl > 0:
+			skipLvl[lvl] = true
 		case sectionLvl == 0:
 			sectionLvl = lvl
 		case areaLvl == 0:
 			areaLvl = lvl
 		default:
-			skipLvl = lvl
+			skipLvl[lvl] = true
 		}
 	}
 	// Without ordinal headings, Markdown or Word headings mark the sections.
@@ -247,11 +258,13 @@ func (r *reader) structure() {
 		if p.row || p.keys {
 			continue
 		}
-		if reTargetsHeading.MatchString(p.text) {
+		lvl, _ := ordinalLevel(p.text)
+		if lvl == 0 && reTargetsHeading.MatchString(p.text) {
+			// A numbered targets heading (一、…主要预期目标) is a section like
+			// any other: section numbers are the notice's own.
 			p.kind = paraTargets
 			continue
 		}
-		lvl, _ := ordinalLevel(p.text)
 		isItem := r.hasAttribution(p)
 		switch {
 		case sectionLvl > 0 && lvl == sectionLvl:
@@ -280,7 +293,7 @@ func (r *reader) structure() {
 				p.setRest(rest)
 			}
 			continue
-		case skipLvl > 0 && lvl == skipLvl && !isItem:
+		case skipLvl[lvl] && !r.isItem(i):
 			if _, rest, ok := r.headingSplit(p); ok && rest == "" && r.tasksUnder(i, lvl) {
 				p.kind = paraSkip
 			}
@@ -349,18 +362,30 @@ func (r *reader) dropEmptyLeadingSections() {
 // the next heading of its level or above: a numbered line is a heading only
 // when tasks stand under it.
 func (r *reader) tasksUnder(i, lvl int) bool {
-	for _, q := range r.paras[i+1:] {
+	for j := i + 1; j < len(r.paras); j++ {
+		q := r.paras[j]
 		if q.heading > 0 {
 			return false
 		}
-		if l, _ := ordinalLevel(q.text); l > 0 && l <= lvl && !r.hasAttribution(q) {
+		item := r.isItem(j)
+		if l, _ := ordinalLevel(q.text); l > 0 && l <= lvl && !item {
 			return false
 		}
-		if r.hasAttribution(q) {
+		if item || q.keys {
 			return true
 		}
 	}
 	return false
+}
+
+// isItem reports whether paragraph i is a task: it states an attribution,
+// or key lines follow it.
+func (r *reader) isItem(i int) bool {
+	p := r.paras[i]
+	if r.hasAttribution(p) {
+		return true
+	}
+	return !p.keys && !p.row && i+1 < len(r.paras) && r.paras[i+1].keys
 }
 
 // phraseArea reads paragraph i as a focus heading written as a phrase:
