@@ -338,6 +338,22 @@ var (
 	reFirstLeads = regexp.MustCompile(`(?:列|排)?在?(?:第一位|首位)的?(?:责任|配合)?(?:单位|部门)?(?:为|是)(?:牵头|主办)`)
 )
 
+// mayStateFirstLeads reports whether s can state the first-listed rule, so
+// that most texts are told apart without the regular expression.
+func mayStateFirstLeads(s string) bool {
+	for i := strings.Index(s, "位"); i >= 0; {
+		if prev, _ := utf8.DecodeLastRuneInString(s[:i]); prev == '一' || prev == '首' {
+			return true
+		}
+		next := strings.Index(s[i+len("位"):], "位")
+		if next < 0 {
+			break
+		}
+		i += len("位") + next
+	}
+	return false
+}
+
 // isPhraseSep separates the clauses of a phrase attribution; a full stop
 // may end the owners and open a remark (省科技厅牵头。明确牵头部门的，…).
 func isPhraseSep(r rune) bool { return isClauseSep(r) || r == '。' }
@@ -354,8 +370,9 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 	clauses := splitTop(s, isPhraseSep)
 	explicitLead := false
 	for _, c := range clauses {
-		if rePhraseLead.MatchString(strings.TrimSpace(c)) {
+		if strings.Contains(c, "牵头") && rePhraseLead.MatchString(strings.TrimSpace(c)) {
 			explicitLead = true
+			break
 		}
 	}
 	a = &attribution{}
@@ -374,7 +391,7 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 			matched++
 			continue
 		}
-		if reFirstLeads.MatchString(clause) {
+		if mayStateFirstLeads(clause) && reFirstLeads.MatchString(clause) {
 			// The convention itself names nobody.
 			continue
 		}

@@ -37,8 +37,11 @@ var infoLabels = []struct{ field, label string }{
 }
 
 // reInfoLabel finds any of the labels, with spaces allowed between their
-// characters and an optional colon after them.
-var reInfoLabel = func() *regexp.Regexp {
+// characters and an optional colon after them; reInfoStart finds one at the
+// start of a paragraph, which a block's line must open with.
+var reInfoLabel, reInfoStart = infoLabelRes()
+
+func infoLabelRes() (*regexp.Regexp, *regexp.Regexp) {
 	var alts []string
 	for _, l := range infoLabels {
 		var b strings.Builder
@@ -51,8 +54,9 @@ var reInfoLabel = func() *regexp.Regexp {
 		alts = append(alts, b.String())
 	}
 	// Longer labels first, so that 发文字号 wins over 文号.
-	return regexp.MustCompile(`(` + strings.Join(alts, "|") + `)[ \t\x{3000}]*[:：]?[ \t\x{3000}]*`)
-}()
+	re := `(` + strings.Join(alts, "|") + `)[ \t\x{3000}]*[:：]?[ \t\x{3000}]*`
+	return regexp.MustCompile(re), regexp.MustCompile(`^` + re)
+}
 
 // infoField maps a label as matched (spaces and all) to its field.
 func infoField(label string) string {
@@ -77,7 +81,7 @@ func readInfo(head []*para) map[string]string {
 	info := map[string]string{}
 	for i, p := range head {
 		t := p.text
-		if !atMost(t, 200) {
+		if !atMost(t, 200) || !reInfoStart.MatchString(t) {
 			continue
 		}
 		locs := reInfoLabel.FindAllStringSubmatchIndex(t, -1)
@@ -92,7 +96,7 @@ func readInfo(head []*para) map[string]string {
 			}
 			value := strings.TrimSpace(t[m[1]:end])
 			if value == "" && k+1 == len(locs) && i+1 < len(head) && atMost(head[i+1].text, 100) {
-				if next := head[i+1].text; reInfoLabel.FindStringIndex(next) == nil || reInfoLabel.FindStringIndex(next)[0] > 0 {
+				if next := head[i+1].text; !reInfoStart.MatchString(next) {
 					value = strings.TrimSpace(next)
 				}
 			}
@@ -197,10 +201,7 @@ func readDocument(ps []*para) duban.DocumentInfo {
 
 // isLabelled reports whether a line is a field of the information block
 // (名称：…关于…的通知), which names the notice only where nothing else does.
-func isLabelled(t string) bool {
-	loc := reInfoLabel.FindStringIndex(t)
-	return loc != nil && loc[0] == 0
-}
+func isLabelled(t string) bool { return reInfoStart.MatchString(t) }
 
 // compact removes the spaces inside a document number.
 func compact(s string) string { return strings.Join(strings.Fields(s), "") }

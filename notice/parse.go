@@ -2,7 +2,6 @@ package notice
 
 import (
 	"fmt"
-	"regexp"
 	"runtime"
 	"strings"
 
@@ -105,7 +104,7 @@ func (r *reader) flatten(blocks []decode.Block) []*para {
 			out = append(out, r.tableRows(b)...)
 			continue
 		}
-		if atMost(b.Text, 200) && reSiteFooter.MatchString(b.Text) {
+		if atMost(b.Text, 200) && isSiteFooter(b.Text) {
 			// 主办单位：…　技术支持：… at the foot of a web page: no key line.
 			continue
 		}
@@ -128,7 +127,7 @@ func (r *reader) markFirstLeads() {
 		switch {
 		case stated:
 			p.leadsAt = 0
-		case p.row || !strings.Contains(p.text, "第一") && !strings.Contains(p.text, "首位"):
+		case p.row || !mayStateFirstLeads(p.text):
 			p.leadsAt = -1
 		default:
 			p.leadsAt = -1
@@ -139,9 +138,16 @@ func (r *reader) markFirstLeads() {
 	}
 }
 
-// reSiteFooter marks the footer of a government web site, whose 主办单位 is
-// no task's owner.
-var reSiteFooter = regexp.MustCompile(`技术支持|网站标识码|ICP备|版权所有|公网安备|网站地图`)
+// isSiteFooter reports whether a line is the footer of a government web
+// site, whose 主办单位 is no task's owner.
+func isSiteFooter(s string) bool {
+	for _, m := range []string{"技术支持", "网站标识码", "ICP备", "版权所有", "公网安备", "网站地图"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
 
 // markKeyLines finds paragraphs that consist of attribution keys only, as
 // notices write them on their own lines after a task.

@@ -248,13 +248,18 @@ func (r *reader) structure() {
 		if lvl == 0 {
 			continue
 		}
+		item := r.isItem(i)
+		if item && lvl >= 3 {
+			items[lvl]++
+			continue
+		}
 		_, rest, ok := r.headingSplit(p)
 		switch {
 		case ok && lvl < 3 && rest != "":
 			// （一）主要预期目标。地区生产总值增长8%左右（…）: a heading phrase
 			// opening the paragraph of its tasks.
 			headings[lvl]++
-		case r.isItem(i):
+		case item:
 			items[lvl]++
 		case ok && (lvl < 3 || rest == "" && atMost(p.text, 40) && r.tasksUnder(i, lvl)):
 			headings[lvl]++

@@ -22,6 +22,9 @@ const (
 	colNote // 备注: read past, no part of the reading
 )
 
+// headerBrackets removes the brackets of a header cell.
+var headerBrackets = strings.NewReplacer("（", "", "）", "", "(", "", ")", "")
+
 // headerRole reads a header cell such as 序号, 工作任务, 分管领导, 牵头单位,
 // 责任单位 or 完成时限.
 func headerRole(label string) colRole {
@@ -35,8 +38,10 @@ func headerRole(label string) colRole {
 	case "备注", "说明", "备注说明":
 		return colNote
 	}
-	// 分管（牵头）领导, 责任（配合）单位: the bracket qualifies the key.
-	l = strings.NewReplacer("（", "", "）", "", "(", "", ")", "").Replace(l)
+	if strings.ContainsAny(l, "（()") {
+		// 分管（牵头）领导, 责任（配合）单位: the bracket qualifies the key.
+		l = headerBrackets.Replace(l)
+	}
 	switch classifyKey(l) {
 	case keyLeader:
 		return colLeader
