@@ -252,3 +252,27 @@ func TestPhraseKeyLines(t *testing.T) {
 		}
 	}
 }
+
+// TestItemsNumberedAsHeadings checks that items numbered （一） whose
+// attribution follows their text in the same paragraph are tasks, while
+// （一）… opening a paragraph with text of its own before the first
+// attribution is an area heading.
+func TestItemsNumberedAsHeadings(t *testing.T) {
+	r := mustRead(t, `一、主要目标
+(一)地区生产总值增长11%。[牵头单位:县发改局(粮食局);责任单位:各镇人民政府]
+(二)地方公共预算收入增长32%。(牵头单位:县财政局;责任单位:县税务局)
+二、重点工作
+(一)扩大投资。实施项目一批(牵头单位:县发改局)，建设园区一批(牵头单位:县自然资源局)。
+`)
+	var got []string
+	for _, task := range r.Tasks {
+		got = append(got, task.No+" "+task.Text)
+	}
+	want := []string{"1.0.1 地区生产总值增长11%", "1.0.2 地方公共预算收入增长32%", "2.1.1 实施项目一批", "2.1.2 建设园区一批"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tasks %q, want %q", got, want)
+	}
+	if len(r.Areas) != 1 || r.Areas[0].Title != "扩大投资" {
+		t.Errorf("areas = %+v", r.Areas)
+	}
+}

@@ -255,7 +255,7 @@ func (r *reader) structure() {
 		}
 		_, rest, ok := r.headingSplit(p)
 		switch {
-		case ok && lvl < 3 && rest != "":
+		case ok && lvl < 3 && r.textBeforeAttribution(rest):
 			// （一）主要预期目标。地区生产总值增长8%左右（…）: a heading phrase
 			// opening the paragraph of its tasks.
 			headings[lvl]++
@@ -328,7 +328,7 @@ func (r *reader) structure() {
 		isItem := r.hasAttribution(p)
 		switch {
 		case areaLvl > 0 && lvl == areaLvl:
-			if title, rest, ok := r.headingSplit(p); ok && (!isItem || rest != "" && lvl < 3) {
+			if title, rest, ok := r.headingSplit(p); ok && (!isItem || lvl < 3 && r.textBeforeAttribution(rest)) {
 				p.kind, p.title = paraArea, title
 				p.setRest(rest)
 			}
@@ -416,6 +416,18 @@ func (r *reader) tasksUnder(i, lvl int) bool {
 		}
 	}
 	return false
+}
+
+// textBeforeAttribution reports whether the body after a heading's title
+// holds text of its own before its first attribution: （一）扩大投资。实施
+// 项目一批（…） is a heading and its task, while in （一）地区生产总值增长11%。
+// （牵头单位：…） the title is the task.
+func (r *reader) textBeforeAttribution(rest string) bool {
+	if rest == "" {
+		return false
+	}
+	fs := r.findAttributions(rest)
+	return len(fs) == 0 || strings.TrimFunc(rest[:fs[0].start], isTrimmed) != ""
 }
 
 // isItem reports whether paragraph i is a task: it states an attribution,
