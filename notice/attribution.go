@@ -64,12 +64,7 @@ func classifyKey(k string) keyRole {
 		return keyNone
 	}
 	if strings.ContainsAny(k, " \u3000") {
-		k = strings.Map(func(r rune) rune {
-			if unicode.IsSpace(r) {
-				return -1
-			}
-			return r
-		}, k)
+		k = dropSpaces(k)
 	}
 	n := runeLen(k)
 	if n < 3 || n > 9 {
@@ -462,16 +457,20 @@ func namesUnits(clause string) bool {
 // three characters or more that is not a comment (含…, 以下简称…), as a
 // bracket of units alone lists them.
 func allUnits(names []string) bool {
-	if len(names) == 0 {
-		return false
-	}
+	return every(names, func(n string) bool {
+		return runeLen(n) >= 3 && isOrg(n) && !isRole(n) && !strings.HasPrefix(n, "含") && !strings.HasPrefix(n, "包括") &&
+			!strings.HasPrefix(n, "以下") && !strings.HasPrefix(n, "即") && !strings.HasPrefix(n, "不含")
+	})
+}
+
+// every reports whether there are names and each one is ok.
+func every(names []string, ok func(string) bool) bool {
 	for _, n := range names {
-		if runeLen(n) < 3 || !isOrg(n) || isRole(n) || strings.HasPrefix(n, "含") || strings.HasPrefix(n, "包括") ||
-			strings.HasPrefix(n, "以下") || strings.HasPrefix(n, "即") || strings.HasPrefix(n, "不含") {
+		if !ok(n) {
 			return false
 		}
 	}
-	return true
+	return len(names) > 0
 }
 
 // reTimeRemark is a clause inside a phrase attribution that says when.
@@ -565,17 +564,7 @@ func isOrg(n string) bool {
 	return false
 }
 
-func allOrgs(names []string) bool {
-	if len(names) == 0 {
-		return false
-	}
-	for _, n := range names {
-		if !isOrg(n) {
-			return false
-		}
-	}
-	return true
-}
+func allOrgs(names []string) bool { return every(names, isOrg) }
 
 // maxAttribution bounds the length in bytes of an attribution's text; the
 // longest real ones list some thirty units.

@@ -60,12 +60,7 @@ func infoLabelRes() (*regexp.Regexp, *regexp.Regexp) {
 
 // infoField maps a label as matched (spaces and all) to its field.
 func infoField(label string) string {
-	label = strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, label)
+	label = dropSpaces(label)
 	for _, l := range infoLabels {
 		if l.label == label {
 			return l.field

@@ -3,7 +3,6 @@ package notice
 import (
 	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/dubanhq/duban/notice/decode"
 )
@@ -397,12 +396,7 @@ func kindOf(t string) cellKind {
 
 // allLeaders reports whether every name is a person's or a leader's post.
 func allLeaders(names []string) bool {
-	for _, n := range names {
-		if !isPersonName(n) && !isRole(n) {
-			return false
-		}
-	}
-	return len(names) > 0
+	return every(names, func(n string) bool { return isPersonName(n) || isRole(n) })
 }
 
 // takes reports whether a column of the role takes a line of the kind.
@@ -547,12 +541,7 @@ func isRole(n string) bool {
 func isPersonName(n string) bool {
 	if strings.ContainsAny(n, " \u3000") {
 		// 王 强: a two-character name padded to line up with three.
-		n = strings.Map(func(r rune) rune {
-			if unicode.IsSpace(r) {
-				return -1
-			}
-			return r
-		}, n)
+		n = dropSpaces(n)
 	}
 	c := runeLen(n)
 	if c < 2 || c > 4 {

@@ -68,6 +68,16 @@ func trimUnbalanced(s string) string {
 	return s
 }
 
+// dropSpaces removes all white space from s (王 强 → 王强, 文    号 → 文号).
+func dropSpaces(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // runeLen is the number of characters in s.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
 
