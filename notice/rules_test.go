@@ -276,3 +276,19 @@ func TestItemsNumberedAsHeadings(t *testing.T) {
 		t.Errorf("areas = %+v", r.Areas)
 	}
 }
+
+// TestFlatHeaderBounded checks that a run of lines that each could be a
+// header cell is no header past maxColumns, so that a long run of them is
+// not read again from every line (which made reading quadratic).
+func TestFlatHeaderBounded(t *testing.T) {
+	var ps []*para
+	for range 3 * maxColumns {
+		ps = append(ps, &para{text: "任务（牵头单位：区A局）"})
+	}
+	if roles, n := flatHeader(ps); n != 0 {
+		t.Errorf("flatHeader read %d lines as a header of %d columns", n, len(roles))
+	}
+	if roles, n := flatHeader([]*para{{text: "序号"}, {text: "重点工作"}, {text: "牵头"}, {text: "单位"}, {text: "完成时限"}, {text: "1"}}); n != 5 || len(roles) != 4 {
+		t.Errorf("flatHeader = %v, %d; want 4 columns over 5 lines", roles, n)
+	}
+}

@@ -212,7 +212,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 			case roles[0] != colSeq && len(rows[len(rows)-1]) == len(roles):
 				rows = append(rows, nil)
 			}
-			if !atMost(p.text, 400) || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+2) {
+			if !atMost(p.text, 400) || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+maxExtraLines) {
 				goto done
 			}
 			rows[len(rows)-1] = append(rows[len(rows)-1], p)
@@ -288,7 +288,7 @@ func (r *reader) spacedRows(ps []*para, roles []colRole) ([]*para, int) {
 		case isFlatHeading(p):
 			flush()
 			out = append(out, p)
-		case cells != nil && atMost(p.text, 400):
+		case cells != nil && atMost(p.text, 400) && len(cells) < len(cols)+maxExtraLines:
 			cells = append(cells, p.text)
 		default:
 			flush()
@@ -326,7 +326,7 @@ func flatHeader(ps []*para) ([]colRole, int) {
 				n++
 			}
 		}
-		if role == colOther {
+		if role == colOther || len(roles) == maxColumns {
 			break
 		}
 		n++
@@ -338,11 +338,20 @@ func flatHeader(ps []*para) ([]colRole, int) {
 			owner = true
 		}
 	}
-	if len(roles) < 3 || !task || !owner {
+	if len(roles) < 3 || len(roles) == maxColumns || !task || !owner {
 		return nil, 0
 	}
 	return roles, n
 }
+
+// A flattened table's header has fewer than maxColumns cells; a row has
+// at most maxExtraLines lines more than its columns (cells over several
+// lines). Past these, the lines are no table, and the bounds keep reading
+// them linear.
+const (
+	maxColumns    = 12
+	maxExtraLines = 12
+)
 
 // flatRows turns the cells of flattened rows into row paragraphs. Empty
 // cells leave no line when a table is copied as text, so cells are placed by
@@ -515,7 +524,7 @@ func sameCell(texts []string, i int, cols []colRole, cur int) bool {
 	if !single(texts[i]) || !single(texts[i-1]) {
 		return false
 	}
-	for _, t := range texts[i+1:] {
+	for _, t := range texts[i+1 : min(len(texts), i+1+maxExtraLines)] {
 		if kindOf(t) != kindOrg {
 			return false
 		}
