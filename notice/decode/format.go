@@ -1,19 +1,23 @@
 // Package decode turns a notice file (text or Markdown in any of the
 // encodings Chinese offices use, Word .docx, a web page, a PDF) into blocks:
-// paragraphs with their heading level and bold opening, and tables. It knows
-// file formats and nothing of what a notice says; package notice reads the
-// structure from the blocks.
+// paragraphs with their heading level and bold opening, and tables. It tells
+// the format by the content and hands each to its decoder (package docx for
+// Word); it knows file formats and nothing of what a notice says. Package
+// notice reads the structure from the blocks.
 package decode
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode/docx"
+	"github.com/dubanhq/duban/notice/decode/ooxml"
 )
 
 // File turns a notice file into blocks. The content decides the format,
@@ -211,135 +215,46 @@ func looksMHT(s string) bool {
 		strings.Contains(head, "content-type: multipart/related")
 }
 
-// A paraBuilder collects the inline text of one paragraph of a Word or HTML
-// document, with its boldness and its line breaks, and turns it into the
-// paragraphs the structure reader sees.
-type paraBuilder struct {
-	runs []inlineRun
-}
-
-type inlineRun struct {
-	text string
-	bold bool
-	brk  bool // a line break; text is empty
-}
-
-// piece is one paragraph as the structure reader gets it.
-type piece struct {
-	text string
-	bold int
-}
-
-func (p *paraBuilder) add(text string, bold bool) {
-	if text != "" {
-		p.runs = append(p.runs, inlineRun{text: text, bold: bold})
+// decodeZip reads a ZIP file: a Word document, or an error saying what
+// else it is.
+func decodeZip(name string, data []byte) ([]Block, error) {
+	var f ooxml.Format
+	if strings.EqualFold(filepath.Ext(name), ".docx") {
+		f = ooxml.Word
 	}
+	pkg, err := ooxml.Open(data, f)
+	if err != nil {
+		return nil, err
+	}
+	blocks, err := docx.Read(pkg)
+	if errors.Is(err, docx.ErrNoDocument) {
+		return nil, otherZipError(pkg)
+	}
+	return blocks, err
 }
 
-func (p *paraBuilder) lineBreak() { p.runs = append(p.runs, inlineRun{brk: true}) }
-
-func (p *paraBuilder) reset() { p.runs = p.runs[:0] }
-
-// pieces returns the paragraph split at its line breaks. A line break ends
-// a paragraph: in notices it separates an attribution key on its own line
-// (牵头单位：… / 责任单位：…), and in text pasted from web pages it stands for
-// the paragraph mark. In a centred paragraph (a title over two or three
-// lines) a break is only a line break, and the lines are joined, unless the
-// next line itself opens a paragraph (a key, a heading number).
-func (p *paraBuilder) pieces(centred bool) []piece {
-	var out []piece
-	var line []inlineRun
-	var state paraState // of the line so far
-	var last rune       // its last character other than a space
-	emit := func() {
-		if pc := linePiece(line); pc.text != "" {
-			out = append(out, pc)
+// otherZipError names what a ZIP without a Word document is.
+func otherZipError(pkg *ooxml.Package) error {
+	has := func(n string) bool { return pkg.Part(n) != nil }
+	mimetype := ""
+	if f := pkg.Part("mimetype"); f != nil && f.UncompressedSize64 < 200 {
+		if rc, err := f.Open(); err == nil {
+			b, _ := io.ReadAll(io.LimitReader(rc, 200))
+			rc.Close()
+			mimetype = string(b)
 		}
-		line, state, last = line[:0], paraState{}, 0
 	}
-	trimLead := false // drop the spaces that open a joined line
-	for i, r := range p.runs {
-		if !r.brk {
-			if trimLead {
-				r.text = strings.TrimLeftFunc(r.text, isLayoutSpace)
-				trimLead = r.text == ""
-			}
-			line = append(line, r)
-			state.add(r.text)
-			if t := strings.TrimRightFunc(r.text, isLayoutSpace); t != "" {
-				last = lastRune(t)
-			}
-			continue
-		}
-		if centred {
-			next := strings.TrimLeftFunc(lineText(p.runs[i+1:]), isLayoutSpace)
-			if next != "" && last != 0 && !opensParagraph(next, state) {
-				// Spaces at the end of a line do not show; drop them.
-				for len(line) > 0 {
-					end := &line[len(line)-1]
-					end.text = strings.TrimRightFunc(end.text, isLayoutSpace)
-					if end.text != "" {
-						break
-					}
-					line = line[:len(line)-1]
-				}
-				if asciiWord(last) && asciiWord(firstRune(next)) {
-					line = append(line, inlineRun{text: " "})
-				}
-				trimLead = true
-				continue
-			}
-		}
-		trimLead = false
-		emit()
+	switch {
+	case has("xl/workbook.xml"):
+		return duban.Errorf(duban.EINVALID, "这是 Excel 表格（.xlsx），不是通知文件：请上传任务分解通知；如果分工表只有 Excel 版本，请把表格复制到 Word 中，另存为 .docx 后再导入。")
+	case has("ppt/presentation.xml"):
+		return duban.Errorf(duban.EINVALID, "这是 PowerPoint 演示文稿（.pptx），不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
+	case strings.HasPrefix(mimetype, "application/vnd.oasis.opendocument.text"):
+		return duban.Errorf(duban.EINVALID, "这是 OpenDocument 文档（.odt）：请在 WPS 或 LibreOffice 中另存为 .docx 后再导入。")
+	case strings.HasPrefix(mimetype, "application/vnd.oasis.opendocument"):
+		return duban.Errorf(duban.EINVALID, "这是 OpenDocument 表格或演示文稿，不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
+	case has("ofd.xml"):
+		return duban.Errorf(duban.EINVALID, "这是 OFD 版式文件：请在 OFD 阅读器中将其另存为 PDF 或 Word 后再导入。")
 	}
-	emit()
-	return out
-}
-
-// lineText returns the text of runs up to the next line break.
-func lineText(runs []inlineRun) string {
-	var b strings.Builder
-	for _, r := range runs {
-		if r.brk {
-			break
-		}
-		b.WriteString(r.text)
-	}
-	return b.String()
-}
-
-func isLayoutSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' }
-
-// linePiece turns the runs of one line into a paragraph: text trimmed of
-// the layout spaces around it, and the length of the bold run that opens it.
-// White space does not interrupt a bold run (a bold heading after an indent
-// of non-bold ideographic spaces is still a bold heading).
-func linePiece(runs []inlineRun) piece {
-	var b strings.Builder
-	for _, r := range runs {
-		b.WriteString(r.text)
-	}
-	full := b.String()
-	text := strings.TrimLeftFunc(full, isLayoutSpace)
-	lead := len(full) - len(text)
-	text = strings.TrimRightFunc(text, isLayoutSpace)
-	bold, pos := 0, 0
-outer:
-	for _, r := range runs {
-		for i := 0; i < len(r.text); {
-			c, size := utf8.DecodeRuneInString(r.text[i:])
-			i += size
-			if isLayoutSpace(c) {
-				continue
-			}
-			if !r.bold {
-				break outer
-			}
-			bold = pos + i - lead
-		}
-		pos += len(r.text)
-	}
-	bold = max(0, min(bold, len(text)))
-	return piece{text: text, bold: bold}
+	return duban.Errorf(duban.EINVALID, "这是一个 ZIP 压缩包，不是通知文件：请解压后选择其中的通知文件（.docx、.pdf、.html 或 .txt）导入。")
 }

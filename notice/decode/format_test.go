@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode/block"
+	"github.com/dubanhq/duban/notice/decode/internal/officetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden block dumps in testdata/golden")
@@ -139,7 +141,7 @@ func TestDecodeGolden(t *testing.T) {
 			name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 		}
 		t.Run(name, func(t *testing.T) {
-			got := []byte(strings.Join(blockStrings(mustDecodeFile(t, path)), "\n") + "\n")
+			got := []byte(strings.Join(block.Strings(mustDecodeFile(t, path)), "\n") + "\n")
 			golden := filepath.Join("testdata/golden", name+".blocks")
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
@@ -202,10 +204,10 @@ func TestDecodeRefuses(t *testing.T) {
 		{"password-protected docx", "通知.docx", ole("Root Entry", "EncryptionInfo", "EncryptedPackage"), "密码"},
 		{"legacy Excel", "分工.xls", ole("Root Entry", "Workbook"), "Excel"},
 		{"xlsx", "分工.xlsx", mustReadFixture(t, "sheet.xlsx"), "Excel"},
-		{"pptx", "汇报.pptx", makeZip(t, [2]string{"ppt/presentation.xml", "<p/>"}), "PowerPoint"},
+		{"pptx", "汇报.pptx", officetest.Zip(t, [2]string{"ppt/presentation.xml", "<p/>"}), "PowerPoint"},
 		{"odt", "通知.odt", mustReadFixture(t, "letter.odt"), "OpenDocument"},
-		{"ofd", "通知.ofd", makeZip(t, [2]string{"OFD.xml", "<ofd:OFD/>"}), "OFD"},
-		{"plain zip", "附件.zip", makeZip(t, [2]string{"通知.txt", "正文"}), "ZIP 压缩包"},
+		{"ofd", "通知.ofd", officetest.Zip(t, [2]string{"OFD.xml", "<ofd:OFD/>"}), "OFD"},
+		{"plain zip", "附件.zip", officetest.Zip(t, [2]string{"通知.txt", "正文"}), "ZIP 压缩包"},
 		{"broken zip", "附件.zip", []byte("PK\x03\x04 broken"), "损坏"},
 		{"png", "扫描件.png", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...), "图片"},
 		{"jpeg", "扫描件.jpg", append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, make([]byte, 100)...), "OCR"},
@@ -225,7 +227,7 @@ func TestDecodeRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := File(tt.file, tt.data)
 			if err == nil {
-				t.Fatalf("decode = %q, want an error", blockStrings(got))
+				t.Fatalf("decode = %q, want an error", block.Strings(got))
 			}
 			var de *duban.Error
 			if !errors.As(err, &de) || de.Code != duban.EINVALID {
@@ -253,7 +255,7 @@ func TestDecodeWithoutPdftotext(t *testing.T) {
 // the name says.
 func TestDecodeByContent(t *testing.T) {
 	page := []byte("\ufeff  <!DOCTYPE html><html><body><div class=\"content\"><p><b>加粗。</b>网页正文</p></div></body></html>")
-	docx := makeDocx(t, p(rb("加粗。")+r("文档正文")))
+	docx := officetest.Docx(t, officetest.P(officetest.RB("加粗。")+officetest.R("文档正文")))
 	tests := []struct {
 		name, file string
 		data       []byte
@@ -325,7 +327,7 @@ func FuzzDecode(f *testing.F) {
 	} {
 		f.Add("seed", []byte(seed))
 	}
-	f.Add("seed.docx", makeDocx(f, p(rb("加粗。")+r("正文"))+`<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="99999"/></w:tcPr>`+p(r("格"))+`</w:tc></w:tr></w:tbl>`))
+	f.Add("seed.docx", officetest.Docx(f, officetest.P(officetest.RB("加粗。")+officetest.R("正文"))+`<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="99999"/></w:tcPr>`+officetest.P(officetest.R("格"))+`</w:tc></w:tr></w:tbl>`))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		bs, err := File(name, data)
 		if err != nil {

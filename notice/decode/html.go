@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode/block"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -300,7 +301,7 @@ func siteFooterLine(s string) bool {
 // htmlWalker turns the article's elements into blocks.
 type htmlWalker struct {
 	blocks  []Block
-	cur     paraBuilder
+	cur     block.Builder
 	heading int
 	centred bool
 	bold    bool
@@ -339,7 +340,7 @@ func (w *htmlWalker) walk(n *html.Node, depth int) {
 	}
 	switch n.DataAtom {
 	case atom.Br:
-		w.cur.lineBreak()
+		w.cur.LineBreak()
 		return
 	case atom.Img, atom.Input:
 		return
@@ -398,9 +399,9 @@ func (w *htmlWalker) text(s string) {
 	if w.pre {
 		for i, l := range strings.Split(s, "\n") {
 			if i > 0 {
-				w.cur.lineBreak()
+				w.cur.LineBreak()
 			}
-			w.cur.add(strings.ReplaceAll(l, "\u00a0", " "), w.bold)
+			w.cur.Add(strings.ReplaceAll(l, "\u00a0", " "), w.bold)
 		}
 		return
 	}
@@ -420,7 +421,7 @@ func (w *htmlWalker) text(s string) {
 		}
 		i = j - 1
 	}
-	w.cur.add(strings.ReplaceAll(b.String(), "\u00a0", " "), w.bold)
+	w.cur.Add(strings.ReplaceAll(b.String(), "\u00a0", " "), w.bold)
 }
 
 func isHTMLSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' }
@@ -432,11 +433,11 @@ func cjkText(r rune) bool {
 
 // flush ends the current paragraph.
 func (w *htmlWalker) flush() {
-	for _, pc := range w.cur.pieces(w.centred || w.heading > 0) {
+	for _, pc := range w.cur.Pieces(w.centred || w.heading > 0) {
 		w.no++
-		w.blocks = append(w.blocks, Block{Kind: Para, Text: pc.text, Bold: pc.bold, Heading: w.heading, Line: w.no})
+		w.blocks = append(w.blocks, Block{Kind: Para, Text: pc.Text, Bold: pc.Bold, Heading: w.heading, Line: w.no})
 	}
-	w.cur.reset()
+	w.cur.Reset()
 }
 
 // tableRows returns the rows of a table, not of tables nested in it.

@@ -1,0 +1,100 @@
+// Package officetest builds the Office files that the tests of the notice
+// decoders read: ZIP packages, Word documents with a set of test styles and
+// list numberings, and the WordprocessingML of paragraphs and runs.
+package officetest
+
+import (
+	"archive/zip"
+	"bytes"
+	"testing"
+)
+
+// WordNS declares the namespaces a test document uses.
+const WordNS = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ` +
+	`xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" ` +
+	`xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" ` +
+	`xmlns:v="urn:schemas-microsoft-com:vml"`
+
+// Zip writes files (name → content) into a ZIP archive, in order.
+func Zip(t testing.TB, files ...[2]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range files {
+		w, err := zw.Create(f[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(f[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Docx builds a .docx whose body is body, with the test styles and
+// numbering and a footer part that must never be read.
+func Docx(t testing.TB, body string) []byte {
+	t.Helper()
+	return Zip(t,
+		[2]string{"[Content_Types].xml", `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+			`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`},
+		[2]string{"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ` + WordNS + `><w:body>` + body + `</w:body></w:document>`},
+		[2]string{"word/styles.xml", Styles},
+		[2]string{"word/numbering.xml", Numbering},
+		[2]string{"word/footer1.xml", `<w:ftr ` + WordNS + `><w:p><w:r><w:t>— 1 —</w:t></w:r></w:p></w:ftr>`},
+	)
+}
+
+// Styles are styles as Chinese Word writes them: heading styles with
+// ids "1", "2" named "heading 1", "heading 2".
+const Styles = `<?xml version="1.0" encoding="UTF-8"?><w:styles ` + WordNS + `>
+<w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="32"/></w:rPr></w:rPrDefault></w:docDefaults>
+<w:style w:type="paragraph" w:default="1" w:styleId="a"><w:name w:val="Normal"/></w:style>
+<w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/><w:basedOn w:val="a"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 2"/><w:basedOn w:val="a"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="3"><w:name w:val="标题 3"/><w:basedOn w:val="a"/></w:style>
+<w:style w:type="paragraph" w:styleId="Outline4"><w:name w:val="我的标题"/><w:pPr><w:outlineLvl w:val="3"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Derived"><w:name w:val="派生标题"/><w:basedOn w:val="2"/></w:style>
+<w:style w:type="paragraph" w:styleId="BoldPara"><w:name w:val="加粗段落"/><w:rPr><w:b/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:pPr><w:jc w:val="center"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="ListNumbered"><w:name w:val="List Number"/><w:pPr><w:numPr><w:numId w:val="2"/></w:numPr></w:pPr></w:style>
+<w:style w:type="character" w:styleId="Strong"><w:name w:val="Strong"/><w:rPr><w:b/><w:bCs/></w:rPr></w:style>
+<w:style w:type="character" w:styleId="Plain"><w:name w:val="Plain"/><w:rPr><w:b w:val="0"/></w:rPr></w:style>
+<w:style w:type="table" w:styleId="Grid"><w:name w:val="Table Grid"/><w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr></w:tblStylePr></w:style>
+</w:styles>`
+
+// Numbering defines the lists of the test documents: numId 1 counts 一、
+// （一） 1. ▲ and none by level, 2 circles from ⑨, 3 restarts 1 at 五.
+const Numbering = `<?xml version="1.0" encoding="UTF-8"?><w:numbering ` + WordNS + `>
+<w:abstractNum w:abstractNumId="10">
+ <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+ <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+ <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
+ <w:lvl w:ilvl="3"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="▲"/></w:lvl>
+ <w:lvl w:ilvl="4"><w:start w:val="1"/><w:numFmt w:val="none"/><w:lvlText w:val=""/></w:lvl>
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="20">
+ <w:lvl w:ilvl="0"><w:start w:val="9"/><w:numFmt w:val="decimalEnclosedCircle"/><w:lvlText w:val="%1"/><w:suff w:val="nothing"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="10"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="20"/></w:num>
+<w:num w:numId="3"><w:abstractNumId w:val="10"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/></w:lvlOverride></w:num>
+</w:numbering>`
+
+// P is a paragraph of runs.
+func P(runs string) string { return "<w:p>" + runs + "</w:p>" }
+
+// R is a run of text.
+func R(text string) string { return `<w:r><w:t xml:space="preserve">` + text + `</w:t></w:r>` }
+
+// RB is a run of bold text.
+func RB(text string) string { return `<w:r><w:rPr><w:b/></w:rPr><w:t>` + text + `</w:t></w:r>` }
+
+// PS is a paragraph of runs in a paragraph style.
+func PS(style, runs string) string {
+	return `<w:p><w:pPr><w:pStyle w:val="` + style + `"/></w:pPr>` + runs + `</w:p>`
+}

@@ -1,0 +1,234 @@
+// Package ooxml opens the ZIP packages of Office Open XML documents (Word
+// .docx, Excel .xlsx) as untrusted input: it refuses archives with too many
+// entries or parts that inflate too far, counts the bytes it inflates
+// instead of trusting the sizes the archive claims, and bounds the nesting
+// of the XML it hands out. The docx and xlsx packages read the parts.
+package ooxml
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dubanhq/duban"
+
+	"golang.org/x/text/encoding/htmlindex"
+)
+
+// Limits on what a package may make a reader do.
+const (
+	MaxEntries      = 2000
+	maxInflateRatio = 200
+	maxXMLDepth     = 256
+)
+
+// A Format names the kind of document in the messages the user sees.
+type Format struct {
+	name, ext, apps string
+}
+
+// The formats read from packages. The zero Format is a ZIP archive not yet
+// known to be a document.
+var (
+	Word  = Format{"Word", ".docx", "Word 或 WPS"}
+	Excel = Format{"Excel", ".xlsx", "Excel 或 WPS"}
+)
+
+// Damaged is the message for a package that cannot be read.
+func (f Format) Damaged() string {
+	if f.name == "" {
+		return "文件是损坏的 ZIP 压缩包，无法读取：请重新下载或导出后再导入。"
+	}
+	return fmt.Sprintf("%s 文件已损坏，无法读取：请在 %s 中打开，重新另存为 %s 后再导入。", f.name, f.apps, f.ext)
+}
+
+// TooLarge is the message for a package refused by a limit; what says which.
+func (f Format) TooLarge(what string) string {
+	name, apps := f.name, f.apps
+	if name == "" {
+		name, apps = "Word", "Word 或 WPS"
+	}
+	return fmt.Sprintf("%s 文件过大或结构异常（%s），为安全起见不予读取：正文解压后不能超过 64 MB。如确为正常文件，请在 %s 中重新另存后再导入。", name, what, apps)
+}
+
+var errPartTooLarge = errors.New("ooxml: part inflates beyond its limit")
+
+// A Package is an opened ZIP archive with its parts by lower-case name.
+type Package struct {
+	// Format names the document in messages; set it once the kind is known.
+	Format Format
+	Files  []*zip.File
+	parts  map[string]*zip.File
+}
+
+// Open opens data as a ZIP package.
+func Open(data []byte, f Format) (*Package, error) {
+	if n, ok := EntryCount(data); ok && n > MaxEntries {
+		return nil, duban.Errorf(duban.EINVALID, "%s", f.TooLarge(fmt.Sprintf("压缩包内有 %d 个文件", n)))
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, &duban.Error{Code: duban.EINVALID, Message: f.Damaged(), Err: err}
+	}
+	if len(zr.File) > MaxEntries {
+		return nil, duban.Errorf(duban.EINVALID, "%s", f.TooLarge(fmt.Sprintf("压缩包内有 %d 个文件", len(zr.File))))
+	}
+	p := &Package{Format: f, Files: zr.File, parts: make(map[string]*zip.File, len(zr.File))}
+	for _, f := range zr.File {
+		p.parts[strings.ToLower(strings.TrimPrefix(f.Name, "/"))] = f
+	}
+	return p, nil
+}
+
+// Part returns the part of that name, whatever its case, or nil.
+func (p *Package) Part(name string) *zip.File {
+	return p.parts[strings.ToLower(strings.TrimPrefix(name, "/"))]
+}
+
+// EntryCount reads the entry count from the end-of-central-directory
+// record, so that an archive claiming a million entries is refused before
+// archive/zip allocates a record for each. ok is false when the record is
+// missing or defers to ZIP64.
+func EntryCount(data []byte) (n int, ok bool) {
+	const eocdLen = 22
+	start := max(0, len(data)-eocdLen-0xFFFF)
+	i := bytes.LastIndex(data[start:], []byte("PK\x05\x06"))
+	if i < 0 || start+i+eocdLen > len(data) {
+		return 0, false
+	}
+	total := binary.LittleEndian.Uint16(data[start+i+10:])
+	if total == 0xFFFF {
+		return 0, false
+	}
+	return int(total), true
+}
+
+// OpenPart opens one part of the archive for reading, refusing parts whose
+// header claims more than limit bytes and cutting off parts that inflate
+// beyond what their header promised.
+func (p *Package) OpenPart(f *zip.File, limit int64) (io.ReadCloser, error) {
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, duban.Errorf(duban.EINVALID, "%s", p.Format.TooLarge(fmt.Sprintf("%s 解压后 %.0f MB", f.Name, float64(f.UncompressedSize64)/(1<<20))))
+	}
+	if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64 > f.CompressedSize64*maxInflateRatio {
+		return nil, duban.Errorf(duban.EINVALID, "%s", p.Format.TooLarge(fmt.Sprintf("%s 的压缩比超过 %d:1", f.Name, maxInflateRatio)))
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, &duban.Error{Code: duban.EINVALID, Message: p.Format.Damaged(), Err: err}
+	}
+	// The header may lie: bound what is read by the limit and by the ratio
+	// to the compressed size, which the archive cannot misstate without
+	// breaking its own layout.
+	n := min(limit, max(int64(f.CompressedSize64)*maxInflateRatio, 1<<20))
+	return &cappedReader{r: rc, c: rc, left: n}, nil
+}
+
+// cappedReader returns errPartTooLarge once more than left bytes are read.
+type cappedReader struct {
+	r    io.Reader
+	c    io.Closer
+	left int64
+}
+
+func (r *cappedReader) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		var one [1]byte
+		if n, _ := r.r.Read(one[:]); n > 0 {
+			return 0, errPartTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.left {
+		p = p[:r.left]
+	}
+	n, err := r.r.Read(p)
+	r.left -= int64(n)
+	return n, err
+}
+
+func (r *cappedReader) Close() error { return r.c.Close() }
+
+// Error turns a failure while reading a part into the user's message.
+func (p *Package) Error(err error) error {
+	var de *duban.Error
+	switch {
+	case errors.As(err, &de):
+		return err
+	case errors.Is(err, errPartTooLarge):
+		return &duban.Error{Code: duban.EINVALID, Message: p.Format.TooLarge("解压后的内容超出限制"), Err: err}
+	}
+	return &duban.Error{Code: duban.EINVALID, Message: p.Format.Damaged(), Err: err}
+}
+
+// A Decoder reads the XML of a part and refuses nesting deeper than any
+// real document needs, which would otherwise cost memory per level.
+type Decoder struct {
+	d      *xml.Decoder
+	format Format
+	depth  int
+}
+
+// NewDecoder returns a decoder of r that understands the charsets Office
+// declares.
+func (p *Package) NewDecoder(r io.Reader) *Decoder {
+	d := xml.NewDecoder(r)
+	d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
+		enc, err := htmlindex.Get(label)
+		if err != nil {
+			return nil, err
+		}
+		return enc.NewDecoder().Reader(input), nil
+	}
+	return &Decoder{d: d, format: p.Format}
+}
+
+// Token returns the next token.
+func (dd *Decoder) Token() (xml.Token, error) {
+	tok, err := dd.d.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch tok.(type) {
+	case xml.StartElement:
+		dd.depth++
+		if dd.depth > maxXMLDepth {
+			return nil, duban.Errorf(duban.EINVALID, "%s", dd.format.TooLarge("XML 嵌套过深"))
+		}
+	case xml.EndElement:
+		dd.depth--
+	}
+	return tok, nil
+}
+
+// Skip consumes the rest of the element whose start was just read.
+func (dd *Decoder) Skip() error {
+	for n := 1; n > 0; {
+		tok, err := dd.Token()
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			n++
+		case xml.EndElement:
+			n--
+		}
+	}
+	return nil
+}
+
+// Attr returns the value of the attribute of that local name, or "".
+func Attr(se xml.StartElement, local string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
