@@ -1,9 +1,10 @@
 // Package decode turns a notice file (text or Markdown in any of the
-// encodings Chinese offices use, Word .docx, a web page, a PDF) into blocks:
-// paragraphs with their heading level and bold opening, and tables. It tells
-// the format by the content and hands each to its decoder (package docx for
-// Word); it knows file formats and nothing of what a notice says. Package
-// notice reads the structure from the blocks.
+// encodings Chinese offices use, Word .docx, Excel .xlsx, a web page, a PDF)
+// into blocks: paragraphs with their heading level and bold opening, and
+// tables. It tells the format by the content, not the name, and hands each
+// to its decoder (packages docx and xlsx for Word and Excel); it knows file
+// formats and nothing of what a notice says. Package notice reads the
+// structure from the blocks.
 package decode
 
 import (
@@ -18,6 +19,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/notice/decode/docx"
 	"github.com/dubanhq/duban/notice/decode/ooxml"
+	"github.com/dubanhq/duban/notice/decode/xlsx"
 )
 
 // File turns a notice file into blocks. The content decides the format,
@@ -215,25 +217,31 @@ func looksMHT(s string) bool {
 		strings.Contains(head, "content-type: multipart/related")
 }
 
-// decodeZip reads a ZIP file: a Word document, or an error saying what
-// else it is.
+// decodeZip reads a ZIP file: a Word document, an Excel workbook, or an
+// error saying what else it is.
 func decodeZip(name string, data []byte) ([]Block, error) {
 	var f ooxml.Format
-	if strings.EqualFold(filepath.Ext(name), ".docx") {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".docx", ".docm", ".dotx":
 		f = ooxml.Word
+	case ".xlsx", ".xlsm", ".xltx":
+		f = ooxml.Excel
 	}
 	pkg, err := ooxml.Open(data, f)
 	if err != nil {
 		return nil, err
 	}
 	blocks, err := docx.Read(pkg)
-	if errors.Is(err, docx.ErrNoDocument) {
-		return nil, otherZipError(pkg)
+	if !errors.Is(err, docx.ErrNoDocument) {
+		return blocks, err
 	}
-	return blocks, err
+	if pkg.Part("xl/workbook.xml") != nil {
+		return xlsx.Read(pkg, data)
+	}
+	return nil, otherZipError(pkg)
 }
 
-// otherZipError names what a ZIP without a Word document is.
+// otherZipError names what a ZIP without a Word document or a workbook is.
 func otherZipError(pkg *ooxml.Package) error {
 	has := func(n string) bool { return pkg.Part(n) != nil }
 	mimetype := ""
@@ -245,8 +253,6 @@ func otherZipError(pkg *ooxml.Package) error {
 		}
 	}
 	switch {
-	case has("xl/workbook.xml"):
-		return duban.Errorf(duban.EINVALID, "这是 Excel 表格（.xlsx），不是通知文件：请上传任务分解通知；如果分工表只有 Excel 版本，请把表格复制到 Word 中，另存为 .docx 后再导入。")
 	case has("ppt/presentation.xml"):
 		return duban.Errorf(duban.EINVALID, "这是 PowerPoint 演示文稿（.pptx），不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
 	case strings.HasPrefix(mimetype, "application/vnd.oasis.opendocument.text"):

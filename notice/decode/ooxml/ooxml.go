@@ -56,14 +56,29 @@ func (f Format) TooLarge(what string) string {
 	return fmt.Sprintf("%s 文件过大或结构异常（%s），为安全起见不予读取：正文解压后不能超过 64 MB。如确为正常文件，请在 %s 中重新另存后再导入。", name, what, apps)
 }
 
-var errPartTooLarge = errors.New("ooxml: part inflates beyond its limit")
+var (
+	errPartTooLarge  = errors.New("ooxml: part inflates beyond its limit")
+	errTotalTooLarge = errors.New("ooxml: parts inflate beyond the package's limit")
+)
+
+// Limits bound what all the parts a reader opens may make it do together.
+// Zero means no bound.
+type Limits struct {
+	Bytes    int64 // bytes inflated
+	Elements int   // XML elements decoded
+}
 
 // A Package is an opened ZIP archive with its parts by lower-case name.
 type Package struct {
 	// Format names the document in messages; set it once the kind is known.
 	Format Format
-	Files  []*zip.File
-	parts  map[string]*zip.File
+	// Limits bound the parts opened with OpenPart and decoded with
+	// NewDecoder, together.
+	Limits   Limits
+	Files    []*zip.File
+	parts    map[string]*zip.File
+	inflated int64
+	elements int
 }
 
 // Open opens data as a ZIP package.
@@ -108,6 +123,28 @@ func EntryCount(data []byte) (n int, ok bool) {
 	return int(total), true
 }
 
+// CheckSizes refuses a package whose parts, by the sizes the archive
+// declares for them, exceed limit(name) each or total bytes together, or
+// inflate further than any real document does. archive/zip holds a part to
+// its declared size, so a reader that reads every part (as excelize does)
+// reads no more than this allows.
+func (p *Package) CheckSizes(limit func(name string) int64, total int64) error {
+	var sum uint64
+	for _, f := range p.Files {
+		if f.UncompressedSize64 > uint64(limit(strings.ToLower(f.Name))) {
+			return duban.Errorf(duban.EINVALID, "%s", p.Format.TooLarge(fmt.Sprintf("%s 解压后 %.0f MB", f.Name, float64(f.UncompressedSize64)/(1<<20))))
+		}
+		if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64 > f.CompressedSize64*maxInflateRatio {
+			return duban.Errorf(duban.EINVALID, "%s", p.Format.TooLarge(fmt.Sprintf("%s 的压缩比超过 %d:1", f.Name, maxInflateRatio)))
+		}
+		sum += f.UncompressedSize64
+		if sum > uint64(total) {
+			return duban.Errorf(duban.EINVALID, "%s", p.Format.TooLarge(fmt.Sprintf("解压后超过 %.0f MB", float64(total)/(1<<20))))
+		}
+	}
+	return nil
+}
+
 // OpenPart opens one part of the archive for reading, refusing parts whose
 // header claims more than limit bytes and cutting off parts that inflate
 // beyond what their header promised.
@@ -126,14 +163,17 @@ func (p *Package) OpenPart(f *zip.File, limit int64) (io.ReadCloser, error) {
 	// to the compressed size, which the archive cannot misstate without
 	// breaking its own layout.
 	n := min(limit, max(int64(f.CompressedSize64)*maxInflateRatio, 1<<20))
-	return &cappedReader{r: rc, c: rc, left: n}, nil
+	return &cappedReader{r: rc, c: rc, left: n, pkg: p}, nil
 }
 
-// cappedReader returns errPartTooLarge once more than left bytes are read.
+// cappedReader returns errPartTooLarge once more than left bytes are read,
+// and errTotalTooLarge once the package's parts together inflate beyond
+// its limit.
 type cappedReader struct {
 	r    io.Reader
 	c    io.Closer
 	left int64
+	pkg  *Package
 }
 
 func (r *cappedReader) Read(p []byte) (int, error) {
@@ -149,6 +189,10 @@ func (r *cappedReader) Read(p []byte) (int, error) {
 	}
 	n, err := r.r.Read(p)
 	r.left -= int64(n)
+	r.pkg.inflated += int64(n)
+	if l := r.pkg.Limits.Bytes; l > 0 && r.pkg.inflated > l {
+		return n, errTotalTooLarge
+	}
 	return n, err
 }
 
@@ -160,7 +204,7 @@ func (p *Package) Error(err error) error {
 	switch {
 	case errors.As(err, &de):
 		return err
-	case errors.Is(err, errPartTooLarge):
+	case errors.Is(err, errPartTooLarge), errors.Is(err, errTotalTooLarge):
 		return &duban.Error{Code: duban.EINVALID, Message: p.Format.TooLarge("解压后的内容超出限制"), Err: err}
 	}
 	return &duban.Error{Code: duban.EINVALID, Message: p.Format.Damaged(), Err: err}
@@ -169,9 +213,9 @@ func (p *Package) Error(err error) error {
 // A Decoder reads the XML of a part and refuses nesting deeper than any
 // real document needs, which would otherwise cost memory per level.
 type Decoder struct {
-	d      *xml.Decoder
-	format Format
-	depth  int
+	d     *xml.Decoder
+	pkg   *Package
+	depth int
 }
 
 // NewDecoder returns a decoder of r that understands the charsets Office
@@ -185,7 +229,7 @@ func (p *Package) NewDecoder(r io.Reader) *Decoder {
 		}
 		return enc.NewDecoder().Reader(input), nil
 	}
-	return &Decoder{d: d, format: p.Format}
+	return &Decoder{d: d, pkg: p}
 }
 
 // Token returns the next token.
@@ -198,7 +242,11 @@ func (dd *Decoder) Token() (xml.Token, error) {
 	case xml.StartElement:
 		dd.depth++
 		if dd.depth > maxXMLDepth {
-			return nil, duban.Errorf(duban.EINVALID, "%s", dd.format.TooLarge("XML 嵌套过深"))
+			return nil, duban.Errorf(duban.EINVALID, "%s", dd.pkg.Format.TooLarge("XML 嵌套过深"))
+		}
+		dd.pkg.elements++
+		if l := dd.pkg.Limits.Elements; l > 0 && dd.pkg.elements > l {
+			return nil, duban.Errorf(duban.EINVALID, "%s", dd.pkg.Format.TooLarge(fmt.Sprintf("XML 元素超过 %d 个", l)))
 		}
 	case xml.EndElement:
 		dd.depth--

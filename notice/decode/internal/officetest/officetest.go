@@ -1,12 +1,15 @@
 // Package officetest builds the Office files that the tests of the notice
 // decoders read: ZIP packages, Word documents with a set of test styles and
-// list numberings, and the WordprocessingML of paragraphs and runs.
+// list numberings, the WordprocessingML of paragraphs and runs, and Excel
+// workbooks.
 package officetest
 
 import (
 	"archive/zip"
 	"bytes"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // WordNS declares the namespaces a test document uses.
@@ -97,4 +100,20 @@ func RB(text string) string { return `<w:r><w:rPr><w:b/></w:rPr><w:t>` + text + 
 // PS is a paragraph of runs in a paragraph style.
 func PS(style, runs string) string {
 	return `<w:p><w:pPr><w:pStyle w:val="` + style + `"/></w:pPr>` + runs + `</w:p>`
+}
+
+// Xlsx builds a workbook with excelize: build fills it (its first sheet is
+// Sheet1) and the workbook is returned as the bytes of an .xlsx file.
+func Xlsx(t testing.TB, build func(f *excelize.File) error) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := build(f); err != nil {
+		t.Fatal(err)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
