@@ -1,10 +1,10 @@
 // Package decode turns a notice file (text or Markdown in any of the
-// encodings Chinese offices use, Word .docx, Excel .xlsx, a web page, a PDF)
-// into blocks: paragraphs with their heading level and bold opening, and
-// tables. It tells the format by the content, not the name, and hands each
-// to its decoder (packages docx and xlsx for Word and Excel); it knows file
-// formats and nothing of what a notice says. Package notice reads the
-// structure from the blocks.
+// encodings Chinese offices use, Word .docx, Excel .xlsx, the old .doc, .wps
+// and .xls through LibreOffice, a web page, a PDF) into blocks: paragraphs
+// with their heading level and bold opening, and tables. It tells the format
+// by the content, not the name, and hands each to its decoder (packages docx
+// and xlsx, soffice for the old formats); it knows file formats and nothing
+// of what a notice says. Package notice reads the structure from the blocks.
 package decode
 
 import (
@@ -17,8 +17,10 @@ import (
 	"unicode"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode/block"
 	"github.com/dubanhq/duban/notice/decode/docx"
 	"github.com/dubanhq/duban/notice/decode/ooxml"
+	"github.com/dubanhq/duban/notice/decode/soffice"
 	"github.com/dubanhq/duban/notice/decode/xlsx"
 )
 
@@ -27,6 +29,9 @@ import (
 // rename files to get them past upload forms. name only sharpens an error
 // message.
 func File(name string, data []byte) ([]Block, error) {
+	if bytes.HasPrefix(data, oleMagic) {
+		return decodeOLE(name, data)
+	}
 	if err := refuseBinary(name, data); err != nil {
 		return nil, err
 	}
@@ -100,8 +105,6 @@ var (
 func refuseBinary(name string, data []byte) error {
 	ext := strings.ToLower(filepath.Ext(name))
 	switch {
-	case bytes.HasPrefix(data, oleMagic):
-		return oleError(ext, data)
 	case hasAnyPrefix(data, imageMagic) || isRIFFImage(data) || isISOImage(data) ||
 		(bytes.HasPrefix(data, []byte("BM")) && len(data) > 14 && (ext == ".bmp" || bytes.Equal(data[6:10], []byte{0, 0, 0, 0}))):
 		return duban.Errorf(duban.EINVALID, "这是一张图片，不是文字：duban 读取通知中的文字。请上传通知的 Word（.docx）、PDF、网页或文本文件；如果只有扫描件或照片，需要先做文字识别（OCR）。")
@@ -140,10 +143,14 @@ func isISOImage(data []byte) bool {
 	return false
 }
 
-// oleError explains a file in the old Office container format (.doc, .wps,
-// .xls, .ppt), and a password-protected .docx, which Office stores in the
-// same container. The stream names inside tell which it is.
-func oleError(ext string, data []byte) error {
+// decodeOLE reads a file in the old Office container (OLE2 compound file):
+// a Word 97 document or a WPS 文字 file (which WPS writes in the same
+// format), or an Excel 97 workbook, through LibreOffice; and explains the
+// others, among them a password-protected .docx, which Office stores in the
+// same container. The stream names inside tell which it is; the name's
+// extension decides only when they do not.
+func decodeOLE(name string, data []byte) ([]Block, error) {
+	ext := strings.ToLower(filepath.Ext(name))
 	has := func(stream string) bool {
 		u := make([]byte, 0, 2*len(stream))
 		for i := 0; i < len(stream); i++ {
@@ -153,15 +160,29 @@ func oleError(ext string, data []byte) error {
 	}
 	switch {
 	case has("EncryptedPackage"):
-		return duban.Errorf(duban.EINVALID, "这个 Office 文件设有打开密码，无法读取：请在 Word 或 WPS 中取消密码，另存为 .docx 后再导入。")
+		return nil, duban.Errorf(duban.EINVALID, "这个 Office 文件设有打开密码，无法读取：请在 Word 或 WPS 中取消密码，另存为 .docx 后再导入。")
 	case has("WordDocument"):
-		return duban.Errorf(duban.EINVALID, "这是旧版 Word 文档（.doc 或 .wps）：请在 Word 或 WPS 中另存为 .docx 后再导入。")
-	case has("Workbook") || has("Book") || ext == ".xls" || ext == ".et":
-		return duban.Errorf(duban.EINVALID, "这是旧版 Excel 表格（.xls），不是通知文件：请上传任务分解通知；如果分工表只有 Excel 版本，请把表格复制到 Word 中，另存为 .docx 后再导入。")
+		return convertOLE(data, ".doc", soffice.Docx, docx.Decode)
+	case has("Workbook") || has("Book"):
+		return convertOLE(data, ".xls", soffice.Xlsx, xlsx.Decode)
 	case has("PowerPoint Document"):
-		return duban.Errorf(duban.EINVALID, "这是 PowerPoint 演示文稿，不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
+		return nil, duban.Errorf(duban.EINVALID, "这是 PowerPoint 演示文稿，不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
+	case ext == ".doc" || ext == ".wps" || ext == ".dot" || ext == ".wpt":
+		return convertOLE(data, ext, soffice.Docx, docx.Decode)
+	case ext == ".xls" || ext == ".et" || ext == ".xlt":
+		return convertOLE(data, ".xls", soffice.Xlsx, xlsx.Decode)
 	}
-	return duban.Errorf(duban.EINVALID, "这是旧版 Office 文件（如 .doc、.wps）：请在 Word 或 WPS 中另存为 .docx 后再导入。")
+	return nil, duban.Errorf(duban.EINVALID, "这是旧版 Office 文件，但看不出是 Word 文档还是 Excel 表格：请在 Word、WPS 或 Excel 中另存为 .docx 或 .xlsx 后再导入。")
+}
+
+// convertOLE converts an old Office file with LibreOffice and reads the
+// result.
+func convertOLE(data []byte, ext string, to soffice.Target, read func([]byte) ([]block.Block, error)) ([]Block, error) {
+	converted, err := soffice.Convert(data, ext, to)
+	if err != nil {
+		return nil, err
+	}
+	return read(converted)
 }
 
 var (

@@ -15,6 +15,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/notice/decode/block"
 	"github.com/dubanhq/duban/notice/decode/internal/officetest"
+	"github.com/dubanhq/duban/notice/decode/soffice"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden block dumps in testdata/golden")
@@ -199,10 +200,11 @@ func TestDecodeRefuses(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"legacy Word", "通知.doc", mustReadFixture(t, "legacy.doc"), "请在 Word 或 WPS 中另存为 .docx 后再导入"},
-		{"WPS file", "通知.wps", ole("Root Entry", "WordDocument"), "另存为 .docx"},
+		{"damaged WPS file", "通知.wps", ole("Root Entry", "WordDocument"), "另存为 .docx"},
 		{"password-protected docx", "通知.docx", ole("Root Entry", "EncryptionInfo", "EncryptedPackage"), "密码"},
-		{"legacy Excel", "分工.xls", ole("Root Entry", "Workbook"), "Excel"},
+		{"damaged legacy Excel", "分工.xls", ole("Root Entry", "Workbook"), "另存为 .xlsx"},
+		{"legacy PowerPoint", "汇报.ppt", ole("Root Entry", "PowerPoint Document"), "PowerPoint"},
+		{"unknown legacy Office", "附件.bin", ole("Root Entry"), "旧版 Office 文件"},
 		{"pptx", "汇报.pptx", officetest.Zip(t, [2]string{"ppt/presentation.xml", "<p/>"}), "PowerPoint"},
 		{"odt", "通知.odt", mustReadFixture(t, "letter.odt"), "OpenDocument"},
 		{"ofd", "通知.ofd", officetest.Zip(t, [2]string{"OFD.xml", "<ofd:OFD/>"}), "OFD"},
@@ -247,6 +249,56 @@ func TestDecodeWithoutPdftotext(t *testing.T) {
 	want := "读取 PDF 需要 pdftotext：请安装 poppler-utils（sudo apt-get install poppler-utils）"
 	if duban.ErrorMessage(err) != want {
 		t.Errorf("error = %v, want %q", err, want)
+	}
+}
+
+// needSoffice skips a test when LibreOffice is not installed, except in
+// CI, which installs it so that the old formats are tested: there the test
+// fails.
+func needSoffice(t *testing.T) {
+	t.Helper()
+	if _, err := soffice.Binary(soffice.Docx); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI must test the LibreOffice path, and soffice is missing: %v", err)
+		}
+		t.Skip("LibreOffice (soffice) is not installed")
+	}
+}
+
+// TestDecodeLegacy reads the old Office formats through LibreOffice, told
+// by their content whatever the name says.
+func TestDecodeLegacy(t *testing.T) {
+	needSoffice(t)
+	want := []string{"**关于印发2024年重点工作分工的通知**", "#一、经济发展", "**稳定增长。**全年地区生产总值增长6%左右。（牵头单位：区发展和改革局，责任单位：区统计局）"}
+	for _, name := range []string{"通知.doc", "通知.wps", "附件.bin"} {
+		bs, err := File(name, mustReadFixture(t, "legacy.doc"))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := paraTexts(bs); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: blocks = %q, want %q", name, got, want)
+		}
+	}
+	bs, err := File("分工.dat", mustReadFixture(t, "../../testdata/corpus/lixia-2022-xls/source.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 2 || bs[0].Kind != Table || bs[1].Kind != Table {
+		t.Errorf("blocks of the .xls = %q, want two tables", block.Strings(bs))
+	}
+}
+
+// TestDecodeWithoutSoffice checks the message that tells the administrator
+// which package to install.
+func TestDecodeWithoutSoffice(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := File("通知.doc", mustReadFixture(t, "legacy.doc"))
+	if msg := duban.ErrorMessage(err); !strings.Contains(msg, "sudo apt-get install libreoffice-writer-nogui") || !strings.Contains(msg, "另存为 .docx") {
+		t.Errorf("error = %v, want a message naming libreoffice-writer-nogui", err)
+	}
+	_, err = File("分工.xls", mustReadFixture(t, "../../testdata/corpus/lixia-2022-xls/source.xls"))
+	if msg := duban.ErrorMessage(err); !strings.Contains(msg, "sudo apt-get install libreoffice-calc-nogui") || !strings.Contains(msg, "另存为 .xlsx") {
+		t.Errorf("error = %v, want a message naming libreoffice-calc-nogui", err)
 	}
 }
 

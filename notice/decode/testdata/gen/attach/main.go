@@ -197,13 +197,13 @@ func writeWorkbook(path string, blocks []decode.Block, gold *duban.Reading) erro
 	}
 	body, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "仿宋_GB2312", Size: 12},
 		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
-		Border: []excelize.Border{{Type: "left", Style: 1}, {Type: "right", Style: 1}, {Type: "top", Style: 1}, {Type: "bottom", Style: 1}}})
+		Border:    []excelize.Border{{Type: "left", Style: 1}, {Type: "right", Style: 1}, {Type: "top", Style: 1}, {Type: "bottom", Style: 1}}})
 	if err != nil {
 		return err
 	}
 	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "黑体", Size: 12},
 		Alignment: &excelize.Alignment{WrapText: true, Horizontal: "center", Vertical: "center"},
-		Border: []excelize.Border{{Type: "left", Style: 1}, {Type: "right", Style: 1}, {Type: "top", Style: 1}, {Type: "bottom", Style: 1}}})
+		Border:    []excelize.Border{{Type: "left", Style: 1}, {Type: "right", Style: 1}, {Type: "top", Style: 1}, {Type: "bottom", Style: 1}}})
 	if err != nil {
 		return err
 	}
