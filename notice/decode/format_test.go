@@ -14,7 +14,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/notice/decode/block"
-	"github.com/dubanhq/duban/notice/decode/internal/officetest"
+	"github.com/dubanhq/duban/notice/decode/internal/decodetest"
 	"github.com/dubanhq/duban/notice/decode/soffice"
 )
 
@@ -205,10 +205,10 @@ func TestDecodeRefuses(t *testing.T) {
 		{"damaged legacy Excel", "分工.xls", ole("Root Entry", "Workbook"), "另存为 .xlsx"},
 		{"legacy PowerPoint", "汇报.ppt", ole("Root Entry", "PowerPoint Document"), "PowerPoint"},
 		{"unknown legacy Office", "附件.bin", ole("Root Entry"), "旧版 Office 文件"},
-		{"pptx", "汇报.pptx", officetest.Zip(t, [2]string{"ppt/presentation.xml", "<p/>"}), "PowerPoint"},
+		{"pptx", "汇报.pptx", decodetest.Zip(t, [2]string{"ppt/presentation.xml", "<p/>"}), "PowerPoint"},
 		{"odt", "通知.odt", mustReadFixture(t, "letter.odt"), "OpenDocument"},
-		{"ofd", "通知.ofd", officetest.Zip(t, [2]string{"OFD.xml", "<ofd:OFD/>"}), "OFD"},
-		{"plain zip", "附件.zip", officetest.Zip(t, [2]string{"通知.txt", "正文"}), "ZIP 压缩包"},
+		{"ofd", "通知.ofd", decodetest.Zip(t, [2]string{"OFD.xml", "<ofd:OFD/>"}), "OFD"},
+		{"plain zip", "附件.zip", decodetest.Zip(t, [2]string{"通知.txt", "正文"}), "ZIP 压缩包"},
 		{"broken zip", "附件.zip", []byte("PK\x03\x04 broken"), "损坏"},
 		{"png", "扫描件.png", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...), "图片"},
 		{"jpeg", "扫描件.jpg", append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, make([]byte, 100)...), "OCR"},
@@ -306,7 +306,7 @@ func TestDecodeWithoutSoffice(t *testing.T) {
 // the name says.
 func TestDecodeByContent(t *testing.T) {
 	page := []byte("\ufeff  <!DOCTYPE html><html><body><div class=\"content\"><p><b>加粗。</b>网页正文</p></div></body></html>")
-	docx := officetest.Docx(t, officetest.P(officetest.RB("加粗。")+officetest.R("文档正文")))
+	docx := decodetest.Docx(t, decodetest.P(decodetest.RB("加粗。")+decodetest.R("文档正文")))
 	tests := []struct {
 		name, file string
 		data       []byte
@@ -378,7 +378,7 @@ func FuzzDecode(f *testing.F) {
 	} {
 		f.Add("seed", []byte(seed))
 	}
-	f.Add("seed.docx", officetest.Docx(f, officetest.P(officetest.RB("加粗。")+officetest.R("正文"))+`<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="99999"/></w:tcPr>`+officetest.P(officetest.R("格"))+`</w:tc></w:tr></w:tbl>`))
+	f.Add("seed.docx", decodetest.Docx(f, decodetest.P(decodetest.RB("加粗。")+decodetest.R("正文"))+`<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="99999"/></w:tcPr>`+decodetest.P(decodetest.R("格"))+`</w:tc></w:tr></w:tbl>`))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		bs, err := File(name, data)
 		if err != nil {

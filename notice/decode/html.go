@@ -21,11 +21,20 @@ import (
 // decoded to UTF-8 (see toUTF8; a page that says gb2312 is read as GBK).
 
 // maxHTMLDepth bounds the element nesting the reader walks; real pages stay
-// far below it, and the walk is recursive.
-const maxHTMLDepth = 512
+// far below it, and the walk is recursive. maxHTMLTags bounds the tags of a
+// page, and so the nodes of its tree (some hundred bytes each): a
+// government page has a few thousand.
+const (
+	maxHTMLDepth = 512
+	maxHTMLTags  = 200_000
+)
 
 // decodeHTML reads a web page into blocks.
 func decodeHTML(s string) ([]Block, error) {
+	if n := strings.Count(s, "<"); n > maxHTMLTags {
+		return nil, duban.Errorf(duban.EINVALID, "网页的元素远超一份通知（%d 个标签，上限 %d 个），为安全起见不予读取："+
+			"请在浏览器中只复制通知正文，粘贴到 Word 中另存为 .docx，或改用通知的 Word 或 PDF 版本。", n, maxHTMLTags)
+	}
 	doc, err := html.Parse(strings.NewReader(s))
 	if err != nil {
 		return nil, &duban.Error{Code: duban.EINVALID, Message: "网页无法解析：请在浏览器中打开后另存为网页（.html），或改用通知的 Word（.docx）版本。", Err: err}

@@ -11,6 +11,7 @@ import (
 	"archive/zip"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"path"
 	"strconv"
@@ -20,10 +21,17 @@ import (
 	"github.com/dubanhq/duban/notice/decode/ooxml"
 )
 
-// Limits on what a .docx may make the reader do.
+// Limits on what a .docx may make the reader do. A notice's text is a few
+// hundred kilobytes, its document.xml a few megabytes of some hundred
+// thousand elements; the limits leave several times that room and bound
+// the reader's time and memory by them whatever the file holds.
 const (
-	maxDocumentXML = 64 << 20 // word/document.xml, inflated
-	maxSidePartXML = 16 << 20 // styles, numbering, content types
+	maxDocumentXML = 20 << 20 // word/document.xml, inflated
+	maxSidePartXML = 4 << 20  // styles, numbering, content types, each
+	maxXML         = 24 << 20 // all the parts read, together
+	maxElements    = 1_000_000
+	maxText        = 8 << 20 // of the blocks
+	maxItems       = 100_000 // paragraphs, table rows and cells
 )
 
 // Namespaces of WordprocessingML (transitional and strict) and of markup
@@ -62,6 +70,7 @@ func Read(pkg *ooxml.Package) ([]block.Block, error) {
 		return nil, ErrNoDocument
 	}
 	pkg.Format = ooxml.Word
+	pkg.Limits = ooxml.Limits{Bytes: maxXML, Elements: maxElements}
 	dir := path.Dir(strings.ToLower(main.Name))
 	styles, err := readStyles(pkg, pkg.Part(dir+"/styles.xml"))
 	if err != nil {
@@ -76,7 +85,7 @@ func Read(pkg *ooxml.Package) ([]block.Block, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	dr := &docxReader{styles: styles, num: num}
+	dr := &docxReader{styles: styles, num: num, format: pkg.Format}
 	if err := dr.read(pkg.NewDecoder(rc)); err != nil {
 		return nil, pkg.Error(err)
 	}
@@ -731,6 +740,11 @@ type docxReader struct {
 	paras  []*docxPara  // open paragraphs; more than one inside text boxes
 	tables []*docxTable // open tables; more than one when nested
 	run    props        // properties of the current run
+	// text and items count what the blocks hold, err is set once they
+	// hold more than a notice can.
+	text, items int
+	err         error
+	format      ooxml.Format
 }
 
 type docxPara struct {
@@ -765,6 +779,9 @@ func (r *docxReader) read(dd *ooxml.Decoder) error {
 			if isW(t.Name) {
 				r.end(t.Name.Local)
 			}
+		}
+		if r.err != nil {
+			return r.err
 		}
 	}
 }
@@ -850,6 +867,7 @@ func (r *docxReader) start(dd *ooxml.Decoder, t xml.StartElement) error {
 		if tb := r.table(); tb != nil {
 			for i := 0; i < pr.before && i < 64; i++ {
 				tb.row = append(tb.row, "")
+				r.count(1, 0)
 			}
 		}
 		return err
@@ -882,8 +900,10 @@ func (r *docxReader) end(name string) {
 				text = ""
 			}
 			tb.row = append(tb.row, text)
+			r.count(1, 0) // its text is counted as its paragraphs
 			for i := 1; i < tb.tc.gridSpan && i < 64; i++ {
 				tb.row = append(tb.row, "")
+				r.count(1, 0)
 			}
 			tb.cell = nil
 		}
@@ -891,6 +911,7 @@ func (r *docxReader) end(name string) {
 		if tb := r.table(); tb != nil && tb.inRow {
 			tb.rows = append(tb.rows, tb.row)
 			tb.row, tb.inRow = nil, false
+			r.count(1, 0)
 		}
 	case "tbl":
 		if len(r.tables) == 0 {
@@ -973,11 +994,27 @@ func (r *docxReader) endPara(p *docxPara) {
 		}
 		if len(lines) > 0 {
 			tb.cell = append(tb.cell, strings.Join(lines, "\n"))
+			r.count(1, len(tb.cell[len(tb.cell)-1]))
 		}
 		return
 	}
 	for _, pc := range pieces {
 		r.blocks = append(r.blocks, block.Block{Kind: block.Para, Text: pc.Text, Bold: pc.Bold, Heading: heading, Line: p.no})
+		r.count(1, len(pc.Text))
+	}
+}
+
+// count accounts for items more paragraphs, cells or rows holding n bytes
+// of text, and refuses a document that holds more than a notice can.
+func (r *docxReader) count(items, n int) {
+	r.items += items
+	r.text += n
+	switch {
+	case r.err != nil:
+	case r.text > maxText:
+		r.err = r.format.TooLargeError(fmt.Sprintf("正文文字超过 %d MB", maxText>>20))
+	case r.items > maxItems:
+		r.err = r.format.TooLargeError(fmt.Sprintf("段落、表格行和单元格超过 %d 个", maxItems))
 	}
 }
 

@@ -2,7 +2,9 @@
 // .docx, Excel .xlsx) as untrusted input: it refuses archives with too many
 // entries or parts that inflate too far, counts the bytes it inflates
 // instead of trusting the sizes the archive claims, and bounds the nesting
-// of the XML it hands out. The docx and xlsx packages read the parts.
+// and the number of the XML elements it hands out, so that what a reader
+// does with a package is bounded by what a real document needs. The docx
+// and xlsx packages read the parts.
 package ooxml
 
 import (
@@ -47,19 +49,37 @@ func (f Format) Damaged() string {
 	return fmt.Sprintf("%s 文件已损坏，无法读取：请在 %s 中打开，重新另存为 %s 后再导入。", f.name, f.apps, f.ext)
 }
 
-// TooLarge is the message for a package refused by a limit; what says which.
+// TooLarge is the message for a package refused by a limit; what says
+// which limit and by how much.
 func (f Format) TooLarge(what string) string {
-	name, apps := f.name, f.apps
-	if name == "" {
-		name, apps = "Word", "Word 或 WPS"
+	switch f {
+	case Word:
+		return fmt.Sprintf("Word 文件的内容远超一份通知的正常大小（%s），为安全起见不予读取。通知正文通常只有几百 KB："+
+			"请确认上传的是通知本身；如确是通知，请删去其中的图片和嵌入对象，或只保留任务分解部分，在 Word 或 WPS 中另存为新的 .docx 后再导入。", what)
+	case Excel:
+		return fmt.Sprintf("Excel 文件的内容远超一份任务表的正常大小（%s），为安全起见不予读取："+
+			"请确认上传的是任务分解表；如确是任务表，请删去无关的工作表、多余的空行空列和图片，在 Excel 或 WPS 中另存为新的 .xlsx 后再导入。", what)
 	}
-	return fmt.Sprintf("%s 文件过大或结构异常（%s），为安全起见不予读取：正文解压后不能超过 64 MB。如确为正常文件，请在 %s 中重新另存后再导入。", name, what, apps)
+	return fmt.Sprintf("压缩包的内容过多或过大（%s），为安全起见不予读取：请解压后选择其中的通知文件（.docx、.xlsx、.pdf、.html 或 .txt）导入。", what)
 }
 
-var (
-	errPartTooLarge  = errors.New("ooxml: part inflates beyond its limit")
-	errTotalTooLarge = errors.New("ooxml: parts inflate beyond the package's limit")
-)
+// TooLargeError is the error for a package refused by a limit.
+func (f Format) TooLargeError(what string) error {
+	return duban.Errorf(duban.EINVALID, "%s", f.TooLarge(what))
+}
+
+// A limitError is a limit met while a part is inflated; what says which.
+type limitError struct{ what string }
+
+func (e *limitError) Error() string { return "ooxml: " + e.what }
+
+// mb writes a size in megabytes for a message, to a tenth under 10 MB.
+func mb(n uint64) string {
+	if n < 10<<20 {
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d MB", (n+1<<19)>>20)
+}
 
 // Limits bound what all the parts a reader opens may make it do together.
 // Zero means no bound.
@@ -84,14 +104,14 @@ type Package struct {
 // Open opens data as a ZIP package.
 func Open(data []byte, f Format) (*Package, error) {
 	if n, ok := EntryCount(data); ok && n > MaxEntries {
-		return nil, duban.Errorf(duban.EINVALID, "%s", f.TooLarge(fmt.Sprintf("压缩包内有 %d 个文件", n)))
+		return nil, f.TooLargeError(fmt.Sprintf("压缩包内有 %d 个文件，上限 %d 个", n, MaxEntries))
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, &duban.Error{Code: duban.EINVALID, Message: f.Damaged(), Err: err}
 	}
 	if len(zr.File) > MaxEntries {
-		return nil, duban.Errorf(duban.EINVALID, "%s", f.TooLarge(fmt.Sprintf("压缩包内有 %d 个文件", len(zr.File))))
+		return nil, f.TooLargeError(fmt.Sprintf("压缩包内有 %d 个文件，上限 %d 个", len(zr.File), MaxEntries))
 	}
 	p := &Package{Format: f, Files: zr.File, parts: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
@@ -131,29 +151,36 @@ func EntryCount(data []byte) (n int, ok bool) {
 func (p *Package) CheckSizes(limit func(name string) int64, total int64) error {
 	var sum uint64
 	for _, f := range p.Files {
-		if f.UncompressedSize64 > uint64(limit(strings.ToLower(f.Name))) {
-			return duban.Errorf(duban.EINVALID, "%s", p.Format.TooLarge(fmt.Sprintf("%s 解压后 %.0f MB", f.Name, float64(f.UncompressedSize64)/(1<<20))))
-		}
-		if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64 > f.CompressedSize64*maxInflateRatio {
-			return duban.Errorf(duban.EINVALID, "%s", p.Format.TooLarge(fmt.Sprintf("%s 的压缩比超过 %d:1", f.Name, maxInflateRatio)))
+		if err := p.checkSize(f, limit(strings.ToLower(f.Name))); err != nil {
+			return err
 		}
 		sum += f.UncompressedSize64
-		if sum > uint64(total) {
-			return duban.Errorf(duban.EINVALID, "%s", p.Format.TooLarge(fmt.Sprintf("解压后超过 %.0f MB", float64(total)/(1<<20))))
-		}
+	}
+	if sum > uint64(total) {
+		return p.Format.TooLargeError(fmt.Sprintf("各部分解压后合计 %s，上限 %s", mb(sum), mb(uint64(total))))
+	}
+	return nil
+}
+
+// checkSize refuses a part whose header claims more than limit bytes, or
+// a compression ratio beyond any real document's.
+func (p *Package) checkSize(f *zip.File, limit int64) error {
+	if f.UncompressedSize64 > uint64(limit) {
+		return p.Format.TooLargeError(fmt.Sprintf("%s 解压后 %s，上限 %s", f.Name, mb(f.UncompressedSize64), mb(uint64(limit))))
+	}
+	if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64 > f.CompressedSize64*maxInflateRatio {
+		return p.Format.TooLargeError(fmt.Sprintf("%s 的压缩比超过 %d:1", f.Name, maxInflateRatio))
 	}
 	return nil
 }
 
 // OpenPart opens one part of the archive for reading, refusing parts whose
 // header claims more than limit bytes and cutting off parts that inflate
-// beyond what their header promised.
+// beyond what their header promised, or beyond what the package's parts
+// may inflate to together (Limits.Bytes).
 func (p *Package) OpenPart(f *zip.File, limit int64) (io.ReadCloser, error) {
-	if f.UncompressedSize64 > uint64(limit) {
-		return nil, duban.Errorf(duban.EINVALID, "%s", p.Format.TooLarge(fmt.Sprintf("%s 解压后 %.0f MB", f.Name, float64(f.UncompressedSize64)/(1<<20))))
-	}
-	if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64 > f.CompressedSize64*maxInflateRatio {
-		return nil, duban.Errorf(duban.EINVALID, "%s", p.Format.TooLarge(fmt.Sprintf("%s 的压缩比超过 %d:1", f.Name, maxInflateRatio)))
+	if err := p.checkSize(f, limit); err != nil {
+		return nil, err
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -163,16 +190,16 @@ func (p *Package) OpenPart(f *zip.File, limit int64) (io.ReadCloser, error) {
 	// to the compressed size, which the archive cannot misstate without
 	// breaking its own layout.
 	n := min(limit, max(int64(f.CompressedSize64)*maxInflateRatio, 1<<20))
-	return &cappedReader{r: rc, c: rc, left: n, pkg: p}, nil
+	return &cappedReader{r: rc, c: rc, left: n, name: f.Name, pkg: p}, nil
 }
 
-// cappedReader returns errPartTooLarge once more than left bytes are read,
-// and errTotalTooLarge once the package's parts together inflate beyond
-// its limit.
+// cappedReader fails with a limitError once more than left bytes are read
+// from it, or once the package's parts together inflate beyond its limit.
 type cappedReader struct {
 	r    io.Reader
 	c    io.Closer
 	left int64
+	name string
 	pkg  *Package
 }
 
@@ -180,7 +207,7 @@ func (r *cappedReader) Read(p []byte) (int, error) {
 	if r.left <= 0 {
 		var one [1]byte
 		if n, _ := r.r.Read(one[:]); n > 0 {
-			return 0, errPartTooLarge
+			return 0, &limitError{fmt.Sprintf("%s 解压后超出限制", r.name)}
 		}
 		return 0, io.EOF
 	}
@@ -191,7 +218,7 @@ func (r *cappedReader) Read(p []byte) (int, error) {
 	r.left -= int64(n)
 	r.pkg.inflated += int64(n)
 	if l := r.pkg.Limits.Bytes; l > 0 && r.pkg.inflated > l {
-		return n, errTotalTooLarge
+		return n, &limitError{fmt.Sprintf("解压后的 XML 合计超过 %s", mb(uint64(l)))}
 	}
 	return n, err
 }
@@ -201,11 +228,12 @@ func (r *cappedReader) Close() error { return r.c.Close() }
 // Error turns a failure while reading a part into the user's message.
 func (p *Package) Error(err error) error {
 	var de *duban.Error
+	var le *limitError
 	switch {
 	case errors.As(err, &de):
 		return err
-	case errors.Is(err, errPartTooLarge), errors.Is(err, errTotalTooLarge):
-		return &duban.Error{Code: duban.EINVALID, Message: p.Format.TooLarge("解压后的内容超出限制"), Err: err}
+	case errors.As(err, &le):
+		return &duban.Error{Code: duban.EINVALID, Message: p.Format.TooLarge(le.what), Err: err}
 	}
 	return &duban.Error{Code: duban.EINVALID, Message: p.Format.Damaged(), Err: err}
 }
@@ -242,11 +270,11 @@ func (dd *Decoder) Token() (xml.Token, error) {
 	case xml.StartElement:
 		dd.depth++
 		if dd.depth > maxXMLDepth {
-			return nil, duban.Errorf(duban.EINVALID, "%s", dd.pkg.Format.TooLarge("XML 嵌套过深"))
+			return nil, dd.pkg.Format.TooLargeError(fmt.Sprintf("XML 嵌套超过 %d 层", maxXMLDepth))
 		}
 		dd.pkg.elements++
 		if l := dd.pkg.Limits.Elements; l > 0 && dd.pkg.elements > l {
-			return nil, duban.Errorf(duban.EINVALID, "%s", dd.pkg.Format.TooLarge(fmt.Sprintf("XML 元素超过 %d 个", l)))
+			return nil, dd.pkg.Format.TooLargeError(fmt.Sprintf("XML 元素超过 %d 个", l))
 		}
 	case xml.EndElement:
 		dd.depth--

@@ -27,11 +27,11 @@ const (
 	minUnzip     = 4 << 20  // what a small file may inflate to whatever its size
 	unzipFactor  = 100      // how many times its size a larger file may inflate to
 
-	maxRow      = 20000   // the highest row number of a sheet
-	maxCol      = 256     // the highest column (IV)
-	maxSlots    = 200_000 // cells up to each row's last, over all sheets
-	maxMerges   = 2000    // merged ranges of a sheet
-	maxStrings  = 200_000 // shared strings
+	maxRow      = 20000  // the highest row number of a sheet
+	maxCol      = 256    // the highest column (IV)
+	maxSlots    = 60_000 // cells up to each row's last, over all sheets
+	maxMerges   = 2000   // merged ranges of a sheet
+	maxStrings  = 60_000 // shared strings
 	maxElements = 2_000_000
 )
 
@@ -55,10 +55,11 @@ func partLimit(name string) int64 {
 
 // check refuses a package that is larger than a task table can be, by the
 // parts' declared sizes and by what the worksheets and shared strings hold:
-// their rows, columns, cells, merged ranges and strings.
-func check(pkg *ooxml.Package, unzip int64) error {
+// their rows, columns, cells, merged ranges and strings. It returns what it
+// counted.
+func check(pkg *ooxml.Package, unzip int64) (*scan, error) {
 	if err := pkg.CheckSizes(partLimit, unzip); err != nil {
-		return err
+		return nil, err
 	}
 	pkg.Limits = ooxml.Limits{Bytes: unzip, Elements: maxElements}
 	s := &scan{pkg: pkg}
@@ -72,10 +73,10 @@ func check(pkg *ooxml.Package, unzip int64) error {
 			err = s.sharedStrings(f)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return s, nil
 }
 
 // scan counts what the parts of a workbook hold.
@@ -83,10 +84,11 @@ type scan struct {
 	pkg     *ooxml.Package
 	slots   int
 	strings int
+	merges  int // merged ranges, over all sheets
 }
 
 func (s *scan) tooLarge(what string) error {
-	return duban.Errorf(duban.EINVALID, "%s", s.pkg.Format.TooLarge(what))
+	return s.pkg.Format.TooLargeError(what)
 }
 
 // each decodes a part and calls fn for each element it opens.
@@ -180,6 +182,7 @@ func (s *scan) sheet(f *zip.File) error {
 	if overlapping(merges) {
 		return bad(fmt.Errorf("overlapping merged ranges"))
 	}
+	s.merges += len(merges)
 	return nil
 }
 

@@ -37,7 +37,8 @@ func Decode(data []byte) ([]block.Block, error) {
 func Read(pkg *ooxml.Package, data []byte) ([]block.Block, error) {
 	pkg.Format = ooxml.Excel
 	unzip := unzipLimit(len(data))
-	if err := check(pkg, unzip); err != nil {
+	counts, err := check(pkg, unzip)
+	if err != nil {
 		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
@@ -62,16 +63,20 @@ func Read(pkg *ooxml.Package, data []byte) ([]block.Block, error) {
 		if len(rows) == 0 {
 			continue
 		}
-		merges, err := f.GetMergeCells(name, true)
-		if err != nil {
-			return nil, damaged(pkg, err)
+		if counts.merges > 0 {
+			// excelize reads the whole sheet into memory for its merged
+			// ranges: only when there are some.
+			merges, err := f.GetMergeCells(name, true)
+			if err != nil {
+				return nil, damaged(pkg, err)
+			}
+			rects, err := mergeRects(merges)
+			if err != nil {
+				return nil, damaged(pkg, err)
+			}
+			clearCovered(rows, rects)
+			joinTwoRowHeader(rows, rects)
 		}
-		rects, err := mergeRects(merges)
-		if err != nil {
-			return nil, damaged(pkg, err)
-		}
-		clearCovered(rows, rects)
-		joinTwoRowHeader(rows, rects)
 		blocks = append(blocks, block.Block{Kind: block.Table, Rows: rows, Line: line + 1})
 		line += len(rows)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/notice/decode/block"
-	"github.com/dubanhq/duban/notice/decode/internal/officetest"
+	"github.com/dubanhq/duban/notice/decode/internal/decodetest"
 )
 
 // taskTable fills a sheet as offices lay out a task table: a title merged
@@ -45,7 +45,7 @@ func taskTable(f *excelize.File, sheet string) error {
 // wrapped cells keep their lines, the two header rows read as one, hidden
 // rows and sheets are left out, and every visible sheet is a table.
 func TestTable(t *testing.T) {
-	data := officetest.Xlsx(t, func(f *excelize.File) error {
+	data := decodetest.Xlsx(t, func(f *excelize.File) error {
 		if err := f.SetSheetName("Sheet1", "分解表"); err != nil {
 			return err
 		}
@@ -129,14 +129,24 @@ func TestSample(t *testing.T) {
 
 // sheetPackage is a minimal workbook of one sheet whose XML is given.
 func sheetPackage(t testing.TB, xml string) []byte {
-	return officetest.Zip(t,
-		[2]string{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>` +
+	return decodetest.Zip(t, sheetParts(xml)...)
+}
+
+// sheetParts are the parts of a minimal workbook of one sheet; with "" for
+// its XML, the sheet is left out.
+func sheetParts(xml string) [][2]string {
+	parts := [][2]string{
+		{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>` +
 			`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
 			`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`},
-		[2]string{"_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
-		[2]string{"xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`},
-		[2]string{"xl/_rels/workbook.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
-		[2]string{"xl/worksheets/sheet1.xml", xml})
+		{"_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		{"xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
+	}
+	if xml != "" {
+		parts = append(parts, [2]string{"xl/worksheets/sheet1.xml", xml})
+	}
+	return parts
 }
 
 const sheetNS = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`
@@ -158,7 +168,7 @@ func TestMergedFilledIn(t *testing.T) {
 
 // TestDamaged checks that a workbook that cannot be read gets a message.
 func TestDamaged(t *testing.T) {
-	valid := officetest.Xlsx(t, func(f *excelize.File) error { return f.SetCellValue("Sheet1", "A1", "正文") })
+	valid := decodetest.Xlsx(t, func(f *excelize.File) error { return f.SetCellValue("Sheet1", "A1", "正文") })
 	sheet := func(xml string) []byte { return sheetPackage(t, xml) }
 	const ns = sheetNS
 	tests := []struct {

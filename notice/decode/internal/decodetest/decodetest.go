@@ -1,12 +1,18 @@
-// Package officetest builds the Office files that the tests of the notice
-// decoders read: ZIP packages, Word documents with a set of test styles and
-// list numberings, the WordprocessingML of paragraphs and runs, and Excel
-// workbooks.
-package officetest
+// Package decodetest serves the tests of the notice decoders: it builds the
+// files they read (ZIP packages, Word documents with a set of test styles
+// and list numberings, the WordprocessingML of paragraphs and runs, Excel
+// workbooks, and files built to exhaust a reader), and measures the bytes a
+// piece of work allocates.
+package decodetest
 
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -22,7 +28,7 @@ const WordNS = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006
 func Zip(t testing.TB, files ...[2]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
+	zw := newZipWriter(&buf)
 	for _, f := range files {
 		w, err := zw.Create(f[0])
 		if err != nil {
@@ -36,6 +42,16 @@ func Zip(t testing.TB, files ...[2]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// newZipWriter returns a ZIP writer that compresses at flate's best speed:
+// the tests build archives of tens of megabytes.
+func newZipWriter(w io.Writer) *zip.Writer {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, flate.BestSpeed)
+	})
+	return zw
 }
 
 // Docx builds a .docx whose body is body, with the test styles and
@@ -116,4 +132,67 @@ func Xlsx(t testing.TB, build func(f *excelize.File) error) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// DocxBomb builds a .docx whose word/document.xml inflates to about size
+// bytes of paragraphs of short bold runs, their text drawn at random from
+// sixteen hanzi so that it compresses about as far as real documents do
+// (60 MB to 8 MB), not as a block of one repeated byte would. It is written
+// straight into the archive, so building it holds no more than the result.
+func DocxBomb(t testing.TB, size int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf) // compressed as Word would, to 8 MB for 60 MB
+	w, err := zw.Create("word/document.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hanzi := []rune("经济发展社会民生城市建设产业升级")
+	rng := rand.New(rand.NewPCG(1, 2))
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><w:document ` + WordNS + `><w:body>`)
+	for n := b.Len(); n < size; {
+		b.WriteString("<w:p>")
+		for range 20 {
+			b.WriteString(`<w:r><w:rPr><w:b/></w:rPr><w:t>`)
+			for range 8 {
+				b.WriteRune(hanzi[rng.IntN(len(hanzi))])
+			}
+			b.WriteString(`</w:t></w:r>`)
+		}
+		b.WriteString("</w:p>")
+		n += b.Len()
+		if _, err := io.WriteString(w, b.String()); err != nil {
+			t.Fatal(err)
+		}
+		b.Reset()
+	}
+	io.WriteString(w, `</w:body></w:document>`)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Allocated returns the bytes f allocates, counted by the runtime: unlike
+// elapsed time, it does not depend on the machine's load.
+func Allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// Linear runs f at size n and 2n and fails when the bytes it allocated grew
+// by more than three times: linear work allocates about twice, quadratic
+// four times.
+func Linear(t testing.TB, what string, f func(n int), n int) {
+	t.Helper()
+	small := Allocated(func() { f(n) })
+	large := Allocated(func() { f(2 * n) })
+	if ratio := float64(large) / float64(small); ratio > 3 {
+		t.Errorf("%s allocated %d bytes for n and %d for 2n (×%.1f), want about ×2", what, small, large, ratio)
+	}
 }
