@@ -5,12 +5,15 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/notice/decode/block"
@@ -173,27 +176,10 @@ func mustReadFixture(t testing.TB, name string) []byte {
 	return data
 }
 
-// utf16le writes s as UTF-16LE without a byte order mark (ASCII only).
-func utf16le(s string) []byte {
-	var b []byte
-	for i := 0; i < len(s); i++ {
-		b = append(b, s[i], 0)
-	}
-	return b
-}
-
 // TestDecodeRefuses checks the files that are no notice in a format we read:
 // each gets an invalid-input error whose message says what to do.
 func TestDecodeRefuses(t *testing.T) {
-	ole := func(streams ...string) []byte {
-		b := append([]byte{}, oleMagic...)
-		b = append(b, make([]byte, 504)...)
-		for _, s := range streams {
-			b = append(b, utf16le(s)...)
-			b = append(b, 0, 0)
-		}
-		return b
-	}
+	ole := decodetest.OLE
 	tests := []struct {
 		name string
 		file string
@@ -357,8 +343,19 @@ func TestCheckTextLayer(t *testing.T) {
 
 // FuzzDecode feeds the format decoders arbitrary bytes, seeded with every
 // fixture: an error must carry a message, blocks must be well formed, and
-// nothing may panic or hang.
+// nothing may panic or hang. It runs without LibreOffice: a conversion
+// takes seconds, and what LibreOffice writes is read by the docx and xlsx
+// readers, which are fuzzed here and on their own.
 func FuzzDecode(f *testing.F) {
+	bin := f.TempDir()
+	for _, tool := range []string{"pdftotext", "pdftohtml"} {
+		if path, err := exec.LookPath(tool); err == nil {
+			if err := os.Symlink(path, filepath.Join(bin, tool)); err != nil {
+				f.Fatal(err)
+			}
+		}
+	}
+	f.Setenv("PATH", bin)
 	for _, glob := range []string{"../testdata/corpus/lixia-2022*/source.*", "testdata/*.*"} {
 		paths, _ := filepath.Glob(glob)
 		for _, path := range paths {
@@ -378,6 +375,8 @@ func FuzzDecode(f *testing.F) {
 	} {
 		f.Add("seed", []byte(seed))
 	}
+	f.Add("分解表.xlsx", decodetest.Xlsx(f, func(x *excelize.File) error { return decodetest.TaskTable(x, "Sheet1") }))
+	f.Add("通知.doc", decodetest.OLE("Root Entry", "WordDocument"))
 	f.Add("seed.docx", decodetest.Docx(f, decodetest.P(decodetest.RB("加粗。")+decodetest.R("正文"))+`<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="99999"/></w:tcPr>`+decodetest.P(decodetest.R("格"))+`</w:tc></w:tr></w:tbl>`))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		bs, err := File(name, data)

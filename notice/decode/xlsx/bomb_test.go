@@ -57,6 +57,18 @@ func TestBombs(t *testing.T) {
 		fmt.Fprintf(&slots, `<row r="%d"><c r="IV%d" t="inlineStr"><is><t>远</t></is></c></row>`, r, r)
 	}
 	slots.WriteString("</sheetData></worksheet>")
+	var many strings.Builder
+	many.WriteString(`<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>`)
+	for i := range 60 {
+		fmt.Fprintf(&many, `<sheet name="S%d" sheetId="%d" r:id="rId1"/>`, i, i+1)
+	}
+	many.WriteString(`</sheets></workbook>`)
+	shared := sheetParts(bigSheet(1000, 2, ""))
+	for i, p := range shared {
+		if p[0] == "xl/workbook.xml" {
+			shared[i][1] = many.String()
+		}
+	}
 	zeros := make([][2]string, 20)
 	for i := range zeros {
 		zeros[i] = [2]string{fmt.Sprintf("xl/media/image%d.bin", i), string(make([]byte, 1<<20))}
@@ -73,6 +85,7 @@ func TestBombs(t *testing.T) {
 		{"merged cells", sheetPackage(t, merges.String()), "合并单元格超过 2000 处"},
 		{"a merge to the last row", sheetPackage(t, sheetNS+`<sheetData/><mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells></worksheet>`), "合并单元格超出"},
 		{"shared strings", withPart(t, sheetNS+"<sheetData/></worksheet>", [2]string{"xl/sharedStrings.xml", strs.String()}), fmt.Sprintf("共享字符串超过 %d 个", maxStrings)},
+		{"sixty sheets of one part", decodetest.Zip(t, shared...), "各工作表合计超过"},
 		{"parts of zeros", withPart(t, sheetNS+"<sheetData/></worksheet>", zeros...), "合计 20 MB，上限 4.0 MB"},
 	}
 	for _, tt := range tests {

@@ -27,7 +27,8 @@ const (
 	minUnzip     = 4 << 20  // what a small file may inflate to whatever its size
 	unzipFactor  = 100      // how many times its size a larger file may inflate to
 
-	maxRow      = 20000  // the highest row number of a sheet
+	maxRow      = 20000  // the highest row number of a sheet, and the rows of all
+	maxSheets   = 64     // sheets in the workbook
 	maxCol      = 256    // the highest column (IV)
 	maxSlots    = 60_000 // cells up to each row's last, over all sheets
 	maxMerges   = 2000   // merged ranges of a sheet

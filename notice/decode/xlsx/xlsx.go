@@ -14,6 +14,7 @@ package xlsx
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -50,9 +51,13 @@ func Read(pkg *ooxml.Package, data []byte) ([]block.Block, error) {
 		return nil, damaged(pkg, err)
 	}
 	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) > maxSheets {
+		return nil, pkg.Format.TooLargeError(fmt.Sprintf("有 %d 个工作表，上限 %d 个", len(sheets), maxSheets))
+	}
 	var blocks []block.Block
-	line := 0 // rows of the sheets before
-	for _, name := range f.GetSheetList() {
+	line, cells := 0, 0 // rows and cells of the sheets before
+	for _, name := range sheets {
 		if visible, err := f.GetSheetVisible(name); err != nil || !visible {
 			continue
 		}
@@ -62,6 +67,13 @@ func Read(pkg *ooxml.Package, data []byte) ([]block.Block, error) {
 		}
 		if len(rows) == 0 {
 			continue
+		}
+		// Sheets may share a part, which the check counted once.
+		for _, r := range rows {
+			cells += len(r)
+		}
+		if line+len(rows) > maxRow || cells > maxSlots {
+			return nil, pkg.Format.TooLargeError(fmt.Sprintf("各工作表合计超过 %d 行或 %d 个单元格", maxRow, maxSlots))
 		}
 		if counts.merges > 0 {
 			// excelize reads the whole sheet into memory for its merged

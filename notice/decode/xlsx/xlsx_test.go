@@ -14,33 +14,6 @@ import (
 	"github.com/dubanhq/duban/notice/decode/internal/decodetest"
 )
 
-// taskTable fills a sheet as offices lay out a task table: a title merged
-// across, a header over two rows, an action and a focus area as rows merged
-// across, tasks with line breaks in their cells, and a hidden row.
-func taskTable(f *excelize.File, sheet string) error {
-	cells := map[string]any{
-		"A1": "重点任务分解表",
-		"A2": "序号", "B2": "任务内容", "C2": "牵头领导", "D2": "责任分工", "F2": "完成时限",
-		"D3": "牵头单位", "E3": "责任单位",
-		"A4": "一、经济发展",
-		"A5": "加快项目建设。",
-		"A6": 1, "B6": "新增城镇就业3万人；\n开展职业技能培训", "C6": "张三", "D6": "区人社局", "E6": "区财政局\r\n  各街道办事处  ", "F6": "2024年12月底",
-		"A7": 2, "B7": "隐藏的行",
-		"A8": 3, "B8": "　推进重点项目\n\n", "D8": "区发改局",
-	}
-	for cell, v := range cells {
-		if err := f.SetCellValue(sheet, cell, v); err != nil {
-			return err
-		}
-	}
-	for _, m := range [][2]string{{"A1", "F1"}, {"A2", "A3"}, {"B2", "B3"}, {"C2", "C3"}, {"D2", "E2"}, {"F2", "F3"}, {"A4", "F4"}, {"A5", "F5"}} {
-		if err := f.MergeCell(sheet, m[0], m[1]); err != nil {
-			return err
-		}
-	}
-	return f.SetRowVisible(sheet, 7, false)
-}
-
 // TestTable checks what a task table becomes: merged cells read as Word's,
 // wrapped cells keep their lines, the two header rows read as one, hidden
 // rows and sheets are left out, and every visible sheet is a table.
@@ -49,7 +22,7 @@ func TestTable(t *testing.T) {
 		if err := f.SetSheetName("Sheet1", "分解表"); err != nil {
 			return err
 		}
-		if err := taskTable(f, "分解表"); err != nil {
+		if err := decodetest.TaskTable(f, "分解表"); err != nil {
 			return err
 		}
 		for _, s := range []string{"空表", "说明", "下拉选项"} {
