@@ -2,8 +2,10 @@
 // users load it: signed-in clients, each a browser with its own connection
 // and cookies, sending requests back to back for a while; and the figures of
 // what came back — requests a second, latency percentiles, answers other
-// than the one expected. It judges nothing: duban bench prints the figures
-// for a person to read against the targets.
+// than the one expected. Bench (bench.go) is duban bench's measurement: a
+// made-up ledger, a server in a second process, and the reads and writes an
+// office makes. It judges nothing: duban bench prints the figures for a
+// person to read against the targets.
 package load
 
 import (

@@ -11,16 +11,11 @@ import (
 	"github.com/dubanhq/duban"
 )
 
-// pageCache keeps the content of the pages many people ask for alike (the
-// ledger filtered by a unit, a unit's page), rendered, for as long as what
-// they show has not changed. Every change writes an audit event, and every
-// one but a comment can change a list, so the latest event that is not a
-// comment (ListsHead) is a version of what lists show, the same on every
-// server: content rendered at one version is right while it has not moved,
-// and clerks commenting all day move it not at all. A request asks the
-// store for the version (one small query) and renders only the layout
-// around content already made. Nothing is kept that another server needs:
-// a server without the entry renders it.
+// pageCache keeps the rendered content of pages many people ask for alike
+// (the ledger filtered by a unit, a unit's page) while what lists show has
+// not changed. That version is the latest audit event but comments
+// (ListsHead), the same on every server, so an entry is right while it has
+// not moved; a server without the entry renders the page itself.
 type pageCache struct {
 	mu    sync.Mutex
 	max   int // bytes of content at most
@@ -91,25 +86,24 @@ type cachedPage struct {
 	name string
 }
 
-func (p *cachedPage) templateName() string { return p.name }
+func (p *cachedPage) TemplateName() string { return p.name }
 
-// renderCached renders the page build makes, reusing its content while
-// what lists show has not changed. key names the page and everything its
-// content depends on besides the language and the user's role (a handler
-// passes its path and normalised query); the content must not depend on
-// anything else of the user, holds no form that changes something, whose
-// CSRF token is the user's own, and shows no comment, which does not move
-// the version.
-func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string, build func() (page, error)) error {
+// RenderCached renders the page build makes, reusing its content while
+// what lists show has not changed. key names everything the content depends
+// on besides the language and the role (a handler passes its path and
+// normalised query); the content must hold no form that changes something
+// (its CSRF token is the user's) and no comment (which does not move the
+// version).
+func (s *Server) RenderCached(w http.ResponseWriter, r *http.Request, key string, build func() (Page, error)) error {
 	u := duban.UserFromContext(r.Context())
 	if s.cache == nil || u == nil {
 		p, err := build()
 		if err != nil {
 			return err
 		}
-		return s.render(w, r, p)
+		return s.Render(w, r, p)
 	}
-	head, err := s.head(r)
+	head, err := s.ListsHead(r)
 	if err != nil {
 		return err
 	}
@@ -117,7 +111,7 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string
 	if cc, ok := s.cache.get(key, head); ok {
 		p := &cachedPage{name: cc.template}
 		p.Title, p.Content = cc.title, cc.content
-		return s.render(w, r, p)
+		return s.Render(w, r, p)
 	}
 	p, err := build()
 	if err != nil {
@@ -129,23 +123,38 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string
 	}
 	b := p.base()
 	if !strings.Contains(string(content), b.CSRF) {
-		s.cache.put(&cachedContent{key: key, head: head, title: b.Title, template: p.templateName(), content: content})
+		s.cache.put(&cachedContent{key: key, head: head, title: b.Title, template: p.TemplateName(), content: content})
 	}
 	b.Content = content
-	return s.render(w, r, p)
+	return s.Render(w, r, p)
 }
 
 // renderContent executes a page's content alone.
-func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, p page) (template.HTML, error) {
-	t, ok := s.templates[p.templateName()]
+func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, p Page) (template.HTML, error) {
+	t, ok := s.templates.sets[p.TemplateName()]
 	if !ok {
-		return "", fmt.Errorf("web: no template %s", p.templateName())
+		return "", fmt.Errorf("web: no template %s", p.TemplateName())
 	}
 	s.fillBase(w, r, p.base())
 	buf := s.buffers.get()
 	defer s.buffers.put(buf)
 	if err := t.ExecuteTemplate(buf, "content", p); err != nil {
-		return "", fmt.Errorf("web: template %s: %w", p.templateName(), err)
+		return "", fmt.Errorf("web: template %s: %w", p.TemplateName(), err)
 	}
 	return template.HTML(buf.String()), nil
+}
+
+// ListsHead returns the version of what lists show (the latest change but
+// comments) that a request reads, asking the store once per request, so
+// that a page and the lists it shares are read at one version.
+func (s *Server) ListsHead(r *http.Request) (int64, error) {
+	st := state(r)
+	if !st.headRead {
+		h, err := s.svc.Audit.ListsHead(r.Context())
+		if err != nil {
+			return 0, err
+		}
+		st.head, st.headRead = h, true
+	}
+	return st.head, nil
 }

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -40,7 +42,7 @@ type errorPage struct {
 	Back string
 }
 
-func (*errorPage) templateName() string { return "error.html" }
+func (*errorPage) TemplateName() string { return "error.html" }
 
 // APIError is the body of an API error response.
 type APIError struct {
@@ -53,9 +55,17 @@ type APIError struct {
 // renderError answers a request that failed: internal errors are logged in
 // full and shown generically (duban.ErrorMessage never shows their text);
 // other errors show their message. A person asking for a page without
-// being signed in is sent to sign in and brought back afterwards.
+// being signed in is sent to sign in and brought back afterwards. A request
+// the client abandoned is logged as such and answered with nothing: no one
+// reads the answer, and nothing failed on the server's side.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	st := state(r)
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		st.abandoned = true
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "client closed request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		return
+	}
 	code := duban.ErrorCode(err)
 	status := ErrorStatus(err)
 	if code == duban.EINTERNAL {
@@ -65,7 +75,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	if st.api {
 		var body APIError
 		body.Error.Code, body.Error.Message = code, duban.ErrorMessage(err)
-		writeJSON(w, status, body)
+		WriteJSON(w, status, body)
 		return
 	}
 	if code == duban.EUNAUTHORIZED && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
@@ -74,7 +84,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	page := &errorPage{Status: status, Message: duban.ErrorMessage(err), Back: backLink(r)}
 	page.Title = st.translator().T("出错了")
-	if perr := s.renderStatus(w, r, status, page); perr != nil {
+	if perr := s.RenderStatus(w, r, status, page); perr != nil {
 		// The error page itself failed: say so in plain text.
 		s.log.Error("rendering the error page", "error", perr)
 		http.Error(w, page.Message, status)
@@ -90,9 +100,9 @@ func backLink(r *http.Request) string {
 	return "/"
 }
 
-// writeJSON writes v as JSON with the status, encoding into a buffer first
+// WriteJSON writes v as JSON with the status, encoding into a buffer first
 // so that an encoding failure still gets a proper answer.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(true)

@@ -1,19 +1,23 @@
 package web
 
-import "fmt"
+import (
+	"fmt"
+	"net/http"
+)
 
-// translator puts the interface's messages into one language. The messages
-// are written in Chinese, the product's language, and the Chinese is the
-// key: a page reads as it will show, and a message the catalog lacks still
-// shows, in Chinese. Messages from the domain (error messages, role and
-// state labels) are translated when the catalog has them and shown in
-// Chinese otherwise.
-type translator struct{ lang string }
+// Translator puts the interface's messages into one language. Messages are
+// written in Chinese, which is also the catalog's key, so that a message
+// the catalog lacks (a domain error, say) still shows, in Chinese. The
+// catalog is the core's joined with the parts'.
+type Translator struct {
+	lang    string
+	english map[string]string
+}
 
 // T returns msg in the translator's language, with args filling its verbs.
-func (t translator) T(msg string, args ...any) string {
+func (t Translator) T(msg string, args ...any) string {
 	if t.lang == "en" {
-		if en, ok := english[msg]; ok {
+		if en, ok := t.english[msg]; ok {
 			msg = en
 		}
 	}
@@ -23,316 +27,40 @@ func (t translator) T(msg string, args ...any) string {
 	return msg
 }
 
-func (st *requestState) translator() translator { return translator{lang: st.lang} }
+// Has reports whether the catalog has the English of msg.
+func (t Translator) Has(msg string) bool {
+	_, ok := t.english[msg]
+	return ok
+}
 
-// english is the message catalog: every message of the interface, in
-// Chinese, with its English. A test checks that each message the templates
-// and handlers use is here.
+// Lang returns the translator of the language the request's user chose.
+func Lang(r *http.Request) Translator { return state(r).translator() }
+
+func (st *requestState) translator() Translator {
+	return Translator{lang: st.lang, english: st.english}
+}
+
+// english is the core's message catalog: the layout's and the error
+// page's messages and the roles the layout shows, with their English. A
+// test checks that each message the core uses is here and each one here is
+// used; the parts bring their own (Part.English).
 var english = map[string]string{
-	// Layout and navigation.
+	// Layout.
 	"督办":      "Duban",
 	"督查督办台账":  "Supervision ledger",
-	"台账":      "Ledger",
-	"计划":      "Plans",
-	"单位":      "Units",
-	"领导":      "Leaders",
-	"账号":      "Accounts",
-	"登录":      "Sign in",
 	"退出":      "Sign out",
 	"English": "中文",
 	"主导航":     "Main navigation",
 	"跳到正文":    "Skip to content",
 
-	// Roles and states.
+	// Roles.
 	"督办室管理员": "Office administrator",
+	"领导":     "Leaders",
 	"单位联络员":  "Unit clerk",
 	"查看者":    "Viewer",
-	"草稿":     "Draft",
-	"已发布":    "Published",
-	"已归档":    "Archived",
 
 	// Errors.
 	"出错了":     "Something went wrong",
 	"返回":      "Back",
 	"错误代码 %d": "Error %d",
-
-	// Lists.
-	"分页":          "Pages",
-	"上一页":         "Previous",
-	"下一页":         "Next",
-	"第 %d / %d 页": "Page %d of %d",
-
-	// The ledger.
-	"共 %d 项任务": "%d tasks",
-	"全部计划":     "All plans",
-	"年度":       "Year",
-	"全部年度":     "All years",
-	"行动":       "Action",
-	"全部行动":     "All actions",
-	"领域":       "Area",
-	"全部领域":     "All areas",
-	"牵头领导":     "Lead leader",
-	"全部领导":     "All leaders",
-	"全部单位":     "All units",
-	"承担方式":     "Part",
-	"牵头和参与":    "Leads or shares",
-	"牵头":       "Leads",
-	"参与":       "Shares",
-	"全部 %d":    "All %d",
-	"牵头 %d":    "Leads %d",
-	"参与 %d":    "Shares %d",
-	"量化指标":     "Targets",
-	"不限":       "Any",
-	"有指标":      "With targets",
-	"无指标":      "Without targets",
-	"关键词":      "Keyword",
-	"在任务内容中查找": "Search the tasks' text",
-	"筛选":       "Filter",
-	"清除":       "Clear",
-	"编号":       "No.",
-	"任务":       "Task",
-	"牵头单位":     "Lead units",
-	"责任单位":     "Responsible units",
-	"完成时限":     "Deadline",
-	"更新":       "Updated",
-	"%d 个指标":   "%d targets",
-	"没有符合条件的任务：请放宽筛选条件。": "No task matches: widen the filter.",
-
-	// A task.
-	"任务 %s": "Task %s",
-	"已撤销":   "Withdrawn",
-	"通知原文":  "In the notice",
-	"摘自 %s": "From %s",
-	"这项任务由督办室新增，不在通知原文中。":         "The office added this task; it is not in the notice.",
-	"这个计划是从读取结果（JSON）导入的，没有通知原文。": "This plan was imported from a reading (JSON); there is no notice to show.",
-	"无法显示通知原文：%s":                 "The notice cannot be shown: %s",
-	"在通知原文中找不到这项任务的位置。":           "The task's place in the notice was not found.",
-	"意见":            "Comments",
-	"还没有意见。":        "No comments yet.",
-	"发表意见":          "Add a comment",
-	"发表":            "Post",
-	"意见已发表。":        "Your comment is posted.",
-	"变更记录":          "History",
-	"没有变更记录。":       "No changes.",
-	"创建于 %s，更新于 %s": "Created %s, updated %s",
-
-	// Units and leaders.
-	"又称":            "also ",
-	"该单位已并入":        "This unit was merged into",
-	"牵头的任务（%d 项）":   "Tasks it leads (%d)",
-	"参与的任务（%d 项）":   "Tasks it shares (%d)",
-	"名称沿革":          "Names",
-	"以“%s”名称录入":     "Entered as “%s”",
-	"由“%s”更名为“%s”":  "Renamed from “%s” to “%s”",
-	"增加别名“%s”":      "Alias “%s” added",
-	"“%s”并入本单位":     "“%s” merged into it",
-	"并入“%s”":        "Merged into “%s”",
-	"在台账中查看全部 %d 项": "All %d in the ledger",
-	"没有任务。":         "No tasks.",
-	"没有符合条件的记录。":    "Nothing matches.",
-	"共 %d 个":        "%d in all",
-	"共 %d 位":        "%d in all",
-	"类型":            "Kind",
-	"全部类型":          "All kinds",
-	"名称":            "Name",
-	"部门":            "Department",
-	"街道":            "Street office",
-	"企业":            "Company",
-	"统称":            "Group term",
-
-	// Plans.
-	"共 %d 个计划":      "%d plans",
-	"导入通知":          "Import a notice",
-	"导入分解通知":        "Import a decomposition notice",
-	"还没有计划。":        "No plans yet.",
-	"状态":            "State",
-	"待处理表述":         "Open statements",
-	"通知版次":          "Issues",
-	"文号":            "Document number",
-	"发文单位":          "Issued by",
-	"成文日期":          "Dated",
-	"%d 项":          "%d",
-	"，其中 %d 项有量化指标": ", %d with targets",
-	"%d 个":          "%d",
-	"通知版本":          "Issue",
-	"第 %d 版":        "Issue %d",
-	"发布时间":          "Published",
-	"行动与重点领域":       "Actions and focus areas",
-	"读取提示":          "Reader's warnings",
-	"第 %d 行":        "Line %d",
-
-	// Accounts.
-	"新建账号": "New account",
-	"姓名":   "Name",
-	"角色":   "Role",
-	"绑定":   "Bound to",
-	"正常":   "Active",
-	"已停用":  "Disabled",
-	"2 到 64 个字母、数字、点、下划线或连字符": "2 to 64 letters, digits, dots, underscores or hyphens",
-	"初始密码":         "First password",
-	"留空则随机生成":      "Leave empty for a random one",
-	"新建":           "Create",
-	"所属单位（单位联络员）":  "Unit (for a unit clerk)",
-	"对应领导（领导账号）":   "Leader (for a leader's account)",
-	"角色与绑定":        "Role and binding",
-	"停用（立即退出所有登录）": "Disabled (signs out everywhere at once)",
-	"保存":           "Save",
-	"重置密码":         "Reset the password",
-	"新密码":          "New password",
-	"重置密码会让该账号退出所有登录。继续吗？": "Resetting the password signs the account out everywhere. Go on?",
-	"API 令牌": "API tokens",
-	"脚本用令牌以这个账号的身份调用接口（/api/v1/），权限与账号相同。": "A script uses a token to call the API (/api/v1/) as this account, with its permissions.",
-	"前缀":   "Prefix",
-	"创建":   "Created",
-	"最近使用": "Last used",
-	"吊销":   "Revoke",
-	"吊销后使用该令牌的脚本将无法访问。继续吗？": "Scripts using this token will be refused. Go on?",
-	"已于 %s 吊销":   "Revoked %s",
-	"令牌名称":       "Token name",
-	"如：月报导出脚本":   "such as: monthly export script",
-	"创建令牌":       "Create a token",
-	"我已记下，继续":    "I have noted it down; go on",
-	"账号已创建":      "Account created",
-	"账号 %s 已创建。": "Account %s created.",
-	"账号 %s 已创建。初始密码如下，只显示这一次：请转交本人。": "Account %s created. Its first password, shown this once, is below: hand it to its owner.",
-	"账号 %s 已保存。": "Account %s saved.",
-	"密码已重置":      "Password reset",
-	"密码已重置，该账号的所有登录已退出。":              "The password is reset; the account is signed out everywhere.",
-	"新密码如下，只显示这一次：请转交本人。该账号的所有登录已退出。": "The new password, shown this once, is below: hand it to its owner. The account is signed out everywhere.",
-	"API 令牌已创建": "API token created",
-	"令牌“%s”如下，只显示这一次：请复制到脚本的配置中，请求时放在“Authorization: Bearer 令牌”头里。": "Token “%s”, shown this once, is below: copy it into the script's settings and send it as “Authorization: Bearer <token>”.",
-	"令牌“%s”已吊销。": "Token “%s” revoked.",
-
-	// Sign-in.
-	"登录名":         "User name",
-	"密码":          "Password",
-	"请登录后使用督办台账。": "Sign in to use the supervision ledger.",
-	"已退出登录。":      "You have signed out.",
-
-	// Import and review (import.go, review.go).
-	"已导入为草稿：%d 项任务，%d 条未分配表述，%d 条读取提示，%d 个名称不在名录中。请对照原文审核后发布。":            "Imported as a draft: %d tasks, %d unassigned statements, %d reader's remarks, %d names not in the directory. Check it against the notice, then publish.",
-	"已应用更正后的通知：新增 %d 项，撤销 %d 项，改写 %d 项，责任变更 %d 项，时限变更 %d 项；每项变更已记入任务的历史。": "The corrected notice is applied: %d added, %d withdrawn, %d reworded, %d with other owners, %d with another deadline; each change is in its task's history.",
-	"更正后的通知":    "Corrected notice",
-	"这个文件已经导入过": "This file was imported before",
-	"“%s”已映射为单位“%s”，以后的通知也会这样识别。": "“%s” now means the unit “%s”, in later notices too.",
-	"任务 %s 没有改动。":       "Task %s is unchanged.",
-	"内容":                "text",
-	"已修改任务 %s：%s。":      "Task %s corrected: %s.",
-	"已在 %d 项任务中展开“%s”。": "“%[2]s” expanded in %[1]d tasks.",
-	"已把“%s”加入单位名录（%s）。": "“%s” added to the directory (%s).",
-	"已把任务 %s 并入任务 %s（现为 %s）；其后的任务编号前移。":                                      "Task %s merged into task %s (now %s); the tasks after it moved up one number.",
-	"已把任务 %s 拆分为 %s 和 %s；其后的任务编号顺延。":                                         "Task %s split into %s and %s; the tasks after it moved down one number.",
-	"第 %d 行的表述已成为任务 %s。":                                                     "The statement at line %d is now task %s.",
-	"第 %d 行的表述已标记为无需分配。":                                                     "The statement at line %d is marked as needing no owner.",
-	"计划已发布：%d 项任务，各单位现在可以在台账中看到自己的任务。":                                       "The plan is published: %d tasks; each unit now finds its tasks in the ledger.",
-	"Word（.docx）、PDF、网页（.html）、文本或 Markdown（UTF-8、GBK、UTF-16 均可），不超过 %d MB。": "Word (.docx), PDF, web page (.html), text or Markdown (UTF-8, GBK or UTF-16), up to %d MB.",
-	"上传政府工作报告目标任务分解通知。导入后为草稿，审核、发布后各单位才能看到。":                                 "Upload the notice that breaks the government work report down into tasks. It becomes a draft; units see it once it is reviewed and published.",
-	"导入": "Import",
-	"年份（通知中没有写明时填写）": "Year (when the notice does not say)",
-	"通知文件": "Notice file",
-	"“%s”与计划“%s”已导入的通知完全相同，没有新建任何内容。": "“%s” is the very notice already imported for the plan “%s”; nothing new was created.",
-	"导入另一个文件":          "Import another file",
-	"查看计划":             "Open the plan",
-	"计划状态：%s，%d 项任务。":  "Plan state: %s, %d tasks.",
-	"审核":               "Review",
-	"对照原文阅读":           "Read beside the notice",
-	"“%s”与计划比对：":       "“%s” compared with the plan: ",
-	"“%s”是已有计划的新一版通知：": "“%s” is a new issue of the notice of ",
-	"不再出现的未分配表述":       "Unassigned statements no longer in the notice",
-	"删除（任务撤销）":         "Removed (task withdrawn)",
-	"原 %s":             "was %s",
-	"原来":               "Before",
-	"变更":               "Changed",
-	"应用后，以上每项变更记入相应任务的历史；督办室对任务的其他修改保留不变。": "Once applied, each change above goes into its task's history; the office's other corrections stay as they are.",
-	"改写": "Reworded",
-	"新增": "Added",
-	"新增 %d 项，删除 %d 项，改写 %d 项，责任变更 %d 项，时限变更 %d 项，未变 %d 项。": "%d added, %d removed, %d reworded, %d with other owners, %d with another deadline, %d unchanged.",
-	"新的未分配表述":          "New unassigned statements",
-	"新通知与计划没有差别，无需更正。": "The new notice says what the plan says: nothing to correct.",
-	"无":       "none",
-	"时限变更":    "Deadline changed",
-	"暂不应用":    "Not now",
-	"现在":      "Now",
-	"确认并应用变更": "Confirm and apply the changes",
-	"行动或重点领域的标题有变化，将按新通知更新。": "Titles of actions or focus areas changed; they will follow the new notice.",
-	"责任变更":            "Owners changed",
-	"返回计划":            "Back to the plan",
-	"通知信息":            "The notice",
-	"%d 个单位名称不在名录中":   "%d unit names not in the directory",
-	"%d 个统称":          "%d group terms",
-	"%d 条未分配表述待处理":    "%d unassigned statements to decide",
-	"%d 条读取提示":        "%d reader's remarks",
-	"%d 项任务":          "%d tasks",
-	"%d 项已撤销":         "%d withdrawn",
-	"Enter 保存，Esc 取消": "Enter saves, Esc cancels",
-	"“%s”是哪个已有单位":     "Which unit is “%s”",
-	"“各街道办事处”等统称代表多个单位。展开后，每个单位都在台账中看到这些任务；“相关”“有关”等须选定是哪些单位。": "A group term such as “各街道办事处” stands for several units. Expanded, each unit finds the tasks in the ledger; for “相关” or “有关” (the units concerned) choose which.",
-	"上限":           "Upper",
-	"不多于":          "at most",
-	"不少于":          "at least",
-	"为什么无需分配（可不填）": "Why it needs no owner (optional)",
-	"主要预期目标":       "Main targets",
-	"任务内容":         "Task text",
-	"作为新单位":        "Add as a new unit",
-	"修改":           "Correct",
-	"删除":           "Delete",
-	"区间":           "range",
-	"单位类型":         "Kind of unit",
-	"即：已有单位的全称":    "means: a known unit's full name",
-	"原文":           "As written",
-	"原文第 %d 行":     "Notice line %d",
-	"发布":           "Publish",
-	"发布前须处理全部未分配表述。": "Every unassigned statement must be decided before publishing.",
-	"发布后各单位即可在台账中看到自己的任务，任务不能再拆分或合并。确定发布吗？": "Once published, units see their tasks in the ledger and tasks can no longer be split or merged. Publish?",
-	"取消":       "Cancel",
-	"合并":       "Merge",
-	"名录中没有的单位": "Units not in the directory",
-	"名录中没有的领导（发布时加入名录）：":            "Leaders not in the directory (added when the plan is published): ",
-	"名录中没有这个单位":                     "Not in the directory",
-	"名录中没有这位领导，发布时加入":               "Not in the directory; added when the plan is published",
-	"名录中还没有这一类单位，无法展开：请先把这些单位加入名录。": "The directory has no unit of this kind yet, so the term cannot be expanded: add those units first.",
-	"在台账中查看": "See in the ledger",
-	"在哪里拆分？第二项任务从所选位置开始，两项的责任和时限相同。": "Where to split? The second task starts at the place chosen; both keep the owners and deadline.",
-	"在此拆分":        "Split here",
-	"在第 %d 个字后拆分": "Split after character %d",
-	"处理下一条":       "Decide the next",
-	"多个名称用顿号（、）或逗号分隔。": "Separate names with 、 or commas.",
-	"多于": "more than",
-	"如果名称是已有单位的简称或旧称，请映射到该单位；其余名称在发布时作为新单位加入名录，也可以现在加入并选定类型。": "If a name is a short or former name of a known unit, map it to that unit; the other names join the directory as new units when the plan is published, or now, with the kind you choose.",
-	"如：2022年6月底前":    "such as 2022年6月底前",
-	"如：总括性表述":        "such as: a general statement",
-	"如：新增高新技术企业":     "such as 新增高新技术企业",
-	"它指哪些单位":         "Which units it means",
-	"它指哪些单位（不选则为全部）": "Which units it means (none ticked: all)",
-	"导入更正后的通知":       "Import a corrected notice",
-	"展开":             "Expand",
-	"展开为全部 %d 个单位":   "Expand to all %d units",
-	"展开哪些任务中的“%s”":   "Expand “%s” in which tasks",
-	"已分配":            "Assigned",
-	"已成为任务":          "Became task",
-	"或输入第二项任务开头的几个字": "or type the first words of the second task",
-	"把哪项任务并入本任务（其内容接在本任务之后）": "Which task to merge into this one (its text follows this one's)",
-	"拆分":          "Split",
-	"指定责任":        "Assign owners",
-	"指标":          "Metric",
-	"数值":          "Value",
-	"无需分配":        "Needs no owner",
-	"映射":          "Map",
-	"更正后的通知文件":    "Corrected notice file",
-	"未分配":         "Unassigned",
-	"未分配表述已全部处理":  "every unassigned statement decided",
-	"标记为无需分配":     "Mark as needing no owner",
-	"比对变更":        "Compare",
-	"比较":          "Comparison",
-	"第 %d 版通知":    "Issue %d of the notice",
-	"第二项任务开头的几个字": "The first words of the second task",
-	"等于":          "equal to",
-	"约":           "about",
-	"计量单位":        "Unit",
-	"说明：":         "Note: ",
-	"读出任务":        "Tasks read:",
-	"读取时拿不准的地方，请对照原文核对。": "Places the reader was unsure of: check them against the notice.",
-	"读取结果": "The reading",
-	"这条表述将成为本领域最后一项任务。多个名称用顿号（、）或逗号分隔。": "The statement becomes the last task of its area. Separate names with 、 or commas.",
-	"选择单位展开…": "Choose units to expand…",
 }

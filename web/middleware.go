@@ -16,13 +16,16 @@ import (
 	"github.com/dubanhq/duban"
 )
 
-// The cookies the server sets. None carries anything but random tokens and
-// the chosen language; the session's user is found in the store.
+// SessionCookie is the cookie that carries a browser's session token; the
+// API's document names it.
+const SessionCookie = "duban_session"
+
+// The other cookies the server sets. None carries anything but random
+// tokens and the chosen language; the session's user is found in the store.
 const (
-	sessionCookie = "duban_session"
-	csrfCookie    = "duban_csrf"
-	langCookie    = "duban_lang"
-	flashCookie   = "duban_flash"
+	csrfCookie  = "duban_csrf"
+	langCookie  = "duban_lang"
+	flashCookie = "duban_flash"
 )
 
 // csrfField and csrfHeader carry the CSRF token in a form and in a script's
@@ -43,18 +46,23 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 type requestState struct {
 	start   time.Time
 	route   *Route
-	api     bool   // errors are rendered as JSON
-	secure  bool   // the client reached us over HTTPS
-	address string // the client's address
-	lang    string // "zh" or "en"
-	csrf    string // the browser's CSRF token
+	api     bool              // errors are rendered as JSON
+	secure  bool              // the client reached us over HTTPS
+	address string            // the client's address
+	lang    string            // "zh" or "en"
+	english map[string]string // the server's catalog
+	csrf    string            // the browser's CSRF token
+
+	// abandoned says the client went away before the answer: the request
+	// log shows statusClientClosed.
+	abandoned bool
 
 	session     *duban.Session
 	sessionKey  string // the session's secret, from the cookie
 	viaAPIToken bool   // authenticated by an API token, not a cookie
 
 	// head is the version of what lists show that the request reads, once
-	// asked for (Server.head).
+	// asked for (Server.ListsHead).
 	head     int64
 	headRead bool
 }
@@ -76,10 +84,14 @@ func state(r *http.Request) *requestState {
 func (s *Server) buildHandler() http.Handler {
 	app := s.authenticate(s.mux())
 	root := http.NewServeMux()
-	root.Handle("GET /static/", s.static)
+	root.Handle("GET /static/", s.templates.static)
 	root.Handle("/", app)
 	return s.begin(s.recoverPanics(s.headers(root)))
 }
+
+// statusClientClosed is the status the request log gives a request the
+// client abandoned, as nginx logs it; it is never sent.
+const statusClientClosed = 499
 
 // statusWriter remembers the status written, for the request log.
 type statusWriter struct {
@@ -115,6 +127,7 @@ func (s *Server) begin(next http.Handler) http.Handler {
 			secure:  r.TLS != nil || (s.cfg.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")),
 			address: s.clientAddress(r),
 			lang:    "zh",
+			english: s.templates.english,
 			api:     strings.HasPrefix(r.URL.Path, "/api/"),
 		}
 		if c, err := r.Cookie(langCookie); err == nil && c.Value == "en" {
@@ -127,8 +140,12 @@ func (s *Server) begin(next http.Handler) http.Handler {
 		if st.session != nil {
 			user = st.session.UserID
 		}
+		status := sw.status
+		if st.abandoned && status == 0 {
+			status = statusClientClosed
+		}
 		s.log.LogAttrs(ctx, slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status),
 			slog.Int("size", sw.size), slog.Duration("took", time.Since(st.start)),
 			slog.Int64("user", user), slog.String("address", st.address))
 	})
@@ -213,7 +230,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			st.viaAPIToken = true
 			ctx = duban.NewContextWithUser(ctx, u)
-		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 			sess, err := s.svc.Auth.FindSession(ctx, c.Value)
 			switch duban.ErrorCode(err) {
 			case "":
@@ -222,7 +239,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			case duban.EUNAUTHORIZED, duban.ENOTFOUND:
 				// The session ended; the browser forgets it and the request
 				// runs as nobody, which sends a page request to sign in.
-				s.clearCookie(w, r, sessionCookie)
+				s.clearCookie(w, r, SessionCookie)
 			default:
 				s.renderError(w, r, err)
 				return

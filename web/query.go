@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,8 +10,8 @@ import (
 	"github.com/dubanhq/duban"
 )
 
-// pathID reads a path wildcard that names a thing by its ID.
-func pathID(r *http.Request, name string) (int64, error) {
+// PathID reads a path wildcard that names a thing by its ID.
+func PathID(r *http.Request, name string) (int64, error) {
 	v := r.PathValue(name)
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
@@ -21,9 +20,9 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// queryInt reads an optional whole number from a query or form; "" is
+// QueryInt reads an optional whole number from a query or form; "" is
 // absent (nil).
-func queryInt(q url.Values, name string) (*int64, error) {
+func QueryInt(q url.Values, name string) (*int64, error) {
 	v := strings.TrimSpace(q.Get(name))
 	if v == "" {
 		return nil, nil
@@ -35,84 +34,61 @@ func queryInt(q url.Values, name string) (*int64, error) {
 	return &n, nil
 }
 
-// formID reads a required ID from a submitted form.
-func formID(r *http.Request, name, what string) (int64, error) {
-	n, err := queryInt(r.PostForm, name)
+// FormID reads a required ID from a submitted form; what names it in the
+// message when it is missing.
+func FormID(r *http.Request, name, what string) (int64, error) {
+	n, err := QueryInt(r.PostForm, name)
 	if err != nil || n == nil || *n == 0 {
 		return 0, duban.Errorf(duban.EINVALID, "请选择%s。", what)
 	}
 	return *n, nil
 }
 
-// pager is a page of a long list: which page, how many per page, how many
+// Pager is a page of a long list: which page, how many per page, how many
 // in all, and how to link to another page of the same list. A page that
 // shows a long list has a Pager field, and its template calls
 // {{template "pager" $}}.
-type pager struct {
+type Pager struct {
 	Page  int // from 1
 	Size  int
 	Total int
-	// link returns the address of another page of the list.
-	link func(page int) string
+	// Link returns the address of another page of the list.
+	Link func(page int) string
 }
 
-// pageSizes are the page sizes a user may choose; the first is the default.
-var pageSizes = []int{50, 20, 100, 200}
+// PageSizes are the page sizes a user may choose; the first is the default.
+var PageSizes = []int{50, 20, 100, 200}
 
-// readPager reads ?page= and ?size=.
-func readPager(q url.Values) pager {
-	p := pager{Page: 1, Size: pageSizes[0]}
+// ReadPager reads ?page= and ?size=.
+func ReadPager(q url.Values) Pager {
+	p := Pager{Page: 1, Size: PageSizes[0]}
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
 		p.Page = n
 	}
-	if n, err := strconv.Atoi(q.Get("size")); err == nil && slices.Contains(pageSizes, n) {
+	if n, err := strconv.Atoi(q.Get("size")); err == nil && slices.Contains(PageSizes, n) {
 		p.Size = n
 	}
 	return p
 }
 
 // Offset is where the page starts in the list.
-func (p pager) Offset() int { return (p.Page - 1) * p.Size }
+func (p Pager) Offset() int { return (p.Page - 1) * p.Size }
 
 // Pages is how many pages the list has, at least 1.
-func (p pager) Pages() int { return max(1, (p.Total+p.Size-1)/p.Size) }
+func (p Pager) Pages() int { return max(1, (p.Total+p.Size-1)/p.Size) }
 
 // PrevURL is the address of the page before this one, "" on the first.
-func (p pager) PrevURL() string {
-	if p.Page <= 1 || p.link == nil {
+func (p Pager) PrevURL() string {
+	if p.Page <= 1 || p.Link == nil {
 		return ""
 	}
-	return p.link(min(p.Page-1, p.Pages()))
+	return p.Link(min(p.Page-1, p.Pages()))
 }
 
 // NextURL is the address of the page after this one, "" on the last.
-func (p pager) NextURL() string {
-	if p.Page >= p.Pages() || p.link == nil {
+func (p Pager) NextURL() string {
+	if p.Page >= p.Pages() || p.Link == nil {
 		return ""
 	}
-	return p.link(p.Page + 1)
-}
-
-// highlight escapes text and marks each place where q occurs in it, so
-// that a keyword search shows where it matched.
-func highlight(text, q string) template.HTML {
-	var b strings.Builder
-	writeHighlight(&b, text, q)
-	return template.HTML(b.String())
-}
-
-// writeHighlight writes highlight's text into a page being written.
-func writeHighlight(b *strings.Builder, text, q string) {
-	for q != "" {
-		i := strings.Index(text, q)
-		if i < 0 {
-			break
-		}
-		escape(b, text[:i])
-		b.WriteString("<mark>")
-		escape(b, q)
-		b.WriteString("</mark>")
-		text = text[i+len(q):]
-	}
-	escape(b, text)
+	return p.Link(p.Page + 1)
 }

@@ -5,36 +5,38 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/dubanhq/duban"
 )
 
-// templateFiles are the page templates: layout.html, the partials (files
-// named _*.html, shared by pages), and one file per page.
+// coreTemplates are the layout every page is shown in and the error page.
+// layout.html also defines "csrf", the hidden field of every form that
+// changes something.
 //
 //go:embed templates/*.html
-var templateFiles embed.FS
+var coreTemplates embed.FS
 
-// page is what render shows: a struct embedding Base, naming its template.
-type page interface {
+// Page is what Render shows: a struct embedding Base, naming its template.
+type Page interface {
 	base() *Base
-	templateName() string
+	// TemplateName is the page's template file (ledger.html).
+	TemplateName() string
 }
 
 // Base is what every page has: who is signed in, in which language, the
 // CSRF token for its forms, a message left by the previous request, and the
-// navigation the user's role allows. render fills it; a handler sets only
+// navigation the user's role allows. Render fills it; a handler sets only
 // the Title. Whether to show a button is decided by the handler with the
-// named rules of permission.go and set in the page's own fields; the route
-// checks again, since hiding a button is not a permission.
+// domain's named rules and set in the page's own fields; the route checks
+// again, since hiding a button is not a permission.
 type Base struct {
 	Title string
 	User  *duban.User
@@ -45,275 +47,142 @@ type Base struct {
 	// Path is the address of the page, for the language switch to come
 	// back to and the navigation to mark the current section.
 	Path string
-	// Content is the page's content already rendered (renderCached), shown
+	// Content is the page's content already rendered (RenderCached), shown
 	// in place of its "content" template.
 	Content template.HTML
-
-	tr translator
+	// Tr translates into Lang, with the server's catalog.
+	Tr Translator
 }
 
 func (b *Base) base() *Base { return b }
 
 // T translates a message of the catalog into the page's language; args
 // fill its verbs as fmt.Sprintf does.
-func (b *Base) T(msg string, args ...any) string { return b.tr.T(msg, args...) }
+func (b *Base) T(msg string, args ...any) string { return b.Tr.T(msg, args...) }
 
-// NavItem is one entry of the navigation bar.
+// NavItem is one entry of the navigation bar as a page shows it.
 type NavItem struct {
 	Label   string
 	Href    string
 	Current bool
 }
 
-// navEntry is an entry of the navigation and the rule that shows it.
-type navEntry struct {
-	label string
-	href  string
-	allow func(*duban.User) bool
+// Templates are the page templates parsed at start, each page with the
+// layout into a set of its own, with the static files they link to and
+// the catalog their messages are translated by.
+type Templates struct {
+	sets    map[string]*template.Template // by file name
+	static  *staticFiles
+	english map[string]string
 }
 
-// navigation lists the navigation bar's entries in order. An area adds its
-// entry here.
-var navigation = []navEntry{
-	{"台账", "/tasks", duban.CanRead},
-	{"计划", "/plans", duban.CanRead},
-	{"单位", "/units", duban.CanRead},
-	{"领导", "/leaders", duban.CanRead},
-	{"账号", "/accounts", duban.CanManageUsers},
-}
-
-// templateFuncs are the functions templates may call besides the page's
-// methods.
-func (s *Server) templateFuncs() template.FuncMap {
-	return template.FuncMap{
-		"static": s.static.url,
-		"date":   date,
-		"datetime": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.In(displayZone).Format("2006-01-02 15:04")
-		},
-		"join":          func(owners []duban.Owner) string { return strings.Join(duban.OwnerNames(owners), "、") },
-		"unitLinks":     func(owners []duban.Owner) template.HTML { return ownerLinks("/units/", owners) },
-		"leaderLinks":   func(owners []duban.Owner) template.HTML { return ownerLinks("/leaders/", owners) },
-		"unitOptions":   unitOptions,
-		"leaderOptions": leaderOptions,
-	}
-}
-
-// The helpers below write in Go, escaping each value, the pieces a page
-// repeats by the hundred (owners in every row, a unit in every option):
-// html/template calls a function through reflection for every value it
-// escapes, which made these pieces most of a ledger page's cost.
-
-// htmlEscaper escapes text for an element or a quoted attribute as
-// template.HTMLEscapeString does, writing into the builder as it goes
-// rather than making a string of each value.
-var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;", "\x00", "\uFFFD")
-
-// escape writes text escaped.
-func escape(b *strings.Builder, text string) { htmlEscaper.WriteString(b, text) }
-
-// ownerLinks links each owner to its page (path + ID), names separated by
-// 、; a name not mapped to the directory is plain text.
-func ownerLinks(path string, owners []duban.Owner) template.HTML {
-	var b strings.Builder
-	writeOwnerLinks(&b, path, owners)
-	return template.HTML(b.String())
-}
-
-func writeOwnerLinks(b *strings.Builder, path string, owners []duban.Owner) {
-	for i, o := range owners {
-		if i > 0 {
-			b.WriteString("、")
-		}
-		if o.ID == 0 {
-			escape(b, o.Name)
-			continue
-		}
-		b.WriteString(`<a href="`)
-		b.WriteString(path)
-		b.WriteString(strconv.FormatInt(o.ID, 10))
-		b.WriteString(`">`)
-		escape(b, o.Name)
-		b.WriteString("</a>")
-	}
-}
-
-// option writes one option of a select.
-func option(b *strings.Builder, value, label string, selected bool) {
-	b.WriteString(`<option value="`)
-	escape(b, value)
-	b.WriteString(`"`)
-	if selected {
-		b.WriteString(" selected")
-	}
-	b.WriteString(">")
-	escape(b, label)
-	b.WriteString("</option>\n")
-}
-
-// unitOptions are the options of a select of units, the one of ID selected
-// marked.
-func unitOptions(units []*duban.Unit, selected int64) template.HTML {
-	var b strings.Builder
-	for _, u := range units {
-		option(&b, strconv.FormatInt(u.ID, 10), u.Name, u.ID == selected)
-	}
-	return template.HTML(b.String())
-}
-
-// yearOptions are the options of a select of years.
-func yearOptions(years []int, selected int) template.HTML {
-	var b strings.Builder
-	for _, y := range years {
-		v := strconv.Itoa(y)
-		option(&b, v, v, y == selected)
-	}
-	return template.HTML(b.String())
-}
-
-// leaderOptions are the options of a select of leaders.
-func leaderOptions(leaders []*duban.Leader, selected int64) template.HTML {
-	var b strings.Builder
-	for _, l := range leaders {
-		option(&b, strconv.FormatInt(l.ID, 10), l.Name, l.ID == selected)
-	}
-	return template.HTML(b.String())
-}
-
-// taskTable writes the rows of a table of tasks: each task's number (and
-// year), text, owners and deadline, and, for the ledger, how many targets
-// it has and the day it last changed. A list of tasks is the piece a page
-// repeats most (fifty rows of some twenty values each), so, like owners and
-// options, it is written here rather than by html/template, whose
-// reflection per value made it half of what a ledger cost.
-type taskTable struct {
-	tr translator
-	// planNames names the plan of each task, by ID, on its year; the query
-	// is marked in each text; ledger adds the count of targets and the
-	// column of the day of the last change.
-	planNames map[int64]string
-	query     string
-	ledger    bool
-}
-
-// rows writes the table's rows, in the columns of its head.
-func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
-	label := func(class, text string) string {
-		var b strings.Builder
-		b.WriteString("</td>\n      <td" + class + ` data-label="`)
-		escape(&b, text)
-		b.WriteString(`">`)
-		return b.String()
-	}
-	// Each cell's end and the next one's start, which are the same in
-	// every row.
-	leaders, leads, shares := label("", tt.tr.T("牵头领导")), label("", tt.tr.T("牵头单位")), label("", tt.tr.T("责任单位"))
-	deadline, updated := label("", tt.tr.T("完成时限")), label(` class="date"`, tt.tr.T("更新"))
-	var b strings.Builder
-	b.Grow(len(tasks) * 1500)
-	for _, t := range tasks {
-		id := strconv.FormatInt(t.ID, 10)
-		b.WriteString("\n    <tr>\n      <td class=\"no\"><a href=\"/tasks/")
-		b.WriteString(id)
-		b.WriteString(`">`)
-		escape(&b, t.No)
-		b.WriteString("</a><small")
-		if tt.planNames != nil {
-			b.WriteString(` title="`)
-			escape(&b, tt.planNames[t.PlanID])
-			b.WriteString(`"`)
-		}
-		b.WriteString(">")
-		b.WriteString(strconv.Itoa(t.Year))
-		b.WriteString("</small></td>\n      <td class=\"text\"><a href=\"/tasks/")
-		b.WriteString(id)
-		b.WriteString(`">`)
-		writeHighlight(&b, t.Text, tt.query)
-		b.WriteString("</a>")
-		if tt.ledger && len(t.Indicators) > 0 {
-			b.WriteString(` <span class="tag">`)
-			escape(&b, tt.tr.T("%d 个指标", len(t.Indicators)))
-			b.WriteString("</span>")
-		}
-		b.WriteString(leaders)
-		writeOwnerLinks(&b, "/leaders/", t.LeadLeaders)
-		b.WriteString(leads)
-		writeOwnerLinks(&b, "/units/", t.LeadUnits)
-		b.WriteString(shares)
-		writeOwnerLinks(&b, "/units/", t.ResponsibleUnits)
-		b.WriteString(deadline)
-		escape(&b, t.Deadline)
-		if tt.ledger {
-			b.WriteString(updated)
-			b.WriteString(date(t.UpdatedAt))
-		}
-		b.WriteString("</td>\n    </tr>")
-	}
-	return template.HTML(b.String())
-}
-
-// date writes a day as the government writes it, in its time zone; the
-// zero time as nothing.
-func date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(displayZone).Format("2006-01-02")
-}
-
-// displayZone is the time zone times are shown in: the government's.
-var displayZone = time.FixedZone("CST", 8*3600)
-
-// parseTemplates parses each page with the layout and the partials into a
-// template set of its own, keyed by the page's file name.
-func (s *Server) parseTemplates() (map[string]*template.Template, error) {
-	files, err := fs.Glob(templateFiles, "templates/*.html")
+// NewTemplates parses the core's templates and the parts' and joins the
+// parts' catalogs to the core's. A page or a message defined twice is an
+// error.
+func NewTemplates(parts ...Part) (*Templates, error) {
+	static, err := loadStatic()
 	if err != nil {
 		return nil, err
 	}
-	shared := []string{"templates/layout.html"}
-	var pages []string
+	t := &Templates{sets: map[string]*template.Template{}, static: static, english: maps.Clone(english)}
+	core, err := fs.Sub(coreTemplates, "templates")
+	if err != nil {
+		return nil, err
+	}
+	if err := t.parse(core, nil); err != nil {
+		return nil, err
+	}
+	for _, p := range parts {
+		for msg, en := range p.English {
+			if _, ok := t.english[msg]; ok {
+				return nil, fmt.Errorf("web: message %q is in two catalogs", msg)
+			}
+			t.english[msg] = en
+		}
+		if p.Templates != nil {
+			if err := t.parse(p.Templates, p.Funcs); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return t, nil
+}
+
+// parse parses each page of fsys with the layout and fsys's partials
+// (files named _*.html) into a template set of its own.
+func (t *Templates) parse(fsys fs.FS, funcs template.FuncMap) error {
+	all := template.FuncMap{"static": t.static.url}
+	for name, f := range funcs {
+		if _, ok := all[name]; ok {
+			return fmt.Errorf("web: template function %s is the core's", name)
+		}
+		all[name] = f
+	}
+	files, err := fs.Glob(fsys, "*.html")
+	if err != nil {
+		return err
+	}
+	var shared, pages []string
 	for _, f := range files {
-		switch name := path.Base(f); {
-		case name == "layout.html":
-		case strings.HasPrefix(name, "_"):
+		switch {
+		case f == "layout.html":
+		case strings.HasPrefix(f, "_"):
 			shared = append(shared, f)
 		default:
 			pages = append(pages, f)
 		}
 	}
-	out := map[string]*template.Template{}
 	for _, p := range pages {
-		t, err := template.New("layout.html").Funcs(s.templateFuncs()).ParseFS(templateFiles, append(shared, p)...)
-		if err != nil {
-			return nil, fmt.Errorf("web: template %s: %w", p, err)
+		if _, ok := t.sets[p]; ok {
+			return fmt.Errorf("web: template %s is defined twice", p)
 		}
-		out[path.Base(p)] = t
+		set, err := template.New("layout.html").Funcs(all).ParseFS(coreTemplates, "templates/layout.html")
+		if err == nil {
+			set, err = set.ParseFS(fsys, append(shared, p)...)
+		}
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", p, err)
+		}
+		t.sets[path.Base(p)] = set
 	}
-	return out, nil
+	return nil
 }
 
-// render shows a page with status 200.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, p page) error {
-	return s.renderStatus(w, r, http.StatusOK, p)
+// Translator returns the translator of a language ("zh" or "en").
+func (t *Templates) Translator(lang string) Translator {
+	return Translator{lang: lang, english: t.english}
 }
 
-// renderStatus fills the page's Base, executes its template into a buffer
-// and writes it with the status; a template that fails writes nothing, and
-// its error is the caller's to render.
-func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, p page) error {
-	t, ok := s.templates[p.templateName()]
+// Execute executes a page's template with its Base as set, its Tr set to
+// translate into its Lang: the templates test runs every page this way.
+func (t *Templates) Execute(w io.Writer, p Page) error {
+	set, ok := t.sets[p.TemplateName()]
 	if !ok {
-		return fmt.Errorf("web: no template %s", p.templateName())
+		return fmt.Errorf("web: no template %s", p.TemplateName())
+	}
+	b := p.base()
+	b.Tr = t.Translator(b.Lang)
+	return set.Execute(w, p)
+}
+
+// Render shows a page with status 200.
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, p Page) error {
+	return s.RenderStatus(w, r, http.StatusOK, p)
+}
+
+// RenderStatus fills the page's Base, executes its template into a buffer
+// and writes it with the status; a template that fails writes nothing, and
+// its error is the caller's to return.
+func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int, p Page) error {
+	t, ok := s.templates.sets[p.TemplateName()]
+	if !ok {
+		return fmt.Errorf("web: no template %s", p.TemplateName())
 	}
 	s.fillBase(w, r, p.base())
 	buf := s.buffers.get()
 	defer s.buffers.put(buf)
 	if err := t.Execute(buf, p); err != nil {
-		return fmt.Errorf("web: template %s: %w", p.templateName(), err)
+		return fmt.Errorf("web: template %s: %w", p.TemplateName(), err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
@@ -351,7 +220,7 @@ func (s *Server) fillBase(w http.ResponseWriter, r *http.Request, b *Base) {
 	st := state(r)
 	b.User = duban.UserFromContext(r.Context())
 	b.Lang = st.lang
-	b.tr = st.translator()
+	b.Tr = s.templates.Translator(st.lang)
 	b.CSRF = st.csrf
 	b.Path = r.URL.RequestURI()
 	if c, err := r.Cookie(flashCookie); err == nil {
@@ -361,17 +230,17 @@ func (s *Server) fillBase(w http.ResponseWriter, r *http.Request, b *Base) {
 		s.clearCookie(w, r, flashCookie)
 	}
 	b.Nav = nil
-	for _, e := range navigation {
-		if e.allow(b.User) {
-			b.Nav = append(b.Nav, NavItem{Label: b.tr.T(e.label), Href: e.href,
-				Current: r.URL.Path == e.href || strings.HasPrefix(r.URL.Path, e.href+"/")})
+	for _, e := range s.nav {
+		if e.Allow(b.User) {
+			b.Nav = append(b.Nav, NavItem{Label: b.Tr.T(e.Label), Href: e.Href,
+				Current: r.URL.Path == e.Href || strings.HasPrefix(r.URL.Path, e.Href+"/")})
 		}
 	}
 }
 
-// redirect answers a form with a redirect (303, so that reloading the next
+// Redirect answers a form with a redirect (303, so that reloading the next
 // page does not send the form again), leaving a message for that page.
-func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
+func (s *Server) Redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
 	if flash != "" {
 		s.setCookie(w, r, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(flash), MaxAge: 60})
 	}

@@ -23,7 +23,7 @@ type Route struct {
 	Method  string
 	Pattern string
 	// Allow is the permission rule that guards the route: one of the named
-	// rules of permission.go, applied before the handler runs. Nil makes the
+	// rules of the domain's permission.go, applied before the handler runs. Nil makes the
 	// route public (signing in, the language switch).
 	Allow func(*duban.User) bool
 	// Action says in Chinese what the route does (查看台账), for the message
@@ -34,7 +34,8 @@ type Route struct {
 	// it as every role. It must be set for every method but GET and HEAD, and
 	// only for them.
 	Changes bool
-	// API renders the route's errors as JSON rather than as a page.
+	// API renders the route's errors as JSON rather than as a page. It is
+	// set for the routes under /api/ and only for them.
 	API bool
 	// MaxBody bounds the request body in bytes; 0 means defaultMaxBody. An
 	// upload route sets its own.
@@ -50,29 +51,17 @@ const defaultMaxBody = 1 << 20
 // String names the route as its pattern does.
 func (rt *Route) String() string { return rt.Method + " " + rt.Pattern }
 
-// routeGroups joins the route lists of the areas. Each area's list is a method
-// in its own file; a new area adds its method here.
-func (s *Server) routeGroups() [][]Route {
-	return [][]Route{
-		s.authRoutes(),
-		s.ledgerRoutes(),
-		s.taskRoutes(),
-		s.directoryRoutes(),
-		s.planRoutes(),
-		s.reviewRoutes(),
-		s.accountRoutes(),
-		s.apiRoutes(),
-	}
-}
-
-// buildRoutes joins the groups and checks each route, so that a route
-// without a rule, or a POST not marked as a change, stops the server at
-// start.
-func (s *Server) buildRoutes() ([]Route, error) {
+// buildRoutes joins the parts' routes and checks each, so that a route
+// without a rule, a POST not marked as a change, or an API route outside
+// /api/ stops the server at start.
+func (s *Server) buildRoutes(parts []Part) ([]Route, error) {
 	var all []Route
 	seen := map[string]bool{}
-	for _, group := range s.routeGroups() {
-		for _, rt := range group {
+	for _, part := range parts {
+		if part.Routes == nil {
+			continue
+		}
+		for _, rt := range part.Routes(s) {
 			safe := rt.Method == http.MethodGet || rt.Method == http.MethodHead
 			switch {
 			case rt.Handler == nil:
@@ -83,6 +72,8 @@ func (s *Server) buildRoutes() ([]Route, error) {
 				return nil, fmt.Errorf("web: route %s: Changes must be set for every method but GET and HEAD, and only for them", &rt)
 			case rt.Allow != nil && rt.Action == "":
 				return nil, fmt.Errorf("web: route %s: a guarded route needs an Action for its refusal message", &rt)
+			case rt.API != strings.HasPrefix(rt.Pattern, "/api/"):
+				return nil, fmt.Errorf("web: route %s: API must be set for the routes under /api/, and only for them", &rt)
 			case seen[rt.String()]:
 				return nil, fmt.Errorf("web: route %s is listed twice", &rt)
 			}
@@ -147,12 +138,10 @@ func (s *Server) serve(rt *Route) http.Handler {
 }
 
 // shortAddress returns the address of a page asked for with empty
-// parameters without them, and whether there were any. A filter form sends
-// each of its fields, chosen or not (/tasks?plan=&year=&unit=2&q=), and
-// the address people bookmark and send to a colleague should say only what
-// filters (/tasks?unit=2): the page answers such a request with a redirect
-// to the short address, which works without JavaScript. Only pages are
-// sent there: a script calling the API gets what it asked for.
+// parameters without them, and whether there were any: a filter form sends
+// every field (/tasks?plan=&unit=2), and the address people bookmark should
+// say only what filters (/tasks?unit=2). API requests are answered as
+// asked.
 func shortAddress(r *http.Request, rt *Route) (string, bool) {
 	if rt.Method != http.MethodGet || rt.API || !strings.Contains(r.URL.RawQuery, "=") {
 		return "", false

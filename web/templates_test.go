@@ -2,304 +2,55 @@ package web
 
 import (
 	"bytes"
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/web/internal/i18ntest"
 )
 
-// hostile is text a notice or a user might hold that must show as text.
+// hostile is text a user might send that must show as text.
 const hostile = `<script>alert("x")</script>`
 
-// examplePages returns an example of every page struct, filled the way its
-// handler fills it, with hostile text wherever users' text goes. A new page
-// adds its example here; TestTemplates fails for a template without one.
-func examplePages() []page {
-	at := time.Date(2022, 4, 22, 9, 30, 0, 0, time.UTC)
-	plan := &duban.Plan{ID: 1, Year: 2022, Title: "2022 年工作报告分解" + hostile, DocNumber: "历下政办字〔2022〕3号",
-		State: duban.PlanPublished, TaskCount: 2,
-		Sections: []duban.Section{{No: 0, Title: "主要预期目标"}, {No: 1, Title: hostile}},
-		Areas:    []duban.Area{{Section: 1, No: 1, Title: "城市更新" + hostile}},
-	}
-	upper := 3.0
-	task := &duban.Task{ID: 7, PlanID: 1, Year: 2022, Section: 1, Area: 1, Seq: 2, No: "1.1.2", Text: "推进城市更新" + hostile,
-		Deadline: "2022年底前" + hostile, State: duban.TaskActive, Line: 12,
-		LeadLeaders:      []duban.Owner{{ID: 3, Name: "武毅"}},
-		LeadUnits:        []duban.Owner{{ID: 5, Name: "区住房城乡建设局"}, {Name: hostile}},
-		ResponsibleUnits: []duban.Owner{{ID: 6, Name: "区财政局"}},
-		Indicators:       []duban.Indicator{{Text: "新增 2 至 3 所" + hostile, Metric: "新增学校", Value: 2, Upper: &upper, Unit: "所", Cmp: duban.CmpRange}},
-		CreatedAt:        at, UpdatedAt: at,
-	}
-	unit := &duban.Unit{ID: 6, Name: "区财政局", Kind: duban.UnitDepartment, Aliases: []string{hostile}}
-	leader := &duban.Leader{ID: 3, Name: "武毅", Title: "副区长" + hostile}
-	admin := &duban.User{ID: 1, Name: "office", DisplayName: "督办室" + hostile, Role: duban.RoleAdmin}
-	clerk := &duban.User{ID: 2, Name: "clerk", DisplayName: hostile, Role: duban.RoleClerk, UnitID: 6, Disabled: true}
-	tl := func() *taskList {
-		return &taskList{Tasks: []*duban.Task{task}, Total: 30, All: "/tasks?unit=6&q=" + hostile, tr: translator{"zh"}}
-	}
-	choices := directoryChoices{Roles: roles, Units: []*duban.Unit{unit}, Leaders: []*duban.Leader{leader},
-		UnitNames: map[int64]string{6: hostile}, LeaderNames: map[int64]string{3: hostile}}
-	years := yearChoice{Years: []int{2022, 2021}, Year: 2022}
-	owners := []ownerRow{{ID: 6, Name: hostile, Detail: hostile, Lead: 3, Shared: 4}}
-	comment := &duban.Comment{ID: 1, TaskID: 7, Author: hostile, AuthorRole: duban.RoleLeader, Text: hostile, CreatedAt: at}
-	event := &duban.AuditEvent{Seq: 1, At: at, Actor: hostile, Action: "task.update", Summary: hostile}
-	draft := *plan
-	draft.State, draft.Warnings = duban.PlanDraft, []duban.Warning{{Line: 3, Code: "x", Message: hostile}}
-	return []page{
-		&errorPage{Status: 404, Message: hostile, Back: "/tasks"},
-		&taskPage{Task: task, Plan: plan, Section: hostile, Area: hostile, SourceName: hostile + ".docx",
-			Source:  []sourceParagraph{{Line: 11, Text: hostile}, {Line: 12, Text: task.Text, Here: true}},
-			History: []*duban.AuditEvent{event}, Comments: []*duban.Comment{comment}, CanComment: true},
-		&taskPage{Task: &duban.Task{ID: 8, No: "1.1.3", Text: hostile, State: duban.TaskWithdrawn}, Plan: &draft, SourceNote: hostile},
-		&unitPage{Unit: &duban.Unit{ID: 9, Name: hostile, Kind: duban.UnitStreet, Aliases: []string{hostile}, MergedInto: 6,
-			History: []duban.UnitEvent{{At: at, Kind: duban.UnitRenamed, From: hostile, To: hostile}, {At: at, Kind: duban.UnitMergedInto, To: hostile}}},
-			MergedInto: unit, yearChoice: years, Lead: tl(), Shared: &taskList{tr: translator{"en"}}},
-		&leaderPage{Leader: leader, yearChoice: years, Lead: tl()},
-		&unitsPage{yearChoice: years, Kind: "street", Q: hostile, Kinds: []duban.UnitKind{duban.UnitStreet}, Rows: owners},
-		&leadersPage{yearChoice: years, Rows: owners},
-		&plansPage{Plans: []*duban.Plan{plan, &draft}, CanImport: true},
-		&planPage{Plan: &draft, CanReview: true, Units: 5, WithTargets: 1,
-			Sections: []sectionSummary{{Section: plan.Sections[1], Tasks: 2, Areas: []areaSummary{{Area: plan.Areas[0], Tasks: 2}}}}},
-		&accountsPage{Users: []*duban.User{admin, clerk}, directoryChoices: choices},
-		&accountPage{Account: clerk, directoryChoices: choices, Tokens: []*duban.APIToken{
-			{ID: 1, Name: hostile, Prefix: "dbn_abcdefgh", CreatedAt: at}, {ID: 2, Name: "旧", Prefix: "dbn_x", RevokedAt: at}}},
-		&secretPage{Message: hostile, Secret: "dbn_" + hostile, Back: "/accounts/2"},
-		&loginPage{Name: hostile, Next: "/tasks?q=" + hostile, Error: hostile},
-		&ledgerPage{
-			Query: ledgerQuery{Plan: 1, Section: "1", Unit: 6, Q: "城市", Sort: "unit", Desc: true, Page: 2, Size: 20},
-			Pager: pager{Page: 2, Size: 20, Total: 45, link: func(n int) string { return "/tasks?page=" + string(rune('0'+n)) }},
-			Tasks: []*duban.Task{task}, PlanNames: map[int64]string{1: plan.Title},
-			Plans: []*duban.Plan{plan}, Years: []int{2022}, Plan: plan,
-			Leaders: []*duban.Leader{leader}, Units: []*duban.Unit{unit}, Unit: unit,
-			UnitCounts: &roleCounts{All: 3, Lead: 1, Shared: 2},
-		},
-	}
-}
-
-// TestTaskTable writes a task's row of the ledger and of a short list, in
-// each language: the cells of the table's head, users' text escaped, the
-// keyword marked, the plan named on the year, the day of the last change in
-// the government's time zone; a short list has neither targets nor day.
-func TestTaskTable(t *testing.T) {
-	task := &duban.Task{ID: 7, PlanID: 1, Year: 2022, No: "1.1.2", Text: "推进城市更新<b>", Deadline: "年底前&",
-		LeadLeaders: []duban.Owner{{ID: 3, Name: "武毅"}}, LeadUnits: []duban.Owner{{ID: 5, Name: "区住建局"}, {Name: "各街道"}},
-		ResponsibleUnits: []duban.Owner{{ID: 6, Name: "区财政局"}}, Indicators: make([]duban.Indicator, 2),
-		UpdatedAt: time.Date(2022, 4, 22, 20, 30, 0, 0, time.UTC)}
-	for _, c := range []struct {
-		name  string
-		table taskTable
-		want  []string
-		not   []string
-	}{
-		{"ledger", taskTable{tr: translator{"zh"}, planNames: map[int64]string{1: "2022 年\"分解\""}, query: "城市", ledger: true}, []string{
-			`<td class="no"><a href="/tasks/7">1.1.2</a><small title="2022 年&#34;分解&#34;">2022</small></td>`,
-			`<td class="text"><a href="/tasks/7">推进<mark>城市</mark>更新&lt;b&gt;</a> <span class="tag">2 个指标</span></td>`,
-			`<td data-label="牵头领导"><a href="/leaders/3">武毅</a></td>`,
-			`<td data-label="牵头单位"><a href="/units/5">区住建局</a>、各街道</td>`,
-			`<td data-label="责任单位"><a href="/units/6">区财政局</a></td>`,
-			`<td data-label="完成时限">年底前&amp;</td>`,
-			`<td class="date" data-label="更新">2022-04-23</td>`,
-		}, nil},
-		{"ledger in English", taskTable{tr: translator{"en"}, planNames: map[int64]string{}, ledger: true}, []string{
-			`<small title="">2022</small>`, `推进城市更新&lt;b&gt;</a> <span class="tag">2 targets</span>`,
-			`<td data-label="Lead leader">`, `<td data-label="Lead units">`, `<td class="date" data-label="Updated">`,
-		}, nil},
-		{"short list", taskTable{tr: translator{"zh"}}, []string{
-			`<td class="no"><a href="/tasks/7">1.1.2</a><small>2022</small></td>`,
-			`<td class="text"><a href="/tasks/7">推进城市更新&lt;b&gt;</a></td>`,
-			`<td data-label="完成时限">年底前&amp;</td>`,
-		}, []string{"tag", "class=\"date\"", "<mark>"}},
-	} {
-		got := string(c.table.rows([]*duban.Task{task, task}))
-		if n := strings.Count(got, "<tr>"); n != 2 {
-			t.Errorf("%s: got %d rows, want 2:\n%s", c.name, n, got)
-		}
-		for _, want := range c.want {
-			if !strings.Contains(got, want) {
-				t.Errorf("%s: lacks %s:\n%s", c.name, want, got)
-			}
-		}
-		for _, not := range c.not {
-			if strings.Contains(got, not) {
-				t.Errorf("%s: has %s:\n%s", c.name, not, got)
-			}
-		}
-	}
-}
-
-// TestFilterOptions writes the ledger's choices of plan and year, the
-// chosen one selected, a plan not published named with its state in the
-// page's language, users' text escaped.
-func TestFilterOptions(t *testing.T) {
-	p := &ledgerPage{Query: ledgerQuery{Plan: 2, Year: 2021}, Years: []int{2022, 2021},
-		Plans: []*duban.Plan{{ID: 1, Year: 2022, Title: "工作<报告>", State: duban.PlanPublished}, {ID: 2, Year: 2023, Title: "复核中", State: duban.PlanDraft}}}
-	for _, c := range []struct {
-		lang string
-		want []string
-	}{
-		{"zh", []string{`<option value="1">2022 · 工作&lt;报告&gt;</option>`, `<option value="2" selected>2023 · 复核中（草稿）</option>`}},
-		{"en", []string{`<option value="1">2022 · 工作&lt;报告&gt;</option>`, `<option value="2" selected>2023 · 复核中（Draft）</option>`}},
-	} {
-		p.tr = translator{c.lang}
-		got := string(p.PlanOptions())
-		for _, want := range c.want {
-			if !strings.Contains(got, want) {
-				t.Errorf("plans (%s): lack %s:\n%s", c.lang, want, got)
-			}
-		}
-	}
-	want := "<option value=\"2022\">2022</option>\n<option value=\"2021\" selected>2021</option>\n"
-	if got := string(p.YearOptions()); got != want {
-		t.Errorf("years: got %q, want %q", got, want)
-	}
-	if got := string((yearChoice{Years: []int{2022, 2021}, Year: 2022}).YearOptions()); !strings.HasPrefix(got, `<option value="2022" selected>`) {
-		t.Errorf("a page's years: got %q, want 2022 selected", got)
-	}
-}
-
-// newTemplateServer returns a server with its templates and static files
-// and no services, enough to execute templates.
-func newTemplateServer(t *testing.T) *Server {
-	t.Helper()
-	s := &Server{}
-	var err error
-	if s.static, err = loadStatic(); err != nil {
-		t.Fatal(err)
-	}
-	if s.templates, err = s.parseTemplates(); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// TestTemplates executes every template with its page struct, in both
-// languages and as each role, and checks that users' text comes out
-// escaped.
-func TestTemplates(t *testing.T) {
-	s := newTemplateServer(t)
-	covered := map[string]bool{}
-	users := []*duban.User{
-		nil,
-		{ID: 1, Name: "office", DisplayName: "督办室" + hostile, Role: duban.RoleAdmin},
-		{ID: 2, Name: "clerk", Role: duban.RoleClerk, UnitID: 6},
-	}
-	if testing.Short() {
-		users = users[1:2]
-	}
-	for _, p := range append(examplePages(), reviewExamplePages()...) {
-		name := p.templateName()
-		covered[name] = true
-		tmpl, ok := s.templates[name]
-		if !ok {
-			t.Errorf("%T names template %s, which does not exist", p, name)
-			continue
-		}
-		for _, lang := range []string{"zh", "en"} {
-			for _, u := range users {
-				b := p.base()
-				b.Title, b.User, b.Lang, b.tr, b.CSRF, b.Path = "标题"+hostile, u, lang, translator{lang}, "csrf-token", "/tasks?q="+hostile
-				b.Flash = hostile
-				b.Nav = []NavItem{{Label: "台账", Href: "/tasks", Current: true}}
-				var buf bytes.Buffer
-				if err := tmpl.Execute(&buf, p); err != nil {
-					t.Errorf("%s (%s, %v): %v", name, lang, u, err)
-					continue
-				}
-				out := buf.String()
-				if strings.Contains(out, hostile) {
-					t.Errorf("%s (%s): users' text is not escaped:\n%s", name, lang, excerpt(out, hostile))
-				}
-				if !strings.Contains(out, `name="csrf" value="csrf-token"`) {
-					t.Errorf("%s (%s): no form carries the CSRF token", name, lang)
-				}
-			}
-		}
-	}
-	files, err := fs.Glob(templateFiles, "templates/*.html")
+// TestErrorTemplate executes the error page in the layout, in both
+// languages and as each kind of user, and checks that the message comes
+// out escaped and the layout's forms carry the CSRF token. The pages'
+// templates are tested in package page.
+func TestErrorTemplate(t *testing.T) {
+	tm, err := NewTemplates()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range files {
-		name := path.Base(f)
-		if name != "layout.html" && !strings.HasPrefix(name, "_") && !covered[name] {
-			t.Errorf("template %s has no example page in examplePages", name)
+	for _, lang := range []string{"zh", "en"} {
+		for _, u := range []*duban.User{nil, {ID: 1, Name: "office", DisplayName: "督办室" + hostile, Role: duban.RoleAdmin}} {
+			p := &errorPage{Status: 404, Message: hostile, Back: "/tasks"}
+			p.Title, p.User, p.Lang, p.CSRF, p.Path, p.Flash = "标题"+hostile, u, lang, "csrf-token", "/tasks?q="+hostile, hostile
+			p.Nav = []NavItem{{Label: "台账", Href: "/tasks", Current: true}}
+			var buf bytes.Buffer
+			if err := tm.Execute(&buf, p); err != nil {
+				t.Fatalf("error.html (%s, %v): %v", lang, u, err)
+			}
+			out := buf.String()
+			if strings.Contains(out, hostile) {
+				t.Errorf("error.html (%s): users' text is not escaped", lang)
+			}
+			if !strings.Contains(out, `name="csrf" value="csrf-token"`) {
+				t.Errorf("error.html (%s): no form carries the CSRF token", lang)
+			}
+			if want := tm.Translator(lang).T("错误代码 %d", 404); !strings.Contains(out, want) {
+				t.Errorf("error.html (%s): lacks %q", lang, want)
+			}
 		}
 	}
 }
 
-func excerpt(s, around string) string {
-	i := strings.Index(s, around)
-	return s[max(0, i-200):min(len(s), i+200)]
-}
-
-// TestCatalog checks that every message the templates and handlers
-// translate has its English, and that the catalog holds no message nobody
-// uses.
+// TestCatalog checks that every message the core's templates and code
+// translate has its English, and that the core's catalog holds no message
+// the core does not use.
 func TestCatalog(t *testing.T) {
-	used := map[string]string{} // message → where
-	templateMsg := regexp.MustCompile(`\.T\s+"((?:[^"\\]|\\.)*)"`)
-	goMsg := regexp.MustCompile(`\.T\("((?:[^"\\]|\\.)*)"`)
-	files, err := filepath.Glob("templates/*.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	goFiles, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range append(files, goFiles...) {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		re := templateMsg
-		if strings.HasSuffix(f, ".go") {
-			re = goMsg
-		}
-		for _, m := range re.FindAllSubmatch(data, -1) {
-			used[string(m[1])] = f
-		}
-	}
-	for _, e := range navigation {
-		used[e.label] = "navigation"
-	}
+	roles := map[string]string{}
 	for _, r := range []duban.Role{duban.RoleAdmin, duban.RoleLeader, duban.RoleClerk, duban.RoleViewer} {
-		used[r.Label()] = "duban.Role.Label"
+		roles[r.Label()] = "duban.Role.Label"
 	}
-	for _, st := range []duban.PlanState{duban.PlanDraft, duban.PlanPublished, duban.PlanArchived} {
-		used[st.Label()] = "duban.PlanState.Label"
-	}
-	for _, k := range []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup} {
-		used[k.Label()] = "duban.UnitKind.Label"
-	}
-	var missing []string
-	for msg, where := range used {
-		if _, ok := english[msg]; !ok {
-			missing = append(missing, where+": "+msg)
-		}
-	}
-	slices.Sort(missing)
-	for _, m := range missing {
-		t.Errorf("no English for %s", m)
-	}
-	for msg := range english {
-		if _, ok := used[msg]; !ok {
-			t.Errorf("catalog message %q is used nowhere", msg)
-		}
-	}
-	for msg, en := range english {
-		if strings.Count(msg, "%") != strings.Count(en, "%") {
-			t.Errorf("%q and %q fill different verbs", msg, en)
-		}
-	}
+	i18ntest.Check(t, english, func(msg string) bool { _, ok := english[msg]; return ok }, roles)
 }

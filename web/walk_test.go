@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"cmp"
-	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -86,7 +85,7 @@ var wildcardRE = regexp.MustCompile(`\{(\w+)(\.\.\.)?\}`)
 func TestPermissionWalk(t *testing.T) {
 	w := newWorld(t)
 	var walked int
-	for _, rt := range w.server.Routes() {
+	for _, rt := range w.Server.Routes() {
 		if !rt.Changes || rt.Allow == nil {
 			continue // reads, and the public sign-in routes
 		}
@@ -200,17 +199,4 @@ func roleName(role string) string {
 		return "nobody"
 	}
 	return role
-}
-
-// short cuts a page to its message, for a failure.
-func short(body string) string {
-	if i := strings.Index(body, `class="message"`); i >= 0 {
-		body = body[i:]
-	} else if i := strings.Index(body, "<main"); i >= 0 {
-		body = body[i:]
-	}
-	if len(body) > 400 {
-		body = body[:400] + "…"
-	}
-	return fmt.Sprint(body)
 }

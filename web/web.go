@@ -1,79 +1,40 @@
-// Package web serves duban in a browser and to scripts: server-rendered
-// pages in Chinese (English switchable) and the JSON API, over the domain's
-// services. It holds no state of its own between requests: sessions, sign-in
-// failures and everything else live in the store, so that several servers
-// behind a balancer act as one.
+// Package web is the shared core of duban's web server: the Server and its
+// route table, sessions and CSRF, rendering pages into the layout, the one
+// error renderer (a page or JSON), i18n, the page cache, static files and
+// request helpers. The pages are package web/page and the JSON API package
+// web/api; the command joins them with New(cfg, svc, page.Part(),
+// api.Part()). Nothing another server would need is kept in memory.
 //
 // # How a request flows
 //
-// Handler wraps every request in recover → request log → security headers.
-// Static files (/static/…) are served from the binary. Everything else is
+// Every request is logged, recovered from panics and given the security
+// headers; static files are served from the binary; everything else is
 // authenticated (a session cookie or an API token puts the user in the
-// context with duban.NewContextWithUser) and routed by one http.ServeMux
-// built from the route table. Each route is wrapped once, in route.go: the
-// request body is bounded, a route that changes something checks the CSRF
-// token, the route's permission rule is applied (duban.Authorize with one of
-// the named rules of permission.go), then the handler runs. A handler returns
-// an error instead of writing one; renderError maps duban.ErrorCode to an
-// HTTP status in one place and shows duban.ErrorMessage as a page or, for an
-// API route, as JSON. Internal errors are logged in full and shown
-// generically.
+// context) and routed by one http.ServeMux over the parts' routes. serve
+// (route.go) bounds the body, applies the route's permission rule, checks
+// the CSRF token of a change, then runs the handler. A handler returns an
+// error instead of writing one, and renderError maps its duban.ErrorCode to
+// a status in one place. Internal errors are logged in full and shown
+// generically; a request the client abandoned is logged as such.
 //
-// # Adding a page
+// # Routes
 //
-//  1. Write templates/NAME.html defining "content" (and "title" is the
-//     page's Title). Every user-visible string goes through {{$.T "中文"}}
-//     and has its English in the catalog (i18n.go); a test checks that.
-//  2. Declare a page struct embedding Base, with a method
-//     templateName() returning "NAME.html", and add an example of it to
-//     the template test (templates_test.go), which executes every template.
-//  3. The handler fills the struct and returns s.render(w, r, page). Base's
-//     user, language, CSRF token, flash and navigation are filled by render.
-//     A page that many people ask for alike (a list, the ledger) returns
-//     s.renderCached(w, r, key, build) instead: its content is rendered once
-//     per version of what lists show (cache.go), so it must depend on
-//     nothing but the key, the language and the user's role, hold no form
-//     that changes something, and show no comment, since a comment does not
-//     move that version (TestCachedPagesShowNoComment checks the pages).
-//  4. Owners and long option lists are written by the template functions
-//     unitLinks, leaderLinks, unitOptions and leaderOptions, and the rows of
-//     a list of tasks by taskTable (render.go), which escape in Go:
-//     html/template's reflection per value made them most of a ledger's
-//     cost. The lists a filter offers (plans, years, leaders, units) come
-//     from s.choices(r), read once per version of what lists show and
-//     shared (choices.go), page cache or not.
-//
-// # Adding a route
-//
-// Each area lists its routes in a method of its own file returning []Route
-// (authRoutes in auth.go, ledgerRoutes in ledger.go…), and routes() in
-// route.go joins the lists: add your method's name there, one line. A route
-// names its method and pattern, the permission rule guarding it (Allow, nil
-// only for the public sign-in routes), the action in Chinese for the
-// refusal message, and Changes when it changes something. Path wildcards are
-// named for what they identify ({task}, {plan}, {unit}, {leader}, {user},
-// {token}, {statement}, {comment}), so that the permission walk in
-// walk_test.go can fill them; it calls every route that changes something
-// as every role and checks the refusals, so a new route is covered as soon
-// as it is in the table (give it a form in walkForms if an empty one is not
-// enough for the allowed roles to succeed). Never check a role in a handler:
-// a rule about a thing (CanCommentOnTask) is the service's to apply, and the
-// route's Allow is its coarse form (CanComment).
-//
-// # Adding an API handler
-//
-// An API route sets API: true and a pattern under /api/v1/; its errors are
-// JSON ({"error": {"code": …, "message": …}}) and its handler writes with
-// writeJSON. Scripts authenticate with "Authorization: Bearer <token>"
-// (tokens are made on the accounts page); such requests need no CSRF token,
-// since no browser sends that header by itself. A browser calling the API
-// with its session cookie must send the CSRF token in X-CSRF-Token.
+// A route names its method and pattern, its permission rule (Allow, nil
+// only for signing in), the action in Chinese for the refusal, and Changes
+// when it changes something. Path wildcards are named for what they
+// identify ({task}, {plan}, {unit}, {leader}, {user}, {token}, {statement},
+// {comment}), so that the permission walk (walk_test.go) can call every
+// route of the assembled server as every role. New refuses a route without
+// a rule or an action, a change not marked as one, or an API route outside
+// /api/. A handler never checks a role: a rule about a thing
+// (CanCommentOnTask) is the service's, and the route's Allow its coarse form.
 package web
 
 import (
 	"cmp"
 	"errors"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
 
@@ -109,46 +70,70 @@ type Services struct {
 	Comments duban.CommentService
 }
 
-// Server serves the pages and the API. It is safe for concurrent use and
-// keeps nothing between requests but what it parsed at start: the templates
-// and the static files.
+// A Part is what a package adds to the server: its routes and, for pages,
+// their templates, template functions, messages and navigation entries.
+// page.Part and api.Part are the two; New joins them.
+type Part struct {
+	// Routes lists the part's routes. New calls it once, with the server
+	// whose services and renderer the handlers use.
+	Routes func(*Server) []Route
+	// Templates holds the part's page templates at its root: one file per
+	// page (NAME.html, defining "content") and partials shared by its pages
+	// (_NAME.html). Each page is parsed with the core's layout.
+	Templates fs.FS
+	// Funcs are the functions the part's templates call besides static.
+	Funcs template.FuncMap
+	// English is the part's message catalog: each message its templates and
+	// handlers translate, in Chinese, with its English (i18n.go).
+	English map[string]string
+	// Nav lists the part's entries of the navigation bar, in order.
+	Nav []NavEntry
+}
+
+// NavEntry is an entry of the navigation bar and the rule that shows it.
+type NavEntry struct {
+	Label string // in Chinese, translated
+	Href  string
+	Allow func(*duban.User) bool
+}
+
+// Server serves the parts' routes. It is safe for concurrent use and keeps
+// nothing between requests but what it parsed at start and the caches of
+// what other servers could make alike.
 type Server struct {
 	cfg       Config
 	log       *slog.Logger
 	svc       Services
 	routes    []Route
 	handler   http.Handler
-	templates map[string]*template.Template
-	static    *staticFiles
+	templates *Templates
+	nav       []NavEntry
 	cache     *pageCache // nil when the configuration keeps none
-	sources   *sourceCache
-	// choiceCache keeps the filter forms' lists per version of what lists
-	// show (choices.go), whatever the configuration.
-	choiceCache choiceCache
 	// buffers lends the buffers pages are rendered into (render.go).
 	buffers bufferPool
 }
 
-// New checks the services and builds the server: it parses the templates,
-// indexes the static files and builds the route table, so that a mistake in
-// any of them stops the server at start rather than on a user's request.
-func New(cfg Config, svc Services) (*Server, error) {
+// New checks the services and builds the server of the parts: it parses
+// the templates, indexes the static files and builds the route table, so
+// that a mistake in any of them stops the server at start rather than on a
+// user's request.
+func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	if svc.Plans == nil || svc.Tasks == nil || svc.Units == nil || svc.Leaders == nil ||
 		svc.Users == nil || svc.Audit == nil || svc.Auth == nil || svc.Comments == nil {
 		return nil, errors.New("web: every service must be given")
 	}
-	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default()), sources: newSourceCache()}
+	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default())}
 	if cfg.PageCache >= 0 {
 		s.cache = newPageCache(cmp.Or(cfg.PageCache, defaultPageCache))
 	}
 	var err error
-	if s.static, err = loadStatic(); err != nil {
+	if s.templates, err = NewTemplates(parts...); err != nil {
 		return nil, err
 	}
-	if s.templates, err = s.parseTemplates(); err != nil {
-		return nil, err
+	for _, p := range parts {
+		s.nav = append(s.nav, p.Nav...)
 	}
-	if s.routes, err = s.buildRoutes(); err != nil {
+	if s.routes, err = s.buildRoutes(parts); err != nil {
 		return nil, err
 	}
 	s.handler = s.buildHandler()
@@ -160,3 +145,10 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Routes returns the route table, so that tests can walk every route.
 func (s *Server) Routes() []Route { return s.routes }
+
+// Services returns the services the handlers work through.
+func (s *Server) Services() Services { return s.svc }
+
+// Log returns the server's logger, for what a handler notes but does not
+// fail on.
+func (s *Server) Log() *slog.Logger { return s.log }

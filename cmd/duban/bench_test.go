@@ -1,11 +1,9 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,30 +65,4 @@ func TestBench(t *testing.T) {
 	c.MustRun([]string{"import", demoSample})
 	c.MustFail(1, []string{"bench", "--db", c.env["DUBAN_DB"], "--duration", "100ms"}, "不是 duban bench 建的")
 	c.MustFail(2, []string{"bench", "--writers", "1"}, "用法")
-}
-
-// TestServerLog keeps of the server's log its end and its first errors and
-// warnings, however the writes split its lines.
-func TestServerLog(t *testing.T) {
-	var l serverLog
-	var all strings.Builder
-	for i := range 30 {
-		level := []string{"INFO", "INFO", "WARN", "ERROR"}[i%4]
-		all.WriteString(fmt.Sprintf("time=… level=%s msg=request n=%d\n", level, i))
-	}
-	for chunk := range slices.Chunk([]byte(all.String()), 7) {
-		l.Write(chunk)
-	}
-	errs := l.Errors()
-	if len(errs) != logErrors || errs[0] != "time=… level=WARN msg=request n=2" || errs[1] != "time=… level=ERROR msg=request n=3" {
-		t.Errorf("errors: got %d %q, want the first %d warnings and errors", len(errs), errs, logErrors)
-	}
-	if !strings.HasSuffix(l.String(), "n=29\n") {
-		t.Errorf("the log's end: got %q", l.String())
-	}
-	big := strings.Repeat("x", logTailBytes) + "end"
-	l.Write([]byte(big))
-	if got := l.String(); len(got) != logTailBytes || !strings.HasSuffix(got, "end") {
-		t.Errorf("after a long write: kept %d bytes ending %q, want the last %d", len(got), got[len(got)-3:], logTailBytes)
-	}
 }

@@ -27,16 +27,11 @@ import (
 	"github.com/dubanhq/duban/web/webtest"
 )
 
-// The browser tests drive Debian's chromium against the real server (Main
-// on a random port, a temporary SQLite database): the office imports the
-// sample notice through the upload form, corrects it on the review page,
-// publishes it and makes a clerk's account; the unit's clerk finds its tasks
-// through the ledger's filters, comments on one, and is refused on another
-// unit's. Every page
-// they see is checked for requests leaving the server and for console
-// errors, and screenshots of the ledger at a desk's and a phone's size are
-// saved. DUBAN_TEST_CHROMIUM names the browser (.ci/run sets it);
-// DUBAN_TEST_ARTIFACTS the folder for the screenshots.
+// The browser tests drive chromium (DUBAN_TEST_CHROMIUM) against the real
+// server: the office imports, reviews and publishes the sample notice and
+// makes a clerk's account; the clerk finds its tasks, comments on one and
+// is refused on another unit's. Every page is checked for requests leaving
+// the server and console errors; screenshots go to DUBAN_TEST_ARTIFACTS.
 
 // The sample notice the office uploads.
 const browserSample = "../../notice/testdata/corpus/lixia-2022/source.md"

@@ -15,6 +15,8 @@ import (
 	"github.com/dubanhq/duban/auth"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/api"
+	"github.com/dubanhq/duban/web/page"
 )
 
 // Main is the server as a value: duban serve and duban demo run one, and
@@ -69,7 +71,7 @@ func (m *Main) Run(ctx context.Context) error {
 		cache = -1 // none
 	}
 	m.Server, err = web.New(web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache},
-		newServices(db, auth.NewHasher(m.Passwords), m.Policy))
+		newServices(db, auth.NewHasher(m.Passwords), m.Policy), page.Part(), api.Part())
 	if err != nil {
 		db.Close()
 		return err

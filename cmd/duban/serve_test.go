@@ -33,7 +33,11 @@ func (c *cli) Start(args []string, want string) (out string, stop func()) {
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, env, args) }()
 	deadline := time.After(30 * time.Second)
-	for !strings.Contains(buf.String(), want) {
+	for {
+		out, written := buf.Next()
+		if strings.Contains(out, want) {
+			break
+		}
 		select {
 		case code := <-done:
 			cancel()
@@ -41,7 +45,7 @@ func (c *cli) Start(args []string, want string) (out string, stop func()) {
 		case <-deadline:
 			cancel()
 			c.t.Fatalf("duban %s did not say %q within 30 s:\n%s", strings.Join(args, " "), want, buf.String())
-		case <-time.After(10 * time.Millisecond):
+		case <-written:
 		}
 	}
 	stopped := false
@@ -109,8 +113,9 @@ func TestDemo(t *testing.T) {
 	c.MustFail(1, []string{"demo", "--db", db}, "已有 1 个计划")
 	c.MustRun([]string{"plan", "list", "--db", db}, "已发布")
 	c.MustRun([]string{"user", "list", "--db", db}, "共 4 个账号", "caizheng", "单位：区财政局", "领导：武毅")
-	// Without --db the demo makes a database of its own, not DUBAN_DB's.
-	out, stop = c.Start(args("demo"), "按 Ctrl+C 停止")
+	// Without --db the demo makes a database of its own, not DUBAN_DB's;
+	// saying so is the last thing it prints.
+	out, stop = c.Start(args("demo"), "在演示停止时删除")
 	temp := regexp.MustCompile(`--db (\S*duban-demo-\S*)`).FindStringSubmatch(out)
 	if temp == nil || !strings.Contains(out, "在演示停止时删除") {
 		t.Fatalf("demo without --db: want a temporary database, removed when the demo stops:\n%s", out)
@@ -169,13 +174,15 @@ func (c *cli) runStdin(stdin string, args ...string) (int, string) {
 }
 
 // TestServeFirstRun says how to make the first account when there is none,
-// and refuses an address in use.
+// after saying where it serves, and refuses an address in use.
 func TestServeFirstRun(t *testing.T) {
 	c := newCLI(t)
 	c.env["DUBAN_ADDR"] = "127.0.0.1:0"
-	out, stop := c.Start(args("serve"), "按 Ctrl+C 停止")
-	if !strings.Contains(out, "duban user add") {
-		t.Errorf("first run: want the hint to make an administrator:\n%s", out)
+	// The hint comes after the line saying where the server listens: wait
+	// for the hint, the last thing a first run prints.
+	out, stop := c.Start(args("serve"), "创建督办室管理员。")
+	if !strings.Contains(out, "duban user add 登录名 --role admin") || !strings.Contains(out, "按 Ctrl+C 停止") {
+		t.Errorf("first run: want where it serves and the hint to make an administrator:\n%s", out)
 	}
 	addr := strings.TrimPrefix(urlRE.FindString(out), "http://")
 	c.MustFail(1, []string{"serve", "--addr", addr, "--db", filepath.Join(t.TempDir(), "other.db")}, "已被占用")

@@ -27,6 +27,20 @@ audit_events.hash text NOT NULL
 audit_head.id integer NOT NULL
 audit_head.seq bigint NOT NULL
 audit_head.hash text NOT NULL
+channels.id bigint NOT NULL IDENTITY ALWAYS
+channels.name text NOT NULL
+channels.kind text NOT NULL
+channels.unit_id bigint
+channels.plan_id bigint
+channels.url text NOT NULL DEFAULT ''::text
+channels.smtp_addr text NOT NULL DEFAULT ''::text
+channels.username text NOT NULL DEFAULT ''::text
+channels.mail_from text NOT NULL DEFAULT ''::text
+channels.mail_to text NOT NULL DEFAULT ''::text
+channels.secret text NOT NULL DEFAULT ''::text
+channels.enabled boolean NOT NULL DEFAULT true
+channels.created_at timestamp with time zone NOT NULL
+channels.updated_at timestamp with time zone NOT NULL
 comments.id bigint NOT NULL IDENTITY ALWAYS
 comments.task_id bigint NOT NULL
 comments.plan_id bigint NOT NULL
@@ -35,6 +49,26 @@ comments.author text NOT NULL
 comments.author_role text NOT NULL
 comments.text text NOT NULL
 comments.created_at timestamp with time zone NOT NULL
+deliveries.id bigint NOT NULL IDENTITY ALWAYS
+deliveries.channel_id bigint
+deliveries.channel_name text NOT NULL
+deliveries.channel_kind text NOT NULL
+deliveries.dedup_key text NOT NULL
+deliveries.event text NOT NULL
+deliveries.unit_id bigint
+deliveries.plan_id bigint
+deliveries.subject text NOT NULL
+deliveries.body text NOT NULL
+deliveries.link text NOT NULL DEFAULT ''::text
+deliveries.state text NOT NULL
+deliveries.attempts integer NOT NULL DEFAULT 0
+deliveries.next_attempt_at timestamp with time zone NOT NULL
+deliveries.last_error text NOT NULL DEFAULT ''::text
+deliveries.lease_owner text NOT NULL DEFAULT ''::text
+deliveries.lease_until timestamp with time zone
+deliveries.created_at timestamp with time zone NOT NULL
+deliveries.updated_at timestamp with time zone NOT NULL
+deliveries.sent_at timestamp with time zone
 leaders.id bigint NOT NULL IDENTITY ALWAYS
 leaders.name text NOT NULL
 leaders.title text NOT NULL DEFAULT ''::text
@@ -153,10 +187,18 @@ areas areas_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 audit_events audit_events_pkey PRIMARY KEY (seq)
 audit_head audit_head_id_check CHECK ((id = 1))
 audit_head audit_head_pkey PRIMARY KEY (id)
+channels channels_kind_check CHECK ((kind = ANY (ARRAY['webhook'::text, 'wecom'::text, 'dingtalk'::text, 'smtp'::text])))
+channels channels_pkey PRIMARY KEY (id)
+channels channels_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
+channels channels_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
 comments comments_author_id_fkey FOREIGN KEY (author_id) REFERENCES users(id)
 comments comments_pkey PRIMARY KEY (id)
 comments comments_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 comments comments_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks(id)
+deliveries deliveries_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES channels(id) ON DELETE SET NULL
+deliveries deliveries_dedup_key_key UNIQUE (dedup_key)
+deliveries deliveries_pkey PRIMARY KEY (id)
+deliveries deliveries_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'failed'::text])))
 leaders leaders_name_key UNIQUE (name)
 leaders leaders_pkey PRIMARY KEY (id)
 login_failures login_failures_pkey PRIMARY KEY (id)
@@ -213,9 +255,18 @@ CREATE INDEX audit_events_lists ON audit_events USING btree (seq) WHERE (action 
 CREATE UNIQUE INDEX audit_events_pkey ON audit_events USING btree (seq)
 CREATE INDEX audit_events_plan ON audit_events USING btree (plan_id, seq)
 CREATE UNIQUE INDEX audit_head_pkey ON audit_head USING btree (id)
+CREATE UNIQUE INDEX channels_pkey ON channels USING btree (id)
+CREATE INDEX channels_plan ON channels USING btree (plan_id)
+CREATE INDEX channels_unit ON channels USING btree (unit_id)
 CREATE UNIQUE INDEX comments_pkey ON comments USING btree (id)
 CREATE INDEX comments_plan ON comments USING btree (plan_id, id)
 CREATE INDEX comments_task ON comments USING btree (task_id, id)
+CREATE INDEX deliveries_channel ON deliveries USING btree (channel_id, id)
+CREATE UNIQUE INDEX deliveries_dedup_key_key ON deliveries USING btree (dedup_key)
+CREATE INDEX deliveries_due ON deliveries USING btree (next_attempt_at) WHERE (state = 'pending'::text)
+CREATE INDEX deliveries_lease ON deliveries USING btree (lease_until) WHERE (state = 'sending'::text)
+CREATE UNIQUE INDEX deliveries_pkey ON deliveries USING btree (id)
+CREATE INDEX deliveries_unit ON deliveries USING btree (unit_id, id)
 CREATE UNIQUE INDEX leaders_name_key ON leaders USING btree (name)
 CREATE UNIQUE INDEX leaders_pkey ON leaders USING btree (id)
 CREATE UNIQUE INDEX login_failures_pkey ON login_failures USING btree (id)

@@ -39,6 +39,23 @@ CREATE TABLE audit_head (
 	hash TEXT NOT NULL
 );
 
+CREATE TABLE channels (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT NOT NULL,
+	kind       TEXT NOT NULL CHECK (kind IN ('webhook', 'wecom', 'dingtalk', 'smtp')),
+	unit_id    INTEGER REFERENCES units (id),
+	plan_id    INTEGER REFERENCES plans (id),
+	url        TEXT NOT NULL DEFAULT '',
+	smtp_addr  TEXT NOT NULL DEFAULT '',
+	username   TEXT NOT NULL DEFAULT '',
+	mail_from  TEXT NOT NULL DEFAULT '',
+	mail_to    TEXT NOT NULL DEFAULT '',
+	secret     TEXT NOT NULL DEFAULT '',
+	enabled    INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+
 CREATE TABLE comments (
 	id          INTEGER PRIMARY KEY,
 	task_id     INTEGER NOT NULL REFERENCES tasks (id),
@@ -48,6 +65,29 @@ CREATE TABLE comments (
 	author_role TEXT NOT NULL,
 	text        TEXT NOT NULL,
 	created_at  TEXT NOT NULL
+);
+
+CREATE TABLE deliveries (
+	id              INTEGER PRIMARY KEY,
+	channel_id      INTEGER REFERENCES channels (id) ON DELETE SET NULL,
+	channel_name    TEXT NOT NULL,
+	channel_kind    TEXT NOT NULL,
+	dedup_key       TEXT NOT NULL UNIQUE,
+	event           TEXT NOT NULL,
+	unit_id         INTEGER,
+	plan_id         INTEGER,
+	subject         TEXT NOT NULL,
+	body            TEXT NOT NULL,
+	link            TEXT NOT NULL DEFAULT '',
+	state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at TEXT NOT NULL,
+	last_error      TEXT NOT NULL DEFAULT '',
+	lease_owner     TEXT NOT NULL DEFAULT '',
+	lease_until     TEXT,
+	created_at      TEXT NOT NULL,
+	updated_at      TEXT NOT NULL,
+	sent_at         TEXT
 );
 
 CREATE TABLE leaders (
@@ -215,9 +255,21 @@ CREATE INDEX audit_events_lists ON audit_events (seq) WHERE action <> 'task.comm
 
 CREATE INDEX audit_events_plan ON audit_events (plan_id, seq);
 
+CREATE INDEX channels_plan ON channels (plan_id);
+
+CREATE INDEX channels_unit ON channels (unit_id);
+
 CREATE INDEX comments_plan ON comments (plan_id, id);
 
 CREATE INDEX comments_task ON comments (task_id, id);
+
+CREATE INDEX deliveries_channel ON deliveries (channel_id, id);
+
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
+
+CREATE INDEX deliveries_lease ON deliveries (lease_until) WHERE state = 'sending';
+
+CREATE INDEX deliveries_unit ON deliveries (unit_id, id);
 
 CREATE INDEX login_failures_subject ON login_failures (subject, at);
 

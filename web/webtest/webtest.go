@@ -1,7 +1,9 @@
 // Package webtest drives a running duban server over HTTP the way a
-// browser does, for the tests of the web package, the command and the
+// browser does, for the tests of the web packages, the command and the
 // browser and load tests: a client with its own cookies that signs in and
-// sends forms with their CSRF token.
+// sends forms with their CSRF token. It also assembles the whole server
+// (NewServer) and a world to test it in (NewWorld): a copy of a store
+// holding the sample notice and an account for each role.
 package webtest
 
 import (
@@ -187,16 +189,43 @@ func excerpt(body string) string {
 	return body
 }
 
+// Short cuts a page to its message, or else its main part, for a failure.
+func Short(body string) string {
+	if i := strings.Index(body, `class="message"`); i >= 0 {
+		body = body[i:]
+	} else if i := strings.Index(body, "<main"); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 400 {
+		body = body[:400] + "…"
+	}
+	return body
+}
+
+// MainPart returns a page's main part, without the header that names the
+// user.
+func MainPart(body string) string {
+	if i := strings.Index(body, "<main"); i >= 0 {
+		return body[i:]
+	}
+	return body
+}
+
 // Buffer collects what a server writes (its log, a command's output) while
-// a test reads it.
+// a test reads it, and lets the test wait for what it expects.
 type Buffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed at the next write, once asked for
 }
 
 func (b *Buffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.written != nil {
+		close(b.written)
+		b.written = nil
+	}
 	return b.buf.Write(p)
 }
 
@@ -205,4 +234,15 @@ func (b *Buffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Next returns what was written so far and a channel closed at the next
+// write, so that a test waits for output without polling.
+func (b *Buffer) Next() (string, <-chan struct{}) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.written == nil {
+		b.written = make(chan struct{})
+	}
+	return b.buf.String(), b.written
 }

@@ -1,0 +1,96 @@
+package page
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/web"
+)
+
+// authRoutes are signing in and out, the language switch and the front
+// door.
+func (s *server) authRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Pattern: "/{$}", Allow: duban.CanRead, Action: "查看台账", Handler: s.home},
+		{Method: "GET", Pattern: "/login", Handler: s.loginForm},
+		{Method: "POST", Pattern: "/login", Changes: true, Handler: s.login},
+		{Method: "POST", Pattern: "/logout", Changes: true, Handler: s.logout},
+		{Method: "POST", Pattern: "/lang", Changes: true, Handler: s.switchLanguage},
+	}
+}
+
+// home sends everyone to the ledger, where the day's work starts.
+func (s *server) home(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, "/tasks", http.StatusSeeOther)
+	return nil
+}
+
+// loginPage is the sign-in form.
+type loginPage struct {
+	web.Base
+	Name  string
+	Next  string
+	Error string
+}
+
+func (*loginPage) TemplateName() string { return "login.html" }
+
+func (s *server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	next := localPath(r.URL.Query().Get("next"))
+	if duban.UserFromContext(r.Context()) != nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	p := &loginPage{Next: next}
+	p.Title = web.Lang(r).T("登录")
+	return s.Render(w, r, p)
+}
+
+// login checks the name and password and starts a session. A refusal
+// shows the form again with its reason.
+func (s *server) login(w http.ResponseWriter, r *http.Request) error {
+	name := strings.TrimSpace(r.PostForm.Get("name"))
+	next := localPath(r.PostForm.Get("next"))
+	err := s.SignIn(w, r, name, r.PostForm.Get("password"))
+	switch duban.ErrorCode(err) {
+	case "":
+	case duban.EUNAUTHORIZED, duban.ETOOMANY, duban.EINVALID:
+		p := &loginPage{Name: name, Next: next, Error: duban.ErrorMessage(err)}
+		p.Title = web.Lang(r).T("登录")
+		return s.RenderStatus(w, r, web.ErrorStatus(err), p)
+	default:
+		return err
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// logout ends the session, on every server, and says so on the sign-in
+// page.
+func (s *server) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.SignOut(w, r); err != nil {
+		return err
+	}
+	return s.Redirect(w, r, "/login", web.Lang(r).T("已退出登录。"))
+}
+
+// switchLanguage keeps the chosen language and returns to the page it was
+// chosen on.
+func (s *server) switchLanguage(w http.ResponseWriter, r *http.Request) error {
+	s.SetLanguage(w, r, r.PostForm.Get("lang"))
+	http.Redirect(w, r, localPath(r.PostForm.Get("next")), http.StatusSeeOther)
+	return nil
+}
+
+// localPath returns p when it is a path on this server, and "/" otherwise,
+// so that a crafted ?next= cannot send a user elsewhere after sign-in.
+func localPath(p string) string {
+	u, err := url.Parse(p)
+	if err != nil || p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") ||
+		strings.HasPrefix(p, "/\\") || u.Scheme != "" || u.Host != "" {
+		return "/"
+	}
+	return p
+}

@@ -1,0 +1,337 @@
+package page
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/web"
+)
+
+// directoryRoutes are the units and leaders: lists with what each answers
+// for, and a page each with its tasks across plans and years.
+func (s *server) directoryRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Pattern: "/units", Allow: duban.CanRead, Action: "查看单位", Handler: s.units},
+		{Method: "GET", Pattern: "/units/{unit}", Allow: duban.CanRead, Action: "查看单位", Handler: s.unit},
+		{Method: "GET", Pattern: "/leaders", Allow: duban.CanRead, Action: "查看领导", Handler: s.leaders},
+		{Method: "GET", Pattern: "/leaders/{leader}", Allow: duban.CanRead, Action: "查看领导", Handler: s.leader},
+	}
+}
+
+// ownerTasksLimit is how many tasks of each list a unit's or a leader's
+// page shows; the rest are a click away in the ledger.
+const ownerTasksLimit = 20
+
+// taskList is a short list of tasks with how many there are in all and the
+// ledger's address for all of them.
+type taskList struct {
+	Tasks []*duban.Task
+	Total int
+	All   string
+	tr    web.Translator
+}
+
+// T translates, so that the list's template can be shared.
+func (l *taskList) T(msg string, args ...any) string { return l.tr.T(msg, args...) }
+
+// Rows are the rows of the list's table.
+func (l *taskList) Rows() template.HTML { return taskTable{tr: l.tr}.rows(l.Tasks) }
+
+// More reports whether the list shows only some of its tasks.
+func (l *taskList) More() bool { return l.Total > len(l.Tasks) }
+
+// findTaskList returns the first tasks of a filter and the ledger address
+// showing them all (ledger, a query of the ledger's filter).
+func (s *server) findTaskList(r *http.Request, f duban.TaskFilter, ledger url.Values) (*taskList, error) {
+	f.Limit = ownerTasksLimit
+	l := &taskList{All: "/tasks?" + ledger.Encode(), tr: web.Lang(r)}
+	var err error
+	l.Tasks, l.Total, err = s.svc.Tasks.FindTasks(r.Context(), f)
+	return l, err
+}
+
+// yearChoice is the year filter of a unit's or a leader's page: the years
+// of the plans, and the one chosen (0 for all).
+type yearChoice struct {
+	Years []int
+	Year  int
+}
+
+func (s *server) readYear(r *http.Request) (yearChoice, error) {
+	var yc yearChoice
+	ch, err := s.choices(r)
+	if err != nil {
+		return yc, err
+	}
+	yc.Years = ch.Years
+	y, err := web.QueryInt(r.URL.Query(), "year")
+	if err != nil {
+		return yc, err
+	}
+	if y != nil {
+		yc.Year = int(*y)
+	}
+	return yc, nil
+}
+
+// YearOptions are the options of the year filter.
+func (yc yearChoice) YearOptions() template.HTML { return yearOptions(yc.Years, yc.Year) }
+
+// filter narrows a task filter to the chosen year.
+func (yc yearChoice) filter(f duban.TaskFilter) duban.TaskFilter {
+	if yc.Year != 0 {
+		y := yc.Year
+		f.Year = &y
+	}
+	return f
+}
+
+// ledger adds the chosen year to a ledger address's query.
+func (yc yearChoice) ledger(v url.Values) url.Values {
+	if yc.Year != 0 {
+		v.Set("year", strconv.Itoa(yc.Year))
+	}
+	return v
+}
+
+// unitPage is a unit with the tasks it leads and shares.
+type unitPage struct {
+	web.Base
+	Unit *duban.Unit
+	// MergedInto is the unit this one was merged into, if it was.
+	MergedInto *duban.Unit
+	yearChoice
+	Lead   *taskList
+	Shared *taskList
+}
+
+func (*unitPage) TemplateName() string { return "unit.html" }
+
+func (s *server) unit(w http.ResponseWriter, r *http.Request) error {
+	return s.RenderCached(w, r, r.URL.RequestURI(), func() (web.Page, error) { return s.buildUnit(r) })
+}
+
+// buildUnit reads what the page shows.
+func (s *server) buildUnit(r *http.Request) (web.Page, error) {
+	ctx := r.Context()
+	id, err := web.PathID(r, "unit")
+	if err != nil {
+		return nil, err
+	}
+	p := &unitPage{}
+	if p.Unit, err = s.svc.Units.FindUnitByID(ctx, id); err != nil {
+		return nil, err
+	}
+	if p.Unit.MergedInto != 0 {
+		if p.MergedInto, err = s.svc.Units.FindUnitByID(ctx, p.Unit.MergedInto); err != nil {
+			return nil, err
+		}
+	}
+	if p.yearChoice, err = s.readYear(r); err != nil {
+		return nil, err
+	}
+	p.Title = p.Unit.Name
+	unit := strconv.FormatInt(id, 10)
+	for _, l := range []struct {
+		role duban.UnitRole
+		dst  **taskList
+	}{{duban.UnitLeads, &p.Lead}, {duban.UnitShares, &p.Shared}} {
+		f := p.filter(duban.TaskFilter{UnitID: &id, UnitRole: l.role})
+		if *l.dst, err = s.findTaskList(r, f, p.ledger(url.Values{"unit": {unit}, "role": {string(l.role)}})); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// leaderPage is a leader with the tasks the leader leads.
+type leaderPage struct {
+	web.Base
+	Leader *duban.Leader
+	yearChoice
+	Lead *taskList
+}
+
+func (*leaderPage) TemplateName() string { return "leader.html" }
+
+func (s *server) leader(w http.ResponseWriter, r *http.Request) error {
+	return s.RenderCached(w, r, r.URL.RequestURI(), func() (web.Page, error) { return s.buildLeader(r) })
+}
+
+// buildLeader reads what the page shows.
+func (s *server) buildLeader(r *http.Request) (web.Page, error) {
+	id, err := web.PathID(r, "leader")
+	if err != nil {
+		return nil, err
+	}
+	p := &leaderPage{}
+	if p.Leader, err = s.svc.Leaders.FindLeaderByID(r.Context(), id); err != nil {
+		return nil, err
+	}
+	if p.yearChoice, err = s.readYear(r); err != nil {
+		return nil, err
+	}
+	p.Title = p.Leader.Name
+	f := p.filter(duban.TaskFilter{LeaderID: &id})
+	if p.Lead, err = s.findTaskList(r, f, p.ledger(url.Values{"leader": {strconv.FormatInt(id, 10)}})); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ownerRow is a unit or a leader in a list, with its counts.
+type ownerRow struct {
+	ID     int64
+	Name   string
+	Detail string // a unit's kind and aliases, a leader's post
+	Lead   int
+	Shared int
+}
+
+// unitsPage lists the units with how many tasks each leads and shares.
+type unitsPage struct {
+	web.Base
+	yearChoice
+	Kind  string
+	Q     string
+	Kinds []duban.UnitKind
+	Rows  []ownerRow
+}
+
+func (*unitsPage) TemplateName() string { return "units.html" }
+
+func (s *server) units(w http.ResponseWriter, r *http.Request) error {
+	return s.RenderCached(w, r, r.URL.RequestURI(), func() (web.Page, error) { return s.buildUnits(r) })
+}
+
+// buildUnits reads what the page shows.
+func (s *server) buildUnits(r *http.Request) (web.Page, error) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	p := &unitsPage{Kind: q.Get("kind"), Q: strings.TrimSpace(q.Get("q")),
+		Kinds: []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup}}
+	p.Title = web.Lang(r).T("单位")
+	var err error
+	if p.yearChoice, err = s.readYear(r); err != nil {
+		return nil, err
+	}
+	f := duban.UnitFilter{Query: p.Q}
+	if k := duban.UnitKind(p.Kind); k.Valid() {
+		f.Kind = &k
+	} else {
+		p.Kind = ""
+	}
+	units, _, err := s.svc.Units.FindUnits(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := s.ownerCounts(r, p.yearChoice, false)
+	if err != nil {
+		return nil, err
+	}
+	tr := web.Lang(r)
+	for _, u := range units {
+		detail := tr.T(u.Kind.Label())
+		if len(u.Aliases) > 0 {
+			detail += " · " + tr.T("又称") + strings.Join(u.Aliases, "、")
+		}
+		c := counts[u.ID]
+		p.Rows = append(p.Rows, ownerRow{ID: u.ID, Name: u.Name, Detail: detail, Lead: c.Lead, Shared: c.Shared})
+	}
+	return p, nil
+}
+
+// leadersPage lists the leaders with how many tasks each leads.
+type leadersPage struct {
+	web.Base
+	yearChoice
+	Rows []ownerRow
+}
+
+func (*leadersPage) TemplateName() string { return "leaders.html" }
+
+func (s *server) leaders(w http.ResponseWriter, r *http.Request) error {
+	return s.RenderCached(w, r, r.URL.RequestURI(), func() (web.Page, error) { return s.buildLeaders(r) })
+}
+
+// buildLeaders reads what the page shows.
+func (s *server) buildLeaders(r *http.Request) (web.Page, error) {
+	p := &leadersPage{}
+	p.Title = web.Lang(r).T("领导")
+	var err error
+	if p.yearChoice, err = s.readYear(r); err != nil {
+		return nil, err
+	}
+	ch, err := s.choices(r)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := s.ownerCounts(r, p.yearChoice, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range ch.Leaders {
+		p.Rows = append(p.Rows, ownerRow{ID: l.ID, Name: l.Name, Detail: l.Title, Lead: counts[l.ID].Lead})
+	}
+	return p, nil
+}
+
+// ownerCounts counts the tasks of the chosen year by unit or by leader.
+func (s *server) ownerCounts(r *http.Request, yc yearChoice, leaders bool) (map[int64]duban.OwnerCount, error) {
+	counts, err := s.svc.Tasks.CountTasksByOwner(r.Context(), yc.filter(duban.TaskFilter{}))
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]duban.OwnerCount{}
+	for _, c := range counts {
+		if c.Leader == leaders {
+			out[c.ID] = c
+		}
+	}
+	return out, nil
+}
+
+// OwnerURL, LedgerURL and ShowShared tell the owners list of units from
+// that of leaders: where a row links, where its counts link, and whether
+// there is a shared count.
+func (*unitsPage) OwnerURL(id int64) string { return "/units/" + strconv.FormatInt(id, 10) }
+
+// LedgerURL is the ledger of a unit's tasks in the chosen year.
+func (p *unitsPage) LedgerURL(id int64, role string) string {
+	return "/tasks?" + p.ledger(url.Values{"unit": {strconv.FormatInt(id, 10)}, "role": {role}}).Encode()
+}
+
+// ShowShared: units share tasks.
+func (*unitsPage) ShowShared() bool { return true }
+
+// OwnerURL is a leader's page.
+func (*leadersPage) OwnerURL(id int64) string { return "/leaders/" + strconv.FormatInt(id, 10) }
+
+// LedgerURL is the ledger of a leader's tasks in the chosen year.
+func (p *leadersPage) LedgerURL(id int64, role string) string {
+	return "/tasks?" + p.ledger(url.Values{"leader": {strconv.FormatInt(id, 10)}}).Encode()
+}
+
+// ShowShared: leaders only lead.
+func (*leadersPage) ShowShared() bool { return false }
+
+// UnitEvent tells one change of the unit's names in a sentence.
+func (p *unitPage) UnitEvent(e duban.UnitEvent) string {
+	switch e.Kind {
+	case duban.UnitEventCreated:
+		return p.T("以“%s”名称录入", e.To)
+	case duban.UnitRenamed:
+		return p.T("由“%s”更名为“%s”", e.From, e.To)
+	case duban.UnitAliasAdded:
+		return p.T("增加别名“%s”", e.To)
+	case duban.UnitMergedIn:
+		return p.T("“%s”并入本单位", e.From)
+	case duban.UnitMergedInto:
+		return p.T("并入“%s”", e.To)
+	}
+	return string(e.Kind)
+}

@@ -1,0 +1,162 @@
+package page
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/web"
+)
+
+// ledgerRoutes are the ledger: the tasks of every plan, filtered.
+func (s *server) ledgerRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Pattern: "/tasks", Allow: duban.CanRead, Action: "查看台账", Handler: s.ledger},
+	}
+}
+
+// ledgerPage is the ledger.
+type ledgerPage struct {
+	web.Base
+	Query web.LedgerQuery
+	Pager web.Pager
+	Tasks []*duban.Task
+	// PlanNames names each plan the tasks come from, by ID.
+	PlanNames map[int64]string
+
+	// The choices of the filter form.
+	Plans   []*duban.Plan
+	Years   []int
+	Plan    *duban.Plan // the plan filtered by, with its sections and areas
+	Leaders []*duban.Leader
+	Units   []*duban.Unit
+	// Unit is the unit filtered by; UnitCounts its tasks, led and shared.
+	Unit       *duban.Unit
+	UnitCounts *roleCounts
+}
+
+func (*ledgerPage) TemplateName() string { return "ledger.html" }
+
+// roleCounts counts a unit's tasks: all, those it leads, those it shares.
+type roleCounts struct{ All, Lead, Shared int }
+
+// SortURL is the address of the ledger sorted by a column: the first click
+// sorts ascending, a second click on the same column descending.
+func (p *ledgerPage) SortURL(sort string) string {
+	q := p.Query
+	q.Desc = q.Sort == sort && !q.Desc
+	q.Sort, q.Page = sort, 1
+	return q.URL()
+}
+
+// SortMark is the arrow shown beside the column the ledger is sorted by.
+func (p *ledgerPage) SortMark(sort string) string {
+	switch {
+	case p.Query.Sort != sort:
+		return ""
+	case p.Query.Desc:
+		return "↓"
+	}
+	return "↑"
+}
+
+// RoleURL is the address of the same list narrowed to the unit's part.
+func (p *ledgerPage) RoleURL(role string) string {
+	q := p.Query
+	q.Role, q.Page = role, 1
+	return q.URL()
+}
+
+// PlanOptions are the options of the plan filter, each named by its year
+// and title, and its state unless it is published.
+func (p *ledgerPage) PlanOptions() template.HTML {
+	var b strings.Builder
+	for _, pl := range p.Plans {
+		label := strconv.Itoa(pl.Year) + " · " + pl.Title
+		if pl.State != duban.PlanPublished {
+			label += "（" + p.T(pl.State.Label()) + "）"
+		}
+		option(&b, strconv.FormatInt(pl.ID, 10), label, pl.ID == p.Query.Plan)
+	}
+	return template.HTML(b.String())
+}
+
+// YearOptions are the options of the year filter.
+func (p *ledgerPage) YearOptions() template.HTML { return yearOptions(p.Years, int(p.Query.Year)) }
+
+// Rows are the rows of the table of tasks.
+func (p *ledgerPage) Rows() template.HTML {
+	return taskTable{tr: p.Tr, planNames: p.PlanNames, query: p.Query.Q, ledger: true}.rows(p.Tasks)
+}
+
+// ledger lists the tasks the filter in the address selects.
+func (s *server) ledger(w http.ResponseWriter, r *http.Request) error {
+	lq, f, err := web.ParseLedgerQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	return s.RenderCached(w, r, lq.URL(), func() (web.Page, error) { return s.buildLedger(r, lq, f) })
+}
+
+// buildLedger reads what the ledger shows.
+func (s *server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFilter) (web.Page, error) {
+	ctx := r.Context()
+	var err error
+	p := &ledgerPage{Query: lq, PlanNames: map[int64]string{}}
+	p.Title = web.Lang(r).T("台账")
+	p.Pager = web.Pager{Page: lq.Page, Size: lq.Size, Link: func(n int) string {
+		q := lq
+		q.Page = n
+		return q.URL()
+	}}
+	if p.Tasks, p.Pager.Total, err = s.svc.Tasks.FindTasks(ctx, f); err != nil {
+		return nil, err
+	}
+	ch, err := s.choices(r)
+	if err != nil {
+		return nil, err
+	}
+	p.Plans, p.Years, p.Leaders, p.Units = ch.Plans, ch.Years, ch.Leaders, ch.Units
+	for _, pl := range p.Plans {
+		p.PlanNames[pl.ID] = pl.Title
+	}
+	if lq.Plan != 0 {
+		if p.Plan, err = s.svc.Plans.FindPlanByID(ctx, lq.Plan); err != nil {
+			return nil, err
+		}
+	}
+	if lq.Unit != 0 {
+		// A unit merged into another is not among the choices, but its
+		// tasks before the merge are still its own.
+		if p.Unit = ch.unit(lq.Unit); p.Unit == nil {
+			if p.Unit, err = s.svc.Units.FindUnitByID(ctx, lq.Unit); err != nil {
+				return nil, err
+			}
+		}
+		if p.UnitCounts, err = s.countRoles(r, f); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// countRoles counts the tasks of the filter's unit by its part in them,
+// with the filter's other conditions: one grouped count, in which the unit's
+// row has the tasks it leads and those it shares, which add up to all.
+func (s *server) countRoles(r *http.Request, f duban.TaskFilter) (*roleCounts, error) {
+	f.UnitRole = duban.UnitAnyRole
+	counts, err := s.svc.Tasks.CountTasksByOwner(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	c := &roleCounts{}
+	for _, oc := range counts {
+		if !oc.Leader && oc.ID == *f.UnitID {
+			c.Lead, c.Shared = oc.Lead, oc.Shared
+		}
+	}
+	c.All = c.Lead + c.Shared
+	return c, nil
+}

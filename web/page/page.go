@@ -1,0 +1,127 @@
+// Package page is duban's server-rendered pages: the ledger, a task, the
+// units and leaders, the plans with their import and review, the accounts,
+// and signing in. Each area has a file of its own holding its routes, its
+// page structs and its handlers; its templates are in templates/, one file
+// per page. Part gives them to web.New, which serves them in the layout,
+// with the core's sessions, CSRF, permission rules and error pages.
+//
+// # Adding a page
+//
+//  1. Write templates/NAME.html defining "content" (the page's title is its
+//     Title). Every user-visible string goes through {{$.T "中文"}} and has
+//     its English in the catalog (i18n.go); a test checks that.
+//  2. Declare a page struct embedding web.Base, with a method TemplateName()
+//     returning "NAME.html", and add an example of it to the template test
+//     (templates_test.go), which executes every template.
+//  3. The handler fills the struct and returns s.Render(w, r, page). Base's
+//     user, language, CSRF token, flash and navigation are filled by Render.
+//     A page that many people ask for alike (a list, the ledger) returns
+//     s.RenderCached(w, r, key, build) instead: its content is rendered once
+//     per version of what lists show (web's cache.go), so it must depend on
+//     nothing but the key, the language and the user's role, hold no form
+//     that changes something, and show no comment, since a comment does not
+//     move that version (TestCachedPagesShowNoComment checks the pages).
+//  4. Owners and long option lists are written by the template functions
+//     unitLinks, leaderLinks, unitOptions and leaderOptions, and the rows of
+//     a list of tasks by taskTable (html.go), which escape in Go, since
+//     html/template's reflection per value would be most of a ledger's
+//     cost. The lists a filter offers (plans, years, leaders, units) come
+//     from s.choices(r), read once per version of what lists show and
+//     shared (choices.go), page cache or not.
+//
+// # Adding a route
+//
+// Each area lists its routes in a method of its own file returning
+// []web.Route (authRoutes in auth.go, ledgerRoutes in ledger.go…), and
+// routes in page.go joins the lists: add your method's name there, one
+// line; a page the navigation bar leads to adds its entry to navigation.
+// See package web for what a route says; the permission walk calls a new
+// route that changes something as every role as soon as it is listed (give
+// it a form in walkForms, web/walk_test.go, if an empty one is not enough
+// for the allowed roles to succeed).
+package page
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/web"
+)
+
+// templateFiles are the page templates: one file per page, and the
+// partials (files named _*.html) the pages share.
+//
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// Part is the pages' share of the server, for web.New.
+func Part() web.Part {
+	files, err := fs.Sub(templateFiles, "templates")
+	if err != nil {
+		panic(err) // the directory is embedded: it is there
+	}
+	return web.Part{Routes: routes, Templates: files, Funcs: templateFuncs(), English: english, Nav: navigation}
+}
+
+// server is the web server as the pages see it: the core's rendering and
+// sessions, the services, and the pages' own caches.
+type server struct {
+	*web.Server
+	svc     web.Services
+	sources *sourceCache
+	// choiceCache keeps the filter forms' lists per version of what lists
+	// show (choices.go), whatever the configuration.
+	choiceCache choiceCache
+}
+
+// routes joins the route lists of the areas. Each area's list is a method
+// in its own file; a new area adds its method here.
+func routes(srv *web.Server) []web.Route {
+	s := &server{Server: srv, svc: srv.Services(), sources: newSourceCache()}
+	var all []web.Route
+	for _, group := range [][]web.Route{
+		s.authRoutes(),
+		s.ledgerRoutes(),
+		s.taskRoutes(),
+		s.directoryRoutes(),
+		s.planRoutes(),
+		s.reviewRoutes(),
+		s.accountRoutes(),
+	} {
+		all = append(all, group...)
+	}
+	return all
+}
+
+// navigation lists the navigation bar's entries in order. An area adds its
+// entry here.
+var navigation = []web.NavEntry{
+	{Label: "台账", Href: "/tasks", Allow: duban.CanRead},
+	{Label: "计划", Href: "/plans", Allow: duban.CanRead},
+	{Label: "单位", Href: "/units", Allow: duban.CanRead},
+	{Label: "领导", Href: "/leaders", Allow: duban.CanRead},
+	{Label: "账号", Href: "/accounts", Allow: duban.CanManageUsers},
+}
+
+// templateFuncs are the functions the pages' templates may call besides
+// the page's methods and the core's static.
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"date": date,
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(displayZone).Format("2006-01-02 15:04")
+		},
+		"join":          func(owners []duban.Owner) string { return strings.Join(duban.OwnerNames(owners), "、") },
+		"unitLinks":     func(owners []duban.Owner) template.HTML { return ownerLinks("/units/", owners) },
+		"leaderLinks":   func(owners []duban.Owner) template.HTML { return ownerLinks("/leaders/", owners) },
+		"unitOptions":   unitOptions,
+		"leaderOptions": leaderOptions,
+	}
+}

@@ -1,0 +1,49 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/dubanhq/duban"
+)
+
+// SignIn checks a name and password and starts a session in a cookie. The
+// session token and the CSRF token are both new, so that neither can have
+// been planted before. A refusal sets nothing and is returned for the
+// sign-in page to show.
+func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, name, password string) error {
+	st := state(r)
+	sess, token, err := s.svc.Auth.Login(r.Context(), duban.Credentials{
+		Name: name, Password: password,
+		Address: st.address, UserAgent: r.UserAgent(), Replace: st.sessionKey,
+	})
+	if err != nil {
+		return err
+	}
+	s.setCookie(w, r, &http.Cookie{Name: SessionCookie, Value: token, Expires: sess.ExpiresAt})
+	s.rotateCSRF(w, r)
+	return nil
+}
+
+// SignOut ends the request's session in the store, so that the cookie is
+// worthless even if it was copied, and on every server; the browser forgets
+// the cookie and gets a new CSRF token.
+func (s *Server) SignOut(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	if st.sessionKey != "" {
+		if err := s.svc.Auth.Logout(r.Context(), st.sessionKey); err != nil {
+			return err
+		}
+	}
+	s.clearCookie(w, r, SessionCookie)
+	s.rotateCSRF(w, r)
+	return nil
+}
+
+// SetLanguage keeps the chosen language, "en" or else Chinese, in a cookie
+// for a year.
+func (s *Server) SetLanguage(w http.ResponseWriter, r *http.Request, lang string) {
+	if lang != "en" {
+		lang = "zh"
+	}
+	s.setCookie(w, r, &http.Cookie{Name: langCookie, Value: lang, MaxAge: 365 * 24 * 3600})
+}

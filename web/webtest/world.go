@@ -1,0 +1,317 @@
+package webtest
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/notice"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/api"
+	"github.com/dubanhq/duban/web/page"
+)
+
+// fastHasher hashes passwords with argon2id at its lowest cost.
+var fastHasher = auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1})
+
+// TestPolicy throttles after 3 failures per account, 6 per address.
+var TestPolicy = func() duban.AuthPolicy {
+	p := duban.DefaultAuthPolicy
+	p.MaxAccountFailures, p.MaxAddressFailures = 3, 6
+	return p
+}()
+
+// The roles the tests act as, by account name. Clerk reports for the unit
+// of World.Task; OtherClerk for a unit with no part in it.
+const (
+	Admin      = "office"
+	Leader     = "wuyi"
+	Clerk      = "caizheng"
+	OtherClerk = "jiaoti"
+	Viewer     = "viewer"
+	Nobody     = ""
+)
+
+// Roles lists the roles, Nobody first.
+var Roles = []string{Nobody, Viewer, OtherClerk, Clerk, Leader, Admin}
+
+// Password is the password of a test account.
+func Password(name string) string { return "password-of-" + name }
+
+// World is one test's server and what is in its store.
+type World struct {
+	T      *testing.T
+	DB     *sqldb.DB
+	Server *web.Server
+	HTTP   *httptest.Server
+	Log    *Buffer // the server's log
+
+	Plan      *duban.Plan // the published sample
+	Draft     *duban.Plan // a draft of the sample under another title
+	Task      *duban.Task // a task of the published plan that 区财政局 leads or shares
+	OtherTask *duban.Task // a task of the published plan 区财政局 has no part in
+	Users     map[string]*duban.User
+	Token     *duban.APIToken // an API token of the viewer
+	Secret    string          // its secret
+	Statement *duban.Statement
+}
+
+// fixture is what the template store holds, by ID.
+type fixture struct {
+	Plan, Draft, Task, OtherTask, Statement int64
+	Users                                   map[string]int64
+	Token                                   int64
+	Secret                                  string
+}
+
+var templateDB struct {
+	once sync.Once
+	path string
+	fix  fixture
+	err  error
+}
+
+// OfficeCtx acts as the office, which sees drafts too; ReaderCtx as a
+// reader, who sees what is published.
+var (
+	OfficeCtx = duban.NewContextWithUser(context.Background(), &duban.User{ID: 1 << 40, Name: "test", Role: duban.RoleAdmin})
+	ReaderCtx = duban.NewContextWithUser(context.Background(), &duban.User{ID: 1<<40 + 1, Name: "reader", Role: duban.RoleViewer})
+)
+
+// buildTemplate makes the store every test copies.
+func buildTemplate() (string, fixture, error) {
+	var fix fixture
+	dir, err := os.MkdirTemp("", "duban-web-test-")
+	if err != nil {
+		return "", fix, err
+	}
+	path := filepath.Join(dir, "template.db")
+	db, err := sqldb.Open(context.Background(), path)
+	if err != nil {
+		return "", fix, err
+	}
+	defer db.Close()
+	svc := Services(db)
+	res, err := demo.Load(OfficeCtx, demo.Services{Plans: svc.Plans, Tasks: svc.Tasks, Units: svc.Units})
+	if err != nil {
+		return "", fix, err
+	}
+	fix.Plan = res.Plan.ID
+	// The draft: the sample's reading under another title.
+	r, err := readSample()
+	if err != nil {
+		return "", fix, err
+	}
+	r.Document.Title, r.Document.DocNumber = "草稿：2022 年任务分解（复核中）", "历下政办字〔2022〕99号"
+	data, _ := json.Marshal(r)
+	imp, err := svc.Plans.ImportPlan(OfficeCtx, duban.ImportInput{Name: "draft.json", Data: data, Reading: r})
+	if err != nil {
+		return "", fix, err
+	}
+	fix.Draft = imp.Plan.ID
+	open := duban.StatementOpen
+	sts, _, err := svc.Tasks.FindStatements(OfficeCtx, duban.StatementFilter{PlanID: &fix.Draft, State: &open, Limit: 1})
+	if err != nil {
+		return "", fix, err
+	}
+	fix.Statement = sts[0].ID
+
+	caizheng, err := unitNamed(svc, "区财政局")
+	if err != nil {
+		return "", fix, err
+	}
+	tasks, _, err := svc.Tasks.FindTasks(OfficeCtx, duban.TaskFilter{PlanID: &fix.Plan})
+	if err != nil {
+		return "", fix, err
+	}
+	var other *duban.Unit
+	for _, t := range tasks {
+		switch {
+		case fix.Task == 0 && t.HasUnit(caizheng.ID):
+			fix.Task = t.ID
+		case fix.OtherTask == 0 && !t.HasUnit(caizheng.ID) && len(t.LeadUnits) > 0 && t.LeadUnits[0].ID != 0:
+			fix.OtherTask = t.ID
+			if other, err = svc.Units.FindUnitByID(OfficeCtx, t.LeadUnits[0].ID); err != nil {
+				return "", fix, err
+			}
+		}
+	}
+	leaders, _, err := svc.Leaders.FindLeaders(OfficeCtx, duban.LeaderFilter{Name: ref("武毅")})
+	if err != nil {
+		return "", fix, err
+	}
+	fix.Users = map[string]int64{}
+	for _, u := range []*duban.User{
+		{Name: Admin, DisplayName: "督办室", Role: duban.RoleAdmin},
+		{Name: Leader, DisplayName: "武毅", Role: duban.RoleLeader, LeaderID: leaders[0].ID},
+		{Name: Clerk, DisplayName: "区财政局联络员", Role: duban.RoleClerk, UnitID: caizheng.ID},
+		{Name: OtherClerk, DisplayName: other.Name + "联络员", Role: duban.RoleClerk, UnitID: other.ID},
+		{Name: Viewer, DisplayName: "查看者", Role: duban.RoleViewer},
+	} {
+		if err := svc.Users.CreateUser(OfficeCtx, u); err != nil {
+			return "", fix, err
+		}
+		if err := svc.Auth.SetPassword(OfficeCtx, u.ID, Password(u.Name)); err != nil {
+			return "", fix, err
+		}
+		fix.Users[u.Name] = u.ID
+	}
+	tok := &duban.APIToken{UserID: fix.Users[Viewer], Name: "测试脚本"}
+	if fix.Secret, err = svc.Auth.CreateAPIToken(OfficeCtx, tok); err != nil {
+		return "", fix, err
+	}
+	fix.Token = tok.ID
+	return path, fix, nil
+}
+
+// readSample reads the sample notice as demo.Load does.
+func readSample() (*duban.Reading, error) { return notice.Read(demo.SampleName, demo.Sample()) }
+
+func unitNamed(svc web.Services, name string) (*duban.Unit, error) {
+	units, _, err := svc.Units.FindUnits(OfficeCtx, duban.UnitFilter{Name: &name})
+	if err != nil {
+		return nil, err
+	}
+	if len(units) == 0 {
+		return nil, duban.Errorf(duban.ENOTFOUND, "no unit %s", name)
+	}
+	return units[0], nil
+}
+
+// Services are the services of a store, with passwords hashed at the
+// lowest cost and sign-in throttled by TestPolicy.
+func Services(db *sqldb.DB) web.Services {
+	return web.Services{
+		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db),
+		Leaders: sqldb.NewLeaderService(db), Users: sqldb.NewUserService(db), Audit: sqldb.NewAuditService(db),
+		Auth: sqldb.NewAuthService(db, fastHasher, TestPolicy), Comments: sqldb.NewCommentService(db),
+	}
+}
+
+// NewServer assembles the whole server, the pages and the API, as the
+// command does.
+func NewServer(cfg web.Config, svc web.Services) (*web.Server, error) {
+	return web.New(cfg, svc, page.Part(), api.Part())
+}
+
+// NewWorld serves a copy of the store every test starts from: the sample
+// notice, published, and a draft of it, with an account for each role. The
+// store is built once per test binary and copied for each test, so that a
+// test may change what it likes.
+func NewWorld(t *testing.T) *World {
+	t.Helper()
+	return NewWorldWith(t, web.Config{})
+}
+
+// NewWorldWith is NewWorld with a configuration of the server.
+func NewWorldWith(t *testing.T, cfg web.Config) *World {
+	t.Helper()
+	templateDB.once.Do(func() { templateDB.path, templateDB.fix, templateDB.err = buildTemplate() })
+	if templateDB.err != nil {
+		t.Fatal(templateDB.err)
+	}
+	path := filepath.Join(t.TempDir(), "duban.db")
+	if err := copyFile(templateDB.path, path); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqldb.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	w := &World{T: t, DB: db, Log: &Buffer{}, Users: map[string]*duban.User{}}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(w.Log, nil))
+	}
+	svc := Services(db)
+	if w.Server, err = NewServer(cfg, svc); err != nil {
+		t.Fatal(err)
+	}
+	w.HTTP = httptest.NewServer(w.Server.Handler())
+	t.Cleanup(w.HTTP.Close)
+	fix := templateDB.fix
+	get := func(dst **duban.Plan, id int64) {
+		if *dst, err = svc.Plans.FindPlanByID(OfficeCtx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get(&w.Plan, fix.Plan)
+	get(&w.Draft, fix.Draft)
+	if w.Task, err = svc.Tasks.FindTaskByID(OfficeCtx, fix.Task); err != nil {
+		t.Fatal(err)
+	}
+	if w.OtherTask, err = svc.Tasks.FindTaskByID(OfficeCtx, fix.OtherTask); err != nil {
+		t.Fatal(err)
+	}
+	for name, id := range fix.Users {
+		if w.Users[name], err = svc.Users.FindUserByID(OfficeCtx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Token, w.Secret = &duban.APIToken{ID: fix.Token, UserID: fix.Users[Viewer]}, fix.Secret
+	w.Statement = &duban.Statement{ID: fix.Statement, PlanID: fix.Draft}
+	return w
+}
+
+func copyFile(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o600)
+}
+
+// Client returns a browser signed in as the role's account, or signed out
+// for Nobody.
+func (w *World) Client(role string) *Client {
+	w.T.Helper()
+	c := NewClient(w.T, w.HTTP.URL)
+	if role != Nobody {
+		c.Login(role, Password(role))
+	}
+	return c
+}
+
+// AuditHead returns the number of events in the audit log: every change
+// writes one, in its own transaction, so an unchanged count means nothing
+// changed.
+func (w *World) AuditHead() int64 {
+	w.T.Helper()
+	v, err := sqldb.NewAuditService(w.DB).VerifyAudit(OfficeCtx)
+	if err != nil {
+		w.T.Fatal(err)
+	}
+	if !v.OK() {
+		w.T.Fatalf("audit chain broken: %+v", v.Problems)
+	}
+	return v.LastSeq
+}
+
+// Services returns the store's services, to check what a request did.
+func (w *World) Services() web.Services { return Services(w.DB) }
+
+// Main runs a package's tests and removes the store NewWorld copies: a
+// package using NewWorld calls it from its TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	if templateDB.path != "" {
+		os.RemoveAll(filepath.Dir(templateDB.path))
+	}
+	os.Exit(code)
+}
+
+// ref returns a pointer to v, for the filters' optional fields.
+func ref[T any](v T) *T { return &v }
+
+// TaskPath is the address of a task's page.
+func TaskPath(t *duban.Task) string { return "/tasks/" + strconv.FormatInt(t.ID, 10) }
