@@ -74,24 +74,37 @@ func TestBombs(t *testing.T) {
 		zeros[i] = [2]string{fmt.Sprintf("xl/media/image%d.bin", i), string(make([]byte, 1<<20))}
 	}
 	tests := []struct {
-		name string
-		data []byte
-		want string
+		name  string
+		build func() []byte
+		want  string
+		heavy bool // tens of megabytes to build
 	}{
-		{"a sheet of 60 MB", withPart(t, "", [2]string{"xl/worksheets/sheet2.xml", bigSheet(47000, 20, "")}), "上限 16 MB"},
-		{"a cell at the last row", sheetPackage(t, sheetNS+`<sheetData><row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>`), "工作表有 20000 行以上"},
-		{"a cell at the last column", sheetPackage(t, sheetNS+`<sheetData><row r="1"><c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>`), "工作表超过 256 列"},
-		{"far cells in many rows", sheetPackage(t, slots.String()), fmt.Sprintf("单元格超过 %d 个", maxSlots)},
-		{"merged cells", sheetPackage(t, merges.String()), "合并单元格超过 2000 处"},
-		{"a merge to the last row", sheetPackage(t, sheetNS+`<sheetData/><mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells></worksheet>`), "合并单元格超出"},
-		{"shared strings", withPart(t, sheetNS+"<sheetData/></worksheet>", [2]string{"xl/sharedStrings.xml", strs.String()}), fmt.Sprintf("共享字符串超过 %d 个", maxStrings)},
-		{"sixty sheets of one part", decodetest.Zip(t, shared...), "各工作表合计超过"},
-		{"parts of zeros", withPart(t, sheetNS+"<sheetData/></worksheet>", zeros...), "合计 20 MB，上限 4.0 MB"},
+		{"a sheet of 60 MB", func() []byte { return withPart(t, "", [2]string{"xl/worksheets/sheet2.xml", bigSheet(47000, 20, "")}) }, "上限 16 MB", true},
+		{"a cell at the last row", func() []byte {
+			return sheetPackage(t, sheetNS+`<sheetData><row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>`)
+		}, "工作表有 20000 行以上", false},
+		{"a cell at the last column", func() []byte {
+			return sheetPackage(t, sheetNS+`<sheetData><row r="1"><c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>`)
+		}, "工作表超过 256 列", false},
+		{"far cells in many rows", func() []byte { return sheetPackage(t, slots.String()) }, fmt.Sprintf("单元格超过 %d 个", maxSlots), false},
+		{"merged cells", func() []byte { return sheetPackage(t, merges.String()) }, "合并单元格超过 2000 处", false},
+		{"a merge to the last row", func() []byte {
+			return sheetPackage(t, sheetNS+`<sheetData/><mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells></worksheet>`)
+		}, "合并单元格超出", false},
+		{"shared strings", func() []byte {
+			return withPart(t, sheetNS+"<sheetData/></worksheet>", [2]string{"xl/sharedStrings.xml", strs.String()})
+		}, fmt.Sprintf("共享字符串超过 %d 个", maxStrings), false},
+		{"sixty sheets of one part", func() []byte { return decodetest.Zip(t, shared...) }, "各工作表合计超过", false},
+		{"parts of zeros", func() []byte { return withPart(t, sheetNS+"<sheetData/></worksheet>", zeros...) }, "合计 20 MB，上限 4.0 MB", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.heavy && decodetest.Race {
+				t.Skip("tens of megabytes: run without the race detector")
+			}
+			data := tt.build()
 			var err error
-			allocated := decodetest.Allocated(func() { _, err = Decode(tt.data) })
+			allocated := decodetest.Allocated(func() { _, err = Decode(data) })
 			var de *duban.Error
 			if !errors.As(err, &de) || de.Code != duban.EINVALID || !strings.Contains(de.Message, tt.want) {
 				t.Fatalf("error = %v, want invalid with %q", err, tt.want)
@@ -102,7 +115,7 @@ func TestBombs(t *testing.T) {
 			if bound := uint64(16 * maxSheetXML); allocated > bound {
 				t.Errorf("refusing it allocated %d MB, want at most %d MB", allocated>>20, bound>>20)
 			}
-			t.Logf("%d KB file refused, %d MB allocated", len(tt.data)>>10, allocated>>20)
+			t.Logf("%d KB file refused, %d MB allocated", len(data)>>10, allocated>>20)
 		})
 	}
 }
@@ -123,6 +136,9 @@ func TestUnzipLimit(t *testing.T) {
 // TestLargeTable reads a table at the limit of cells, allocating a bounded
 // amount, and checks that twice the rows allocate about twice the bytes.
 func TestLargeTable(t *testing.T) {
+	if decodetest.Race {
+		t.Skip("tens of megabytes: run without the race detector")
+	}
 	data := sheetPackage(t, bigSheet(maxSlots/6, 6, `<mergeCells><mergeCell ref="A1:B1"/></mergeCells>`))
 	var got []block.Block
 	var err error
