@@ -107,9 +107,9 @@ func refuseBinary(name string, data []byte) error {
 	switch {
 	case hasAnyPrefix(data, imageMagic) || isRIFFImage(data) || isISOImage(data) ||
 		(bytes.HasPrefix(data, []byte("BM")) && len(data) > 14 && (ext == ".bmp" || bytes.Equal(data[6:10], []byte{0, 0, 0, 0}))):
-		return duban.Errorf(duban.EINVALID, "这是一张图片，不是文字：duban 读取通知中的文字。请上传通知的 Word（.docx）、PDF、网页或文本文件；如果只有扫描件或照片，需要先做文字识别（OCR）。")
+		return duban.Errorf(duban.EINVALID, "这是一张图片，不是文字：duban 读取通知中的文字。请上传通知的 Word、Excel 任务表、PDF、网页或文本文件；如果只有扫描件或照片，需要先做文字识别（OCR）。")
 	case hasAnyPrefix(data, archiveMagic):
-		return duban.Errorf(duban.EINVALID, "这是一个压缩包（RAR、7z 或 gzip 等），不是通知文件：请解压后选择其中的通知文件（.docx、.pdf、.html 或 .txt）导入。")
+		return duban.Errorf(duban.EINVALID, "这是一个压缩包（RAR、7z 或 gzip 等），不是通知文件：请解压后选择其中的通知文件（.docx、.xlsx、.pdf、.html 或 .txt）导入。")
 	case bytes.HasPrefix(data, []byte(`{\rtf`)):
 		return duban.Errorf(duban.EINVALID, "这是 RTF 格式的文档：请在 Word 或 WPS 中另存为 .docx 后再导入。")
 	case bytes.HasPrefix(data, []byte("\x7fELF")) || bytes.HasPrefix(data, []byte("MZ")) && bytes.Contains(data[:min(len(data), 512)], []byte("This program")):
@@ -283,5 +283,5 @@ func otherZipError(pkg *ooxml.Package) error {
 	case has("ofd.xml"):
 		return duban.Errorf(duban.EINVALID, "这是 OFD 版式文件：请在 OFD 阅读器中将其另存为 PDF 或 Word 后再导入。")
 	}
-	return duban.Errorf(duban.EINVALID, "这是一个 ZIP 压缩包，不是通知文件：请解压后选择其中的通知文件（.docx、.pdf、.html 或 .txt）导入。")
+	return duban.Errorf(duban.EINVALID, "这是一个 ZIP 压缩包，不是通知文件：请解压后选择其中的通知文件（.docx、.xlsx、.pdf、.html 或 .txt）导入。")
 }
