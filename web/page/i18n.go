@@ -188,7 +188,7 @@ var english = map[string]string{
 	"第 %d 行的表述已成为任务 %s。":                                                     "The statement at line %d is now task %s.",
 	"第 %d 行的表述已标记为无需分配。":                                                     "The statement at line %d is marked as needing no owner.",
 	"计划已发布：%d 项任务，各单位现在可以在台账中看到自己的任务。":                                       "The plan is published: %d tasks; each unit now finds its tasks in the ledger.",
-	"Word（.docx）、PDF、网页（.html）、文本或 Markdown（UTF-8、GBK、UTF-16 均可），不超过 %d MB。": "Word (.docx), PDF, web page (.html), text or Markdown (UTF-8, GBK or UTF-16), up to %d MB.",
+	"Word（.docx、.doc、.wps）、Excel 任务表（.xlsx、.xls）、PDF、网页（.html）、文本或 Markdown（UTF-8、GBK、UTF-16 均可），不超过 %d MB。": "Word (.docx, .doc, .wps), Excel task tables (.xlsx, .xls), PDF, web page (.html), text or Markdown (UTF-8, GBK or UTF-16), up to %d MB.",
 	"上传政府工作报告目标任务分解通知。导入后为草稿，审核、发布后各单位才能看到。":                                 "Upload the notice that breaks the government work report down into tasks. It becomes a draft; units see it once it is reviewed and published.",
 	"导入": "Import",
 	"年份（通知中没有写明时填写）": "Year (when the notice does not say)",
