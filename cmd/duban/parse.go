@@ -16,7 +16,7 @@ import (
 // runParse reads a notice and prints the reading: a summary for a person, or
 // the duban.extraction/v1 JSON with --json.
 func runParse(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "parse", "parse [--json] [--full] 文件|-")
+	fs := newFlagSet(env, "parse", "parse [--json] [--full] 文件|-\n"+notice.Formats)
 	asJSON := fs.Bool("json", false, "输出 duban.extraction/v1 JSON（标准输出只有 JSON）")
 	full := fs.Bool("full", false, "显示任务全文（默认每项任务只显示前 60 个字）")
 	if err := parseFlags(fs, args); err != nil {
