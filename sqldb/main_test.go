@@ -19,18 +19,7 @@ import (
 // schema, as parallel subtests.
 func forEachDB(t *testing.T, test func(t *testing.T, db *sqldb.DB)) {
 	t.Helper()
-	for _, name := range []string{"sqlite", "postgres"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			var db *sqldb.DB
-			if name == "sqlite" {
-				db = MustOpenSQLite(t)
-			} else {
-				db = MustOpenPostgres(t)
-			}
-			test(t, db)
-		})
-	}
+	sqldbtest.ForEachDB(t, test)
 }
 
 // MustOpenSQLite opens a new SQLite database in a temporary folder.

@@ -19,16 +19,7 @@ import (
 
 func forEachDB(t *testing.T, test func(t *testing.T, db *sqldb.DB)) {
 	t.Helper()
-	for _, name := range []string{"sqlite", "postgres"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			dsn := sqldbtest.SQLiteDSN(t)
-			if name == "postgres" {
-				dsn = sqldbtest.PostgresDSN(t)
-			}
-			test(t, mustOpen(t, dsn))
-		})
-	}
+	sqldbtest.ForEachDB(t, test)
 }
 
 func mustOpen(t testing.TB, dsn string) *sqldb.DB {

@@ -153,3 +153,21 @@ func DSNOf(db *sqldb.DB) string {
 	s, _ := dsn.(string)
 	return s
 }
+
+// ForEachDB runs a contract test on a fresh SQLite file and a fresh
+// PostgreSQL schema, as parallel subtests named sqlite and postgres.
+func ForEachDB(t *testing.T, test func(t *testing.T, db *sqldb.DB)) {
+	t.Helper()
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var dsn string
+			if name == "sqlite" {
+				dsn = SQLiteDSN(t)
+			} else {
+				dsn = PostgresDSN(t)
+			}
+			test(t, MustOpen(t, dsn))
+		})
+	}
+}
