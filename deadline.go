@@ -125,7 +125,7 @@ func ParseDeadline(text string, year int) Deadline {
 		if len(d.Milestones) == 1 {
 			d.Milestones = nil
 		}
-	case containsAny(norm, ongoingWords):
+	case ContainsAny(norm, ongoingWords):
 		d.Kind = DeadlineOngoing
 	default:
 		d.Kind = DeadlineUnread
@@ -221,7 +221,8 @@ func normalizeDeadline(s string) string {
 
 var chineseMonth = regexp.MustCompile(`(十[一二]?|[一二三四五六七八九])月`)
 
-func containsAny(s string, words []string) bool {
+// ContainsAny reports whether s contains any of words.
+func ContainsAny(s string, words []string) bool {
 	for _, w := range words {
 		if strings.Contains(s, w) {
 			return true

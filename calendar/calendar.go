@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 )
 
 // The yearly notices as data, one file a year, in the form of
@@ -112,12 +113,12 @@ type Calendar struct {
 	known map[int]bool
 }
 
-var _ duban.Workdays = (*Calendar)(nil)
+var _ cycle.Workdays = (*Calendar)(nil)
 
 // New returns the calendar of the embedded notices with the overrides on
 // top. A year with an override counts as known: the office enters a new
 // year's holidays as overrides.
-func New(overrides []*duban.CalendarOverride) (*Calendar, error) {
+func New(overrides []*cycle.CalendarOverride) (*Calendar, error) {
 	years, err := Statutory()
 	if err != nil {
 		return nil, err
@@ -174,4 +175,4 @@ func (c *Calendar) DayOff(d duban.Date) string {
 
 // NextWorkday returns d when it is a working day, and otherwise the first
 // working day after it.
-func (c *Calendar) NextWorkday(d duban.Date) duban.Date { return duban.NextWorkday(c, d) }
+func (c *Calendar) NextWorkday(d duban.Date) duban.Date { return cycle.NextWorkday(c, d) }

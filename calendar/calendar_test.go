@@ -8,9 +8,10 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/calendar"
+	"github.com/dubanhq/duban/cycle"
 )
 
-func MustNew(t testing.TB, overrides ...*duban.CalendarOverride) *calendar.Calendar {
+func MustNew(t testing.TB, overrides ...*cycle.CalendarOverride) *calendar.Calendar {
 	t.Helper()
 	c, err := calendar.New(overrides)
 	if err != nil {
@@ -96,7 +97,7 @@ func TestDueOn(t *testing.T) {
 		{"2022-09-25", "2022-09-26", "9月25日为星期日，顺延至9月26日", "25 September is a Sunday; moved to 26 September"},
 		{"2022-07-25", "2022-07-25", "", ""},
 	} {
-		due, note, noteEN := duban.DueOn(c, date(tc.scheduled))
+		due, note, noteEN := cycle.DueOn(c, date(tc.scheduled))
 		if due != date(tc.due) || note != tc.note || noteEN != tc.noteEN {
 			t.Errorf("DueOn(%s): got %s %q %q, want %s %q %q", tc.scheduled, due, note, noteEN, tc.due, tc.note, tc.noteEN)
 		}
@@ -124,9 +125,9 @@ func TestUnknownYear(t *testing.T) {
 
 func TestOverrides(t *testing.T) {
 	c := MustNew(t,
-		&duban.CalendarOverride{Date: date("2028-10-02"), Name: "国庆节"},
-		&duban.CalendarOverride{Date: date("2028-10-07"), Workday: true, Name: "调休上班"},
-		&duban.CalendarOverride{Date: date("2024-10-08"), Name: "区级活动"},
+		&cycle.CalendarOverride{Date: date("2028-10-02"), Name: "国庆节"},
+		&cycle.CalendarOverride{Date: date("2028-10-07"), Workday: true, Name: "调休上班"},
+		&cycle.CalendarOverride{Date: date("2024-10-08"), Name: "区级活动"},
 	)
 	if !c.Known(2028) {
 		t.Error("a year with overrides should count as known")

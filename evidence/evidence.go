@@ -4,7 +4,7 @@
 // and a name can never choose where it lands. The folder is opened as an
 // os.Root, outside any folder the server serves; files are capped in size.
 // It keeps bytes only: who brought a file and where it is used is the
-// store's (duban.EvidenceService), and what a file's content is, checked
+// store's (cycle.EvidenceService), and what a file's content is, checked
 // before it is kept, the web's.
 package evidence
 
@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 )
 
 // Store is the folder of evidence files.
@@ -34,7 +35,7 @@ type Store struct {
 // most max bytes (duban.MaxEvidenceSize when max is 0 or less).
 func Open(dir string, max int64) (*Store, error) {
 	if max <= 0 {
-		max = duban.MaxEvidenceSize
+		max = cycle.MaxEvidenceSize
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("evidence: %w", err)
@@ -72,8 +73,8 @@ func SizeLabel(n int64) string {
 // Put keeps the content read from r, uploaded under name with the media
 // type the caller found in it, and returns its reference. Content over the
 // cap is refused (ETOOLARGE, saying the cap) and nothing is kept.
-func (s *Store) Put(r io.Reader, name, mediaType string) (duban.EvidenceRef, error) {
-	ref := duban.EvidenceRef{Name: cleanName(name), Type: mediaType}
+func (s *Store) Put(r io.Reader, name, mediaType string) (cycle.EvidenceRef, error) {
+	ref := cycle.EvidenceRef{Name: cleanName(name), Type: mediaType}
 	var tmpName [12]byte
 	rand.Read(tmpName[:])
 	tmp := "tmp/" + hex.EncodeToString(tmpName[:])

@@ -9,7 +9,7 @@ import (
 )
 
 // The few exported pieces through which packages storing other parts of the
-// domain (sqldb/cycle, the reporting cycle) share a DB: its transactions,
+// domain (sqldb/cyclestore, the reporting cycle) share a DB: its transactions,
 // each with its one "now", its user and its place in the audit chain, the
 // helpers that hide the two dialects, and the readers of plans, tasks and
 // units they build on. Their tables are created by this package's
