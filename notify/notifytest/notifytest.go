@@ -65,6 +65,7 @@ func (c *Clock) Set(t time.Time) {
 // Received is one message an endpoint took.
 type Received struct {
 	ID      string // webhook-id, or the order of arrival for robots
+	Key     string // the webhook's once-only key of the message
 	Subject string // the webhook's subject, a robot's title or heading
 	Body    string // the webhook's body, a robot's markdown
 }
@@ -177,7 +178,7 @@ func WebhookReceiver(t testing.TB, now func() time.Time, secret string) *Endpoin
 			http.Error(w, "bad body", http.StatusBadRequest)
 			return
 		}
-		e.record(Received{ID: id, Subject: p.Data.Subject, Body: p.Data.Body})
+		e.record(Received{ID: id, Key: p.Data.Key, Subject: p.Data.Subject, Body: p.Data.Body})
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
