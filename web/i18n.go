@@ -46,12 +46,14 @@ func (st *requestState) translator() Translator {
 // used; the parts bring their own (Part.English).
 var english = map[string]string{
 	// Layout.
-	"督办":      "Duban",
-	"督查督办台账":  "Supervision ledger",
-	"退出":      "Sign out",
-	"English": "中文",
-	"主导航":     "Main navigation",
-	"跳到正文":    "Skip to content",
+	"督办":         "Duban",
+	"督查督办台账":     "Supervision ledger",
+	"退出":         "Sign out",
+	"English":    "中文",
+	"主导航":        "Main navigation",
+	"跳到正文":       "Skip to content",
+	"通知":         "Notifications",
+	"通知（%d 条未读）": "Notifications (%d unread)",
 
 	// Roles.
 	"督办室管理员": "Office administrator",

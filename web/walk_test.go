@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
 )
 
@@ -31,6 +33,11 @@ var walkIDs = map[string]func(w *world) int64{
 	"user":      func(w *world) int64 { return w.Users[viewer].ID },
 	"token":     func(w *world) int64 { return w.Token.ID },
 	"statement": func(w *world) int64 { return w.Statement.ID },
+	// The cycle's: a notice to the clerk's unit, the clerk's unit's
+	// notification, a channel.
+	"supervision":  func(w *world) int64 { return w.Supervision.ID },
+	"notification": func(w *world) int64 { return w.Notification.ID },
+	"channel":      func(w *world) int64 { return w.Channel.ID },
 }
 
 // objectRules narrow a route's rule for the thing it acts on, keyed by the
@@ -38,6 +45,9 @@ var walkIDs = map[string]func(w *world) int64{
 // on its own unit's tasks only, which the service decides.
 var objectRules = map[uintptr]func(u *duban.User, w *world) bool{
 	rulePtr(duban.CanComment): func(u *duban.User, w *world) bool { return duban.CanCommentOnTask(u, w.Task) },
+	rulePtr(cycle.CanAnswerSupervisions): func(u *duban.User, w *world) bool {
+		return cycle.CanAnswerSupervision(u, w.Supervision)
+	},
 }
 
 func rulePtr(rule func(*duban.User) bool) uintptr { return reflect.ValueOf(rule).Pointer() }
@@ -59,6 +69,28 @@ var walkForms = map[string]url.Values{
 	"POST /plans/{plan}/units":                    {"name": {"区新设单位"}, "kind": {"department"}},
 	"POST /plans/{plan}/aliases":                  {"name": {"区财局"}, "unit": {"区财政局"}},
 	"POST /plans/{plan}/groups":                   {"group": {"各街道办事处"}},
+
+	"POST /supervisions/{supervision}/acknowledge": {"version": {"1"}},
+	"POST /supervisions/{supervision}/answer":      {"version": {"1"}, "answer": {"已召开推进会，提出整改措施。"}},
+	"POST /supervisions/{supervision}/reissue":     {"reason": {"逾期未反馈"}, "requirement": {"请立即反馈"}, "due": {walkDue}},
+	"POST /tasks/{task}/urge":                      {"message": {"请按时报送。"}},
+	"POST /channels":                               {"kind": {"wecom"}, "name": {"区财政局工作群"}, "url": {"http://127.0.0.1:9/send?key=k"}, "enabled": {"1"}},
+	"POST /channels/{channel}":                     {"name": {"督查室接口（改）"}, "enabled": {"1"}},
+	"POST /channels/{channel}/delete":              {},
+}
+
+// walkDue is a deadline a new supervision notice may have: a month on.
+var walkDue = time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
+
+// walkWorldForms are the forms that name things of the world, as walkForms
+// are for the others.
+var walkWorldForms = map[string]func(w *world) url.Values{
+	"POST /supervisions": func(w *world) url.Values {
+		return url.Values{"task": {strconv.FormatInt(w.Task.ID, 10)}, "reason": {"进度滞后"}, "requirement": {"请反馈"}, "due": {walkDue}}
+	},
+	"POST /units/{unit}/urge": func(w *world) url.Values {
+		return url.Values{"plan": {strconv.FormatInt(w.Plan.ID, 10)}}
+	},
 }
 
 // walkBodies are the JSON bodies that make an API route succeed for a role
@@ -145,7 +177,8 @@ func walkAllowed(t *testing.T, w *world, rt web.Route, role string) {
 	}
 	_, form := walkForms[rt.String()]
 	_, body := walkBodies[rt.String()]
-	if form || body {
+	_, worldForm := walkWorldForms[rt.String()]
+	if form || body || worldForm {
 		if resp.Status >= 400 {
 			t.Errorf("as %s with a valid form: got %d, want success:\n%s", roleName(role), resp.Status, short(resp.Body))
 		} else if w.AuditHead() == before {
@@ -170,6 +203,11 @@ func walkRequest(t *testing.T, w *world, rt web.Route, role string) *walkRespons
 	form := url.Values{}
 	for k, v := range walkForms[rt.String()] {
 		form[k] = v
+	}
+	if f, ok := walkWorldForms[rt.String()]; ok {
+		for k, v := range f(w) {
+			form[k] = v
+		}
 	}
 	var body string
 	contentType := "application/x-www-form-urlencoded"

@@ -32,13 +32,16 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 )
 
 // Config is what the web server needs to know about where it runs. It is
@@ -56,6 +59,10 @@ type Config struct {
 	// people ask for alike (cache.go); 0 means a default of 32 MB, a
 	// negative number keeps none.
 	PageCache int
+	// Now is the clock the pages read today's date from (time.Now): a
+	// 督办单's lateness, a reminder's days left. The store's clock must be
+	// the same.
+	Now func() time.Time
 }
 
 // Services are the domain services the pages and the API work through.
@@ -68,6 +75,23 @@ type Services struct {
 	Audit    duban.AuditService
 	Auth     duban.AuthService
 	Comments duban.CommentService
+
+	// The supervision cycle's: obligations and urges, supervision notices,
+	// the bell, the kept lights, and the channels with their delivery log.
+	Reminders     cycle.ReminderService
+	Supervisions  cycle.SupervisionService
+	Notifications cycle.NotificationService
+	Lights        cycle.LightService
+	Deliveries    duban.DeliveryService
+	// Tester sends a channel's test message at once: the server's drainer
+	// (notify.Drainer), since a test is sent, not queued.
+	Tester ChannelTester
+}
+
+// ChannelTester sends a test message through a channel and returns its job
+// as recorded: sent, or failed with the reason in words.
+type ChannelTester interface {
+	SendTest(ctx context.Context, channelID int64) (*duban.Delivery, error)
 }
 
 // A Part is what a package adds to the server: its routes and, for pages,
@@ -119,7 +143,9 @@ type Server struct {
 // user's request.
 func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	if svc.Plans == nil || svc.Tasks == nil || svc.Units == nil || svc.Leaders == nil ||
-		svc.Users == nil || svc.Audit == nil || svc.Auth == nil || svc.Comments == nil {
+		svc.Users == nil || svc.Audit == nil || svc.Auth == nil || svc.Comments == nil ||
+		svc.Reminders == nil || svc.Supervisions == nil || svc.Notifications == nil || svc.Lights == nil ||
+		svc.Deliveries == nil || svc.Tester == nil {
 		return nil, errors.New("web: every service must be given")
 	}
 	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default())}
@@ -138,6 +164,14 @@ func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	}
 	s.handler = s.buildHandler()
 	return s, nil
+}
+
+// Today is today's date in Beijing by the server's clock.
+func (s *Server) Today() duban.Date {
+	if s.cfg.Now != nil {
+		return duban.Today(s.cfg.Now())
+	}
+	return duban.Today(time.Now())
 }
 
 // Handler returns the server's HTTP handler.

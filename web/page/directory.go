@@ -107,6 +107,8 @@ type unitPage struct {
 	yearChoice
 	Lead   *taskList
 	Shared *taskList
+	// Urge is how often the unit was urged, with the office's button.
+	Urge *urgeBox
 }
 
 func (*unitPage) TemplateName() string { return "unit.html" }
@@ -144,6 +146,9 @@ func (s *server) buildUnit(r *http.Request) (web.Page, error) {
 		if *l.dst, err = s.findTaskList(r, f, p.ledger(url.Values{"unit": {unit}, "role": {string(l.role)}})); err != nil {
 			return nil, err
 		}
+	}
+	if p.Urge, err = s.unitUrgeBox(r, id); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

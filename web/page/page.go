@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
 )
 
@@ -91,6 +92,10 @@ func routes(srv *web.Server) []web.Route {
 		s.planRoutes(),
 		s.reviewRoutes(),
 		s.accountRoutes(),
+		s.supervisionRoutes(),
+		s.urgeRoutes(),
+		s.notificationRoutes(),
+		s.channelRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -104,6 +109,9 @@ var navigation = []web.NavEntry{
 	{Label: "计划", Href: "/plans", Allow: duban.CanRead},
 	{Label: "单位", Href: "/units", Allow: duban.CanRead},
 	{Label: "领导", Href: "/leaders", Allow: duban.CanRead},
+	{Label: "督办单", Href: "/supervisions", Allow: cycle.CanAnswerSupervisions},
+	{Label: "催办", Href: "/urges", Allow: cycle.CanUrge},
+	{Label: "渠道", Href: "/channels", Allow: duban.CanManageChannels},
 	{Label: "账号", Href: "/accounts", Allow: duban.CanManageUsers},
 }
 

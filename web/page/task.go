@@ -39,6 +39,8 @@ type taskPage struct {
 	Comments   []*duban.Comment
 	// CanComment shows the comment form (CanCommentOnTask).
 	CanComment bool
+	// Urge is how often the task was urged, with the office's button.
+	Urge *urgeBox
 }
 
 func (*taskPage) TemplateName() string { return "task.html" }
@@ -99,6 +101,9 @@ func (s *server) task(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.CanComment = duban.CanCommentOnTask(duban.UserFromContext(ctx), t) && p.Plan.State != duban.PlanDraft
+	if p.Urge, err = s.taskUrgeBox(r, t, p.Plan); err != nil {
+		return err
+	}
 	return s.Render(w, r, p)
 }
 

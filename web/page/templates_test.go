@@ -199,7 +199,7 @@ func TestTemplates(t *testing.T) {
 	if testing.Short() {
 		users = users[1:2]
 	}
-	for _, p := range append(examplePages(), reviewExamplePages()...) {
+	for _, p := range append(append(examplePages(), reviewExamplePages()...), supervisionExamplePages()...) {
 		name := p.TemplateName()
 		covered[name] = true
 		for _, lang := range []string{"zh", "en"} {
@@ -217,7 +217,7 @@ func TestTemplates(t *testing.T) {
 				if strings.Contains(out, hostile) {
 					t.Errorf("%s (%s): users' text is not escaped:\n%s", name, lang, excerpt(out, hostile))
 				}
-				if !strings.Contains(out, `name="csrf" value="csrf-token"`) {
+				if !b.Bare && !strings.Contains(out, `name="csrf" value="csrf-token"`) {
 					t.Errorf("%s (%s): no form carries the CSRF token", name, lang)
 				}
 			}
@@ -253,6 +253,9 @@ func TestCatalog(t *testing.T) {
 	}
 	for _, k := range []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup} {
 		labels[k.Label()] = "duban.UnitKind.Label"
+	}
+	for msg, where := range supervisionLabels() {
+		labels[msg] = where
 	}
 	i18ntest.Check(t, english, mustTemplates(t).Translator("en").Has, labels)
 }

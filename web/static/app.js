@@ -10,6 +10,10 @@ document.addEventListener("DOMContentLoaded", () => {
       select.addEventListener("change", () => form.requestSubmit());
     }
   }
+  // A button with data-print prints the page (a supervision notice).
+  for (const button of document.querySelectorAll("button[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
   // A button with data-confirm asks before it submits its form.
   for (const button of document.querySelectorAll("button[data-confirm]")) {
     button.addEventListener("click", (event) => {

@@ -3,6 +3,7 @@ package webtest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -10,12 +11,16 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/notice"
+	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
 	"github.com/dubanhq/duban/web/page"
@@ -64,6 +69,12 @@ type World struct {
 	Token     *duban.APIToken // an API token of the viewer
 	Secret    string          // its secret
 	Statement *duban.Statement
+	// Supervision is a notice issued on Task to Clerk's unit, Notification
+	// the urge on Task in Clerk's unit's bell, Channel a webhook carrying
+	// every message (to an address where nothing listens).
+	Supervision  *cycle.Supervision
+	Notification *cycle.Notification
+	Channel      *duban.Channel
 }
 
 // fixture is what the template store holds, by ID.
@@ -72,6 +83,7 @@ type fixture struct {
 	Users                                   map[string]int64
 	Token                                   int64
 	Secret                                  string
+	Supervision, Notification, Channel      int64
 }
 
 var templateDB struct {
@@ -171,6 +183,29 @@ func buildTemplate() (string, fixture, error) {
 		return "", fix, err
 	}
 	fix.Token = tok.ID
+
+	// The cycle: a supervision notice, an urge in the clerk's bell, and a
+	// channel.
+	sv := &cycle.Supervision{TaskIDs: []int64{fix.Task}, UnitID: caizheng.ID, Reason: "进度滞后", Requirement: "请书面反馈整改措施",
+		Due: duban.Today(time.Now()).AddDays(30)}
+	if err := svc.Supervisions.CreateSupervision(OfficeCtx, sv); err != nil {
+		return "", fix, err
+	}
+	fix.Supervision = sv.ID
+	if err := svc.Reminders.CreateUrge(OfficeCtx, &cycle.Urge{TaskID: fix.Task, UnitID: caizheng.ID}); err != nil {
+		return "", fix, err
+	}
+	clerkCtx := duban.NewContextWithUser(context.Background(), &duban.User{ID: fix.Users[Clerk], Name: Clerk, Role: duban.RoleClerk, UnitID: caizheng.ID})
+	ns, _, err := svc.Notifications.FindNotifications(clerkCtx, cycle.NotificationFilter{Limit: 1})
+	if err != nil || len(ns) == 0 {
+		return "", fix, fmt.Errorf("webtest: the clerk's notification: %v", err)
+	}
+	fix.Notification = ns[0].ID
+	ch := &duban.Channel{Name: "督查室接口", Kind: duban.ChannelWebhook, URL: "http://127.0.0.1:9/hook", Enabled: true}
+	if err := svc.Deliveries.CreateChannel(OfficeCtx, ch); err != nil {
+		return "", fix, err
+	}
+	fix.Channel = ch.ID
 	return path, fix, nil
 }
 
@@ -191,10 +226,15 @@ func unitNamed(svc web.Services, name string) (*duban.Unit, error) {
 // Services are the services of a store, with passwords hashed at the
 // lowest cost and sign-in throttled by TestPolicy.
 func Services(db *sqldb.DB) web.Services {
+	deliveries := sqldb.NewDeliveryService(db)
 	return web.Services{
 		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db),
 		Leaders: sqldb.NewLeaderService(db), Users: sqldb.NewUserService(db), Audit: sqldb.NewAuditService(db),
 		Auth: sqldb.NewAuthService(db, fastHasher, TestPolicy), Comments: sqldb.NewCommentService(db),
+		Reminders: cyclestore.NewReminderService(db, nil), Supervisions: cyclestore.NewSupervisionService(db, nil),
+		Notifications: cyclestore.NewNotificationService(db), Lights: cyclestore.NewLightService(db), Deliveries: deliveries,
+		Tester: notify.NewDrainer(deliveries, &notify.Senders{Timeout: 5 * time.Second},
+			notify.Options{Owner: "webtest", Logger: slog.New(slog.DiscardHandler)}),
 	}
 }
 
@@ -260,6 +300,13 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 	}
 	w.Token, w.Secret = &duban.APIToken{ID: fix.Token, UserID: fix.Users[Viewer]}, fix.Secret
 	w.Statement = &duban.Statement{ID: fix.Statement, PlanID: fix.Draft}
+	if w.Supervision, err = svc.Supervisions.FindSupervisionByID(OfficeCtx, fix.Supervision); err != nil {
+		t.Fatal(err)
+	}
+	w.Notification = &cycle.Notification{ID: fix.Notification, UnitID: w.Users[Clerk].UnitID}
+	if w.Channel, err = svc.Deliveries.FindChannelByID(OfficeCtx, fix.Channel); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 
