@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -109,6 +110,20 @@ var walkBodies = map[string]string{
 	"PATCH /api/v1/users/{user}":                  `{"display_name": "改名"}`,
 	"POST /api/v1/users/{user}/password":          `{"password": "another-password"}`,
 	"POST /api/v1/tokens":                         `{"name": "新脚本"}`,
+
+	"PATCH /api/v1/supervisions/{supervision}": `{"state": "acknowledged", "version": 1}`,
+	"POST /api/v1/channels":                    `{"name": "区财政局工作群", "kind": "wecom", "url": "http://127.0.0.1:9/send?key=k", "enabled": true}`,
+	"PATCH /api/v1/channels/{channel}":         `{"name": "督查室接口（改）"}`,
+	"DELETE /api/v1/channels/{channel}":        `{}`,
+}
+
+// walkWorldBodies are the JSON bodies that name things of the world, as
+// walkBodies are for the others.
+var walkWorldBodies = map[string]func(w *world) string{
+	"POST /api/v1/supervisions": func(w *world) string {
+		return fmt.Sprintf(`{"task_ids": [%d], "reason": "进度滞后", "requirement": "请反馈", "due": %q}`, w.Task.ID, walkDue)
+	},
+	"POST /api/v1/urges": func(w *world) string { return fmt.Sprintf(`{"task_id": %d}`, w.Task.ID) },
 }
 
 // wildcardRE finds a pattern's wildcards.
@@ -178,7 +193,8 @@ func walkAllowed(t *testing.T, w *world, rt web.Route, role string) {
 	_, form := walkForms[rt.String()]
 	_, body := walkBodies[rt.String()]
 	_, worldForm := walkWorldForms[rt.String()]
-	if form || body || worldForm {
+	_, worldBody := walkWorldBodies[rt.String()]
+	if form || body || worldForm || worldBody {
 		if resp.Status >= 400 {
 			t.Errorf("as %s with a valid form: got %d, want success:\n%s", roleName(role), resp.Status, short(resp.Body))
 		} else if w.AuditHead() == before {
@@ -213,6 +229,9 @@ func walkRequest(t *testing.T, w *world, rt web.Route, role string) *walkRespons
 	contentType := "application/x-www-form-urlencoded"
 	if rt.API {
 		body, contentType = cmp.Or(walkBodies[rt.String()], "{}"), "application/json"
+		if f, ok := walkWorldBodies[rt.String()]; ok {
+			body = f(w)
+		}
 	} else {
 		form.Set("csrf", c.CSRF())
 		body = form.Encode()

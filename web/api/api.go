@@ -63,6 +63,8 @@ func routes(srv *web.Server) []web.Route {
 		s.apiTaskRoutes(),
 		s.apiDirectoryRoutes(),
 		s.apiAccountRoutes(),
+		s.apiSupervisionRoutes(),
+		s.apiChannelRoutes(),
 	} {
 		for _, rt := range group {
 			rt.API = true

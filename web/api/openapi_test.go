@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/notice"
 	"github.com/dubanhq/duban/web"
 )
@@ -119,6 +120,33 @@ var apiDocs = map[string]apiDoc{
 	"DELETE /api/v1/tokens/{token}":      {id: "revokeToken", resp: &duban.APIToken{}, about: "吊销调用者本人的一个令牌。"},
 	"GET /api/v1/audit":                  {id: "listAuditEvents", query: append([]string{"entity", "entity_id", "plan"}, paging...), resp: apiList[*duban.AuditEvent]{}, about: "审计日志，新的在前。一项任务的历史：entity=task&entity_id=任务编号。"},
 	"GET /api/v1/audit/verify":           {id: "verifyAudit", resp: &duban.AuditVerification{}, about: "校验整条审计链；链断开时 problems 列出位置（仍是 200）。"},
+
+	"GET /api/v1/supervisions": {id: "listSupervisions", query: append([]string{"plan", "unit", "task", "year", "state"}, paging...), resp: apiList[*cycle.Supervision]{},
+		about: "督办单，新的在前。state=open 列出未办结的。"},
+	"POST /api/v1/supervisions": {id: "issueSupervision", body: supervisionRequest{}, resp: &cycle.Supervision{}, status: http.StatusCreated,
+		about: "下发督办单，按年度编号（督办〔2022〕第 3 号）：任务应属同一计划，承办单位省略时为任务的牵头单位。给出 repeat_of 即再督办：接续该督办单，任务和单位省略时沿用。"},
+	"GET /api/v1/supervisions/{supervision}": {id: "getSupervision", resp: &cycle.Supervision{}, about: "ETag 头给出督办单的版本，办理时放在 If-Match 头中。"},
+	"PATCH /api/v1/supervisions/{supervision}": {id: "updateSupervision", body: cycle.SupervisionUpdate{}, resp: &cycle.Supervision{},
+		about: "签收（state=acknowledged）、反馈（state=answered，附 answer）或办结（state=closed，督查室）。版本由 If-Match 头（读取时的 ETag）或 version 字段给出；督办单已被他人办理时返回 409。"},
+	"GET /api/v1/urges": {id: "listUrges", query: append([]string{"plan", "task", "unit"}, paging...), resp: apiList[*cycle.Urge]{}, about: "催办记录，新的在前。"},
+	"POST /api/v1/urges": {id: "urge", body: urgeRequest{}, resp: &cycle.Urge{}, status: http.StatusCreated,
+		about: "催办一项任务（task_id；单位省略时为牵头单位）或一个单位（unit_id 和 plan_id）：单位在系统内收到通知，并经为它设置的渠道发出，记入催办次数。"},
+	"GET /api/v1/urges/counts":                   {id: "countUrges", query: []string{"plan", "task", "unit"}, resp: apiList[cycle.UrgeCount]{}, about: "各单位被催办的次数和最近一次的时间，多的在前。"},
+	"GET /api/v1/notifications":                  {id: "listNotifications", query: append([]string{"unread"}, paging...), resp: apiList[*cycle.Notification]{}, about: "调用者的通知（本人的、本单位的、督查室的），新的在前。"},
+	"GET /api/v1/notifications/unread":           {id: "countUnreadNotifications", resp: unreadCount{}, about: "调用者未读的通知数：页面顶栏铃铛上的数字。"},
+	"PATCH /api/v1/notifications/{notification}": {id: "updateNotification", body: cycle.NotificationUpdate{}, resp: &cycle.Notification{}, about: "标为已读（read=true）或未读。"},
+	"POST /api/v1/notifications/read-all":        {id: "markNotificationsRead", resp: markedRead{}, about: "把调用者的通知全部标为已读，返回标记的条数。"},
+	"GET /api/v1/channels": {id: "listChannels", query: append([]string{"unit", "plan", "enabled"}, paging...), resp: apiList[*duban.Channel]{},
+		about: "消息发送渠道。地址中的密钥已隐藏，密钥本身从不返回（has_secret 说明是否设置）。"},
+	"POST /api/v1/channels": {id: "createChannel", body: channelRequest{}, resp: &newChannel{}, status: http.StatusCreated,
+		about: "新建渠道：企业微信或钉钉群机器人（url，钉钉加签密钥 secret）、电子邮件（smtp_addr、username、secret、from、to）或通用 Webhook（url；secret 省略时由服务器生成，只在此时返回一次）。"},
+	"GET /api/v1/channels/{channel}":    {id: "getChannel", resp: &duban.Channel{}},
+	"PATCH /api/v1/channels/{channel}":  {id: "updateChannel", body: duban.ChannelUpdate{}, resp: &duban.Channel{}, about: "修改渠道：给出的字段被设置，其余不变；secret 只在给出时替换，clear_secret 清除。"},
+	"DELETE /api/v1/channels/{channel}": {id: "deleteChannel", about: "删除渠道：未发出的消息标为失败，发送记录保留。"},
+	"POST /api/v1/channels/{channel}/test": {id: "testChannel", resp: &duban.Delivery{},
+		about: "立即发送一条测试消息（渠道停用时也发），返回其发送记录：state=sent 已发送，failed 时 last_error 说明原因。"},
+	"GET /api/v1/deliveries": {id: "listDeliveries", query: append([]string{"channel", "unit", "plan", "state", "event"}, paging...), resp: apiList[*duban.Delivery]{},
+		about: "发送记录，新的在前：每条消息经哪个渠道、是否发出、失败的原因。"},
 }
 
 // queryParam is a query parameter of the API.
@@ -161,6 +189,11 @@ var apiQueryParams = map[string]queryParam{
 	"revoked":   {enumOf("yes"), "yes 时包括已吊销的令牌。"},
 	"entity":    {stringParam, "对象类型：plan、task、statement、unit、leader、user…"},
 	"entity_id": {integerParam, "对象编号，与 entity 一起用。"},
+	"task":      {integerParam, "任务编号（ID）。"},
+	"unread":    {enumOf("yes"), "yes 时只列未读的。"},
+	"enabled":   {enumOf("yes", "no"), "是否启用。"},
+	"channel":   {integerParam, "渠道编号。"},
+	"event":     {enumOf("reminder", "urge", "supervision", "test"), "消息类型：提醒、催办、督办单、测试。"},
 }
 
 // apiParamEnums are the query parameters whose values are a domain type's.
@@ -168,19 +201,25 @@ var apiParamEnums = map[string]map[string]any{
 	"GET /api/v1/plans state":                   {"enum": []string{"draft", "published", "archived"}},
 	"GET /api/v1/plans/{plan}/statements state": {"enum": []string{"open", "assigned", "dismissed"}},
 	"GET /api/v1/users role":                    {"enum": []string{"admin", "leader", "clerk", "viewer"}},
+	"GET /api/v1/supervisions state":            {"enum": []string{"open", "issued", "acknowledged", "answered", "closed", "reissued"}},
+	"GET /api/v1/deliveries state":              {"enum": []string{"pending", "sending", "sent", "failed"}},
 }
 
 // domainEnums are the values of the domain's string types, for the schemas.
 var domainEnums = map[reflect.Type][]string{
-	reflect.TypeFor[duban.PlanState]():      {"draft", "published", "archived"},
-	reflect.TypeFor[duban.TaskState]():      {"active", "withdrawn"},
-	reflect.TypeFor[duban.StatementState](): {"open", "assigned", "dismissed"},
-	reflect.TypeFor[duban.Role]():           {"admin", "leader", "clerk", "viewer"},
-	reflect.TypeFor[duban.UnitKind]():       {"department", "street", "company", "group"},
-	reflect.TypeFor[duban.UnitEventKind]():  {"renamed", "merged_in", "merged_into", "alias", "created"},
-	reflect.TypeFor[duban.ChangeKind]():     {"added", "removed", "changed", "unchanged"},
-	reflect.TypeFor[duban.ImportOutcome]():  {"created", "unchanged", "reissue"},
-	reflect.TypeFor[duban.Comparison]():     {"=", ">=", ">", "<=", "~", "range"},
+	reflect.TypeFor[duban.PlanState]():        {"draft", "published", "archived"},
+	reflect.TypeFor[duban.TaskState]():        {"active", "withdrawn"},
+	reflect.TypeFor[duban.StatementState]():   {"open", "assigned", "dismissed"},
+	reflect.TypeFor[duban.Role]():             {"admin", "leader", "clerk", "viewer"},
+	reflect.TypeFor[duban.UnitKind]():         {"department", "street", "company", "group"},
+	reflect.TypeFor[duban.UnitEventKind]():    {"renamed", "merged_in", "merged_into", "alias", "created"},
+	reflect.TypeFor[duban.ChangeKind]():       {"added", "removed", "changed", "unchanged"},
+	reflect.TypeFor[duban.ImportOutcome]():    {"created", "unchanged", "reissue"},
+	reflect.TypeFor[duban.Comparison]():       {"=", ">=", ">", "<=", "~", "range"},
+	reflect.TypeFor[duban.ChannelKind]():      {"wecom", "dingtalk", "smtp", "webhook"},
+	reflect.TypeFor[duban.DeliveryState]():    {"pending", "sending", "sent", "failed"},
+	reflect.TypeFor[cycle.SupervisionState](): {"issued", "acknowledged", "answered", "closed", "reissued"},
+	reflect.TypeFor[cycle.NotificationKind](): {"reminder", "urge", "review", "submitted", "supervision", "closure"},
 }
 
 // errorCodes are the codes an error answer may carry.
