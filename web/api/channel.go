@@ -36,7 +36,9 @@ func (s *server) apiChannelRoutes() []web.Route {
 				return out, nil
 			})},
 		{Method: "GET", Pattern: "/api/v1/channels/{channel}", Allow: duban.CanManageChannels, Action: manage,
-			Handler: apiGet("channel", func(ctx context.Context, id int64) (*duban.Channel, error) { return channels().FindChannelByID(ctx, id) })},
+			Handler: apiGet("channel", func(ctx context.Context, id int64) (*duban.Channel, error) {
+				return channels().FindChannelByID(ctx, id)
+			})},
 		{Method: "PATCH", Pattern: "/api/v1/channels/{channel}", Allow: duban.CanManageChannels, Action: manage, Changes: true,
 			Handler: apiDo("channel", http.StatusOK, func(ctx context.Context, id int64, upd duban.ChannelUpdate) (*duban.Channel, error) {
 				return channels().UpdateChannel(ctx, id, upd)
