@@ -19,7 +19,10 @@ func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, name, password s
 	if err != nil {
 		return err
 	}
-	s.setCookie(w, r, &http.Cookie{Name: SessionCookie, Value: token, Expires: sess.ExpiresAt})
+	// The cookie lasts as long as the session, counted on the server's
+	// clock (which a demonstration sets in its sample's year), not dated
+	// by it.
+	s.setCookie(w, r, &http.Cookie{Name: SessionCookie, Value: token, MaxAge: max(1, int(sess.ExpiresAt.Sub(s.now()).Seconds()))})
 	s.rotateCSRF(w, r)
 	return nil
 }

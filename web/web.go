@@ -167,11 +167,14 @@ func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 }
 
 // Today is today's date in Beijing by the server's clock.
-func (s *Server) Today() duban.Date {
+func (s *Server) Today() duban.Date { return duban.Today(s.now()) }
+
+// now is the server's clock.
+func (s *Server) now() time.Time {
 	if s.cfg.Now != nil {
-		return duban.Today(s.cfg.Now())
+		return s.cfg.Now()
 	}
-	return duban.Today(time.Now())
+	return time.Now()
 }
 
 // Handler returns the server's HTTP handler.
