@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
@@ -433,6 +434,14 @@ type supervisionPrint struct {
 }
 
 func (*supervisionPrint) TemplateName() string { return "supervision_print.html" }
+
+// Day writes a time's day as a paper form does: 2022年8月1日.
+func (*supervisionPrint) Day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return duban.Today(t).LabelYear()
+}
 
 func (s *server) printSupervision(w http.ResponseWriter, r *http.Request) error {
 	it, err := s.findSupervision(r)
