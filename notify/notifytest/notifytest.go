@@ -20,9 +20,11 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"mime"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/mail"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -441,4 +443,13 @@ func (s *MailServer) serve(conn net.Conn) {
 func envelopeAddr(arg, prefix string) string {
 	a, _, _ := strings.Cut(strings.TrimPrefix(arg, prefix), ">")
 	return strings.TrimPrefix(a, "<")
+}
+
+// Subject returns the mail's subject, decoded from its MIME words.
+func (m Mail) Subject() (string, error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		return "", err
+	}
+	return new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
 }
