@@ -151,6 +151,16 @@ func (lq LedgerQuery) Values() url.Values {
 	return v
 }
 
+// Filtered reports whether the query narrows the ledger at all.
+func (lq LedgerQuery) Filtered() bool {
+	v := lq.Values()
+	v.Del("sort")
+	v.Del("order")
+	v.Del("size")
+	v.Del("page")
+	return len(v) > 0
+}
+
 // URL is the address of the ledger the filter selects.
 func (lq LedgerQuery) URL() string {
 	if v := lq.Values().Encode(); v != "" {
