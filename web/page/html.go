@@ -171,7 +171,7 @@ func date(t time.Time) string {
 }
 
 // displayZone is the time zone times are shown in: the government's.
-var displayZone = time.FixedZone("CST", 8*3600)
+var displayZone = web.DisplayZone
 
 // highlight escapes text and marks each place where q occurs in it, so
 // that a keyword search shows where it matched.

@@ -35,6 +35,8 @@ type ledgerPage struct {
 	// Unit is the unit filtered by; UnitCounts its tasks, led and shared.
 	Unit       *duban.Unit
 	UnitCounts *roleCounts
+	// CanImport leads the office of a fresh install to the import page.
+	CanImport bool
 }
 
 func (*ledgerPage) TemplateName() string { return "ledger.html" }
@@ -104,7 +106,7 @@ func (s *server) ledger(w http.ResponseWriter, r *http.Request) error {
 func (s *server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFilter) (web.Page, error) {
 	ctx := r.Context()
 	var err error
-	p := &ledgerPage{Query: lq, PlanNames: map[int64]string{}}
+	p := &ledgerPage{Query: lq, PlanNames: map[int64]string{}, CanImport: duban.CanImportPlan(duban.UserFromContext(ctx))}
 	p.Title = web.Lang(r).T("台账")
 	p.Pager = web.Pager{Page: lq.Page, Size: lq.Size, Link: func(n int) string {
 		q := lq
@@ -138,6 +140,13 @@ func (s *server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFi
 		if p.UnitCounts, err = s.countRoles(r, f); err != nil {
 			return nil, err
 		}
+	}
+	// The title names what the list is of, for its print's heading.
+	if p.Plan != nil {
+		p.Title += " · " + p.Plan.Title
+	}
+	if p.Unit != nil {
+		p.Title += " · " + p.Unit.Name
 	}
 	return p, nil
 }
