@@ -365,7 +365,7 @@ func TestBrowser(t *testing.T) {
 	root := startChromium(t, ctx, chromium)
 	m := newTestMain(t, sqldbtest.SQLiteDSN(t), duban.DefaultAuthPolicy)
 	origin := m.URL()
-	admin := &duban.User{Name: "office", DisplayName: "督办室", Role: duban.RoleAdmin}
+	admin := &duban.User{Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin}
 	makeAccount(t, m, admin, "office-password-1")
 	officeCtx := duban.NewContextWithUser(context.Background(), admin)
 	tasks := sqldb.NewTaskService(m.DB)
@@ -385,7 +385,7 @@ func TestBrowser(t *testing.T) {
 	}
 	office.do("choosing the notice", chromedp.SetUploadFiles(chromedp.CSS(`form[action="/plans/import"] input[type=file]`), []string{sample}))
 	review := office.click(`form[action="/plans/import"] button[type=submit]`)
-	if !strings.HasSuffix(review, "/review") || !strings.Contains(office.flash(), "已导入为草稿：88 项任务，9 条未分配表述") {
+	if !strings.HasSuffix(review, "/review") || !strings.Contains(office.flash(), "已导入为草稿：88 项任务，9 段无人认领的段落") {
 		t.Fatalf("import: got %s saying %q, want the plan's review page saying what was read", review, office.flash())
 	}
 	plan, err := strconv.ParseInt(strings.Split(review, "/")[2], 10, 64)
@@ -429,7 +429,7 @@ func TestBrowser(t *testing.T) {
 
 	// It publishes, confirming the question the button asks.
 	office.click(`form[action$="/publish"] button[type=submit]`)
-	if got := office.flash(); !strings.Contains(got, "计划已发布：89 项任务") {
+	if got := office.flash(); !strings.Contains(got, "文件已发布：89 项任务") {
 		t.Fatalf("publishing: the page says %q, want the plan published with its 89 tasks", got)
 	}
 
@@ -489,7 +489,7 @@ func TestBrowser(t *testing.T) {
 	}
 	clerk.do("writing a comment", chromedp.SetValue(chromedp.CSS(`form[action$="/comments"] textarea[name=text]`), "已完成第一季度节点任务。"))
 	clerk.click(`form[action$="/comments"] button[type=submit]`)
-	if got := clerk.flash(); got != "意见已发表。" || !strings.Contains(clerk.text("#main"), "已完成第一季度节点任务。") {
+	if got := clerk.flash(); got != "进展情况已提交。" || !strings.Contains(clerk.text("#main"), "已完成第一季度节点任务。") {
 		t.Errorf("commenting: the page says %q, want the comment published and shown", got)
 	}
 	clerk.screenshot("task", phoneWidth, phoneHeight)
