@@ -230,9 +230,12 @@ const DraftLife = 2 * time.Hour
 // of text, which MaxComment and MaxTaskText bound.
 const MaxDraft = 64 << 10
 
-// draftSkip are the fields a draft never keeps: the CSRF token, worthless
-// after sign-in, and passwords, which are not stored in clear.
-var draftSkip = []string{"csrf", "password", "current_password", "new_password"}
+// draftSkips reports whether a draft leaves a field out: the CSRF token,
+// worthless after sign-in, and any password, which is never stored in
+// clear.
+func draftSkips(field string) bool {
+	return field == "csrf" || strings.Contains(field, "password")
+}
 
 // NewFormDraft makes the draft of a form sent to action from page, leaving
 // out the fields never kept. ok is false when nothing typed is left to keep
@@ -241,7 +244,7 @@ func NewFormDraft(page, action string, fields url.Values) (d *FormDraft, ok bool
 	kept := url.Values{}
 	typed := false
 	for k, vs := range fields {
-		if slices.Contains(draftSkip, k) {
+		if draftSkips(k) {
 			continue
 		}
 		kept[k] = slices.Clone(vs)
