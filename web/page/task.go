@@ -230,9 +230,11 @@ func (s *server) nextItemLine(r *http.Request, p *taskPage) (int, error) {
 
 // isKeyLine reports whether a paragraph after a task's text can be one of
 // its key lines, as notices set in lines give them (牵头单位：区工信局,
-// 2022年12月, 市发改局): short, and no sentence of its own.
+// 2022年12月, 市发改局): short, no sentence of its own, and not the next
+// row's number.
 func isKeyLine(text string) bool {
-	return utf8.RuneCountInString(text) <= 80 && !strings.ContainsAny(text, "。；")
+	number := strings.Trim(text, "0123456789.、") == ""
+	return !number && utf8.RuneCountInString(text) <= 80 && !strings.ContainsAny(text, "。；")
 }
 
 // isHeading reports whether a paragraph is a heading of the plan: an
