@@ -241,13 +241,13 @@ func (*homePage) Short(text string) string {
 	return text
 }
 
-// GroupNames names the groups a clerk's unit belongs to.
+// GroupNames names the groups a clerk's unit belongs to, each in quotes.
 func (p *homePage) GroupNames() string {
 	names := make([]string, len(p.Groups))
 	for i, g := range p.Groups {
-		names[i] = g.Name
+		names[i] = "“" + g.Name + "”"
 	}
-	return strings.Join(names, "、")
+	return strings.Join(names, "")
 }
 
 // mePage is the signed-in person's own account: who they are, what they

@@ -347,8 +347,8 @@ var english = map[string]string{
 	"最近的进展情况":       "Latest progress reported",
 	"未指定牵头单位":       "No lead unit",
 	"本单位":           "Your unit",
-	"本单位属于“%s”：写给它们的任务也是本单位的任务。": "Your unit belongs to “%s”: the tasks addressed to them are your unit's too.",
-	"本单位的任务：牵头 %d 项，参与 %d 项":     "Your unit's tasks: leads %d, shares %d",
+	"本单位属于%s：写给它们的任务也是本单位的任务。": "Your unit belongs to %s: the tasks addressed to them are your unit's too.",
+	"本单位的任务：牵头 %d 项，参与 %d 项":   "Your unit's tasks: leads %d, shares %d",
 	"查找":   "Search",
 	"查找任务": "Search the tasks",
 	"泛指 %d 个单位，写给它的任务每个成员都能看到：": "Stands for %d units, each of which sees the tasks addressed to it: ",
@@ -391,4 +391,5 @@ var english = map[string]string{
 	"部分": "Part",
 	"工程": "Project",
 	"攻坚": "Campaign",
+	"概览": "Overview",
 }
