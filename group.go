@@ -32,9 +32,9 @@ type GroupMembers interface {
 	FindGroupMembers(ctx context.Context) (Groups, error)
 }
 
-// isGroupOwner reports whether an owner of a task is a group term: one the
+// IsGroupOwner reports whether an owner of a task is a group term: one the
 // directory keeps members of, or a name that reads as one.
-func isGroupOwner(o Owner, groups Groups) bool {
+func IsGroupOwner(o Owner, groups Groups) bool {
 	if _, ok := groups[o.ID]; ok {
 		return true
 	}
@@ -70,7 +70,7 @@ func MembersMissing(tasks []*Task, groups Groups) []Owner {
 	seen := map[string]bool{}
 	for _, t := range tasks {
 		for _, o := range slices.Concat(t.LeadUnits, t.ResponsibleUnits) {
-			if !isGroupOwner(o, groups) || len(groups[o.ID]) > 0 {
+			if !IsGroupOwner(o, groups) || len(groups[o.ID]) > 0 {
 				continue
 			}
 			if k := NormalizeName(o.Name); !seen[k] {

@@ -16,10 +16,13 @@ type attribution struct {
 	deadline string
 	// unknown lists keys that looked like keys but are not known ones.
 	unknown []string
+	// bare is set for a list of units alone (市科技局、市发改委), read as an
+	// attribution only where it closes a task.
+	bare bool
 	// checked is set once the names were judged; runTogether and
 	// longLeaders are the names that look like several run together.
-	checked                  bool
-	runTogether, longLeaders []string
+	checked                          bool
+	runTogether, longLeaders, spaced []string
 }
 
 func (a *attribution) empty() bool {
@@ -61,12 +64,7 @@ func classifyKey(k string) keyRole {
 		return keyNone
 	}
 	if strings.ContainsAny(k, " \u3000") {
-		k = strings.Map(func(r rune) rune {
-			if unicode.IsSpace(r) {
-				return -1
-			}
-			return r
-		}, k)
+		k = dropSpaces(k)
 	}
 	n := runeLen(k)
 	if n < 3 || n > 9 {
@@ -216,12 +214,22 @@ func splitTop(s string, isSep func(rune) bool) []string {
 
 // parseKeyed reads an attribution written with keys: "牵头领导：武毅，牵头单位：
 // 区财政局，责任单位：区发展和改革局、历下控股集团". A piece without a key
-// continues the list of the key before it. ok is false when the text does not
-// open with a known key.
-func parseKeyed(s string) (a *attribution, ok bool) {
+// continues the list of the key before it. A key that heads phrases
+// (部门分工：X牵头，Y配合) has its value read as a phrase attribution, under
+// the first-listed rule when firstLeads is set. ok is false when the text
+// does not open with a known key.
+func parseKeyed(s string, firstLeads bool) (a *attribution, ok bool) {
+	if k, v, found := cutKey(s); found && isPhraseKey(k) {
+		a, ok := parsePhrase(v, firstLeads)
+		if !ok {
+			return nil, false
+		}
+		return a, true
+	}
 	a = &attribution{}
 	role := keyNone
-	for i, piece := range splitTop(s, isPairSep) {
+	pieces := splitTop(s, isPairSep)
+	for i, piece := range pieces {
 		piece = strings.TrimSpace(piece)
 		if piece == "" {
 			continue
@@ -230,6 +238,14 @@ func parseKeyed(s string) (a *attribution, ok bool) {
 			if r := classifyKey(k); r != keyNone {
 				role = r
 				piece = v
+			} else if isPhraseKey(k) && i > 0 {
+				// 分管领导：…；部门分工：X牵头，Y配合 in one bracket: the rest
+				// is phrases.
+				_, rest, _ := cutKey(strings.TrimSpace(strings.Join(pieces[i:], "，")))
+				if b, ok := parsePhrase(rest, firstLeads); ok {
+					mergeAttribution(a, b)
+				}
+				break
 			} else if looksLikeKey(k) {
 				a.unknown = append(a.unknown, k)
 				role = keyNone
@@ -259,6 +275,23 @@ func parseKeyed(s string) (a *attribution, ok bool) {
 		return nil, false
 	}
 	return a, true
+}
+
+// isPhraseKey reports whether a key heads a phrase attribution rather than a
+// list: 部门分工, 责任分工, 任务分工, 分工.
+func isPhraseKey(k string) bool {
+	k = strings.TrimSpace(k)
+	return k == "分工" || runeLen(k) <= 4 && strings.HasSuffix(k, "分工") && strings.Trim(k, "部门责任务职分工") == ""
+}
+
+// mergeAttribution adds b's owners and deadline to a.
+func mergeAttribution(a, b *attribution) {
+	a.leaders = append(a.leaders, b.leaders...)
+	a.leads = append(a.leads, b.leads...)
+	a.resp = append(a.resp, b.resp...)
+	if a.deadline == "" {
+		a.deadline = b.deadline
+	}
 }
 
 // cutKey splits "key：value" at the first colon outside brackets.
@@ -294,19 +327,52 @@ func looksLikeKey(k string) bool {
 var (
 	rePhraseLead = regexp.MustCompile(`^(.+?)牵头(?:负责|抓总)?$`)
 	rePhraseResp = regexp.MustCompile(`^(.+?)(?:配合|参与|协助|协同|协办|按职责分工负责|按照职责分工负责|按职责负责|按职责分工落实|分别负责|共同负责|负责落实|负责)$`)
-	rePhraseHead = regexp.MustCompile(`^(?:部门分工|责任分工|分工)[：:]`)
+	rePhraseHead = regexp.MustCompile(`^(?:部门分工|责任分工|任务分工|职责分工|分工)[：:]`)
+	// reFirstLeads is the statement that the first unit listed leads:
+	// 列第一位的为牵头部门, 列第一位的责任单位为牵头单位, 排在首位的为牵头单位.
+	reFirstLeads = regexp.MustCompile(`(?:列|排)?在?(?:第一位|首位)的?(?:责任|配合)?(?:单位|部门)?(?:为|是)(?:牵头|主办)`)
 )
 
+// mayStateFirstLeads reports whether s can state the first-listed rule, so
+// that most texts are told apart without the regular expression.
+func mayStateFirstLeads(s string) bool {
+	for i := strings.Index(s, "位"); i >= 0; {
+		if prev, _ := utf8.DecodeLastRuneInString(s[:i]); prev == '一' || prev == '首' {
+			return true
+		}
+		next := strings.Index(s[i+len("位"):], "位")
+		if next < 0 {
+			break
+		}
+		i += len("位") + next
+	}
+	return false
+}
+
+// isPhraseSep separates the clauses of a phrase attribution; a full stop
+// may end the owners and open a remark (省科技厅牵头。明确牵头部门的，…).
+func isPhraseSep(r rune) bool { return isClauseSep(r) || r == '。' }
+
 // parsePhrase reads an attribution written as phrases: "X牵头，Y配合",
-// "A、B等按职责分工负责", "部门分工：X牵头，Y等按职责分工负责". firstLeads says
-// that the notice declared the first unit listed to be the lead
-// (列第一位的为牵头部门). ok is false when the text is an ordinary
-// parenthetical rather than an attribution.
+// "A、B等按职责分工负责", "部门分工：X牵头，Y等按职责分工负责", leaders named
+// by post ("分管副省长、协管副秘书长负责"), and, under the first-listed rule, a
+// list of units alone. firstLeads says that the notice has declared, by here,
+// that the first unit listed leads (列第一位的为牵头部门). Once an owner is
+// read, clauses that name no unit are remarks (下同, 不逐一列出). ok is false
+// when the text is an ordinary parenthetical rather than an attribution.
 func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 	s = rePhraseHead.ReplaceAllString(strings.TrimSpace(s), "")
+	clauses := splitTop(s, isPhraseSep)
+	explicitLead := false
+	for _, c := range clauses {
+		if strings.Contains(c, "牵头") && rePhraseLead.MatchString(strings.TrimSpace(c)) {
+			explicitLead = true
+			break
+		}
+	}
 	a = &attribution{}
 	matched := 0
-	for _, clause := range splitTop(s, isClauseSep) {
+	for _, clause := range clauses {
 		clause = strings.TrimSpace(clause)
 		if clause == "" {
 			continue
@@ -320,7 +386,20 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 			matched++
 			continue
 		}
-		if m := rePhraseResp.FindStringSubmatch(clause); m != nil {
+		if mayStateFirstLeads(clause) && reFirstLeads.MatchString(clause) {
+			// The convention itself names nobody.
+			continue
+		}
+		m := rePhraseResp.FindStringSubmatch(clause)
+		if m == nil && firstLeads && matched == 0 && len(clauses) == 1 {
+			// 市科技局、市发改委、市经信局: units alone, under the rule.
+			if names := splitNames(clause); allUnits(names) {
+				a.leads, a.resp = names[:1], names[1:]
+				a.bare = true
+				return a, true
+			}
+		}
+		if m != nil {
 			names := splitNames(m[1])
 			if len(names) == 0 && matched > 0 {
 				// 其他部门按职责分工负责 and the like name nobody.
@@ -338,7 +417,7 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 				}
 				return nil, false
 			}
-			if firstLeads && len(a.leads) == 0 && matched == 0 {
+			if firstLeads && !explicitLead && len(a.leads) == 0 {
 				a.leads = append(a.leads, names[0])
 				names = names[1:]
 			}
@@ -353,7 +432,7 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 			}
 			continue
 		}
-		if matched > 0 && isRemark(clause) {
+		if matched > 0 && (isRemark(clause) || !namesUnits(clause)) {
 			continue
 		}
 		return nil, false
@@ -362,6 +441,36 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 		return nil, false
 	}
 	return a, true
+}
+
+// namesUnits reports whether a clause lists units (and so is no remark).
+func namesUnits(clause string) bool {
+	for _, n := range splitTop(clause, isNameSep) {
+		if isOrg(cleanName(n)) {
+			return true
+		}
+	}
+	return false
+}
+
+// allUnits reports whether every name is a unit's or a group's name of
+// three characters or more that is not a comment (含…, 以下简称…), as a
+// bracket of units alone lists them.
+func allUnits(names []string) bool {
+	return every(names, func(n string) bool {
+		return runeLen(n) >= 3 && isOrg(n) && !isRole(n) && !strings.HasPrefix(n, "含") && !strings.HasPrefix(n, "包括") &&
+			!strings.HasPrefix(n, "以下") && !strings.HasPrefix(n, "即") && !strings.HasPrefix(n, "不含")
+	})
+}
+
+// every reports whether there are names and each one is ok.
+func every(names []string, ok func(string) bool) bool {
+	for _, n := range names {
+		if !ok(n) {
+			return false
+		}
+	}
+	return len(names) > 0
 }
 
 // reTimeRemark is a clause inside a phrase attribution that says when.
@@ -434,7 +543,7 @@ func cleanName(n string) string {
 var orgSuffixes = []string{
 	"局", "委", "办", "部", "厅", "院", "行", "会", "中心", "集团", "公司", "政府", "办事处", "街道", "镇", "乡",
 	"署", "所", "站", "队", "处", "室", "馆", "团", "联", "社", "校", "组", "单位", "部门", "机构", "企业", "区", "县",
-	"市", "省", "州", "盟", "旗", "园", "长", "主任", "书记", "领导", "秘书长", "）", ")", "科", "台", "司", "协",
+	"市", "省", "州", "盟", "旗", "园", "长", "主任", "书记", "领导", "秘书长", "）", ")", "科", "台", "司", "协", "海关",
 }
 
 // isOrg reports whether a name looks like a unit, a group of units or a role.
@@ -443,7 +552,9 @@ func isOrg(n string) bool {
 		return false
 	}
 	if strings.HasPrefix(n, "各") || strings.HasPrefix(n, "相关") || strings.HasPrefix(n, "有关") {
-		return true
+		// A group of units (各街道办事处, 相关部门), not a sentence that opens
+		// with one (各项工作均需各设区市人民政府).
+		return atMost(n, 20) && !strings.ContainsAny(n, "均需要应将由把")
 	}
 	for _, s := range orgSuffixes {
 		if strings.HasSuffix(n, s) {
@@ -453,17 +564,7 @@ func isOrg(n string) bool {
 	return false
 }
 
-func allOrgs(names []string) bool {
-	if len(names) == 0 {
-		return false
-	}
-	for _, n := range names {
-		if !isOrg(n) {
-			return false
-		}
-	}
-	return true
-}
+func allOrgs(names []string) bool { return every(names, isOrg) }
 
 // maxAttribution bounds the length in bytes of an attribution's text; the
 // longest real ones list some thirty units.
@@ -476,7 +577,7 @@ func parseAttribution(inner string, firstLeads bool) (*attribution, bool) {
 	if inner == "" || len(inner) > maxAttribution {
 		return nil, false
 	}
-	if a, ok := parseKeyed(inner); ok {
+	if a, ok := parseKeyed(inner, firstLeads); ok {
 		return a, true
 	}
 	return parsePhrase(inner, firstLeads)

@@ -5,26 +5,117 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
 )
 
 var (
-	reDocNumber = regexp.MustCompile(`[\p{Han}]{1,12}\s*[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]\s*\d{1,4}\s*号`)
+	reDocNumber = regexp.MustCompile(`[\p{Han}]{1,12}\s*[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]\s*第?\s*\d{1,4}\s*号`)
 	reTitle     = regexp.MustCompile(`关于.{2,120}?(?:的通知|的意见|的方案|的决定|的函)`)
 	reYear      = regexp.MustCompile(`(\d{4})\s*年`)
 	reDate      = regexp.MustCompile(`(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月\s*([\d一二三四五六七八九十]{1,3})\s*日`)
-	reIssuerEnd = regexp.MustCompile(`(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅)$`)
+	reISODate   = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`)
+	// reIssuerSuffix ends the name of an issuing office; what stands before
+	// it is the region (谯城区政府(办公室) → 谯城区).
+	reIssuerSuffix = regexp.MustCompile(`(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府[（(]办公室[）)]|政府|办公室|办公厅)$`)
+	// rePlanTitle is a line that names the plan and its year when the notice
+	// has no title of its own (an attachment published alone).
+	rePlanTitle = regexp.MustCompile(`\d{4}\s*年.*(?:政府工作报告|重点工作|任务|分解|分工|实事)`)
 )
 
+// Labels of the information block that government web pages put above a
+// notice (索引号 / 发布机构 / 发文日期 / 文号 / 名称), spaced out or not
+// (文    号, 名　　称).
+var infoLabels = []struct{ field, label string }{
+	{"index", "索引号"}, {"issuer", "发布机构"}, {"issuer", "发文机关"}, {"issuer", "发文机构"},
+	{"issuer", "发文单位"}, {"date", "成文日期"}, {"date", "发文日期"}, {"posted", "发布日期"},
+	{"posted", "发布时间"}, {"number", "发文字号"}, {"number", "文号"}, {"title", "名称"}, {"title", "标题"},
+	{"other", "主题分类"}, {"other", "组配分类"}, {"other", "分类"}, {"other", "有效性"}, {"other", "主题词"},
+	{"other", "来源"}, {"other", "信息来源"}, {"other", "浏览次数"},
+}
+
+// reInfoLabel finds any of the labels, with spaces allowed between their
+// characters and an optional colon after them; reInfoStart finds one at the
+// start of a paragraph, which a block's line must open with.
+var reInfoLabel, reInfoStart = infoLabelRes()
+
+func infoLabelRes() (*regexp.Regexp, *regexp.Regexp) {
+	var alts []string
+	for _, l := range infoLabels {
+		var b strings.Builder
+		for i, r := range l.label {
+			if i > 0 {
+				b.WriteString(`[ \t\x{3000}]*`)
+			}
+			b.WriteRune(r)
+		}
+		alts = append(alts, b.String())
+	}
+	// Longer labels first, so that 发文字号 wins over 文号.
+	re := `(` + strings.Join(alts, "|") + `)[ \t\x{3000}]*[:：]?[ \t\x{3000}]*`
+	return regexp.MustCompile(re), regexp.MustCompile(`^` + re)
+}
+
+// infoField maps a label as matched (spaces and all) to its field.
+func infoField(label string) string {
+	label = dropSpaces(label)
+	for _, l := range infoLabels {
+		if l.label == label {
+			return l.field
+		}
+	}
+	return ""
+}
+
+// readInfo reads the information block of a web page: each label's value
+// is the text up to the next label, or the next paragraph when the label
+// stands alone (a table cell). The first value of a field counts.
+func readInfo(head []*para) map[string]string {
+	info := map[string]string{}
+	for i, p := range head {
+		t := p.text
+		if !atMost(t, 200) || !reInfoStart.MatchString(t) {
+			continue
+		}
+		locs := reInfoLabel.FindAllStringSubmatchIndex(t, -1)
+		for k, m := range locs {
+			if k == 0 && strings.TrimSpace(t[:m[0]]) != "" {
+				// A label inside a sentence (…的文号) is no label.
+				break
+			}
+			end := len(t)
+			if k+1 < len(locs) {
+				end = locs[k+1][0]
+			}
+			value := strings.TrimSpace(t[m[1]:end])
+			if value == "" && k+1 == len(locs) && i+1 < len(head) && atMost(head[i+1].text, 100) {
+				if next := head[i+1].text; !reInfoStart.MatchString(next) {
+					value = strings.TrimSpace(next)
+				}
+			}
+			field := infoField(t[m[2]:m[3]])
+			if _, seen := info[field]; !seen {
+				info[field] = value
+			}
+		}
+	}
+	return info
+}
+
 // readDocument reads the letterhead: document number, issuer, title, date,
-// year and region, from the paragraphs before the first attribution and the
-// date line of the signature.
+// year and region, from the letterhead, the web page's information block,
+// the title and the signature.
 func readDocument(ps []*para) duban.DocumentInfo {
 	var d duban.DocumentInfo
 	head := ps
 	if len(head) > 40 {
 		head = head[:40]
+	}
+	info := readInfo(head)
+	if m := reDocNumber.FindString(info["number"]); m != "" {
+		d.DocNumber = compact(m)
 	}
 	for i, p := range head {
 		t := strings.TrimSpace(p.text)
@@ -38,14 +129,16 @@ func readDocument(ps []*para) duban.DocumentInfo {
 			}
 		}
 		if d.DocNumber == "" {
-			if m := reDocNumber.FindString(t); m != "" && runeLen(t) < 40 {
-				d.DocNumber = strings.Join(strings.Fields(m), "")
+			// The number on a line of its own, or in front of the title.
+			if loc := reDocNumber.FindStringIndex(t); loc != nil && (runeLen(t) < 40 || loc[0] == 0) {
+				d.DocNumber = compact(t[loc[0]:loc[1]])
 			}
 		}
 		if d.Title == "" {
-			if loc := reTitle.FindStringIndex(t); loc != nil && runeLen(t) < 160 {
-				d.Title = strings.TrimSpace(t[loc[0]:loc[1]])
-				d.Issuer = moreSpecific(d.Issuer, strings.TrimSpace(t[:loc[0]]))
+			if loc := reTitle.FindStringIndex(t); loc != nil && runeLen(t) < 160 && !isLabelled(t) {
+				d.Title = joinTitle(t[loc[0]:loc[1]])
+				prefix := reDocNumber.ReplaceAllString(t[:loc[0]], "")
+				d.Issuer = moreSpecific(d.Issuer, strings.TrimSpace(prefix))
 			}
 		}
 		if !strings.Contains(t, "关于") {
@@ -64,30 +157,134 @@ func readDocument(ps []*para) duban.DocumentInfo {
 		}
 		d.Issuer = moreSpecific(d.Issuer, t)
 	}
-	if m := reYear.FindStringSubmatch(d.Title); m != nil {
-		d.Year, _ = strconv.Atoi(m[1])
-	} else if len(d.Date) >= 4 {
-		d.Year, _ = strconv.Atoi(d.Date[:4])
+	// The web page's block where the notice itself says nothing: its 发布机构
+	// names the issuer, its 名称 the title, its 成文日期 (or, failing that,
+	// the posting date) the date.
+	if d.Issuer == "" {
+		d.Issuer = info["issuer"]
 	}
-	d.Region = reIssuerEnd.ReplaceAllString(d.Issuer, "")
+	if d.Title == "" && info["title"] != "" {
+		t := joinTitle(info["title"])
+		if loc := reTitle.FindStringIndex(t); loc != nil {
+			t = t[loc[0]:]
+		}
+		d.Title = t
+	}
+	if d.Date == "" {
+		d.Date = anyDate(info["date"])
+	}
+	if d.Date == "" {
+		d.Date = anyDate(info["posted"])
+	}
+	switch m := reYear.FindStringSubmatch(d.Title); {
+	case m != nil:
+		d.Year, _ = strconv.Atoi(m[1])
+	case len(d.Date) >= 4:
+		d.Year, _ = strconv.Atoi(d.Date[:4])
+	default:
+		// An attachment published alone: its heading names the year.
+		for _, p := range head {
+			if t := p.text; atMost(t, 80) && rePlanTitle.MatchString(t) {
+				d.Year, _ = strconv.Atoi(reYear.FindStringSubmatch(t)[1])
+				break
+			}
+		}
+	}
+	d.Region = region(d.Issuer)
 	return d
+}
+
+// isLabelled reports whether a line is a field of the information block
+// (名称：…关于…的通知), which names the notice only where nothing else does.
+func isLabelled(t string) bool { return reInfoStart.MatchString(t) }
+
+// compact removes the spaces inside a document number.
+func compact(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// joinTitle removes the spaces that stand for line breaks in a title copied
+// from a page (关于印发 《…分解 和…》的通知), keeping those around numbers and
+// Latin words that the title is typeset with (关于印发 2022 年《…》).
+func joinTitle(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, " \u3000\t") {
+		return s
+	}
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if unicode.IsSpace(r) {
+			j := i + 1
+			for j < len(rs) && unicode.IsSpace(rs[j]) {
+				j++
+			}
+			if i == 0 || j == len(rs) || rs[i-1] >= utf8.RuneSelf && rs[j] >= utf8.RuneSelf {
+				continue
+			}
+			if unicode.IsSpace(rs[i-1]) {
+				continue
+			}
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isIssuerName reports whether s is the name of an issuing office and
+// nothing else: Chinese characters (and brackets) ending as offices do, as
+// a letterhead or a signature prints it. A page's 2023-01-05 10:00
+// 区人民政府办公室 is not.
+func isIssuerName(s string) bool {
+	if s == "" || !atMost(s, 30) || !reIssuerSuffix.MatchString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !isHan(r) && !strings.ContainsRune("（）()", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // moreSpecific returns the issuer the letterhead names most fully: of
 // 区人民政府办公室 (in a title) and 宜昌市伍家岗区人民政府办公室 (in the
 // letterhead or signature), the latter.
 func moreSpecific(issuer, candidate string) string {
-	if len(candidate) > 120 {
-		// An issuer's name is a short line; body paragraphs are not.
-		return issuer
-	}
-	if !reIssuerLine.MatchString(candidate) && !(candidate != "" && reIssuerEnd.MatchString(candidate) && runeLen(candidate) <= 30) {
+	candidate = strings.TrimSpace(candidate)
+	if !isIssuerName(candidate) {
 		return issuer
 	}
 	if issuer == "" || strings.HasSuffix(candidate, issuer) && len(candidate) > len(issuer) {
 		return candidate
 	}
 	return issuer
+}
+
+// region is the place an issuer governs: its name without the office
+// (宜昌市伍家岗区人民政府办公室 → 宜昌市伍家岗区), or "" when the name gives
+// no place (区人民政府办公室).
+func region(issuer string) string {
+	r := reIssuerSuffix.ReplaceAllString(issuer, "")
+	if runeLen(r) < 2 {
+		return ""
+	}
+	return r
+}
+
+// anyDate reads a date written as 2022-03-14 (a web page's fields) or as
+// 2022年3月14日.
+func anyDate(s string) string {
+	s = strings.TrimSpace(s)
+	if m := reISODate.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		day, _ := strconv.Atoi(m[3])
+		if mo >= 1 && mo <= 12 && day >= 1 && day <= 31 {
+			return fmt.Sprintf("%04d-%02d-%02d", y, mo, day)
+		}
+		return ""
+	}
+	return isoDate(s)
 }
 
 // isoDate turns 2022 年 4 月 22 日 or 二〇二二年四月二十二日 into 2022-04-22.

@@ -259,6 +259,10 @@ func readTarget(text string, start, end int, chinese bool) (duban.Indicator, int
 // qualifies reports whether the noun after a target is itself counted by a
 // number in the same clause, which makes the first amount a qualifier.
 func qualifies(after string) bool {
+	if strings.HasPrefix(after, "和") || strings.HasPrefix(after, "与") || strings.HasPrefix(after, "及") {
+		// 分别增长6.5%和8%: two targets side by side.
+		return false
+	}
 	for i, r := range after {
 		if strings.ContainsRune("，。；、,;：:（()）！？", r) || i > 60 {
 			return false

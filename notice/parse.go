@@ -29,6 +29,10 @@ type para struct {
 	// followed the title in the same paragraph.
 	title string
 	rest  *para
+	// leadsAt is the byte offset in text from which the first-listed rule
+	// (列第一位的为牵头部门) applies, 0 when it was stated before the
+	// paragraph, -1 when it does not apply.
+	leadsAt int
 	// attrs caches the attributions found in text (see attrsOf).
 	attrs           []found
 	unclosed, stray int
@@ -49,15 +53,13 @@ const (
 // reader holds the state of reading one notice.
 type reader struct {
 	paras []*para
-	// firstLeads is set when the notice declares that the first unit listed
-	// in a phrase attribution leads (列第一位的为牵头部门).
-	firstLeads bool
-	out        *duban.Reading
+	out   *duban.Reading
 	// workers is how many goroutines read attributions and targets.
 	workers int
-	// attrCache holds the attributions read so far by their text; an
-	// attribution in it is shared and must not be changed.
-	attrCache map[string]*attribution
+	// attrCache holds the attributions read so far by their text, without
+	// and with the first-listed rule; an attribution in it is shared and
+	// must not be changed.
+	attrCache [2]map[string]*attribution
 }
 
 // readBlocks reads the structure of a notice from its blocks.
@@ -84,11 +86,7 @@ func readBlocksWith(blocks []decode.Block, workers int) *duban.Reading {
 	r := &reader{out: &duban.Reading{Schema: duban.ReadingSchema}, workers: workers}
 	r.paras = r.flatten(blocks)
 	r.out.Document = readDocument(r.paras)
-	for _, p := range r.paras {
-		if strings.Contains(p.text, "第一位的为牵头") || strings.Contains(p.text, "第一位为牵头") || strings.Contains(p.text, "列首位的为牵头") {
-			r.firstLeads = true
-		}
-	}
+	r.markFirstLeads()
 	r.markKeyLines()
 	r.paras = r.joinPageBreaks(r.paras)
 	r.readAttributionsInParallel()
@@ -106,6 +104,10 @@ func (r *reader) flatten(blocks []decode.Block) []*para {
 			out = append(out, r.tableRows(b)...)
 			continue
 		}
+		if atMost(b.Text, 200) && isSiteFooter(b.Text) {
+			// 主办单位：…　技术支持：… at the foot of a web page: no key line.
+			continue
+		}
 		out = append(out, &para{text: b.Text, bold: b.Bold, heading: b.Heading, line: b.Line})
 	}
 	return r.flattenedTables(out)
@@ -116,6 +118,37 @@ func (r *reader) warn(line int, code, format string, args ...any) {
 	r.out.Warnings = append(r.out.Warnings, duban.Warning{Line: line, Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
+// markFirstLeads marks where the first-listed rule (列第一位的为牵头部门)
+// applies: from the sentence or bracket that states it to the end of the
+// notice.
+func (r *reader) markFirstLeads() {
+	stated := false
+	for _, p := range r.paras {
+		switch {
+		case stated:
+			p.leadsAt = 0
+		case p.row || !mayStateFirstLeads(p.text):
+			p.leadsAt = -1
+		default:
+			p.leadsAt = -1
+			if loc := reFirstLeads.FindStringIndex(p.text); loc != nil {
+				p.leadsAt, stated = loc[0], true
+			}
+		}
+	}
+}
+
+// isSiteFooter reports whether a line is the footer of a government web
+// site, whose 主办单位 is no task's owner.
+func isSiteFooter(s string) bool {
+	for _, m := range []string{"技术支持", "网站标识码", "ICP备", "版权所有", "公网安备", "网站地图"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // markKeyLines finds paragraphs that consist of attribution keys only, as
 // notices write them on their own lines after a task.
 func (r *reader) markKeyLines() {
@@ -124,14 +157,14 @@ func (r *reader) markKeyLines() {
 			continue
 		}
 		k, _, found := cutKey(p.text)
-		if !found || classifyKey(k) == keyNone {
+		if !found || classifyKey(k) == keyNone && !isPhraseKey(k) {
 			continue
 		}
 		if i > 0 && openAfter(r.paras[i-1].text, 0) > 0 {
 			// The rest of a bracket that a page break cut.
 			continue
 		}
-		if a, ok := parseKeyed(p.text); ok && (a.namesOwner() || i > 0 && r.paras[i-1].keys) {
+		if a, ok := parseKeyed(p.text, p.leadsAt >= 0); ok && (a.namesOwner() || i > 0 && r.paras[i-1].keys) {
 			// A deadline alone on its line belongs to the keys above it.
 			p.keys, p.attr = true, a
 		}
@@ -151,6 +184,9 @@ func (r *reader) joinPageBreaks(ps []*para) []*para {
 			if b.Len() == 0 {
 				b.Grow(2 * (len(p.text) + len(next.text)))
 				b.WriteString(p.text)
+			}
+			if p.leadsAt < 0 && next.leadsAt >= 0 {
+				p.leadsAt = b.Len() + next.leadsAt
 			}
 			b.WriteString(next.text)
 			j = joining{tail: next.text, depth: openAfter(next.text, j.depth)}

@@ -33,7 +33,7 @@ func (r *reader) readAttributionsInParallel() {
 		part := r.paras[start:min(start+chunk, len(r.paras))]
 		wg.Go(func() {
 			// Each worker has its own cache of attributions read.
-			w := &reader{firstLeads: r.firstLeads}
+			w := &reader{}
 			for _, p := range part {
 				if !p.row {
 					w.attrsOf(p)
@@ -48,7 +48,7 @@ func (r *reader) readAttributionsInParallel() {
 // once and kept: the structure pass asks about each paragraph many times.
 func (r *reader) attrsOf(p *para) []found {
 	if !p.attrsRead || p.attrsText != p.text {
-		p.attrs, p.unclosed, p.stray = r.readAttributions(p.text)
+		p.attrs, p.unclosed, p.stray = r.readAttributions(p.text, p.leadsAt)
 		p.attrsRead, p.attrsText = true, p.text
 	}
 	return p.attrs
@@ -57,47 +57,78 @@ func (r *reader) attrsOf(p *para) []found {
 // findAttributions returns the attributions stated inside a text: brackets
 // whose inside reads as one, and a tail of unbracketed keys.
 func (r *reader) findAttributions(text string) []found {
-	out, _, _ := r.readAttributions(text)
+	out, _, _ := r.readAttributions(text, -1)
 	return out
 }
 
 // readAttributions is findAttributions that also returns what findBrackets
-// says of unpaired brackets.
-func (r *reader) readAttributions(text string) (out []found, unclosed, stray int) {
+// says of unpaired brackets. leadsAt is where in text the first-listed rule
+// starts to apply (-1: nowhere): a bracket that states it applies it to its
+// own list.
+func (r *reader) readAttributions(text string, leadsAt int) (out []found, unclosed, stray int) {
 	groups, unclosed, stray := findBrackets(text)
 	for _, g := range groups {
-		if a := r.attribution(g.inner); a != nil {
-			out = append(out, found{g.start, g.end, a})
+		a := r.attribution(g.inner, leadsAt >= 0 && leadsAt < g.end)
+		if a == nil || a.bare && !closesTask(text, g) {
+			continue
 		}
+		out = append(out, found{g.start, g.end, a})
 	}
-	if start, a := tailKeys(text); a != nil && a.namesOwner() && (len(out) == 0 || out[len(out)-1].end <= start) {
-		out = append(out, found{start, len(text), a})
+	keyed := text
+	if unclosed >= 0 {
+		// Keys inside a bracket that never closes (a text cut off in
+		// （牵头单位：区民政局；责任单位：区) are no attribution.
+		keyed = text[:unclosed]
+	}
+	if start, a := tailKeys(keyed, leadsAt >= 0); a != nil && a.namesOwner() && (len(out) == 0 || out[len(out)-1].end <= start) {
+		out = append(out, found{start, len(keyed), a})
 	}
 	return out, unclosed, stray
 }
 
+// closesTask reports whether a bracket stands where an attribution does:
+// after some text, at the end of the paragraph or before the punctuation
+// that ends a sentence or clause. A bracket inside a sentence (赣州（含
+// 赣州经开区）区域…) is part of the text.
+func closesTask(text string, g span) bool {
+	if strings.TrimSpace(text[:g.start]) == "" {
+		return false
+	}
+	after := strings.TrimLeft(text[g.end:], " \u3000")
+	if after == "" {
+		return true
+	}
+	c, _ := utf8.DecodeRuneInString(after)
+	return strings.ContainsRune("。；;，,！？", c)
+}
+
 // attribution reads the inside of a bracket as an attribution that names an
-// owner, or returns nil. Notices repeat the same attribution for many tasks,
-// so each distinct text is read once.
-func (r *reader) attribution(inner string) *attribution {
-	if a, seen := r.attrCache[inner]; seen {
+// owner, or returns nil; firstLeads says that the first-listed rule
+// applies. Notices repeat the same attribution for many tasks, so each
+// distinct text is read once.
+func (r *reader) attribution(inner string, firstLeads bool) *attribution {
+	k := 0
+	if firstLeads {
+		k = 1
+	}
+	if a, seen := r.attrCache[k][inner]; seen {
 		return a
 	}
-	a, ok := parseAttribution(inner, r.firstLeads)
+	a, ok := parseAttribution(inner, firstLeads)
 	if !ok || !a.namesOwner() {
 		a = nil
 	}
-	if r.attrCache == nil {
-		r.attrCache = map[string]*attribution{}
+	if r.attrCache[k] == nil {
+		r.attrCache[k] = map[string]*attribution{}
 	}
-	r.attrCache[inner] = a
+	r.attrCache[k][inner] = a
 	return a
 }
 
 // tailKeys finds attribution keys written without brackets at the end of a
 // paragraph (…工作。牵头单位：区发改局；责任单位：各街道) and returns where
 // they start.
-func tailKeys(text string) (int, *attribution) {
+func tailKeys(text string, firstLeads bool) (int, *attribution) {
 	// Keys stand in the last few hundred characters of a paragraph; looking
 	// only there keeps the search linear in the paragraph's length.
 	base := 0
@@ -139,7 +170,7 @@ func tailKeys(text string) (int, *attribution) {
 		if classifyKey(tail[start:colon]) == keyNone {
 			continue
 		}
-		if a, ok := parseKeyed(tail[start:]); ok {
+		if a, ok := parseKeyed(tail[start:], firstLeads); ok {
 			return base + start, a
 		}
 	}
@@ -204,31 +235,51 @@ func (r *reader) structure() {
 			last = i
 		}
 	}
-	var headings [4]int
+	// A level whose numbered lines are themselves tasks (1.…, then its keys
+	// or a bracket) is the item level: a numbered line there without an
+	// attribution but with tasks under it (2.加快数字经济发展。 above its
+	// （1）（2）) heads its sub-items and is neither a section nor an area.
+	var headings, items [5]int
 	for i, p := range r.paras[:last+1] {
 		if p.row || p.keys {
 			continue
 		}
 		lvl, _ := ordinalLevel(p.text)
-		if lvl == 0 || r.hasAttribution(p) {
+		if lvl == 0 {
 			continue
 		}
-		if _, rest, ok := r.headingSplit(p); ok && (lvl < 3 || rest == "" && atMost(p.text, 40) && r.tasksUnder(i, lvl)) {
+		item := r.isItem(i)
+		if item && lvl >= 3 {
+			items[lvl]++
+			continue
+		}
+		_, rest, ok := r.headingSplit(p)
+		switch {
+		case ok && lvl < 3 && r.textBeforeAttribution(rest):
+			// （一）主要预期目标。地区生产总值增长8%左右（…）: a heading phrase
+			// opening the paragraph of its tasks.
+			headings[lvl]++
+		case item:
+			items[lvl]++
+		case ok && (lvl < 3 || rest == "" && atMost(p.text, 40) && r.tasksUnder(i, lvl)):
 			headings[lvl]++
 		}
 	}
-	sectionLvl, areaLvl, skipLvl := 0, 0, 0
-	for lvl := 1; lvl <= 3; lvl++ {
+	sectionLvl, areaLvl := 0, 0
+	var skipLvl [5]bool
+	for lvl := 1; lvl < len(headings); lvl++ {
 		if headings[lvl] == 0 {
 			continue
 		}
 		switch {
+		case lvl >= 3 && items[lvl] > 0 && sectionLvl > 0:
+			skipLvl[lvl] = true
 		case sectionLvl == 0:
 			sectionLvl = lvl
 		case areaLvl == 0:
 			areaLvl = lvl
 		default:
-			skipLvl = lvl
+			skipLvl[lvl] = true
 		}
 	}
 	// Without ordinal headings, Markdown or Word headings mark the sections.
@@ -247,11 +298,13 @@ func (r *reader) structure() {
 		if p.row || p.keys {
 			continue
 		}
-		if reTargetsHeading.MatchString(p.text) {
+		lvl, _ := ordinalLevel(p.text)
+		if lvl == 0 && reTargetsHeading.MatchString(p.text) {
+			// A numbered targets heading (一、…主要预期目标) is no such heading
+			// but a section like any other: section numbers are the notice's.
 			p.kind = paraTargets
 			continue
 		}
-		lvl, _ := ordinalLevel(p.text)
 		isItem := r.hasAttribution(p)
 		switch {
 		case sectionLvl > 0 && lvl == sectionLvl:
@@ -275,12 +328,12 @@ func (r *reader) structure() {
 		isItem := r.hasAttribution(p)
 		switch {
 		case areaLvl > 0 && lvl == areaLvl:
-			if title, rest, ok := r.headingSplit(p); ok && (!isItem || rest != "" && lvl < 3) {
+			if title, rest, ok := r.headingSplit(p); ok && (!isItem || lvl < 3 && r.textBeforeAttribution(rest)) {
 				p.kind, p.title = paraArea, title
 				p.setRest(rest)
 			}
 			continue
-		case skipLvl > 0 && lvl == skipLvl && !isItem:
+		case skipLvl[lvl] && !r.isItem(i):
 			if _, rest, ok := r.headingSplit(p); ok && rest == "" && r.tasksUnder(i, lvl) {
 				p.kind = paraSkip
 			}
@@ -304,9 +357,9 @@ func (r *reader) structure() {
 	r.dropEmptyLeadingSections()
 }
 
-// reTargetsHeading is the heading of the main expected targets, which are
-// section 0 wherever they stand.
-var reTargetsHeading = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])?\s*(?:\d{4}\s*年)?(?:全[区县市省州])?(?:经济社会)?(?:发展)?(?:的)?(?:主要(?:预期)?目标|预期目标|主要指标|发展指标)(?:[（(][^）)]{1,8}[）)])?[。：:]?$`)
+// reTargetsHeading is an unnumbered heading of the main expected targets,
+// which opens section 0.
+var reTargetsHeading = regexp.MustCompile(`^(?:\d{4}\s*年)?(?:全[区县市省州])?(?:经济社会)?(?:发展)?(?:的)?(?:主要(?:预期)?目标|预期目标|主要指标|发展指标)(?:[（(][^）)]{1,8}[）)])?[。：:]?$`)
 
 // dropEmptyLeadingSections turns sections that come before the first
 // section with a task, and hold none, back into text of the letter that
@@ -349,18 +402,42 @@ func (r *reader) dropEmptyLeadingSections() {
 // the next heading of its level or above: a numbered line is a heading only
 // when tasks stand under it.
 func (r *reader) tasksUnder(i, lvl int) bool {
-	for _, q := range r.paras[i+1:] {
+	for j := i + 1; j < len(r.paras); j++ {
+		q := r.paras[j]
 		if q.heading > 0 {
 			return false
 		}
-		if l, _ := ordinalLevel(q.text); l > 0 && l <= lvl && !r.hasAttribution(q) {
+		item := r.isItem(j)
+		if l, _ := ordinalLevel(q.text); l > 0 && l <= lvl && !item {
 			return false
 		}
-		if r.hasAttribution(q) {
+		if item || q.keys {
 			return true
 		}
 	}
 	return false
+}
+
+// textBeforeAttribution reports whether the body after a heading's title
+// holds text of its own before its first attribution: （一）扩大投资。实施
+// 项目一批（…） is a heading and its task, while in （一）地区生产总值增长11%。
+// （牵头单位：…） the title is the task.
+func (r *reader) textBeforeAttribution(rest string) bool {
+	if rest == "" {
+		return false
+	}
+	fs := r.findAttributions(rest)
+	return len(fs) == 0 || strings.TrimFunc(rest[:fs[0].start], isTrimmed) != ""
+}
+
+// isItem reports whether paragraph i is a task: it states an attribution,
+// or key lines follow it.
+func (r *reader) isItem(i int) bool {
+	p := r.paras[i]
+	if r.hasAttribution(p) {
+		return true
+	}
+	return !p.keys && !p.row && i+1 < len(r.paras) && r.paras[i+1].keys
 }
 
 // phraseArea reads paragraph i as a focus heading written as a phrase:
@@ -479,7 +556,7 @@ func isLoosePhrase(s string) bool {
 
 // closing reports whether a paragraph after the last task is the notice's
 // closing words: addressed to the recipients, the signature or the date.
-var reClosing = regexp.MustCompile(`^(?:各[^，。]{0,12}(?:要|须|务必|应)|请各|请你|以上|特此|附件|联系人|抄送|此页无正文|（此件|\(此件)`)
+var reClosing = regexp.MustCompile(`^(?:各[^，。]{0,12}(?:要|须|务必|应)|请各|请你|以上|特此|附件|联系人|抄送|此页无正文|（此件|\(此件|【打印|【关闭|\[打印|\[关闭|打印本页|关闭窗口)`)
 
 func isClosing(text string) bool {
 	t := strings.TrimSpace(text)
@@ -601,8 +678,11 @@ func (p *para) setRest(rest string) {
 	if rest == "" {
 		return
 	}
-	p.rest = &para{text: rest, line: p.line}
 	head := p.text[:len(p.text)-len(rest)]
+	p.rest = &para{text: rest, line: p.line, leadsAt: p.leadsAt}
+	if p.leadsAt >= 0 {
+		p.rest.leadsAt = max(p.leadsAt-len(head), 0)
+	}
 	if p.attrsRead && p.attrsText == p.text && strings.HasSuffix(p.text, rest) && !strings.ContainsAny(head, "（()【[]】）〔〕：:") {
 		// What was found in the paragraph stands in its rest, moved by the
 		// heading's length: no need to read it again.

@@ -18,7 +18,11 @@ const (
 	colLead
 	colResp
 	colDeadline
+	colNote // 备注: read past, no part of the reading
 )
+
+// headerBrackets removes the brackets of a header cell.
+var headerBrackets = strings.NewReplacer("（", "", "）", "", "(", "", ")", "")
 
 // headerRole reads a header cell such as 序号, 工作任务, 分管领导, 牵头单位,
 // 责任单位 or 完成时限.
@@ -30,6 +34,12 @@ func headerRole(label string) colRole {
 		return colOther
 	case "序号", "编号", "序", "号", "No.", "NO.", "no.":
 		return colSeq
+	case "备注", "说明", "备注说明":
+		return colNote
+	}
+	if strings.ContainsAny(l, "（()") {
+		// 分管（牵头）领导, 责任（配合）单位: the bracket qualifies the key.
+		l = headerBrackets.Replace(l)
 	}
 	switch classifyKey(l) {
 	case keyLeader:
@@ -42,7 +52,8 @@ func headerRole(label string) colRole {
 		return colDeadline
 	}
 	if runeLen(l) <= 12 && (strings.Contains(l, "任务") || strings.Contains(l, "工作") || strings.Contains(l, "内容") ||
-		strings.Contains(l, "事项") || strings.Contains(l, "举措") || strings.Contains(l, "措施") || strings.Contains(l, "目标")) {
+		strings.Contains(l, "事项") || strings.Contains(l, "举措") || strings.Contains(l, "措施") || strings.Contains(l, "目标") || strings.Contains(l, "项目") ||
+		strings.Contains(l, "实事")) {
 		return colTask
 	}
 	return colOther
@@ -78,7 +89,13 @@ func (r *reader) tableRows(b decode.Block) []*para {
 			continue
 		}
 		if text, single := singleCell(cells); single {
-			out = append(out, &para{text: text, line: line})
+			p := &para{text: text, line: line}
+			if roles != nil {
+				// Under a header, a row of one text is a heading row (an
+				// action, a focus area), set apart as a bold line would be.
+				p.bold = len(text)
+			}
+			out = append(out, p)
 			continue
 		}
 		if roles == nil {
@@ -201,7 +218,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 			case roles[0] != colSeq && len(rows[len(rows)-1]) == len(roles):
 				rows = append(rows, nil)
 			}
-			if !atMost(p.text, 400) || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+2) {
+			if !atMost(p.text, 400) || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+maxExtraLines) {
 				goto done
 			}
 			rows[len(rows)-1] = append(rows[len(rows)-1], p)
@@ -277,7 +294,7 @@ func (r *reader) spacedRows(ps []*para, roles []colRole) ([]*para, int) {
 		case isFlatHeading(p):
 			flush()
 			out = append(out, p)
-		case cells != nil && atMost(p.text, 400):
+		case cells != nil && atMost(p.text, 400) && len(cells) < len(cols)+maxExtraLines:
 			cells = append(cells, p.text)
 		default:
 			flush()
@@ -300,14 +317,25 @@ func isFlatHeading(p *para) bool {
 func flatHeader(ps []*para) ([]colRole, int) {
 	var roles []colRole
 	task, owner := false, false
-	for _, p := range ps {
+	n := 0
+	for n < len(ps) {
+		p := ps[n]
 		if p.row || !atMost(p.text, 12) {
 			break
 		}
 		role := headerRole(p.text)
-		if role == colOther {
+		if n+1 < len(ps) && !ps[n+1].row && atMost(ps[n+1].text, 8) && (role == colOther || strings.HasSuffix(p.text, "）") || strings.HasSuffix(p.text, ")")) {
+			// A header cell broken over two lines (分管（牵头） / 县领导,
+			// 完成 / 时限): the two read as one.
+			if joined := headerRole(p.text + ps[n+1].text); joined != colOther {
+				role = joined
+				n++
+			}
+		}
+		if role == colOther || len(roles) == maxColumns {
 			break
 		}
+		n++
 		roles = append(roles, role)
 		switch role {
 		case colTask:
@@ -316,11 +344,20 @@ func flatHeader(ps []*para) ([]colRole, int) {
 			owner = true
 		}
 	}
-	if len(roles) < 3 || !task || !owner {
+	if len(roles) < 3 || len(roles) == maxColumns || !task || !owner {
 		return nil, 0
 	}
-	return roles, len(roles)
+	return roles, n
 }
+
+// A flattened table's header has fewer than maxColumns cells; a row has
+// at most maxExtraLines lines more than its columns (cells over several
+// lines). Past these, the lines are no table, and the bounds keep reading
+// them linear.
+const (
+	maxColumns    = 12
+	maxExtraLines = 12
+)
 
 // flatRows turns the cells of flattened rows into row paragraphs. Empty
 // cells leave no line when a table is copied as text, so cells are placed by
@@ -348,10 +385,59 @@ func (r *reader) flatRows(rows [][]*para, roles []colRole) []*para {
 	return out
 }
 
-// placeCells puts a flattened row's cells into its columns. With as many
-// cells as columns they go in order; with more, the task text was broken
-// over several lines; with fewer, each cell goes to the next column its
-// content fits.
+// cellKind is what a line of a flattened row looks like it holds.
+type cellKind int
+
+const (
+	kindText cellKind = iota // task text, or a remark
+	kindName                 // people or leaders' posts
+	kindOrg                  // units
+	kindDate                 // a deadline
+)
+
+// kindOf tells what a line of a flattened row holds by its content.
+func kindOf(t string) cellKind {
+	names := splitNames(t)
+	switch {
+	case reDeadlineCell.MatchString(t) && atMost(t, 20) && !strings.ContainsAny(t, "，,；;") && !allOrgs(names):
+		return kindDate
+	case len(names) > 0 && allLeaders(names):
+		return kindName
+	case allOrgs(names):
+		return kindOrg
+	}
+	return kindText
+}
+
+// allLeaders reports whether every name is a person's or a leader's post.
+func allLeaders(names []string) bool {
+	return every(names, func(n string) bool { return isPersonName(n) || isRole(n) })
+}
+
+// takes reports whether a column of the role takes a line of the kind.
+func takes(role colRole, k cellKind) bool {
+	switch role {
+	case colLeader:
+		return k == kindName
+	case colLead, colResp:
+		return k == kindOrg
+	case colDeadline:
+		return k == kindDate
+	}
+	return false
+}
+
+// placeCells puts a flattened row's lines into its columns. A line goes to
+// the next column that takes what it holds (people, units, a deadline), so
+// that empty cells, which leave no line, are skipped; further lines of the
+// same kind are more of the same cell (a task over two lines, units one a
+// line). Of a run of unit lines, the lead column keeps the first unless the
+// lines change form (single names, then a list), which marks where the
+// next cell starts. A text line after the owners is the rest of a row that
+// a page break cut (the row goes on without a number): it continues the
+// task, and the units after it continue the last unit cell. A column the
+// reader does not use (备注) takes a line only right after the column
+// before it.
 func placeCells(texts []string, cols []colRole) []string {
 	placed := make([]string, len(cols))
 	task := -1
@@ -361,70 +447,98 @@ func placeCells(texts []string, cols []colRole) []string {
 			break
 		}
 	}
-	if len(texts) == len(cols) || task < 0 {
+	if task < 0 || len(texts) == 0 {
 		copy(placed, texts)
 		return placed
 	}
-	if len(texts) > len(cols) {
-		// A cell broken over lines: two single unit names in a row are one
-		// cell listing both (区财政局 / 区税务局); anything else belongs to
-		// the task's text.
-		texts = append([]string(nil), texts...)
-		for i := task + 1; i+1 < len(texts) && len(texts) > len(cols); {
-			if isOrg(texts[i]) && isOrg(texts[i+1]) {
-				texts[i] += "、" + texts[i+1]
-				texts = append(texts[:i+1], texts[i+2:]...)
-				continue
-			}
-			i++
+	add := func(j int, t, sep string) {
+		if placed[j] != "" {
+			placed[j] += sep
 		}
-		if len(texts) == len(cols) {
-			copy(placed, texts)
-			return placed
-		}
-		extra := len(texts) - len(cols)
-		copy(placed, texts[:task])
-		placed[task] = strings.Join(texts[task:task+extra+1], "")
-		copy(placed[task+1:], texts[task+extra+1:])
-		return placed
+		placed[j] += t
 	}
-	// Fewer cells than columns: cells before the task column are rare
-	// (序号 is handled by the caller); the first cell is the task.
 	placed[task] = texts[0]
-	col := task + 1
-	for _, t := range texts[1:] {
-		for col < len(cols) && !cellFits(t, cols[col]) {
-			col++
+	cur, lastList := task, -1
+	for i := 1; i < len(texts); i++ {
+		t := texts[i]
+		k := kindOf(t)
+		switch {
+		case cols[cur] == colTask && k == kindText:
+			add(task, t, "")
+			continue
+		case cols[cur] == colLeader && k == kindName:
+			add(cur, t, "\n")
+			continue
+		case (cols[cur] == colLead || cols[cur] == colResp) && k == kindOrg && sameCell(texts, i, cols, cur):
+			add(cur, t, "\n")
+			continue
 		}
-		if col >= len(cols) {
-			break
+		j := cur + 1
+		for j < len(cols) && !takes(cols[j], k) {
+			j++
 		}
-		placed[col] = t
-		col++
+		if j == len(cols) && cur+1 < len(cols) && !isOwnerRole(cols[cur+1]) && cols[cur+1] != colTask && cols[cur+1] != colSeq && cur != task {
+			// 备注 after the deadline.
+			j = cur + 1
+		}
+		if j < len(cols) {
+			add(j, t, "\n")
+			cur = j
+			if cols[j] == colLead || cols[j] == colResp {
+				lastList = j
+			}
+			continue
+		}
+		switch {
+		case k == kindText:
+			// The row goes on after a page break: more of its task.
+			add(task, t, "")
+			cur = task
+			if lastList >= 0 {
+				cur = lastList
+			}
+		case k == kindOrg && lastList >= 0:
+			add(lastList, t, "\n")
+			cur = lastList
+		}
 	}
 	return placed
 }
 
-// cellFits reports whether a cell's text can belong to a column of the role.
-func cellFits(t string, role colRole) bool {
-	names := splitNames(t)
-	switch role {
-	case colDeadline:
-		return reDeadlineCell.MatchString(t) && !allOrgs(names)
-	case colLeader:
-		if len(names) == 0 {
+// isOwnerRole reports whether a column names owners or a deadline.
+func isOwnerRole(c colRole) bool {
+	return c == colLeader || c == colLead || c == colResp || c == colDeadline
+}
+
+// sameCell reports whether the unit line texts[i] is more of the unit cell
+// in column cur rather than the first line of the next unit column. A
+// responsible-units cell (or the last unit column) takes all the unit lines
+// that follow; a lead cell keeps one line, unless its lines are single
+// names and a list follows them (区财政局 / 区税务局 / 区政府有关部门,各乡镇…).
+func sameCell(texts []string, i int, cols []colRole, cur int) bool {
+	next := -1
+	for j := cur + 1; j < len(cols); j++ {
+		if cols[j] == colLead || cols[j] == colResp {
+			next = j
+			break
+		}
+	}
+	if cols[cur] == colResp || next < 0 {
+		return true
+	}
+	single := func(t string) bool { return len(splitNames(t)) == 1 }
+	if !single(texts[i]) || !single(texts[i-1]) {
+		return false
+	}
+	for _, t := range texts[i+1 : min(len(texts), i+1+maxExtraLines)] {
+		if kindOf(t) != kindOrg {
 			return false
 		}
-		for _, n := range names {
-			if !isPersonName(n) && !isRole(n) {
-				return false
-			}
+		if !single(t) {
+			return true
 		}
-		return true
-	case colLead, colResp:
-		return allOrgs(names)
 	}
-	return true
+	return false
 }
 
 // isRole reports whether n names a leader by office (分管副市长).
@@ -440,6 +554,10 @@ func isRole(n string) bool {
 // isPersonName reports whether n looks like a person's name: two to four
 // Chinese characters and nothing else.
 func isPersonName(n string) bool {
+	if strings.ContainsAny(n, " \u3000") {
+		// 王 强: a two-character name padded to line up with three.
+		n = dropSpaces(n)
+	}
 	c := runeLen(n)
 	if c < 2 || c > 4 {
 		return false

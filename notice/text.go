@@ -68,6 +68,16 @@ func trimUnbalanced(s string) string {
 	return s
 }
 
+// dropSpaces removes all white space from s (王 强 → 王强, 文    号 → 文号).
+func dropSpaces(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // runeLen is the number of characters in s.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
 
@@ -98,13 +108,15 @@ var (
 	reOrdinal1 = regexp.MustCompile(`^(?:[一二三四五六七八九十]+[、．]|第[一二三四五六七八九十]+(?:部分|章|篇|方面)[、，,：:．.]?)\s*`)
 	// （一） (一)
 	reOrdinal2 = regexp.MustCompile(`^[（(][一二三四五六七八九十]+[）)][、．.]?\s*`)
-	// 1. 1、 1． （1） (1) ① ▲; a digit right after the dot makes it a number (1.5万).
-	reOrdinal3 = regexp.MustCompile(`^(?:\d{1,3}[、．.]|[（(]\d{1,3}[）)][、．.]?|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳▲■◆●])\s*`)
+	// 1. 1、 1． ▲; a digit right after the dot makes it a number (1.5万).
+	reOrdinal3 = regexp.MustCompile(`^(?:\d{1,3}[、．.]|[▲■◆●])\s*`)
+	// （1） (1) ①, the numbers of sub-items under a 1.
+	reOrdinal4 = regexp.MustCompile(`^(?:[（(]\d{1,3}[）)][、．.]?|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*`)
 )
 
 // ordinalLevel is the kind of ordinal a paragraph opens with: 1 for 一、, 2 for
-// （一）, 3 for 1. and other item marks, 0 for none; n is the length of the
-// ordinal (and the space after it) in bytes.
+// （一）, 3 for 1. and item marks, 4 for （1） and ①, 0 for none; n is the length
+// of the ordinal (and the space after it) in bytes.
 func ordinalLevel(s string) (level, n int) {
 	first, _ := utf8.DecodeRuneInString(s)
 	if !mayOpenOrdinal(first) {
@@ -121,6 +133,9 @@ func ordinalLevel(s string) (level, n int) {
 			return 0, 0
 		}
 		return 3, len(m)
+	}
+	if m := reOrdinal4.FindString(s); m != "" {
+		return 4, len(m)
 	}
 	return 0, 0
 }

@@ -129,6 +129,19 @@ func TestSourceLines(t *testing.T) {
 		strings.Join(lines[1:], "|") != "滕志刚|市发改局|市财政局|2022年11月" {
 		t.Errorf("the lines of task 1.0.2: got %q, want its text, leader, lead unit, responsible unit and deadline", lines)
 	}
+
+	// A task made of an unowned paragraph the reader placed a line early
+	// shows the paragraph that holds its text, marked.
+	p := importSample(t, w, office, "lixia-2022.md", mustRead(t, sampleMD))
+	st := openStatements(t, w, p.ID)[0]
+	task, err := w.Services().Tasks.AssignStatement(officeCtx, st.ID, duban.StatementAssignment{LeadUnits: []duban.Owner{{Name: "区财政局"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = office.MustGet(taskPath(task), http.StatusOK)
+	if here := regexp.MustCompile(`<p class="here">(.*?)</p>`).FindStringSubmatch(page.Body); here == nil || !strings.Contains(here[1], "<mark>"+firstRunes(task.Text, 10)) {
+		t.Errorf("task %s made of the paragraph at line %d: its source does not hold its text, marked: %v", task.No, st.Line, here)
+	}
 }
 
 // TestWords keeps the offices' words in the pages: 督查室, 进展情况,

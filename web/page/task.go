@@ -190,6 +190,16 @@ func (s *server) loadSource(r *http.Request, p *taskPage) error {
 	if err != nil {
 		return err
 	}
+	// The text may start a paragraph or two after the line the reader
+	// gave (a paragraph wrapped in the notice): the first that holds its
+	// opening words is the task's.
+	opening := string([]rune(p.Task.Text)[:min(12, len([]rune(p.Task.Text)))])
+	for i := here; i < len(paras) && i-here < maxSourceSpan && (next == 0 || paras[i].Line < next || i == here); i++ {
+		if strings.Contains(paras[i].Text, opening) {
+			here = i
+			break
+		}
+	}
 	end := here + 1
 	for end < len(paras) && end-here < maxSourceSpan && (next == 0 || paras[end].Line < next) &&
 		isKeyLine(paras[end].Text) && !isHeading(p.Plan, paras[end].Text) {
