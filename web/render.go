@@ -199,7 +199,7 @@ func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int
 }
 
 // DisplayZone is the time zone times are shown in: the government's.
-var DisplayZone = time.FixedZone("CST", 8*3600)
+var DisplayZone = duban.Beijing
 
 // bufferPool lends the buffers pages are rendered into, so that each page
 // does not grow a new one to its size (a ledger's is some hundred

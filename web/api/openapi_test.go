@@ -61,7 +61,7 @@ const created201 = -201
 
 var (
 	paging = []string{"offset", "limit", "page", "size"}
-	ledger = []string{"plan", "year", "section", "area", "leader", "unit", "role", "targets", "q", "sort", "order"}
+	ledger = []string{"plan", "year", "section", "area", "leader", "unit", "role", "targets", "due", "state", "q", "sort", "order"}
 )
 
 // apiDocs describes each API route, by the route's method and pattern.
@@ -155,7 +155,9 @@ var apiQueryParams = map[string]queryParam{
 	"unit":       {integerParam, "单位编号：它牵头或参与的任务，包括写给它所属统称的任务。"},
 	"role":       {enumOf("lead", "shared"), "单位的分工：lead 牵头，shared 参与（列为责任单位而不牵头）；需要 unit。"},
 	"targets":    {enumOf("yes", "no"), "是否有量化目标。"},
-	"q":          {stringParam, "在内容（或名称）中查找的文字。"},
+	"due": {enumOf(string(duban.DueThisMonth), string(duban.DueOverdue), string(duban.DueOngoing), string(duban.DueUnread)),
+		"按完成时限（读成日期后）筛选：month 本月到期，overdue 已过完成时限（到昨天为止），ongoing 长期坚持，unread 时限未能识别。"},
+	"q": {stringParam, "在内容（或名称）中查找的文字。"},
 	"sort": {enumOf(string(duban.TaskSortDeadline), string(duban.TaskSortLeadUnit), string(duban.TaskSortLeader), string(duban.TaskSortUpdated)),
 		"排序：完成时限、牵头单位、牵头领导、最近修改；省略时按文件顺序（新的年度在前）。"},
 	"order":     {enumOf("asc", "desc"), "desc 倒序。"},
@@ -169,6 +171,9 @@ var apiQueryParams = map[string]queryParam{
 // apiParamEnums are the query parameters whose values are a domain type's.
 var apiParamEnums = map[string]map[string]any{
 	"GET /api/v1/plans state":                   {"enum": []string{"draft", "published", "archived"}},
+	"GET /api/v1/tasks state":                   {"enum": []string{"draft", "published", "archived"}},
+	"GET /api/v1/units/{unit}/tasks state":      {"enum": []string{"draft", "published", "archived"}},
+	"GET /api/v1/leaders/{leader}/tasks state":  {"enum": []string{"draft", "published", "archived"}},
 	"GET /api/v1/plans/{plan}/statements state": {"enum": []string{"open", "assigned", "dismissed"}},
 	"GET /api/v1/users role":                    {"enum": []string{"admin", "leader", "clerk", "viewer"}},
 }

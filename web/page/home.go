@@ -55,7 +55,9 @@ type homePage struct {
 	// TaskNos numbers the tasks the progress is about, by ID.
 	TaskNos map[int64]string
 
-	// Everyone's: the plans in hand.
+	// Everyone's: the tasks in hand due this month and overdue (theirs, or
+	// all for the office and viewers), and the plans in hand.
+	Due   []dueCount
 	Plans []*duban.Plan
 	// Empty says the directory holds no plan at all: a fresh install.
 	Empty bool
@@ -73,6 +75,14 @@ type unitTasks struct {
 
 // Rows are the rows of the unit's table of tasks.
 func (u *unitTasks) Rows() template.HTML { return taskTable{tr: u.tr}.rows(u.Tasks) }
+
+// dueCount is how many tasks in hand a deadline choice selects, with the
+// ledger's address listing them.
+type dueCount struct {
+	Choice duban.DueChoice
+	Count  int
+	URL    string
+}
 
 // progressLimit is how many of the latest progress reports the office's
 // home lists.
@@ -95,6 +105,9 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Empty = all == 0
+	if err := s.dueCounts(r, p, u); err != nil {
+		return err
+	}
 	switch u.Role {
 	case duban.RoleClerk:
 		err = s.clerkHome(r, p, u)
@@ -107,6 +120,32 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.Render(w, r, p)
+}
+
+// dueCounts counts the person's tasks in hand due this month and overdue:
+// a clerk's unit's, a leader's, everyone's for the others.
+func (s *server) dueCounts(r *http.Request, p *homePage, u *duban.User) error {
+	q := url.Values{"state": {string(duban.PlanPublished)}}
+	switch u.Role {
+	case duban.RoleClerk:
+		q.Set("unit", strconv.FormatInt(u.UnitID, 10))
+	case duban.RoleLeader:
+		q.Set("leader", strconv.FormatInt(u.LeaderID, 10))
+	}
+	for _, c := range []duban.DueChoice{duban.DueThisMonth, duban.DueOverdue} {
+		q.Set("due", string(c))
+		lq, f, err := web.ParseLedgerQuery(q)
+		if err != nil {
+			return err
+		}
+		f.Limit = 1
+		_, n, err := s.svc.Tasks.FindTasks(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		p.Due = append(p.Due, dueCount{Choice: c, Count: n, URL: lq.URL()})
+	}
+	return nil
 }
 
 // clerkHome fills a clerk's home: the unit's tasks in hand, led and shared.

@@ -6,9 +6,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/web"
@@ -314,4 +316,65 @@ func TestDirectoryForms(t *testing.T) {
 			t.Errorf("%s is offered to add a unit", role)
 		}
 	}
+}
+
+// TestLedgerDeadlines sorts the ledger by the date a deadline is read as,
+// not by its text, filters what is due this month, overdue, ongoing or not
+// read, shows each deadline as written with its date behind it, and counts
+// what is due and overdue on the homes.
+func TestLedgerDeadlines(t *testing.T) {
+	w := newWorld(t)
+	svc := w.Services()
+	now := duban.Today(time.Now())
+	thisMonth := fmt.Sprintf("%d年%d月底前", now.Year, now.Month)
+	tasks, _, err := svc.Tasks.FindTasks(officeCtx, duban.TaskFilter{PlanID: &w.Plan.ID, Limit: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadlines := []string{"2023年12月底前", "2023年8月底前", "9月底前", "长期坚持", thisMonth, "视情况而定"}
+	no := map[string]string{}
+	for i, d := range deadlines {
+		if _, err := svc.Tasks.UpdateTask(officeCtx, tasks[i].ID, duban.TaskUpdate{Deadline: &d}); err != nil {
+			t.Fatal(err)
+		}
+		no[d] = tasks[i].No
+	}
+	c := w.Client(viewer)
+	plan := strconv.FormatInt(w.Plan.ID, 10)
+	order := func(path string) []string {
+		r := c.MustGet(path, http.StatusOK)
+		var got []string
+		for _, m := range regexp.MustCompile(`<td class="no"><a href="/tasks/\d+">([\d.]+)</a>`).FindAllStringSubmatch(r.Body, -1) {
+			got = append(got, m[1])
+		}
+		return got
+	}
+	got := order("/tasks?plan=" + plan + "&sort=deadline&size=200")
+	want := []string{no["9月底前"], no["2023年8月底前"], no["2023年12月底前"], no[thisMonth]}
+	if len(got) < 4 || !slices.Equal(got[:4], want) {
+		t.Errorf("sorted by deadline: got %v first, want %v (by date: 2022-09-30, 2023-08-31, 2023-12-31, this month)", got[:min(4, len(got))], want)
+	}
+	for _, c := range []struct {
+		due  string
+		want []string
+	}{
+		{"month", []string{no[thisMonth]}},
+		{"overdue", []string{no["9月底前"], no["2023年8月底前"], no["2023年12月底前"]}},
+		{"ongoing", []string{no["长期坚持"]}},
+		{"unread", []string{no["视情况而定"]}},
+	} {
+		if got := order("/tasks?plan=" + plan + "&sort=deadline&due=" + c.due); !slices.Equal(got, c.want) {
+			t.Errorf("due=%s: got %v, want %v", c.due, got, c.want)
+		}
+	}
+	r := c.MustGet("/tasks?plan="+plan+"&due=overdue", http.StatusOK, `<option value="overdue" selected>已过完成时限</option>`,
+		`<td class="overdue" data-label="完成时限">2023年8月底前<small class="due">8月31日</small></td>`)
+	if strings.Contains(r.Body, "视情况而定") {
+		t.Error("a deadline not read is among the overdue")
+	}
+	c.MustGet("/tasks?plan="+plan+"&due=unread", http.StatusOK, `视情况而定<small class="due warn">未能识别</small>`)
+	c.MustGet(taskPath(tasks[1]), http.StatusOK, "2023年8月底前 <small class=\"due\">2023年8月31日</small>", "已过完成时限")
+	// The homes count them, and lead to the ledger's list of them.
+	w.Client(admin).MustGet("/", http.StatusOK, "本月到期：1 项", "已过完成时限：3 项", `href="/tasks?due=overdue&amp;state=published"`)
+	w.Client(viewer).MustGet("/", http.StatusOK, "本月到期：1 项", "已过完成时限：3 项")
 }

@@ -88,9 +88,18 @@ func (p *ledgerPage) PlanOptions() template.HTML {
 // YearOptions are the options of the year filter.
 func (p *ledgerPage) YearOptions() template.HTML { return yearOptions(p.Years, int(p.Query.Year)) }
 
+// DueOptions are the options of the deadline filter.
+func (p *ledgerPage) DueOptions() template.HTML {
+	var b strings.Builder
+	for _, c := range duban.DueChoices {
+		option(&b, string(c), p.T(c.Label()), string(c) == p.Query.Due)
+	}
+	return template.HTML(b.String())
+}
+
 // Rows are the rows of the table of tasks.
 func (p *ledgerPage) Rows() template.HTML {
-	return taskTable{tr: p.Tr, planNames: p.PlanNames, query: p.Query.Q, ledger: true}.rows(p.Tasks)
+	return taskTable{tr: p.Tr, planNames: p.PlanNames, query: p.Query.Q, ledger: true, today: p.Query.Today}.rows(p.Tasks)
 }
 
 // ledger lists the tasks the filter in the address selects.
@@ -99,7 +108,9 @@ func (s *server) ledger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.RenderCached(w, r, lq.URL(), func() (web.Page, error) { return s.buildLedger(r, lq, f) })
+	// The day is in the key: what is due this month and what is overdue
+	// change with it.
+	return s.RenderCached(w, r, lq.URL()+"\x00"+lq.Today.String(), func() (web.Page, error) { return s.buildLedger(r, lq, f) })
 }
 
 // buildLedger reads what the ledger shows.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
@@ -45,6 +46,32 @@ type taskPage struct {
 	// when it does not name the unit itself.
 	Via []string
 }
+
+// DueLabel says what the deadline is read as: its date (and, for dated
+// steps, each step's), or that it is ongoing or could not be read; "" when
+// there is no deadline.
+func (p *taskPage) DueLabel() string {
+	t := p.Task
+	switch t.DeadlineKind {
+	case duban.DeadlineDate:
+		label := t.DeadlineDate.LabelYear()
+		if p.Lang == "en" {
+			label = t.DeadlineDate.LabelEN() + " " + strconv.Itoa(t.DeadlineDate.Year)
+		}
+		for _, m := range t.Milestones {
+			if m.Label != "" {
+				label += " · " + m.Label + " " + m.Date.String()
+			}
+		}
+		return label
+	case duban.DeadlineOngoing, duban.DeadlineUnread:
+		return p.T(t.DeadlineKind.Label())
+	}
+	return ""
+}
+
+// Overdue says the task's deadline has passed today.
+func (p *taskPage) Overdue() bool { return p.Task.Overdue(duban.Today(time.Now())) }
 
 // historyEntry is one change of the task: the event, and what each field
 // was and became.

@@ -38,6 +38,8 @@ func examplePages() []web.Page {
 		Indicators:       []duban.Indicator{{Text: "新增 2 至 3 所" + hostile, Metric: "新增学校", Value: 2, Upper: &upper, Unit: "所", Cmp: duban.CmpRange}},
 		CreatedAt:        at, UpdatedAt: at,
 	}
+	dated := &duban.Task{ID: 9, No: "1.1.4", Text: "分两步" + hostile, Deadline: "2022年6月底前开工、12月底前竣工" + hostile, State: duban.TaskActive}
+	dated.ReadDeadline(2022)
 	unit := &duban.Unit{ID: 6, Name: "区财政局", Kind: duban.UnitDepartment, Aliases: []string{hostile}}
 	group := &duban.Unit{ID: 9, Name: "区直各部门" + hostile, Kind: duban.UnitGroup, Members: []int64{6}}
 	leader := &duban.Leader{ID: 3, Name: "武毅", Title: "副区长" + hostile}
@@ -61,6 +63,7 @@ func examplePages() []web.Page {
 			Comments:   []*duban.Comment{comment, {ID: 2, TaskID: 7, Author: hostile, AuthorRole: duban.RoleClerk, Text: hostile, CreatedAt: at}},
 			CanComment: true, Via: []string{hostile}},
 		&taskPage{Task: &duban.Task{ID: 8, No: "1.1.3", Text: hostile, State: duban.TaskWithdrawn}, Plan: &draft, SourceNote: hostile},
+		&taskPage{Task: dated, Plan: plan},
 		&unitPage{Unit: &duban.Unit{ID: 9, Name: hostile, Kind: duban.UnitStreet, Aliases: []string{hostile}, MergedInto: 6,
 			History: []duban.UnitEvent{{At: at, Kind: duban.UnitRenamed, From: hostile, To: hostile}, {At: at, Kind: duban.UnitMergedInto, To: hostile}}},
 			MergedInto: unit, yearChoice: years, Lead: tl(), Shared: &taskList{tr: tr("en")}, Groups: []*duban.Unit{group}, CanEdit: true},
@@ -83,7 +86,8 @@ func examplePages() []web.Page {
 		&homePage{Role: duban.RoleAdmin, Drafts: []*duban.Plan{&draft}, Missing: []duban.Owner{{ID: 9, Name: hostile}, {Name: hostile}},
 			Progress: []*duban.Comment{comment}, TaskNos: map[int64]string{7: "1.1.2"}, Plans: []*duban.Plan{plan}},
 		&homePage{Role: duban.RoleAdmin, Empty: true},
-		&homePage{Role: duban.RoleViewer, Plans: []*duban.Plan{plan}},
+		&homePage{Role: duban.RoleViewer, Plans: []*duban.Plan{plan},
+			Due: []dueCount{{Choice: duban.DueThisMonth, Count: 2, URL: "/tasks?due=month&q=" + hostile}, {Choice: duban.DueOverdue, URL: "/tasks?due=overdue"}}},
 		&mePage{Unit: unit, Leader: leader, Error: hostile},
 		&unitFormPage{Kinds: unitKinds, Refusal: refusal{Form: "new", Error: hostile, Values: url.Values{"name": {hostile}}}},
 		&unitEditPage{Unit: group, Kinds: unitKinds, Units: []*duban.Unit{unit}, Groups: []*duban.Unit{group}, Scoped: true,
@@ -148,6 +152,39 @@ func TestTaskTable(t *testing.T) {
 		for _, not := range c.not {
 			if strings.Contains(got, not) {
 				t.Errorf("%s: has %s:\n%s", c.name, not, got)
+			}
+		}
+	}
+}
+
+// TestTaskTableDeadlines writes a deadline as written with the date it is
+// read as behind it, in the table's language, marks one passed on the day
+// the table is for, and says when a deadline could not be read.
+func TestTaskTableDeadlines(t *testing.T) {
+	due := &duban.Task{ID: 1, No: "1.1.1", Deadline: "9月底前"}
+	due.ReadDeadline(2022)
+	odd := &duban.Task{ID: 2, No: "1.1.2", Deadline: "视情况而定"}
+	odd.ReadDeadline(2022)
+	none := &duban.Task{ID: 3, No: "1.1.3"}
+	for _, c := range []struct {
+		name  string
+		table taskTable
+		want  []string
+	}{
+		{"before", taskTable{tr: tr("zh"), today: duban.NewDate(2022, time.September, 30)}, []string{
+			`<td data-label="完成时限">9月底前<small class="due">9月30日</small></td>`,
+			`<td data-label="完成时限">视情况而定<small class="due warn">未能识别</small></td>`,
+			`<td data-label="完成时限"></td>`}},
+		{"after", taskTable{tr: tr("zh"), today: duban.NewDate(2022, time.October, 1)}, []string{
+			`<td class="overdue" data-label="完成时限">9月底前<small class="due">9月30日</small></td>`}},
+		{"in English, no day", taskTable{tr: tr("en")}, []string{
+			`<td data-label="Deadline">9月底前<small class="due">30 September</small></td>`,
+			`<small class="due warn">not read</small>`}},
+	} {
+		got := string(c.table.rows([]*duban.Task{due, odd, none}))
+		for _, want := range c.want {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: lacks %s:\n%s", c.name, want, got)
 			}
 		}
 	}
@@ -274,6 +311,10 @@ func TestCatalog(t *testing.T) {
 	for _, k := range []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup} {
 		labels[k.Label()] = "duban.UnitKind.Label"
 	}
+	for _, c := range duban.DueChoices {
+		labels[c.Label()] = "duban.DueChoice.Label"
+	}
+	labels[duban.DeadlineUnread.Label()] = "duban.DeadlineKind.Label"
 	for _, w := range duban.SectionWords {
 		labels[w] = "duban.Plan.SectionWord"
 	}
