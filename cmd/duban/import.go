@@ -59,8 +59,9 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// sectionsText counts a plan's actions, and says whether it opens with the
-// main expected targets (section 0).
+// sectionsText counts a plan's top-level parts, named by the notice's own
+// word for them (行动, or 部分), and says whether it opens with the main
+// expected targets (section 0).
 func sectionsText(p *duban.Plan) string {
 	actions, targets := 0, false
 	for _, s := range p.Sections {
@@ -71,9 +72,9 @@ func sectionsText(p *duban.Plan) string {
 		}
 	}
 	if targets {
-		return fmt.Sprintf("主要预期目标与 %d 个行动", actions)
+		return fmt.Sprintf("主要预期目标与 %d 个%s", actions, p.SectionWord())
 	}
-	return fmt.Sprintf("%d 个行动", actions)
+	return fmt.Sprintf("%d 个%s", actions, p.SectionWord())
 }
 
 // confirmReissue prints the changes a new issue of a plan's notice makes and
@@ -109,7 +110,7 @@ func printDiff(w io.Writer, d *duban.PlanDiff) {
 			d.Document.DocNumber, d.Document.Date, d.Document.Title)
 	}
 	if d.StructureChanged {
-		fmt.Fprintf(w, "  行动或重点领域的标题有变化，将按新通知更新。\n")
+		fmt.Fprintf(w, "  各部分或重点领域的标题有变化，将按新通知更新。\n")
 	}
 	for _, c := range d.Changes {
 		switch c.Kind {
