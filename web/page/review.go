@@ -468,8 +468,15 @@ func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, id int64, fo
 			}
 		}
 	}
-	pg.arrange(tasks, sts)
+	// The warnings dealt with leave the page: the list, the paragraphs
+	// and the items they were on.
 	pg.sortWarnings(tasks, sts)
+	for _, wn := range pg.Warnings {
+		if b := pg.block(wn.Line); b != nil {
+			b.Warnings = append(b.Warnings, wn)
+		}
+	}
+	pg.arrange(tasks, sts)
 	return s.RenderStatus(w, r, status, pg)
 }
 
@@ -517,11 +524,6 @@ func (s *server) readSource(r *http.Request, pg *planPageData) error {
 	pg.SourceName, pg.SourceError, pg.ReadAt = src.Name, note, src.ImportedAt
 	for _, para := range paras {
 		pg.Source = append(pg.Source, &sourceBlock{Line: para.Line, Text: para.Text})
-	}
-	for _, wn := range pg.Plan.Warnings {
-		if b := pg.block(wn.Line); b != nil {
-			b.Warnings = append(b.Warnings, wn)
-		}
 	}
 	return nil
 }
@@ -644,7 +646,7 @@ func (pg *planPageData) arrange(tasks []*duban.Task, sts []*duban.Statement) {
 	// the others are about the tasks read there.
 	item := func(line int, statement bool) *reviewItem {
 		it := &reviewItem{}
-		for _, wn := range pg.Plan.Warnings {
+		for _, wn := range pg.Warnings {
 			if wn.Line == line && line > 0 && (wn.Code == unassignedWarning) == statement {
 				it.Warnings = append(it.Warnings, wn)
 			}
