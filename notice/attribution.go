@@ -2,6 +2,7 @@ package notice
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -227,7 +228,7 @@ func parseKeyed(s string, firstLeads bool) (a *attribution, ok bool) {
 		return a, true
 	}
 	a = &attribution{}
-	role := keyNone
+	role, leadKey := keyNone, false
 	pieces := splitTop(s, isPairSep)
 	for i, piece := range pieces {
 		piece = strings.TrimSpace(piece)
@@ -238,6 +239,7 @@ func parseKeyed(s string, firstLeads bool) (a *attribution, ok bool) {
 			if r := classifyKey(k); r != keyNone {
 				role = r
 				piece = v
+				leadKey = leadKey || r == keyLead
 			} else if isPhraseKey(k) && i > 0 {
 				// 分管领导：…；部门分工：X牵头，Y配合 in one bracket: the rest
 				// is phrases.
@@ -273,6 +275,10 @@ func parseKeyed(s string, firstLeads bool) (a *attribution, ok bool) {
 	}
 	if a.empty() {
 		return nil, false
+	}
+	if firstLeads && !leadKey && len(a.leads) == 0 && len(a.resp) > 0 {
+		// 责任单位：A、B、C under the first-listed rule: A leads.
+		a.leads, a.resp = a.resp[:1], a.resp[1:]
 	}
 	return a, true
 }
@@ -329,8 +335,9 @@ var (
 	rePhraseResp = regexp.MustCompile(`^(.+?)(?:配合|参与|协助|协同|协办|按职责分工负责|按照职责分工负责|按职责负责|按职责分工落实|分别负责|共同负责|负责落实|负责)$`)
 	rePhraseHead = regexp.MustCompile(`^(?:部门分工|责任分工|任务分工|职责分工|分工)[：:]`)
 	// reFirstLeads is the statement that the first unit listed leads:
-	// 列第一位的为牵头部门, 列第一位的责任单位为牵头单位, 排在首位的为牵头单位.
-	reFirstLeads = regexp.MustCompile(`(?:列|排)?在?(?:第一位|首位)的?(?:责任|配合)?(?:单位|部门)?(?:为|是)(?:牵头|主办)`)
+	// 列第一位的为牵头部门, 列第一位的责任单位为牵头单位, 排在首位的为牵头单位,
+	// 列第一位者为工作牵头单位, 首位单位为牵头单位.
+	reFirstLeads = regexp.MustCompile(`(?:列|排)?在?(?:第一位|首位)(?:的|者)?(?:责任|配合)?(?:单位|部门)?(?:为|是)(?:工作)?(?:牵头|主办)`)
 )
 
 // mayStateFirstLeads reports whether s can state the first-listed rule, so
@@ -513,7 +520,7 @@ func isRemark(s string) bool {
 // and remarks that name nobody.
 func splitNames(s string) []string {
 	var out []string
-	for _, n := range splitTop(s, isNameSep) {
+	for _, n := range joinOneCharPieces(s, splitTop(s, isNameSep)) {
 		n = cleanName(n)
 		if n == "" || isRemark(n) {
 			continue
@@ -523,11 +530,40 @@ func splitNames(s string) []string {
 	return out
 }
 
+// joinOneCharPieces joins again the pieces of s (split at its separators)
+// around a piece of one character: in 各县、市、区政府 the 、 separates the
+// levels inside one group's name, not names.
+func joinOneCharPieces(s string, pieces []string) []string {
+	one := func(p string) bool { return runeLen(strings.TrimSpace(p)) == 1 }
+	if len(pieces) < 2 || !slices.ContainsFunc(pieces, one) || !slices.ContainsFunc(pieces, func(p string) bool { return !one(p) }) {
+		// Levels alone (市、区) name no group.
+		return pieces
+	}
+	var out []string
+	start, pos := 0, 0 // where the current name and piece start in s
+	for i, p := range pieces {
+		end := pos + len(p)
+		joined := i+1 < len(pieces) && (one(p) || one(pieces[i+1]))
+		if !joined {
+			out = append(out, s[start:end])
+		}
+		if i+1 < len(pieces) {
+			_, size := utf8.DecodeRuneInString(s[end:])
+			pos = end + size
+			if !joined {
+				start = pos
+			}
+		}
+	}
+	return out
+}
+
 // cleanName trims a single name as written in an attribution.
 func cleanName(n string) string {
 	n = strings.TrimFunc(n, func(r rune) bool {
 		return r == '。' || r == '.' || r == '：' || r == ':' || unicode.IsSpace(r)
 	})
+	n = dropRemarkBracket(n)
 	for _, suf := range []string{"按职责分工负责", "按照职责分工负责", "按职责负责", "分别负责", "负责", "配合"} {
 		if strings.HasSuffix(n, suf) && runeLen(n) > runeLen(suf)+1 {
 			n = strings.TrimSuffix(n, suf)
@@ -537,6 +573,27 @@ func cleanName(n string) string {
 	n = strings.TrimSuffix(n, "等")
 	n = strings.TrimSuffix(n, "等单位")
 	return strings.TrimSpace(n)
+}
+
+// dropRemarkBracket removes a bracket at the end of a name that comments
+// rather than names: 市税务局(列第一位者为工作牵头单位,下同) → 市税务局. A
+// bracket that is part of the name (区直各部门（单位）) stays.
+func dropRemarkBracket(n string) string {
+	if r, _ := utf8.DecodeLastRuneInString(n); !isCloseBracket(r) {
+		return n
+	}
+	groups, _, _ := findBrackets(n)
+	if len(groups) == 0 {
+		return n
+	}
+	g := groups[len(groups)-1]
+	if g.end != len(n) || g.start == 0 {
+		return n
+	}
+	if mayStateFirstLeads(g.inner) && reFirstLeads.MatchString(g.inner) || isRemark(g.inner) {
+		return strings.TrimSpace(n[:g.start])
+	}
+	return n
 }
 
 // orgSuffixes end the names of units, groups of units and leaders' roles.

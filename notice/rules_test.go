@@ -292,3 +292,59 @@ func TestFlatHeaderBounded(t *testing.T) {
 		t.Errorf("flatHeader = %v, %d; want 4 columns over 5 lines", roles, n)
 	}
 }
+
+// TestFirstListedStatedInKeyLine checks a key line whose last (or first)
+// unit carries the first-listed convention in a bracket, as city and county
+// notices write it (列第一位者为工作牵头单位或汇总单位,下同 / 首位单位为牵头单位,
+// 下同): the first unit leads, the rest are responsible, the remark is part
+// of no name, and the rule holds for the key lines after it.
+func TestFirstListedStatedInKeyLine(t *testing.T) {
+	for _, tt := range []struct{ name, first string }{
+		{"at the end of the list", "责任单位:市经信局、市财政局、工商联(列第一位者为牵头或汇总单位,下同)"},
+		{"after the first unit", "责任单位:市经信局(首位单位为牵头单位,下同)、市财政局、工商联"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := mustRead(t, "一、推动高质量发展\n1.支持企业发展,减轻企业负担20亿元。\n"+tt.first+"\n2.加快项目建设。\n责任单位:市发改局、市住建局\n3.办好展会。\n责任单位:市商务局\n")
+			want := [][3][]string{
+				{{}, {"市经信局"}, {"市财政局", "工商联"}},
+				{{}, {"市发改局"}, {"市住建局"}},
+				{{}, {"市商务局"}, {}},
+			}
+			if len(r.Tasks) != len(want) {
+				t.Fatalf("read %d tasks, want %d", len(r.Tasks), len(want))
+			}
+			for i, task := range r.Tasks {
+				if got := owners(task); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("task %s: owners %q, want %q", task.No, got, want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestGroupNameWithLevels checks that a group named over several levels
+// with 、 (各县、市、区政府, 各县(市、区)政府 written without its brackets) is one
+// name, not 各县, 市 and 区政府.
+func TestGroupNameWithLevels(t *testing.T) {
+	r := mustRead(t, "一、主要目标\n1.地区生产总值增长8%以上。\n牵头责任单位:市发展改革委。\n协同责任单位:市经信局、中新苏滁高新区管委会等,各县、市、区政府。\n")
+	if len(r.Tasks) != 1 {
+		t.Fatalf("read %d tasks, want 1", len(r.Tasks))
+	}
+	if got, want := r.Tasks[0].ResponsibleUnits, []string{"市经信局", "中新苏滁高新区管委会", "各县、市、区政府"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("responsible %q, want %q", got, want)
+	}
+}
+
+// TestSmallFullStopNumbers checks that items numbered with the small full
+// stop (1﹒, U+FE52) that provincial sites print are read as numbered items,
+// the number no part of the task's text.
+func TestSmallFullStopNumbers(t *testing.T) {
+	r := mustRead(t, "一、确保完成全年主要预期目标\n1﹒全省生产总值增长7%以上。\n牵头负责领导:刘惠。\n牵头责任单位:省发展改革委。\n2﹒一般公共预算收入增长7%左右。\n牵头责任单位:省财政厅。\n")
+	var texts []string
+	for _, task := range r.Tasks {
+		texts = append(texts, task.Text)
+	}
+	if want := []string{"全省生产总值增长7%以上", "一般公共预算收入增长7%左右"}; !reflect.DeepEqual(texts, want) {
+		t.Errorf("tasks %q, want %q", texts, want)
+	}
+}

@@ -159,7 +159,7 @@ func rowPara(cells []string, roles []colRole, line int) *para {
 }
 
 var (
-	reSeqCell      = regexp.MustCompile(`^\d{1,3}[.、．]?$`)
+	reSeqCell      = regexp.MustCompile(`^\d{1,3}[.、．﹒]?$`)
 	reDeadlineCell = regexp.MustCompile(`(\d{4}|[年月日旬底前]|季度|持续|长期|全年|年内|常态)`)
 )
 

@@ -105,11 +105,11 @@ func isHan(r rune) bool {
 // Ordinal prefixes of headings and items, from the top level down.
 var (
 	// 一、 第一部分 第一章
-	reOrdinal1 = regexp.MustCompile(`^(?:[一二三四五六七八九十]+[、．]|第[一二三四五六七八九十]+(?:部分|章|篇|方面)[、，,：:．.]?)\s*`)
+	reOrdinal1 = regexp.MustCompile(`^(?:[一二三四五六七八九十]+[、．﹒]|第[一二三四五六七八九十]+(?:部分|章|篇|方面)[、，,：:．.]?)\s*`)
 	// （一） (一)
 	reOrdinal2 = regexp.MustCompile(`^[（(][一二三四五六七八九十]+[）)][、．.]?\s*`)
-	// 1. 1、 1． ▲; a digit right after the dot makes it a number (1.5万).
-	reOrdinal3 = regexp.MustCompile(`^(?:\d{1,3}[、．.]|[▲■◆●])\s*`)
+	// 1. 1、 1． 1﹒ ▲; a digit right after the dot makes it a number (1.5万).
+	reOrdinal3 = regexp.MustCompile(`^(?:\d{1,3}[、．.﹒]|[▲■◆●])\s*`)
 	// （1） (1) ①, the numbers of sub-items under a 1.
 	reOrdinal4 = regexp.MustCompile(`^(?:[（(]\d{1,3}[）)][、．.]?|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*`)
 )
