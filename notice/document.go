@@ -31,7 +31,7 @@ var (
 var infoLabels = []struct{ field, label string }{
 	{"index", "索引号"}, {"issuer", "发布机构"}, {"issuer", "发文机关"}, {"issuer", "发文机构"},
 	{"issuer", "发文单位"}, {"date", "成文日期"}, {"date", "发文日期"}, {"posted", "发布日期"},
-	{"posted", "发布时间"}, {"number", "发文字号"}, {"number", "文号"}, {"title", "名称"}, {"title", "标题"},
+	{"posted", "发布时间"}, {"number", "发文字号"}, {"number", "文件编号"}, {"number", "文号"}, {"title", "名称"}, {"title", "标题"},
 	{"other", "主题分类"}, {"other", "组配分类"}, {"other", "分类"}, {"other", "有效性"}, {"other", "主题词"},
 	{"other", "来源"}, {"other", "信息来源"}, {"other", "浏览次数"},
 }
@@ -89,7 +89,8 @@ func readInfo(head []*para) map[string]string {
 			if k+1 < len(locs) {
 				end = locs[k+1][0]
 			}
-			value := strings.TrimSpace(t[m[1]:end])
+			// A table copied as text puts | between its cells.
+			value := strings.Trim(t[m[1]:end], " \t\u3000|")
 			if value == "" && k+1 == len(locs) && i+1 < len(head) && atMost(head[i+1].text, 100) {
 				if next := head[i+1].text; !reInfoStart.MatchString(next) {
 					value = strings.TrimSpace(next)

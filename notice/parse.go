@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/notice/decode"
@@ -108,9 +110,86 @@ func (r *reader) flatten(blocks []decode.Block) []*para {
 			// 主办单位：…　技术支持：… at the foot of a web page: no key line.
 			continue
 		}
-		out = append(out, &para{text: b.Text, bold: b.Bold, heading: b.Heading, line: b.Line})
+		text := b.Text
+		if cuts := runOnCuts(text); cuts != nil {
+			// A page's body run into one line: its paragraphs again.
+			out = append(out, &para{text: strings.TrimSpace(text[:cuts[0]]), bold: min(b.Bold, cuts[0]), heading: b.Heading, line: b.Line})
+			for i, c := range cuts {
+				end := len(text)
+				if i+1 < len(cuts) {
+					end = cuts[i+1]
+				}
+				out = append(out, &para{text: strings.TrimSpace(text[c:end]), line: b.Line})
+			}
+			continue
+		}
+		out = append(out, &para{text: text, bold: b.Bold, heading: b.Heading, line: b.Line})
 	}
 	return r.flattenedTables(out)
+}
+
+// runOnMin is the length in bytes from which a line is looked at for
+// paragraphs run into it; runOnSplits is how many it must hold.
+const (
+	runOnMin    = 600
+	runOnSplits = 2
+)
+
+// runOnCuts finds the paragraphs that a copy of a web page ran into one
+// line with a space between them (…缩小。 责任单位:县发改局… 2.落实…): it
+// returns the offsets in s where a heading or item number or an attribution
+// key follows a space outside brackets, in order, or nil when s holds fewer
+// than runOnSplits of them.
+func runOnCuts(s string) []int {
+	if len(s) < runOnMin {
+		return nil
+	}
+	var cuts []int
+	depth, from := 0, 0
+	for i := 0; i < len(s); {
+		j := strings.IndexAny(s[i:], " \u3000")
+		if j < 0 {
+			break
+		}
+		j += i
+		k := j
+		for k < len(s) && (s[k] == ' ' || strings.HasPrefix(s[k:], "\u3000")) {
+			if s[k] == ' ' {
+				k++
+			} else {
+				k += len("\u3000")
+			}
+		}
+		i = k
+		if k == len(s) || !opensParagraph(s[k:]) {
+			continue
+		}
+		depth = openAfter(s[from:k], depth)
+		from = k
+		if depth == 0 {
+			cuts = append(cuts, k)
+		}
+	}
+	if len(cuts) < runOnSplits {
+		return nil
+	}
+	return cuts
+}
+
+// opensParagraph reports whether s opens as a paragraph of a notice's body
+// does: a heading or item number followed by text, or an attribution key
+// and its colon.
+func opensParagraph(s string) bool {
+	if lvl, n := ordinalLevel(s); lvl > 0 {
+		r, _ := utf8.DecodeRuneInString(s[n:])
+		return r != utf8.RuneError && !unicode.IsDigit(r) && !unicode.IsSpace(r)
+	}
+	head := s
+	if len(head) > 40 {
+		head = head[:40]
+	}
+	k, _, found := cutKey(head)
+	return found && (classifyKey(k) != keyNone || isPhraseKey(k))
 }
 
 // warn records a warning for the office.
