@@ -73,6 +73,10 @@ func (r *reader) extractContainer(c *container, intro bool) {
 			LeadLeaders: clone(a.leaders), LeadUnits: clone(a.leads), ResponsibleUnits: clone(a.resp),
 			Deadline: a.deadline, Line: first,
 		}
+		if len(t.LeadLeaders) == 0 {
+			// The leader the heading names leads the tasks that name none.
+			t.LeadLeaders = clone(c.leaders)
+		}
 		r.out.Tasks = append(r.out.Tasks, t)
 		lastTask = &r.out.Tasks[len(r.out.Tasks)-1]
 		for _, k := range a.unknown {

@@ -216,6 +216,12 @@ func TestLetterheads(t *testing.T) {
 文号:
 发文日期: 2025-03-28`, duban.DocumentInfo{Issuer: "谯城区政府(办公室)",
 			Title: "谯城区2025年政府工作报告重点工作任务分解表", Date: "2025-03-28", Year: 2025, Region: "谯城区"}},
+		{"an information table copied with | between its cells", `索引号: | 113304820025561412/2023-10021 | 成文日期: | 2023-03-09 |
+文件编号: | 平政办发〔2023〕7号 | 组配分类: | 政府工作报告 |
+发布机构: | 市政府办公室 | 有效性: |
+平湖市人民政府办公室关于印发政府工作报告2023年重点工作责任分解的通知 |
+||`, duban.DocumentInfo{DocNumber: "平政办发〔2023〕7号", Issuer: "平湖市人民政府办公室",
+			Title: "关于印发政府工作报告2023年重点工作责任分解的通知", Date: "2023-03-09", Year: 2023, Region: "平湖市"}},
 		{"an attachment alone", `2023年区《政府工作报告》确定的重点工作任务责任分解方案`, duban.DocumentInfo{Year: 2023}},
 		{"a title copied with spaces for line breaks", `鞍山市立山区人民政府文件
 鞍立政发〔2023〕2号
@@ -346,5 +352,63 @@ func TestSmallFullStopNumbers(t *testing.T) {
 	}
 	if want := []string{"全省生产总值增长7%以上", "一般公共预算收入增长7%左右"}; !reflect.DeepEqual(texts, want) {
 		t.Errorf("tasks %q, want %q", texts, want)
+	}
+}
+
+// TestRunOnBody checks a page whose whole body a text copy ran into one
+// line, a space where each paragraph ended: its headings, items and key
+// lines are found inside the line, and the spaces of an ordinary paragraph
+// (around numbers, inside a bracket) split nothing.
+func TestRunOnBody(t *testing.T) {
+	body := "各镇人民政府(街道办事处),市政府各部门: 《政府工作报告2023年重点工作责任分解》已经市政府同意,现印发给你们,请认真贯彻执行。 " +
+		"2023年是全面贯彻落实党的二十大精神的开局之年,各级各部门要高度重视,细化工作方案,确保按时完成既定的目标任务。 平湖市人民政府办公室 2023年3月9日 (此件公开发布) " +
+		"政府工作报告2023年重点工作责任分解 一、李明市长牵头重点工作 1.全市生产总值增长 6.5% 左右;一般公共预算收入增长7%。 责任单位:市发改局(首位单位为牵头单位,下同)、市财政局、市税务局 " +
+		"2.严控一般性支出,降低行政运行成本。 责任单位:市财政局 二、张华常务副市长牵头重点工作 1.加强重大行政决策事前论证和事后评估,提高决策科学化水平。 责任单位:市司法局"
+	r := mustRead(t, body+"\n")
+	want := []struct {
+		no, text string
+		owners   [3][]string
+	}{
+		{"1.0.1", "全市生产总值增长 6.5% 左右;一般公共预算收入增长7%", [3][]string{{"李明"}, {"市发改局"}, {"市财政局", "市税务局"}}},
+		{"1.0.2", "严控一般性支出,降低行政运行成本", [3][]string{{"李明"}, {"市财政局"}, {}}},
+		{"2.0.1", "加强重大行政决策事前论证和事后评估,提高决策科学化水平", [3][]string{{"张华"}, {"市司法局"}, {}}},
+	}
+	if len(r.Tasks) != len(want) {
+		t.Fatalf("read %d tasks, want %d: %+v", len(r.Tasks), len(want), r.Tasks)
+	}
+	for i, w := range want {
+		task := r.Tasks[i]
+		if task.No != w.no || task.Text != w.text || !reflect.DeepEqual(owners(task), w.owners) {
+			t.Errorf("task %d = %s %q %q, want %s %q %q", i+1, task.No, task.Text, owners(task), w.no, w.text, w.owners)
+		}
+	}
+	if len(r.Sections) != 2 || r.Sections[1].Title != "张华常务副市长牵头重点工作" {
+		t.Errorf("sections = %+v", r.Sections)
+	}
+}
+
+// TestLeaderHeadings checks that a heading naming the leader who leads the
+// tasks under it gives each of them that leader, unless a task names its
+// own, and that the next such heading names the next leader.
+func TestLeaderHeadings(t *testing.T) {
+	r := mustRead(t, `一、陈立新区长主抓重点工作
+1.稳企业、防风险。做好稳企业各项工作。
+牵头单位:区发改局、区经信局
+2.推进数字化改革。
+责任领导:周伟
+牵头单位:区大数据局
+二、刘芳副区长牵头重点工作
+1.办好十方面民生实事。
+牵头单位:区民政局
+`)
+	var got [][]string
+	for _, task := range r.Tasks {
+		got = append(got, task.LeadLeaders)
+	}
+	if want := [][]string{{"陈立新"}, {"周伟"}, {"刘芳"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("leaders %q, want %q", got, want)
+	}
+	if len(r.Sections) != 2 || r.Sections[0].Title != "陈立新区长主抓重点工作" {
+		t.Errorf("sections = %+v", r.Sections)
 	}
 }

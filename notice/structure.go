@@ -568,6 +568,22 @@ func isClosing(text string) bool {
 type container struct {
 	section, area int
 	paras         []*para
+	// leaders are the leaders its heading names as leading every task
+	// under it (王丹县长牵头重点工作).
+	leaders []string
+}
+
+// reLeaderHeading is a heading that names the leader who leads the tasks
+// under it: 王丹县长牵头重点工作, 曹惠明常务副县长牵头重点工作, 潘东旭市长负责事项.
+var reLeaderHeading = regexp.MustCompile(`^(\p{Han}{2,4}?)(?:常务)?副?[省市县区州旗盟乡镇]长(?:牵头|主抓|负责|分管|领衔)`)
+
+// headingLeaders returns the leader a heading names as leading the tasks
+// under it, or nil.
+func headingLeaders(title string) []string {
+	if m := reLeaderHeading.FindStringSubmatch(title); m != nil {
+		return []string{m[1]}
+	}
+	return nil
 }
 
 // containers groups body paragraphs under their section and area, records
@@ -632,6 +648,7 @@ func (r *reader) containers() []*container {
 	}
 	section, area := 0, 0
 	var cur *container
+	var sectionLeaders []string
 	closing := false
 	for i := firstSection; i < len(r.paras); i++ {
 		p := r.paras[i]
@@ -647,13 +664,17 @@ func (r *reader) containers() []*container {
 			section++
 			area = 0
 			r.out.Sections = append(r.out.Sections, duban.ReadSection{No: section, Title: p.title})
-			cur = &container{section: section}
+			sectionLeaders = headingLeaders(p.title)
+			cur = &container{section: section, leaders: sectionLeaders}
 			out = append(out, cur)
 			cur.addRest(p)
 		case paraArea:
 			area++
 			r.out.Areas = append(r.out.Areas, duban.ReadArea{Section: section, No: area, Title: p.title})
-			cur = &container{section: section, area: area}
+			cur = &container{section: section, area: area, leaders: sectionLeaders}
+			if l := headingLeaders(p.title); l != nil {
+				cur.leaders = l
+			}
 			out = append(out, cur)
 			cur.addRest(p)
 		case paraBody:
