@@ -21,6 +21,9 @@ type para struct {
 	// row is set for a table row; attr then holds the row's owners (nil for
 	// a row that names nobody).
 	row bool
+	// targets is set for a row of a table whose header names the main
+	// targets (预期目标).
+	targets bool
 	// keys is set for a line of attribution keys (牵头单位：…) that closes the
 	// task before it; attr holds what it says.
 	keys bool

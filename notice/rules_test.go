@@ -412,3 +412,129 @@ func TestLeaderHeadings(t *testing.T) {
 		t.Errorf("sections = %+v", r.Sections)
 	}
 }
+
+// TestFlattenedTableSourceColumnAndLeaderRow checks a table copied as text
+// with a column saying where each task comes from (任务来源), which is
+// neither text nor owner, and a merged heading row that counts its tasks
+// in a bracket and names their leader.
+func TestFlattenedTableSourceColumnAndLeaderRow(t *testing.T) {
+	r := mustRead(t, `2023年重点工作及责任清单
+
+序号
+
+重点工作
+
+牵头责任单位
+
+协同责任单位
+
+任务来源
+
+一、张明市长负责事项(共2项)
+
+1
+
+持续优化营商环境,深化“放管服”改革。
+
+市政府办
+
+市政府各部门、各直属机构
+
+省政府〔2023〕5号文件
+
+2
+
+加快建设现代产业体系。
+
+市发展改革委
+
+市经信局
+
+市政府工作报告
+`)
+	want := []struct {
+		text   string
+		owners [3][]string
+	}{
+		{"持续优化营商环境,深化“放管服”改革", [3][]string{{"张明"}, {"市政府办"}, {"市政府各部门", "各直属机构"}}},
+		{"加快建设现代产业体系", [3][]string{{"张明"}, {"市发展改革委"}, {"市经信局"}}},
+	}
+	if len(r.Tasks) != len(want) {
+		t.Fatalf("read %d tasks, want %d: %+v", len(r.Tasks), len(want), r.Tasks)
+	}
+	for i, w := range want {
+		if task := r.Tasks[i]; task.Text != w.text || !reflect.DeepEqual(owners(task), w.owners) || task.Deadline != "" {
+			t.Errorf("task %d = %q %q %q, want %q %q", i+1, task.Text, owners(task), task.Deadline, w.text, w.owners)
+		}
+	}
+	if len(r.Sections) != 1 || r.Sections[0].Title != "张明市长负责事项(共2项)" {
+		t.Errorf("sections = %+v", r.Sections)
+	}
+}
+
+// TestFlattenedRowWithoutNumber checks a 民生实事 table copied as text in
+// which an item has a second row without a number, its 序号 and 责任单位
+// cells merged with the row above: the row is a task of its own with the
+// units above it and its own deadline. A short unit name (县残联) in a
+// table without a leaders' column is a unit, not a person.
+func TestFlattenedRowWithoutNumber(t *testing.T) {
+	r := mustRead(t, `序号
+民生实事
+责任单位
+完成时限
+1
+建成县残疾人康复中心。
+县残联
+6月底前
+2
+开工建设县养老服务中心。
+县民政局
+县住建局
+5月底前动工
+新建社区老年食堂10个。
+12月底前
+3
+新建人行天桥2座。
+县住建局
+9月投入使用
+`)
+	want := []struct {
+		text, deadline string
+		resp           []string
+	}{
+		{"建成县残疾人康复中心", "6月底前", []string{"县残联"}},
+		{"开工建设县养老服务中心", "5月底前动工", []string{"县民政局", "县住建局"}},
+		{"新建社区老年食堂10个", "12月底前", []string{"县民政局", "县住建局"}},
+		{"新建人行天桥2座", "9月投入使用", []string{"县住建局"}},
+	}
+	if len(r.Tasks) != len(want) {
+		t.Fatalf("read %d tasks, want %d: %+v", len(r.Tasks), len(want), r.Tasks)
+	}
+	for i, w := range want {
+		task := r.Tasks[i]
+		if task.Text != w.text || task.Deadline != w.deadline || !reflect.DeepEqual(task.ResponsibleUnits, w.resp) || len(task.LeadUnits)+len(task.LeadLeaders) > 0 {
+			t.Errorf("task %d = %q %q %q, want %q %q %q", i+1, task.Text, owners(task), task.Deadline, w.text, w.resp, w.deadline)
+		}
+	}
+	// Nothing names these 民生实事 targets: section 0 has no title.
+	if len(r.Sections) != 1 || r.Sections[0] != (duban.ReadSection{No: 0, Title: ""}) {
+		t.Errorf("sections = %+v, want section 0 without a title", r.Sections)
+	}
+}
+
+// TestSectionZeroTitle checks that section 0 is titled 主要预期目标 where the
+// notice names the targets so (a lead-in, a table's header) and nowhere else.
+func TestSectionZeroTitle(t *testing.T) {
+	for _, tt := range []struct{ name, text, title string }{
+		{"lead-in", "全区经济社会发展的主要预期目标是：地区生产总值增长6%左右（牵头单位：区发改局）。\n一、发展经济\n1.新建学校2所（牵头单位：区教育局）\n", "主要预期目标"},
+		{"table header", "序号\n2023年预期目标\n责任单位\n1\n地区生产总值增长6%左右\n区发改委\n", "主要预期目标"},
+		{"items under the attachment title", "重点工作责任分解\n1.实施提高居民收入富民行动。\n牵头市领导:王刚\n责任单位:市发改委\n", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := mustRead(t, tt.text)
+			if len(r.Sections) == 0 || r.Sections[0].No != 0 || r.Sections[0].Title != tt.title {
+				t.Errorf("sections = %+v, want section 0 titled %q", r.Sections, tt.title)
+			}
+		})
+	}
+}

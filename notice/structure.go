@@ -637,13 +637,21 @@ func (r *reader) containers() []*container {
 		}
 	}
 	if first0 >= 0 && first0 <= last0 {
-		r.out.Sections = append(r.out.Sections, duban.ReadSection{No: 0, Title: "主要预期目标"})
 		c := &container{}
+		targetsNamed := targets >= 0
 		for _, p := range r.paras[first0 : last0+1] {
 			if p.kind == paraBody {
 				c.paras = append(c.paras, p)
+				targetsNamed = targetsNamed || p.targets || !p.row && statesTargets(p.text)
 			}
 		}
+		// Section 0 is the main targets where the notice names them so;
+		// tasks that merely stand before any heading get no title.
+		title := ""
+		if targetsNamed {
+			title = "主要预期目标"
+		}
+		r.out.Sections = append(r.out.Sections, duban.ReadSection{No: 0, Title: title})
 		out = append(out, c)
 	}
 	section, area := 0, 0

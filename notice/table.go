@@ -2,6 +2,7 @@ package notice
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/dubanhq/duban/notice/decode"
@@ -35,6 +36,10 @@ func headerRole(label string) colRole {
 	case "序号", "编号", "序", "号", "No.", "NO.", "no.":
 		return colSeq
 	case "备注", "说明", "备注说明":
+		return colNote
+	}
+	if strings.HasSuffix(l, "来源") || strings.HasSuffix(l, "依据") || strings.HasSuffix(l, "出处") {
+		// 任务来源 (皖政〔2022〕9号文件): where a task comes from, no part of it.
 		return colNote
 	}
 	if strings.ContainsAny(l, "（()") {
@@ -82,10 +87,11 @@ func headerRoles(cells []string) (roles []colRole, ok bool) {
 func (r *reader) tableRows(b decode.Block) []*para {
 	var out []*para
 	var roles []colRole
+	targets := false
 	for i, cells := range b.Rows {
 		line := b.Line + i
 		if rs, ok := headerRoles(cells); ok {
-			roles = rs
+			roles, targets = rs, namesTargets(strings.Join(cells, ""))
 			continue
 		}
 		if text, single := singleCell(cells); single {
@@ -103,10 +109,42 @@ func (r *reader) tableRows(b decode.Block) []*para {
 			continue
 		}
 		if p := rowPara(cells, roles, line); p != nil {
+			p.targets = targets
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// namesTargets reports whether a table's header names the main targets
+// (2022年预期目标), so that its rows before any heading are section 0's
+// targets rather than tasks that merely stand first.
+func namesTargets(header string) bool {
+	for _, w := range []string{"预期目标", "主要目标", "预期指标", "主要指标"} {
+		if strings.Contains(header, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerText joins a flattened header's lines.
+func headerText(ps []*para) string {
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString(p.text)
+	}
+	return b.String()
+}
+
+// markTargets sets on each row whether its header names the main targets.
+func markTargets(ps []*para, targets bool) []*para {
+	for _, p := range ps {
+		if p.row {
+			p.targets = targets
+		}
+	}
+	return ps
 }
 
 // singleCell reports whether a row carries one text only (a merged heading
@@ -160,7 +198,7 @@ func rowPara(cells []string, roles []colRole, line int) *para {
 
 var (
 	reSeqCell      = regexp.MustCompile(`^\d{1,3}[.、．﹒]?$`)
-	reDeadlineCell = regexp.MustCompile(`(\d{4}|[年月日旬底前]|季度|持续|长期|全年|年内|常态)`)
+	reDeadlineCell = regexp.MustCompile(`\d{4}|\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|年底|年内|全年|半年|月底|底前|季度|[上中下]旬|持续|长期|常态`)
 )
 
 // flattenedTables finds tables that were copied as text, one cell per line:
@@ -171,7 +209,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 	for i := 0; i < len(ps); i++ {
 		if roles := spacedHeader(ps[i]); roles != nil {
 			rows, n := r.spacedRows(ps[i+1:], roles)
-			out = append(out, rows...)
+			out = append(out, markTargets(rows, namesTargets(ps[i].text))...)
 			i += n
 			continue
 		}
@@ -180,6 +218,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 			out = append(out, ps[i])
 			continue
 		}
+		targets := namesTargets(headerText(ps[i : i+n]))
 		i += n
 		var rows [][]*para
 		for ; i < len(ps); i++ {
@@ -198,7 +237,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 				rows = append(rows, nil)
 				continue
 			case isFlatHeading(p):
-				out = append(out, r.flatRows(rows, roles)...)
+				out = append(out, markTargets(r.flatRows(rows, roles), targets)...)
 				rows = nil
 				out = append(out, p)
 				continue
@@ -218,7 +257,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 			rows[len(rows)-1] = append(rows[len(rows)-1], p)
 		}
 	done:
-		out = append(out, r.flatRows(rows, roles)...)
+		out = append(out, markTargets(r.flatRows(rows, roles), targets)...)
 		i--
 	}
 	return out
@@ -303,7 +342,18 @@ func (r *reader) spacedRows(ps []*para, roles []colRole) ([]*para, int) {
 // (一、 or （一）) rather than a cell.
 func isFlatHeading(p *para) bool {
 	lvl, _ := ordinalLevel(p.text)
-	return (lvl == 1 || lvl == 2) && runeLen(p.text) <= 60 && !strings.ContainsAny(stripOrdinal(p.text), "（(")
+	if lvl != 1 && lvl != 2 || !atMost(p.text, 60) {
+		return false
+	}
+	// A bracket in a heading counts its tasks (共9项); one that names owners
+	// makes the line a task.
+	groups, _, _ := findBrackets(stripOrdinal(p.text))
+	for _, g := range groups {
+		if _, ok := parseAttribution(g.inner, false); ok {
+			return false
+		}
+	}
+	return true
 }
 
 // flatHeader reads a run of header cells at the start of ps and returns the
@@ -370,13 +420,48 @@ func (r *reader) flatRows(rows [][]*para, roles []colRole) []*para {
 		for i, c := range cells {
 			texts[i] = c.text
 		}
-		placed := placeCells(texts, cols)
-		p := rowPara(placed, cols, cells[0].line)
-		if p != nil {
-			out = append(out, p)
+		var above []string
+		for len(texts) > 0 {
+			n := mergedRowEnd(texts, cols)
+			placed := placeCells(texts[:n], cols)
+			for j, c := range cols {
+				if above != nil && placed[j] == "" && (c == colLeader || c == colLead || c == colResp) {
+					// A cell merged over this row and the one above.
+					placed[j] = above[j]
+				}
+			}
+			if p := rowPara(placed, cols, cells[0].line); p != nil {
+				out = append(out, p)
+			}
+			above, texts, cells = placed, texts[n:], cells[n:]
 		}
 	}
 	return out
+}
+
+// mergedRowEnd returns how many of a flattened row's lines are its own:
+// where the table ends in its deadline column, a task line after the
+// deadline, the row's task having ended a sentence, is a row of its own
+// without a number, its number and owner cells merged with the row above
+// (开工建设县老年养护楼。 / 县民政局 / 5月底前动工 / 开工建设老年大学。 / 12月底前).
+// A task cut in mid-sentence goes on instead (placeCells).
+func mergedRowEnd(texts []string, cols []colRole) int {
+	if len(cols) == 0 || cols[len(cols)-1] != colDeadline {
+		return len(texts)
+	}
+	end := 1
+	for end < len(texts) && kindOf(texts[end]) == kindText {
+		end++
+	}
+	if !endsTerminal(texts[end-1]) {
+		return len(texts)
+	}
+	for i := end + 1; i < len(texts); i++ {
+		if kindOf(texts[i]) == kindText && kindOf(texts[i-1]) == kindDate {
+			return i
+		}
+	}
+	return len(texts)
 }
 
 // cellKind is what a line of a flattened row looks like it holds.
@@ -453,9 +538,14 @@ func placeCells(texts []string, cols []colRole) []string {
 	}
 	placed[task] = texts[0]
 	cur, lastList := task, -1
+	leaders := slices.Contains(cols, colLeader)
 	for i := 1; i < len(texts); i++ {
 		t := texts[i]
 		k := kindOf(t)
+		if k == kindName && !leaders && allOrgs(splitNames(t)) {
+			// 县残联 in a table without a leaders' column: a unit.
+			k = kindOrg
+		}
 		switch {
 		case cols[cur] == colTask && k == kindText:
 			add(task, t, "")
