@@ -19,7 +19,7 @@ var (
 	reISODate   = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`)
 	// reIssuerSuffix ends the name of an issuing office; what stands before
 	// it is the region (谯城区政府(办公室) → 谯城区).
-	reIssuerSuffix = regexp.MustCompile(`(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府[（(]办公室[）)]|政府|办公室|办公厅)$`)
+	reIssuerSuffix = regexp.MustCompile(`(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府[（(]办公室[）)]|政府|办公室|办公厅|^国务院)$`)
 	// rePlanTitle is a line that names the plan and its year when the notice
 	// has no title of its own (an attachment published alone).
 	rePlanTitle = regexp.MustCompile(`\d{4}\s*年.*(?:政府工作报告|重点工作|任务|分解|分工|实事)`)
@@ -110,6 +110,7 @@ func readInfo(head []*para) map[string]string {
 // the title and the signature.
 func readDocument(ps []*para) duban.DocumentInfo {
 	var d duban.DocumentInfo
+	reported := ""
 	head := ps
 	if len(head) > 40 {
 		head = head[:40]
@@ -139,7 +140,7 @@ func readDocument(ps []*para) duban.DocumentInfo {
 			if loc := reTitle.FindStringIndex(t); loc != nil && runeLen(t) < 160 && !isLabelled(t) {
 				d.Title = joinTitle(t[loc[0]:loc[1]])
 				prefix := reDocNumber.ReplaceAllString(t[:loc[0]], "")
-				d.Issuer = moreSpecific(d.Issuer, strings.TrimSpace(prefix))
+				d.Issuer = moreSpecific(d.Issuer, issuerBefore(prefix))
 			}
 		}
 		if !strings.Contains(t, "关于") {
@@ -149,6 +150,9 @@ func readDocument(ps []*para) duban.DocumentInfo {
 		if d.Date == "" && reDateLine.MatchString(t) {
 			d.Date = isoDate(t)
 		}
+		if reported == "" {
+			reported = reportedIssuer(t)
+		}
 	}
 	// The date and the signature may stand at the end.
 	for i := len(ps) - 1; i >= 0 && i >= len(ps)-10; i-- {
@@ -157,6 +161,10 @@ func readDocument(ps []*para) duban.DocumentInfo {
 			d.Date = isoDate(t)
 		}
 		d.Issuer = moreSpecific(d.Issuer, t)
+	}
+	if d.Issuer == "" {
+		// A news report of the notice: 渝中区人民政府办公室发布《…》.
+		d.Issuer = reported
 	}
 	// The web page's block where the notice itself says nothing: its 发布机构
 	// names the issuer, its 名称 the title, its 成文日期 (or, failing that,
@@ -174,14 +182,24 @@ func readDocument(ps []*para) duban.DocumentInfo {
 	if d.Date == "" {
 		d.Date = anyDate(info["date"])
 	}
-	if d.Date == "" {
+	if d.Date == "" && damagedDate(ps) {
+		// The page's posting date stands in for a signing date that the
+		// copy damaged (20251月13), not for one it never had.
 		d.Date = anyDate(info["posted"])
+	}
+	if d.Title == "" && d.Date == "" {
+		// The decomposition published alone, without the notice that covers
+		// it (which would be signed and dated): its own title.
+		d.Title = planTitle(head)
 	}
 	switch m := reYear.FindStringSubmatch(d.Title); {
 	case m != nil:
 		d.Year, _ = strconv.Atoi(m[1])
 	case len(d.Date) >= 4:
 		d.Year, _ = strconv.Atoi(d.Date[:4])
+	case reDocNumber.MatchString(d.DocNumber):
+		// 国发〔2020〕6号: issued in the year of the plan.
+		d.Year, _ = strconv.Atoi(reDocNumber.FindStringSubmatch(d.DocNumber)[1])
 	default:
 		// An attachment published alone: its heading names the year.
 		for _, p := range head {
@@ -247,6 +265,89 @@ func isIssuerName(s string) bool {
 	return true
 }
 
+// issuerBefore returns the issuing office named right before a title, as a
+// page or a news report puts it there: 【栏目】滁州市人民政府关于…,
+// …消息,近日,安徽省人民政府发布关于…; "" when none is.
+func issuerBefore(prefix string) string {
+	p := strings.TrimSpace(prefix)
+	for {
+		t := p
+		for _, verb := range []string{"发布", "印发", "下发", "出台", "公布", "了"} {
+			t = strings.TrimSuffix(t, verb)
+		}
+		if t == p {
+			break
+		}
+		p = t
+	}
+	// The name is the run of Chinese characters (and brackets) at the end.
+	start := len(p)
+	for start > 0 {
+		r, size := utf8.DecodeLastRuneInString(p[:start])
+		if !isHan(r) && !strings.ContainsRune("（）()", r) {
+			break
+		}
+		start -= size
+	}
+	if name := p[start:]; isIssuerName(name) {
+		return name
+	}
+	return ""
+}
+
+// reReportVerb is what a news report says an office did with the notice.
+var reReportVerb = regexp.MustCompile(`(?:发布|印发|下发|出台)`)
+
+// reportedIssuer returns the office a news report of the notice names as
+// issuing it (近日,省政府办公厅印发…; 渝中区人民政府办公室发布《…》).
+func reportedIssuer(t string) string {
+	if !atMost(t, 300) {
+		return ""
+	}
+	for _, loc := range reReportVerb.FindAllStringIndex(t, 4) {
+		if name := issuerBefore(t[:loc[0]]); name != "" {
+			return name
+		}
+	}
+	return ""
+}
+
+// planTitle returns the decomposition's own title where it is published
+// alone: a short line naming the plan (…重点工作责任分解) right before its
+// first heading or item.
+func planTitle(head []*para) string {
+	for i, p := range head[:max(len(head)-1, 0)] {
+		t := strings.TrimSpace(p.text)
+		if p.row || !atMost(t, 60) || strings.ContainsAny(t, "，,。；;：:！？") || !rePlanWords.MatchString(t) {
+			continue
+		}
+		if lvl, _ := ordinalLevel(head[i+1].text); lvl == 1 || lvl == 3 {
+			return joinTitle(t)
+		}
+	}
+	return ""
+}
+
+// rePlanWords names a decomposition (分解, 分工, 清单, 实事, 方案).
+var rePlanWords = regexp.MustCompile(`分解|分工|清单|实事|方案`)
+
+// reDamagedDate is a signing date that a copy damaged: 20251月13, 2022121日.
+var reDamagedDate = regexp.MustCompile(`^(?:19|20)\d{2}[\d年月日 ]{1,8}$`)
+
+// damagedDate reports whether the notice's signing date stands damaged
+// among its last or first paragraphs.
+func damagedDate(ps []*para) bool {
+	for i, p := range ps {
+		if i >= 40 && i < len(ps)-10 {
+			continue
+		}
+		if t := strings.TrimSpace(p.text); reDamagedDate.MatchString(t) && !reDateLine.MatchString(t) {
+			return true
+		}
+	}
+	return false
+}
+
 // moreSpecific returns the issuer the letterhead names most fully: of
 // 区人民政府办公室 (in a title) and 宜昌市伍家岗区人民政府办公室 (in the
 // letterhead or signature), the latter.
@@ -262,9 +363,12 @@ func moreSpecific(issuer, candidate string) string {
 }
 
 // region is the place an issuer governs: its name without the office
-// (宜昌市伍家岗区人民政府办公室 → 宜昌市伍家岗区), or "" when the name gives
-// no place (区人民政府办公室).
+// (宜昌市伍家岗区人民政府办公室 → 宜昌市伍家岗区), 全国 for the State Council
+// and its offices, or "" when the name gives no place (区人民政府办公室).
 func region(issuer string) string {
+	if strings.HasPrefix(issuer, "国务院") {
+		return "全国"
+	}
 	r := reIssuerSuffix.ReplaceAllString(issuer, "")
 	if runeLen(r) < 2 {
 		return ""

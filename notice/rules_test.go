@@ -222,7 +222,17 @@ func TestLetterheads(t *testing.T) {
 平湖市人民政府办公室关于印发政府工作报告2023年重点工作责任分解的通知 |
 ||`, duban.DocumentInfo{DocNumber: "平政办发〔2023〕7号", Issuer: "平湖市人民政府办公室",
 			Title: "关于印发政府工作报告2023年重点工作责任分解的通知", Date: "2023-03-09", Year: 2023, Region: "平湖市"}},
-		{"an attachment alone", `2023年区《政府工作报告》确定的重点工作任务责任分解方案`, duban.DocumentInfo{Year: 2023}},
+		{"an attachment alone", `2023年区《政府工作报告》确定的重点工作任务责任分解方案`, duban.DocumentInfo{Title: "2023年区《政府工作报告》确定的重点工作任务责任分解方案", Year: 2023}},
+		{"a news report of the plan", `地区生产总值增长5%左右
+近日,江北区人民政府办公室发布《2023年区政府工作报告重点工作目标任务分解》方案,共细分出120项目标任务。
+2023年区政府工作报告重点工作目标任务分解`, duban.DocumentInfo{Issuer: "江北区人民政府办公室", Title: "2023年区政府工作报告重点工作目标任务分解", Year: 2023, Region: "江北区"}},
+		{"a news report naming the notice", `新闻讯据省人民政府网消息,近日,江苏省人民政府发布关于年重点工作及责任分解的通知。`,
+			duban.DocumentInfo{Issuer: "江苏省人民政府", Title: "关于年重点工作及责任分解的通知", Region: "江苏省"}},
+		{"a column tag and a posting time, no signature", `【重点工作及责任分解】宿州市人民政府关于2021年市政府重点工作及责任分解的通知
+发布时间:2021-02-05 16:20
+各县、区人民政府:`, duban.DocumentInfo{Issuer: "宿州市人民政府", Title: "关于2021年市政府重点工作及责任分解的通知", Year: 2021, Region: "宿州市"}},
+		{"the State Council", `国务院关于落实《政府工作报告》重点工作部门分工的意见
+国发〔2021〕6号`, duban.DocumentInfo{DocNumber: "国发〔2021〕6号", Issuer: "国务院", Title: "关于落实《政府工作报告》重点工作部门分工的意见", Year: 2021, Region: "全国"}},
 		{"a title copied with spaces for line breaks", `鞍山市立山区人民政府文件
 鞍立政发〔2023〕2号
 立山区人民政府关于印发 《立山区政府2023年重点工作任务分解 和责任分工方案》的通知
