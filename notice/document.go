@@ -335,13 +335,14 @@ var rePlanWords = regexp.MustCompile(`分解|分工|清单|实事|方案`)
 var reDamagedDate = regexp.MustCompile(`^(?:19|20)\d{2}[\d年月日 ]{1,8}$`)
 
 // damagedDate reports whether the notice's signing date stands damaged
-// among its last or first paragraphs.
+// under the signature, among its first or last paragraphs.
 func damagedDate(ps []*para) bool {
-	for i, p := range ps {
-		if i >= 40 && i < len(ps)-10 {
-			continue
+	for i := 1; i < len(ps); i++ {
+		if i == 40 && len(ps)-10 > i {
+			i = len(ps) - 10
 		}
-		if t := strings.TrimSpace(p.text); reDamagedDate.MatchString(t) && !reDateLine.MatchString(t) {
+		t := strings.TrimSpace(ps[i].text)
+		if reDamagedDate.MatchString(t) && !reDateLine.MatchString(t) && isIssuerName(strings.TrimSpace(ps[i-1].text)) {
 			return true
 		}
 	}

@@ -421,6 +421,11 @@ func TestLeaderHeadings(t *testing.T) {
 	if len(r.Sections) != 2 || r.Sections[0].Title != "陈立新区长主抓重点工作" {
 		t.Errorf("sections = %+v", r.Sections)
 	}
+	// A heading that only mentions a post names no leader.
+	r = mustRead(t, "一、落实市长负责制\n1.完善城市管理体制。\n牵头单位:市城管局\n")
+	if len(r.Tasks) != 1 || len(r.Tasks[0].LeadLeaders) != 0 {
+		t.Errorf("tasks %+v: a heading about 市长负责制 names no leader", r.Tasks)
+	}
 }
 
 // TestFlattenedTableSourceColumnAndLeaderRow checks a table copied as text

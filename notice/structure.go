@@ -575,7 +575,7 @@ type container struct {
 
 // reLeaderHeading is a heading that names the leader who leads the tasks
 // under it: 王丹县长牵头重点工作, 曹惠明常务副县长牵头重点工作, 潘东旭市长负责事项.
-var reLeaderHeading = regexp.MustCompile(`^(\p{Han}{2,4}?)(?:常务)?副?[省市县区州旗盟乡镇]长(?:牵头|主抓|负责|分管|领衔)`)
+var reLeaderHeading = regexp.MustCompile(`^(\p{Han}{2,4}?)(?:常务)?副?[省市县区州旗盟乡镇]长(?:牵头|主抓|负责|分管|领衔)的?(?:重点|主要)?(?:工作|事项|任务)`)
 
 // headingLeaders returns the leader a heading names as leading the tasks
 // under it, or nil.
