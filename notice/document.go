@@ -110,7 +110,6 @@ func readInfo(head []*para) map[string]string {
 // the title and the signature.
 func readDocument(ps []*para) duban.DocumentInfo {
 	var d duban.DocumentInfo
-	reported := ""
 	head := ps
 	if len(head) > 40 {
 		head = head[:40]
@@ -150,9 +149,6 @@ func readDocument(ps []*para) duban.DocumentInfo {
 		if d.Date == "" && reDateLine.MatchString(t) {
 			d.Date = isoDate(t)
 		}
-		if reported == "" {
-			reported = reportedIssuer(t)
-		}
 	}
 	// The date and the signature may stand at the end.
 	for i := len(ps) - 1; i >= 0 && i >= len(ps)-10; i-- {
@@ -162,9 +158,9 @@ func readDocument(ps []*para) duban.DocumentInfo {
 		}
 		d.Issuer = moreSpecific(d.Issuer, t)
 	}
-	if d.Issuer == "" {
+	for i := 0; i < len(head) && d.Issuer == ""; i++ {
 		// A news report of the notice: 渝中区人民政府办公室发布《…》.
-		d.Issuer = reported
+		d.Issuer = reportedIssuer(strings.TrimSpace(head[i].text))
 	}
 	// The web page's block where the notice itself says nothing: its 发布机构
 	// names the issuer, its 名称 the title, its 成文日期 (or, failing that,
