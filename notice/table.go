@@ -95,7 +95,13 @@ func (r *reader) tableRows(b decode.Block) []*para {
 			continue
 		}
 		if text, single := singleCell(cells); single {
-			out = append(out, &para{text: text, line: line})
+			p := &para{text: text, line: line}
+			if roles != nil {
+				// Under a header, a row of one text is a heading row (an
+				// action, a focus area), set apart as a bold line would be.
+				p.bold = len(text)
+			}
+			out = append(out, p)
 			continue
 		}
 		if roles == nil {

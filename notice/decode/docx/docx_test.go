@@ -1,4 +1,4 @@
-package decode
+package docx
 
 import (
 	"archive/zip"
@@ -13,101 +13,18 @@ import (
 	"testing"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode/block"
+	"github.com/dubanhq/duban/notice/decode/internal/decodetest"
+	"github.com/dubanhq/duban/notice/decode/ooxml"
 )
 
-const wordNS = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ` +
-	`xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" ` +
-	`xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" ` +
-	`xmlns:v="urn:schemas-microsoft-com:vml"`
-
-// makeZip writes files (name → content) into a ZIP archive, in order.
-func makeZip(t testing.TB, files ...[2]string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range files {
-		w, err := zw.Create(f[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write([]byte(f[1])); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// makeDocx builds a .docx whose body is body, with the test styles and
-// numbering and a footer part that must never be read.
-func makeDocx(t testing.TB, body string) []byte {
-	t.Helper()
-	return makeZip(t,
-		[2]string{"[Content_Types].xml", `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
-			`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`},
-		[2]string{"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ` + wordNS + `><w:body>` + body + `</w:body></w:document>`},
-		[2]string{"word/styles.xml", testStyles},
-		[2]string{"word/numbering.xml", testNumbering},
-		[2]string{"word/footer1.xml", `<w:ftr ` + wordNS + `><w:p><w:r><w:t>— 1 —</w:t></w:r></w:p></w:ftr>`},
-	)
-}
-
-// testStyles are styles as Chinese Word writes them: heading styles with
-// ids "1", "2" named "heading 1", "heading 2".
-const testStyles = `<?xml version="1.0" encoding="UTF-8"?><w:styles ` + wordNS + `>
-<w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="32"/></w:rPr></w:rPrDefault></w:docDefaults>
-<w:style w:type="paragraph" w:default="1" w:styleId="a"><w:name w:val="Normal"/></w:style>
-<w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/><w:basedOn w:val="a"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/></w:rPr></w:style>
-<w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 2"/><w:basedOn w:val="a"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>
-<w:style w:type="paragraph" w:styleId="3"><w:name w:val="标题 3"/><w:basedOn w:val="a"/></w:style>
-<w:style w:type="paragraph" w:styleId="Outline4"><w:name w:val="我的标题"/><w:pPr><w:outlineLvl w:val="3"/></w:pPr></w:style>
-<w:style w:type="paragraph" w:styleId="Derived"><w:name w:val="派生标题"/><w:basedOn w:val="2"/></w:style>
-<w:style w:type="paragraph" w:styleId="BoldPara"><w:name w:val="加粗段落"/><w:rPr><w:b/></w:rPr></w:style>
-<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:pPr><w:jc w:val="center"/></w:pPr></w:style>
-<w:style w:type="paragraph" w:styleId="ListNumbered"><w:name w:val="List Number"/><w:pPr><w:numPr><w:numId w:val="2"/></w:numPr></w:pPr></w:style>
-<w:style w:type="character" w:styleId="Strong"><w:name w:val="Strong"/><w:rPr><w:b/><w:bCs/></w:rPr></w:style>
-<w:style w:type="character" w:styleId="Plain"><w:name w:val="Plain"/><w:rPr><w:b w:val="0"/></w:rPr></w:style>
-<w:style w:type="table" w:styleId="Grid"><w:name w:val="Table Grid"/><w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr></w:tblStylePr></w:style>
-</w:styles>`
-
-const testNumbering = `<?xml version="1.0" encoding="UTF-8"?><w:numbering ` + wordNS + `>
-<w:abstractNum w:abstractNumId="10">
- <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
- <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
- <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
- <w:lvl w:ilvl="3"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="▲"/></w:lvl>
- <w:lvl w:ilvl="4"><w:start w:val="1"/><w:numFmt w:val="none"/><w:lvlText w:val=""/></w:lvl>
-</w:abstractNum>
-<w:abstractNum w:abstractNumId="20">
- <w:lvl w:ilvl="0"><w:start w:val="9"/><w:numFmt w:val="decimalEnclosedCircle"/><w:lvlText w:val="%1"/><w:suff w:val="nothing"/></w:lvl>
-</w:abstractNum>
-<w:num w:numId="1"><w:abstractNumId w:val="10"/></w:num>
-<w:num w:numId="2"><w:abstractNumId w:val="20"/></w:num>
-<w:num w:numId="3"><w:abstractNumId w:val="10"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/></w:lvlOverride></w:num>
-</w:numbering>`
-
-// blockStrings renders blocks compactly for comparison: "line|hN|bold|rest"
-// for a paragraph, "line|table|rows" for a table.
-func blockStrings(bs []Block) []string {
-	var out []string
-	for _, b := range bs {
-		if b.Kind == Table {
-			out = append(out, fmt.Sprintf("%d|table|%q", b.Line, b.Rows))
-			continue
-		}
-		out = append(out, fmt.Sprintf("%d|h%d|%s|%s", b.Line, b.Heading, b.Text[:b.Bold], b.Text[b.Bold:]))
-	}
-	return out
-}
-
-func p(runs string) string  { return "<w:p>" + runs + "</w:p>" }
-func r(text string) string  { return `<w:r><w:t xml:space="preserve">` + text + `</w:t></w:r>` }
-func rb(text string) string { return `<w:r><w:rPr><w:b/></w:rPr><w:t>` + text + `</w:t></w:r>` }
-func ps(style, runs string) string {
-	return `<w:p><w:pPr><w:pStyle w:val="` + style + `"/></w:pPr>` + runs + `</w:p>`
-}
+// Short names for the WordprocessingML builders, so that test cases read
+// as the document they describe.
+var (
+	p, r, rb = decodetest.P, decodetest.R, decodetest.RB
+	ps       = decodetest.PS
+	wordNS   = decodetest.WordNS
+)
 
 // TestDocxParagraphs checks what a Word paragraph becomes: its text, the
 // bold run that opens it, its heading level, and where line breaks split it.
@@ -194,11 +111,11 @@ func TestDocxParagraphs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := File("test.docx", makeDocx(t, tt.body))
+			got, err := Decode(decodetest.Docx(t, tt.body))
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			if gs := blockStrings(got); !reflect.DeepEqual(gs, tt.want) {
+			if gs := block.Strings(got); !reflect.DeepEqual(gs, tt.want) {
 				t.Errorf("blocks:\n got %q\nwant %q", gs, tt.want)
 			}
 		})
@@ -223,11 +140,11 @@ func TestDocxPackages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := File("x.docx", makeZip(t, tt.files...))
+			got, err := Decode(decodetest.Zip(t, tt.files...))
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			if gs := blockStrings(got); !reflect.DeepEqual(gs, tt.want) {
+			if gs := block.Strings(got); !reflect.DeepEqual(gs, tt.want) {
 				t.Errorf("blocks:\n got %q\nwant %q", gs, tt.want)
 			}
 		})
@@ -237,22 +154,22 @@ func TestDocxPackages(t *testing.T) {
 // TestDocxTable reads a task table written by LibreOffice: merged heading
 // row, a unit cell merged over two rows, two paragraphs in one cell.
 func TestDocxTable(t *testing.T) {
-	data, err := os.ReadFile("testdata/table.docx")
+	data, err := os.ReadFile("../testdata/table.docx")
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks, err := File("table.docx", data)
+	blocks, err := Decode(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var table *Block
+	var table *block.Block
 	for i := range blocks {
-		if blocks[i].Kind == Table {
+		if blocks[i].Kind == block.Table {
 			table = &blocks[i]
 		}
 	}
 	if table == nil {
-		t.Fatalf("no table in %q", blockStrings(blocks))
+		t.Fatalf("no table in %q", block.Strings(blocks))
 	}
 	want := [][]string{
 		{"序号", "工作任务", "牵头单位", "责任单位", "完成时限"},
@@ -288,10 +205,10 @@ func TestDocxLimits(t *testing.T) {
 
 	manyEntries := func() []byte {
 		files := [][2]string{{"word/document.xml", `<w:document ` + wordNS + `><w:body/></w:document>`}}
-		for i := 0; i < maxZipEntries+1; i++ {
+		for i := 0; i < ooxml.MaxEntries+1; i++ {
 			files = append(files, [2]string{fmt.Sprintf("word/media/%d.txt", i), "x"})
 		}
-		return makeZip(t, files...)
+		return decodetest.Zip(t, files...)
 	}
 	lyingHeader := func() []byte {
 		var buf bytes.Buffer
@@ -307,42 +224,31 @@ func TestDocxLimits(t *testing.T) {
 		return buf.Bytes()
 	}
 	deep := `<w:document ` + wordNS + `><w:body>` + strings.Repeat("<w:sdt><w:sdtContent>", 300) + strings.Repeat("</w:sdtContent></w:sdt>", 300) + `</w:body></w:document>`
-	valid := makeDocx(t, p(r("正文")))
+	valid := decodetest.Docx(t, p(r("正文")))
 
 	tests := []struct {
 		name string
 		data []byte
 		want string
 	}{
-		{"too many entries", manyEntries(), "过大或结构异常"},
-		{"inflates too far", makeZip(t, [2]string{"word/document.xml", string(bomb)}), "压缩比"},
+		{"too many entries", manyEntries(), "压缩包内有 2002 个文件，上限 2000 个"},
+		{"inflates too far", decodetest.Zip(t, [2]string{"word/document.xml", string(bomb)}), "压缩比"},
 		{"header lies about the size", lyingHeader(), "Word 文件"},
-		{"nested too deep", makeZip(t, [2]string{"word/document.xml", deep}), "嵌套过深"},
+		{"nested too deep", decodetest.Zip(t, [2]string{"word/document.xml", deep}), "XML 嵌套超过 256 层"},
 		{"truncated archive", valid[:len(valid)-30], "已损坏"},
-		{"broken XML", makeZip(t, [2]string{"word/document.xml", `<w:document ` + wordNS + `><w:body><w:p><w:r><w:t>未完`}), "已损坏"},
+		{"broken XML", decodetest.Zip(t, [2]string{"word/document.xml", `<w:document ` + wordNS + `><w:body><w:p><w:r><w:t>未完`}), "已损坏"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := File("bomb.docx", tt.data)
+			got, err := Decode(tt.data)
 			if err == nil {
-				t.Fatalf("decode = %q, want an error", blockStrings(got))
+				t.Fatalf("decode = %q, want an error", block.Strings(got))
 			}
 			var de *duban.Error
 			if !errors.As(err, &de) || de.Code != duban.EINVALID || !strings.Contains(de.Message, tt.want) {
 				t.Errorf("error = %v, want invalid with %q", err, tt.want)
 			}
 		})
-	}
-}
-
-// TestZipEntryCount checks the early count that guards archive/zip.
-func TestZipEntryCount(t *testing.T) {
-	data := makeZip(t, [2]string{"a", "1"}, [2]string{"b", "2"}, [2]string{"c", "3"})
-	if n, ok := zipEntryCount(data); !ok || n != 3 {
-		t.Errorf("zipEntryCount = %d, %v; want 3, true", n, ok)
-	}
-	if _, ok := zipEntryCount([]byte("PK\x03\x04 no directory")); ok {
-		t.Error("zipEntryCount found a directory in a truncated archive")
 	}
 }
 

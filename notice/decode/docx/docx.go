@@ -1,9 +1,14 @@
-package decode
+// Package docx reads Word .docx files into blocks. It streams
+// word/document.xml through encoding/xml and takes from word/styles.xml and
+// word/numbering.xml only what the structure reader needs: which paragraphs
+// are headings, which text is bold, and the list numbers Word draws in front
+// of paragraphs (（一）, 1.) that are not in the text itself. Headers,
+// footers, footnotes and comments live in other parts and are never opened.
+// Tables become table blocks, a merged cell's text in its first cell.
+package docx
 
 import (
 	"archive/zip"
-	"bytes"
-	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -12,37 +17,22 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dubanhq/duban"
-
-	"golang.org/x/text/encoding/htmlindex"
+	"github.com/dubanhq/duban/notice/decode/block"
+	"github.com/dubanhq/duban/notice/decode/ooxml"
 )
 
-// A .docx is a ZIP of XML parts. The reader streams word/document.xml
-// through encoding/xml and takes from word/styles.xml and word/numbering.xml
-// only what the structure reader needs: which paragraphs are headings, which
-// text is bold, and the list numbers Word draws in front of paragraphs
-// (（一）, 1.) that are not in the text itself. Headers, footers, footnotes
-// and comments live in other parts and are never opened.
-//
-// An uploaded file is untrusted: the reader refuses archives with too many
-// entries or parts that inflate too far, and it counts the bytes it inflates
-// instead of trusting the sizes the archive claims.
-
-// Limits on what a .docx may make the reader do.
+// Limits on what a .docx may make the reader do. A notice's text is a few
+// hundred kilobytes, its document.xml a few megabytes of some hundred
+// thousand elements; the limits leave several times that room and bound
+// the reader's time and memory by them whatever the file holds.
 const (
-	maxZipEntries   = 2000
-	maxDocumentXML  = 64 << 20 // word/document.xml, inflated
-	maxSidePartXML  = 16 << 20 // styles, numbering, content types
-	maxInflateRatio = 200
-	maxXMLDepth     = 256
+	maxDocumentXML = 20 << 20 // word/document.xml, inflated
+	maxSidePartXML = 4 << 20  // styles, numbering, content types, each
+	maxXML         = 24 << 20 // all the parts read, together
+	maxElements    = 1_000_000
+	maxText        = 8 << 20 // of the blocks
+	maxItems       = 100_000 // paragraphs, table rows and cells
 )
-
-const (
-	msgDocxDamaged  = "Word 文件已损坏，无法读取：请在 Word 或 WPS 中打开，重新另存为 .docx 后再导入。"
-	msgDocxTooLarge = "Word 文件过大或结构异常（%s），为安全起见不予读取：正文解压后不能超过 64 MB。如确为正常文件，请在 Word 或 WPS 中重新另存后再导入。"
-)
-
-var errPartTooLarge = errors.New("docx: part inflates beyond its limit")
 
 // Namespaces of WordprocessingML (transitional and strict) and of markup
 // compatibility.
@@ -52,115 +42,73 @@ const (
 	nsMC      = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 )
 
-// decodeZip reads a ZIP file: a Word document, or an error saying what
-// else it is.
-func decodeZip(name string, data []byte) ([]Block, error) {
-	if n, ok := zipEntryCount(data); ok && n > maxZipEntries {
-		return nil, duban.Errorf(duban.EINVALID, msgDocxTooLarge, fmt.Sprintf("压缩包内有 %d 个文件", n))
-	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+// ErrNoDocument is returned by Read for a package without a Word main
+// document.
+var ErrNoDocument = errors.New("docx: no main document in the package")
+
+// Decode reads a .docx file into blocks.
+func Decode(data []byte) ([]block.Block, error) {
+	pkg, err := ooxml.Open(data, ooxml.Word)
 	if err != nil {
-		if strings.EqualFold(path.Ext(name), ".docx") {
-			return nil, &duban.Error{Code: duban.EINVALID, Message: msgDocxDamaged, Err: err}
-		}
-		return nil, &duban.Error{Code: duban.EINVALID, Message: "文件是损坏的 ZIP 压缩包，无法读取：请重新下载或导出后再导入。", Err: err}
+		return nil, err
 	}
-	if len(zr.File) > maxZipEntries {
-		return nil, duban.Errorf(duban.EINVALID, msgDocxTooLarge, fmt.Sprintf("压缩包内有 %d 个文件", len(zr.File)))
+	blocks, err := Read(pkg)
+	if errors.Is(err, ErrNoDocument) {
+		return nil, pkg.Error(err)
 	}
-	parts := make(map[string]*zip.File, len(zr.File))
-	for _, f := range zr.File {
-		parts[strings.ToLower(strings.TrimPrefix(f.Name, "/"))] = f
-	}
-	main, err := mainDocumentPart(parts)
+	return blocks, err
+}
+
+// Read reads the Word document in an opened package into blocks, or
+// returns ErrNoDocument when the package holds none.
+func Read(pkg *ooxml.Package) ([]block.Block, error) {
+	main, err := mainDocumentPart(pkg)
 	if err != nil {
 		return nil, err
 	}
 	if main == nil {
-		return nil, otherZipError(parts)
+		return nil, ErrNoDocument
 	}
+	pkg.Format = ooxml.Word
+	pkg.Limits = ooxml.Limits{Bytes: maxXML, Elements: maxElements}
 	dir := path.Dir(strings.ToLower(main.Name))
-	styles, err := readStyles(parts[dir+"/styles.xml"])
+	styles, err := readStyles(pkg, pkg.Part(dir+"/styles.xml"))
 	if err != nil {
 		return nil, err
 	}
-	num, err := readNumbering(parts[dir+"/numbering.xml"])
+	num, err := readNumbering(pkg, pkg.Part(dir+"/numbering.xml"))
 	if err != nil {
 		return nil, err
 	}
-	rc, err := openPart(main, maxDocumentXML)
+	rc, err := pkg.OpenPart(main, maxDocumentXML)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	dr := &docxReader{styles: styles, num: num}
-	if err := dr.read(rc); err != nil {
-		return nil, partError(err)
+	dr := &docxReader{styles: styles, num: num, format: pkg.Format}
+	if err := dr.read(pkg.NewDecoder(rc)); err != nil {
+		return nil, pkg.Error(err)
 	}
 	return dr.blocks, nil
-}
-
-// otherZipError names what a ZIP without a Word document is.
-func otherZipError(parts map[string]*zip.File) error {
-	has := func(n string) bool { _, ok := parts[n]; return ok }
-	mimetype := ""
-	if f := parts["mimetype"]; f != nil && f.UncompressedSize64 < 200 {
-		if rc, err := f.Open(); err == nil {
-			b, _ := io.ReadAll(io.LimitReader(rc, 200))
-			rc.Close()
-			mimetype = string(b)
-		}
-	}
-	switch {
-	case has("xl/workbook.xml"):
-		return duban.Errorf(duban.EINVALID, "这是 Excel 表格（.xlsx），不是通知文件：请上传任务分解通知；如果分工表只有 Excel 版本，请把表格复制到 Word 中，另存为 .docx 后再导入。")
-	case has("ppt/presentation.xml"):
-		return duban.Errorf(duban.EINVALID, "这是 PowerPoint 演示文稿（.pptx），不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
-	case strings.HasPrefix(mimetype, "application/vnd.oasis.opendocument.text"):
-		return duban.Errorf(duban.EINVALID, "这是 OpenDocument 文档（.odt）：请在 WPS 或 LibreOffice 中另存为 .docx 后再导入。")
-	case strings.HasPrefix(mimetype, "application/vnd.oasis.opendocument"):
-		return duban.Errorf(duban.EINVALID, "这是 OpenDocument 表格或演示文稿，不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
-	case has("ofd.xml"):
-		return duban.Errorf(duban.EINVALID, "这是 OFD 版式文件：请在 OFD 阅读器中将其另存为 PDF 或 Word 后再导入。")
-	}
-	return duban.Errorf(duban.EINVALID, "这是一个 ZIP 压缩包，不是通知文件：请解压后选择其中的通知文件（.docx、.pdf、.html 或 .txt）导入。")
-}
-
-// zipEntryCount reads the entry count from the end-of-central-directory
-// record, so that an archive claiming a million entries is refused before
-// archive/zip allocates a record for each. ok is false when the record is
-// missing or defers to ZIP64.
-func zipEntryCount(data []byte) (n int, ok bool) {
-	const eocdLen = 22
-	start := max(0, len(data)-eocdLen-0xFFFF)
-	i := bytes.LastIndex(data[start:], []byte("PK\x05\x06"))
-	if i < 0 || start+i+eocdLen > len(data) {
-		return 0, false
-	}
-	total := binary.LittleEndian.Uint16(data[start+i+10:])
-	if total == 0xFFFF {
-		return 0, false
-	}
-	return int(total), true
 }
 
 // mainDocumentPart finds the main document: word/document.xml, or the part
 // that [Content_Types].xml names as the main document (.docm, .dotx and
 // some generators use other names).
-func mainDocumentPart(parts map[string]*zip.File) (*zip.File, error) {
-	if f := parts["word/document.xml"]; f != nil {
+func mainDocumentPart(pkg *ooxml.Package) (*zip.File, error) {
+	if f := pkg.Part("word/document.xml"); f != nil {
 		return f, nil
 	}
-	ct := parts["[content_types].xml"]
+	ct := pkg.Part("[content_types].xml")
 	if ct == nil {
 		return nil, nil
 	}
-	rc, err := openPart(ct, maxSidePartXML)
+	rc, err := pkg.OpenPart(ct, maxSidePartXML)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	d := newXMLDecoder(rc)
+	d := pkg.NewDecoder(rc)
 	for {
 		tok, err := d.Token()
 		if err != nil {
@@ -170,143 +118,23 @@ func mainDocumentPart(parts map[string]*zip.File) (*zip.File, error) {
 		if !ok || se.Name.Local != "Override" {
 			continue
 		}
-		ctype := attr(se, "ContentType")
+		ctype := ooxml.Attr(se, "ContentType")
 		if strings.Contains(ctype, "wordprocessingml.document.main+xml") ||
 			strings.Contains(ctype, "wordprocessingml.template.main+xml") ||
 			strings.Contains(ctype, "ms-word.document.macroEnabled.main+xml") ||
 			strings.Contains(ctype, "ms-word.template.macroEnabledTemplate.main+xml") {
-			return parts[strings.ToLower(strings.TrimPrefix(attr(se, "PartName"), "/"))], nil
+			return pkg.Part(ooxml.Attr(se, "PartName")), nil
 		}
 	}
-}
-
-// openPart opens one part of the archive for reading, refusing parts whose
-// header claims too much and cutting off parts that inflate beyond what
-// their header promised.
-func openPart(f *zip.File, limit int64) (io.ReadCloser, error) {
-	if f.UncompressedSize64 > uint64(limit) {
-		return nil, duban.Errorf(duban.EINVALID, msgDocxTooLarge, fmt.Sprintf("%s 解压后 %.0f MB", f.Name, float64(f.UncompressedSize64)/(1<<20)))
-	}
-	if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64 > f.CompressedSize64*maxInflateRatio {
-		return nil, duban.Errorf(duban.EINVALID, msgDocxTooLarge, fmt.Sprintf("%s 的压缩比超过 %d:1", f.Name, maxInflateRatio))
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, &duban.Error{Code: duban.EINVALID, Message: msgDocxDamaged, Err: err}
-	}
-	// The header may lie: bound what is read by the limit and by the ratio
-	// to the compressed size, which the archive cannot misstate without
-	// breaking its own layout.
-	n := min(limit, max(int64(f.CompressedSize64)*maxInflateRatio, 1<<20))
-	return &cappedReader{r: rc, c: rc, left: n}, nil
-}
-
-// cappedReader returns errPartTooLarge once more than left bytes are read.
-type cappedReader struct {
-	r    io.Reader
-	c    io.Closer
-	left int64
-}
-
-func (r *cappedReader) Read(p []byte) (int, error) {
-	if r.left <= 0 {
-		var one [1]byte
-		if n, _ := r.r.Read(one[:]); n > 0 {
-			return 0, errPartTooLarge
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > r.left {
-		p = p[:r.left]
-	}
-	n, err := r.r.Read(p)
-	r.left -= int64(n)
-	return n, err
-}
-
-func (r *cappedReader) Close() error { return r.c.Close() }
-
-// partError turns a failure while reading a part into the user's message.
-func partError(err error) error {
-	var de *duban.Error
-	switch {
-	case errors.As(err, &de):
-		return err
-	case errors.Is(err, errPartTooLarge):
-		return &duban.Error{Code: duban.EINVALID, Message: fmt.Sprintf(msgDocxTooLarge, "解压后的内容超出限制"), Err: err}
-	}
-	return &duban.Error{Code: duban.EINVALID, Message: msgDocxDamaged, Err: err}
-}
-
-func newXMLDecoder(r io.Reader) *xml.Decoder {
-	d := xml.NewDecoder(r)
-	d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
-		enc, err := htmlindex.Get(label)
-		if err != nil {
-			return nil, err
-		}
-		return enc.NewDecoder().Reader(input), nil
-	}
-	return d
-}
-
-// depthDecoder wraps an xml.Decoder and refuses nesting deeper than any
-// real document needs, which would otherwise cost memory per level.
-type depthDecoder struct {
-	d     *xml.Decoder
-	depth int
-}
-
-func (dd *depthDecoder) token() (xml.Token, error) {
-	tok, err := dd.d.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch tok.(type) {
-	case xml.StartElement:
-		dd.depth++
-		if dd.depth > maxXMLDepth {
-			return nil, duban.Errorf(duban.EINVALID, msgDocxTooLarge, "XML 嵌套过深")
-		}
-	case xml.EndElement:
-		dd.depth--
-	}
-	return tok, nil
-}
-
-// skip consumes the rest of the element whose start was just read.
-func (dd *depthDecoder) skip() error {
-	for n := 1; n > 0; {
-		tok, err := dd.token()
-		if err != nil {
-			return err
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			n++
-		case xml.EndElement:
-			n--
-		}
-	}
-	return nil
 }
 
 func isW(n xml.Name) bool { return n.Space == nsW || n.Space == nsWStrict }
-
-func attr(se xml.StartElement, local string) string {
-	for _, a := range se.Attr {
-		if a.Name.Local == local {
-			return a.Value
-		}
-	}
-	return ""
-}
 
 // onOff reads a WordprocessingML on/off property such as <w:b/>: present
 // without a value means on.
 func onOff(se xml.StartElement) *bool {
 	v := true
-	switch strings.ToLower(attr(se, "val")) {
+	switch strings.ToLower(ooxml.Attr(se, "val")) {
 	case "0", "false", "off", "none":
 		v = false
 	}
@@ -348,11 +176,11 @@ type props struct {
 // readProps reads a property element (pPr, rPr, tcPr, trPr) whose start was
 // just consumed, ignoring recorded revisions and the paragraph mark's run
 // properties.
-func readProps(dd *depthDecoder) (props, error) {
+func readProps(dd *ooxml.Decoder) (props, error) {
 	var p props
 	open := 0 // containers entered (numPr)
 	for {
-		tok, err := dd.token()
+		tok, err := dd.Token()
 		if err != nil {
 			return p, err
 		}
@@ -364,14 +192,14 @@ func readProps(dd *depthDecoder) (props, error) {
 			open--
 		case xml.StartElement:
 			if !isW(t.Name) {
-				if err := dd.skip(); err != nil {
+				if err := dd.Skip(); err != nil {
 					return p, err
 				}
 				continue
 			}
 			switch t.Name.Local {
 			case "pStyle", "rStyle":
-				p.styleID = attr(t, "val")
+				p.styleID = ooxml.Attr(t, "val")
 			case "b":
 				p.b = onOff(t)
 			case "bCs":
@@ -379,17 +207,17 @@ func readProps(dd *depthDecoder) (props, error) {
 			case "vanish", "specVanish":
 				p.vanish = *onOff(t)
 			case "outlineLvl":
-				if n, err := strconv.Atoi(attr(t, "val")); err == nil {
+				if n, err := strconv.Atoi(ooxml.Attr(t, "val")); err == nil {
 					p.outline = &n
 				}
 			case "jc":
-				p.jc = attr(t, "val")
+				p.jc = ooxml.Attr(t, "val")
 			case "gridSpan":
-				p.gridSpan, _ = strconv.Atoi(attr(t, "val"))
+				p.gridSpan, _ = strconv.Atoi(ooxml.Attr(t, "val"))
 			case "gridBefore":
-				p.before, _ = strconv.Atoi(attr(t, "val"))
+				p.before, _ = strconv.Atoi(ooxml.Attr(t, "val"))
 			case "vMerge":
-				p.vMerge = attr(t, "val")
+				p.vMerge = ooxml.Attr(t, "val")
 				if p.vMerge == "" {
 					p.vMerge = "continue"
 				}
@@ -398,14 +226,14 @@ func readProps(dd *depthDecoder) (props, error) {
 				open++
 				continue
 			case "numId":
-				p.numID = attr(t, "val")
+				p.numID = ooxml.Attr(t, "val")
 			case "ilvl":
-				if n, err := strconv.Atoi(attr(t, "val")); err == nil {
+				if n, err := strconv.Atoi(ooxml.Attr(t, "val")); err == nil {
 					p.ilvl = &n
 				}
 			}
 			if t.Name.Local != "numPr" {
-				if err := dd.skip(); err != nil {
+				if err := dd.Skip(); err != nil {
 					return p, err
 				}
 			}
@@ -414,25 +242,25 @@ func readProps(dd *depthDecoder) (props, error) {
 }
 
 // readStyles reads styles.xml; a document without one has no styles.
-func readStyles(f *zip.File) (*docxStyles, error) {
+func readStyles(pkg *ooxml.Package, f *zip.File) (*docxStyles, error) {
 	st := &docxStyles{byID: map[string]*docxStyle{}}
 	if f == nil {
 		return st, nil
 	}
-	rc, err := openPart(f, maxSidePartXML)
+	rc, err := pkg.OpenPart(f, maxSidePartXML)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	dd := &depthDecoder{d: newXMLDecoder(rc)}
+	dd := pkg.NewDecoder(rc)
 	var cur *docxStyle
 	inDefaults := false
 	for {
-		tok, err := dd.token()
+		tok, err := dd.Token()
 		if err == io.EOF {
 			return st, nil
 		} else if err != nil {
-			return nil, partError(err)
+			return nil, pkg.Error(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -444,28 +272,28 @@ func readStyles(f *zip.File) (*docxStyles, error) {
 				inDefaults = true
 			case "style":
 				cur = &docxStyle{}
-				id := attr(t, "styleId")
+				id := ooxml.Attr(t, "styleId")
 				st.byID[id] = cur
-				if d := attr(t, "default"); attr(t, "type") == "paragraph" && (d == "1" || d == "true" || d == "on") {
+				if d := ooxml.Attr(t, "default"); ooxml.Attr(t, "type") == "paragraph" && (d == "1" || d == "true" || d == "on") {
 					st.defaultPara = id
 				}
 			case "name":
 				if cur != nil {
-					cur.name = attr(t, "val")
+					cur.name = ooxml.Attr(t, "val")
 				}
 			case "basedOn":
 				if cur != nil {
-					cur.basedOn = attr(t, "val")
+					cur.basedOn = ooxml.Attr(t, "val")
 				}
 			case "tblStylePr":
 				// Conditional table formatting is not the style's own.
-				if err := dd.skip(); err != nil {
-					return nil, partError(err)
+				if err := dd.Skip(); err != nil {
+					return nil, pkg.Error(err)
 				}
 			case "pPr", "rPr":
 				p, err := readProps(dd)
 				if err != nil {
-					return nil, partError(err)
+					return nil, pkg.Error(err)
 				}
 				switch {
 				case cur != nil:
@@ -614,45 +442,45 @@ type docxNumbering struct {
 	started  map[string]*[9]bool
 }
 
-func readNumbering(f *zip.File) (*docxNumbering, error) {
+func readNumbering(pkg *ooxml.Package, f *zip.File) (*docxNumbering, error) {
 	n := &docxNumbering{abstract: map[string]*[9]numLevel{}, nums: map[string]*numDef{},
 		counters: map[string]*[9]int{}, started: map[string]*[9]bool{}}
 	if f == nil {
 		return n, nil
 	}
-	rc, err := openPart(f, maxSidePartXML)
+	rc, err := pkg.OpenPart(f, maxSidePartXML)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	dd := &depthDecoder{d: newXMLDecoder(rc)}
+	dd := pkg.NewDecoder(rc)
 	var levels *[9]numLevel
 	var lvl *numLevel
 	var num *numDef
 	override := -1
 	for {
-		tok, err := dd.token()
+		tok, err := dd.Token()
 		if err == io.EOF {
 			return n, nil
 		} else if err != nil {
-			return nil, partError(err)
+			return nil, pkg.Error(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if !isW(t.Name) {
 				continue
 			}
-			val := attr(t, "val")
+			val := ooxml.Attr(t, "val")
 			switch t.Name.Local {
 			case "abstractNum":
 				levels = &[9]numLevel{}
 				for i := range levels {
 					levels[i].start = 1
 				}
-				n.abstract[attr(t, "abstractNumId")] = levels
+				n.abstract[ooxml.Attr(t, "abstractNumId")] = levels
 			case "lvl":
 				lvl = nil
-				if i, err := strconv.Atoi(attr(t, "ilvl")); err == nil && i >= 0 && i < 9 && levels != nil {
+				if i, err := strconv.Atoi(ooxml.Attr(t, "ilvl")); err == nil && i >= 0 && i < 9 && levels != nil {
 					lvl = &levels[i]
 				}
 			case "start":
@@ -678,13 +506,13 @@ func readNumbering(f *zip.File) (*docxNumbering, error) {
 			case "num":
 				levels, lvl = nil, nil
 				num = &numDef{overrides: map[int]int{}}
-				n.nums[attr(t, "numId")] = num
+				n.nums[ooxml.Attr(t, "numId")] = num
 			case "abstractNumId":
 				if num != nil {
 					num.abstract = val
 				}
 			case "lvlOverride":
-				override, _ = strconv.Atoi(attr(t, "ilvl"))
+				override, _ = strconv.Atoi(ooxml.Attr(t, "ilvl"))
 			case "startOverride":
 				if s, err := strconv.Atoi(val); err == nil && num != nil && override >= 0 {
 					num.overrides[override] = s
@@ -742,7 +570,7 @@ func (n *docxNumbering) label(numID string, ilvl int) string {
 	}
 	lv := levels[ilvl]
 	if lv.format == "bullet" {
-		if r := firstRune(lv.tpl); r != 0 && strings.ContainsRune("▲△●■◆◇★☆►▶•", r) {
+		if r := block.FirstRune(lv.tpl); r != 0 && strings.ContainsRune("▲△●■◆◇★☆►▶•", r) {
 			return lv.tpl + " "
 		}
 		return ""
@@ -770,7 +598,7 @@ func (n *docxNumbering) label(numID string, ilvl int) string {
 		b.WriteByte(c)
 	}
 	out := b.String()
-	if lv.suff != "nothing" && (asciiWord(lastRune(out)) || lastRune(out) == '.') {
+	if lv.suff != "nothing" && (block.ASCIIWord(block.LastRune(out)) || block.LastRune(out) == '.') {
 		// "1." and "A" are followed by a tab or space; "一、" and "（一）"
 		// need nothing in text.
 		out += " "
@@ -906,17 +734,22 @@ func roman(n int) string {
 type docxReader struct {
 	styles *docxStyles
 	num    *docxNumbering
-	blocks []Block
+	blocks []block.Block
 	// paraNo counts the body's paragraphs and table rows, for block.line.
 	paraNo int
 	paras  []*docxPara  // open paragraphs; more than one inside text boxes
 	tables []*docxTable // open tables; more than one when nested
 	run    props        // properties of the current run
+	// text and items count what the blocks hold, err is set once they
+	// hold more than a notice can.
+	text, items int
+	err         error
+	format      ooxml.Format
 }
 
 type docxPara struct {
 	pr props
-	b  paraBuilder
+	b  block.Builder
 	no int
 }
 
@@ -929,10 +762,9 @@ type docxTable struct {
 	inRow bool
 }
 
-func (r *docxReader) read(rd io.Reader) error {
-	dd := &depthDecoder{d: newXMLDecoder(rd)}
+func (r *docxReader) read(dd *ooxml.Decoder) error {
 	for {
-		tok, err := dd.token()
+		tok, err := dd.Token()
 		if err == io.EOF {
 			return nil
 		} else if err != nil {
@@ -948,6 +780,9 @@ func (r *docxReader) read(rd io.Reader) error {
 				r.end(t.Name.Local)
 			}
 		}
+		if r.err != nil {
+			return r.err
+		}
 	}
 }
 
@@ -962,17 +797,17 @@ var skipped = map[string]bool{
 	"sdtEndPr": true, "sym": true, "object": true, "background": true,
 }
 
-func (r *docxReader) start(dd *depthDecoder, t xml.StartElement) error {
+func (r *docxReader) start(dd *ooxml.Decoder, t xml.StartElement) error {
 	if !isW(t.Name) {
 		if t.Name.Space == nsMC && t.Name.Local == "Fallback" {
 			// The same content as the mc:Choice before it, for old readers.
-			return dd.skip()
+			return dd.Skip()
 		}
 		return nil
 	}
 	name := t.Name.Local
 	if skipped[name] {
-		return dd.skip()
+		return dd.Skip()
 	}
 	para := r.para()
 	switch name {
@@ -998,24 +833,24 @@ func (r *docxReader) start(dd *depthDecoder, t xml.StartElement) error {
 	case "t":
 		text, err := readText(dd)
 		if para != nil && !r.run.vanish {
-			para.b.add(text, r.styles.bold(r.run, para.pr.styleID))
+			para.b.Add(text, r.styles.bold(r.run, para.pr.styleID))
 		}
 		return err
 	case "tab", "ptab":
 		if para != nil && !r.run.vanish {
-			para.b.add(" ", false)
+			para.b.Add(" ", false)
 		}
 	case "br":
-		if para != nil && attr(t, "type") != "page" && attr(t, "type") != "column" {
-			para.b.lineBreak()
+		if para != nil && ooxml.Attr(t, "type") != "page" && ooxml.Attr(t, "type") != "column" {
+			para.b.LineBreak()
 		}
 	case "cr":
 		if para != nil {
-			para.b.lineBreak()
+			para.b.LineBreak()
 		}
 	case "noBreakHyphen":
 		if para != nil && !r.run.vanish {
-			para.b.add("-", r.styles.bold(r.run, para.pr.styleID))
+			para.b.Add("-", r.styles.bold(r.run, para.pr.styleID))
 		}
 	case "tbl":
 		tb := &docxTable{no: r.paraNo + 1}
@@ -1032,6 +867,7 @@ func (r *docxReader) start(dd *depthDecoder, t xml.StartElement) error {
 		if tb := r.table(); tb != nil {
 			for i := 0; i < pr.before && i < 64; i++ {
 				tb.row = append(tb.row, "")
+				r.count(1, 0)
 			}
 		}
 		return err
@@ -1064,8 +900,10 @@ func (r *docxReader) end(name string) {
 				text = ""
 			}
 			tb.row = append(tb.row, text)
+			r.count(1, 0) // its text is counted as its paragraphs
 			for i := 1; i < tb.tc.gridSpan && i < 64; i++ {
 				tb.row = append(tb.row, "")
+				r.count(1, 0)
 			}
 			tb.cell = nil
 		}
@@ -1073,6 +911,7 @@ func (r *docxReader) end(name string) {
 		if tb := r.table(); tb != nil && tb.inRow {
 			tb.rows = append(tb.rows, tb.row)
 			tb.row, tb.inRow = nil, false
+			r.count(1, 0)
 		}
 	case "tbl":
 		if len(r.tables) == 0 {
@@ -1092,7 +931,7 @@ func (r *docxReader) end(name string) {
 			return
 		}
 		if len(tb.rows) > 0 {
-			r.blocks = append(r.blocks, Block{Kind: Table, Rows: tb.rows, Line: tb.no})
+			r.blocks = append(r.blocks, block.Block{Kind: block.Table, Rows: tb.rows, Line: tb.no})
 		}
 	}
 }
@@ -1141,25 +980,41 @@ func (r *docxReader) endPara(p *docxPara) {
 		label = r.num.label(numID, ilvl)
 	}
 	title := strings.EqualFold(r.styles.nameOf(styleID), "title")
-	pieces := p.b.pieces(jc == "center" || heading > 0 || title)
+	pieces := p.b.Pieces(jc == "center" || heading > 0 || title)
 	if len(pieces) > 0 && label != "" {
-		if pieces[0].bold > 0 {
-			pieces[0].bold += len(label)
+		if pieces[0].Bold > 0 {
+			pieces[0].Bold += len(label)
 		}
-		pieces[0].text = label + pieces[0].text
+		pieces[0].Text = label + pieces[0].Text
 	}
 	if tb := r.table(); tb != nil {
 		var lines []string
 		for _, pc := range pieces {
-			lines = append(lines, pc.text)
+			lines = append(lines, pc.Text)
 		}
 		if len(lines) > 0 {
 			tb.cell = append(tb.cell, strings.Join(lines, "\n"))
+			r.count(1, len(tb.cell[len(tb.cell)-1]))
 		}
 		return
 	}
 	for _, pc := range pieces {
-		r.blocks = append(r.blocks, Block{Kind: Para, Text: pc.text, Bold: pc.bold, Heading: heading, Line: p.no})
+		r.blocks = append(r.blocks, block.Block{Kind: block.Para, Text: pc.Text, Bold: pc.Bold, Heading: heading, Line: p.no})
+		r.count(1, len(pc.Text))
+	}
+}
+
+// count accounts for items more paragraphs, cells or rows holding n bytes
+// of text, and refuses a document that holds more than a notice can.
+func (r *docxReader) count(items, n int) {
+	r.items += items
+	r.text += n
+	switch {
+	case r.err != nil:
+	case r.text > maxText:
+		r.err = r.format.TooLargeError(fmt.Sprintf("正文文字超过 %d MB", maxText>>20))
+	case r.items > maxItems:
+		r.err = r.format.TooLargeError(fmt.Sprintf("段落、表格行和单元格超过 %d 个", maxItems))
 	}
 }
 
@@ -1171,10 +1026,10 @@ func (st *docxStyles) nameOf(id string) string {
 }
 
 // readText reads the character data of a w:t whose start was just read.
-func readText(dd *depthDecoder) (string, error) {
+func readText(dd *ooxml.Decoder) (string, error) {
 	var b strings.Builder
 	for {
-		tok, err := dd.token()
+		tok, err := dd.Token()
 		if err != nil {
 			return b.String(), err
 		}
@@ -1182,7 +1037,7 @@ func readText(dd *depthDecoder) (string, error) {
 		case xml.CharData:
 			b.Write(t)
 		case xml.StartElement:
-			if err := dd.skip(); err != nil {
+			if err := dd.Skip(); err != nil {
 				return b.String(), err
 			}
 		case xml.EndElement:
