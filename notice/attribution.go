@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dubanhq/duban/notice/cjk"
 )
 
 // attribution is who answers for a task, as one bracket (or a run of key
@@ -65,14 +67,14 @@ func classifyKey(k string) keyRole {
 		return keyNone
 	}
 	if strings.ContainsAny(k, " \u3000") {
-		k = dropSpaces(k)
+		k = cjk.DropSpaces(k)
 	}
-	n := runeLen(k)
+	n := cjk.RuneLen(k)
 	if n < 3 || n > 9 {
 		return keyNone
 	}
 	for _, r := range k {
-		if !isHan(r) {
+		if !cjk.IsHan(r) {
 			return keyNone
 		}
 	}
@@ -287,7 +289,7 @@ func parseKeyed(s string, firstLeads bool) (a *attribution, ok bool) {
 // list: 部门分工, 责任分工, 任务分工, 分工.
 func isPhraseKey(k string) bool {
 	k = strings.TrimSpace(k)
-	return k == "分工" || runeLen(k) <= 4 && strings.HasSuffix(k, "分工") && strings.Trim(k, "部门责任务职分工") == ""
+	return k == "分工" || cjk.RuneLen(k) <= 4 && strings.HasSuffix(k, "分工") && strings.Trim(k, "部门责任务职分工") == ""
 }
 
 // mergeAttribution adds b's owners and deadline to a.
@@ -316,12 +318,12 @@ func cutKey(s string) (key, value string, found bool) {
 // looksLikeKey reports whether k has the shape of an attribution key even if
 // it is not a known one, so that the office can be warned about it.
 func looksLikeKey(k string) bool {
-	n := runeLen(k)
+	n := cjk.RuneLen(k)
 	if n < 2 || n > 8 {
 		return false
 	}
 	for _, r := range k {
-		if !isHan(r) {
+		if !cjk.IsHan(r) {
 			return false
 		}
 	}
@@ -432,7 +434,7 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 			matched++
 			continue
 		}
-		if reTimeRemark.MatchString(clause) && runeLen(clause) <= 20 {
+		if reTimeRemark.MatchString(clause) && cjk.RuneLen(clause) <= 20 {
 			// 年内持续推进, 2021年6月底前完成: when, not who.
 			if a.deadline == "" {
 				a.deadline = trimPunct(clause)
@@ -465,7 +467,7 @@ func namesUnits(clause string) bool {
 // bracket of units alone lists them.
 func allUnits(names []string) bool {
 	return every(names, func(n string) bool {
-		return runeLen(n) >= 3 && isOrg(n) && !isRole(n) && !strings.HasPrefix(n, "含") && !strings.HasPrefix(n, "包括") &&
+		return cjk.RuneLen(n) >= 3 && isOrg(n) && !isRole(n) && !strings.HasPrefix(n, "含") && !strings.HasPrefix(n, "包括") &&
 			!strings.HasPrefix(n, "以下") && !strings.HasPrefix(n, "即") && !strings.HasPrefix(n, "不含")
 	})
 }
@@ -486,7 +488,7 @@ var reTimeRemark = regexp.MustCompile(`年内|年底|月底|底前|前完成|持
 // allRoles reports whether every name is a leader's office (副省长, 秘书长).
 func allRoles(names []string) bool {
 	for _, n := range names {
-		if !isRole(n) || strings.HasSuffix(n, "领导") && runeLen(n) > 6 {
+		if !isRole(n) || strings.HasSuffix(n, "领导") && cjk.RuneLen(n) > 6 {
 			return false
 		}
 	}
@@ -534,7 +536,7 @@ func splitNames(s string) []string {
 // around a piece of one character: in 各县、市、区政府 the 、 separates the
 // levels inside one group's name, not names.
 func joinOneCharPieces(s string, pieces []string) []string {
-	one := func(p string) bool { return runeLen(strings.TrimSpace(p)) == 1 }
+	one := func(p string) bool { return cjk.RuneLen(strings.TrimSpace(p)) == 1 }
 	if len(pieces) < 2 || !slices.ContainsFunc(pieces, one) || !slices.ContainsFunc(pieces, func(p string) bool { return !one(p) }) {
 		// Levels alone (市、区) name no group.
 		return pieces
@@ -565,7 +567,7 @@ func cleanName(n string) string {
 	})
 	n = dropRemarkBracket(n)
 	for _, suf := range []string{"按职责分工负责", "按照职责分工负责", "按职责负责", "分别负责", "负责", "配合"} {
-		if strings.HasSuffix(n, suf) && runeLen(n) > runeLen(suf)+1 {
+		if strings.HasSuffix(n, suf) && cjk.RuneLen(n) > cjk.RuneLen(suf)+1 {
 			n = strings.TrimSuffix(n, suf)
 			break
 		}
@@ -611,7 +613,7 @@ func isOrg(n string) bool {
 	if strings.HasPrefix(n, "各") || strings.HasPrefix(n, "相关") || strings.HasPrefix(n, "有关") {
 		// A group of units (各街道办事处, 相关部门), not a sentence that opens
 		// with one (各项工作均需各设区市人民政府).
-		return atMost(n, 20) && !strings.ContainsAny(n, "均需要应将由把")
+		return cjk.AtMost(n, 20) && !strings.ContainsAny(n, "均需要应将由把")
 	}
 	for _, s := range orgSuffixes {
 		if strings.HasSuffix(n, s) {

@@ -9,7 +9,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/cjk"
 	"github.com/dubanhq/duban/notice/decode"
+	"github.com/dubanhq/duban/notice/letterhead"
 )
 
 // para is one paragraph of a notice on its way to the reading: a paragraph
@@ -91,7 +93,7 @@ func readBlocks(blocks []decode.Block) *duban.Reading {
 func readBlocksWith(blocks []decode.Block, workers int) *duban.Reading {
 	r := &reader{out: &duban.Reading{Schema: duban.ReadingSchema}, workers: workers}
 	r.paras = r.flatten(blocks)
-	r.out.Document = readDocument(r.paras)
+	r.out.Document = r.document()
 	r.markFirstLeads()
 	r.markKeyLines()
 	r.paras = r.joinPageBreaks(r.paras)
@@ -102,6 +104,21 @@ func readBlocksWith(blocks []decode.Block, workers int) *duban.Reading {
 	return r.out
 }
 
+// document reads the document fields from the notice's first and last
+// paragraphs.
+func (r *reader) document() duban.DocumentInfo {
+	n := len(r.paras)
+	head := make([]letterhead.Para, 0, min(n, letterhead.HeadParas))
+	for _, p := range r.paras[:min(n, letterhead.HeadParas)] {
+		head = append(head, letterhead.Para{Text: p.text, Row: p.row})
+	}
+	tail := make([]letterhead.Para, 0, min(n, letterhead.TailParas))
+	for _, p := range r.paras[max(n-letterhead.TailParas, 0):] {
+		tail = append(tail, letterhead.Para{Text: p.text, Row: p.row})
+	}
+	return letterhead.Read(head, tail)
+}
+
 // flatten turns blocks into paragraphs, tables into one paragraph per row.
 func (r *reader) flatten(blocks []decode.Block) []*para {
 	var out []*para
@@ -110,7 +127,7 @@ func (r *reader) flatten(blocks []decode.Block) []*para {
 			out = append(out, r.tableRows(b)...)
 			continue
 		}
-		if atMost(b.Text, 200) && isSiteFooter(b.Text) {
+		if cjk.AtMost(b.Text, 200) && isSiteFooter(b.Text) {
 			// 主办单位：…　技术支持：… at the foot of a web page: no key line.
 			continue
 		}
@@ -209,7 +226,7 @@ func opensParagraph(s string) bool {
 			return false
 		}
 	}
-	if lvl, n := ordinalLevel(s); lvl > 0 {
+	if lvl, n := cjk.OrdinalLevel(s); lvl > 0 {
 		r, _ := utf8.DecodeRuneInString(s[n:])
 		return r != utf8.RuneError && !unicode.IsDigit(r) && !unicode.IsSpace(r)
 	}
@@ -285,7 +302,7 @@ func (r *reader) joinPageBreaks(ps []*para) []*para {
 	var out []*para
 	for i := 0; i < len(ps); i++ {
 		p := ps[i]
-		j := joining{tail: p.text, short: atMost(p.text, 60), shorter: atMost(p.text, 30), depth: openAfter(p.text, 0)}
+		j := joining{tail: p.text, short: cjk.AtMost(p.text, 60), shorter: cjk.AtMost(p.text, 30), depth: openAfter(p.text, 0)}
 		var b strings.Builder
 		for i+1 < len(ps) && r.continues(p, ps[i+1], j) {
 			next := ps[i+1]
@@ -335,12 +352,12 @@ func (r *reader) continues(p, next *para, j joining) bool {
 	if endsTerminal(j.tail) {
 		return false
 	}
-	if lvl, _ := ordinalLevel(p.text); lvl > 0 && lvl < 3 && j.short {
+	if lvl, _ := cjk.OrdinalLevel(p.text); lvl > 0 && lvl < 3 && j.short {
 		// 一、坚持工业强区，加快构建现代产业体系: a heading, which needs no
 		// punctuation at its end.
 		return false
 	}
-	if lvl, _ := ordinalLevel(next.text); lvl > 0 && lvl < 3 {
+	if lvl, _ := cjk.OrdinalLevel(next.text); lvl > 0 && lvl < 3 {
 		return false
 	}
 	// A short line without punctuation standing alone is a heading or a line

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dubanhq/duban/notice/cjk"
 	"github.com/dubanhq/duban/notice/decode"
 )
 
@@ -56,7 +57,7 @@ func headerRole(label string) colRole {
 	case keyDeadline:
 		return colDeadline
 	}
-	if runeLen(l) <= 12 && (strings.Contains(l, "任务") || strings.Contains(l, "工作") || strings.Contains(l, "内容") ||
+	if cjk.RuneLen(l) <= 12 && (strings.Contains(l, "任务") || strings.Contains(l, "工作") || strings.Contains(l, "内容") ||
 		strings.Contains(l, "事项") || strings.Contains(l, "举措") || strings.Contains(l, "措施") || strings.Contains(l, "目标") || strings.Contains(l, "项目") ||
 		strings.Contains(l, "实事")) {
 		return colTask
@@ -257,7 +258,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 			case roles[0] != colSeq && len(rows[len(rows)-1]) == len(roles):
 				rows = append(rows, nil)
 			}
-			if !atMost(p.text, 400) || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+maxExtraLines) {
+			if !cjk.AtMost(p.text, 400) || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+maxExtraLines) {
 				goto done
 			}
 			rows[len(rows)-1] = append(rows[len(rows)-1], p)
@@ -272,7 +273,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 // spacedHeader reads a line of header cells separated by spaces (序号 重点工作任务
 // 主要责任单位 协同配合单位), as a table copied from a web page gives it.
 func spacedHeader(p *para) []colRole {
-	if p.row || !atMost(p.text, 80) {
+	if p.row || !cjk.AtMost(p.text, 80) {
 		return nil
 	}
 	fields := strings.Fields(p.text)
@@ -333,7 +334,7 @@ func (r *reader) spacedRows(ps []*para, roles []colRole) ([]*para, int) {
 		case isFlatHeading(p):
 			flush()
 			out = append(out, p)
-		case cells != nil && atMost(p.text, 400) && len(cells) < len(cols)+maxExtraLines:
+		case cells != nil && cjk.AtMost(p.text, 400) && len(cells) < len(cols)+maxExtraLines:
 			cells = append(cells, p.text)
 		default:
 			flush()
@@ -347,13 +348,13 @@ func (r *reader) spacedRows(ps []*para, roles []colRole) ([]*para, int) {
 // isFlatHeading reports whether a line between flattened rows is a heading
 // (一、 or （一）) rather than a cell.
 func isFlatHeading(p *para) bool {
-	lvl, _ := ordinalLevel(p.text)
-	if lvl != 1 && lvl != 2 || !atMost(p.text, 60) {
+	lvl, _ := cjk.OrdinalLevel(p.text)
+	if lvl != 1 && lvl != 2 || !cjk.AtMost(p.text, 60) {
 		return false
 	}
 	// A bracket in a heading counts its tasks (共9项); one that names owners
 	// makes the line a task.
-	groups, _, _ := findBrackets(stripOrdinal(p.text))
+	groups, _, _ := findBrackets(cjk.StripOrdinal(p.text))
 	for _, g := range groups {
 		if _, ok := parseAttribution(g.inner, false); ok {
 			return false
@@ -370,11 +371,11 @@ func flatHeader(ps []*para) ([]colRole, int) {
 	n := 0
 	for n < len(ps) {
 		p := ps[n]
-		if p.row || !atMost(p.text, 12) {
+		if p.row || !cjk.AtMost(p.text, 12) {
 			break
 		}
 		role := headerRole(p.text)
-		if n+1 < len(ps) && !ps[n+1].row && atMost(ps[n+1].text, 8) && (role == colOther || strings.HasSuffix(p.text, "）") || strings.HasSuffix(p.text, ")")) {
+		if n+1 < len(ps) && !ps[n+1].row && cjk.AtMost(ps[n+1].text, 8) && (role == colOther || strings.HasSuffix(p.text, "）") || strings.HasSuffix(p.text, ")")) {
 			// A header cell broken over two lines (分管（牵头） / 县领导,
 			// 完成 / 时限): the two read as one.
 			if joined := headerRole(p.text + ps[n+1].text); joined != colOther {
@@ -484,7 +485,7 @@ const (
 func kindOf(t string) cellKind {
 	names := splitNames(t)
 	switch {
-	case reDeadlineCell.MatchString(t) && atMost(t, 20) && !strings.ContainsAny(t, "，,；;") && !allOrgs(names):
+	case reDeadlineCell.MatchString(t) && cjk.AtMost(t, 20) && !strings.ContainsAny(t, "，,；;") && !allOrgs(names):
 		return kindDate
 	case len(names) > 0 && allLeaders(names):
 		return kindName
@@ -634,7 +635,7 @@ func sameCell(texts []string, i int, cols []colRole, cur int) bool {
 // isRole reports whether n names a leader by office (分管副市长).
 func isRole(n string) bool {
 	for _, s := range []string{"长", "主任", "书记", "领导", "秘书长"} {
-		if strings.HasSuffix(n, s) && runeLen(n) <= 12 {
+		if strings.HasSuffix(n, s) && cjk.RuneLen(n) <= 12 {
 			return true
 		}
 	}
@@ -646,14 +647,14 @@ func isRole(n string) bool {
 func isPersonName(n string) bool {
 	if strings.ContainsAny(n, " \u3000") {
 		// 王 强: a two-character name padded to line up with three.
-		n = dropSpaces(n)
+		n = cjk.DropSpaces(n)
 	}
-	c := runeLen(n)
+	c := cjk.RuneLen(n)
 	if c < 2 || c > 4 {
 		return false
 	}
 	for _, r := range n {
-		if !isHan(r) {
+		if !cjk.IsHan(r) {
 			return false
 		}
 	}

@@ -1,4 +1,10 @@
-package notice
+// Package letterhead reads a decomposition notice's document fields: its
+// number, issuer, title, date of issue, year and region. It finds them in
+// the letterhead and signature, a web page's information block, the title
+// line, and where a page carries no notice of its own, in the news report
+// that names it or the plan's own title line. It sees the notice as the
+// text of its first and last paragraphs and knows nothing of its tasks.
+package letterhead
 
 import (
 	"fmt"
@@ -9,7 +15,30 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/cjk"
 )
+
+// A Para is one paragraph of a notice, as the reader has it: its text, and
+// whether it is a row of a task table.
+type Para struct {
+	Text string
+	Row  bool
+}
+
+// HeadParas and TailParas are how many paragraphs at the start and at the
+// end of a notice Read looks at: the letterhead, the title, a page's
+// information block and the covering letter's signature stand there.
+const (
+	HeadParas = 40
+	TailParas = 10
+)
+
+// Lines of the letterhead and signature.
+var reDateLine = regexp.MustCompile(`^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$`)
+
+// IsDateLine reports whether a paragraph is a date alone, as a signature
+// dates a notice (2022年4月22日, 二〇二三年三月二十八日).
+func IsDateLine(s string) bool { return reDateLine.MatchString(s) }
 
 var (
 	reDocNumber = regexp.MustCompile(`[\p{Han}]{1,12}\s*[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]\s*第?\s*\d{1,4}\s*号`)
@@ -60,7 +89,7 @@ func infoLabelRes() (*regexp.Regexp, *regexp.Regexp) {
 
 // infoField maps a label as matched (spaces and all) to its field.
 func infoField(label string) string {
-	label = dropSpaces(label)
+	label = cjk.DropSpaces(label)
 	for _, l := range infoLabels {
 		if l.label == label {
 			return l.field
@@ -72,11 +101,11 @@ func infoField(label string) string {
 // readInfo reads the information block of a web page: each label's value
 // is the text up to the next label, or the next paragraph when the label
 // stands alone (a table cell). The first value of a field counts.
-func readInfo(head []*para) map[string]string {
+func readInfo(head []Para) map[string]string {
 	info := map[string]string{}
 	for i, p := range head {
-		t := p.text
-		if !atMost(t, 200) || !reInfoStart.MatchString(t) {
+		t := p.Text
+		if !cjk.AtMost(t, 200) || !reInfoStart.MatchString(t) {
 			continue
 		}
 		locs := reInfoLabel.FindAllStringSubmatchIndex(t, -1)
@@ -91,8 +120,8 @@ func readInfo(head []*para) map[string]string {
 			}
 			// A table copied as text puts | between its cells.
 			value := strings.Trim(t[m[1]:end], " \t\u3000|")
-			if value == "" && k+1 == len(locs) && i+1 < len(head) && atMost(head[i+1].text, 100) {
-				if next := head[i+1].text; !reInfoStart.MatchString(next) {
+			if value == "" && k+1 == len(locs) && i+1 < len(head) && cjk.AtMost(head[i+1].Text, 100) {
+				if next := head[i+1].Text; !reInfoStart.MatchString(next) {
 					value = strings.TrimSpace(next)
 				}
 			}
@@ -105,25 +134,21 @@ func readInfo(head []*para) map[string]string {
 	return info
 }
 
-// readDocument reads the letterhead: document number, issuer, title, date,
-// year and region, from the letterhead, the web page's information block,
-// the title and the signature.
-func readDocument(ps []*para) duban.DocumentInfo {
+// Read reads the document fields from the first paragraphs of a notice
+// (head, at most HeadParas) and its last ones (tail, at most TailParas; the
+// two overlap in a short notice).
+func Read(head, tail []Para) duban.DocumentInfo {
 	var d duban.DocumentInfo
-	head := ps
-	if len(head) > 40 {
-		head = head[:40]
-	}
 	info := readInfo(head)
 	if m := reDocNumber.FindString(info["number"]); m != "" {
 		d.DocNumber = compact(m)
 	}
 	for i, p := range head {
-		t := strings.TrimSpace(p.text)
+		t := strings.TrimSpace(p.Text)
 		if strings.Contains(t, "关于") && !reTitle.MatchString(t) {
 			// A title set on two or three lines.
 			for j := i + 1; j < len(head) && j <= i+2; j++ {
-				t += strings.TrimSpace(head[j].text)
+				t += strings.TrimSpace(head[j].Text)
 				if reTitle.MatchString(t) {
 					break
 				}
@@ -131,12 +156,12 @@ func readDocument(ps []*para) duban.DocumentInfo {
 		}
 		if d.DocNumber == "" {
 			// The number on a line of its own, or in front of the title.
-			if loc := reDocNumber.FindStringIndex(t); loc != nil && (runeLen(t) < 40 || loc[0] == 0) {
+			if loc := reDocNumber.FindStringIndex(t); loc != nil && (cjk.RuneLen(t) < 40 || loc[0] == 0) {
 				d.DocNumber = compact(t[loc[0]:loc[1]])
 			}
 		}
 		if d.Title == "" {
-			if loc := reTitle.FindStringIndex(t); loc != nil && runeLen(t) < 160 && !isLabelled(t) {
+			if loc := reTitle.FindStringIndex(t); loc != nil && cjk.RuneLen(t) < 160 && !isLabelled(t) {
 				d.Title = joinTitle(t[loc[0]:loc[1]])
 				prefix := reDocNumber.ReplaceAllString(t[:loc[0]], "")
 				d.Issuer = moreSpecific(d.Issuer, issuerBefore(prefix))
@@ -151,8 +176,8 @@ func readDocument(ps []*para) duban.DocumentInfo {
 		}
 	}
 	// The date and the signature may stand at the end.
-	for i := len(ps) - 1; i >= 0 && i >= len(ps)-10; i-- {
-		t := strings.TrimSpace(ps[i].text)
+	for i := len(tail) - 1; i >= 0; i-- {
+		t := strings.TrimSpace(tail[i].Text)
 		if reDateLine.MatchString(t) && d.Date == "" {
 			d.Date = isoDate(t)
 		}
@@ -160,7 +185,7 @@ func readDocument(ps []*para) duban.DocumentInfo {
 	}
 	for i := 0; i < len(head) && d.Issuer == ""; i++ {
 		// A news report of the notice: 渝中区人民政府办公室发布《…》.
-		d.Issuer = reportedIssuer(strings.TrimSpace(head[i].text))
+		d.Issuer = reportedIssuer(strings.TrimSpace(head[i].Text))
 	}
 	// The web page's block where the notice itself says nothing: its 发布机构
 	// names the issuer, its 名称 the title, its 成文日期 (or, failing that,
@@ -178,7 +203,7 @@ func readDocument(ps []*para) duban.DocumentInfo {
 	if d.Date == "" {
 		d.Date = anyDate(info["date"])
 	}
-	if d.Date == "" && damagedDate(ps) {
+	if d.Date == "" && (damagedDate(head) || damagedDate(tail)) {
 		// The page's posting date stands in for a signing date that the
 		// copy damaged (20251月13), not for one it never had.
 		d.Date = anyDate(info["posted"])
@@ -199,7 +224,7 @@ func readDocument(ps []*para) duban.DocumentInfo {
 	default:
 		// An attachment published alone: its heading names the year.
 		for _, p := range head {
-			if t := p.text; atMost(t, 80) && rePlanTitle.MatchString(t) {
+			if t := p.Text; cjk.AtMost(t, 80) && rePlanTitle.MatchString(t) {
 				d.Year, _ = strconv.Atoi(reYear.FindStringSubmatch(t)[1])
 				break
 			}
@@ -250,11 +275,11 @@ func joinTitle(s string) string {
 // a letterhead or a signature prints it. A page's 2023-01-05 10:00
 // 区人民政府办公室 is not.
 func isIssuerName(s string) bool {
-	if s == "" || !atMost(s, 30) || !reIssuerSuffix.MatchString(s) {
+	if s == "" || !cjk.AtMost(s, 30) || !reIssuerSuffix.MatchString(s) {
 		return false
 	}
 	for _, r := range s {
-		if !isHan(r) && !strings.ContainsRune("（）()", r) {
+		if !cjk.IsHan(r) && !strings.ContainsRune("（）()", r) {
 			return false
 		}
 	}
@@ -280,7 +305,7 @@ func issuerBefore(prefix string) string {
 	start := len(p)
 	for start > 0 {
 		r, size := utf8.DecodeLastRuneInString(p[:start])
-		if !isHan(r) && !strings.ContainsRune("（）()", r) {
+		if !cjk.IsHan(r) && !strings.ContainsRune("（）()", r) {
 			break
 		}
 		start -= size
@@ -297,7 +322,7 @@ var reReportVerb = regexp.MustCompile(`(?:发布|印发|下发|出台)`)
 // reportedIssuer returns the office a news report of the notice names as
 // issuing it (近日,省政府办公厅印发…; 渝中区人民政府办公室发布《…》).
 func reportedIssuer(t string) string {
-	if !atMost(t, 300) {
+	if !cjk.AtMost(t, 300) {
 		return ""
 	}
 	for _, loc := range reReportVerb.FindAllStringIndex(t, 4) {
@@ -311,13 +336,13 @@ func reportedIssuer(t string) string {
 // planTitle returns the decomposition's own title where it is published
 // alone: a short line naming the plan (…重点工作责任分解) right before its
 // first heading or item.
-func planTitle(head []*para) string {
+func planTitle(head []Para) string {
 	for i, p := range head[:max(len(head)-1, 0)] {
-		t := strings.TrimSpace(p.text)
-		if p.row || !atMost(t, 60) || strings.ContainsAny(t, "，,。；;：:！？") || !rePlanWords.MatchString(t) {
+		t := strings.TrimSpace(p.Text)
+		if p.Row || !cjk.AtMost(t, 60) || strings.ContainsAny(t, "，,。；;：:！？") || !rePlanWords.MatchString(t) {
 			continue
 		}
-		if lvl, _ := ordinalLevel(head[i+1].text); lvl == 1 || lvl == 3 {
+		if lvl, _ := cjk.OrdinalLevel(head[i+1].Text); lvl == 1 || lvl == 3 {
 			return joinTitle(t)
 		}
 	}
@@ -330,15 +355,12 @@ var rePlanWords = regexp.MustCompile(`分解|分工|清单|实事|方案`)
 // reDamagedDate is a signing date that a copy damaged: 20251月13, 2022121日.
 var reDamagedDate = regexp.MustCompile(`^(?:19|20)\d{2}[\d年月日 ]{1,8}$`)
 
-// damagedDate reports whether the notice's signing date stands damaged
-// under the signature, among its first or last paragraphs.
-func damagedDate(ps []*para) bool {
+// damagedDate reports whether a signing date stands damaged under the
+// signature among the paragraphs.
+func damagedDate(ps []Para) bool {
 	for i := 1; i < len(ps); i++ {
-		if i == 40 && len(ps)-10 > i {
-			i = len(ps) - 10
-		}
-		t := strings.TrimSpace(ps[i].text)
-		if reDamagedDate.MatchString(t) && !reDateLine.MatchString(t) && isIssuerName(strings.TrimSpace(ps[i-1].text)) {
+		t := strings.TrimSpace(ps[i].Text)
+		if reDamagedDate.MatchString(t) && !reDateLine.MatchString(t) && isIssuerName(strings.TrimSpace(ps[i-1].Text)) {
 			return true
 		}
 	}
@@ -367,7 +389,7 @@ func region(issuer string) string {
 		return "全国"
 	}
 	r := reIssuerSuffix.ReplaceAllString(issuer, "")
-	if runeLen(r) < 2 {
+	if cjk.RuneLen(r) < 2 {
 		return ""
 	}
 	return r
@@ -400,7 +422,7 @@ func isoDate(s string) string {
 		v, err := strconv.Atoi(part)
 		if err != nil {
 			var ok bool
-			if v, ok = parseChineseInt(part); !ok {
+			if v, ok = cjk.ParseInt(part); !ok {
 				return ""
 			}
 		}
