@@ -536,7 +536,11 @@ func splitNames(s string) []string {
 // around a piece of one character: in 各县、市、区政府 the 、 separates the
 // levels inside one group's name, not names.
 func joinOneCharPieces(s string, pieces []string) []string {
-	one := func(p string) bool { return cjk.RuneLen(strings.TrimSpace(p)) == 1 }
+	one := func(p string) bool {
+		// A name's piece is longer than one character and its spaces; most
+		// are told apart by their length in bytes alone.
+		return len(p) <= 8 && cjk.RuneLen(strings.TrimSpace(p)) == 1
+	}
 	if len(pieces) < 2 || !slices.ContainsFunc(pieces, one) || !slices.ContainsFunc(pieces, func(p string) bool { return !one(p) }) {
 		// Levels alone (市、区) name no group.
 		return pieces

@@ -234,6 +234,9 @@ func opensParagraph(s string) bool {
 	if len(head) > 40 {
 		head = head[:40]
 	}
+	if !strings.Contains(head, "：") && strings.IndexByte(head, ':') < 0 {
+		return false
+	}
 	k, _, found := cutKey(head)
 	return found && (classifyKey(k) != keyNone || isPhraseKey(k))
 }
