@@ -1,4 +1,10 @@
-package notice
+// Package letterhead reads a decomposition notice's document fields: its
+// number, issuer, title, date of issue, year and region. It finds them in
+// the letterhead and signature, a web page's information block, the title
+// line, and where a page carries no notice of its own, in the news report
+// that names it or the plan's own title line. It sees the notice as the
+// text of its first and last paragraphs and knows nothing of its tasks.
+package letterhead
 
 import (
 	"fmt"
@@ -9,7 +15,30 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/cjk"
 )
+
+// A Para is one paragraph of a notice, as the reader has it: its text, and
+// whether it is a row of a task table.
+type Para struct {
+	Text string
+	Row  bool
+}
+
+// HeadParas and TailParas are how many paragraphs at the start and at the
+// end of a notice Read looks at: the letterhead, the title, a page's
+// information block and the covering letter's signature stand there.
+const (
+	HeadParas = 40
+	TailParas = 10
+)
+
+// Lines of the letterhead and signature.
+var reDateLine = regexp.MustCompile(`^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$`)
+
+// IsDateLine reports whether a paragraph is a date alone, as a signature
+// dates a notice (2022年4月22日, 二〇二三年三月二十八日).
+func IsDateLine(s string) bool { return reDateLine.MatchString(s) }
 
 var (
 	reDocNumber = regexp.MustCompile(`[\p{Han}]{1,12}\s*[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]\s*第?\s*\d{1,4}\s*号`)
@@ -19,7 +48,7 @@ var (
 	reISODate   = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`)
 	// reIssuerSuffix ends the name of an issuing office; what stands before
 	// it is the region (谯城区政府(办公室) → 谯城区).
-	reIssuerSuffix = regexp.MustCompile(`(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府[（(]办公室[）)]|政府|办公室|办公厅)$`)
+	reIssuerSuffix = regexp.MustCompile(`(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府[（(]办公室[）)]|政府|办公室|办公厅|^国务院)$`)
 	// rePlanTitle is a line that names the plan and its year when the notice
 	// has no title of its own (an attachment published alone).
 	rePlanTitle = regexp.MustCompile(`\d{4}\s*年.*(?:政府工作报告|重点工作|任务|分解|分工|实事)`)
@@ -31,7 +60,7 @@ var (
 var infoLabels = []struct{ field, label string }{
 	{"index", "索引号"}, {"issuer", "发布机构"}, {"issuer", "发文机关"}, {"issuer", "发文机构"},
 	{"issuer", "发文单位"}, {"date", "成文日期"}, {"date", "发文日期"}, {"posted", "发布日期"},
-	{"posted", "发布时间"}, {"number", "发文字号"}, {"number", "文号"}, {"title", "名称"}, {"title", "标题"},
+	{"posted", "发布时间"}, {"number", "发文字号"}, {"number", "文件编号"}, {"number", "文号"}, {"title", "名称"}, {"title", "标题"},
 	{"other", "主题分类"}, {"other", "组配分类"}, {"other", "分类"}, {"other", "有效性"}, {"other", "主题词"},
 	{"other", "来源"}, {"other", "信息来源"}, {"other", "浏览次数"},
 }
@@ -60,7 +89,7 @@ func infoLabelRes() (*regexp.Regexp, *regexp.Regexp) {
 
 // infoField maps a label as matched (spaces and all) to its field.
 func infoField(label string) string {
-	label = dropSpaces(label)
+	label = cjk.DropSpaces(label)
 	for _, l := range infoLabels {
 		if l.label == label {
 			return l.field
@@ -72,11 +101,11 @@ func infoField(label string) string {
 // readInfo reads the information block of a web page: each label's value
 // is the text up to the next label, or the next paragraph when the label
 // stands alone (a table cell). The first value of a field counts.
-func readInfo(head []*para) map[string]string {
+func readInfo(head []Para) map[string]string {
 	info := map[string]string{}
 	for i, p := range head {
-		t := p.text
-		if !atMost(t, 200) || !reInfoStart.MatchString(t) {
+		t := p.Text
+		if !cjk.AtMost(t, 200) || !reInfoStart.MatchString(t) {
 			continue
 		}
 		locs := reInfoLabel.FindAllStringSubmatchIndex(t, -1)
@@ -89,9 +118,10 @@ func readInfo(head []*para) map[string]string {
 			if k+1 < len(locs) {
 				end = locs[k+1][0]
 			}
-			value := strings.TrimSpace(t[m[1]:end])
-			if value == "" && k+1 == len(locs) && i+1 < len(head) && atMost(head[i+1].text, 100) {
-				if next := head[i+1].text; !reInfoStart.MatchString(next) {
+			// A table copied as text puts | between its cells.
+			value := strings.Trim(t[m[1]:end], " \t\u3000|")
+			if value == "" && k+1 == len(locs) && i+1 < len(head) && cjk.AtMost(head[i+1].Text, 100) {
+				if next := head[i+1].Text; !reInfoStart.MatchString(next) {
 					value = strings.TrimSpace(next)
 				}
 			}
@@ -104,25 +134,21 @@ func readInfo(head []*para) map[string]string {
 	return info
 }
 
-// readDocument reads the letterhead: document number, issuer, title, date,
-// year and region, from the letterhead, the web page's information block,
-// the title and the signature.
-func readDocument(ps []*para) duban.DocumentInfo {
+// Read reads the document fields from the first paragraphs of a notice
+// (head, at most HeadParas) and its last ones (tail, at most TailParas; the
+// two overlap in a short notice).
+func Read(head, tail []Para) duban.DocumentInfo {
 	var d duban.DocumentInfo
-	head := ps
-	if len(head) > 40 {
-		head = head[:40]
-	}
 	info := readInfo(head)
 	if m := reDocNumber.FindString(info["number"]); m != "" {
 		d.DocNumber = compact(m)
 	}
 	for i, p := range head {
-		t := strings.TrimSpace(p.text)
+		t := strings.TrimSpace(p.Text)
 		if strings.Contains(t, "关于") && !reTitle.MatchString(t) {
 			// A title set on two or three lines.
 			for j := i + 1; j < len(head) && j <= i+2; j++ {
-				t += strings.TrimSpace(head[j].text)
+				t += strings.TrimSpace(head[j].Text)
 				if reTitle.MatchString(t) {
 					break
 				}
@@ -130,15 +156,15 @@ func readDocument(ps []*para) duban.DocumentInfo {
 		}
 		if d.DocNumber == "" {
 			// The number on a line of its own, or in front of the title.
-			if loc := reDocNumber.FindStringIndex(t); loc != nil && (runeLen(t) < 40 || loc[0] == 0) {
+			if loc := reDocNumber.FindStringIndex(t); loc != nil && (cjk.RuneLen(t) < 40 || loc[0] == 0) {
 				d.DocNumber = compact(t[loc[0]:loc[1]])
 			}
 		}
 		if d.Title == "" {
-			if loc := reTitle.FindStringIndex(t); loc != nil && runeLen(t) < 160 && !isLabelled(t) {
+			if loc := reTitle.FindStringIndex(t); loc != nil && cjk.RuneLen(t) < 160 && !isLabelled(t) {
 				d.Title = joinTitle(t[loc[0]:loc[1]])
 				prefix := reDocNumber.ReplaceAllString(t[:loc[0]], "")
-				d.Issuer = moreSpecific(d.Issuer, strings.TrimSpace(prefix))
+				d.Issuer = moreSpecific(d.Issuer, issuerBefore(prefix))
 			}
 		}
 		if !strings.Contains(t, "关于") {
@@ -150,12 +176,16 @@ func readDocument(ps []*para) duban.DocumentInfo {
 		}
 	}
 	// The date and the signature may stand at the end.
-	for i := len(ps) - 1; i >= 0 && i >= len(ps)-10; i-- {
-		t := strings.TrimSpace(ps[i].text)
+	for i := len(tail) - 1; i >= 0; i-- {
+		t := strings.TrimSpace(tail[i].Text)
 		if reDateLine.MatchString(t) && d.Date == "" {
 			d.Date = isoDate(t)
 		}
 		d.Issuer = moreSpecific(d.Issuer, t)
+	}
+	for i := 0; i < len(head) && d.Issuer == ""; i++ {
+		// A news report of the notice: 渝中区人民政府办公室发布《…》.
+		d.Issuer = reportedIssuer(strings.TrimSpace(head[i].Text))
 	}
 	// The web page's block where the notice itself says nothing: its 发布机构
 	// names the issuer, its 名称 the title, its 成文日期 (or, failing that,
@@ -173,18 +203,28 @@ func readDocument(ps []*para) duban.DocumentInfo {
 	if d.Date == "" {
 		d.Date = anyDate(info["date"])
 	}
-	if d.Date == "" {
+	if d.Date == "" && (damagedDate(head) || damagedDate(tail)) {
+		// The page's posting date stands in for a signing date that the
+		// copy damaged (20251月13), not for one it never had.
 		d.Date = anyDate(info["posted"])
+	}
+	if d.Title == "" && d.Date == "" {
+		// The decomposition published alone, without the notice that covers
+		// it (which would be signed and dated): its own title.
+		d.Title = planTitle(head)
 	}
 	switch m := reYear.FindStringSubmatch(d.Title); {
 	case m != nil:
 		d.Year, _ = strconv.Atoi(m[1])
 	case len(d.Date) >= 4:
 		d.Year, _ = strconv.Atoi(d.Date[:4])
+	case reDocNumber.MatchString(d.DocNumber):
+		// 国发〔2020〕6号: issued in the year of the plan.
+		d.Year, _ = strconv.Atoi(reDocNumber.FindStringSubmatch(d.DocNumber)[1])
 	default:
 		// An attachment published alone: its heading names the year.
 		for _, p := range head {
-			if t := p.text; atMost(t, 80) && rePlanTitle.MatchString(t) {
+			if t := p.Text; cjk.AtMost(t, 80) && rePlanTitle.MatchString(t) {
 				d.Year, _ = strconv.Atoi(reYear.FindStringSubmatch(t)[1])
 				break
 			}
@@ -235,15 +275,96 @@ func joinTitle(s string) string {
 // a letterhead or a signature prints it. A page's 2023-01-05 10:00
 // 区人民政府办公室 is not.
 func isIssuerName(s string) bool {
-	if s == "" || !atMost(s, 30) || !reIssuerSuffix.MatchString(s) {
+	if s == "" || !cjk.AtMost(s, 30) || !reIssuerSuffix.MatchString(s) {
 		return false
 	}
 	for _, r := range s {
-		if !isHan(r) && !strings.ContainsRune("（）()", r) {
+		if !cjk.IsHan(r) && !strings.ContainsRune("（）()", r) {
 			return false
 		}
 	}
 	return true
+}
+
+// issuerBefore returns the issuing office named right before a title, as a
+// page or a news report puts it there: 【栏目】滁州市人民政府关于…,
+// …消息,近日,安徽省人民政府发布关于…; "" when none is.
+func issuerBefore(prefix string) string {
+	p := strings.TrimSpace(prefix)
+	for {
+		t := p
+		for _, verb := range []string{"发布", "印发", "下发", "出台", "公布", "了"} {
+			t = strings.TrimSuffix(t, verb)
+		}
+		if t == p {
+			break
+		}
+		p = t
+	}
+	// The name is the run of Chinese characters (and brackets) at the end.
+	start := len(p)
+	for start > 0 {
+		r, size := utf8.DecodeLastRuneInString(p[:start])
+		if !cjk.IsHan(r) && !strings.ContainsRune("（）()", r) {
+			break
+		}
+		start -= size
+	}
+	if name := p[start:]; isIssuerName(name) {
+		return name
+	}
+	return ""
+}
+
+// reReportVerb is what a news report says an office did with the notice.
+var reReportVerb = regexp.MustCompile(`(?:发布|印发|下发|出台)`)
+
+// reportedIssuer returns the office a news report of the notice names as
+// issuing it (近日,省政府办公厅印发…; 渝中区人民政府办公室发布《…》).
+func reportedIssuer(t string) string {
+	if !cjk.AtMost(t, 300) {
+		return ""
+	}
+	for _, loc := range reReportVerb.FindAllStringIndex(t, 4) {
+		if name := issuerBefore(t[:loc[0]]); name != "" {
+			return name
+		}
+	}
+	return ""
+}
+
+// planTitle returns the decomposition's own title where it is published
+// alone: a short line naming the plan (…重点工作责任分解) right before its
+// first heading or item.
+func planTitle(head []Para) string {
+	for i, p := range head[:max(len(head)-1, 0)] {
+		t := strings.TrimSpace(p.Text)
+		if p.Row || !cjk.AtMost(t, 60) || strings.ContainsAny(t, "，,。；;：:！？") || !rePlanWords.MatchString(t) {
+			continue
+		}
+		if lvl, _ := cjk.OrdinalLevel(head[i+1].Text); lvl == 1 || lvl == 3 {
+			return joinTitle(t)
+		}
+	}
+	return ""
+}
+
+// rePlanWords names a decomposition (分解, 分工, 清单, 实事, 方案).
+var rePlanWords = regexp.MustCompile(`分解|分工|清单|实事|方案`)
+
+// reDamagedDate is a signing date that a copy damaged: 20251月13, 2022121日.
+var reDamagedDate = regexp.MustCompile(`^(?:19|20)\d{2}[\d年月日 ]{1,8}$`)
+
+// damagedDate reports whether a signing date stands damaged under the
+// signature among the paragraphs.
+func damagedDate(ps []Para) bool {
+	for i := 1; i < len(ps); i++ {
+		t := strings.TrimSpace(ps[i].Text)
+		if reDamagedDate.MatchString(t) && !reDateLine.MatchString(t) && isIssuerName(strings.TrimSpace(ps[i-1].Text)) {
+			return true
+		}
+	}
+	return false
 }
 
 // moreSpecific returns the issuer the letterhead names most fully: of
@@ -261,11 +382,14 @@ func moreSpecific(issuer, candidate string) string {
 }
 
 // region is the place an issuer governs: its name without the office
-// (宜昌市伍家岗区人民政府办公室 → 宜昌市伍家岗区), or "" when the name gives
-// no place (区人民政府办公室).
+// (宜昌市伍家岗区人民政府办公室 → 宜昌市伍家岗区), 全国 for the State Council
+// and its offices, or "" when the name gives no place (区人民政府办公室).
 func region(issuer string) string {
+	if strings.HasPrefix(issuer, "国务院") {
+		return "全国"
+	}
 	r := reIssuerSuffix.ReplaceAllString(issuer, "")
-	if runeLen(r) < 2 {
+	if cjk.RuneLen(r) < 2 {
 		return ""
 	}
 	return r
@@ -298,7 +422,7 @@ func isoDate(s string) string {
 		v, err := strconv.Atoi(part)
 		if err != nil {
 			var ok bool
-			if v, ok = parseChineseInt(part); !ok {
+			if v, ok = cjk.ParseInt(part); !ok {
 				return ""
 			}
 		}
