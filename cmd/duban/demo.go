@@ -101,7 +101,7 @@ func loadDemo(ctx context.Context, env *Env, cfg *Config) ([]demoAccount, error)
 	fmt.Fprintf(w, "  %s，%d 个重点领域，%d 项任务，%d 个单位，%d 位领导；\n", sectionsText(p), len(p.Areas), p.TaskCount, res.Units, res.NewLeaders)
 	fmt.Fprintf(w, "  单位名录含历下区的 %d 个街道，%d 个统称（如“各街道办事处”）设置了成员，写给它们的任务各成员单位都能看到；\n", len(demo.Streets), res.Groups)
 	fmt.Fprintf(w, "  %d 段无人认领的段落已标记为无需分配（演示中无人可问）。\n", res.Dismissed)
-	fmt.Fprintf(w, "  用时 %s：建库 %s，读取 %s，导入 %s，发布 %s。\n", ms(opened+res.Took()), ms(opened), ms(res.Read), ms(res.Import), ms(res.Publish))
+	fmt.Fprintf(w, "  用时 %s：建库 %s，读取 %s，导入 %s，名录 %s，发布 %s。\n", ms(opened+res.Took()), ms(opened), ms(res.Read), ms(res.Import), ms(res.Directory), ms(res.Publish))
 
 	leader, err := a.leader(demoLeader)
 	if err != nil {
