@@ -104,7 +104,11 @@ func Year(ctx context.Context, plan *duban.Plan, s Services, c Cycle, setNow fun
 			target = u.ID
 		}
 	}
-	profiles := assignProfiles(tasks, target)
+	groups, err := s.Units.FindGroupMembers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	profiles := assignProfiles(tasks, target, groups)
 	clerk := func(unit int64) context.Context {
 		return duban.NewContextWithUser(ctx, &duban.User{Name: "demo", DisplayName: names[unit] + "联络员", Role: duban.RoleClerk, UnitID: unit})
 	}
@@ -118,7 +122,7 @@ func Year(ctx context.Context, plan *duban.Plan, s Services, c Cycle, setNow fun
 	}
 	reported := map[int64]bool{} // tasks with a report handed in
 	report := func(p *cycle.Period, t *duban.Task, completion int, actuals []cycle.Actual, accept bool) (*cycle.Report, error) {
-		composer, _ := cycle.ReportingUnits(t, nil)
+		composer, _ := cycle.ReportingUnits(t, groups)
 		r := &cycle.Report{PeriodID: p.ID, TaskID: t.ID, UnitID: composer, Kind: cycle.ReportTask, State: cycle.ReportSubmitted,
 			Completion: completion, Actuals: actuals, Progress: progressText(t, completion),
 			NextSteps: "继续按计划推进，确保按期完成。"}
@@ -152,7 +156,7 @@ func Year(ctx context.Context, plan *duban.Plan, s Services, c Cycle, setNow fun
 		}
 		res.Periods++
 		for i, t := range tasks {
-			composer, _ := cycle.ReportingUnits(t, nil)
+			composer, _ := cycle.ReportingUnits(t, groups)
 			if composer == 0 || t.State != duban.TaskActive {
 				continue
 			}
@@ -237,7 +241,7 @@ func Year(ctx context.Context, plan *duban.Plan, s Services, c Cycle, setNow fun
 		if profiles[t.ID] != closed {
 			continue
 		}
-		composer, _ := cycle.ReportingUnits(t, nil)
+		composer, _ := cycle.ReportingUnits(t, groups)
 		move(at(time.August, 10, 10))
 		cl := &cycle.Closure{TaskID: t.ID, Note: "任务已全面完成，相关材料已归档。"}
 		if err := c.Reports.CreateClosure(clerk(composer), cl); err != nil {
@@ -272,7 +276,7 @@ func Year(ctx context.Context, plan *duban.Plan, s Services, c Cycle, setNow fun
 		res.Urges++
 	}
 	for _, t := range tasks {
-		if composer, _ := cycle.ReportingUnits(t, nil); composer != target || profiles[t.ID] != farBehind {
+		if composer, _ := cycle.ReportingUnits(t, groups); composer != target || profiles[t.ID] != farBehind {
 			continue
 		}
 		res.Supervision = &cycle.Supervision{TaskIDs: []int64{t.ID}, Reason: fmt.Sprintf("任务 %s 进度严重滞后，8月报告显示完成进度明显低于序时进度。", t.No),
@@ -302,12 +306,12 @@ func Year(ctx context.Context, plan *duban.Plan, s Services, c Cycle, setNow fun
 // assignProfiles gives each task its year: most on track, some behind,
 // far behind, not started or missing August's report; two tasks without
 // targets done and closed; target's first task far behind, for its 督办单.
-func assignProfiles(tasks []*duban.Task, target int64) map[int64]profile {
+func assignProfiles(tasks []*duban.Task, target int64, groups duban.Groups) map[int64]profile {
 	out := map[int64]profile{}
 	var plain []*duban.Task // tasks without targets, for done and closed
 	supervised := false
 	for i, t := range tasks {
-		composer, _ := cycle.ReportingUnits(t, nil)
+		composer, _ := cycle.ReportingUnits(t, groups)
 		switch {
 		case composer == target && !supervised && len(t.Indicators) == 0:
 			out[t.ID], supervised = farBehind, true

@@ -212,7 +212,7 @@ func firstAdminHint(ctx context.Context, env *Env, m *Main) error {
 		return err
 	}
 	if n == 0 {
-		fmt.Fprintf(env.Stdout, "还没有任何账号：请先运行 duban user add 登录名 --role admin --db %s 创建督办室管理员。\n", m.Config.DB)
+		fmt.Fprintf(env.Stdout, "还没有任何账号：请先运行 duban user add 登录名 --role admin --db %s 创建督查室管理员。\n", m.Config.DB)
 	}
 	return nil
 }
@@ -221,13 +221,16 @@ func firstAdminHint(ctx context.Context, env *Env, m *Main) error {
 // the address people open duban at, for the links of outbound messages.
 // The test sender is the server's drainer, which Run adds.
 func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPolicy, site string) web.Services {
-	reminders := cyclestore.NewReminderService(db, nil)
-	supervisions := cyclestore.NewSupervisionService(db, nil)
+	// The directory's group membership says whom a task addressed to a
+	// group (各街道办事处) reaches.
+	units := sqldb.NewUnitService(db)
+	reminders := cyclestore.NewReminderService(db, units)
+	supervisions := cyclestore.NewSupervisionService(db, units)
 	reminders.Site, supervisions.Site = site, site
 	return web.Services{
 		Plans:         sqldb.NewPlanService(db),
 		Tasks:         sqldb.NewTaskService(db),
-		Units:         sqldb.NewUnitService(db),
+		Units:         units,
 		Leaders:       sqldb.NewLeaderService(db),
 		Users:         sqldb.NewUserService(db),
 		Audit:         sqldb.NewAuditService(db),

@@ -76,9 +76,13 @@ func TestBrowserSupervision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	groups, err := svc.Units.FindGroupMembers(officeCtx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var task *duban.Task
 	for _, tk := range led {
-		if composer, _ := cycle.ReportingUnits(tk, nil); composer == fin.ID && task == nil {
+		if composer, _ := cycle.ReportingUnits(tk, groups); composer == fin.ID && task == nil {
 			task = tk
 		}
 	}

@@ -23,8 +23,12 @@ type newChannel struct {
 func (f *apiFixture) ledTask() *duban.Task {
 	f.t.Helper()
 	tasks, _ := f.mustTasks(duban.TaskFilter{UnitID: &f.unit.ID, UnitRole: duban.UnitLeads})
+	groups, err := f.svc.Units.FindGroupMembers(f.office)
+	if err != nil {
+		f.t.Fatal(err)
+	}
 	for _, t := range tasks {
-		if composer, _ := cycle.ReportingUnits(t, nil); composer == f.unit.ID {
+		if composer, _ := cycle.ReportingUnits(t, groups); composer == f.unit.ID {
 			return t
 		}
 	}

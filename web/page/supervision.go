@@ -252,7 +252,11 @@ func (s *server) taskIDsByNumber(r *http.Request, planID int64, nos string) ([]s
 // leadUnit returns the unit that composes a task's reports, to which its
 // notices go, or nil when it names none of the directory.
 func (s *server) leadUnit(r *http.Request, t *duban.Task) (*duban.Unit, error) {
-	composer, _ := cycle.ReportingUnits(t, nil)
+	groups, err := s.svc.Units.FindGroupMembers(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	composer, _ := cycle.ReportingUnits(t, groups)
 	if composer == 0 {
 		return nil, nil
 	}

@@ -120,13 +120,17 @@ func (s *server) urges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	groups, err := s.svc.Units.FindGroupMembers(ctx)
+	if err != nil {
+		return err
+	}
 	for _, l := range lights {
 		t := byID[l.TaskID]
 		if t == nil || !slices.Contains(lagging, l.Status) {
 			continue
 		}
 		row := &lagRow{Task: t, Light: l, Urged: urgedTask[t.ID], Severe: l.Status == cycle.LightSevere || l.Status == cycle.LightMissing}
-		if composer, _ := cycle.ReportingUnits(t, nil); composer != 0 {
+		if composer, _ := cycle.ReportingUnits(t, groups); composer != 0 {
 			row.Unit = c.unit(composer)
 		}
 		p.Tasks = append(p.Tasks, row)
