@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/dubanhq/duban"
 )
@@ -20,9 +21,10 @@ func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, name, password s
 		return err
 	}
 	// The cookie lasts as long as the session, counted on the server's
-	// clock (which a demonstration sets in its sample's year), not dated
-	// by it.
-	s.setCookie(w, r, &http.Cookie{Name: SessionCookie, Value: token, MaxAge: max(1, int(sess.ExpiresAt.Sub(s.now()).Seconds()))})
+	// clock (which a demonstration sets in its sample's year) and dated by
+	// the browser's.
+	left := max(time.Second, sess.ExpiresAt.Sub(s.now()))
+	s.setCookie(w, r, &http.Cookie{Name: SessionCookie, Value: token, Expires: time.Now().Add(left), MaxAge: int(left.Seconds())})
 	s.rotateCSRF(w, r)
 	return nil
 }

@@ -242,7 +242,7 @@ func (s *server) taskIDsByNumber(r *http.Request, planID int64, nos string) ([]s
 	for _, no := range strings.FieldsFunc(nos, func(r rune) bool { return strings.ContainsRune(" ,，、;；\t\n", r) }) {
 		i := slices.IndexFunc(tasks, func(t *duban.Task) bool { return t.No == no })
 		if i < 0 {
-			return nil, duban.Errorf(duban.ENOTFOUND, "计划中没有任务 %s：请核对任务编号（如 2.1.3）。", no)
+			return nil, duban.Errorf(duban.ENOTFOUND, "文件中没有任务 %s：请核对任务编号（如 2.1.3）。", no)
 		}
 		ids = append(ids, strconv.FormatInt(tasks[i].ID, 10))
 	}
@@ -286,7 +286,7 @@ func (s *server) newSupervision(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if plan == nil {
-			return duban.Errorf(duban.EINVALID, "请选择任务所在的计划。")
+			return duban.Errorf(duban.EINVALID, "请选择任务所在的文件。")
 		}
 		ids, err := s.taskIDsByNumber(r, *plan, p.Nos)
 		if err != nil {

@@ -89,7 +89,7 @@ func (s *server) urges(w http.ResponseWriter, r *http.Request) error {
 	}
 	if p.Plan == nil {
 		if id != nil {
-			return duban.Errorf(duban.ENOTFOUND, "计划 #%d 不存在或尚未发布。", *id)
+			return duban.Errorf(duban.ENOTFOUND, "文件 #%d 不存在或尚未发布。", *id)
 		}
 		return s.Render(w, r, p)
 	}
@@ -257,7 +257,7 @@ func (s *server) urgeUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	plan, err := web.FormID(r, "plan", "催办所涉的计划")
+	plan, err := web.FormID(r, "plan", "催办所涉的文件")
 	if err != nil {
 		return err
 	}
@@ -279,5 +279,5 @@ func (s *server) urgedMessage(r *http.Request, ug *cycle.Urge) string {
 	if err != nil || len(counts) == 0 {
 		return tr.T("已向%s催办。", name)
 	}
-	return tr.T("已向%s催办（本计划第 %d 次）。", name, counts[0].Count)
+	return tr.T("已向%s催办（本文件第 %d 次）。", name, counts[0].Count)
 }
