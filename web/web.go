@@ -23,7 +23,7 @@
 // only for signing in), the action in Chinese for the refusal, and Changes
 // when it changes something. Path wildcards are named for what they
 // identify ({task}, {plan}, {unit}, {leader}, {user}, {token}, {statement},
-// {comment}), so that the permission walk (walk_test.go) can call every
+// {comment}, {supervision}, {notification}, {channel}), so that the permission walk (walk_test.go) can call every
 // route of the assembled server as every role. New refuses a route without
 // a rule or an action, a change not marked as one, or an API route outside
 // /api/. A handler never checks a role: a rule about a thing

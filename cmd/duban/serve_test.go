@@ -35,7 +35,7 @@ func (c *cli) Start(args []string, want string) (out string, stop func()) {
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &buf, Stderr: &buf, Getenv: func(k string) string { return c.env[k] }}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, env, args) }()
-	deadline := time.After(30 * time.Second)
+	deadline := time.After(startWait * time.Second)
 	for {
 		out, written := buf.Next()
 		if strings.Contains(out, want) {
@@ -47,7 +47,7 @@ func (c *cli) Start(args []string, want string) (out string, stop func()) {
 			c.t.Fatalf("duban %s ended with %d before saying %q:\n%s", strings.Join(args, " "), code, want, buf.String())
 		case <-deadline:
 			cancel()
-			c.t.Fatalf("duban %s did not say %q within 30 s:\n%s", strings.Join(args, " "), want, buf.String())
+			c.t.Fatalf("duban %s did not say %q within %d s:\n%s", strings.Join(args, " "), want, startWait, buf.String())
 		case <-written:
 		}
 	}

@@ -1,6 +1,7 @@
 // Package page is duban's server-rendered pages: the ledger, a task, the
 // units and leaders, the plans with their import and review, the accounts,
-// and signing in. Each area has a file of its own holding its routes, its
+// signing in, and the supervision cycle's 督办单, urges, notifications and
+// channels. Each area has a file of its own holding its routes, its
 // page structs and its handlers; its templates are in templates/, one file
 // per page. Part gives them to web.New, which serves them in the layout,
 // with the core's sessions, CSRF, permission rules and error pages.
