@@ -315,6 +315,8 @@ func parseForm(r *http.Request) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &tooLarge) && state(r).route != nil && state(r).route.TooLarge != "":
+		return duban.Errorf(duban.ETOOLARGE, "%s", state(r).route.TooLarge)
 	case errors.As(err, &tooLarge):
 		return duban.Errorf(duban.ETOOLARGE, "提交的内容过大（超过 %.0f MB）：请检查所选文件。", float64(tooLarge.Limit)/(1<<20))
 	case errors.Is(err, http.ErrNotMultipart), errors.Is(err, http.ErrMissingBoundary):

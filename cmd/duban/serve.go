@@ -8,12 +8,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/evidence"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
 	"github.com/dubanhq/duban/web/page"
@@ -35,6 +38,7 @@ type Main struct {
 	DB     *sqldb.DB
 	Server *web.Server
 
+	files    *evidence.Store
 	http     *http.Server
 	listener net.Listener
 	served   chan error
@@ -70,14 +74,21 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.NoPageCache {
 		cache = -1 // none
 	}
-	m.Server, err = web.New(web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache},
-		newServices(db, auth.NewHasher(m.Passwords), m.Policy), page.Part(), api.Part())
+	svc := newServices(db, auth.NewHasher(m.Passwords), m.Policy)
+	if m.files, err = evidence.Open(filepath.Join(m.Config.Data, "evidence"), int64(m.Config.EvidenceMaxMB)<<20); err != nil {
+		db.Close()
+		return err
+	}
+	svc.Files = m.files
+	m.Server, err = web.New(web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache}, svc, page.Part(), api.Part())
 	if err != nil {
+		m.files.Close()
 		db.Close()
 		return err
 	}
 	m.listener, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
+		m.files.Close()
 		db.Close()
 		if errors.Is(err, syscall.EADDRINUSE) {
 			return duban.Errorf(duban.EINVALID, "地址 %s 已被占用：请停止占用它的程序，或用 --addr（环境变量 DUBAN_ADDR）换一个端口，如 127.0.0.1:8081。", m.Config.Addr)
@@ -122,6 +133,9 @@ func (m *Main) Close() error {
 	}
 	if m.DB != nil {
 		err = errors.Join(err, m.DB.Close())
+	}
+	if m.files != nil {
+		err = errors.Join(err, m.files.Close())
 	}
 	return err
 }
@@ -186,5 +200,11 @@ func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPol
 		Audit:    sqldb.NewAuditService(db),
 		Auth:     sqldb.NewAuthService(db, hasher, policy),
 		Comments: sqldb.NewCommentService(db),
+
+		Periods:   cyclestore.NewPeriodService(db),
+		Reports:   cyclestore.NewReportService(db, nil),
+		Lights:    cyclestore.NewLightService(db),
+		Reminders: cyclestore.NewReminderService(db, nil),
+		Evidence:  cyclestore.NewEvidenceService(db),
 	}
 }

@@ -37,6 +37,8 @@ var apiRoles = []duban.Role{duban.RoleAdmin, duban.RoleLeader, duban.RoleClerk, 
 // apiPassword is every test account's password.
 const apiPassword = "正确的密码 correct horse"
 
+func TestMain(m *testing.M) { webtest.Main(m) }
+
 // apiFixture is a running server with its store, an account and an API
 // token per role, and the sample notice imported (and published, unless
 // the fixture was asked for a bare store).
@@ -64,16 +66,8 @@ func newAPIFixture(t *testing.T, sample bool) *apiFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := web.Services{
-		Plans:    sqldb.NewPlanService(db),
-		Tasks:    sqldb.NewTaskService(db),
-		Units:    sqldb.NewUnitService(db),
-		Leaders:  sqldb.NewLeaderService(db),
-		Users:    sqldb.NewUserService(db),
-		Audit:    sqldb.NewAuditService(db),
-		Auth:     sqldb.NewAuthService(db, auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1}), duban.DefaultAuthPolicy),
-		Comments: sqldb.NewCommentService(db),
-	}
+	svc := webtest.Services(db)
+	svc.Auth = sqldb.NewAuthService(db, auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1}), duban.DefaultAuthPolicy)
 	srv, err := webtest.NewServer(web.Config{Logger: slog.New(slog.DiscardHandler)}, svc)
 	if err != nil {
 		t.Fatal(err)

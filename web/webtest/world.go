@@ -13,9 +13,12 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/evidence"
 	"github.com/dubanhq/duban/notice"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
 	"github.com/dubanhq/duban/web/page"
@@ -64,11 +67,21 @@ type World struct {
 	Token     *duban.APIToken // an API token of the viewer
 	Secret    string          // its secret
 	Statement *duban.Statement
+
+	// Period is the published plan's July, open; PendingPeriod its August,
+	// not yet. Report is the task report the other clerk's unit handed in
+	// on OtherTask in July, waiting for review; Closure its request to
+	// close that task.
+	Period        *cycle.Period
+	PendingPeriod *cycle.Period
+	Report        *cycle.Report
+	Closure       *cycle.Closure
 }
 
 // fixture is what the template store holds, by ID.
 type fixture struct {
 	Plan, Draft, Task, OtherTask, Statement int64
+	Period, PendingPeriod, Report, Closure  int64
 	Users                                   map[string]int64
 	Token                                   int64
 	Secret                                  string
@@ -171,7 +184,36 @@ func buildTemplate() (string, fixture, error) {
 		return "", fix, err
 	}
 	fix.Token = tok.ID
-	return path, fix, nil
+	return path, fix, buildCycle(svc, &fix, other)
+}
+
+// buildCycle starts the published plan's reporting: its periods made and
+// July's open, the other unit's task report on the other task handed in,
+// and its request to close that task.
+func buildCycle(svc web.Services, fix *fixture, other *duban.Unit) error {
+	periods, err := svc.Periods.CreatePeriods(OfficeCtx, fix.Plan)
+	if err != nil {
+		return err
+	}
+	july := periods[6]
+	if _, err := svc.Periods.UpdatePeriod(OfficeCtx, july.ID, cycle.PeriodUpdate{State: ref(cycle.PeriodOpen)}); err != nil {
+		return err
+	}
+	fix.Period, fix.PendingPeriod = july.ID, periods[7].ID
+	clerk := duban.NewContextWithUser(context.Background(), &duban.User{ID: fix.Users[OtherClerk], Name: OtherClerk,
+		DisplayName: other.Name + "联络员", Role: duban.RoleClerk, UnitID: other.ID})
+	r := &cycle.Report{PeriodID: july.ID, TaskID: fix.OtherTask, UnitID: other.ID, Kind: cycle.ReportTask,
+		State: cycle.ReportSubmitted, Progress: "已完成七月工作。", Completion: 60}
+	if err := svc.Reports.CreateReport(clerk, r); err != nil {
+		return err
+	}
+	fix.Report = r.ID
+	c := &cycle.Closure{TaskID: fix.OtherTask, Note: "任务已全部完成。"}
+	if err := svc.Reports.CreateClosure(clerk, c); err != nil {
+		return err
+	}
+	fix.Closure = c.ID
+	return nil
 }
 
 // readSample reads the sample notice as demo.Load does.
@@ -190,12 +232,44 @@ func unitNamed(svc web.Services, name string) (*duban.Unit, error) {
 
 // Services are the services of a store, with passwords hashed at the
 // lowest cost and sign-in throttled by TestPolicy.
+// Evidence files go to one folder for the test binary, which Main
+// removes; files are kept by content, so tests share it safely.
 func Services(db *sqldb.DB) web.Services {
 	return web.Services{
 		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db),
 		Leaders: sqldb.NewLeaderService(db), Users: sqldb.NewUserService(db), Audit: sqldb.NewAuditService(db),
 		Auth: sqldb.NewAuthService(db, fastHasher, TestPolicy), Comments: sqldb.NewCommentService(db),
+
+		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, nil),
+		Lights: cyclestore.NewLightService(db), Reminders: cyclestore.NewReminderService(db, nil),
+		Evidence: cyclestore.NewEvidenceService(db), Files: evidenceFiles(),
 	}
+}
+
+// EvidenceMax is the cap on an evidence file of the test servers: small,
+// so that a test can pass it.
+const EvidenceMax = 1 << 20
+
+// testFiles is the evidence folder of the test binary.
+var testFiles struct {
+	once  sync.Once
+	dir   string
+	store *evidence.Store
+}
+
+// evidenceFiles returns the test binary's evidence folder, made once.
+func evidenceFiles() *evidence.Store {
+	testFiles.once.Do(func() {
+		dir, err := os.MkdirTemp("", "duban-evidence-")
+		if err == nil {
+			testFiles.dir = dir
+			testFiles.store, err = evidence.Open(dir, EvidenceMax)
+		}
+		if err != nil {
+			panic(err) // the temporary folder is unusable: no test can run
+		}
+	})
+	return testFiles.store
 }
 
 // NewServer assembles the whole server, the pages and the API, as the
@@ -260,6 +334,20 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 	}
 	w.Token, w.Secret = &duban.APIToken{ID: fix.Token, UserID: fix.Users[Viewer]}, fix.Secret
 	w.Statement = &duban.Statement{ID: fix.Statement, PlanID: fix.Draft}
+	if w.Period, err = svc.Periods.FindPeriodByID(OfficeCtx, fix.Period); err != nil {
+		t.Fatal(err)
+	}
+	if w.PendingPeriod, err = svc.Periods.FindPeriodByID(OfficeCtx, fix.PendingPeriod); err != nil {
+		t.Fatal(err)
+	}
+	if w.Report, err = svc.Reports.FindReportByID(OfficeCtx, fix.Report); err != nil {
+		t.Fatal(err)
+	}
+	closures, _, err := svc.Reports.FindClosures(OfficeCtx, cycle.ClosureFilter{ID: &fix.Closure})
+	if err != nil || len(closures) != 1 {
+		t.Fatalf("the fixture's request to close: %v", err)
+	}
+	w.Closure = closures[0]
 	return w
 }
 
@@ -306,6 +394,10 @@ func Main(m *testing.M) {
 	code := m.Run()
 	if templateDB.path != "" {
 		os.RemoveAll(filepath.Dir(templateDB.path))
+	}
+	if testFiles.store != nil {
+		testFiles.store.Close()
+		os.RemoveAll(testFiles.dir)
 	}
 	os.Exit(code)
 }
