@@ -30,8 +30,12 @@ func CanWriteReport(u *duban.User, t *duban.Task, unitID int64, kind ReportKind,
 // CanReport reports whether u may write reports at all: the office, or the
 // clerk of a unit. It guards the report forms' routes; which reports a clerk
 // may write is CanWriteReport, which the service checks.
-func CanReport(u *duban.User) bool {
-	return duban.IsOffice(u) || (duban.Active(u) && u.Role == duban.RoleClerk && u.UnitID != 0)
+func CanReport(u *duban.User) bool { return duban.IsOffice(u) || OwesReports(u) }
+
+// OwesReports reports whether u reports for a unit: a clerk with its unit,
+// whose work the to-do list is.
+func OwesReports(u *duban.User) bool {
+	return duban.Active(u) && u.Role == duban.RoleClerk && u.UnitID != 0
 }
 
 // CanViewReports reports whether u may read the reports, the requests to

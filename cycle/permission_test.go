@@ -48,6 +48,7 @@ func TestCyclePermissions(t *testing.T) {
 		{"CanWriteReport part, other unit", func(u *duban.User) bool { return cycle.CanWriteReport(u, task, other, cycle.ReportPart, groups) },
 			[9]bool{true}},
 		{"CanReport", cycle.CanReport, [9]bool{true, false, true, true, true, true}},
+		{"OwesReports", cycle.OwesReports, [9]bool{false, false, true, true, true, true}},
 		{"CanViewReports", func(u *duban.User) bool { return cycle.CanViewReports(u, task, groups) }, [9]bool{true, true, true, true, true, false, true}},
 		{"CanViewReports without membership", func(u *duban.User) bool { return cycle.CanViewReports(u, task, nil) }, [9]bool{true, true, true, true, false, false, true}},
 		{"CanReviewReport", cycle.CanReviewReport, [9]bool{true}},

@@ -27,6 +27,9 @@ func (t Translator) T(msg string, args ...any) string {
 	return msg
 }
 
+// Lang is the translator's language: "zh" or "en".
+func (t Translator) Lang() string { return t.lang }
+
 // Has reports whether the catalog has the English of msg.
 func (t Translator) Has(msg string) bool {
 	_, ok := t.english[msg]

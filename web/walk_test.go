@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
 )
 
@@ -31,6 +32,10 @@ var walkIDs = map[string]func(w *world) int64{
 	"user":      func(w *world) int64 { return w.Users[viewer].ID },
 	"token":     func(w *world) int64 { return w.Token.ID },
 	"statement": func(w *world) int64 { return w.Statement.ID },
+	"period":    func(w *world) int64 { return w.Period.ID },
+	"report":    func(w *world) int64 { return w.Report.ID },
+	"closure":   func(w *world) int64 { return w.Closure.ID },
+	"file":      func(w *world) int64 { return 1 },
 }
 
 // objectRules narrow a route's rule for the thing it acts on, keyed by the
@@ -41,6 +46,38 @@ var objectRules = map[uintptr]func(u *duban.User, w *world) bool{
 }
 
 func rulePtr(rule func(*duban.User) bool) uintptr { return reflect.ValueOf(rule).Pointer() }
+
+// routeRules narrow a route's rule for the thing it acts on when routes of
+// one coarse rule differ, by route; they win over objectRules. The world's
+// Task is the clerk's unit's; its Report and Closure are on OtherTask, the
+// other clerk's unit's.
+var routeRules = map[string]func(u *duban.User, w *world) bool{
+	"GET /tasks/{task}/report":  reportsOnTask,
+	"POST /tasks/{task}/report": reportsOnTask,
+	"POST /tasks/{task}/closure": func(u *duban.User, w *world) bool {
+		return cycle.CanRequestClosure(u, w.Task, nil)
+	},
+	"GET /reports/{report}":                       readsOtherTask,
+	"GET /reports/{report}/compare":               readsOtherTask,
+	"GET /reports/{report}/files/{file}":          readsOtherTask,
+	"GET /closures/{closure}/files/{file}":        readsOtherTask,
+	"GET /api/v1/reports/{report}":                readsOtherTask,
+	"GET /api/v1/reports/{report}/versions":       readsOtherTask,
+	"GET /api/v1/reports/{report}/compare":        readsOtherTask,
+	"GET /api/v1/reports/{report}/files/{file}":   readsOtherTask,
+	"GET /api/v1/closures/{closure}/files/{file}": readsOtherTask,
+	"POST /api/v1/tasks/{task}/closure": func(u *duban.User, w *world) bool {
+		return cycle.CanRequestClosure(u, w.Task, nil)
+	},
+}
+
+// reportsOnTask: the office, or the clerk of a unit of the world's Task.
+func reportsOnTask(u *duban.User, w *world) bool {
+	return duban.IsOffice(u) || cycle.OwesReports(u) && cycle.Reaches(w.Task, u.UnitID, nil)
+}
+
+// readsOtherTask: whoever may read the reports on the world's OtherTask.
+func readsOtherTask(u *duban.User, w *world) bool { return cycle.CanViewReports(u, w.OtherTask, nil) }
 
 // walkForms are the forms that make a route succeed for a role allowed to
 // use it, by route. For these the walk checks that the change is made (an
@@ -59,6 +96,19 @@ var walkForms = map[string]url.Values{
 	"POST /plans/{plan}/units":                    {"name": {"区新设单位"}, "kind": {"department"}},
 	"POST /plans/{plan}/aliases":                  {"name": {"区财局"}, "unit": {"区财政局"}},
 	"POST /plans/{plan}/groups":                   {"group": {"各街道办事处"}},
+	"POST /tasks/{task}/report":                   {"progress": {"已完成本月工作。"}, "completion": {"30"}, "action": {"save"}},
+	"POST /tasks/{task}/closure":                  {"note": {"任务已全部完成。"}},
+	"POST /closures/{closure}":                    {"decision": {"closed"}},
+	"POST /periods/{period}":                      {"state": {"closed"}},
+	"POST /calendar":                              {"date": {"2031-10-01"}, "name": {"国庆节"}},
+}
+
+// walkFormsOf are forms that name the world's things, as walkForms.
+var walkFormsOf = map[string]func(w *world) url.Values{
+	"POST /reports/review": func(w *world) url.Values {
+		id := strconv.FormatInt(w.Report.ID, 10)
+		return url.Values{"report": {id}, "version." + id: {strconv.Itoa(w.Report.Version)}, "action": {"accept"}}
+	},
 }
 
 // walkBodies are the JSON bodies that make an API route succeed for a role
@@ -128,6 +178,9 @@ func allowed(rt web.Route, u *duban.User, w *world) bool {
 	if u == nil || !rt.Allow(u) {
 		return false
 	}
+	if obj, ok := routeRules[rt.String()]; ok {
+		return obj(u, w)
+	}
 	if obj, ok := objectRules[rulePtr(rt.Allow)]; ok {
 		return obj(u, w)
 	}
@@ -144,6 +197,8 @@ func walkAllowed(t *testing.T, w *world, rt web.Route, role string) {
 		return
 	}
 	_, form := walkForms[rt.String()]
+	_, formOf := walkFormsOf[rt.String()]
+	form = form || formOf
 	_, body := walkBodies[rt.String()]
 	if form || body {
 		if resp.Status >= 400 {
@@ -170,6 +225,11 @@ func walkRequest(t *testing.T, w *world, rt web.Route, role string) *walkRespons
 	form := url.Values{}
 	for k, v := range walkForms[rt.String()] {
 		form[k] = v
+	}
+	if of, ok := walkFormsOf[rt.String()]; ok {
+		for k, v := range of(w) {
+			form[k] = v
+		}
 	}
 	var body string
 	contentType := "application/x-www-form-urlencoded"

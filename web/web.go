@@ -37,6 +37,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
@@ -57,6 +58,9 @@ type Config struct {
 	// people ask for alike (cache.go); 0 means a default of 32 MB, a
 	// negative number keeps none.
 	PageCache int
+	// Now is the clock the pages tell due and overdue by; nil is the
+	// system's. Tests set the store's.
+	Now func() time.Time
 }
 
 // Services are the domain services the pages and the API work through.
@@ -163,6 +167,14 @@ func (s *Server) Routes() []Route { return s.routes }
 
 // Services returns the services the handlers work through.
 func (s *Server) Services() Services { return s.svc }
+
+// Today is the day in the government's time zone by the server's clock.
+func (s *Server) Today() duban.Date {
+	if s.cfg.Now != nil {
+		return duban.Today(s.cfg.Now())
+	}
+	return duban.Today(time.Now())
+}
 
 // Log returns the server's logger, for what a handler notes but does not
 // fail on.

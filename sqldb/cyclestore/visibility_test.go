@@ -55,9 +55,16 @@ func TestClerksReadTheirUnitsReports(t *testing.T) {
 		if list, n, err := w.reports.FindReports(as(other), cycle.ReportFilter{PeriodID: &july.ID}); err != nil || n != 0 || len(list) != 0 {
 			t.Errorf("another unit lists July's reports: got %d (%v), want none", n, err)
 		}
-		if _, n, err := w.reports.FindClosures(as(other), cycle.ClosureFilter{}); err != nil || n != 0 {
+		_, n, err := w.reports.FindClosures(as(other), cycle.ClosureFilter{})
+		if err != nil || n != 0 {
 			t.Errorf("another unit lists the requests to close: got %d (%v), want none", n, err)
 		}
+		all, _, err := w.reports.FindClosures(as(office), cycle.ClosureFilter{})
+		if err != nil || len(all) != 1 {
+			t.Fatalf("the office's requests to close: got %d (%v)", len(all), err)
+		}
+		_, _, err = w.reports.FindClosures(as(other), cycle.ClosureFilter{ID: &all[0].ID})
+		wantCode(t, "another unit's request to close by its ID", err, duban.EFORBIDDEN)
 
 		// A street reads the reports of a task addressed to its group.
 		streetClerk := w.clerk(t, "泉城路街道办事处")

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
 )
 
@@ -35,6 +36,8 @@ type ledgerPage struct {
 	// Unit is the unit filtered by; UnitCounts its tasks, led and shared.
 	Unit       *duban.Unit
 	UnitCounts *roleCounts
+	// Lights are the tasks' latest status lights.
+	Lights map[int64]*cycle.Light
 }
 
 func (*ledgerPage) TemplateName() string { return "ledger.html" }
@@ -88,7 +91,7 @@ func (p *ledgerPage) YearOptions() template.HTML { return yearOptions(p.Years, i
 
 // Rows are the rows of the table of tasks.
 func (p *ledgerPage) Rows() template.HTML {
-	return taskTable{tr: p.Tr, planNames: p.PlanNames, query: p.Query.Q, ledger: true}.rows(p.Tasks)
+	return taskTable{tr: p.Tr, planNames: p.PlanNames, query: p.Query.Q, ledger: true, lights: p.Lights}.rows(p.Tasks)
 }
 
 // ledger lists the tasks the filter in the address selects.
@@ -112,6 +115,9 @@ func (s *server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFi
 		return q.URL()
 	}}
 	if p.Tasks, p.Pager.Total, err = s.svc.Tasks.FindTasks(ctx, f); err != nil {
+		return nil, err
+	}
+	if p.Lights, err = s.lightsOf(ctx, p.Tasks); err != nil {
 		return nil, err
 	}
 	ch, err := s.choices(r)

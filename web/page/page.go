@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
 )
 
@@ -64,7 +65,7 @@ func Part() web.Part {
 	if err != nil {
 		panic(err) // the directory is embedded: it is there
 	}
-	return web.Part{Routes: routes, Templates: files, Funcs: templateFuncs(), English: english, Nav: navigation}
+	return web.Part{Routes: routes, Templates: files, Funcs: templateFuncs(), English: catalog(), Nav: navigation}
 }
 
 // server is the web server as the pages see it: the core's rendering and
@@ -91,6 +92,8 @@ func routes(srv *web.Server) []web.Route {
 		s.planRoutes(),
 		s.reviewRoutes(),
 		s.accountRoutes(),
+		s.periodRoutes(),
+		s.reportRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -105,6 +108,8 @@ var navigation = []web.NavEntry{
 	{Label: "单位", Href: "/units", Allow: duban.CanRead},
 	{Label: "领导", Href: "/leaders", Allow: duban.CanRead},
 	{Label: "账号", Href: "/accounts", Allow: duban.CanManageUsers},
+	{Label: "待报", Href: "/todo", Allow: cycle.OwesReports},
+	{Label: "报告审核", Href: "/reports", Allow: cycle.CanReviewReport},
 }
 
 // templateFuncs are the functions the pages' templates may call besides

@@ -39,6 +39,9 @@ type taskPage struct {
 	Comments   []*duban.Comment
 	// CanComment shows the comment form (CanCommentOnTask).
 	CanComment bool
+	// Cycle is the task's light, reports and requests to close; nil for a
+	// draft's task.
+	Cycle *taskCycle
 }
 
 func (*taskPage) TemplateName() string { return "task.html" }
@@ -99,6 +102,9 @@ func (s *server) task(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.CanComment = duban.CanCommentOnTask(duban.UserFromContext(ctx), t) && p.Plan.State != duban.PlanDraft
+	if p.Cycle, err = s.findTaskCycle(r, t, p.Plan); err != nil {
+		return err
+	}
 	return s.Render(w, r, p)
 }
 

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -199,7 +200,7 @@ func TestTemplates(t *testing.T) {
 	if testing.Short() {
 		users = users[1:2]
 	}
-	for _, p := range append(examplePages(), reviewExamplePages()...) {
+	for _, p := range slices.Concat(examplePages(), reviewExamplePages(), cycleExamplePages()) {
 		name := p.TemplateName()
 		covered[name] = true
 		for _, lang := range []string{"zh", "en"} {
@@ -254,7 +255,10 @@ func TestCatalog(t *testing.T) {
 	for _, k := range []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup} {
 		labels[k.Label()] = "duban.UnitKind.Label"
 	}
-	i18ntest.Check(t, english, mustTemplates(t).Translator("en").Has, labels)
+	for msg, where := range cycleLabels() {
+		labels[msg] = where
+	}
+	i18ntest.Check(t, catalog(), mustTemplates(t).Translator("en").Has, labels)
 }
 
 // base returns the Base a page struct embeds.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -187,9 +188,13 @@ func buildTemplate() (string, fixture, error) {
 	return path, fix, buildCycle(svc, &fix, other)
 }
 
+// SamplePDF is a small PDF file, evidence the tests upload.
+const SamplePDF = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" +
+	"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
 // buildCycle starts the published plan's reporting: its periods made and
 // July's open, the other unit's task report on the other task handed in,
-// and its request to close that task.
+// and its request to close that task, each with a file.
 func buildCycle(svc web.Services, fix *fixture, other *duban.Unit) error {
 	periods, err := svc.Periods.CreatePeriods(OfficeCtx, fix.Plan)
 	if err != nil {
@@ -202,13 +207,20 @@ func buildCycle(svc web.Services, fix *fixture, other *duban.Unit) error {
 	fix.Period, fix.PendingPeriod = july.ID, periods[7].ID
 	clerk := duban.NewContextWithUser(context.Background(), &duban.User{ID: fix.Users[OtherClerk], Name: OtherClerk,
 		DisplayName: other.Name + "联络员", Role: duban.RoleClerk, UnitID: other.ID})
+	file, err := svc.Files.Put(strings.NewReader(SamplePDF), "七月工作台账.pdf", "application/pdf")
+	if err != nil {
+		return err
+	}
+	if err := svc.Evidence.CreateEvidence(clerk, &cycle.Evidence{EvidenceRef: file}); err != nil {
+		return err
+	}
 	r := &cycle.Report{PeriodID: july.ID, TaskID: fix.OtherTask, UnitID: other.ID, Kind: cycle.ReportTask,
-		State: cycle.ReportSubmitted, Progress: "已完成七月工作。", Completion: 60}
+		State: cycle.ReportSubmitted, Progress: "已完成七月工作。", Completion: 60, Evidence: []cycle.EvidenceRef{file}}
 	if err := svc.Reports.CreateReport(clerk, r); err != nil {
 		return err
 	}
 	fix.Report = r.ID
-	c := &cycle.Closure{TaskID: fix.OtherTask, Note: "任务已全部完成。"}
+	c := &cycle.Closure{TaskID: fix.OtherTask, Note: "任务已全部完成。", Evidence: []cycle.EvidenceRef{file}}
 	if err := svc.Reports.CreateClosure(clerk, c); err != nil {
 		return err
 	}
