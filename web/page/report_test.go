@@ -281,8 +281,8 @@ func TestEvidenceFiles(t *testing.T) {
 	file := reportPath(report) + "/files/1"
 	got := w.Client(leader).MustGet(file, http.StatusOK, "%PDF")
 	for name, want := range map[string]string{
-		"Content-Type":           "application/pdf",
-		"X-Content-Type-Options": "nosniff",
+		"Content-Type":            "application/pdf",
+		"X-Content-Type-Options":  "nosniff",
 		"Content-Security-Policy": "sandbox",
 	} {
 		if v := got.Header.Get(name); !strings.Contains(v, want) {
