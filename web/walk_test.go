@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/webtest"
 )
 
 // The permission walk calls every route of the route table that changes
@@ -68,6 +70,10 @@ var routeRules = map[string]func(u *duban.User, w *world) bool{
 	"GET /api/v1/closures/{closure}/files/{file}": readsOtherTask,
 	"POST /api/v1/tasks/{task}/closure": func(u *duban.User, w *world) bool {
 		return cycle.CanRequestClosure(u, w.Task, nil)
+	},
+	"POST /api/v1/reports": reportsOnTask,
+	"PATCH /api/v1/reports/{report}": func(u *duban.User, w *world) bool {
+		return cycle.CanWriteReport(u, w.OtherTask, w.Report.UnitID, w.Report.Kind, nil)
 	},
 }
 
@@ -127,6 +133,17 @@ var walkBodies = map[string]string{
 	"PATCH /api/v1/users/{user}":                  `{"display_name": "改名"}`,
 	"POST /api/v1/users/{user}/password":          `{"password": "another-password"}`,
 	"POST /api/v1/tokens":                         `{"name": "新脚本"}`,
+	"POST /api/v1/calendar":                       `{"date": "2031-10-01", "workday": false, "name": "国庆节"}`,
+	"PATCH /api/v1/periods/{period}":              `{"state": "closed"}`,
+	"PATCH /api/v1/closures/{closure}":            `{"state": "closed"}`,
+	"POST /api/v1/tasks/{task}/closure":           `{"note": "任务已全部完成。"}`,
+}
+
+// walkBodiesOf are JSON bodies that name the world's things, as walkBodies.
+var walkBodiesOf = map[string]func(w *world) string{
+	"POST /api/v1/reports": func(w *world) string {
+		return fmt.Sprintf(`{"task_id": %d, "period_id": %d, "progress": "已完成本月工作。", "completion": 30}`, w.Task.ID, w.Period.ID)
+	},
 }
 
 // wildcardRE finds a pattern's wildcards.
@@ -200,6 +217,8 @@ func walkAllowed(t *testing.T, w *world, rt web.Route, role string) {
 	_, formOf := walkFormsOf[rt.String()]
 	form = form || formOf
 	_, body := walkBodies[rt.String()]
+	_, bodyOf := walkBodiesOf[rt.String()]
+	body = body || bodyOf
 	if form || body {
 		if resp.Status >= 400 {
 			t.Errorf("as %s with a valid form: got %d, want success:\n%s", roleName(role), resp.Status, short(resp.Body))
@@ -235,6 +254,9 @@ func walkRequest(t *testing.T, w *world, rt web.Route, role string) *walkRespons
 	contentType := "application/x-www-form-urlencoded"
 	if rt.API {
 		body, contentType = cmp.Or(walkBodies[rt.String()], "{}"), "application/json"
+		if of, ok := walkBodiesOf[rt.String()]; ok {
+			body = of(w)
+		}
 	} else {
 		form.Set("csrf", c.CSRF())
 		body = form.Encode()
@@ -259,4 +281,60 @@ func roleName(role string) string {
 		return "nobody"
 	}
 	return role
+}
+
+// walkQueries are the queries an API read needs to succeed, by route.
+var walkQueries = map[string]func(w *world) string{
+	"GET /api/v1/obligations": func(w *world) string { return "?period=" + strconv.FormatInt(w.Period.ID, 10) },
+}
+
+// TestAPIReadWalk calls every API route that reads, as every role signed
+// in by its session (and as nobody): the roles its rule, narrowed by the
+// thing read, allows get their answer; the others are refused, 401 for
+// nobody and 403 for the rest.
+func TestAPIReadWalk(t *testing.T) {
+	w := newWorld(t)
+	clients := map[string]*webtest.Client{}
+	for _, role := range roles {
+		clients[role] = w.Client(role)
+	}
+	var walked int
+	for _, rt := range w.Server.Routes() {
+		if rt.Method != "GET" || !rt.API || rt.Allow == nil {
+			continue
+		}
+		walked++
+		path := wildcardRE.ReplaceAllStringFunc(rt.Pattern, func(m string) string {
+			name := wildcardRE.FindStringSubmatch(m)[1]
+			id, ok := walkIDs[name]
+			if !ok {
+				t.Fatalf("%s: no ID for {%s}: add it to walkIDs", rt.String(), name)
+			}
+			if name == "plan" {
+				return strconv.FormatInt(w.Plan.ID, 10) // the published plan, which every role reads
+			}
+			return strconv.FormatInt(id(w), 10)
+		})
+		if q, ok := walkQueries[rt.String()]; ok {
+			path += q(w)
+		}
+		for _, role := range roles {
+			r := clients[role].Get(path)
+			switch {
+			case role == nobody:
+				if r.Status != http.StatusUnauthorized {
+					t.Errorf("%s as nobody: got %d, want 401", path, r.Status)
+				}
+			case !allowed(rt, w.Users[role], w):
+				if r.Status != http.StatusForbidden {
+					t.Errorf("%s as %s: got %d, want 403:\n%s", path, role, r.Status, short(r.Body))
+				}
+			case r.Status >= 400:
+				t.Errorf("%s as %s (allowed): got %d:\n%s", path, role, r.Status, short(r.Body))
+			}
+		}
+	}
+	if walked < 20 {
+		t.Errorf("walked %d API reads; the table has more", walked)
+	}
 }

@@ -266,25 +266,16 @@ func (s *server) findPlace(r *http.Request) (*reportPlace, error) {
 	if pl.period, err = s.reportPeriod(ctx, pl.plan, values); err != nil {
 		return nil, err
 	}
-	composer, _ := cycle.ReportingUnits(pl.task, pl.groups)
-	unitID := u.UnitID
-	if !cycle.OwesReports(u) {
-		unitID = composer
-		if v, err := web.QueryInt(values, "unit"); err != nil {
-			return nil, err
-		} else if v != nil && *v != 0 {
-			unitID = *v
-		}
+	asked, err := web.QueryInt(values, "unit")
+	if err != nil {
+		return nil, err
 	}
-	if unitID == 0 {
+	var unitID int64
+	if unitID, pl.kind = cycle.WriterOf(u, pl.task, derefID(asked), pl.groups); unitID == 0 {
 		return nil, duban.Errorf(duban.ECONFLICT, "任务 %s 的单位尚未对应到名录中的单位，还不能填报：请督查室在计划审核中补充。", pl.task.No)
 	}
 	if pl.unit, err = s.svc.Units.FindUnitByID(ctx, unitID); err != nil {
 		return nil, err
-	}
-	pl.kind = cycle.ReportPart
-	if unitID == composer {
-		pl.kind = cycle.ReportTask
 	}
 	if !cycle.CanWriteReport(u, pl.task, unitID, pl.kind, pl.groups) {
 		return nil, duban.Errorf(duban.EFORBIDDEN, "您只能为本单位承担的任务填报：任务 %s 不属于%s。", pl.task.No, pl.unit.Name)
@@ -297,6 +288,14 @@ func (s *server) findPlace(r *http.Request) (*reportPlace, error) {
 		pl.report = found[0]
 	}
 	return pl, nil
+}
+
+// derefID is an optional ID's value, 0 when absent.
+func derefID(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
 }
 
 // reportPeriod returns the period values name, or the plan's latest open
