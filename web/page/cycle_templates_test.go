@@ -85,7 +85,7 @@ func cycleExamplePages() []web.Page {
 		&taskPage{Task: task, Plan: plan, Cycle: &taskCycle{Light: light, tr: tr("zh"), MaxSize: "50 MB", MaxFiles: 5,
 			History:  []*periodLight{{Period: hostile, Light: light}, {Period: "2022年6月", Light: &cycle.Light{Status: cycle.LightMissing, Completion: -1}}},
 			Reports:  []*taskReport{{Report: report, Unit: hostile, Period: hostile}},
-			Closures: []*cycle.Closure{closure}, ReportURL: "/tasks/7/report", CanRequestClosure: true, CanDecide: true}},
+			Closures: []*cycle.Closure{closure}, ReportURL: "/tasks/7/report", ReportLabel: "填报本期进展", CanRequestClosure: true, CanDecide: true}},
 	}
 }
 
@@ -108,7 +108,8 @@ func cycleLabels() map[string]string {
 	// The actions a report's versions name, and the fields DiffReports
 	// names.
 	for _, a := range []string{"保存草稿", "修改", "报送", "重新报送", "退回", "审核通过", "保存",
-		"状态", "进展情况", "完成进度", "存在问题", "下一步打算", "附件", "退回理由", "未填报"} {
+		"状态", "进展情况", "完成进度", "存在问题", "下一步打算", "附件", "退回理由", "未填报",
+		"填报本期进展", "修改本期报告", "查看本期报告"} {
 		labels[a] = "the cycle's versions"
 	}
 	return labels

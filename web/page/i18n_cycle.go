@@ -171,7 +171,7 @@ var cycleEnglish = map[string]string{
 
 	// The review queue.
 	"%d 份任务报告待审核": "%d task reports to review",
-	"选择":          "Choose",
+	"全选":          "Choose all",
 	"选择任务 %s 的报告": "Choose the report on task %s",
 	"退回理由（退回时必填，对所选报告都适用）":       "Reason for return (needed to return; for every report chosen)",
 	"审核通过所选报告":                   "Accept those chosen",
@@ -202,6 +202,8 @@ var cycleEnglish = map[string]string{
 	"进展和状态":   "Progress and status",
 	"尚未开始填报。": "No reporting yet.",
 	"填报本期进展":  "Report this period",
+	"修改本期报告":  "Change this period's report",
+	"查看本期报告":  "See this period's report",
 	"各期状态":    "By period",
 	"完成 / 序时": "Done / expected",
 }

@@ -80,8 +80,10 @@ type taskCycle struct {
 	// Closures are the requests to close the task, newest first.
 	Closures []*cycle.Closure
 	// ReportURL is the user's form for the open period, when the user
-	// reports on the task.
-	ReportURL string
+	// reports on the task, or the report when it is handed in; ReportLabel
+	// says which.
+	ReportURL   string
+	ReportLabel string
 	// CanRequestClosure shows the form asking to close the task;
 	// CanDecide the office's decision on a request.
 	CanRequestClosure bool
@@ -128,10 +130,12 @@ func (s *server) findTaskCycle(r *http.Request, t *duban.Task, plan *duban.Plan)
 		return nil, err
 	}
 	label := map[int64]string{}
-	open := false
+	var current *cycle.Period // the latest open period
 	for _, q := range periods {
 		label[q.ID] = q.Label
-		open = open || q.State == cycle.PeriodOpen
+		if q.State == cycle.PeriodOpen {
+			current = q
+		}
 	}
 	lights, _, err := s.svc.Lights.FindLights(ctx, cycle.LightFilter{TaskID: &t.ID})
 	if err != nil {
@@ -164,8 +168,23 @@ func (s *server) findTaskCycle(r *http.Request, t *duban.Task, plan *duban.Plan)
 		}
 	}
 	reaches := duban.IsOffice(u) || cycle.OwesReports(u) && cycle.Reaches(t, u.UnitID, groups)
-	if open && t.State == duban.TaskActive && plan.State == duban.PlanPublished && reaches {
-		c.ReportURL = "/tasks/" + strconv.FormatInt(t.ID, 10) + "/report"
+	if current != nil && t.State == duban.TaskActive && plan.State == duban.PlanPublished && reaches {
+		c.ReportURL, c.ReportLabel = "/tasks/"+strconv.FormatInt(t.ID, 10)+"/report", "填报本期进展"
+		// A report of the user's unit handed in and not to be changed is
+		// looked at rather than filled in.
+		unit, kind := cycle.WriterOf(u, t, 0, groups)
+		for _, tr := range c.Reports {
+			rep := tr.Report
+			if rep.PeriodID != current.ID || rep.UnitID != unit || rep.Kind != kind {
+				continue
+			}
+			switch {
+			case rep.State == cycle.ReportDraft || rep.State == cycle.ReportReturned || rep.Kind == cycle.ReportPart && rep.State == cycle.ReportSubmitted:
+				c.ReportLabel = "修改本期报告"
+			default:
+				c.ReportURL, c.ReportLabel = reportPath(rep.ID), "查看本期报告"
+			}
+		}
 	}
 	standing := slices.ContainsFunc(c.Closures, func(x *cycle.Closure) bool {
 		return x.State == cycle.ClosureRequested || x.State == cycle.ClosureClosed

@@ -10,6 +10,15 @@ document.addEventListener("DOMContentLoaded", () => {
       select.addEventListener("change", () => form.requestSubmit());
     }
   }
+  // A checkbox marked data-check-all ticks or unticks every box of its
+  // form named as its value says: the review queue's "all".
+  for (const all of document.querySelectorAll("input[data-check-all]")) {
+    all.addEventListener("change", () => {
+      for (const box of all.form.querySelectorAll(`input[type=checkbox][name="${all.dataset.checkAll}"]`)) {
+        box.checked = all.checked;
+      }
+    });
+  }
   // A button with data-confirm asks before it submits its form.
   for (const button of document.querySelectorAll("button[data-confirm]")) {
     button.addEventListener("click", (event) => {
