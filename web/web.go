@@ -82,10 +82,6 @@ type Services struct {
 	Evidence  cycle.EvidenceService
 	// Files keeps the bytes of evidence files (package evidence's Store).
 	Files EvidenceFiles
-	// Groups says which units a task addressed to a group reaches; nil
-	// while the directory keeps no membership, when such tasks reach their
-	// named units alone.
-	Groups cycle.GroupMembers
 }
 
 // A Part is what a package adds to the server: its routes and, for pages,

@@ -69,7 +69,7 @@ func TestClerksReadTheirUnitsReports(t *testing.T) {
 		// A street reads the reports of a task addressed to its group.
 		streetClerk := w.clerk(t, "泉城路街道办事处")
 		task := w.tasks["4.3.1"]
-		if task.HasUnit(street) || !cycle.Reaches(task, street, cycle.Groups{group: {street}}) {
+		if task.HasUnit(street) || !task.Reaches(street, cycle.Groups{group: {street}}) {
 			t.Fatalf("4.3.1 does not reach the street through its group alone")
 		}
 		composer, _ := cycle.ReportingUnits(task, cycle.Groups{group: {street}})

@@ -373,11 +373,9 @@ func (s *server) apiCreateReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var groups cycle.Groups
-	if s.svc.Groups != nil {
-		if groups, err = s.svc.Groups.FindGroupMembers(ctx); err != nil {
-			return err
-		}
+	groups, err := s.svc.Units.FindGroupMembers(ctx)
+	if err != nil {
+		return err
 	}
 	rep := &cycle.Report{PeriodID: req.PeriodID, TaskID: req.TaskID, State: req.State, Progress: req.Progress,
 		Completion: req.Completion, Problems: req.Problems, NextSteps: req.NextSteps}

@@ -82,6 +82,7 @@ func cycleExamplePages() []web.Page {
 		&queuePage{Rows: []*queueRow{{Report: report, Task: task, Period: open, Unit: hostile, Light: light}, {Report: part, Task: task, Period: open}},
 			Closures: []*closureRow{{Closure: closure, Task: task, Unit: hostile}}, Selected: map[int64]bool{11: true}, Reason: hostile, Error: hostile},
 		&queuePage{},
+		&homePage{Role: duban.RoleClerk, Unit: unit, Lead: &taskList{tr: tr("zh")}, Shared: &taskList{tr: tr("zh")}, Todo: todo("zh")},
 		&taskPage{Task: task, Plan: plan, Cycle: &taskCycle{Light: light, tr: tr("zh"), MaxSize: "50 MB", MaxFiles: 5,
 			History:  []*periodLight{{Period: hostile, Light: light}, {Period: "2022年6月", Light: &cycle.Light{Status: cycle.LightMissing, Completion: -1}}},
 			Reports:  []*taskReport{{Report: report, Unit: hostile, Period: hostile}},

@@ -104,6 +104,8 @@ type taskTable struct {
 	planNames map[int64]string
 	query     string
 	ledger    bool
+	// today marks the deadlines passed on it; the zero date marks none.
+	today duban.Date
 	// lights are the tasks' latest lights, shown in a column of their own
 	// when not nil.
 	lights map[int64]*cycle.Light
@@ -121,7 +123,8 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 	// Each cell's end and the next one's start, which are the same in
 	// every row.
 	leaders, leads, shares := label("", tt.tr.T("牵头领导")), label("", tt.tr.T("牵头单位")), label("", tt.tr.T("责任单位"))
-	deadline, updated := label("", tt.tr.T("完成时限")), label(` class="date"`, tt.tr.T("更新"))
+	deadline, overdue, updated := label("", tt.tr.T("完成时限")), label(` class="overdue"`, tt.tr.T("完成时限")), label(` class="date"`, tt.tr.T("更新"))
+	unread := tt.tr.T(duban.DeadlineUnread.Label())
 	light := label(` class="status"`, tt.tr.T("状态"))
 	var b strings.Builder
 	b.Grow(len(tasks) * 1500)
@@ -159,8 +162,23 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 		writeOwnerLinks(&b, "/units/", t.LeadUnits)
 		b.WriteString(shares)
 		writeOwnerLinks(&b, "/units/", t.ResponsibleUnits)
-		b.WriteString(deadline)
+		if !tt.today.IsZero() && t.Overdue(tt.today) {
+			b.WriteString(overdue)
+		} else {
+			b.WriteString(deadline)
+		}
 		escape(&b, t.Deadline)
+		// The text as written, and the date it is read as behind it.
+		switch t.DeadlineKind {
+		case duban.DeadlineDate:
+			b.WriteString(`<small class="due">`)
+			b.WriteString(tt.dateLabel(t.DeadlineDate))
+			b.WriteString("</small>")
+		case duban.DeadlineUnread:
+			b.WriteString(`<small class="due warn">`)
+			escape(&b, unread)
+			b.WriteString("</small>")
+		}
 		if tt.ledger {
 			b.WriteString(updated)
 			b.WriteString(date(t.UpdatedAt))
@@ -168,6 +186,15 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 		b.WriteString("</td>\n    </tr>")
 	}
 	return template.HTML(b.String())
+}
+
+// dateLabel writes a deadline's date in the table's language: 9月30日, 30
+// September.
+func (tt taskTable) dateLabel(d duban.Date) string {
+	if tt.tr.Lang() == "en" {
+		return d.LabelEN()
+	}
+	return d.Label()
 }
 
 // date writes a day as the government writes it, in its time zone; the
@@ -180,7 +207,7 @@ func date(t time.Time) string {
 }
 
 // displayZone is the time zone times are shown in: the government's.
-var displayZone = time.FixedZone("CST", 8*3600)
+var displayZone = web.DisplayZone
 
 // highlight escapes text and marks each place where q occurs in it, so
 // that a keyword search shows where it matched.

@@ -126,7 +126,6 @@ var cycleEnglish = map[string]string{
 	"督查室退回了这份报告：%s":              "The office returned this report: %s",
 	"最新保存的内容（第 %d 版，%s 于 %s 保存）": "What was saved meanwhile (version %d, by %s at %s)",
 	"下面的表单仍是您填写的内容；核对后再次提交将以您的内容为准。": "The form below still holds what you typed; check it and send it again to save yours.",
-	"进展情况":  "Progress",
 	"完成进度":  "Completion",
 	"实际完成":  "Actual",
 	"存在问题":  "Problems",

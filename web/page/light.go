@@ -167,7 +167,7 @@ func (s *server) findTaskCycle(r *http.Request, t *duban.Task, plan *duban.Plan)
 			return nil, err
 		}
 	}
-	reaches := duban.IsOffice(u) || cycle.OwesReports(u) && cycle.Reaches(t, u.UnitID, groups)
+	reaches := duban.IsOffice(u) || cycle.OwesReports(u) && t.Reaches(u.UnitID, groups)
 	if current != nil && t.State == duban.TaskActive && plan.State == duban.PlanPublished && reaches {
 		c.ReportURL, c.ReportLabel = "/tasks/"+strconv.FormatInt(t.ID, 10)+"/report", "填报本期进展"
 		// A report of the user's unit handed in and not to be changed is

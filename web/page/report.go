@@ -40,10 +40,7 @@ func (s *server) reportRoutes() []web.Route {
 
 // groups returns which units tasks addressed to groups reach.
 func (s *server) groups(ctx context.Context) (cycle.Groups, error) {
-	if s.svc.Groups == nil {
-		return nil, nil
-	}
-	return s.svc.Groups.FindGroupMembers(ctx)
+	return s.svc.Units.FindGroupMembers(ctx)
 }
 
 // unitNames names units by ID, for lists that name a few.
