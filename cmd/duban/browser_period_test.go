@@ -101,7 +101,12 @@ func TestBrowserPeriod(t *testing.T) {
 	// The lead unit's clerk composes the task's report beside the part.
 	lead := newPerson(t, root, "lead clerk", origin, shots)
 	lead.signIn("keji", "lead-password-1")
-	lead.open("/todo")
+	// Its home opens with what the unit owes.
+	lead.open("/")
+	if got := lead.text(".todo"); !strings.Contains(got, "任务 2.1.3") || !strings.Contains(got, "任务报告") {
+		t.Errorf("the clerk's home does not list the report owed: %q", got)
+	}
+	lead.screenshot("home-todo", phoneWidth, phoneHeight)
 	lead.click(`a.what[href^="` + task + `/report"]`)
 	if got := lead.text("aside.parts"); !strings.Contains(got, "配合走访科技型企业 30 家") || !strings.Contains(got, "已报送 1 / 2") {
 		t.Errorf("the parts beside the form: got %q", got)
