@@ -80,7 +80,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	svc.Files = m.files
-	m.Server, err = web.New(web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache}, svc, page.Part(), api.Part())
+	cfg := web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache, Now: func() time.Time { return db.Now() }}
+	m.Server, err = web.New(cfg, svc, page.Part(), api.Part())
 	if err != nil {
 		m.files.Close()
 		db.Close()

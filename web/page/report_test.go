@@ -10,7 +10,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
@@ -346,4 +348,52 @@ func TestPeriodPages(t *testing.T) {
 	}
 	office.MustPost("/calendar/delete", url.Values{"date": {"2031-10-01"}}, http.StatusSeeOther)
 	office.MustGet("/calendar?year=2022", http.StatusOK, "国庆节", "国务院")
+}
+
+// TestClosurePages has the lead unit ask for its task to be closed with a
+// file, and the office close it from its queue: the file comes down to
+// those who may read the task's reports, and the task's light turns 已办结,
+// on its page and on its unit's.
+func TestClosurePages(t *testing.T) {
+	w := newCycleWorld(t)
+	var clock struct {
+		sync.Mutex
+		at time.Time // zero: the real time
+	}
+	w.DB.Now = func() time.Time {
+		clock.Lock()
+		defer clock.Unlock()
+		if clock.at.IsZero() {
+			return time.Now()
+		}
+		return clock.at
+	}
+	setClock := func(at time.Time) {
+		clock.Lock()
+		clock.at = at
+		clock.Unlock()
+	}
+	mustStatus(t, "asking to close", postMultipart(t, w.lead, taskPath(w.task)+"/closure", url.Values{"note": {"119 家已全部认定。"}},
+		upload{"认定名单.pdf", []byte(webtest.SamplePDF + "closure")}), http.StatusSeeOther)
+	w.part.MustPost(taskPath(w.task)+"/closure", url.Values{"note": {"也想申请"}}, http.StatusForbidden)
+	office := w.Client(admin)
+	r := office.MustGet("/reports", http.StatusOK, "办结申请", "119 家已全部认定。", "认定名单.pdf")
+	link := regexp.MustCompile(`href="(/closures/\d+/files/1)"`).FindStringSubmatch(r.Body)
+	if link == nil {
+		t.Fatalf("the queue links no file of the request:\n%s", short(r.Body))
+	}
+	w.part.MustGet(link[1], http.StatusOK, "%PDF")
+	w.Client(clerk).MustGet(link[1], http.StatusForbidden)
+	action := regexp.MustCompile(`action="(/closures/\d+)"`).FindStringSubmatch(r.Body)
+	office.MustPost(action[1], url.Values{"decision": {"declined"}}, http.StatusBadRequest, "请说明理由")
+	// The task is closed while July runs, so that July's light, as of
+	// that day, says so. (The browsers' sessions follow the real clock.)
+	setClock(time.Date(2022, 7, 20, 10, 0, 0, 0, duban.Beijing))
+	office.MustPost(action[1], url.Values{"decision": {"closed"}, "back": {"/reports"}}, http.StatusSeeOther)
+	setClock(time.Time{})
+	office.MustGet(taskPath(w.task), http.StatusOK, `<span class="light light-closed"`, "已办结")
+	office.MustGet("/units/"+strconv.FormatInt(w.task.LeadUnits[0].ID, 10), http.StatusOK, `light light-closed`)
+	if r := w.lead.MustGet(taskPath(w.task), http.StatusOK, "已办结"); strings.Contains(r.Body, `action="`+taskPath(w.task)+`/closure"`) {
+		t.Error("a closed task still offers to ask for closing")
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
@@ -334,6 +335,9 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 	w := &World{T: t, DB: db, Log: &Buffer{}, Users: map[string]*duban.User{}}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(w.Log, nil))
+	}
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return db.Now() } // a test that sets the store's clock sets the pages' too
 	}
 	svc := Services(db)
 	if w.Server, err = NewServer(cfg, svc); err != nil {
