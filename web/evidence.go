@@ -2,12 +2,14 @@ package web
 
 import (
 	"archive/zip"
+	"context"
 	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -234,4 +236,85 @@ func Attachment(name string) string {
 		return v
 	}
 	return "attachment"
+}
+
+// ReportFile returns the n-th file (from 1) of a report, of its current
+// version or of the one version names, to whoever may read the report.
+func (s *Server) ReportFile(ctx context.Context, reportID, n int64, version *int64) (cycle.EvidenceRef, error) {
+	rep, err := s.svc.Reports.FindReportByID(ctx, reportID)
+	if err != nil {
+		return cycle.EvidenceRef{}, err
+	}
+	files := rep.Evidence
+	if version != nil && int(*version) != rep.Version {
+		vs, err := s.svc.Reports.FindReportVersions(ctx, reportID)
+		if err != nil {
+			return cycle.EvidenceRef{}, err
+		}
+		i := slices.IndexFunc(vs, func(x *cycle.ReportVersion) bool { return int64(x.Version) == *version })
+		if i < 0 {
+			return cycle.EvidenceRef{}, duban.Errorf(duban.ENOTFOUND, "报告没有第 %d 版。", *version)
+		}
+		files = vs[i].Report.Evidence
+	}
+	if n < 1 || int(n) > len(files) {
+		return cycle.EvidenceRef{}, duban.Errorf(duban.ENOTFOUND, "报告没有第 %d 个附件。", n)
+	}
+	return files[n-1], nil
+}
+
+// ClosureFile returns the n-th file (from 1) of a request to close a task,
+// to whoever may read it.
+func (s *Server) ClosureFile(ctx context.Context, closureID, n int64) (cycle.EvidenceRef, error) {
+	list, _, err := s.svc.Reports.FindClosures(ctx, cycle.ClosureFilter{ID: &closureID})
+	if err != nil {
+		return cycle.EvidenceRef{}, err
+	}
+	if len(list) == 0 {
+		return cycle.EvidenceRef{}, duban.Errorf(duban.ENOTFOUND, "办结申请 #%d 不存在。", closureID)
+	}
+	if n < 1 || int(n) > len(list[0].Evidence) {
+		return cycle.EvidenceRef{}, duban.Errorf(duban.ENOTFOUND, "办结申请没有第 %d 个附件。", n)
+	}
+	return list[0].Evidence[n-1], nil
+}
+
+// ServeReportFile is the handler of a report's file: {report} and {file}
+// in the path, ?version= for an older version's.
+func (s *Server) ServeReportFile(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "report")
+	if err != nil {
+		return err
+	}
+	n, err := PathID(r, "file")
+	if err != nil {
+		return err
+	}
+	version, err := QueryInt(r.URL.Query(), "version")
+	if err != nil {
+		return err
+	}
+	ref, err := s.ReportFile(r.Context(), id, n, version)
+	if err != nil {
+		return err
+	}
+	return s.ServeEvidence(w, r, ref)
+}
+
+// ServeClosureFile is the handler of a request's file: {closure} and
+// {file} in the path.
+func (s *Server) ServeClosureFile(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "closure")
+	if err != nil {
+		return err
+	}
+	n, err := PathID(r, "file")
+	if err != nil {
+		return err
+	}
+	ref, err := s.ClosureFile(r.Context(), id, n)
+	if err != nil {
+		return err
+	}
+	return s.ServeEvidence(w, r, ref)
 }

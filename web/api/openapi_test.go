@@ -149,7 +149,7 @@ var apiDocs = map[string]apiDoc{
 	"PATCH /api/v1/reports/{report}": {id: "updateReport", body: reportPatch{}, resp: &cycle.Report{},
 		about: "从 If-Match 头给出的版本修改报告：缺少 If-Match 返回 428；其间他人已保存返回 412，message 说明由谁、何时保存。单位报送（submitted，退回后为 resubmitted），督查室审核通过（accepted）或退回（returned，须给出 return_reason）。"},
 	"GET /api/v1/reports/{report}/versions": {id: "listReportVersions", resp: apiList[*cycle.ReportVersion]{}, about: "报告的每一版，从旧到新。"},
-	"GET /api/v1/reports/{report}/compare":  {id: "compareReports", query: []string{"a", "b"}, resp: comparison{}, about: "比较两个版本，逐项列出不同之处。"},
+	"GET /api/v1/reports/{report}/compare":  {id: "compareReports", query: []string{"a", "b"}, resp: web.Comparison{}, about: "比较两个版本，逐项列出不同之处。"},
 	"GET /api/v1/reports/{report}/files/{file}": {id: "getReportFile", query: []string{"version"}, file: true,
 		about: "报告的第 file 个附件（从 1 起；version 给出旧版本的附件），作为下载返回。"},
 	"POST /api/v1/evidence": {id: "uploadEvidence", evidence: true, resp: apiList[cycle.EvidenceRef]{}, status: http.StatusCreated,

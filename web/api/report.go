@@ -74,8 +74,15 @@ func (s *server) apiCycleRoutes() []web.Route {
 				}
 				return writeList(w, vs, len(vs), apiPage{Limit: len(vs)})
 			}},
-		{Method: "GET", Pattern: "/api/v1/reports/{report}/compare", Allow: duban.CanRead, Action: "查看报告", Handler: s.apiCompare},
-		{Method: "GET", Pattern: "/api/v1/reports/{report}/files/{file}", Allow: duban.CanRead, Action: "下载附件", Handler: s.apiReportFile},
+		{Method: "GET", Pattern: "/api/v1/reports/{report}/compare", Allow: duban.CanRead, Action: "查看报告",
+			Handler: func(w http.ResponseWriter, r *http.Request) error {
+				c, err := s.CompareReport(r)
+				if err != nil {
+					return err
+				}
+				return apiOK(w, c)
+			}},
+		{Method: "GET", Pattern: "/api/v1/reports/{report}/files/{file}", Allow: duban.CanRead, Action: "下载附件", Handler: s.ServeReportFile},
 		{Method: "POST", Pattern: "/api/v1/evidence", Allow: cycle.CanUploadEvidence, Action: "上传附件", Changes: true,
 			MaxBody: upload, TooLarge: tooLarge, Handler: s.apiUploadEvidence},
 		{Method: "GET", Pattern: "/api/v1/lights", Allow: duban.CanRead, Action: "查看状态灯",
@@ -99,7 +106,7 @@ func (s *server) apiCycleRoutes() []web.Route {
 			Handler: apiDo("closure", http.StatusOK, func(ctx context.Context, id int64, upd cycle.ClosureUpdate) (*cycle.Closure, error) {
 				return reports().UpdateClosure(ctx, id, upd)
 			})},
-		{Method: "GET", Pattern: "/api/v1/closures/{closure}/files/{file}", Allow: duban.CanRead, Action: "下载附件", Handler: s.apiClosureFile},
+		{Method: "GET", Pattern: "/api/v1/closures/{closure}/files/{file}", Allow: duban.CanRead, Action: "下载附件", Handler: s.ServeClosureFile},
 	}
 }
 
@@ -433,120 +440,6 @@ func (s *server) apiUpdateReport(w http.ResponseWriter, r *http.Request) error {
 		return stale(err)
 	}
 	return writeReport(w, http.StatusOK, saved)
-}
-
-// comparison is two versions of a report and what differs between them.
-type comparison struct {
-	A       *cycle.ReportVersion `json:"a"`
-	B       *cycle.ReportVersion `json:"b"`
-	Changes []cycle.FieldChange  `json:"changes"`
-}
-
-// apiCompare compares two versions of a report (?a=&b=; the one before
-// the current and the current by default).
-func (s *server) apiCompare(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	id, err := web.PathID(r, "report")
-	if err != nil {
-		return err
-	}
-	rep, err := s.svc.Reports.FindReportByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	t, err := s.svc.Tasks.FindTaskByID(ctx, rep.TaskID)
-	if err != nil {
-		return err
-	}
-	vs, err := s.svc.Reports.FindReportVersions(ctx, id)
-	if err != nil {
-		return err
-	}
-	pick := func(name string, fallback int) (*cycle.ReportVersion, error) {
-		n, err := web.QueryInt(r.URL.Query(), name)
-		if err != nil {
-			return nil, err
-		}
-		want := fallback
-		if n != nil {
-			want = int(*n)
-		}
-		if i := slices.IndexFunc(vs, func(v *cycle.ReportVersion) bool { return v.Version == want }); i >= 0 {
-			return vs[i], nil
-		}
-		return nil, duban.Errorf(duban.ENOTFOUND, "报告没有第 %d 版：共 %d 版。", want, len(vs))
-	}
-	var c comparison
-	if c.A, err = pick("a", max(1, rep.Version-1)); err != nil {
-		return err
-	}
-	if c.B, err = pick("b", rep.Version); err != nil {
-		return err
-	}
-	c.Changes = cycle.DiffReports(&c.A.Report, &c.B.Report, t)
-	if c.Changes == nil {
-		c.Changes = []cycle.FieldChange{}
-	}
-	return apiOK(w, c)
-}
-
-// apiReportFile sends one of a report's files (?version= for an older
-// version's).
-func (s *server) apiReportFile(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	id, err := web.PathID(r, "report")
-	if err != nil {
-		return err
-	}
-	n, err := web.PathID(r, "file")
-	if err != nil {
-		return err
-	}
-	rep, err := s.svc.Reports.FindReportByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	files := rep.Evidence
-	if v, err := web.QueryInt(r.URL.Query(), "version"); err != nil {
-		return err
-	} else if v != nil && int(*v) != rep.Version {
-		vs, err := s.svc.Reports.FindReportVersions(ctx, id)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(vs, func(x *cycle.ReportVersion) bool { return int64(x.Version) == *v })
-		if i < 0 {
-			return duban.Errorf(duban.ENOTFOUND, "报告没有第 %d 版。", *v)
-		}
-		files = vs[i].Report.Evidence
-	}
-	if int(n) > len(files) {
-		return duban.Errorf(duban.ENOTFOUND, "报告没有第 %d 个附件。", n)
-	}
-	return s.ServeEvidence(w, r, files[n-1])
-}
-
-// apiClosureFile sends one of a request's files.
-func (s *server) apiClosureFile(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "closure")
-	if err != nil {
-		return err
-	}
-	n, err := web.PathID(r, "file")
-	if err != nil {
-		return err
-	}
-	list, _, err := s.svc.Reports.FindClosures(r.Context(), cycle.ClosureFilter{ID: &id})
-	if err != nil {
-		return err
-	}
-	if len(list) == 0 {
-		return duban.Errorf(duban.ENOTFOUND, "办结申请 #%d 不存在。", id)
-	}
-	if int(n) > len(list[0].Evidence) {
-		return duban.Errorf(duban.ENOTFOUND, "办结申请没有第 %d 个附件。", n)
-	}
-	return s.ServeEvidence(w, r, list[0].Evidence[n-1])
 }
 
 // apiUploadEvidence keeps the files of a multipart form's "files" field

@@ -30,11 +30,11 @@ func (s *server) reportRoutes() []web.Route {
 		{Method: "POST", Pattern: "/reports/review", Allow: cycle.CanReviewReport, Action: "审核报告", Changes: true, Handler: s.reviewReports},
 		{Method: "GET", Pattern: "/reports/{report}", Allow: duban.CanRead, Action: "查看报告", Handler: s.report},
 		{Method: "GET", Pattern: "/reports/{report}/compare", Allow: duban.CanRead, Action: "查看报告", Handler: s.compare},
-		{Method: "GET", Pattern: "/reports/{report}/files/{file}", Allow: duban.CanRead, Action: "下载附件", Handler: s.reportFile},
+		{Method: "GET", Pattern: "/reports/{report}/files/{file}", Allow: duban.CanRead, Action: "下载附件", Handler: s.ServeReportFile},
 		{Method: "POST", Pattern: "/tasks/{task}/closure", Allow: cycle.CanReport, Action: "申请办结", Changes: true,
 			MaxBody: upload, TooLarge: tooLarge, Handler: s.requestClosure},
 		{Method: "POST", Pattern: "/closures/{closure}", Allow: cycle.CanCloseTask, Action: "审核办结申请", Changes: true, Handler: s.decideClosure},
-		{Method: "GET", Pattern: "/closures/{closure}/files/{file}", Allow: duban.CanRead, Action: "下载附件", Handler: s.closureFile},
+		{Method: "GET", Pattern: "/closures/{closure}/files/{file}", Allow: duban.CanRead, Action: "下载附件", Handler: s.ServeClosureFile},
 	}
 }
 

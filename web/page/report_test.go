@@ -206,7 +206,7 @@ func TestReportingPeriodPages(t *testing.T) {
 	office.MustGet(reportPath(report), http.StatusOK, "已重新报送", "高新技术企业名单.pdf", "审核通过", "各单位分项报告")
 	office.MustPost("/reports/review", url.Values{"report": {id}, "version." + id: {strconv.Itoa(report.Version)},
 		"action": {"accept"}, "back": {reportPath(report)}}, http.StatusSeeOther)
-	r = office.MustGet(reportPath(report), http.StatusOK, "已审核通过", "第 5 版")
+	office.MustGet(reportPath(report), http.StatusOK, "已审核通过", "第 5 版")
 	office.MustGet(reportPath(report)+"/compare?a=2&b=5", http.StatusOK, "比较第 2 版和第 5 版",
 		"全区新认定高新技术企业，正在统计。", "全区新认定高新技术企业 45 家，名单见附件。", "请附高新技术企业名单", "高新技术企业名单.pdf")
 	light, _, err := w.Services().Lights.FindLights(officeCtx, cycle.LightFilter{TaskID: &w.task.ID, PeriodID: &w.Period.ID})

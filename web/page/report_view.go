@@ -157,83 +157,13 @@ func (p *comparePage) Label(c cycle.FieldChange) string {
 }
 
 func (s *server) compare(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	id, err := web.PathID(r, "report")
+	c, err := s.CompareReport(r)
 	if err != nil {
 		return err
 	}
-	p := &comparePage{}
-	if p.Report, err = s.svc.Reports.FindReportByID(ctx, id); err != nil {
-		return err
-	}
-	if p.Task, err = s.svc.Tasks.FindTaskByID(ctx, p.Report.TaskID); err != nil {
-		return err
-	}
-	if p.Versions, err = s.svc.Reports.FindReportVersions(ctx, id); err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	pick := func(name string, fallback int) (*cycle.ReportVersion, error) {
-		n, err := web.QueryInt(q, name)
-		if err != nil {
-			return nil, err
-		}
-		v := int64(fallback)
-		if n != nil {
-			v = *n
-		}
-		for _, ver := range p.Versions {
-			if int64(ver.Version) == v {
-				return ver, nil
-			}
-		}
-		return nil, duban.Errorf(duban.ENOTFOUND, "报告没有第 %d 版：共 %d 版。", v, len(p.Versions))
-	}
-	if p.A, err = pick("a", max(1, p.Report.Version-1)); err != nil {
-		return err
-	}
-	if p.B, err = pick("b", p.Report.Version); err != nil {
-		return err
-	}
-	p.Changes = cycle.DiffReports(&p.A.Report, &p.B.Report, p.Task)
+	p := &comparePage{Report: c.Report, Task: c.Task, Versions: c.Versions, A: c.A, B: c.B, Changes: c.Changes}
 	p.Title = web.Lang(r).T("比较第 %d 版和第 %d 版", p.A.Version, p.B.Version)
 	return s.Render(w, r, p)
-}
-
-// reportFile sends one of a report's files, of its current version or of
-// an older one (?version=), to whoever may read the report.
-func (s *server) reportFile(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	id, err := web.PathID(r, "report")
-	if err != nil {
-		return err
-	}
-	n, err := web.PathID(r, "file")
-	if err != nil {
-		return err
-	}
-	rep, err := s.svc.Reports.FindReportByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	files := rep.Evidence
-	if v, err := web.QueryInt(r.URL.Query(), "version"); err != nil {
-		return err
-	} else if v != nil && int(*v) != rep.Version {
-		versions, err := s.svc.Reports.FindReportVersions(ctx, id)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(versions, func(x *cycle.ReportVersion) bool { return int64(x.Version) == *v })
-		if i < 0 {
-			return duban.Errorf(duban.ENOTFOUND, "报告没有第 %d 版。", *v)
-		}
-		files = versions[i].Report.Evidence
-	}
-	if int(n) > len(files) {
-		return duban.Errorf(duban.ENOTFOUND, "报告没有第 %d 个附件。", n)
-	}
-	return s.ServeEvidence(w, r, files[n-1])
 }
 
 // The review queue.
@@ -463,27 +393,4 @@ func (s *server) decideClosure(w http.ResponseWriter, r *http.Request) error {
 		msg = tr.T("已退回办结申请。")
 	}
 	return s.Redirect(w, r, backPath(f.Get("back"), fmt.Sprintf("/tasks/%d#cycle", c.TaskID)), msg)
-}
-
-// closureFile sends one of a request's files to whoever may read it.
-func (s *server) closureFile(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "closure")
-	if err != nil {
-		return err
-	}
-	n, err := web.PathID(r, "file")
-	if err != nil {
-		return err
-	}
-	list, _, err := s.svc.Reports.FindClosures(r.Context(), cycle.ClosureFilter{ID: &id})
-	if err != nil {
-		return err
-	}
-	if len(list) == 0 {
-		return duban.Errorf(duban.ENOTFOUND, "办结申请 #%d 不存在，或您无权查看。", id)
-	}
-	if int(n) > len(list[0].Evidence) {
-		return duban.Errorf(duban.ENOTFOUND, "办结申请没有第 %d 个附件。", n)
-	}
-	return s.ServeEvidence(w, r, list[0].Evidence[n-1])
 }
