@@ -17,7 +17,15 @@ const (
 	ETOOLARGE     = "too_large"
 	ETOOMANY      = "too_many" // asked too often (sign-in after wrong passwords); the message says when to retry
 	EINTERNAL     = "internal"
+	// A script's conditional change: the version it named (If-Match) is no
+	// longer the current one, or it named none where one is needed.
+	EPRECONDITION    = "precondition_failed"
+	EPRECONDREQUIRED = "precondition_required"
 )
+
+// ErrStale is the cause of a Conflict: a save made from a version that is no
+// longer the current one, which the API answers as a failed precondition.
+var ErrStale = errors.New("duban: saved from an old version")
 
 // Error is the one error type of the application. Message is written for the
 // user (in Chinese) and says what went wrong and what to do about it.
@@ -75,6 +83,8 @@ func Conflict(what string, version int, by string, at time.Time) *Error {
 	if by == "" {
 		by = "他人"
 	}
-	return Errorf(ECONFLICT, "该%s已由%s于 %s 保存（第 %d 版），您这次的修改没有保存：您填写的内容仍在表单中，请核对最新内容后重新提交。",
+	e := Errorf(ECONFLICT, "该%s已由%s于 %s 保存（第 %d 版），您这次的修改没有保存：您填写的内容仍在表单中，请核对最新内容后重新提交。",
 		what, by, at.In(Beijing).Format("2006-01-02 15:04"), version)
+	e.Err = ErrStale
+	return e
 }

@@ -23,6 +23,9 @@ var errorStatus = map[string]int{
 	duban.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	duban.ETOOMANY:      http.StatusTooManyRequests,
 	duban.EINTERNAL:     http.StatusInternalServerError,
+
+	duban.EPRECONDITION:    http.StatusPreconditionFailed,
+	duban.EPRECONDREQUIRED: http.StatusPreconditionRequired,
 }
 
 // ErrorStatus returns the HTTP status of an error, by its code.

@@ -320,6 +320,8 @@ func parseForm(r *http.Request) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &tooLarge) && state(r).route != nil && state(r).route.TooLarge != "":
+		return duban.Errorf(duban.ETOOLARGE, "%s", state(r).route.TooLarge)
 	case errors.As(err, &tooLarge) && tooLarge.Limit == MaxUpload:
 		// The bound of an upload has room for the form around the file:
 		// the limit to name is the file's, as the form states it.

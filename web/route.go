@@ -40,6 +40,9 @@ type Route struct {
 	// MaxBody bounds the request body in bytes; 0 means defaultMaxBody. An
 	// upload route sets its own.
 	MaxBody int64
+	// TooLarge is the refusal of a body past MaxBody, when the route's form
+	// says its limits in other words than the bound ("" names the bound).
+	TooLarge string
 	// Handler serves the route.
 	Handler HandlerFunc
 }

@@ -59,9 +59,8 @@ type Config struct {
 	// people ask for alike (cache.go); 0 means a default of 32 MB, a
 	// negative number keeps none.
 	PageCache int
-	// Now is the clock the pages read today's date from (time.Now): a
-	// 督办单's lateness, a reminder's days left. The store's clock must be
-	// the same.
+	// Now is the clock the pages tell due and overdue by; nil is the
+	// system's. Tests set the store's.
 	Now func() time.Time
 }
 
@@ -76,12 +75,19 @@ type Services struct {
 	Auth     duban.AuthService
 	Comments duban.CommentService
 
-	// The supervision cycle's: obligations and urges, supervision notices,
-	// the bell, the kept lights, and the channels with their delivery log.
-	Reminders     cycle.ReminderService
+	// The reporting cycle's services.
+	Periods   cycle.PeriodService
+	Reports   cycle.ReportService
+	Lights    cycle.LightService
+	Reminders cycle.ReminderService
+	Evidence  cycle.EvidenceService
+	// Files keeps the bytes of evidence files (package evidence's Store).
+	Files EvidenceFiles
+
+	// The supervision's: notices, the bell, and the channels with their
+	// delivery log.
 	Supervisions  cycle.SupervisionService
 	Notifications cycle.NotificationService
-	Lights        cycle.LightService
 	Deliveries    duban.DeliveryService
 	// Tester sends a channel's test message at once: the server's drainer
 	// (notify.Drainer), since a test is sent, not queued.
@@ -144,8 +150,8 @@ type Server struct {
 func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	if svc.Plans == nil || svc.Tasks == nil || svc.Units == nil || svc.Leaders == nil ||
 		svc.Users == nil || svc.Audit == nil || svc.Auth == nil || svc.Comments == nil ||
-		svc.Reminders == nil || svc.Supervisions == nil || svc.Notifications == nil || svc.Lights == nil ||
-		svc.Deliveries == nil || svc.Tester == nil {
+		svc.Periods == nil || svc.Reports == nil || svc.Lights == nil || svc.Reminders == nil || svc.Evidence == nil || svc.Files == nil ||
+		svc.Supervisions == nil || svc.Notifications == nil || svc.Deliveries == nil || svc.Tester == nil {
 		return nil, errors.New("web: every service must be given")
 	}
 	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default())}

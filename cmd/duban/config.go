@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
 )
 
@@ -33,6 +34,9 @@ type Config struct {
 	// (https://duban.example.gov.cn), for the links in the messages sent
 	// through channels; empty, messages carry no link.
 	PublicURL string
+	// EvidenceMaxMB caps one evidence file, in megabytes (the forms say it);
+	// the files are kept in the folder evidence of Data.
+	EvidenceMaxMB int
 
 	// dbGiven says DB was named (by DUBAN_DB or --db) rather than derived
 	// from Data.
@@ -46,11 +50,14 @@ const (
 	defaultDBFile = "duban.db"
 	defaultData   = "."
 	defaultAddr   = "127.0.0.1:8080"
+	// defaultEvidenceMaxMB is cycle.MaxEvidenceSize in megabytes.
+	defaultEvidenceMaxMB = cycle.MaxEvidenceSize >> 20
+	maxEvidenceMaxMB     = 1024
 )
 
 // newConfig returns the defaults overridden by the environment.
 func newConfig(env *Env) *Config {
-	c := &Config{Data: defaultData, Addr: defaultAddr}
+	c := &Config{Data: defaultData, Addr: defaultAddr, EvidenceMaxMB: defaultEvidenceMaxMB}
 	if v := strings.TrimSpace(env.Getenv("DUBAN_DATA")); v != "" {
 		c.Data = v
 	}
@@ -61,6 +68,9 @@ func newConfig(env *Env) *Config {
 		c.TrustProxy = v
 	}
 	c.PublicURL = strings.TrimSpace(env.Getenv("DUBAN_PUBLIC_URL"))
+	if v, err := strconv.Atoi(strings.TrimSpace(env.Getenv("DUBAN_EVIDENCE_MAX_MB"))); err == nil {
+		c.EvidenceMaxMB = v
+	}
 	c.DB = filepath.Join(c.Data, defaultDBFile)
 	if v := strings.TrimSpace(env.Getenv("DUBAN_DB")); v != "" {
 		c.DB, c.dbGiven = v, true
@@ -91,6 +101,7 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 		"在负载均衡之后运行：采信 X-Forwarded-Proto 和 X-Forwarded-For（环境变量 DUBAN_TRUST_PROXY=true）")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL,
 		"用户打开督办系统的地址，如 https://duban.example.gov.cn，供外发消息中的链接使用（环境变量 DUBAN_PUBLIC_URL；默认不带链接）")
+	fs.IntVar(&c.EvidenceMaxMB, "evidence-max-mb", c.EvidenceMaxMB, "每个附件的大小上限，单位 MB（环境变量 DUBAN_EVIDENCE_MAX_MB）；附件保存在数据目录的 evidence 文件夹中")
 	fs.BoolVar(&c.NoPageCache, "no-page-cache", c.NoPageCache, "不缓存常用页面（台账、单位页面等）的渲染结果，每次请求都读库渲染；压测用它测量数据频繁变动时的速度")
 }
 
@@ -98,11 +109,19 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 func (c *Config) Validate() error {
 	c.DB = strings.TrimSpace(c.DB)
 	c.Addr = strings.TrimSpace(c.Addr)
+	if c.Data = strings.TrimSpace(c.Data); c.Data == "" {
+		c.Data = defaultData
+	}
+	if c.EvidenceMaxMB == 0 {
+		c.EvidenceMaxMB = defaultEvidenceMaxMB
+	}
 	switch {
 	case c.DB == "":
 		return duban.Errorf(duban.EINVALID, "没有指定数据库：请用 --db 或环境变量 DUBAN_DB 给出 SQLite 文件路径或 postgres:// 地址。")
 	case !sqldb.IsPostgres(c.DB) && strings.ContainsAny(c.DB, "?#"):
 		return duban.Errorf(duban.EINVALID, "数据库文件路径“%s”不能含有 ? 或 #。", c.DB)
+	case c.EvidenceMaxMB < 1 || c.EvidenceMaxMB > maxEvidenceMaxMB:
+		return duban.Errorf(duban.EINVALID, "附件大小上限 %d MB 不正确：应在 1 到 %d MB 之间。", c.EvidenceMaxMB, maxEvidenceMaxMB)
 	case c.Addr == "" || !strings.Contains(c.Addr, ":"):
 		return duban.Errorf(duban.EINVALID, "监听地址“%s”不正确：应为“主机:端口”，如 127.0.0.1:8080 或 0.0.0.0:8080。", c.Addr)
 	}

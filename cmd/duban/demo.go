@@ -43,7 +43,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		// A database the demo made for itself goes when the demo stops,
 		// however it stops, so that demos leave nothing behind.
 		defer os.RemoveAll(dir)
-		cfg.DB = filepath.Join(dir, "duban.db")
+		cfg.DB, cfg.Data = filepath.Join(dir, "duban.db"), dir
 	}
 	w := env.Stdout
 	accounts, err := loadDemo(ctx, env, cfg)

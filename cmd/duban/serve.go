@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/evidence"
 	"github.com/dubanhq/duban/jobs"
 	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/sqldb"
@@ -49,6 +51,7 @@ type Main struct {
 	Drainer *notify.Drainer
 	Jobs    *jobs.Runner
 
+	files    *evidence.Store
 	http     *http.Server
 	listener net.Listener
 	served   chan error
@@ -92,6 +95,11 @@ func (m *Main) Run(ctx context.Context) error {
 		cache = -1 // none
 	}
 	svc := newServices(db, auth.NewHasher(m.Passwords), m.Policy, m.Config.PublicURL)
+	if m.files, err = evidence.Open(filepath.Join(m.Config.Data, "evidence"), int64(m.Config.EvidenceMaxMB)<<20); err != nil {
+		db.Close()
+		return err
+	}
+	svc.Files = m.files
 	senders := m.Senders
 	if senders == nil {
 		senders = &notify.Senders{}
@@ -99,15 +107,17 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Drainer = notify.NewDrainer(svc.Deliveries, senders, notify.Options{Logger: m.Logger})
 	svc.Tester = m.Drainer
 	m.Jobs = jobs.New(jobs.Services{Plans: svc.Plans, Reminders: svc.Reminders, Lights: svc.Lights},
-		jobs.Options{Interval: m.JobInterval, Now: m.Now, Logger: m.Logger})
-	m.Server, err = web.New(web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache, Now: m.Now},
-		svc, page.Part(), api.Part())
+		jobs.Options{Interval: m.JobInterval, Now: func() time.Time { return db.Now() }, Logger: m.Logger})
+	cfg := web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache, Now: func() time.Time { return db.Now() }}
+	m.Server, err = web.New(cfg, svc, page.Part(), api.Part())
 	if err != nil {
+		m.files.Close()
 		db.Close()
 		return err
 	}
 	m.listener, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
+		m.files.Close()
 		db.Close()
 		if errors.Is(err, syscall.EADDRINUSE) {
 			return duban.Errorf(duban.EINVALID, "地址 %s 已被占用：请停止占用它的程序，或用 --addr（环境变量 DUBAN_ADDR）换一个端口，如 127.0.0.1:8081。", m.Config.Addr)
@@ -165,6 +175,9 @@ func (m *Main) Close() error {
 	if m.DB != nil {
 		err = errors.Join(err, m.DB.Close())
 	}
+	if m.files != nil {
+		err = errors.Join(err, m.files.Close())
+	}
 	return err
 }
 
@@ -219,27 +232,31 @@ func firstAdminHint(ctx context.Context, env *Env, m *Main) error {
 
 // newServices returns the store's services in the domain's terms; site is
 // the address people open duban at, for the links of outbound messages.
-// The test sender is the server's drainer, which Run adds.
+// The test sender is the server's drainer, which Run adds, and so are the
+// evidence files.
 func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPolicy, site string) web.Services {
-	// The directory's group membership says whom a task addressed to a
-	// group (各街道办事处) reaches.
-	units := sqldb.NewUnitService(db)
+	units := sqldb.NewUnitService(db) // it answers the cycle's group membership too
 	reminders := cyclestore.NewReminderService(db, units)
 	supervisions := cyclestore.NewSupervisionService(db, units)
 	reminders.Site, supervisions.Site = site, site
 	return web.Services{
-		Plans:         sqldb.NewPlanService(db),
-		Tasks:         sqldb.NewTaskService(db),
-		Units:         units,
-		Leaders:       sqldb.NewLeaderService(db),
-		Users:         sqldb.NewUserService(db),
-		Audit:         sqldb.NewAuditService(db),
-		Auth:          sqldb.NewAuthService(db, hasher, policy),
-		Comments:      sqldb.NewCommentService(db),
-		Reminders:     reminders,
+		Plans:    sqldb.NewPlanService(db),
+		Tasks:    sqldb.NewTaskService(db),
+		Units:    units,
+		Leaders:  sqldb.NewLeaderService(db),
+		Users:    sqldb.NewUserService(db),
+		Audit:    sqldb.NewAuditService(db),
+		Auth:     sqldb.NewAuthService(db, hasher, policy),
+		Comments: sqldb.NewCommentService(db),
+
+		Periods:   cyclestore.NewPeriodService(db),
+		Reports:   cyclestore.NewReportService(db, units),
+		Lights:    cyclestore.NewLightService(db),
+		Reminders: reminders,
+		Evidence:  cyclestore.NewEvidenceService(db),
+
 		Supervisions:  supervisions,
 		Notifications: cyclestore.NewNotificationService(db),
-		Lights:        cyclestore.NewLightService(db),
 		Deliveries:    sqldb.NewDeliveryService(db),
 	}
 }

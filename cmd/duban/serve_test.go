@@ -233,7 +233,7 @@ func TestServeFirstRun(t *testing.T) {
 // way an end-to-end test does, with cheap password hashing.
 func newTestMain(t *testing.T, dsn string, policy duban.AuthPolicy) *Main {
 	t.Helper()
-	m := NewMain(Config{DB: dsn, Addr: "127.0.0.1:0"}, io.Discard)
+	m := NewMain(Config{DB: dsn, Data: t.TempDir(), Addr: "127.0.0.1:0"}, io.Discard)
 	m.Passwords = auth.Params{Time: 1, Memory: 64, Threads: 1}
 	m.Policy = policy
 	if err := m.Run(context.Background()); err != nil {

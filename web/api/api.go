@@ -64,6 +64,7 @@ func routes(srv *web.Server) []web.Route {
 		s.apiTaskRoutes(),
 		s.apiDirectoryRoutes(),
 		s.apiAccountRoutes(),
+		s.apiCycleRoutes(),
 		s.apiSupervisionRoutes(),
 		s.apiChannelRoutes(),
 	} {

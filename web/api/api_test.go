@@ -37,6 +37,8 @@ var apiRoles = []duban.Role{duban.RoleAdmin, duban.RoleLeader, duban.RoleClerk, 
 // apiPassword is every test account's password.
 const apiPassword = "正确的密码 correct horse"
 
+func TestMain(m *testing.M) { webtest.Main(m) }
+
 // apiFixture is a running server with its store, an account and an API
 // token per role, and the sample notice imported (and published, unless
 // the fixture was asked for a bare store).
@@ -58,12 +60,18 @@ type apiFixture struct {
 // notice is imported and published through the services first.
 func newAPIFixture(t *testing.T, sample bool) *apiFixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqldb.Open(ctx, filepath.Join(t.TempDir(), "duban.db"))
+	db, err := sqldb.Open(context.Background(), filepath.Join(t.TempDir(), "duban.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return newAPIFixtureOn(t, db, sample)
+}
+
+// newAPIFixtureOn is newAPIFixture on a store of the caller's.
+func newAPIFixtureOn(t *testing.T, db *sqldb.DB, sample bool) *apiFixture {
+	t.Helper()
+	ctx := context.Background()
 	svc := webtest.Services(db)
 	svc.Auth = sqldb.NewAuthService(db, auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1}), duban.DefaultAuthPolicy)
 	srv, err := webtest.NewServer(web.Config{Logger: slog.New(slog.DiscardHandler)}, svc)

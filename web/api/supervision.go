@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
@@ -91,6 +89,14 @@ type urgeRequest struct {
 	Message  string `json:"message,omitempty"`
 }
 
+// supervisionPatch is a step of a notice: acknowledged, answered (with the
+// answer and the hashes of files uploaded to /api/v1/evidence), closed.
+type supervisionPatch struct {
+	State    *cycle.SupervisionState `json:"state,omitempty"`
+	Answer   *string                 `json:"answer,omitempty"`
+	Evidence *[]string               `json:"evidence,omitempty"`
+}
+
 // unreadCount is the bell's count.
 type unreadCount struct {
 	Unread int `json:"unread"`
@@ -170,23 +176,6 @@ func (s *server) apiUrgeCounts(w http.ResponseWriter, r *http.Request) error {
 	return writeList(w, counts, len(counts), apiPage{Limit: len(counts)})
 }
 
-// etag is a version as an ETag: "3".
-func etag(version int) string { return strconv.Quote(strconv.Itoa(version)) }
-
-// ifMatch reads the version an If-Match header names ("3", or W/"3");
-// false when there is none.
-func ifMatch(r *http.Request) (int, bool, error) {
-	v := strings.TrimSpace(r.Header.Get("If-Match"))
-	if v == "" {
-		return 0, false, nil
-	}
-	n, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(v, "W/"), `"`))
-	if err != nil || n < 1 {
-		return 0, false, duban.Errorf(duban.EINVALID, "If-Match 头“%s”不正确：应为读取时 ETag 头给出的版本，如 \"3\"。", v)
-	}
-	return n, true, nil
-}
-
 // apiSupervision answers a notice with its version as the ETag.
 func (s *server) apiSupervision(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "supervision")
@@ -202,28 +191,39 @@ func (s *server) apiSupervision(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiUpdateSupervision acknowledges, answers or closes a notice at the
-// version If-Match (or the body's version) names.
+// version If-Match names, as a report is changed.
 func (s *server) apiUpdateSupervision(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "supervision")
 	if err != nil {
 		return err
 	}
-	var upd cycle.SupervisionUpdate
-	if err := decodeJSON(r, &upd); err != nil {
-		return err
-	}
-	v, ok, err := ifMatch(r)
-	switch {
-	case err != nil:
-		return err
-	case ok:
-		upd.Version = v
-	case upd.Version == 0:
-		return duban.Errorf(duban.EINVALID, "请在 If-Match 头（读取时的 ETag）或 version 字段中给出督办单的版本，以免覆盖别人的办理。")
-	}
-	sv, err := s.svc.Supervisions.UpdateSupervision(r.Context(), id, upd)
+	// The notice is read and its rule asked first, so that one the caller
+	// may not handle is refused as such before anything is said of
+	// versions; the service asks again.
+	sv, err := s.svc.Supervisions.FindSupervisionByID(r.Context(), id)
 	if err != nil {
 		return err
+	}
+	if u := duban.UserFromContext(r.Context()); !cycle.CanAnswerSupervision(u, sv) {
+		return duban.Forbidden(u, "办理督办单")
+	}
+	var req supervisionPatch
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	upd := cycle.SupervisionUpdate{State: req.State, Answer: req.Answer}
+	if req.Evidence != nil {
+		files, err := s.evidenceOf(r.Context(), *req.Evidence, nil)
+		if err != nil {
+			return err
+		}
+		upd.Evidence = &files
+	}
+	if upd.Version, err = ifMatch(r, "督办单", func() (int, error) { return sv.Version, nil }); err != nil {
+		return err
+	}
+	if sv, err = s.svc.Supervisions.UpdateSupervision(r.Context(), id, upd); err != nil {
+		return stale(err)
 	}
 	w.Header().Set("ETag", etag(sv.Version))
 	return apiOK(w, sv)

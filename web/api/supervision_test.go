@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/notify/notifytest"
+	"github.com/dubanhq/duban/web/webtest"
 )
 
 // newChannel is the answer of POST /api/v1/channels.
@@ -69,8 +72,8 @@ func TestAPISupervision(t *testing.T) {
 	// Acknowledged at the version read, answered at the next; a step from
 	// the version read before is refused.
 	r := f.must(duban.RoleClerk, http.StatusOK, reqGet(path))
-	if got := r.Header.Get("ETag"); got != `"1"` {
-		t.Errorf("ETag: got %s, want \"1\"", got)
+	if got := r.Header.Get("ETag"); got != `"v1"` {
+		t.Errorf("ETag: got %s, want \"v1\"", got)
 	}
 	step := func(role duban.Role, ifMatch string, body map[string]any, want int) *apiResponse {
 		t.Helper()
@@ -80,20 +83,37 @@ func TestAPISupervision(t *testing.T) {
 		}
 		return f.must(role, want, req)
 	}
-	step(duban.RoleViewer, `"1"`, map[string]any{"state": "acknowledged"}, http.StatusForbidden)
-	step(duban.RoleClerk, "", map[string]any{"state": "acknowledged"}, http.StatusBadRequest)
-	if got := step(duban.RoleClerk, `"1"`, map[string]any{"state": "acknowledged"}, http.StatusOK).Header.Get("ETag"); got != `"2"` {
-		t.Errorf("ETag after acknowledging: got %s, want \"2\"", got)
+	step(duban.RoleViewer, `"v1"`, map[string]any{"state": "acknowledged"}, http.StatusForbidden)
+	step(duban.RoleClerk, "", map[string]any{"state": "acknowledged"}, http.StatusPreconditionRequired)
+	if got := step(duban.RoleClerk, `"v1"`, map[string]any{"state": "acknowledged"}, http.StatusOK).Header.Get("ETag"); got != `"v2"` {
+		t.Errorf("ETag after acknowledging: got %s, want \"v2\"", got)
 	}
-	stale := step(duban.RoleClerk, `W/"1"`, map[string]any{"state": "answered", "answer": "已整改"}, http.StatusConflict)
+	stale := step(duban.RoleClerk, `W/"v1"`, map[string]any{"state": "answered", "answer": "已整改"}, http.StatusPreconditionFailed)
 	if !strings.Contains(string(stale.Body), "api-clerk") {
 		t.Errorf("the refusal of a stale version names who saved first: %s", stale.Body)
 	}
-	step(duban.RoleAdmin, `"2"`, map[string]any{"state": "closed"}, http.StatusConflict) // not answered yet
-	step(duban.RoleClerk, `"2"`, map[string]any{"state": "answered", "answer": "已召开推进会，提出整改措施"}, http.StatusOK)
-	step(duban.RoleClerk, `"3"`, map[string]any{"state": "closed"}, http.StatusForbidden)
+	step(duban.RoleAdmin, `"v2"`, map[string]any{"state": "closed"}, http.StatusConflict) // not answered yet
+	// The answer brings a file uploaded first, named by its hash.
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("files", "整改情况报告.pdf")
+	fw.Write([]byte(webtest.SamplePDF + "supervision"))
+	mw.Close()
+	var up struct{ Items []cycle.EvidenceRef }
+	f.must(duban.RoleClerk, http.StatusCreated, apiRequest{method: "POST", path: "/api/v1/evidence", raw: body.Bytes(),
+		contentType: mw.FormDataContentType()}).decode(t, &up)
+	if len(up.Items) != 1 {
+		t.Fatalf("the file uploaded: %+v", up.Items)
+	}
+	var answered cycle.Supervision
+	step(duban.RoleClerk, `"v2"`, map[string]any{"state": "answered", "answer": "已召开推进会，提出整改措施",
+		"evidence": []string{up.Items[0].SHA256}}, http.StatusOK).decode(t, &answered)
+	if len(answered.Evidence) != 1 || answered.Evidence[0].Name != "整改情况报告.pdf" {
+		t.Errorf("the answer's files: %+v", answered.Evidence)
+	}
+	step(duban.RoleClerk, `"v3"`, map[string]any{"state": "closed"}, http.StatusForbidden)
 	var closed cycle.Supervision
-	step(duban.RoleAdmin, "", map[string]any{"state": "closed", "version": 3}, http.StatusOK).decode(t, &closed)
+	step(duban.RoleAdmin, "*", map[string]any{"state": "closed"}, http.StatusOK).decode(t, &closed)
 	if closed.State != cycle.SupervisionClosed || closed.AcknowledgedBy == "" || closed.Answer == "" || closed.ClosedAt.IsZero() {
 		t.Errorf("the notice closed: %+v", closed)
 	}

@@ -66,7 +66,7 @@ func Part() web.Part {
 	if err != nil {
 		panic(err) // the directory is embedded: it is there
 	}
-	return web.Part{Routes: routes, Templates: files, Funcs: templateFuncs(), English: english, Nav: navigation}
+	return web.Part{Routes: routes, Templates: files, Funcs: templateFuncs(), English: catalog(), Nav: navigation}
 }
 
 // server is the web server as the pages see it: the core's rendering and
@@ -95,6 +95,8 @@ func routes(srv *web.Server) []web.Route {
 		s.planRoutes(),
 		s.reviewRoutes(),
 		s.accountRoutes(),
+		s.periodRoutes(),
+		s.reportRoutes(),
 		s.supervisionRoutes(),
 		s.urgeRoutes(),
 		s.notificationRoutes(),
@@ -117,6 +119,8 @@ var navigation = []web.NavEntry{
 	{Label: "催办", Href: "/urges", Allow: cycle.CanUrge},
 	{Label: "渠道", Href: "/channels", Allow: duban.CanManageChannels},
 	{Label: "账号", Href: "/accounts", Allow: duban.CanManageUsers},
+	{Label: "待报", Href: "/todo", Allow: cycle.OwesReports},
+	{Label: "报告审核", Href: "/reports", Allow: cycle.CanReviewReport},
 }
 
 // templateFuncs are the functions the pages' templates may call besides

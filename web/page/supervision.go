@@ -28,7 +28,8 @@ func (s *server) supervisionRoutes() []web.Route {
 		{Method: "POST", Pattern: "/supervisions/{supervision}/acknowledge", Allow: cycle.CanAnswerSupervisions, Action: answer, Changes: true,
 			Handler: s.stepSupervision(cycle.SupervisionAcknowledged)},
 		{Method: "POST", Pattern: "/supervisions/{supervision}/answer", Allow: cycle.CanAnswerSupervisions, Action: answer, Changes: true,
-			Handler: s.stepSupervision(cycle.SupervisionAnswered)},
+			MaxBody: s.EvidenceBody(), TooLarge: s.EvidenceTooLarge(), Handler: s.stepSupervision(cycle.SupervisionAnswered)},
+		{Method: "GET", Pattern: "/supervisions/{supervision}/files/{file}", Allow: duban.CanRead, Action: "下载附件", Handler: s.supervisionFile},
 		{Method: "POST", Pattern: "/supervisions/{supervision}/close", Allow: cycle.CanSupervise, Action: "办结督办单", Changes: true,
 			Handler: s.stepSupervision(cycle.SupervisionClosed)},
 		{Method: "POST", Pattern: "/supervisions/{supervision}/reissue", Allow: cycle.CanSupervise, Action: "再督办", Changes: true,
@@ -378,12 +379,20 @@ type supervisionPage struct {
 	CanAcknowledge, CanAnswer, CanClose, CanReissue bool
 	// Reissue is the form issuing it again, with a new deadline.
 	Reissue supervisionForm
-	// EvidenceUpload says the answer form takes files (once the evidence
-	// upload is in the server).
-	EvidenceUpload bool
+	// EvidenceLimit is the size limit of an answer's files, as the form
+	// says it.
+	EvidenceLimit string
 }
 
 func (*supervisionPage) TemplateName() string { return "supervision.html" }
+
+// FileLink is the address of the answer's i-th file (from 0).
+func (p *supervisionPage) FileLink(i int) string {
+	return fmt.Sprintf("/supervisions/%d/files/%d", p.Item.ID, i+1)
+}
+
+// MaxFiles is how many files one answer may bring.
+func (*supervisionPage) MaxFiles() int { return web.MaxEvidenceFiles }
 
 func (s *server) findSupervision(r *http.Request) (*supervisionItem, error) {
 	id, err := web.PathID(r, "supervision")
@@ -415,6 +424,7 @@ func (s *server) supervision(w http.ResponseWriter, r *http.Request) error {
 	p.CanAnswer = cycle.CanAnswerSupervision(u, it.Supervision) && cycle.SupervisionStep(st, cycle.SupervisionAnswered, false) == nil
 	p.CanClose = cycle.CanSupervise(u) && cycle.SupervisionStep(st, cycle.SupervisionClosed, true) == nil
 	p.CanReissue = cycle.CanSupervise(u) && cycle.SupervisionStep(st, cycle.SupervisionReissued, true) == nil
+	p.EvidenceLimit = s.EvidenceLimit()
 	p.Reissue = supervisionForm{Reason: it.Reason, Requirement: it.Requirement,
 		Due: s.Today().AddDays(defaultAnswerDays).String()}
 	for _, link := range []struct {
@@ -474,7 +484,7 @@ func (s *server) stepSupervision(to cycle.SupervisionState) web.HandlerFunc {
 		if to == cycle.SupervisionAnswered {
 			answer := r.PostForm.Get("answer")
 			upd.Answer = &answer
-			refs, err := s.answerEvidence(r)
+			refs, err := s.answerEvidence(r, id)
 			if err != nil {
 				return err
 			}
@@ -493,11 +503,43 @@ func (s *server) stepSupervision(to cycle.SupervisionState) web.HandlerFunc {
 	}
 }
 
-// answerEvidence reads the evidence files an answer brings. The answer
-// form takes text only until the evidence upload the reports use is in the
-// server; then this reads its files with that upload's helper and returns
-// their references. Nil leaves the notice's evidence as it is.
-func (s *server) answerEvidence(*http.Request) ([]cycle.EvidenceRef, error) { return nil, nil }
+// answerEvidence keeps the evidence files an answer brings, with the
+// reports' upload, and returns the notice's files with them added; nil,
+// when none came, leaves the notice's files as they are.
+func (s *server) answerEvidence(r *http.Request, id int64) ([]cycle.EvidenceRef, error) {
+	added, err := s.ReadEvidence(r, web.EvidenceField)
+	if err != nil || len(added) == 0 {
+		return nil, err
+	}
+	sv, err := s.svc.Supervisions.FindSupervisionByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	refs := slices.Clone(sv.Evidence)
+	for _, a := range added {
+		if !slices.ContainsFunc(refs, func(e cycle.EvidenceRef) bool { return e.SHA256 == a.SHA256 }) {
+			refs = append(refs, a)
+		}
+	}
+	return refs, nil
+}
+
+// supervisionFile serves the n-th file (from 1) of a notice's answer, to
+// whoever may read the notice.
+func (s *server) supervisionFile(w http.ResponseWriter, r *http.Request) error {
+	it, err := s.findSupervision(r)
+	if err != nil {
+		return err
+	}
+	n, err := web.PathID(r, "file")
+	if err != nil {
+		return err
+	}
+	if int(n) > len(it.Evidence) {
+		return duban.Errorf(duban.ENOTFOUND, "%s没有第 %d 个附件。", it.Number(), n)
+	}
+	return s.ServeEvidence(w, r, it.Evidence[n-1])
+}
 
 // pageLink returns the link to another page of a list at path, with the
 // query's filters.
@@ -512,11 +554,17 @@ func pageLink(path string, q url.Values) func(int) string {
 	}
 }
 
-// formVersion reads the version a form was shown at.
+// formVersion reads the version a form was shown at; a form without one
+// (not sent from the page) says 0, which the service refuses as changed
+// since, once it has checked who may do it.
 func formVersion(r *http.Request) (int, error) {
-	v, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("version")))
+	s := strings.TrimSpace(r.PostForm.Get("version"))
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.Atoi(s)
 	if err != nil || v < 1 {
-		return 0, duban.Errorf(duban.EINVALID, "表单缺少版本号：请刷新页面后重新提交。")
+		return 0, duban.Errorf(duban.EINVALID, "表单中的版本号“%s”不正确：请刷新页面后重新提交。", s)
 	}
 	return v, nil
 }

@@ -40,7 +40,7 @@ func supervisionExamplePages() []web.Page {
 		&newSupervisionPage{Form: form},
 		&newSupervisionPage{Plans: []*duban.Plan{plan}, Nos: hostile},
 		&supervisionPage{Item: item, RepeatOf: &closed, RepeatedBy: &closed, CanAcknowledge: true, CanAnswer: true, CanClose: true,
-			CanReissue: true, Reissue: form, EvidenceUpload: true},
+			CanReissue: true, Reissue: form, EvidenceLimit: "50 MB"},
 		&supervisionPage{Item: &supervisionItem{Supervision: &closed, Tasks: []*duban.Task{task}}},
 		&supervisionPrint{Base: web.Base{Bare: true}, Item: item},
 		&urgesPage{Plans: []*duban.Plan{plan, plan}, Plan: plan,

@@ -44,6 +44,9 @@ type taskPage struct {
 	CanComment bool
 	// Urge is how often the task was urged, with the office's button.
 	Urge *urgeBox
+	// Cycle is the task's light, reports and requests to close; nil for a
+	// draft's task.
+	Cycle *taskCycle
 	// Via names the groups through which the task reaches the clerk's unit,
 	// when it does not name the unit itself.
 	Via []string
@@ -184,6 +187,9 @@ func (s *server) task(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if p.Urge, err = s.taskUrgeBox(r, t, p.Plan); err != nil {
+		return err
+	}
+	if p.Cycle, err = s.findTaskCycle(r, t, p.Plan); err != nil {
 		return err
 	}
 	return s.Render(w, r, p)

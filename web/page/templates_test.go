@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -256,7 +257,7 @@ func TestTemplates(t *testing.T) {
 	if testing.Short() {
 		users = users[1:2]
 	}
-	for _, p := range append(append(examplePages(), reviewExamplePages()...), supervisionExamplePages()...) {
+	for _, p := range slices.Concat(examplePages(), reviewExamplePages(), cycleExamplePages(), supervisionExamplePages()) {
 		name := p.TemplateName()
 		covered[name] = true
 		for _, lang := range []string{"zh", "en"} {
@@ -324,10 +325,13 @@ func TestCatalog(t *testing.T) {
 	for _, c := range duban.TaskChanges(nil, full) {
 		labels[c.Field] = "duban.TaskChanges"
 	}
+	for msg, where := range cycleLabels() {
+		labels[msg] = where
+	}
 	for msg, where := range supervisionLabels() {
 		labels[msg] = where
 	}
-	i18ntest.Check(t, english, mustTemplates(t).Translator("en").Has, labels)
+	i18ntest.Check(t, catalog(), mustTemplates(t).Translator("en").Has, labels)
 }
 
 // base returns the Base a page struct embeds.

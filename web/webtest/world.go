@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/dubanhq/duban/auth"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/evidence"
 	"github.com/dubanhq/duban/notice"
 	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/sqldb"
@@ -70,17 +72,28 @@ type World struct {
 	Token     *duban.APIToken // an API token of the viewer
 	Secret    string          // its secret
 	Statement *duban.Statement
-	// Supervision is a notice issued on Task to Clerk's unit, Notification
+	// Supervision is a notice issued on Task to Clerk's unit and answered
+	// with a file (version 2), Notification
 	// the urge on Task in Clerk's unit's bell, Channel a webhook carrying
 	// every message (to an address where nothing listens).
 	Supervision  *cycle.Supervision
 	Notification *cycle.Notification
 	Channel      *duban.Channel
+
+	// Period is the published plan's July, open; PendingPeriod its August,
+	// not yet. Report is the task report the other clerk's unit handed in
+	// on OtherTask in July, waiting for review; Closure its request to
+	// close that task.
+	Period        *cycle.Period
+	PendingPeriod *cycle.Period
+	Report        *cycle.Report
+	Closure       *cycle.Closure
 }
 
 // fixture is what the template store holds, by ID.
 type fixture struct {
 	Plan, Draft, Task, OtherTask, Statement int64
+	Period, PendingPeriod, Report, Closure  int64
 	Users                                   map[string]int64
 	Token                                   int64
 	Secret                                  string
@@ -198,30 +211,88 @@ func buildTemplate() (string, fixture, error) {
 		return "", fix, err
 	}
 	fix.Token = tok.ID
+	if err := buildCycle(svc, &fix, other); err != nil {
+		return "", fix, err
+	}
+	return path, fix, buildSupervision(svc, &fix, caizheng.ID)
+}
 
-	// The cycle: a supervision notice, an urge in the clerk's bell, and a
-	// channel.
-	sv := &cycle.Supervision{TaskIDs: []int64{fix.Task}, UnitID: caizheng.ID, Reason: "进度滞后", Requirement: "请书面反馈整改措施",
+// SamplePDF is a small PDF file, evidence the tests upload.
+const SamplePDF = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" +
+	"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+// buildCycle starts the published plan's reporting: its periods made and
+// July's open, the other unit's task report on the other task handed in,
+// and its request to close that task, each with a file.
+func buildCycle(svc web.Services, fix *fixture, other *duban.Unit) error {
+	periods, err := svc.Periods.CreatePeriods(OfficeCtx, fix.Plan)
+	if err != nil {
+		return err
+	}
+	july := periods[6]
+	if _, err := svc.Periods.UpdatePeriod(OfficeCtx, july.ID, cycle.PeriodUpdate{State: ref(cycle.PeriodOpen)}); err != nil {
+		return err
+	}
+	fix.Period, fix.PendingPeriod = july.ID, periods[7].ID
+	clerk := duban.NewContextWithUser(context.Background(), &duban.User{ID: fix.Users[OtherClerk], Name: OtherClerk,
+		DisplayName: other.Name + "联络员", Role: duban.RoleClerk, UnitID: other.ID})
+	file, err := svc.Files.Put(strings.NewReader(SamplePDF), "七月工作台账.pdf", "application/pdf")
+	if err != nil {
+		return err
+	}
+	if err := svc.Evidence.CreateEvidence(clerk, &cycle.Evidence{EvidenceRef: file}); err != nil {
+		return err
+	}
+	r := &cycle.Report{PeriodID: july.ID, TaskID: fix.OtherTask, UnitID: other.ID, Kind: cycle.ReportTask,
+		State: cycle.ReportSubmitted, Progress: "已完成七月工作。", Completion: 60, Evidence: []cycle.EvidenceRef{file}}
+	if err := svc.Reports.CreateReport(clerk, r); err != nil {
+		return err
+	}
+	fix.Report = r.ID
+	c := &cycle.Closure{TaskID: fix.OtherTask, Note: "任务已全部完成。", Evidence: []cycle.EvidenceRef{file}}
+	if err := svc.Reports.CreateClosure(clerk, c); err != nil {
+		return err
+	}
+	fix.Closure = c.ID
+	return nil
+}
+
+// buildSupervision issues a supervision notice on Task to the clerk's
+// unit, which answers it with a file; urges the unit (a notification in the
+// clerk's bell); and sets a webhook channel carrying every message.
+func buildSupervision(svc web.Services, fix *fixture, unit int64) error {
+	sv := &cycle.Supervision{TaskIDs: []int64{fix.Task}, UnitID: unit, Reason: "进度滞后", Requirement: "请书面反馈整改措施",
 		Due: duban.Today(time.Now()).AddDays(30)}
 	if err := svc.Supervisions.CreateSupervision(OfficeCtx, sv); err != nil {
-		return "", fix, err
+		return err
 	}
 	fix.Supervision = sv.ID
-	if err := svc.Reminders.CreateUrge(OfficeCtx, &cycle.Urge{TaskID: fix.Task, UnitID: caizheng.ID}); err != nil {
-		return "", fix, err
+	clerkCtx := duban.NewContextWithUser(context.Background(), &duban.User{ID: fix.Users[Clerk], Name: Clerk, Role: duban.RoleClerk, UnitID: unit})
+	file, err := svc.Files.Put(strings.NewReader(SamplePDF), "整改情况报告.pdf", "application/pdf")
+	if err != nil {
+		return err
 	}
-	clerkCtx := duban.NewContextWithUser(context.Background(), &duban.User{ID: fix.Users[Clerk], Name: Clerk, Role: duban.RoleClerk, UnitID: caizheng.ID})
+	if err := svc.Evidence.CreateEvidence(clerkCtx, &cycle.Evidence{EvidenceRef: file}); err != nil {
+		return err
+	}
+	if _, err := svc.Supervisions.UpdateSupervision(clerkCtx, sv.ID, cycle.SupervisionUpdate{State: ref(cycle.SupervisionAnswered),
+		Answer: ref("已召开推进会，整改措施见附件。"), Evidence: &[]cycle.EvidenceRef{file}, Version: sv.Version}); err != nil {
+		return err
+	}
+	if err := svc.Reminders.CreateUrge(OfficeCtx, &cycle.Urge{TaskID: fix.Task, UnitID: unit}); err != nil {
+		return err
+	}
 	ns, _, err := svc.Notifications.FindNotifications(clerkCtx, cycle.NotificationFilter{Limit: 1})
 	if err != nil || len(ns) == 0 {
-		return "", fix, fmt.Errorf("webtest: the clerk's notification: %v", err)
+		return fmt.Errorf("webtest: the clerk's notification: %v", err)
 	}
 	fix.Notification = ns[0].ID
 	ch := &duban.Channel{Name: "督查室接口", Kind: duban.ChannelWebhook, URL: "http://127.0.0.1:9/hook", Enabled: true}
 	if err := svc.Deliveries.CreateChannel(OfficeCtx, ch); err != nil {
-		return "", fix, err
+		return err
 	}
 	fix.Channel = ch.ID
-	return path, fix, nil
+	return nil
 }
 
 // readSample reads the sample notice as demo.Load does.
@@ -240,17 +311,49 @@ func unitNamed(svc web.Services, name string) (*duban.Unit, error) {
 
 // Services are the services of a store, with passwords hashed at the
 // lowest cost and sign-in throttled by TestPolicy.
+// Evidence files go to one folder for the test binary, which Main
+// removes; files are kept by content, so tests share it safely.
 func Services(db *sqldb.DB) web.Services {
 	deliveries, units := sqldb.NewDeliveryService(db), sqldb.NewUnitService(db)
 	return web.Services{
 		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: units,
 		Leaders: sqldb.NewLeaderService(db), Users: sqldb.NewUserService(db), Audit: sqldb.NewAuditService(db),
 		Auth: sqldb.NewAuthService(db, fastHasher, TestPolicy), Comments: sqldb.NewCommentService(db),
-		Reminders: cyclestore.NewReminderService(db, units), Supervisions: cyclestore.NewSupervisionService(db, units),
-		Notifications: cyclestore.NewNotificationService(db), Lights: cyclestore.NewLightService(db), Deliveries: deliveries,
+
+		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, units),
+		Lights: cyclestore.NewLightService(db), Reminders: cyclestore.NewReminderService(db, units),
+		Evidence: cyclestore.NewEvidenceService(db), Files: evidenceFiles(),
+		Supervisions: cyclestore.NewSupervisionService(db, units), Notifications: cyclestore.NewNotificationService(db),
+		Deliveries: deliveries,
 		Tester: notify.NewDrainer(deliveries, &notify.Senders{Timeout: 5 * time.Second},
 			notify.Options{Owner: "webtest", Logger: slog.New(slog.DiscardHandler)}),
 	}
+}
+
+// EvidenceMax is the cap on an evidence file of the test servers: small,
+// so that a test can pass it.
+const EvidenceMax = 1 << 20
+
+// testFiles is the evidence folder of the test binary.
+var testFiles struct {
+	once  sync.Once
+	dir   string
+	store *evidence.Store
+}
+
+// evidenceFiles returns the test binary's evidence folder, made once.
+func evidenceFiles() *evidence.Store {
+	testFiles.once.Do(func() {
+		dir, err := os.MkdirTemp("", "duban-evidence-")
+		if err == nil {
+			testFiles.dir = dir
+			testFiles.store, err = evidence.Open(dir, EvidenceMax)
+		}
+		if err != nil {
+			panic(err) // the temporary folder is unusable: no test can run
+		}
+	})
+	return testFiles.store
 }
 
 // NewServer assembles the whole server, the pages and the API, as the
@@ -288,6 +391,9 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(w.Log, nil))
 	}
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return db.Now() } // a test that sets the store's clock sets the pages' too
+	}
 	svc := Services(db)
 	if w.Server, err = NewServer(cfg, svc); err != nil {
 		t.Fatal(err)
@@ -315,6 +421,20 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 	}
 	w.Token, w.Secret = &duban.APIToken{ID: fix.Token, UserID: fix.Users[Viewer]}, fix.Secret
 	w.Statement = &duban.Statement{ID: fix.Statement, PlanID: fix.Draft}
+	if w.Period, err = svc.Periods.FindPeriodByID(OfficeCtx, fix.Period); err != nil {
+		t.Fatal(err)
+	}
+	if w.PendingPeriod, err = svc.Periods.FindPeriodByID(OfficeCtx, fix.PendingPeriod); err != nil {
+		t.Fatal(err)
+	}
+	if w.Report, err = svc.Reports.FindReportByID(OfficeCtx, fix.Report); err != nil {
+		t.Fatal(err)
+	}
+	closures, _, err := svc.Reports.FindClosures(OfficeCtx, cycle.ClosureFilter{ID: &fix.Closure})
+	if err != nil || len(closures) != 1 {
+		t.Fatalf("the fixture's request to close: %v", err)
+	}
+	w.Closure = closures[0]
 	if w.Supervision, err = svc.Supervisions.FindSupervisionByID(OfficeCtx, fix.Supervision); err != nil {
 		t.Fatal(err)
 	}
@@ -368,6 +488,10 @@ func Main(m *testing.M) {
 	code := m.Run()
 	if templateDB.path != "" {
 		os.RemoveAll(filepath.Dir(templateDB.path))
+	}
+	if testFiles.store != nil {
+		testFiles.store.Close()
+		os.RemoveAll(testFiles.dir)
 	}
 	os.Exit(code)
 }
