@@ -236,8 +236,9 @@ func (s *ReminderService) SendReminders(ctx context.Context) (int, error) {
 	return added, err
 }
 
-// reminderPath is the page a reminder links to: its period's.
-func reminderPath(r *cycle.Reminder) string { return fmt.Sprintf("/periods/%d", r.PeriodID) }
+// reminderPath is the page a reminder links to: the unit's to-do list,
+// where what it owes is.
+func reminderPath(*cycle.Reminder) string { return "/todo" }
 
 // appReminderKey is the once-only key of a reminder's in-app notification.
 func appReminderKey(r *cycle.Reminder) string { return r.Key("app", fmt.Sprintf("unit:%d", r.UnitID)) }

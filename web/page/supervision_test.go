@@ -53,7 +53,7 @@ func supervisionExamplePages() []web.Page {
 		&unitPage{Unit: unit, Lead: &taskList{tr: tr("zh")}, Shared: &taskList{tr: tr("zh")},
 			Urge: &urgeBox{Action: "/units/6/urge", Plans: []*duban.Plan{plan}, Count: 1, Last: at}},
 		&notificationsPage{Items: []*cycle.Notification{
-			{ID: 1, UnitID: 6, Kind: cycle.NotifyReminder, Text: hostile, TextEN: hostile, Link: "/periods/1", CreatedAt: at},
+			{ID: 1, UnitID: 6, Kind: cycle.NotifyReminder, Text: hostile, TextEN: hostile, Link: "/todo", CreatedAt: at},
 			{ID: 2, Office: true, Kind: cycle.NotifySupervision, Text: hostile, CreatedAt: at, ReadAt: at}},
 			Pager: web.Pager{Page: 1, Size: 50, Total: 2, Link: func(int) string { return "" }}},
 		&notificationsPage{OnlyUnread: true},
