@@ -27,6 +27,9 @@ var errorStatus = map[string]int{
 
 // ErrorStatus returns the HTTP status of an error, by its code.
 func ErrorStatus(err error) int {
+	if errors.Is(err, errMethodNotAllowed) {
+		return http.StatusMethodNotAllowed
+	}
 	if status, ok := errorStatus[duban.ErrorCode(err)]; ok {
 		return status
 	}

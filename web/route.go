@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -92,7 +93,18 @@ func (s *Server) mux() *http.ServeMux {
 		rt := &s.routes[i]
 		mux.Handle(rt.String(), s.serve(rt))
 	}
+	probe := http.NewServeMux()
+	methods := map[string]bool{}
+	for i := range s.routes {
+		probe.Handle(s.routes[i].String(), http.NotFoundHandler())
+		methods[s.routes[i].Method] = true
+	}
 	notFound := &Route{Method: "", Pattern: "/", Handler: func(w http.ResponseWriter, r *http.Request) error {
+		if allow := allowedMethods(probe, methods, r); allow != "" {
+			w.Header().Set("Allow", allow)
+			return &duban.Error{Code: duban.EINVALID, Err: errMethodNotAllowed,
+				Message: fmt.Sprintf("这个地址不接受 %s 请求，只接受 %s：请检查请求的方法。", r.Method, allow)}
+		}
 		if state(r).api {
 			return duban.Errorf(duban.ENOTFOUND, "没有这个接口：请对照 /api/v1/openapi.json 检查请求的方法和地址。")
 		}
@@ -100,6 +112,28 @@ func (s *Server) mux() *http.ServeMux {
 	}}
 	mux.Handle("/", s.serve(notFound))
 	return mux
+}
+
+// errMethodNotAllowed marks the error of a request whose path a route
+// takes with other methods; ErrorStatus answers it with 405.
+var errMethodNotAllowed = errors.New("web: method not allowed")
+
+// allowedMethods returns the methods the routes take at the request's path,
+// as an Allow header lists them ("GET, HEAD, POST"), or "" when none does.
+func allowedMethods(probe *http.ServeMux, methods map[string]bool, r *http.Request) string {
+	var allow []string
+	for m := range methods {
+		req := r.Clone(r.Context())
+		req.Method = m
+		if _, pattern := probe.Handler(req); pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if slices.Contains(allow, http.MethodGet) {
+		allow = append(allow, http.MethodHead)
+	}
+	slices.Sort(allow)
+	return strings.Join(allow, ", ")
 }
 
 // serve wraps a route's handler with what every route gets, in order: the
