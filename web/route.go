@@ -161,7 +161,11 @@ func (s *Server) serve(rt *Route) http.Handler {
 		}
 		// A form is read here, once, so that every handler finds it in
 		// r.PostForm however its CSRF token came.
-		if err := parseForm(r); err != nil {
+		err := parseForm(r)
+		if err == nil {
+			err = checkRequest(r)
+		}
+		if err != nil {
 			s.renderError(w, r, err)
 			return
 		}
