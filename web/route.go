@@ -210,8 +210,8 @@ func shortAddress(r *http.Request, rt *Route) (string, bool) {
 	return r.URL.EscapedPath() + "?" + q.Encode(), true
 }
 
-// check applies the route's permission rule, then, for a change, the CSRF
-// check: a refused user's body is never read.
+// check applies the route's permission rule, then, for a change, the
+// origin and CSRF checks: a refused user's body is never read.
 func (s *Server) check(r *http.Request, rt *Route) error {
 	if rt.Allow != nil {
 		if _, err := duban.Authorize(r.Context(), rt.Action, rt.Allow); err != nil {
@@ -219,6 +219,9 @@ func (s *Server) check(r *http.Request, rt *Route) error {
 		}
 	}
 	if rt.Changes {
+		if err := s.checkOrigin(r); err != nil {
+			return err
+		}
 		return s.checkCSRF(r)
 	}
 	return nil
