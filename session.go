@@ -173,8 +173,8 @@ type AuthService interface {
 	// EUNAUTHORIZED when it has ended, expired, or its user is disabled.
 	FindSession(ctx context.Context, token string) (*Session, error)
 
-	// SetPassword sets a user's password and ends the user's sessions. It is
-	// the office's.
+	// SetPassword sets a user's password, ends the user's sessions and
+	// revokes the user's API tokens. It is the office's.
 	SetPassword(ctx context.Context, userID int64, pw string) error
 
 	// FindAPITokens returns API tokens, newest first, and how many match.

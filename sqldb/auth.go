@@ -228,7 +228,8 @@ func (s *AuthService) FindSession(ctx context.Context, token string) (*duban.Ses
 	return sess, nil
 }
 
-// SetPassword sets a user's password and signs the user out everywhere.
+// SetPassword sets a user's password, signs the user out everywhere and
+// revokes the user's API tokens.
 func (s *AuthService) SetPassword(ctx context.Context, userID int64, pw string) error {
 	if _, err := duban.Authorize(ctx, "设置密码", duban.CanManageUsers); err != nil {
 		return err
@@ -248,12 +249,33 @@ func (s *AuthService) SetPassword(ctx context.Context, userID int64, pw string) 
 		if _, err := tx.exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, tx.ts(tx.now), userID); err != nil {
 			return err
 		}
-		if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+		summary, err := endAccess(tx, u, "设置账号密码："+u.Label())
+		if err != nil {
 			return err
 		}
 		// The event says the password changed, never what it is.
-		return tx.record("user.password", "user", userID, 0, "设置账号密码："+u.Label(), nil, nil)
+		return tx.record("user.password", "user", userID, 0, summary, nil, nil)
 	})
+}
+
+// endAccess ends every session of an account and revokes every API token
+// it has, as a password reset and disabling the account do: whoever held
+// the account before keeps no way in, and enabling it again brings none
+// back. It returns the event's summary with what was ended added.
+func endAccess(tx *Tx, u *duban.User, summary string) (string, error) {
+	if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
+		return "", err
+	}
+	res, err := tx.exec("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", tx.ts(tx.now), u.ID)
+	if err != nil {
+		return "", err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return "", err
+	} else if n > 0 {
+		summary += fmt.Sprintf("，吊销 %d 个 API 令牌", n)
+	}
+	return summary, nil
 }
 
 const apiTokenColumns = "id, user_id, name, prefix, created_at, last_used_at, revoked_at"

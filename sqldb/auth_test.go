@@ -397,3 +397,70 @@ func TestUpdateOwnAccount(t *testing.T) {
 		}
 	})
 }
+
+// TestResetEndsTokens: a password reset and disabling an account end every
+// session and every API token of the account, with an audit event that
+// says so; enabling it again brings none back.
+func TestResetEndsTokens(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
+		users := sqldb.NewUserService(db)
+		u := MustCreateUser(t, db, &duban.User{Name: "scripted", Role: duban.RoleAdmin}, "first-password")
+		other := MustCreateUser(t, db, &duban.User{Name: "bystander", Role: duban.RoleViewer}, "")
+		mustToken := func(userID int64) string {
+			t.Helper()
+			secret, err := a.CreateAPIToken(as(office), &duban.APIToken{UserID: userID, Name: "脚本"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return secret
+		}
+		works := func(secret string) bool {
+			_, err := a.FindUserByAPIToken(context.Background(), secret)
+			return err == nil
+		}
+		kept := mustToken(other.ID)
+
+		// A password reset.
+		secret := mustToken(u.ID)
+		_, session, err := login(a, "scripted", "first-password", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.SetPassword(as(office), u.ID, "second-password"); err != nil {
+			t.Fatal(err)
+		}
+		if works(secret) {
+			t.Error("a token made before the password was reset still works")
+		}
+		if _, err := a.FindSession(context.Background(), session); err == nil {
+			t.Error("a session from before the reset still works")
+		}
+		events, _, err := sqldb.NewAuditService(db).FindAuditEvents(as(office), duban.AuditFilter{Limit: 1})
+		if err != nil || len(events) != 1 || !strings.Contains(events[0].Summary, "吊销 1 个 API 令牌") {
+			t.Errorf("audit event of the reset: got %+v, %v, want it to say a token was revoked", events, err)
+		}
+
+		// Disabling, then enabling again.
+		secret = mustToken(u.ID)
+		if _, err := users.UpdateUser(as(office), u.ID, duban.UserUpdate{Disabled: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := users.UpdateUser(as(office), u.ID, duban.UserUpdate{Disabled: ptr(false)}); err != nil {
+			t.Fatal(err)
+		}
+		if works(secret) {
+			t.Error("a token made before the account was disabled works again after it is enabled")
+		}
+		if list, n, err := a.FindAPITokens(as(office), duban.APITokenFilter{UserID: &u.ID}); err != nil || n != 0 {
+			t.Errorf("working tokens of the account: got %d %+v, %v, want none", n, list, err)
+		}
+		if !works(kept) {
+			t.Error("another account's token was ended too")
+		}
+		// A token made after enabling works.
+		if secret = mustToken(u.ID); !works(secret) {
+			t.Error("a token made after enabling the account does not work")
+		}
+	})
+}

@@ -155,12 +155,27 @@ func TestUserCommand(t *testing.T) {
 	b := webtest.NewClient(t, urlRE.FindString(out))
 	b.Login("admin", pw)
 	b.MustGet("/accounts", http.StatusOK, "caizheng")
+	// A script's token made by whoever held the account.
+	tok := b.MustPost("/accounts/1/tokens", url.Values{"name": {"脚本"}}, http.StatusOK)
+	secret := regexp.MustCompile(`dbn_[A-Za-z0-9_-]+`).FindString(tok.Body)
+	script := func() int {
+		req, _ := http.NewRequest("GET", b.URL("/api/v1/me"), nil)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		return webtest.NewClient(t, b.URL("/")).Do(req).Status
+	}
+	if secret == "" || script() != http.StatusOK {
+		t.Fatalf("the token made on the accounts page does not work:\n%s", tok.Body)
+	}
 
-	// A password reset from the command line signs the account out.
-	if code, msg := c.runStdin("a-new-password-2022\n", "user", "passwd", "admin", "--password-stdin"); code != 0 || !strings.Contains(msg, "已重置") {
-		t.Fatalf("passwd: %d %s", code, msg)
+	// A password reset from the command line signs the account out and
+	// ends its tokens.
+	if code, msg := c.runStdin("a-new-password-2022\n", "user", "passwd", "admin", "--password-stdin"); code != 0 || !strings.Contains(msg, "已重置") || !strings.Contains(msg, "API 令牌") {
+		t.Errorf("passwd: got %d %s, want it to say the account's tokens ended", code, msg)
 	}
 	b.MustGet("/accounts", http.StatusSeeOther)
+	if got := script(); got != http.StatusUnauthorized {
+		t.Errorf("the token after the password was reset: got %d, want 401", got)
+	}
 	b.Login("admin", "a-new-password-2022")
 	stop()
 }

@@ -226,9 +226,9 @@ func (s *server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !random {
-		return s.Redirect(w, r, accountURL(id), tr.T("密码已重置，该账号的所有登录已退出。"))
+		return s.Redirect(w, r, accountURL(id), tr.T("密码已重置，该账号的所有登录已退出，API 令牌已全部吊销。"))
 	}
-	return s.showSecret(w, r, tr.T("密码已重置"), tr.T("新密码如下，只显示这一次：请转交本人。该账号的所有登录已退出。"), pw, accountURL(id))
+	return s.showSecret(w, r, tr.T("密码已重置"), tr.T("新密码如下，只显示这一次：请转交本人。该账号的所有登录已退出，API 令牌已全部吊销。"), pw, accountURL(id))
 }
 
 func (s *server) createToken(w http.ResponseWriter, r *http.Request) error {
