@@ -3,6 +3,7 @@ package duban
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. They are few on purpose: each maps to one HTTP status and one
@@ -65,4 +66,16 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "服务器内部错误，请稍后重试；如果问题持续，请联系系统管理员。"
+}
+
+// RetryAfter is the cause of an ETOOMANY error: how long to wait before
+// trying again. The web server sends it as the Retry-After header.
+type RetryAfter time.Duration
+
+func (d RetryAfter) Error() string { return "retry after " + time.Duration(d).String() }
+
+// TooMany builds an ETOOMANY error saying, in its message, when to retry,
+// and carrying how long to wait.
+func TooMany(wait time.Duration, format string, args ...any) *Error {
+	return &Error{Code: ETOOMANY, Message: fmt.Sprintf(format, args...), Err: RetryAfter(wait)}
 }

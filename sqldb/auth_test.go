@@ -2,8 +2,11 @@ package sqldb_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,10 +19,11 @@ import (
 // quickly; the algorithm is the one the server uses.
 var fastHasher = auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1})
 
-// testPolicy throttles after 3 failures per account, 5 per address.
+// testPolicy throttles after 3 failures per account and address pair, a
+// minute's pause doubling with each further one, and after 8 per address.
 var testPolicy = duban.AuthPolicy{
 	SessionIdle: time.Hour, SessionMax: 8 * time.Hour,
-	FailureWindow: 10 * time.Minute, MaxAccountFailures: 3, MaxAddressFailures: 5,
+	FailureWindow: 10 * time.Minute, MaxPairFailures: 3, PairDelay: time.Minute, MaxAddressFailures: 8,
 }
 
 // clock is a test's time, moved by hand.
@@ -144,37 +148,112 @@ func TestLoginThrottle(t *testing.T) {
 		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
 		MustCreateUser(t, db, &duban.User{Name: "target", Role: duban.RoleViewer}, "target-password")
 		MustCreateUser(t, db, &duban.User{Name: "other", Role: duban.RoleViewer}, "other-password")
+		refusedFor := func(what string, err error, wait time.Duration) {
+			t.Helper()
+			var ra duban.RetryAfter
+			if duban.ErrorCode(err) != duban.ETOOMANY || !errors.As(err, &ra) || time.Duration(ra) != wait {
+				t.Errorf("%s: got %v, want too many, to retry after %v", what, err, wait)
+			}
+		}
 
-		// Three failures on one account, from different addresses: the
-		// account is paused, even for the right password.
-		for i := range testPolicy.MaxAccountFailures {
-			if _, _, err := login(a, "target", "guess", fmt.Sprintf("10.0.1.%d", i)); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+		// Three failures at one account from one address pause that pair,
+		// even for the right password, for a minute.
+		for i := range testPolicy.MaxPairFailures {
+			if _, _, err := login(a, "target", "guess", "10.0.1.1"); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
 				t.Fatalf("failure %d: got %v", i+1, err)
 			}
 		}
-		_, _, err := login(a, "TARGET", "target-password", "10.0.2.1")
-		wantCode(t, "the right password after 3 failures", err, duban.ETOOMANY)
-		if msg := duban.ErrorMessage(err); !strings.Contains(msg, "10 分钟") {
+		_, _, err := login(a, "TARGET", "target-password", "10.0.1.1")
+		refusedFor("the right password after 3 failures", err, time.Minute)
+		if msg := duban.ErrorMessage(err); !strings.Contains(msg, "1 分钟") {
 			t.Errorf("message: got %q, want how long to wait", msg)
 		}
-		// Another account is not affected.
-		if _, _, err := login(a, "other", "other-password", "10.0.2.1"); err != nil {
-			t.Errorf("another account: %v", err)
-		}
-		// When the failures leave the window, the account works again.
-		clk.Advance(testPolicy.FailureWindow + time.Second)
+		// The account's owner elsewhere is not paused, nor another account.
 		if _, _, err := login(a, "target", "target-password", "10.0.2.1"); err != nil {
-			t.Errorf("after the window: %v", err)
+			t.Errorf("the account from another address: %v", err)
+		}
+		if _, _, err := login(a, "other", "other-password", "10.0.1.1"); err != nil {
+			t.Errorf("another account from the address: %v", err)
+		}
+		// After the minute the pair may try again; each further failure
+		// doubles the pause.
+		clk.Advance(time.Minute)
+		if _, _, err := login(a, "target", "guess", "10.0.1.1"); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Fatalf("after the pause: got %v, want a wrong password", err)
+		}
+		clk.Advance(time.Minute)
+		_, _, err = login(a, "target", "target-password", "10.0.1.1")
+		refusedFor("a minute after a fourth failure", err, time.Minute)
+		clk.Advance(time.Minute)
+		// The right password goes through, and forgets the pair's failures.
+		if _, _, err := login(a, "target", "target-password", "10.0.1.1"); err != nil {
+			t.Fatalf("after two minutes: %v", err)
+		}
+		if _, _, err := login(a, "target", "guess", "10.0.1.1"); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("a failure after a success: got %v, want a wrong password, not a pause", err)
 		}
 
-		// Five failures from one address on any accounts pause the address.
+		// Successes from one address do not count against it; eight
+		// failures there at any accounts pause the address.
+		for i := range 2 * testPolicy.MaxAddressFailures {
+			if _, _, err := login(a, "other", "other-password", "10.0.3.3"); err != nil {
+				t.Fatalf("sign-in %d from one address: %v", i+1, err)
+			}
+		}
 		for i := range testPolicy.MaxAddressFailures {
 			login(a, fmt.Sprintf("name%d", i), "guess", "10.0.3.3")
 		}
 		_, _, err = login(a, "other", "other-password", "10.0.3.3")
-		wantCode(t, "from an address after 5 failures", err, duban.ETOOMANY)
+		refusedFor("from an address after 8 failures", err, testPolicy.FailureWindow)
 		if _, _, err := login(a, "other", "other-password", "10.0.3.4"); err != nil {
 			t.Errorf("from another address: %v", err)
+		}
+		clk.Advance(testPolicy.FailureWindow + time.Second)
+		if _, _, err := login(a, "other", "other-password", "10.0.3.3"); err != nil {
+			t.Errorf("after the window: %v", err)
+		}
+
+		// Names no account can have and passwords too long to be one are
+		// refused without counting.
+		if _, _, err := login(a, strings.Repeat("x", 65), "guess", "10.0.4.4"); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("a name of 65 letters: got %v", err)
+		}
+	})
+}
+
+// TestLiftPause: a password reset, or the office, lifts a pause on signing
+// in to an account.
+func TestLiftPause(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		useClock(db)
+		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
+		u := MustCreateUser(t, db, &duban.User{Name: "paused", Role: duban.RoleViewer}, "first-password")
+		pause := func() {
+			t.Helper()
+			for range testPolicy.MaxPairFailures {
+				login(a, "paused", "guess", "10.0.5.5")
+			}
+			if _, _, err := login(a, "paused", "first-password", "10.0.5.5"); duban.ErrorCode(err) != duban.ETOOMANY {
+				t.Fatalf("after %d failures: got %v, want paused", testPolicy.MaxPairFailures, err)
+			}
+		}
+		pause()
+		if err := a.SetPassword(as(office), u.ID, "second-password"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := login(a, "paused", "second-password", "10.0.5.5"); err != nil {
+			t.Errorf("after a password reset: %v", err)
+		}
+		pause()
+		if _, err := a.ClearLoginFailures(as(u), u.ID); duban.ErrorCode(err) != duban.EFORBIDDEN {
+			t.Errorf("a viewer lifting a pause: got %v, want forbidden", err)
+		}
+		n, err := a.ClearLoginFailures(as(office), u.ID)
+		if err != nil || n != testPolicy.MaxPairFailures {
+			t.Errorf("the office lifting the pause: got %d, %v, want %d failures cleared", n, err, testPolicy.MaxPairFailures)
+		}
+		if _, _, err := login(a, "paused", "second-password", "10.0.5.5"); err != nil {
+			t.Errorf("after the office lifted the pause: %v", err)
 		}
 	})
 }
@@ -461,6 +540,67 @@ func TestResetEndsTokens(t *testing.T) {
 		// A token made after enabling works.
 		if secret = mustToken(u.ID); !works(secret) {
 			t.Error("a token made after enabling the account does not work")
+		}
+	})
+}
+
+// countingHasher counts the passwords it is asked to check.
+type countingHasher struct {
+	duban.PasswordHasher
+	verified atomic.Int64
+}
+
+func (h *countingHasher) Verify(hash, pw string) (bool, error) {
+	h.verified.Add(1)
+	return h.PasswordHasher.Verify(hash, pw)
+}
+
+// TestConcurrentGuesses sends 200 guesses at one account from one address
+// at once, the right password last among them: each attempt is counted
+// before its password is hashed, so at most the policy's bound are hashed
+// at all, and the right one, past the bound, is refused.
+func TestConcurrentGuesses(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		useClock(db)
+		h := &countingHasher{PasswordHasher: fastHasher}
+		a := sqldb.NewAuthService(db, h, testPolicy)
+		MustCreateUser(t, db, &duban.User{Name: "target", Role: duban.RoleViewer}, "the-right-password")
+		const guesses = 200
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		var let, refused, wrong atomic.Int64
+		for i := range guesses {
+			pw := fmt.Sprint("guess-", i)
+			if i == guesses-1 {
+				pw = "the-right-password"
+			}
+			wg.Go(func() {
+				<-start
+				_, _, err := login(a, "target", pw, "10.9.9.9")
+				switch duban.ErrorCode(err) {
+				case "":
+					let.Add(1)
+				case duban.ETOOMANY:
+					refused.Add(1)
+				case duban.EUNAUTHORIZED:
+					wrong.Add(1)
+				default:
+					t.Errorf("guess %d: %v", i, err)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		bound := int64(testPolicy.MaxPairFailures)
+		t.Logf("%d guesses: %d hashed, %d refused as wrong, %d refused as too many, %d let in", guesses, h.verified.Load(), wrong.Load(), refused.Load(), let.Load())
+		if got := h.verified.Load(); got > bound {
+			t.Errorf("passwords hashed: got %d, want at most %d", got, bound)
+		}
+		if let.Load() > 0 && h.verified.Load() > bound {
+			t.Errorf("the right password was let in past the bound of %d", bound)
+		}
+		if got := wrong.Load() + let.Load(); got > bound {
+			t.Errorf("guesses answered as checked: got %d, want at most %d", got, bound)
 		}
 	})
 }

@@ -163,20 +163,70 @@ func TestCSRF(t *testing.T) {
 	c.MustPost(path, url.Values{"text": {"有令牌"}, "csrf": {token[1]}}, http.StatusSeeOther)
 }
 
-// TestThrottle pauses sign-in after repeated wrong passwords, even for the
-// right one, and says how long to wait.
+// TestThrottle pauses sign-in after repeated wrong passwords for one
+// account from one address, even for the right one, and says how long to
+// wait, in the page and in Retry-After.
 func TestThrottle(t *testing.T) {
 	w := newWorld(t)
-	for i := range testPolicy.MaxAccountFailures {
+	for i := range testPolicy.MaxPairFailures {
 		r := webtest.NewClient(t, w.HTTP.URL).Post("/login", url.Values{"name": {leader}, "password": {fmt.Sprint("guess", i)}})
 		if r.Status != http.StatusUnauthorized {
 			t.Fatalf("failure %d: got %d", i+1, r.Status)
 		}
 	}
 	b := webtest.NewClient(t, w.HTTP.URL)
-	b.MustPost("/login", url.Values{"name": {leader}, "password": {password(leader)}}, http.StatusTooManyRequests, "分钟后再试")
+	r := b.MustPost("/login", url.Values{"name": {leader}, "password": {password(leader)}}, http.StatusTooManyRequests, "后再试")
+	if secs, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || secs <= 0 {
+		t.Errorf("429: Retry-After %q, want a number of seconds", r.Header.Get("Retry-After"))
+	}
 	// Another account from the same address still signs in.
 	b.Login(viewer, password(viewer))
+}
+
+// TestLockoutNotAWeapon: wrong passwords sent from one address slow down
+// that address's attempts at that account only. The account's owner signs
+// in from elsewhere, the people behind one address (an office behind a
+// NAT) are not locked out by a few failures there, and a password reset or
+// the office on the account page lifts the pause.
+func TestLockoutNotAWeapon(t *testing.T) {
+	w := newWorldWith(t, web.Config{TrustProxy: true})
+	from := func(addr string) *webtest.Client {
+		c := webtest.NewClient(t, w.HTTP.URL)
+		c.Header = http.Header{"X-Forwarded-For": {addr}}
+		return c
+	}
+	guess := func(addr, name string, n int) {
+		t.Helper()
+		for i := range n {
+			r := from(addr).Post("/login", url.Values{"name": {name}, "password": {fmt.Sprint("guess", i)}})
+			if r.Status != http.StatusUnauthorized && r.Status != http.StatusTooManyRequests {
+				t.Fatalf("guess %d at %s from %s: got %d", i+1, name, addr, r.Status)
+			}
+		}
+	}
+	// An attacker at 10.0.0.66 tries the leader's account.
+	guess("10.0.0.66", leader, testPolicy.MaxPairFailures+2)
+	from("10.0.0.66").MustPost("/login", url.Values{"name": {leader}, "password": {password(leader)}}, http.StatusTooManyRequests, "后再试")
+	// The leader signs in from the office.
+	from("10.0.0.7").Login(leader, password(leader))
+
+	// Someone behind the office's NAT fails at many names; the others
+	// behind it still sign in.
+	for i := range 10 {
+		from("10.0.0.8").Post("/login", url.Values{"name": {fmt.Sprint("no.such", i)}, "password": {"guess"}})
+	}
+	from("10.0.0.8").Login(viewer, password(viewer))
+
+	// The office resets the leader's password: the pause is lifted.
+	office := w.Client(admin)
+	office.MustPost(fmt.Sprintf("/accounts/%d/password", w.Users[leader].ID), url.Values{"password": {"a-new-password-1"}}, http.StatusSeeOther)
+	from("10.0.0.66").Login(leader, "a-new-password-1")
+
+	// The office lifts a pause on the account page.
+	guess("10.0.0.67", clerk, testPolicy.MaxPairFailures+1)
+	from("10.0.0.67").MustPost("/login", url.Values{"name": {clerk}, "password": {password(clerk)}}, http.StatusTooManyRequests)
+	office.MustPost(fmt.Sprintf("/accounts/%d/unlock", w.Users[clerk].ID), nil, http.StatusSeeOther)
+	from("10.0.0.67").Login(clerk, password(clerk))
 }
 
 // TestBodyLimit refuses a form larger than the route accepts, saying so.

@@ -51,6 +51,7 @@ var walkForms = map[string]url.Values{
 	"POST /accounts":                              {"name": {"new.user"}, "role": {"viewer"}, "password": {"a-long-password"}},
 	"POST /accounts/{user}":                       {"display_name": {"改名"}, "role": {"viewer"}},
 	"POST /accounts/{user}/password":              {"password": {"another-password"}},
+	"POST /accounts/{user}/unlock":                {},
 	"POST /accounts/{user}/tokens":                {"name": {"新脚本"}},
 	"POST /accounts/{user}/tokens/{token}/revoke": {},
 	"POST /review/tasks/{task}/edit":              {"deadline": {"2022年12月底前（复核）"}},
@@ -76,6 +77,7 @@ var walkBodies = map[string]string{
 	"POST /api/v1/users":                          `{"name": "new.user", "role": "viewer", "password": "a-long-password"}`,
 	"PATCH /api/v1/users/{user}":                  `{"display_name": "改名"}`,
 	"POST /api/v1/users/{user}/password":          `{"password": "another-password"}`,
+	"POST /api/v1/users/{user}/unlock":            `{}`,
 	"POST /api/v1/tokens":                         `{"name": "新脚本"}`,
 }
 

@@ -239,7 +239,7 @@ func TestClose(t *testing.T) {
 func TestSeveralServers(t *testing.T) {
 	dsn := sqldbtest.PostgresDSN(t)
 	policy := duban.DefaultAuthPolicy
-	policy.MaxAccountFailures = 4
+	policy.MaxPairFailures = 4
 	a := newTestMain(t, dsn, policy)
 	b := newTestMain(t, dsn, policy)
 
@@ -279,7 +279,7 @@ func TestSeveralServers(t *testing.T) {
 		}
 	}
 	r := webtest.NewClient(t, b.URL()).Post("/login", url.Values{"name": {"wuyi"}, "password": {"leader-password-1"}})
-	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "分钟后再试") {
+	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "后再试") {
 		t.Errorf("after four failures on two servers: got %d, want 429 saying when to retry", r.Status)
 	}
 }

@@ -74,9 +74,10 @@ leaders.name text NOT NULL
 leaders.title text NOT NULL DEFAULT ''::text
 leaders.created_at timestamp with time zone NOT NULL
 leaders.updated_at timestamp with time zone NOT NULL
-login_failures.id bigint NOT NULL IDENTITY ALWAYS
-login_failures.subject text NOT NULL
-login_failures.at timestamp with time zone NOT NULL
+login_attempts.id bigint NOT NULL IDENTITY ALWAYS
+login_attempts.account text NOT NULL
+login_attempts.address text NOT NULL
+login_attempts.at timestamp with time zone NOT NULL
 plan_sources.plan_id bigint NOT NULL
 plan_sources.issue integer NOT NULL
 plan_sources.name text NOT NULL
@@ -201,7 +202,7 @@ deliveries deliveries_pkey PRIMARY KEY (id)
 deliveries deliveries_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'failed'::text])))
 leaders leaders_name_key UNIQUE (name)
 leaders leaders_pkey PRIMARY KEY (id)
-login_failures login_failures_pkey PRIMARY KEY (id)
+login_attempts login_attempts_pkey PRIMARY KEY (id)
 plan_sources plan_sources_pkey PRIMARY KEY (plan_id, issue)
 plan_sources plan_sources_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 plan_sources plan_sources_sha256_key UNIQUE (sha256)
@@ -269,8 +270,10 @@ CREATE UNIQUE INDEX deliveries_pkey ON deliveries USING btree (id)
 CREATE INDEX deliveries_unit ON deliveries USING btree (unit_id, id)
 CREATE UNIQUE INDEX leaders_name_key ON leaders USING btree (name)
 CREATE UNIQUE INDEX leaders_pkey ON leaders USING btree (id)
-CREATE UNIQUE INDEX login_failures_pkey ON login_failures USING btree (id)
-CREATE INDEX login_failures_subject ON login_failures USING btree (subject, at)
+CREATE INDEX login_attempts_address ON login_attempts USING btree (address, at)
+CREATE INDEX login_attempts_at ON login_attempts USING btree (at)
+CREATE INDEX login_attempts_pair ON login_attempts USING btree (account, address, at)
+CREATE UNIQUE INDEX login_attempts_pkey ON login_attempts USING btree (id)
 CREATE UNIQUE INDEX plan_sources_pkey ON plan_sources USING btree (plan_id, issue)
 CREATE UNIQUE INDEX plan_sources_sha256_key ON plan_sources USING btree (sha256)
 CREATE UNIQUE INDEX plan_warnings_pkey ON plan_warnings USING btree (plan_id, issue, pos)

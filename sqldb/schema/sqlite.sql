@@ -98,9 +98,10 @@ CREATE TABLE leaders (
 	updated_at TEXT NOT NULL
 );
 
-CREATE TABLE login_failures (
+CREATE TABLE login_attempts (
 	id      INTEGER PRIMARY KEY,
-	subject TEXT NOT NULL,
+	account TEXT NOT NULL,
+	address TEXT NOT NULL,
 	at      TEXT NOT NULL
 );
 
@@ -271,7 +272,11 @@ CREATE INDEX deliveries_lease ON deliveries (lease_until) WHERE state = 'sending
 
 CREATE INDEX deliveries_unit ON deliveries (unit_id, id);
 
-CREATE INDEX login_failures_subject ON login_failures (subject, at);
+CREATE INDEX login_attempts_address ON login_attempts (address, at);
+
+CREATE INDEX login_attempts_at ON login_attempts (at);
+
+CREATE INDEX login_attempts_pair ON login_attempts (account, address, at);
 
 CREATE INDEX plans_identity ON plans (region, year, doc_number);
 

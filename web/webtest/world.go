@@ -25,10 +25,11 @@ import (
 // fastHasher hashes passwords with argon2id at its lowest cost.
 var fastHasher = auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1})
 
-// TestPolicy throttles after 3 failures per account, 6 per address.
+// TestPolicy throttles after 3 failures per account and address pair,
+// 30 per address.
 var TestPolicy = func() duban.AuthPolicy {
 	p := duban.DefaultAuthPolicy
-	p.MaxAccountFailures, p.MaxAddressFailures = 3, 6
+	p.MaxPairFailures, p.MaxAddressFailures = 3, 30
 	return p
 }()
 
