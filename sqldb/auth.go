@@ -31,9 +31,25 @@ func NewAuthService(db *DB, hasher duban.PasswordHasher, policy duban.AuthPolicy
 var _ duban.AuthService = (*AuthService)(nil)
 
 // touchEvery is how stale a session's or token's last use may be before a
-// request writes it again: often enough for idle expiry, rarely enough that
-// reading a page is not a write.
-const touchEvery = time.Minute
+// request writes it again: often enough for idle expiry (hours), rarely
+// enough that reading a page is not a write.
+const touchEvery = 5 * time.Minute
+
+// touchWait bounds how long noting a last use waits for the write lock.
+// The note is not worth a reader's wait: a long write (an import) or a
+// database that cannot be written leaves it for a later request.
+const touchWait = 500 * time.Millisecond
+
+// touch notes when a session or token was last used, if it can within
+// touchWait; a failure is not the reader's, whose request goes on.
+func (s *AuthService) touch(ctx context.Context, q string, id int64) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), touchWait)
+	defer cancel()
+	s.db.update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(q, tx.ts(tx.now), id)
+		return err
+	})
+}
 
 // errBadLogin is the one answer to a wrong name or a wrong password, so
 // that sign-in does not tell which names exist.
@@ -279,13 +295,7 @@ func (s *AuthService) FindSession(ctx context.Context, token string) (*duban.Ses
 		return nil, duban.Unauthorized(sess.User)
 	}
 	if now.Sub(sess.SeenAt) >= touchEvery {
-		err := s.db.update(ctx, func(tx *Tx) error {
-			_, err := tx.exec("UPDATE sessions SET seen_at = ? WHERE id = ?", tx.ts(tx.now), sess.ID)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
+		s.touch(ctx, "UPDATE sessions SET seen_at = ? WHERE id = ?", sess.ID)
 	}
 	return sess, nil
 }
@@ -480,13 +490,7 @@ func (s *AuthService) FindUserByAPIToken(ctx context.Context, secret string) (*d
 		return nil, duban.Unauthorized(u)
 	}
 	if now.Sub(used) >= touchEvery {
-		err := s.db.update(ctx, func(tx *Tx) error {
-			_, err := tx.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", tx.ts(tx.now), id)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
+		s.touch(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", id)
 	}
 	return u, nil
 }

@@ -321,6 +321,13 @@ func TestAPITokens(t *testing.T) {
 		if err != nil || n != 1 || !list[0].LastUsedAt.Equal(clk.now) {
 			t.Errorf("tokens: got %d %+v, %v; want one, last used now", n, list, err)
 		}
+		// Uses a few minutes apart are not each a write.
+		noted := clk.now
+		clk.Advance(4 * time.Minute)
+		a.FindUserByAPIToken(context.Background(), secret)
+		if list, _, _ := a.FindAPITokens(as(office), duban.APITokenFilter{UserID: &u.ID}); len(list) != 1 || !list[0].LastUsedAt.Equal(noted) {
+			t.Errorf("a use 4 minutes after the last noted: got %+v, want the last use still %v", list, noted)
+		}
 		if _, err := a.FindUserByAPIToken(context.Background(), secret[:len(secret)-1]); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
 			t.Errorf("a wrong secret: got %v", err)
 		}

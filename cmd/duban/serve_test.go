@@ -188,6 +188,30 @@ func (c *cli) runStdin(stdin string, args ...string) (int, string) {
 	return run(context.Background(), env, args), out.String()
 }
 
+// TestServeMissing: duban serve over a database that is not there (a
+// file deleted, a path mistyped) refuses, saying how a new install starts,
+// and makes no file; with --init it makes one, and the first-run path,
+// duban user add, makes it too.
+func TestServeMissing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "duban.db")
+	c := &cli{t: t, env: map[string]string{"DUBAN_DB": path, "USER": "tester", "DUBAN_ADDR": "127.0.0.1:0"}}
+	c.MustFail(1, args("serve"), "--init")
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("serve over a missing database made %s (%v)", path, err)
+	}
+	c.MustFail(1, args("plan list"), "不存在")
+	_, stop := c.Start(args("serve --init"), "创建督办室管理员。")
+	stop()
+
+	c.env["DUBAN_DB"] = filepath.Join(t.TempDir(), "first.db")
+	c.runStdin("first-password-1\n", "user", "add", "admin", "--role", "admin", "--password-stdin")
+	out, stop := c.Start(args("serve"), "按 Ctrl+C 停止")
+	if strings.Contains(out, "还没有任何账号") {
+		t.Errorf("after duban user add: the server says there is no account:\n%s", out)
+	}
+	stop()
+}
+
 // TestServeFirstRun says how to make the first account when there is none,
 // after saying where it serves, and refuses an address in use.
 func TestServeFirstRun(t *testing.T) {
@@ -200,7 +224,7 @@ func TestServeFirstRun(t *testing.T) {
 		t.Errorf("first run: want where it serves and the hint to make an administrator:\n%s", out)
 	}
 	addr := strings.TrimPrefix(urlRE.FindString(out), "http://")
-	c.MustFail(1, []string{"serve", "--addr", addr, "--db", filepath.Join(t.TempDir(), "other.db")}, "已被占用")
+	c.MustFail(1, []string{"serve", "--init", "--addr", addr, "--db", filepath.Join(t.TempDir(), "other.db")}, "已被占用")
 	stop()
 	c.MustFail(2, args("serve extra"), "用法")
 }
@@ -209,7 +233,7 @@ func TestServeFirstRun(t *testing.T) {
 // way an end-to-end test does, with cheap password hashing.
 func newTestMain(t *testing.T, dsn string, policy duban.AuthPolicy) *Main {
 	t.Helper()
-	m := NewMain(Config{DB: dsn, Addr: "127.0.0.1:0"}, io.Discard)
+	m := NewMain(Config{DB: dsn, Addr: "127.0.0.1:0", Init: true}, io.Discard)
 	m.Passwords = auth.Params{Time: 1, Memory: 64, Threads: 1}
 	m.Policy = policy
 	if err := m.Run(context.Background()); err != nil {

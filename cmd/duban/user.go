@@ -48,6 +48,8 @@ func userAdd(ctx context.Context, env *Env, args []string) error {
 	unit := fs.String("unit", "", "单位联络员所属的单位（名称或 #编号）")
 	leader := fs.String("leader", "", "领导账号对应的领导（姓名或 #编号）")
 	stdin := passwordFlag(fs)
+	// The first administrator is made on a new install: the database with it.
+	cfg.Init = true
 	a, pos, err := start(ctx, env, fs, cfg, args, 1)
 	if err != nil {
 		return err
