@@ -154,17 +154,18 @@ func missingDatabase(name string) error {
 		"如果数据库本应在那里，请检查路径，或从备份恢复。", name, name)
 }
 
-// Close closes the database's connections.
+// Close closes the database's connections, the readers first: the last
+// connection to close folds SQLite's write-ahead log back into the file,
+// which only the writer may.
 func (db *DB) Close() error {
 	var err error
 	if db.readStmts != nil {
 		err = db.readStmts.close()
 	}
-	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
-	return err
+	return errors.Join(err, db.write.Close())
 }
 
 // Dialect names the database: "sqlite" or "postgres".

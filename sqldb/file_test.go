@@ -108,3 +108,23 @@ func TestReadOnly(t *testing.T) {
 		t.Errorf("a read-only -shm: got %v, want refused, naming the -shm and what to do", err)
 	}
 }
+
+// TestCloseFoldsLog: closing the store folds SQLite's write-ahead log
+// into the file, so that a copy of the file alone (a backup taken with
+// the server stopped) holds every change.
+func TestCloseFoldsLog(t *testing.T) {
+	path := sqldbtest.SQLiteDSN(t)
+	db, err := sqldb.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sqldb.NewUnitService(db).CreateUnit(as(office), &duban.Unit{Name: "区财政局", Kind: duban.UnitDepartment}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(path + "-wal"); err == nil && st.Size() > 0 {
+		t.Errorf("after Close the log holds %d bytes not in the file", st.Size())
+	}
+}
