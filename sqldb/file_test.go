@@ -121,6 +121,9 @@ func TestCloseFoldsLog(t *testing.T) {
 	if err := sqldb.NewUnitService(db).CreateUnit(as(office), &duban.Unit{Name: "区财政局", Kind: duban.UnitDepartment}); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := sqldb.NewUnitService(db).FindUnits(as(office), duban.UnitFilter{}); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
