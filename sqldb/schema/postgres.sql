@@ -101,6 +101,7 @@ plans.state text NOT NULL
 plans.created_at timestamp with time zone NOT NULL
 plans.updated_at timestamp with time zone NOT NULL
 plans.published_at timestamp with time zone
+plans.complete boolean NOT NULL DEFAULT true
 schema_migrations.version integer NOT NULL
 schema_migrations.name text NOT NULL
 schema_migrations.applied_at timestamp with time zone NOT NULL

@@ -138,7 +138,7 @@ CREATE TABLE plans (
 	created_at   TEXT NOT NULL,
 	updated_at   TEXT NOT NULL,
 	published_at TEXT
-);
+, complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1)));
 
 CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
 

@@ -14,3 +14,9 @@ CREATE TABLE login_attempts (
 CREATE INDEX login_attempts_pair ON login_attempts (account, address, at);
 CREATE INDEX login_attempts_address ON login_attempts (address, at);
 CREATE INDEX login_attempts_at ON login_attempts (at);
+
+-- A plan is imported in bounded transactions, so that other writers wait
+-- for one chunk rather than the whole notice: it is written incomplete and
+-- made complete, with its audit event, by the last. Nothing reads an
+-- incomplete plan, and an import that fails removes it.
+ALTER TABLE plans ADD COLUMN complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1));
