@@ -1,7 +1,8 @@
 // Package duban is the domain of the supervision ledger: plans read from a
 // district government's decomposition notice, their sections, areas and
 // tasks, the units and leaders who own the tasks, the users who work on them
-// and the audit log of every change.
+// and the audit log of every change. The year's reporting cycle over a
+// published ledger is package cycle.
 //
 // The package holds types, their validation, the rules of who may do what,
 // the pure logic that turns a reading into a plan and compares a re-issued

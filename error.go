@@ -79,3 +79,14 @@ func (d RetryAfter) Error() string { return "retry after " + time.Duration(d).St
 func TooMany(wait time.Duration, format string, args ...any) *Error {
 	return &Error{Code: ETOOMANY, Message: fmt.Sprintf(format, args...), Err: RetryAfter(wait)}
 }
+
+// Conflict is the error for a save made from a version that another save
+// has replaced: it names who saved first and when, and tells the user that
+// what they typed is still in the form. what names the thing (报告, 任务).
+func Conflict(what string, version int, by string, at time.Time) *Error {
+	if by == "" {
+		by = "他人"
+	}
+	return Errorf(ECONFLICT, "该%s已由%s于 %s 保存（第 %d 版），您这次的修改没有保存：您填写的内容仍在表单中，请核对最新内容后重新提交。",
+		what, by, at.In(Beijing).Format("2006-01-02 15:04"), version)
+}

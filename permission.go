@@ -7,65 +7,69 @@ import "context"
 // same question in the same words and a rule changes in one place. A nil or
 // disabled user may do nothing.
 
-func active(u *User) bool { return u != nil && !u.Disabled }
+// Active reports whether u is a signed-in user whose account is enabled: the
+// first condition of every rule, here and in the cycle's rules.
+func Active(u *User) bool { return u != nil && !u.Disabled }
 
-func isAdmin(u *User) bool { return active(u) && u.Role == RoleAdmin }
+// IsOffice reports whether u is an active account of the supervision office
+// (督查室), which does the office's work in every rule.
+func IsOffice(u *User) bool { return Active(u) && u.Role == RoleAdmin }
 
 // CanRead reports whether u may read the published ledger: every signed-in
 // user may.
-func CanRead(u *User) bool { return active(u) }
+func CanRead(u *User) bool { return Active(u) }
 
 // CanViewDrafts reports whether u may see plans still in review; only the
 // office may, since a draft is not yet what units answer for.
-func CanViewDrafts(u *User) bool { return isAdmin(u) }
+func CanViewDrafts(u *User) bool { return IsOffice(u) }
 
 // CanViewPlan reports whether u may see plan p.
 func CanViewPlan(u *User, p *Plan) bool {
-	return active(u) && (p.State != PlanDraft || CanViewDrafts(u))
+	return Active(u) && (p.State != PlanDraft || CanViewDrafts(u))
 }
 
 // CanImportPlan reports whether u may import a notice as a new plan or a new
 // issue of one.
-func CanImportPlan(u *User) bool { return isAdmin(u) }
+func CanImportPlan(u *User) bool { return IsOffice(u) }
 
 // CanReviewPlan reports whether u may correct a plan's structure: split and
 // merge tasks, decide unassigned statements, expand groups, publish, apply a
 // re-issue, archive. It is the office's work.
-func CanReviewPlan(u *User) bool { return isAdmin(u) }
+func CanReviewPlan(u *User) bool { return IsOffice(u) }
 
 // CanEditTask reports whether u may change what task t says: its text,
 // owners, deadline and targets. The wording is the government's decision, so
 // only the office corrects it; units report on tasks (CanReportOnTask).
-func CanEditTask(u *User, t *Task) bool { return isAdmin(u) && t != nil }
+func CanEditTask(u *User, t *Task) bool { return IsOffice(u) && t != nil }
 
 // CanReportOnTask reports whether u may write a unit's work on task t: the
 // office, or the clerk of a unit that leads or shares it.
 func CanReportOnTask(u *User, t *Task) bool {
-	return isAdmin(u) || (active(u) && u.Role == RoleClerk && t.HasUnit(u.UnitID))
+	return IsOffice(u) || (Active(u) && u.Role == RoleClerk && t.HasUnit(u.UnitID))
 }
 
 // CanCommentOnTask reports whether u may comment on task t: the office and
 // leaders on any task, a clerk on its unit's tasks.
 func CanCommentOnTask(u *User, t *Task) bool {
-	return CanReportOnTask(u, t) || (active(u) && u.Role == RoleLeader)
+	return CanReportOnTask(u, t) || (Active(u) && u.Role == RoleLeader)
 }
 
 // CanComment reports whether u may comment on any task at all: the office,
 // leaders and clerks, not viewers. It guards the comment form's route; which
 // tasks a clerk may comment on is CanCommentOnTask, which the service checks.
 func CanComment(u *User) bool {
-	return active(u) && (u.Role == RoleAdmin || u.Role == RoleLeader || u.Role == RoleClerk)
+	return Active(u) && (u.Role == RoleAdmin || u.Role == RoleLeader || u.Role == RoleClerk)
 }
 
 // CanManageDirectory reports whether u may add, rename, alias and merge units
 // and leaders.
-func CanManageDirectory(u *User) bool { return isAdmin(u) }
+func CanManageDirectory(u *User) bool { return IsOffice(u) }
 
 // CanManageUsers reports whether u may create accounts and give roles.
-func CanManageUsers(u *User) bool { return isAdmin(u) }
+func CanManageUsers(u *User) bool { return IsOffice(u) }
 
 // CanReadAudit reports whether u may read and verify the audit log.
-func CanReadAudit(u *User) bool { return isAdmin(u) }
+func CanReadAudit(u *User) bool { return IsOffice(u) }
 
 // Authorize returns the user in ctx when allowed says yes for them, and
 // otherwise the error to show: EUNAUTHORIZED when nobody (or a disabled
@@ -73,7 +77,7 @@ func CanReadAudit(u *User) bool { return isAdmin(u) }
 // action is what the user tried, in Chinese (审核计划).
 func Authorize(ctx context.Context, action string, allowed func(*User) bool) (*User, error) {
 	u := UserFromContext(ctx)
-	if !active(u) {
+	if !Active(u) {
 		return nil, Unauthorized(u)
 	}
 	if !allowed(u) {

@@ -1,5 +1,10 @@
 package duban
 
+import (
+	"fmt"
+	"strconv"
+)
+
 // ReadingSchema names the version of the reading format that notice readers
 // produce and that importers accept.
 const ReadingSchema = "duban.extraction/v1"
@@ -91,6 +96,26 @@ type Indicator struct {
 	Cmp    Comparison `json:"cmp"`
 	// Upper is the upper bound of a range (2 至 3 所), nil otherwise.
 	Upper *float64 `json:"upper,omitempty"`
+}
+
+// Goal writes the target's comparison, value and unit: ≥ 8 %, 2–3 所.
+func (in *Indicator) Goal() string {
+	v := strconv.FormatFloat(in.Value, 'f', -1, 64)
+	switch in.Cmp {
+	case CmpRange:
+		if in.Upper != nil {
+			return fmt.Sprintf("%s–%s %s", v, strconv.FormatFloat(*in.Upper, 'f', -1, 64), in.Unit)
+		}
+	case CmpAtLeast:
+		return "≥ " + v + " " + in.Unit
+	case CmpMore:
+		return "> " + v + " " + in.Unit
+	case CmpAtMost:
+		return "≤ " + v + " " + in.Unit
+	case CmpAbout:
+		return "约 " + v + " " + in.Unit
+	}
+	return v + " " + in.Unit
 }
 
 // Warning marks a place in a notice for the office to check.

@@ -63,11 +63,17 @@ type Task struct {
 	Seq     int `json:"seq"`
 	// No is the task's number as the office cites it, section.area.seq;
 	// stores derive it from the three numbers (see TaskNo).
-	No       string    `json:"no"`
-	Text     string    `json:"text"`
-	Deadline string    `json:"deadline"` // as written, such as 2022年6月底前; "" when none
-	Line     int       `json:"line"`     // where the text starts in the notice, from 1; 0 when not from a notice
-	State    TaskState `json:"state"`
+	No       string `json:"no"`
+	Text     string `json:"text"`
+	Deadline string `json:"deadline"` // as written, such as 2022年6月底前; "" when none
+	// DeadlineDate, DeadlineKind and Milestones are the deadline read as a
+	// date (ParseDeadline), kept beside the text so that lists sort and
+	// filter by it; stores fill them whenever the text is set.
+	DeadlineDate Date         `json:"deadline_date"`
+	DeadlineKind DeadlineKind `json:"deadline_kind"`
+	Milestones   []Milestone  `json:"milestones,omitempty"`
+	Line         int          `json:"line"` // where the text starts in the notice, from 1; 0 when not from a notice
+	State        TaskState    `json:"state"`
 
 	LeadLeaders      []Owner     `json:"lead_leaders"`
 	LeadUnits        []Owner     `json:"lead_units"`
@@ -80,8 +86,24 @@ type Task struct {
 	// office made (by splitting a task or assigning a statement).
 	Issued *IssuedTask `json:"issued,omitempty"`
 
+	// Version counts the task's saves, from 1; a correction made from an
+	// older version is refused (Conflict). UpdatedBy is who saved last.
+	Version   int       `json:"version"`
+	UpdatedBy string    `json:"updated_by,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ReadDeadline fills the task's deadline date, kind and steps from its text,
+// for a plan of year.
+func (t *Task) ReadDeadline(year int) {
+	d := ParseDeadline(t.Deadline, year)
+	t.DeadlineDate, t.DeadlineKind, t.Milestones = d.Date, d.Kind, d.Milestones
+}
+
+// Due returns the task's deadline as read, without reading the text again.
+func (t *Task) Due() Deadline {
+	return Deadline{Text: t.Deadline, Kind: t.DeadlineKind, Date: t.DeadlineDate, Milestones: t.Milestones}
 }
 
 // IssuedTask is a task as a notice states it.
@@ -106,6 +128,7 @@ func (t *Task) Clone() *Task {
 	c.LeadUnits = slices.Clone(t.LeadUnits)
 	c.ResponsibleUnits = slices.Clone(t.ResponsibleUnits)
 	c.Indicators = slices.Clone(t.Indicators)
+	c.Milestones = slices.Clone(t.Milestones)
 	if t.Issued != nil {
 		is := *t.Issued
 		c.Issued = &is
@@ -309,6 +332,9 @@ type TaskUpdate struct {
 	LeadLeaders      *[]Owner     `json:"lead_leaders,omitempty"`
 	LeadUnits        *[]Owner     `json:"lead_units,omitempty"`
 	ResponsibleUnits *[]Owner     `json:"responsible_units,omitempty"`
+	// Version is the version the correction was made from (an API's
+	// If-Match); when given, a task saved since is not changed.
+	Version *int `json:"version,omitempty"`
 }
 
 // Apply sets the given fields on t. It does not validate; the caller does.
@@ -359,8 +385,16 @@ type TaskFilter struct {
 	UnitID   *int64
 	UnitRole UnitRole
 	// LeaderID selects the tasks a leader leads.
-	LeaderID   *int64
-	HasTargets *bool
+	LeaderID *int64
+	// DueFrom and DueTo select the tasks whose deadline date falls between
+	// them (both included): due this month, overdue. Tasks without a date
+	// are left out when either is given.
+	DueFrom *Date
+	DueTo   *Date
+	// DeadlineKind selects the tasks whose deadline reads so (ongoing,
+	// unread…).
+	DeadlineKind *DeadlineKind
+	HasTargets   *bool
 	// Query selects tasks whose text contains it.
 	Query string
 	// IncludeWithdrawn adds tasks that a re-issued notice dropped.
@@ -381,7 +415,7 @@ type TaskSort string
 // The orders of tasks. Ties keep plan order.
 const (
 	TaskSortPlan     TaskSort = ""         // year (newest first), plan, number
-	TaskSortDeadline TaskSort = "deadline" // the deadline as written; tasks without one last
+	TaskSortDeadline TaskSort = "deadline" // the deadline's date, then as written; tasks without a date last
 	TaskSortLeadUnit TaskSort = "unit"     // the first lead unit's name
 	TaskSortLeader   TaskSort = "leader"   // the first lead leader's name
 	TaskSortUpdated  TaskSort = "updated"  // last changed first

@@ -42,6 +42,32 @@ func TestParseAttribution(t *testing.T) {
 			leaders: []string{"分管副省长", "协管副秘书长"}, leads: []string{"省工业和信息化厅"}, resp: []string{"长春市政府"}},
 		{in: "省政务服务和数字化建设管理局牵头，各部门分别负责", ok: true,
 			leads: []string{"省政务服务和数字化建设管理局"}, resp: []string{"各部门"}},
+		{in: "部门分工:省发展改革委牵头,各地、各部门配合。", ok: true,
+			leads: []string{"省发展改革委"}, resp: []string{"各地", "各部门"}},
+		{in: "分管省领导：陈明远；部门分工：省财政厅牵头，省税务局配合", ok: true,
+			leaders: []string{"陈明远"}, leads: []string{"省财政厅"}, resp: []string{"省税务局"}},
+		{in: "省商务厅、南昌海关牵头，省发展改革委等按职责分工负责", ok: true,
+			leads: []string{"省商务厅", "南昌海关"}, resp: []string{"省发展改革委"}},
+		// A full stop ends the owners; what follows names nobody.
+		{in: "分管副省长、协管副秘书长负责，省发展改革委牵头。明确牵头部门的，其他有关部门配合，不逐一列出，下同", ok: true,
+			leaders: []string{"分管副省长", "协管副秘书长"}, leads: []string{"省发展改革委"}},
+		// The bracket that states the first-listed rule; leaders by post do
+		// not count as the first one listed.
+		{in: "分管副省长负责，省生态移民局、省教育厅、省人力资源社会保障厅等负责。列第一位的为牵头部门，其他部门和单位按职责分工负责，下同", firstLeads: true, ok: true,
+			leaders: []string{"分管副省长"}, leads: []string{"省生态移民局"}, resp: []string{"省教育厅", "省人力资源社会保障厅"}},
+		{in: "分管副省长负责，省财政厅、省税务局负责", ok: true,
+			leaders: []string{"分管副省长"}, resp: []string{"省财政厅", "省税务局"}},
+		{in: "分管副省长负责，省工业和信息化厅牵头，省发展改革委、省财政厅配合", firstLeads: true, ok: true,
+			leaders: []string{"分管副省长"}, leads: []string{"省工业和信息化厅"}, resp: []string{"省发展改革委", "省财政厅"}},
+		// Units alone are an attribution only under the first-listed rule.
+		{in: "市科技局、市发改委、市经信局", firstLeads: true, ok: true,
+			leads: []string{"市科技局"}, resp: []string{"市发改委", "市经信局"}},
+		{in: "市交通运输局", firstLeads: true, ok: true, leads: []string{"市交通运输局"}},
+		{in: "市科技局、市发改委、市经信局", ok: false},
+		{in: "含赣州经开区", firstLeads: true, ok: false},
+		{in: "市、区", firstLeads: true, ok: false},
+		// A preamble's rule in brackets is no attribution.
+		{in: "各项工作均需各设区市人民政府负责落实，不再列出；除列明的部门外，其他有关部门按职责分工负责，不再一一列出", ok: false},
 		// Parentheticals that name nobody are not attributions.
 		{in: "单位", ok: false},
 		{in: "济南", ok: false},
@@ -102,31 +128,5 @@ func TestFindBrackets(t *testing.T) {
 	}
 	if _, unclosed, stray := findBrackets("a（b）c）d（e"); unclosed != len("a（b）c）d") || stray != 1 {
 		t.Errorf("unclosed = %d, stray = %d; want %d, 1", unclosed, stray, len("a（b）c）d"))
-	}
-}
-
-func TestOrdinalLevel(t *testing.T) {
-	tests := []struct {
-		in    string
-		level int
-		rest  string
-	}{
-		{"一、坚持工业强区", 1, "坚持工业强区"},
-		{"第一部分 扩大内需", 1, "扩大内需"},
-		{"（一）积极扩大有效投资。", 2, "积极扩大有效投资。"},
-		{"(二)提升现代服务业能级", 2, "提升现代服务业能级"},
-		{"1.推进国资国企改革", 3, "推进国资国企改革"},
-		{"12、新建学校", 3, "新建学校"},
-		{"（3）实施计划", 3, "实施计划"},
-		{"▲建设公园", 3, "建设公园"},
-		{"1.5万个学位", 0, "1.5万个学位"},
-		{"2022年是开局之年", 0, "2022年是开局之年"},
-		{"一般公共预算收入", 0, "一般公共预算收入"},
-	}
-	for _, tt := range tests {
-		level, _ := ordinalLevel(tt.in)
-		if level != tt.level || stripOrdinal(tt.in) != tt.rest {
-			t.Errorf("ordinalLevel(%q) = %d, %q; want %d, %q", tt.in, level, stripOrdinal(tt.in), tt.level, tt.rest)
-		}
 	}
 }

@@ -95,6 +95,9 @@ func TestCorpus(t *testing.T) {
 			if s.attribution < 1 {
 				t.Errorf("attribution = %.3f, want 1.000\n%s", s.attribution, strings.Join(s.attributionWrong, "\n"))
 			}
+			if s.numbered < 1 {
+				t.Errorf("numbered = %.3f, want 1.000 (sections and areas follow the notice's own numbers)\n%s", s.numbered, strings.Join(s.numberWrong, "\n"))
+			}
 			if s.indF1 < 0.97 {
 				t.Errorf("indicator F1 = %.3f, want ≥ 0.97", s.indF1)
 			}
@@ -119,14 +122,16 @@ func TestCorpus(t *testing.T) {
 // reader was built on. Every notice's figures are logged; the bar holds only
 // for the notices that met it at their first run, as testdata/heldout/RECORD.md
 // records, so that a notice the reader missed is reported without the reader
-// being tuned to it. One judgement call is known to differ: names run together
+// being tuned to it; the bar includes the task numbers and the document
+// fields, but for those a notice read wrongly at its first run. One judgement call is known to differ: names run together
 // without a separator (区财政局区税务局) are kept as written and warned about,
 // where the gold splits them.
 func TestHeldOut(t *testing.T) {
 	record := heldOutRecord(t, "testdata/heldout/RECORD.md")
 	for _, n := range notices(t, "testdata/heldout") {
 		t.Run(n.name, func(t *testing.T) {
-			met, recorded := record[n.name]
+			h, recorded := record[n.name]
+			met := h.met
 			if !recorded {
 				t.Fatalf("%s has no first-run figures in testdata/heldout/RECORD.md: read it once and record them before anything else", n.name)
 			}
@@ -145,30 +150,54 @@ func TestHeldOut(t *testing.T) {
 				t.Logf("%s was below the bar at its first run (RECORD.md): reported, not enforced", n.name)
 				return
 			}
-			if s.taskF1 < 0.95 || s.attribution < 0.85 || s.indF1 < 0.95 {
-				t.Errorf("below task F1 0.95, attribution 0.85, indicator F1 0.95\nmissing: %s\nextra: %s\n%s",
-					strings.Join(s.missing, "; "), strings.Join(s.extra, "; "), strings.Join(s.attributionWrong, "\n"))
+			if s.taskF1 < 0.95 || s.attribution < 0.85 || s.indF1 < 0.95 || s.numbered < 0.95 {
+				t.Errorf("below task F1 0.95, attribution 0.85, indicator F1 0.95, numbered 0.95\nmissing: %s\nextra: %s\n%s\n%s",
+					strings.Join(s.missing, "; "), strings.Join(s.extra, "; "), strings.Join(s.attributionWrong, "\n"), strings.Join(s.numberWrong, "\n"))
+			}
+			for _, f := range documentFields(pred.Document, gold.Document) {
+				// A field read wrongly at the first run is reported above,
+				// not enforced, like the bar.
+				if !h.wrongFields[f] {
+					t.Errorf("document field %s read wrongly: %s", f, documentDiff(pred.Document, gold.Document))
+				}
 			}
 		})
 	}
 }
 
+// heldOut is what RECORD.md says of a held-out notice's first run: whether
+// it met the bar, and which document fields it read wrongly then.
+type heldOut struct {
+	met         bool
+	wrongFields map[string]bool
+}
+
 // heldOutRecord reads the table of RECORD.md: for each held-out notice,
-// whether its first reading met the bar (last column "met").
-func heldOutRecord(t *testing.T, path string) map[string]bool {
+// whether its first reading met the bar (last column "met") and, for a
+// notice read at a true first run ("recorded" opens with "first run"), the
+// document fields it got wrong then ("wrong: issuer, title").
+func heldOutRecord(t *testing.T, path string) map[string]heldOut {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	record := map[string]bool{}
+	record := map[string]heldOut{}
 	for _, line := range strings.Split(string(data), "\n") {
 		cells := strings.Split(strings.TrimSpace(line), "|")
 		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
 			continue
 		}
 		name := strings.Trim(strings.TrimSpace(cells[1]), "`")
-		record[name] = strings.TrimSpace(cells[len(cells)-2]) == "met"
+		h := heldOut{met: strings.TrimSpace(cells[len(cells)-2]) == "met", wrongFields: map[string]bool{}}
+		if firstRun := strings.HasPrefix(strings.TrimSpace(cells[2]), "first run"); firstRun && len(cells) >= 5 {
+			if doc, ok := strings.CutPrefix(strings.TrimSpace(cells[len(cells)-3]), "wrong:"); ok {
+				for _, f := range strings.Split(doc, ",") {
+					h.wrongFields[strings.TrimSpace(f)] = true
+				}
+			}
+		}
+		record[name] = h
 	}
 	if len(record) == 0 {
 		t.Fatalf("%s records no notice", path)
@@ -207,20 +236,37 @@ func readNotice(path string) (*duban.Reading, error) {
 	return Read(filepath.Base(path), data)
 }
 
-// documentDiff names the document fields read differently from the gold.
-func documentDiff(pred, gold duban.DocumentInfo) string {
-	var diff []string
-	add := func(field, p, g string) {
-		if p != g {
-			diff = append(diff, fmt.Sprintf("%s %q want %q", field, p, g))
+// docField is one document field as read and as the gold has it.
+type docField struct{ name, pred, gold string }
+
+// docFields lists the six document fields side by side.
+func docFields(pred, gold duban.DocumentInfo) []docField {
+	return []docField{
+		{"doc_number", pred.DocNumber, gold.DocNumber}, {"issuer", pred.Issuer, gold.Issuer}, {"title", pred.Title, gold.Title},
+		{"date", pred.Date, gold.Date}, {"year", fmt.Sprint(pred.Year), fmt.Sprint(gold.Year)}, {"region", pred.Region, gold.Region},
+	}
+}
+
+// documentFields names the document fields read differently from the gold.
+func documentFields(pred, gold duban.DocumentInfo) []string {
+	var names []string
+	for _, f := range docFields(pred, gold) {
+		if f.pred != f.gold {
+			names = append(names, f.name)
 		}
 	}
-	add("doc_number", pred.DocNumber, gold.DocNumber)
-	add("issuer", pred.Issuer, gold.Issuer)
-	add("title", pred.Title, gold.Title)
-	add("date", pred.Date, gold.Date)
-	add("year", fmt.Sprint(pred.Year), fmt.Sprint(gold.Year))
-	add("region", pred.Region, gold.Region)
+	return names
+}
+
+// documentDiff says which document fields were read differently from the
+// gold, with both values.
+func documentDiff(pred, gold duban.DocumentInfo) string {
+	var diff []string
+	for _, f := range docFields(pred, gold) {
+		if f.pred != f.gold {
+			diff = append(diff, fmt.Sprintf("%s %q want %q", f.name, f.pred, f.gold))
+		}
+	}
 	if len(diff) == 0 {
 		return "right"
 	}

@@ -5,8 +5,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/cjk"
 )
 
 // textPiece is a stretch of text waiting for the attribution that closes it.
@@ -71,6 +74,10 @@ func (r *reader) extractContainer(c *container, intro bool) {
 			LeadLeaders: clone(a.leaders), LeadUnits: clone(a.leads), ResponsibleUnits: clone(a.resp),
 			Deadline: a.deadline, Line: first,
 		}
+		if len(t.LeadLeaders) == 0 {
+			// The leader the heading names leads the tasks that name none.
+			t.LeadLeaders = clone(c.leaders)
+		}
 		r.out.Tasks = append(r.out.Tasks, t)
 		lastTask = &r.out.Tasks[len(r.out.Tasks)-1]
 		for _, k := range a.unknown {
@@ -105,7 +112,13 @@ func (r *reader) extractContainer(c *container, intro bool) {
 				emit(f.attr, p.line)
 				pos = f.end
 			}
-			if rest := p.text[pos:]; strings.TrimSpace(rest) != "" {
+			rest := p.text[pos:]
+			if p.unclosed >= pos && opensAttribution(p.text[p.unclosed:]) {
+				// An attribution cut off by the end of the text: the text
+				// before it has lost its owners and is no task.
+				rest = p.text[pos:p.unclosed]
+			}
+			if strings.TrimSpace(rest) != "" {
 				pending = append(pending, textPiece{text: rest, para: pi, line: p.line, start: pos == 0})
 			}
 		}
@@ -185,7 +198,7 @@ func hasColonNear(t string) bool {
 // number, no leading or trailing punctuation and spaces.
 func cleanTaskText(s string) string {
 	s = trimPunct(s)
-	if lvl, n := ordinalLevel(s); lvl > 0 {
+	if lvl, n := cjk.OrdinalLevel(s); lvl > 0 {
 		s = trimPunct(s[n:])
 	}
 	return s
@@ -201,9 +214,29 @@ func mergeOwners(t *duban.ReadTask, a *attribution) {
 	}
 }
 
+// opensAttribution reports whether an unclosed bracket's text begins as an
+// attribution does: a known key (牵头单位：…) or a phrase (X牵头).
+func opensAttribution(s string) bool {
+	_, n := utf8.DecodeRuneInString(s)
+	inner := strings.TrimSpace(s[n:])
+	if k, _, found := cutKey(inner); found && (classifyKey(k) != keyNone || isPhraseKey(k)) {
+		return true
+	}
+	for _, clause := range splitTop(inner, isPhraseSep)[:1] {
+		if rePhraseLead.MatchString(clause) || rePhraseResp.MatchString(clause) {
+			return true
+		}
+	}
+	return false
+}
+
 // checkBrackets warns about a paragraph whose brackets do not pair up.
 func (r *reader) checkBrackets(p *para) {
 	r.attrsOf(p)
+	if last := r.paras[len(r.paras)-1]; p.unclosed >= 0 && (p == last || p == last.rest) && opensAttribution(p.text[p.unclosed:]) {
+		r.warn(p.line, "text_ends_in_bracket", "第 %d 行：文字在分工的括号内结束（“%s”），分工像是被截断了：这段文字没有读作任务，已列为无人认领，请对照原文核对。", p.line, abbreviate(p.text[p.unclosed:], 20))
+		return
+	}
 	if p.unclosed >= 0 {
 		r.warn(p.line, "unbalanced_brackets", "第 %d 行：括号没有闭合（“%s”），分工可能没有读全，请核对。", p.line, abbreviate(p.text[p.unclosed:], 20))
 	}
@@ -227,10 +260,20 @@ func (r *reader) checkNames(line int, a *attribution) {
 			}
 		}
 		for _, n := range a.leaders {
-			if runeLen(n) > 4 && !isOrg(n) {
+			if cjk.RuneLen(n) > 4 && !isOrg(n) && !spacedBetweenHan(n) {
 				a.longLeaders = append(a.longLeaders, n)
 			}
 		}
+		for _, list := range [][]string{a.leaders, a.leads, a.resp} {
+			for _, n := range list {
+				if spacedBetweenHan(n) {
+					a.spaced = append(a.spaced, n)
+				}
+			}
+		}
+	}
+	for _, n := range a.spaced {
+		r.warn(line, "name_with_spaces", "第 %d 行：“%s”中间有空格（排版对齐留下的？），已按原文保留，请核对。", line, n)
 	}
 	for _, n := range a.runTogether {
 		r.warn(line, "names_run_together", "第 %d 行：“%s”像是两个单位连在了一起（缺少顿号？），请核对。", line, n)
@@ -256,7 +299,30 @@ func runTogether(n string) bool {
 		}
 		if (strings.HasSuffix(left, "局") || strings.HasSuffix(left, "委") || strings.HasSuffix(left, "中心") ||
 			strings.HasSuffix(left, "集团") || strings.HasSuffix(left, "办事处") || strings.HasSuffix(left, "办公室")) &&
-			isOrg(right) && runeLen(right) >= 3 && !strings.HasPrefix(right, "区块") {
+			isOrg(right) && cjk.RuneLen(right) >= 3 && !strings.HasPrefix(right, "区块") {
+			return true
+		}
+	}
+	return false
+}
+
+// spacedBetweenHan reports whether a name has a space between two Chinese
+// characters (王 强), which layout leaves, not the name; spaces around
+// numbers (区 12345 热线运行中心) are typesetting.
+func spacedBetweenHan(n string) bool {
+	if !strings.ContainsAny(n, " \u3000\t") {
+		return false
+	}
+	rs := []rune(n)
+	for i := 1; i < len(rs)-1; i++ {
+		if !unicode.IsSpace(rs[i]) || !cjk.IsHan(rs[i-1]) {
+			continue
+		}
+		j := i
+		for j < len(rs) && unicode.IsSpace(rs[j]) {
+			j++
+		}
+		if j < len(rs) && cjk.IsHan(rs[j]) {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/cjk"
 )
 
 // Units that a quantitative target counts in, longest first so that 万平方米
@@ -259,6 +260,10 @@ func readTarget(text string, start, end int, chinese bool) (duban.Indicator, int
 // qualifies reports whether the noun after a target is itself counted by a
 // number in the same clause, which makes the first amount a qualifier.
 func qualifies(after string) bool {
+	if strings.HasPrefix(after, "和") || strings.HasPrefix(after, "与") || strings.HasPrefix(after, "及") {
+		// 分别增长6.5%和8%: two targets side by side.
+		return false
+	}
 	for i, r := range after {
 		if strings.ContainsRune("，。；、,;：:（()）！？", r) || i > 60 {
 			return false
@@ -300,7 +305,7 @@ func metricOf(text string, start, end int) (metric, whole string) {
 		clauseStart -= size
 	}
 	before := strings.TrimSpace(text[clauseStart:start])
-	if after != "" && runeLen(after) <= 24 {
+	if after != "" && cjk.RuneLen(after) <= 24 {
 		return after, strings.TrimSpace(text[clauseStart:clauseEnd])
 	}
 	metric = before
@@ -400,7 +405,7 @@ func numberValue(s string) (float64, bool) {
 			return v, true
 		}
 	}
-	if v, ok := parseChineseInt(s); ok {
+	if v, ok := cjk.ParseInt(s); ok {
 		return float64(v), true
 	}
 	return 0, false

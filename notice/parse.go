@@ -3,10 +3,15 @@ package notice
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/cjk"
 	"github.com/dubanhq/duban/notice/decode"
+	"github.com/dubanhq/duban/notice/letterhead"
 )
 
 // para is one paragraph of a notice on its way to the reading: a paragraph
@@ -19,6 +24,9 @@ type para struct {
 	// row is set for a table row; attr then holds the row's owners (nil for
 	// a row that names nobody).
 	row bool
+	// targets is set for a row of a table whose header names the main
+	// targets (预期目标).
+	targets bool
 	// keys is set for a line of attribution keys (牵头单位：…) that closes the
 	// task before it; attr holds what it says.
 	keys bool
@@ -29,6 +37,10 @@ type para struct {
 	// followed the title in the same paragraph.
 	title string
 	rest  *para
+	// leadsAt is the byte offset in text from which the first-listed rule
+	// (列第一位的为牵头部门) applies, 0 when it was stated before the
+	// paragraph, -1 when it does not apply.
+	leadsAt int
 	// attrs caches the attributions found in text (see attrsOf).
 	attrs           []found
 	unclosed, stray int
@@ -49,15 +61,13 @@ const (
 // reader holds the state of reading one notice.
 type reader struct {
 	paras []*para
-	// firstLeads is set when the notice declares that the first unit listed
-	// in a phrase attribution leads (列第一位的为牵头部门).
-	firstLeads bool
-	out        *duban.Reading
+	out   *duban.Reading
 	// workers is how many goroutines read attributions and targets.
 	workers int
-	// attrCache holds the attributions read so far by their text; an
-	// attribution in it is shared and must not be changed.
-	attrCache map[string]*attribution
+	// attrCache holds the attributions read so far by their text, without
+	// and with the first-listed rule; an attribution in it is shared and
+	// must not be changed.
+	attrCache [2]map[string]*attribution
 }
 
 // readBlocks reads the structure of a notice from its blocks.
@@ -83,12 +93,8 @@ func readBlocks(blocks []decode.Block) *duban.Reading {
 func readBlocksWith(blocks []decode.Block, workers int) *duban.Reading {
 	r := &reader{out: &duban.Reading{Schema: duban.ReadingSchema}, workers: workers}
 	r.paras = r.flatten(blocks)
-	r.out.Document = readDocument(r.paras)
-	for _, p := range r.paras {
-		if strings.Contains(p.text, "第一位的为牵头") || strings.Contains(p.text, "第一位为牵头") || strings.Contains(p.text, "列首位的为牵头") {
-			r.firstLeads = true
-		}
-	}
+	r.out.Document = r.document()
+	r.markFirstLeads()
 	r.markKeyLines()
 	r.paras = r.joinPageBreaks(r.paras)
 	r.readAttributionsInParallel()
@@ -96,6 +102,21 @@ func readBlocksWith(blocks []decode.Block, workers int) *duban.Reading {
 	r.extract()
 	r.finish()
 	return r.out
+}
+
+// document reads the document fields from the notice's first and last
+// paragraphs.
+func (r *reader) document() duban.DocumentInfo {
+	n := len(r.paras)
+	head := make([]letterhead.Para, 0, min(n, letterhead.HeadParas))
+	for _, p := range r.paras[:min(n, letterhead.HeadParas)] {
+		head = append(head, letterhead.Para{Text: p.text, Row: p.row})
+	}
+	tail := make([]letterhead.Para, 0, min(n, letterhead.TailParas))
+	for _, p := range r.paras[max(n-letterhead.TailParas, 0):] {
+		tail = append(tail, letterhead.Para{Text: p.text, Row: p.row})
+	}
+	return letterhead.Read(head, tail)
 }
 
 // flatten turns blocks into paragraphs, tables into one paragraph per row.
@@ -106,14 +127,154 @@ func (r *reader) flatten(blocks []decode.Block) []*para {
 			out = append(out, r.tableRows(b)...)
 			continue
 		}
-		out = append(out, &para{text: b.Text, bold: b.Bold, heading: b.Heading, line: b.Line})
+		if cjk.AtMost(b.Text, 200) && isSiteFooter(b.Text) {
+			// 主办单位：…　技术支持：… at the foot of a web page: no key line.
+			continue
+		}
+		text := b.Text
+		if cuts := runOnCuts(text); cuts != nil {
+			// A page's body run into one line: its paragraphs again.
+			out = append(out, &para{text: strings.TrimSpace(text[:cuts[0]]), bold: min(b.Bold, cuts[0]), heading: b.Heading, line: b.Line})
+			for i, c := range cuts {
+				end := len(text)
+				if i+1 < len(cuts) {
+					end = cuts[i+1]
+				}
+				out = append(out, &para{text: strings.TrimSpace(text[c:end]), line: b.Line})
+			}
+			continue
+		}
+		out = append(out, &para{text: text, bold: b.Bold, heading: b.Heading, line: b.Line})
 	}
 	return r.flattenedTables(out)
+}
+
+// runOnMin is the length in bytes from which a line is looked at for
+// paragraphs run into it; runOnSplits is how many it must hold.
+const (
+	runOnMin    = 600
+	runOnSplits = 2
+)
+
+// runOnCuts finds the paragraphs that a copy of a web page ran into one
+// line with a space between them (…缩小。 责任单位:县发改局… 2.落实…): it
+// returns the offsets in s where a heading or item number or an attribution
+// key follows a space outside brackets, in order, or nil when s holds fewer
+// than runOnSplits of them.
+func runOnCuts(s string) []int {
+	if len(s) < runOnMin {
+		return nil
+	}
+	// Where a paragraph could open after a space; a search per kind of
+	// space keeps the scan in the fast byte search.
+	var cands []int
+	for _, space := range []string{" ", "\u3000"} {
+		for i := 0; ; {
+			j := strings.Index(s[i:], space)
+			if j < 0 {
+				break
+			}
+			k := i + j + len(space)
+			for k < len(s) {
+				if s[k] == ' ' {
+					k++
+				} else if strings.HasPrefix(s[k:], "\u3000") {
+					k += len("\u3000")
+				} else {
+					break
+				}
+			}
+			if k < len(s) && opensParagraph(s[k:]) {
+				cands = append(cands, k)
+			}
+			i = k
+		}
+	}
+	if len(cands) < runOnSplits {
+		return nil
+	}
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	// Only those outside brackets.
+	var cuts []int
+	depth, from := 0, 0
+	for _, k := range cands {
+		depth = openAfter(s[from:k], depth)
+		from = k
+		if depth == 0 {
+			cuts = append(cuts, k)
+		}
+	}
+	if len(cuts) < runOnSplits {
+		return nil
+	}
+	return cuts
+}
+
+// opensParagraph reports whether s opens as a paragraph of a notice's body
+// does: a heading or item number followed by text, or an attribution key
+// and its colon.
+func opensParagraph(s string) bool {
+	if c := s[0]; c >= '0' && c <= '9' {
+		// Most spaces stand before numbers (增长 8%): an item number needs
+		// its dot right after the digits.
+		i := 1
+		for i < len(s) && i < 4 && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == len(s) || s[i] != '.' && s[i] != 0xE3 && s[i] != 0xEF {
+			return false
+		}
+	}
+	if lvl, n := cjk.OrdinalLevel(s); lvl > 0 {
+		r, _ := utf8.DecodeRuneInString(s[n:])
+		return r != utf8.RuneError && !unicode.IsDigit(r) && !unicode.IsSpace(r)
+	}
+	head := s
+	if len(head) > 40 {
+		head = head[:40]
+	}
+	if !strings.Contains(head, "：") && strings.IndexByte(head, ':') < 0 {
+		return false
+	}
+	k, _, found := cutKey(head)
+	return found && (classifyKey(k) != keyNone || isPhraseKey(k))
 }
 
 // warn records a warning for the office.
 func (r *reader) warn(line int, code, format string, args ...any) {
 	r.out.Warnings = append(r.out.Warnings, duban.Warning{Line: line, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// markFirstLeads marks where the first-listed rule (列第一位的为牵头部门)
+// applies: from the sentence or bracket that states it to the end of the
+// notice.
+func (r *reader) markFirstLeads() {
+	stated := false
+	for _, p := range r.paras {
+		switch {
+		case stated:
+			p.leadsAt = 0
+		case p.row || !mayStateFirstLeads(p.text):
+			p.leadsAt = -1
+		default:
+			p.leadsAt = -1
+			if loc := reFirstLeads.FindStringIndex(p.text); loc != nil {
+				p.leadsAt, stated = loc[0], true
+			}
+		}
+	}
+}
+
+// isSiteFooter reports whether a line is the footer of a government web
+// site, whose 主办单位 is no task's owner.
+func isSiteFooter(s string) bool {
+	for _, m := range []string{"技术支持", "网站标识码", "ICP备", "版权所有", "公网安备", "网站地图"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // markKeyLines finds paragraphs that consist of attribution keys only, as
@@ -124,14 +285,14 @@ func (r *reader) markKeyLines() {
 			continue
 		}
 		k, _, found := cutKey(p.text)
-		if !found || classifyKey(k) == keyNone {
+		if !found || classifyKey(k) == keyNone && !isPhraseKey(k) {
 			continue
 		}
 		if i > 0 && openAfter(r.paras[i-1].text, 0) > 0 {
 			// The rest of a bracket that a page break cut.
 			continue
 		}
-		if a, ok := parseKeyed(p.text); ok && (a.namesOwner() || i > 0 && r.paras[i-1].keys) {
+		if a, ok := parseKeyed(p.text, p.leadsAt >= 0); ok && (a.namesOwner() || i > 0 && r.paras[i-1].keys) {
 			// A deadline alone on its line belongs to the keys above it.
 			p.keys, p.attr = true, a
 		}
@@ -144,13 +305,16 @@ func (r *reader) joinPageBreaks(ps []*para) []*para {
 	var out []*para
 	for i := 0; i < len(ps); i++ {
 		p := ps[i]
-		j := joining{tail: p.text, short: atMost(p.text, 60), shorter: atMost(p.text, 30), depth: openAfter(p.text, 0)}
+		j := joining{tail: p.text, short: cjk.AtMost(p.text, 60), shorter: cjk.AtMost(p.text, 30), depth: openAfter(p.text, 0)}
 		var b strings.Builder
 		for i+1 < len(ps) && r.continues(p, ps[i+1], j) {
 			next := ps[i+1]
 			if b.Len() == 0 {
 				b.Grow(2 * (len(p.text) + len(next.text)))
 				b.WriteString(p.text)
+			}
+			if p.leadsAt < 0 && next.leadsAt >= 0 {
+				p.leadsAt = b.Len() + next.leadsAt
 			}
 			b.WriteString(next.text)
 			j = joining{tail: next.text, depth: openAfter(next.text, j.depth)}
@@ -191,12 +355,12 @@ func (r *reader) continues(p, next *para, j joining) bool {
 	if endsTerminal(j.tail) {
 		return false
 	}
-	if lvl, _ := ordinalLevel(p.text); lvl > 0 && lvl < 3 && j.short {
+	if lvl, _ := cjk.OrdinalLevel(p.text); lvl > 0 && lvl < 3 && j.short {
 		// 一、坚持工业强区，加快构建现代产业体系: a heading, which needs no
 		// punctuation at its end.
 		return false
 	}
-	if lvl, _ := ordinalLevel(next.text); lvl > 0 && lvl < 3 {
+	if lvl, _ := cjk.OrdinalLevel(next.text); lvl > 0 && lvl < 3 {
 		return false
 	}
 	// A short line without punctuation standing alone is a heading or a line

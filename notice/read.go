@@ -1,10 +1,11 @@
 // Package notice reads government work-report decomposition notices (目标任务
-// 分解 / 重点工作分工) in text, Markdown, Word, HTML or PDF form into a
+// 分解 / 重点工作分工) in text, Markdown, Word, Excel, HTML or PDF form into a
 // duban.Reading: the actions, focus areas, attributed tasks with their owners,
 // deadlines and quantitative targets, and the statements nobody owns yet.
 //
 // The reader is pure: bytes in, reading out. It touches no database and no
-// network; for PDF it runs poppler's pdftotext when it is installed.
+// network; for PDF it runs poppler's pdftotext, and for the old .doc, .wps
+// and .xls LibreOffice, when they are installed.
 package notice
 
 import (
@@ -84,5 +85,8 @@ func ReadFrom(name string, r io.Reader) (*duban.Reading, error) {
 // noTaskHint tells the user what the reader looks for.
 const noTaskHint = "duban 读取的是政府工作报告目标任务分解通知：每项任务后有括号注明分工，" +
 	"如“（牵头领导：张三，牵头单位：区发展和改革局，责任单位：区财政局）”，" +
-	"或在下一行写“牵头单位：…”“责任单位：…”，或用表格列出任务与牵头、责任单位。" +
-	"支持的格式：文本（UTF-8、GBK、UTF-16）、Markdown、Word（.docx）、网页（.html）和 PDF。"
+	"或在下一行写“牵头单位：…”“责任单位：…”，或用表格列出任务与牵头、责任单位。" + Formats
+
+// Formats lists the file formats the reader takes, for the user.
+const Formats = "支持的格式：文本（UTF-8、GBK、UTF-16）、Markdown、Word（.docx）、Excel 任务表（.xlsx）、网页（.html）、" +
+	"PDF（需安装 poppler-utils），以及旧版 Word（.doc）、WPS 文字（.wps）和旧版 Excel（.xls）（需安装 LibreOffice）；格式由文件内容判断。"

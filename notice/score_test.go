@@ -17,17 +17,19 @@ type score struct {
 	tasksGold, tasksPred             int
 	taskP, taskR, taskF1             float64
 	attribution                      float64
+	numbered                         float64 // share of matched tasks with the gold's no
 	indP, indR, indF1                float64
 	sectionsHit, sectionsGold        int
 	areasHit, areasGold              int
 	unassignedHit, unassignedGold    int
 	unassignedPred                   int
 	missing, extra, attributionWrong []string
+	numberWrong                      []string
 }
 
 func (s score) String() string {
-	return fmt.Sprintf("tasks %d/%d f1=%.3f (p=%.3f r=%.3f) attribution=%.3f indicators f1=%.3f (p=%.3f r=%.3f) sections %d/%d areas %d/%d unassigned %d/%d (pred %d)",
-		s.tasksPred, s.tasksGold, s.taskF1, s.taskP, s.taskR, s.attribution, s.indF1, s.indP, s.indR,
+	return fmt.Sprintf("tasks %d/%d f1=%.3f (p=%.3f r=%.3f) attribution=%.3f numbered=%.3f indicators f1=%.3f (p=%.3f r=%.3f) sections %d/%d areas %d/%d unassigned %d/%d (pred %d)",
+		s.tasksPred, s.tasksGold, s.taskF1, s.taskP, s.taskR, s.attribution, s.numbered, s.indF1, s.indP, s.indR,
 		s.sectionsHit, s.sectionsGold, s.areasHit, s.areasGold, s.unassignedHit, s.unassignedGold, s.unassignedPred)
 }
 
@@ -125,9 +127,14 @@ func scoreReading(pred, gold *duban.Reading) score {
 		s.taskR = float64(len(matched)) / float64(s.tasksGold)
 	}
 	s.taskF1 = f1(s.taskP, s.taskR)
-	ok := 0
+	ok, numbered := 0, 0
 	ip, ig, ih := 0, 0, 0
 	for _, m := range matched {
+		if m.p.No == m.g.No {
+			numbered++
+		} else {
+			s.numberWrong = append(s.numberWrong, fmt.Sprintf("%s read as %s", m.g.No, m.p.No))
+		}
 		if sameNames(m.p.LeadLeaders, m.g.LeadLeaders) && sameNames(m.p.LeadUnits, m.g.LeadUnits) && sameNames(m.p.ResponsibleUnits, m.g.ResponsibleUnits) {
 			ok++
 		} else {
@@ -141,6 +148,7 @@ func scoreReading(pred, gold *duban.Reading) score {
 	}
 	if len(matched) > 0 {
 		s.attribution = float64(ok) / float64(len(matched))
+		s.numbered = float64(numbered) / float64(len(matched))
 	}
 	switch {
 	case ip > 0:

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/cjk"
+	"github.com/dubanhq/duban/notice/letterhead"
 )
 
 // found is an attribution found inside a paragraph: text[start:end] is the
@@ -33,7 +35,7 @@ func (r *reader) readAttributionsInParallel() {
 		part := r.paras[start:min(start+chunk, len(r.paras))]
 		wg.Go(func() {
 			// Each worker has its own cache of attributions read.
-			w := &reader{firstLeads: r.firstLeads}
+			w := &reader{}
 			for _, p := range part {
 				if !p.row {
 					w.attrsOf(p)
@@ -48,7 +50,7 @@ func (r *reader) readAttributionsInParallel() {
 // once and kept: the structure pass asks about each paragraph many times.
 func (r *reader) attrsOf(p *para) []found {
 	if !p.attrsRead || p.attrsText != p.text {
-		p.attrs, p.unclosed, p.stray = r.readAttributions(p.text)
+		p.attrs, p.unclosed, p.stray = r.readAttributions(p.text, p.leadsAt)
 		p.attrsRead, p.attrsText = true, p.text
 	}
 	return p.attrs
@@ -57,47 +59,78 @@ func (r *reader) attrsOf(p *para) []found {
 // findAttributions returns the attributions stated inside a text: brackets
 // whose inside reads as one, and a tail of unbracketed keys.
 func (r *reader) findAttributions(text string) []found {
-	out, _, _ := r.readAttributions(text)
+	out, _, _ := r.readAttributions(text, -1)
 	return out
 }
 
 // readAttributions is findAttributions that also returns what findBrackets
-// says of unpaired brackets.
-func (r *reader) readAttributions(text string) (out []found, unclosed, stray int) {
+// says of unpaired brackets. leadsAt is where in text the first-listed rule
+// starts to apply (-1: nowhere): a bracket that states it applies it to its
+// own list.
+func (r *reader) readAttributions(text string, leadsAt int) (out []found, unclosed, stray int) {
 	groups, unclosed, stray := findBrackets(text)
 	for _, g := range groups {
-		if a := r.attribution(g.inner); a != nil {
-			out = append(out, found{g.start, g.end, a})
+		a := r.attribution(g.inner, leadsAt >= 0 && leadsAt < g.end)
+		if a == nil || a.bare && !closesTask(text, g) {
+			continue
 		}
+		out = append(out, found{g.start, g.end, a})
 	}
-	if start, a := tailKeys(text); a != nil && a.namesOwner() && (len(out) == 0 || out[len(out)-1].end <= start) {
-		out = append(out, found{start, len(text), a})
+	keyed := text
+	if unclosed >= 0 {
+		// Keys inside a bracket that never closes (a text cut off in
+		// （牵头单位：区民政局；责任单位：区) are no attribution.
+		keyed = text[:unclosed]
+	}
+	if start, a := tailKeys(keyed, leadsAt >= 0); a != nil && a.namesOwner() && (len(out) == 0 || out[len(out)-1].end <= start) {
+		out = append(out, found{start, len(keyed), a})
 	}
 	return out, unclosed, stray
 }
 
+// closesTask reports whether a bracket stands where an attribution does:
+// after some text, at the end of the paragraph or before the punctuation
+// that ends a sentence or clause. A bracket inside a sentence (赣州（含
+// 赣州经开区）区域…) is part of the text.
+func closesTask(text string, g span) bool {
+	if strings.TrimSpace(text[:g.start]) == "" {
+		return false
+	}
+	after := strings.TrimLeft(text[g.end:], " \u3000")
+	if after == "" {
+		return true
+	}
+	c, _ := utf8.DecodeRuneInString(after)
+	return strings.ContainsRune("。；;，,！？", c)
+}
+
 // attribution reads the inside of a bracket as an attribution that names an
-// owner, or returns nil. Notices repeat the same attribution for many tasks,
-// so each distinct text is read once.
-func (r *reader) attribution(inner string) *attribution {
-	if a, seen := r.attrCache[inner]; seen {
+// owner, or returns nil; firstLeads says that the first-listed rule
+// applies. Notices repeat the same attribution for many tasks, so each
+// distinct text is read once.
+func (r *reader) attribution(inner string, firstLeads bool) *attribution {
+	k := 0
+	if firstLeads {
+		k = 1
+	}
+	if a, seen := r.attrCache[k][inner]; seen {
 		return a
 	}
-	a, ok := parseAttribution(inner, r.firstLeads)
+	a, ok := parseAttribution(inner, firstLeads)
 	if !ok || !a.namesOwner() {
 		a = nil
 	}
-	if r.attrCache == nil {
-		r.attrCache = map[string]*attribution{}
+	if r.attrCache[k] == nil {
+		r.attrCache[k] = map[string]*attribution{}
 	}
-	r.attrCache[inner] = a
+	r.attrCache[k][inner] = a
 	return a
 }
 
 // tailKeys finds attribution keys written without brackets at the end of a
 // paragraph (…工作。牵头单位：区发改局；责任单位：各街道) and returns where
 // they start.
-func tailKeys(text string) (int, *attribution) {
+func tailKeys(text string, firstLeads bool) (int, *attribution) {
 	// Keys stand in the last few hundred characters of a paragraph; looking
 	// only there keeps the search linear in the paragraph's length.
 	base := 0
@@ -121,7 +154,7 @@ func tailKeys(text string) (int, *attribution) {
 		start := colon
 		for n := 0; start > 0 && n < 10; n++ {
 			c, size := utf8.DecodeLastRuneInString(tail[:start])
-			if !isHan(c) {
+			if !cjk.IsHan(c) {
 				break
 			}
 			start -= size
@@ -139,7 +172,7 @@ func tailKeys(text string) (int, *attribution) {
 		if classifyKey(tail[start:colon]) == keyNone {
 			continue
 		}
-		if a, ok := parseKeyed(tail[start:]); ok {
+		if a, ok := parseKeyed(tail[start:], firstLeads); ok {
 			return base + start, a
 		}
 	}
@@ -168,7 +201,7 @@ func (r *reader) hasAttribution(p *para) bool {
 // title and the body text that follows the title in the same paragraph. ok is
 // false when the paragraph is too long or too busy to be a heading.
 func (r *reader) headingSplit(p *para) (title, rest string, ok bool) {
-	_, n := ordinalLevel(p.text)
+	_, n := cjk.OrdinalLevel(p.text)
 	body := strings.TrimSpace(p.text[n:])
 	if body == "" {
 		return "", "", false
@@ -178,10 +211,10 @@ func (r *reader) headingSplit(p *para) (title, rest string, ok bool) {
 	} else {
 		title = body
 	}
-	if runeLen(title) > 60 || strings.ContainsAny(title, "；;") || len(r.findAttributions(title)) > 0 {
+	if cjk.RuneLen(title) > 60 || strings.ContainsAny(title, "；;") || len(r.findAttributions(title)) > 0 {
 		return "", "", false
 	}
-	if rest == "" && runeLen(title) > 40 && strings.Count(title, "，") > 2 {
+	if rest == "" && cjk.RuneLen(title) > 40 && strings.Count(title, "，") > 2 {
 		return "", "", false
 	}
 	return headingTitle(title), rest, true
@@ -189,7 +222,7 @@ func (r *reader) headingSplit(p *para) (title, rest string, ok bool) {
 
 // headingTitle trims a heading's title: no ordinal, no closing punctuation.
 func headingTitle(s string) string {
-	s = strings.TrimSpace(stripOrdinal(strings.TrimSpace(s)))
+	s = strings.TrimSpace(cjk.StripOrdinal(strings.TrimSpace(s)))
 	return strings.TrimRight(s, "。.；;：: \u3000")
 }
 
@@ -204,31 +237,51 @@ func (r *reader) structure() {
 			last = i
 		}
 	}
-	var headings [4]int
+	// A level whose numbered lines are themselves tasks (1.…, then its keys
+	// or a bracket) is the item level: a numbered line there without an
+	// attribution but with tasks under it (2.加快数字经济发展。 above its
+	// （1）（2）) heads its sub-items and is neither a section nor an area.
+	var headings, items [5]int
 	for i, p := range r.paras[:last+1] {
 		if p.row || p.keys {
 			continue
 		}
-		lvl, _ := ordinalLevel(p.text)
-		if lvl == 0 || r.hasAttribution(p) {
+		lvl, _ := cjk.OrdinalLevel(p.text)
+		if lvl == 0 {
 			continue
 		}
-		if _, rest, ok := r.headingSplit(p); ok && (lvl < 3 || rest == "" && atMost(p.text, 40) && r.tasksUnder(i, lvl)) {
+		item := r.isItem(i)
+		if item && lvl >= 3 {
+			items[lvl]++
+			continue
+		}
+		_, rest, ok := r.headingSplit(p)
+		switch {
+		case ok && lvl < 3 && r.textBeforeAttribution(rest):
+			// （一）主要预期目标。地区生产总值增长8%左右（…）: a heading phrase
+			// opening the paragraph of its tasks.
+			headings[lvl]++
+		case item:
+			items[lvl]++
+		case ok && (lvl < 3 || rest == "" && cjk.AtMost(p.text, 40) && r.tasksUnder(i, lvl)):
 			headings[lvl]++
 		}
 	}
-	sectionLvl, areaLvl, skipLvl := 0, 0, 0
-	for lvl := 1; lvl <= 3; lvl++ {
+	sectionLvl, areaLvl := 0, 0
+	var skipLvl [5]bool
+	for lvl := 1; lvl < len(headings); lvl++ {
 		if headings[lvl] == 0 {
 			continue
 		}
 		switch {
+		case lvl >= 3 && items[lvl] > 0 && sectionLvl > 0:
+			skipLvl[lvl] = true
 		case sectionLvl == 0:
 			sectionLvl = lvl
 		case areaLvl == 0:
 			areaLvl = lvl
 		default:
-			skipLvl = lvl
+			skipLvl[lvl] = true
 		}
 	}
 	// Without ordinal headings, Markdown or Word headings mark the sections.
@@ -237,7 +290,7 @@ func (r *reader) structure() {
 	// Bold openings anywhere show that this notice marks its areas in bold.
 	boldAreas := false
 	for _, p := range r.paras {
-		if p.bold > 0 && !p.row && atMost(p.text[:p.bold], 60) && p.bold < len(p.text) {
+		if p.bold > 0 && !p.row && cjk.AtMost(p.text[:p.bold], 60) && p.bold < len(p.text) {
 			boldAreas = true
 		}
 	}
@@ -247,11 +300,13 @@ func (r *reader) structure() {
 		if p.row || p.keys {
 			continue
 		}
-		if reTargetsHeading.MatchString(p.text) {
+		lvl, _ := cjk.OrdinalLevel(p.text)
+		if lvl == 0 && reTargetsHeading.MatchString(p.text) {
+			// A numbered targets heading (一、…主要预期目标) is no such heading
+			// but a section like any other: section numbers are the notice's.
 			p.kind = paraTargets
 			continue
 		}
-		lvl, _ := ordinalLevel(p.text)
 		isItem := r.hasAttribution(p)
 		switch {
 		case sectionLvl > 0 && lvl == sectionLvl:
@@ -271,16 +326,16 @@ func (r *reader) structure() {
 		if p.row || p.keys || p.kind != paraBody || !inSection {
 			continue
 		}
-		lvl, _ := ordinalLevel(p.text)
+		lvl, _ := cjk.OrdinalLevel(p.text)
 		isItem := r.hasAttribution(p)
 		switch {
 		case areaLvl > 0 && lvl == areaLvl:
-			if title, rest, ok := r.headingSplit(p); ok && (!isItem || rest != "" && lvl < 3) {
+			if title, rest, ok := r.headingSplit(p); ok && (!isItem || lvl < 3 && r.textBeforeAttribution(rest)) {
 				p.kind, p.title = paraArea, title
 				p.setRest(rest)
 			}
 			continue
-		case skipLvl > 0 && lvl == skipLvl && !isItem:
+		case skipLvl[lvl] && !r.isItem(i):
 			if _, rest, ok := r.headingSplit(p); ok && rest == "" && r.tasksUnder(i, lvl) {
 				p.kind = paraSkip
 			}
@@ -304,9 +359,9 @@ func (r *reader) structure() {
 	r.dropEmptyLeadingSections()
 }
 
-// reTargetsHeading is the heading of the main expected targets, which are
-// section 0 wherever they stand.
-var reTargetsHeading = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])?\s*(?:\d{4}\s*年)?(?:全[区县市省州])?(?:经济社会)?(?:发展)?(?:的)?(?:主要(?:预期)?目标|预期目标|主要指标|发展指标)(?:[（(][^）)]{1,8}[）)])?[。：:]?$`)
+// reTargetsHeading is an unnumbered heading of the main expected targets,
+// which opens section 0.
+var reTargetsHeading = regexp.MustCompile(`^(?:\d{4}\s*年)?(?:全[区县市省州])?(?:经济社会)?(?:发展)?(?:的)?(?:主要(?:预期)?目标|预期目标|主要指标|发展指标)(?:[（(][^）)]{1,8}[）)])?[。：:]?$`)
 
 // dropEmptyLeadingSections turns sections that come before the first
 // section with a task, and hold none, back into text of the letter that
@@ -349,18 +404,42 @@ func (r *reader) dropEmptyLeadingSections() {
 // the next heading of its level or above: a numbered line is a heading only
 // when tasks stand under it.
 func (r *reader) tasksUnder(i, lvl int) bool {
-	for _, q := range r.paras[i+1:] {
+	for j := i + 1; j < len(r.paras); j++ {
+		q := r.paras[j]
 		if q.heading > 0 {
 			return false
 		}
-		if l, _ := ordinalLevel(q.text); l > 0 && l <= lvl && !r.hasAttribution(q) {
+		item := r.isItem(j)
+		if l, _ := cjk.OrdinalLevel(q.text); l > 0 && l <= lvl && !item {
 			return false
 		}
-		if r.hasAttribution(q) {
+		if item || q.keys {
 			return true
 		}
 	}
 	return false
+}
+
+// textBeforeAttribution reports whether the body after a heading's title
+// holds text of its own before its first attribution: （一）扩大投资。实施
+// 项目一批（…） is a heading and its task, while in （一）地区生产总值增长11%。
+// （牵头单位：…） the title is the task.
+func (r *reader) textBeforeAttribution(rest string) bool {
+	if rest == "" {
+		return false
+	}
+	fs := r.findAttributions(rest)
+	return len(fs) == 0 || strings.TrimFunc(rest[:fs[0].start], isTrimmed) != ""
+}
+
+// isItem reports whether paragraph i is a task: it states an attribution,
+// or key lines follow it.
+func (r *reader) isItem(i int) bool {
+	p := r.paras[i]
+	if r.hasAttribution(p) {
+		return true
+	}
+	return !p.keys && !p.row && i+1 < len(r.paras) && r.paras[i+1].keys
 }
 
 // phraseArea reads paragraph i as a focus heading written as a phrase:
@@ -368,15 +447,15 @@ func (r *reader) tasksUnder(i, lvl int) bool {
 // "持续强化特色园区带动力。牢牢把握…".
 func (r *reader) phraseArea(i int, boldAreas bool) (title, rest string, ok bool) {
 	p := r.paras[i]
-	if p.heading > 0 && atMost(p.text, 60) && !r.hasAttribution(p) {
+	if p.heading > 0 && cjk.AtMost(p.text, 60) && !r.hasAttribution(p) {
 		return headingTitle(p.text), "", true
 	}
-	if lvl, _ := ordinalLevel(p.text); lvl > 0 {
+	if lvl, _ := cjk.OrdinalLevel(p.text); lvl > 0 {
 		return "", "", false
 	}
 	if p.bold > 0 {
 		head := strings.TrimSpace(p.text[:p.bold])
-		if n := runeLen(head); n >= 2 && n <= 60 && len(r.findAttributions(head)) == 0 {
+		if n := cjk.RuneLen(head); n >= 2 && n <= 60 && len(r.findAttributions(head)) == 0 {
 			return headingTitle(head), strings.TrimSpace(p.text[p.bold:]), true
 		}
 		return "", "", false
@@ -422,7 +501,7 @@ func (r *reader) phraseShare(i int, phrase func(string) bool) float64 {
 		if q.row || q.keys || q.kind != paraBody && q.kind != paraArea {
 			continue
 		}
-		if lvl, _ := ordinalLevel(q.text); lvl > 0 {
+		if lvl, _ := cjk.OrdinalLevel(q.text); lvl > 0 {
 			continue
 		}
 		n++
@@ -448,7 +527,7 @@ func firstSentence(text string) (head, rest string) {
 // heading phrase: no commas, colons or brackets, at most 25 characters.
 func isPhrase(s string) bool {
 	s = strings.TrimRight(strings.TrimSpace(s), "。")
-	n := runeLen(s)
+	n := cjk.RuneLen(s)
 	return n >= 4 && n <= 25 && !strings.ContainsAny(s, "，,；;：:（()）【】[]、。！？")
 }
 
@@ -456,7 +535,7 @@ func isPhrase(s string) bool {
 // targets: 2023年经济社会发展的主要预期目标是：….
 func statesTargets(text string) bool {
 	i := strings.IndexAny(text, "：:")
-	if i < 0 || !atMost(text[:i], 40) {
+	if i < 0 || !cjk.AtMost(text[:i], 40) {
 		return false
 	}
 	lead := text[:i]
@@ -466,24 +545,24 @@ func statesTargets(text string) bool {
 // isSubheading reports whether a paragraph is a short heading line: a
 // phrase without punctuation of its own.
 func isSubheading(text string) bool {
-	return atMost(text, 30) && runeLen(text) >= 4 && !endsTerminal(text) && !strings.ContainsAny(text, "，,；;：:、。")
+	return cjk.AtMost(text, 30) && cjk.RuneLen(text) >= 4 && !endsTerminal(text) && !strings.ContainsAny(text, "，,；;：:、。")
 }
 
 // isLoosePhrase reports whether a sentence could be a heading with a comma
 // or two in it: 对党绝对忠诚，做捍卫“两个确立”、践行“两个维护”的表率.
 func isLoosePhrase(s string) bool {
 	s = strings.TrimRight(strings.TrimSpace(s), "。")
-	n := runeLen(s)
+	n := cjk.RuneLen(s)
 	return n >= 4 && n <= 34 && strings.Count(s, "，") <= 2 && !strings.ContainsAny(s, "；;：:（()）【】[]。！？")
 }
 
 // closing reports whether a paragraph after the last task is the notice's
 // closing words: addressed to the recipients, the signature or the date.
-var reClosing = regexp.MustCompile(`^(?:各[^，。]{0,12}(?:要|须|务必|应)|请各|请你|以上|特此|附件|联系人|抄送|此页无正文|（此件|\(此件)`)
+var reClosing = regexp.MustCompile(`^(?:各[^，。]{0,12}(?:要|须|务必|应)|请各|请你|以上|特此|附件|联系人|抄送|此页无正文|（此件|\(此件|【打印|【关闭|\[打印|\[关闭|打印本页|关闭窗口)`)
 
 func isClosing(text string) bool {
 	t := strings.TrimSpace(text)
-	return reClosing.MatchString(t) || reDateLine.MatchString(t) || reIssuerLine.MatchString(t)
+	return reClosing.MatchString(t) || letterhead.IsDateLine(t) || reIssuerLine.MatchString(t)
 }
 
 // container is the body of one section (area 0) or area: the paragraphs
@@ -491,6 +570,22 @@ func isClosing(text string) bool {
 type container struct {
 	section, area int
 	paras         []*para
+	// leaders are the leaders its heading names as leading every task
+	// under it (王丹县长牵头重点工作).
+	leaders []string
+}
+
+// reLeaderHeading is a heading that names the leader who leads the tasks
+// under it: 王丹县长牵头重点工作, 曹惠明常务副县长牵头重点工作, 潘东旭市长负责事项.
+var reLeaderHeading = regexp.MustCompile(`^(\p{Han}{2,4}?)(?:常务)?副?[省市县区州旗盟乡镇]长(?:牵头|主抓|负责|分管|领衔)的?(?:重点|主要)?(?:工作|事项|任务)`)
+
+// headingLeaders returns the leader a heading names as leading the tasks
+// under it, or nil.
+func headingLeaders(title string) []string {
+	if m := reLeaderHeading.FindStringSubmatch(title); m != nil {
+		return []string{m[1]}
+	}
+	return nil
 }
 
 // containers groups body paragraphs under their section and area, records
@@ -544,17 +639,26 @@ func (r *reader) containers() []*container {
 		}
 	}
 	if first0 >= 0 && first0 <= last0 {
-		r.out.Sections = append(r.out.Sections, duban.ReadSection{No: 0, Title: "主要预期目标"})
 		c := &container{}
+		targetsNamed := targets >= 0
 		for _, p := range r.paras[first0 : last0+1] {
 			if p.kind == paraBody {
 				c.paras = append(c.paras, p)
+				targetsNamed = targetsNamed || p.targets || !p.row && statesTargets(p.text)
 			}
 		}
+		// Section 0 is the main targets where the notice names them so;
+		// tasks that merely stand before any heading get no title.
+		title := ""
+		if targetsNamed {
+			title = "主要预期目标"
+		}
+		r.out.Sections = append(r.out.Sections, duban.ReadSection{No: 0, Title: title})
 		out = append(out, c)
 	}
 	section, area := 0, 0
 	var cur *container
+	var sectionLeaders []string
 	closing := false
 	for i := firstSection; i < len(r.paras); i++ {
 		p := r.paras[i]
@@ -570,13 +674,17 @@ func (r *reader) containers() []*container {
 			section++
 			area = 0
 			r.out.Sections = append(r.out.Sections, duban.ReadSection{No: section, Title: p.title})
-			cur = &container{section: section}
+			sectionLeaders = headingLeaders(p.title)
+			cur = &container{section: section, leaders: sectionLeaders}
 			out = append(out, cur)
 			cur.addRest(p)
 		case paraArea:
 			area++
 			r.out.Areas = append(r.out.Areas, duban.ReadArea{Section: section, No: area, Title: p.title})
-			cur = &container{section: section, area: area}
+			cur = &container{section: section, area: area, leaders: sectionLeaders}
+			if l := headingLeaders(p.title); l != nil {
+				cur.leaders = l
+			}
 			out = append(out, cur)
 			cur.addRest(p)
 		case paraBody:
@@ -601,8 +709,11 @@ func (p *para) setRest(rest string) {
 	if rest == "" {
 		return
 	}
-	p.rest = &para{text: rest, line: p.line}
 	head := p.text[:len(p.text)-len(rest)]
+	p.rest = &para{text: rest, line: p.line, leadsAt: p.leadsAt}
+	if p.leadsAt >= 0 {
+		p.rest.leadsAt = max(p.leadsAt-len(head), 0)
+	}
 	if p.attrsRead && p.attrsText == p.text && strings.HasSuffix(p.text, rest) && !strings.ContainsAny(head, "（()【[]】）〔〕：:") {
 		// What was found in the paragraph stands in its rest, moved by the
 		// heading's length: no need to read it again.
@@ -618,8 +729,5 @@ func (p *para) setRest(rest string) {
 	}
 }
 
-// Lines of the letterhead and signature.
-var (
-	reDateLine   = regexp.MustCompile(`^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$`)
-	reIssuerLine = regexp.MustCompile(`^\S{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会)$`)
-)
+// reIssuerLine is an issuer's name alone on a line, as a signature puts it.
+var reIssuerLine = regexp.MustCompile(`^\S{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会)$`)

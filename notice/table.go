@@ -2,8 +2,10 @@ package notice
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/dubanhq/duban/notice/cjk"
 	"github.com/dubanhq/duban/notice/decode"
 )
 
@@ -18,7 +20,11 @@ const (
 	colLead
 	colResp
 	colDeadline
+	colNote // 备注: read past, no part of the reading
 )
+
+// headerBrackets removes the brackets of a header cell.
+var headerBrackets = strings.NewReplacer("（", "", "）", "", "(", "", ")", "")
 
 // headerRole reads a header cell such as 序号, 工作任务, 分管领导, 牵头单位,
 // 责任单位 or 完成时限.
@@ -30,6 +36,16 @@ func headerRole(label string) colRole {
 		return colOther
 	case "序号", "编号", "序", "号", "No.", "NO.", "no.":
 		return colSeq
+	case "备注", "说明", "备注说明":
+		return colNote
+	}
+	if strings.HasSuffix(l, "来源") || strings.HasSuffix(l, "依据") || strings.HasSuffix(l, "出处") {
+		// 任务来源 (皖政〔2022〕9号文件): where a task comes from, no part of it.
+		return colNote
+	}
+	if strings.ContainsAny(l, "（()") {
+		// 分管（牵头）领导, 责任（配合）单位: the bracket qualifies the key.
+		l = headerBrackets.Replace(l)
 	}
 	switch classifyKey(l) {
 	case keyLeader:
@@ -41,8 +57,9 @@ func headerRole(label string) colRole {
 	case keyDeadline:
 		return colDeadline
 	}
-	if runeLen(l) <= 12 && (strings.Contains(l, "任务") || strings.Contains(l, "工作") || strings.Contains(l, "内容") ||
-		strings.Contains(l, "事项") || strings.Contains(l, "举措") || strings.Contains(l, "措施") || strings.Contains(l, "目标")) {
+	if cjk.RuneLen(l) <= 12 && (strings.Contains(l, "任务") || strings.Contains(l, "工作") || strings.Contains(l, "内容") ||
+		strings.Contains(l, "事项") || strings.Contains(l, "举措") || strings.Contains(l, "措施") || strings.Contains(l, "目标") || strings.Contains(l, "项目") ||
+		strings.Contains(l, "实事")) {
 		return colTask
 	}
 	return colOther
@@ -71,14 +88,21 @@ func headerRoles(cells []string) (roles []colRole, ok bool) {
 func (r *reader) tableRows(b decode.Block) []*para {
 	var out []*para
 	var roles []colRole
+	targets := false
 	for i, cells := range b.Rows {
 		line := b.Line + i
 		if rs, ok := headerRoles(cells); ok {
-			roles = rs
+			roles, targets = rs, namesTargets(strings.Join(cells, ""))
 			continue
 		}
 		if text, single := singleCell(cells); single {
-			out = append(out, &para{text: text, line: line})
+			p := &para{text: text, line: line}
+			if roles != nil {
+				// Under a header, a row of one text is a heading row (an
+				// action, a focus area), set apart as a bold line would be.
+				p.bold = len(text)
+			}
+			out = append(out, p)
 			continue
 		}
 		if roles == nil {
@@ -92,10 +116,42 @@ func (r *reader) tableRows(b decode.Block) []*para {
 			continue
 		}
 		if p := rowPara(cells, roles, line); p != nil {
+			p.targets = targets
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// namesTargets reports whether a table's header names the main targets
+// (2022年预期目标), so that its rows before any heading are section 0's
+// targets rather than tasks that merely stand first.
+func namesTargets(header string) bool {
+	for _, w := range []string{"预期目标", "主要目标", "预期指标", "主要指标"} {
+		if strings.Contains(header, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerText joins a flattened header's lines.
+func headerText(ps []*para) string {
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString(p.text)
+	}
+	return b.String()
+}
+
+// markTargets sets on each row whether its header names the main targets.
+func markTargets(ps []*para, targets bool) []*para {
+	for _, p := range ps {
+		if p.row {
+			p.targets = targets
+		}
+	}
+	return ps
 }
 
 // singleCell reports whether a row carries one text only (a merged heading
@@ -148,8 +204,8 @@ func rowPara(cells []string, roles []colRole, line int) *para {
 }
 
 var (
-	reSeqCell      = regexp.MustCompile(`^\d{1,3}[.、．]?$`)
-	reDeadlineCell = regexp.MustCompile(`(\d{4}|[年月日旬底前]|季度|持续|长期|全年|年内|常态)`)
+	reSeqCell      = regexp.MustCompile(`^\d{1,3}[.、．﹒]?$`)
+	reDeadlineCell = regexp.MustCompile(`\d{4}|\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|年底|年内|全年|半年|月底|底前|季度|[上中下]旬|持续|长期|常态`)
 )
 
 // flattenedTables finds tables that were copied as text, one cell per line:
@@ -160,7 +216,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 	for i := 0; i < len(ps); i++ {
 		if roles := spacedHeader(ps[i]); roles != nil {
 			rows, n := r.spacedRows(ps[i+1:], roles)
-			out = append(out, rows...)
+			out = append(out, markTargets(rows, namesTargets(ps[i].text))...)
 			i += n
 			continue
 		}
@@ -169,6 +225,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 			out = append(out, ps[i])
 			continue
 		}
+		targets := namesTargets(headerText(ps[i : i+n]))
 		i += n
 		var rows [][]*para
 		for ; i < len(ps); i++ {
@@ -187,7 +244,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 				rows = append(rows, nil)
 				continue
 			case isFlatHeading(p):
-				out = append(out, r.flatRows(rows, roles)...)
+				out = append(out, markTargets(r.flatRows(rows, roles), targets)...)
 				rows = nil
 				out = append(out, p)
 				continue
@@ -201,13 +258,13 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 			case roles[0] != colSeq && len(rows[len(rows)-1]) == len(roles):
 				rows = append(rows, nil)
 			}
-			if !atMost(p.text, 400) || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+2) {
+			if !cjk.AtMost(p.text, 400) || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+maxExtraLines) {
 				goto done
 			}
 			rows[len(rows)-1] = append(rows[len(rows)-1], p)
 		}
 	done:
-		out = append(out, r.flatRows(rows, roles)...)
+		out = append(out, markTargets(r.flatRows(rows, roles), targets)...)
 		i--
 	}
 	return out
@@ -216,7 +273,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 // spacedHeader reads a line of header cells separated by spaces (序号 重点工作任务
 // 主要责任单位 协同配合单位), as a table copied from a web page gives it.
 func spacedHeader(p *para) []colRole {
-	if p.row || !atMost(p.text, 80) {
+	if p.row || !cjk.AtMost(p.text, 80) {
 		return nil
 	}
 	fields := strings.Fields(p.text)
@@ -277,7 +334,7 @@ func (r *reader) spacedRows(ps []*para, roles []colRole) ([]*para, int) {
 		case isFlatHeading(p):
 			flush()
 			out = append(out, p)
-		case cells != nil && atMost(p.text, 400):
+		case cells != nil && cjk.AtMost(p.text, 400) && len(cells) < len(cols)+maxExtraLines:
 			cells = append(cells, p.text)
 		default:
 			flush()
@@ -291,8 +348,19 @@ func (r *reader) spacedRows(ps []*para, roles []colRole) ([]*para, int) {
 // isFlatHeading reports whether a line between flattened rows is a heading
 // (一、 or （一）) rather than a cell.
 func isFlatHeading(p *para) bool {
-	lvl, _ := ordinalLevel(p.text)
-	return (lvl == 1 || lvl == 2) && runeLen(p.text) <= 60 && !strings.ContainsAny(stripOrdinal(p.text), "（(")
+	lvl, _ := cjk.OrdinalLevel(p.text)
+	if lvl != 1 && lvl != 2 || !cjk.AtMost(p.text, 60) {
+		return false
+	}
+	// A bracket in a heading counts its tasks (共9项); one that names owners
+	// makes the line a task.
+	groups, _, _ := findBrackets(cjk.StripOrdinal(p.text))
+	for _, g := range groups {
+		if _, ok := parseAttribution(g.inner, false); ok {
+			return false
+		}
+	}
+	return true
 }
 
 // flatHeader reads a run of header cells at the start of ps and returns the
@@ -300,14 +368,25 @@ func isFlatHeading(p *para) bool {
 func flatHeader(ps []*para) ([]colRole, int) {
 	var roles []colRole
 	task, owner := false, false
-	for _, p := range ps {
-		if p.row || !atMost(p.text, 12) {
+	n := 0
+	for n < len(ps) {
+		p := ps[n]
+		if p.row || !cjk.AtMost(p.text, 12) {
 			break
 		}
 		role := headerRole(p.text)
-		if role == colOther {
+		if n+1 < len(ps) && !ps[n+1].row && cjk.AtMost(ps[n+1].text, 8) && (role == colOther || strings.HasSuffix(p.text, "）") || strings.HasSuffix(p.text, ")")) {
+			// A header cell broken over two lines (分管（牵头） / 县领导,
+			// 完成 / 时限): the two read as one.
+			if joined := headerRole(p.text + ps[n+1].text); joined != colOther {
+				role = joined
+				n++
+			}
+		}
+		if role == colOther || len(roles) == maxColumns {
 			break
 		}
+		n++
 		roles = append(roles, role)
 		switch role {
 		case colTask:
@@ -316,11 +395,20 @@ func flatHeader(ps []*para) ([]colRole, int) {
 			owner = true
 		}
 	}
-	if len(roles) < 3 || !task || !owner {
+	if len(roles) < 3 || len(roles) == maxColumns || !task || !owner {
 		return nil, 0
 	}
-	return roles, len(roles)
+	return roles, n
 }
+
+// A flattened table's header has fewer than maxColumns cells; a row has
+// at most maxExtraLines lines more than its columns (cells over several
+// lines). Past these, the lines are no table, and the bounds keep reading
+// them linear.
+const (
+	maxColumns    = 12
+	maxExtraLines = 12
+)
 
 // flatRows turns the cells of flattened rows into row paragraphs. Empty
 // cells leave no line when a table is copied as text, so cells are placed by
@@ -339,19 +427,103 @@ func (r *reader) flatRows(rows [][]*para, roles []colRole) []*para {
 		for i, c := range cells {
 			texts[i] = c.text
 		}
-		placed := placeCells(texts, cols)
-		p := rowPara(placed, cols, cells[0].line)
-		if p != nil {
-			out = append(out, p)
+		var above []string
+		for len(texts) > 0 {
+			n := mergedRowEnd(texts, cols)
+			placed := placeCells(texts[:n], cols)
+			for j, c := range cols {
+				if above != nil && placed[j] == "" && (c == colLeader || c == colLead || c == colResp) {
+					// A cell merged over this row and the one above.
+					placed[j] = above[j]
+				}
+			}
+			if p := rowPara(placed, cols, cells[0].line); p != nil {
+				out = append(out, p)
+			}
+			above, texts, cells = placed, texts[n:], cells[n:]
 		}
 	}
 	return out
 }
 
-// placeCells puts a flattened row's cells into its columns. With as many
-// cells as columns they go in order; with more, the task text was broken
-// over several lines; with fewer, each cell goes to the next column its
-// content fits.
+// mergedRowEnd returns how many of a flattened row's lines are its own:
+// where the table ends in its deadline column, a task line after the
+// deadline, the row's task having ended a sentence, is a row of its own
+// without a number, its number and owner cells merged with the row above
+// (开工建设县老年养护楼。 / 县民政局 / 5月底前动工 / 开工建设老年大学。 / 12月底前).
+// A task cut in mid-sentence goes on instead (placeCells).
+func mergedRowEnd(texts []string, cols []colRole) int {
+	if len(cols) == 0 || cols[len(cols)-1] != colDeadline {
+		return len(texts)
+	}
+	end := 1
+	for end < len(texts) && kindOf(texts[end]) == kindText {
+		end++
+	}
+	if !endsTerminal(texts[end-1]) {
+		return len(texts)
+	}
+	for i := end + 1; i < len(texts); i++ {
+		if kindOf(texts[i]) == kindText && kindOf(texts[i-1]) == kindDate {
+			return i
+		}
+	}
+	return len(texts)
+}
+
+// cellKind is what a line of a flattened row looks like it holds.
+type cellKind int
+
+const (
+	kindText cellKind = iota // task text, or a remark
+	kindName                 // people or leaders' posts
+	kindOrg                  // units
+	kindDate                 // a deadline
+)
+
+// kindOf tells what a line of a flattened row holds by its content.
+func kindOf(t string) cellKind {
+	names := splitNames(t)
+	switch {
+	case reDeadlineCell.MatchString(t) && cjk.AtMost(t, 20) && !strings.ContainsAny(t, "，,；;") && !allOrgs(names):
+		return kindDate
+	case len(names) > 0 && allLeaders(names):
+		return kindName
+	case allOrgs(names):
+		return kindOrg
+	}
+	return kindText
+}
+
+// allLeaders reports whether every name is a person's or a leader's post.
+func allLeaders(names []string) bool {
+	return every(names, func(n string) bool { return isPersonName(n) || isRole(n) })
+}
+
+// takes reports whether a column of the role takes a line of the kind.
+func takes(role colRole, k cellKind) bool {
+	switch role {
+	case colLeader:
+		return k == kindName
+	case colLead, colResp:
+		return k == kindOrg
+	case colDeadline:
+		return k == kindDate
+	}
+	return false
+}
+
+// placeCells puts a flattened row's lines into its columns. A line goes to
+// the next column that takes what it holds (people, units, a deadline), so
+// that empty cells, which leave no line, are skipped; further lines of the
+// same kind are more of the same cell (a task over two lines, units one a
+// line). Of a run of unit lines, the lead column keeps the first unless the
+// lines change form (single names, then a list), which marks where the
+// next cell starts. A text line after the owners is the rest of a row that
+// a page break cut (the row goes on without a number): it continues the
+// task, and the units after it continue the last unit cell. A column the
+// reader does not use (备注) takes a line only right after the column
+// before it.
 func placeCells(texts []string, cols []colRole) []string {
 	placed := make([]string, len(cols))
 	task := -1
@@ -361,76 +533,109 @@ func placeCells(texts []string, cols []colRole) []string {
 			break
 		}
 	}
-	if len(texts) == len(cols) || task < 0 {
+	if task < 0 || len(texts) == 0 {
 		copy(placed, texts)
 		return placed
 	}
-	if len(texts) > len(cols) {
-		// A cell broken over lines: two single unit names in a row are one
-		// cell listing both (区财政局 / 区税务局); anything else belongs to
-		// the task's text.
-		texts = append([]string(nil), texts...)
-		for i := task + 1; i+1 < len(texts) && len(texts) > len(cols); {
-			if isOrg(texts[i]) && isOrg(texts[i+1]) {
-				texts[i] += "、" + texts[i+1]
-				texts = append(texts[:i+1], texts[i+2:]...)
-				continue
-			}
-			i++
+	add := func(j int, t, sep string) {
+		if placed[j] != "" {
+			placed[j] += sep
 		}
-		if len(texts) == len(cols) {
-			copy(placed, texts)
-			return placed
-		}
-		extra := len(texts) - len(cols)
-		copy(placed, texts[:task])
-		placed[task] = strings.Join(texts[task:task+extra+1], "")
-		copy(placed[task+1:], texts[task+extra+1:])
-		return placed
+		placed[j] += t
 	}
-	// Fewer cells than columns: cells before the task column are rare
-	// (序号 is handled by the caller); the first cell is the task.
 	placed[task] = texts[0]
-	col := task + 1
-	for _, t := range texts[1:] {
-		for col < len(cols) && !cellFits(t, cols[col]) {
-			col++
+	cur, lastList := task, -1
+	leaders := slices.Contains(cols, colLeader)
+	for i := 1; i < len(texts); i++ {
+		t := texts[i]
+		k := kindOf(t)
+		if k == kindName && !leaders && allOrgs(splitNames(t)) {
+			// 县残联 in a table without a leaders' column: a unit.
+			k = kindOrg
 		}
-		if col >= len(cols) {
-			break
+		switch {
+		case cols[cur] == colTask && k == kindText:
+			add(task, t, "")
+			continue
+		case cols[cur] == colLeader && k == kindName:
+			add(cur, t, "\n")
+			continue
+		case (cols[cur] == colLead || cols[cur] == colResp) && k == kindOrg && sameCell(texts, i, cols, cur):
+			add(cur, t, "\n")
+			continue
 		}
-		placed[col] = t
-		col++
+		j := cur + 1
+		for j < len(cols) && !takes(cols[j], k) {
+			j++
+		}
+		if j == len(cols) && cur+1 < len(cols) && !isOwnerRole(cols[cur+1]) && cols[cur+1] != colTask && cols[cur+1] != colSeq && cur != task {
+			// 备注 after the deadline.
+			j = cur + 1
+		}
+		if j < len(cols) {
+			add(j, t, "\n")
+			cur = j
+			if cols[j] == colLead || cols[j] == colResp {
+				lastList = j
+			}
+			continue
+		}
+		switch {
+		case k == kindText:
+			// The row goes on after a page break: more of its task.
+			add(task, t, "")
+			cur = task
+			if lastList >= 0 {
+				cur = lastList
+			}
+		case k == kindOrg && lastList >= 0:
+			add(lastList, t, "\n")
+			cur = lastList
+		}
 	}
 	return placed
 }
 
-// cellFits reports whether a cell's text can belong to a column of the role.
-func cellFits(t string, role colRole) bool {
-	names := splitNames(t)
-	switch role {
-	case colDeadline:
-		return reDeadlineCell.MatchString(t) && !allOrgs(names)
-	case colLeader:
-		if len(names) == 0 {
+// isOwnerRole reports whether a column names owners or a deadline.
+func isOwnerRole(c colRole) bool {
+	return c == colLeader || c == colLead || c == colResp || c == colDeadline
+}
+
+// sameCell reports whether the unit line texts[i] is more of the unit cell
+// in column cur rather than the first line of the next unit column. A
+// responsible-units cell (or the last unit column) takes all the unit lines
+// that follow; a lead cell keeps one line, unless its lines are single
+// names and a list follows them (区财政局 / 区税务局 / 区政府有关部门,各乡镇…).
+func sameCell(texts []string, i int, cols []colRole, cur int) bool {
+	next := -1
+	for j := cur + 1; j < len(cols); j++ {
+		if cols[j] == colLead || cols[j] == colResp {
+			next = j
+			break
+		}
+	}
+	if cols[cur] == colResp || next < 0 {
+		return true
+	}
+	single := func(t string) bool { return len(splitNames(t)) == 1 }
+	if !single(texts[i]) || !single(texts[i-1]) {
+		return false
+	}
+	for _, t := range texts[i+1 : min(len(texts), i+1+maxExtraLines)] {
+		if kindOf(t) != kindOrg {
 			return false
 		}
-		for _, n := range names {
-			if !isPersonName(n) && !isRole(n) {
-				return false
-			}
+		if !single(t) {
+			return true
 		}
-		return true
-	case colLead, colResp:
-		return allOrgs(names)
 	}
-	return true
+	return false
 }
 
 // isRole reports whether n names a leader by office (分管副市长).
 func isRole(n string) bool {
 	for _, s := range []string{"长", "主任", "书记", "领导", "秘书长"} {
-		if strings.HasSuffix(n, s) && runeLen(n) <= 12 {
+		if strings.HasSuffix(n, s) && cjk.RuneLen(n) <= 12 {
 			return true
 		}
 	}
@@ -440,12 +645,16 @@ func isRole(n string) bool {
 // isPersonName reports whether n looks like a person's name: two to four
 // Chinese characters and nothing else.
 func isPersonName(n string) bool {
-	c := runeLen(n)
+	if strings.ContainsAny(n, " \u3000") {
+		// 王 强: a two-character name padded to line up with three.
+		n = cjk.DropSpaces(n)
+	}
+	c := cjk.RuneLen(n)
 	if c < 2 || c > 4 {
 		return false
 	}
 	for _, r := range n {
-		if !isHan(r) {
+		if !cjk.IsHan(r) {
 			return false
 		}
 	}

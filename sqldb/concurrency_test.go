@@ -15,6 +15,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
 // TestConcurrentWrites writes from many goroutines at once: every write must
@@ -53,8 +54,8 @@ func TestConcurrentWrites(t *testing.T) {
 // the audit chain must stay one chain.
 func TestConcurrentWritesTwoProcesses(t *testing.T) {
 	forEachDB(t, func(t *testing.T, a *sqldb.DB) {
-		dsn, _ := dsns.Load(a)
-		b := mustOpen(t, dsn.(string))
+		dsn := sqldbtest.DSNOf(a)
+		b := mustOpen(t, dsn)
 		const writers, writes = 10, 10
 		failures := hammer(writers, writes, func(w, i int) error {
 			db := a

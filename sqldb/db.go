@@ -117,6 +117,10 @@ func OpenWith(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, db.readOnly(err)
 	}
+	if err := db.backfillDeadlines(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -363,6 +367,27 @@ func (c timeCol) parse(s string) error {
 		return fmt.Errorf("sqldb: bad time %q: %w", s, err)
 	}
 	*c.t = t
+	return nil
+}
+
+// dateCol scans a date kept as YYYY-MM-DD text; "" and NULL scan as the
+// zero date.
+type dateCol struct{ d *duban.Date }
+
+func (c dateCol) Scan(src any) error {
+	var s sql.NullString
+	if err := s.Scan(src); err != nil {
+		return err
+	}
+	if s.String == "" {
+		*c.d = duban.Date{}
+		return nil
+	}
+	d, err := duban.ParseDate(s.String)
+	if err != nil {
+		return fmt.Errorf("sqldb: bad date %q", s.String)
+	}
+	*c.d = d
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
 const robotKey = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
@@ -228,8 +229,8 @@ func TestEnqueueOnce(t *testing.T) {
 // makes one job, and exactly one enqueue of each reports it made it.
 func TestEnqueueOnceTwoServers(t *testing.T) {
 	forEachDB(t, func(t *testing.T, a *sqldb.DB) {
-		dsn, _ := dsns.Load(a)
-		b := mustOpen(t, dsn.(string))
+		dsn := sqldbtest.DSNOf(a)
+		b := mustOpen(t, dsn)
 		ch := MustCreateChannel(t, a, wecomChannel("群"))
 		const keys, tries = 40, 3
 		var mu sync.Mutex
@@ -374,8 +375,8 @@ func mustClaim(t *testing.T, s *sqldb.DeliveryService, c duban.DeliveryClaim, ke
 // due: every job is leased once, to one of them.
 func TestClaimTwoServers(t *testing.T) {
 	forEachDB(t, func(t *testing.T, a *sqldb.DB) {
-		dsn, _ := dsns.Load(a)
-		b := mustOpen(t, dsn.(string))
+		dsn := sqldbtest.DSNOf(a)
+		b := mustOpen(t, dsn)
 		ch := MustCreateChannel(t, a, wecomChannel("群"))
 		const jobs = 200
 		for i := range jobs {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"os"
-	"sync"
 	"testing"
 
 	"github.com/dubanhq/duban"
@@ -20,23 +19,8 @@ import (
 // schema, as parallel subtests.
 func forEachDB(t *testing.T, test func(t *testing.T, db *sqldb.DB)) {
 	t.Helper()
-	for _, name := range []string{"sqlite", "postgres"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			var db *sqldb.DB
-			if name == "sqlite" {
-				db = MustOpenSQLite(t)
-			} else {
-				db = MustOpenPostgres(t)
-			}
-			test(t, db)
-		})
-	}
+	sqldbtest.ForEachDB(t, test)
 }
-
-// dsns remembers the DSN each test database was opened with, so that a test
-// can reach it with plain SQL (to tamper with the audit log).
-var dsns sync.Map // *sqldb.DB → string
 
 // MustOpenSQLite opens a new SQLite database in a temporary folder.
 func MustOpenSQLite(t testing.TB) *sqldb.DB {
@@ -46,25 +30,19 @@ func MustOpenSQLite(t testing.TB) *sqldb.DB {
 
 func mustOpen(t testing.TB, dsn string) *sqldb.DB {
 	t.Helper()
-	db, err := sqldb.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dsns.Store(db, dsn)
-	t.Cleanup(func() { db.Close() })
-	return db
+	return sqldbtest.MustOpen(t, dsn)
 }
 
 // MustRawDB opens a plain database/sql handle on a test database, bypassing
 // the store.
 func MustRawDB(t testing.TB, db *sqldb.DB) *sql.DB {
 	t.Helper()
-	dsn, _ := dsns.Load(db)
+	dsn := sqldbtest.DSNOf(db)
 	driver := "sqlite"
 	if db.Dialect() == "postgres" {
 		driver = "pgx"
 	}
-	raw, err := sql.Open(driver, dsn.(string))
+	raw, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,22 +99,7 @@ func MustImport(t testing.TB, db *sqldb.DB, r *duban.Reading, name string) *duba
 // MustPublish dismisses a draft's open statements and publishes it.
 func MustPublish(t testing.TB, db *sqldb.DB, planID int64) *duban.Plan {
 	t.Helper()
-	tasks := sqldb.NewTaskService(db)
-	open := duban.StatementOpen
-	sts, _, err := tasks.FindStatements(as(office), duban.StatementFilter{PlanID: &planID, State: &open})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, st := range sts {
-		if _, err := tasks.DismissStatement(as(office), st.ID, "测试：无需分配"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p, err := sqldb.NewPlanService(db).PublishPlan(as(office), planID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return sqldbtest.MustPublish(t, db, office, planID)
 }
 
 // MustFindTask returns the task of a plan with the given number.
@@ -158,14 +121,7 @@ func MustFindTask(t testing.TB, db *sqldb.DB, planID int64, no string) *duban.Ta
 // MustVerifyAudit checks the audit chain and returns how many events it has.
 func MustVerifyAudit(t testing.TB, db *sqldb.DB) int64 {
 	t.Helper()
-	v, err := sqldb.NewAuditService(db).VerifyAudit(as(office))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !v.OK() {
-		t.Fatalf("audit chain broken: %+v", v.Problems)
-	}
-	return v.Events
+	return sqldbtest.MustVerifyAudit(t, db, office)
 }
 
 // wantCode fails the test unless err has the code.

@@ -113,6 +113,9 @@ func (s *TaskService) UpdateTask(ctx context.Context, id int64, upd duban.TaskUp
 		if !duban.CanEditTask(u, t) {
 			return duban.Forbidden(u, "修改任务")
 		}
+		if upd.Version != nil && *upd.Version != t.Version {
+			return duban.Conflict("任务", t.Version, t.UpdatedBy, t.UpdatedAt)
+		}
 		p, err := planForChange(tx, t.PlanID, false)
 		if err != nil {
 			return err

@@ -18,7 +18,8 @@ func NewTaskService(db *DB) *TaskService { return &TaskService{db: db} }
 
 var _ duban.TaskService = (*TaskService)(nil)
 
-const taskColumns = "t.id, t.plan_id, p.year, t.section, t.area, t.seq, t.text, t.deadline, t.line, t.state, t.created_at, t.updated_at"
+const taskColumns = "t.id, t.plan_id, p.year, t.section, t.area, t.seq, t.text, t.deadline, t.deadline_date, t.deadline_kind, t.deadline_steps, " +
+	"t.line, t.state, t.version, t.updated_by, t.created_at, t.updated_at"
 
 // ownerRoles are the stored names of a task's three owner lists, in order.
 var ownerRoles = []string{"lead_leader", "lead_unit", "responsible"}
@@ -144,6 +145,18 @@ func taskConditions(tx *Tx, f duban.TaskFilter) ([]string, []any) {
 	if f.LeaderID != nil {
 		add("t.id IN (SELECT task_id FROM task_owners WHERE leader_id = ? AND role = 'lead_leader')", *f.LeaderID)
 	}
+	if f.DueFrom != nil || f.DueTo != nil {
+		conds = append(conds, "t.deadline_date <> ''")
+	}
+	if f.DueFrom != nil {
+		add("t.deadline_date >= ?", f.DueFrom.String())
+	}
+	if f.DueTo != nil {
+		add("t.deadline_date <= ?", f.DueTo.String())
+	}
+	if f.DeadlineKind != nil {
+		add("t.deadline_kind = ?", string(*f.DeadlineKind))
+	}
 	if f.HasTargets != nil {
 		exists := "EXISTS (SELECT 1 FROM task_indicators i WHERE i.task_id = t.id)"
 		if !*f.HasTargets {
@@ -183,7 +196,9 @@ func taskOrder(d dialect, sort duban.TaskSort, desc bool) string {
 	}
 	switch sort {
 	case duban.TaskSortDeadline:
-		return byText("t.deadline")
+		// By date, the text breaking ties among tasks of one date and
+		// ordering those without one (ongoing, unread) after them.
+		return "(t.deadline_date = ''), t.deadline_date" + dir(true) + ", " + byText("t.deadline")
 	case duban.TaskSortLeadUnit:
 		return byText(firstOwner("lead_unit"))
 	case duban.TaskSortLeader:
@@ -251,11 +266,17 @@ func (s *TaskService) CountTasksByOwner(ctx context.Context, f duban.TaskFilter)
 func scanTask(rows *sql.Rows) (*duban.Task, error) {
 	t := &duban.Task{LeadLeaders: []duban.Owner{}, LeadUnits: []duban.Owner{}, ResponsibleUnits: []duban.Owner{}, Indicators: []duban.Indicator{}}
 	var issued sql.NullString
-	if err := rows.Scan(&t.ID, &t.PlanID, &t.Year, &t.Section, &t.Area, &t.Seq, &t.Text, &t.Deadline, &t.Line, &t.State,
-		timeCol{&t.CreatedAt}, timeCol{&t.UpdatedAt}, &issued); err != nil {
+	var steps string
+	if err := rows.Scan(&t.ID, &t.PlanID, &t.Year, &t.Section, &t.Area, &t.Seq, &t.Text, &t.Deadline, dateCol{&t.DeadlineDate},
+		&t.DeadlineKind, &steps, &t.Line, &t.State, &t.Version, &t.UpdatedBy, timeCol{&t.CreatedAt}, timeCol{&t.UpdatedAt}, &issued); err != nil {
 		return nil, err
 	}
 	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
+	if steps != "" {
+		if err := json.Unmarshal([]byte(steps), &t.Milestones); err != nil {
+			return nil, err
+		}
+	}
 	if issued.Valid {
 		t.Issued = new(duban.IssuedTask)
 		if err := json.Unmarshal([]byte(issued.String), t.Issued); err != nil {
@@ -331,26 +352,66 @@ func insertTask(tx *Tx, t *duban.Task) error {
 	if err != nil {
 		return err
 	}
-	t.CreatedAt, t.UpdatedAt = tx.now, tx.now
+	steps, err := readDeadline(tx, t)
+	if err != nil {
+		return err
+	}
+	t.CreatedAt, t.UpdatedAt, t.Version, t.UpdatedBy = tx.now, tx.now, 1, tx.actor()
 	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
-	t.ID, err = tx.insert(`INSERT INTO tasks (plan_id, section, area, seq, text, deadline, line, state, issued, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.PlanID, t.Section, t.Area, t.Seq, t.Text, t.Deadline, t.Line, string(t.State), issued, tx.ts(tx.now), tx.ts(tx.now))
+	t.ID, err = tx.insert(`INSERT INTO tasks (plan_id, section, area, seq, text, deadline, deadline_date, deadline_kind, deadline_steps,
+		line, state, issued, version, updated_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.PlanID, t.Section, t.Area, t.Seq, t.Text, t.Deadline, t.DeadlineDate.String(), string(t.DeadlineKind), steps,
+		t.Line, string(t.State), issued, t.Version, t.UpdatedBy, tx.ts(tx.now), tx.ts(tx.now))
 	if err != nil {
 		return err
 	}
 	return writeTaskDetails(tx, t)
 }
 
+// readDeadline reads the task's deadline text against its plan's year and
+// returns its dated steps as kept (JSON, or "" for none).
+func readDeadline(tx *Tx, t *duban.Task) (string, error) {
+	if t.Year == 0 {
+		if err := tx.queryRow("SELECT year FROM plans WHERE id = ?", t.PlanID).Scan(&t.Year); err != nil {
+			return "", tx.db.queryError("SELECT year FROM plans", err)
+		}
+	}
+	t.ReadDeadline(t.Year)
+	return stepsJSON(t.Milestones)
+}
+
+func stepsJSON(steps []duban.Milestone) (string, error) {
+	if len(steps) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(steps)
+	return string(b), err
+}
+
+// actor is how the user of the transaction is named in what it saves.
+func (tx *Tx) actor() string {
+	if tx.user == nil {
+		return "命令行"
+	}
+	return tx.user.Label()
+}
+
 // saveTask writes a changed task; with details, its owners and targets too.
 // The issued statement is not written: it changes only with a notice, by
 // saveIssued.
 func saveTask(tx *Tx, t *duban.Task, details bool) error {
-	t.UpdatedAt = tx.now
-	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
-	if _, err := tx.exec(`UPDATE tasks SET section = ?, area = ?, seq = ?, text = ?, deadline = ?, line = ?, state = ?, updated_at = ?
-		WHERE id = ?`, t.Section, t.Area, t.Seq, t.Text, t.Deadline, t.Line, string(t.State), tx.ts(tx.now), t.ID); err != nil {
+	steps, err := readDeadline(tx, t)
+	if err != nil {
 		return err
+	}
+	t.UpdatedAt, t.UpdatedBy = tx.now, tx.actor()
+	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
+	if err := tx.queryRow(`UPDATE tasks SET section = ?, area = ?, seq = ?, text = ?, deadline = ?, deadline_date = ?, deadline_kind = ?,
+		deadline_steps = ?, line = ?, state = ?, version = version + 1, updated_by = ?, updated_at = ?
+		WHERE id = ? RETURNING version`, t.Section, t.Area, t.Seq, t.Text, t.Deadline, t.DeadlineDate.String(), string(t.DeadlineKind),
+		steps, t.Line, string(t.State), t.UpdatedBy, tx.ts(tx.now), t.ID).Scan(&t.Version); err != nil {
+		return tx.db.queryError("UPDATE tasks", err)
 	}
 	if !details {
 		return nil
@@ -441,3 +502,49 @@ func writeIndicators(tx *Tx, t *duban.Task) error {
 }
 
 func joinRows(rows []string) string { return strings.Join(rows, ", ") }
+
+// backfillDeadlines reads the deadline texts of tasks stored before their
+// dates were kept beside them (migration 007), once: a task whose text is
+// not empty always reads as some kind, so an empty kind marks a row not yet
+// read.
+func (db *DB) backfillDeadlines(ctx context.Context) error {
+	const pending = " FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.deadline <> '' AND t.deadline_kind = ''"
+	var n int
+	if err := db.view(ctx, func(tx *Tx) error {
+		var err error
+		n, err = tx.count("SELECT count(*)" + pending)
+		return err
+	}); err != nil || n == 0 {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		rows, err := tx.query("SELECT t.id, t.deadline, p.year" + pending)
+		if err != nil {
+			return err
+		}
+		var tasks []*duban.Task
+		for rows.Next() {
+			t := &duban.Task{}
+			if err := rows.Scan(&t.ID, &t.Deadline, &t.Year); err != nil {
+				rows.Close()
+				return err
+			}
+			tasks = append(tasks, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, t := range tasks {
+			steps, err := readDeadline(tx, t)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec("UPDATE tasks SET deadline_date = ?, deadline_kind = ?, deadline_steps = ? WHERE id = ?",
+				t.DeadlineDate.String(), string(t.DeadlineKind), steps, t.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

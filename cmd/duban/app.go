@@ -287,6 +287,6 @@ func printTask(w io.Writer, t *duban.Task, width int) {
 		fmt.Fprintf(w, "        %s\n", s)
 	}
 	for _, in := range t.Indicators {
-		fmt.Fprintf(w, "        指标：%s %s\n", in.Metric, formatTarget(in))
+		fmt.Fprintf(w, "        指标：%s %s\n", in.Metric, in.Goal())
 	}
 }

@@ -16,7 +16,7 @@ import (
 // runParse reads a notice and prints the reading: a summary for a person, or
 // the duban.extraction/v1 JSON with --json.
 func runParse(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "parse", "parse [--json] [--full] 文件|-")
+	fs := newFlagSet(env, "parse", "parse [--json] [--full] 文件|-\n"+notice.Formats)
 	asJSON := fs.Bool("json", false, "输出 duban.extraction/v1 JSON（标准输出只有 JSON）")
 	full := fs.Bool("full", false, "显示任务全文（默认每项任务只显示前 60 个字）")
 	if err := parseFlags(fs, args); err != nil {
@@ -147,7 +147,7 @@ func printArea(b *strings.Builder, r *duban.Reading, section, area, width int) {
 			fmt.Fprintf(b, "          %s\n", strings.Join(owners, "  "))
 		}
 		for _, ind := range t.Indicators {
-			fmt.Fprintf(b, "          指标：%s %s\n", ind.Metric, formatTarget(ind))
+			fmt.Fprintf(b, "          指标：%s %s\n", ind.Metric, ind.Goal())
 		}
 	}
 	for _, u := range r.Unassigned {
@@ -155,26 +155,6 @@ func printArea(b *strings.Builder, r *duban.Reading, section, area, width int) {
 			fmt.Fprintf(b, "    ！无人认领：%s\n", cut(u.Text, width))
 		}
 	}
-}
-
-// formatTarget writes a target's comparison, value and unit: ≥ 8 %.
-func formatTarget(ind duban.Indicator) string {
-	v := strconv.FormatFloat(ind.Value, 'f', -1, 64)
-	switch ind.Cmp {
-	case duban.CmpRange:
-		if ind.Upper != nil {
-			return fmt.Sprintf("%s–%s %s", v, strconv.FormatFloat(*ind.Upper, 'f', -1, 64), ind.Unit)
-		}
-	case duban.CmpAtLeast:
-		return "≥ " + v + " " + ind.Unit
-	case duban.CmpMore:
-		return "> " + v + " " + ind.Unit
-	case duban.CmpAtMost:
-		return "≤ " + v + " " + ind.Unit
-	case duban.CmpAbout:
-		return "约 " + v + " " + ind.Unit
-	}
-	return v + " " + ind.Unit
 }
 
 // cut shortens s to n characters with an ellipsis; n = 0 keeps it whole.

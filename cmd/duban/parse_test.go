@@ -89,6 +89,7 @@ func TestParseErrors(t *testing.T) {
 		stderr string
 	}{
 		{"no file", "", []string{"parse"}, 2, "用法：duban parse"},
+		{"usage names the formats", "", []string{"parse", "--help"}, 0, "Excel 任务表（.xlsx）"},
 		{"missing file", "", []string{"parse", "/nonexistent/notice.md"}, 1, "文件不存在"},
 		{"not a notice", "今天天气很好。\n", []string{"parse", "-"}, 1, "没有找到带责任分工的任务"},
 		{"unknown command", "", []string{"parze"}, 2, "未知命令"},

@@ -28,7 +28,7 @@ var (
 // Messages for text that cannot be read as text.
 const (
 	msgUndecodable = "无法识别文件的文字编码：请用记事本或 WPS 打开文件，另存为“UTF-8”编码的文本后再导入。"
-	msgBinary      = "文件内容不是文字（可能是图片、压缩包或其他二进制文件）：请上传通知的 Word（.docx）、PDF、网页（.html）或文本（.txt）文件。"
+	msgBinary      = "文件内容不是文字（可能是图片、压缩包或其他二进制文件）：请上传通知的 Word（.docx、.doc、.wps）、Excel 任务表（.xlsx、.xls）、PDF、网页（.html）或文本（.txt）文件。"
 )
 
 // toUTF8 returns data as UTF-8 text with "\n" line ends. declared is the

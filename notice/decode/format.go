@@ -1,19 +1,27 @@
 // Package decode turns a notice file (text or Markdown in any of the
-// encodings Chinese offices use, Word .docx, a web page, a PDF) into blocks:
-// paragraphs with their heading level and bold opening, and tables. It knows
-// file formats and nothing of what a notice says; package notice reads the
-// structure from the blocks.
+// encodings Chinese offices use, Word .docx, Excel .xlsx, the old .doc, .wps
+// and .xls through LibreOffice, a web page, a PDF) into blocks: paragraphs
+// with their heading level and bold opening, and tables. It tells the format
+// by the content, not the name, and hands each to its decoder (packages docx
+// and xlsx, soffice for the old formats); it knows file formats and nothing
+// of what a notice says. Package notice reads the structure from the blocks.
 package decode
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode/block"
+	"github.com/dubanhq/duban/notice/decode/docx"
+	"github.com/dubanhq/duban/notice/decode/ooxml"
+	"github.com/dubanhq/duban/notice/decode/soffice"
+	"github.com/dubanhq/duban/notice/decode/xlsx"
 )
 
 // File turns a notice file into blocks. The content decides the format,
@@ -21,6 +29,9 @@ import (
 // rename files to get them past upload forms. name only sharpens an error
 // message.
 func File(name string, data []byte) ([]Block, error) {
+	if bytes.HasPrefix(data, oleMagic) {
+		return decodeOLE(name, data)
+	}
 	if err := refuseBinary(name, data); err != nil {
 		return nil, err
 	}
@@ -94,13 +105,11 @@ var (
 func refuseBinary(name string, data []byte) error {
 	ext := strings.ToLower(filepath.Ext(name))
 	switch {
-	case bytes.HasPrefix(data, oleMagic):
-		return oleError(ext, data)
 	case hasAnyPrefix(data, imageMagic) || isRIFFImage(data) || isISOImage(data) ||
 		(bytes.HasPrefix(data, []byte("BM")) && len(data) > 14 && (ext == ".bmp" || bytes.Equal(data[6:10], []byte{0, 0, 0, 0}))):
-		return duban.Errorf(duban.EINVALID, "这是一张图片，不是文字：duban 读取通知中的文字。请上传通知的 Word（.docx）、PDF、网页或文本文件；如果只有扫描件或照片，需要先做文字识别（OCR）。")
+		return duban.Errorf(duban.EINVALID, "这是一张图片，不是文字：duban 读取通知中的文字。请上传通知的 Word、Excel 任务表、PDF、网页或文本文件；如果只有扫描件或照片，需要先做文字识别（OCR）。")
 	case hasAnyPrefix(data, archiveMagic):
-		return duban.Errorf(duban.EINVALID, "这是一个压缩包（RAR、7z 或 gzip 等），不是通知文件：请解压后选择其中的通知文件（.docx、.pdf、.html 或 .txt）导入。")
+		return duban.Errorf(duban.EINVALID, "这是一个压缩包（RAR、7z 或 gzip 等），不是通知文件：请解压后选择其中的通知文件（.docx、.xlsx、.pdf、.html 或 .txt）导入。")
 	case bytes.HasPrefix(data, []byte(`{\rtf`)):
 		return duban.Errorf(duban.EINVALID, "这是 RTF 格式的文档：请在 Word 或 WPS 中另存为 .docx 后再导入。")
 	case bytes.HasPrefix(data, []byte("\x7fELF")) || bytes.HasPrefix(data, []byte("MZ")) && bytes.Contains(data[:min(len(data), 512)], []byte("This program")):
@@ -134,10 +143,14 @@ func isISOImage(data []byte) bool {
 	return false
 }
 
-// oleError explains a file in the old Office container format (.doc, .wps,
-// .xls, .ppt), and a password-protected .docx, which Office stores in the
-// same container. The stream names inside tell which it is.
-func oleError(ext string, data []byte) error {
+// decodeOLE reads a file in the old Office container (OLE2 compound file):
+// a Word 97 document or a WPS 文字 file (which WPS writes in the same
+// format), or an Excel 97 workbook, through LibreOffice; and explains the
+// others, among them a password-protected .docx, which Office stores in the
+// same container. The stream names inside tell which it is; the name's
+// extension decides only when they do not.
+func decodeOLE(name string, data []byte) ([]Block, error) {
+	ext := strings.ToLower(filepath.Ext(name))
 	has := func(stream string) bool {
 		u := make([]byte, 0, 2*len(stream))
 		for i := 0; i < len(stream); i++ {
@@ -147,15 +160,29 @@ func oleError(ext string, data []byte) error {
 	}
 	switch {
 	case has("EncryptedPackage"):
-		return duban.Errorf(duban.EINVALID, "这个 Office 文件设有打开密码，无法读取：请在 Word 或 WPS 中取消密码，另存为 .docx 后再导入。")
+		return nil, duban.Errorf(duban.EINVALID, "这个 Office 文件设有打开密码，无法读取：请在 Word 或 WPS 中取消密码，另存为 .docx 后再导入。")
 	case has("WordDocument"):
-		return duban.Errorf(duban.EINVALID, "这是旧版 Word 文档（.doc 或 .wps）：请在 Word 或 WPS 中另存为 .docx 后再导入。")
-	case has("Workbook") || has("Book") || ext == ".xls" || ext == ".et":
-		return duban.Errorf(duban.EINVALID, "这是旧版 Excel 表格（.xls），不是通知文件：请上传任务分解通知；如果分工表只有 Excel 版本，请把表格复制到 Word 中，另存为 .docx 后再导入。")
+		return convertOLE(data, ".doc", soffice.Docx, docx.Decode)
+	case has("Workbook") || has("Book"):
+		return convertOLE(data, ".xls", soffice.Xlsx, xlsx.Decode)
 	case has("PowerPoint Document"):
-		return duban.Errorf(duban.EINVALID, "这是 PowerPoint 演示文稿，不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
+		return nil, duban.Errorf(duban.EINVALID, "这是 PowerPoint 演示文稿，不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
+	case ext == ".doc" || ext == ".wps" || ext == ".dot" || ext == ".wpt":
+		return convertOLE(data, ext, soffice.Docx, docx.Decode)
+	case ext == ".xls" || ext == ".et" || ext == ".xlt":
+		return convertOLE(data, ".xls", soffice.Xlsx, xlsx.Decode)
 	}
-	return duban.Errorf(duban.EINVALID, "这是旧版 Office 文件（如 .doc、.wps）：请在 Word 或 WPS 中另存为 .docx 后再导入。")
+	return nil, duban.Errorf(duban.EINVALID, "这是旧版 Office 文件，但看不出是 Word 文档还是 Excel 表格：请在 Word、WPS 或 Excel 中另存为 .docx 或 .xlsx 后再导入。")
+}
+
+// convertOLE converts an old Office file with LibreOffice and reads the
+// result.
+func convertOLE(data []byte, ext string, to soffice.Target, read func([]byte) ([]block.Block, error)) ([]Block, error) {
+	converted, err := soffice.Convert(data, ext, to)
+	if err != nil {
+		return nil, err
+	}
+	return read(converted)
 }
 
 var (
@@ -211,135 +238,50 @@ func looksMHT(s string) bool {
 		strings.Contains(head, "content-type: multipart/related")
 }
 
-// A paraBuilder collects the inline text of one paragraph of a Word or HTML
-// document, with its boldness and its line breaks, and turns it into the
-// paragraphs the structure reader sees.
-type paraBuilder struct {
-	runs []inlineRun
-}
-
-type inlineRun struct {
-	text string
-	bold bool
-	brk  bool // a line break; text is empty
-}
-
-// piece is one paragraph as the structure reader gets it.
-type piece struct {
-	text string
-	bold int
-}
-
-func (p *paraBuilder) add(text string, bold bool) {
-	if text != "" {
-		p.runs = append(p.runs, inlineRun{text: text, bold: bold})
+// decodeZip reads a ZIP file: a Word document, an Excel workbook, or an
+// error saying what else it is.
+func decodeZip(name string, data []byte) ([]Block, error) {
+	var f ooxml.Format
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".docx", ".docm", ".dotx":
+		f = ooxml.Word
+	case ".xlsx", ".xlsm", ".xltx":
+		f = ooxml.Excel
 	}
+	pkg, err := ooxml.Open(data, f)
+	if err != nil {
+		return nil, err
+	}
+	blocks, err := docx.Read(pkg)
+	if !errors.Is(err, docx.ErrNoDocument) {
+		return blocks, err
+	}
+	if pkg.Part("xl/workbook.xml") != nil {
+		return xlsx.Read(pkg, data)
+	}
+	return nil, otherZipError(pkg)
 }
 
-func (p *paraBuilder) lineBreak() { p.runs = append(p.runs, inlineRun{brk: true}) }
-
-func (p *paraBuilder) reset() { p.runs = p.runs[:0] }
-
-// pieces returns the paragraph split at its line breaks. A line break ends
-// a paragraph: in notices it separates an attribution key on its own line
-// (牵头单位：… / 责任单位：…), and in text pasted from web pages it stands for
-// the paragraph mark. In a centred paragraph (a title over two or three
-// lines) a break is only a line break, and the lines are joined, unless the
-// next line itself opens a paragraph (a key, a heading number).
-func (p *paraBuilder) pieces(centred bool) []piece {
-	var out []piece
-	var line []inlineRun
-	var state paraState // of the line so far
-	var last rune       // its last character other than a space
-	emit := func() {
-		if pc := linePiece(line); pc.text != "" {
-			out = append(out, pc)
+// otherZipError names what a ZIP without a Word document or a workbook is.
+func otherZipError(pkg *ooxml.Package) error {
+	has := func(n string) bool { return pkg.Part(n) != nil }
+	mimetype := ""
+	if f := pkg.Part("mimetype"); f != nil && f.UncompressedSize64 < 200 {
+		if rc, err := f.Open(); err == nil {
+			b, _ := io.ReadAll(io.LimitReader(rc, 200))
+			rc.Close()
+			mimetype = string(b)
 		}
-		line, state, last = line[:0], paraState{}, 0
 	}
-	trimLead := false // drop the spaces that open a joined line
-	for i, r := range p.runs {
-		if !r.brk {
-			if trimLead {
-				r.text = strings.TrimLeftFunc(r.text, isLayoutSpace)
-				trimLead = r.text == ""
-			}
-			line = append(line, r)
-			state.add(r.text)
-			if t := strings.TrimRightFunc(r.text, isLayoutSpace); t != "" {
-				last = lastRune(t)
-			}
-			continue
-		}
-		if centred {
-			next := strings.TrimLeftFunc(lineText(p.runs[i+1:]), isLayoutSpace)
-			if next != "" && last != 0 && !opensParagraph(next, state) {
-				// Spaces at the end of a line do not show; drop them.
-				for len(line) > 0 {
-					end := &line[len(line)-1]
-					end.text = strings.TrimRightFunc(end.text, isLayoutSpace)
-					if end.text != "" {
-						break
-					}
-					line = line[:len(line)-1]
-				}
-				if asciiWord(last) && asciiWord(firstRune(next)) {
-					line = append(line, inlineRun{text: " "})
-				}
-				trimLead = true
-				continue
-			}
-		}
-		trimLead = false
-		emit()
+	switch {
+	case has("ppt/presentation.xml"):
+		return duban.Errorf(duban.EINVALID, "这是 PowerPoint 演示文稿（.pptx），不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
+	case strings.HasPrefix(mimetype, "application/vnd.oasis.opendocument.text"):
+		return duban.Errorf(duban.EINVALID, "这是 OpenDocument 文档（.odt）：请在 WPS 或 LibreOffice 中另存为 .docx 后再导入。")
+	case strings.HasPrefix(mimetype, "application/vnd.oasis.opendocument"):
+		return duban.Errorf(duban.EINVALID, "这是 OpenDocument 表格或演示文稿，不是通知文件：请上传通知的 Word、PDF、网页或文本文件。")
+	case has("ofd.xml"):
+		return duban.Errorf(duban.EINVALID, "这是 OFD 版式文件：请在 OFD 阅读器中将其另存为 PDF 或 Word 后再导入。")
 	}
-	emit()
-	return out
-}
-
-// lineText returns the text of runs up to the next line break.
-func lineText(runs []inlineRun) string {
-	var b strings.Builder
-	for _, r := range runs {
-		if r.brk {
-			break
-		}
-		b.WriteString(r.text)
-	}
-	return b.String()
-}
-
-func isLayoutSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' }
-
-// linePiece turns the runs of one line into a paragraph: text trimmed of
-// the layout spaces around it, and the length of the bold run that opens it.
-// White space does not interrupt a bold run (a bold heading after an indent
-// of non-bold ideographic spaces is still a bold heading).
-func linePiece(runs []inlineRun) piece {
-	var b strings.Builder
-	for _, r := range runs {
-		b.WriteString(r.text)
-	}
-	full := b.String()
-	text := strings.TrimLeftFunc(full, isLayoutSpace)
-	lead := len(full) - len(text)
-	text = strings.TrimRightFunc(text, isLayoutSpace)
-	bold, pos := 0, 0
-outer:
-	for _, r := range runs {
-		for i := 0; i < len(r.text); {
-			c, size := utf8.DecodeRuneInString(r.text[i:])
-			i += size
-			if isLayoutSpace(c) {
-				continue
-			}
-			if !r.bold {
-				break outer
-			}
-			bold = pos + i - lead
-		}
-		pos += len(r.text)
-	}
-	bold = max(0, min(bold, len(text)))
-	return piece{text: text, bold: bold}
+	return duban.Errorf(duban.EINVALID, "这是一个 ZIP 压缩包，不是通知文件：请解压后选择其中的通知文件（.docx、.xlsx、.pdf、.html 或 .txt）导入。")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -12,7 +13,12 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode/block"
+	"github.com/dubanhq/duban/notice/decode/internal/decodetest"
+	"github.com/dubanhq/duban/notice/decode/soffice"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden block dumps in testdata/golden")
@@ -130,7 +136,7 @@ func TestConversionsReadLikeMarkdown(t *testing.T) {
 // of the format fixtures, with golden files; -update rewrites them.
 func TestDecodeGolden(t *testing.T) {
 	paths := []string{"../testdata/corpus/lixia-2022/source.md", "testdata/table.docx"}
-	for _, f := range conversions {
+	for _, f := range append(conversions, "xlsx") {
 		paths = append(paths, conversionPath(t, f))
 	}
 	for _, path := range paths {
@@ -139,7 +145,7 @@ func TestDecodeGolden(t *testing.T) {
 			name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 		}
 		t.Run(name, func(t *testing.T) {
-			got := []byte(strings.Join(blockStrings(mustDecodeFile(t, path)), "\n") + "\n")
+			got := []byte(strings.Join(block.Strings(mustDecodeFile(t, path)), "\n") + "\n")
 			golden := filepath.Join("testdata/golden", name+".blocks")
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
@@ -170,42 +176,25 @@ func mustReadFixture(t testing.TB, name string) []byte {
 	return data
 }
 
-// utf16le writes s as UTF-16LE without a byte order mark (ASCII only).
-func utf16le(s string) []byte {
-	var b []byte
-	for i := 0; i < len(s); i++ {
-		b = append(b, s[i], 0)
-	}
-	return b
-}
-
 // TestDecodeRefuses checks the files that are no notice in a format we read:
 // each gets an invalid-input error whose message says what to do.
 func TestDecodeRefuses(t *testing.T) {
-	ole := func(streams ...string) []byte {
-		b := append([]byte{}, oleMagic...)
-		b = append(b, make([]byte, 504)...)
-		for _, s := range streams {
-			b = append(b, utf16le(s)...)
-			b = append(b, 0, 0)
-		}
-		return b
-	}
+	ole := decodetest.OLE
 	tests := []struct {
 		name string
 		file string
 		data []byte
 		want string
 	}{
-		{"legacy Word", "通知.doc", mustReadFixture(t, "legacy.doc"), "请在 Word 或 WPS 中另存为 .docx 后再导入"},
-		{"WPS file", "通知.wps", ole("Root Entry", "WordDocument"), "另存为 .docx"},
+		{"damaged WPS file", "通知.wps", ole("Root Entry", "WordDocument"), "另存为 .docx"},
 		{"password-protected docx", "通知.docx", ole("Root Entry", "EncryptionInfo", "EncryptedPackage"), "密码"},
-		{"legacy Excel", "分工.xls", ole("Root Entry", "Workbook"), "Excel"},
-		{"xlsx", "分工.xlsx", mustReadFixture(t, "sheet.xlsx"), "Excel"},
-		{"pptx", "汇报.pptx", makeZip(t, [2]string{"ppt/presentation.xml", "<p/>"}), "PowerPoint"},
+		{"damaged legacy Excel", "分工.xls", ole("Root Entry", "Workbook"), "另存为 .xlsx"},
+		{"legacy PowerPoint", "汇报.ppt", ole("Root Entry", "PowerPoint Document"), "PowerPoint"},
+		{"unknown legacy Office", "附件.bin", ole("Root Entry"), "旧版 Office 文件"},
+		{"pptx", "汇报.pptx", decodetest.Zip(t, [2]string{"ppt/presentation.xml", "<p/>"}), "PowerPoint"},
 		{"odt", "通知.odt", mustReadFixture(t, "letter.odt"), "OpenDocument"},
-		{"ofd", "通知.ofd", makeZip(t, [2]string{"OFD.xml", "<ofd:OFD/>"}), "OFD"},
-		{"plain zip", "附件.zip", makeZip(t, [2]string{"通知.txt", "正文"}), "ZIP 压缩包"},
+		{"ofd", "通知.ofd", decodetest.Zip(t, [2]string{"OFD.xml", "<ofd:OFD/>"}), "OFD"},
+		{"plain zip", "附件.zip", decodetest.Zip(t, [2]string{"通知.txt", "正文"}), "ZIP 压缩包"},
 		{"broken zip", "附件.zip", []byte("PK\x03\x04 broken"), "损坏"},
 		{"png", "扫描件.png", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...), "图片"},
 		{"jpeg", "扫描件.jpg", append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, make([]byte, 100)...), "OCR"},
@@ -225,7 +214,7 @@ func TestDecodeRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := File(tt.file, tt.data)
 			if err == nil {
-				t.Fatalf("decode = %q, want an error", blockStrings(got))
+				t.Fatalf("decode = %q, want an error", block.Strings(got))
 			}
 			var de *duban.Error
 			if !errors.As(err, &de) || de.Code != duban.EINVALID {
@@ -249,11 +238,61 @@ func TestDecodeWithoutPdftotext(t *testing.T) {
 	}
 }
 
+// needSoffice skips a test when LibreOffice is not installed, except in
+// CI, which installs it so that the old formats are tested: there the test
+// fails.
+func needSoffice(t *testing.T) {
+	t.Helper()
+	if _, err := soffice.Binary(soffice.Docx); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI must test the LibreOffice path, and soffice is missing: %v", err)
+		}
+		t.Skip("LibreOffice (soffice) is not installed")
+	}
+}
+
+// TestDecodeLegacy reads the old Office formats through LibreOffice, told
+// by their content whatever the name says.
+func TestDecodeLegacy(t *testing.T) {
+	needSoffice(t)
+	want := []string{"**关于印发2024年重点工作分工的通知**", "#一、经济发展", "**稳定增长。**全年地区生产总值增长6%左右。（牵头单位：区发展和改革局，责任单位：区统计局）"}
+	for _, name := range []string{"通知.doc", "通知.wps", "附件.bin"} {
+		bs, err := File(name, mustReadFixture(t, "legacy.doc"))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := paraTexts(bs); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: blocks = %q, want %q", name, got, want)
+		}
+	}
+	bs, err := File("分工.dat", mustReadFixture(t, "../../testdata/corpus/lixia-2022-xls/source.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 2 || bs[0].Kind != Table || bs[1].Kind != Table {
+		t.Errorf("blocks of the .xls = %q, want two tables", block.Strings(bs))
+	}
+}
+
+// TestDecodeWithoutSoffice checks the message that tells the administrator
+// which package to install.
+func TestDecodeWithoutSoffice(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := File("通知.doc", mustReadFixture(t, "legacy.doc"))
+	if msg := duban.ErrorMessage(err); !strings.Contains(msg, "sudo apt-get install libreoffice-writer-nogui") || !strings.Contains(msg, "另存为 .docx") {
+		t.Errorf("error = %v, want a message naming libreoffice-writer-nogui", err)
+	}
+	_, err = File("分工.xls", mustReadFixture(t, "../../testdata/corpus/lixia-2022-xls/source.xls"))
+	if msg := duban.ErrorMessage(err); !strings.Contains(msg, "sudo apt-get install libreoffice-calc-nogui") || !strings.Contains(msg, "另存为 .xlsx") {
+		t.Errorf("error = %v, want a message naming libreoffice-calc-nogui", err)
+	}
+}
+
 // TestDecodeByContent checks that the content decides the format, whatever
 // the name says.
 func TestDecodeByContent(t *testing.T) {
 	page := []byte("\ufeff  <!DOCTYPE html><html><body><div class=\"content\"><p><b>加粗。</b>网页正文</p></div></body></html>")
-	docx := makeDocx(t, p(rb("加粗。")+r("文档正文")))
+	docx := decodetest.Docx(t, decodetest.P(decodetest.RB("加粗。")+decodetest.R("文档正文")))
 	tests := []struct {
 		name, file string
 		data       []byte
@@ -304,8 +343,19 @@ func TestCheckTextLayer(t *testing.T) {
 
 // FuzzDecode feeds the format decoders arbitrary bytes, seeded with every
 // fixture: an error must carry a message, blocks must be well formed, and
-// nothing may panic or hang.
+// nothing may panic or hang. It runs without LibreOffice: a conversion
+// takes seconds, and what LibreOffice writes is read by the docx and xlsx
+// readers, which are fuzzed here and on their own.
 func FuzzDecode(f *testing.F) {
+	bin := f.TempDir()
+	for _, tool := range []string{"pdftotext", "pdftohtml"} {
+		if path, err := exec.LookPath(tool); err == nil {
+			if err := os.Symlink(path, filepath.Join(bin, tool)); err != nil {
+				f.Fatal(err)
+			}
+		}
+	}
+	f.Setenv("PATH", bin)
 	for _, glob := range []string{"../testdata/corpus/lixia-2022*/source.*", "testdata/*.*"} {
 		paths, _ := filepath.Glob(glob)
 		for _, path := range paths {
@@ -325,7 +375,9 @@ func FuzzDecode(f *testing.F) {
 	} {
 		f.Add("seed", []byte(seed))
 	}
-	f.Add("seed.docx", makeDocx(f, p(rb("加粗。")+r("正文"))+`<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="99999"/></w:tcPr>`+p(r("格"))+`</w:tc></w:tr></w:tbl>`))
+	f.Add("分解表.xlsx", decodetest.Xlsx(f, func(x *excelize.File) error { return decodetest.TaskTable(x, "Sheet1") }))
+	f.Add("通知.doc", decodetest.OLE("Root Entry", "WordDocument"))
+	f.Add("seed.docx", decodetest.Docx(f, decodetest.P(decodetest.RB("加粗。")+decodetest.R("正文"))+`<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="99999"/></w:tcPr>`+decodetest.P(decodetest.R("格"))+`</w:tc></w:tr></w:tbl>`))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		bs, err := File(name, data)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode/block"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -20,11 +21,20 @@ import (
 // decoded to UTF-8 (see toUTF8; a page that says gb2312 is read as GBK).
 
 // maxHTMLDepth bounds the element nesting the reader walks; real pages stay
-// far below it, and the walk is recursive.
-const maxHTMLDepth = 512
+// far below it, and the walk is recursive. maxHTMLTags bounds the tags of a
+// page, and so the nodes of its tree (some hundred bytes each): a
+// government page has a few thousand.
+const (
+	maxHTMLDepth = 512
+	maxHTMLTags  = 200_000
+)
 
 // decodeHTML reads a web page into blocks.
 func decodeHTML(s string) ([]Block, error) {
+	if n := strings.Count(s, "<"); n > maxHTMLTags {
+		return nil, duban.Errorf(duban.EINVALID, "网页的元素远超一份通知（%d 个标签，上限 %d 个），为安全起见不予读取："+
+			"请在浏览器中只复制通知正文，粘贴到 Word 中另存为 .docx，或改用通知的 Word 或 PDF 版本。", n, maxHTMLTags)
+	}
 	doc, err := html.Parse(strings.NewReader(s))
 	if err != nil {
 		return nil, &duban.Error{Code: duban.EINVALID, Message: "网页无法解析：请在浏览器中打开后另存为网页（.html），或改用通知的 Word（.docx）版本。", Err: err}
@@ -300,7 +310,7 @@ func siteFooterLine(s string) bool {
 // htmlWalker turns the article's elements into blocks.
 type htmlWalker struct {
 	blocks  []Block
-	cur     paraBuilder
+	cur     block.Builder
 	heading int
 	centred bool
 	bold    bool
@@ -339,7 +349,7 @@ func (w *htmlWalker) walk(n *html.Node, depth int) {
 	}
 	switch n.DataAtom {
 	case atom.Br:
-		w.cur.lineBreak()
+		w.cur.LineBreak()
 		return
 	case atom.Img, atom.Input:
 		return
@@ -398,9 +408,9 @@ func (w *htmlWalker) text(s string) {
 	if w.pre {
 		for i, l := range strings.Split(s, "\n") {
 			if i > 0 {
-				w.cur.lineBreak()
+				w.cur.LineBreak()
 			}
-			w.cur.add(strings.ReplaceAll(l, "\u00a0", " "), w.bold)
+			w.cur.Add(strings.ReplaceAll(l, "\u00a0", " "), w.bold)
 		}
 		return
 	}
@@ -420,7 +430,7 @@ func (w *htmlWalker) text(s string) {
 		}
 		i = j - 1
 	}
-	w.cur.add(strings.ReplaceAll(b.String(), "\u00a0", " "), w.bold)
+	w.cur.Add(strings.ReplaceAll(b.String(), "\u00a0", " "), w.bold)
 }
 
 func isHTMLSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' }
@@ -432,11 +442,11 @@ func cjkText(r rune) bool {
 
 // flush ends the current paragraph.
 func (w *htmlWalker) flush() {
-	for _, pc := range w.cur.pieces(w.centred || w.heading > 0) {
+	for _, pc := range w.cur.Pieces(w.centred || w.heading > 0) {
 		w.no++
-		w.blocks = append(w.blocks, Block{Kind: Para, Text: pc.text, Bold: pc.bold, Heading: w.heading, Line: w.no})
+		w.blocks = append(w.blocks, Block{Kind: Para, Text: pc.Text, Bold: pc.Bold, Heading: w.heading, Line: w.no})
 	}
-	w.cur.reset()
+	w.cur.Reset()
 }
 
 // tableRows returns the rows of a table, not of tables nested in it.

@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode/internal/decodetest"
 )
 
 // govPage wraps an article in the furniture of a government site.
@@ -202,7 +205,7 @@ func TestFurnitureName(t *testing.T) {
 // paragraph stays linear in their number: one block, and about twice the
 // bytes allocated for twice the lines.
 func TestHTMLLongCentredParagraph(t *testing.T) {
-	linear(t, "decoding a centred paragraph", func(n int) {
+	decodetest.Linear(t, "decoding a centred paragraph", func(n int) {
 		page := `<html><body><div class="content"><p align="center">` + strings.Repeat("（标题的一行<br>", n) + `</p></div></body></html>`
 		got, err := File("page.html", []byte(page))
 		if err != nil {
@@ -212,4 +215,18 @@ func TestHTMLLongCentredParagraph(t *testing.T) {
 			t.Errorf("decode gave %d blocks, want 1", len(got))
 		}
 	}, 25000)
+}
+
+// TestHTMLTooManyTags checks that a page of more tags than any notice has
+// is refused before its tree is built, allocating little.
+func TestHTMLTooManyTags(t *testing.T) {
+	page := "<html><body>" + strings.Repeat("<p>段</p>", maxHTMLTags) + "</body></html>"
+	var err error
+	allocated := decodetest.Allocated(func() { _, err = File("通知.html", []byte(page)) })
+	if msg := duban.ErrorMessage(err); !strings.Contains(msg, "上限 200000 个") || !strings.Contains(msg, ".docx") {
+		t.Errorf("error = %v, want a message that the page has too many tags", err)
+	}
+	if allocated > 8*uint64(len(page)) {
+		t.Errorf("refusing a %d MB page allocated %d MB", len(page)>>20, allocated>>20)
+	}
 }

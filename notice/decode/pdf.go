@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/decode/block"
 )
 
 // A PDF is read through its text layer, as poppler's pdftotext prints it,
@@ -29,6 +30,7 @@ const (
 	maxPDFText    = 32 << 20
 	maxPDFStderr  = 64 << 10
 	pdfTextBinary = "pdftotext"
+	maxXMLDepth   = 256 // of pdftohtml's XML
 )
 
 const (
@@ -210,7 +212,7 @@ func (pb *pdfBold) mark(blocks []Block) {
 		if utf8.RuneCountInString(key) < 2 {
 			continue
 		}
-		for j, c := 0, 0; j < len(dense); j += utf8.RuneLen(firstRune(dense[j:])) {
+		for j, c := 0, 0; j < len(dense); j += utf8.RuneLen(block.FirstRune(dense[j:])) {
 			if c == keyRunes {
 				key = dense[:j]
 				break

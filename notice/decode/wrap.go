@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dubanhq/duban/notice/decode/block"
 )
 
 // Text that comes out of a PDF, or that somebody typed with hard line ends,
@@ -243,7 +245,7 @@ func dropRunningHeads(wl []wline, removed []bool, remove func(int)) {
 			return ""
 		}
 		t := furnitureText(wl[i].text)
-		if utf8.RuneCountInString(t) > 60 || startsWithKey(t) {
+		if utf8.RuneCountInString(t) > 60 || block.StartsWithKey(t) {
 			return ""
 		}
 		return digitsRe.ReplaceAllString(t, "#")
@@ -379,68 +381,6 @@ func leadWidth(s string) int {
 	}, s[:len(s)-len(t)]))
 }
 
-// Lines that open a paragraph whatever the line before them: headings and
-// numbered items, and attribution keys standing on their own line.
-var (
-	paraStartRe = regexp.MustCompile(`^(?:` +
-		`[一二三四五六七八九十百]+[、.．]` + // 一、
-		`|[（(][一二三四五六七八九十百]+[）)]` + // （一）
-		`|第[一二三四五六七八九十百0-9]+(?:部分|章|节|条|篇|项)` + // 第一部分
-		`|[0-9]{1,3}(?:[、．]|\.(?:[^0-9]|$))` + // 1、 1． 1. (not 1.5)
-		`|[（(][0-9]{1,3}[）)]` + // （1）
-		`|[①-⑳▲△●■◆◇★☆►▶•]` +
-		`|[-*+] ` + // Markdown list item
-		`|#{1,6} ` + // Markdown heading
-		`|\|` + // Markdown table row
-		`)`)
-	attrKeyRe = regexp.MustCompile(`^(?:牵头(?:区|县|市|省)?领导|责任领导|分管(?:区|县|市|省)?领导|牵头单位|牵头部门|主办单位|` +
-		`责任单位|配合单位|参与单位|协办单位|责任部门|完成时限|完成时间|时间节点|时限|部门分工)[ 　]*[：:]`)
-)
-
-// startsWithKey reports whether s opens with an attribution key (牵头单位：).
-func startsWithKey(s string) bool { return attrKeyRe.MatchString(s) }
-
-// paraState is what opensParagraph needs to know of the paragraph so far,
-// kept up to date as text is added so that long paragraphs cost no more
-// than short ones.
-type paraState struct {
-	marks int // Markdown "**" marks
-	depth int // brackets left open
-}
-
-func (st *paraState) add(s string) {
-	st.marks += strings.Count(s, "**")
-	st.depth += bracketDepth(s)
-}
-
-// opensParagraph reports whether line (trimmed on the left) must start a new
-// paragraph after a paragraph in state st. A key line continues a paragraph
-// whose bracket is still open (（牵头领导：张三，/ 责任单位：…）), and a line
-// that opens with "**" continues a paragraph whose bold span it closes.
-func opensParagraph(line string, st paraState) bool {
-	if strings.HasPrefix(line, "**") {
-		return st.marks%2 == 0
-	}
-	if startsWithKey(line) {
-		return st.depth <= 0
-	}
-	return paraStartRe.MatchString(line)
-}
-
-// bracketDepth counts the brackets s leaves open.
-func bracketDepth(s string) int {
-	d := 0
-	for _, r := range s {
-		switch r {
-		case '（', '(', '【', '[':
-			d++
-		case '）', ')', '】', ']':
-			d--
-		}
-	}
-	return d
-}
-
 // sentenceEnd reports whether s ends where a paragraph may end.
 func sentenceEnd(s string) bool {
 	r, _ := utf8.DecodeLastRuneInString(strings.TrimRightFunc(s, unicode.IsSpace))
@@ -465,7 +405,7 @@ func joinWrapped(wl []wline, width int) []srcLine {
 	indents := indentsParagraphs(wl, width, margin)
 	var out []srcLine
 	var cur strings.Builder
-	var state paraState
+	var state block.ParaState
 	curNo, lastLine := 0, ""
 	flush := func() {
 		if cur.Len() > 0 {
@@ -489,7 +429,7 @@ func joinWrapped(wl []wline, width int) []srcLine {
 		lastBody := displayWidth(strings.TrimLeftFunc(lastLine, unicode.IsSpace))
 		var cont bool
 		switch {
-		case cur.Len() == 0, opensParagraph(body, state),
+		case cur.Len() == 0, block.OpensParagraph(body, state),
 			blank && !pageBreak && sentenceEnd(lastLine):
 		case indent >= 2:
 			// An indented line starts a paragraph, unless it is the centred
@@ -509,16 +449,16 @@ func joinWrapped(wl []wline, width int) []srcLine {
 		}
 		if cont {
 			// Latin words wrap at a space; numbers and hanzi wrap anywhere.
-			if asciiLetter(lastRune(lastLine)) && asciiLetter(firstRune(body)) {
+			if asciiLetter(block.LastRune(lastLine)) && asciiLetter(block.FirstRune(body)) {
 				cur.WriteByte(' ')
 			}
 			cur.WriteString(body)
 		} else {
 			flush()
-			curNo, state = w.no, paraState{}
+			curNo, state = w.no, block.ParaState{}
 			cur.WriteString(line)
 		}
-		state.add(body)
+		state.Add(body)
 		lastLine = line
 		blank, pageBreak = false, false
 	}
@@ -540,7 +480,7 @@ func indentsParagraphs(wl []wline, width, margin int) bool {
 			continue
 		}
 		if prev != "" && displayWidth(prev) < width-tol && sentenceEnd(prev) && leadWidth(prev)-margin <= 8 &&
-			!opensParagraph(strings.TrimLeftFunc(line, unicode.IsSpace), paraState{}) {
+			!block.OpensParagraph(strings.TrimLeftFunc(line, unicode.IsSpace), block.ParaState{}) {
 			n++
 			if in := leadWidth(line) - margin; in >= 2 && in <= 8 {
 				indented++
@@ -552,17 +492,3 @@ func indentsParagraphs(wl []wline, width, margin int) bool {
 }
 
 func asciiLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
-
-func asciiWord(r rune) bool {
-	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
-}
-
-func lastRune(s string) rune {
-	r, _ := utf8.DecodeLastRuneInString(s)
-	return r
-}
-
-func firstRune(s string) rune {
-	r, _ := utf8.DecodeRuneInString(s)
-	return r
-}

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"os"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/dubanhq/duban/notice/decode/internal/decodetest"
 )
 
 // paragraphs returns the non-blank lines of unwrapLines(text) as "no:text".
@@ -271,31 +272,11 @@ func TestDisplayWidth(t *testing.T) {
 // paragraph of several megabytes, with an open bracket and bold mark, is
 // joined into one, and twice the text allocates about twice the bytes.
 func TestUnwrapLongParagraph(t *testing.T) {
-	linear(t, "unwrapLines", func(n int) {
+	decodetest.Linear(t, "unwrapLines", func(n int) {
 		text := "　　（牵头单位：**" + strings.Repeat("坚持把用足政策作为第一保障，先干一步、快人一拍，", n)
 		in := splitLines(wrapped(text, 48))
 		if out := unwrapLines(in); len(out) != 1 {
 			t.Errorf("unwrapLines gave %d paragraphs for %d lines, want 1", len(out), len(in))
 		}
 	}, 50000)
-}
-
-// linear runs f at size n and 2n and fails when the bytes it allocated grew
-// by more than three times: linear work allocates about twice, quadratic
-// four times. Allocation, unlike elapsed time, does not depend on the
-// machine's load.
-func linear(t *testing.T, what string, f func(n int), n int) {
-	t.Helper()
-	allocated := func(n int) uint64 {
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		f(n)
-		runtime.ReadMemStats(&after)
-		return after.TotalAlloc - before.TotalAlloc
-	}
-	small, large := allocated(n), allocated(2*n)
-	if ratio := float64(large) / float64(small); ratio > 3 {
-		t.Errorf("%s allocated %d bytes for n and %d for 2n (×%.1f), want about ×2", what, small, large, ratio)
-	}
 }

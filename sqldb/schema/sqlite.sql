@@ -39,6 +39,14 @@ CREATE TABLE audit_head (
 	hash TEXT NOT NULL
 );
 
+CREATE TABLE calendar_overrides (
+	day     TEXT PRIMARY KEY,
+	workday INTEGER NOT NULL CHECK (workday IN (0, 1)),
+	name    TEXT NOT NULL,
+	set_by  TEXT NOT NULL,
+	set_at  TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE channels (
 	id         INTEGER PRIMARY KEY,
 	name       TEXT NOT NULL,
@@ -56,6 +64,21 @@ CREATE TABLE channels (
 	updated_at TEXT NOT NULL
 );
 
+CREATE TABLE closures (
+	id           INTEGER PRIMARY KEY,
+	plan_id      INTEGER NOT NULL REFERENCES plans (id),
+	task_id      INTEGER NOT NULL REFERENCES tasks (id),
+	unit_id      INTEGER NOT NULL REFERENCES units (id),
+	state        TEXT NOT NULL CHECK (state IN ('requested', 'closed', 'declined')),
+	note         TEXT NOT NULL,
+	evidence     TEXT NOT NULL DEFAULT '[]',
+	reason       TEXT NOT NULL DEFAULT '',
+	requested_by TEXT NOT NULL,
+	requested_at TEXT NOT NULL,
+	decided_by   TEXT NOT NULL DEFAULT '',
+	decided_at   TEXT
+);
+
 CREATE TABLE comments (
 	id          INTEGER PRIMARY KEY,
 	task_id     INTEGER NOT NULL REFERENCES tasks (id),
@@ -65,6 +88,12 @@ CREATE TABLE comments (
 	author_role TEXT NOT NULL,
 	text        TEXT NOT NULL,
 	created_at  TEXT NOT NULL
+);
+
+CREATE TABLE cycle_settings (
+	plan_id    INTEGER PRIMARY KEY REFERENCES plans (id),
+	settings   TEXT NOT NULL,
+	updated_at TEXT NOT NULL
 );
 
 CREATE TABLE deliveries (
@@ -90,6 +119,15 @@ CREATE TABLE deliveries (
 	sent_at         TEXT
 );
 
+CREATE TABLE evidence (
+	sha256      TEXT PRIMARY KEY,
+	name        TEXT NOT NULL,
+	size        INTEGER NOT NULL,
+	type        TEXT NOT NULL DEFAULT '',
+	uploaded_by TEXT NOT NULL,
+	uploaded_at TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE leaders (
 	id         INTEGER PRIMARY KEY,
 	name       TEXT NOT NULL UNIQUE,
@@ -98,11 +136,62 @@ CREATE TABLE leaders (
 	updated_at TEXT NOT NULL
 );
 
+CREATE TABLE lights (
+	period_id   INTEGER NOT NULL REFERENCES periods (id),
+	task_id     INTEGER NOT NULL REFERENCES tasks (id),
+	plan_id     INTEGER NOT NULL REFERENCES plans (id),
+	status      TEXT NOT NULL CHECK (status IN ('closed', 'done', 'normal', 'lagging', 'severe', 'missing', 'not_started')),
+	reason      TEXT NOT NULL,
+	reason_en   TEXT NOT NULL,
+	completion  INTEGER NOT NULL,
+	expected    INTEGER NOT NULL,
+	as_of       TEXT NOT NULL,
+	computed_at TEXT NOT NULL,
+	-- A hash of the light as computed (duban.Light.Digest), which the
+	-- daily recomputation compares instead of reading every reason back.
+	digest      BIGINT NOT NULL,
+	PRIMARY KEY (period_id, task_id)
+) WITHOUT ROWID;
+
 CREATE TABLE login_attempts (
 	id      INTEGER PRIMARY KEY,
 	account TEXT NOT NULL,
 	address TEXT NOT NULL,
 	at      TEXT NOT NULL
+);
+
+CREATE TABLE notifications (
+	id         INTEGER PRIMARY KEY,
+	user_id    INTEGER REFERENCES users (id),
+	unit_id    INTEGER REFERENCES units (id),
+	office     INTEGER NOT NULL DEFAULT 0 CHECK (office IN (0, 1)),
+	kind       TEXT NOT NULL,
+	text       TEXT NOT NULL,
+	text_en    TEXT NOT NULL DEFAULT '',
+	link       TEXT NOT NULL DEFAULT '',
+	dedup_key  TEXT UNIQUE,
+	created_at TEXT NOT NULL,
+	read_at    TEXT
+);
+
+CREATE TABLE periods (
+	id          INTEGER PRIMARY KEY,
+	plan_id     INTEGER NOT NULL REFERENCES plans (id),
+	seq         INTEGER NOT NULL,
+	label       TEXT NOT NULL,
+	start_day   TEXT NOT NULL,
+	end_day     TEXT NOT NULL,
+	due         TEXT NOT NULL,
+	scheduled   TEXT NOT NULL,
+	due_note    TEXT NOT NULL DEFAULT '',
+	due_note_en TEXT NOT NULL DEFAULT '',
+	state       TEXT NOT NULL CHECK (state IN ('pending', 'open', 'closed')),
+	reopened    INTEGER NOT NULL DEFAULT 0,
+	opened_at   TEXT,
+	closed_at   TEXT,
+	created_at  TEXT NOT NULL,
+	updated_at  TEXT NOT NULL,
+	UNIQUE (plan_id, seq)
 );
 
 CREATE TABLE plan_sources (
@@ -140,6 +229,45 @@ CREATE TABLE plans (
 	published_at TEXT
 , complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1)));
 
+CREATE TABLE report_versions (
+	report_id INTEGER NOT NULL REFERENCES reports (id),
+	version   INTEGER NOT NULL,
+	action    TEXT NOT NULL,
+	body      TEXT NOT NULL,
+	saved_by  TEXT NOT NULL,
+	saved_at  TEXT NOT NULL,
+	PRIMARY KEY (report_id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE reports (
+	id            INTEGER PRIMARY KEY,
+	plan_id       INTEGER NOT NULL REFERENCES plans (id),
+	period_id     INTEGER NOT NULL REFERENCES periods (id),
+	task_id       INTEGER NOT NULL REFERENCES tasks (id),
+	unit_id       INTEGER NOT NULL REFERENCES units (id),
+	kind          TEXT NOT NULL CHECK (kind IN ('part', 'task')),
+	state         TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'returned', 'resubmitted', 'accepted')),
+	progress      TEXT NOT NULL DEFAULT '',
+	completion    INTEGER NOT NULL DEFAULT 0,
+	actuals       TEXT NOT NULL DEFAULT '[]',
+	-- The actuals read, as the lights read them: "0=38700;2=8.1", the
+	-- target's place and its value, without decoding the JSON.
+	actual_values TEXT NOT NULL DEFAULT '',
+	problems      TEXT NOT NULL DEFAULT '',
+	next_steps    TEXT NOT NULL DEFAULT '',
+	evidence      TEXT NOT NULL DEFAULT '[]',
+	return_reason TEXT NOT NULL DEFAULT '',
+	version       INTEGER NOT NULL,
+	submitted_at  TEXT,
+	reviewed_at   TEXT,
+	reviewer      TEXT NOT NULL DEFAULT '',
+	updated_by_id INTEGER,
+	updated_by    TEXT NOT NULL,
+	created_at    TEXT NOT NULL,
+	updated_at    TEXT NOT NULL,
+	UNIQUE (period_id, task_id, unit_id, kind)
+);
+
 CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
 
 CREATE TABLE sections (
@@ -172,6 +300,42 @@ CREATE TABLE statements (
 	note       TEXT NOT NULL DEFAULT '',
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL
+);
+
+CREATE TABLE supervision_tasks (
+	supervision_id INTEGER NOT NULL REFERENCES supervisions (id),
+	task_id        INTEGER NOT NULL REFERENCES tasks (id),
+	pos            INTEGER NOT NULL,
+	PRIMARY KEY (supervision_id, task_id)
+) WITHOUT ROWID;
+
+CREATE TABLE supervisions (
+	id              INTEGER PRIMARY KEY,
+	plan_id         INTEGER NOT NULL REFERENCES plans (id),
+	year            INTEGER NOT NULL,
+	seq             INTEGER NOT NULL,
+	unit_id         INTEGER NOT NULL REFERENCES units (id),
+	unit_name       TEXT NOT NULL,
+	reason          TEXT NOT NULL,
+	requirement     TEXT NOT NULL,
+	due             TEXT NOT NULL,
+	state           TEXT NOT NULL CHECK (state IN ('issued', 'acknowledged', 'answered', 'closed', 'reissued')),
+	answer          TEXT NOT NULL DEFAULT '',
+	evidence        TEXT NOT NULL DEFAULT '[]',
+	repeat_of       INTEGER REFERENCES supervisions (id),
+	repeated_by     INTEGER REFERENCES supervisions (id),
+	issued_by       TEXT NOT NULL,
+	issued_at       TEXT NOT NULL,
+	acknowledged_by TEXT NOT NULL DEFAULT '',
+	acknowledged_at TEXT,
+	answered_by     TEXT NOT NULL DEFAULT '',
+	answered_at     TEXT,
+	closed_by       TEXT NOT NULL DEFAULT '',
+	closed_at       TEXT,
+	version         INTEGER NOT NULL,
+	updated_by      TEXT NOT NULL,
+	updated_at      TEXT NOT NULL,
+	UNIQUE (year, seq)
 );
 
 CREATE TABLE task_indicators (
@@ -209,7 +373,7 @@ CREATE TABLE tasks (
 	issued     TEXT,
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL
-);
+, deadline_date TEXT NOT NULL DEFAULT '', deadline_kind TEXT NOT NULL DEFAULT '', deadline_steps TEXT NOT NULL DEFAULT '', version INTEGER NOT NULL DEFAULT 1, updated_by TEXT NOT NULL DEFAULT '');
 
 CREATE TABLE unit_events (
 	id        INTEGER PRIMARY KEY,
@@ -236,6 +400,18 @@ CREATE TABLE units (
 	updated_at  TEXT NOT NULL
 );
 
+CREATE TABLE urges (
+	id        INTEGER PRIMARY KEY,
+	plan_id   INTEGER NOT NULL REFERENCES plans (id),
+	task_id   INTEGER REFERENCES tasks (id),
+	unit_id   INTEGER NOT NULL REFERENCES units (id),
+	period_id INTEGER REFERENCES periods (id),
+	message   TEXT NOT NULL,
+	by_id     INTEGER,
+	by_name   TEXT NOT NULL,
+	at        TEXT NOT NULL
+);
+
 CREATE TABLE users (
 	id           INTEGER PRIMARY KEY,
 	name         TEXT NOT NULL UNIQUE,
@@ -260,6 +436,10 @@ CREATE INDEX channels_plan ON channels (plan_id);
 
 CREATE INDEX channels_unit ON channels (unit_id);
 
+CREATE UNIQUE INDEX closures_standing ON closures (task_id) WHERE state IN ('requested', 'closed');
+
+CREATE INDEX closures_task ON closures (task_id, id);
+
 CREATE INDEX comments_plan ON comments (plan_id, id);
 
 CREATE INDEX comments_task ON comments (task_id, id);
@@ -272,15 +452,31 @@ CREATE INDEX deliveries_lease ON deliveries (lease_until) WHERE state = 'sending
 
 CREATE INDEX deliveries_unit ON deliveries (unit_id, id);
 
+CREATE INDEX lights_plan ON lights (plan_id, status);
+
+CREATE INDEX lights_task ON lights (task_id, period_id);
+
 CREATE INDEX login_attempts_address ON login_attempts (address, at);
 
 CREATE INDEX login_attempts_at ON login_attempts (at);
 
 CREATE INDEX login_attempts_pair ON login_attempts (account, address, at);
 
+CREATE INDEX notifications_office ON notifications (office, id);
+
+CREATE INDEX notifications_unit ON notifications (unit_id, id);
+
+CREATE INDEX notifications_user ON notifications (user_id, id);
+
 CREATE INDEX plans_identity ON plans (region, year, doc_number);
 
 CREATE INDEX plans_year ON plans (year);
+
+CREATE INDEX reports_plan ON reports (plan_id, period_id, state);
+
+CREATE INDEX reports_task ON reports (task_id, period_id);
+
+CREATE INDEX reports_unit ON reports (unit_id, period_id);
 
 CREATE INDEX sessions_expires ON sessions (expires_at);
 
@@ -288,9 +484,17 @@ CREATE INDEX sessions_user ON sessions (user_id);
 
 CREATE INDEX statements_plan ON statements (plan_id, state);
 
+CREATE INDEX supervision_tasks_task ON supervision_tasks (task_id);
+
+CREATE INDEX supervisions_plan ON supervisions (plan_id, id);
+
+CREATE INDEX supervisions_unit ON supervisions (unit_id, id);
+
 CREATE INDEX task_owners_leader ON task_owners (leader_id, task_id);
 
 CREATE INDEX task_owners_unit ON task_owners (unit_id, task_id);
+
+CREATE INDEX tasks_deadline ON tasks (deadline_date);
 
 CREATE INDEX tasks_plan ON tasks (plan_id, section, area, seq);
 
@@ -299,6 +503,10 @@ CREATE INDEX tasks_plan_state ON tasks (plan_id, state);
 CREATE INDEX unit_events_unit ON unit_events (unit_id, id);
 
 CREATE INDEX unit_names_unit ON unit_names (unit_id);
+
+CREATE INDEX urges_plan ON urges (plan_id, id);
+
+CREATE INDEX urges_unit ON urges (unit_id, at);
 
 CREATE INDEX users_unit ON users (unit_id);
 

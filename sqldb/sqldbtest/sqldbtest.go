@@ -1,7 +1,8 @@
 // Package sqldbtest gives tests real databases: a SQLite file in a
 // temporary folder, or a schema of its own on the PostgreSQL server that
 // DUBAN_TEST_POSTGRES names, so that tests run in parallel without seeing
-// each other. In CI (CI=true) a PostgreSQL that is not configured or not
+// each other; and the steps every store test takes on them (publishing a
+// plan, verifying the audit chain). In CI (CI=true) a PostgreSQL that is not configured or not
 // reachable fails the test; elsewhere the test is skipped with a note.
 package sqldbtest
 
@@ -18,6 +19,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
+	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
 )
 
@@ -89,4 +91,83 @@ func PostgresDSN(t testing.TB) string {
 // SQLiteDSN returns the path of a new SQLite file in a temporary folder.
 func SQLiteDSN(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "duban.db")
+}
+
+// MustPublish marks a draft's open statements as needing no owner and
+// publishes it, acting as office.
+func MustPublish(t testing.TB, db *sqldb.DB, office *duban.User, planID int64) *duban.Plan {
+	t.Helper()
+	ctx := duban.NewContextWithUser(context.Background(), office)
+	tasks := sqldb.NewTaskService(db)
+	open := duban.StatementOpen
+	sts, _, err := tasks.FindStatements(ctx, duban.StatementFilter{PlanID: &planID, State: &open})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range sts {
+		if _, err := tasks.DismissStatement(ctx, st.ID, "测试：无需分配"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := sqldb.NewPlanService(db).PublishPlan(ctx, planID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// MustVerifyAudit checks the audit chain, acting as office, and returns how
+// many events it has.
+func MustVerifyAudit(t testing.TB, db *sqldb.DB, office *duban.User) int64 {
+	t.Helper()
+	v, err := sqldb.NewAuditService(db).VerifyAudit(duban.NewContextWithUser(context.Background(), office))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.OK() {
+		t.Fatalf("audit chain broken: %+v", v.Problems)
+	}
+	return v.Events
+}
+
+// opened remembers the DSN each store was opened with by MustOpen.
+var opened sync.Map // *sqldb.DB → string
+
+// MustOpen opens the store a DSN names, closed when the test ends, and
+// remembers the DSN (DSNOf), so that a test can open it again, as a second
+// server would, or reach it with plain SQL.
+func MustOpen(t testing.TB, dsn string) *sqldb.DB {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened.Store(db, dsn)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// DSNOf returns the DSN a store was opened with by MustOpen.
+func DSNOf(db *sqldb.DB) string {
+	dsn, _ := opened.Load(db)
+	s, _ := dsn.(string)
+	return s
+}
+
+// ForEachDB runs a contract test on a fresh SQLite file and a fresh
+// PostgreSQL schema, as parallel subtests named sqlite and postgres.
+func ForEachDB(t *testing.T, test func(t *testing.T, db *sqldb.DB)) {
+	t.Helper()
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var dsn string
+			if name == "sqlite" {
+				dsn = SQLiteDSN(t)
+			} else {
+				dsn = PostgresDSN(t)
+			}
+			test(t, MustOpen(t, dsn))
+		})
+	}
 }

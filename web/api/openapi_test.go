@@ -202,6 +202,7 @@ type schemaGen struct {
 }
 
 var timeType = reflect.TypeFor[time.Time]()
+var dateType = reflect.TypeFor[duban.Date]()
 var rawType = reflect.TypeFor[json.RawMessage]()
 
 // componentName names a struct type's schema: its Go name, capitalised;
@@ -222,6 +223,10 @@ func componentName(t reflect.Type) string {
 func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	if t == timeType {
 		return map[string]any{"type": "string", "format": "date-time"}
+	}
+	if t == dateType {
+		// YYYY-MM-DD, or "" for no date.
+		return map[string]any{"type": "string"}
 	}
 	if t == rawType {
 		return map[string]any{}

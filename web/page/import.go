@@ -33,8 +33,10 @@ const maxCarried = web.MaxUpload/3*4 + 1<<20
 
 // noticeTypes are the file types the import form offers to choose; the
 // reader takes other names too, since the content decides.
-const noticeTypes = ".docx,.pdf,.html,.htm,.txt,.md,.text,.markdown,text/plain,text/html,text/markdown,application/pdf," +
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+const noticeTypes = ".docx,.doc,.wps,.xlsx,.xls,.pdf,.html,.htm,.txt,.md,.text,.markdown," +
+	"text/plain,text/html,text/markdown,application/pdf,application/msword,application/vnd.ms-excel," +
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document," +
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // importPage is the upload form, with the reason a file was refused.
 type importPage struct {

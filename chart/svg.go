@@ -1,0 +1,261 @@
+// Package chart draws the overview's charts as SVG on the server: counts by
+// status light as stacked bars, targets as progress bars, and the lights'
+// trend across periods. The SVG uses presentation attributes only (no
+// script, no style, no external reference), so pages holding it keep the
+// strict Content-Security-Policy, and a viewBox without a fixed size, so
+// that it scales to the width of a phone or a meeting-room screen.
+//
+// The package is an encoder over plain input structs; it knows nothing of
+// the store or of HTTP, so the overview page, the printable bulletin and
+// any export can draw the same charts.
+package chart
+
+import (
+	"bytes"
+	"encoding/xml"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dubanhq/duban"
+)
+
+// Width is the width of every chart's viewBox, in user units. Text is sized
+// against it so that a chart shown at a phone's width (about 360 CSS
+// pixels) still reads at about 10 pixels.
+const Width = 480
+
+// Sizes of text, in user units.
+const (
+	fontSize  = 14
+	smallSize = 12
+)
+
+// fontFamily prefers the CJK fonts offices have, then any sans-serif.
+const fontFamily = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+// Colour is a fill and the ink that reads on it, both #rrggbb.
+type Colour struct {
+	Fill string
+	Ink  string
+}
+
+// Series is one kind of count drawn in a chart: a status light, say.
+type Series struct {
+	Name   string
+	Colour Colour
+}
+
+// svg builds one chart. Every text and attribute value passes through
+// escape; numbers are written with at most one decimal.
+type svg struct {
+	b bytes.Buffer
+}
+
+func (s *svg) start(w, h float64, title, desc string) {
+	s.b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `)
+	s.num(w)
+	s.b.WriteByte(' ')
+	s.num(h)
+	s.b.WriteString(`" role="img" font-family="`)
+	s.text(fontFamily)
+	s.b.WriteString(`" font-size="`)
+	s.num(fontSize)
+	s.b.WriteString(`"><title>`)
+	s.text(title)
+	s.b.WriteString(`</title>`)
+	if desc != "" {
+		s.b.WriteString(`<desc>`)
+		s.text(desc)
+		s.b.WriteString(`</desc>`)
+	}
+}
+
+func (s *svg) end() []byte {
+	s.b.WriteString("</svg>\n")
+	return s.b.Bytes()
+}
+
+// text writes v escaped for XML text or a double-quoted attribute.
+func (s *svg) text(v string) {
+	_ = xml.EscapeText(&s.b, []byte(v))
+}
+
+func (s *svg) num(v float64) {
+	v = math.Round(v*10) / 10
+	if v == 0 {
+		v = 0 // no "-0"
+	}
+	s.b.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
+}
+
+// attrs writes name="value" pairs; values are strings or float64s.
+func (s *svg) attrs(kv ...any) {
+	for i := 0; i+1 < len(kv); i += 2 {
+		s.b.WriteByte(' ')
+		s.b.WriteString(kv[i].(string))
+		s.b.WriteString(`="`)
+		switch v := kv[i+1].(type) {
+		case float64:
+			s.num(v)
+		case int:
+			s.num(float64(v))
+		case string:
+			s.text(v)
+		}
+		s.b.WriteByte('"')
+	}
+}
+
+// rect draws a rectangle, with a tooltip when tip is not empty.
+func (s *svg) rect(x, y, w, h float64, fill, tip string) {
+	s.b.WriteString(`<rect`)
+	s.attrs("x", x, "y", y, "width", w, "height", h, "fill", fill)
+	if tip == "" {
+		s.b.WriteString(`/>`)
+		return
+	}
+	s.b.WriteString(`><title>`)
+	s.text(tip)
+	s.b.WriteString(`</title></rect>`)
+}
+
+func (s *svg) line(x1, y1, x2, y2 float64, stroke string, width float64) {
+	s.b.WriteString(`<line`)
+	s.attrs("x1", x1, "y1", y1, "x2", x2, "y2", y2, "stroke", stroke, "stroke-width", width)
+	s.b.WriteString(`/>`)
+}
+
+// label writes text at (x, y), anchored start, middle or end, with its
+// baseline a third of the size below y so that y is the text's middle.
+func (s *svg) label(x, y float64, anchor, fill string, size float64, v string) {
+	s.b.WriteString(`<text`)
+	s.attrs("x", x, "y", y+size/3, "fill", fill)
+	if anchor != "start" {
+		s.attrs("text-anchor", anchor)
+	}
+	if size != fontSize {
+		s.attrs("font-size", size)
+	}
+	s.b.WriteByte('>')
+	s.text(v)
+	s.b.WriteString(`</text>`)
+}
+
+// link opens an <a> when href is given; the returned function closes it.
+func (s *svg) link(href string) func() {
+	if href == "" {
+		return func() {}
+	}
+	s.b.WriteString(`<a`)
+	s.attrs("href", href)
+	s.b.WriteByte('>')
+	return func() { s.b.WriteString(`</a>`) }
+}
+
+// textWidth estimates the width of v at the given size: a CJK or other
+// wide character takes one em, a narrow one about 0.6.
+func textWidth(v string, size float64) float64 {
+	w := 0.0
+	for _, r := range v {
+		if r < 0x1100 {
+			w += 0.6
+		} else {
+			w++
+		}
+	}
+	return w * size
+}
+
+// fit shortens v with an ellipsis until it fits in width at the size.
+func fit(v string, width, size float64) string {
+	if textWidth(v, size) <= width {
+		return v
+	}
+	runes := []rune(v)
+	for len(runes) > 0 && textWidth(string(runes)+"…", size) > width {
+		runes = runes[:len(runes)-1]
+	}
+	return string(runes) + "…"
+}
+
+// Grey is the colour of tracks, axes and secondary text.
+const (
+	trackFill = "#e8e8e8"
+	axisInk   = "#8a8a8a"
+	textInk   = "#1a1a1a"
+	mutedInk  = "#555555"
+)
+
+// checkTitle requires a chart title (it is the chart's accessible name) of
+// sensible length.
+func checkTitle(title string) error {
+	switch {
+	case strings.TrimSpace(title) == "":
+		return duban.Errorf(duban.EINVALID, "图表缺少标题。")
+	case utf8.RuneCountInString(title) > 200:
+		return duban.Errorf(duban.EINVALID, "图表标题过长（超过 200 字）。")
+	}
+	return nil
+}
+
+// checkSeries requires named series with colours written as #rrggbb.
+func checkSeries(series []Series) error {
+	if len(series) == 0 {
+		return duban.Errorf(duban.EINVALID, "图表没有数据系列。")
+	}
+	for _, s := range series {
+		if strings.TrimSpace(s.Name) == "" {
+			return duban.Errorf(duban.EINVALID, "图表的数据系列缺少名称。")
+		}
+		if err := checkColour(s.Colour); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkColour(c Colour) error {
+	for _, v := range []string{c.Fill, c.Ink} {
+		if !isHexColour(v) {
+			return duban.Errorf(duban.EINVALID, "颜色 %q 不正确：应为 #rrggbb。", v)
+		}
+	}
+	return nil
+}
+
+func isHexColour(v string) bool {
+	if len(v) != 7 || v[0] != '#' {
+		return false
+	}
+	for _, r := range v[1:] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkHref allows links within the site only: a path from the root, not
+// another origin ("//host"), a scheme or a fragment script could use.
+func checkHref(href string) error {
+	if href == "" {
+		return nil
+	}
+	if !strings.HasPrefix(href, "/") || strings.HasPrefix(href, "//") || strings.HasPrefix(href, `/\`) ||
+		strings.ContainsAny(href, "\x00\n\r\t \\") || len(href) > 2000 {
+		return duban.Errorf(duban.EINVALID, "图表链接 %q 不正确：只能链接到本站的路径（以 / 开头）。", href)
+	}
+	return nil
+}
+
+// formatNumber writes a figure with at most two decimals and no trailing
+// zeros: 38700, 8.2, 0.35.
+func formatNumber(v float64) string {
+	v = math.Round(v*100) / 100
+	if v == 0 {
+		v = 0
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}

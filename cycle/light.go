@@ -1,0 +1,428 @@
+package cycle
+
+import (
+	"context"
+	"hash/fnv"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/dubanhq/duban"
+)
+
+// LightStatus is a task's status light in a period.
+type LightStatus string
+
+// The lights, from the best news to the worst.
+const (
+	LightClosed     LightStatus = "closed"      // 已办结: the office closed it
+	LightDone       LightStatus = "done"        // 已完成: 100% reported and every target met
+	LightNormal     LightStatus = "normal"      // 正常推进
+	LightLagging    LightStatus = "lagging"     // 进度滞后
+	LightSevere     LightStatus = "severe"      // 严重滞后
+	LightMissing    LightStatus = "missing"     // 未报送: the period's report is overdue
+	LightNotStarted LightStatus = "not_started" // 未启动: nothing done reported
+)
+
+// LightStatuses lists the lights in order, for legends and filters.
+var LightStatuses = []LightStatus{LightClosed, LightDone, LightNormal, LightLagging, LightSevere, LightMissing, LightNotStarted}
+
+// Valid reports whether s is one of the lights.
+func (s LightStatus) Valid() bool {
+	for _, x := range LightStatuses {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the light as users read it.
+func (s LightStatus) Label() string {
+	switch s {
+	case LightClosed:
+		return "已办结"
+	case LightDone:
+		return "已完成"
+	case LightNormal:
+		return "正常推进"
+	case LightLagging:
+		return "进度滞后"
+	case LightSevere:
+		return "严重滞后"
+	case LightMissing:
+		return "未报送"
+	case LightNotStarted:
+		return "未启动"
+	}
+	return string(s)
+}
+
+// LabelEN is the light in English.
+func (s LightStatus) LabelEN() string {
+	switch s {
+	case LightClosed:
+		return "Closed"
+	case LightDone:
+		return "Done"
+	case LightNormal:
+		return "On track"
+	case LightLagging:
+		return "Behind"
+	case LightSevere:
+		return "Seriously behind"
+	case LightMissing:
+		return "Not reported"
+	case LightNotStarted:
+		return "Not started"
+	}
+	return string(s)
+}
+
+// Light is a task's status in a period, with the one sentence that says why,
+// in Chinese and in English.
+type Light struct {
+	PlanID   int64       `json:"plan_id"`
+	PeriodID int64       `json:"period_id"`
+	TaskID   int64       `json:"task_id"`
+	Status   LightStatus `json:"status"`
+	Reason   string      `json:"reason"`
+	ReasonEN string      `json:"reason_en"`
+	// Completion is the completion reported (-1 when none was), Expected
+	// the completion time elapsed asks for (序时进度), both in percent.
+	Completion int        `json:"completion"`
+	Expected   int        `json:"expected"`
+	AsOf       duban.Date `json:"as_of"`
+	ComputedAt time.Time  `json:"computed_at,omitzero"`
+}
+
+// Digest is a hash of what the light says (its status, reasons, numbers
+// and day), so that a store can tell a light changed without reading its
+// reasons back.
+func (l *Light) Digest() int64 {
+	h := fnv.New64a()
+	for _, s := range []string{string(l.Status), l.Reason, l.ReasonEN, strconv.Itoa(l.Completion), strconv.Itoa(l.Expected), l.AsOf.String()} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return int64(h.Sum64())
+}
+
+// LightInput is what a task's light is computed from.
+type LightInput struct {
+	Year       int
+	Start      duban.Date // the plan's time line starts here
+	AsOf       duban.Date // the light's day: the period's end, or today if earlier
+	Today      duban.Date // the day against which a report is overdue
+	Thresholds Thresholds
+	Deadline   duban.Deadline
+
+	// Reported is set when a report of the task was handed in (in this
+	// period or before); Completion is the latest one's.
+	Reported   bool
+	Completion int
+	// Owed is set when this period's report is due and not handed in;
+	// Returned when it was handed in and returned. Period names the period
+	// and Due its due date.
+	Owed     bool
+	Returned bool
+	Period   string
+	Due      duban.Date
+
+	Targets []TargetProgress
+	// Closed is the day the office closed the task, if it did.
+	Closed duban.Date
+}
+
+// Expected returns the completion that time elapsed asks for on day d, in
+// percent: linear from the start to the deadline, or, for a deadline in
+// dated steps, each step's share reached by its date and linear between.
+func Expected(start, end, d duban.Date, steps []duban.Milestone) float64 {
+	if len(steps) < 2 {
+		return linear(start, end, d) * 100
+	}
+	prev := start
+	for i, m := range steps {
+		if !d.After(m.Date) {
+			return (float64(i) + linear(prev, m.Date, d)) / float64(len(steps)) * 100
+		}
+		prev = m.Date.AddDays(1)
+	}
+	return 100
+}
+
+// linear is the share of the days from start to end (both counted) that
+// have passed by the end of d.
+func linear(start, end, d duban.Date) float64 {
+	switch {
+	case d.Before(start):
+		return 0
+	case !d.Before(end):
+		return 1
+	}
+	return float64(d.DaysSince(start)+1) / float64(end.DaysSince(start)+1)
+}
+
+// ComputeLight computes a task's light and its reason. It is a pure
+// function of its input, so that the same data always give the same light
+// and a page, an export and a test agree.
+func ComputeLight(in *LightInput) Light {
+	l := Light{AsOf: in.AsOf, Completion: -1}
+	if in.Reported {
+		l.Completion = in.Completion
+	}
+	end := in.Deadline.End(in.Year)
+	steps := in.Deadline.Milestones
+	l.Expected = int(math.Round(Expected(in.Start, end, in.AsOf, steps)))
+	pct := func(n int) string { return strconv.Itoa(n) + "%" }
+	// expected says what time elapsed asks for, in both languages.
+	expected := func() (string, string) {
+		asOf, asOfEN := in.AsOf.Label(), in.AsOf.LabelEN()
+		if len(steps) >= 2 {
+			step := steps[len(steps)-1]
+			for _, m := range steps {
+				if !in.AsOf.After(m.Date) {
+					step = m
+					break
+				}
+			}
+			return "按节点（" + step.Text + "）应达 " + pct(l.Expected) + "（截至 " + asOf + "）",
+				pct(l.Expected) + " expected by " + asOfEN + " (step: " + step.Text + ")"
+		}
+		return "按序时应达 " + pct(l.Expected) + "（截至 " + asOf + "）", pct(l.Expected) + " expected by " + asOfEN
+	}
+	set := func(s LightStatus, zh, en string) Light {
+		l.Status, l.Reason, l.ReasonEN = s, zh, en
+		switch in.Deadline.Kind {
+		case duban.DeadlineUnread:
+			l.Reason += "（完成时限“" + in.Deadline.Text + "”未能识别，按年底计）"
+			l.ReasonEN += " (deadline “" + in.Deadline.Text + "” not understood; year end assumed)"
+		case duban.DeadlineOngoing:
+			l.Reason += "（长期任务，按年度计）"
+			l.ReasonEN += " (ongoing task; counted over the year)"
+		}
+		return l
+	}
+
+	if !in.Closed.IsZero() && !in.Closed.After(in.AsOf) {
+		l.Status = LightClosed
+		l.Reason, l.ReasonEN = "已于 "+in.Closed.LabelYear()+" 办结", "Closed on "+in.Closed.LabelEN()+" "+strconv.Itoa(in.Closed.Year)
+		return l
+	}
+	if in.Owed && in.Today.After(in.Due.AddDays(in.Thresholds.Grace)) {
+		late := strconv.Itoa(in.Today.DaysSince(in.Due))
+		if in.Returned {
+			return set(LightMissing, in.Period+"的报告被退回后尚未重新报送（应于 "+in.Due.Label()+" 前报送，已逾期 "+late+" 天）",
+				"The report for "+in.Period+" was returned and not resubmitted (due "+in.Due.LabelEN()+"; "+late+" days overdue)")
+		}
+		return set(LightMissing, in.Period+"的报告应于 "+in.Due.Label()+" 前报送，已逾期 "+late+" 天",
+			"The report for "+in.Period+" was due on "+in.Due.LabelEN()+"; "+late+" days overdue")
+	}
+	if !in.Reported {
+		return set(LightNotStarted, "尚未报送进展", "No progress reported yet")
+	}
+
+	// The worst of completion and targets against time elapsed.
+	gap := float64(l.Expected - in.Completion)
+	var behind *TargetProgress
+	allMet := true
+	for i := range in.Targets {
+		t := &in.Targets[i]
+		if !t.Reported {
+			allMet = false
+			continue
+		}
+		allMet = allMet && t.Met
+		if t.Met {
+			continue
+		}
+		tgap := float64(l.Expected) - t.Ratio*100
+		if !t.Additive {
+			// A rate, a share or a ceiling is not reached month by month:
+			// it is behind by how far it falls short.
+			tgap = (1 - t.Ratio) * 100
+		}
+		if tgap > gap {
+			gap, behind = tgap, t
+		}
+	}
+	reason := func() (string, string) {
+		zh, en := expected()
+		if behind != nil {
+			reached := pct(int(math.Round(behind.Ratio * 100)))
+			return "目标“" + behind.Metric + "”完成 " + reached + "，" + zh, "target “" + behind.Metric + "” " + reached + " reached; " + en
+		}
+		return "完成 " + pct(in.Completion) + "，" + zh, pct(in.Completion) + " done; " + en
+	}
+	switch {
+	case in.Completion >= 100 && allMet:
+		if len(in.Targets) > 0 {
+			return set(LightDone, "完成 100%，目标均已达成", "100% done; every target met")
+		}
+		return set(LightDone, "完成 100%", "100% done")
+	case in.Completion == 0:
+		zh, en := reason()
+		return set(LightNotStarted, zh, en)
+	case in.AsOf.After(end) && (in.Completion < 100 || !allMet):
+		return set(LightSevere, "已过完成时限（"+end.Label()+"），完成 "+pct(in.Completion),
+			"past its deadline ("+end.LabelEN()+"); "+pct(in.Completion)+" done")
+	case gap >= float64(in.Thresholds.Severe):
+		zh, en := reason()
+		return set(LightSevere, zh, en)
+	case gap >= float64(in.Thresholds.Lag):
+		zh, en := reason()
+		return set(LightLagging, zh, en)
+	}
+	zh, en := reason()
+	return set(LightNormal, zh, en)
+}
+
+// PlanLights computes the lights of one plan's tasks, with what every
+// light needs of the plan prepared once: its year, settings and periods,
+// and the day they are computed on.
+type PlanLights struct {
+	year     int
+	settings *CycleSettings
+	today    duban.Date
+	seq      map[int64]int
+}
+
+// NewPlanLights prepares the lights of a plan of year with its settings and
+// its periods, computed on today.
+func NewPlanLights(year int, c *CycleSettings, periods []*Period, today duban.Date) *PlanLights {
+	pl := &PlanLights{year: year, settings: c, today: today, seq: make(map[int64]int, len(periods))}
+	for _, q := range periods {
+		pl.seq[q.ID] = q.Seq
+	}
+	return pl
+}
+
+// Light computes task t's light in period p from its reports (its task
+// reports, any period, in any order) and the day the office closed it (zero
+// when it did not).
+func (pl *PlanLights) Light(t *duban.Task, p *Period, reports []*Report, closed duban.Date) Light {
+	c := pl.settings
+	in := LightInput{
+		Year: pl.year, Start: c.Start, Thresholds: c.Thresholds, Deadline: t.Due(), Closed: closed,
+		Period: p.Label, Due: p.Due, Owed: true,
+	}
+	// A period's light is as of its end (or its due date, when reports are
+	// due after it), or today while it runs: a past period's light, kept
+	// for trends, says what was true then and no longer changes.
+	in.AsOf = p.End
+	if p.Due.After(in.AsOf) {
+		in.AsOf = p.Due
+	}
+	if pl.today.Before(in.AsOf) {
+		in.AsOf = pl.today
+	}
+	in.Today = in.AsOf
+	pl.scan(t, p, reports, &in, false)
+	l := ComputeLight(&in)
+	l.PlanID, l.PeriodID, l.TaskID = t.PlanID, p.ID, t.ID
+	return l
+}
+
+// Targets returns where each of t's targets stands in period p, from its
+// task reports handed in up to p: an additive target's actuals summed, any
+// other's latest.
+func (pl *PlanLights) Targets(t *duban.Task, p *Period, reports []*Report) []TargetProgress {
+	var in LightInput
+	pl.scan(t, p, reports, &in, true)
+	return in.Targets
+}
+
+// scan reads a task's reports up to period p into the input of its light:
+// whether p's report is owed or returned, the latest completion handed in,
+// and each target's progress (with words, as sentences too).
+func (pl *PlanLights) scan(t *duban.Task, p *Period, reports []*Report, in *LightInput, words bool) {
+	var latest *Report
+	latestSeq := 0
+	type sum struct {
+		total, last float64
+		lastSeq, n  int
+	}
+	// Tasks have a few targets; their sums live on the stack.
+	var sums [4]sum
+	var acc []sum
+	if len(t.Indicators) <= len(sums) {
+		acc = sums[:len(t.Indicators)]
+	} else {
+		acc = make([]sum, len(t.Indicators))
+	}
+	for _, r := range reports {
+		s := pl.seq[r.PeriodID]
+		if s > p.Seq || r.Kind != ReportTask {
+			continue
+		}
+		if r.PeriodID == p.ID {
+			in.Owed = !r.State.Reported()
+			in.Returned = r.State == ReportReturned
+		}
+		if !r.State.Reported() {
+			continue
+		}
+		if latest == nil || s > latestSeq {
+			latest, latestSeq = r, s
+		}
+		for _, a := range r.Actuals {
+			if a.Value == nil || a.Indicator >= len(acc) {
+				continue
+			}
+			x := &acc[a.Indicator]
+			x.total += *a.Value
+			x.n++
+			if x.n == 1 || s > x.lastSeq {
+				x.last, x.lastSeq = *a.Value, s
+			}
+		}
+	}
+	if latest != nil {
+		in.Reported, in.Completion = true, latest.Completion
+	}
+	in.Targets = make([]TargetProgress, len(t.Indicators))
+	for i := range t.Indicators {
+		ind := &t.Indicators[i]
+		x, v := acc[i], acc[i].last
+		if Additive(ind) {
+			v = x.total
+		}
+		switch {
+		case x.n == 0:
+			in.Targets[i] = TargetProgress{Indicator: i, Metric: ind.Metric}
+			if words {
+				in.Targets[i].Goal = ind.Goal()
+			}
+		case words:
+			in.Targets[i] = Progress(ind, i, v)
+		default:
+			in.Targets[i] = progress(ind, i, v)
+		}
+	}
+}
+
+// LightFilter selects kept lights. Latest keeps, of each task, the light of
+// the latest period that has one. Nil fields do not filter; Limit 0 means no
+// limit.
+type LightFilter struct {
+	PlanID   *int64
+	PeriodID *int64
+	TaskID   *int64
+	Status   *LightStatus
+	Latest   bool
+
+	Offset int
+	Limit  int
+}
+
+// LightService keeps each period's lights, recomputed when reports change
+// and as days pass, so that trends can be drawn and lists read them without
+// computing.
+type LightService interface {
+	// FindLights returns kept lights and how many match.
+	FindLights(ctx context.Context, filter LightFilter) ([]*Light, int, error)
+	// RecomputeLights computes again the lights of a plan's open and closed
+	// periods as of today and keeps those that changed; it returns how many
+	// changed.
+	RecomputeLights(ctx context.Context, planID int64) (int, error)
+}

@@ -1,0 +1,167 @@
+package cycle_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
+)
+
+func d(s string) duban.Date {
+	v, err := duban.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func TestExpected(t *testing.T) {
+	steps := duban.ParseDeadline("6月底前开工、12月底前竣工", 2022).Milestones
+	for _, tc := range []struct {
+		end, day string
+		steps    []duban.Milestone
+		want     float64
+	}{
+		{"2022-12-31", "2022-07-31", nil, 58.08},
+		{"2022-12-31", "2021-12-31", nil, 0},
+		{"2022-12-31", "2023-01-10", nil, 100},
+		{"2022-09-30", "2022-09-30", nil, 100},
+		{"2022-12-31", "2022-06-30", steps, 50},
+		{"2022-12-31", "2022-07-31", steps, 58.42},
+		{"2022-12-31", "2022-03-31", steps, 24.86},
+	} {
+		got := cycle.Expected(d("2022-01-01"), d(tc.end), d(tc.day), tc.steps)
+		if math.Abs(got-tc.want) > 0.01 {
+			t.Errorf("Expected(to %s, on %s, %d steps): got %.2f, want %.2f", tc.end, tc.day, len(tc.steps), got, tc.want)
+		}
+	}
+}
+
+func TestComputeLight(t *testing.T) {
+	base := func() cycle.LightInput {
+		return cycle.LightInput{
+			Year: 2022, Start: d("2022-01-01"), AsOf: d("2022-07-31"), Today: d("2022-08-02"),
+			Thresholds: cycle.DefaultThresholds(), Deadline: duban.ParseDeadline("", 2022),
+			Reported: true, Completion: 50, Period: "2022年7月", Due: d("2022-07-25"),
+		}
+	}
+	firms := duban.Indicator{Metric: "新增高新技术企业", Cmp: duban.CmpEqual, Value: 119, Unit: "家"}
+	growth := duban.Indicator{Metric: "地区生产总值增长", Cmp: duban.CmpAtLeast, Value: 8, Unit: "%"}
+	for _, tc := range []struct {
+		name     string
+		change   func(*cycle.LightInput)
+		status   cycle.LightStatus
+		reason   string
+		reasonEN string
+	}{
+		{"normal", func(in *cycle.LightInput) {}, cycle.LightNormal, "完成 50%，按序时应达 58%（截至 7月31日）", "50% done; 58% expected by 31 July"},
+		{"lagging", func(in *cycle.LightInput) { in.Completion = 45 }, cycle.LightLagging, "完成 45%，按序时应达 58%（截至 7月31日）", ""},
+		{"severe", func(in *cycle.LightInput) { in.Completion = 30 }, cycle.LightSevere, "完成 30%，按序时应达 58%（截至 7月31日）", ""},
+		{"not started", func(in *cycle.LightInput) { in.Completion = 0 }, cycle.LightNotStarted, "完成 0%，按序时应达 58%（截至 7月31日）", ""},
+		{"nothing reported", func(in *cycle.LightInput) { in.Reported = false }, cycle.LightNotStarted, "尚未报送进展", "No progress reported yet"},
+		{"missing", func(in *cycle.LightInput) { in.Owed = true }, cycle.LightMissing, "2022年7月的报告应于 7月25日 前报送，已逾期 8 天", "The report for 2022年7月 was due on 25 July; 8 days overdue"},
+		{"missing within grace", func(in *cycle.LightInput) { in.Owed = true; in.Thresholds.Grace = 10 }, cycle.LightNormal, "", ""},
+		{"owed, not yet due", func(in *cycle.LightInput) { in.Owed = true; in.Today = d("2022-07-25") }, cycle.LightNormal, "", ""},
+		{"returned", func(in *cycle.LightInput) { in.Owed, in.Returned = true, true }, cycle.LightMissing, "2022年7月的报告被退回后尚未重新报送（应于 7月25日 前报送，已逾期 8 天）", ""},
+		{"closed", func(in *cycle.LightInput) { in.Closed = d("2022-07-10"); in.Owed = true }, cycle.LightClosed, "已于 2022年7月10日 办结", "Closed on 10 July 2022"},
+		{"closed later", func(in *cycle.LightInput) { in.Closed = d("2022-08-10") }, cycle.LightNormal, "", ""},
+		{"done", func(in *cycle.LightInput) { in.Completion = 100 }, cycle.LightDone, "完成 100%", "100% done"},
+		{"done with targets", func(in *cycle.LightInput) {
+			in.Completion = 100
+			in.Targets = []cycle.TargetProgress{cycle.Progress(&firms, 0, 119), cycle.Progress(&growth, 1, 8.2)}
+		}, cycle.LightDone, "完成 100%，目标均已达成", ""},
+		{"done but a target short", func(in *cycle.LightInput) {
+			in.Completion = 100
+			in.Targets = []cycle.TargetProgress{cycle.Progress(&firms, 0, 30)}
+		}, cycle.LightSevere, "目标“新增高新技术企业”完成 25%，按序时应达 58%（截至 7月31日）", "target “新增高新技术企业” 25% reached; 58% expected by 31 July"},
+		{"a rate short", func(in *cycle.LightInput) {
+			in.Targets = []cycle.TargetProgress{cycle.Progress(&growth, 0, 7.6)}
+		}, cycle.LightNormal, "完成 50%，按序时应达 58%（截至 7月31日）", ""},
+		{"a rate well short", func(in *cycle.LightInput) {
+			in.Completion = 58
+			in.Targets = []cycle.TargetProgress{cycle.Progress(&growth, 0, 6)}
+		}, cycle.LightSevere, "目标“地区生产总值增长”完成 75%，按序时应达 58%（截至 7月31日）", ""},
+		{"past deadline", func(in *cycle.LightInput) { in.Deadline = duban.ParseDeadline("6月底前", 2022); in.Completion = 90 },
+			cycle.LightSevere, "已过完成时限（6月30日），完成 90%", "past its deadline (30 June); 90% done"},
+		{"milestones", func(in *cycle.LightInput) {
+			in.Deadline = duban.ParseDeadline("6月底前开工、12月底前竣工", 2022)
+			in.Completion = 30
+		}, cycle.LightSevere, "完成 30%，按节点（12月底前竣工）应达 58%（截至 7月31日）", ""},
+		{"unread deadline", func(in *cycle.LightInput) { in.Deadline = duban.ParseDeadline("尽快", 2022) },
+			cycle.LightNormal, "完成 50%，按序时应达 58%（截至 7月31日）（完成时限“尽快”未能识别，按年底计）", ""},
+		{"ongoing", func(in *cycle.LightInput) { in.Deadline = duban.ParseDeadline("长期坚持", 2022) },
+			cycle.LightNormal, "完成 50%，按序时应达 58%（截至 7月31日）（长期任务，按年度计）", ""},
+	} {
+		in := base()
+		tc.change(&in)
+		l := cycle.ComputeLight(&in)
+		if l.Status != tc.status {
+			t.Errorf("%s: got %s (%s), want %s", tc.name, l.Status, l.Reason, tc.status)
+		}
+		if tc.reason != "" && l.Reason != tc.reason {
+			t.Errorf("%s: got reason %q, want %q", tc.name, l.Reason, tc.reason)
+		}
+		if tc.reasonEN != "" && l.ReasonEN != tc.reasonEN {
+			t.Errorf("%s: got English reason %q, want %q", tc.name, l.ReasonEN, tc.reasonEN)
+		}
+		if l.Reason == "" || l.ReasonEN == "" {
+			t.Errorf("%s: every light needs its reason in both languages: %+v", tc.name, l)
+		}
+	}
+}
+
+func TestPlanLights(t *testing.T) {
+	task := &duban.Task{ID: 7, PlanID: 1, Indicators: []duban.Indicator{{Metric: "新增高新技术企业", Cmp: duban.CmpEqual, Value: 119, Unit: "家"}}}
+	settings := cycle.DefaultCycleSettings(&duban.Plan{ID: 1, Year: 2022})
+	periods, err := cycle.GeneratePeriods(2022, settings.Schedule, weekends{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range periods {
+		p.ID = int64(100 + i)
+	}
+	june, july := periods[5], periods[6]
+	v := func(x float64) *float64 { return &x }
+	reports := []*cycle.Report{
+		{PeriodID: july.ID, Kind: cycle.ReportTask, State: cycle.ReportReturned, Completion: 70,
+			Actuals: []cycle.Actual{{Indicator: 0, Text: "40家", Value: v(40)}}},
+		{PeriodID: june.ID, Kind: cycle.ReportTask, State: cycle.ReportAccepted, Completion: 50,
+			Actuals: []cycle.Actual{{Indicator: 0, Text: "40家", Value: v(40)}}},
+		{PeriodID: periods[4].ID, Kind: cycle.ReportTask, State: cycle.ReportAccepted, Completion: 40,
+			Actuals: []cycle.Actual{{Indicator: 0, Text: "20家", Value: v(20)}}},
+	}
+	lights := func(today string) *cycle.PlanLights { return cycle.NewPlanLights(2022, settings, periods, d(today)) }
+	// In June: 50% reported, targets 60 of 119 (50%), 50% expected.
+	l := lights("2022-07-01").Light(task, june, reports, duban.Date{})
+	if l.Status != cycle.LightNormal || l.Completion != 50 || l.Expected != 50 || l.PeriodID != june.ID || l.TaskID != 7 {
+		t.Errorf("June: got %+v", l)
+	}
+	// In July the report was returned and the due date passed.
+	l = lights("2022-08-01").Light(task, july, reports, duban.Date{})
+	if l.Status != cycle.LightMissing {
+		t.Errorf("July, returned and overdue: got %s (%s)", l.Status, l.Reason)
+	}
+	// Targets sum the actuals handed in: 20 in May and 40 in June; July's
+	// returned report does not count.
+	if tp := lights("2022-08-01").Targets(task, july, reports); len(tp) != 1 || tp[0].Actual != 60 || tp[0].Met || !tp[0].Reported {
+		t.Errorf("targets in July: got %+v", tp)
+	}
+	// Before July's due date, June's report stands.
+	l = lights("2022-07-20").Light(task, july, reports, duban.Date{})
+	if l.Status != cycle.LightNormal || l.Completion != 50 || l.AsOf != d("2022-07-20") {
+		t.Errorf("July before due: got %+v", l)
+	}
+}
+
+// weekends is a calendar of weekends alone.
+type weekends struct{}
+
+func (weekends) IsWorkday(d duban.Date) bool { return d.Weekday() != 0 && d.Weekday() != 6 }
+func (weekends) DayOff(d duban.Date) string {
+	if (weekends{}).IsWorkday(d) {
+		return ""
+	}
+	return duban.WeekdayLabel(d.Weekday())
+}
+func (weekends) Known(int) bool { return false }
