@@ -194,7 +194,7 @@ func (s *AuthService) throttled(tx *Tx, account, address string) error {
 				wait = min(wait, p.PairDelay<<past)
 			}
 			if left := last.Add(wait).Sub(tx.now); left > 0 {
-				return duban.TooMany(left, "这个账号从您所在地址登录失败的次数过多，已暂停从这里登录：请%s后再试；如果忘记了密码，请联系督办室重置。", waitWords(left))
+				return duban.TooMany(left, "这个账号从您所在地址登录失败的次数过多，已暂停从这里登录：请%s后再试；如果忘记了密码，请联系督查室重置。", waitWords(left))
 			}
 		}
 	}

@@ -154,7 +154,7 @@ func (db *DB) probeWrite(ctx context.Context) error {
 // missingDatabase refuses a database that is not there.
 func missingDatabase(name string) error {
 	return duban.Errorf(duban.ENOTFOUND, "数据库 %s 不存在（或其中没有 duban 的数据）：如果这是新安装，"+
-		"请先运行 duban user add 登录名 --role admin --db %s 创建数据库和第一位督办室管理员，或在命令后加 --init 新建一个空数据库；"+
+		"请先运行 duban user add 登录名 --role admin --db %s 创建数据库和第一位督查室管理员，或在命令后加 --init 新建一个空数据库；"+
 		"如果数据库本应在那里，请检查路径，或从备份恢复。", name, name)
 }
 

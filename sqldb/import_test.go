@@ -126,6 +126,15 @@ func TestLargeImport(t *testing.T) {
 		if res.Plan.TaskCount != n {
 			t.Errorf("imported: got %d tasks, want %d", res.Plan.TaskCount, n)
 		}
+		// The chunks are dated as the import, as one transaction would
+		// be: no task reads as changed since its notice was imported.
+		var later int
+		if err := raw.QueryRow(`SELECT count(*) FROM tasks t JOIN plan_sources s ON s.plan_id = t.plan_id
+			WHERE t.plan_id = $1 AND (t.updated_at <> s.imported_at OR t.created_at <> s.imported_at)`, res.Plan.ID).Scan(&later); err != nil {
+			t.Fatal(err)
+		} else if later != 0 {
+			t.Errorf("%d tasks are dated apart from their notice's import", later)
+		}
 		t.Logf("%s: %d tasks imported in %v; %d comments meanwhile, the longest waited %v",
 			db.Dialect(), n, took.Round(time.Millisecond), comments.Load(), time.Duration(worst.Load()).Round(time.Millisecond))
 

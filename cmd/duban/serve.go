@@ -173,7 +173,7 @@ func firstAdminHint(ctx context.Context, env *Env, m *Main) error {
 		return err
 	}
 	if n == 0 {
-		fmt.Fprintf(env.Stdout, "还没有任何账号：请先运行 duban user add 登录名 --role admin --db %s 创建督办室管理员。\n", m.Config.DB)
+		fmt.Fprintf(env.Stdout, "还没有任何账号：请先运行 duban user add 登录名 --role admin --db %s 创建督查室管理员。\n", m.Config.DB)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/web"
@@ -26,9 +27,10 @@ import (
 // the review's actions.
 func (s *server) reviewRoutes() []web.Route {
 	return append(s.importRoutes(), []web.Route{
-		{Method: "GET", Pattern: "/plans/{plan}/review", Allow: duban.CanRead, Action: "查看计划", Handler: s.review},
-		{Method: "POST", Pattern: "/plans/{plan}/publish", Allow: duban.CanReviewPlan, Action: "发布计划", Changes: true, Handler: s.publishPlan},
-		{Method: "POST", Pattern: "/plans/{plan}/aliases", Allow: duban.CanManageDirectory, Action: "映射单位名称", Changes: true, Handler: s.mapName},
+		{Method: "GET", Pattern: "/plans/{plan}/review", Allow: duban.CanRead, Action: "查看文件", Handler: s.review},
+		{Method: "POST", Pattern: "/plans/{plan}/publish", Allow: duban.CanReviewPlan, Action: "发布文件", Changes: true, Handler: s.publishPlan},
+		{Method: "POST", Pattern: "/plans/{plan}/archive", Allow: duban.CanReviewPlan, Action: "归档文件", Changes: true, Handler: s.archivePlan},
+		{Method: "POST", Pattern: "/plans/{plan}/aliases", Allow: duban.CanManageDirectory, Action: "把名称对应到单位", Changes: true, Handler: s.mapName},
 		{Method: "POST", Pattern: "/plans/{plan}/units", Allow: duban.CanManageDirectory, Action: "新建单位", Changes: true, Handler: s.acceptName},
 		{Method: "POST", Pattern: "/plans/{plan}/groups", Allow: duban.CanReviewPlan, Action: "展开统称", Changes: true, Handler: s.expandGroup},
 		// Correcting a task's wording is CanEditTask, which the service
@@ -36,8 +38,8 @@ func (s *server) reviewRoutes() []web.Route {
 		{Method: "POST", Pattern: "/review/tasks/{task}/edit", Allow: duban.CanReviewPlan, Action: "修改任务", Changes: true, Handler: s.editTask},
 		{Method: "POST", Pattern: "/review/tasks/{task}/split", Allow: duban.CanReviewPlan, Action: "拆分任务", Changes: true, Handler: s.splitTask},
 		{Method: "POST", Pattern: "/review/tasks/{task}/merge", Allow: duban.CanReviewPlan, Action: "合并任务", Changes: true, Handler: s.mergeTasks},
-		{Method: "POST", Pattern: "/review/statements/{statement}/assign", Allow: duban.CanReviewPlan, Action: "分配未分配表述", Changes: true, Handler: s.assignStatement},
-		{Method: "POST", Pattern: "/review/statements/{statement}/dismiss", Allow: duban.CanReviewPlan, Action: "处理未分配表述", Changes: true, Handler: s.dismissStatement},
+		{Method: "POST", Pattern: "/review/statements/{statement}/assign", Allow: duban.CanReviewPlan, Action: "分配无人认领的段落", Changes: true, Handler: s.assignStatement},
+		{Method: "POST", Pattern: "/review/statements/{statement}/dismiss", Allow: duban.CanReviewPlan, Action: "处理无人认领的段落", Changes: true, Handler: s.dismissStatement},
 	}...)
 }
 
@@ -129,8 +131,18 @@ type planPageData struct {
 	// aside; Leaders the leaders' names it does not know.
 	Names   []*nameRef
 	Leaders []string
-	// Groups are the group terms the tasks name.
-	Groups []*groupRef
+	// Groups are the group terms the tasks name; Missing those among them
+	// that reach no unit yet: no member in the directory.
+	Groups  []*groupRef
+	Missing []duban.Owner
+	// Warnings are the reader's warnings still to check; Handled counts
+	// those the office has dealt with: the paragraph's text given an owner
+	// or dismissed, the task read there corrected.
+	Warnings []duban.Warning
+	Handled  int
+	// ReadAt is when the latest notice was imported: a task changed since
+	// was corrected by the office.
+	ReadAt time.Time
 	// Units are the directory's units, for choosing one by name.
 	Units []*duban.Unit
 	// Tasks are the plan's tasks in force, in order, for the merge form.
@@ -149,7 +161,8 @@ type planPageData struct {
 	Focus reviewFocus
 
 	// Pager pages a plan larger than reviewPageSize items; Sections,
-	// Source and PageWarnings hold the current page's part only.
+	// Source and PageWarnings (of Warnings) hold the current page's part
+	// only.
 	Pager        web.Pager
 	PageWarnings []duban.Warning
 	// pageOf is the page of each item, by its anchor (t7, s3).
@@ -349,8 +362,13 @@ type groupRef struct {
 	Name  string
 	Scope duban.GroupScope
 	Tasks []*duban.Task
-	// Members are the units of the term's kind in the directory.
+	// Members are the units of the term's kind in the directory, to expand
+	// it into.
 	Members []*duban.Unit
+	// Unit is the term's entry in the directory, 0 before there is one;
+	// Kept counts the members the directory keeps of it.
+	Unit int64
+	Kept int
 }
 
 // Is reports whether the open form is of the kind, on the task or
@@ -548,21 +566,83 @@ func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, id int64, fo
 	if err := s.readSource(r, pg); err != nil {
 		return err
 	}
+	groups, err := s.svc.Units.FindGroupMembers(ctx)
+	if err != nil {
+		return err
+	}
 	pg.mapOwners(duban.NewDirectory(units, leaders), tasks)
+	pg.Missing = duban.MembersMissing(pg.Tasks, groups)
+	for _, g := range pg.Groups {
+		for _, t := range g.Tasks {
+			for _, o := range slices.Concat(t.LeadUnits, t.ResponsibleUnits) {
+				if duban.NormalizeName(o.Name) == duban.NormalizeName(g.Name) && o.ID != 0 {
+					g.Unit, g.Kept = o.ID, len(groups[o.ID])
+				}
+			}
+		}
+	}
+	// The warnings dealt with leave the page: the list, the paragraphs
+	// and the items they were on (paginate places the rest).
+	pg.sortWarnings(tasks, sts)
 	pg.arrange(tasks, sts)
 	pg.paginate(focus.anchor(), web.ReadPager(r.URL.Query()).Page)
 	return s.RenderStatus(w, r, status, pg)
+}
+
+// MissingNames names the group terms whose tasks reach no unit yet.
+func (pg *planPageData) MissingNames() string {
+	return strings.Join(duban.OwnerNames(pg.Missing), "、")
+}
+
+// sortWarnings keeps the reader's warnings still to check and counts the
+// ones dealt with: a warning that a paragraph has no owner once no open
+// statement is left on its line, any other once a task read from its
+// paragraph was changed since the notice was imported. The lines and
+// paragraphs are gathered first, so the cost grows with the tasks plus the
+// warnings, not their product.
+func (pg *planPageData) sortWarnings(tasks []*duban.Task, sts []*duban.Statement) {
+	open := map[int]bool{}
+	for _, st := range sts {
+		if st.State == duban.StatementOpen {
+			open[st.Line] = true
+		}
+	}
+	changedLines, changedBlocks := map[int]bool{}, map[*sourceBlock]bool{}
+	for _, t := range tasks {
+		if t.UpdatedAt.After(pg.ReadAt) {
+			changedLines[t.Line] = true
+			if b := pg.block(t.Line); b != nil {
+				changedBlocks[b] = true
+			}
+		}
+	}
+	for _, wn := range pg.Plan.Warnings {
+		var handled bool
+		switch b := pg.block(wn.Line); {
+		case wn.Code == unassignedWarning:
+			handled = !open[wn.Line]
+		case b != nil:
+			handled = changedBlocks[b]
+		default:
+			handled = changedLines[wn.Line]
+		}
+		if handled {
+			pg.Handled++
+		} else {
+			pg.Warnings = append(pg.Warnings, wn)
+		}
+	}
 }
 
 // readSource shows the plan's latest notice paragraph by paragraph, as the
 // task page does. A notice that cannot be shown (a reading imported as
 // JSON, a PDF on a server without pdftotext) leaves a note instead.
 func (s *server) readSource(r *http.Request, pg *planPageData) error {
-	name, paras, note, err := s.planNotice(r, pg.Plan.ID)
+	src, paras, note, err := s.planNotice(r, pg.Plan.ID)
 	if err != nil {
 		return err
 	}
-	pg.SourceName, pg.SourceError = name, note
+	pg.SourceName, pg.SourceError, pg.ReadAt = src.Name, note, src.ImportedAt
 	for _, para := range paras {
 		pg.Source = append(pg.Source, &sourceBlock{Line: para.Line, Text: para.Text})
 	}
@@ -712,7 +792,7 @@ func (pg *planPageData) arrange(tasks []*duban.Task, sts []*duban.Statement) {
 // taskNoRE finds the task a reader's warning names (任务 1.2.3).
 var taskNoRE = regexp.MustCompile(`任务 ?(\d+\.\d+\.\d+)`)
 
-// warningOwners gives each of the reader's warnings the item it is
+// warningOwners gives each warning still to check the item it is
 // about: the task it names, or else the first item of its line (a
 // statement for a warning that text has no owner, a task for the others);
 // nil for a warning no item stands on. Each warning is thus shown with one
@@ -733,8 +813,8 @@ func (pg *planPageData) warningOwners(items []*reviewItem) []*reviewItem {
 			byNo[t.No] = it
 		}
 	}
-	owners := make([]*reviewItem, len(pg.Plan.Warnings))
-	for i, wn := range pg.Plan.Warnings {
+	owners := make([]*reviewItem, len(pg.Warnings))
+	for i, wn := range pg.Warnings {
 		if wn.Line <= 0 {
 			continue
 		}
@@ -779,7 +859,7 @@ func (pg *planPageData) paginate(at string, n int) {
 	pg.Pager.Page = page
 
 	owners := pg.warningOwners(items)
-	for i, wn := range pg.Plan.Warnings {
+	for i, wn := range pg.Warnings {
 		if it := owners[i]; it != nil {
 			it.Warnings = append(it.Warnings, wn)
 		}
@@ -853,7 +933,7 @@ func (pg *planPageData) paginate(at string, n int) {
 			}
 		}
 	}
-	for i, wn := range pg.Plan.Warnings {
+	for i, wn := range pg.Warnings {
 		b := pg.block(wn.Line)
 		on := owners[i] != nil && owners[i].page == page
 		if owners[i] == nil {

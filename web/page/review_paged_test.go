@@ -15,7 +15,7 @@ import (
 // page at a time. Each page holds its own items, the part of the notice
 // they are read from, and each of the reader's warnings once, with the
 // task it names; a form opened on an item, and the redirect after it,
-// lead to the item's page.
+// lead to the item's page; warnings dealt with leave every page.
 func TestReviewPaged(t *testing.T) {
 	w := newReviewWorld(t)
 	const n = 600 // three pages of 250
@@ -67,5 +67,10 @@ func TestReviewPaged(t *testing.T) {
 	office.MustGet(fmt.Sprintf("%s?edit=%d", review, task.ID), http.StatusOK, "第 2 / 3 页", fmt.Sprintf(`action="/review/tasks/%d/edit"`, task.ID))
 	r := office.MustPost(fmt.Sprintf("/review/tasks/%d/edit", task.ID), url.Values{"deadline": {"2022年底前"}}, http.StatusSeeOther)
 	path, _, _ := strings.Cut(r.Location(), "#")
-	office.MustGet(path, http.StatusOK, "第 2 / 3 页", fmt.Sprintf(`id="t%d"`, task.ID))
+	body := office.MustGet(path, http.StatusOK, "第 2 / 3 页", fmt.Sprintf(`id="t%d"`, task.ID)).Body
+	// The tasks share one paragraph, so correcting one deals with the
+	// warnings read there: they leave every page.
+	if !strings.Contains(body, fmt.Sprintf("%d 条提示已处理", n)) || strings.Contains(body, "中的数字") {
+		t.Errorf("after a correction of the paragraph, page 2 still lists its warnings or does not count them handled")
+	}
 }
