@@ -76,6 +76,18 @@ func ErrorMessage(err error) string {
 	return "服务器内部错误，请稍后重试；如果问题持续，请联系系统管理员。"
 }
 
+// RetryAfter is the cause of an ETOOMANY error: how long to wait before
+// trying again. The web server sends it as the Retry-After header.
+type RetryAfter time.Duration
+
+func (d RetryAfter) Error() string { return "retry after " + time.Duration(d).String() }
+
+// TooMany builds an ETOOMANY error saying, in its message, when to retry,
+// and carrying how long to wait.
+func TooMany(wait time.Duration, format string, args ...any) *Error {
+	return &Error{Code: ETOOMANY, Message: fmt.Sprintf(format, args...), Err: RetryAfter(wait)}
+}
+
 // Conflict is the error for a save made from a version that another save
 // has replaced: it names who saved first and when, and tells the user that
 // what they typed is still in the form. what names the thing (报告, 任务).

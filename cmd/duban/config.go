@@ -37,6 +37,12 @@ type Config struct {
 	// EvidenceMaxMB caps one evidence file, in megabytes (the forms say it);
 	// the files are kept in the folder evidence of Data.
 	EvidenceMaxMB int
+	// Init lets the command make the database when it is not there (--init).
+	// Without it a missing SQLite file, or a PostgreSQL schema without
+	// duban's tables, is refused: a server restarted over a deleted file
+	// must not begin afresh as an empty install. The first-run commands,
+	// duban user add and duban migrate, may always make it.
+	Init bool
 
 	// dbGiven says DB was named (by DUBAN_DB or --db) rather than derived
 	// from Data.
@@ -84,6 +90,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 		c.DB, c.dbGiven = v, true
 		return nil
 	})
+	fs.BoolVar(&c.Init, "init", c.Init, "数据库不存在时新建一个空数据库（不给则拒绝，以免在误删或写错路径时从空库开始）")
 	fs.Func("data", "数据目录：默认数据库 duban.db 所在的文件夹（环境变量 DUBAN_DATA；默认为当前文件夹）", func(v string) error {
 		c.Data = v
 		if !c.dbGiven {

@@ -82,7 +82,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
-	db, err := sqldb.Open(ctx, m.Config.DB)
+	db, err := sqldb.OpenWith(ctx, m.Config.DB, sqldb.Options{Create: m.Config.Init})
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (m *Main) Close() error {
 
 // runServe serves duban until interrupted.
 func runServe(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "serve", "serve [--addr 主机:端口] [--db 数据库] [--data 数据目录] [--trust-proxy] [--no-page-cache]")
+	fs := newFlagSet(env, "serve", "serve [--addr 主机:端口] [--db 数据库] [--data 数据目录] [--init] [--trust-proxy] [--no-page-cache]")
 	cfg := newConfig(env)
 	cfg.bindServeFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -199,6 +199,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "duban 已在 %s 启动（%s，%s）；按 Ctrl+C 停止。\n", m.URL(), cfg, m.DB.Dialect())
 	if err := firstAdminHint(ctx, env, m); err != nil {
+		if ctx.Err() != nil {
+			return m.Close() // interrupted as it started: a clean stop
+		}
 		m.Close()
 		return err
 	}

@@ -38,7 +38,7 @@ func TestBrowserSupervision(t *testing.T) {
 	root := startChromium(t, ctx, chromium)
 
 	clk := notifytest.NewClock(time.Date(2022, time.July, 1, 9, 0, 0, 0, duban.Beijing))
-	m := NewMain(Config{DB: sqldbtest.SQLiteDSN(t), Addr: "127.0.0.1:0"}, io.Discard)
+	m := NewMain(Config{DB: sqldbtest.SQLiteDSN(t), Data: t.TempDir(), Addr: "127.0.0.1:0", Init: true}, io.Discard)
 	m.Passwords = auth.Params{Time: 1, Memory: 64, Threads: 1}
 	// Sessions outlast the days the test's clock jumps.
 	m.Policy = duban.DefaultAuthPolicy

@@ -416,8 +416,8 @@ func TestAPIRead(t *testing.T) {
 			}},
 		{name: "no such route", req: func(*apiFixture) apiRequest { return reqGet("/api/v1/nothing") }, want: 404, roles: map[duban.Role]int{"": 404},
 			check: wantCode(duban.ENOTFOUND)},
-		{name: "no such method", req: func(*apiFixture) apiRequest { return reqSend("DELETE", "/api/v1/plans", nil) }, want: 404, roles: map[duban.Role]int{"": 404},
-			check: wantMessage("openapi.json")},
+		{name: "no such method", req: func(*apiFixture) apiRequest { return reqSend("DELETE", "/api/v1/plans", nil) }, want: 405, roles: map[duban.Role]int{"": 405},
+			check: wantMessage("GET, HEAD, POST")},
 	}
 	runAPICases(t, f, cases)
 }

@@ -75,14 +75,8 @@ func (s *server) readYear(r *http.Request) (yearChoice, error) {
 		return yc, err
 	}
 	yc.Years = ch.Years
-	y, err := web.QueryInt(r.URL.Query(), "year")
-	if err != nil {
-		return yc, err
-	}
-	if y != nil {
-		yc.Year = int(*y)
-	}
-	return yc, nil
+	yc.Year, err = web.QueryYear(r.URL.Query())
+	return yc, err
 }
 
 // YearOptions are the options of the year filter.
@@ -264,10 +258,13 @@ func (s *server) units(w http.ResponseWriter, r *http.Request) error {
 func (s *server) buildUnits(r *http.Request) (web.Page, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	p := &unitsPage{Kind: q.Get("kind"), Q: strings.TrimSpace(q.Get("q")), Kinds: unitKinds,
+	p := &unitsPage{Kind: q.Get("kind"), Kinds: unitKinds,
 		CanEdit: duban.CanManageDirectory(duban.UserFromContext(ctx))}
 	p.Title = web.Lang(r).T("单位")
 	var err error
+	if p.Q, err = web.QuerySearch(q); err != nil {
+		return nil, err
+	}
 	if p.yearChoice, err = s.readYear(r); err != nil {
 		return nil, err
 	}

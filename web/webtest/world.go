@@ -24,6 +24,7 @@ import (
 	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
 	"github.com/dubanhq/duban/web/page"
@@ -32,10 +33,11 @@ import (
 // fastHasher hashes passwords with argon2id at its lowest cost.
 var fastHasher = auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1})
 
-// TestPolicy throttles after 3 failures per account, 6 per address.
+// TestPolicy throttles after 3 failures per account and address pair,
+// 30 per address.
 var TestPolicy = func() duban.AuthPolicy {
 	p := duban.DefaultAuthPolicy
-	p.MaxAccountFailures, p.MaxAddressFailures = 3, 6
+	p.MaxPairFailures, p.MaxAddressFailures = 3, 30
 	return p
 }()
 
@@ -127,42 +129,48 @@ func buildTemplate() (string, fixture, error) {
 		return "", fix, err
 	}
 	defer db.Close()
-	svc := Services(db)
+	fix, err = populate(Services(db))
+	return path, fix, err
+}
+
+// populate fills an empty store with the world's things.
+func populate(svc web.Services) (fixture, error) {
+	var fix fixture
 	res, err := demo.Load(OfficeCtx, demo.Services{Plans: svc.Plans, Tasks: svc.Tasks, Units: svc.Units})
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	fix.Plan = res.Plan.ID
 	// The draft: the sample's reading under another title.
 	r, err := readSample()
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	r.Document.Title, r.Document.DocNumber = "草稿：2022 年任务分解（复核中）", "历下政办字〔2022〕99号"
 	data, _ := json.Marshal(r)
 	imp, err := svc.Plans.ImportPlan(OfficeCtx, duban.ImportInput{Name: "draft.json", Data: data, Reading: r})
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	fix.Draft = imp.Plan.ID
 	open := duban.StatementOpen
 	sts, _, err := svc.Tasks.FindStatements(OfficeCtx, duban.StatementFilter{PlanID: &fix.Draft, State: &open, Limit: 1})
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	fix.Statement = sts[0].ID
 
 	caizheng, err := unitNamed(svc, "区财政局")
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	tasks, _, err := svc.Tasks.FindTasks(OfficeCtx, duban.TaskFilter{PlanID: &fix.Plan})
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	groups, err := svc.Units.FindGroupMembers(OfficeCtx)
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	// The other clerk's unit is a single unit that leads a task 区财政局
 	// has no part in, and has no part in the task of 区财政局.
@@ -183,12 +191,12 @@ func buildTemplate() (string, fixture, error) {
 		}
 		fix.OtherTask = t.ID
 		if other, err = svc.Units.FindUnitByID(OfficeCtx, lead); err != nil {
-			return "", fix, err
+			return fix, err
 		}
 	}
 	leaders, _, err := svc.Leaders.FindLeaders(OfficeCtx, duban.LeaderFilter{Name: ref("武毅")})
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	fix.Users = map[string]int64{}
 	for _, u := range []*duban.User{
@@ -199,22 +207,22 @@ func buildTemplate() (string, fixture, error) {
 		{Name: Viewer, DisplayName: "查看者", Role: duban.RoleViewer},
 	} {
 		if err := svc.Users.CreateUser(OfficeCtx, u); err != nil {
-			return "", fix, err
+			return fix, err
 		}
 		if err := svc.Auth.SetPassword(OfficeCtx, u.ID, Password(u.Name)); err != nil {
-			return "", fix, err
+			return fix, err
 		}
 		fix.Users[u.Name] = u.ID
 	}
 	tok := &duban.APIToken{UserID: fix.Users[Viewer], Name: "测试脚本"}
 	if fix.Secret, err = svc.Auth.CreateAPIToken(OfficeCtx, tok); err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	fix.Token = tok.ID
 	if err := buildCycle(svc, &fix, other); err != nil {
-		return "", fix, err
+		return fix, err
 	}
-	return path, fix, buildSupervision(svc, &fix, caizheng.ID)
+	return fix, buildSupervision(svc, &fix, caizheng.ID)
 }
 
 // SamplePDF is a small PDF file, evidence the tests upload.
@@ -387,6 +395,37 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return serveWorld(t, db, templateDB.fix, cfg)
+}
+
+// Stores names the stores a world can be made on, for tests that check
+// the server answers alike on both.
+var Stores = []string{"sqlite", "postgres"}
+
+// NewWorldOn is NewWorld on the store named: "sqlite", a copy of the
+// store NewWorld copies, or "postgres", a schema of its own on the test
+// server (package sqldbtest), filled afresh.
+func NewWorldOn(t *testing.T, store string) *World {
+	t.Helper()
+	if store != "postgres" {
+		return NewWorld(t)
+	}
+	db, err := sqldb.Open(context.Background(), sqldbtest.PostgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	fix, err := populate(Services(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serveWorld(t, db, fix, web.Config{})
+}
+
+// serveWorld serves a store holding a world's things.
+func serveWorld(t *testing.T, db *sqldb.DB, fix fixture, cfg web.Config) *World {
+	t.Helper()
+	var err error
 	w := &World{T: t, DB: db, Log: &Buffer{}, Users: map[string]*duban.User{}}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(w.Log, nil))
@@ -400,7 +439,6 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 	}
 	w.HTTP = httptest.NewServer(w.Server.Handler())
 	t.Cleanup(w.HTTP.Close)
-	fix := templateDB.fix
 	get := func(dst **duban.Plan, id int64) {
 		if *dst, err = svc.Plans.FindPlanByID(OfficeCtx, id); err != nil {
 			t.Fatal(err)
