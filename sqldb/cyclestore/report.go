@@ -3,7 +3,6 @@ package cyclestore
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -287,38 +286,10 @@ func reportJSON(r *cycle.Report) (actuals, evidence string, err error) {
 
 // actualValues writes the actuals read as the lights read them back:
 // "0=38700;2=8.1".
-func actualValues(actuals []cycle.Actual) string {
-	var b strings.Builder
-	for _, a := range actuals {
-		if a.Value == nil {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte(';')
-		}
-		b.WriteString(strconv.Itoa(a.Indicator))
-		b.WriteByte('=')
-		b.WriteString(strconv.FormatFloat(*a.Value, 'g', -1, 64))
-	}
-	return b.String()
-}
+func actualValues(actuals []cycle.Actual) string { return cycle.ReachedText(actuals) }
 
 // readActualValues reads what actualValues wrote.
-func readActualValues(s string) ([]cycle.Actual, error) {
-	var out []cycle.Actual
-	for s != "" {
-		var pair string
-		pair, s, _ = strings.Cut(s, ";")
-		i, v, ok := strings.Cut(pair, "=")
-		n, err1 := strconv.Atoi(i)
-		x, err2 := strconv.ParseFloat(v, 64)
-		if !ok || err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("cycle: bad actual values %q", pair)
-		}
-		out = append(out, cycle.Actual{Indicator: n, Value: &x})
-	}
-	return out, nil
-}
+func readActualValues(s string) ([]cycle.Actual, error) { return cycle.ParseReached(s) }
 
 // reportAction names what a save did, as the versions and the log say it.
 func reportAction(before *cycle.Report, r *cycle.Report) string {

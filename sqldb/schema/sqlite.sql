@@ -39,6 +39,15 @@ CREATE TABLE audit_head (
 	hash TEXT NOT NULL
 );
 
+CREATE TABLE bulletins (
+	period_id  INTEGER PRIMARY KEY REFERENCES periods (id),
+	number     TEXT NOT NULL DEFAULT '',
+	opening    TEXT NOT NULL,
+	closing    TEXT NOT NULL,
+	updated_by TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+
 CREATE TABLE calendar_overrides (
 	day     TEXT PRIMARY KEY,
 	workday INTEGER NOT NULL CHECK (workday IN (0, 1)),
@@ -149,7 +158,7 @@ CREATE TABLE lights (
 	computed_at TEXT NOT NULL,
 	-- A hash of the light as computed (duban.Light.Digest), which the
 	-- daily recomputation compares instead of reading every reason back.
-	digest      BIGINT NOT NULL,
+	digest      BIGINT NOT NULL, reached TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (period_id, task_id)
 ) WITHOUT ROWID;
 
@@ -226,6 +235,18 @@ CREATE TABLE plans (
 	created_at   TEXT NOT NULL,
 	updated_at   TEXT NOT NULL,
 	published_at TEXT
+);
+
+CREATE TABLE publication_hidden (
+	task_id INTEGER PRIMARY KEY REFERENCES tasks (id),
+	plan_id INTEGER NOT NULL REFERENCES plans (id)
+);
+
+CREATE TABLE publications (
+	plan_id    INTEGER PRIMARY KEY REFERENCES plans (id),
+	public     INTEGER NOT NULL CHECK (public IN (0, 1)),
+	updated_by TEXT NOT NULL,
+	updated_at TEXT NOT NULL
 );
 
 CREATE TABLE report_versions (
@@ -466,6 +487,8 @@ CREATE INDEX notifications_user ON notifications (user_id, id);
 CREATE INDEX plans_identity ON plans (region, year, doc_number);
 
 CREATE INDEX plans_year ON plans (year);
+
+CREATE INDEX publication_hidden_plan ON publication_hidden (plan_id);
 
 CREATE INDEX reports_plan ON reports (plan_id, period_id, state);
 
