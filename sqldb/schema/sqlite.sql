@@ -42,8 +42,10 @@ CREATE TABLE audit_head (
 CREATE TABLE bulletins (
 	period_id  INTEGER PRIMARY KEY REFERENCES periods (id),
 	number     TEXT NOT NULL DEFAULT '',
+	addressee  TEXT NOT NULL DEFAULT '',
 	opening    TEXT NOT NULL,
 	closing    TEXT NOT NULL,
+	signature  TEXT NOT NULL DEFAULT '',
 	updated_by TEXT NOT NULL,
 	updated_at TEXT NOT NULL
 );

@@ -7,13 +7,15 @@
 ALTER TABLE lights ADD COLUMN reached TEXT NOT NULL DEFAULT '';
 
 -- A period's bulletin as the office edits it before it is made: its
--- number (文号) and its opening and closing paragraphs; the figures and
--- lists between them are the period's own.
+-- number (文号), addressee, opening and closing paragraphs and signature;
+-- the figures and lists between them are the period's own.
 CREATE TABLE bulletins (
 	period_id  INTEGER PRIMARY KEY REFERENCES periods (id),
 	number     TEXT NOT NULL DEFAULT '',
+	addressee  TEXT NOT NULL DEFAULT '',
 	opening    TEXT NOT NULL,
 	closing    TEXT NOT NULL,
+	signature  TEXT NOT NULL DEFAULT '',
 	updated_by TEXT NOT NULL,
 	updated_at TEXT NOT NULL
 );
