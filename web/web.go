@@ -39,6 +39,7 @@ import (
 	"net/http"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 )
 
 // Config is what the web server needs to know about where it runs. It is
@@ -68,6 +69,22 @@ type Services struct {
 	Audit    duban.AuditService
 	Auth     duban.AuthService
 	Comments duban.CommentService
+
+	// The reporting cycle's services.
+	Periods      cycle.PeriodService
+	Reports      cycle.ReportService
+	Lights       cycle.LightService
+	Reminders    cycle.ReminderService
+	Supervisions cycle.SupervisionService
+	// The cycle's outputs: the overview's figures, the bulletins' words and
+	// what each plan shows the public.
+	Overview     cycle.OverviewService
+	Bulletins    cycle.BulletinService
+	Publications cycle.PublicationService
+	// Groups says which units a task addressed to a group reaches; nil
+	// while the directory keeps no membership, when such tasks reach their
+	// named units alone.
+	Groups cycle.GroupMembers
 }
 
 // A Part is what a package adds to the server: its routes and, for pages,
@@ -119,7 +136,9 @@ type Server struct {
 // user's request.
 func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	if svc.Plans == nil || svc.Tasks == nil || svc.Units == nil || svc.Leaders == nil ||
-		svc.Users == nil || svc.Audit == nil || svc.Auth == nil || svc.Comments == nil {
+		svc.Users == nil || svc.Audit == nil || svc.Auth == nil || svc.Comments == nil ||
+		svc.Periods == nil || svc.Reports == nil || svc.Lights == nil || svc.Reminders == nil || svc.Supervisions == nil ||
+		svc.Overview == nil || svc.Bulletins == nil || svc.Publications == nil {
 		return nil, errors.New("web: every service must be given")
 	}
 	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default())}

@@ -14,6 +14,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
 	"github.com/dubanhq/duban/web/page"
@@ -186,5 +187,14 @@ func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPol
 		Audit:    sqldb.NewAuditService(db),
 		Auth:     sqldb.NewAuthService(db, hasher, policy),
 		Comments: sqldb.NewCommentService(db),
+
+		Periods:      cyclestore.NewPeriodService(db),
+		Reports:      cyclestore.NewReportService(db, nil),
+		Lights:       cyclestore.NewLightService(db),
+		Reminders:    cyclestore.NewReminderService(db, nil),
+		Supervisions: cyclestore.NewSupervisionService(db, nil),
+		Overview:     cyclestore.NewOverviewService(db),
+		Bulletins:    cyclestore.NewBulletinService(db),
+		Publications: cyclestore.NewPublicationService(db),
 	}
 }

@@ -74,6 +74,9 @@ func newAPIFixture(t *testing.T, sample bool) *apiFixture {
 		Auth:     sqldb.NewAuthService(db, auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1}), duban.DefaultAuthPolicy),
 		Comments: sqldb.NewCommentService(db),
 	}
+	cyc := webtest.Services(db)
+	svc.Periods, svc.Reports, svc.Lights, svc.Reminders, svc.Supervisions = cyc.Periods, cyc.Reports, cyc.Lights, cyc.Reminders, cyc.Supervisions
+	svc.Overview, svc.Bulletins, svc.Publications = cyc.Overview, cyc.Bulletins, cyc.Publications
 	srv, err := webtest.NewServer(web.Config{Logger: slog.New(slog.DiscardHandler)}, svc)
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/notice"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
 	"github.com/dubanhq/duban/web/page"
@@ -195,6 +196,10 @@ func Services(db *sqldb.DB) web.Services {
 		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db),
 		Leaders: sqldb.NewLeaderService(db), Users: sqldb.NewUserService(db), Audit: sqldb.NewAuditService(db),
 		Auth: sqldb.NewAuthService(db, fastHasher, TestPolicy), Comments: sqldb.NewCommentService(db),
+		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, nil), Lights: cyclestore.NewLightService(db),
+		Reminders: cyclestore.NewReminderService(db, nil), Supervisions: cyclestore.NewSupervisionService(db, nil),
+		Overview: cyclestore.NewOverviewService(db), Bulletins: cyclestore.NewBulletinService(db),
+		Publications: cyclestore.NewPublicationService(db),
 	}
 }
 
