@@ -80,8 +80,8 @@ func (s LightStatus) NeedsAttention() bool {
 
 // PeriodCounts are the lights of one period counted.
 type PeriodCounts struct {
-	Period *Period      `json:"period"`
-	Counts LightCounts  `json:"counts"`
+	Period *Period     `json:"period"`
+	Counts LightCounts `json:"counts"`
 }
 
 // Figures are what of a plan's cycle changes from day to day, read at once
@@ -169,11 +169,11 @@ type OverviewRow struct {
 
 // OverviewTarget is a target and what it reached.
 type OverviewTarget struct {
-	TaskID   int64          `json:"task_id"`
-	TaskNo   string         `json:"task_no"`
-	Section  int            `json:"section"`
+	TaskID    int64           `json:"task_id"`
+	TaskNo    string          `json:"task_no"`
+	Section   int             `json:"section"`
 	Indicator duban.Indicator `json:"indicator"`
-	Progress TargetProgress `json:"progress"`
+	Progress  TargetProgress  `json:"progress"`
 	// Light is the task's light in the period.
 	Light LightStatus `json:"light"`
 }

@@ -58,16 +58,16 @@ type PublicSection struct {
 // of it, its light and completion, its targets against what they reached,
 // and the progress of its latest report the office accepted.
 type PublicTask struct {
-	ID        int64            `json:"id"`
-	No        string           `json:"no"`
-	Text      string           `json:"text"`
-	Leaders   []string         `json:"leaders"`
-	LeadUnits []string         `json:"lead_units"`
-	Units     []string         `json:"units"`
-	Deadline  string           `json:"deadline"`
-	Light     LightStatus      `json:"light"`
-	Completion int             `json:"completion"` // -1 when none was reported
-	Targets   []TargetProgress `json:"targets"`
+	ID         int64            `json:"id"`
+	No         string           `json:"no"`
+	Text       string           `json:"text"`
+	Leaders    []string         `json:"leaders"`
+	LeadUnits  []string         `json:"lead_units"`
+	Units      []string         `json:"units"`
+	Deadline   string           `json:"deadline"`
+	Light      LightStatus      `json:"light"`
+	Completion int              `json:"completion"` // -1 when none was reported
+	Targets    []TargetProgress `json:"targets"`
 	// Progress is the 进展情况 of the task's latest accepted report.
 	Progress string `json:"progress,omitempty"`
 }

@@ -59,10 +59,10 @@ func BulletinFile(ctx context.Context, s *Services, periodID int64) (*File, erro
 // BulletinParagraphs are the bulletin's sentences that carry its figures,
 // shared by the document and the page to print.
 type BulletinParagraphs struct {
-	Overall  string // 一、总体情况
-	Reports  string // how the period's reports came in
-	Overdue  string // who still owes them, or that nobody does
-	None     string // said when a list is empty
+	Overall string // 一、总体情况
+	Reports string // how the period's reports came in
+	Overdue string // who still owes them, or that nobody does
+	None    string // said when a list is empty
 }
 
 // Paragraphs writes the bulletin's figures as sentences.

@@ -19,7 +19,7 @@ import (
 
 // Services are what the files are made from: the ledger's services and the
 // cycle's. Groups may be nil while the directory keeps no group
-// membership; Now, when nil, is the clock.
+// membership; Today, when nil, is the clock's day in Beijing.
 type Services struct {
 	Plans     duban.PlanService
 	Tasks     duban.TaskService
@@ -31,16 +31,15 @@ type Services struct {
 	Reminders cycle.ReminderService
 	Bulletins cycle.BulletinService
 	Groups    cycle.GroupMembers
-	Now       func() time.Time
+	Today     func() duban.Date
 }
 
 // today is the day in Beijing.
 func (s *Services) today() duban.Date {
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
+	if s.Today != nil {
+		return s.Today()
 	}
-	return duban.Today(now())
+	return duban.Today(time.Now())
 }
 
 // groups returns the directory's group membership, or none.

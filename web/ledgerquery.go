@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 )
 
 // LedgerQuery is the ledger's filter as the address carries it, so that a
@@ -21,11 +22,15 @@ type LedgerQuery struct {
 	Unit    int64
 	Role    string // "", "lead" or "shared": the unit's part in the task
 	Targets string // "", "yes" or "no": whether the task has quantitative targets
-	Q       string
-	Sort    string
-	Desc    bool
-	Page    int
-	Size    int
+	// Light is a status light (cycle.LightStatus) the tasks have in period
+	// Period, or in their plan's latest period with lights when it is 0.
+	Light  string
+	Period int64
+	Q      string
+	Sort   string
+	Desc   bool
+	Page   int
+	Size   int
 }
 
 // ParseLedgerQuery reads the filter from an address and returns it with the
@@ -46,7 +51,7 @@ func ParseLedgerQuery(q url.Values) (LedgerQuery, duban.TaskFilter, error) {
 	ints := []struct {
 		name string
 		dst  *int64
-	}{{"plan", &lq.Plan}, {"year", &lq.Year}, {"leader", &lq.Leader}, {"unit", &lq.Unit}}
+	}{{"plan", &lq.Plan}, {"year", &lq.Year}, {"leader", &lq.Leader}, {"unit", &lq.Unit}, {"period", &lq.Period}}
 	for _, n := range ints {
 		v, err := QueryInt(q, n.name)
 		if err != nil {
@@ -107,6 +112,11 @@ func ParseLedgerQuery(q url.Values) (LedgerQuery, duban.TaskFilter, error) {
 	default:
 		lq.Targets = ""
 	}
+	if light := q.Get("light"); cycle.LightStatus(light).Valid() {
+		lq.Light, f.Light, f.LightPeriod = light, light, lq.Period
+	} else {
+		lq.Period = 0
+	}
 	f.Query = lq.Q
 	if !duban.TaskSort(lq.Sort).Valid() {
 		lq.Sort = ""
@@ -137,6 +147,8 @@ func (lq LedgerQuery) Values() url.Values {
 	set("unit", strconv.FormatInt(lq.Unit, 10))
 	set("role", lq.Role)
 	set("targets", lq.Targets)
+	set("light", lq.Light)
+	set("period", strconv.FormatInt(lq.Period, 10))
 	set("q", lq.Q)
 	set("sort", lq.Sort)
 	if lq.Desc {

@@ -52,6 +52,9 @@ type Base struct {
 	Content template.HTML
 	// Tr translates into Lang, with the server's catalog.
 	Tr Translator
+	// Bare shows the page alone, without the top bar: a page made to be
+	// printed. A handler sets it.
+	Bare bool
 }
 
 func (b *Base) base() *Base { return b }

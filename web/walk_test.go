@@ -31,6 +31,7 @@ var walkIDs = map[string]func(w *world) int64{
 	"user":      func(w *world) int64 { return w.Users[viewer].ID },
 	"token":     func(w *world) int64 { return w.Token.ID },
 	"statement": func(w *world) int64 { return w.Statement.ID },
+	"period":    func(w *world) int64 { return w.Period.ID },
 }
 
 // objectRules narrow a route's rule for the thing it acts on, keyed by the
@@ -59,6 +60,7 @@ var walkForms = map[string]url.Values{
 	"POST /plans/{plan}/units":                    {"name": {"区新设单位"}, "kind": {"department"}},
 	"POST /plans/{plan}/aliases":                  {"name": {"区财局"}, "unit": {"区财政局"}},
 	"POST /plans/{plan}/groups":                   {"group": {"各街道办事处"}},
+	"POST /periods/{period}/bulletin":             {"number": {"历下督字〔2022〕5号"}, "opening": {"现将情况通报如下："}, "closing": {"特此通报。"}, "signature": {"区政府督查室"}},
 }
 
 // walkBodies are the JSON bodies that make an API route succeed for a role

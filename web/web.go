@@ -37,6 +37,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
@@ -57,6 +58,10 @@ type Config struct {
 	// people ask for alike (cache.go); 0 means a default of 32 MB, a
 	// negative number keeps none.
 	PageCache int
+	// Now is the clock the pages read today's date from (time.Now): a
+	// 督办单's lateness, a reminder's days left. The store's clock must be
+	// the same.
+	Now func() time.Time
 }
 
 // Services are the domain services the pages and the API work through.
@@ -157,6 +162,14 @@ func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	}
 	s.handler = s.buildHandler()
 	return s, nil
+}
+
+// Today is today's date in Beijing by the server's clock.
+func (s *Server) Today() duban.Date {
+	if s.cfg.Now != nil {
+		return duban.Today(s.cfg.Now())
+	}
+	return duban.Today(time.Now())
 }
 
 // Handler returns the server's HTTP handler.

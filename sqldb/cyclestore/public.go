@@ -15,7 +15,9 @@ import (
 type PublicationService struct{ base }
 
 // NewPublicationService returns the publications of db.
-func NewPublicationService(db *sqldb.DB) *PublicationService { return &PublicationService{base{db: db}} }
+func NewPublicationService(db *sqldb.DB) *PublicationService {
+	return &PublicationService{base{db: db}}
+}
 
 var _ cycle.PublicationService = (*PublicationService)(nil)
 

@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
 )
 
@@ -64,7 +65,7 @@ func Part() web.Part {
 	if err != nil {
 		panic(err) // the directory is embedded: it is there
 	}
-	return web.Part{Routes: routes, Templates: files, Funcs: templateFuncs(), English: english, Nav: navigation}
+	return web.Part{Routes: routes, Templates: files, Funcs: templateFuncs(), English: catalog(), Nav: navigation}
 }
 
 // server is the web server as the pages see it: the core's rendering and
@@ -76,12 +77,19 @@ type server struct {
 	// choiceCache keeps the filter forms' lists per version of what lists
 	// show (choices.go), whatever the configuration.
 	choiceCache choiceCache
+	// planCache keeps plans with their tasks per version of what lists show,
+	// for the overview (overview.go).
+	planCache planCache
+	// public keeps the public pages' content for a while, and publicLimit
+	// bounds how often each address asks for them (public.go).
+	public      publicCache
+	publicLimit *web.Limiter
 }
 
 // routes joins the route lists of the areas. Each area's list is a method
 // in its own file; a new area adds its method here.
 func routes(srv *web.Server) []web.Route {
-	s := &server{Server: srv, svc: srv.Services(), sources: newSourceCache()}
+	s := &server{Server: srv, svc: srv.Services(), sources: newSourceCache(), publicLimit: web.NewLimiter(publicRate, publicBurst)}
 	var all []web.Route
 	for _, group := range [][]web.Route{
 		s.authRoutes(),
@@ -91,6 +99,11 @@ func routes(srv *web.Server) []web.Route {
 		s.planRoutes(),
 		s.reviewRoutes(),
 		s.accountRoutes(),
+		s.overviewRoutes(),
+		s.exportRoutes(),
+		s.bulletinRoutes(),
+		s.printRoutes(),
+		s.publicRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -100,6 +113,7 @@ func routes(srv *web.Server) []web.Route {
 // navigation lists the navigation bar's entries in order. An area adds its
 // entry here.
 var navigation = []web.NavEntry{
+	{Label: "一屏统览", Href: "/overview", Allow: duban.CanRead},
 	{Label: "台账", Href: "/tasks", Allow: duban.CanRead},
 	{Label: "计划", Href: "/plans", Allow: duban.CanRead},
 	{Label: "单位", Href: "/units", Allow: duban.CanRead},
@@ -122,6 +136,7 @@ func templateFuncs() template.FuncMap {
 		"unitLinks":     func(owners []duban.Owner) template.HTML { return ownerLinks("/units/", owners) },
 		"leaderLinks":   func(owners []duban.Owner) template.HTML { return ownerLinks("/leaders/", owners) },
 		"unitOptions":   unitOptions,
+		"short":         cycle.Shorten,
 		"leaderOptions": leaderOptions,
 	}
 }

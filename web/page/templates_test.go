@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/internal/i18ntest"
 )
@@ -199,7 +200,7 @@ func TestTemplates(t *testing.T) {
 	if testing.Short() {
 		users = users[1:2]
 	}
-	for _, p := range append(examplePages(), reviewExamplePages()...) {
+	for _, p := range append(append(examplePages(), reviewExamplePages()...), outputExamplePages(t)...) {
 		name := p.TemplateName()
 		covered[name] = true
 		for _, lang := range []string{"zh", "en"} {
@@ -254,7 +255,20 @@ func TestCatalog(t *testing.T) {
 	for _, k := range []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup} {
 		labels[k.Label()] = "duban.UnitKind.Label"
 	}
-	i18ntest.Check(t, english, mustTemplates(t).Translator("en").Has, labels)
+	for _, st := range []cycle.PeriodState{cycle.PeriodPending, cycle.PeriodOpen, cycle.PeriodClosed} {
+		labels[st.Label()] = "cycle.PeriodState.Label"
+	}
+	for _, k := range []cycle.ReportKind{cycle.ReportPart, cycle.ReportTask} {
+		labels[k.Label()] = "cycle.ReportKind.Label"
+	}
+	for _, st := range []cycle.ReportState{cycle.ReportDraft, cycle.ReportSubmitted, cycle.ReportReturned, cycle.ReportResubmitted, cycle.ReportAccepted} {
+		labels[st.Label()] = "cycle.ReportState.Label"
+	}
+	for _, st := range []cycle.SupervisionState{cycle.SupervisionIssued, cycle.SupervisionAcknowledged, cycle.SupervisionAnswered,
+		cycle.SupervisionClosed, cycle.SupervisionReissued} {
+		labels[st.Label()] = "cycle.SupervisionState.Label"
+	}
+	i18ntest.Check(t, catalog(), mustTemplates(t).Translator("en").Has, labels)
 }
 
 // base returns the Base a page struct embeds.

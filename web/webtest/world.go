@@ -13,6 +13,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/notice"
 	"github.com/dubanhq/duban/sqldb"
@@ -65,11 +66,19 @@ type World struct {
 	Token     *duban.APIToken // an API token of the viewer
 	Secret    string          // its secret
 	Statement *duban.Statement
+
+	// Period is the published plan's July, open; PendingPeriod its August,
+	// not yet. Report is the task report the other clerk's unit handed in
+	// on OtherTask in July, waiting for review.
+	Period        *cycle.Period
+	PendingPeriod *cycle.Period
+	Report        *cycle.Report
 }
 
 // fixture is what the template store holds, by ID.
 type fixture struct {
 	Plan, Draft, Task, OtherTask, Statement int64
+	Period, PendingPeriod, Report           int64
 	Users                                   map[string]int64
 	Token                                   int64
 	Secret                                  string
@@ -172,7 +181,31 @@ func buildTemplate() (string, fixture, error) {
 		return "", fix, err
 	}
 	fix.Token = tok.ID
-	return path, fix, nil
+	return path, fix, buildCycle(svc, &fix, other)
+}
+
+// buildCycle starts the published plan's reporting: its periods made and
+// July's open, and the other unit's task report on the other task handed
+// in.
+func buildCycle(svc web.Services, fix *fixture, other *duban.Unit) error {
+	periods, err := svc.Periods.CreatePeriods(OfficeCtx, fix.Plan)
+	if err != nil {
+		return err
+	}
+	july := periods[6]
+	if _, err := svc.Periods.UpdatePeriod(OfficeCtx, july.ID, cycle.PeriodUpdate{State: ref(cycle.PeriodOpen)}); err != nil {
+		return err
+	}
+	fix.Period, fix.PendingPeriod = july.ID, periods[7].ID
+	clerk := duban.NewContextWithUser(context.Background(), &duban.User{ID: fix.Users[OtherClerk], Name: OtherClerk,
+		DisplayName: other.Name + "联络员", Role: duban.RoleClerk, UnitID: other.ID})
+	r := &cycle.Report{PeriodID: july.ID, TaskID: fix.OtherTask, UnitID: other.ID, Kind: cycle.ReportTask,
+		State: cycle.ReportSubmitted, Progress: "已完成七月工作。", Completion: 60}
+	if err := svc.Reports.CreateReport(clerk, r); err != nil {
+		return err
+	}
+	fix.Report = r.ID
+	return nil
 }
 
 // readSample reads the sample notice as demo.Load does.
@@ -265,6 +298,15 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 	}
 	w.Token, w.Secret = &duban.APIToken{ID: fix.Token, UserID: fix.Users[Viewer]}, fix.Secret
 	w.Statement = &duban.Statement{ID: fix.Statement, PlanID: fix.Draft}
+	if w.Period, err = svc.Periods.FindPeriodByID(OfficeCtx, fix.Period); err != nil {
+		t.Fatal(err)
+	}
+	if w.PendingPeriod, err = svc.Periods.FindPeriodByID(OfficeCtx, fix.PendingPeriod); err != nil {
+		t.Fatal(err)
+	}
+	if w.Report, err = svc.Reports.FindReportByID(OfficeCtx, fix.Report); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 
