@@ -134,23 +134,23 @@ func loadFillIn(ctx context.Context, s *Services, periodID, unitID int64) (*fill
 // changed both offline and online since the download, which were not
 // applied.
 type FillInResult struct {
-	Errors    []xlsx.CellError
-	Created   int
-	Updated   int
-	Unchanged int
-	Stale     []StaleRow
+	Errors    []xlsx.CellError `json:"errors"`
+	Created   int              `json:"created"`
+	Updated   int              `json:"updated"`
+	Unchanged int              `json:"unchanged"`
+	Stale     []StaleRow       `json:"stale"`
 	// Reports are the reports saved.
-	Reports []*cycle.Report
+	Reports []*cycle.Report `json:"reports"`
 }
 
 // StaleRow is a row edited online since its workbook was downloaded.
 type StaleRow struct {
-	Row    int
-	TaskID int64
-	TaskNo string
+	Row    int    `json:"row"`
+	TaskID int64  `json:"task_id"`
+	TaskNo string `json:"task_no"`
 	// By and At say who changed the report online, and when.
-	By string
-	At string
+	By string `json:"by"`
+	At string `json:"at"`
 }
 
 // Err is nil for an upload without errors, and otherwise the invalid-input

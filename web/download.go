@@ -6,6 +6,8 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+
+	"github.com/dubanhq/duban/export"
 )
 
 // Download answers with a file to save: written into memory first, so that
@@ -25,4 +27,14 @@ func Download(w http.ResponseWriter, name, contentType string, write func(io.Wri
 	w.WriteHeader(http.StatusOK)
 	buf.WriteTo(w) // a client gone mid-file has nobody to tell
 	return nil
+}
+
+// Exports are the services package export makes the cycle's files from,
+// the server's own, dated by its clock.
+func (s *Server) Exports() *export.Services {
+	return &export.Services{
+		Plans: s.svc.Plans, Tasks: s.svc.Tasks, Units: s.svc.Units, Leaders: s.svc.Leaders,
+		Periods: s.svc.Periods, Reports: s.svc.Reports, Lights: s.svc.Lights, Reminders: s.svc.Reminders,
+		Bulletins: s.svc.Bulletins, Groups: s.svc.Groups, Today: s.Today,
+	}
 }

@@ -79,6 +79,7 @@ var walkBodies = map[string]string{
 	"PATCH /api/v1/users/{user}":                  `{"display_name": "改名"}`,
 	"POST /api/v1/users/{user}/password":          `{"password": "another-password"}`,
 	"POST /api/v1/tokens":                         `{"name": "新脚本"}`,
+	"PATCH /api/v1/periods/{period}/bulletin":     `{"number": "历下督字〔2022〕5号", "closing": "特此通报。"}`,
 }
 
 // wildcardRE finds a pattern's wildcards.

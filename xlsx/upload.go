@@ -40,10 +40,10 @@ type UploadRow struct {
 
 // CellError is one wrong cell (or row, when Column is empty).
 type CellError struct {
-	Row     int
-	Column  string // A, B…
-	Field   string // the column's title
-	Message string
+	Row     int    `json:"row"`
+	Column  string `json:"column,omitempty"` // A, B…
+	Field   string `json:"field,omitempty"`  // the column's title
+	Message string `json:"message"`
 }
 
 // String says where and what: 第 7 行 F 列（完成进度(%)）：“五成”不是 0 到 100 之间的数。

@@ -63,6 +63,7 @@ func routes(srv *web.Server) []web.Route {
 		s.apiTaskRoutes(),
 		s.apiDirectoryRoutes(),
 		s.apiAccountRoutes(),
+		s.apiOutputRoutes(),
 	} {
 		for _, rt := range group {
 			rt.API = true

@@ -30,13 +30,7 @@ func (s *server) exportRoutes() []web.Route {
 }
 
 // exportServices are the services the files are made from.
-func (s *server) exportServices() *export.Services {
-	return &export.Services{
-		Plans: s.svc.Plans, Tasks: s.svc.Tasks, Units: s.svc.Units, Leaders: s.svc.Leaders,
-		Periods: s.svc.Periods, Reports: s.svc.Reports, Lights: s.svc.Lights, Reminders: s.svc.Reminders,
-		Bulletins: s.svc.Bulletins, Groups: s.svc.Groups, Today: s.Today,
-	}
-}
+func (s *server) exportServices() *export.Services { return s.Exports() }
 
 // download sends a file made by package export.
 func download(w http.ResponseWriter, f *export.File) error {
