@@ -28,7 +28,7 @@ func (c *LightCounts) Add(s LightStatus) {
 }
 
 // Of returns the count of light s.
-func (c *LightCounts) Of(s LightStatus) int {
+func (c LightCounts) Of(s LightStatus) int {
 	if i := s.Index(); i >= 0 {
 		return c[i]
 	}
@@ -36,7 +36,7 @@ func (c *LightCounts) Of(s LightStatus) int {
 }
 
 // Total is the count of every light.
-func (c *LightCounts) Total() int {
+func (c LightCounts) Total() int {
 	n := 0
 	for _, x := range c {
 		n += x
@@ -46,7 +46,7 @@ func (c *LightCounts) Total() int {
 
 // Behind counts the tasks needing the office's attention: lagging,
 // seriously lagging, or with a report overdue.
-func (c *LightCounts) Behind() int {
+func (c LightCounts) Behind() int {
 	return c.Of(LightLagging) + c.Of(LightSevere) + c.Of(LightMissing)
 }
 
