@@ -18,7 +18,9 @@ var (
 	pdfInfo = docxtest.Info
 )
 
-func run(t *testing.T, name, pkg string, args ...string) string { return docxtest.Run(t, name, pkg, args...) }
+func run(t *testing.T, name, pkg string, args ...string) string {
+	return docxtest.Run(t, name, pkg, args...)
+}
 
 // word is one word of pdftotext -bbox: its page, box and text.
 type word struct {

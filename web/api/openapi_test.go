@@ -19,9 +19,9 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/export"
-	"github.com/dubanhq/duban/xlsx"
 	"github.com/dubanhq/duban/notice"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/xlsx"
 )
 
 var update = flag.Bool("update", false, "rewrite openapi.json from the API's route table and types")

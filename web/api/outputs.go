@@ -36,7 +36,9 @@ func (s *server) apiOutputRoutes() []web.Route {
 		{Method: "POST", Pattern: "/api/v1/periods/{period}/fillin", Allow: cycle.CanFillInAny, Action: "上传填报表", Changes: true,
 			MaxBody: xlsx.MaxUpload + 1<<20, Handler: s.apiFillIn},
 		{Method: "GET", Pattern: "/api/v1/periods/{period}/bulletin", Allow: duban.CanRead, Action: "查看通报",
-			Handler: apiGet("period", func(ctx context.Context, id int64) (*cycle.Bulletin, error) { return export.Bulletin(ctx, s.Exports(), id) })},
+			Handler: apiGet("period", func(ctx context.Context, id int64) (*cycle.Bulletin, error) {
+				return export.Bulletin(ctx, s.Exports(), id)
+			})},
 		{Method: "PATCH", Pattern: "/api/v1/periods/{period}/bulletin", Allow: cycle.CanWriteBulletin, Action: "编辑通报", Changes: true,
 			Handler: apiDo("period", http.StatusOK, func(ctx context.Context, id int64, upd cycle.BulletinTextUpdate) (*cycle.BulletinText, error) {
 				return bulletins().UpdateBulletinText(ctx, id, upd)

@@ -422,7 +422,7 @@ func TestBulletinDocument(t *testing.T) {
 	doc := parts["word/document.xml"]
 	for _, want := range []string{
 		`<w:pgSz w:w="11906" w:h="16838"/>`, // A4
-		`w:top="2098"`, `w:left="1587"`, // 37 mm, the binding side 28 mm
+		`w:top="2098"`, `w:left="1587"`,     // 37 mm, the binding side 28 mm
 		`w:type="linesAndChars" w:linePitch="579"`, // 22 lines of 28 characters
 		"历下督字〔2022〕5号", "区政府督查室", "现将七月份情况通报如下",
 	} {
