@@ -3,6 +3,7 @@ package page_test
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -570,4 +571,124 @@ func privateValues(t *testing.T, w *world) map[string]string {
 		}
 	}
 	return out
+}
+
+// TestOverviewPage opens the overview as a leader, whose tasks come first,
+// follows its figures to the ledger, whose counts agree, and shows it full
+// screen, without the top bar and reloading itself.
+func TestOverviewPage(t *testing.T) {
+	w := newWorld(t)
+	w.Client(nobody).MustGet("/overview", http.StatusSeeOther)
+	lead := w.Client(leader)
+	r := lead.MustGet("/overview", http.StatusOK, "武毅 牵头的任务", "按行动", "按单位", "逾期未报", "在办督办单")
+	body := webtest.MainPart(r.Body)
+	if strings.Index(body, `class="ov-mine"`) > strings.Index(body, `class="ov-totals"`) {
+		t.Error("the leader's own tasks do not come first")
+	}
+	if !strings.Contains(lead.MustGet("/tasks", http.StatusOK).Body, `href="/overview"`) {
+		t.Error("the top bar does not lead to the overview")
+	}
+	// Each tile's count is the ledger's count of its link.
+	tiles := regexp.MustCompile(`<a href="(/tasks\?[^"]+)"><strong>(\d+)</strong>`).FindAllStringSubmatch(body, -1)
+	if len(tiles) < 8 {
+		t.Fatalf("%d tiles link to the ledger", len(tiles))
+	}
+	total := regexp.MustCompile(`共 (\d+) 项任务`)
+	for _, tile := range tiles {
+		href := strings.ReplaceAll(tile[1], "&amp;", "&")
+		m := total.FindStringSubmatch(lead.MustGet(href, http.StatusOK).Body)
+		if m == nil || m[1] != tile[2] {
+			t.Errorf("%s: the overview counts %s, the ledger %v", href, tile[2], m)
+		}
+	}
+	// Sorted by a light, by name, and by a column that is none.
+	for _, sort := range []string{"severe", "name", "nonsense"} {
+		lead.MustGet("/overview?sort="+sort, http.StatusOK, "按单位")
+	}
+	full := w.Client(admin).MustGet(fmt.Sprintf("/overview?plan=%d&full=1", w.Plan.ID), http.StatusOK, "退出全屏")
+	if full.Header.Get("Refresh") == "" || !strings.Contains(full.Body, `<body class="bare">`) || strings.Contains(full.Body, `class="top"`) {
+		t.Errorf("full screen: Refresh %q, bare %v, top bar %v", full.Header.Get("Refresh"), strings.Contains(full.Body, `class="bare"`),
+			strings.Contains(full.Body, `class="top"`))
+	}
+	w.Client(viewer).MustGet(fmt.Sprintf("/overview?plan=%d", w.Draft.ID), http.StatusNotFound)
+	w.Client(admin).MustGet(fmt.Sprintf("/overview?plan=%d", w.Draft.ID), http.StatusConflict, "尚未发布")
+}
+
+// TestPrintPages prints the ledger as a table and task by task, and a task
+// with its reports, each without the top bar.
+func TestPrintPages(t *testing.T) {
+	w := newWorld(t)
+	c := w.Client(admin)
+	tasks, _, err := w.Services().Tasks.FindTasks(officeCtx, duban.TaskFilter{PlanID: &w.Plan.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.MustGet(fmt.Sprintf("/tasks/print?plan=%d", w.Plan.ID), http.StatusOK, fmt.Sprintf("共 %d 项任务", len(tasks)))
+	if n := strings.Count(r.Body, "<tr>") - 1; n != len(tasks) || strings.Contains(r.Body, `class="top"`) {
+		t.Errorf("the printed ledger has %d rows for %d tasks, top bar %v", n, len(tasks), strings.Contains(r.Body, `class="top"`))
+	}
+	r = c.MustGet(fmt.Sprintf("/tasks/print?plan=%d&reports=1", w.Plan.ID), http.StatusOK, w.Report.Progress)
+	if n := strings.Count(r.Body, `class="print-task page"`); n != len(tasks)-1 {
+		t.Errorf("%d page breaks between %d tasks", n, len(tasks))
+	}
+	c.MustGet(fmt.Sprintf("/tasks/%d/print", w.OtherTask.ID), http.StatusOK, w.OtherTask.Text, w.Report.Progress, "任务报告")
+	if !strings.Contains(c.MustGet("/tasks", http.StatusOK).Body, `href="/tasks/print"`) {
+		t.Error("the ledger does not lead to its print")
+	}
+}
+
+// TestOutputsAPI reads the overview as JSON, and uploads a workbook as a
+// script does: one with an error refused with its row and column, then
+// the same one corrected, saved.
+func TestOutputsAPI(t *testing.T) {
+	w := newWorld(t)
+	svc := w.Services()
+	call := func(secret, method, path, contentType string, body []byte) *webtest.Response {
+		t.Helper()
+		req, err := http.NewRequest(method, w.HTTP.URL+path, bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+secret)
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		return webtest.NewClient(t, w.HTTP.URL).Do(req)
+	}
+	r := call(w.Secret, "GET", fmt.Sprintf("/api/v1/plans/%d/overview", w.Plan.ID), "", nil)
+	var o cycle.Overview
+	if r.Status != http.StatusOK || json.Unmarshal([]byte(r.Body), &o) != nil || o.Period == nil || o.Period.ID != w.Period.ID || o.Totals.Total() != o.Tasks {
+		t.Fatalf("overview: %d %s", r.Status, short(r.Body))
+	}
+	if r := call(w.Secret, "PATCH", fmt.Sprintf("/api/v1/periods/%d/bulletin", w.Period.ID), "application/json", []byte(`{"closing": "x"}`)); r.Status != http.StatusForbidden {
+		t.Errorf("a viewer edits the bulletin: %d", r.Status)
+	}
+	tok := &duban.APIToken{UserID: w.Users[clerk].ID, Name: "填报脚本"}
+	secret, err := svc.Auth.CreateAPIToken(officeCtx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/api/v1/periods/%d/fillin", w.Period.ID)
+	r = call(secret, "GET", path+".xlsx", "", nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("download: %d %s", r.Status, short(r.Body))
+	}
+	book := openFillIn(t, []byte(r.Body))
+	var task int64
+	for id := range book.rows {
+		task = id
+		break
+	}
+	book.set(task, "完成进度(%)", 120, 0)
+	book.set(task, "进展情况", "脚本上传。", 0)
+	r = call(secret, "POST", path, xlsxType, book.bytes())
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, fmt.Sprintf("第 %d 行 %s 列", book.rows[task], book.cols["完成进度(%)"])) {
+		t.Errorf("a workbook with an error: %d %s", r.Status, r.Body)
+	}
+	book.set(task, "完成进度(%)", 20, 0)
+	r = call(secret, "POST", path, xlsxType, book.bytes())
+	var res struct{ Created, Updated int }
+	if r.Status != http.StatusOK || json.Unmarshal([]byte(r.Body), &res) != nil || res.Created != 1 {
+		t.Errorf("the corrected workbook: %d %s", r.Status, r.Body)
+	}
 }

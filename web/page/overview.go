@@ -195,6 +195,7 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 	u := duban.UserFromContext(ctx)
 	p := &overviewPage{Full: q.Get("full") == "1", Sort: q.Get("sort"), Desc: q.Get("order") == "desc"}
 	p.Title = web.Lang(r).T("一屏统览")
+	p.Bare = p.Full
 	ch, err := s.choices(r)
 	if err != nil {
 		return err
