@@ -31,9 +31,9 @@ const MaxComment = 2000
 func (c *Comment) Validate() error {
 	switch {
 	case strings.TrimSpace(c.Text) == "":
-		return Errorf(EINVALID, "意见内容不能为空。")
+		return Errorf(EINVALID, "内容不能为空：请填写进展情况或意见。")
 	case utf8.RuneCountInString(c.Text) > MaxComment:
-		return Errorf(EINVALID, "意见过长（超过 %d 字）：请精简，或分几条发表。", MaxComment)
+		return Errorf(EINVALID, "内容过长（超过 %d 字）：请精简，或分几次填写。", MaxComment)
 	}
 	return nil
 }

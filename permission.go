@@ -43,20 +43,22 @@ func CanReviewPlan(u *User) bool { return IsOffice(u) }
 func CanEditTask(u *User, t *Task) bool { return IsOffice(u) && t != nil }
 
 // CanReportOnTask reports whether u may write a unit's work on task t: the
-// office, or the clerk of a unit that leads or shares it.
-func CanReportOnTask(u *User, t *Task) bool {
-	return IsOffice(u) || (Active(u) && u.Role == RoleClerk && t.HasUnit(u.UnitID))
+// office, or the clerk of a unit the task reaches, named in it or through a
+// group it belongs to (groups, the directory's membership).
+func CanReportOnTask(u *User, t *Task, groups Groups) bool {
+	return IsOffice(u) || (Active(u) && u.Role == RoleClerk && t.Reaches(u.UnitID, groups))
 }
 
-// CanCommentOnTask reports whether u may comment on task t: the office and
-// leaders on any task, a clerk on its unit's tasks.
-func CanCommentOnTask(u *User, t *Task) bool {
-	return CanReportOnTask(u, t) || (Active(u) && u.Role == RoleLeader)
+// CanCommentOnTask reports whether u may write on task t: the office and
+// leaders on any task, a clerk its unit's progress (进展情况) on the tasks
+// that reach its unit.
+func CanCommentOnTask(u *User, t *Task, groups Groups) bool {
+	return CanReportOnTask(u, t, groups) || (Active(u) && u.Role == RoleLeader)
 }
 
 // CanComment reports whether u may comment on any task at all: the office,
 // leaders and clerks, not viewers. It guards the comment form's route; which
-// tasks a clerk may comment on is CanCommentOnTask, which the service checks.
+// tasks a clerk may write on is CanCommentOnTask, which the service checks.
 func CanComment(u *User) bool {
 	return Active(u) && (u.Role == RoleAdmin || u.Role == RoleLeader || u.Role == RoleClerk)
 }
@@ -89,12 +91,12 @@ func Authorize(ctx context.Context, action string, allowed func(*User) bool) (*U
 // Unauthorized is the error for a request without a usable account.
 func Unauthorized(u *User) *Error {
 	if u != nil && u.Disabled {
-		return Errorf(EUNAUTHORIZED, "账号“%s”已停用：如需使用，请联系督办室。", u.Name)
+		return Errorf(EUNAUTHORIZED, "账号“%s”已停用：如需使用，请联系督查室。", u.Name)
 	}
 	return Errorf(EUNAUTHORIZED, "请先登录。")
 }
 
 // Forbidden is the error for a user whose role does not allow the action.
 func Forbidden(u *User, action string) *Error {
-	return Errorf(EFORBIDDEN, "您的角色（%s）不能%s：如需办理，请联系督办室。", u.Role.Label(), action)
+	return Errorf(EFORBIDDEN, "您的角色（%s）不能%s：如需办理，请联系督查室。", u.Role.Label(), action)
 }

@@ -16,6 +16,9 @@ func TestPermissions(t *testing.T) {
 	viewer := &duban.User{Name: "viewer", Role: duban.RoleViewer}
 	disabled := &duban.User{Name: "gone", Role: duban.RoleAdmin, Disabled: true}
 	task := &duban.Task{LeadUnits: []duban.Owner{{ID: unitA, Name: "A"}}, ResponsibleUnits: []duban.Owner{{ID: 3, Name: "C"}}}
+	const streets = 9
+	groupTask := &duban.Task{LeadUnits: []duban.Owner{{ID: 3, Name: "C"}}, ResponsibleUnits: []duban.Owner{{ID: streets, Name: "各街道办事处"}}}
+	groups := duban.Groups{streets: {unitB, 4}}
 	draft := &duban.Plan{State: duban.PlanDraft}
 	published := &duban.Plan{State: duban.PlanPublished}
 
@@ -31,8 +34,13 @@ func TestPermissions(t *testing.T) {
 		{"CanImportPlan", duban.CanImportPlan, [7]bool{true, false, false, false, false, false, false}},
 		{"CanReviewPlan", duban.CanReviewPlan, [7]bool{true, false, false, false, false, false, false}},
 		{"CanEditTask", func(u *duban.User) bool { return duban.CanEditTask(u, task) }, [7]bool{true, false, false, false, false, false, false}},
-		{"CanReportOnTask", func(u *duban.User) bool { return duban.CanReportOnTask(u, task) }, [7]bool{true, false, true, false, false, false, false}},
-		{"CanCommentOnTask", func(u *duban.User) bool { return duban.CanCommentOnTask(u, task) }, [7]bool{true, true, true, false, false, false, false}},
+		{"CanReportOnTask", func(u *duban.User) bool { return duban.CanReportOnTask(u, task, nil) }, [7]bool{true, false, true, false, false, false, false}},
+		{"CanCommentOnTask", func(u *duban.User) bool { return duban.CanCommentOnTask(u, task, nil) }, [7]bool{true, true, true, false, false, false, false}},
+		// A task addressed to a group reaches its members: B through the
+		// group, not A, which is in no group.
+		{"CanReportOnTask group", func(u *duban.User) bool { return duban.CanReportOnTask(u, groupTask, groups) }, [7]bool{true, false, false, true, false, false, false}},
+		{"CanCommentOnTask group", func(u *duban.User) bool { return duban.CanCommentOnTask(u, groupTask, groups) }, [7]bool{true, true, false, true, false, false, false}},
+		{"CanReportOnTask group without members", func(u *duban.User) bool { return duban.CanReportOnTask(u, groupTask, nil) }, [7]bool{true, false, false, false, false, false, false}},
 		{"CanComment", duban.CanComment, [7]bool{true, true, true, true, false, false, false}},
 		{"CanManageDirectory", duban.CanManageDirectory, [7]bool{true, false, false, false, false, false, false}},
 		{"CanManageUsers", duban.CanManageUsers, [7]bool{true, false, false, false, false, false, false}},

@@ -94,22 +94,47 @@ func (p *Plan) Name() string {
 	return s
 }
 
+// SectionWords are the words a notice may call its top-level headings by,
+// when every heading uses it (大力实施城市更新行动…: 行动); SectionWord falls
+// back to the last, a word that fits any notice.
+var SectionWords = []string{"行动", "工程", "攻坚", "部分"}
+
+// SectionWord is what the plan's notice calls its top-level headings, for
+// labels: the word every heading of the notice uses, or 部分 when they share
+// none, so that a label fits the notice rather than another one.
+func (p *Plan) SectionWord() string {
+	for _, w := range SectionWords[:len(SectionWords)-1] {
+		all, some := true, false
+		for _, s := range p.Sections {
+			if s.No == 0 {
+				continue
+			}
+			some = true
+			all = all && strings.Contains(s.Title, w)
+		}
+		if some && all {
+			return w
+		}
+	}
+	return SectionWords[len(SectionWords)-1]
+}
+
 // Validate checks what every stored plan must have, so that a reading missing
 // its year or title is stopped at import with a message saying what to fix.
 func (p *Plan) Validate() error {
 	switch {
 	case strings.TrimSpace(p.Title) == "":
-		return Errorf(EINVALID, "计划缺少标题：请检查通知的标题行。")
+		return Errorf(EINVALID, "文件缺少标题：请检查通知的标题行。")
 	case utf8.RuneCountInString(p.Title) > 500:
-		return Errorf(EINVALID, "计划标题过长（超过 500 字）：请检查通知的标题行。")
+		return Errorf(EINVALID, "文件标题过长（超过 500 字）：请检查通知的标题行。")
 	case p.Year < 2000 || p.Year > 2100:
-		return Errorf(EINVALID, "计划年份 %d 不正确：通知中没有读到年份时，请在导入时指定年份。", p.Year)
+		return Errorf(EINVALID, "文件年份 %d 不正确：通知中没有读到年份时，请在导入时指定年份。", p.Year)
 	case !p.State.Valid():
-		return Errorf(EINVALID, "计划状态 %q 不正确：应为草稿、已发布或已归档。", p.State)
+		return Errorf(EINVALID, "文件状态 %q 不正确：应为草稿、已发布或已归档。", p.State)
 	}
 	for i, s := range p.Sections {
 		if strings.TrimSpace(s.Title) == "" {
-			return Errorf(EINVALID, "第 %d 个行动缺少标题。", i+1)
+			return Errorf(EINVALID, "第 %d 个部分缺少标题。", i+1)
 		}
 	}
 	return nil

@@ -182,7 +182,7 @@ func TestDiffReissueStatements(t *testing.T) {
 func TestTaskChangeApply(t *testing.T) {
 	pc := MustPlanContent(t, MustReadGold(t))
 	task := pc.Tasks[4]
-	task.Text = "督办室改过的文字"
+	task.Text = "督查室改过的文字"
 	task.Deadline = "年底前"
 	r := MustReadGold(t)
 	nt := r.Tasks[4]
@@ -201,7 +201,7 @@ func TestTaskChangeApply(t *testing.T) {
 	}
 	// The notice did not change the text or deadline: the office's
 	// corrections stay.
-	if got, want := task.Text, "督办室改过的文字"; got != want {
+	if got, want := task.Text, "督查室改过的文字"; got != want {
 		t.Errorf("text: got %q, want %q", got, want)
 	}
 	if got, want := task.Deadline, "年底前"; got != want {

@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -176,6 +178,10 @@ type AuthService interface {
 	// SetPassword sets a user's password and ends the user's sessions. It is
 	// the office's.
 	SetPassword(ctx context.Context, userID int64, pw string) error
+	// ChangePassword sets the signed-in user's own password once current is
+	// checked, and ends the user's other sessions: keep is the token of the
+	// session to keep (the browser's own), "" for none.
+	ChangePassword(ctx context.Context, current, next, keep string) error
 
 	// FindAPITokens returns API tokens, newest first, and how many match.
 	FindAPITokens(ctx context.Context, f APITokenFilter) ([]*APIToken, int, error)
@@ -187,4 +193,65 @@ type AuthService interface {
 	// FindUserByAPIToken returns the user an API token acts as, or
 	// EUNAUTHORIZED when the token is unknown, revoked or its user disabled.
 	FindUserByAPIToken(ctx context.Context, secret string) (*User, error)
+
+	// SaveDraft keeps what was typed into a form sent after its session
+	// ended, and returns the secret that finds it again. ended is the token
+	// of the session that ended, when the browser still sent it: the draft
+	// is then given back to that account alone.
+	SaveDraft(ctx context.Context, d *FormDraft, ended string) (string, error)
+	// TakeDraft returns a draft to the user in ctx and forgets it: ENOTFOUND
+	// when there is none, it expired, or it is another account's.
+	TakeDraft(ctx context.Context, secret string) (*FormDraft, error)
+}
+
+// FormDraft is what a person typed into a form that was sent after their
+// session had ended, kept for a while, so that signing in again returns
+// them to the form with the text in it rather than losing it. It lives in
+// the database, so that whichever server they sign in on finds it.
+type FormDraft struct {
+	// Page is the address of the page the form is on, where it is given
+	// back; Action the address the form was sent to, which names the form.
+	Page   string
+	Action string
+	// Fields are the form's fields as sent, but for the CSRF token and any
+	// password.
+	Fields url.Values
+	// UserID is the account whose session had ended, 0 when unknown.
+	UserID    int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// DraftLife is how long a draft is kept: time to sign in again, not to
+// come back another day.
+const DraftLife = 2 * time.Hour
+
+// MaxDraft bounds a draft's fields, in bytes, encoded: more than any form
+// of text, which MaxComment and MaxTaskText bound.
+const MaxDraft = 64 << 10
+
+// draftSkips reports whether a draft leaves a field out: the CSRF token,
+// worthless after sign-in, and any password, which is never stored in
+// clear.
+func draftSkips(field string) bool {
+	return field == "csrf" || strings.Contains(field, "password")
+}
+
+// NewFormDraft makes the draft of a form sent to action from page, leaving
+// out the fields never kept. ok is false when nothing typed is left to keep
+// or the draft would be too large to keep.
+func NewFormDraft(page, action string, fields url.Values) (d *FormDraft, ok bool) {
+	kept := url.Values{}
+	typed := false
+	for k, vs := range fields {
+		if draftSkips(k) {
+			continue
+		}
+		kept[k] = slices.Clone(vs)
+		typed = typed || slices.ContainsFunc(vs, func(v string) bool { return strings.TrimSpace(v) != "" })
+	}
+	if !typed || len(kept.Encode()) > MaxDraft {
+		return nil, false
+	}
+	return &FormDraft{Page: page, Action: action, Fields: kept}, true
 }

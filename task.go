@@ -376,12 +376,16 @@ const (
 // no limit. Users other than the office see tasks of published and archived
 // plans only.
 type TaskFilter struct {
-	ID      *int64
-	PlanID  *int64
-	Year    *int
-	Section *int
-	Area    *int
-	// UnitID selects the tasks a unit leads or shares, narrowed by UnitRole.
+	ID     *int64
+	PlanID *int64
+	// PlanState selects the tasks of plans in that state: the published
+	// ones are the work in hand.
+	PlanState *PlanState
+	Year      *int
+	Section   *int
+	Area      *int
+	// UnitID selects the tasks a unit leads or shares, narrowed by UnitRole:
+	// those that name it and those that name a group it belongs to.
 	UnitID   *int64
 	UnitRole UnitRole
 	// LeaderID selects the tasks a leader leads.
@@ -479,11 +483,11 @@ type Statement struct {
 func (s *Statement) Validate() error {
 	switch {
 	case strings.TrimSpace(s.Text) == "":
-		return Errorf(EINVALID, "未分配表述的内容不能为空。")
+		return Errorf(EINVALID, "无人认领的段落的内容不能为空。")
 	case s.State != StatementOpen && s.State != StatementAssigned && s.State != StatementDismissed:
-		return Errorf(EINVALID, "未分配表述的状态 %q 不正确。", s.State)
+		return Errorf(EINVALID, "无人认领的段落的状态 %q 不正确。", s.State)
 	case s.State == StatementAssigned && s.TaskID == 0:
-		return Errorf(EINVALID, "已分配的表述应对应一项任务。")
+		return Errorf(EINVALID, "已认领的段落应对应一项任务。")
 	case utf8.RuneCountInString(s.Note) > 500:
 		return Errorf(EINVALID, "说明过长（超过 500 字）。")
 	}

@@ -35,7 +35,7 @@ func (k UnitKind) Label() string {
 	case UnitCompany:
 		return "企业"
 	case UnitGroup:
-		return "统称"
+		return "泛指多个单位"
 	}
 	return string(k)
 }
@@ -54,6 +54,11 @@ type Unit struct {
 	// MergedInto is the unit this one was merged into; its tasks and clerks
 	// moved there. 0 for a unit in its own right.
 	MergedInto int64 `json:"merged_into,omitempty"`
+	// Members are the units a group term stands for (各街道办事处: each
+	// street), as the office keeps them; a task addressed to the group is
+	// each member's. Empty for a unit that is no group, and for a group
+	// whose members are not entered yet.
+	Members []int64 `json:"members,omitempty"`
 	// History lists renames and merges, oldest first. Filled by
 	// FindUnitByID.
 	History []UnitEvent `json:"history,omitempty"`
@@ -91,7 +96,7 @@ func (u *Unit) Validate() error {
 		return err
 	}
 	if !u.Kind.Valid() {
-		return Errorf(EINVALID, "单位类型 %q 不正确：应为 department（部门）、street（街道）、company（企业）或 group（统称）。", u.Kind)
+		return Errorf(EINVALID, "单位类型 %q 不正确：应为 department（部门）、street（街道）、company（企业）或 group（泛指多个单位，如“各街道办事处”）。", u.Kind)
 	}
 	seen := map[string]bool{NormalizeName(u.Name): true}
 	for _, a := range u.Aliases {
@@ -239,7 +244,14 @@ type UnitService interface {
 	// units are merged with MergeUnits.
 	AddUnitAlias(ctx context.Context, id int64, alias string) (*Unit, error)
 	// MergeUnits merges unit from into unit into: from's names become
-	// aliases of into, its tasks and clerks move to into, and both histories
-	// record it.
+	// aliases of into, its tasks, clerks and memberships move to into, and
+	// both histories record it.
 	MergeUnits(ctx context.Context, from, into int64) (*Unit, error)
+	// SetGroupMembers sets the units a group term stands for (CheckMembers),
+	// replacing those it had: every task addressed to the group becomes
+	// theirs.
+	SetGroupMembers(ctx context.Context, id int64, members []int64) (*Unit, error)
+	// FindGroupMembers returns every group term's members; a group without
+	// members is there with none, so that it is known as a group.
+	GroupMembers
 }

@@ -13,7 +13,7 @@ type Role string
 
 // The roles.
 const (
-	RoleAdmin  Role = "admin"  // 督办室管理员: everything
+	RoleAdmin  Role = "admin"  // 督查室管理员: everything
 	RoleLeader Role = "leader" // 领导: reads everything, comments
 	RoleClerk  Role = "clerk"  // 单位联络员: reads everything, writes only its unit's work
 	RoleViewer Role = "viewer" // 查看者: reads
@@ -28,7 +28,7 @@ func (r Role) Valid() bool {
 func (r Role) Label() string {
 	switch r {
 	case RoleAdmin:
-		return "督办室管理员"
+		return "督查室管理员"
 	case RoleLeader:
 		return "领导"
 	case RoleClerk:
@@ -67,7 +67,7 @@ func (u *User) Validate() error {
 	case utf8.RuneCountInString(u.DisplayName) > 100:
 		return Errorf(EINVALID, "显示名称过长（超过 100 字）。")
 	case !u.Role.Valid():
-		return Errorf(EINVALID, "角色 %q 不正确：应为 admin（督办室管理员）、leader（领导）、clerk（单位联络员）或 viewer（查看者）。", u.Role)
+		return Errorf(EINVALID, "角色 %q 不正确：应为 admin（督查室管理员）、leader（领导）、clerk（单位联络员）或 viewer（查看者）。", u.Role)
 	case u.Role == RoleClerk && u.UnitID == 0:
 		return Errorf(EINVALID, "单位联络员需要指定所属单位。")
 	case u.Role != RoleClerk && u.UnitID != 0:

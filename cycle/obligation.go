@@ -12,40 +12,15 @@ import (
 	"github.com/dubanhq/duban"
 )
 
-// Groups maps a group term's unit (各街道办事处) to the units it stands for,
-// as the directory keeps its membership. A task addressed to a group is
-// every member's task.
-type Groups map[int64][]int64
+// Groups is the directory's membership of group terms (duban.Groups): a
+// task addressed to a group is every member's task.
+type Groups = duban.Groups
 
-// GroupsOf returns the groups unit belongs to, in order.
-func (g Groups) GroupsOf(unit int64) []int64 {
-	var out []int64
-	for group, members := range g {
-		if slices.Contains(members, unit) {
-			out = append(out, group)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// GroupMembers is the directory's membership of group terms. The cycle asks
-// through it which units a task addressed to a group reaches; a store
-// without membership answers no groups, and such tasks reach their named
-// units alone.
-type GroupMembers interface {
-	// FindGroupMembers returns every group term's members.
-	FindGroupMembers(ctx context.Context) (Groups, error)
-}
-
-// isGroupOwner reports whether an owner of a task is a group term: one the
-// directory keeps members of, or a name that reads as one.
-func isGroupOwner(o duban.Owner, groups Groups) bool {
-	if _, ok := groups[o.ID]; ok {
-		return true
-	}
-	return duban.GuessUnitKind(o.Name) == duban.UnitGroup
-}
+// GroupMembers is how the cycle asks the directory for that membership
+// (duban.GroupMembers, which the unit service answers); a store without
+// membership answers no groups, and such tasks reach their named units
+// alone.
+type GroupMembers = duban.GroupMembers
 
 // ReportingUnits returns who reports on a task: the unit that composes its
 // report (the first lead unit, or without one the first responsible unit; a
@@ -57,7 +32,7 @@ func ReportingUnits(t *duban.Task, groups Groups) (composer int64, parts []int64
 	for _, list := range [][]duban.Owner{t.LeadUnits, t.ResponsibleUnits} {
 		for _, o := range list {
 			ids := []int64{o.ID}
-			if isGroupOwner(o, groups) {
+			if duban.IsGroupOwner(o, groups) {
 				ids = slices.Clone(groups[o.ID])
 				slices.Sort(ids)
 			}
@@ -72,25 +47,6 @@ func ReportingUnits(t *duban.Task, groups Groups) (composer int64, parts []int64
 		return 0, nil
 	}
 	return units[0], units[1:]
-}
-
-// Reaches reports whether a task is a unit's: the task names it, or a group
-// it belongs to.
-func Reaches(t *duban.Task, unitID int64, groups Groups) bool {
-	if unitID == 0 {
-		return false
-	}
-	if t.HasUnit(unitID) {
-		return true
-	}
-	for _, list := range [][]duban.Owner{t.LeadUnits, t.ResponsibleUnits} {
-		for _, o := range list {
-			if slices.Contains(groups[o.ID], unitID) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // Obligation is a report a unit owes in a period: its part of a task, or the

@@ -255,7 +255,7 @@ func BuildOverview(p *duban.Plan, tasks []*duban.Task, groups Groups, f *Figures
 		for k, list := range [][]duban.Owner{t.LeadUnits, t.ResponsibleUnits} {
 			for _, u := range list {
 				ids := []int64{u.ID}
-				if isGroupOwner(u, groups) {
+				if duban.IsGroupOwner(u, groups) {
 					ids = groups[u.ID]
 				}
 				for _, id := range ids {

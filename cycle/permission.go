@@ -20,7 +20,7 @@ func CanWriteReport(u *duban.User, t *duban.Task, unitID int64, kind ReportKind,
 	if duban.IsOffice(u) {
 		return t != nil
 	}
-	if !duban.Active(u) || u.Role != duban.RoleClerk || t == nil || u.UnitID == 0 || u.UnitID != unitID || !Reaches(t, unitID, groups) {
+	if !duban.Active(u) || u.Role != duban.RoleClerk || t == nil || u.UnitID == 0 || u.UnitID != unitID || !t.Reaches(unitID, groups) {
 		return false
 	}
 	composer, _ := ReportingUnits(t, groups)

@@ -2,9 +2,12 @@ package notice
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dubanhq/duban/notice/cjk"
 )
 
 // attribution is who answers for a task, as one bracket (or a run of key
@@ -64,14 +67,14 @@ func classifyKey(k string) keyRole {
 		return keyNone
 	}
 	if strings.ContainsAny(k, " \u3000") {
-		k = dropSpaces(k)
+		k = cjk.DropSpaces(k)
 	}
-	n := runeLen(k)
+	n := cjk.RuneLen(k)
 	if n < 3 || n > 9 {
 		return keyNone
 	}
 	for _, r := range k {
-		if !isHan(r) {
+		if !cjk.IsHan(r) {
 			return keyNone
 		}
 	}
@@ -227,7 +230,7 @@ func parseKeyed(s string, firstLeads bool) (a *attribution, ok bool) {
 		return a, true
 	}
 	a = &attribution{}
-	role := keyNone
+	role, leadKey := keyNone, false
 	pieces := splitTop(s, isPairSep)
 	for i, piece := range pieces {
 		piece = strings.TrimSpace(piece)
@@ -238,6 +241,7 @@ func parseKeyed(s string, firstLeads bool) (a *attribution, ok bool) {
 			if r := classifyKey(k); r != keyNone {
 				role = r
 				piece = v
+				leadKey = leadKey || r == keyLead
 			} else if isPhraseKey(k) && i > 0 {
 				// 分管领导：…；部门分工：X牵头，Y配合 in one bracket: the rest
 				// is phrases.
@@ -274,6 +278,10 @@ func parseKeyed(s string, firstLeads bool) (a *attribution, ok bool) {
 	if a.empty() {
 		return nil, false
 	}
+	if firstLeads && !leadKey && len(a.leads) == 0 && len(a.resp) > 0 {
+		// 责任单位：A、B、C under the first-listed rule: A leads.
+		a.leads, a.resp = a.resp[:1], a.resp[1:]
+	}
 	return a, true
 }
 
@@ -281,7 +289,7 @@ func parseKeyed(s string, firstLeads bool) (a *attribution, ok bool) {
 // list: 部门分工, 责任分工, 任务分工, 分工.
 func isPhraseKey(k string) bool {
 	k = strings.TrimSpace(k)
-	return k == "分工" || runeLen(k) <= 4 && strings.HasSuffix(k, "分工") && strings.Trim(k, "部门责任务职分工") == ""
+	return k == "分工" || cjk.RuneLen(k) <= 4 && strings.HasSuffix(k, "分工") && strings.Trim(k, "部门责任务职分工") == ""
 }
 
 // mergeAttribution adds b's owners and deadline to a.
@@ -310,12 +318,12 @@ func cutKey(s string) (key, value string, found bool) {
 // looksLikeKey reports whether k has the shape of an attribution key even if
 // it is not a known one, so that the office can be warned about it.
 func looksLikeKey(k string) bool {
-	n := runeLen(k)
+	n := cjk.RuneLen(k)
 	if n < 2 || n > 8 {
 		return false
 	}
 	for _, r := range k {
-		if !isHan(r) {
+		if !cjk.IsHan(r) {
 			return false
 		}
 	}
@@ -329,8 +337,9 @@ var (
 	rePhraseResp = regexp.MustCompile(`^(.+?)(?:配合|参与|协助|协同|协办|按职责分工负责|按照职责分工负责|按职责负责|按职责分工落实|分别负责|共同负责|负责落实|负责)$`)
 	rePhraseHead = regexp.MustCompile(`^(?:部门分工|责任分工|任务分工|职责分工|分工)[：:]`)
 	// reFirstLeads is the statement that the first unit listed leads:
-	// 列第一位的为牵头部门, 列第一位的责任单位为牵头单位, 排在首位的为牵头单位.
-	reFirstLeads = regexp.MustCompile(`(?:列|排)?在?(?:第一位|首位)的?(?:责任|配合)?(?:单位|部门)?(?:为|是)(?:牵头|主办)`)
+	// 列第一位的为牵头部门, 列第一位的责任单位为牵头单位, 排在首位的为牵头单位,
+	// 列第一位者为工作牵头单位, 首位单位为牵头单位.
+	reFirstLeads = regexp.MustCompile(`(?:列|排)?在?(?:第一位|首位)(?:的|者)?(?:责任|配合)?(?:单位|部门)?(?:为|是)(?:工作)?(?:牵头|主办)`)
 )
 
 // mayStateFirstLeads reports whether s can state the first-listed rule, so
@@ -425,7 +434,7 @@ func parsePhrase(s string, firstLeads bool) (a *attribution, ok bool) {
 			matched++
 			continue
 		}
-		if reTimeRemark.MatchString(clause) && runeLen(clause) <= 20 {
+		if reTimeRemark.MatchString(clause) && cjk.RuneLen(clause) <= 20 {
 			// 年内持续推进, 2021年6月底前完成: when, not who.
 			if a.deadline == "" {
 				a.deadline = trimPunct(clause)
@@ -458,7 +467,7 @@ func namesUnits(clause string) bool {
 // bracket of units alone lists them.
 func allUnits(names []string) bool {
 	return every(names, func(n string) bool {
-		return runeLen(n) >= 3 && isOrg(n) && !isRole(n) && !strings.HasPrefix(n, "含") && !strings.HasPrefix(n, "包括") &&
+		return cjk.RuneLen(n) >= 3 && isOrg(n) && !isRole(n) && !strings.HasPrefix(n, "含") && !strings.HasPrefix(n, "包括") &&
 			!strings.HasPrefix(n, "以下") && !strings.HasPrefix(n, "即") && !strings.HasPrefix(n, "不含")
 	})
 }
@@ -479,7 +488,7 @@ var reTimeRemark = regexp.MustCompile(`年内|年底|月底|底前|前完成|持
 // allRoles reports whether every name is a leader's office (副省长, 秘书长).
 func allRoles(names []string) bool {
 	for _, n := range names {
-		if !isRole(n) || strings.HasSuffix(n, "领导") && runeLen(n) > 6 {
+		if !isRole(n) || strings.HasSuffix(n, "领导") && cjk.RuneLen(n) > 6 {
 			return false
 		}
 	}
@@ -513,7 +522,7 @@ func isRemark(s string) bool {
 // and remarks that name nobody.
 func splitNames(s string) []string {
 	var out []string
-	for _, n := range splitTop(s, isNameSep) {
+	for _, n := range joinOneCharPieces(s, splitTop(s, isNameSep)) {
 		n = cleanName(n)
 		if n == "" || isRemark(n) {
 			continue
@@ -523,13 +532,46 @@ func splitNames(s string) []string {
 	return out
 }
 
+// joinOneCharPieces joins again the pieces of s (split at its separators)
+// around a piece of one character: in 各县、市、区政府 the 、 separates the
+// levels inside one group's name, not names.
+func joinOneCharPieces(s string, pieces []string) []string {
+	one := func(p string) bool {
+		// A name's piece is longer than one character and its spaces; most
+		// are told apart by their length in bytes alone.
+		return len(p) <= 8 && cjk.RuneLen(strings.TrimSpace(p)) == 1
+	}
+	if len(pieces) < 2 || !slices.ContainsFunc(pieces, one) || !slices.ContainsFunc(pieces, func(p string) bool { return !one(p) }) {
+		// Levels alone (市、区) name no group.
+		return pieces
+	}
+	var out []string
+	start, pos := 0, 0 // where the current name and piece start in s
+	for i, p := range pieces {
+		end := pos + len(p)
+		joined := i+1 < len(pieces) && (one(p) || one(pieces[i+1]))
+		if !joined {
+			out = append(out, s[start:end])
+		}
+		if i+1 < len(pieces) {
+			_, size := utf8.DecodeRuneInString(s[end:])
+			pos = end + size
+			if !joined {
+				start = pos
+			}
+		}
+	}
+	return out
+}
+
 // cleanName trims a single name as written in an attribution.
 func cleanName(n string) string {
 	n = strings.TrimFunc(n, func(r rune) bool {
 		return r == '。' || r == '.' || r == '：' || r == ':' || unicode.IsSpace(r)
 	})
+	n = dropRemarkBracket(n)
 	for _, suf := range []string{"按职责分工负责", "按照职责分工负责", "按职责负责", "分别负责", "负责", "配合"} {
-		if strings.HasSuffix(n, suf) && runeLen(n) > runeLen(suf)+1 {
+		if strings.HasSuffix(n, suf) && cjk.RuneLen(n) > cjk.RuneLen(suf)+1 {
 			n = strings.TrimSuffix(n, suf)
 			break
 		}
@@ -537,6 +579,27 @@ func cleanName(n string) string {
 	n = strings.TrimSuffix(n, "等")
 	n = strings.TrimSuffix(n, "等单位")
 	return strings.TrimSpace(n)
+}
+
+// dropRemarkBracket removes a bracket at the end of a name that comments
+// rather than names: 市税务局(列第一位者为工作牵头单位,下同) → 市税务局. A
+// bracket that is part of the name (区直各部门（单位）) stays.
+func dropRemarkBracket(n string) string {
+	if r, _ := utf8.DecodeLastRuneInString(n); !isCloseBracket(r) {
+		return n
+	}
+	groups, _, _ := findBrackets(n)
+	if len(groups) == 0 {
+		return n
+	}
+	g := groups[len(groups)-1]
+	if g.end != len(n) || g.start == 0 {
+		return n
+	}
+	if mayStateFirstLeads(g.inner) && reFirstLeads.MatchString(g.inner) || isRemark(g.inner) {
+		return strings.TrimSpace(n[:g.start])
+	}
+	return n
 }
 
 // orgSuffixes end the names of units, groups of units and leaders' roles.
@@ -554,7 +617,7 @@ func isOrg(n string) bool {
 	if strings.HasPrefix(n, "各") || strings.HasPrefix(n, "相关") || strings.HasPrefix(n, "有关") {
 		// A group of units (各街道办事处, 相关部门), not a sentence that opens
 		// with one (各项工作均需各设区市人民政府).
-		return atMost(n, 20) && !strings.ContainsAny(n, "均需要应将由把")
+		return cjk.AtMost(n, 20) && !strings.ContainsAny(n, "均需要应将由把")
 	}
 	for _, s := range orgSuffixes {
 		if strings.HasSuffix(n, s) {

@@ -130,30 +130,3 @@ func TestFindBrackets(t *testing.T) {
 		t.Errorf("unclosed = %d, stray = %d; want %d, 1", unclosed, stray, len("a（b）c）d"))
 	}
 }
-
-func TestOrdinalLevel(t *testing.T) {
-	tests := []struct {
-		in    string
-		level int
-		rest  string
-	}{
-		{"一、坚持工业强区", 1, "坚持工业强区"},
-		{"第一部分 扩大内需", 1, "扩大内需"},
-		{"（一）积极扩大有效投资。", 2, "积极扩大有效投资。"},
-		{"(二)提升现代服务业能级", 2, "提升现代服务业能级"},
-		{"1.推进国资国企改革", 3, "推进国资国企改革"},
-		{"12、新建学校", 3, "新建学校"},
-		{"（3）实施计划", 4, "实施计划"},
-		{"②完善机制", 4, "完善机制"},
-		{"▲建设公园", 3, "建设公园"},
-		{"1.5万个学位", 0, "1.5万个学位"},
-		{"2022年是开局之年", 0, "2022年是开局之年"},
-		{"一般公共预算收入", 0, "一般公共预算收入"},
-	}
-	for _, tt := range tests {
-		level, _ := ordinalLevel(tt.in)
-		if level != tt.level || stripOrdinal(tt.in) != tt.rest {
-			t.Errorf("ordinalLevel(%q) = %d, %q; want %d, %q", tt.in, level, stripOrdinal(tt.in), tt.level, tt.rest)
-		}
-	}
-}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/cjk"
 )
 
 // textPiece is a stretch of text waiting for the attribution that closes it.
@@ -72,6 +73,10 @@ func (r *reader) extractContainer(c *container, intro bool) {
 			Section: c.section, Area: c.area, Text: text,
 			LeadLeaders: clone(a.leaders), LeadUnits: clone(a.leads), ResponsibleUnits: clone(a.resp),
 			Deadline: a.deadline, Line: first,
+		}
+		if len(t.LeadLeaders) == 0 {
+			// The leader the heading names leads the tasks that name none.
+			t.LeadLeaders = clone(c.leaders)
 		}
 		r.out.Tasks = append(r.out.Tasks, t)
 		lastTask = &r.out.Tasks[len(r.out.Tasks)-1]
@@ -193,7 +198,7 @@ func hasColonNear(t string) bool {
 // number, no leading or trailing punctuation and spaces.
 func cleanTaskText(s string) string {
 	s = trimPunct(s)
-	if lvl, n := ordinalLevel(s); lvl > 0 {
+	if lvl, n := cjk.OrdinalLevel(s); lvl > 0 {
 		s = trimPunct(s[n:])
 	}
 	return s
@@ -255,7 +260,7 @@ func (r *reader) checkNames(line int, a *attribution) {
 			}
 		}
 		for _, n := range a.leaders {
-			if runeLen(n) > 4 && !isOrg(n) && !spacedBetweenHan(n) {
+			if cjk.RuneLen(n) > 4 && !isOrg(n) && !spacedBetweenHan(n) {
 				a.longLeaders = append(a.longLeaders, n)
 			}
 		}
@@ -294,7 +299,7 @@ func runTogether(n string) bool {
 		}
 		if (strings.HasSuffix(left, "局") || strings.HasSuffix(left, "委") || strings.HasSuffix(left, "中心") ||
 			strings.HasSuffix(left, "集团") || strings.HasSuffix(left, "办事处") || strings.HasSuffix(left, "办公室")) &&
-			isOrg(right) && runeLen(right) >= 3 && !strings.HasPrefix(right, "区块") {
+			isOrg(right) && cjk.RuneLen(right) >= 3 && !strings.HasPrefix(right, "区块") {
 			return true
 		}
 	}
@@ -310,14 +315,14 @@ func spacedBetweenHan(n string) bool {
 	}
 	rs := []rune(n)
 	for i := 1; i < len(rs)-1; i++ {
-		if !unicode.IsSpace(rs[i]) || !isHan(rs[i-1]) {
+		if !unicode.IsSpace(rs[i]) || !cjk.IsHan(rs[i-1]) {
 			continue
 		}
 		j := i
 		for j < len(rs) && unicode.IsSpace(rs[j]) {
 			j++
 		}
-		if j < len(rs) && isHan(rs[j]) {
+		if j < len(rs) && cjk.IsHan(rs[j]) {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/cjk"
 )
 
 // Units that a quantitative target counts in, longest first so that 万平方米
@@ -304,7 +305,7 @@ func metricOf(text string, start, end int) (metric, whole string) {
 		clauseStart -= size
 	}
 	before := strings.TrimSpace(text[clauseStart:start])
-	if after != "" && runeLen(after) <= 24 {
+	if after != "" && cjk.RuneLen(after) <= 24 {
 		return after, strings.TrimSpace(text[clauseStart:clauseEnd])
 	}
 	metric = before
@@ -404,7 +405,7 @@ func numberValue(s string) (float64, bool) {
 			return v, true
 		}
 	}
-	if v, ok := parseChineseInt(s); ok {
+	if v, ok := cjk.ParseInt(s); ok {
 		return float64(v), true
 	}
 	return 0, false

@@ -3,10 +3,15 @@ package notice
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/cjk"
 	"github.com/dubanhq/duban/notice/decode"
+	"github.com/dubanhq/duban/notice/letterhead"
 )
 
 // para is one paragraph of a notice on its way to the reading: a paragraph
@@ -19,6 +24,9 @@ type para struct {
 	// row is set for a table row; attr then holds the row's owners (nil for
 	// a row that names nobody).
 	row bool
+	// targets is set for a row of a table whose header names the main
+	// targets (预期目标).
+	targets bool
 	// keys is set for a line of attribution keys (牵头单位：…) that closes the
 	// task before it; attr holds what it says.
 	keys bool
@@ -85,7 +93,7 @@ func readBlocks(blocks []decode.Block) *duban.Reading {
 func readBlocksWith(blocks []decode.Block, workers int) *duban.Reading {
 	r := &reader{out: &duban.Reading{Schema: duban.ReadingSchema}, workers: workers}
 	r.paras = r.flatten(blocks)
-	r.out.Document = readDocument(r.paras)
+	r.out.Document = r.document()
 	r.markFirstLeads()
 	r.markKeyLines()
 	r.paras = r.joinPageBreaks(r.paras)
@@ -96,6 +104,21 @@ func readBlocksWith(blocks []decode.Block, workers int) *duban.Reading {
 	return r.out
 }
 
+// document reads the document fields from the notice's first and last
+// paragraphs.
+func (r *reader) document() duban.DocumentInfo {
+	n := len(r.paras)
+	head := make([]letterhead.Para, 0, min(n, letterhead.HeadParas))
+	for _, p := range r.paras[:min(n, letterhead.HeadParas)] {
+		head = append(head, letterhead.Para{Text: p.text, Row: p.row})
+	}
+	tail := make([]letterhead.Para, 0, min(n, letterhead.TailParas))
+	for _, p := range r.paras[max(n-letterhead.TailParas, 0):] {
+		tail = append(tail, letterhead.Para{Text: p.text, Row: p.row})
+	}
+	return letterhead.Read(head, tail)
+}
+
 // flatten turns blocks into paragraphs, tables into one paragraph per row.
 func (r *reader) flatten(blocks []decode.Block) []*para {
 	var out []*para
@@ -104,13 +127,118 @@ func (r *reader) flatten(blocks []decode.Block) []*para {
 			out = append(out, r.tableRows(b)...)
 			continue
 		}
-		if atMost(b.Text, 200) && isSiteFooter(b.Text) {
+		if cjk.AtMost(b.Text, 200) && isSiteFooter(b.Text) {
 			// 主办单位：…　技术支持：… at the foot of a web page: no key line.
 			continue
 		}
-		out = append(out, &para{text: b.Text, bold: b.Bold, heading: b.Heading, line: b.Line})
+		text := b.Text
+		if cuts := runOnCuts(text); cuts != nil {
+			// A page's body run into one line: its paragraphs again.
+			out = append(out, &para{text: strings.TrimSpace(text[:cuts[0]]), bold: min(b.Bold, cuts[0]), heading: b.Heading, line: b.Line})
+			for i, c := range cuts {
+				end := len(text)
+				if i+1 < len(cuts) {
+					end = cuts[i+1]
+				}
+				out = append(out, &para{text: strings.TrimSpace(text[c:end]), line: b.Line})
+			}
+			continue
+		}
+		out = append(out, &para{text: text, bold: b.Bold, heading: b.Heading, line: b.Line})
 	}
 	return r.flattenedTables(out)
+}
+
+// runOnMin is the length in bytes from which a line is looked at for
+// paragraphs run into it; runOnSplits is how many it must hold.
+const (
+	runOnMin    = 600
+	runOnSplits = 2
+)
+
+// runOnCuts finds the paragraphs that a copy of a web page ran into one
+// line with a space between them (…缩小。 责任单位:县发改局… 2.落实…): it
+// returns the offsets in s where a heading or item number or an attribution
+// key follows a space outside brackets, in order, or nil when s holds fewer
+// than runOnSplits of them.
+func runOnCuts(s string) []int {
+	if len(s) < runOnMin {
+		return nil
+	}
+	// Where a paragraph could open after a space; a search per kind of
+	// space keeps the scan in the fast byte search.
+	var cands []int
+	for _, space := range []string{" ", "\u3000"} {
+		for i := 0; ; {
+			j := strings.Index(s[i:], space)
+			if j < 0 {
+				break
+			}
+			k := i + j + len(space)
+			for k < len(s) {
+				if s[k] == ' ' {
+					k++
+				} else if strings.HasPrefix(s[k:], "\u3000") {
+					k += len("\u3000")
+				} else {
+					break
+				}
+			}
+			if k < len(s) && opensParagraph(s[k:]) {
+				cands = append(cands, k)
+			}
+			i = k
+		}
+	}
+	if len(cands) < runOnSplits {
+		return nil
+	}
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	// Only those outside brackets.
+	var cuts []int
+	depth, from := 0, 0
+	for _, k := range cands {
+		depth = openAfter(s[from:k], depth)
+		from = k
+		if depth == 0 {
+			cuts = append(cuts, k)
+		}
+	}
+	if len(cuts) < runOnSplits {
+		return nil
+	}
+	return cuts
+}
+
+// opensParagraph reports whether s opens as a paragraph of a notice's body
+// does: a heading or item number followed by text, or an attribution key
+// and its colon.
+func opensParagraph(s string) bool {
+	if c := s[0]; c >= '0' && c <= '9' {
+		// Most spaces stand before numbers (增长 8%): an item number needs
+		// its dot right after the digits.
+		i := 1
+		for i < len(s) && i < 4 && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == len(s) || s[i] != '.' && s[i] != 0xE3 && s[i] != 0xEF {
+			return false
+		}
+	}
+	if lvl, n := cjk.OrdinalLevel(s); lvl > 0 {
+		r, _ := utf8.DecodeRuneInString(s[n:])
+		return r != utf8.RuneError && !unicode.IsDigit(r) && !unicode.IsSpace(r)
+	}
+	head := s
+	if len(head) > 40 {
+		head = head[:40]
+	}
+	if !strings.Contains(head, "：") && strings.IndexByte(head, ':') < 0 {
+		return false
+	}
+	k, _, found := cutKey(head)
+	return found && (classifyKey(k) != keyNone || isPhraseKey(k))
 }
 
 // warn records a warning for the office.
@@ -177,7 +305,7 @@ func (r *reader) joinPageBreaks(ps []*para) []*para {
 	var out []*para
 	for i := 0; i < len(ps); i++ {
 		p := ps[i]
-		j := joining{tail: p.text, short: atMost(p.text, 60), shorter: atMost(p.text, 30), depth: openAfter(p.text, 0)}
+		j := joining{tail: p.text, short: cjk.AtMost(p.text, 60), shorter: cjk.AtMost(p.text, 30), depth: openAfter(p.text, 0)}
 		var b strings.Builder
 		for i+1 < len(ps) && r.continues(p, ps[i+1], j) {
 			next := ps[i+1]
@@ -227,12 +355,12 @@ func (r *reader) continues(p, next *para, j joining) bool {
 	if endsTerminal(j.tail) {
 		return false
 	}
-	if lvl, _ := ordinalLevel(p.text); lvl > 0 && lvl < 3 && j.short {
+	if lvl, _ := cjk.OrdinalLevel(p.text); lvl > 0 && lvl < 3 && j.short {
 		// 一、坚持工业强区，加快构建现代产业体系: a heading, which needs no
 		// punctuation at its end.
 		return false
 	}
-	if lvl, _ := ordinalLevel(next.text); lvl > 0 && lvl < 3 {
+	if lvl, _ := cjk.OrdinalLevel(next.text); lvl > 0 && lvl < 3 {
 		return false
 	}
 	// A short line without punctuation standing alone is a heading or a line

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice/cjk"
+	"github.com/dubanhq/duban/notice/letterhead"
 )
 
 // found is an attribution found inside a paragraph: text[start:end] is the
@@ -152,7 +154,7 @@ func tailKeys(text string, firstLeads bool) (int, *attribution) {
 		start := colon
 		for n := 0; start > 0 && n < 10; n++ {
 			c, size := utf8.DecodeLastRuneInString(tail[:start])
-			if !isHan(c) {
+			if !cjk.IsHan(c) {
 				break
 			}
 			start -= size
@@ -199,7 +201,7 @@ func (r *reader) hasAttribution(p *para) bool {
 // title and the body text that follows the title in the same paragraph. ok is
 // false when the paragraph is too long or too busy to be a heading.
 func (r *reader) headingSplit(p *para) (title, rest string, ok bool) {
-	_, n := ordinalLevel(p.text)
+	_, n := cjk.OrdinalLevel(p.text)
 	body := strings.TrimSpace(p.text[n:])
 	if body == "" {
 		return "", "", false
@@ -209,10 +211,10 @@ func (r *reader) headingSplit(p *para) (title, rest string, ok bool) {
 	} else {
 		title = body
 	}
-	if runeLen(title) > 60 || strings.ContainsAny(title, "；;") || len(r.findAttributions(title)) > 0 {
+	if cjk.RuneLen(title) > 60 || strings.ContainsAny(title, "；;") || len(r.findAttributions(title)) > 0 {
 		return "", "", false
 	}
-	if rest == "" && runeLen(title) > 40 && strings.Count(title, "，") > 2 {
+	if rest == "" && cjk.RuneLen(title) > 40 && strings.Count(title, "，") > 2 {
 		return "", "", false
 	}
 	return headingTitle(title), rest, true
@@ -220,7 +222,7 @@ func (r *reader) headingSplit(p *para) (title, rest string, ok bool) {
 
 // headingTitle trims a heading's title: no ordinal, no closing punctuation.
 func headingTitle(s string) string {
-	s = strings.TrimSpace(stripOrdinal(strings.TrimSpace(s)))
+	s = strings.TrimSpace(cjk.StripOrdinal(strings.TrimSpace(s)))
 	return strings.TrimRight(s, "。.；;：: \u3000")
 }
 
@@ -244,7 +246,7 @@ func (r *reader) structure() {
 		if p.row || p.keys {
 			continue
 		}
-		lvl, _ := ordinalLevel(p.text)
+		lvl, _ := cjk.OrdinalLevel(p.text)
 		if lvl == 0 {
 			continue
 		}
@@ -261,7 +263,7 @@ func (r *reader) structure() {
 			headings[lvl]++
 		case item:
 			items[lvl]++
-		case ok && (lvl < 3 || rest == "" && atMost(p.text, 40) && r.tasksUnder(i, lvl)):
+		case ok && (lvl < 3 || rest == "" && cjk.AtMost(p.text, 40) && r.tasksUnder(i, lvl)):
 			headings[lvl]++
 		}
 	}
@@ -288,7 +290,7 @@ func (r *reader) structure() {
 	// Bold openings anywhere show that this notice marks its areas in bold.
 	boldAreas := false
 	for _, p := range r.paras {
-		if p.bold > 0 && !p.row && atMost(p.text[:p.bold], 60) && p.bold < len(p.text) {
+		if p.bold > 0 && !p.row && cjk.AtMost(p.text[:p.bold], 60) && p.bold < len(p.text) {
 			boldAreas = true
 		}
 	}
@@ -298,7 +300,7 @@ func (r *reader) structure() {
 		if p.row || p.keys {
 			continue
 		}
-		lvl, _ := ordinalLevel(p.text)
+		lvl, _ := cjk.OrdinalLevel(p.text)
 		if lvl == 0 && reTargetsHeading.MatchString(p.text) {
 			// A numbered targets heading (一、…主要预期目标) is no such heading
 			// but a section like any other: section numbers are the notice's.
@@ -324,7 +326,7 @@ func (r *reader) structure() {
 		if p.row || p.keys || p.kind != paraBody || !inSection {
 			continue
 		}
-		lvl, _ := ordinalLevel(p.text)
+		lvl, _ := cjk.OrdinalLevel(p.text)
 		isItem := r.hasAttribution(p)
 		switch {
 		case areaLvl > 0 && lvl == areaLvl:
@@ -408,7 +410,7 @@ func (r *reader) tasksUnder(i, lvl int) bool {
 			return false
 		}
 		item := r.isItem(j)
-		if l, _ := ordinalLevel(q.text); l > 0 && l <= lvl && !item {
+		if l, _ := cjk.OrdinalLevel(q.text); l > 0 && l <= lvl && !item {
 			return false
 		}
 		if item || q.keys {
@@ -445,15 +447,15 @@ func (r *reader) isItem(i int) bool {
 // "持续强化特色园区带动力。牢牢把握…".
 func (r *reader) phraseArea(i int, boldAreas bool) (title, rest string, ok bool) {
 	p := r.paras[i]
-	if p.heading > 0 && atMost(p.text, 60) && !r.hasAttribution(p) {
+	if p.heading > 0 && cjk.AtMost(p.text, 60) && !r.hasAttribution(p) {
 		return headingTitle(p.text), "", true
 	}
-	if lvl, _ := ordinalLevel(p.text); lvl > 0 {
+	if lvl, _ := cjk.OrdinalLevel(p.text); lvl > 0 {
 		return "", "", false
 	}
 	if p.bold > 0 {
 		head := strings.TrimSpace(p.text[:p.bold])
-		if n := runeLen(head); n >= 2 && n <= 60 && len(r.findAttributions(head)) == 0 {
+		if n := cjk.RuneLen(head); n >= 2 && n <= 60 && len(r.findAttributions(head)) == 0 {
 			return headingTitle(head), strings.TrimSpace(p.text[p.bold:]), true
 		}
 		return "", "", false
@@ -499,7 +501,7 @@ func (r *reader) phraseShare(i int, phrase func(string) bool) float64 {
 		if q.row || q.keys || q.kind != paraBody && q.kind != paraArea {
 			continue
 		}
-		if lvl, _ := ordinalLevel(q.text); lvl > 0 {
+		if lvl, _ := cjk.OrdinalLevel(q.text); lvl > 0 {
 			continue
 		}
 		n++
@@ -525,7 +527,7 @@ func firstSentence(text string) (head, rest string) {
 // heading phrase: no commas, colons or brackets, at most 25 characters.
 func isPhrase(s string) bool {
 	s = strings.TrimRight(strings.TrimSpace(s), "。")
-	n := runeLen(s)
+	n := cjk.RuneLen(s)
 	return n >= 4 && n <= 25 && !strings.ContainsAny(s, "，,；;：:（()）【】[]、。！？")
 }
 
@@ -533,7 +535,7 @@ func isPhrase(s string) bool {
 // targets: 2023年经济社会发展的主要预期目标是：….
 func statesTargets(text string) bool {
 	i := strings.IndexAny(text, "：:")
-	if i < 0 || !atMost(text[:i], 40) {
+	if i < 0 || !cjk.AtMost(text[:i], 40) {
 		return false
 	}
 	lead := text[:i]
@@ -543,14 +545,14 @@ func statesTargets(text string) bool {
 // isSubheading reports whether a paragraph is a short heading line: a
 // phrase without punctuation of its own.
 func isSubheading(text string) bool {
-	return atMost(text, 30) && runeLen(text) >= 4 && !endsTerminal(text) && !strings.ContainsAny(text, "，,；;：:、。")
+	return cjk.AtMost(text, 30) && cjk.RuneLen(text) >= 4 && !endsTerminal(text) && !strings.ContainsAny(text, "，,；;：:、。")
 }
 
 // isLoosePhrase reports whether a sentence could be a heading with a comma
 // or two in it: 对党绝对忠诚，做捍卫“两个确立”、践行“两个维护”的表率.
 func isLoosePhrase(s string) bool {
 	s = strings.TrimRight(strings.TrimSpace(s), "。")
-	n := runeLen(s)
+	n := cjk.RuneLen(s)
 	return n >= 4 && n <= 34 && strings.Count(s, "，") <= 2 && !strings.ContainsAny(s, "；;：:（()）【】[]。！？")
 }
 
@@ -560,7 +562,7 @@ var reClosing = regexp.MustCompile(`^(?:各[^，。]{0,12}(?:要|须|务必|应)
 
 func isClosing(text string) bool {
 	t := strings.TrimSpace(text)
-	return reClosing.MatchString(t) || reDateLine.MatchString(t) || reIssuerLine.MatchString(t)
+	return reClosing.MatchString(t) || letterhead.IsDateLine(t) || reIssuerLine.MatchString(t)
 }
 
 // container is the body of one section (area 0) or area: the paragraphs
@@ -568,6 +570,22 @@ func isClosing(text string) bool {
 type container struct {
 	section, area int
 	paras         []*para
+	// leaders are the leaders its heading names as leading every task
+	// under it (王丹县长牵头重点工作).
+	leaders []string
+}
+
+// reLeaderHeading is a heading that names the leader who leads the tasks
+// under it: 王丹县长牵头重点工作, 曹惠明常务副县长牵头重点工作, 潘东旭市长负责事项.
+var reLeaderHeading = regexp.MustCompile(`^(\p{Han}{2,4}?)(?:常务)?副?[省市县区州旗盟乡镇]长(?:牵头|主抓|负责|分管|领衔)的?(?:重点|主要)?(?:工作|事项|任务)`)
+
+// headingLeaders returns the leader a heading names as leading the tasks
+// under it, or nil.
+func headingLeaders(title string) []string {
+	if m := reLeaderHeading.FindStringSubmatch(title); m != nil {
+		return []string{m[1]}
+	}
+	return nil
 }
 
 // containers groups body paragraphs under their section and area, records
@@ -621,17 +639,26 @@ func (r *reader) containers() []*container {
 		}
 	}
 	if first0 >= 0 && first0 <= last0 {
-		r.out.Sections = append(r.out.Sections, duban.ReadSection{No: 0, Title: "主要预期目标"})
 		c := &container{}
+		targetsNamed := targets >= 0
 		for _, p := range r.paras[first0 : last0+1] {
 			if p.kind == paraBody {
 				c.paras = append(c.paras, p)
+				targetsNamed = targetsNamed || p.targets || !p.row && statesTargets(p.text)
 			}
 		}
+		// Section 0 is the main targets where the notice names them so;
+		// tasks that merely stand before any heading get no title.
+		title := ""
+		if targetsNamed {
+			title = "主要预期目标"
+		}
+		r.out.Sections = append(r.out.Sections, duban.ReadSection{No: 0, Title: title})
 		out = append(out, c)
 	}
 	section, area := 0, 0
 	var cur *container
+	var sectionLeaders []string
 	closing := false
 	for i := firstSection; i < len(r.paras); i++ {
 		p := r.paras[i]
@@ -647,13 +674,17 @@ func (r *reader) containers() []*container {
 			section++
 			area = 0
 			r.out.Sections = append(r.out.Sections, duban.ReadSection{No: section, Title: p.title})
-			cur = &container{section: section}
+			sectionLeaders = headingLeaders(p.title)
+			cur = &container{section: section, leaders: sectionLeaders}
 			out = append(out, cur)
 			cur.addRest(p)
 		case paraArea:
 			area++
 			r.out.Areas = append(r.out.Areas, duban.ReadArea{Section: section, No: area, Title: p.title})
-			cur = &container{section: section, area: area}
+			cur = &container{section: section, area: area, leaders: sectionLeaders}
+			if l := headingLeaders(p.title); l != nil {
+				cur.leaders = l
+			}
 			out = append(out, cur)
 			cur.addRest(p)
 		case paraBody:
@@ -698,8 +729,5 @@ func (p *para) setRest(rest string) {
 	}
 }
 
-// Lines of the letterhead and signature.
-var (
-	reDateLine   = regexp.MustCompile(`^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$`)
-	reIssuerLine = regexp.MustCompile(`^\S{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会)$`)
-)
+// reIssuerLine is an issuer's name alone on a line, as a signature puts it.
+var reIssuerLine = regexp.MustCompile(`^\S{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会)$`)

@@ -2,8 +2,10 @@ package notice
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/dubanhq/duban/notice/cjk"
 	"github.com/dubanhq/duban/notice/decode"
 )
 
@@ -37,6 +39,10 @@ func headerRole(label string) colRole {
 	case "备注", "说明", "备注说明":
 		return colNote
 	}
+	if strings.HasSuffix(l, "来源") || strings.HasSuffix(l, "依据") || strings.HasSuffix(l, "出处") {
+		// 任务来源 (皖政〔2022〕9号文件): where a task comes from, no part of it.
+		return colNote
+	}
 	if strings.ContainsAny(l, "（()") {
 		// 分管（牵头）领导, 责任（配合）单位: the bracket qualifies the key.
 		l = headerBrackets.Replace(l)
@@ -51,7 +57,7 @@ func headerRole(label string) colRole {
 	case keyDeadline:
 		return colDeadline
 	}
-	if runeLen(l) <= 12 && (strings.Contains(l, "任务") || strings.Contains(l, "工作") || strings.Contains(l, "内容") ||
+	if cjk.RuneLen(l) <= 12 && (strings.Contains(l, "任务") || strings.Contains(l, "工作") || strings.Contains(l, "内容") ||
 		strings.Contains(l, "事项") || strings.Contains(l, "举措") || strings.Contains(l, "措施") || strings.Contains(l, "目标") || strings.Contains(l, "项目") ||
 		strings.Contains(l, "实事")) {
 		return colTask
@@ -82,10 +88,11 @@ func headerRoles(cells []string) (roles []colRole, ok bool) {
 func (r *reader) tableRows(b decode.Block) []*para {
 	var out []*para
 	var roles []colRole
+	targets := false
 	for i, cells := range b.Rows {
 		line := b.Line + i
 		if rs, ok := headerRoles(cells); ok {
-			roles = rs
+			roles, targets = rs, namesTargets(strings.Join(cells, ""))
 			continue
 		}
 		if text, single := singleCell(cells); single {
@@ -109,10 +116,42 @@ func (r *reader) tableRows(b decode.Block) []*para {
 			continue
 		}
 		if p := rowPara(cells, roles, line); p != nil {
+			p.targets = targets
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// namesTargets reports whether a table's header names the main targets
+// (2022年预期目标), so that its rows before any heading are section 0's
+// targets rather than tasks that merely stand first.
+func namesTargets(header string) bool {
+	for _, w := range []string{"预期目标", "主要目标", "预期指标", "主要指标"} {
+		if strings.Contains(header, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerText joins a flattened header's lines.
+func headerText(ps []*para) string {
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString(p.text)
+	}
+	return b.String()
+}
+
+// markTargets sets on each row whether its header names the main targets.
+func markTargets(ps []*para, targets bool) []*para {
+	for _, p := range ps {
+		if p.row {
+			p.targets = targets
+		}
+	}
+	return ps
 }
 
 // singleCell reports whether a row carries one text only (a merged heading
@@ -165,8 +204,8 @@ func rowPara(cells []string, roles []colRole, line int) *para {
 }
 
 var (
-	reSeqCell      = regexp.MustCompile(`^\d{1,3}[.、．]?$`)
-	reDeadlineCell = regexp.MustCompile(`(\d{4}|[年月日旬底前]|季度|持续|长期|全年|年内|常态)`)
+	reSeqCell      = regexp.MustCompile(`^\d{1,3}[.、．﹒]?$`)
+	reDeadlineCell = regexp.MustCompile(`\d{4}|\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|年底|年内|全年|半年|月底|底前|季度|[上中下]旬|持续|长期|常态`)
 )
 
 // flattenedTables finds tables that were copied as text, one cell per line:
@@ -177,7 +216,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 	for i := 0; i < len(ps); i++ {
 		if roles := spacedHeader(ps[i]); roles != nil {
 			rows, n := r.spacedRows(ps[i+1:], roles)
-			out = append(out, rows...)
+			out = append(out, markTargets(rows, namesTargets(ps[i].text))...)
 			i += n
 			continue
 		}
@@ -186,6 +225,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 			out = append(out, ps[i])
 			continue
 		}
+		targets := namesTargets(headerText(ps[i : i+n]))
 		i += n
 		var rows [][]*para
 		for ; i < len(ps); i++ {
@@ -204,7 +244,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 				rows = append(rows, nil)
 				continue
 			case isFlatHeading(p):
-				out = append(out, r.flatRows(rows, roles)...)
+				out = append(out, markTargets(r.flatRows(rows, roles), targets)...)
 				rows = nil
 				out = append(out, p)
 				continue
@@ -218,13 +258,13 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 			case roles[0] != colSeq && len(rows[len(rows)-1]) == len(roles):
 				rows = append(rows, nil)
 			}
-			if !atMost(p.text, 400) || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+maxExtraLines) {
+			if !cjk.AtMost(p.text, 400) || (roles[0] == colSeq && len(rows[len(rows)-1]) >= len(roles)+maxExtraLines) {
 				goto done
 			}
 			rows[len(rows)-1] = append(rows[len(rows)-1], p)
 		}
 	done:
-		out = append(out, r.flatRows(rows, roles)...)
+		out = append(out, markTargets(r.flatRows(rows, roles), targets)...)
 		i--
 	}
 	return out
@@ -233,7 +273,7 @@ func (r *reader) flattenedTables(ps []*para) []*para {
 // spacedHeader reads a line of header cells separated by spaces (序号 重点工作任务
 // 主要责任单位 协同配合单位), as a table copied from a web page gives it.
 func spacedHeader(p *para) []colRole {
-	if p.row || !atMost(p.text, 80) {
+	if p.row || !cjk.AtMost(p.text, 80) {
 		return nil
 	}
 	fields := strings.Fields(p.text)
@@ -294,7 +334,7 @@ func (r *reader) spacedRows(ps []*para, roles []colRole) ([]*para, int) {
 		case isFlatHeading(p):
 			flush()
 			out = append(out, p)
-		case cells != nil && atMost(p.text, 400) && len(cells) < len(cols)+maxExtraLines:
+		case cells != nil && cjk.AtMost(p.text, 400) && len(cells) < len(cols)+maxExtraLines:
 			cells = append(cells, p.text)
 		default:
 			flush()
@@ -308,8 +348,19 @@ func (r *reader) spacedRows(ps []*para, roles []colRole) ([]*para, int) {
 // isFlatHeading reports whether a line between flattened rows is a heading
 // (一、 or （一）) rather than a cell.
 func isFlatHeading(p *para) bool {
-	lvl, _ := ordinalLevel(p.text)
-	return (lvl == 1 || lvl == 2) && runeLen(p.text) <= 60 && !strings.ContainsAny(stripOrdinal(p.text), "（(")
+	lvl, _ := cjk.OrdinalLevel(p.text)
+	if lvl != 1 && lvl != 2 || !cjk.AtMost(p.text, 60) {
+		return false
+	}
+	// A bracket in a heading counts its tasks (共9项); one that names owners
+	// makes the line a task.
+	groups, _, _ := findBrackets(cjk.StripOrdinal(p.text))
+	for _, g := range groups {
+		if _, ok := parseAttribution(g.inner, false); ok {
+			return false
+		}
+	}
+	return true
 }
 
 // flatHeader reads a run of header cells at the start of ps and returns the
@@ -320,11 +371,11 @@ func flatHeader(ps []*para) ([]colRole, int) {
 	n := 0
 	for n < len(ps) {
 		p := ps[n]
-		if p.row || !atMost(p.text, 12) {
+		if p.row || !cjk.AtMost(p.text, 12) {
 			break
 		}
 		role := headerRole(p.text)
-		if n+1 < len(ps) && !ps[n+1].row && atMost(ps[n+1].text, 8) && (role == colOther || strings.HasSuffix(p.text, "）") || strings.HasSuffix(p.text, ")")) {
+		if n+1 < len(ps) && !ps[n+1].row && cjk.AtMost(ps[n+1].text, 8) && (role == colOther || strings.HasSuffix(p.text, "）") || strings.HasSuffix(p.text, ")")) {
 			// A header cell broken over two lines (分管（牵头） / 县领导,
 			// 完成 / 时限): the two read as one.
 			if joined := headerRole(p.text + ps[n+1].text); joined != colOther {
@@ -376,13 +427,48 @@ func (r *reader) flatRows(rows [][]*para, roles []colRole) []*para {
 		for i, c := range cells {
 			texts[i] = c.text
 		}
-		placed := placeCells(texts, cols)
-		p := rowPara(placed, cols, cells[0].line)
-		if p != nil {
-			out = append(out, p)
+		var above []string
+		for len(texts) > 0 {
+			n := mergedRowEnd(texts, cols)
+			placed := placeCells(texts[:n], cols)
+			for j, c := range cols {
+				if above != nil && placed[j] == "" && (c == colLeader || c == colLead || c == colResp) {
+					// A cell merged over this row and the one above.
+					placed[j] = above[j]
+				}
+			}
+			if p := rowPara(placed, cols, cells[0].line); p != nil {
+				out = append(out, p)
+			}
+			above, texts, cells = placed, texts[n:], cells[n:]
 		}
 	}
 	return out
+}
+
+// mergedRowEnd returns how many of a flattened row's lines are its own:
+// where the table ends in its deadline column, a task line after the
+// deadline, the row's task having ended a sentence, is a row of its own
+// without a number, its number and owner cells merged with the row above
+// (开工建设县老年养护楼。 / 县民政局 / 5月底前动工 / 开工建设老年大学。 / 12月底前).
+// A task cut in mid-sentence goes on instead (placeCells).
+func mergedRowEnd(texts []string, cols []colRole) int {
+	if len(cols) == 0 || cols[len(cols)-1] != colDeadline {
+		return len(texts)
+	}
+	end := 1
+	for end < len(texts) && kindOf(texts[end]) == kindText {
+		end++
+	}
+	if !endsTerminal(texts[end-1]) {
+		return len(texts)
+	}
+	for i := end + 1; i < len(texts); i++ {
+		if kindOf(texts[i]) == kindText && kindOf(texts[i-1]) == kindDate {
+			return i
+		}
+	}
+	return len(texts)
 }
 
 // cellKind is what a line of a flattened row looks like it holds.
@@ -399,7 +485,7 @@ const (
 func kindOf(t string) cellKind {
 	names := splitNames(t)
 	switch {
-	case reDeadlineCell.MatchString(t) && atMost(t, 20) && !strings.ContainsAny(t, "，,；;") && !allOrgs(names):
+	case reDeadlineCell.MatchString(t) && cjk.AtMost(t, 20) && !strings.ContainsAny(t, "，,；;") && !allOrgs(names):
 		return kindDate
 	case len(names) > 0 && allLeaders(names):
 		return kindName
@@ -459,9 +545,14 @@ func placeCells(texts []string, cols []colRole) []string {
 	}
 	placed[task] = texts[0]
 	cur, lastList := task, -1
+	leaders := slices.Contains(cols, colLeader)
 	for i := 1; i < len(texts); i++ {
 		t := texts[i]
 		k := kindOf(t)
+		if k == kindName && !leaders && allOrgs(splitNames(t)) {
+			// 县残联 in a table without a leaders' column: a unit.
+			k = kindOrg
+		}
 		switch {
 		case cols[cur] == colTask && k == kindText:
 			add(task, t, "")
@@ -544,7 +635,7 @@ func sameCell(texts []string, i int, cols []colRole, cur int) bool {
 // isRole reports whether n names a leader by office (分管副市长).
 func isRole(n string) bool {
 	for _, s := range []string{"长", "主任", "书记", "领导", "秘书长"} {
-		if strings.HasSuffix(n, s) && runeLen(n) <= 12 {
+		if strings.HasSuffix(n, s) && cjk.RuneLen(n) <= 12 {
 			return true
 		}
 	}
@@ -556,14 +647,14 @@ func isRole(n string) bool {
 func isPersonName(n string) bool {
 	if strings.ContainsAny(n, " \u3000") {
 		// 王 强: a two-character name padded to line up with three.
-		n = dropSpaces(n)
+		n = cjk.DropSpaces(n)
 	}
-	c := runeLen(n)
+	c := cjk.RuneLen(n)
 	if c < 2 || c > 4 {
 		return false
 	}
 	for _, r := range n {
-		if !isHan(r) {
+		if !cjk.IsHan(r) {
 			return false
 		}
 	}

@@ -128,7 +128,7 @@ func (s *AuthService) throttled(tx *Tx, account, address string) error {
 		max     int
 		message string
 	}{
-		{account, s.policy.MaxAccountFailures, "该账号连续登录失败次数过多，已暂停登录：请 %d 分钟后再试；如果忘记了密码，请联系督办室重置。"},
+		{account, s.policy.MaxAccountFailures, "该账号连续登录失败次数过多，已暂停登录：请 %d 分钟后再试；如果忘记了密码，请联系督查室重置。"},
 		{address, s.policy.MaxAddressFailures, "来自您所在地址的登录失败次数过多，已暂停登录：请 %d 分钟后再试。"},
 	} {
 		if c.max <= 0 {

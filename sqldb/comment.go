@@ -18,7 +18,7 @@ var _ duban.CommentService = (*CommentService)(nil)
 // FindComments returns comments, oldest first. Comments on the tasks of a
 // draft are seen only by those who see drafts.
 func (s *CommentService) FindComments(ctx context.Context, f duban.CommentFilter) ([]*duban.Comment, int, error) {
-	if _, err := duban.Authorize(ctx, "查看意见", duban.CanRead); err != nil {
+	if _, err := duban.Authorize(ctx, "查看进展情况与意见", duban.CanRead); err != nil {
 		return nil, 0, err
 	}
 	var conds []string
@@ -63,12 +63,12 @@ func (s *CommentService) FindComments(ctx context.Context, f duban.CommentFilter
 // commentAction is the audit action of a comment: the one change that moves
 // AuditHead and not ListsHead, since a comment shows on its task's page
 // alone. It changes nothing else: no task's time of change, no count.
-const commentAction = "task.comment"
+const commentAction = duban.ActionComment
 
 // CreateComment adds a comment to a task of a published plan. The comment
 // is recorded in the task's history.
 func (s *CommentService) CreateComment(ctx context.Context, c *duban.Comment) error {
-	u, err := duban.Authorize(ctx, "发表意见", duban.CanComment)
+	u, err := duban.Authorize(ctx, "填写进展情况或意见", duban.CanComment)
 	if err != nil {
 		return err
 	}
@@ -80,8 +80,12 @@ func (s *CommentService) CreateComment(ctx context.Context, c *duban.Comment) er
 		}
 		// Who may comment is settled before what they wrote is checked,
 		// so that a refusal does not depend on the text.
-		if !duban.CanCommentOnTask(u, t) {
-			return duban.Forbidden(u, "对其他单位的任务发表意见")
+		groups, err := groupMembers(tx)
+		if err != nil {
+			return err
+		}
+		if !duban.CanCommentOnTask(u, t, groups) {
+			return duban.Forbidden(u, "填报其他单位任务的进展情况")
 		}
 		if err := c.Validate(); err != nil {
 			return err
@@ -91,7 +95,7 @@ func (s *CommentService) CreateComment(ctx context.Context, c *duban.Comment) er
 			return err
 		}
 		if p.State == duban.PlanDraft {
-			return duban.Errorf(duban.ECONFLICT, "计划“%s”尚未发布：发布后才能对任务发表意见。", p.Title)
+			return duban.Errorf(duban.ECONFLICT, "文件“%s”尚未发布：发布后才能填报进展情况或发表意见。", p.Title)
 		}
 		c.PlanID, c.AuthorID, c.Author, c.AuthorRole, c.CreatedAt = t.PlanID, u.ID, u.Label(), u.Role, tx.now
 		if c.ID, err = tx.insert(`INSERT INTO comments (task_id, plan_id, author_id, author, author_role, text, created_at)
@@ -99,6 +103,10 @@ func (s *CommentService) CreateComment(ctx context.Context, c *duban.Comment) er
 			tx.ts(tx.now)); err != nil {
 			return err
 		}
-		return tx.record(commentAction, "task", t.ID, t.PlanID, "对任务 "+t.No+" 发表意见", nil, c)
+		summary := "对任务 " + t.No + " 发表意见"
+		if u.Role == duban.RoleClerk {
+			summary = "填报任务 " + t.No + " 的进展情况"
+		}
+		return tx.record(commentAction, "task", t.ID, t.PlanID, summary, nil, c)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/dubanhq/duban"
@@ -74,7 +75,10 @@ func findLeaders(tx *Tx, f duban.LeaderFilter) ([]*duban.Leader, int, error) {
 		return nil, 0, err
 	}
 	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
-	rows, err := tx.query("SELECT id, name, title, created_at, updated_at FROM leaders"+where(conds)+" ORDER BY id"+page, append(args, pargs...)...)
+	// Leaders placed come first, by their order; those not yet placed
+	// follow in the order they entered the directory.
+	rows, err := tx.query("SELECT id, name, title, ord, created_at, updated_at FROM leaders"+where(conds)+
+		" ORDER BY ord = 0, ord, id"+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -82,7 +86,7 @@ func findLeaders(tx *Tx, f duban.LeaderFilter) ([]*duban.Leader, int, error) {
 	var out []*duban.Leader
 	for rows.Next() {
 		var l duban.Leader
-		if err := rows.Scan(&l.ID, &l.Name, &l.Title, timeCol{&l.CreatedAt}, timeCol{&l.UpdatedAt}); err != nil {
+		if err := rows.Scan(&l.ID, &l.Name, &l.Title, &l.Order, timeCol{&l.CreatedAt}, timeCol{&l.UpdatedAt}); err != nil {
 			return nil, 0, err
 		}
 		out = append(out, &l)
@@ -110,8 +114,8 @@ func createLeader(tx *Tx, l *duban.Leader, why string) error {
 	}
 	l.CreatedAt, l.UpdatedAt = tx.now, tx.now
 	var err error
-	if l.ID, err = tx.insert("INSERT INTO leaders (name, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
-		l.Name, l.Title, tx.ts(tx.now), tx.ts(tx.now)); err != nil {
+	if l.ID, err = tx.insert("INSERT INTO leaders (name, title, ord, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+		l.Name, l.Title, l.Order, tx.ts(tx.now), tx.ts(tx.now)); err != nil {
 		return err
 	}
 	return tx.record("leader.create", "leader", l.ID, 0, why+"："+l.Name, nil, l)
@@ -149,6 +153,9 @@ func (s *LeaderService) UpdateLeader(ctx context.Context, id int64, upd duban.Le
 		if upd.Title != nil {
 			l.Title = strings.TrimSpace(*upd.Title)
 		}
+		if upd.Order != nil {
+			l.Order = *upd.Order
+		}
 		if err := l.Validate(); err != nil {
 			return err
 		}
@@ -156,10 +163,37 @@ func (s *LeaderService) UpdateLeader(ctx context.Context, id int64, upd duban.Le
 			return err
 		}
 		l.UpdatedAt = tx.now
-		if _, err := tx.exec("UPDATE leaders SET name = ?, title = ?, updated_at = ? WHERE id = ?", l.Name, l.Title, tx.ts(tx.now), id); err != nil {
+		if _, err := tx.exec("UPDATE leaders SET name = ?, title = ?, ord = ?, updated_at = ? WHERE id = ?", l.Name, l.Title, l.Order, tx.ts(tx.now), id); err != nil {
 			return err
 		}
-		return tx.record("leader.update", "leader", id, 0, "修改领导："+l.Name, before, l)
+		return tx.record("leader.update", "leader", id, 0, leaderChange(&before, l), before, l)
 	})
 	return l, err
+}
+
+// leaderChange says in a sentence what a correction of a leader changed,
+// each field with its old and new value.
+func leaderChange(before, after *duban.Leader) string {
+	var parts []string
+	if before.Name != after.Name {
+		parts = append(parts, "姓名 "+before.Name+" → "+after.Name)
+	}
+	if before.Title != after.Title {
+		parts = append(parts, "职务 "+orNone(before.Title)+" → "+orNone(after.Title))
+	}
+	if before.Order != after.Order {
+		parts = append(parts, fmt.Sprintf("排序 %d → %d", before.Order, after.Order))
+	}
+	if len(parts) == 0 {
+		return "修改领导：" + after.Name + "（无改动）"
+	}
+	return "修改领导 " + after.Name + "：" + strings.Join(parts, "，")
+}
+
+// orNone shows an empty value as 无.
+func orNone(s string) string {
+	if s == "" {
+		return "无"
+	}
+	return s
 }

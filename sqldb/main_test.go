@@ -59,7 +59,7 @@ func MustOpenPostgres(t testing.TB) *sqldb.DB {
 
 // The users the tests act as.
 var (
-	office = &duban.User{ID: 1000, Name: "office", DisplayName: "督办室", Role: duban.RoleAdmin} // an ID no stored account has
+	office = &duban.User{ID: 1000, Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin} // an ID no stored account has
 	viewer = &duban.User{ID: 2, Name: "viewer", Role: duban.RoleViewer}
 )
 

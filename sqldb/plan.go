@@ -24,7 +24,7 @@ var _ duban.PlanService = (*PlanService)(nil)
 // FindPlanByID returns a plan with its sections, areas and warnings. A draft
 // is not found by users who may not see drafts.
 func (s *PlanService) FindPlanByID(ctx context.Context, id int64) (*duban.Plan, error) {
-	if _, err := duban.Authorize(ctx, "查看计划", duban.CanRead); err != nil {
+	if _, err := duban.Authorize(ctx, "查看文件", duban.CanRead); err != nil {
 		return nil, err
 	}
 	var p *duban.Plan
@@ -38,7 +38,7 @@ func (s *PlanService) FindPlanByID(ctx context.Context, id int64) (*duban.Plan, 
 
 // FindPlans returns plans, newest year first.
 func (s *PlanService) FindPlans(ctx context.Context, f duban.PlanFilter) ([]*duban.Plan, int, error) {
-	if _, err := duban.Authorize(ctx, "查看计划", duban.CanRead); err != nil {
+	if _, err := duban.Authorize(ctx, "查看文件", duban.CanRead); err != nil {
 		return nil, 0, err
 	}
 	var plans []*duban.Plan
@@ -57,7 +57,7 @@ func findPlan(tx *Tx, id int64, details bool) (*duban.Plan, error) {
 		return nil, err
 	}
 	if len(plans) == 0 {
-		return nil, notFound("计划", id)
+		return nil, notFound("文件", id)
 	}
 	p := plans[0]
 	if details {
@@ -297,7 +297,7 @@ func createPlan(tx *Tx, c *duban.PlanContent, name string, data []byte, sum stri
 		}
 	}
 	p.TaskCount, p.OpenStatements = len(c.Tasks), len(c.Statements)
-	summary := fmt.Sprintf("导入通知 %s：%d 项任务，%d 条未分配表述", name, len(c.Tasks), len(c.Statements))
+	summary := fmt.Sprintf("导入通知 %s：%d 项任务，%d 段无人认领的段落", name, len(c.Tasks), len(c.Statements))
 	return units, leaders, tx.record("plan.import", "plan", p.ID, p.ID, summary, nil, p)
 }
 
@@ -398,13 +398,13 @@ func (s *PlanService) ReissuePlan(ctx context.Context, id int64, in duban.Import
 			return err
 		}
 		if p.State == duban.PlanArchived {
-			return duban.Errorf(duban.ECONFLICT, "计划“%s”已归档，不能再更正。", p.Title)
+			return duban.Errorf(duban.ECONFLICT, "文件“%s”已归档，不能再更正。", p.Title)
 		}
 		if known, issue, err := planOfSource(tx, sum); err != nil || known != 0 {
 			if err != nil {
 				return err
 			}
-			return duban.Errorf(duban.ECONFLICT, "这个文件已导入过（计划 #%d 的第 %d 版通知），没有新的变更。", known, issue)
+			return duban.Errorf(duban.ECONFLICT, "这个文件已导入过（文件 #%d 的第 %d 版通知），没有新的变更。", known, issue)
 		}
 		if d, err = diffPlan(tx, p, in.Reading); err != nil {
 			return err
@@ -507,7 +507,7 @@ func applyReissue(tx *Tx, p, next *duban.Plan, d *duban.PlanDiff, name string, d
 		if _, err := tx.exec("DELETE FROM statements WHERE id = ?", st.ID); err != nil {
 			return err
 		}
-		if err := tx.record("statement.remove", "statement", st.ID, p.ID, issue+"中已没有这条未分配表述", st, nil); err != nil {
+		if err := tx.record("statement.remove", "statement", st.ID, p.ID, issue+"中已没有这段无人认领的段落", st, nil); err != nil {
 			return err
 		}
 	}
@@ -543,7 +543,7 @@ func changeWords(c duban.TaskChange) string {
 // unassigned statement must have been decided; names the directory does not
 // know become new units and leaders.
 func (s *PlanService) PublishPlan(ctx context.Context, id int64) (*duban.Plan, error) {
-	if _, err := duban.Authorize(ctx, "发布计划", duban.CanReviewPlan); err != nil {
+	if _, err := duban.Authorize(ctx, "发布文件", duban.CanReviewPlan); err != nil {
 		return nil, err
 	}
 	var p *duban.Plan
@@ -553,10 +553,10 @@ func (s *PlanService) PublishPlan(ctx context.Context, id int64) (*duban.Plan, e
 			return err
 		}
 		if p.State != duban.PlanDraft {
-			return duban.Errorf(duban.ECONFLICT, "计划“%s”%s，不能再发布。", p.Title, p.State.Label())
+			return duban.Errorf(duban.ECONFLICT, "文件“%s”%s，不能再发布。", p.Title, p.State.Label())
 		}
 		if p.OpenStatements > 0 {
-			return duban.Errorf(duban.EINVALID, "计划还有 %d 条未分配的表述：请为每条指定责任单位，或标记为无需分配，然后再发布。", p.OpenStatements)
+			return duban.Errorf(duban.EINVALID, "文件还有 %d 段无人认领的段落：请为每段指定责任单位，或标记为无需分配，然后再发布。", p.OpenStatements)
 		}
 		tasks, _, err := findTasks(tx, duban.TaskFilter{PlanID: &id}, false)
 		if err != nil {
@@ -566,7 +566,7 @@ func (s *PlanService) PublishPlan(ctx context.Context, id int64) (*duban.Plan, e
 		for i, t := range tasks {
 			befores[i] = t.Clone()
 		}
-		units, leaders, err := mapOwners(tx, tasks, true, "发布计划时新建")
+		units, leaders, err := mapOwners(tx, tasks, true, "发布文件时新建")
 		if err != nil {
 			return err
 		}
@@ -583,7 +583,7 @@ func (s *PlanService) PublishPlan(ctx context.Context, id int64) (*duban.Plan, e
 			string(p.State), tx.ts(tx.now), tx.ts(tx.now), id); err != nil {
 			return err
 		}
-		summary := fmt.Sprintf("发布计划：%d 项任务，新建单位 %d 个、领导 %d 位", p.TaskCount, len(units), len(leaders))
+		summary := fmt.Sprintf("发布文件：%d 项任务，新建单位 %d 个、领导 %d 位", p.TaskCount, len(units), len(leaders))
 		return tx.record("plan.publish", "plan", p.ID, p.ID, summary, &before, p)
 	})
 	return p, err
@@ -596,7 +596,7 @@ func sameOwnerIDs(a, b *duban.Task) bool {
 
 // ArchivePlan ends the supervision of a published plan.
 func (s *PlanService) ArchivePlan(ctx context.Context, id int64) (*duban.Plan, error) {
-	if _, err := duban.Authorize(ctx, "归档计划", duban.CanReviewPlan); err != nil {
+	if _, err := duban.Authorize(ctx, "归档文件", duban.CanReviewPlan); err != nil {
 		return nil, err
 	}
 	var p *duban.Plan
@@ -606,14 +606,14 @@ func (s *PlanService) ArchivePlan(ctx context.Context, id int64) (*duban.Plan, e
 			return err
 		}
 		if p.State != duban.PlanPublished {
-			return duban.Errorf(duban.ECONFLICT, "只有已发布的计划可以归档；计划“%s”%s。", p.Title, p.State.Label())
+			return duban.Errorf(duban.ECONFLICT, "只有已发布的文件可以归档；文件“%s”%s。", p.Title, p.State.Label())
 		}
 		before := *p
 		p.State, p.UpdatedAt = duban.PlanArchived, tx.now
 		if _, err := tx.exec("UPDATE plans SET state = ?, updated_at = ? WHERE id = ?", string(p.State), tx.ts(tx.now), id); err != nil {
 			return err
 		}
-		return tx.record("plan.archive", "plan", p.ID, p.ID, "归档计划", &before, p)
+		return tx.record("plan.archive", "plan", p.ID, p.ID, "归档文件", &before, p)
 	})
 	return p, err
 }

@@ -21,7 +21,7 @@ func TestReissue(t *testing.T) {
 		reowned := MustFindTask(t, db, p.ID, "1.2.1")
 		removed := MustFindTask(t, db, p.ID, "0.0.4")
 		corrected := MustFindTask(t, db, p.ID, "2.1.1")
-		if _, err := tasks.UpdateTask(as(office), corrected.ID, duban.TaskUpdate{Deadline: ptr("督办室补充的时限")}); err != nil {
+		if _, err := tasks.UpdateTask(as(office), corrected.ID, duban.TaskUpdate{Deadline: ptr("督查室补充的时限")}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -69,7 +69,7 @@ func TestReissue(t *testing.T) {
 		if got, _ := tasks.FindTaskByID(as(office), removed.ID); got.State != duban.TaskWithdrawn {
 			t.Errorf("removed task: got state %q, want withdrawn", got.State)
 		}
-		if got, _ := tasks.FindTaskByID(as(office), corrected.ID); got.Deadline != "督办室补充的时限" {
+		if got, _ := tasks.FindTaskByID(as(office), corrected.ID); got.Deadline != "督查室补充的时限" {
 			t.Errorf("office's correction: got deadline %q, want it kept", got.Deadline)
 		}
 		if got := MustFindTask(t, db, p.ID, "7.3.9"); got.LeadUnits[0].ID == 0 {

@@ -85,9 +85,9 @@ func planForChange(tx *Tx, planID int64, draftOnly bool) (*duban.Plan, error) {
 	}
 	switch {
 	case p.State == duban.PlanArchived:
-		return nil, duban.Errorf(duban.ECONFLICT, "计划“%s”已归档，不能再修改。", p.Title)
+		return nil, duban.Errorf(duban.ECONFLICT, "文件“%s”已归档，不能再修改。", p.Title)
 	case draftOnly && p.State != duban.PlanDraft:
-		return nil, duban.Errorf(duban.ECONFLICT, "计划“%s”已发布，任务不能再拆分或合并：请以修改任务内容代替，或导入更正后的通知。", p.Title)
+		return nil, duban.Errorf(duban.ECONFLICT, "文件“%s”已发布，任务不能再拆分或合并：请以修改任务内容代替，或导入更正后的通知。", p.Title)
 	}
 	return p, nil
 }
@@ -200,7 +200,7 @@ func (s *TaskService) MergeTasks(ctx context.Context, id, other int64) (*duban.T
 			return err
 		}
 		if o.PlanID != t.PlanID {
-			return duban.Errorf(duban.EINVALID, "只能合并同一计划中的任务。")
+			return duban.Errorf(duban.EINVALID, "只能合并同一文件中的任务。")
 		}
 		if _, err := planForChange(tx, t.PlanID, true); err != nil {
 			return err
@@ -297,7 +297,7 @@ func (s *TaskService) ExpandGroup(ctx context.Context, exp duban.GroupExpansion)
 			if len(exp.TaskIDs) > 0 {
 				return duban.Errorf(duban.ENOTFOUND, "所选的任务中没有写有“%s”的。", exp.Group)
 			}
-			return duban.Errorf(duban.ENOTFOUND, "计划中没有写有“%s”的任务。", exp.Group)
+			return duban.Errorf(duban.ENOTFOUND, "文件中没有写有“%s”的任务。", exp.Group)
 		}
 		return touchPlan(tx, exp.PlanID)
 	})
@@ -325,7 +325,7 @@ func expandOwners(list []duban.Owner, group string, members []*duban.Unit) []dub
 
 // FindStatements returns a plan's unassigned statements in notice order.
 func (s *TaskService) FindStatements(ctx context.Context, f duban.StatementFilter) ([]*duban.Statement, int, error) {
-	if _, err := duban.Authorize(ctx, "查看未分配表述", duban.CanRead); err != nil {
+	if _, err := duban.Authorize(ctx, "查看无人认领的段落", duban.CanRead); err != nil {
 		return nil, 0, err
 	}
 	var out []*duban.Statement
@@ -383,7 +383,7 @@ func findStatement(tx *Tx, id int64) (*duban.Statement, error) {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, notFound("未分配表述", id)
+		return nil, notFound("无人认领的段落", id)
 	}
 	return out[0], nil
 }
@@ -421,7 +421,7 @@ func openStatement(tx *Tx, id int64) (*duban.Statement, *duban.Plan, error) {
 		return nil, nil, err
 	}
 	if st.State != duban.StatementOpen {
-		return nil, nil, duban.Errorf(duban.ECONFLICT, "这条表述已经处理过（%s）。", map[duban.StatementState]string{
+		return nil, nil, duban.Errorf(duban.ECONFLICT, "这段文字已经处理过（%s）。", map[duban.StatementState]string{
 			duban.StatementAssigned: "已分配", duban.StatementDismissed: "已标记为无需分配"}[st.State])
 	}
 	return st, p, nil
@@ -429,7 +429,7 @@ func openStatement(tx *Tx, id int64) (*duban.Statement, *duban.Plan, error) {
 
 // AssignStatement makes a statement a task at the end of its area.
 func (s *TaskService) AssignStatement(ctx context.Context, id int64, a duban.StatementAssignment) (*duban.Task, error) {
-	if _, err := duban.Authorize(ctx, "分配未分配表述", duban.CanReviewPlan); err != nil {
+	if _, err := duban.Authorize(ctx, "分配无人认领的段落", duban.CanReviewPlan); err != nil {
 		return nil, err
 	}
 	var t *duban.Task
@@ -450,7 +450,7 @@ func (s *TaskService) AssignStatement(ctx context.Context, id int64, a duban.Sta
 			Indicators: []duban.Indicator{},
 		}
 		t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
-		if _, _, err := mapOwners(tx, []*duban.Task{t}, p.State != duban.PlanDraft, "分配表述时新建"); err != nil {
+		if _, _, err := mapOwners(tx, []*duban.Task{t}, p.State != duban.PlanDraft, "认领段落时新建"); err != nil {
 			return err
 		}
 		if err := t.Validate(); err != nil {
@@ -467,17 +467,17 @@ func (s *TaskService) AssignStatement(ctx context.Context, id int64, a duban.Sta
 		if err := touchPlan(tx, st.PlanID); err != nil {
 			return err
 		}
-		if err := tx.record("statement.assign", "statement", st.ID, st.PlanID, "未分配表述成为任务 "+t.No, &before, st); err != nil {
+		if err := tx.record("statement.assign", "statement", st.ID, st.PlanID, "无人认领的段落成为任务 "+t.No, &before, st); err != nil {
 			return err
 		}
-		return tx.record("task.create", "task", t.ID, t.PlanID, "由未分配表述新建任务 "+t.No, nil, t)
+		return tx.record("task.create", "task", t.ID, t.PlanID, "由无人认领的段落新建任务 "+t.No, nil, t)
 	})
 	return t, err
 }
 
 // DismissStatement records that a statement needs no owner.
 func (s *TaskService) DismissStatement(ctx context.Context, id int64, note string) (*duban.Statement, error) {
-	if _, err := duban.Authorize(ctx, "处理未分配表述", duban.CanReviewPlan); err != nil {
+	if _, err := duban.Authorize(ctx, "处理无人认领的段落", duban.CanReviewPlan); err != nil {
 		return nil, err
 	}
 	var st *duban.Statement
@@ -494,7 +494,7 @@ func (s *TaskService) DismissStatement(ctx context.Context, id int64, note strin
 		if err := touchPlan(tx, st.PlanID); err != nil {
 			return err
 		}
-		return tx.record("statement.dismiss", "statement", st.ID, st.PlanID, "未分配表述标记为无需分配", &before, st)
+		return tx.record("statement.dismiss", "statement", st.ID, st.PlanID, "无人认领的段落标记为无需分配", &before, st)
 	})
 	return st, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/dubanhq/duban"
@@ -106,6 +105,13 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 	return tasks, total, loadTaskDetails(tx, tasks)
 }
 
+// reach is the condition that an owner row's unit (the column col) is a
+// unit's, given the unit twice: the unit itself, or a group it is a member
+// of.
+func reach(col string) string {
+	return "(" + col + " = ? OR " + col + " IN (SELECT m.group_id FROM unit_members m WHERE m.unit_id = ?))"
+}
+
 // taskConditions returns the WHERE conditions of a task filter over tasks
 // t joined with their plans p, and their arguments.
 func taskConditions(tx *Tx, f duban.TaskFilter) ([]string, []any) {
@@ -118,6 +124,9 @@ func taskConditions(tx *Tx, f duban.TaskFilter) ([]string, []any) {
 	if f.PlanID != nil {
 		add("t.plan_id = ?", *f.PlanID)
 	}
+	if f.PlanState != nil {
+		add("p.state = ?", string(*f.PlanState))
+	}
 	if f.Year != nil {
 		add("p.year = ?", *f.Year)
 	}
@@ -128,18 +137,23 @@ func taskConditions(tx *Tx, f duban.TaskFilter) ([]string, []any) {
 		add("t.area = ?", *f.Area)
 	}
 	if f.UnitID != nil {
-		const owned = "t.id IN (SELECT task_id FROM task_owners WHERE unit_id = ? AND role IN (%s))"
+		// A unit's tasks are those that name it and those that name a group
+		// it belongs to (reach).
+		owned := func(roles string) string {
+			return "t.id IN (SELECT task_id FROM task_owners WHERE role IN (" + roles + ") AND " + reach("unit_id") + ")"
+		}
+		unit := []any{*f.UnitID, *f.UnitID}
 		switch f.UnitRole {
 		case duban.UnitLeads:
-			add(fmt.Sprintf(owned, "'lead_unit'"), *f.UnitID)
+			conds, args = append(conds, owned("'lead_unit'")), append(args, unit...)
 		case duban.UnitShares:
 			// Responsible without leading, as OwnerCount counts: a unit
 			// named among both is leading, so that the tasks it leads and
 			// those it shares add up to all of its tasks.
-			add(fmt.Sprintf(owned, "'responsible'"), *f.UnitID)
-			add("NOT "+fmt.Sprintf(owned, "'lead_unit'"), *f.UnitID)
+			conds = append(conds, owned("'responsible'"), "NOT "+owned("'lead_unit'"))
+			args = append(args, append(unit, unit...)...)
 		default:
-			add(fmt.Sprintf(owned, "'lead_unit', 'responsible'"), *f.UnitID)
+			conds, args = append(conds, owned("'lead_unit', 'responsible'")), append(args, unit...)
 		}
 	}
 	if f.LeaderID != nil {
@@ -240,7 +254,7 @@ func (s *TaskService) CountTasksByOwner(ctx context.Context, f duban.TaskFilter)
 		if unit != nil {
 			// A unit is an owner in the rows that name it, and only in
 			// those: its tasks, and among them those it leads, distinct.
-			conds, args = append(conds, "o.unit_id = ?"), append(args, *unit)
+			conds, args = append(conds, reach("o.unit_id")), append(args, *unit, *unit)
 			c := duban.OwnerCount{ID: *unit}
 			var all int
 			err := tx.queryRow(`SELECT count(DISTINCT o.task_id), count(DISTINCT CASE WHEN o.role = 'lead_unit' THEN o.task_id END)
@@ -254,10 +268,14 @@ func (s *TaskService) CountTasksByOwner(ctx context.Context, f duban.TaskFilter)
 			return nil
 		}
 		conds = append(conds, "(o.unit_id IS NOT NULL OR o.leader_id IS NOT NULL)")
+		// Each group's members own the group's tasks too: the owners' rows
+		// and, for each row naming a group, one row per member.
 		rows, err := tx.query(`SELECT leader, id, sum(lead), count(*) - sum(lead) FROM (
 			SELECT o.leader_id IS NOT NULL AS leader, COALESCE(o.unit_id, o.leader_id) AS id,
 				max(CASE WHEN o.role <> 'responsible' THEN 1 ELSE 0 END) AS lead
-			FROM task_owners o JOIN tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id`+where(conds)+`
+			FROM (SELECT task_id, role, unit_id, leader_id FROM task_owners
+				UNION ALL SELECT g.task_id, g.role, m.unit_id, NULL FROM task_owners g JOIN unit_members m ON m.group_id = g.unit_id) o
+			JOIN tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id`+where(conds)+`
 			GROUP BY o.leader_id IS NOT NULL, COALESCE(o.unit_id, o.leader_id), o.task_id) owned
 			GROUP BY leader, id
 			ORDER BY leader, id`, args...)

@@ -133,7 +133,102 @@ func findUnits(tx *Tx, f duban.UnitFilter) ([]*duban.Unit, int, error) {
 			u.Aliases = append(u.Aliases, name)
 		}
 	}
-	return units, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	groups, err := groupMembers(tx)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, u := range units {
+		u.Members = groups[u.ID]
+	}
+	return units, total, nil
+}
+
+// groupMembers reads the membership of every group term: each unit of kind
+// group not merged away, with its members (none, for a group whose members
+// are not entered yet), in the order the members entered the directory.
+func groupMembers(tx *Tx) (duban.Groups, error) {
+	rows, err := tx.query(`SELECT g.id, m.unit_id FROM units g LEFT JOIN unit_members m ON m.group_id = g.id
+		WHERE g.kind = 'group' AND g.merged_into IS NULL ORDER BY g.id, m.unit_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	groups := duban.Groups{}
+	for rows.Next() {
+		var group, member int64
+		if err := rows.Scan(&group, idCol{&member}); err != nil {
+			return nil, err
+		}
+		if member == 0 {
+			groups[group] = nil
+		} else {
+			groups[group] = append(groups[group], member)
+		}
+	}
+	return groups, rows.Err()
+}
+
+// FindGroupMembers returns every group term's members.
+func (s *UnitService) FindGroupMembers(ctx context.Context) (duban.Groups, error) {
+	if _, err := duban.Authorize(ctx, "查看单位", duban.CanRead); err != nil {
+		return nil, err
+	}
+	var groups duban.Groups
+	err := s.db.view(ctx, func(tx *Tx) error {
+		var err error
+		groups, err = groupMembers(tx)
+		return err
+	})
+	return groups, err
+}
+
+// SetGroupMembers replaces the members of a group term.
+func (s *UnitService) SetGroupMembers(ctx context.Context, id int64, members []int64) (*duban.Unit, error) {
+	if _, err := duban.Authorize(ctx, "设置统称的成员", duban.CanManageDirectory); err != nil {
+		return nil, err
+	}
+	var g *duban.Unit
+	err := s.db.update(ctx, func(tx *Tx) error {
+		var err error
+		if g, err = findUnit(tx, id); err != nil {
+			return err
+		}
+		before := *g
+		var units []*duban.Unit
+		for _, m := range members {
+			u, err := findUnit(tx, m)
+			if err != nil {
+				return err
+			}
+			units = append(units, u)
+		}
+		if err := g.CheckMembers(units); err != nil {
+			return err
+		}
+		if _, err := tx.exec("DELETE FROM unit_members WHERE group_id = ?", id); err != nil {
+			return err
+		}
+		for _, m := range members {
+			if _, err := tx.exec("INSERT INTO unit_members (group_id, unit_id) VALUES (?, ?)", id, m); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec("UPDATE units SET updated_at = ? WHERE id = ?", tx.ts(tx.now), id); err != nil {
+			return err
+		}
+		if g, err = findUnit(tx, id); err != nil {
+			return err
+		}
+		if err := tx.record("unit.members", "unit", id, 0, duban.MembersSummary(g, units), before, g); err != nil {
+			return err
+		}
+		g.History, err = unitHistory(tx, id)
+		return err
+	})
+	return g, err
 }
 
 func unitHistory(tx *Tx, id int64) ([]duban.UnitEvent, error) {
@@ -256,6 +351,13 @@ func (s *UnitService) UpdateUnit(ctx context.Context, id int64, upd duban.UnitUp
 		before := *u
 		summary := "修改单位：" + u.Name
 		if upd.Kind != nil {
+			groups, err := groupMembers(tx)
+			if err != nil {
+				return err
+			}
+			if err := u.CheckKind(*upd.Kind, groups); err != nil {
+				return err
+			}
 			u.Kind = *upd.Kind
 		}
 		if upd.Name != nil && strings.TrimSpace(*upd.Name) != u.Name {
@@ -357,8 +459,26 @@ func (s *UnitService) MergeUnits(ctx context.Context, from, into int64) (*duban.
 		if target, err = activeUnit(tx, into); err != nil {
 			return err
 		}
+		if err := duban.CheckMerge(src, target); err != nil {
+			return err
+		}
 		before := map[string]*duban.Unit{"from": src, "into": target}
+		// Memberships move too: the merged unit's place in groups (where into
+		// is not a member already), and a merged group's members.
 		for _, q := range []string{
+			"DELETE FROM unit_members WHERE unit_id = ? AND group_id IN (SELECT group_id FROM unit_members WHERE unit_id = ?)",
+			"DELETE FROM unit_members WHERE group_id = ? AND unit_id IN (SELECT unit_id FROM unit_members WHERE group_id = ?)",
+		} {
+			if _, err := tx.exec(q, from, into); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec("DELETE FROM unit_members WHERE (group_id = ? AND unit_id = ?) OR (group_id = ? AND unit_id = ?)", from, into, into, from); err != nil {
+			return err
+		}
+		for _, q := range []string{
+			"UPDATE unit_members SET unit_id = ? WHERE unit_id = ?",
+			"UPDATE unit_members SET group_id = ? WHERE group_id = ?",
 			"UPDATE unit_names SET unit_id = ?, kind = 'alias' WHERE unit_id = ?",
 			"UPDATE task_owners SET unit_id = ? WHERE unit_id = ?",
 			"UPDATE users SET unit_id = ? WHERE unit_id = ?",

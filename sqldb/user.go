@@ -120,7 +120,8 @@ func scanUser(sc interface{ Scan(...any) error }, more ...any) (*duban.User, err
 }
 
 // checkBindings makes sure a clerk's unit and a leader account's leader
-// exist, and that the unit was not merged away.
+// exist, and that the unit is a single unit in its own right: not merged
+// away, not a group term.
 func checkBindings(tx *Tx, u *duban.User) error {
 	if u.UnitID != 0 {
 		unit, err := findUnit(tx, u.UnitID)
@@ -129,6 +130,9 @@ func checkBindings(tx *Tx, u *duban.User) error {
 		}
 		if unit.MergedInto != 0 {
 			return duban.Errorf(duban.EINVALID, "单位“%s”已合并到单位 #%d：请绑定合并后的单位。", unit.Name, unit.MergedInto)
+		}
+		if unit.Kind == duban.UnitGroup {
+			return duban.Errorf(duban.EINVALID, "“%s”是统称（泛指多个单位），不是一个单位：联络员请绑定具体单位，写给统称的任务会到达它的每个成员。", unit.Name)
 		}
 	}
 	if u.LeaderID != 0 {

@@ -35,6 +35,6 @@ func (s *Server) Exports() *export.Services {
 	return &export.Services{
 		Plans: s.svc.Plans, Tasks: s.svc.Tasks, Units: s.svc.Units, Leaders: s.svc.Leaders,
 		Periods: s.svc.Periods, Reports: s.svc.Reports, Lights: s.svc.Lights, Reminders: s.svc.Reminders,
-		Bulletins: s.svc.Bulletins, Groups: s.svc.Groups, Today: s.Today,
+		Bulletins: s.svc.Bulletins, Groups: s.svc.Units, Today: s.Today,
 	}
 }

@@ -82,6 +82,13 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
+	if code == duban.EUNAUTHORIZED && st.route != nil && st.route.Changes && duban.UserFromContext(r.Context()) == nil {
+		// A form sent after the session ended: what it carried is kept,
+		// and after sign-in the person is back at the form with it.
+		page := s.keepDraft(w, r)
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(page), http.StatusSeeOther)
+		return
+	}
 	page := &errorPage{Status: status, Message: duban.ErrorMessage(err), Back: backLink(r)}
 	page.Title = st.translator().T("出错了")
 	if perr := s.RenderStatus(w, r, status, page); perr != nil {

@@ -27,6 +27,9 @@ func (t Translator) T(msg string, args ...any) string {
 	return msg
 }
 
+// Lang is the translator's language: "zh" or "en".
+func (t Translator) Lang() string { return t.lang }
+
 // Has reports whether the catalog has the English of msg.
 func (t Translator) Has(msg string) bool {
 	_, ok := t.english[msg]
@@ -52,9 +55,12 @@ var english = map[string]string{
 	"English": "中文",
 	"主导航":     "Main navigation",
 	"跳到正文":    "Skip to content",
+	"我的账号":    "My account",
+	"打印日期 %s": "Printed %s",
+	"登录已恢复：您之前填写的内容已填回表单，请检查后重新提交。": "Signed in again: what you had typed is back in the form; check it and send it again.",
 
 	// Roles.
-	"督办室管理员": "Office administrator",
+	"督查室管理员": "Office administrator",
 	"领导":     "Leaders",
 	"单位联络员":  "Unit clerk",
 	"查看者":    "Viewer",

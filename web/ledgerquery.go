@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
@@ -22,6 +23,13 @@ type LedgerQuery struct {
 	Unit    int64
 	Role    string // "", "lead" or "shared": the unit's part in the task
 	Targets string // "", "yes" or "no": whether the task has quantitative targets
+	// Due selects tasks by their deadline as of Today: due this month,
+	// overdue, ongoing, unread (duban.DueChoice).
+	Due   string
+	Today duban.Date
+	// State narrows the list to the plans in that state: published, the
+	// documents in hand.
+	State string
 	// Light is a status light (cycle.LightStatus) the tasks have in period
 	// Period, or in their plan's latest period with lights when it is 0.
 	Light  string
@@ -34,9 +42,18 @@ type LedgerQuery struct {
 }
 
 // ParseLedgerQuery reads the filter from an address and returns it with the
-// task filter it means.
+// task filter it means, as of the office's today.
 func ParseLedgerQuery(q url.Values) (LedgerQuery, duban.TaskFilter, error) {
+	return ParseLedgerQueryOn(q, duban.Today(time.Now()))
+}
+
+// ParseLedgerQueryOn reads the filter from an address as of a day: what is
+// due this month or overdue depends on it.
+func ParseLedgerQueryOn(q url.Values, today duban.Date) (LedgerQuery, duban.TaskFilter, error) {
 	lq := LedgerQuery{
+		Due:     q.Get("due"),
+		State:   q.Get("state"),
+		Today:   today,
 		Section: strings.TrimSpace(q.Get("section")),
 		Area:    strings.TrimSpace(q.Get("area")),
 		Role:    q.Get("role"),
@@ -112,6 +129,16 @@ func ParseLedgerQuery(q url.Values) (LedgerQuery, duban.TaskFilter, error) {
 	default:
 		lq.Targets = ""
 	}
+	if st := duban.PlanState(lq.State); st.Valid() {
+		f.PlanState = &st
+	} else {
+		lq.State = ""
+	}
+	if c := duban.DueChoice(lq.Due); c.Valid() {
+		c.Narrow(&f, today)
+	} else {
+		lq.Due = ""
+	}
 	if light := q.Get("light"); cycle.LightStatus(light).Valid() {
 		lq.Light, f.Light, f.LightPeriod = light, light, lq.Period
 	} else {
@@ -147,6 +174,8 @@ func (lq LedgerQuery) Values() url.Values {
 	set("unit", strconv.FormatInt(lq.Unit, 10))
 	set("role", lq.Role)
 	set("targets", lq.Targets)
+	set("due", lq.Due)
+	set("state", lq.State)
 	set("light", lq.Light)
 	set("period", strconv.FormatInt(lq.Period, 10))
 	set("q", lq.Q)
@@ -161,6 +190,16 @@ func (lq LedgerQuery) Values() url.Values {
 		v.Set("page", strconv.Itoa(lq.Page))
 	}
 	return v
+}
+
+// Filtered reports whether the query narrows the ledger at all.
+func (lq LedgerQuery) Filtered() bool {
+	v := lq.Values()
+	v.Del("sort")
+	v.Del("order")
+	v.Del("size")
+	v.Del("page")
+	return len(v) > 0
 }
 
 // URL is the address of the ledger the filter selects.

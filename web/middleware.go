@@ -61,6 +61,11 @@ type requestState struct {
 	sessionKey  string // the session's secret, from the cookie
 	viaAPIToken bool   // authenticated by an API token, not a cookie
 
+	// draft is the form's draft given back on this request, once looked
+	// for (draft.go).
+	draft      *duban.FormDraft
+	draftTaken bool
+
 	// head is the version of what lists show that the request reads, once
 	// asked for (Server.ListsHead).
 	head     int64
@@ -315,6 +320,10 @@ func parseForm(r *http.Request) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &tooLarge) && tooLarge.Limit == MaxUpload:
+		// The bound of an upload has room for the form around the file:
+		// the limit to name is the file's, as the form states it.
+		return errNoticeTooLarge
 	case errors.As(err, &tooLarge):
 		return duban.Errorf(duban.ETOOLARGE, "提交的内容过大（超过 %.0f MB）：请检查所选文件。", float64(tooLarge.Limit)/(1<<20))
 	case errors.Is(err, http.ErrNotMultipart), errors.Is(err, http.ErrMissingBoundary):

@@ -13,6 +13,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dubanhq/duban"
 )
@@ -50,6 +51,12 @@ type Base struct {
 	// Content is the page's content already rendered (RenderCached), shown
 	// in place of its "content" template.
 	Content template.HTML
+	// Draft is what the person typed into a form of this page before their
+	// session ended, as JSON for app.js to fill the form in again (draft.go);
+	// "" for none.
+	Draft string
+	// Printed is the day the page is shown, for the heading of its print.
+	Printed string
 	// Tr translates into Lang, with the server's catalog.
 	Tr Translator
 	// Bare shows the page alone, without the top bar: a page made to be
@@ -194,6 +201,9 @@ func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int
 	return nil
 }
 
+// DisplayZone is the time zone times are shown in: the government's.
+var DisplayZone = duban.Beijing
+
 // bufferPool lends the buffers pages are rendered into, so that each page
 // does not grow a new one to its size (a ledger's is some hundred
 // kilobytes) for the collector to take back.
@@ -226,11 +236,16 @@ func (s *Server) fillBase(w http.ResponseWriter, r *http.Request, b *Base) {
 	b.Tr = s.templates.Translator(st.lang)
 	b.CSRF = st.csrf
 	b.Path = r.URL.RequestURI()
+	b.Printed = time.Now().In(DisplayZone).Format("2006-01-02")
 	if c, err := r.Cookie(flashCookie); err == nil {
 		if msg, err := url.QueryUnescape(c.Value); err == nil {
 			b.Flash = msg
 		}
 		s.clearCookie(w, r, flashCookie)
+	}
+	if d := s.takeDraft(w, r); d != nil {
+		b.Draft = draftJSON(d)
+		b.Flash = b.Tr.T("登录已恢复：您之前填写的内容已填回表单，请检查后重新提交。")
 	}
 	b.Nav = nil
 	for _, e := range s.nav {

@@ -47,3 +47,10 @@ func (s *Server) SetLanguage(w http.ResponseWriter, r *http.Request, lang string
 	}
 	s.setCookie(w, r, &http.Cookie{Name: langCookie, Value: lang, MaxAge: 365 * 24 * 3600})
 }
+
+// ChangePassword changes the signed-in person's own password once the
+// current one is checked: this browser's session stays, the person's
+// others end.
+func (s *Server) ChangePassword(r *http.Request, current, next string) error {
+	return s.svc.Auth.ChangePassword(r.Context(), current, next, state(r).sessionKey)
+}

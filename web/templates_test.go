@@ -22,7 +22,7 @@ func TestErrorTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, lang := range []string{"zh", "en"} {
-		for _, u := range []*duban.User{nil, {ID: 1, Name: "office", DisplayName: "督办室" + hostile, Role: duban.RoleAdmin}} {
+		for _, u := range []*duban.User{nil, {ID: 1, Name: "office", DisplayName: "督查室" + hostile, Role: duban.RoleAdmin}} {
 			p := &errorPage{Status: 404, Message: hostile, Back: "/tasks"}
 			p.Title, p.User, p.Lang, p.CSRF, p.Path, p.Flash = "标题"+hostile, u, lang, "csrf-token", "/tasks?q="+hostile, hostile
 			p.Nav = []NavItem{{Label: "台账", Href: "/tasks", Current: true}}

@@ -17,6 +17,10 @@ import (
 // reader takes, and room for a multipart form's headers around it.
 const MaxUpload = notice.MaxInput + 1<<20
 
+// errNoticeTooLarge refuses a notice over the reader's bound, named as the
+// import form names it.
+var errNoticeTooLarge = duban.Errorf(duban.ETOOLARGE, "通知文件过大：不能超过 %d MB。", notice.MaxInput>>20)
+
 // ReadNoticeUpload reads the notice a request carries, as a multipart form's
 // "file" field (with an optional "year" field) or as the whole body (named
 // by ?name= or the Content-Disposition header, with an optional ?year=),
@@ -77,7 +81,7 @@ func readUploaded(f io.Reader) ([]byte, error) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return nil, duban.Errorf(duban.ETOOLARGE, "通知文件过大：不能超过 %d MB。", notice.MaxInput>>20)
+		return nil, errNoticeTooLarge
 	case err != nil:
 		return nil, &duban.Error{Code: duban.EINVALID, Message: "无法读取上传的文件：请重试。", Err: err}
 	}

@@ -38,7 +38,7 @@ var walkIDs = map[string]func(w *world) int64{
 // route's coarse rule: a route guarded by CanComment lets a clerk comment
 // on its own unit's tasks only, which the service decides.
 var objectRules = map[uintptr]func(u *duban.User, w *world) bool{
-	rulePtr(duban.CanComment): func(u *duban.User, w *world) bool { return duban.CanCommentOnTask(u, w.Task) },
+	rulePtr(duban.CanComment): func(u *duban.User, w *world) bool { return duban.CanCommentOnTask(u, w.Task, w.Groups()) },
 }
 
 func rulePtr(rule func(*duban.User) bool) uintptr { return reflect.ValueOf(rule).Pointer() }
@@ -61,6 +61,11 @@ var walkForms = map[string]url.Values{
 	"POST /plans/{plan}/aliases":                  {"name": {"区财局"}, "unit": {"区财政局"}},
 	"POST /plans/{plan}/groups":                   {"group": {"各街道办事处"}},
 	"POST /periods/{period}/bulletin":             {"number": {"历下督字〔2022〕5号"}, "opening": {"现将情况通报如下："}, "closing": {"特此通报。"}, "signature": {"区政府督查室"}},
+	"POST /units":                                 {"name": {"区新设局"}, "kind": {"department"}},
+	"POST /units/{unit}":                          {"name": {"区财政局（新）"}, "kind": {"department"}},
+	"POST /units/{unit}/aliases":                  {"alias": {"财政局"}},
+	"POST /leaders":                               {"name": {"张三"}, "title": {"副区长"}, "order": {"3"}},
+	"POST /leaders/{leader}":                      {"name": {"武毅"}, "title": {"副区长"}, "order": {"2"}},
 }
 
 // walkBodies are the JSON bodies that make an API route succeed for a role
@@ -73,8 +78,8 @@ var walkBodies = map[string]string{
 	"POST /api/v1/units":                          `{"name": "区新设局"}`,
 	"PATCH /api/v1/units/{unit}":                  `{"name": "区财政局（新）"}`,
 	"POST /api/v1/units/{unit}/aliases":           `{"alias": "财政局"}`,
-	"POST /api/v1/leaders":                        `{"name": "张三", "title": "副区长"}`,
-	"PATCH /api/v1/leaders/{leader}":              `{"title": "副区长"}`,
+	"POST /api/v1/leaders":                        `{"name": "张三", "title": "副区长", "order": 3}`,
+	"PATCH /api/v1/leaders/{leader}":              `{"title": "副区长", "order": 2}`,
 	"POST /api/v1/users":                          `{"name": "new.user", "role": "viewer", "password": "a-long-password"}`,
 	"PATCH /api/v1/users/{user}":                  `{"display_name": "改名"}`,
 	"POST /api/v1/users/{user}/password":          `{"password": "another-password"}`,
@@ -109,10 +114,19 @@ func TestPermissionWalk(t *testing.T) {
 				resp := walkRequest(t, refused, rt, role)
 				want := http.StatusForbidden
 				if role == nobody {
+					// Nobody is sent to sign in: a script with 401, a
+					// person with the sign-in page, what the form carried
+					// kept for after it.
 					want = http.StatusUnauthorized
+					if !rt.API {
+						want = http.StatusSeeOther
+					}
 				}
 				if resp.Status != want {
 					t.Errorf("as %s: got %d, want %d refused:\n%s", roleName(role), resp.Status, want, short(resp.Body))
+				}
+				if want == http.StatusSeeOther && !strings.HasPrefix(resp.Location, "/login?next=") {
+					t.Errorf("as %s: sent to %q, want the sign-in page", roleName(role), resp.Location)
 				}
 				if after := refused.AuditHead(); after != before {
 					t.Errorf("as %s: refused, but the audit log grew from %d to %d events: something changed", roleName(role), before, after)
@@ -189,12 +203,13 @@ func walkRequest(t *testing.T, w *world, rt web.Route, role string) *walkRespons
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("X-CSRF-Token", c.CSRF())
 	r := c.Do(req)
-	return &walkResponse{Status: r.Status, Body: r.Body}
+	return &walkResponse{Status: r.Status, Body: r.Body, Location: r.Location()}
 }
 
 type walkResponse struct {
-	Status int
-	Body   string
+	Status   int
+	Body     string
+	Location string
 }
 
 func roleName(role string) string {

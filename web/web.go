@@ -86,10 +86,6 @@ type Services struct {
 	Overview     cycle.OverviewService
 	Bulletins    cycle.BulletinService
 	Publications cycle.PublicationService
-	// Groups says which units a task addressed to a group reaches; nil
-	// while the directory keeps no membership, when such tasks reach their
-	// named units alone.
-	Groups cycle.GroupMembers
 }
 
 // A Part is what a package adds to the server: its routes and, for pages,

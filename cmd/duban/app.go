@@ -180,7 +180,7 @@ func parseID(what, s string) (int64, error) {
 
 // plan returns the plan an argument names by its ID.
 func (a *app) plan(arg string) (*duban.Plan, error) {
-	id, err := parseID("计划", arg)
+	id, err := parseID("文件", arg)
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func (a *app) task(p *duban.Plan, arg string) (*duban.Task, error) {
 			return t, nil
 		}
 	}
-	return nil, duban.Errorf(duban.ENOTFOUND, "计划 #%d 中没有任务 %s：用 duban plan tasks %d 查看任务编号。", p.ID, arg, p.ID)
+	return nil, duban.Errorf(duban.ENOTFOUND, "文件 #%d 中没有任务 %s：用 duban plan tasks %d 查看任务编号。", p.ID, arg, p.ID)
 }
 
 // unit returns the unit an argument names, by any of its names or by its ID

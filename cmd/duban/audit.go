@@ -11,7 +11,7 @@ import (
 func runAudit(ctx context.Context, env *Env, args []string) error {
 	return runVerbs(ctx, env, "audit", map[string]command{
 		"verify": {"核验审计日志：发现被修改或删除的记录", auditVerify},
-		"log":    {"列出审计记录（可按计划或对象筛选）", auditLog},
+		"log":    {"列出审计记录（可按文件或对象筛选）", auditLog},
 	}, args)
 }
 
@@ -41,8 +41,8 @@ func auditVerify(ctx context.Context, env *Env, args []string) error {
 }
 
 func auditLog(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "audit log", "audit log [--plan 计划] [--entity plan|task|statement|unit|leader|user --id 编号] [--limit 条数]")
-	plan := fs.Int64("plan", 0, "只列出这个计划的记录")
+	fs, cfg := dbFlagSet(env, "audit log", "audit log [--plan 文件] [--entity plan|task|statement|unit|leader|user --id 编号] [--limit 条数]")
+	plan := fs.Int64("plan", 0, "只列出这个文件的记录")
 	entity := fs.String("entity", "", "只列出这类对象的记录")
 	id := fs.Int64("id", 0, "与 --entity 一起：只列出这个对象的记录（它的历史）")
 	limit := fs.Int("limit", 20, "最多列出多少条（0 为全部）")

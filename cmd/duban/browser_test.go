@@ -276,16 +276,33 @@ func (p *person) choose(sel, value string) string {
 	return p.navigate("choosing "+value+" in "+sel, chromedp.Evaluate[chromedp.Void](js))
 }
 
-// signIn signs in through the sign-in form the server sends a visitor to.
+// signIn signs in through the sign-in form the server sends a visitor to,
+// and checks that it leads to the person's home.
 func (p *person) signIn(name, password string) string {
 	p.t.Helper()
-	if path := p.open("/tasks"); !strings.HasPrefix(path, "/login") {
+	if path := p.open("/"); !strings.HasPrefix(path, "/login") {
 		p.t.Fatalf("%s: a visitor got %s, want the sign-in form", p.name, path)
 	}
+	path := p.typeSignIn(name, password)
+	if path != "/" {
+		p.t.Fatalf("%s: signing in led to %s, want the home page", p.name, path)
+	}
+	return path
+}
+
+// typeSignIn fills in the sign-in form the page shows and sends it.
+func (p *person) typeSignIn(name, password string) string {
+	p.t.Helper()
 	p.do("typing the name and password",
 		chromedp.SendKeys(chromedp.CSS(`form[action="/login"] input[name=name]`), name),
 		chromedp.SendKeys(chromedp.CSS(`form[action="/login"] input[name=password]`), password))
 	return p.click(`form[action="/login"] button[type=submit]`)
+}
+
+// rows counts the rows of the page's tables of tasks.
+func (p *person) rows() int {
+	p.t.Helper()
+	return eval[int](p, `document.querySelectorAll("table.tasks tbody tr").length`)
 }
 
 // screenshot saves the page as it shows at a size, as NAME-WxH.png, and
@@ -302,7 +319,10 @@ func (p *person) screenshot(name string, width, height int64) {
 	// The picture shows the page from its top, as a person arriving sees
 	// it, whatever place of it the address pointed to.
 	p.do("scrolling to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
-	if over := eval[int](p, "document.documentElement.scrollWidth - window.innerWidth"); over > 0 {
+	// The page is measured against the screen's width: on a phone the
+	// browser widens its layout to fit a page too wide, so the window's
+	// own width would grow with it.
+	if over := eval[int](p, "document.documentElement.scrollWidth") - int(width); over > 0 {
 		p.t.Errorf("%s at %d×%d: the page is %d px wider than the screen", name, width, height, over)
 	}
 	// Who is signed in, and as what, shows whole.
@@ -365,7 +385,7 @@ func TestBrowser(t *testing.T) {
 	root := startChromium(t, ctx, chromium)
 	m := newTestMain(t, sqldbtest.SQLiteDSN(t), duban.DefaultAuthPolicy)
 	origin := m.URL()
-	admin := &duban.User{Name: "office", DisplayName: "督办室", Role: duban.RoleAdmin}
+	admin := &duban.User{Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin}
 	makeAccount(t, m, admin, "office-password-1")
 	officeCtx := duban.NewContextWithUser(context.Background(), admin)
 	tasks := sqldb.NewTaskService(m.DB)
@@ -385,7 +405,7 @@ func TestBrowser(t *testing.T) {
 	}
 	office.do("choosing the notice", chromedp.SetUploadFiles(chromedp.CSS(`form[action="/plans/import"] input[type=file]`), []string{sample}))
 	review := office.click(`form[action="/plans/import"] button[type=submit]`)
-	if !strings.HasSuffix(review, "/review") || !strings.Contains(office.flash(), "已导入为草稿：88 项任务，9 条未分配表述") {
+	if !strings.HasSuffix(review, "/review") || !strings.Contains(office.flash(), "已导入为草稿：88 项任务，9 段无人认领的段落") {
 		t.Fatalf("import: got %s saying %q, want the plan's review page saying what was read", review, office.flash())
 	}
 	plan, err := strconv.ParseInt(strings.Split(review, "/")[2], 10, 64)
@@ -412,7 +432,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`form[action$="/assign"] input[name=lead_units]`), "区财政局"),
 		chromedp.SetValue(chromedp.CSS(`form[action$="/assign"] input[name=lead_leaders]`), "武毅"))
 	office.click(`form[action$="/assign"] button[type=submit]`)
-	if got := office.flash(); !strings.Contains(got, "的表述已成为任务") {
+	if got := office.flash(); !strings.Contains(got, "的段落已成为任务") {
 		t.Errorf("assigning a statement: the page says %q, want it made a task", got)
 	}
 	for dismissed := 0; office.has(`.item.statement a[href^="?dismiss="]`); dismissed++ {
@@ -429,9 +449,41 @@ func TestBrowser(t *testing.T) {
 
 	// It publishes, confirming the question the button asks.
 	office.click(`form[action$="/publish"] button[type=submit]`)
-	if got := office.flash(); !strings.Contains(got, "计划已发布：89 项任务") {
+	if got := office.flash(); !strings.Contains(got, "文件已发布：89 项任务") {
 		t.Fatalf("publishing: the page says %q, want the plan published with its 89 tasks", got)
 	}
+
+	// Its home names the group terms whose tasks reach nobody yet; it adds
+	// a street to the directory and makes every street a member of the
+	// two terms for the streets.
+	office.open("/")
+	if got := office.text("#main"); !strings.Contains(got, "还没有成员的统称") || !strings.Contains(got, "各街道办事处") {
+		t.Errorf("the office's home after publishing: %q, want the groups without members named", got)
+	}
+	office.open("/units/new")
+	office.do("naming the street",
+		chromedp.SendKeys(chromedp.CSS(`form[action="/units"] input[name=name]`), "解放路街道办事处"),
+		chromedp.SetValue(chromedp.CSS(`form[action="/units"] select[name=kind]`), string(duban.UnitStreet)))
+	office.click(`form[action="/units"] button[type=submit]`)
+	if got := office.flash(); !strings.Contains(got, "已添加单位“解放路街道办事处”（街道）") {
+		t.Fatalf("adding a street: the page says %q", got)
+	}
+	unitsSvc := sqldb.NewUnitService(m.DB)
+	for _, g := range []string{"各街道办事处", "相关街道办事处"} {
+		found, _, err := unitsSvc.FindUnits(officeCtx, duban.UnitFilter{Name: &g})
+		if err != nil || len(found) != 1 {
+			t.Fatalf("%s after publishing: %v (%v)", g, found, err)
+		}
+		office.open(fmt.Sprintf("/units/%d/edit", found[0].ID))
+		office.click(`form[action$="/members"] button[name=fill][value=street]`)
+		if got := office.flash(); !strings.Contains(got, "现有 3 个成员") {
+			t.Errorf("making the streets %s's members: the page says %q", g, got)
+		}
+	}
+	office.screenshot("unit-edit", phoneWidth, phoneHeight)
+	office.open("/")
+	office.screenshot("home-office", deskWidth, deskHeight)
+	office.screenshot("home-office", phoneWidth, phoneHeight)
 
 	// On the accounts page it makes the account of 区财政局's clerk, bound
 	// to the unit publishing added to the directory.
@@ -459,9 +511,28 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("the clerk's account: got %v (%v), want a clerk of %s", users, err, name)
 	}
 
-	// The clerk finds the tasks its unit leads through the ledger's filters.
+	// Neither the new account's page nor the list scrolls sideways on a
+	// phone.
+	office.screenshot("account", phoneWidth, phoneHeight)
+	office.open("/accounts")
+	office.screenshot("accounts", phoneWidth, phoneHeight)
+
+	// The clerk lands on its unit's tasks, and finds those its unit leads
+	// through the ledger's filters.
 	clerk := newPerson(t, root, "clerk", origin, shots)
 	clerk.signIn("caizheng", "clerk-password-1")
+	if got := clerk.text(".head h1"); got != name {
+		t.Errorf("the clerk's home is headed %q, want its unit", got)
+	}
+	published := duban.PlanPublished
+	_, mine, err := tasks.FindTasks(officeCtx, duban.TaskFilter{UnitID: &unit.ID, PlanState: &published})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := clerk.rows(); got != mine {
+		t.Errorf("the clerk's home lists %d tasks, want its unit's %d", got, mine)
+	}
+	clerk.open("/tasks")
 	clerk.choose(`form.filters select[name=unit]`, strconv.FormatInt(unit.ID, 10))
 	path := clerk.choose(`form.filters select[name=role]`, "lead")
 	// The address to share carries the filter and nothing else, though the
@@ -489,10 +560,35 @@ func TestBrowser(t *testing.T) {
 	}
 	clerk.do("writing a comment", chromedp.SetValue(chromedp.CSS(`form[action$="/comments"] textarea[name=text]`), "已完成第一季度节点任务。"))
 	clerk.click(`form[action$="/comments"] button[type=submit]`)
-	if got := clerk.flash(); got != "意见已发表。" || !strings.Contains(clerk.text("#main"), "已完成第一季度节点任务。") {
+	if got := clerk.flash(); got != "进展情况已提交。" || !strings.Contains(clerk.text("#main"), "已完成第一季度节点任务。") {
 		t.Errorf("commenting: the page says %q, want the comment published and shown", got)
 	}
 	clerk.screenshot("task", phoneWidth, phoneHeight)
+
+	// Its session ends while it writes: sending the form leads to the
+	// sign-in page, and signing in back to the form, with the text in it.
+	typed := "第二季度进展：已完成招标，下月开工。"
+	clerk.do("writing more", chromedp.SetValue(chromedp.CSS(`form[action$="/comments"] textarea[name=text]`), typed))
+	if err := sqldb.NewAuthService(m.DB, auth.NewHasher(m.Passwords), m.Policy).Logout(officeCtx, clerk.cookie("duban_session")); err != nil {
+		t.Fatal(err)
+	}
+	if path := clerk.click(`form[action$="/comments"] button[type=submit]`); !strings.HasPrefix(path, "/login") ||
+		!strings.Contains(clerk.text("#main"), "您刚才填写的内容已经保存") {
+		t.Fatalf("sending a form after the session ended: got %s saying %q, want the sign-in page saying the text is kept", path, clerk.text("#main"))
+	}
+	if path := clerk.typeSignIn("caizheng", "clerk-password-1"); path != own {
+		t.Errorf("signing in again led to %s, want the form's page %s", path, own)
+	}
+	if got := eval[string](clerk, `document.querySelector('form[action$="/comments"] textarea[name=text]').value`); got != typed {
+		t.Errorf("the form after signing in again holds %q, want %q", got, typed)
+	}
+	if got := clerk.flash(); !strings.Contains(got, "登录已恢复") {
+		t.Errorf("after signing in again the page says %q", got)
+	}
+	clerk.click(`form[action$="/comments"] button[type=submit]`)
+	if !strings.Contains(clerk.text("#main"), typed) {
+		t.Error("the restored text, sent, does not show on the task")
+	}
 
 	// Another unit's task offers it nothing to change, here or on the
 	// review page.
@@ -536,7 +632,47 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("after a forged correction: got deadline %q (%v), want %q", got.Deadline, err, other.Deadline)
 	}
 
-	for _, p := range []*person{office, clerk} {
+	// A street's clerk finds on its home the 23 tasks the notice addresses
+	// to the streets; the leader the tasks it leads, by unit; a viewer the
+	// documents in hand.
+	street, _, err := unitsSvc.FindUnits(officeCtx, duban.UnitFilter{Name: ptr("解放路街道办事处")})
+	if err != nil || len(street) != 1 {
+		t.Fatal(err)
+	}
+	leaders, _, err := sqldb.NewLeaderService(m.DB).FindLeaders(officeCtx, duban.LeaderFilter{Name: ptr("武毅")})
+	if err != nil || len(leaders) != 1 {
+		t.Fatal(err)
+	}
+	makeAccount(t, m, &duban.User{Name: "jiefanglu", DisplayName: "解放路街道联络员", Role: duban.RoleClerk, UnitID: street[0].ID}, "street-password-1")
+	makeAccount(t, m, &duban.User{Name: "wuyi", DisplayName: "武毅", Role: duban.RoleLeader, LeaderID: leaders[0].ID}, "leader-password-1")
+	makeAccount(t, m, &duban.User{Name: "viewer", DisplayName: "查看者", Role: duban.RoleViewer}, "viewer-password-1")
+	streetClerk := newPerson(t, root, "street clerk", origin, shots)
+	streetClerk.signIn("jiefanglu", "street-password-1")
+	if got := streetClerk.rows(); got != 23 || !strings.Contains(streetClerk.text("#main"), "本单位属于") {
+		t.Errorf("the street clerk's home lists %d tasks, want the 23 addressed to the streets", got)
+	}
+	streetClerk.screenshot("home-clerk", deskWidth, deskHeight)
+	streetClerk.screenshot("home-clerk", phoneWidth, phoneHeight)
+	_, led, err := tasks.FindTasks(officeCtx, duban.TaskFilter{LeaderID: &leaders[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leader := newPerson(t, root, "leader", origin, shots)
+	leader.signIn("wuyi", "leader-password-1")
+	if got := leader.rows(); got != led || !strings.Contains(leader.text(".head .count"), fmt.Sprintf("牵头的任务共 %d 项", led)) {
+		t.Errorf("the leader's home lists %d tasks, want the %d it leads", got, led)
+	}
+	leader.screenshot("home-leader", deskWidth, deskHeight)
+	leader.screenshot("home-leader", phoneWidth, phoneHeight)
+	viewer := newPerson(t, root, "viewer", origin, shots)
+	viewer.signIn("viewer", "viewer-password-1")
+	if got := viewer.text("#main"); !strings.Contains(got, "在执行的文件") {
+		t.Errorf("the viewer's home: %q, want the documents in hand", got)
+	}
+	viewer.screenshot("home-viewer", deskWidth, deskHeight)
+	viewer.screenshot("home-viewer", phoneWidth, phoneHeight)
+
+	for _, p := range []*person{office, clerk, streetClerk, leader, viewer} {
 		p.check("at the end")
 		p.mu.Lock()
 		seen := p.requests
@@ -546,3 +682,5 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -73,8 +73,8 @@ type demoAccount struct {
 }
 
 // loadDemo loads the sample into a new database and makes an account for
-// each role: the leader account is the sample's leader 武毅, the clerk
-// reports for 区财政局.
+// each role: the leader account is the sample's leader 武毅, the clerks
+// report for 区财政局 and for a street.
 func loadDemo(ctx context.Context, env *Env, cfg *Config) ([]demoAccount, error) {
 	start := time.Now()
 	a, err := openApp(ctx, env, cfg)
@@ -86,7 +86,7 @@ func loadDemo(ctx context.Context, env *Env, cfg *Config) ([]demoAccount, error)
 		if err != nil {
 			return nil, err
 		}
-		return nil, duban.Errorf(duban.ECONFLICT, "数据库 %s 中已有 %d 个计划：演示需要一个新的数据库，请换一个 --db，或不给 --db 使用临时文件夹。", cfg, n)
+		return nil, duban.Errorf(duban.ECONFLICT, "数据库 %s 中已有 %d 个文件：演示需要一个新的数据库，请换一个 --db，或不给 --db 使用临时文件夹。", cfg, n)
 	}
 	opened := time.Since(start)
 	res, err := demo.Load(a.ctx, demo.Services{Plans: a.plans, Tasks: a.tasks, Units: a.units})
@@ -97,10 +97,11 @@ func loadDemo(ctx context.Context, env *Env, cfg *Config) ([]demoAccount, error)
 	w := env.Stdout
 	fmt.Fprintf(w, "duban 演示\n")
 	fmt.Fprintf(w, "  %s（%s，新建）\n", cfg, a.db.Dialect())
-	fmt.Fprintf(w, "  读取示例通知 %s，导入并发布为计划 #%d：%s\n", demo.SampleName, p.ID, p.Name())
+	fmt.Fprintf(w, "  读取示例通知 %s，导入并发布为文件 #%d：%s\n", demo.SampleName, p.ID, p.Name())
 	fmt.Fprintf(w, "  %s，%d 个重点领域，%d 项任务，%d 个单位，%d 位领导；\n", sectionsText(p), len(p.Areas), p.TaskCount, res.Units, res.NewLeaders)
-	fmt.Fprintf(w, "  %d 条未分配表述已标记为无需分配（演示中无人可问）。\n", res.Dismissed)
-	fmt.Fprintf(w, "  用时 %s：建库 %s，读取 %s，导入 %s，发布 %s。\n", ms(opened+res.Took()), ms(opened), ms(res.Read), ms(res.Import), ms(res.Publish))
+	fmt.Fprintf(w, "  单位名录含历下区的 %d 个街道，%d 个统称（如“各街道办事处”）设置了成员，写给它们的任务各成员单位都能看到；\n", len(demo.Streets), res.Groups)
+	fmt.Fprintf(w, "  %d 段无人认领的段落已标记为无需分配（演示中无人可问）。\n", res.Dismissed)
+	fmt.Fprintf(w, "  用时 %s：建库 %s，读取 %s，导入 %s，名录 %s，发布 %s。\n", ms(opened+res.Took()), ms(opened), ms(res.Read), ms(res.Import), ms(res.Directory), ms(res.Publish))
 
 	leader, err := a.leader(demoLeader)
 	if err != nil {
@@ -110,10 +111,15 @@ func loadDemo(ctx context.Context, env *Env, cfg *Config) ([]demoAccount, error)
 	if err != nil {
 		return nil, err
 	}
+	street, err := a.unit(demoStreet)
+	if err != nil {
+		return nil, err
+	}
 	accounts := []demoAccount{
-		{&duban.User{Name: "office", DisplayName: "督办室", Role: duban.RoleAdmin}, "", duban.RoleAdmin.Label()},
+		{&duban.User{Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin}, "", duban.RoleAdmin.Label()},
 		{&duban.User{Name: "wuyi", DisplayName: leader.Name, Role: duban.RoleLeader, LeaderID: leader.ID}, "", duban.RoleLeader.Label() + "（" + leader.Name + "）"},
 		{&duban.User{Name: "caizheng", DisplayName: unit.Name + "联络员", Role: duban.RoleClerk, UnitID: unit.ID}, "", duban.RoleClerk.Label() + "（" + unit.Name + "）"},
+		{&duban.User{Name: "jiefanglu", DisplayName: street.Name + "联络员", Role: duban.RoleClerk, UnitID: street.ID}, "", duban.RoleClerk.Label() + "（" + street.Name + "）"},
 		{&duban.User{Name: "viewer", DisplayName: "查看者", Role: duban.RoleViewer}, "", duban.RoleViewer.Label()},
 	}
 	for i := range accounts {
@@ -129,11 +135,12 @@ func loadDemo(ctx context.Context, env *Env, cfg *Config) ([]demoAccount, error)
 	return accounts, nil
 }
 
-// The sample's leader and unit the demo's leader and clerk accounts stand
-// for.
+// The sample's leader and units the demo's leader and clerk accounts stand
+// for: a department, and a street that the notice reaches through 各街道办事处.
 const (
 	demoLeader = "武毅"
 	demoUnit   = "区财政局"
+	demoStreet = "解放路街道办事处"
 )
 
 // ms writes a duration in milliseconds.

@@ -18,7 +18,7 @@ import (
 // issue of a stored plan it lists the changes and applies them with --yes.
 func runImport(ctx context.Context, env *Env, args []string) error {
 	fs, cfg := dbFlagSet(env, "import", "import [--db 数据库] [--year 年份] [--yes] 文件|-")
-	year := fs.Int("year", 0, "计划年份（通知中没有读到年份时使用）")
+	year := fs.Int("year", 0, "文件年份（通知中没有读到年份时使用）")
 	yes := fs.Bool("yes", false, "确认应用更正后的通知带来的变更")
 	a, pos, err := start(ctx, env, fs, cfg, args, 1)
 	if err != nil {
@@ -36,15 +36,15 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	w := env.Stdout
 	switch res.Outcome {
 	case duban.ImportUnchanged:
-		fmt.Fprintf(w, "这个文件已经导入过：计划 #%d %s（%s），没有新建任何内容。\n", res.Plan.ID, res.Plan.Name(), res.Plan.State.Label())
+		fmt.Fprintf(w, "这个文件已经导入过：文件 #%d %s（%s），没有新建任何内容。\n", res.Plan.ID, res.Plan.Name(), res.Plan.State.Label())
 		return nil
 	case duban.ImportReissue:
-		fmt.Fprintf(w, "这是已有计划 #%d %s（%s）的更正通知。\n", res.Plan.ID, res.Plan.Name(), res.Plan.State.Label())
+		fmt.Fprintf(w, "这是已有文件 #%d %s（%s）的更正通知。\n", res.Plan.ID, res.Plan.Name(), res.Plan.State.Label())
 		return confirmReissue(a, env, res.Plan.ID, in, res.Diff, *yes, "duban import --yes "+pos[0])
 	}
 	p := res.Plan
-	fmt.Fprintf(w, "已导入为草稿：计划 #%d %s\n", p.ID, p.Name())
-	fmt.Fprintf(w, "  %s，%d 个重点领域，%d 项任务，%d 条未分配表述，%d 条读取提示（duban plan show %d 查看）。\n",
+	fmt.Fprintf(w, "已导入为草稿：文件 #%d %s\n", p.ID, p.Name())
+	fmt.Fprintf(w, "  %s，%d 个重点领域，%d 项任务，%d 段无人认领的段落，%d 条读取提示（duban plan show %d 查看）。\n",
 		sectionsText(p), len(p.Areas), p.TaskCount, p.OpenStatements, len(p.Warnings), p.ID)
 	if n := len(res.NewUnits); n > 0 {
 		fmt.Fprintf(w, "  名录中还没有的单位 %d 个：%s\n", n, strings.Join(res.NewUnits, "、"))
@@ -53,14 +53,15 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "  名录中还没有的领导 %d 位：%s\n", n, strings.Join(res.NewLeaders, "、"))
 	}
 	if len(res.NewUnits)+len(res.NewLeaders) > 0 {
-		fmt.Fprintf(w, "  发布时它们将加入名录；如果某个名称是已有单位的简称，请先映射：duban unit alias 简称 全称。\n")
+		fmt.Fprintf(w, "  发布时它们将加入名录；如果某个名称是已有单位的简称，请先把它对应到已有单位：duban unit alias 简称 全称。\n")
 	}
-	fmt.Fprintf(w, "下一步：duban plan show %d 审核，处理未分配表述后 duban plan publish %d 发布。\n", p.ID, p.ID)
+	fmt.Fprintf(w, "下一步：duban plan show %d 审核，处理无人认领的段落后 duban plan publish %d 发布。\n", p.ID, p.ID)
 	return nil
 }
 
-// sectionsText counts a plan's actions, and says whether it opens with the
-// main expected targets (section 0).
+// sectionsText counts a plan's top-level parts, named by the notice's own
+// word for them (行动, or 部分), and says whether it opens with the main
+// expected targets (section 0).
 func sectionsText(p *duban.Plan) string {
 	actions, targets := 0, false
 	for _, s := range p.Sections {
@@ -71,9 +72,9 @@ func sectionsText(p *duban.Plan) string {
 		}
 	}
 	if targets {
-		return fmt.Sprintf("主要预期目标与 %d 个行动", actions)
+		return fmt.Sprintf("主要预期目标与 %d 个%s", actions, p.SectionWord())
 	}
-	return fmt.Sprintf("%d 个行动", actions)
+	return fmt.Sprintf("%d 个%s", actions, p.SectionWord())
 }
 
 // confirmReissue prints the changes a new issue of a plan's notice makes and
@@ -82,7 +83,7 @@ func confirmReissue(a *app, env *Env, planID int64, in duban.ImportInput, d *dub
 	w := env.Stdout
 	printDiff(w, d)
 	if d.Empty() {
-		fmt.Fprintf(w, "新通知与计划没有差别，无需更正。\n")
+		fmt.Fprintf(w, "新通知与文件没有差别，无需更正。\n")
 		return nil
 	}
 	if !yes {
@@ -102,14 +103,14 @@ func confirmReissue(a *app, env *Env, planID int64, in duban.ImportInput, d *dub
 // printDiff lists what a new issue of a notice changes, task by task.
 func printDiff(w io.Writer, d *duban.PlanDiff) {
 	n := d.Counts()
-	fmt.Fprintf(w, "与计划 #%d 相比：新增 %d 项，删除 %d 项，改写 %d 项，责任变更 %d 项，时限变更 %d 项，未变 %d 项。\n",
+	fmt.Fprintf(w, "与文件 #%d 相比：新增 %d 项，删除 %d 项，改写 %d 项，责任变更 %d 项，时限变更 %d 项，未变 %d 项。\n",
 		d.Plan.ID, n.Added, n.Removed, n.Reworded, n.OwnersChanged, n.DeadlineChanged, n.Unchanged)
 	if d.DocumentChanged {
 		fmt.Fprintf(w, "  通知信息：%s %s %s → %s %s %s\n", d.Plan.DocNumber, d.Plan.Date, d.Plan.Title,
 			d.Document.DocNumber, d.Document.Date, d.Document.Title)
 	}
 	if d.StructureChanged {
-		fmt.Fprintf(w, "  行动或重点领域的标题有变化，将按新通知更新。\n")
+		fmt.Fprintf(w, "  各部分或重点领域的标题有变化，将按新通知更新。\n")
 	}
 	for _, c := range d.Changes {
 		switch c.Kind {
@@ -132,10 +133,10 @@ func printDiff(w io.Writer, d *duban.PlanDiff) {
 		}
 	}
 	for _, s := range d.StatementsAdded {
-		fmt.Fprintf(w, "+ 新的未分配表述：%s\n", cut(s.Text, 60))
+		fmt.Fprintf(w, "+ 新的无人认领的段落：%s\n", cut(s.Text, 60))
 	}
 	for _, s := range d.StatementsRemoved {
-		fmt.Fprintf(w, "- 不再出现的未分配表述 #%d：%s\n", s.ID, cut(s.Text, 60))
+		fmt.Fprintf(w, "- 不再出现的无人认领的段落 #%d：%s\n", s.ID, cut(s.Text, 60))
 	}
 }
 

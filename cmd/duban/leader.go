@@ -12,7 +12,7 @@ func runLeader(ctx context.Context, env *Env, args []string) error {
 	return runVerbs(ctx, env, "leader", map[string]command{
 		"list":  {"列出领导", leaderList},
 		"add":   {"添加领导", leaderAdd},
-		"edit":  {"修改领导的姓名或职务", leaderEdit},
+		"edit":  {"修改领导的姓名、职务或排序号", leaderEdit},
 		"tasks": {"列出领导牵头的任务（可按年份）", leaderTasks},
 	}, args)
 }
@@ -30,20 +30,25 @@ func leaderList(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "共 %d 位领导\n", total)
 	for _, l := range leaders {
-		fmt.Fprintf(env.Stdout, "#%-4d %s %s\n", l.ID, l.Name, l.Title)
+		order := ""
+		if l.Order != 0 {
+			order = fmt.Sprintf("（排序 %d）", l.Order)
+		}
+		fmt.Fprintf(env.Stdout, "#%-4d %s %s%s\n", l.ID, l.Name, l.Title, order)
 	}
 	return nil
 }
 
 func leaderAdd(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "leader add", "leader add 姓名 [--title 职务]")
+	fs, cfg := dbFlagSet(env, "leader add", "leader add 姓名 [--title 职务] [--order 排序号]")
 	title := fs.String("title", "", "职务，如“副区长”")
+	order := fs.Int("order", 0, "在领导名单中的排序号，小的在前；0 不排序")
 	a, pos, err := start(ctx, env, fs, cfg, args, 1)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	l := &duban.Leader{Name: pos[0], Title: *title}
+	l := &duban.Leader{Name: pos[0], Title: *title, Order: *order}
 	if err := a.leaders.CreateLeader(a.ctx, l); err != nil {
 		return err
 	}
@@ -52,9 +57,10 @@ func leaderAdd(ctx context.Context, env *Env, args []string) error {
 }
 
 func leaderEdit(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "leader edit", "leader edit 领导 [--name 姓名] [--title 职务]")
+	fs, cfg := dbFlagSet(env, "leader edit", "leader edit 领导 [--name 姓名] [--title 职务] [--order 排序号]")
 	name := fs.String("name", "", "新的姓名")
 	title := fs.String("title", "", "新的职务")
+	order := fs.Int("order", 0, "在领导名单中的排序号，小的在前；0 不排序")
 	a, l, _, err := startFor(ctx, env, fs, cfg, args, 1, (*app).leader)
 	if err != nil {
 		return err
@@ -66,6 +72,9 @@ func leaderEdit(ctx context.Context, env *Env, args []string) error {
 	}
 	if isSet(fs, "title") {
 		upd.Title = title
+	}
+	if isSet(fs, "order") {
+		upd.Order = order
 	}
 	if l, err = a.leaders.UpdateLeader(a.ctx, l.ID, upd); err != nil {
 		return err

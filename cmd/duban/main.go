@@ -43,15 +43,15 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"parse":   {"读取任务分解通知并显示结果（--json 输出 JSON）", runParse},
-		"import":  {"导入通知为计划草稿；更正后的通知列出变更，--yes 应用", runImport},
-		"plan":    {"审核与发布计划：list、show、tasks、edit、split、merge、assign、dismiss、expand、publish、diff、reissue", runPlan},
+		"import":  {"导入通知为文件草稿；更正后的通知列出变更，--yes 应用", runImport},
+		"plan":    {"审核与发布文件：list、show、tasks、edit、split、merge、assign、dismiss、expand、publish、diff、reissue", runPlan},
 		"unit":    {"单位名录：list、show、tasks、add、alias、rename、kind、merge", runUnit},
 		"leader":  {"领导名录：list、add、edit、tasks", runLeader},
 		"audit":   {"审计日志：verify、log", runAudit},
 		"migrate": {"创建或升级数据库结构（--schema 输出结构）", runMigrate},
 		"demo":    {"演示：新建数据库，导入并发布示例通知，为每种角色建账号，启动网页服务", runDemo},
 		"serve":   {"启动网页服务（--addr 监听地址，默认 127.0.0.1:8080）", runServe},
-		"user":    {"账号：add、passwd、list（新装系统先用它创建督办室管理员）", runUser},
+		"user":    {"账号：add、passwd、list（新装系统先用它创建督查室管理员）", runUser},
 		"bench":   {"压测：在模拟的多年台账上另起 duban serve，测量读取与并发写入，打印每秒请求数与延迟", runBench},
 	}
 }

@@ -13,27 +13,27 @@ import (
 // runPlan reviews and publishes plans: duban plan <verb>.
 func runPlan(ctx context.Context, env *Env, args []string) error {
 	return runVerbs(ctx, env, "plan", map[string]command{
-		"list":       {"列出计划", planList},
-		"show":       {"显示计划：通知信息、行动与领域、读取提示、未分配表述", planShow},
-		"tasks":      {"列出计划的任务（可按单位、领导、行动、关键词筛选）", planTasks},
+		"list":       {"列出文件", planList},
+		"show":       {"显示文件：通知信息、行动与领域、读取提示、无人认领的段落", planShow},
+		"tasks":      {"列出文件的任务（可按单位、领导、行动、关键词筛选）", planTasks},
 		"edit":       {"修改任务的内容、责任、完成时限或量化指标", planEdit},
 		"split":      {"把一项任务拆成两项（草稿）", planSplit},
 		"merge":      {"把两项任务合并为一项（草稿）", planMerge},
-		"statements": {"列出未分配表述", planStatements},
-		"assign":     {"为未分配表述指定责任，使其成为任务", planAssign},
-		"dismiss":    {"把未分配表述标记为无需分配", planDismiss},
+		"statements": {"列出无人认领的段落", planStatements},
+		"assign":     {"为无人认领的段落指定责任，使其成为任务", planAssign},
+		"dismiss":    {"把无人认领的段落标记为无需分配", planDismiss},
 		"expand":     {"把“各街道办事处”等统称展开为具体单位", planExpand},
-		"publish":    {"发布计划", planPublish},
-		"archive":    {"归档已发布的计划", planArchive},
-		"diff":       {"比较更正后的通知与计划（不修改）", planDiff},
+		"publish":    {"发布文件", planPublish},
+		"archive":    {"归档已发布的文件", planArchive},
+		"diff":       {"比较更正后的通知与文件（不修改）", planDiff},
 		"reissue":    {"应用更正后的通知（--yes 确认）", planReissue},
 	}, args)
 }
 
 func planList(ctx context.Context, env *Env, args []string) error {
 	fs, cfg := dbFlagSet(env, "plan list", "plan list [--year 年份] [--state draft|published|archived]")
-	year := fs.Int("year", 0, "只列出这一年的计划")
-	state := fs.String("state", "", "只列出这一状态的计划")
+	year := fs.Int("year", 0, "只列出这一年的文件")
+	state := fs.String("state", "", "只列出这一状态的文件")
 	a, _, err := start(ctx, env, fs, cfg, args, 0)
 	if err != nil {
 		return err
@@ -55,15 +55,15 @@ func planList(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	w := env.Stdout
-	fmt.Fprintf(w, "共 %d 个计划\n", total)
+	fmt.Fprintf(w, "共 %d 个文件\n", total)
 	for _, p := range plans {
-		fmt.Fprintf(w, "#%-4d %d  %-4s  %3d 项任务  %d 条待处理表述  %s\n", p.ID, p.Year, p.State.Label(), p.TaskCount, p.OpenStatements, p.Name())
+		fmt.Fprintf(w, "#%-4d %d  %-4s  %3d 项任务  %d 段无人认领  %s\n", p.ID, p.Year, p.State.Label(), p.TaskCount, p.OpenStatements, p.Name())
 	}
 	return nil
 }
 
 func planShow(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan show", "plan show 计划")
+	fs, cfg := dbFlagSet(env, "plan show", "plan show 文件")
 	a, p, _, err := startFor(ctx, env, fs, cfg, args, 1, (*app).plan)
 	if err != nil {
 		return err
@@ -78,9 +78,9 @@ func planShow(ctx context.Context, env *Env, args []string) error {
 		perArea[[2]int{t.Section, t.Area}]++
 	}
 	w := env.Stdout
-	fmt.Fprintf(w, "计划 #%d %s\n", p.ID, p.Name())
+	fmt.Fprintf(w, "文件 #%d %s\n", p.ID, p.Name())
 	fmt.Fprintf(w, "  %s · %s · %d 年 · %s · 第 %d 版通知\n", p.Issuer, p.Region, p.Year, p.State.Label(), p.Issues)
-	fmt.Fprintf(w, "  %d 项任务，%d 条待处理的未分配表述\n", p.TaskCount, p.OpenStatements)
+	fmt.Fprintf(w, "  %d 项任务，%d 条待处理的无人认领的段落\n", p.TaskCount, p.OpenStatements)
 	for _, s := range p.Sections {
 		fmt.Fprintf(w, "\n【%s】%s（%d 项）\n", sectionLabel(s.No), s.Title, perArea[[2]int{s.No, 0}])
 		for _, ar := range p.Areas {
@@ -96,7 +96,7 @@ func planShow(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	if p.OpenStatements > 0 {
-		fmt.Fprintf(w, "\n待处理的未分配表述：duban plan statements %d\n", p.ID)
+		fmt.Fprintf(w, "\n待处理的无人认领的段落：duban plan statements %d\n", p.ID)
 	}
 	return nil
 }
@@ -110,7 +110,7 @@ func sectionLabel(no int) string {
 }
 
 func planTasks(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan tasks", "plan tasks 计划 [--section 行动] [--unit 单位] [--leader 领导] [--q 关键词] [--full]")
+	fs, cfg := dbFlagSet(env, "plan tasks", "plan tasks 文件 [--section 行动] [--unit 单位] [--leader 领导] [--q 关键词] [--full]")
 	section := fs.Int("section", -1, "只列出这一行动的任务（0 为主要预期目标）")
 	unit := fs.String("unit", "", "只列出这个单位牵头或参与的任务")
 	leader := fs.String("leader", "", "只列出这位领导牵头的任务")
@@ -157,7 +157,7 @@ func printTasks(a *app, env *Env, f duban.TaskFilter, full bool) error {
 	plan := int64(0)
 	for _, t := range tasks {
 		if t.PlanID != plan && f.PlanID == nil {
-			fmt.Fprintf(env.Stdout, "\n%d 年 · 计划 #%d\n", t.Year, t.PlanID)
+			fmt.Fprintf(env.Stdout, "\n%d 年 · 文件 #%d\n", t.Year, t.PlanID)
 		}
 		plan = t.PlanID
 		printTask(env.Stdout, t, width)
@@ -212,7 +212,7 @@ func parseTarget(s string) (duban.Indicator, error) {
 }
 
 func planEdit(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan edit", "plan edit 计划 任务编号 [--text 内容] [--lead-leaders …] [--lead-units …] [--units …] [--deadline …] [--target 指标,比较,数值,单位]… [--clear-targets]")
+	fs, cfg := dbFlagSet(env, "plan edit", "plan edit 文件 任务编号 [--text 内容] [--lead-leaders …] [--lead-units …] [--units …] [--deadline …] [--target 指标,比较,数值,单位]… [--clear-targets]")
 	text := fs.String("text", "", "任务内容")
 	owners := bindOwnerFlags(fs)
 	var targets repeated
@@ -265,7 +265,7 @@ func planEdit(ctx context.Context, env *Env, args []string) error {
 }
 
 func planSplit(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan split", "plan split 计划 任务编号 --at 第二项开头的文字")
+	fs, cfg := dbFlagSet(env, "plan split", "plan split 文件 任务编号 --at 第二项开头的文字")
 	at := fs.String("at", "", "第二项任务开头的文字（在它第一次出现处拆开）")
 	a, p, pos, err := startFor(ctx, env, fs, cfg, args, 2, (*app).plan)
 	if err != nil {
@@ -291,7 +291,7 @@ func planSplit(ctx context.Context, env *Env, args []string) error {
 }
 
 func planMerge(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan merge", "plan merge 计划 任务编号 并入的任务编号")
+	fs, cfg := dbFlagSet(env, "plan merge", "plan merge 文件 任务编号 并入的任务编号")
 	a, p, pos, err := startFor(ctx, env, fs, cfg, args, 3, (*app).plan)
 	if err != nil {
 		return err
@@ -315,8 +315,8 @@ func planMerge(ctx context.Context, env *Env, args []string) error {
 }
 
 func planStatements(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan statements", "plan statements 计划 [--all]")
-	all := fs.Bool("all", false, "也列出已分配和无需分配的表述")
+	fs, cfg := dbFlagSet(env, "plan statements", "plan statements 文件 [--all]")
+	all := fs.Bool("all", false, "也列出已认领和无需分配的段落")
 	a, p, _, err := startFor(ctx, env, fs, cfg, args, 1, (*app).plan)
 	if err != nil {
 		return err
@@ -332,20 +332,20 @@ func planStatements(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	w := env.Stdout
-	fmt.Fprintf(w, "共 %d 条未分配表述\n", total)
+	fmt.Fprintf(w, "共 %d 段无人认领的段落\n", total)
 	for _, s := range sts {
 		state := map[duban.StatementState]string{duban.StatementOpen: "待处理", duban.StatementAssigned: "已分配", duban.StatementDismissed: "无需分配"}[s.State]
 		fmt.Fprintf(w, "#%-5d %s  %d.%d  第 %d 行  %s\n", s.ID, state, s.Section, s.Area, s.Line, s.Text)
 	}
 	if total > 0 && !*all {
-		fmt.Fprintf(w, "\n指定责任：duban plan assign %d 表述编号 --lead-units 单位 [--units 单位]\n无需分配：duban plan dismiss %d 表述编号 [--note 说明]\n", p.ID, p.ID)
+		fmt.Fprintf(w, "\n指定责任：duban plan assign %d 段落编号 --lead-units 单位 [--units 单位]\n无需分配：duban plan dismiss %d 段落编号 [--note 说明]\n", p.ID, p.ID)
 	}
 	return nil
 }
 
 // statement returns a statement of a plan by its ID.
 func (a *app) statement(p *duban.Plan, arg string) (*duban.Statement, error) {
-	id, err := parseID("表述", arg)
+	id, err := parseID("段落", arg)
 	if err != nil {
 		return nil, err
 	}
@@ -354,13 +354,13 @@ func (a *app) statement(p *duban.Plan, arg string) (*duban.Statement, error) {
 		return nil, err
 	}
 	if len(sts) == 0 {
-		return nil, duban.Errorf(duban.ENOTFOUND, "计划 #%d 中没有表述 #%d：用 duban plan statements %d 查看。", p.ID, id, p.ID)
+		return nil, duban.Errorf(duban.ENOTFOUND, "文件 #%d 中没有无人认领的段落 #%d：用 duban plan statements %d 查看。", p.ID, id, p.ID)
 	}
 	return sts[0], nil
 }
 
 func planAssign(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan assign", "plan assign 计划 表述编号 [--lead-leaders …] [--lead-units …] [--units …] [--deadline …]")
+	fs, cfg := dbFlagSet(env, "plan assign", "plan assign 文件 段落编号 [--lead-leaders …] [--lead-units …] [--units …] [--deadline …]")
 	owners := bindOwnerFlags(fs)
 	a, p, pos, err := startFor(ctx, env, fs, cfg, args, 2, (*app).plan)
 	if err != nil {
@@ -380,13 +380,13 @@ func planAssign(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "表述 #%d 已成为任务：\n", s.ID)
+	fmt.Fprintf(env.Stdout, "段落 #%d 已成为任务：\n", s.ID)
 	printTask(env.Stdout, t, 0)
 	return nil
 }
 
 func planDismiss(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan dismiss", "plan dismiss 计划 表述编号 [--note 说明]")
+	fs, cfg := dbFlagSet(env, "plan dismiss", "plan dismiss 文件 段落编号 [--note 说明]")
 	note := fs.String("note", "", "为什么无需分配")
 	a, p, pos, err := startFor(ctx, env, fs, cfg, args, 2, (*app).plan)
 	if err != nil {
@@ -400,12 +400,12 @@ func planDismiss(ctx context.Context, env *Env, args []string) error {
 	if _, err := a.tasks.DismissStatement(a.ctx, s.ID, *note); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "表述 #%d 已标记为无需分配。\n", s.ID)
+	fmt.Fprintf(env.Stdout, "段落 #%d 已标记为无需分配。\n", s.ID)
 	return nil
 }
 
 func planExpand(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan expand", "plan expand 计划 统称 [--task 任务编号]… [--units 单位、单位]")
+	fs, cfg := dbFlagSet(env, "plan expand", "plan expand 文件 统称 [--task 任务编号]… [--units 单位、单位]")
 	var taskNos repeated
 	fs.Var(&taskNos, "task", "只展开这项任务中的统称，可重复")
 	units := fs.String("units", "", "统称所指的单位（“相关街道办事处”等需要指明），用、或逗号分隔")
@@ -476,7 +476,7 @@ func askWhich(a *app, env *Env, p *duban.Plan, group string, cause error) error 
 }
 
 func planPublish(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan publish", "plan publish 计划")
+	fs, cfg := dbFlagSet(env, "plan publish", "plan publish 文件")
 	a, p, _, err := startFor(ctx, env, fs, cfg, args, 1, (*app).plan)
 	if err != nil {
 		return err
@@ -489,12 +489,24 @@ func planPublish(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "已发布计划 #%d %s：%d 项任务，涉及 %d 个单位。\n", p.ID, p.Name(), p.TaskCount, units)
+	fmt.Fprintf(env.Stdout, "已发布文件 #%d %s：%d 项任务，涉及 %d 个单位。\n", p.ID, p.Name(), p.TaskCount, units)
+	tasks, _, err := a.tasks.FindTasks(a.ctx, duban.TaskFilter{PlanID: &p.ID})
+	if err != nil {
+		return err
+	}
+	groups, err := a.units.FindGroupMembers(a.ctx)
+	if err != nil {
+		return err
+	}
+	if missing := duban.MembersMissing(tasks, groups); len(missing) > 0 {
+		fmt.Fprintf(env.Stdout, "以下统称还没有成员，写给它们的任务暂时没有单位看得到：%s。\n", strings.Join(duban.OwnerNames(missing), "、"))
+		fmt.Fprintf(env.Stdout, "设置成员：duban unit members 统称 --units 单位、单位（或 --kind street）。\n")
+	}
 	return nil
 }
 
 func planArchive(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan archive", "plan archive 计划")
+	fs, cfg := dbFlagSet(env, "plan archive", "plan archive 文件")
 	a, p, _, err := startFor(ctx, env, fs, cfg, args, 1, (*app).plan)
 	if err != nil {
 		return err
@@ -503,7 +515,7 @@ func planArchive(ctx context.Context, env *Env, args []string) error {
 	if p, err = a.plans.ArchivePlan(a.ctx, p.ID); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "已归档计划 #%d %s。\n", p.ID, p.Name())
+	fmt.Fprintf(env.Stdout, "已归档文件 #%d %s。\n", p.ID, p.Name())
 	return nil
 }
 
@@ -518,8 +530,8 @@ func planReissue(ctx context.Context, env *Env, args []string) error {
 // reissue compares a corrected notice with a plan (diff) and applies it with
 // --yes (reissue).
 func reissue(ctx context.Context, env *Env, verb string, args []string) error {
-	fs, cfg := dbFlagSet(env, "plan "+verb, "plan "+verb+" 计划 文件 [--year 年份]"+map[string]string{"reissue": " [--yes]"}[verb])
-	year := fs.Int("year", 0, "计划年份（通知中没有读到年份时使用）")
+	fs, cfg := dbFlagSet(env, "plan "+verb, "plan "+verb+" 文件编号 通知文件 [--year 年份]"+map[string]string{"reissue": " [--yes]"}[verb])
+	year := fs.Int("year", 0, "文件年份（通知中没有读到年份时使用）")
 	yes := new(bool)
 	if verb == "reissue" {
 		yes = fs.Bool("yes", false, "确认应用变更")

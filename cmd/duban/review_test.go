@@ -66,9 +66,9 @@ func args(s string) []string { return strings.Fields(s) }
 
 func TestImportReviewPublish(t *testing.T) {
 	c := newCLI(t)
-	c.MustRun([]string{"import", demoSample}, "已导入为草稿：计划 #1", "88 项任务", "9 条未分配表述", "名录中还没有的单位 57 个")
+	c.MustRun([]string{"import", demoSample}, "已导入为草稿：文件 #1", "88 项任务", "9 段无人认领的段落", "名录中还没有的单位 57 个")
 	c.MustRun([]string{"import", demoSample}, "已经导入过")
-	c.MustRun(args("plan list"), "共 1 个计划", "草稿")
+	c.MustRun(args("plan list"), "共 1 个文件", "草稿")
 	c.MustRun(args("plan show 1"), "【一】大力实施城市更新行动", "加快放大政策集成强效应")
 
 	// Map an abbreviation before the units exist: the full name is added
@@ -90,12 +90,12 @@ func TestImportReviewPublish(t *testing.T) {
 	c.MustFail(1, args("plan split 1 1.2.1 --at 不存在的文字"), "没有“不存在的文字”")
 
 	// Decide every unassigned statement, one by giving it owners.
-	out := c.MustRun(args("plan statements 1"), "共 9 条未分配表述")
+	out := c.MustRun(args("plan statements 1"), "共 9 段无人认领的段落")
 	ids := regexp.MustCompile(`(?m)^#(\d+)`).FindAllStringSubmatch(out, -1)
 	if len(ids) != 9 {
 		t.Fatalf("statement IDs: got %d, want 9", len(ids))
 	}
-	c.MustFail(1, args("plan publish 1"), "还有 9 条未分配的表述")
+	c.MustFail(1, args("plan publish 1"), "还有 9 段无人认领的段落")
 	c.MustRun(args("plan assign 1 "+ids[0][1]+" --lead-units 区发展和改革局"), "已成为任务", "0.0.5")
 	for _, id := range ids[1:] {
 		c.MustRun(args("plan dismiss 1 "+id[1]+" --note 总括性表述"), "无需分配")
@@ -109,11 +109,11 @@ func TestImportReviewPublish(t *testing.T) {
 	c.MustFail(1, args("plan expand 1 相关街道办事处"), "可选单位：泉城路街道办事处、龙洞街道办事处")
 	c.MustRun(args("plan expand 1 相关街道办事处 --task 1.2.1 --units 龙洞街道办事处"), "在 1 项任务中展开")
 
-	c.MustRun(args("plan publish 1"), "已发布计划 #1")
+	c.MustRun(args("plan publish 1"), "已发布文件 #1")
 	c.MustRun(args("plan list --state published"), "已发布")
 	c.MustRun(args("unit tasks 区财政局 --led --year 2022"), "共 3 项任务")
-	c.MustRun(args("unit show 区发改局"), "单位 #1 区发展和改革局", "又称：区发改局", "2022 年 计划 #1：牵头")
-	c.MustRun(args("leader tasks 武毅"), "武毅", "2022 年 · 计划 #1")
+	c.MustRun(args("unit show 区发改局"), "单位 #1 区发展和改革局", "又称：区发改局", "2022 年 文件 #1：牵头")
+	c.MustRun(args("leader tasks 武毅"), "武毅", "2022 年 · 文件 #1")
 	c.MustRun(args("unit rename 区财政局 区财政局（国资局）"), "原名保留为别名")
 	c.MustRun(args("unit merge 区审计局 区财政局"), "已并入")
 	c.MustRun(args("unit list --merged"), "已合并到")
@@ -147,7 +147,7 @@ func TestReissueCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.MustRun([]string{"plan", "diff", "1", file}, "改写 1 项，责任变更 1 项", "新增高新技术企业 125 家", "尚未应用")
-	c.MustRun([]string{"import", file}, "已有计划 #1", "改写 1 项，责任变更 1 项", "duban import --yes")
+	c.MustRun([]string{"import", file}, "已有文件 #1", "改写 1 项，责任变更 1 项", "duban import --yes")
 	c.MustRun([]string{"plan", "tasks", "1", "--q", "119 家"}, "共 1 项任务")
 	c.MustRun([]string{"import", "--yes", file}, "已应用：新增 0 项，撤销 0 项，改写 1 项，责任变更 1 项")
 	c.MustRun([]string{"plan", "tasks", "1", "--q", "125 家"}, "共 1 项任务")

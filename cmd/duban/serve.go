@@ -171,17 +171,18 @@ func firstAdminHint(ctx context.Context, env *Env, m *Main) error {
 		return err
 	}
 	if n == 0 {
-		fmt.Fprintf(env.Stdout, "还没有任何账号：请先运行 duban user add 登录名 --role admin --db %s 创建督办室管理员。\n", m.Config.DB)
+		fmt.Fprintf(env.Stdout, "还没有任何账号：请先运行 duban user add 登录名 --role admin --db %s 创建督查室管理员。\n", m.Config.DB)
 	}
 	return nil
 }
 
 // newServices returns the store's services in the domain's terms.
 func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPolicy) web.Services {
+	units := sqldb.NewUnitService(db) // the directory, whose groups the cycle reaches
 	return web.Services{
 		Plans:    sqldb.NewPlanService(db),
 		Tasks:    sqldb.NewTaskService(db),
-		Units:    sqldb.NewUnitService(db),
+		Units:    units,
 		Leaders:  sqldb.NewLeaderService(db),
 		Users:    sqldb.NewUserService(db),
 		Audit:    sqldb.NewAuditService(db),
@@ -189,10 +190,10 @@ func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPol
 		Comments: sqldb.NewCommentService(db),
 
 		Periods:      cyclestore.NewPeriodService(db),
-		Reports:      cyclestore.NewReportService(db, nil),
+		Reports:      cyclestore.NewReportService(db, units),
 		Lights:       cyclestore.NewLightService(db),
-		Reminders:    cyclestore.NewReminderService(db, nil),
-		Supervisions: cyclestore.NewSupervisionService(db, nil),
+		Reminders:    cyclestore.NewReminderService(db, units),
+		Supervisions: cyclestore.NewSupervisionService(db, units),
 		Overview:     cyclestore.NewOverviewService(db),
 		Bulletins:    cyclestore.NewBulletinService(db),
 		Publications: cyclestore.NewPublicationService(db),

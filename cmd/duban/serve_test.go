@@ -81,8 +81,8 @@ func TestDemo(t *testing.T) {
 	c.env["DUBAN_ADDR"] = "127.0.0.1:0"
 	db := filepath.Join(t.TempDir(), "demo.db")
 	out, stop := c.Start([]string{"demo", "--db", db}, "按 Ctrl+C 停止")
-	for _, want := range []string{"发布为计划 #1", "7 个行动，24 个重点领域，88 项任务，57 个单位，12 位领导", "9 条未分配表述", "用时",
-		"督办室管理员", "领导（武毅）", "单位联络员（区财政局）", "查看者"} {
+	for _, want := range []string{"发布为文件 #1", "7 个行动，24 个重点领域，88 项任务，57 个单位，12 位领导", "9 段无人认领的段落", "用时",
+		"8 个统称（如“各街道办事处”）设置了成员", "督查室管理员", "领导（武毅）", "单位联络员（区财政局）", "单位联络员（解放路街道办事处）", "查看者"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
@@ -92,27 +92,31 @@ func TestDemo(t *testing.T) {
 	for _, m := range passwordRE.FindAllStringSubmatch(out, -1) {
 		accounts[m[1]] = m[2]
 	}
-	if base == "" || len(accounts) != 4 {
+	if base == "" || len(accounts) != 5 {
 		t.Fatalf("demo output: got address %q and %d accounts, want both:\n%s", base, len(accounts), out)
 	}
+	// Each account lands on its home: the office's queue, the leader's
+	// tasks by unit, a clerk's unit with its tasks (a street's through the
+	// groups it belongs to), the documents in hand.
 	for _, a := range []struct {
 		name string
 		sees []string
 	}{
-		{"office", []string{"账号", "区财政局"}},
-		{"wuyi", []string{"武毅"}},
-		{"caizheng", []string{"区财政局"}},
-		{"viewer", []string{"台账"}},
+		{"office", []string{"督查室待办", "账号"}},
+		{"wuyi", []string{"牵头的任务共 19 项", "区发展和改革局"}},
+		{"caizheng", []string{"区财政局", "本单位的任务"}},
+		{"jiefanglu", []string{"解放路街道办事处", "本单位属于“", "各街道办事处", "相关街道办事处"}},
+		{"viewer", []string{"在执行的文件"}},
 	} {
 		b := webtest.NewClient(t, base)
-		b.MustGet("/tasks", http.StatusSeeOther)
+		b.MustGet("/", http.StatusSeeOther)
 		b.Login(a.name, accounts[a.name])
-		b.MustGet("/tasks", http.StatusOK, a.sees...)
+		b.MustGet("/", http.StatusOK, a.sees...)
 	}
 	stop()
-	c.MustFail(1, []string{"demo", "--db", db}, "已有 1 个计划")
+	c.MustFail(1, []string{"demo", "--db", db}, "已有 1 个文件")
 	c.MustRun([]string{"plan", "list", "--db", db}, "已发布")
-	c.MustRun([]string{"user", "list", "--db", db}, "共 4 个账号", "caizheng", "单位：区财政局", "领导：武毅")
+	c.MustRun([]string{"user", "list", "--db", db}, "共 5 个账号", "caizheng", "单位：区财政局", "领导：武毅")
 	// Without --db the demo makes a database of its own, not DUBAN_DB's;
 	// saying so is the last thing it prints.
 	out, stop = c.Start(args("demo"), "在演示停止时删除")
@@ -127,7 +131,7 @@ func TestDemo(t *testing.T) {
 	if _, err := os.Stat(filepath.Dir(temp[1])); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the demo's temporary folder after it stopped: got %v, want it removed", err)
 	}
-	c.MustRun(args("plan list"), "共 0 个计划")
+	c.MustRun(args("plan list"), "共 0 个文件")
 }
 
 // TestUserCommand makes the first administrator on a new install, who then
@@ -135,7 +139,7 @@ func TestDemo(t *testing.T) {
 func TestUserCommand(t *testing.T) {
 	c := newCLI(t)
 	c.MustRun(args("unit add 区财政局"))
-	out := c.MustRun(args("user add admin --role admin --name 张主任"), "已新建账号 #1 张主任（admin），角色督办室管理员", "密码：")
+	out := c.MustRun(args("user add admin --role admin --name 张主任"), "已新建账号 #1 张主任（admin），角色督查室管理员", "密码：")
 	pw := regexp.MustCompile(`密码：(\S+)（`).FindStringSubmatch(out)[1]
 	c.MustFail(1, args("user add admin --role viewer"), "已被使用")
 	c.MustFail(1, args("user add clerk --role clerk"), "需要指定所属单位")
@@ -180,7 +184,7 @@ func TestServeFirstRun(t *testing.T) {
 	c.env["DUBAN_ADDR"] = "127.0.0.1:0"
 	// The hint comes after the line saying where the server listens: wait
 	// for the hint, the last thing a first run prints.
-	out, stop := c.Start(args("serve"), "创建督办室管理员。")
+	out, stop := c.Start(args("serve"), "创建督查室管理员。")
 	if !strings.Contains(out, "duban user add 登录名 --role admin") || !strings.Contains(out, "按 Ctrl+C 停止") {
 		t.Errorf("first run: want where it serves and the hint to make an administrator:\n%s", out)
 	}

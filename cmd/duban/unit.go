@@ -11,30 +11,31 @@ import (
 // runUnit keeps the directory of units: duban unit <verb>.
 func runUnit(ctx context.Context, env *Env, args []string) error {
 	return runVerbs(ctx, env, "unit", map[string]command{
-		"list":   {"列出单位（可按类型、关键词、计划筛选）", unitList},
-		"show":   {"显示单位：别名、更名与合并的历史、各年的任务数", unitShow},
-		"tasks":  {"列出单位牵头或参与的任务（可按年份）", unitTasks},
-		"add":    {"添加单位", unitAdd},
-		"alias":  {"把一个名称映射到单位：duban unit alias 区发改局 区发展和改革局", unitAlias},
-		"rename": {"单位更名（原名保留为别名）", unitRename},
-		"kind":   {"修改单位类型", unitKind},
-		"merge":  {"把一个单位合并到另一个单位（任务和联络员随之转移）", unitMerge},
+		"list":    {"列出单位（可按类型、关键词、文件筛选）", unitList},
+		"show":    {"显示单位：别名、更名与合并的历史、各年的任务数", unitShow},
+		"tasks":   {"列出单位牵头或参与的任务（可按年份）", unitTasks},
+		"add":     {"添加单位", unitAdd},
+		"alias":   {"把一个名称对应到单位：duban unit alias 区发改局 区发展和改革局", unitAlias},
+		"rename":  {"单位更名（原名保留为别名）", unitRename},
+		"kind":    {"修改单位类型", unitKind},
+		"merge":   {"把一个单位合并到另一个单位（任务和联络员随之转移）", unitMerge},
+		"members": {"设置统称（如“各街道办事处”）所指的单位：写给统称的任务到达每个成员", unitMembers},
 	}, args)
 }
 
 func parseKind(s string) (duban.UnitKind, error) {
 	k := duban.UnitKind(s)
 	if !k.Valid() {
-		return "", duban.Errorf(duban.EINVALID, "单位类型 %q 不正确：应为 department（部门）、street（街道）、company（企业）或 group（统称）。", s)
+		return "", duban.Errorf(duban.EINVALID, "单位类型 %q 不正确：应为 department（部门）、street（街道）、company（企业）或 group（泛指多个单位，如“各街道办事处”）。", s)
 	}
 	return k, nil
 }
 
 func unitList(ctx context.Context, env *Env, args []string) error {
-	fs, cfg := dbFlagSet(env, "unit list", "unit list [--kind 类型] [--q 关键词] [--plan 计划] [--merged]")
+	fs, cfg := dbFlagSet(env, "unit list", "unit list [--kind 类型] [--q 关键词] [--plan 文件] [--merged]")
 	kind := fs.String("kind", "", "只列出这一类型：department、street、company、group")
 	query := fs.String("q", "", "只列出名称含有这个关键词的单位")
-	plan := fs.String("plan", "", "只列出这个计划的任务涉及的单位")
+	plan := fs.String("plan", "", "只列出这个文件的任务涉及的单位")
 	merged := fs.Bool("merged", false, "也列出已合并到其他单位的单位")
 	a, _, err := start(ctx, env, fs, cfg, args, 0)
 	if err != nil {
@@ -112,7 +113,7 @@ func unitShow(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		if led+shared > 0 {
-			fmt.Fprintf(w, "  %d 年 计划 #%d：牵头 %d 项，参与 %d 项\n", p.Year, p.ID, led, shared)
+			fmt.Fprintf(w, "  %d 年 文件 #%d：牵头 %d 项，参与 %d 项\n", p.Year, p.ID, led, shared)
 		}
 	}
 	fmt.Fprintf(w, "列出任务：duban unit tasks %s [--year 年份] [--led|--shared]\n", u.Name)
@@ -261,5 +262,60 @@ func unitMerge(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "单位 #%d %s 已并入 #%d %s：其任务和联络员已转到 %s，原名保留为别名。\n", from.ID, from.Name, into.ID, into.Name, into.Name)
+	return nil
+}
+
+func unitMembers(ctx context.Context, env *Env, args []string) error {
+	fs, cfg := dbFlagSet(env, "unit members", "unit members 统称 [--units 单位、单位 | --kind street|department|company | --none]")
+	units := fs.String("units", "", "成员单位，用、或逗号分隔")
+	kind := fs.String("kind", "", "以这一类型的全部单位为成员：street、department 或 company")
+	none := fs.Bool("none", false, "去掉全部成员")
+	a, g, _, err := startFor(ctx, env, fs, cfg, args, 1, (*app).unit)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var members []int64
+	switch {
+	case *units != "" && *kind == "" && !*none:
+		for _, n := range splitNames(*units) {
+			u, err := a.unit(n)
+			if err != nil {
+				return err
+			}
+			members = append(members, u.ID)
+		}
+	case *kind != "" && *units == "" && !*none:
+		k, err := parseKind(*kind)
+		if err != nil {
+			return err
+		}
+		list, _, err := a.units.FindUnits(a.ctx, duban.UnitFilter{Kind: &k})
+		if err != nil {
+			return err
+		}
+		for _, u := range list {
+			members = append(members, u.ID)
+		}
+	case *none && *units == "" && *kind == "":
+	default:
+		if g, err = a.units.FindUnitByID(a.ctx, g.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s（%s）有 %d 个成员：\n", g.Name, g.Kind.Label(), len(g.Members))
+		for _, id := range g.Members {
+			u, err := a.units.FindUnitByID(a.ctx, id)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "  #%-4d %s\n", u.ID, u.Name)
+		}
+		fmt.Fprintf(env.Stdout, "设置成员：duban unit members %s --units 单位、单位（或 --kind street，或 --none）\n", g.Name)
+		return nil
+	}
+	if g, err = a.units.SetGroupMembers(a.ctx, g.ID, members); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "“%s”现有 %d 个成员：写给它的任务，每个成员单位都能看到并填报。\n", g.Name, len(g.Members))
 	return nil
 }

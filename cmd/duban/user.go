@@ -43,7 +43,7 @@ func readPassword(env *Env, fromStdin bool) (pw string, random bool, err error) 
 
 func userAdd(ctx context.Context, env *Env, args []string) error {
 	fs, cfg := dbFlagSet(env, "user add", "user add 登录名 --role admin|leader|clerk|viewer [--name 姓名] [--unit 单位] [--leader 领导] [--password-stdin]")
-	role := fs.String("role", "", "角色：admin（督办室管理员）、leader（领导）、clerk（单位联络员）或 viewer（查看者）")
+	role := fs.String("role", "", "角色：admin（督查室管理员）、leader（领导）、clerk（单位联络员）或 viewer（查看者）")
 	display := fs.String("name", "", "显示名称，通常是姓名")
 	unit := fs.String("unit", "", "单位联络员所属的单位（名称或 #编号）")
 	leader := fs.String("leader", "", "领导账号对应的领导（姓名或 #编号）")
@@ -85,7 +85,7 @@ func userAdd(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "已新建账号 #%d %s，角色%s。\n", u.ID, u.Label(), u.Role.Label())
 	if random {
-		fmt.Fprintf(env.Stdout, "密码：%s（请妥善转交，登录后可由督办室重置）\n", pw)
+		fmt.Fprintf(env.Stdout, "密码：%s（请妥善转交，登录后可由督查室重置）\n", pw)
 	}
 	return nil
 }

@@ -230,7 +230,7 @@ func (s *ReminderService) CreateUrge(ctx context.Context, ug *cycle.Urge) error 
 			if ug.UnitID == 0 {
 				ug.UnitID, _ = cycle.ReportingUnits(t, groups)
 			}
-			if !cycle.Reaches(t, ug.UnitID, groups) {
+			if !t.Reaches(ug.UnitID, groups) {
 				return duban.Errorf(duban.EINVALID, "任务 %s 不由%s承担，不能向其催办。", t.No, unitName(tx, ug.UnitID))
 			}
 		}

@@ -169,7 +169,7 @@ func refuseWrite(tx *Tx, u *duban.User, t *duban.Task, unit int64, kind cycle.Re
 	if u.Role != duban.RoleClerk {
 		return duban.Forbidden(u, "填报单位的报告")
 	}
-	if u.UnitID != unit || !cycle.Reaches(t, unit, groups) {
+	if u.UnitID != unit || !t.Reaches(unit, groups) {
 		return duban.Errorf(duban.EFORBIDDEN, "您只能为本单位（%s）承担的任务填报：任务 %s 的这份报告不属于本单位。", unitName(tx, u.UnitID), t.No)
 	}
 	composer, _ := cycle.ReportingUnits(t, groups)

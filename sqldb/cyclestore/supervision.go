@@ -201,7 +201,7 @@ func (s *SupervisionService) CreateSupervision(ctx context.Context, sv *cycle.Su
 				return duban.Errorf(duban.EINVALID, "任务 %s 没有对应到名录中的单位，不能下发督办单。", t.No)
 			case sv.UnitID == 0:
 				sv.UnitID = composer
-			case composer != sv.UnitID && !cycle.Reaches(t, sv.UnitID, groups):
+			case composer != sv.UnitID && !t.Reaches(sv.UnitID, groups):
 				return duban.Errorf(duban.EINVALID, "任务 %s 不由%s承担：请按牵头单位分别下发督办单。", t.No, unitName(tx, sv.UnitID))
 			}
 		}

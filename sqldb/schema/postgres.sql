@@ -29,8 +29,10 @@ audit_head.seq bigint NOT NULL
 audit_head.hash text NOT NULL
 bulletins.period_id bigint NOT NULL
 bulletins.number text NOT NULL DEFAULT ''::text
+bulletins.addressee text NOT NULL DEFAULT ''::text
 bulletins.opening text NOT NULL
 bulletins.closing text NOT NULL
+bulletins.signature text NOT NULL DEFAULT ''::text
 bulletins.updated_by text NOT NULL
 bulletins.updated_at timestamp with time zone NOT NULL
 calendar_overrides.day text NOT NULL
@@ -101,11 +103,20 @@ evidence.size integer NOT NULL
 evidence.type text NOT NULL DEFAULT ''::text
 evidence.uploaded_by text NOT NULL
 evidence.uploaded_at timestamp with time zone NOT NULL
+form_drafts.id bigint NOT NULL IDENTITY ALWAYS
+form_drafts.secret_hash text NOT NULL
+form_drafts.user_id bigint
+form_drafts.page text NOT NULL
+form_drafts.action text NOT NULL
+form_drafts.fields text NOT NULL
+form_drafts.created_at timestamp with time zone NOT NULL
+form_drafts.expires_at timestamp with time zone NOT NULL
 leaders.id bigint NOT NULL IDENTITY ALWAYS
 leaders.name text NOT NULL
 leaders.title text NOT NULL DEFAULT ''::text
 leaders.created_at timestamp with time zone NOT NULL
 leaders.updated_at timestamp with time zone NOT NULL
+leaders.ord integer NOT NULL DEFAULT 0
 lights.period_id bigint NOT NULL
 lights.task_id bigint NOT NULL
 lights.plan_id bigint NOT NULL
@@ -297,6 +308,8 @@ unit_events.kind text NOT NULL
 unit_events.from_name text NOT NULL DEFAULT ''::text
 unit_events.to_name text NOT NULL DEFAULT ''::text
 unit_events.other_id bigint
+unit_members.group_id bigint NOT NULL
+unit_members.unit_id bigint NOT NULL
 unit_names.name text NOT NULL
 unit_names.unit_id bigint NOT NULL
 unit_names.kind text NOT NULL
@@ -358,6 +371,9 @@ deliveries deliveries_dedup_key_key UNIQUE (dedup_key)
 deliveries deliveries_pkey PRIMARY KEY (id)
 deliveries deliveries_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'failed'::text])))
 evidence evidence_pkey PRIMARY KEY (sha256)
+form_drafts form_drafts_pkey PRIMARY KEY (id)
+form_drafts form_drafts_secret_hash_key UNIQUE (secret_hash)
+form_drafts form_drafts_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)
 leaders leaders_name_key UNIQUE (name)
 leaders leaders_pkey PRIMARY KEY (id)
 lights lights_period_id_fkey FOREIGN KEY (period_id) REFERENCES periods(id)
@@ -430,6 +446,9 @@ unit_events unit_events_kind_check CHECK ((kind = ANY (ARRAY['created'::text, 'r
 unit_events unit_events_other_id_fkey FOREIGN KEY (other_id) REFERENCES units(id)
 unit_events unit_events_pkey PRIMARY KEY (id)
 unit_events unit_events_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
+unit_members unit_members_group_id_fkey FOREIGN KEY (group_id) REFERENCES units(id)
+unit_members unit_members_pkey PRIMARY KEY (group_id, unit_id)
+unit_members unit_members_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
 unit_names unit_names_kind_check CHECK ((kind = ANY (ARRAY['name'::text, 'alias'::text])))
 unit_names unit_names_pkey PRIMARY KEY (name)
 unit_names unit_names_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
@@ -476,6 +495,9 @@ CREATE INDEX deliveries_lease ON deliveries USING btree (lease_until) WHERE (sta
 CREATE UNIQUE INDEX deliveries_pkey ON deliveries USING btree (id)
 CREATE INDEX deliveries_unit ON deliveries USING btree (unit_id, id)
 CREATE UNIQUE INDEX evidence_pkey ON evidence USING btree (sha256)
+CREATE INDEX form_drafts_expires ON form_drafts USING btree (expires_at)
+CREATE UNIQUE INDEX form_drafts_pkey ON form_drafts USING btree (id)
+CREATE UNIQUE INDEX form_drafts_secret_hash_key ON form_drafts USING btree (secret_hash)
 CREATE UNIQUE INDEX leaders_name_key ON leaders USING btree (name)
 CREATE UNIQUE INDEX leaders_pkey ON leaders USING btree (id)
 CREATE UNIQUE INDEX lights_pkey ON lights USING btree (period_id, task_id)
@@ -529,6 +551,8 @@ CREATE INDEX tasks_plan ON tasks USING btree (plan_id, section, area, seq)
 CREATE INDEX tasks_plan_state ON tasks USING btree (plan_id, state)
 CREATE UNIQUE INDEX unit_events_pkey ON unit_events USING btree (id)
 CREATE INDEX unit_events_unit ON unit_events USING btree (unit_id, id)
+CREATE UNIQUE INDEX unit_members_pkey ON unit_members USING btree (group_id, unit_id)
+CREATE INDEX unit_members_unit ON unit_members USING btree (unit_id, group_id)
 CREATE UNIQUE INDEX unit_names_pkey ON unit_names USING btree (name)
 CREATE INDEX unit_names_unit ON unit_names USING btree (unit_id)
 CREATE UNIQUE INDEX units_pkey ON units USING btree (id)

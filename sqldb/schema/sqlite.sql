@@ -139,13 +139,24 @@ CREATE TABLE evidence (
 	uploaded_at TEXT NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE form_drafts (
+	id          INTEGER PRIMARY KEY,
+	secret_hash TEXT NOT NULL UNIQUE,
+	user_id     INTEGER REFERENCES users (id),
+	page        TEXT NOT NULL,
+	action      TEXT NOT NULL,
+	fields      TEXT NOT NULL,
+	created_at  TEXT NOT NULL,
+	expires_at  TEXT NOT NULL
+);
+
 CREATE TABLE leaders (
 	id         INTEGER PRIMARY KEY,
 	name       TEXT NOT NULL UNIQUE,
 	title      TEXT NOT NULL DEFAULT '',
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL
-);
+, ord INTEGER NOT NULL DEFAULT 0);
 
 CREATE TABLE lights (
 	period_id   INTEGER NOT NULL REFERENCES periods (id),
@@ -407,6 +418,12 @@ CREATE TABLE unit_events (
 	other_id  INTEGER REFERENCES units (id)
 );
 
+CREATE TABLE unit_members (
+	group_id INTEGER NOT NULL REFERENCES units (id),
+	unit_id  INTEGER NOT NULL REFERENCES units (id),
+	PRIMARY KEY (group_id, unit_id)
+);
+
 CREATE TABLE unit_names (
 	name    TEXT PRIMARY KEY,
 	unit_id INTEGER NOT NULL REFERENCES units (id),
@@ -474,6 +491,8 @@ CREATE INDEX deliveries_lease ON deliveries (lease_until) WHERE state = 'sending
 
 CREATE INDEX deliveries_unit ON deliveries (unit_id, id);
 
+CREATE INDEX form_drafts_expires ON form_drafts (expires_at);
+
 CREATE INDEX lights_plan ON lights (plan_id, status);
 
 CREATE INDEX lights_task ON lights (task_id, period_id);
@@ -521,6 +540,8 @@ CREATE INDEX tasks_plan ON tasks (plan_id, section, area, seq);
 CREATE INDEX tasks_plan_state ON tasks (plan_id, state);
 
 CREATE INDEX unit_events_unit ON unit_events (unit_id, id);
+
+CREATE INDEX unit_members_unit ON unit_members (unit_id, group_id);
 
 CREATE INDEX unit_names_unit ON unit_names (unit_id);
 

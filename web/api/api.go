@@ -54,6 +54,7 @@ func routes(srv *web.Server) []web.Route {
 	for _, group := range [][]web.Route{
 		{
 			{Method: "GET", Pattern: "/api/v1/me", Allow: duban.CanRead, Action: "查看本人账号", Handler: s.apiMe},
+			{Method: "POST", Pattern: "/api/v1/me/password", Allow: duban.CanRead, Action: "修改本人密码", Changes: true, Handler: s.apiChangePassword},
 			// The document describes the API and nothing else, but it is
 			// served only to the signed-in, like everything on the intranet
 			// server but the sign-in form: a script reads it with its token.
@@ -90,6 +91,27 @@ func (s *server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
 // apiMe answers who the caller is: a script checks its token with it.
 func (s *server) apiMe(w http.ResponseWriter, r *http.Request) error {
 	web.WriteJSON(w, http.StatusOK, duban.UserFromContext(r.Context()))
+	return nil
+}
+
+// changePasswordRequest is the caller's current password and the new one.
+type changePasswordRequest struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
+}
+
+// apiChangePassword changes the caller's own password once the current one
+// is checked, and answers 204. The caller's other sessions end; a browser
+// calling with its session keeps that one.
+func (s *server) apiChangePassword(w http.ResponseWriter, r *http.Request) error {
+	var req changePasswordRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := s.ChangePassword(r, req.Current, req.New); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

@@ -286,7 +286,7 @@ func TestAPISession(t *testing.T) {
 	f := newAPIFixture(t, true)
 	b := f.browser(t, duban.RoleLeader)
 	tasks, _ := f.mustTasks(duban.TaskFilter{Limit: 1})
-	comment := reqSend("POST", fmt.Sprintf("/api/v1/tasks/%d/comments", tasks[0].ID), map[string]any{"text": "请督办室跟进。"})
+	comment := reqSend("POST", fmt.Sprintf("/api/v1/tasks/%d/comments", tasks[0].ID), map[string]any{"text": "请督查室跟进。"})
 	if r := f.send(b.client, reqGet("/api/v1/me")); r.Status != 200 {
 		t.Fatalf("me with a session: got %d %s", r.Status, r.Body)
 	}

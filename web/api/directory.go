@@ -47,6 +47,13 @@ func (s *server) apiDirectoryRoutes() []web.Route {
 				}
 				return units().MergeUnits(ctx, id, req.Into)
 			})},
+		{Method: "PUT", Pattern: "/api/v1/units/{unit}/members", Allow: duban.CanManageDirectory, Action: "设置统称的成员", Changes: true,
+			Handler: apiDo("unit", http.StatusOK, func(ctx context.Context, id int64, req membersRequest) (*duban.Unit, error) {
+				if req.Members == nil {
+					return nil, duban.Errorf(duban.EINVALID, "请在 members 中给出成员单位的编号（[] 表示去掉全部成员）。")
+				}
+				return units().SetGroupMembers(ctx, id, req.Members)
+			})},
 		{Method: "GET", Pattern: "/api/v1/units/{unit}/tasks", Allow: duban.CanRead, Action: "查看单位的任务",
 			Handler: s.apiOwnerTasks("unit", func(ctx context.Context, id int64) error {
 				_, err := units().FindUnitByID(ctx, id)
@@ -58,7 +65,7 @@ func (s *server) apiDirectoryRoutes() []web.Route {
 			})},
 		{Method: "POST", Pattern: "/api/v1/leaders", Allow: duban.CanManageDirectory, Action: "添加领导", Changes: true,
 			Handler: apiDo("", http.StatusCreated, func(ctx context.Context, _ int64, req leaderRequest) (*duban.Leader, error) {
-				l := &duban.Leader{Name: req.Name, Title: req.Title}
+				l := &duban.Leader{Name: req.Name, Title: req.Title, Order: req.Order}
 				return l, leaders().CreateLeader(ctx, l)
 			})},
 		{Method: "GET", Pattern: "/api/v1/leaders/{leader}", Allow: duban.CanRead, Action: "查看领导",
@@ -97,6 +104,12 @@ type mergeUnitRequest struct {
 type leaderRequest struct {
 	Name  string `json:"name"`
 	Title string `json:"title,omitempty"`
+	Order int    `json:"order,omitempty"`
+}
+
+// membersRequest is the units a group term stands for.
+type membersRequest struct {
+	Members []int64 `json:"members"`
 }
 
 // readUnitFilter reads a list of units' filter: ?q= (a part of the name),

@@ -65,27 +65,29 @@ const created201 = -201
 
 var (
 	paging = []string{"offset", "limit", "page", "size"}
-	ledger = []string{"plan", "year", "section", "area", "leader", "unit", "role", "targets", "q", "sort", "order"}
+	ledger = []string{"plan", "year", "section", "area", "leader", "unit", "role", "targets", "due", "state", "q", "sort", "order"}
 )
 
 // apiDocs describes each API route, by the route's method and pattern.
 var apiDocs = map[string]apiDoc{
 	"GET /api/v1/me":           {id: "getMe", about: "调用者本人的账号：脚本可用它检查令牌。", resp: &duban.User{}},
 	"GET /api/v1/openapi.json": {id: "getOpenAPI", about: "本文档。", resp: map[string]any{}},
+	"POST /api/v1/me/password": {id: "changeMyPassword", body: changePasswordRequest{}, status: http.StatusNoContent,
+		about: "调用者修改本人的密码，须给出当前的密码；本人其他的登录随之退出（用会话调用的浏览器保留它自己的）。"},
 
 	"GET /api/v1/plans": {id: "listPlans", query: append([]string{"year", "state", "region", "doc_number"}, paging...), resp: apiList[*duban.Plan]{}},
 	"POST /api/v1/plans": {id: "importPlan", upload: true, resp: &duban.ImportResult{}, status: created201,
-		about: "导入一份通知：新的计划草稿（201）；同一文件再次导入，不新建任何内容（200，outcome=unchanged）；已有计划的更正通知，列出变更而不应用（200，outcome=reissue，用 POST /api/v1/plans/{plan}/reissue 应用）。"},
-	"GET /api/v1/plans/{plan}": {id: "getPlan", about: "计划及其行动、重点领域和读取提示。", resp: &duban.Plan{}},
+		about: "导入一份通知：新的文件草稿（201）；同一文件再次导入，不新建任何内容（200，outcome=unchanged）；已有文件的更正通知，列出变更而不应用（200，outcome=reissue，用 POST /api/v1/plans/{plan}/reissue 应用）。"},
+	"GET /api/v1/plans/{plan}": {id: "getPlan", about: "文件及其行动、重点领域和读取提示。", resp: &duban.Plan{}},
 	"GET /api/v1/plans/{plan}/source": {id: "getPlanSource", file: true,
 		about: "最近一次导入的通知原文件，原样返回；X-Duban-Issue 头给出第几次发文，X-Duban-SHA256 头给出文件摘要。"},
-	"POST /api/v1/plans/{plan}/diff":              {id: "diffPlan", upload: true, resp: &duban.PlanDiff{}, about: "比较更正通知与计划，不做任何修改。"},
+	"POST /api/v1/plans/{plan}/diff":              {id: "diffPlan", upload: true, resp: &duban.PlanDiff{}, about: "比较更正通知与文件，不做任何修改。"},
 	"POST /api/v1/plans/{plan}/reissue":           {id: "reissuePlan", upload: true, resp: &duban.PlanDiff{}, about: "应用更正通知：新增、撤销、改写任务，每项变更记入任务历史；返回已应用的变更。"},
 	"POST /api/v1/plans/{plan}/publish":           {id: "publishPlan", resp: &duban.Plan{}, about: "发布审核完毕的草稿；名录中还没有的单位和领导随之加入名录。"},
 	"POST /api/v1/plans/{plan}/archive":           {id: "archivePlan", resp: &duban.Plan{}},
 	"POST /api/v1/plans/{plan}/expand":            {id: "expandGroup", body: duban.GroupExpansion{}, resp: apiList[*duban.Task]{}, about: "把任务分工中的统称（如“各街道办事处”）替换为它所指的单位；“相关街道办事处”这类统称需要在 unit_ids 中给出单位。plan_id 可省略。返回改变了的任务。"},
 	"GET /api/v1/plans/{plan}/statements":         {id: "listStatements", query: append([]string{"state"}, paging...), resp: apiList[*duban.Statement]{}},
-	"POST /api/v1/statements/{statement}/assign":  {id: "assignStatement", body: duban.StatementAssignment{}, resp: &duban.Task{}, status: http.StatusCreated, about: "给未分配表述指定分工，使它成为所在重点领域末尾的一项任务。分工中的单位和领导可以用 id 或 name 指明。"},
+	"POST /api/v1/statements/{statement}/assign":  {id: "assignStatement", body: duban.StatementAssignment{}, resp: &duban.Task{}, status: http.StatusCreated, about: "给无人认领的段落指定分工，使它成为所在重点领域末尾的一项任务。分工中的单位和领导可以用 id 或 name 指明。"},
 	"POST /api/v1/statements/{statement}/dismiss": {id: "dismissStatement", body: dismissRequest{}, resp: &duban.Statement{}},
 
 	"GET /api/v1/tasks": {id: "listTasks", query: append(slices.Clone(ledger), paging...), resp: apiList[*duban.Task]{},
@@ -96,22 +98,23 @@ var apiDocs = map[string]apiDoc{
 	"POST /api/v1/tasks/{task}/split":    {id: "splitTask", body: splitRequest{}, resp: splitResponse{}, status: http.StatusCreated, about: "在任务内容的第 at 个字（从 0 数）之前拆分草稿中的任务。"},
 	"POST /api/v1/tasks/{task}/merge":    {id: "mergeTasks", body: mergeRequest{}, resp: &duban.Task{}, about: "把草稿中的任务 other 并入本任务，并删除 other。"},
 	"GET /api/v1/tasks/{task}/comments":  {id: "listComments", query: paging, resp: apiList[*duban.Comment]{}},
-	"POST /api/v1/tasks/{task}/comments": {id: "addComment", body: commentRequest{}, resp: &duban.Comment{}, status: http.StatusCreated, about: "督办室和领导可对任何任务发表意见，单位联络员只能对本单位的任务。"},
+	"POST /api/v1/tasks/{task}/comments": {id: "addComment", body: commentRequest{}, resp: &duban.Comment{}, status: http.StatusCreated, about: "督查室和领导可对任何任务发表意见；单位联络员只能填报本单位任务（包括写给本单位所属统称的任务）的进展情况。"},
 
 	"GET /api/v1/units":                 {id: "listUnits", query: append([]string{"q", "kind", "plan", "merged"}, paging...), resp: apiList[*duban.Unit]{}},
 	"POST /api/v1/units":                {id: "createUnit", body: unitRequest{}, resp: &duban.Unit{}, status: http.StatusCreated, about: "kind 省略时按名称推断。"},
 	"GET /api/v1/units/{unit}":          {id: "getUnit", resp: &duban.Unit{}},
 	"PATCH /api/v1/units/{unit}":        {id: "updateUnit", body: duban.UnitUpdate{}, resp: &duban.Unit{}, about: "改名（原名称保留为别名）或改变类型。"},
 	"POST /api/v1/units/{unit}/aliases": {id: "addUnitAlias", body: aliasRequest{}, resp: &duban.Unit{}},
-	"POST /api/v1/units/{unit}/merge":   {id: "mergeUnits", body: mergeUnitRequest{}, resp: &duban.Unit{}, about: "把本单位合并到单位 into：名称成为其别名，任务和联络员随之转移。返回合并后的单位。"},
+	"POST /api/v1/units/{unit}/merge":   {id: "mergeUnits", body: mergeUnitRequest{}, resp: &duban.Unit{}, about: "把本单位合并到单位 into：名称成为其别名，任务、联络员和统称的成员关系随之转移。统称只能与统称合并。返回合并后的单位。"},
+	"PUT /api/v1/units/{unit}/members":  {id: "setGroupMembers", body: membersRequest{}, resp: &duban.Unit{}, about: "设置统称（kind=group，如“各街道办事处”）所指的单位，替换原有成员；[] 去掉全部成员。写给统称的任务到达每个成员：成员单位的任务列表、计数和联络员的填报权限都包括它们。"},
 	"GET /api/v1/units/{unit}/tasks": {id: "listUnitTasks", query: append(slices.DeleteFunc(slices.Clone(ledger), func(s string) bool { return s == "unit" }), paging...), resp: apiList[*duban.Task]{},
-		about: "单位牵头（role=lead）或参与（role=shared）的任务，跨计划、跨年度；其余参数与台账相同。"},
+		about: "单位牵头（role=lead）或参与（role=shared）的任务，跨文件、跨年度；其余参数与台账相同。"},
 	"GET /api/v1/leaders":            {id: "listLeaders", query: append([]string{"q"}, paging...), resp: apiList[*duban.Leader]{}},
 	"POST /api/v1/leaders":           {id: "createLeader", body: leaderRequest{}, resp: &duban.Leader{}, status: http.StatusCreated},
 	"GET /api/v1/leaders/{leader}":   {id: "getLeader", resp: &duban.Leader{}},
 	"PATCH /api/v1/leaders/{leader}": {id: "updateLeader", body: duban.LeaderUpdate{}, resp: &duban.Leader{}},
 	"GET /api/v1/leaders/{leader}/tasks": {id: "listLeaderTasks", query: append(slices.DeleteFunc(slices.Clone(ledger), func(s string) bool { return s == "leader" || s == "role" }), paging...), resp: apiList[*duban.Task]{},
-		about: "领导牵头的任务，跨计划、跨年度；其余参数与台账相同。"},
+		about: "领导牵头的任务，跨文件、跨年度；其余参数与台账相同。"},
 
 	"GET /api/v1/users":                  {id: "listUsers", query: append([]string{"role", "unit"}, paging...), resp: apiList[*duban.User]{}},
 	"POST /api/v1/users":                 {id: "createUser", body: userRequest{}, resp: &duban.User{}, status: http.StatusCreated, about: "单位联络员需要 unit_id，领导账号需要 leader_id。不给 password 的账号在设置密码前不能登录。"},
@@ -168,16 +171,18 @@ var apiQueryParams = map[string]queryParam{
 	"state":      {stringParam, "状态。"},
 	"region":     {stringParam, "地区。"},
 	"doc_number": {stringParam, "文号。"},
-	"plan":       {integerParam, "计划编号。"},
+	"plan":       {integerParam, "文件编号。"},
 	"section":    {integerParam, "行动编号（0 为主要预期目标），需要 plan。"},
 	"area":       {integerParam, "重点领域编号，需要 plan 和 section。"},
 	"leader":     {integerParam, "牵头领导的编号。"},
-	"unit":       {integerParam, "单位编号：它牵头或参与的任务。"},
+	"unit":       {integerParam, "单位编号：它牵头或参与的任务，包括写给它所属统称的任务。"},
 	"role":       {enumOf("lead", "shared"), "单位的分工：lead 牵头，shared 参与（列为责任单位而不牵头）；需要 unit。"},
 	"targets":    {enumOf("yes", "no"), "是否有量化目标。"},
-	"q":          {stringParam, "在内容（或名称）中查找的文字。"},
+	"due": {enumOf(string(duban.DueThisMonth), string(duban.DueOverdue), string(duban.DueOngoing), string(duban.DueUnread)),
+		"按完成时限（读成日期后）筛选：month 本月到期，overdue 已过完成时限（到昨天为止），ongoing 长期坚持，unread 时限未能识别。"},
+	"q": {stringParam, "在内容（或名称）中查找的文字。"},
 	"sort": {enumOf(string(duban.TaskSortDeadline), string(duban.TaskSortLeadUnit), string(duban.TaskSortLeader), string(duban.TaskSortUpdated)),
-		"排序：完成时限、牵头单位、牵头领导、最近修改；省略时按计划顺序（新的年度在前）。"},
+		"排序：完成时限、牵头单位、牵头领导、最近修改；省略时按文件顺序（新的年度在前）。"},
 	"order":     {enumOf("asc", "desc"), "desc 倒序。"},
 	"kind":      {enumOf("department", "street", "company", "group"), "单位类型。"},
 	"merged":    {enumOf("yes"), "yes 时包括已合并到其他单位的单位。"},
@@ -190,6 +195,9 @@ var apiQueryParams = map[string]queryParam{
 // apiParamEnums are the query parameters whose values are a domain type's.
 var apiParamEnums = map[string]map[string]any{
 	"GET /api/v1/plans state":                   {"enum": []string{"draft", "published", "archived"}},
+	"GET /api/v1/tasks state":                   {"enum": []string{"draft", "published", "archived"}},
+	"GET /api/v1/units/{unit}/tasks state":      {"enum": []string{"draft", "published", "archived"}},
+	"GET /api/v1/leaders/{leader}/tasks state":  {"enum": []string{"draft", "published", "archived"}},
 	"GET /api/v1/plans/{plan}/statements state": {"enum": []string{"open", "assigned", "dismissed"}},
 	"GET /api/v1/users role":                    {"enum": []string{"admin", "leader", "clerk", "viewer"}},
 }
@@ -402,7 +410,7 @@ func generateOpenAPI(routes []web.Route) ([]byte, error) {
 		if doc.upload {
 			params = append(params,
 				map[string]any{"name": "name", "in": "query", "schema": stringParam, "description": "原始请求体时的文件名（也可用 Content-Disposition 头）；格式由内容判断。"},
-				map[string]any{"name": "year", "in": "query", "schema": integerParam, "description": "计划年度，通知中没有读到年份时给出。"})
+				map[string]any{"name": "year", "in": "query", "schema": integerParam, "description": "文件年度，通知中没有读到年份时给出。"})
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{"file"},
 					"properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"},

@@ -84,11 +84,9 @@ func (s *server) apiOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var groups cycle.Groups
-	if s.svc.Groups != nil {
-		if groups, err = s.svc.Groups.FindGroupMembers(ctx); err != nil {
-			return err
-		}
+	groups, err := s.svc.Units.FindGroupMembers(ctx)
+	if err != nil {
+		return err
 	}
 	var leader int64
 	if u := duban.UserFromContext(ctx); u.Role == duban.RoleLeader {

@@ -22,12 +22,12 @@ func (s *server) apiPlanRoutes() []web.Route {
 	plans := func() duban.PlanService { return s.svc.Plans }
 	tasks := func() duban.TaskService { return s.svc.Tasks }
 	return []web.Route{
-		{Method: "GET", Pattern: "/api/v1/plans", Allow: duban.CanRead, Action: "查看计划",
+		{Method: "GET", Pattern: "/api/v1/plans", Allow: duban.CanRead, Action: "查看文件",
 			Handler: apiListOf(readPlanFilter, func(ctx context.Context, f duban.PlanFilter) ([]*duban.Plan, int, error) {
 				return plans().FindPlans(ctx, f)
 			})},
 		{Method: "POST", Pattern: "/api/v1/plans", Allow: duban.CanImportPlan, Action: "导入通知", Changes: true, MaxBody: web.MaxUpload, Handler: s.apiImportPlan},
-		{Method: "GET", Pattern: "/api/v1/plans/{plan}", Allow: duban.CanRead, Action: "查看计划",
+		{Method: "GET", Pattern: "/api/v1/plans/{plan}", Allow: duban.CanRead, Action: "查看文件",
 			Handler: apiGet("plan", func(ctx context.Context, id int64) (*duban.Plan, error) { return plans().FindPlanByID(ctx, id) })},
 		{Method: "GET", Pattern: "/api/v1/plans/{plan}/source", Allow: duban.CanRead, Action: "查看通知原文", Handler: s.apiPlanSource},
 		{Method: "POST", Pattern: "/api/v1/plans/{plan}/diff", Allow: duban.CanReviewPlan, Action: "比较更正通知", Changes: true, MaxBody: web.MaxUpload,
@@ -38,16 +38,16 @@ func (s *server) apiPlanRoutes() []web.Route {
 			Handler: s.apiUpload(func(ctx context.Context, id int64, in duban.ImportInput) (*duban.PlanDiff, error) {
 				return plans().ReissuePlan(ctx, id, in)
 			})},
-		{Method: "POST", Pattern: "/api/v1/plans/{plan}/publish", Allow: duban.CanReviewPlan, Action: "发布计划", Changes: true,
+		{Method: "POST", Pattern: "/api/v1/plans/{plan}/publish", Allow: duban.CanReviewPlan, Action: "发布文件", Changes: true,
 			Handler: apiDo("plan", http.StatusOK, func(ctx context.Context, id int64, _ struct{}) (*duban.Plan, error) {
 				return plans().PublishPlan(ctx, id)
 			})},
-		{Method: "POST", Pattern: "/api/v1/plans/{plan}/archive", Allow: duban.CanReviewPlan, Action: "归档计划", Changes: true,
+		{Method: "POST", Pattern: "/api/v1/plans/{plan}/archive", Allow: duban.CanReviewPlan, Action: "归档文件", Changes: true,
 			Handler: apiDo("plan", http.StatusOK, func(ctx context.Context, id int64, _ struct{}) (*duban.Plan, error) {
 				return plans().ArchivePlan(ctx, id)
 			})},
 		{Method: "POST", Pattern: "/api/v1/plans/{plan}/expand", Allow: duban.CanReviewPlan, Action: "展开统称", Changes: true, Handler: s.apiExpandGroup},
-		{Method: "GET", Pattern: "/api/v1/plans/{plan}/statements", Allow: duban.CanRead, Action: "查看未分配表述",
+		{Method: "GET", Pattern: "/api/v1/plans/{plan}/statements", Allow: duban.CanRead, Action: "查看无人认领的段落",
 			Handler: apiListOf(s.readStatementFilter, func(ctx context.Context, f duban.StatementFilter) ([]*duban.Statement, int, error) {
 				return tasks().FindStatements(ctx, f)
 			})},
@@ -55,7 +55,7 @@ func (s *server) apiPlanRoutes() []web.Route {
 			Handler: apiDo("statement", http.StatusCreated, func(ctx context.Context, id int64, a duban.StatementAssignment) (*duban.Task, error) {
 				return tasks().AssignStatement(ctx, id, a)
 			})},
-		{Method: "POST", Pattern: "/api/v1/statements/{statement}/dismiss", Allow: duban.CanReviewPlan, Action: "处理未分配表述", Changes: true,
+		{Method: "POST", Pattern: "/api/v1/statements/{statement}/dismiss", Allow: duban.CanReviewPlan, Action: "处理无人认领的段落", Changes: true,
 			Handler: apiDo("statement", http.StatusOK, func(ctx context.Context, id int64, d dismissRequest) (*duban.Statement, error) {
 				return tasks().DismissStatement(ctx, id, d.Note)
 			})},
@@ -198,7 +198,7 @@ func (s *server) apiExpandGroup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if exp.PlanID != 0 && exp.PlanID != id {
-		return duban.Errorf(duban.EINVALID, "请求体中的 plan_id %d 与地址中的计划 #%d 不同。", exp.PlanID, id)
+		return duban.Errorf(duban.EINVALID, "请求体中的 plan_id %d 与地址中的文件 #%d 不同。", exp.PlanID, id)
 	}
 	exp.PlanID = id
 	tasks, err := s.svc.Tasks.ExpandGroup(r.Context(), exp)

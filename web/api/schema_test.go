@@ -263,7 +263,7 @@ func jsonType(v any) string {
 // means something.
 func TestAPISchemaCheck(t *testing.T) {
 	s := loadAPISchemas(t)
-	good := `{"id":1,"name":"office","display_name":"督办室","role":"admin","created_at":"2024-01-02T03:04:05Z","updated_at":"2024-01-02T03:04:05.123456Z"}`
+	good := `{"id":1,"name":"office","display_name":"督查室","role":"admin","created_at":"2024-01-02T03:04:05Z","updated_at":"2024-01-02T03:04:05.123456Z"}`
 	if p := s.check("GET", "/api/v1/me", 200, []byte(good)); len(p) > 0 {
 		t.Errorf("a good answer: %v", p)
 	}

@@ -36,11 +36,11 @@ func (s *server) apiTaskRoutes() []web.Route {
 				}
 				return tasks().MergeTasks(ctx, id, req.Other)
 			})},
-		{Method: "GET", Pattern: "/api/v1/tasks/{task}/comments", Allow: duban.CanRead, Action: "查看意见",
+		{Method: "GET", Pattern: "/api/v1/tasks/{task}/comments", Allow: duban.CanRead, Action: "查看进展情况与意见",
 			Handler: apiListOf(s.readCommentFilter, func(ctx context.Context, f duban.CommentFilter) ([]*duban.Comment, int, error) {
 				return s.svc.Comments.FindComments(ctx, f)
 			})},
-		{Method: "POST", Pattern: "/api/v1/tasks/{task}/comments", Allow: duban.CanComment, Action: "发表意见", Changes: true,
+		{Method: "POST", Pattern: "/api/v1/tasks/{task}/comments", Allow: duban.CanComment, Action: "填写进展情况或意见", Changes: true,
 			Handler: apiDo("task", http.StatusCreated, func(ctx context.Context, id int64, req commentRequest) (*duban.Comment, error) {
 				c := &duban.Comment{TaskID: id, Text: req.Text}
 				return c, s.svc.Comments.CreateComment(ctx, c)
@@ -94,7 +94,7 @@ func checkLedgerQuery(q url.Values) error {
 		}
 	}
 	if q.Get("plan") == "" && (q.Get("section") != "" || q.Get("area") != "") {
-		return duban.Errorf(duban.EINVALID, "行动（section）和重点领域（area）在计划内编号：请同时给出 plan。")
+		return duban.Errorf(duban.EINVALID, "行动（section）和重点领域（area）在文件内编号：请同时给出 plan。")
 	}
 	if q.Get("section") == "" && q.Get("area") != "" {
 		return duban.Errorf(duban.EINVALID, "重点领域（area）在行动内编号：请同时给出 section。")

@@ -41,15 +41,19 @@ type directoryChoices struct {
 
 func (s *server) directoryChoices(r *http.Request) (directoryChoices, error) {
 	dc := directoryChoices{Roles: roles, UnitNames: map[int64]string{}, LeaderNames: map[int64]string{}}
-	var err error
-	if dc.Units, _, err = s.svc.Units.FindUnits(r.Context(), duban.UnitFilter{}); err != nil {
+	units, _, err := s.svc.Units.FindUnits(r.Context(), duban.UnitFilter{})
+	if err != nil {
 		return dc, err
+	}
+	for _, u := range units {
+		// A clerk reports for one unit: group terms are offered to none.
+		if u.Kind != duban.UnitGroup {
+			dc.Units = append(dc.Units, u)
+		}
+		dc.UnitNames[u.ID] = u.Name
 	}
 	if dc.Leaders, _, err = s.svc.Leaders.FindLeaders(r.Context(), duban.LeaderFilter{}); err != nil {
 		return dc, err
-	}
-	for _, u := range dc.Units {
-		dc.UnitNames[u.ID] = u.Name
 	}
 	for _, l := range dc.Leaders {
 		dc.LeaderNames[l.ID] = l.Name

@@ -9,22 +9,14 @@ import (
 	"github.com/dubanhq/duban/web"
 )
 
-// authRoutes are signing in and out, the language switch and the front
-// door.
+// authRoutes are signing in and out and the language switch.
 func (s *server) authRoutes() []web.Route {
 	return []web.Route{
-		{Method: "GET", Pattern: "/{$}", Allow: duban.CanRead, Action: "查看台账", Handler: s.home},
 		{Method: "GET", Pattern: "/login", Handler: s.loginForm},
 		{Method: "POST", Pattern: "/login", Changes: true, Handler: s.login},
 		{Method: "POST", Pattern: "/logout", Changes: true, Handler: s.logout},
 		{Method: "POST", Pattern: "/lang", Changes: true, Handler: s.switchLanguage},
 	}
-}
-
-// home sends everyone to the ledger, where the day's work starts.
-func (s *server) home(w http.ResponseWriter, r *http.Request) error {
-	http.Redirect(w, r, "/tasks", http.StatusSeeOther)
-	return nil
 }
 
 // loginPage is the sign-in form.
@@ -33,6 +25,9 @@ type loginPage struct {
 	Name  string
 	Next  string
 	Error string
+	// Draft says what was typed into a form when the session ended is kept
+	// for after sign-in.
+	Draft bool
 }
 
 func (*loginPage) TemplateName() string { return "login.html" }
@@ -43,7 +38,7 @@ func (s *server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	p := &loginPage{Next: next}
+	p := &loginPage{Next: next, Draft: web.HasDraft(r)}
 	p.Title = web.Lang(r).T("登录")
 	return s.Render(w, r, p)
 }
@@ -57,7 +52,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	switch duban.ErrorCode(err) {
 	case "":
 	case duban.EUNAUTHORIZED, duban.ETOOMANY, duban.EINVALID:
-		p := &loginPage{Name: name, Next: next, Error: duban.ErrorMessage(err)}
+		p := &loginPage{Name: name, Next: next, Error: duban.ErrorMessage(err), Draft: web.HasDraft(r)}
 		p.Title = web.Lang(r).T("登录")
 		return s.RenderStatus(w, r, web.ErrorStatus(err), p)
 	default:

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,10 +45,10 @@ func (l *taskList) Rows() template.HTML { return taskTable{tr: l.tr}.rows(l.Task
 // More reports whether the list shows only some of its tasks.
 func (l *taskList) More() bool { return l.Total > len(l.Tasks) }
 
-// findTaskList returns the first tasks of a filter and the ledger address
-// showing them all (ledger, a query of the ledger's filter).
-func (s *server) findTaskList(r *http.Request, f duban.TaskFilter, ledger url.Values) (*taskList, error) {
-	f.Limit = ownerTasksLimit
+// findTaskList returns the first tasks of a filter, limit at most, and the
+// ledger address showing them all (ledger, a query of the ledger's filter).
+func (s *server) findTaskList(r *http.Request, f duban.TaskFilter, ledger url.Values, limit int) (*taskList, error) {
+	f.Limit = limit
 	l := &taskList{All: "/tasks?" + ledger.Encode(), tr: web.Lang(r)}
 	var err error
 	l.Tasks, l.Total, err = s.svc.Tasks.FindTasks(r.Context(), f)
@@ -107,6 +108,12 @@ type unitPage struct {
 	yearChoice
 	Lead   *taskList
 	Shared *taskList
+	// Groups are the group terms the unit belongs to, whose tasks are its
+	// own too; Members the units a group stands for.
+	Groups  []*duban.Unit
+	Members []*duban.Unit
+	// CanEdit leads the office to the unit's forms (CanManageDirectory).
+	CanEdit bool
 }
 
 func (*unitPage) TemplateName() string { return "unit.html" }
@@ -135,17 +142,46 @@ func (s *server) buildUnit(r *http.Request) (web.Page, error) {
 		return nil, err
 	}
 	p.Title = p.Unit.Name
+	p.CanEdit = duban.CanManageDirectory(duban.UserFromContext(ctx)) && p.Unit.MergedInto == 0
+	if p.Groups, p.Members, err = s.unitGroups(r, p.Unit); err != nil {
+		return nil, err
+	}
 	unit := strconv.FormatInt(id, 10)
 	for _, l := range []struct {
 		role duban.UnitRole
 		dst  **taskList
 	}{{duban.UnitLeads, &p.Lead}, {duban.UnitShares, &p.Shared}} {
 		f := p.filter(duban.TaskFilter{UnitID: &id, UnitRole: l.role})
-		if *l.dst, err = s.findTaskList(r, f, p.ledger(url.Values{"unit": {unit}, "role": {string(l.role)}})); err != nil {
+		if *l.dst, err = s.findTaskList(r, f, p.ledger(url.Values{"unit": {unit}, "role": {string(l.role)}}), ownerTasksLimit); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// unitGroups returns the groups a unit belongs to and, for a group, its
+// members.
+func (s *server) unitGroups(r *http.Request, u *duban.Unit) (groups, members []*duban.Unit, err error) {
+	all, err := s.svc.Units.FindGroupMembers(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := append(all.GroupsOf(u.ID), u.Members...)
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
+	ch, err := s.choices(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, x := range ch.Units {
+		if slices.Contains(u.Members, x.ID) {
+			members = append(members, x)
+		} else if slices.Contains(all[x.ID], u.ID) {
+			groups = append(groups, x)
+		}
+	}
+	return groups, members, nil
 }
 
 // leaderPage is a leader with the tasks the leader leads.
@@ -154,6 +190,8 @@ type leaderPage struct {
 	Leader *duban.Leader
 	yearChoice
 	Lead *taskList
+	// CanEdit leads the office to the leader's form.
+	CanEdit bool
 }
 
 func (*leaderPage) TemplateName() string { return "leader.html" }
@@ -176,8 +214,9 @@ func (s *server) buildLeader(r *http.Request) (web.Page, error) {
 		return nil, err
 	}
 	p.Title = p.Leader.Name
+	p.CanEdit = duban.CanManageDirectory(duban.UserFromContext(r.Context()))
 	f := p.filter(duban.TaskFilter{LeaderID: &id})
-	if p.Lead, err = s.findTaskList(r, f, p.ledger(url.Values{"leader": {strconv.FormatInt(id, 10)}})); err != nil {
+	if p.Lead, err = s.findTaskList(r, f, p.ledger(url.Values{"leader": {strconv.FormatInt(id, 10)}}), ownerTasksLimit); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -200,6 +239,8 @@ type unitsPage struct {
 	Q     string
 	Kinds []duban.UnitKind
 	Rows  []ownerRow
+	// CanEdit offers the office to add a unit.
+	CanEdit bool
 }
 
 func (*unitsPage) TemplateName() string { return "units.html" }
@@ -212,8 +253,8 @@ func (s *server) units(w http.ResponseWriter, r *http.Request) error {
 func (s *server) buildUnits(r *http.Request) (web.Page, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	p := &unitsPage{Kind: q.Get("kind"), Q: strings.TrimSpace(q.Get("q")),
-		Kinds: []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup}}
+	p := &unitsPage{Kind: q.Get("kind"), Q: strings.TrimSpace(q.Get("q")), Kinds: unitKinds,
+		CanEdit: duban.CanManageDirectory(duban.UserFromContext(ctx))}
 	p.Title = web.Lang(r).T("单位")
 	var err error
 	if p.yearChoice, err = s.readYear(r); err != nil {
@@ -236,6 +277,9 @@ func (s *server) buildUnits(r *http.Request) (web.Page, error) {
 	tr := web.Lang(r)
 	for _, u := range units {
 		detail := tr.T(u.Kind.Label())
+		if u.Kind == duban.UnitGroup {
+			detail += " · " + tr.T("%d 个成员", len(u.Members))
+		}
 		if len(u.Aliases) > 0 {
 			detail += " · " + tr.T("又称") + strings.Join(u.Aliases, "、")
 		}
@@ -250,6 +294,8 @@ type leadersPage struct {
 	web.Base
 	yearChoice
 	Rows []ownerRow
+	// CanEdit offers the office to add a leader.
+	CanEdit bool
 }
 
 func (*leadersPage) TemplateName() string { return "leaders.html" }
@@ -260,7 +306,7 @@ func (s *server) leaders(w http.ResponseWriter, r *http.Request) error {
 
 // buildLeaders reads what the page shows.
 func (s *server) buildLeaders(r *http.Request) (web.Page, error) {
-	p := &leadersPage{}
+	p := &leadersPage{CanEdit: duban.CanManageDirectory(duban.UserFromContext(r.Context()))}
 	p.Title = web.Lang(r).T("领导")
 	var err error
 	if p.yearChoice, err = s.readYear(r); err != nil {
@@ -307,6 +353,19 @@ func (p *unitsPage) LedgerURL(id int64, role string) string {
 
 // ShowShared: units share tasks.
 func (*unitsPage) ShowShared() bool { return true }
+
+// NameHead and DetailHead head the list's first two columns: what they
+// hold.
+func (*unitsPage) NameHead() string { return "单位名称" }
+
+// DetailHead heads the units' kinds and aliases.
+func (*unitsPage) DetailHead() string { return "类型与别名" }
+
+// NameHead heads the leaders' names.
+func (*leadersPage) NameHead() string { return "姓名" }
+
+// DetailHead heads the leaders' posts.
+func (*leadersPage) DetailHead() string { return "职务" }
 
 // OwnerURL is a leader's page.
 func (*leadersPage) OwnerURL(id int64) string { return "/leaders/" + strconv.FormatInt(id, 10) }

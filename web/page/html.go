@@ -103,6 +103,8 @@ type taskTable struct {
 	planNames map[int64]string
 	query     string
 	ledger    bool
+	// today marks the deadlines passed on it; the zero date marks none.
+	today duban.Date
 }
 
 // rows writes the table's rows, in the columns of its head.
@@ -117,7 +119,8 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 	// Each cell's end and the next one's start, which are the same in
 	// every row.
 	leaders, leads, shares := label("", tt.tr.T("牵头领导")), label("", tt.tr.T("牵头单位")), label("", tt.tr.T("责任单位"))
-	deadline, updated := label("", tt.tr.T("完成时限")), label(` class="date"`, tt.tr.T("更新"))
+	deadline, overdue, updated := label("", tt.tr.T("完成时限")), label(` class="overdue"`, tt.tr.T("完成时限")), label(` class="date"`, tt.tr.T("更新"))
+	unread := tt.tr.T(duban.DeadlineUnread.Label())
 	var b strings.Builder
 	b.Grow(len(tasks) * 1500)
 	for _, t := range tasks {
@@ -150,8 +153,23 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 		writeOwnerLinks(&b, "/units/", t.LeadUnits)
 		b.WriteString(shares)
 		writeOwnerLinks(&b, "/units/", t.ResponsibleUnits)
-		b.WriteString(deadline)
+		if !tt.today.IsZero() && t.Overdue(tt.today) {
+			b.WriteString(overdue)
+		} else {
+			b.WriteString(deadline)
+		}
 		escape(&b, t.Deadline)
+		// The text as written, and the date it is read as behind it.
+		switch t.DeadlineKind {
+		case duban.DeadlineDate:
+			b.WriteString(`<small class="due">`)
+			b.WriteString(tt.dateLabel(t.DeadlineDate))
+			b.WriteString("</small>")
+		case duban.DeadlineUnread:
+			b.WriteString(`<small class="due warn">`)
+			escape(&b, unread)
+			b.WriteString("</small>")
+		}
 		if tt.ledger {
 			b.WriteString(updated)
 			b.WriteString(date(t.UpdatedAt))
@@ -159,6 +177,15 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 		b.WriteString("</td>\n    </tr>")
 	}
 	return template.HTML(b.String())
+}
+
+// dateLabel writes a deadline's date in the table's language: 9月30日, 30
+// September.
+func (tt taskTable) dateLabel(d duban.Date) string {
+	if tt.tr.Lang() == "en" {
+		return d.LabelEN()
+	}
+	return d.Label()
 }
 
 // date writes a day as the government writes it, in its time zone; the
@@ -171,7 +198,7 @@ func date(t time.Time) string {
 }
 
 // displayZone is the time zone times are shown in: the government's.
-var displayZone = time.FixedZone("CST", 8*3600)
+var displayZone = web.DisplayZone
 
 // highlight escapes text and marks each place where q occurs in it, so
 // that a keyword search shows where it matched.

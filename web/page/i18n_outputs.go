@@ -10,6 +10,7 @@ var outputsEnglish = map[string]string{
 	"%s（截至 %s）": "%s (as of %s)",
 	"尚未开始填报：各项任务按未启动计。": "Reporting has not begun: every task counts as not started.",
 	"填报周期":           "Period",
+	"计划":             "Plan",
 	"查看":             "Show",
 	"全屏显示":           "Full screen",
 	"退出全屏":           "Leave full screen",

@@ -90,7 +90,7 @@ func (s *server) importNotice(w http.ResponseWriter, r *http.Request) error {
 	p := res.Plan
 	switch res.Outcome {
 	case duban.ImportCreated:
-		return s.Redirect(w, r, fmt.Sprintf("/plans/%d/review", p.ID), tr.T("已导入为草稿：%d 项任务，%d 条未分配表述，%d 条读取提示，%d 个名称不在名录中。请对照原文审核后发布。",
+		return s.Redirect(w, r, fmt.Sprintf("/plans/%d/review", p.ID), tr.T("已导入为草稿：%d 项任务，%d 段无人认领的段落，%d 条读取提示，%d 个名称不在名录中。请对照原文审核后发布。",
 			p.TaskCount, p.OpenStatements, len(p.Warnings), len(res.NewUnits)+len(res.NewLeaders)))
 	case duban.ImportReissue:
 		return s.renderReissue(w, r, res.Diff, in, true)

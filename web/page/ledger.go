@@ -37,6 +37,8 @@ type ledgerPage struct {
 	// Unit is the unit filtered by; UnitCounts its tasks, led and shared.
 	Unit       *duban.Unit
 	UnitCounts *roleCounts
+	// CanImport leads the office of a fresh install to the import page.
+	CanImport bool
 }
 
 func (*ledgerPage) TemplateName() string { return "ledger.html" }
@@ -133,9 +135,18 @@ func (p *ledgerPage) TableFilter() string {
 // YearOptions are the options of the year filter.
 func (p *ledgerPage) YearOptions() template.HTML { return yearOptions(p.Years, int(p.Query.Year)) }
 
+// DueOptions are the options of the deadline filter.
+func (p *ledgerPage) DueOptions() template.HTML {
+	var b strings.Builder
+	for _, c := range duban.DueChoices {
+		option(&b, string(c), p.T(c.Label()), string(c) == p.Query.Due)
+	}
+	return template.HTML(b.String())
+}
+
 // Rows are the rows of the table of tasks.
 func (p *ledgerPage) Rows() template.HTML {
-	return taskTable{tr: p.Tr, planNames: p.PlanNames, query: p.Query.Q, ledger: true}.rows(p.Tasks)
+	return taskTable{tr: p.Tr, planNames: p.PlanNames, query: p.Query.Q, ledger: true, today: p.Query.Today}.rows(p.Tasks)
 }
 
 // ledger lists the tasks the filter in the address selects.
@@ -144,14 +155,16 @@ func (s *server) ledger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.RenderCached(w, r, lq.URL(), func() (web.Page, error) { return s.buildLedger(r, lq, f) })
+	// The day is in the key: what is due this month and what is overdue
+	// change with it.
+	return s.RenderCached(w, r, lq.URL()+"\x00"+lq.Today.String(), func() (web.Page, error) { return s.buildLedger(r, lq, f) })
 }
 
 // buildLedger reads what the ledger shows.
 func (s *server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFilter) (web.Page, error) {
 	ctx := r.Context()
 	var err error
-	p := &ledgerPage{Query: lq, PlanNames: map[int64]string{}}
+	p := &ledgerPage{Query: lq, PlanNames: map[int64]string{}, CanImport: duban.CanImportPlan(duban.UserFromContext(ctx))}
 	p.Title = web.Lang(r).T("台账")
 	p.Pager = web.Pager{Page: lq.Page, Size: lq.Size, Link: func(n int) string {
 		q := lq
@@ -185,6 +198,13 @@ func (s *server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFi
 		if p.UnitCounts, err = s.countRoles(r, f); err != nil {
 			return nil, err
 		}
+	}
+	// The title names what the list is of, for its print's heading.
+	if p.Plan != nil {
+		p.Title += " · " + p.Plan.Title
+	}
+	if p.Unit != nil {
+		p.Title += " · " + p.Unit.Name
 	}
 	return p, nil
 }

@@ -565,8 +565,9 @@ func privateValues(t *testing.T, w *world) map[string]string {
 	for _, u := range w.Users {
 		out["account "+u.Name] = u.Name
 		// A leader's name is the notice's own, on the public page as a
-		// task's lead leader; every other account's name is private.
-		if u.DisplayName != "" && u.Role != duban.RoleLeader {
+		// task's lead leader, and the office's is the office's (督查室);
+		// a clerk's or a reader's name is private.
+		if u.DisplayName != "" && u.Role != duban.RoleLeader && u.Role != duban.RoleAdmin {
 			out["account "+u.Name+"'s name"] = u.DisplayName
 		}
 	}

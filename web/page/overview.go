@@ -459,14 +459,8 @@ func svgHTML(c interface{ SVG() ([]byte, error) }) (template.HTML, error) {
 	return template.HTML(b), nil
 }
 
-// groups returns the directory's group membership, or none while it keeps
-// none.
-func (s *server) groups(ctx context.Context) (cycle.Groups, error) {
-	if s.svc.Groups == nil {
-		return nil, nil
-	}
-	return s.svc.Groups.FindGroupMembers(ctx)
-}
+// groups returns the directory's group membership.
+func (s *server) groups(ctx context.Context) (cycle.Groups, error) { return s.svc.Units.FindGroupMembers(ctx) }
 
 // planData is a plan with its tasks (in plan order, with owners and
 // targets), as the overview joins them to the day's figures.

@@ -93,9 +93,11 @@ func routes(srv *web.Server) []web.Route {
 	var all []web.Route
 	for _, group := range [][]web.Route{
 		s.authRoutes(),
+		s.homeRoutes(),
 		s.ledgerRoutes(),
 		s.taskRoutes(),
 		s.directoryRoutes(),
+		s.directoryEditRoutes(),
 		s.planRoutes(),
 		s.reviewRoutes(),
 		s.accountRoutes(),
@@ -113,9 +115,10 @@ func routes(srv *web.Server) []web.Route {
 // navigation lists the navigation bar's entries in order. An area adds its
 // entry here.
 var navigation = []web.NavEntry{
+	{Label: "首页", Href: "/", Allow: duban.CanRead},
 	{Label: "一屏统览", Href: "/overview", Allow: duban.CanRead},
 	{Label: "台账", Href: "/tasks", Allow: duban.CanRead},
-	{Label: "计划", Href: "/plans", Allow: duban.CanRead},
+	{Label: "文件", Href: "/plans", Allow: duban.CanRead},
 	{Label: "单位", Href: "/units", Allow: duban.CanRead},
 	{Label: "领导", Href: "/leaders", Allow: duban.CanRead},
 	{Label: "账号", Href: "/accounts", Allow: duban.CanManageUsers},
@@ -133,6 +136,7 @@ func templateFuncs() template.FuncMap {
 			return t.In(displayZone).Format("2006-01-02 15:04")
 		},
 		"join":          func(owners []duban.Owner) string { return strings.Join(duban.OwnerNames(owners), "、") },
+		"joinNames":     func(names []string) string { return strings.Join(names, "、") },
 		"unitLinks":     func(owners []duban.Owner) template.HTML { return ownerLinks("/units/", owners) },
 		"leaderLinks":   func(owners []duban.Owner) template.HTML { return ownerLinks("/leaders/", owners) },
 		"unitOptions":   unitOptions,

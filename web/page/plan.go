@@ -11,8 +11,8 @@ import (
 // of a draft adds its own routes (review.go).
 func (s *server) planRoutes() []web.Route {
 	return []web.Route{
-		{Method: "GET", Pattern: "/plans", Allow: duban.CanRead, Action: "查看计划", Handler: s.plans},
-		{Method: "GET", Pattern: "/plans/{plan}", Allow: duban.CanRead, Action: "查看计划", Handler: s.plan},
+		{Method: "GET", Pattern: "/plans", Allow: duban.CanRead, Action: "查看文件", Handler: s.plans},
+		{Method: "GET", Pattern: "/plans/{plan}", Allow: duban.CanRead, Action: "查看文件", Handler: s.plan},
 	}
 }
 
@@ -33,7 +33,7 @@ func (s *server) plans(w http.ResponseWriter, r *http.Request) error {
 // buildPlans reads what the page shows.
 func (s *server) buildPlans(r *http.Request) (web.Page, error) {
 	p := &plansPage{CanImport: duban.CanImportPlan(duban.UserFromContext(r.Context()))}
-	p.Title = web.Lang(r).T("计划")
+	p.Title = web.Lang(r).T("文件")
 	var err error
 	if p.Plans, _, err = s.svc.Plans.FindPlans(r.Context(), duban.PlanFilter{}); err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/web"
@@ -24,9 +25,10 @@ import (
 // the review's actions.
 func (s *server) reviewRoutes() []web.Route {
 	return append(s.importRoutes(), []web.Route{
-		{Method: "GET", Pattern: "/plans/{plan}/review", Allow: duban.CanRead, Action: "查看计划", Handler: s.review},
-		{Method: "POST", Pattern: "/plans/{plan}/publish", Allow: duban.CanReviewPlan, Action: "发布计划", Changes: true, Handler: s.publishPlan},
-		{Method: "POST", Pattern: "/plans/{plan}/aliases", Allow: duban.CanManageDirectory, Action: "映射单位名称", Changes: true, Handler: s.mapName},
+		{Method: "GET", Pattern: "/plans/{plan}/review", Allow: duban.CanRead, Action: "查看文件", Handler: s.review},
+		{Method: "POST", Pattern: "/plans/{plan}/publish", Allow: duban.CanReviewPlan, Action: "发布文件", Changes: true, Handler: s.publishPlan},
+		{Method: "POST", Pattern: "/plans/{plan}/archive", Allow: duban.CanReviewPlan, Action: "归档文件", Changes: true, Handler: s.archivePlan},
+		{Method: "POST", Pattern: "/plans/{plan}/aliases", Allow: duban.CanManageDirectory, Action: "把名称对应到单位", Changes: true, Handler: s.mapName},
 		{Method: "POST", Pattern: "/plans/{plan}/units", Allow: duban.CanManageDirectory, Action: "新建单位", Changes: true, Handler: s.acceptName},
 		{Method: "POST", Pattern: "/plans/{plan}/groups", Allow: duban.CanReviewPlan, Action: "展开统称", Changes: true, Handler: s.expandGroup},
 		// Correcting a task's wording is CanEditTask, which the service
@@ -34,8 +36,8 @@ func (s *server) reviewRoutes() []web.Route {
 		{Method: "POST", Pattern: "/review/tasks/{task}/edit", Allow: duban.CanReviewPlan, Action: "修改任务", Changes: true, Handler: s.editTask},
 		{Method: "POST", Pattern: "/review/tasks/{task}/split", Allow: duban.CanReviewPlan, Action: "拆分任务", Changes: true, Handler: s.splitTask},
 		{Method: "POST", Pattern: "/review/tasks/{task}/merge", Allow: duban.CanReviewPlan, Action: "合并任务", Changes: true, Handler: s.mergeTasks},
-		{Method: "POST", Pattern: "/review/statements/{statement}/assign", Allow: duban.CanReviewPlan, Action: "分配未分配表述", Changes: true, Handler: s.assignStatement},
-		{Method: "POST", Pattern: "/review/statements/{statement}/dismiss", Allow: duban.CanReviewPlan, Action: "处理未分配表述", Changes: true, Handler: s.dismissStatement},
+		{Method: "POST", Pattern: "/review/statements/{statement}/assign", Allow: duban.CanReviewPlan, Action: "分配无人认领的段落", Changes: true, Handler: s.assignStatement},
+		{Method: "POST", Pattern: "/review/statements/{statement}/dismiss", Allow: duban.CanReviewPlan, Action: "处理无人认领的段落", Changes: true, Handler: s.dismissStatement},
 	}...)
 }
 
@@ -106,8 +108,18 @@ type planPageData struct {
 	// aside; Leaders the leaders' names it does not know.
 	Names   []*nameRef
 	Leaders []string
-	// Groups are the group terms the tasks name.
-	Groups []*groupRef
+	// Groups are the group terms the tasks name; Missing those among them
+	// that reach no unit yet: no member in the directory.
+	Groups  []*groupRef
+	Missing []duban.Owner
+	// Warnings are the reader's warnings still to check; Handled counts
+	// those the office has dealt with: the paragraph's text given an owner
+	// or dismissed, the task read there corrected.
+	Warnings []duban.Warning
+	Handled  int
+	// ReadAt is when the latest notice was imported: a task changed since
+	// was corrected by the office.
+	ReadAt time.Time
 	// Units are the directory's units, for choosing one by name.
 	Units []*duban.Unit
 	// Tasks are the plan's tasks in force, in order, for the merge form.
@@ -237,8 +249,13 @@ type groupRef struct {
 	Name  string
 	Scope duban.GroupScope
 	Tasks []*duban.Task
-	// Members are the units of the term's kind in the directory.
+	// Members are the units of the term's kind in the directory, to expand
+	// it into.
 	Members []*duban.Unit
+	// Unit is the term's entry in the directory, 0 before there is one;
+	// Kept counts the members the directory keeps of it.
+	Unit int64
+	Kept int
 }
 
 // Is reports whether the open form is of the kind, on the task or
@@ -436,27 +453,77 @@ func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, id int64, fo
 	if err := s.readSource(r, pg); err != nil {
 		return err
 	}
+	groups, err := s.svc.Units.FindGroupMembers(ctx)
+	if err != nil {
+		return err
+	}
 	pg.mapOwners(duban.NewDirectory(units, leaders), tasks)
+	pg.Missing = duban.MembersMissing(pg.Tasks, groups)
+	for _, g := range pg.Groups {
+		for _, t := range g.Tasks {
+			for _, o := range slices.Concat(t.LeadUnits, t.ResponsibleUnits) {
+				if duban.NormalizeName(o.Name) == duban.NormalizeName(g.Name) && o.ID != 0 {
+					g.Unit, g.Kept = o.ID, len(groups[o.ID])
+				}
+			}
+		}
+	}
+	// The warnings dealt with leave the page: the list, the paragraphs
+	// and the items they were on.
+	pg.sortWarnings(tasks, sts)
+	for _, wn := range pg.Warnings {
+		if b := pg.block(wn.Line); b != nil {
+			b.Warnings = append(b.Warnings, wn)
+		}
+	}
 	pg.arrange(tasks, sts)
 	return s.RenderStatus(w, r, status, pg)
+}
+
+// MissingNames names the group terms whose tasks reach no unit yet.
+func (pg *planPageData) MissingNames() string {
+	return strings.Join(duban.OwnerNames(pg.Missing), "、")
+}
+
+// sortWarnings keeps the reader's warnings still to check and counts the
+// ones dealt with: a warning that a paragraph has no owner once no open
+// statement is left on its line, any other once a task read from its
+// paragraph was changed since the notice was imported.
+func (pg *planPageData) sortWarnings(tasks []*duban.Task, sts []*duban.Statement) {
+	for _, wn := range pg.Plan.Warnings {
+		handled := false
+		if wn.Code == unassignedWarning {
+			handled = !slices.ContainsFunc(sts, func(st *duban.Statement) bool {
+				return st.State == duban.StatementOpen && st.Line == wn.Line
+			})
+		} else {
+			same := func(line int) bool { return line == wn.Line }
+			if b := pg.block(wn.Line); b != nil {
+				same = func(line int) bool { return pg.block(line) == b }
+			}
+			handled = slices.ContainsFunc(tasks, func(t *duban.Task) bool {
+				return same(t.Line) && t.UpdatedAt.After(pg.ReadAt)
+			})
+		}
+		if handled {
+			pg.Handled++
+		} else {
+			pg.Warnings = append(pg.Warnings, wn)
+		}
+	}
 }
 
 // readSource shows the plan's latest notice paragraph by paragraph, as the
 // task page does. A notice that cannot be shown (a reading imported as
 // JSON, a PDF on a server without pdftotext) leaves a note instead.
 func (s *server) readSource(r *http.Request, pg *planPageData) error {
-	name, paras, note, err := s.planNotice(r, pg.Plan.ID)
+	src, paras, note, err := s.planNotice(r, pg.Plan.ID)
 	if err != nil {
 		return err
 	}
-	pg.SourceName, pg.SourceError = name, note
+	pg.SourceName, pg.SourceError, pg.ReadAt = src.Name, note, src.ImportedAt
 	for _, para := range paras {
 		pg.Source = append(pg.Source, &sourceBlock{Line: para.Line, Text: para.Text})
-	}
-	for _, wn := range pg.Plan.Warnings {
-		if b := pg.block(wn.Line); b != nil {
-			b.Warnings = append(b.Warnings, wn)
-		}
 	}
 	return nil
 }
@@ -579,7 +646,7 @@ func (pg *planPageData) arrange(tasks []*duban.Task, sts []*duban.Statement) {
 	// the others are about the tasks read there.
 	item := func(line int, statement bool) *reviewItem {
 		it := &reviewItem{}
-		for _, wn := range pg.Plan.Warnings {
+		for _, wn := range pg.Warnings {
 			if wn.Line == line && line > 0 && (wn.Code == unassignedWarning) == statement {
 				it.Warnings = append(it.Warnings, wn)
 			}

@@ -304,7 +304,7 @@ func (s *server) statementFor(r *http.Request) (*duban.Statement, error) {
 		return nil, err
 	}
 	if len(sts) == 0 {
-		return nil, duban.Errorf(duban.ENOTFOUND, "没有编号为 %d 的未分配表述：它可能已随更正后的通知删除。", id)
+		return nil, duban.Errorf(duban.ENOTFOUND, "没有编号为 %d 的无人认领的段落：它可能已随更正后的通知删除。", id)
 	}
 	return sts[0], nil
 }
@@ -327,7 +327,7 @@ func (s *server) assignStatement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.refuse(w, r, st.PlanID, reviewFocus{Kind: "assign", ID: st.ID, Field: "lead_units"}, err)
 	}
-	return s.Redirect(w, r, s.nextStatement(r, st, t.ID), tr.T("第 %d 行的表述已成为任务 %s。", st.Line, t.No))
+	return s.Redirect(w, r, s.nextStatement(r, st, t.ID), tr.T("第 %d 行的段落已成为任务 %s。", st.Line, t.No))
 }
 
 // dismissStatement records that a statement needs no owner.
@@ -340,7 +340,7 @@ func (s *server) dismissStatement(w http.ResponseWriter, r *http.Request) error 
 	if _, err := s.svc.Tasks.DismissStatement(r.Context(), st.ID, r.PostForm.Get("note")); err != nil {
 		return s.refuse(w, r, st.PlanID, reviewFocus{Kind: "dismiss", ID: st.ID, Field: "note"}, err)
 	}
-	return s.Redirect(w, r, s.nextStatement(r, st, 0), tr.T("第 %d 行的表述已标记为无需分配。", st.Line))
+	return s.Redirect(w, r, s.nextStatement(r, st, 0), tr.T("第 %d 行的段落已标记为无需分配。", st.Line))
 }
 
 // nextStatement is where to go once a statement is decided: the next
@@ -380,7 +380,7 @@ func (s *server) mapName(w http.ResponseWriter, r *http.Request) error {
 	target := strings.TrimSpace(r.PostForm.Get("unit"))
 	focus := reviewFocus{Kind: "name", Name: alias}
 	if alias == "" {
-		return duban.Errorf(duban.EINVALID, "没有要映射的名称：请从计划页面提交。")
+		return duban.Errorf(duban.EINVALID, "没有要对应的名称：请从文件页面提交。")
 	}
 	if target == "" {
 		return s.refuse(w, r, planID, focus, duban.Errorf(duban.EINVALID, "请输入“%s”所指的已有单位的名称。", alias))
@@ -397,7 +397,7 @@ func (s *server) mapName(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.refuse(w, r, planID, focus, err)
 	}
-	return s.Redirect(w, r, nextName(planID, r.PostForm.Get("next")), tr.T("“%s”已映射为单位“%s”，以后的通知也会这样识别。", alias, u.Name))
+	return s.Redirect(w, r, nextName(planID, r.PostForm.Get("next")), tr.T("“%s”已对应到单位“%s”，以后的通知也会这样识别。", alias, u.Name))
 }
 
 // acceptName adds an unknown name to the directory as a new unit of the
@@ -434,7 +434,7 @@ func (s *server) expandGroup(w http.ResponseWriter, r *http.Request) error {
 		for _, v := range r.PostForm[list.field] {
 			id, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
-				return s.refuse(w, r, planID, focus, duban.Errorf(duban.EINVALID, "表单中的编号“%s”不正确：请从计划页面提交。", v))
+				return s.refuse(w, r, planID, focus, duban.Errorf(duban.EINVALID, "表单中的编号“%s”不正确：请从文件页面提交。", v))
 			}
 			*list.dst = append(*list.dst, id)
 		}
@@ -456,19 +456,64 @@ func (s *server) expandGroup(w http.ResponseWriter, r *http.Request) error {
 // first of them.
 func (s *server) publishPlan(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	tr := web.Lang(r)
 	id, err := web.PathID(r, "plan")
 	if err != nil {
 		return err
 	}
 	p, err := s.svc.Plans.PublishPlan(ctx, id)
+	if err == nil {
+		return s.Redirect(w, r, backTo(id, nil, ""), s.publishedMessage(r, p))
+	}
+	if q, ferr := s.svc.Plans.FindPlanByID(ctx, id); ferr == nil && q.OpenStatements > 0 && duban.ErrorCode(err) == duban.EINVALID {
+		// The store's message names the command line's verbs; here the
+		// forms are on the page.
+		err = duban.Errorf(duban.EINVALID, "还有 %d 段无人认领的段落没有处理：请为每段指定责任，或标记为无需分配，然后再发布。", q.OpenStatements)
+	}
+	return s.refuse(w, r, id, reviewFocus{Kind: "publish"}, err)
+}
+
+// archivePlan ends the supervision of a published plan; its tasks stay to
+// be read.
+func (s *server) archivePlan(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "plan")
 	if err != nil {
-		if q, ferr := s.svc.Plans.FindPlanByID(ctx, id); ferr == nil && q.OpenStatements > 0 && duban.ErrorCode(err) == duban.EINVALID {
-			// The store's message names the command line's verbs; here the
-			// forms are on the page.
-			err = duban.Errorf(duban.EINVALID, "还有 %d 条未分配表述没有处理：请为每条指定责任，或标记为无需分配，然后再发布。", q.OpenStatements)
-		}
+		return err
+	}
+	p, err := s.svc.Plans.ArchivePlan(r.Context(), id)
+	if err != nil {
 		return s.refuse(w, r, id, reviewFocus{Kind: "publish"}, err)
 	}
-	return s.Redirect(w, r, backTo(id, nil, ""), tr.T("计划已发布：%d 项任务，各单位现在可以在台账中看到自己的任务。", p.TaskCount))
+	return s.Redirect(w, r, backTo(id, nil, ""), web.Lang(r).T("文件“%s”已归档：任务仍可查看，不再督办。", p.Title))
+}
+
+// publishedMessage says what publishing did: every unit sees its tasks,
+// or, plainly, which group terms reach no unit yet.
+func (s *server) publishedMessage(r *http.Request, p *duban.Plan) string {
+	tr := web.Lang(r)
+	missing, err := s.missingMembers(r, p.ID)
+	if err != nil {
+		s.Log().Warn("finding the groups without members", "plan", p.ID, "error", err)
+	}
+	switch {
+	case err != nil:
+		return tr.T("文件已发布：%d 项任务。", p.TaskCount)
+	case len(missing) == 0:
+		return tr.T("文件已发布：%d 项任务，各单位现在可以在台账中看到自己的任务。", p.TaskCount)
+	}
+	return tr.T("文件已发布：%d 项任务。以下统称还没有成员，写给它们的任务暂时没有单位看得到：%s。请在单位名录中设置它们的成员。",
+		p.TaskCount, strings.Join(duban.OwnerNames(missing), "、"))
+}
+
+// missingMembers returns the group terms of a plan's tasks that reach no
+// unit yet.
+func (s *server) missingMembers(r *http.Request, planID int64) ([]duban.Owner, error) {
+	tasks, _, err := s.svc.Tasks.FindTasks(r.Context(), duban.TaskFilter{PlanID: &planID})
+	if err != nil {
+		return nil, err
+	}
+	groups, err := s.svc.Units.FindGroupMembers(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return duban.MembersMissing(tasks, groups), nil
 }

@@ -3,6 +3,7 @@ package page_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html"
 	"log/slog"
 	"mime/multipart"
@@ -17,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/notice"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/webtest"
@@ -198,7 +200,7 @@ func importSample(t *testing.T, w *world, c *webtest.Client, name string, data [
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := reviewFollow(t, c, r, "", "已导入为草稿：88 项任务，9 条未分配表述，9 条读取提示")
+	page := reviewFollow(t, c, r, "", "已导入为草稿：88 项任务，9 段无人认领的段落，9 条读取提示")
 	for _, want := range []string{
 		"关于印发 2022 年《济南市历下区政府工作报告》目标任务分解的通知", // the plan, read
 		"大力实施城市更新行动",  // a section
@@ -256,7 +258,7 @@ func TestImportFormats(t *testing.T) {
 				other = sampleMD
 			}
 			re := reviewUpload(t, office, "/plans/import", filepath.Base(other), mustRead(t, other), nil)
-			if re.Status != http.StatusOK || !strings.Contains(re.Body, "新通知与计划没有差别") {
+			if re.Status != http.StatusOK || !strings.Contains(re.Body, "新通知与文件没有差别") {
 				t.Errorf("the other format: got %d, want the empty change list:\n%s", re.Status, reviewExcerpt(re.Body))
 			}
 			plans, _, _ := w.Services().Plans.FindPlans(officeCtx, duban.PlanFilter{})
@@ -296,9 +298,12 @@ func TestImportRefused(t *testing.T) {
 	}
 	// A file over the reader's limit is refused before it is read.
 	big := bytes.Repeat([]byte("一"), 22<<20/3)
-	if r := reviewUpload(t, office, "/plans/import", "big.txt", big, nil); r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, "过大") {
-		t.Errorf("a 22 MB file: got %d, want 413 saying it is too large:\n%s", r.Status, reviewExcerpt(r.Body))
+	// The limit it names is the one the form states, not the request's.
+	if r := reviewUpload(t, office, "/plans/import", "big.txt", big, nil); r.Status != http.StatusRequestEntityTooLarge ||
+		!strings.Contains(r.Body, fmt.Sprintf("不能超过 %d MB", notice.MaxInput>>20)) {
+		t.Errorf("a 22 MB file: got %d, want 413 saying it is over %d MB:\n%s", r.Status, notice.MaxInput>>20, reviewExcerpt(r.Body))
 	}
+	office.MustGet("/plans/import", http.StatusOK, fmt.Sprintf("不超过 %d MB", notice.MaxInput>>20))
 	if plans, _, _ := w.Services().Plans.FindPlans(officeCtx, duban.PlanFilter{}); len(plans) != 0 {
 		t.Errorf("got %d plans after refusals, want none", len(plans))
 	}
@@ -414,7 +419,7 @@ func TestReviewSample(t *testing.T) {
 	// Publishing with statements undecided is refused, saying so.
 	publish := "/plans/" + strconv.FormatInt(p.ID, 10) + "/publish"
 	r = office.Post(publish, nil)
-	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "还有 9 条未分配表述没有处理") {
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "还有 9 段无人认领的段落没有处理") {
 		t.Errorf("publish with statements open: got %d:\n%s", r.Status, reviewExcerpt(r.Body))
 	}
 
@@ -429,7 +434,7 @@ func TestReviewSample(t *testing.T) {
 	}
 	r = office.Post(assign, url.Values{"lead_units": {"区发展和改革局"}, "deadline": {"2022年底前"}})
 	next := review + "?assign=" + strconv.FormatInt(sts[1].ID, 10) + "#s" + strconv.FormatInt(sts[1].ID, 10)
-	page = reviewFollow(t, office, r, next, "表述已成为任务 0.0.")
+	page = reviewFollow(t, office, r, next, "的段落已成为任务 0.0.")
 	if !strings.Contains(page.Body, `action="/review/statements/`+strconv.FormatInt(sts[1].ID, 10)+`/assign"`) {
 		t.Errorf("the next statement's form is not open")
 	}
@@ -439,7 +444,7 @@ func TestReviewSample(t *testing.T) {
 			t.Fatalf("dismiss %d: got %d:\n%s", st.ID, r.Status, reviewExcerpt(r.Body))
 		}
 	}
-	reviewFollow(t, office, r, review+"#s"+strconv.FormatInt(sts[len(sts)-1].ID, 10), "表述已标记为无需分配。")
+	reviewFollow(t, office, r, review+"#s"+strconv.FormatInt(sts[len(sts)-1].ID, 10), "的段落已标记为无需分配。")
 	r = office.Post("/review/statements/"+strconv.FormatInt(sts[1].ID, 10)+"/dismiss", nil)
 	if r.Status != http.StatusConflict || !strings.Contains(r.Body, "已经处理过") {
 		t.Errorf("a statement decided twice: got %d:\n%s", r.Status, reviewExcerpt(r.Body))
@@ -457,7 +462,7 @@ func TestReviewSample(t *testing.T) {
 		t.Errorf("map to a unit not in the directory: got %d:\n%s", r.Status, reviewExcerpt(r.Body))
 	}
 	r = office.Post(aliases, url.Values{"name": {"区发改局"}, "unit": {"区发展和改革局"}})
-	page = reviewFollow(t, office, r, review+"#names", "“区发改局”已映射为单位“区发展和改革局”")
+	page = reviewFollow(t, office, r, review+"#names", "“区发改局”已对应到单位“区发展和改革局”")
 	if strings.Contains(page.Body, `<th scope="row">区发改局`) {
 		t.Errorf("区发改局 is still listed as unknown after mapping")
 	}
@@ -508,7 +513,7 @@ func TestReviewSample(t *testing.T) {
 
 	// Publish.
 	r = office.Post(publish, nil)
-	reviewFollow(t, office, r, review, "计划已发布：89 项任务")
+	reviewFollow(t, office, r, review, "文件已发布：89 项任务")
 	p, _ = w.Services().Plans.FindPlanByID(officeCtx, p.ID)
 	if p.State != duban.PlanPublished {
 		t.Fatalf("the plan is %s, want published", p.State)
@@ -530,7 +535,7 @@ func TestReviewSample(t *testing.T) {
 	corrected = strings.Replace(corrected, "（牵头领导：李莎，牵头单位：中央商务区管委会，责任单位：区商务局、区投资促进局）",
 		"（牵头领导：李莎，牵头单位：中央商务区管委会，责任单位：区商务局）", 1)
 	r = reviewUpload(t, office, "/plans/import", "lixia-2022-corrected.md", []byte(corrected), nil)
-	for _, want := range []string{"是已有计划的新一版通知", "改写 1 项，责任变更 1 项", "<del>119</del><ins>125</ins>", "<del>区投资促进局</del>",
+	for _, want := range []string{"是已有文件的新一版通知", "改写 1 项，责任变更 1 项", "<del>119</del><ins>125</ins>", "<del>区投资促进局</del>",
 		`action="/plans/` + strconv.FormatInt(p.ID, 10) + `/reissue/apply"`} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("the change list lacks %q:\n%s", want, reviewExcerpt(r.Body))
@@ -580,7 +585,7 @@ func TestReissueForPlan(t *testing.T) {
 	corrected = strings.Replace(corrected, "新增高新技术企业 119 家", "新增高新技术企业 125 家", 1)
 	id := strconv.FormatInt(p.ID, 10)
 	r := reviewUpload(t, office, "/plans/"+id+"/reissue", "revised.md", []byte(corrected), nil)
-	for _, want := range []string{"与计划比对", "通知信息", "历下政办字〔2022〕7号", "<del>119</del><ins>125</ins>"} {
+	for _, want := range []string{"与文件比对", "通知信息", "历下政办字〔2022〕7号", "<del>119</del><ins>125</ins>"} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("the change list lacks %q:\n%s", want, reviewExcerpt(r.Body))
 		}

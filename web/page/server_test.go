@@ -135,13 +135,13 @@ func TestTaskPage(t *testing.T) {
 		t.Error("the clerk of the task's unit gets no comment form")
 	}
 	c.MustPost(taskPath(w.Task)+"/comments", url.Values{"text": {"本单位已完成第一阶段。"}}, http.StatusSeeOther)
-	c.MustGet(taskPath(w.Task), http.StatusOK, "本单位已完成第一阶段。", "意见已发表。", "对任务 "+w.Task.No+" 发表意见")
+	c.MustGet(taskPath(w.Task), http.StatusOK, "本单位已完成第一阶段。", "进展情况已提交。")
 	// Another unit's clerk reads the task but gets no form, and is refused.
 	o := w.Client(otherClerk)
 	if r := o.MustGet(taskPath(w.Task), http.StatusOK); strings.Contains(r.Body, `/comments"`) {
 		t.Error("another unit's clerk gets a comment form")
 	}
-	o.MustPost(taskPath(w.Task)+"/comments", url.Values{"text": {"越权"}}, http.StatusForbidden, "不能对其他单位的任务发表意见")
+	o.MustPost(taskPath(w.Task)+"/comments", url.Values{"text": {"越权"}}, http.StatusForbidden, "不能填报其他单位任务的进展情况")
 	c.MustGet("/tasks/999999", http.StatusNotFound, "不存在")
 	c.MustGet("/tasks/abc", http.StatusNotFound)
 }
@@ -358,7 +358,7 @@ func TestCachedPagesShowNoComment(t *testing.T) {
 	for _, p := range pages {
 		before[p] = mainPart(c.MustGet(p, http.StatusOK).Body)
 	}
-	text := "本月节点任务已完成，请督办室核实。"
+	text := "本月节点任务已完成，请督查室核实。"
 	c.MustPost(fmt.Sprintf("/tasks/%d/comments", w.Task.ID), url.Values{"text": {text}}, http.StatusSeeOther)
 	c.MustGet(fmt.Sprintf("/tasks/%d", w.Task.ID), http.StatusOK, text)
 	for _, p := range pages {

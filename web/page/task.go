@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/notice/decode"
@@ -18,7 +20,7 @@ import (
 func (s *server) taskRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/tasks/{task}", Allow: duban.CanRead, Action: "查看任务", Handler: s.task},
-		{Method: "POST", Pattern: "/tasks/{task}/comments", Allow: duban.CanComment, Action: "发表意见", Changes: true, Handler: s.comment},
+		{Method: "POST", Pattern: "/tasks/{task}/comments", Allow: duban.CanComment, Action: "填写进展情况或意见", Changes: true, Handler: s.comment},
 	}
 }
 
@@ -35,10 +37,71 @@ type taskPage struct {
 	Source     []sourceParagraph
 	SourceName string
 	SourceNote string
-	History    []*duban.AuditEvent
+	History    []historyEntry
 	Comments   []*duban.Comment
-	// CanComment shows the comment form (CanCommentOnTask).
+	// CanComment shows the form to write on the task (CanCommentOnTask):
+	// a clerk's progress, a leader's or the office's remark.
 	CanComment bool
+	// Via names the groups through which the task reaches the clerk's unit,
+	// when it does not name the unit itself.
+	Via []string
+}
+
+// DueLabel says what the deadline is read as: its date (and, for dated
+// steps, each step's), or that it is ongoing or could not be read; "" when
+// there is no deadline.
+func (p *taskPage) DueLabel() string {
+	t := p.Task
+	switch t.DeadlineKind {
+	case duban.DeadlineDate:
+		label := t.DeadlineDate.LabelYear()
+		if p.Lang == "en" {
+			label = t.DeadlineDate.LabelEN() + " " + strconv.Itoa(t.DeadlineDate.Year)
+		}
+		for _, m := range t.Milestones {
+			if m.Label != "" {
+				label += " · " + m.Label + " " + m.Date.String()
+			}
+		}
+		return label
+	case duban.DeadlineOngoing, duban.DeadlineUnread:
+		return p.T(t.DeadlineKind.Label())
+	}
+	return ""
+}
+
+// Overdue says the task's deadline has passed today.
+func (p *taskPage) Overdue() bool { return p.Task.Overdue(duban.Today(time.Now())) }
+
+// historyEntry is one change of the task: the event, and what each field
+// was and became.
+type historyEntry struct {
+	*duban.AuditEvent
+	Changes []duban.FieldChange
+}
+
+// WriteLabel is what the user's writing on a task is called: a clerk
+// reports its unit's progress (进展情况), a leader gives a remark, the
+// office a supervision remark.
+func (p *taskPage) WriteLabel() string {
+	switch {
+	case p.User != nil && p.User.Role == duban.RoleClerk:
+		return p.T("填报进展情况")
+	case p.User != nil && p.User.Role == duban.RoleLeader:
+		return p.T("领导意见")
+	}
+	return p.T("督办意见")
+}
+
+// CommentKind is what an entry of the task's record is, by who wrote it.
+func (p *taskPage) CommentKind(c *duban.Comment) string {
+	switch c.AuthorRole {
+	case duban.RoleClerk:
+		return p.T("进展情况")
+	case duban.RoleLeader:
+		return p.T("领导意见")
+	}
+	return p.T("督办意见")
 }
 
 func (*taskPage) TemplateName() string { return "task.html" }
@@ -55,9 +118,10 @@ type sourceParagraph struct {
 	Here bool
 }
 
-// sourceAround is how many paragraphs of the notice show before and after
-// the task's.
-const sourceAround = 2
+// maxSourceSpan bounds the paragraphs shown as a task's own: a task is read
+// from its text's paragraph and the lines of its owners and deadline after
+// it, a handful at most.
+const maxSourceSpan = 8
 
 // historyLimit is how many of a task's changes its page lists.
 const historyLimit = 50
@@ -92,13 +156,31 @@ func (s *server) task(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	entity := "task"
-	if p.History, _, err = s.svc.Audit.FindAuditEvents(ctx, duban.AuditFilter{Entity: &entity, EntityID: &id, Limit: historyLimit}); err != nil {
+	events, _, err := s.svc.Audit.FindAuditEvents(ctx, duban.AuditFilter{Entity: &entity, EntityID: &id, Limit: historyLimit})
+	if err != nil {
 		return err
+	}
+	for _, e := range events {
+		if e.Action != duban.ActionComment {
+			p.History = append(p.History, historyEntry{AuditEvent: e, Changes: e.TaskChanges()})
+		}
 	}
 	if p.Comments, _, err = s.svc.Comments.FindComments(ctx, duban.CommentFilter{TaskID: &id}); err != nil {
 		return err
 	}
-	p.CanComment = duban.CanCommentOnTask(duban.UserFromContext(ctx), t) && p.Plan.State != duban.PlanDraft
+	groups, err := s.svc.Units.FindGroupMembers(ctx)
+	if err != nil {
+		return err
+	}
+	u := duban.UserFromContext(ctx)
+	p.CanComment = duban.CanCommentOnTask(u, t, groups) && p.Plan.State != duban.PlanDraft
+	if u.Role == duban.RoleClerk && !t.HasUnit(u.UnitID) {
+		for _, o := range slices.Concat(t.LeadUnits, t.ResponsibleUnits) {
+			if slices.Contains(groups[o.ID], u.UnitID) {
+				p.Via = append(p.Via, o.Name)
+			}
+		}
+	}
 	return s.Render(w, r, p)
 }
 
@@ -106,16 +188,18 @@ func (s *server) task(w http.ResponseWriter, r *http.Request) error {
 // keeps it with the paragraphs around it.
 func (s *server) loadSource(r *http.Request, p *taskPage) error {
 	if p.Task.Line == 0 {
-		p.SourceNote = web.Lang(r).T("这项任务由督办室新增，不在通知原文中。")
+		p.SourceNote = web.Lang(r).T("这项任务由督查室新增，不在通知原文中。")
 		return nil
 	}
-	name, paras, note, err := s.planNotice(r, p.Plan.ID)
-	if err != nil || note != "" {
-		p.SourceName, p.SourceNote = name, note
+	src, paras, note, err := s.planNotice(r, p.Plan.ID)
+	if err != nil {
 		return err
 	}
-	p.SourceName = name
-	paras = slices.Clone(paras)
+	p.SourceName = src.Name
+	if note != "" {
+		p.SourceNote = note
+		return nil
+	}
 	here := -1
 	for i, para := range paras {
 		if para.Line <= p.Task.Line {
@@ -126,32 +210,110 @@ func (s *server) loadSource(r *http.Request, p *taskPage) error {
 		p.SourceNote = web.Lang(r).T("在通知原文中找不到这项任务的位置。")
 		return nil
 	}
-	paras[here].Here = true
-	p.Source = paras[max(0, here-sourceAround):min(len(paras), here+sourceAround+1)]
+	// The task is read from its paragraph and, when the notice gives its
+	// owners and deadline lines of their own, those lines: the short ones
+	// after it, up to the next task, unowned paragraph or heading.
+	next, err := s.nextItemLine(r, p)
+	if err != nil {
+		return err
+	}
+	// The text may start a paragraph or two after the line the reader
+	// gave (a paragraph wrapped in the notice): the first that holds its
+	// opening words is the task's.
+	opening := string([]rune(p.Task.Text)[:min(12, len([]rune(p.Task.Text)))])
+	for i := here; i < len(paras) && i-here < maxSourceSpan && (next == 0 || paras[i].Line < next || i == here); i++ {
+		if strings.Contains(paras[i].Text, opening) {
+			here = i
+			break
+		}
+	}
+	end := here + 1
+	for end < len(paras) && end-here < maxSourceSpan && (next == 0 || paras[end].Line < next) &&
+		isKeyLine(paras[end].Text) && !isHeading(p.Plan, paras[end].Text) {
+		end++
+	}
+	p.Source = slices.Clone(paras[here:end])
+	p.Source[0].Here = true
 	return nil
 }
 
-// planNotice returns the file name and the paragraphs of a plan's latest
-// notice, or, when they cannot be shown, a note saying why (a reading
-// imported as JSON has no notice; a PDF on a server without pdftotext cannot
-// be read again). The paragraphs are shared: the caller must not change them.
-func (s *server) planNotice(r *http.Request, planID int64) (name string, paras []sourceParagraph, note string, err error) {
-	tr := web.Lang(r)
-	src, err := s.svc.Plans.FindPlanSource(r.Context(), planID)
+// nextItemLine returns the line where the next thing read from the notice
+// after the task begins: another task or an unowned paragraph; 0 when
+// nothing follows.
+func (s *server) nextItemLine(r *http.Request, p *taskPage) (int, error) {
+	ctx := r.Context()
+	tasks, _, err := s.svc.Tasks.FindTasks(ctx, duban.TaskFilter{PlanID: &p.Plan.ID, IncludeWithdrawn: true})
 	if err != nil {
-		return "", nil, "", err
+		return 0, err
 	}
-	if isReadingJSON(src.Data) {
-		return src.Name, nil, tr.T("这个计划是从读取结果（JSON）导入的，没有通知原文。"), nil
+	sts, _, err := s.svc.Tasks.FindStatements(ctx, duban.StatementFilter{PlanID: &p.Plan.ID})
+	if err != nil {
+		return 0, err
 	}
-	paras, err = s.sources.paragraphs(src)
+	next := 0
+	after := func(line int) {
+		if line > p.Task.Line && (next == 0 || line < next) {
+			next = line
+		}
+	}
+	for _, t := range tasks {
+		after(t.Line)
+	}
+	for _, st := range sts {
+		after(st.Line)
+	}
+	return next, nil
+}
+
+// isKeyLine reports whether a paragraph after a task's text can be one of
+// its key lines, as notices set in lines give them (牵头单位：区工信局,
+// 2022年12月, 市发改局): short, no sentence of its own, and not the next
+// row's number.
+func isKeyLine(text string) bool {
+	number := strings.Trim(text, "0123456789.、") == ""
+	return !number && utf8.RuneCountInString(text) <= 80 && !strings.ContainsAny(text, "。；")
+}
+
+// isHeading reports whether a paragraph is a heading of the plan: an
+// action's or a focus area's title, which ends the task before it.
+func isHeading(p *duban.Plan, text string) bool {
+	text = strings.TrimSpace(text)
+	for _, sec := range p.Sections {
+		if sec.Title != "" && strings.Contains(text, sec.Title) && len([]rune(text)) < len([]rune(sec.Title))+12 {
+			return true
+		}
+	}
+	for _, a := range p.Areas {
+		if a.Title != "" && strings.Contains(text, a.Title) && len([]rune(text)) < len([]rune(a.Title))+12 {
+			return true
+		}
+	}
+	return false
+}
+
+// planNotice returns a plan's latest notice (its bytes left out) and its
+// paragraphs, or, when they cannot be shown, a note saying why (a reading
+// imported as JSON has no notice; a PDF on a server without pdftotext
+// cannot be read again). The paragraphs are shared: the caller must not
+// change them.
+func (s *server) planNotice(r *http.Request, planID int64) (src *duban.PlanSource, paras []sourceParagraph, note string, err error) {
+	tr := web.Lang(r)
+	if src, err = s.svc.Plans.FindPlanSource(r.Context(), planID); err != nil {
+		return nil, nil, "", err
+	}
+	data := src.Data
+	src.Data = nil
+	if isReadingJSON(data) {
+		return src, nil, tr.T("这个文件是从读取结果（JSON）导入的，没有通知原文。"), nil
+	}
+	paras, err = s.sources.paragraphs(src, data)
 	if err != nil {
 		// The notice was read once; if it cannot be now, the page goes on
 		// without it.
 		s.Log().Warn("decoding a plan's notice", "plan", planID, "error", err)
-		return src.Name, nil, tr.T("无法显示通知原文：%s", duban.ErrorMessage(err)), nil
+		return src, nil, tr.T("无法显示通知原文：%s", duban.ErrorMessage(err)), nil
 	}
-	return src.Name, paras, "", nil
+	return src, paras, "", nil
 }
 
 // sourceCache keeps the paragraphs of the notices last shown, by the
@@ -174,14 +336,14 @@ func newSourceCache() *sourceCache {
 // paragraphs returns a notice's paragraphs, decoding it unless it was
 // decoded before. The slice returned is shared: callers copy it to change
 // it.
-func (c *sourceCache) paragraphs(src *duban.PlanSource) ([]sourceParagraph, error) {
+func (c *sourceCache) paragraphs(src *duban.PlanSource, data []byte) ([]sourceParagraph, error) {
 	c.mu.Lock()
 	paras, ok := c.items[src.SHA256]
 	c.mu.Unlock()
 	if ok {
 		return paras, nil
 	}
-	blocks, err := decode.File(src.Name, src.Data)
+	blocks, err := decode.File(src.Name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -248,5 +410,9 @@ func (s *server) comment(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.Comments.CreateComment(r.Context(), c); err != nil {
 		return err
 	}
-	return s.Redirect(w, r, "/tasks/"+strconv.FormatInt(id, 10)+"#comments", web.Lang(r).T("意见已发表。"))
+	msg := web.Lang(r).T("意见已发表。")
+	if c.AuthorRole == duban.RoleClerk {
+		msg = web.Lang(r).T("进展情况已提交。")
+	}
+	return s.Redirect(w, r, "/tasks/"+strconv.FormatInt(id, 10)+"#comments", msg)
 }

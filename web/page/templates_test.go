@@ -3,6 +3,7 @@ package page
 import (
 	"bytes"
 	"io/fs"
+	"net/url"
 	"path"
 	"reflect"
 	"strings"
@@ -38,9 +39,12 @@ func examplePages() []web.Page {
 		Indicators:       []duban.Indicator{{Text: "新增 2 至 3 所" + hostile, Metric: "新增学校", Value: 2, Upper: &upper, Unit: "所", Cmp: duban.CmpRange}},
 		CreatedAt:        at, UpdatedAt: at,
 	}
+	dated := &duban.Task{ID: 9, No: "1.1.4", Text: "分两步" + hostile, Deadline: "2022年6月底前开工、12月底前竣工" + hostile, State: duban.TaskActive}
+	dated.ReadDeadline(2022)
 	unit := &duban.Unit{ID: 6, Name: "区财政局", Kind: duban.UnitDepartment, Aliases: []string{hostile}}
+	group := &duban.Unit{ID: 9, Name: "区直各部门" + hostile, Kind: duban.UnitGroup, Members: []int64{6}}
 	leader := &duban.Leader{ID: 3, Name: "武毅", Title: "副区长" + hostile}
-	admin := &duban.User{ID: 1, Name: "office", DisplayName: "督办室" + hostile, Role: duban.RoleAdmin}
+	admin := &duban.User{ID: 1, Name: "office", DisplayName: "督查室" + hostile, Role: duban.RoleAdmin}
 	clerk := &duban.User{ID: 2, Name: "clerk", DisplayName: hostile, Role: duban.RoleClerk, UnitID: 6, Disabled: true}
 	tl := func() *taskList {
 		return &taskList{Tasks: []*duban.Task{task}, Total: 30, All: "/tasks?unit=6&q=" + hostile, tr: tr("zh")}
@@ -55,15 +59,19 @@ func examplePages() []web.Page {
 	draft.State, draft.Warnings = duban.PlanDraft, []duban.Warning{{Line: 3, Code: "x", Message: hostile}}
 	return []web.Page{
 		&taskPage{Task: task, Plan: plan, Section: hostile, Area: hostile, SourceName: hostile + ".docx",
-			Source:  []sourceParagraph{{Line: 11, Text: hostile}, {Line: 12, Text: task.Text, Here: true}},
-			History: []*duban.AuditEvent{event}, Comments: []*duban.Comment{comment}, CanComment: true},
+			Source:     []sourceParagraph{{Line: 11, Text: hostile}, {Line: 12, Text: task.Text, Here: true}},
+			History:    []historyEntry{{AuditEvent: event, Changes: []duban.FieldChange{{Field: "完成时限", From: hostile, To: hostile}, {Field: "牵头单位", To: hostile}}}},
+			Comments:   []*duban.Comment{comment, {ID: 2, TaskID: 7, Author: hostile, AuthorRole: duban.RoleClerk, Text: hostile, CreatedAt: at}},
+			CanComment: true, Via: []string{hostile}},
 		&taskPage{Task: &duban.Task{ID: 8, No: "1.1.3", Text: hostile, State: duban.TaskWithdrawn}, Plan: &draft, SourceNote: hostile},
+		&taskPage{Task: dated, Plan: plan},
 		&unitPage{Unit: &duban.Unit{ID: 9, Name: hostile, Kind: duban.UnitStreet, Aliases: []string{hostile}, MergedInto: 6,
 			History: []duban.UnitEvent{{At: at, Kind: duban.UnitRenamed, From: hostile, To: hostile}, {At: at, Kind: duban.UnitMergedInto, To: hostile}}},
-			MergedInto: unit, yearChoice: years, Lead: tl(), Shared: &taskList{tr: tr("en")}},
-		&leaderPage{Leader: leader, yearChoice: years, Lead: tl()},
-		&unitsPage{yearChoice: years, Kind: "street", Q: hostile, Kinds: []duban.UnitKind{duban.UnitStreet}, Rows: owners},
-		&leadersPage{yearChoice: years, Rows: owners},
+			MergedInto: unit, yearChoice: years, Lead: tl(), Shared: &taskList{tr: tr("en")}, Groups: []*duban.Unit{group}, CanEdit: true},
+		&unitPage{Unit: group, Members: []*duban.Unit{unit}, Lead: tl(), Shared: tl()},
+		&leaderPage{Leader: leader, yearChoice: years, Lead: tl(), CanEdit: true},
+		&unitsPage{yearChoice: years, Kind: "street", Q: hostile, Kinds: []duban.UnitKind{duban.UnitStreet}, Rows: owners, CanEdit: true},
+		&leadersPage{yearChoice: years, Rows: owners, CanEdit: true},
 		&plansPage{Plans: []*duban.Plan{plan, &draft}, CanImport: true},
 		&planPage{Plan: &draft, CanReview: true, Units: 5, WithTargets: 1,
 			Sections: []sectionSummary{{Section: plan.Sections[1], Tasks: 2, Areas: []areaSummary{{Area: plan.Areas[0], Tasks: 2}}}}},
@@ -71,7 +79,23 @@ func examplePages() []web.Page {
 		&accountPage{Account: clerk, directoryChoices: choices, Tokens: []*duban.APIToken{
 			{ID: 1, Name: hostile, Prefix: "dbn_abcdefgh", CreatedAt: at}, {ID: 2, Name: "旧", Prefix: "dbn_x", RevokedAt: at}}},
 		&secretPage{Message: hostile, Secret: "dbn_" + hostile, Back: "/accounts/2"},
-		&loginPage{Name: hostile, Next: "/tasks?q=" + hostile, Error: hostile},
+		&loginPage{Name: hostile, Next: "/tasks?q=" + hostile, Error: hostile, Draft: true},
+		&homePage{Role: duban.RoleClerk, Unit: unit, Lead: tl(), Shared: &taskList{tr: tr("zh")}, Groups: []*duban.Unit{group},
+			Plans: []*duban.Plan{plan}},
+		&homePage{Role: duban.RoleLeader, Leader: leader, LeaderTotal: 1, LeaderAll: "/tasks?leader=3",
+			ByUnit: []*unitTasks{{ID: 6, Name: hostile, Tasks: []*duban.Task{task}, tr: tr("zh")}}, Plans: []*duban.Plan{plan}},
+		&homePage{Role: duban.RoleAdmin, Drafts: []*duban.Plan{&draft}, Missing: []duban.Owner{{ID: 9, Name: hostile}, {Name: hostile}},
+			Progress: []*duban.Comment{comment}, TaskNos: map[int64]string{7: "1.1.2"}, Plans: []*duban.Plan{plan}},
+		&homePage{Role: duban.RoleAdmin, Empty: true},
+		&homePage{Role: duban.RoleViewer, Plans: []*duban.Plan{plan},
+			Due: []dueCount{{Choice: duban.DueThisMonth, Count: 2, URL: "/tasks?due=month&q=" + hostile}, {Choice: duban.DueOverdue, URL: "/tasks?due=overdue"}}},
+		&mePage{Unit: unit, Leader: leader, Error: hostile},
+		&unitFormPage{Kinds: unitKinds, Refusal: refusal{Form: "new", Error: hostile, Values: url.Values{"name": {hostile}}}},
+		&unitEditPage{Unit: group, Kinds: unitKinds, Units: []*duban.Unit{unit}, Groups: []*duban.Unit{group}, Scoped: true,
+			Scope: duban.GroupScope{Kind: duban.UnitDepartment}, Refusal: refusal{Form: "members", Error: hostile, Values: url.Values{"member": {"6"}}}},
+		&unitEditPage{Unit: unit, Kinds: unitKinds, Units: []*duban.Unit{unit}, Refusal: refusal{Form: "alias", Error: hostile, Values: url.Values{"alias": {hostile}}}},
+		&leaderFormPage{Leader: leader, Refusal: refusal{Form: "leader", Error: hostile, Values: url.Values{"name": {hostile}}}},
+		&leaderFormPage{},
 		&ledgerPage{
 			Query: web.LedgerQuery{Plan: 1, Section: "1", Unit: 6, Q: "城市", Sort: "unit", Desc: true, Page: 2, Size: 20},
 			Pager: web.Pager{Page: 2, Size: 20, Total: 45, Link: func(n int) string { return "/tasks?page=" + string(rune('0'+n)) }},
@@ -129,6 +153,39 @@ func TestTaskTable(t *testing.T) {
 		for _, not := range c.not {
 			if strings.Contains(got, not) {
 				t.Errorf("%s: has %s:\n%s", c.name, not, got)
+			}
+		}
+	}
+}
+
+// TestTaskTableDeadlines writes a deadline as written with the date it is
+// read as behind it, in the table's language, marks one passed on the day
+// the table is for, and says when a deadline could not be read.
+func TestTaskTableDeadlines(t *testing.T) {
+	due := &duban.Task{ID: 1, No: "1.1.1", Deadline: "9月底前"}
+	due.ReadDeadline(2022)
+	odd := &duban.Task{ID: 2, No: "1.1.2", Deadline: "视情况而定"}
+	odd.ReadDeadline(2022)
+	none := &duban.Task{ID: 3, No: "1.1.3"}
+	for _, c := range []struct {
+		name  string
+		table taskTable
+		want  []string
+	}{
+		{"before", taskTable{tr: tr("zh"), today: duban.NewDate(2022, time.September, 30)}, []string{
+			`<td data-label="完成时限">9月底前<small class="due">9月30日</small></td>`,
+			`<td data-label="完成时限">视情况而定<small class="due warn">未能识别</small></td>`,
+			`<td data-label="完成时限"></td>`}},
+		{"after", taskTable{tr: tr("zh"), today: duban.NewDate(2022, time.October, 1)}, []string{
+			`<td class="overdue" data-label="完成时限">9月底前<small class="due">9月30日</small></td>`}},
+		{"in English, no day", taskTable{tr: tr("en")}, []string{
+			`<td data-label="Deadline">9月底前<small class="due">30 September</small></td>`,
+			`<small class="due warn">not read</small>`}},
+	} {
+		got := string(c.table.rows([]*duban.Task{due, odd, none}))
+		for _, want := range c.want {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: lacks %s:\n%s", c.name, want, got)
 			}
 		}
 	}
@@ -194,7 +251,7 @@ func TestTemplates(t *testing.T) {
 	covered := map[string]bool{}
 	users := []*duban.User{
 		nil,
-		{ID: 1, Name: "office", DisplayName: "督办室" + hostile, Role: duban.RoleAdmin},
+		{ID: 1, Name: "office", DisplayName: "督查室" + hostile, Role: duban.RoleAdmin},
 		{ID: 2, Name: "clerk", Role: duban.RoleClerk, UnitID: 6},
 	}
 	if testing.Short() {
@@ -267,6 +324,19 @@ func TestCatalog(t *testing.T) {
 	for _, st := range []cycle.SupervisionState{cycle.SupervisionIssued, cycle.SupervisionAcknowledged, cycle.SupervisionAnswered,
 		cycle.SupervisionClosed, cycle.SupervisionReissued} {
 		labels[st.Label()] = "cycle.SupervisionState.Label"
+	}
+	for _, c := range duban.DueChoices {
+		labels[c.Label()] = "duban.DueChoice.Label"
+	}
+	labels[duban.DeadlineUnread.Label()] = "duban.DeadlineKind.Label"
+	for _, w := range duban.SectionWords {
+		labels[w] = "duban.Plan.SectionWord"
+	}
+	// The fields a task's history names.
+	full := &duban.Task{Seq: 1, Text: "x", Deadline: "x", State: duban.TaskWithdrawn, Indicators: []duban.Indicator{{Text: "x"}},
+		LeadLeaders: []duban.Owner{{Name: "x"}}, LeadUnits: []duban.Owner{{Name: "x"}}, ResponsibleUnits: []duban.Owner{{Name: "x"}}}
+	for _, c := range duban.TaskChanges(nil, full) {
+		labels[c.Field] = "duban.TaskChanges"
 	}
 	i18ntest.Check(t, catalog(), mustTemplates(t).Translator("en").Has, labels)
 }

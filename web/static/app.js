@@ -10,6 +10,13 @@ document.addEventListener("DOMContentLoaded", () => {
       select.addEventListener("change", () => form.requestSubmit());
     }
   }
+  // A form sent after the session ended comes back after sign-in: the
+  // server hands what it carried to the page it was on (data-draft), and
+  // the form is filled in again for the person to check and send.
+  const draft = document.body.dataset.draft;
+  if (draft) {
+    restoreDraft(JSON.parse(draft));
+  }
   // A button with data-confirm asks before it submits its form.
   for (const button of document.querySelectorAll("button[data-confirm]")) {
     button.addEventListener("click", (event) => {
@@ -19,3 +26,35 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// restoreDraft fills the form the draft was sent from with its fields: a
+// text field or a select by name (the n-th of a name with the n-th value),
+// a checkbox or a radio button ticked when its value was sent. A form
+// folded in a <details> is opened, and the first field filled is focused.
+function restoreDraft(draft) {
+  const form = [...document.forms].find((f) => new URL(f.action, location.href).pathname === draft.action);
+  if (!form) {
+    return;
+  }
+  let first = null;
+  for (const [name, values] of Object.entries(draft.fields)) {
+    const fields = [...form.elements].filter((e) => e.name === name);
+    fields.forEach((field, i) => {
+      if (field.type === "hidden") {
+        return;
+      }
+      if (field.type === "checkbox" || field.type === "radio") {
+        field.checked = values.includes(field.value);
+      } else if (i < values.length) {
+        field.value = values[i];
+      }
+      first = first || field;
+    });
+  }
+  for (let d = form.closest("details"); d; d = d.parentElement.closest("details")) {
+    d.open = true;
+  }
+  if (first) {
+    first.focus();
+  }
+}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -144,16 +145,30 @@ func buildTemplate() (string, fixture, error) {
 	if err != nil {
 		return "", fix, err
 	}
+	groups, err := svc.Units.FindGroupMembers(OfficeCtx)
+	if err != nil {
+		return "", fix, err
+	}
+	// The other clerk's unit is a single unit that leads a task 区财政局
+	// has no part in, and has no part in the task of 区财政局.
 	var other *duban.Unit
 	for _, t := range tasks {
-		switch {
-		case fix.Task == 0 && t.HasUnit(caizheng.ID):
+		if fix.Task == 0 && t.HasUnit(caizheng.ID) {
 			fix.Task = t.ID
-		case fix.OtherTask == 0 && !t.HasUnit(caizheng.ID) && len(t.LeadUnits) > 0 && t.LeadUnits[0].ID != 0:
-			fix.OtherTask = t.ID
-			if other, err = svc.Units.FindUnitByID(OfficeCtx, t.LeadUnits[0].ID); err != nil {
-				return "", fix, err
-			}
+		}
+	}
+	task := tasks[slices.IndexFunc(tasks, func(t *duban.Task) bool { return t.ID == fix.Task })]
+	for _, t := range tasks {
+		if fix.OtherTask != 0 || t.Reaches(caizheng.ID, groups) || len(t.LeadUnits) == 0 || t.LeadUnits[0].ID == 0 {
+			continue
+		}
+		lead := t.LeadUnits[0].ID
+		if _, group := groups[lead]; group || task.Reaches(lead, groups) {
+			continue
+		}
+		fix.OtherTask = t.ID
+		if other, err = svc.Units.FindUnitByID(OfficeCtx, lead); err != nil {
+			return "", fix, err
 		}
 	}
 	leaders, _, err := svc.Leaders.FindLeaders(OfficeCtx, duban.LeaderFilter{Name: ref("武毅")})
@@ -162,7 +177,7 @@ func buildTemplate() (string, fixture, error) {
 	}
 	fix.Users = map[string]int64{}
 	for _, u := range []*duban.User{
-		{Name: Admin, DisplayName: "督办室", Role: duban.RoleAdmin},
+		{Name: Admin, DisplayName: "督查室", Role: duban.RoleAdmin},
 		{Name: Leader, DisplayName: "武毅", Role: duban.RoleLeader, LeaderID: leaders[0].ID},
 		{Name: Clerk, DisplayName: "区财政局联络员", Role: duban.RoleClerk, UnitID: caizheng.ID},
 		{Name: OtherClerk, DisplayName: other.Name + "联络员", Role: duban.RoleClerk, UnitID: other.ID},
@@ -229,8 +244,8 @@ func Services(db *sqldb.DB) web.Services {
 		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db),
 		Leaders: sqldb.NewLeaderService(db), Users: sqldb.NewUserService(db), Audit: sqldb.NewAuditService(db),
 		Auth: sqldb.NewAuthService(db, fastHasher, TestPolicy), Comments: sqldb.NewCommentService(db),
-		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, nil), Lights: cyclestore.NewLightService(db),
-		Reminders: cyclestore.NewReminderService(db, nil), Supervisions: cyclestore.NewSupervisionService(db, nil),
+		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, sqldb.NewUnitService(db)), Lights: cyclestore.NewLightService(db),
+		Reminders: cyclestore.NewReminderService(db, sqldb.NewUnitService(db)), Supervisions: cyclestore.NewSupervisionService(db, sqldb.NewUnitService(db)),
 		Overview: cyclestore.NewOverviewService(db), Bulletins: cyclestore.NewBulletinService(db),
 		Publications: cyclestore.NewPublicationService(db),
 	}
@@ -362,3 +377,14 @@ func ref[T any](v T) *T { return &v }
 
 // TaskPath is the address of a task's page.
 func TaskPath(t *duban.Task) string { return "/tasks/" + strconv.FormatInt(t.ID, 10) }
+
+// Groups returns the directory's group terms with their members, as the
+// store has them now.
+func (w *World) Groups() duban.Groups {
+	w.T.Helper()
+	g, err := w.Services().Units.FindGroupMembers(OfficeCtx)
+	if err != nil {
+		w.T.Fatal(err)
+	}
+	return g
+}

@@ -1,0 +1,57 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dubanhq/duban"
+)
+
+// ChangePassword sets the signed-in user's own password once the current one
+// is checked, and ends the user's other sessions.
+func (s *AuthService) ChangePassword(ctx context.Context, current, next, keep string) error {
+	me, err := duban.Authorize(ctx, "修改密码", duban.CanRead)
+	if err != nil {
+		return err
+	}
+	if current == "" {
+		return duban.Errorf(duban.EINVALID, "请输入当前的密码。")
+	}
+	if err := duban.ValidatePassword(next); err != nil {
+		return err
+	}
+	if next == current {
+		return duban.Errorf(duban.EINVALID, "新密码与当前的密码相同：请换一个。")
+	}
+	var hash string
+	if err := s.db.view(ctx, func(tx *Tx) error {
+		_, h, err := userWithHash(tx, me.Name)
+		hash = h
+		return err
+	}); err != nil {
+		return err
+	}
+	// As at sign-in, the hashing is done outside any transaction.
+	ok := false
+	if hash != "" {
+		if ok, err = s.hasher.Verify(hash, current); err != nil {
+			return fmt.Errorf("sqldb: password of user %d: %w", me.ID, err)
+		}
+	}
+	if !ok {
+		return duban.Errorf(duban.EINVALID, "当前的密码不正确：请重新输入；如果忘记了密码，请联系督查室重置。")
+	}
+	newHash, err := s.hasher.Hash(next)
+	if err != nil {
+		return err
+	}
+	return s.db.update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", newHash, tx.ts(tx.now), me.ID); err != nil {
+			return err
+		}
+		if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", me.ID, duban.HashSecret(keep)); err != nil {
+			return err
+		}
+		return tx.record("user.password", "user", me.ID, 0, "本人修改密码："+me.Label(), nil, nil)
+	})
+}
