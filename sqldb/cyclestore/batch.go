@@ -2,6 +2,7 @@ package cyclestore
 
 import (
 	"context"
+	"slices"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
@@ -28,15 +29,16 @@ func (s *ReportService) SaveReports(ctx context.Context, saves []cycle.ReportSav
 	}
 	out := make([]*cycle.Report, len(saves))
 	err = s.db.Update(ctx, func(tx *Tx) error {
-		for i, sv := range saves {
+		sv := &saving{groups: groups, deferred: map[int64][]int64{}}
+		for i, save := range saves {
 			var err error
 			switch {
-			case sv.Report != nil && sv.ID == 0:
-				r := sv.Report.Clone()
-				err = createReport(tx, u, groups, r)
+			case save.Report != nil && save.ID == 0:
+				r := save.Report.Clone()
+				err = createReport(tx, u, sv, r)
 				out[i] = r
-			case sv.Report == nil && sv.ID != 0:
-				out[i], err = updateReport(tx, u, groups, sv.ID, sv.Update)
+			case save.Report == nil && save.ID != 0:
+				out[i], err = updateReport(tx, u, sv, save.ID, save.Update)
 			default:
 				err = duban.Errorf(duban.EINVALID, "第 %d 份报告应为新报告或对已有报告的修改，不能两者都是或都不是。", i+1)
 			}
@@ -44,10 +46,36 @@ func (s *ReportService) SaveReports(ctx context.Context, saves []cycle.ReportSav
 				return err
 			}
 		}
-		return nil
+		return recomputeDeferred(tx, sv.deferred)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// wholePlan is how many of a plan's tasks a batch changes before their
+// lights are recomputed as the plan's, in one pass, rather than task by
+// task.
+const wholePlan = 20
+
+// recomputeDeferred recomputes the lights a batch left to its end: task by
+// task for a few, the whole plan's at once for many.
+func recomputeDeferred(tx *Tx, deferred map[int64][]int64) error {
+	for plan, tasks := range deferred {
+		slices.Sort(tasks)
+		tasks = slices.Compact(tasks)
+		if len(tasks) >= wholePlan {
+			if _, err := recomputePlan(tx, plan); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, t := range tasks {
+			if _, err := recompute(tx, plan, t, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

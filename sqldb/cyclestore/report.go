@@ -189,12 +189,13 @@ func (s *ReportService) CreateReport(ctx context.Context, r *cycle.Report) error
 	if err != nil {
 		return err
 	}
-	return s.db.Update(ctx, func(tx *Tx) error { return createReport(tx, u, groups, r) })
+	return s.db.Update(ctx, func(tx *Tx) error { return createReport(tx, u, &saving{groups: groups}, r) })
 }
 
 // createReport is CreateReport in tx, for u, which SaveReports repeats for
 // each new report of a batch.
-func createReport(tx *Tx, u *duban.User, groups cycle.Groups, r *cycle.Report) error {
+func createReport(tx *Tx, u *duban.User, sv *saving, r *cycle.Report) error {
+	groups := sv.groups
 	pl, err := loadPlace(tx, r.TaskID, r.PeriodID)
 	if err != nil {
 		return err
@@ -235,7 +236,7 @@ func createReport(tx *Tx, u *duban.User, groups cycle.Groups, r *cycle.Report) e
 		tx.Time(r.CreatedAt), tx.Time(r.UpdatedAt)); err != nil {
 		return err
 	}
-	return saved(tx, r, nil, pl, groups)
+	return saved(tx, r, nil, pl, sv)
 }
 
 // findSavedReport returns the report already saved for r's period, task,
@@ -318,10 +319,20 @@ func reportAction(before *cycle.Report, r *cycle.Report) string {
 	return "保存"
 }
 
+// saving is what a save of reports goes by: the group membership, and, in
+// a batch, the tasks whose lights wait for the batch's end.
+type saving struct {
+	groups cycle.Groups
+	// deferred, when not nil, collects by plan the tasks whose lights a
+	// batch recomputes once at its end rather than at each report.
+	deferred map[int64][]int64
+}
+
 // saved finishes a save of a report: keeps the version, recomputes the
-// task's lights when its task report changed, tells those concerned, and
-// writes the audit event.
-func saved(tx *Tx, r, before *cycle.Report, pl *reportPlace, groups cycle.Groups) error {
+// task's lights when its task report changed (or leaves them to the
+// batch's end), tells those concerned, and writes the audit event.
+func saved(tx *Tx, r, before *cycle.Report, pl *reportPlace, sv *saving) error {
+	groups := sv.groups
 	action := reportAction(before, r)
 	body, err := toJSON(r)
 	if err != nil {
@@ -331,7 +342,11 @@ func saved(tx *Tx, r, before *cycle.Report, pl *reportPlace, groups cycle.Groups
 		r.ID, r.Version, action, body, r.UpdatedBy, tx.Time(tx.Now())); err != nil {
 		return err
 	}
-	if r.Kind == cycle.ReportTask {
+	switch {
+	case r.Kind != cycle.ReportTask:
+	case sv.deferred != nil:
+		sv.deferred[r.PlanID] = append(sv.deferred[r.PlanID], r.TaskID)
+	default:
 		if _, err := recompute(tx, r.PlanID, r.TaskID, false); err != nil {
 			return err
 		}
@@ -388,7 +403,7 @@ func (s *ReportService) UpdateReport(ctx context.Context, id int64, upd cycle.Re
 	var r *cycle.Report
 	err = s.db.Update(ctx, func(tx *Tx) error {
 		var err error
-		r, err = updateReport(tx, u, groups, id, upd)
+		r, err = updateReport(tx, u, &saving{groups: groups}, id, upd)
 		return err
 	})
 	return r, err
@@ -396,7 +411,8 @@ func (s *ReportService) UpdateReport(ctx context.Context, id int64, upd cycle.Re
 
 // updateReport is UpdateReport in tx, for u, which SaveReports repeats for
 // each change of a batch.
-func updateReport(tx *Tx, u *duban.User, groups cycle.Groups, id int64, upd cycle.ReportUpdate) (*cycle.Report, error) {
+func updateReport(tx *Tx, u *duban.User, sv *saving, id int64, upd cycle.ReportUpdate) (*cycle.Report, error) {
+	groups := sv.groups
 	r, err := findReport(tx, id)
 	if err != nil {
 		return nil, err
@@ -477,7 +493,7 @@ func updateReport(tx *Tx, u *duban.User, groups cycle.Groups, id int64, upd cycl
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return nil, duban.Conflict("报告", before.Version, before.UpdatedBy, before.UpdatedAt)
 	}
-	return r, saved(tx, r, before, pl, groups)
+	return r, saved(tx, r, before, pl, sv)
 }
 
 // FindReportVersions returns every version of a report, oldest first.
