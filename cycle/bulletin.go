@@ -258,17 +258,14 @@ func MakeBulletin(in *BulletinInput) *Bulletin {
 		}
 	}
 	if in.Today.After(in.Period.Due) {
-		b.Overdue, _ = overdueUnits(in.Period, in.Tasks, handed, in.Groups, nil)
-		names := map[int64]string{}
-		for _, t := range in.Tasks {
-			for _, o := range append(slices.Clone(t.LeadUnits), t.ResponsibleUnits...) {
-				if o.ID != 0 && names[o.ID] == "" {
-					names[o.ID] = o.Name
-				}
-			}
+		ix := NewPlanIndex(in.Plan, in.Tasks, in.Groups)
+		hr := make([]HandedReport, len(handed))
+		for i, r := range handed {
+			hr[i] = HandedReport{TaskID: r.TaskID, UnitID: r.UnitID, Kind: r.Kind}
 		}
+		b.Overdue, _ = ix.overdue(&Figures{Period: in.Period, Handed: hr})
 		for i := range b.Overdue {
-			b.Overdue[i].Name = cmp.Or(names[b.Overdue[i].UnitID], fmt.Sprintf("单位 #%d", b.Overdue[i].UnitID))
+			b.Overdue[i].Name = cmp.Or(b.Overdue[i].Name, fmt.Sprintf("单位 #%d", b.Overdue[i].UnitID))
 		}
 	}
 	for _, s := range in.Plan.Sections {

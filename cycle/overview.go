@@ -90,7 +90,8 @@ type PeriodCounts struct {
 type Figures struct {
 	PlanID int64      `json:"plan_id"`
 	Today  duban.Date `json:"today"`
-	// Periods are all the plan's periods, in order.
+	// Periods are all the plan's periods, in order, with their numbers,
+	// labels, days and states.
 	Periods []*Period `json:"periods"`
 	// Period is the period the figures are of: the one asked for, or the
 	// latest that has lights; nil when no period has begun.
@@ -100,12 +101,18 @@ type Figures struct {
 	Lights map[int64]*Light `json:"lights"`
 	// Trend counts the lights of each period that has any, in order.
 	Trend []PeriodCounts `json:"trend"`
-	// Handed are the reports handed in for Period (task, unit, kind and
-	// state only), read once its due date has passed to tell what is
-	// overdue; nil before.
-	Handed []*Report `json:"-"`
-	// Supervisions are the plan's open supervision notices, newest first.
+	// Handed are the reports handed in for Period, read once its due date
+	// has passed to tell what is overdue; nil before.
+	Handed []HandedReport `json:"-"`
+	// Supervisions are the plan's open supervision notices, newest first,
+	// with their numbers, units, deadlines and states.
 	Supervisions []*Supervision `json:"supervisions"`
+}
+
+// HandedReport is a report handed in: whose, on which task, of what kind.
+type HandedReport struct {
+	TaskID, UnitID int64
+	Kind           ReportKind
 }
 
 // Overdue reports whether Period's reports are overdue on Today.
@@ -198,60 +205,78 @@ type OverviewTask struct {
 // period (none has begun, or it came after) counts as not started.
 // leaderID, when not 0, fills Mine with that leader's tasks.
 func BuildOverview(p *duban.Plan, tasks []*duban.Task, groups Groups, f *Figures, leaderID int64) *Overview {
-	o := &Overview{PlanID: p.ID, Today: f.Today, Period: f.Period, Trend: f.Trend, Supervisions: f.Supervisions}
-	for _, pc := range f.Trend {
-		o.Periods = append(o.Periods, pc.Period)
-	}
-	sections := map[int]*OverviewRow{}
+	return NewPlanIndex(p, tasks, groups).Overview(f, leaderID)
+}
+
+// PlanIndex is what a plan's overview counts its tasks by, prepared once
+// for as long as the plan, its tasks and the groups stay as they are: each
+// task in force with the rows it counts in (its action, its lead leaders,
+// the units it reaches, named or through a group, each once) and the
+// reports it asks for in a period. Building an overview from it is then a
+// pass over the tasks' lights.
+type PlanIndex struct {
+	plan  *duban.Plan
+	tasks []indexedTask
+	// sections, leaders and units are the rows, with their places in
+	// Overview's slices.
+	sections, leaders, units []OverviewRow
+	sectionAt                map[int]int
+	// owed are the reports each period asks for, by task, unit and kind.
+	owed []owedReport
+}
+
+// indexedTask is a task in force and where it counts.
+type indexedTask struct {
+	task     *duban.Task
+	section  int   // its row among the sections
+	leaders  []int // its rows among the leaders
+	units    []int // its rows among the units
+	leadings int   // units[:leadings] lead it
+}
+
+// owedReport is a report a period asks for of a unit.
+type owedReport struct {
+	task, unit int64
+	kind       ReportKind
+	row        int // the unit's row
+}
+
+// NewPlanIndex prepares a plan's tasks (in plan order, with owners and
+// targets) and the directory's groups for overviews.
+func NewPlanIndex(p *duban.Plan, tasks []*duban.Task, groups Groups) *PlanIndex {
+	ix := &PlanIndex{plan: p, sectionAt: map[int]int{}}
 	for _, s := range p.Sections {
-		o.Sections = append(o.Sections, OverviewRow{ID: int64(s.No), Name: s.Title})
+		ix.sectionAt[s.No] = len(ix.sections)
+		ix.sections = append(ix.sections, OverviewRow{ID: int64(s.No), Name: s.Title})
 	}
-	for i := range o.Sections {
-		sections[int(o.Sections[i].ID)] = &o.Sections[i]
-	}
-	leaders, units := map[int64]*OverviewRow{}, map[int64]*OverviewRow{}
-	row := func(m map[int64]*OverviewRow, id int64, name string) *OverviewRow {
-		r := m[id]
-		if r == nil {
-			r = &OverviewRow{ID: id, Name: name}
-			m[id] = r
+	leaderAt, unitAt := map[int64]int{}, map[int64]int{}
+	row := func(rows *[]OverviewRow, at map[int64]int, id int64, name string) int {
+		i, ok := at[id]
+		if !ok {
+			i = len(*rows)
+			at[id] = i
+			*rows = append(*rows, OverviewRow{ID: id, Name: name})
 		}
-		return r
+		return i
 	}
-	var reach []int64
 	for _, t := range tasks {
 		if t.State != duban.TaskActive {
 			continue
 		}
-		o.Tasks++
-		light := Light{TaskID: t.ID, Status: LightNotStarted, Completion: -1}
-		if l := f.Lights[t.ID]; l != nil {
-			light = *l
+		it := indexedTask{task: t}
+		sec, ok := ix.sectionAt[t.Section]
+		if !ok {
+			sec = len(ix.sections)
+			ix.sectionAt[t.Section] = sec
+			ix.sections = append(ix.sections, OverviewRow{ID: int64(t.Section)})
 		}
-		st := light.Status
-		o.Totals.Add(st)
-		sec := sections[t.Section]
-		if sec == nil {
-			o.Sections = append(o.Sections, OverviewRow{ID: int64(t.Section), Name: ""})
-			sec = &o.Sections[len(o.Sections)-1]
-			// Appending may move the rows: index them again.
-			for i := range o.Sections {
-				sections[int(o.Sections[i].ID)] = &o.Sections[i]
-			}
-		}
-		sec.Counts.Add(st)
-		lead := false
+		it.section = sec
 		for _, l := range t.LeadLeaders {
-			if l.ID == 0 {
-				continue
+			if l.ID != 0 {
+				it.leaders = append(it.leaders, row(&ix.leaders, leaderAt, l.ID, l.Name))
 			}
-			row(leaders, l.ID, l.Name).Counts.Add(st)
-			lead = lead || l.ID == leaderID
 		}
-		if lead {
-			o.Mine = append(o.Mine, OverviewTask{Task: t, Light: light})
-		}
-		reach = reach[:0]
+		var reach []int64
 		for k, list := range [][]duban.Owner{t.LeadUnits, t.ResponsibleUnits} {
 			for _, u := range list {
 				ids := []int64{u.ID}
@@ -267,70 +292,128 @@ func BuildOverview(p *duban.Plan, tasks []*duban.Task, groups Groups, f *Figures
 					if id == u.ID {
 						name = u.Name
 					}
-					r := row(units, id, name)
-					r.Counts.Add(st)
+					r := row(&ix.units, unitAt, id, name)
+					if ix.units[r].Name == "" {
+						ix.units[r].Name = name
+					}
+					it.units = append(it.units, r)
 					if k == 0 {
-						r.Lead++
+						it.leadings++
 					}
 				}
 			}
 		}
-		for i := range t.Indicators {
-			in := &t.Indicators[i]
-			tp := TargetProgress{Indicator: i, Metric: in.Metric, Goal: in.Goal()}
-			for _, a := range light.Reached {
-				if a.Indicator == i && a.Value != nil {
-					tp = Progress(in, i, *a.Value)
-				}
+		ix.tasks = append(ix.tasks, it)
+		composer, parts := ReportingUnits(t, groups)
+		if composer != 0 {
+			ix.owed = append(ix.owed, owedReport{task: t.ID, unit: composer, kind: ReportTask, row: row(&ix.units, unitAt, composer, "")})
+			for _, u := range parts {
+				ix.owed = append(ix.owed, owedReport{task: t.ID, unit: u, kind: ReportPart, row: row(&ix.units, unitAt, u, "")})
 			}
-			o.Targets = append(o.Targets, OverviewTarget{TaskID: t.ID, TaskNo: t.No, Section: t.Section, Indicator: *in, Progress: tp, Light: st})
 		}
 	}
-	o.Leaders, o.Units = sortedRows(leaders), sortedRows(units)
+	return ix
+}
+
+// Overview counts the plan's tasks by their lights in the figures, as
+// BuildOverview says.
+func (ix *PlanIndex) Overview(f *Figures, leaderID int64) *Overview {
+	p := ix.plan
+	o := &Overview{PlanID: p.ID, Today: f.Today, Period: f.Period, Trend: f.Trend, Supervisions: f.Supervisions,
+		Sections: slices.Clone(ix.sections), Leaders: slices.Clone(ix.leaders), Units: slices.Clone(ix.units)}
+	for _, pc := range f.Trend {
+		o.Periods = append(o.Periods, pc.Period)
+	}
+	notStarted := Light{Status: LightNotStarted, Completion: -1}
+	for i := range ix.tasks {
+		it := &ix.tasks[i]
+		t := it.task
+		o.Tasks++
+		light := &notStarted
+		if l := f.Lights[t.ID]; l != nil {
+			light = l
+		}
+		st := light.Status.Index()
+		if st < 0 {
+			continue
+		}
+		o.Totals[st]++
+		o.Sections[it.section].Counts[st]++
+		mine := false
+		for _, r := range it.leaders {
+			o.Leaders[r].Counts[st]++
+			mine = mine || (leaderID != 0 && o.Leaders[r].ID == leaderID)
+		}
+		for k, r := range it.units {
+			o.Units[r].Counts[st]++
+			if k < it.leadings {
+				o.Units[r].Lead++
+			}
+		}
+		if mine {
+			l := *light
+			l.TaskID = t.ID
+			o.Mine = append(o.Mine, OverviewTask{Task: t, Light: l})
+		}
+		for k := range t.Indicators {
+			in := &t.Indicators[k]
+			// The figures without their words (Goal, Sentence): the
+			// target's Indicator says them, and an overview draws them.
+			tp := TargetProgress{Indicator: k, Metric: in.Metric}
+			for _, a := range light.Reached {
+				if a.Indicator == k && a.Value != nil {
+					tp = progress(in, k, *a.Value)
+				}
+			}
+			o.Targets = append(o.Targets, OverviewTarget{TaskID: t.ID, TaskNo: t.No, Section: t.Section, Indicator: *in, Progress: tp,
+				Light: light.Status})
+		}
+	}
+	// Rows that count nothing (a unit reached by no task in force, a
+	// section without tasks) are left out but for the plan's sections.
+	o.Units = slices.DeleteFunc(o.Units, func(r OverviewRow) bool { return r.Counts.Total() == 0 })
+	byName := func(a, b OverviewRow) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) }
+	slices.SortFunc(o.Leaders, byName)
+	slices.SortFunc(o.Units, byName)
 	slices.SortStableFunc(o.Mine, func(a, b OverviewTask) int {
 		return cmp.Compare(a.Light.Status.Attention(), b.Light.Status.Attention())
 	})
 	if f.Overdue() {
-		o.Overdue, o.OverdueReports = overdueUnits(f.Period, tasks, f.Handed, groups, units)
+		o.Overdue, o.OverdueReports = ix.overdue(f)
 	}
 	return o
 }
 
-// sortedRows returns rows by name.
-func sortedRows(m map[int64]*OverviewRow) []OverviewRow {
-	out := make([]OverviewRow, 0, len(m))
-	for _, r := range m {
-		out = append(out, *r)
+// overdue lists the units owing reports of the figures' period, most
+// first.
+func (ix *PlanIndex) overdue(f *Figures) ([]OverdueUnit, int) {
+	handed := slices.Clone(f.Handed)
+	byKey := func(a, b HandedReport) int {
+		return cmp.Or(cmp.Compare(a.TaskID, b.TaskID), cmp.Compare(a.UnitID, b.UnitID), cmp.Compare(a.Kind, b.Kind))
 	}
-	slices.SortFunc(out, func(a, b OverviewRow) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
-	return out
-}
-
-// overdueUnits lists the units owing reports of period p, most first.
-func overdueUnits(p *Period, tasks []*duban.Task, handed []*Report, groups Groups, names map[int64]*OverviewRow) ([]OverdueUnit, int) {
-	byUnit := map[int64]*OverdueUnit{}
+	slices.SortFunc(handed, byKey)
+	byRow := make([]*OverdueUnit, len(ix.units))
+	var out []OverdueUnit
 	total := 0
-	for _, ob := range Obligations(p, tasks, handed, groups) {
-		if ob.Done() {
+	for _, ow := range ix.owed {
+		if _, found := slices.BinarySearchFunc(handed, HandedReport{TaskID: ow.task, UnitID: ow.unit, Kind: ow.kind}, byKey); found {
 			continue
 		}
-		u := byUnit[ob.UnitID]
+		u := byRow[ow.row]
 		if u == nil {
-			u = &OverdueUnit{UnitID: ob.UnitID}
-			if r := names[ob.UnitID]; r != nil {
-				u.Name = r.Name
-			}
-			byUnit[ob.UnitID] = u
+			u = &OverdueUnit{UnitID: ow.unit, Name: ix.units[ow.row].Name}
+			byRow[ow.row] = u
 		}
 		u.Reports++
-		if !slices.Contains(u.TaskIDs, ob.TaskID) {
-			u.TaskIDs = append(u.TaskIDs, ob.TaskID)
+		if n := len(u.TaskIDs); n == 0 || u.TaskIDs[n-1] != ow.task {
+			u.TaskIDs = append(u.TaskIDs, ow.task)
 		}
 		total++
 	}
-	out := make([]OverdueUnit, 0, len(byUnit))
-	for _, u := range byUnit {
-		out = append(out, *u)
+	for _, u := range byRow {
+		if u != nil {
+			out = append(out, *u)
+		}
 	}
 	slices.SortFunc(out, func(a, b OverdueUnit) int {
 		return cmp.Or(cmp.Compare(b.Reports, a.Reports), cmp.Compare(a.Name, b.Name), cmp.Compare(a.UnitID, b.UnitID))

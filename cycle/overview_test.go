@@ -43,7 +43,7 @@ func TestBuildOverview(t *testing.T) {
 			2: {TaskID: 2, Status: LightDone},
 		},
 		Trend:  []PeriodCounts{{Period: july, Counts: LightCounts{0, 1, 0, 0, 1, 0, 0}}},
-		Handed: []*Report{{PeriodID: 7, TaskID: 2, UnitID: 2, Kind: ReportTask, State: ReportSubmitted}},
+		Handed: []HandedReport{{TaskID: 2, UnitID: 2, Kind: ReportTask}},
 	}
 	o := BuildOverview(overviewPlan, overviewTasks(), overviewGroups, f, 10)
 	if o.Tasks != 3 || o.Totals.Of(LightSevere) != 1 || o.Totals.Of(LightDone) != 1 || o.Totals.Of(LightNotStarted) != 1 || o.Totals.Total() != 3 {

@@ -73,13 +73,14 @@ func planWords(p *duban.Plan) string {
 	return p.Title
 }
 
-// ProgressQuery selects a progress book: one period's, or the periods of
-// every plan of a year with the same place in their year (the 5th month of
-// each, say), a sheet per plan.
+// ProgressQuery selects a progress book: of periods (one plan's, or
+// several plans' alike), or of the periods of every plan of a year with the
+// same place in their year (the 5th month of each, say); a sheet per
+// period.
 type ProgressQuery struct {
-	PeriodID int64
-	Year     int
-	Seq      int
+	PeriodIDs []int64
+	Year      int
+	Seq       int
 }
 
 // ProgressBook makes the progress book (进展台账).
@@ -95,12 +96,16 @@ func ProgressBook(ctx context.Context, s *Services, q ProgressQuery) (*File, err
 func progressBook(ctx context.Context, s *Services, q ProgressQuery) (*xlsx.ProgressBook, string, error) {
 	var periods []*cycle.Period
 	switch {
-	case q.PeriodID != 0:
-		p, err := s.Periods.FindPeriodByID(ctx, q.PeriodID)
-		if err != nil {
-			return nil, "", err
+	case len(q.PeriodIDs) > xlsx.MaxSheets:
+		return nil, "", duban.Errorf(duban.EINVALID, "一次最多导出 %d 个填报周期的进展台账。", xlsx.MaxSheets)
+	case len(q.PeriodIDs) > 0:
+		for _, id := range q.PeriodIDs {
+			p, err := s.Periods.FindPeriodByID(ctx, id)
+			if err != nil {
+				return nil, "", err
+			}
+			periods = append(periods, p)
 		}
-		periods = []*cycle.Period{p}
 	case q.Year != 0 && q.Seq > 0:
 		all, _, err := s.Periods.FindPeriods(ctx, cycle.PeriodFilter{Year: &q.Year})
 		if err != nil {
@@ -127,7 +132,7 @@ func progressBook(ctx context.Context, s *Services, q ProgressQuery) (*xlsx.Prog
 	}
 	name := book.Sheets[0].Title
 	if len(periods) > 1 {
-		name = fmt.Sprintf("%d年%s重点任务进展台账（%d 个计划）", q.Year, periodWord(periods[0]), len(periods))
+		name = fmt.Sprintf("%s重点任务进展台账（%d 个计划）", periods[0].Label, len(periods))
 	}
 	return book, name, nil
 }

@@ -33,14 +33,20 @@ func (s *OverviewService) FindFigures(ctx context.Context, ff cycle.FiguresFilte
 	return f, err
 }
 
-// findFigures reads the figures; the caller has checked who may.
+// findFigures reads the figures; the caller has checked who may. Its
+// queries read only the columns the figures need: the overview is asked
+// for all day.
 func findFigures(tx *Tx, ff cycle.FiguresFilter) (*cycle.Figures, error) {
-	if _, err := tx.FindPlan(ff.PlanID); err != nil {
-		return nil, err
+	var state duban.PlanState
+	switch err := tx.QueryRow("SELECT state FROM plans WHERE id = ?", ff.PlanID).Scan(&state); {
+	case isNoRows(err) || (err == nil && state == duban.PlanDraft && !duban.CanViewDrafts(tx.User())):
+		return nil, sqldb.NotFound("计划", ff.PlanID)
+	case err != nil:
+		return nil, tx.QueryError("SELECT plans", err)
 	}
 	f := &cycle.Figures{PlanID: ff.PlanID, Today: duban.Today(tx.Now()), Lights: map[int64]*cycle.Light{}}
 	var err error
-	if f.Periods, _, err = findPeriods(tx, cycle.PeriodFilter{PlanID: &ff.PlanID}); err != nil {
+	if f.Periods, err = leanPeriods(tx, ff.PlanID); err != nil {
 		return nil, err
 	}
 	byID := make(map[int64]*cycle.Period, len(f.Periods))
@@ -69,11 +75,51 @@ func findFigures(tx *Tx, ff cycle.FiguresFilter) (*cycle.Figures, error) {
 			return nil, err
 		}
 	}
-	plan := ff.PlanID
-	if f.Supervisions, _, err = findSupervisions(tx, cycle.SupervisionFilter{PlanID: &plan, Open: true}); err != nil {
+	if f.Supervisions, err = openSupervisions(tx, ff.PlanID); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// leanPeriods reads a plan's periods, in order, as far as the overview
+// needs them: their numbers, labels, days and states.
+func leanPeriods(tx *Tx, planID int64) ([]*cycle.Period, error) {
+	rows, err := tx.Query(`SELECT id, seq, label, start_day, end_day, due, due_note, due_note_en, state FROM periods
+		WHERE plan_id = ? ORDER BY seq`, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*cycle.Period
+	for rows.Next() {
+		q := &cycle.Period{PlanID: planID}
+		if err := rows.Scan(&q.ID, &q.Seq, &q.Label, sqldb.DateCol(&q.Start), sqldb.DateCol(&q.End), sqldb.DateCol(&q.Due),
+			&q.DueNote, &q.DueNoteEN, &q.State); err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// openSupervisions reads a plan's open supervision notices, newest first,
+// as far as the overview lists them: number, unit, deadline and state.
+func openSupervisions(tx *Tx, planID int64) ([]*cycle.Supervision, error) {
+	rows, err := tx.Query(`SELECT id, year, seq, unit_id, unit_name, due, state FROM supervisions
+		WHERE plan_id = ? AND state IN ('issued', 'acknowledged', 'answered') ORDER BY year DESC, seq DESC`, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*cycle.Supervision{}
+	for rows.Next() {
+		s := &cycle.Supervision{PlanID: planID}
+		if err := rows.Scan(&s.ID, &s.Year, &s.Seq, &s.UnitID, &s.Unit, sqldb.DateCol(&s.Due), &s.State); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 // readTrend counts the lights of each period of the plan, in one grouped
@@ -116,7 +162,7 @@ func readTrend(tx *Tx, f *cycle.Figures, periods map[int64]*cycle.Period) error 
 // reasons only of the lights that need attention, which the overview
 // lists; the others it counts.
 func readPeriodLights(tx *Tx, f *cycle.Figures) error {
-	rows, err := tx.Query(`SELECT task_id, status, completion, expected, as_of, reached,
+	rows, err := tx.Query(`SELECT task_id, status, completion, reached,
 		CASE WHEN status IN ('lagging', 'severe', 'missing') THEN reason ELSE '' END,
 		CASE WHEN status IN ('lagging', 'severe', 'missing') THEN reason_en ELSE '' END
 		FROM lights WHERE period_id = ?`, f.Period.ID)
@@ -124,11 +170,16 @@ func readPeriodLights(tx *Tx, f *cycle.Figures) error {
 		return err
 	}
 	defer rows.Close()
+	// The lights' day is the period's end, or today while it runs.
+	asOf := f.Period.End
+	if f.Today.Before(asOf) {
+		asOf = f.Today
+	}
 	all := []cycle.Light{}
 	for rows.Next() {
-		l := cycle.Light{PlanID: f.PlanID, PeriodID: f.Period.ID}
+		l := cycle.Light{PlanID: f.PlanID, PeriodID: f.Period.ID, AsOf: asOf}
 		var reached string
-		if err := rows.Scan(&l.TaskID, &l.Status, &l.Completion, &l.Expected, sqldb.DateCol(&l.AsOf), &reached, &l.Reason, &l.ReasonEN); err != nil {
+		if err := rows.Scan(&l.TaskID, &l.Status, &l.Completion, &reached, &l.Reason, &l.ReasonEN); err != nil {
 			return err
 		}
 		if reached != "" {
@@ -145,25 +196,27 @@ func readPeriodLights(tx *Tx, f *cycle.Figures) error {
 }
 
 // handedReports reads the reports handed in for a period, as much as
-// obligations need of them.
-func handedReports(tx *Tx, periodID int64) ([]*cycle.Report, error) {
-	rows, err := tx.Query(`SELECT task_id, unit_id, kind, state FROM reports
+// obligations need of them: a task report is 1 in the third column, a
+// unit's part 0.
+func handedReports(tx *Tx, periodID int64) ([]cycle.HandedReport, error) {
+	rows, err := tx.Query(`SELECT task_id, unit_id, kind = 'task' FROM reports
 		WHERE period_id = ? AND state IN ('submitted', 'resubmitted', 'accepted')`, periodID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var all []cycle.Report
+	out := []cycle.HandedReport{}
 	for rows.Next() {
-		r := cycle.Report{PeriodID: periodID}
-		if err := rows.Scan(&r.TaskID, &r.UnitID, &r.Kind, &r.State); err != nil {
+		var r cycle.HandedReport
+		var task bool
+		if err := rows.Scan(&r.TaskID, &r.UnitID, &task); err != nil {
 			return nil, err
 		}
-		all = append(all, r)
-	}
-	out := make([]*cycle.Report, len(all))
-	for i := range all {
-		out[i] = &all[i]
+		r.Kind = cycle.ReportPart
+		if task {
+			r.Kind = cycle.ReportTask
+		}
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

@@ -208,7 +208,7 @@ func findPublicPlan(tx *Tx, planID int64) (*cycle.PublicPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &cycle.Figures{PlanID: planID, Lights: map[int64]*cycle.Light{}}
+	f := &cycle.Figures{PlanID: planID, Today: duban.Today(tx.Now()), Lights: map[int64]*cycle.Light{}}
 	var periodID int64
 	err = tx.QueryRow(`SELECT q.id FROM periods q WHERE q.plan_id = ? AND EXISTS (SELECT 1 FROM lights l WHERE l.period_id = q.id)
 		ORDER BY q.seq DESC LIMIT 1`, planID).Scan(&periodID)

@@ -23,7 +23,7 @@ func (s *server) apiOutputRoutes() []web.Route {
 		{Method: "GET", Pattern: "/api/v1/plans/{plan}/tasktable.xlsx", Allow: duban.CanRead, Action: "导出任务分解表", Handler: s.apiTaskTable},
 		{Method: "GET", Pattern: "/api/v1/periods/{period}/progress.xlsx", Allow: duban.CanRead, Action: "导出进展台账",
 			Handler: s.apiFile(func(ctx context.Context, r *http.Request, id int64) (*export.File, error) {
-				return export.ProgressBook(ctx, s.Exports(), export.ProgressQuery{PeriodID: id})
+				return export.ProgressBook(ctx, s.Exports(), export.ProgressQuery{PeriodIDs: []int64{id}})
 			})},
 		{Method: "GET", Pattern: "/api/v1/periods/{period}/fillin.xlsx", Allow: cycle.CanFillInAny, Action: "下载填报表",
 			Handler: s.apiFile(func(ctx context.Context, r *http.Request, id int64) (*export.File, error) {

@@ -3,6 +3,7 @@ package page
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 
@@ -63,11 +64,22 @@ func (s *server) taskTable(w http.ResponseWriter, r *http.Request) error {
 	return download(w, f)
 }
 
-// progressBook downloads a progress book: of ?period=, of the latest begun
-// period of ?plan=, or of every plan's ?seq=th period of ?year=.
+// progressBook downloads a progress book: of ?period= (repeated for
+// several), of the latest begun period of ?plan=, of every plan's ?seq=th
+// period of ?year=, or else of the newest published plan's latest begun
+// period.
 func (s *server) progressBook(w http.ResponseWriter, r *http.Request) error {
 	var q export.ProgressQuery
 	vals := r.URL.Query()
+	for _, v := range vals["period"] {
+		id, err := web.QueryInt(url.Values{"period": {v}}, "period")
+		if err != nil {
+			return err
+		}
+		if id != nil && *id != 0 {
+			q.PeriodIDs = append(q.PeriodIDs, *id)
+		}
+	}
 	get := func(name string) (int64, error) {
 		v, err := web.QueryInt(vals, name)
 		if err != nil || v == nil {
@@ -77,9 +89,6 @@ func (s *server) progressBook(w http.ResponseWriter, r *http.Request) error {
 	}
 	var err error
 	var plan, year, seq int64
-	if q.PeriodID, err = get("period"); err != nil {
-		return err
-	}
 	if plan, err = get("plan"); err != nil {
 		return err
 	}
@@ -90,18 +99,38 @@ func (s *server) progressBook(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q.Year, q.Seq = int(year), int(seq)
-	if q.PeriodID == 0 && plan != 0 {
+	if len(q.PeriodIDs) == 0 && q.Year == 0 {
+		if plan == 0 {
+			if plan, err = s.newestPlan(r); err != nil {
+				return err
+			}
+		}
 		latest, err := s.latestPeriod(r.Context(), plan)
 		if err != nil {
 			return err
 		}
-		q.PeriodID = latest.ID
+		q.PeriodIDs = []int64{latest.ID}
 	}
 	f, err := export.ProgressBook(r.Context(), s.exportServices(), q)
 	if err != nil {
 		return err
 	}
 	return download(w, f)
+}
+
+// newestPlan is the newest published plan, which a page shows when none is
+// named.
+func (s *server) newestPlan(r *http.Request) (int64, error) {
+	ch, err := s.choices(r)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range ch.Plans {
+		if p.State == duban.PlanPublished {
+			return p.ID, nil
+		}
+	}
+	return 0, duban.Errorf(duban.ENOTFOUND, "还没有已发布的计划。")
 }
 
 // latestPeriod is a plan's latest period that has begun.

@@ -24,6 +24,11 @@ func (s *server) overviewRoutes() []web.Route {
 	}
 }
 
+// overviewTargets is how many targets the overview draws: the targets of
+// a notice's main goals and those behind, which one screen shows; a plan
+// with more links to a page drawing them all.
+const overviewTargets = 60
+
 // overviewRefresh is how often the full-screen overview reloads itself, in
 // seconds: the meeting room's screen follows the reports as they come.
 const overviewRefresh = 120
@@ -49,10 +54,13 @@ type overviewPage struct {
 	// The charts, drawn on the server.
 	SectionsSVG, LeadersSVG, TrendSVG, TargetsSVG template.HTML
 	// TargetsMet counts the targets reached, TargetsReported those with
-	// an actual.
-	TargetsMet, TargetsReported int
-	// UnitRows are the table of units, sorted.
-	UnitRows template.HTML
+	// an actual; TargetsDrawn those drawn, all of them with AllTargets,
+	// else those needing attention first, up to overviewTargets.
+	TargetsMet, TargetsReported, TargetsDrawn int
+	AllTargets                                bool
+	// UnitRows are the table of units, sorted; MineRows the leader's
+	// tasks and OverdueRows the units owing reports, as list items.
+	UnitRows, MineRows, OverdueRows template.HTML
 }
 
 func (*overviewPage) TemplateName() string { return "overview.html" }
@@ -95,21 +103,32 @@ func (p *overviewPage) Count(s cycle.LightStatus) int { return p.O.Totals.Of(s) 
 
 // LedgerURL is the address of the ledger of the plan's tasks of a light
 // (all of them for ""), in the period shown.
-func (p *overviewPage) LedgerURL(light cycle.LightStatus) string {
-	return p.ledger(light, nil)
+func (p *overviewPage) LedgerURL(light cycle.LightStatus) string { return p.ledger(light, "") }
+
+// ledger is the address of the ledger's tasks of the plan of a light (any
+// for ""), narrowed by more filters (&unit=5); the overview writes a
+// thousand of them, so they are put together rather than encoded.
+func (p *overviewPage) ledger(light cycle.LightStatus, more string) string {
+	var b strings.Builder
+	b.Grow(64)
+	b.WriteString("/tasks?plan=")
+	b.WriteString(strconv.FormatInt(p.Plan.ID, 10))
+	if light != "" {
+		b.WriteString("&light=")
+		b.WriteString(string(light))
+		if !p.Latest && p.O.Period != nil {
+			b.WriteString("&period=")
+			b.WriteString(strconv.FormatInt(p.O.Period.ID, 10))
+		}
+	}
+	b.WriteString(more)
+	return b.String()
 }
 
-// ledger is the address of the ledger's tasks of the plan of a light, with
-// more filters.
-func (p *overviewPage) ledger(light cycle.LightStatus, more func(*web.LedgerQuery)) string {
-	q := web.LedgerQuery{Plan: p.Plan.ID, Light: string(light), Size: web.PageSizes[0], Page: 1}
-	if light != "" && !p.Latest && p.O.Period != nil {
-		q.Period = p.O.Period.ID
-	}
-	if more != nil {
-		more(&q)
-	}
-	return q.URL()
+// TargetsURL is the address of the overview drawing every target.
+func (p *overviewPage) TargetsURL() string {
+	u := p.URL(false, "", false) + "&targets=all"
+	return u
 }
 
 // URL is the address of the overview with other parameters.
@@ -175,9 +194,7 @@ func (p *overviewPage) PlanOptions() template.HTML {
 func (p *overviewPage) TaskURL(id int64) string { return "/tasks/" + strconv.FormatInt(id, 10) }
 
 // UnitLedgerURL is the ledger of a unit's tasks in the plan.
-func (p *overviewPage) UnitLedgerURL(id int64) string {
-	return p.ledger("", func(q *web.LedgerQuery) { q.Unit = id })
-}
+func (p *overviewPage) UnitLedgerURL(id int64) string { return p.ledger("", "&unit="+strconv.FormatInt(id, 10)) }
 
 // overview shows a plan's overview: the plan asked for, or the newest
 // published one; the period asked for, or its latest with lights.
@@ -193,7 +210,7 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := duban.UserFromContext(ctx)
-	p := &overviewPage{Full: q.Get("full") == "1", Sort: q.Get("sort"), Desc: q.Get("order") == "desc"}
+	p := &overviewPage{Full: q.Get("full") == "1", Sort: q.Get("sort"), Desc: q.Get("order") == "desc", AllTargets: q.Get("targets") == "all"}
 	p.Title = web.Lang(r).T("一屏统览")
 	p.Bare = p.Full
 	ch, err := s.choices(r)
@@ -228,15 +245,11 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	groups, err := s.groups(ctx)
-	if err != nil {
-		return err
-	}
 	var leaderID int64
 	if u != nil && u.Role == duban.RoleLeader {
 		leaderID = u.LeaderID
 	}
-	p.O = cycle.BuildOverview(p.Plan, pd.tasks, groups, figures, leaderID)
+	p.O = pd.index.Overview(figures, leaderID)
 	p.Latest = len(figures.Trend) == 0 || figures.Period == nil || figures.Period.ID == figures.Trend[len(figures.Trend)-1].Period.ID
 	for i := range p.O.Leaders {
 		if p.O.Leaders[i].ID == leaderID && leaderID != 0 {
@@ -274,7 +287,7 @@ func (p *overviewPage) draw(tr web.Translator) error {
 			series[i].Name = cycle.LightStatuses[i].LabelEN()
 		}
 	}
-	hrefs := func(more func(*web.LedgerQuery)) []string {
+	hrefs := func(more string) []string {
 		out := make([]string, len(cycle.LightStatuses))
 		for i, st := range cycle.LightStatuses {
 			out[i] = p.ledger(st, more)
@@ -289,7 +302,7 @@ func (p *overviewPage) draw(tr web.Translator) error {
 		if no > 0 {
 			label = duban.ChineseNumeral(no) + "、" + label
 		}
-		more := func(q *web.LedgerQuery) { q.Section = strconv.Itoa(no) }
+		more := "&section=" + strconv.Itoa(no)
 		bars.Rows = append(bars.Rows, chart.BarRow{Label: label, Href: p.ledger("", more), Values: sec.Counts[:], Hrefs: hrefs(more)})
 	}
 	if p.SectionsSVG, err = svgHTML(&bars); err != nil {
@@ -297,8 +310,7 @@ func (p *overviewPage) draw(tr web.Translator) error {
 	}
 	bars = chart.Bars{Title: tr.T("按牵头领导统计"), Series: series}
 	for _, l := range p.O.Leaders {
-		id := l.ID
-		more := func(q *web.LedgerQuery) { q.Leader = id }
+		more := "&leader=" + strconv.FormatInt(l.ID, 10)
 		bars.Rows = append(bars.Rows, chart.BarRow{Label: l.Name, Href: p.ledger("", more), Values: l.Counts[:], Hrefs: hrefs(more)})
 	}
 	if len(bars.Rows) > 0 {
@@ -319,8 +331,49 @@ func (p *overviewPage) draw(tr web.Translator) error {
 	if err := p.drawTargets(tr); err != nil {
 		return err
 	}
-	p.UnitRows = p.unitRows(tr)
+	p.UnitRows = p.unitRows()
+	p.MineRows, p.OverdueRows = p.mineRows(), p.overdueRows(tr)
 	return nil
+}
+
+// mineRows writes the leader's tasks, the worst lights first: each with its
+// light as word and colour, linked, and why when it needs attention.
+func (p *overviewPage) mineRows() template.HTML {
+	var b strings.Builder
+	for _, m := range p.O.Mine {
+		b.WriteString("\n<li><span class=\"lamp light-")
+		b.WriteString(string(m.Light.Status))
+		b.WriteString(`">`)
+		escape(&b, p.LightLabel(m.Light.Status))
+		b.WriteString(`</span> <a href="/tasks/`)
+		b.WriteString(strconv.FormatInt(m.Task.ID, 10))
+		b.WriteString(`">`)
+		escape(&b, m.Task.No+" "+cycle.Shorten(m.Task.Text, 40))
+		b.WriteString("</a>")
+		if why := p.Reason(m.Light); why != "" {
+			b.WriteString(` <span class="muted">`)
+			escape(&b, why)
+			b.WriteString("</span>")
+		}
+		b.WriteString("</li>")
+	}
+	return template.HTML(b.String())
+}
+
+// overdueRows writes the units owing reports, each linked to its tasks in
+// the plan.
+func (p *overviewPage) overdueRows(tr web.Translator) template.HTML {
+	var b strings.Builder
+	for _, u := range p.O.Overdue {
+		b.WriteString("\n<li><a href=\"")
+		escape(&b, p.UnitLedgerURL(u.UnitID))
+		b.WriteString(`">`)
+		escape(&b, cmp.Or(u.Name, "#"+strconv.FormatInt(u.UnitID, 10)))
+		b.WriteString(`</a> <span class="tag warn">`)
+		escape(&b, tr.T("%d 份", u.Reports))
+		b.WriteString("</span></li>")
+	}
+	return template.HTML(b.String())
 }
 
 // drawTargets draws every target's progress, those needing attention
@@ -329,10 +382,26 @@ func (p *overviewPage) drawTargets(tr web.Translator) error {
 	if len(p.O.Targets) == 0 {
 		return nil
 	}
-	targets := slices.Clone(p.O.Targets)
-	slices.SortStableFunc(targets, func(a, b cycle.OverviewTarget) int {
+	// Sorted by their places, the targets themselves being large.
+	targets := make([]*cycle.OverviewTarget, len(p.O.Targets))
+	for i := range p.O.Targets {
+		targets[i] = &p.O.Targets[i]
+	}
+	slices.SortStableFunc(targets, func(a, b *cycle.OverviewTarget) int {
 		return cmp.Or(cmp.Compare(metRank(a), metRank(b)), cmp.Compare(a.Light.Attention(), b.Light.Attention()))
 	})
+	if !p.AllTargets && len(targets) > overviewTargets {
+		targets = targets[:overviewTargets]
+	}
+	p.TargetsDrawn = len(targets)
+	for _, t := range p.O.Targets {
+		if t.Progress.Reported {
+			p.TargetsReported++
+		}
+		if t.Progress.Met {
+			p.TargetsMet++
+		}
+	}
 	c := chart.Progress{Title: tr.T("量化指标完成情况")}
 	for _, t := range targets {
 		_, mult := cycle.SplitUnit(t.Indicator.Unit)
@@ -340,13 +409,9 @@ func (p *overviewPage) drawTargets(tr web.Translator) error {
 		ct := chart.Target{Label: label, Target: t.Indicator.Value, Unit: t.Indicator.Unit, Href: p.TaskURL(t.TaskID),
 			Colour: chart.LightColour(t.Light.Label())}
 		if t.Progress.Reported {
-			p.TargetsReported++
 			ct.Actual = t.Progress.Actual / mult
 			pct := t.Progress.Ratio * 100
 			ct.Percent = &pct
-			if t.Progress.Met {
-				p.TargetsMet++
-			}
 		} else {
 			ct.Label += tr.T("（未报）")
 		}
@@ -358,7 +423,7 @@ func (p *overviewPage) drawTargets(tr web.Translator) error {
 }
 
 // metRank orders targets: not met, not reported, met.
-func metRank(t cycle.OverviewTarget) int {
+func metRank(t *cycle.OverviewTarget) int {
 	switch {
 	case t.Progress.Met:
 		return 2
@@ -371,7 +436,7 @@ func metRank(t cycle.OverviewTarget) int {
 // unitRows writes the rows of the table of units, sorted as asked: each
 // unit's tasks, those it leads, and its count of each light, every figure
 // a link to the tasks it counts.
-func (p *overviewPage) unitRows(tr web.Translator) template.HTML {
+func (p *overviewPage) unitRows() template.HTML {
 	rows := slices.Clone(p.O.Units)
 	key := func(r *cycle.OverviewRow) int {
 		switch p.Sort {
@@ -399,42 +464,39 @@ func (p *overviewPage) unitRows(tr web.Translator) template.HTML {
 		}
 		return cmp.Or(c, cmp.Compare(a.Name, b.Name))
 	})
-	labels := make([]string, len(cycle.LightStatuses))
-	for i, st := range cycle.LightStatuses {
-		labels[i] = p.LightLabel(st)
-	}
 	var b strings.Builder
 	b.Grow(len(rows) * 900)
-	cell := func(class, label string, n int, href string) {
-		b.WriteString(`<td class="n`)
-		b.WriteString(class)
-		b.WriteString(`" data-label="`)
-		escape(&b, label)
-		b.WriteString(`">`)
+	cell := func(class string, n int, href string) {
 		if n == 0 {
-			b.WriteString(`<span class="zero">0</span></td>`)
+			b.WriteString(`<td class="n zero">0</td>`)
 			return
 		}
+		b.WriteString(`<td class="n`)
+		b.WriteString(class)
+		b.WriteString(`">`)
 		b.WriteString(`<a href="`)
 		escape(&b, href)
 		b.WriteString(`">`)
 		b.WriteString(strconv.Itoa(n))
 		b.WriteString("</a></td>")
 	}
-	tasksLabel, leadLabel, behindLabel := tr.T("任务"), tr.T("牵头"), tr.T("需关注")
 	for _, r := range rows {
-		id := r.ID
-		more := func(q *web.LedgerQuery) { q.Unit = id }
+		more := "&unit=" + strconv.FormatInt(r.ID, 10)
+		all := p.ledger("", more)
 		b.WriteString("\n<tr><th scope=\"row\"><a href=\"")
-		escape(&b, p.ledger("", more))
+		escape(&b, all)
 		b.WriteString(`">`)
 		escape(&b, cmp.Or(r.Name, "#"+strconv.FormatInt(r.ID, 10)))
 		b.WriteString("</a></th>")
-		cell("", tasksLabel, r.Counts.Total(), p.ledger("", more))
-		cell("", leadLabel, r.Lead, p.ledger("", func(q *web.LedgerQuery) { q.Unit, q.Role = id, "lead" }))
-		cell(" behind", behindLabel, r.Counts.Behind(), p.ledger("", more))
+		cell("", r.Counts.Total(), all)
+		cell("", r.Lead, all+"&role=lead")
+		cell(" behind", r.Counts.Behind(), all)
 		for i, st := range cycle.LightStatuses {
-			cell(" light-"+string(st), labels[i], r.Counts[i], p.ledger(st, more))
+			if r.Counts[i] == 0 {
+				cell("", 0, "")
+				continue
+			}
+			cell("", r.Counts[i], p.ledger(st, more))
 		}
 		b.WriteString("</tr>")
 	}
@@ -459,14 +521,12 @@ func svgHTML(c interface{ SVG() ([]byte, error) }) (template.HTML, error) {
 	return template.HTML(b), nil
 }
 
-// groups returns the directory's group membership.
-func (s *server) groups(ctx context.Context) (cycle.Groups, error) { return s.svc.Units.FindGroupMembers(ctx) }
-
 // planData is a plan with its tasks (in plan order, with owners and
-// targets), as the overview joins them to the day's figures.
+// targets) indexed with the directory's groups, as the overview joins them
+// to the day's figures.
 type planData struct {
 	plan  *duban.Plan
-	tasks []*duban.Task
+	index *cycle.PlanIndex
 }
 
 // planCache keeps plans with their tasks read at the newest version of what
@@ -541,7 +601,7 @@ func (s *server) planData(r *http.Request, id int64) (*planData, error) {
 	return e.data, nil
 }
 
-// readPlanData reads a plan and its tasks.
+// readPlanData reads a plan, its tasks and the groups, and indexes them.
 func (s *server) readPlanData(ctx context.Context, id int64) (*planData, error) {
 	p, err := s.svc.Plans.FindPlanByID(ctx, id)
 	if err != nil {
@@ -551,5 +611,9 @@ func (s *server) readPlanData(ctx context.Context, id int64) (*planData, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &planData{plan: p, tasks: tasks}, nil
+	groups, err := s.svc.Units.FindGroupMembers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &planData{plan: p, index: cycle.NewPlanIndex(p, tasks, groups)}, nil
 }
