@@ -3,6 +3,7 @@ package export_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -127,10 +128,21 @@ func BenchmarkFillIn300(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := services(db)
-	plans, err := demo.LoadSynthetic(office, demo.Services{Plans: s.Plans, Tasks: s.Tasks, Units: s.Units}, demo.Size{Plans: 1, Tasks: 300, Units: 1})
+	// The made-up plan, every task led by one unit alone.
+	r := demo.SyntheticReading(2022, 300, 150)
+	for i := range r.Tasks {
+		r.Tasks[i].LeadUnits, r.Tasks[i].ResponsibleUnits = []string{"区财政局"}, nil
+	}
+	data, _ := json.Marshal(r)
+	imp, err := s.Plans.ImportPlan(office, duban.ImportInput{Name: "plan.json", Data: data, Reading: r})
 	if err != nil {
 		b.Fatal(err)
 	}
+	plan, err := s.Plans.PublishPlan(office, imp.Plan.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	plans := []*duban.Plan{plan}
 	periods, err := s.Periods.CreatePeriods(office, plans[0].ID)
 	if err != nil {
 		b.Fatal(err)
