@@ -124,7 +124,9 @@ type Bulletin struct {
 	Title  string       `json:"title"`
 	PlanID int64        `json:"plan_id"`
 	Plan   string       `json:"plan"` // the plan's title
-	Period *Period      `json:"period"`
+	// Work names what the plan carries out in a sentence: 《政府工作报告》.
+	Work   string  `json:"work"`
+	Period *Period `json:"period"`
 	// AsOf is the day the figures are of: the period's lights' day.
 	AsOf duban.Date `json:"as_of"`
 	// Tasks counts the tasks in force, Counts their lights.
@@ -185,7 +187,7 @@ const MaxHighlights = 3
 // MakeBulletin makes a period's bulletin.
 func MakeBulletin(in *BulletinInput) *Bulletin {
 	b := &Bulletin{
-		Text: *in.Text, PlanID: in.Plan.ID, Plan: in.Plan.Title, Period: in.Period, AsOf: in.Period.End,
+		Text: *in.Text, PlanID: in.Plan.ID, Plan: in.Plan.Title, Work: planName(in.Plan), Period: in.Period, AsOf: in.Period.End,
 		Title: fmt.Sprintf("关于%s目标任务%s推进情况的通报", planName(in.Plan), in.Period.Label),
 	}
 	if in.Today.Before(b.AsOf) {

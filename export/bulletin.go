@@ -74,7 +74,7 @@ func Paragraphs(b *cycle.Bulletin) BulletinParagraphs {
 		}
 	}
 	p := BulletinParagraphs{None: "无。"}
-	p.Overall = fmt.Sprintf("截至 %s，%s共有在办任务 %d 项，其中%s。", b.AsOf.LabelYear(), b.Plan, b.Tasks, strings.Join(counts, "，"))
+	p.Overall = fmt.Sprintf("截至 %s，%s确定的在办任务共 %d 项，其中%s。", b.AsOf.LabelYear(), b.Work, b.Tasks, strings.Join(counts, "，"))
 	if b.Targets > 0 {
 		p.Overall += fmt.Sprintf("量化指标 %d 个，已达到 %d 个。", b.Targets, b.Met)
 	}

@@ -468,7 +468,7 @@ func TestBulletinDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := fmt.Sprintf("共有在办任务%d项", len(tasks)); !strings.Contains(flat, want) {
+	if want := fmt.Sprintf("在办任务共%d项", len(tasks)); !strings.Contains(flat, want) {
 		t.Errorf("the PDF does not say %q", want)
 	}
 }
