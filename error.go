@@ -17,7 +17,15 @@ const (
 	ETOOLARGE     = "too_large"
 	ETOOMANY      = "too_many" // asked too often (sign-in after wrong passwords); the message says when to retry
 	EINTERNAL     = "internal"
+	// A script's conditional change: the version it named (If-Match) is no
+	// longer the current one, or it named none where one is needed.
+	EPRECONDITION    = "precondition_failed"
+	EPRECONDREQUIRED = "precondition_required"
 )
+
+// ErrStale is the cause of a Conflict: a save made from a version that is no
+// longer the current one, which the API answers as a failed precondition.
+var ErrStale = errors.New("duban: saved from an old version")
 
 // Error is the one error type of the application. Message is written for the
 // user (in Chinese) and says what went wrong and what to do about it.
@@ -68,6 +76,18 @@ func ErrorMessage(err error) string {
 	return "服务器内部错误，请稍后重试；如果问题持续，请联系系统管理员。"
 }
 
+// RetryAfter is the cause of an ETOOMANY error: how long to wait before
+// trying again. The web server sends it as the Retry-After header.
+type RetryAfter time.Duration
+
+func (d RetryAfter) Error() string { return "retry after " + time.Duration(d).String() }
+
+// TooMany builds an ETOOMANY error saying, in its message, when to retry,
+// and carrying how long to wait.
+func TooMany(wait time.Duration, format string, args ...any) *Error {
+	return &Error{Code: ETOOMANY, Message: fmt.Sprintf(format, args...), Err: RetryAfter(wait)}
+}
+
 // Conflict is the error for a save made from a version that another save
 // has replaced: it names who saved first and when, and tells the user that
 // what they typed is still in the form. what names the thing (报告, 任务).
@@ -75,6 +95,8 @@ func Conflict(what string, version int, by string, at time.Time) *Error {
 	if by == "" {
 		by = "他人"
 	}
-	return Errorf(ECONFLICT, "该%s已由%s于 %s 保存（第 %d 版），您这次的修改没有保存：您填写的内容仍在表单中，请核对最新内容后重新提交。",
+	e := Errorf(ECONFLICT, "该%s已由%s于 %s 保存（第 %d 版），您这次的修改没有保存：您填写的内容仍在表单中，请核对最新内容后重新提交。",
 		what, by, at.In(Beijing).Format("2006-01-02 15:04"), version)
+	e.Err = ErrStale
+	return e
 }

@@ -42,24 +42,33 @@ type AuthPolicy struct {
 	// SessionMax ends a session that long after sign-in, however busy.
 	SessionMax time.Duration
 	// FailureWindow is how long a failed sign-in counts against the account
-	// and the address it came from.
+	// and address pair, and the address, it came from.
 	FailureWindow time.Duration
-	// MaxAccountFailures and MaxAddressFailures are how many failures within
-	// the window refuse further attempts on one account, and from one
-	// address (which catches trying many accounts).
-	MaxAccountFailures int
+	// MaxPairFailures is how many failures of one account from one address
+	// within the window are let through; after them that pair, and only
+	// that pair, waits PairDelay before its next attempt, doubled with each
+	// further failure, up to FailureWindow. The account's owner elsewhere
+	// is not paused: a lockout anyone could cause would be a weapon.
+	MaxPairFailures int
+	PairDelay       time.Duration
+	// MaxAddressFailures is how many failures from one address, at any
+	// accounts, within the window pause sign-in from it (which catches
+	// trying many accounts). Only failures count, and the bound is high:
+	// a whole office signs in from behind one address.
 	MaxAddressFailures int
 }
 
-// DefaultAuthPolicy is a working day's session and a quarter hour's pause
-// after five wrong passwords for one account or thirty from one address (an
-// office behind one address has many people signing in).
+// DefaultAuthPolicy is a working day's session; after five wrong passwords
+// for one account from one address, a minute's pause for that pair,
+// doubling to a quarter hour; after a hundred failures from one address
+// within a quarter hour, a pause for the address.
 var DefaultAuthPolicy = AuthPolicy{
 	SessionIdle:        8 * time.Hour,
 	SessionMax:         7 * 24 * time.Hour,
 	FailureWindow:      15 * time.Minute,
-	MaxAccountFailures: 5,
-	MaxAddressFailures: 30,
+	MaxPairFailures:    5,
+	PairDelay:          time.Minute,
+	MaxAddressFailures: 100,
 }
 
 // Credentials are what a person gives to sign in, and where from.
@@ -164,10 +173,16 @@ const APITokenPrefix = "dbn_"
 // are written to the audit log like every other change.
 type AuthService interface {
 	// Login checks a name and password and starts a session, returning the
-	// session and the secret token for the browser. Wrong passwords are
-	// counted per account and per address; too many within the policy's
-	// window refuse further attempts with ETOOMANY, even right ones.
+	// session and the secret token for the browser. Each attempt is counted
+	// before its password is checked, per account and address pair and per
+	// address, and a right password forgets its pair's; too many within the
+	// policy's window refuse further attempts with ETOOMANY (carrying a
+	// RetryAfter), even right ones.
 	Login(ctx context.Context, c Credentials) (*Session, string, error)
+	// ClearLoginFailures forgets the failed sign-ins at a user's account
+	// from every address, lifting any pause, and returns how many there
+	// were. It is the office's; a password reset does the same.
+	ClearLoginFailures(ctx context.Context, userID int64) (int, error)
 	// Logout ends the session whose token is given. An unknown token is not
 	// an error: the session is gone either way.
 	Logout(ctx context.Context, token string) error
@@ -175,8 +190,8 @@ type AuthService interface {
 	// EUNAUTHORIZED when it has ended, expired, or its user is disabled.
 	FindSession(ctx context.Context, token string) (*Session, error)
 
-	// SetPassword sets a user's password and ends the user's sessions. It is
-	// the office's.
+	// SetPassword sets a user's password, ends the user's sessions and
+	// revokes the user's API tokens. It is the office's.
 	SetPassword(ctx context.Context, userID int64, pw string) error
 	// ChangePassword sets the signed-in user's own password once current is
 	// checked, and ends the user's other sessions: keep is the token of the

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 
@@ -39,17 +40,37 @@ const (
 
 // Hasher hashes passwords with argon2id. At most as many hashes run at once
 // as there are processors, so that a burst of sign-ins cannot make the
-// server allocate memory without bound.
+// server allocate memory without bound; a few more wait for a slot, each
+// for at most maxWait; the rest are refused at once as too many, so that a
+// flood of guesses cannot make a real sign-in wait for seconds.
 type Hasher struct {
 	params Params
-	slots  chan struct{}
+	// slots holds a token per hash running; queue one per hash running or
+	// waiting for a slot.
+	slots chan struct{}
+	queue chan struct{}
 }
 
 var _ duban.PasswordHasher = (*Hasher)(nil)
 
+// The bounds of the hashes waiting for a slot: waitingPerSlot per slot,
+// each for at most maxWait (a hash takes a fifth of a second), then
+// refused, to be retried after retryBusy.
+const (
+	waitingPerSlot = 4
+	maxWait        = time.Second
+	retryBusy      = 2 * time.Second
+)
+
 // NewHasher returns a hasher making new hashes with p.
 func NewHasher(p Params) *Hasher {
-	return &Hasher{params: p, slots: make(chan struct{}, max(1, runtime.NumCPU()))}
+	n := max(1, runtime.NumCPU())
+	return &Hasher{params: p, slots: make(chan struct{}, n), queue: make(chan struct{}, n*(1+waitingPerSlot))}
+}
+
+// errBusy refuses a password when too many are being checked.
+func errBusy() error {
+	return duban.TooMany(retryBusy, "登录的人太多，服务器正忙：请稍等几秒后再试。")
 }
 
 // Hash returns pw's hash in the PHC string format:
@@ -57,7 +78,10 @@ func NewHasher(p Params) *Hasher {
 func (h *Hasher) Hash(pw string) (string, error) {
 	salt := make([]byte, saltLen)
 	rand.Read(salt) // never returns an error (crypto/rand)
-	key := h.key([]byte(pw), salt, h.params, keyLen)
+	key, err := h.key([]byte(pw), salt, h.params, keyLen)
+	if err != nil {
+		return "", err
+	}
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version,
 		h.params.Memory, h.params.Time, h.params.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -70,15 +94,31 @@ func (h *Hasher) Verify(hash, pw string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	got := h.key([]byte(pw), salt, p, uint32(len(key)))
+	got, err := h.key([]byte(pw), salt, p, uint32(len(key)))
+	if err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
-// key runs argon2id in one of the hasher's slots.
-func (h *Hasher) key(pw, salt []byte, p Params, n uint32) []byte {
-	h.slots <- struct{}{}
+// key runs argon2id in one of the hasher's slots, or refuses as busy when
+// the queue is full or no slot frees within maxWait.
+func (h *Hasher) key(pw, salt []byte, p Params, n uint32) ([]byte, error) {
+	select {
+	case h.queue <- struct{}{}:
+	default:
+		return nil, errBusy()
+	}
+	defer func() { <-h.queue }()
+	wait := time.NewTimer(maxWait)
+	defer wait.Stop()
+	select {
+	case h.slots <- struct{}{}:
+	case <-wait.C:
+		return nil, errBusy()
+	}
 	defer func() { <-h.slots }()
-	return argon2.IDKey(pw, salt, p.Time, p.Memory, p.Threads, n)
+	return argon2.IDKey(pw, salt, p.Time, p.Memory, p.Threads, n), nil
 }
 
 // errBadHash is returned for a stored hash that is not one of ours: the

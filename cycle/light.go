@@ -458,8 +458,10 @@ type LightFilter struct {
 	PlanID   *int64
 	PeriodID *int64
 	TaskID   *int64
-	Status   *LightStatus
-	Latest   bool
+	// TaskIDs selects the lights of these tasks (a page of a list).
+	TaskIDs []int64
+	Status  *LightStatus
+	Latest  bool
 
 	Offset int
 	Limit  int

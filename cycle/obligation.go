@@ -49,6 +49,27 @@ func ReportingUnits(t *duban.Task, groups Groups) (composer int64, parts []int64
 	return units[0], units[1:]
 }
 
+// WriterOf returns the unit u reports for on task t and the kind of report
+// that unit owes there: a clerk's own unit; for anyone else (the office
+// writing on a unit's behalf) the unit asked for, or the composing unit
+// when none is. Whether u may write it is CanWriteReport's to say.
+func WriterOf(u *duban.User, t *duban.Task, asked int64, groups Groups) (unit int64, kind ReportKind) {
+	composer, _ := ReportingUnits(t, groups)
+	switch {
+	case u != nil && u.Role == duban.RoleClerk:
+		unit = u.UnitID
+	case asked != 0:
+		unit = asked
+	default:
+		unit = composer
+	}
+	kind = ReportPart
+	if unit == composer {
+		kind = ReportTask
+	}
+	return unit, kind
+}
+
 // Obligation is a report a unit owes in a period: its part of a task, or the
 // task's report it composes, due on the period's due date.
 type Obligation struct {

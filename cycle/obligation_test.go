@@ -126,3 +126,24 @@ func TestDueReminders(t *testing.T) {
 		t.Errorf("keys: %q %q", a.Key("app", "unit:1"), b.Key("app", "unit:1"))
 	}
 }
+
+func TestWriterOf(t *testing.T) {
+	task := &duban.Task{LeadUnits: []duban.Owner{{ID: 1, Name: "A"}}, ResponsibleUnits: []duban.Owner{{ID: 2, Name: "B"}}}
+	office := &duban.User{Role: duban.RoleAdmin}
+	for _, c := range []struct {
+		u     *duban.User
+		asked int64
+		unit  int64
+		kind  cycle.ReportKind
+	}{
+		{&duban.User{Role: duban.RoleClerk, UnitID: 1}, 2, 1, cycle.ReportTask},
+		{&duban.User{Role: duban.RoleClerk, UnitID: 2}, 0, 2, cycle.ReportPart},
+		{&duban.User{Role: duban.RoleClerk, UnitID: 9}, 0, 9, cycle.ReportPart},
+		{office, 0, 1, cycle.ReportTask},
+		{office, 2, 2, cycle.ReportPart},
+	} {
+		if unit, kind := cycle.WriterOf(c.u, task, c.asked, nil); unit != c.unit || kind != c.kind {
+			t.Errorf("%s of unit %d asking %d: got %d %s, want %d %s", c.u.Role, c.u.UnitID, c.asked, unit, kind, c.unit, c.kind)
+		}
+	}
+}

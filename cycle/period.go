@@ -135,6 +135,23 @@ func (s *Schedule) Label() string {
 	return fmt.Sprintf("按自定义的 %d 个日期报送", len(s.Dates))
 }
 
+// LabelEN is Label in English.
+func (s *Schedule) LabelEN() string {
+	switch s.Kind {
+	case ScheduleMonthly:
+		if s.NextMonth {
+			return fmt.Sprintf("Monthly, due on day %d of the next month", s.DueDay)
+		}
+		return fmt.Sprintf("Monthly, due on day %d", s.DueDay)
+	case ScheduleQuarterly:
+		if s.NextMonth {
+			return fmt.Sprintf("Quarterly, due on day %d of the month after the quarter", s.DueDay)
+		}
+		return fmt.Sprintf("Quarterly, due on day %d of the quarter's last month", s.DueDay)
+	}
+	return fmt.Sprintf("On %d dates set by the office", len(s.Dates))
+}
+
 // PeriodState is where a reporting period is: not yet open, open for
 // reports, or closed (read-only until the office reopens it).
 type PeriodState string

@@ -120,3 +120,24 @@ func TestCycleSettingsValidate(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestScheduleLabels says each schedule in both languages.
+func TestScheduleLabels(t *testing.T) {
+	for _, tc := range []struct {
+		s      cycle.Schedule
+		zh, en string
+	}{
+		{cycle.DefaultSchedule(), "每月 25 日前报送", "Monthly, due on day 25"},
+		{cycle.Schedule{Kind: cycle.ScheduleMonthly, DueDay: 5, NextMonth: true}, "每月报送，次月 5 日前", "Monthly, due on day 5 of the next month"},
+		{cycle.Schedule{Kind: cycle.ScheduleQuarterly, DueDay: 20}, "每季度末月 20 日前报送", "Quarterly, due on day 20 of the quarter's last month"},
+		{cycle.Schedule{Kind: cycle.ScheduleQuarterly, DueDay: 10, NextMonth: true}, "每季度报送，季后首月 10 日前", "Quarterly, due on day 10 of the month after the quarter"},
+		{cycle.Schedule{Kind: cycle.ScheduleCustom, Dates: []duban.Date{d("2022-06-30"), d("2022-12-20")}}, "按自定义的 2 个日期报送", "On 2 dates set by the office"},
+	} {
+		if got := tc.s.Label(); got != tc.zh {
+			t.Errorf("Label: got %q, want %q", got, tc.zh)
+		}
+		if got := tc.s.LabelEN(); got != tc.en {
+			t.Errorf("LabelEN: got %q, want %q", got, tc.en)
+		}
+	}
+}

@@ -27,6 +27,31 @@ func CanWriteReport(u *duban.User, t *duban.Task, unitID int64, kind ReportKind,
 	return (kind == ReportTask) == (composer == unitID)
 }
 
+// CanReport reports whether u may write reports at all: the office, or the
+// clerk of a unit. It guards the report forms' routes; which reports a clerk
+// may write is CanWriteReport, which the service checks.
+func CanReport(u *duban.User) bool { return duban.IsOffice(u) || OwesReports(u) }
+
+// OwesReports reports whether u reports for a unit: a clerk with its unit,
+// whose work the to-do list is.
+func OwesReports(u *duban.User) bool {
+	return duban.Active(u) && u.Role == duban.RoleClerk && u.UnitID != 0
+}
+
+// CanViewReports reports whether u may read the reports, the requests to
+// close and the evidence files of task t: the office, leaders and viewers on
+// every task, a clerk on its unit's tasks only (named, or through a group it
+// belongs to), so that no unit reads what another wrote about its own work.
+func CanViewReports(u *duban.User, t *duban.Task, groups Groups) bool {
+	switch {
+	case !duban.Active(u) || t == nil:
+		return false
+	case u.Role != duban.RoleClerk:
+		return true
+	}
+	return t.Reaches(u.UnitID, groups)
+}
+
 // CanUploadEvidence reports whether u may upload evidence files: those who
 // write reports and answers, the office and the clerks.
 func CanUploadEvidence(u *duban.User) bool {

@@ -20,6 +20,16 @@ import (
 // notices are well under 1 MB; the bound keeps memory use predictable.
 const MaxInput = 20 << 20
 
+// The most a reading may hold: tasks, unassigned statements and warnings.
+// A real notice has a few hundred tasks and some dozens of warnings; more
+// than this is not a notice a person could review, and storing and
+// showing it would cost the server what no notice needs.
+const (
+	MaxTasks      = 5000
+	MaxStatements = 5000
+	MaxWarnings   = 5000
+)
+
 // Read reads one notice. name is the file name when known (it helps only to
 // tell formats apart; the content decides). It returns a reading with at
 // least one attributed task, or an error whose message tells the user what
@@ -39,7 +49,27 @@ func Read(name string, data []byte) (*duban.Reading, error) {
 	if len(r.Tasks) == 0 {
 		return nil, duban.Errorf(duban.EINVALID, "没有找到带责任分工的任务。%s", noTaskHint)
 	}
+	if err := checkBounds(r); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// checkBounds refuses a reading past the bounds a real notice keeps.
+func checkBounds(r *duban.Reading) error {
+	for _, c := range []struct {
+		n, max int
+		what   string
+	}{
+		{len(r.Tasks), MaxTasks, "项任务"},
+		{len(r.Unassigned), MaxStatements, "段无人认领的文字"},
+		{len(r.Warnings), MaxWarnings, "条读取提示"},
+	} {
+		if c.n > c.max {
+			return duban.Errorf(duban.ETOOLARGE, "通知读出了 %d %s，超过了 %d 的上限：真实的任务分解通知远少于此。请检查上传的是否是任务分解通知，或把它分成几份导入。", c.n, c.what, c.max)
+		}
+	}
+	return nil
 }
 
 // ReadFrom reads a notice from r, refusing input over MaxInput bytes without

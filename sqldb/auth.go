@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
 )
@@ -30,28 +31,65 @@ func NewAuthService(db *DB, hasher duban.PasswordHasher, policy duban.AuthPolicy
 var _ duban.AuthService = (*AuthService)(nil)
 
 // touchEvery is how stale a session's or token's last use may be before a
-// request writes it again: often enough for idle expiry, rarely enough that
-// reading a page is not a write.
-const touchEvery = time.Minute
+// request writes it again: often enough for idle expiry (hours), rarely
+// enough that reading a page is not a write.
+const touchEvery = 5 * time.Minute
+
+// touchWait bounds how long noting a last use waits for the write lock.
+// The note is not worth a reader's wait: a long write (an import) or a
+// database that cannot be written leaves it for a later request.
+const touchWait = 500 * time.Millisecond
+
+// touch notes when a session or token was last used, if it can within
+// touchWait; a failure is not the reader's, whose request goes on.
+func (s *AuthService) touch(ctx context.Context, q string, id int64) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), touchWait)
+	defer cancel()
+	s.db.update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(q, tx.ts(tx.now), id)
+		return err
+	})
+}
 
 // errBadLogin is the one answer to a wrong name or a wrong password, so
 // that sign-in does not tell which names exist.
 var errBadLogin = duban.Errorf(duban.EUNAUTHORIZED, "登录名或密码不正确：请检查后重试（注意大小写）。")
 
-// Login checks the credentials and starts a session.
+// Login checks the credentials and starts a session. The attempt is
+// counted in the database before the password is hashed, in the write
+// transaction that checks the bounds, so that guesses sent at once, to
+// one server or several, are refused past the bound without being hashed.
 func (s *AuthService) Login(ctx context.Context, c duban.Credentials) (*duban.Session, string, error) {
 	name := strings.TrimSpace(c.Name)
 	if name == "" || c.Password == "" {
 		return nil, "", duban.Errorf(duban.EINVALID, "请输入登录名和密码。")
 	}
-	account, address := "account:"+strings.ToLower(name), "address:"+c.Address
+	// No account has a longer name and no password is longer: such
+	// attempts are refused without being hashed or kept.
+	if len(name) > maxNameBytes || utf8.RuneCountInString(c.Password) > duban.MaxPassword {
+		return nil, "", errBadLogin
+	}
+	account, address := strings.ToLower(name), truncate(c.Address, 100)
+	// Most of a flood is refused by this read, which takes no lock.
+	if err := s.db.view(ctx, func(tx *Tx) error { return s.throttled(tx, account, address) }); err != nil {
+		return nil, "", err
+	}
 	var u *duban.User
 	var hash string
-	err := s.db.view(ctx, func(tx *Tx) error {
+	var attempt int64
+	err := s.db.update(ctx, func(tx *Tx) error {
 		if err := s.throttled(tx, account, address); err != nil {
 			return err
 		}
+		// Attempts too old to count are forgotten as new ones come.
+		if _, err := tx.exec("DELETE FROM login_attempts WHERE at < ?", tx.ts(tx.now.Add(-s.policy.FailureWindow))); err != nil {
+			return err
+		}
 		var err error
+		if attempt, err = tx.insert("INSERT INTO login_attempts (account, address, at) VALUES (?, ?, ?)",
+			account, address, tx.ts(tx.now)); err != nil {
+			return err
+		}
 		u, hash, err = userWithHash(tx, name)
 		return err
 	})
@@ -63,28 +101,31 @@ func (s *AuthService) Login(ctx context.Context, c duban.Credentials) (*duban.Se
 	// name costs a hash too, so that timing does not tell names apart.
 	ok := false
 	if u != nil && hash != "" {
-		if ok, err = s.hasher.Verify(hash, c.Password); err != nil {
-			return nil, "", fmt.Errorf("sqldb: password of user %d: %w", u.ID, err)
+		ok, err = s.hasher.Verify(hash, c.Password)
+	} else {
+		_, err = s.hasher.Hash(c.Password)
+	}
+	if err != nil {
+		// A password the server was too busy to check was not tried.
+		if duban.ErrorCode(err) == duban.ETOOMANY {
+			return nil, "", errors.Join(err, s.forgetAttempt(ctx, attempt))
 		}
-	} else if _, err := s.hasher.Hash(c.Password); err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("sqldb: checking a password: %w", err)
 	}
 	if !ok {
-		if err := s.recordFailure(ctx, account, address); err != nil {
-			return nil, "", err
-		}
 		return nil, "", errBadLogin
 	}
 	if u.Disabled {
-		return nil, "", duban.Unauthorized(u)
+		return nil, "", errors.Join(duban.Unauthorized(u), s.forgetAttempt(ctx, attempt))
 	}
 	secret, tokenHash := duban.NewSecret("")
-	sess := &duban.Session{UserID: u.ID, User: u, Address: c.Address, UserAgent: truncate(c.UserAgent, 300)}
+	sess := &duban.Session{UserID: u.ID, User: u, Address: address, UserAgent: truncate(c.UserAgent, 300)}
 	err = s.db.update(ctx, func(tx *Tx) error {
 		sess.CreatedAt, sess.SeenAt, sess.ExpiresAt = tx.now, tx.now, tx.now.Add(s.policy.SessionMax)
-		// A right password clears the account's failures; the address's
-		// stay, or one valid account would unlock guessing at others.
-		if _, err := tx.exec("DELETE FROM login_failures WHERE subject = ?", account); err != nil {
+		// A right password forgets its pair's failures; the address's at
+		// other accounts stay, or one valid account would unlock guessing
+		// at others.
+		if _, err := tx.exec("DELETE FROM login_attempts WHERE account = ? AND address = ?", account, address); err != nil {
 			return err
 		}
 		// Sessions that ended are removed as new ones begin.
@@ -109,6 +150,18 @@ func (s *AuthService) Login(ctx context.Context, c duban.Credentials) (*duban.Se
 	return sess, secret, nil
 }
 
+// maxNameBytes bounds a sign-in name: no account's is longer (duban.User's
+// Validate allows 64 letters).
+const maxNameBytes = 64
+
+// forgetAttempt deletes an attempt whose password was not judged.
+func (s *AuthService) forgetAttempt(ctx context.Context, id int64) error {
+	return s.db.update(ctx, func(tx *Tx) error {
+		_, err := tx.exec("DELETE FROM login_attempts WHERE id = ?", id)
+		return err
+	})
+}
+
 // userWithHash returns the user of a sign-in name and its password hash, or
 // nil when there is none.
 func userWithHash(tx *Tx, name string) (*duban.User, string, error) {
@@ -120,59 +173,84 @@ func userWithHash(tx *Tx, name string) (*duban.User, string, error) {
 	return u, hash, err
 }
 
-// throttled refuses a sign-in when the account or the address has failed
-// too often within the policy's window, saying how long to wait.
+// throttled refuses a sign-in when its account and address pair has
+// failed too often within the policy's window and has not waited long
+// enough since, or the address has failed too often at any accounts; the
+// error says how long to wait.
 func (s *AuthService) throttled(tx *Tx, account, address string) error {
-	for _, c := range []struct {
-		subject string
-		max     int
-		message string
-	}{
-		{account, s.policy.MaxAccountFailures, "该账号连续登录失败次数过多，已暂停登录：请 %d 分钟后再试；如果忘记了密码，请联系督查室重置。"},
-		{address, s.policy.MaxAddressFailures, "来自您所在地址的登录失败次数过多，已暂停登录：请 %d 分钟后再试。"},
-	} {
-		if c.max <= 0 {
-			continue
+	p := s.policy
+	since := tx.ts(tx.now.Add(-p.FailureWindow))
+	if p.MaxPairFailures > 0 {
+		var n int
+		var last time.Time
+		if err := tx.queryRow("SELECT count(*), max(at) FROM login_attempts WHERE account = ? AND address = ? AND at > ?",
+			account, address, since).Scan(&n, timeCol{&last}); err != nil {
+			return tx.db.queryError("login_attempts", err)
 		}
-		rows, err := tx.query("SELECT at FROM login_failures WHERE subject = ? AND at > ? ORDER BY at",
-			c.subject, tx.ts(tx.now.Add(-s.policy.FailureWindow)))
-		if err != nil {
-			return err
-		}
-		var times []time.Time
-		for rows.Next() {
-			var at time.Time
-			if err := rows.Scan(timeCol{&at}); err != nil {
-				rows.Close()
-				return err
+		if n >= p.MaxPairFailures {
+			// Each failure past the bound doubles the wait, up to the window.
+			wait := p.FailureWindow
+			if past := n - p.MaxPairFailures; past < 16 {
+				wait = min(wait, p.PairDelay<<past)
 			}
-			times = append(times, at)
+			if left := last.Add(wait).Sub(tx.now); left > 0 {
+				return duban.TooMany(left, "这个账号从您所在地址登录失败的次数过多，已暂停从这里登录：请%s后再试；如果忘记了密码，请联系督查室重置。", waitWords(left))
+			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(times) >= c.max {
-			// Attempts resume when enough failures have left the window.
-			until := times[len(times)-c.max].Add(s.policy.FailureWindow)
-			minutes := int(math.Ceil(until.Sub(tx.now).Minutes()))
-			return duban.Errorf(duban.ETOOMANY, c.message, max(1, minutes))
+	}
+	if p.MaxAddressFailures > 0 {
+		// Attempts resume when enough failures have left the window.
+		var at time.Time
+		err := tx.queryRow("SELECT at FROM login_attempts WHERE address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?",
+			address, since, p.MaxAddressFailures-1).Scan(timeCol{&at})
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return tx.db.queryError("login_attempts", err)
+		default:
+			left := at.Add(p.FailureWindow).Sub(tx.now)
+			return duban.TooMany(left, "来自您所在地址的登录失败次数过多，已暂停登录：请%s后再试。", waitWords(left))
 		}
 	}
 	return nil
 }
 
-// recordFailure counts a failed sign-in against the account and the
-// address, and forgets failures too old to count.
-func (s *AuthService) recordFailure(ctx context.Context, account, address string) error {
-	return s.db.update(ctx, func(tx *Tx) error {
-		if _, err := tx.exec("DELETE FROM login_failures WHERE at < ?", tx.ts(tx.now.Add(-s.policy.FailureWindow))); err != nil {
+// waitWords says a wait in whole minutes, or seconds under a minute.
+func waitWords(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf(" %d 秒", max(1, int(math.Ceil(d.Seconds()))))
+	}
+	return fmt.Sprintf(" %d 分钟", int(math.Ceil(d.Minutes())))
+}
+
+// ClearLoginFailures forgets the failed sign-ins at a user's account.
+func (s *AuthService) ClearLoginFailures(ctx context.Context, userID int64) (int, error) {
+	if _, err := duban.Authorize(ctx, "解除登录限制", duban.CanManageUsers); err != nil {
+		return 0, err
+	}
+	var n int
+	err := s.db.update(ctx, func(tx *Tx) error {
+		u, err := findUser(tx, userID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.exec("INSERT INTO login_failures (subject, at) VALUES (?, ?), (?, ?)",
-			account, tx.ts(tx.now), address, tx.ts(tx.now))
-		return err
+		if n, err = clearFailures(tx, u); err != nil {
+			return err
+		}
+		return tx.record("user.unlock", "user", userID, 0, fmt.Sprintf("解除账号 %s 的登录限制：清除 %d 次失败的登录", u.Label(), n), nil, nil)
 	})
+	return n, err
+}
+
+// clearFailures deletes the failed sign-ins at an account, from every
+// address, and returns how many there were.
+func clearFailures(tx *Tx, u *duban.User) (int, error) {
+	res, err := tx.exec("DELETE FROM login_attempts WHERE account = ?", strings.ToLower(u.Name))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // Logout ends a session.
@@ -217,18 +295,13 @@ func (s *AuthService) FindSession(ctx context.Context, token string) (*duban.Ses
 		return nil, duban.Unauthorized(sess.User)
 	}
 	if now.Sub(sess.SeenAt) >= touchEvery {
-		err := s.db.update(ctx, func(tx *Tx) error {
-			_, err := tx.exec("UPDATE sessions SET seen_at = ? WHERE id = ?", tx.ts(tx.now), sess.ID)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
+		s.touch(ctx, "UPDATE sessions SET seen_at = ? WHERE id = ?", sess.ID)
 	}
 	return sess, nil
 }
 
-// SetPassword sets a user's password and signs the user out everywhere.
+// SetPassword sets a user's password, signs the user out everywhere and
+// revokes the user's API tokens.
 func (s *AuthService) SetPassword(ctx context.Context, userID int64, pw string) error {
 	if _, err := duban.Authorize(ctx, "设置密码", duban.CanManageUsers); err != nil {
 		return err
@@ -248,12 +321,37 @@ func (s *AuthService) SetPassword(ctx context.Context, userID int64, pw string) 
 		if _, err := tx.exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, tx.ts(tx.now), userID); err != nil {
 			return err
 		}
-		if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+		summary, err := endAccess(tx, u, "设置账号密码："+u.Label())
+		if err != nil {
+			return err
+		}
+		// A new password lifts any pause on signing in to the account.
+		if _, err := clearFailures(tx, u); err != nil {
 			return err
 		}
 		// The event says the password changed, never what it is.
-		return tx.record("user.password", "user", userID, 0, "设置账号密码："+u.Label(), nil, nil)
+		return tx.record("user.password", "user", userID, 0, summary, nil, nil)
 	})
+}
+
+// endAccess ends every session of an account and revokes every API token
+// it has, as a password reset and disabling the account do: whoever held
+// the account before keeps no way in, and enabling it again brings none
+// back. It returns the event's summary with what was ended added.
+func endAccess(tx *Tx, u *duban.User, summary string) (string, error) {
+	if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
+		return "", err
+	}
+	res, err := tx.exec("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", tx.ts(tx.now), u.ID)
+	if err != nil {
+		return "", err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return "", err
+	} else if n > 0 {
+		summary += fmt.Sprintf("，吊销 %d 个 API 令牌", n)
+	}
+	return summary, nil
 }
 
 const apiTokenColumns = "id, user_id, name, prefix, created_at, last_used_at, revoked_at"
@@ -392,13 +490,7 @@ func (s *AuthService) FindUserByAPIToken(ctx context.Context, secret string) (*d
 		return nil, duban.Unauthorized(u)
 	}
 	if now.Sub(used) >= touchEvery {
-		err := s.db.update(ctx, func(tx *Tx) error {
-			_, err := tx.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", tx.ts(tx.now), id)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
+		s.touch(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", id)
 	}
 	return u, nil
 }

@@ -32,9 +32,7 @@ func (s *CommentService) FindComments(ctx context.Context, f duban.CommentFilter
 	var comments []*duban.Comment
 	var total int
 	err := s.db.view(ctx, func(tx *Tx) error {
-		if !duban.CanViewDrafts(tx.user) {
-			conds = append(conds, "p.state <> 'draft'")
-		}
+		conds = append(conds, visiblePlan(tx))
 		from := " FROM comments c JOIN plans p ON p.id = c.plan_id" + where(conds)
 		var err error
 		if total, err = tx.count("SELECT count(*)"+from, args...); err != nil {

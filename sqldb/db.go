@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,9 @@ type DB struct {
 	readStmts *stmtCache
 	// name says which database this is, without secrets, for messages.
 	name string
+	// file is the SQLite file as it was opened, to tell when the file at
+	// its path was deleted or replaced (file.go).
+	file os.FileInfo
 	// applied lists the migrations this Open applied.
 	applied []string
 
@@ -65,22 +69,53 @@ func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// Options say what Open may do with the database it finds.
+type Options struct {
+	// Create lets Open make a database that is not there yet: a SQLite file
+	// that does not exist, or a PostgreSQL schema without duban's tables.
+	// Without it such a database is refused, so that a server started over
+	// a file deleted or a path mistyped does not begin afresh as an empty
+	// install with every account gone.
+	Create bool
+}
+
 // Open opens the database a DSN names, a postgres:// URL or a SQLite file
-// path, and brings its schema up to date.
+// path, making it when it is not there, and brings its schema up to date.
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	return OpenWith(ctx, dsn, Options{Create: true})
+}
+
+// OpenWith opens the database a DSN names as opts say, brings its schema
+// up to date and checks that it can be written: a read-only database is
+// refused with a message saying which file, or which server, and what to
+// do.
+func OpenWith(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	var db *DB
 	var err error
 	if IsPostgres(dsn) {
-		db, err = openPostgres(ctx, dsn)
+		db, err = openPostgres(ctx, dsn, opts)
 	} else {
-		db, err = openSQLite(ctx, dsn)
+		db, err = openSQLite(ctx, dsn, opts)
 	}
 	if err != nil {
 		return nil, err
 	}
+	if !opts.Create {
+		if fresh, err := db.fresh(ctx); err != nil || fresh {
+			db.Close()
+			if err == nil {
+				err = missingDatabase(db.name)
+			}
+			return nil, err
+		}
+	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, db.readOnly(err)
+	}
+	if err := db.probeWrite(ctx); err != nil {
+		db.Close()
+		return nil, db.readOnly(err)
 	}
 	if err := db.backfillDeadlines(ctx); err != nil {
 		db.Close()
@@ -89,17 +124,52 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes the database's connections.
+// fresh reports whether the database has none of duban's tables: no
+// migration was ever applied to it.
+func (db *DB) fresh(ctx context.Context) (bool, error) {
+	q := "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'"
+	if db.dialect == dialectPostgres {
+		q = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+	}
+	var n int
+	if err := db.read.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return false, db.internal("检查数据库", err)
+	}
+	return n == 0, nil
+}
+
+// probeWrite writes the audit chain's head as it is and rolls back: a
+// database that cannot be written fails here, at start, rather than on a
+// user's first change.
+func (db *DB) probeWrite(ctx context.Context) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer sqlTx.Rollback()
+	_, err = sqlTx.ExecContext(ctx, "UPDATE audit_head SET seq = seq WHERE id = 1")
+	return err
+}
+
+// missingDatabase refuses a database that is not there.
+func missingDatabase(name string) error {
+	return duban.Errorf(duban.ENOTFOUND, "数据库 %s 不存在（或其中没有 duban 的数据）：如果这是新安装，"+
+		"请先运行 duban user add 登录名 --role admin --db %s 创建数据库和第一位督查室管理员，或在命令后加 --init 新建一个空数据库；"+
+		"如果数据库本应在那里，请检查路径，或从备份恢复。", name, name)
+}
+
+// Close closes the database's connections, the readers first: the last
+// connection to close folds SQLite's write-ahead log back into the file,
+// which only the writer may.
 func (db *DB) Close() error {
 	var err error
 	if db.readStmts != nil {
 		err = db.readStmts.close()
 	}
-	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
-	return err
+	return errors.Join(err, db.write.Close())
 }
 
 // Dialect names the database: "sqlite" or "postgres".
@@ -162,7 +232,12 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return db.internal("提交事务", err)
+		return db.internal("提交事务", db.fileGone(err, true))
+	}
+	// A commit into a file deleted meanwhile is lost with it: it is not
+	// acknowledged.
+	if err := db.fileGone(nil, true); err != nil {
+		return err
 	}
 	return nil
 }
@@ -172,12 +247,12 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 func (db *DB) view(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return db.internal("开始读事务", err)
+		return db.internal("开始读事务", db.fileGone(err, false))
 	}
 	defer sqlTx.Rollback()
 	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: duban.Timestamp(db.Now()), user: duban.UserFromContext(ctx), stmts: db.readStmts}
 	if err := fn(tx); err != nil {
-		return err
+		return db.fileGone(err, false)
 	}
 	return sqlTx.Commit()
 }

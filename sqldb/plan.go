@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/dubanhq/duban"
 )
@@ -85,9 +86,7 @@ func findPlans(tx *Tx, f duban.PlanFilter) ([]*duban.Plan, int, error) {
 	if f.DocNumber != nil {
 		add("p.doc_number = ?", *f.DocNumber)
 	}
-	if !duban.CanViewDrafts(tx.user) {
-		conds = append(conds, "p.state <> 'draft'")
-	}
+	conds = append(conds, visiblePlan(tx))
 	total, err := tx.count("SELECT count(*) FROM plans p"+where(conds), args...)
 	if err != nil {
 		return nil, 0, err
@@ -195,7 +194,7 @@ func sourceOf(in duban.ImportInput) ([]byte, string, error) {
 // planOfSource returns the plan a file was imported for and as which issue,
 // or 0.
 func planOfSource(tx *Tx, sum string) (planID int64, issue int, err error) {
-	err = tx.queryRow("SELECT plan_id, issue FROM plan_sources WHERE sha256 = ?", sum).Scan(&planID, &issue)
+	err = tx.queryRow("SELECT s.plan_id, s.issue FROM plan_sources s JOIN plans p ON p.id = s.plan_id WHERE s.sha256 = ? AND p.complete", sum).Scan(&planID, &issue)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, nil
 	}
@@ -206,7 +205,7 @@ func planOfSource(tx *Tx, sum string) (planID int64, issue int, err error) {
 // region and year, and the same document number or title; or nil.
 func samePlan(tx *Tx, p *duban.Plan) (*duban.Plan, error) {
 	var id int64
-	err := tx.queryRow(`SELECT id FROM plans WHERE region = ? AND year = ? AND state <> 'archived'
+	err := tx.queryRow(`SELECT id FROM plans WHERE region = ? AND year = ? AND state <> 'archived' AND complete
 		AND ((doc_number = ? AND doc_number <> '') OR title = ?) ORDER BY id DESC LIMIT 1`,
 		p.Region, p.Year, p.DocNumber, p.Title).Scan(&id)
 	switch {
@@ -218,9 +217,31 @@ func samePlan(tx *Tx, p *duban.Plan) (*duban.Plan, error) {
 	return findPlan(tx, id, true)
 }
 
+// visiblePlan is the condition on a plan, as p, that a user may see it:
+// whole (an import writes a plan incomplete until its last transaction),
+// and published unless the user may see drafts.
+func visiblePlan(tx *Tx) string {
+	if duban.CanViewDrafts(tx.user) {
+		return "p.complete"
+	}
+	return "p.complete AND p.state <> 'draft'"
+}
+
+// importChunk is how many tasks, or statements, one transaction of an
+// import writes: another writer (a clerk's comment) waits for a chunk, not
+// for the whole notice.
+const importChunk = 100
+
+// staleImport is how old an incomplete plan must be to be left by an
+// import that died with its process: the next import removes it.
+const staleImport = time.Hour
+
 // ImportPlan creates a draft plan from a notice, or reports that the file is
 // known already, or that it is a new issue of a stored plan (with the
-// changes, not applied).
+// changes, not applied). A new plan is written in transactions of
+// importChunk tasks, incomplete and unseen until the last one makes it
+// whole with its audit event; an import that fails part way removes what
+// it wrote.
 func (s *PlanService) ImportPlan(ctx context.Context, in duban.ImportInput) (*duban.ImportResult, error) {
 	if _, err := duban.Authorize(ctx, "导入通知", duban.CanImportPlan); err != nil {
 		return nil, err
@@ -235,6 +256,9 @@ func (s *PlanService) ImportPlan(ctx context.Context, in duban.ImportInput) (*du
 	}
 	res := &duban.ImportResult{}
 	err = s.db.update(ctx, func(tx *Tx) error {
+		if err := dropStaleImports(tx); err != nil {
+			return err
+		}
 		known, _, err := planOfSource(tx, sum)
 		if err != nil {
 			return err
@@ -253,52 +277,150 @@ func (s *PlanService) ImportPlan(ctx context.Context, in duban.ImportInput) (*du
 			return err
 		}
 		res.Outcome, res.Plan = duban.ImportCreated, content.Plan
-		res.NewUnits, res.NewLeaders, err = createPlan(tx, content, in.Name, data, sum)
-		return err
+		return beginPlan(tx, content.Plan, in.Name, data, sum)
 	})
 	if err != nil {
 		return nil, err
 	}
+	if res.Outcome != duban.ImportCreated {
+		return res, nil
+	}
+	if err := s.writePlan(ctx, content, res, in.Name); err != nil {
+		// What was written is removed, even when the request's context
+		// ended: that is most often why the import failed.
+		cleanup := s.db.update(context.WithoutCancel(ctx), func(tx *Tx) error { return dropPlan(tx, content.Plan.ID) })
+		return nil, errors.Join(err, cleanup)
+	}
 	return res, nil
 }
 
-// createPlan stores a new draft with its first notice file, tasks and
-// statements, and returns the owner names the directory does not know.
-func createPlan(tx *Tx, c *duban.PlanContent, name string, data []byte, sum string) (units, leaders []string, err error) {
+// writePlan writes a begun plan's tasks and statements, a chunk a
+// transaction, then makes the plan complete with its audit event. The
+// chunks carry the import's one time, the plan's and its notice's, so that
+// a task changed after the import, and only such a task, reads as
+// corrected by the office.
+func (s *PlanService) writePlan(ctx context.Context, c *duban.PlanContent, res *duban.ImportResult, name string) error {
 	p := c.Plan
+	seen := map[string]bool{}
+	for from := 0; from < len(c.Tasks); from += importChunk {
+		chunk := c.Tasks[from:min(from+importChunk, len(c.Tasks))]
+		err := s.db.update(ctx, func(tx *Tx) error {
+			tx.now = p.CreatedAt
+			for _, t := range chunk {
+				t.PlanID, t.Year = p.ID, p.Year
+			}
+			units, leaders, err := mapOwners(tx, chunk, false, "")
+			if err != nil {
+				return err
+			}
+			for _, n := range units {
+				if k := "u" + duban.NormalizeName(n); !seen[k] {
+					seen[k], res.NewUnits = true, append(res.NewUnits, n)
+				}
+			}
+			for _, n := range leaders {
+				if k := "l" + duban.NormalizeName(n); !seen[k] {
+					seen[k], res.NewLeaders = true, append(res.NewLeaders, n)
+				}
+			}
+			for _, t := range chunk {
+				if err := insertTask(tx, t); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for from := 0; from < len(c.Statements); from += importChunk {
+		chunk := c.Statements[from:min(from+importChunk, len(c.Statements))]
+		err := s.db.update(ctx, func(tx *Tx) error {
+			tx.now = p.CreatedAt
+			for _, st := range chunk {
+				st.PlanID = p.ID
+				if err := insertStatement(tx, st); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return s.db.update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec("UPDATE plans SET complete = ? WHERE id = ?", true, p.ID); err != nil {
+			return err
+		}
+		p.TaskCount, p.OpenStatements = len(c.Tasks), len(c.Statements)
+		summary := fmt.Sprintf("导入通知 %s：%d 项任务，%d 段无人认领的段落", name, len(c.Tasks), len(c.Statements))
+		return tx.record("plan.import", "plan", p.ID, p.ID, summary, nil, p)
+	})
+}
+
+// beginPlan stores a new draft, incomplete, with its structure and its
+// first notice file.
+func beginPlan(tx *Tx, p *duban.Plan, name string, data []byte, sum string) error {
 	p.CreatedAt, p.UpdatedAt = tx.now, tx.now
-	p.ID, err = tx.insert(`INSERT INTO plans (region, year, doc_number, title, issuer, issued_on, state, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.Region, p.Year, p.DocNumber, p.Title, p.Issuer, p.Date, string(p.State), tx.ts(tx.now), tx.ts(tx.now))
+	var err error
+	p.ID, err = tx.insert(`INSERT INTO plans (region, year, doc_number, title, issuer, issued_on, state, created_at, updated_at, complete)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.Region, p.Year, p.DocNumber, p.Title, p.Issuer, p.Date, string(p.State), tx.ts(tx.now), tx.ts(tx.now), false)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	if err := writeStructure(tx, p); err != nil {
-		return nil, nil, err
+		return err
 	}
-	if err := insertSource(tx, p, name, data, sum); err != nil {
-		return nil, nil, err
-	}
-	for _, t := range c.Tasks {
-		t.PlanID, t.Year = p.ID, p.Year
-	}
-	if units, leaders, err = mapOwners(tx, c.Tasks, false, ""); err != nil {
-		return nil, nil, err
-	}
-	for _, t := range c.Tasks {
-		if err := insertTask(tx, t); err != nil {
-			return nil, nil, err
+	return insertSource(tx, p, name, data, sum)
+}
+
+// dropPlan removes an incomplete plan and all it holds.
+func dropPlan(tx *Tx, id int64) error {
+	for _, q := range []string{
+		"DELETE FROM statements WHERE plan_id = ?",
+		"DELETE FROM tasks WHERE plan_id = ?", // owners and targets go with them
+		"DELETE FROM plan_warnings WHERE plan_id = ?",
+		"DELETE FROM plan_sources WHERE plan_id = ?",
+		"DELETE FROM areas WHERE plan_id = ?",
+		"DELETE FROM sections WHERE plan_id = ?",
+		"DELETE FROM plans WHERE id = ? AND NOT complete",
+	} {
+		if _, err := tx.exec(q, id); err != nil {
+			return err
 		}
 	}
-	for _, st := range c.Statements {
-		st.PlanID = p.ID
-		if err := insertStatement(tx, st); err != nil {
-			return nil, nil, err
+	return nil
+}
+
+// dropStaleImports removes the plans that imports which died with their
+// process left incomplete.
+func dropStaleImports(tx *Tx) error {
+	rows, err := tx.query("SELECT id FROM plans WHERE NOT complete AND created_at < ?", tx.ts(tx.now.Add(-staleImport)))
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := dropPlan(tx, id); err != nil {
+			return err
 		}
 	}
-	p.TaskCount, p.OpenStatements = len(c.Tasks), len(c.Statements)
-	summary := fmt.Sprintf("导入通知 %s：%d 项任务，%d 段无人认领的段落", name, len(c.Tasks), len(c.Statements))
-	return units, leaders, tx.record("plan.import", "plan", p.ID, p.ID, summary, nil, p)
+	return nil
 }
 
 // writeStructure replaces a plan's sections and areas.

@@ -9,7 +9,7 @@ import (
 	"github.com/dubanhq/duban"
 )
 
-func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+func openPostgres(ctx context.Context, dsn string, _ Options) (*DB, error) {
 	db := &DB{dialect: dialectPostgres, name: RedactDSN(dsn), Now: time.Now}
 	var err error
 	if db.write, err = sql.Open("pgx", dsn); err != nil {

@@ -350,9 +350,7 @@ func findStatements(tx *Tx, f duban.StatementFilter) ([]*duban.Statement, int, e
 	if f.State != nil {
 		conds, args = append(conds, "s.state = ?"), append(args, string(*f.State))
 	}
-	if !duban.CanViewDrafts(tx.user) {
-		conds = append(conds, "p.state <> 'draft'")
-	}
+	conds = append(conds, visiblePlan(tx))
 	from := " FROM statements s JOIN plans p ON p.id = s.plan_id" + where(conds)
 	total, err := tx.count("SELECT count(*)"+from, args...)
 	if err != nil {

@@ -3,8 +3,11 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -46,13 +49,32 @@ func sqliteParams(readOnly bool) url.Values {
 	return v
 }
 
-func openSQLite(ctx context.Context, path string) (*DB, error) {
+// sqliteURI is the name the driver opens a SQLite file by: a file: URI,
+// so that SQLite's own mode parameter applies (rwc makes the file, rw and
+// ro do not), with the connection's settings.
+func sqliteURI(path, mode string, params url.Values) string {
+	return "file:" + strings.ReplaceAll(path, "%", "%25") + "?mode=" + mode + "&" + params.Encode()
+}
+
+func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
 		return nil, duban.Errorf(duban.EINVALID, "数据库文件路径“%s”不正确：请给出一个文件路径（不含 ? 或 #），或 postgres:// 地址。", path)
 	}
 	db := &DB{dialect: dialectSQLite, name: path, Now: time.Now}
 	var err error
-	if db.write, err = sql.Open("sqlite", path+"?"+sqliteParams(false).Encode()); err != nil {
+	switch _, serr := os.Stat(path); {
+	case errors.Is(serr, fs.ErrNotExist) && !opts.Create:
+		return nil, missingDatabase(path)
+	case errors.Is(serr, fs.ErrNotExist):
+		if err := createSQLite(ctx, path); err != nil {
+			return nil, err
+		}
+	case serr != nil:
+		return nil, duban.Errorf(duban.EINVALID, "无法读取数据库文件 %s：%v。请检查路径和权限。", path, serr)
+	}
+	// The pools never make the file: a connection opened after it was
+	// deleted fails rather than starting an empty database.
+	if db.write, err = sql.Open("sqlite", sqliteURI(path, "rw", sqliteParams(false))); err != nil {
 		return nil, db.internal("打开数据库", err)
 	}
 	// One writer: database/sql queues callers for the one connection.
@@ -63,7 +85,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		db.write.Close()
 		return nil, duban.Errorf(duban.EINVALID, "无法打开数据库文件 %s：%v。请检查路径和权限。", path, err)
 	}
-	if db.read, err = sql.Open("sqlite", path+"?"+sqliteParams(true).Encode()); err != nil {
+	if db.file, err = os.Stat(path); err != nil {
+		db.write.Close()
+		return nil, db.internal("打开数据库", err)
+	}
+	if db.read, err = sql.Open("sqlite", sqliteURI(path, "ro", sqliteParams(true))); err != nil {
 		db.write.Close()
 		return nil, db.internal("打开数据库", err)
 	}
@@ -71,4 +97,17 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	db.read.SetMaxIdleConns(max(4, runtime.NumCPU()))
 	db.readStmts = newStmtCache(db.read)
 	return db, nil
+}
+
+// createSQLite makes a new SQLite file, empty, for the migrations to fill.
+func createSQLite(ctx context.Context, path string) error {
+	c, err := sql.Open("sqlite", sqliteURI(path, "rwc", sqliteParams(false)))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.PingContext(ctx); err != nil {
+		return duban.Errorf(duban.EINVALID, "无法新建数据库文件 %s：%v。请检查路径和目录的权限。", path, err)
+	}
+	return nil
 }

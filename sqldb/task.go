@@ -196,9 +196,7 @@ func taskConditions(tx *Tx, f duban.TaskFilter) ([]string, []any) {
 	if !f.IncludeWithdrawn {
 		conds = append(conds, "t.state = 'active'")
 	}
-	if !duban.CanViewDrafts(tx.user) {
-		conds = append(conds, "p.state <> 'draft'")
-	}
+	conds = append(conds, visiblePlan(tx))
 	return conds, args
 }
 

@@ -216,13 +216,15 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd duban.UserUp
 			u.DisplayName, string(u.Role), nullID(u.UnitID), nullID(u.LeaderID), u.Disabled, tx.ts(tx.now), id); err != nil {
 			return err
 		}
+		summary := "修改账号：" + u.Label()
 		if u.Disabled && !before.Disabled {
-			// A disabled account is signed out everywhere at once.
-			if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+			// A disabled account is signed out everywhere at once, and its
+			// tokens end for good.
+			if summary, err = endAccess(tx, u, "停用账号："+u.Label()); err != nil {
 				return err
 			}
 		}
-		return tx.record("user.update", "user", id, 0, "修改账号："+u.Label(), &before, u)
+		return tx.record("user.update", "user", id, 0, summary, &before, u)
 	})
 	return u, err
 }

@@ -22,12 +22,18 @@ const draftCookie = "duban_draft"
 
 // keepDraft keeps the form of a request refused for want of a session, and
 // returns the page to come back to after sign-in: the page the form was on,
-// as the browser says (Referer), or the ledger.
+// as the browser says (Referer), or the ledger. A form another site sent,
+// or one holding a value no field can, is not kept: the origin and value
+// checks of a change apply to its draft too, so that no other site can
+// plant text in a form the person will send.
 func (s *Server) keepDraft(w http.ResponseWriter, r *http.Request) string {
 	page := "/"
 	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/") &&
 		!strings.HasPrefix(ref.Path, "/login") {
 		page = ref.RequestURI()
+	}
+	if s.checkOrigin(r) != nil {
+		return page
 	}
 	if r.PostForm == nil {
 		// The form was not read before the refusal: read it now, within
@@ -35,6 +41,9 @@ func (s *Server) keepDraft(w http.ResponseWriter, r *http.Request) string {
 		if err := parseForm(r); err != nil {
 			return page
 		}
+	}
+	if checkRequest(r) != nil {
+		return page
 	}
 	d, ok := duban.NewFormDraft(page, r.URL.Path, r.PostForm)
 	if !ok {

@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/dubanhq/duban"
 )
@@ -23,10 +26,16 @@ var errorStatus = map[string]int{
 	duban.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	duban.ETOOMANY:      http.StatusTooManyRequests,
 	duban.EINTERNAL:     http.StatusInternalServerError,
+
+	duban.EPRECONDITION:    http.StatusPreconditionFailed,
+	duban.EPRECONDREQUIRED: http.StatusPreconditionRequired,
 }
 
 // ErrorStatus returns the HTTP status of an error, by its code.
 func ErrorStatus(err error) int {
+	if errors.Is(err, errMethodNotAllowed) {
+		return http.StatusMethodNotAllowed
+	}
 	if status, ok := errorStatus[duban.ErrorCode(err)]; ok {
 		return status
 	}
@@ -68,6 +77,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	code := duban.ErrorCode(err)
 	status := ErrorStatus(err)
+	SetRetryAfter(w, err)
 	if code == duban.EINTERNAL {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
@@ -95,6 +105,15 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		// The error page itself failed: say so in plain text.
 		s.log.Error("rendering the error page", "error", perr)
 		http.Error(w, page.Message, status)
+	}
+}
+
+// SetRetryAfter sends, for an error that says how long to wait (too many
+// attempts, a busy server), the Retry-After header in whole seconds.
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	var wait duban.RetryAfter
+	if errors.As(err, &wait) {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(time.Duration(wait).Seconds())))))
 	}
 }
 

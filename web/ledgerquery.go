@@ -58,17 +58,25 @@ func ParseLedgerQueryOn(q url.Values, today duban.Date) (LedgerQuery, duban.Task
 		Area:    strings.TrimSpace(q.Get("area")),
 		Role:    q.Get("role"),
 		Targets: q.Get("targets"),
-		Q:       strings.TrimSpace(q.Get("q")),
 		Sort:    q.Get("sort"),
 		Desc:    q.Get("order") == "desc",
 	}
 	pg := ReadPager(q)
 	lq.Page, lq.Size = pg.Page, pg.Size
 	var f duban.TaskFilter
+	var err error
+	if lq.Q, err = QuerySearch(q); err != nil {
+		return lq, f, err
+	}
+	year, err := QueryYear(q)
+	if err != nil {
+		return lq, f, err
+	}
+	lq.Year = int64(year)
 	ints := []struct {
 		name string
 		dst  *int64
-	}{{"plan", &lq.Plan}, {"year", &lq.Year}, {"leader", &lq.Leader}, {"unit", &lq.Unit}, {"period", &lq.Period}}
+	}{{"plan", &lq.Plan}, {"leader", &lq.Leader}, {"unit", &lq.Unit}, {"period", &lq.Period}}
 	for _, n := range ints {
 		v, err := QueryInt(q, n.name)
 		if err != nil {
@@ -82,19 +90,11 @@ func ParseLedgerQueryOn(q url.Values, today duban.Date) (LedgerQuery, duban.Task
 		f.PlanID = &lq.Plan
 		// Sections and areas are numbered within a plan; without one they
 		// mean nothing.
-		for _, n := range []struct {
-			name string
-			src  *string
-			dst  **int
-		}{{"section", &lq.Section, &f.Section}, {"area", &lq.Area, &f.Area}} {
-			if *n.src == "" {
-				continue
-			}
-			v, err := strconv.Atoi(*n.src)
-			if err != nil || v < 0 {
-				return lq, f, duban.Errorf(duban.EINVALID, "地址中的“%s=%s”不正确：应为数字。", n.name, *n.src)
-			}
-			*n.dst = &v
+		if f.Section, err = QuerySmall(q, "section"); err != nil {
+			return lq, f, err
+		}
+		if f.Area, err = QuerySmall(q, "area"); err != nil {
+			return lq, f, err
 		}
 	} else {
 		lq.Section, lq.Area = "", ""

@@ -2,13 +2,17 @@ package web
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -161,11 +165,8 @@ func (s *Server) begin(next http.Handler) http.Handler {
 // added to X-Forwarded-For (the ones before it are the client's to forge).
 func (s *Server) clientAddress(r *http.Request) string {
 	if s.cfg.TrustProxy {
-		if fwd := r.Header.Values("X-Forwarded-For"); len(fwd) > 0 {
-			parts := strings.Split(fwd[len(fwd)-1], ",")
-			if a := strings.TrimSpace(parts[len(parts)-1]); a != "" {
-				return a
-			}
+		if a := lastForwarded(r, "X-Forwarded-For"); a != "" {
+			return a
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -257,29 +258,61 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// ensureCSRF gives the browser a CSRF token unless it has one.
+// csrfLen is the length of a CSRF token: 32 random or HMAC bytes in
+// unpadded base64url.
+const csrfLen = 43
+
+// sessionCSRF is the CSRF token of a session: an HMAC of a fixed message
+// keyed by the session's secret. It is bound to the session, so that a
+// token planted in a browser or taken from another session is worth
+// nothing, and it reveals nothing of the secret, which only the HttpOnly
+// cookie carries. Every server computes it alike, keeping nothing.
+func sessionCSRF(sessionKey string) string {
+	mac := hmac.New(sha256.New, []byte(sessionKey))
+	mac.Write([]byte("duban csrf v1"))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// ensureCSRF gives the browser the CSRF token of its session, or, signed
+// out, a random one unless it has one of the right form.
 func (s *Server) ensureCSRF(w http.ResponseWriter, r *http.Request) {
 	st := state(r)
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+	c, err := r.Cookie(csrfCookie)
+	if st.sessionKey != "" {
+		st.csrf = sessionCSRF(st.sessionKey)
+		if err != nil || c.Value != st.csrf {
+			s.setCookie(w, r, &http.Cookie{Name: csrfCookie, Value: st.csrf})
+		}
+		return
+	}
+	if err == nil && len(c.Value) == csrfLen {
 		st.csrf = c.Value
 		return
 	}
-	s.rotateCSRF(w, r)
+	s.rotateCSRF(w, r, "")
 }
 
-// rotateCSRF gives the browser a new CSRF token; signing in and out do, so
-// that a token seen before sign-in is worth nothing after.
-func (s *Server) rotateCSRF(w http.ResponseWriter, r *http.Request) {
+// rotateCSRF gives the browser a new CSRF token: the new session's when
+// signing in, a random one when signing out, so that a token seen before
+// either is worth nothing after.
+func (s *Server) rotateCSRF(w http.ResponseWriter, r *http.Request, sessionKey string) {
 	st := state(r)
-	st.csrf, _ = duban.NewSecret("")
+	if sessionKey != "" {
+		st.csrf = sessionCSRF(sessionKey)
+	} else {
+		st.csrf, _ = duban.NewSecret("")
+	}
 	s.setCookie(w, r, &http.Cookie{Name: csrfCookie, Value: st.csrf})
 }
 
+// errCSRF refuses a change whose CSRF token or origin is not the page's.
+var errCSRF = duban.Errorf(duban.EFORBIDDEN, "页面已过期或来源不明，操作没有执行：请刷新页面后重试。")
+
 // checkCSRF refuses a change whose form field (or header) does not carry
-// the token of the browser's cookie: another site can make a browser send
-// a form with its cookies, but cannot read the cookie to copy the token.
-// Requests made with an API token need none: no browser adds that header by
-// itself.
+// the token of the browser's session, or, signed out, of its cookie:
+// another site can make a browser send a form with its cookies, but cannot
+// read the token to copy it. Requests made with an API token need none: no
+// browser adds that header by itself.
 func (s *Server) checkCSRF(r *http.Request) error {
 	st := state(r)
 	if st.viaAPIToken {
@@ -292,11 +325,64 @@ func (s *Server) checkCSRF(r *http.Request) error {
 		}
 		sent = r.PostForm.Get(csrfField)
 	}
-	c, err := r.Cookie(csrfCookie)
-	if err != nil || c.Value == "" || sent == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(sent)) != 1 {
-		return duban.Errorf(duban.EFORBIDDEN, "页面已过期或来源不明，操作没有执行：请刷新页面后重试。")
+	want := ""
+	if st.sessionKey != "" {
+		want = sessionCSRF(st.sessionKey)
+	} else if c, err := r.Cookie(csrfCookie); err == nil {
+		want = c.Value
+	}
+	if len(want) != csrfLen || len(sent) != csrfLen || subtle.ConstantTimeCompare([]byte(want), []byte(sent)) != 1 {
+		return errCSRF
 	}
 	return nil
+}
+
+// checkOrigin refuses a change another site asked a browser to make, as
+// http.CrossOriginProtection does: a browser says so in Sec-Fetch-Site
+// (only same-origin and none, a request the person made, pass); an older
+// one sends an Origin, which must be this server. Behind a trusted
+// balancer the server is the forwarded host and scheme. A script sends
+// neither header and passes: it has no cookies for another site to use.
+func (s *Server) checkOrigin(r *http.Request) error {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return nil
+	case "":
+	default:
+		return errCSRF
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return nil
+	}
+	o, err := url.Parse(origin)
+	if err != nil || o.Host == "" {
+		return errCSRF
+	}
+	host := r.Host
+	if s.cfg.TrustProxy {
+		if fh := lastForwarded(r, "X-Forwarded-Host"); fh != "" {
+			host = fh
+		}
+		if proto := lastForwarded(r, "X-Forwarded-Proto"); proto != "" && !strings.EqualFold(proto, o.Scheme) {
+			return errCSRF
+		}
+	}
+	if !strings.EqualFold(o.Host, host) {
+		return errCSRF
+	}
+	return nil
+}
+
+// lastForwarded returns the last value a balancer added to a forwarding
+// header: the ones before it are the client's to forge.
+func lastForwarded(r *http.Request, name string) string {
+	vs := r.Header.Values(name)
+	if len(vs) == 0 {
+		return ""
+	}
+	parts := strings.Split(vs[len(vs)-1], ",")
+	return strings.TrimSpace(parts[len(parts)-1])
 }
 
 // parseForm reads a form body, a multipart one too, within the route's
@@ -320,6 +406,8 @@ func parseForm(r *http.Request) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &tooLarge) && state(r).route != nil && state(r).route.TooLarge != "":
+		return duban.Errorf(duban.ETOOLARGE, "%s", state(r).route.TooLarge)
 	case errors.As(err, &tooLarge) && tooLarge.Limit == MaxUpload:
 		// The bound of an upload has room for the form around the file:
 		// the limit to name is the file's, as the form states it.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -40,6 +41,9 @@ type Route struct {
 	// MaxBody bounds the request body in bytes; 0 means defaultMaxBody. An
 	// upload route sets its own.
 	MaxBody int64
+	// TooLarge is the refusal of a body past MaxBody, when the route's form
+	// says its limits in other words than the bound ("" names the bound).
+	TooLarge string
 	// Handler serves the route.
 	Handler HandlerFunc
 }
@@ -92,7 +96,18 @@ func (s *Server) mux() *http.ServeMux {
 		rt := &s.routes[i]
 		mux.Handle(rt.String(), s.serve(rt))
 	}
+	probe := http.NewServeMux()
+	methods := map[string]bool{}
+	for i := range s.routes {
+		probe.Handle(s.routes[i].String(), http.NotFoundHandler())
+		methods[s.routes[i].Method] = true
+	}
 	notFound := &Route{Method: "", Pattern: "/", Handler: func(w http.ResponseWriter, r *http.Request) error {
+		if allow := allowedMethods(probe, methods, r); allow != "" {
+			w.Header().Set("Allow", allow)
+			return &duban.Error{Code: duban.EINVALID, Err: errMethodNotAllowed,
+				Message: fmt.Sprintf("这个地址不接受 %s 请求，只接受 %s：请检查请求的方法。", r.Method, allow)}
+		}
 		if state(r).api {
 			return duban.Errorf(duban.ENOTFOUND, "没有这个接口：请对照 /api/v1/openapi.json 检查请求的方法和地址。")
 		}
@@ -100,6 +115,28 @@ func (s *Server) mux() *http.ServeMux {
 	}}
 	mux.Handle("/", s.serve(notFound))
 	return mux
+}
+
+// errMethodNotAllowed marks the error of a request whose path a route
+// takes with other methods; ErrorStatus answers it with 405.
+var errMethodNotAllowed = errors.New("web: method not allowed")
+
+// allowedMethods returns the methods the routes take at the request's path,
+// as an Allow header lists them ("GET, HEAD, POST"), or "" when none does.
+func allowedMethods(probe *http.ServeMux, methods map[string]bool, r *http.Request) string {
+	var allow []string
+	for m := range methods {
+		req := r.Clone(r.Context())
+		req.Method = m
+		if _, pattern := probe.Handler(req); pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if slices.Contains(allow, http.MethodGet) {
+		allow = append(allow, http.MethodHead)
+	}
+	slices.Sort(allow)
+	return strings.Join(allow, ", ")
 }
 
 // serve wraps a route's handler with what every route gets, in order: the
@@ -127,7 +164,11 @@ func (s *Server) serve(rt *Route) http.Handler {
 		}
 		// A form is read here, once, so that every handler finds it in
 		// r.PostForm however its CSRF token came.
-		if err := parseForm(r); err != nil {
+		err := parseForm(r)
+		if err == nil {
+			err = checkRequest(r)
+		}
+		if err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -172,8 +213,8 @@ func shortAddress(r *http.Request, rt *Route) (string, bool) {
 	return r.URL.EscapedPath() + "?" + q.Encode(), true
 }
 
-// check applies the route's permission rule, then, for a change, the CSRF
-// check: a refused user's body is never read.
+// check applies the route's permission rule, then, for a change, the
+// origin and CSRF checks: a refused user's body is never read.
 func (s *Server) check(r *http.Request, rt *Route) error {
 	if rt.Allow != nil {
 		if _, err := duban.Authorize(r.Context(), rt.Action, rt.Allow); err != nil {
@@ -181,6 +222,9 @@ func (s *Server) check(r *http.Request, rt *Route) error {
 		}
 	}
 	if rt.Changes {
+		if err := s.checkOrigin(r); err != nil {
+			return err
+		}
 		return s.checkCSRF(r)
 	}
 	return nil

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -52,6 +53,43 @@ func TestRouteChecks(t *testing.T) {
 		_, err := web.New(web.Config{}, w.Services(), page.Part(), api.Part(), extra)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("route %s: got %v, want an error saying %q", &tc.route, err, tc.want)
+		}
+	}
+}
+
+// TestWrongMethod: a path that exists asked with a method it does not take
+// answers 405 with the methods it takes in Allow (as JSON for the API), not
+// 404; a path that does not exist stays 404.
+func TestWrongMethod(t *testing.T) {
+	w := newWorld(t)
+	c := w.Client(admin)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		allow        string
+		json         bool
+	}{
+		{"DELETE", "/tasks", http.StatusMethodNotAllowed, "GET, HEAD", false},
+		{"POST", "/tasks", http.StatusMethodNotAllowed, "GET, HEAD", false},
+		{"GET", "/logout", http.StatusMethodNotAllowed, "POST", false},
+		{"PUT", "/accounts", http.StatusMethodNotAllowed, "GET, HEAD, POST", false},
+		{"PUT", "/api/v1/tasks/" + strconv.FormatInt(w.Task.ID, 10), http.StatusMethodNotAllowed, "GET, HEAD, PATCH", true},
+		{"DELETE", "/api/v1/me", http.StatusMethodNotAllowed, "GET, HEAD", true},
+		{"GET", "/no/such/page", http.StatusNotFound, "", false},
+		{"DELETE", "/api/v1/no-such", http.StatusNotFound, "", true},
+	} {
+		req, err := http.NewRequest(tc.method, c.URL(tc.path), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-CSRF-Token", c.CSRF())
+		r := c.Do(req)
+		if r.Status != tc.status || r.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: got %d with Allow %q, want %d with Allow %q:\n%s", tc.method, tc.path, r.Status, r.Header.Get("Allow"), tc.status, tc.allow, short(r.Body))
+		}
+		isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+		if isJSON != tc.json || (tc.json && !strings.Contains(r.Body, `"error"`)) {
+			t.Errorf("%s %s: got Content-Type %q, want JSON %v:\n%s", tc.method, tc.path, r.Header.Get("Content-Type"), tc.json, short(r.Body))
 		}
 	}
 }

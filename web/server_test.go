@@ -164,20 +164,70 @@ func TestCSRF(t *testing.T) {
 	c.MustPost(path, url.Values{"text": {"有令牌"}, "csrf": {token[1]}}, http.StatusSeeOther)
 }
 
-// TestThrottle pauses sign-in after repeated wrong passwords, even for the
-// right one, and says how long to wait.
+// TestThrottle pauses sign-in after repeated wrong passwords for one
+// account from one address, even for the right one, and says how long to
+// wait, in the page and in Retry-After.
 func TestThrottle(t *testing.T) {
 	w := newWorld(t)
-	for i := range testPolicy.MaxAccountFailures {
+	for i := range testPolicy.MaxPairFailures {
 		r := webtest.NewClient(t, w.HTTP.URL).Post("/login", url.Values{"name": {leader}, "password": {fmt.Sprint("guess", i)}})
 		if r.Status != http.StatusUnauthorized {
 			t.Fatalf("failure %d: got %d", i+1, r.Status)
 		}
 	}
 	b := webtest.NewClient(t, w.HTTP.URL)
-	b.MustPost("/login", url.Values{"name": {leader}, "password": {password(leader)}}, http.StatusTooManyRequests, "分钟后再试")
+	r := b.MustPost("/login", url.Values{"name": {leader}, "password": {password(leader)}}, http.StatusTooManyRequests, "后再试")
+	if secs, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || secs <= 0 {
+		t.Errorf("429: Retry-After %q, want a number of seconds", r.Header.Get("Retry-After"))
+	}
 	// Another account from the same address still signs in.
 	b.Login(viewer, password(viewer))
+}
+
+// TestLockoutNotAWeapon: wrong passwords sent from one address slow down
+// that address's attempts at that account only. The account's owner signs
+// in from elsewhere, the people behind one address (an office behind a
+// NAT) are not locked out by a few failures there, and a password reset or
+// the office on the account page lifts the pause.
+func TestLockoutNotAWeapon(t *testing.T) {
+	w := newWorldWith(t, web.Config{TrustProxy: true})
+	from := func(addr string) *webtest.Client {
+		c := webtest.NewClient(t, w.HTTP.URL)
+		c.Header = http.Header{"X-Forwarded-For": {addr}}
+		return c
+	}
+	guess := func(addr, name string, n int) {
+		t.Helper()
+		for i := range n {
+			r := from(addr).Post("/login", url.Values{"name": {name}, "password": {fmt.Sprint("guess", i)}})
+			if r.Status != http.StatusUnauthorized && r.Status != http.StatusTooManyRequests {
+				t.Fatalf("guess %d at %s from %s: got %d", i+1, name, addr, r.Status)
+			}
+		}
+	}
+	// An attacker at 10.0.0.66 tries the leader's account.
+	guess("10.0.0.66", leader, testPolicy.MaxPairFailures+2)
+	from("10.0.0.66").MustPost("/login", url.Values{"name": {leader}, "password": {password(leader)}}, http.StatusTooManyRequests, "后再试")
+	// The leader signs in from the office.
+	from("10.0.0.7").Login(leader, password(leader))
+
+	// Someone behind the office's NAT fails at many names; the others
+	// behind it still sign in.
+	for i := range 10 {
+		from("10.0.0.8").Post("/login", url.Values{"name": {fmt.Sprint("no.such", i)}, "password": {"guess"}})
+	}
+	from("10.0.0.8").Login(viewer, password(viewer))
+
+	// The office resets the leader's password: the pause is lifted.
+	office := w.Client(admin)
+	office.MustPost(fmt.Sprintf("/accounts/%d/password", w.Users[leader].ID), url.Values{"password": {"a-new-password-1"}}, http.StatusSeeOther)
+	from("10.0.0.66").Login(leader, "a-new-password-1")
+
+	// The office lifts a pause on the account page.
+	guess("10.0.0.67", clerk, testPolicy.MaxPairFailures+1)
+	from("10.0.0.67").MustPost("/login", url.Values{"name": {clerk}, "password": {password(clerk)}}, http.StatusTooManyRequests)
+	office.MustPost(fmt.Sprintf("/accounts/%d/unlock", w.Users[clerk].ID), nil, http.StatusSeeOther)
+	from("10.0.0.67").Login(clerk, password(clerk))
 }
 
 // TestBodyLimit refuses a form larger than the route accepts, saying so.
@@ -224,13 +274,13 @@ func TestPages(t *testing.T) {
 			switch {
 			case role == nobody:
 				want = http.StatusSeeOther
-			case !rt.Allow(w.Users[role]):
+			case !allowed(rt, w.Users[role], w):
 				want = http.StatusForbidden
 			}
 			if r.Status != want {
 				t.Errorf("%s as %s: got %d, want %d:\n%s", path, roleName(role), r.Status, want, short(r.Body))
 			}
-			if r.Status == http.StatusOK && !strings.Contains(r.Body, "</html>") {
+			if r.Status == http.StatusOK && strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") && !strings.Contains(r.Body, "</html>") {
 				t.Errorf("%s as %s: the page is cut short", path, roleName(role))
 			}
 		}
@@ -364,4 +414,100 @@ func TestShortAddress(t *testing.T) {
 		c.MustGet(tc.to, http.StatusOK)
 	}
 	c.MustGet("/api/v1/tasks?q=&unit=", http.StatusOK)
+}
+
+// TestCSRFBound: the CSRF token is bound to the session. A pair of cookie
+// and field that match but were not made for the session is refused, and
+// so is one of another length or another session's token; signed out, the
+// pair must be of the token's exact length.
+func TestCSRFBound(t *testing.T) {
+	w := newWorld(t)
+	c := w.Client(admin)
+	other := w.Client(viewer)
+	path := taskPath(w.Task) + "/comments"
+	before := w.AuditHead()
+	planted := "0123456789abcdef0123456789abcdef0123456789a" // 43 characters, as a token has
+	for _, tc := range []struct {
+		name, cookie, field string
+	}{
+		{"a planted pair", planted, planted},
+		{"a longer pair", planted + planted, planted + planted},
+		{"another session's token", other.CSRF(), other.CSRF()},
+	} {
+		c.SetCookie("duban_csrf", tc.cookie)
+		if r := c.PostRaw(path, url.Values{"text": {tc.name}, "csrf": {tc.field}}); r.Status != http.StatusForbidden {
+			t.Errorf("%s: got %d, want 403:\n%s", tc.name, r.Status, short(r.Body))
+		}
+	}
+	if got := w.AuditHead(); got != before {
+		t.Errorf("refused forms changed the audit log from %d to %d events", before, got)
+	}
+	// Signed out, a pair of another length is refused.
+	b := webtest.NewClient(t, w.HTTP.URL)
+	long := strings.Repeat("x", 200)
+	b.SetCookie("duban_csrf", long)
+	if r := b.PostRaw("/login", url.Values{"name": {viewer}, "password": {password(viewer)}, "csrf": {long}}); r.Status != http.StatusForbidden {
+		t.Errorf("sign-in with a 200-character pair: got %d, want 403", r.Status)
+	}
+	// The page gives the session's own token, which passes.
+	c = w.Client(admin)
+	page := c.MustGet(taskPath(w.Task), http.StatusOK)
+	token := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page.Body)
+	if token == nil || len(token[1]) != 43 {
+		t.Fatalf("the page's forms carry no CSRF token of 43 characters: %q", token)
+	}
+	c.MustPost(path, url.Values{"text": {"有令牌"}, "csrf": {token[1]}}, http.StatusSeeOther)
+}
+
+// TestCrossOrigin: a change another site asks a browser to make is
+// refused by its Sec-Fetch-Site or Origin even with the right token;
+// same-origin requests, requests a person typed (Sec-Fetch-Site: none) and
+// scripts sending neither header pass; behind a trusted balancer the
+// Origin is compared with the forwarded host and scheme.
+func TestCrossOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		trust   bool
+		headers map[string]string
+		want    int
+	}{
+		{"cross-site", false, map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"same-site", false, map[string]string{"Sec-Fetch-Site": "same-site"}, http.StatusForbidden},
+		{"another Origin", false, map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden},
+		{"an opaque Origin", false, map[string]string{"Origin": "null"}, http.StatusForbidden},
+		{"same-origin", false, map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "{self}"}, http.StatusSeeOther},
+		{"typed", false, map[string]string{"Sec-Fetch-Site": "none"}, http.StatusSeeOther},
+		{"our Origin", false, map[string]string{"Origin": "{self}"}, http.StatusSeeOther},
+		{"no header", false, nil, http.StatusSeeOther},
+		{"forwarded, same", true, map[string]string{"Origin": "https://duban.example.gov", "X-Forwarded-Host": "duban.example.gov", "X-Forwarded-Proto": "https"}, http.StatusSeeOther},
+		{"forwarded, another host", true, map[string]string{"Origin": "https://evil.example", "X-Forwarded-Host": "duban.example.gov", "X-Forwarded-Proto": "https"}, http.StatusForbidden},
+		{"forwarded, another scheme", true, map[string]string{"Origin": "http://duban.example.gov", "X-Forwarded-Host": "duban.example.gov", "X-Forwarded-Proto": "https"}, http.StatusForbidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorldWith(t, web.Config{TrustProxy: tc.trust})
+			c := w.Client(admin)
+			form := url.Values{"text": {"跨站测试"}, "csrf": {c.CSRF()}}
+			req, _ := http.NewRequest("POST", c.URL(taskPath(w.Task)+"/comments"), strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range tc.headers {
+				req.Header.Set(k, strings.ReplaceAll(v, "{self}", w.HTTP.URL))
+			}
+			before := w.AuditHead()
+			r := c.Do(req)
+			if r.Status != tc.want {
+				t.Errorf("got %d, want %d:\n%s", r.Status, tc.want, short(r.Body))
+			}
+			if changed := w.AuditHead() != before; changed != (tc.want < 400) {
+				t.Errorf("changed %v, want %v", changed, tc.want < 400)
+			}
+		})
+	}
+	// A script with an API token sends neither header, and passes.
+	w := newWorld(t)
+	req, _ := http.NewRequest("POST", w.HTTP.URL+"/api/v1/tasks/"+fmt.Sprint(w.Task.ID)+"/comments", strings.NewReader(`{"text": "脚本"}`))
+	req.Header.Set("Authorization", "Bearer "+w.Secret)
+	req.Header.Set("Content-Type", "application/json")
+	if r := webtest.NewClient(t, w.HTTP.URL).Do(req); r.Status == http.StatusForbidden && strings.Contains(r.Body, "来源") {
+		t.Errorf("a script's change with a token: got %d:\n%s", r.Status, r.Body)
+	}
 }

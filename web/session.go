@@ -7,8 +7,8 @@ import (
 )
 
 // SignIn checks a name and password and starts a session in a cookie. The
-// session token and the CSRF token are both new, so that neither can have
-// been planted before. A refusal sets nothing and is returned for the
+// session token is new and the CSRF token is the new session's, so that
+// neither can have been planted before. A refusal sets nothing and is returned for the
 // sign-in page to show.
 func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, name, password string) error {
 	st := state(r)
@@ -20,7 +20,7 @@ func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, name, password s
 		return err
 	}
 	s.setCookie(w, r, &http.Cookie{Name: SessionCookie, Value: token, Expires: sess.ExpiresAt})
-	s.rotateCSRF(w, r)
+	s.rotateCSRF(w, r, token)
 	return nil
 }
 
@@ -35,7 +35,8 @@ func (s *Server) SignOut(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s.clearCookie(w, r, SessionCookie)
-	s.rotateCSRF(w, r)
+	st.sessionKey = ""
+	s.rotateCSRF(w, r, "")
 	return nil
 }
 

@@ -54,6 +54,9 @@ func ReadNoticeUpload(r *http.Request) (duban.ImportInput, error) {
 	if err != nil {
 		return in, err
 	}
+	if err := CheckText("文件名", in.Name); err != nil {
+		return in, err
+	}
 	in.Name = path.Base(strings.ReplaceAll(strings.TrimSpace(in.Name), `\`, "/"))
 	if in.Name == "." || in.Name == "/" {
 		in.Name = "通知"

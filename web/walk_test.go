@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -11,7 +12,9 @@ import (
 	"testing"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/webtest"
 )
 
 // The permission walk calls every route of the route table that changes
@@ -32,6 +35,9 @@ var walkIDs = map[string]func(w *world) int64{
 	"token":     func(w *world) int64 { return w.Token.ID },
 	"statement": func(w *world) int64 { return w.Statement.ID },
 	"period":    func(w *world) int64 { return w.Period.ID },
+	"report":    func(w *world) int64 { return w.Report.ID },
+	"closure":   func(w *world) int64 { return w.Closure.ID },
+	"file":      func(w *world) int64 { return 1 },
 }
 
 // objectRules narrow a route's rule for the thing it acts on, keyed by the
@@ -43,6 +49,44 @@ var objectRules = map[uintptr]func(u *duban.User, w *world) bool{
 
 func rulePtr(rule func(*duban.User) bool) uintptr { return reflect.ValueOf(rule).Pointer() }
 
+// routeRules narrow a route's rule for the thing it acts on when routes of
+// one coarse rule differ, by route; they win over objectRules. The world's
+// Task is the clerk's unit's; its Report and Closure are on OtherTask, the
+// other clerk's unit's.
+var routeRules = map[string]func(u *duban.User, w *world) bool{
+	// The clerk's unit's workbook, which walkQueries names.
+	"GET /api/v1/periods/{period}/fillin.xlsx": func(u *duban.User, w *world) bool { return cycle.CanFillIn(u, w.Users[clerk].UnitID) },
+	"GET /tasks/{task}/report":                 reportsOnTask,
+	"POST /tasks/{task}/report":                reportsOnTask,
+	"POST /tasks/{task}/closure": func(u *duban.User, w *world) bool {
+		return cycle.CanRequestClosure(u, w.Task, nil)
+	},
+	"GET /reports/{report}":                       readsOtherTask,
+	"GET /reports/{report}/compare":               readsOtherTask,
+	"GET /reports/{report}/files/{file}":          readsOtherTask,
+	"GET /closures/{closure}/files/{file}":        readsOtherTask,
+	"GET /api/v1/reports/{report}":                readsOtherTask,
+	"GET /api/v1/reports/{report}/versions":       readsOtherTask,
+	"GET /api/v1/reports/{report}/compare":        readsOtherTask,
+	"GET /api/v1/reports/{report}/files/{file}":   readsOtherTask,
+	"GET /api/v1/closures/{closure}/files/{file}": readsOtherTask,
+	"POST /api/v1/tasks/{task}/closure": func(u *duban.User, w *world) bool {
+		return cycle.CanRequestClosure(u, w.Task, nil)
+	},
+	"POST /api/v1/reports": reportsOnTask,
+	"PATCH /api/v1/reports/{report}": func(u *duban.User, w *world) bool {
+		return cycle.CanWriteReport(u, w.OtherTask, w.Report.UnitID, w.Report.Kind, nil)
+	},
+}
+
+// reportsOnTask: the office, or the clerk of a unit of the world's Task.
+func reportsOnTask(u *duban.User, w *world) bool {
+	return duban.IsOffice(u) || cycle.OwesReports(u) && w.Task.Reaches(u.UnitID, nil)
+}
+
+// readsOtherTask: whoever may read the reports on the world's OtherTask.
+func readsOtherTask(u *duban.User, w *world) bool { return cycle.CanViewReports(u, w.OtherTask, nil) }
+
 // walkForms are the forms that make a route succeed for a role allowed to
 // use it, by route. For these the walk checks that the change is made (an
 // answer below 400 and an audit event); for the others only that the
@@ -52,6 +96,7 @@ var walkForms = map[string]url.Values{
 	"POST /accounts":                              {"name": {"new.user"}, "role": {"viewer"}, "password": {"a-long-password"}},
 	"POST /accounts/{user}":                       {"display_name": {"改名"}, "role": {"viewer"}},
 	"POST /accounts/{user}/password":              {"password": {"another-password"}},
+	"POST /accounts/{user}/unlock":                {},
 	"POST /accounts/{user}/tokens":                {"name": {"新脚本"}},
 	"POST /accounts/{user}/tokens/{token}/revoke": {},
 	"POST /review/tasks/{task}/edit":              {"deadline": {"2022年12月底前（复核）"}},
@@ -66,6 +111,19 @@ var walkForms = map[string]url.Values{
 	"POST /units/{unit}/aliases":                  {"alias": {"财政局"}},
 	"POST /leaders":                               {"name": {"张三"}, "title": {"副区长"}, "order": {"3"}},
 	"POST /leaders/{leader}":                      {"name": {"武毅"}, "title": {"副区长"}, "order": {"2"}},
+	"POST /tasks/{task}/report":                   {"progress": {"已完成本月工作。"}, "completion": {"30"}, "action": {"save"}},
+	"POST /tasks/{task}/closure":                  {"note": {"任务已全部完成。"}},
+	"POST /closures/{closure}":                    {"decision": {"closed"}},
+	"POST /periods/{period}":                      {"state": {"closed"}},
+	"POST /calendar":                              {"date": {"2031-10-01"}, "name": {"国庆节"}},
+}
+
+// walkFormsOf are forms that name the world's things, as walkForms.
+var walkFormsOf = map[string]func(w *world) url.Values{
+	"POST /reports/review": func(w *world) url.Values {
+		id := strconv.FormatInt(w.Report.ID, 10)
+		return url.Values{"report": {id}, "version." + id: {strconv.Itoa(w.Report.Version)}, "action": {"accept"}}
+	},
 }
 
 // walkBodies are the JSON bodies that make an API route succeed for a role
@@ -83,8 +141,20 @@ var walkBodies = map[string]string{
 	"POST /api/v1/users":                          `{"name": "new.user", "role": "viewer", "password": "a-long-password"}`,
 	"PATCH /api/v1/users/{user}":                  `{"display_name": "改名"}`,
 	"POST /api/v1/users/{user}/password":          `{"password": "another-password"}`,
+	"POST /api/v1/users/{user}/unlock":            `{}`,
 	"POST /api/v1/tokens":                         `{"name": "新脚本"}`,
+	"POST /api/v1/calendar":                       `{"date": "2031-10-01", "workday": false, "name": "国庆节"}`,
+	"PATCH /api/v1/periods/{period}":              `{"state": "closed"}`,
+	"PATCH /api/v1/closures/{closure}":            `{"state": "closed"}`,
 	"PATCH /api/v1/periods/{period}/bulletin":     `{"number": "历下督字〔2022〕5号", "closing": "特此通报。"}`,
+	"POST /api/v1/tasks/{task}/closure":           `{"note": "任务已全部完成。"}`,
+}
+
+// walkBodiesOf are JSON bodies that name the world's things, as walkBodies.
+var walkBodiesOf = map[string]func(w *world) string{
+	"POST /api/v1/reports": func(w *world) string {
+		return fmt.Sprintf(`{"task_id": %d, "period_id": %d, "progress": "已完成本月工作。", "completion": 30}`, w.Task.ID, w.Period.ID)
+	},
 }
 
 // wildcardRE finds a pattern's wildcards.
@@ -145,6 +215,9 @@ func allowed(rt web.Route, u *duban.User, w *world) bool {
 	if u == nil || !rt.Allow(u) {
 		return false
 	}
+	if obj, ok := routeRules[rt.String()]; ok {
+		return obj(u, w)
+	}
 	if obj, ok := objectRules[rulePtr(rt.Allow)]; ok {
 		return obj(u, w)
 	}
@@ -161,7 +234,11 @@ func walkAllowed(t *testing.T, w *world, rt web.Route, role string) {
 		return
 	}
 	_, form := walkForms[rt.String()]
+	_, formOf := walkFormsOf[rt.String()]
+	form = form || formOf
 	_, body := walkBodies[rt.String()]
+	_, bodyOf := walkBodiesOf[rt.String()]
+	body = body || bodyOf
 	if form || body {
 		if resp.Status >= 400 {
 			t.Errorf("as %s with a valid form: got %d, want success:\n%s", roleName(role), resp.Status, short(resp.Body))
@@ -188,10 +265,18 @@ func walkRequest(t *testing.T, w *world, rt web.Route, role string) *walkRespons
 	for k, v := range walkForms[rt.String()] {
 		form[k] = v
 	}
+	if of, ok := walkFormsOf[rt.String()]; ok {
+		for k, v := range of(w) {
+			form[k] = v
+		}
+	}
 	var body string
 	contentType := "application/x-www-form-urlencoded"
 	if rt.API {
 		body, contentType = cmp.Or(walkBodies[rt.String()], "{}"), "application/json"
+		if of, ok := walkBodiesOf[rt.String()]; ok {
+			body = of(w)
+		}
 	} else {
 		form.Set("csrf", c.CSRF())
 		body = form.Encode()
@@ -217,4 +302,61 @@ func roleName(role string) string {
 		return "nobody"
 	}
 	return role
+}
+
+// walkQueries are the queries an API read needs to succeed, by route.
+var walkQueries = map[string]func(w *world) string{
+	"GET /api/v1/obligations":                  func(w *world) string { return "?period=" + strconv.FormatInt(w.Period.ID, 10) },
+	"GET /api/v1/periods/{period}/fillin.xlsx": func(w *world) string { return "?unit=" + strconv.FormatInt(w.Users[clerk].UnitID, 10) },
+}
+
+// TestAPIReadWalk calls every API route that reads, as every role signed
+// in by its session (and as nobody): the roles its rule, narrowed by the
+// thing read, allows get their answer; the others are refused, 401 for
+// nobody and 403 for the rest.
+func TestAPIReadWalk(t *testing.T) {
+	w := newWorld(t)
+	clients := map[string]*webtest.Client{}
+	for _, role := range roles {
+		clients[role] = w.Client(role)
+	}
+	var walked int
+	for _, rt := range w.Server.Routes() {
+		if rt.Method != "GET" || !rt.API || rt.Allow == nil {
+			continue
+		}
+		walked++
+		path := wildcardRE.ReplaceAllStringFunc(rt.Pattern, func(m string) string {
+			name := wildcardRE.FindStringSubmatch(m)[1]
+			id, ok := walkIDs[name]
+			if !ok {
+				t.Fatalf("%s: no ID for {%s}: add it to walkIDs", rt.String(), name)
+			}
+			if name == "plan" {
+				return strconv.FormatInt(w.Plan.ID, 10) // the published plan, which every role reads
+			}
+			return strconv.FormatInt(id(w), 10)
+		})
+		if q, ok := walkQueries[rt.String()]; ok {
+			path += q(w)
+		}
+		for _, role := range roles {
+			r := clients[role].Get(path)
+			switch {
+			case role == nobody:
+				if r.Status != http.StatusUnauthorized {
+					t.Errorf("%s as nobody: got %d, want 401", path, r.Status)
+				}
+			case !allowed(rt, w.Users[role], w):
+				if r.Status != http.StatusForbidden {
+					t.Errorf("%s as %s: got %d, want 403:\n%s", path, role, r.Status, short(r.Body))
+				}
+			case r.Status >= 400:
+				t.Errorf("%s as %s (allowed): got %d:\n%s", path, role, r.Status, short(r.Body))
+			}
+		}
+	}
+	if walked < 20 {
+		t.Errorf("walked %d API reads; the table has more", walked)
+	}
 }

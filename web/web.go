@@ -58,9 +58,8 @@ type Config struct {
 	// people ask for alike (cache.go); 0 means a default of 32 MB, a
 	// negative number keeps none.
 	PageCache int
-	// Now is the clock the pages read today's date from (time.Now): a
-	// 督办单's lateness, a reminder's days left. The store's clock must be
-	// the same.
+	// Now is the clock the pages tell due and overdue by; nil is the
+	// system's. Tests set the store's.
 	Now func() time.Time
 }
 
@@ -80,7 +79,10 @@ type Services struct {
 	Reports      cycle.ReportService
 	Lights       cycle.LightService
 	Reminders    cycle.ReminderService
+	Evidence     cycle.EvidenceService
 	Supervisions cycle.SupervisionService
+	// Files keeps the bytes of evidence files (package evidence's Store).
+	Files EvidenceFiles
 	// The cycle's outputs: the overview's figures, the bulletins' words and
 	// what each plan shows the public.
 	Overview     cycle.OverviewService
@@ -138,8 +140,8 @@ type Server struct {
 func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	if svc.Plans == nil || svc.Tasks == nil || svc.Units == nil || svc.Leaders == nil ||
 		svc.Users == nil || svc.Audit == nil || svc.Auth == nil || svc.Comments == nil ||
-		svc.Periods == nil || svc.Reports == nil || svc.Lights == nil || svc.Reminders == nil || svc.Supervisions == nil ||
-		svc.Overview == nil || svc.Bulletins == nil || svc.Publications == nil {
+		svc.Periods == nil || svc.Reports == nil || svc.Lights == nil || svc.Reminders == nil || svc.Evidence == nil || svc.Files == nil ||
+		svc.Supervisions == nil || svc.Overview == nil || svc.Bulletins == nil || svc.Publications == nil {
 		return nil, errors.New("web: every service must be given")
 	}
 	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default())}
@@ -160,14 +162,6 @@ func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	return s, nil
 }
 
-// Today is today's date in Beijing by the server's clock.
-func (s *Server) Today() duban.Date {
-	if s.cfg.Now != nil {
-		return duban.Today(s.cfg.Now())
-	}
-	return duban.Today(time.Now())
-}
-
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -176,6 +170,14 @@ func (s *Server) Routes() []Route { return s.routes }
 
 // Services returns the services the handlers work through.
 func (s *Server) Services() Services { return s.svc }
+
+// Today is the day in the government's time zone by the server's clock.
+func (s *Server) Today() duban.Date {
+	if s.cfg.Now != nil {
+		return duban.Today(s.cfg.Now())
+	}
+	return duban.Today(time.Now())
+}
 
 // Log returns the server's logger, for what a handler notes but does not
 // fail on.

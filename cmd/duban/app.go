@@ -31,12 +31,13 @@ type app struct {
 }
 
 // openApp validates the configuration, opens the database (applying any
-// pending migration) and returns the services.
+// pending migration; making it only when cfg.Init says so) and returns the
+// services.
 func openApp(ctx context.Context, env *Env, cfg *Config) (*app, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	db, err := sqldb.Open(ctx, cfg.DB)
+	db, err := sqldb.OpenWith(ctx, cfg.DB, sqldb.Options{Create: cfg.Init})
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
 )
 
@@ -28,6 +29,15 @@ type Config struct {
 	// PageCache). duban bench uses it to measure what a request costs when
 	// the data keeps changing.
 	NoPageCache bool
+	// EvidenceMaxMB caps one evidence file, in megabytes (the forms say it);
+	// the files are kept in the folder evidence of Data.
+	EvidenceMaxMB int
+	// Init lets the command make the database when it is not there (--init).
+	// Without it a missing SQLite file, or a PostgreSQL schema without
+	// duban's tables, is refused: a server restarted over a deleted file
+	// must not begin afresh as an empty install. The first-run commands,
+	// duban user add and duban migrate, may always make it.
+	Init bool
 
 	// dbGiven says DB was named (by DUBAN_DB or --db) rather than derived
 	// from Data.
@@ -41,11 +51,14 @@ const (
 	defaultDBFile = "duban.db"
 	defaultData   = "."
 	defaultAddr   = "127.0.0.1:8080"
+	// defaultEvidenceMaxMB is cycle.MaxEvidenceSize in megabytes.
+	defaultEvidenceMaxMB = cycle.MaxEvidenceSize >> 20
+	maxEvidenceMaxMB     = 1024
 )
 
 // newConfig returns the defaults overridden by the environment.
 func newConfig(env *Env) *Config {
-	c := &Config{Data: defaultData, Addr: defaultAddr}
+	c := &Config{Data: defaultData, Addr: defaultAddr, EvidenceMaxMB: defaultEvidenceMaxMB}
 	if v := strings.TrimSpace(env.Getenv("DUBAN_DATA")); v != "" {
 		c.Data = v
 	}
@@ -54,6 +67,9 @@ func newConfig(env *Env) *Config {
 	}
 	if v, err := strconv.ParseBool(strings.TrimSpace(env.Getenv("DUBAN_TRUST_PROXY"))); err == nil {
 		c.TrustProxy = v
+	}
+	if v, err := strconv.Atoi(strings.TrimSpace(env.Getenv("DUBAN_EVIDENCE_MAX_MB"))); err == nil {
+		c.EvidenceMaxMB = v
 	}
 	c.DB = filepath.Join(c.Data, defaultDBFile)
 	if v := strings.TrimSpace(env.Getenv("DUBAN_DB")); v != "" {
@@ -68,6 +84,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 		c.DB, c.dbGiven = v, true
 		return nil
 	})
+	fs.BoolVar(&c.Init, "init", c.Init, "数据库不存在时新建一个空数据库（不给则拒绝，以免在误删或写错路径时从空库开始）")
 	fs.Func("data", "数据目录：默认数据库 duban.db 所在的文件夹（环境变量 DUBAN_DATA；默认为当前文件夹）", func(v string) error {
 		c.Data = v
 		if !c.dbGiven {
@@ -83,6 +100,7 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "监听地址 主机:端口（环境变量 DUBAN_ADDR）；0.0.0.0:8080 对内网开放")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy,
 		"在负载均衡之后运行：采信 X-Forwarded-Proto 和 X-Forwarded-For（环境变量 DUBAN_TRUST_PROXY=true）")
+	fs.IntVar(&c.EvidenceMaxMB, "evidence-max-mb", c.EvidenceMaxMB, "每个附件的大小上限，单位 MB（环境变量 DUBAN_EVIDENCE_MAX_MB）；附件保存在数据目录的 evidence 文件夹中")
 	fs.BoolVar(&c.NoPageCache, "no-page-cache", c.NoPageCache, "不缓存常用页面（台账、单位页面等）的渲染结果，每次请求都读库渲染；压测用它测量数据频繁变动时的速度")
 }
 
@@ -90,11 +108,19 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 func (c *Config) Validate() error {
 	c.DB = strings.TrimSpace(c.DB)
 	c.Addr = strings.TrimSpace(c.Addr)
+	if c.Data = strings.TrimSpace(c.Data); c.Data == "" {
+		c.Data = defaultData
+	}
+	if c.EvidenceMaxMB == 0 {
+		c.EvidenceMaxMB = defaultEvidenceMaxMB
+	}
 	switch {
 	case c.DB == "":
 		return duban.Errorf(duban.EINVALID, "没有指定数据库：请用 --db 或环境变量 DUBAN_DB 给出 SQLite 文件路径或 postgres:// 地址。")
 	case !sqldb.IsPostgres(c.DB) && strings.ContainsAny(c.DB, "?#"):
 		return duban.Errorf(duban.EINVALID, "数据库文件路径“%s”不能含有 ? 或 #。", c.DB)
+	case c.EvidenceMaxMB < 1 || c.EvidenceMaxMB > maxEvidenceMaxMB:
+		return duban.Errorf(duban.EINVALID, "附件大小上限 %d MB 不正确：应在 1 到 %d MB 之间。", c.EvidenceMaxMB, maxEvidenceMaxMB)
 	case c.Addr == "" || !strings.Contains(c.Addr, ":"):
 		return duban.Errorf(duban.EINVALID, "监听地址“%s”不正确：应为“主机:端口”，如 127.0.0.1:8080 或 0.0.0.0:8080。", c.Addr)
 	}

@@ -21,7 +21,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	// The demo always starts afresh: DUBAN_DB, which names the real
 	// database, is not used; only --db chooses where.
 	cfg := newConfig(env)
-	cfg.DB = ""
+	cfg.DB, cfg.Init = "", true
 	fs.StringVar(&cfg.DB, "db", "", "演示用的新数据库（SQLite 文件或 postgres:// 地址）；默认在临时文件夹中新建")
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "网页服务的监听地址（环境变量 DUBAN_ADDR）")
 	if err := parseFlags(fs, args); err != nil {
@@ -40,7 +40,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		// A database the demo made for itself goes when the demo stops,
 		// however it stops, so that demos leave nothing behind.
 		defer os.RemoveAll(dir)
-		cfg.DB = filepath.Join(dir, "duban.db")
+		cfg.DB, cfg.Data = filepath.Join(dir, "duban.db"), dir
 	}
 	w := env.Stdout
 	accounts, err := loadDemo(ctx, env, cfg)

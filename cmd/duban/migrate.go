@@ -10,6 +10,7 @@ import (
 func runMigrate(ctx context.Context, env *Env, args []string) error {
 	fs, cfg := dbFlagSet(env, "migrate", "migrate [--db 数据库] [--schema]")
 	schema := fs.Bool("schema", false, "输出数据库结构（与 sqldb/schema 中的文件相同）")
+	cfg.Init = true // migrate makes the database on a new install
 	a, _, err := start(ctx, env, fs, cfg, args, 0)
 	if err != nil {
 		return err

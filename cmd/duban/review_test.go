@@ -21,9 +21,12 @@ type cli struct {
 	env map[string]string
 }
 
-// newCLI returns a command line whose DUBAN_DB is a new SQLite file.
+// newCLI returns a command line whose DUBAN_DB is a new SQLite file, made
+// by duban migrate as on a new install.
 func newCLI(t *testing.T) *cli {
-	return &cli{t: t, env: map[string]string{"DUBAN_DB": filepath.Join(t.TempDir(), "duban.db"), "USER": "tester"}}
+	c := &cli{t: t, env: map[string]string{"DUBAN_DB": filepath.Join(t.TempDir(), "duban.db"), "USER": "tester"}}
+	c.MustRun(args("migrate"))
+	return c
 }
 
 // run runs duban with args and returns the exit code and the output

@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/evidence"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/web"
@@ -36,6 +38,7 @@ type Main struct {
 	DB     *sqldb.DB
 	Server *web.Server
 
+	files    *evidence.Store
 	http     *http.Server
 	listener net.Listener
 	served   chan error
@@ -62,7 +65,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
-	db, err := sqldb.Open(ctx, m.Config.DB)
+	db, err := sqldb.OpenWith(ctx, m.Config.DB, sqldb.Options{Create: m.Config.Init})
 	if err != nil {
 		return err
 	}
@@ -71,14 +74,22 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.NoPageCache {
 		cache = -1 // none
 	}
-	m.Server, err = web.New(web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache},
-		newServices(db, auth.NewHasher(m.Passwords), m.Policy), page.Part(), api.Part())
+	svc := newServices(db, auth.NewHasher(m.Passwords), m.Policy)
+	if m.files, err = evidence.Open(filepath.Join(m.Config.Data, "evidence"), int64(m.Config.EvidenceMaxMB)<<20); err != nil {
+		db.Close()
+		return err
+	}
+	svc.Files = m.files
+	cfg := web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache, Now: func() time.Time { return db.Now() }}
+	m.Server, err = web.New(cfg, svc, page.Part(), api.Part())
 	if err != nil {
+		m.files.Close()
 		db.Close()
 		return err
 	}
 	m.listener, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
+		m.files.Close()
 		db.Close()
 		if errors.Is(err, syscall.EADDRINUSE) {
 			return duban.Errorf(duban.EINVALID, "地址 %s 已被占用：请停止占用它的程序，或用 --addr（环境变量 DUBAN_ADDR）换一个端口，如 127.0.0.1:8081。", m.Config.Addr)
@@ -124,12 +135,15 @@ func (m *Main) Close() error {
 	if m.DB != nil {
 		err = errors.Join(err, m.DB.Close())
 	}
+	if m.files != nil {
+		err = errors.Join(err, m.files.Close())
+	}
 	return err
 }
 
 // runServe serves duban until interrupted.
 func runServe(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "serve", "serve [--addr 主机:端口] [--db 数据库] [--data 数据目录] [--trust-proxy] [--no-page-cache]")
+	fs := newFlagSet(env, "serve", "serve [--addr 主机:端口] [--db 数据库] [--data 数据目录] [--init] [--trust-proxy] [--no-page-cache]")
 	cfg := newConfig(env)
 	cfg.bindServeFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -145,6 +159,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "duban 已在 %s 启动（%s，%s）；按 Ctrl+C 停止。\n", m.URL(), cfg, m.DB.Dialect())
 	if err := firstAdminHint(ctx, env, m); err != nil {
+		if ctx.Err() != nil {
+			return m.Close() // interrupted as it started: a clean stop
+		}
 		m.Close()
 		return err
 	}
@@ -178,7 +195,7 @@ func firstAdminHint(ctx context.Context, env *Env, m *Main) error {
 
 // newServices returns the store's services in the domain's terms.
 func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPolicy) web.Services {
-	units := sqldb.NewUnitService(db) // the directory, whose groups the cycle reaches
+	units := sqldb.NewUnitService(db) // it answers the cycle's group membership too
 	return web.Services{
 		Plans:    sqldb.NewPlanService(db),
 		Tasks:    sqldb.NewTaskService(db),
@@ -193,6 +210,7 @@ func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPol
 		Reports:      cyclestore.NewReportService(db, units),
 		Lights:       cyclestore.NewLightService(db),
 		Reminders:    cyclestore.NewReminderService(db, units),
+		Evidence:     cyclestore.NewEvidenceService(db),
 		Supervisions: cyclestore.NewSupervisionService(db, units),
 		Overview:     cyclestore.NewOverviewService(db),
 		Bulletins:    cyclestore.NewBulletinService(db),

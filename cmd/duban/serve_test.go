@@ -159,12 +159,27 @@ func TestUserCommand(t *testing.T) {
 	b := webtest.NewClient(t, urlRE.FindString(out))
 	b.Login("admin", pw)
 	b.MustGet("/accounts", http.StatusOK, "caizheng")
+	// A script's token made by whoever held the account.
+	tok := b.MustPost("/accounts/1/tokens", url.Values{"name": {"脚本"}}, http.StatusOK)
+	secret := regexp.MustCompile(`dbn_[A-Za-z0-9_-]+`).FindString(tok.Body)
+	script := func() int {
+		req, _ := http.NewRequest("GET", b.URL("/api/v1/me"), nil)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		return webtest.NewClient(t, b.URL("/")).Do(req).Status
+	}
+	if secret == "" || script() != http.StatusOK {
+		t.Fatalf("the token made on the accounts page does not work:\n%s", tok.Body)
+	}
 
-	// A password reset from the command line signs the account out.
-	if code, msg := c.runStdin("a-new-password-2022\n", "user", "passwd", "admin", "--password-stdin"); code != 0 || !strings.Contains(msg, "已重置") {
-		t.Fatalf("passwd: %d %s", code, msg)
+	// A password reset from the command line signs the account out and
+	// ends its tokens.
+	if code, msg := c.runStdin("a-new-password-2022\n", "user", "passwd", "admin", "--password-stdin"); code != 0 || !strings.Contains(msg, "已重置") || !strings.Contains(msg, "API 令牌") {
+		t.Errorf("passwd: got %d %s, want it to say the account's tokens ended", code, msg)
 	}
 	b.MustGet("/accounts", http.StatusSeeOther)
+	if got := script(); got != http.StatusUnauthorized {
+		t.Errorf("the token after the password was reset: got %d, want 401", got)
+	}
 	b.Login("admin", "a-new-password-2022")
 	stop()
 }
@@ -175,6 +190,30 @@ func (c *cli) runStdin(stdin string, args ...string) (int, string) {
 	var out bytes.Buffer
 	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &out, Getenv: func(k string) string { return c.env[k] }}
 	return run(context.Background(), env, args), out.String()
+}
+
+// TestServeMissing: duban serve over a database that is not there (a
+// file deleted, a path mistyped) refuses, saying how a new install starts,
+// and makes no file; with --init it makes one, and the first-run path,
+// duban user add, makes it too.
+func TestServeMissing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "duban.db")
+	c := &cli{t: t, env: map[string]string{"DUBAN_DB": path, "USER": "tester", "DUBAN_ADDR": "127.0.0.1:0"}}
+	c.MustFail(1, args("serve"), "--init")
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("serve over a missing database made %s (%v)", path, err)
+	}
+	c.MustFail(1, args("plan list"), "不存在")
+	_, stop := c.Start(args("serve --init"), "创建督查室管理员。")
+	stop()
+
+	c.env["DUBAN_DB"] = filepath.Join(t.TempDir(), "first.db")
+	c.runStdin("first-password-1\n", "user", "add", "admin", "--role", "admin", "--password-stdin")
+	out, stop := c.Start(args("serve"), "按 Ctrl+C 停止")
+	if strings.Contains(out, "还没有任何账号") {
+		t.Errorf("after duban user add: the server says there is no account:\n%s", out)
+	}
+	stop()
 }
 
 // TestServeFirstRun says how to make the first account when there is none,
@@ -189,7 +228,7 @@ func TestServeFirstRun(t *testing.T) {
 		t.Errorf("first run: want where it serves and the hint to make an administrator:\n%s", out)
 	}
 	addr := strings.TrimPrefix(urlRE.FindString(out), "http://")
-	c.MustFail(1, []string{"serve", "--addr", addr, "--db", filepath.Join(t.TempDir(), "other.db")}, "已被占用")
+	c.MustFail(1, []string{"serve", "--init", "--addr", addr, "--db", filepath.Join(t.TempDir(), "other.db")}, "已被占用")
 	stop()
 	c.MustFail(2, args("serve extra"), "用法")
 }
@@ -198,7 +237,7 @@ func TestServeFirstRun(t *testing.T) {
 // way an end-to-end test does, with cheap password hashing.
 func newTestMain(t *testing.T, dsn string, policy duban.AuthPolicy) *Main {
 	t.Helper()
-	m := NewMain(Config{DB: dsn, Addr: "127.0.0.1:0"}, io.Discard)
+	m := NewMain(Config{DB: dsn, Data: t.TempDir(), Addr: "127.0.0.1:0", Init: true}, io.Discard)
 	m.Passwords = auth.Params{Time: 1, Memory: 64, Threads: 1}
 	m.Policy = policy
 	if err := m.Run(context.Background()); err != nil {
@@ -228,7 +267,7 @@ func TestClose(t *testing.T) {
 func TestSeveralServers(t *testing.T) {
 	dsn := sqldbtest.PostgresDSN(t)
 	policy := duban.DefaultAuthPolicy
-	policy.MaxAccountFailures = 4
+	policy.MaxPairFailures = 4
 	a := newTestMain(t, dsn, policy)
 	b := newTestMain(t, dsn, policy)
 
@@ -268,7 +307,7 @@ func TestSeveralServers(t *testing.T) {
 		}
 	}
 	r := webtest.NewClient(t, b.URL()).Post("/login", url.Values{"name": {"wuyi"}, "password": {"leader-password-1"}})
-	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "分钟后再试") {
+	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "后再试") {
 		t.Errorf("after four failures on two servers: got %d, want 429 saying when to retry", r.Status)
 	}
 }

@@ -17,7 +17,7 @@ import (
 func runUser(ctx context.Context, env *Env, args []string) error {
 	return runVerbs(ctx, env, "user", map[string]command{
 		"add":    {"新建账号（--role admin|leader|clerk|viewer），并设置密码", userAdd},
-		"passwd": {"重置账号的密码（同时退出该账号的所有登录）", userPasswd},
+		"passwd": {"重置账号的密码（同时退出该账号的所有登录，吊销其 API 令牌）", userPasswd},
 		"list":   {"列出账号", userList},
 	}, args)
 }
@@ -48,6 +48,8 @@ func userAdd(ctx context.Context, env *Env, args []string) error {
 	unit := fs.String("unit", "", "单位联络员所属的单位（名称或 #编号）")
 	leader := fs.String("leader", "", "领导账号对应的领导（姓名或 #编号）")
 	stdin := passwordFlag(fs)
+	// The first administrator is made on a new install: the database with it.
+	cfg.Init = true
 	a, pos, err := start(ctx, env, fs, cfg, args, 1)
 	if err != nil {
 		return err
@@ -112,7 +114,7 @@ func userPasswd(ctx context.Context, env *Env, args []string) error {
 	if err := a.auth.SetPassword(a.ctx, users[0].ID, pw); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "已重置账号 %s 的密码，该账号的所有登录已退出。\n", users[0].Label())
+	fmt.Fprintf(env.Stdout, "已重置账号 %s 的密码，该账号的所有登录已退出，API 令牌已全部吊销。\n", users[0].Label())
 	if random {
 		fmt.Fprintf(env.Stdout, "新密码：%s\n", pw)
 	}

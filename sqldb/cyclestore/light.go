@@ -318,6 +318,13 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 	if f.TaskID != nil {
 		c.add("l.task_id = ?", *f.TaskID)
 	}
+	if f.TaskIDs != nil {
+		if len(f.TaskIDs) == 0 {
+			return nil, 0, nil
+		}
+		in, args := inIDs(f.TaskIDs)
+		c.add("l.task_id IN "+in, args...)
+	}
 	if f.Status != nil {
 		c.add("l.status = ?", string(*f.Status))
 	}

@@ -24,12 +24,20 @@ var _ cycle.ReminderService = (*ReminderService)(nil)
 
 // FindObligations lists what units owe in a period, or in every begun
 // period of a plan, with the state of each report.
+// A clerk finds its own unit's only.
 func (s *ReminderService) FindObligations(ctx context.Context, f cycle.ObligationFilter) ([]*cycle.Obligation, error) {
-	if _, err := duban.Authorize(ctx, "查看待报事项", duban.CanRead); err != nil {
+	u, err := duban.Authorize(ctx, "查看待报事项", duban.CanRead)
+	if err != nil {
 		return nil, err
 	}
 	if f.PlanID == nil && f.PeriodID == nil {
 		return nil, duban.Errorf(duban.EINVALID, "请指明计划或填报周期。")
+	}
+	if u.Role == duban.RoleClerk {
+		if f.UnitID != nil && *f.UnitID != u.UnitID {
+			return nil, duban.Errorf(duban.EFORBIDDEN, "您只能查看本单位的待报事项。")
+		}
+		f.UnitID = &u.UnitID
 	}
 	groups, err := s.loadGroups(ctx)
 	if err != nil {

@@ -44,28 +44,78 @@ func scanReport(sc interface{ Scan(...any) error }) (*cycle.Report, error) {
 
 // FindReportByID returns one report.
 func (s *ReportService) FindReportByID(ctx context.Context, id int64) (*cycle.Report, error) {
-	if _, err := duban.Authorize(ctx, "查看报告", duban.CanRead); err != nil {
+	u, err := duban.Authorize(ctx, "查看报告", duban.CanRead)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := s.clerkGroups(ctx, u)
+	if err != nil {
 		return nil, err
 	}
 	var r *cycle.Report
-	err := s.db.View(ctx, func(tx *Tx) error {
+	err = s.db.View(ctx, func(tx *Tx) error {
 		var err error
-		r, err = findReport(tx, id)
-		return err
+		if r, err = findReport(tx, id); err != nil {
+			return err
+		}
+		return checkViewReports(tx, u, r.TaskID, groups)
 	})
 	return r, err
 }
 
-// FindReports returns reports in the order of their tasks and periods.
+// clerkGroups returns the group membership for a clerk, whose reading is
+// narrowed to the unit's tasks; others read every task and need none.
+func (b *base) clerkGroups(ctx context.Context, u *duban.User) (cycle.Groups, error) {
+	if u.Role != duban.RoleClerk {
+		return nil, nil
+	}
+	return b.loadGroups(ctx)
+}
+
+// checkViewReports refuses u the reports of a task that is not its unit's
+// (cycle.CanViewReports).
+func checkViewReports(tx *Tx, u *duban.User, taskID int64, groups cycle.Groups) error {
+	if u.Role != duban.RoleClerk {
+		return nil
+	}
+	t, err := tx.FindTask(taskID)
+	if err != nil {
+		return err
+	}
+	if !cycle.CanViewReports(u, t, groups) {
+		return duban.Errorf(duban.EFORBIDDEN, "您只能查看本单位（%s）承担的任务的报告和附件：任务 %s 不属于本单位。", unitName(tx, u.UnitID), t.No)
+	}
+	return nil
+}
+
+// unitTasksOnly narrows a list to the tasks that reach a clerk's unit, named
+// or through its groups, over tasks' IDs in column col; others see every
+// task's.
+func unitTasksOnly(c *condition, u *duban.User, groups cycle.Groups, col string) {
+	if u.Role != duban.RoleClerk {
+		return
+	}
+	units := append([]int64{u.UnitID}, groups.GroupsOf(u.UnitID)...)
+	in, args := inIDs(units)
+	c.add(col+" IN (SELECT o.task_id FROM task_owners o WHERE o.unit_id IN "+in+")", args...)
+}
+
+// FindReports returns reports in the order of their tasks and periods; a
+// clerk's, of its unit's tasks only.
 func (s *ReportService) FindReports(ctx context.Context, f cycle.ReportFilter) ([]*cycle.Report, int, error) {
-	if _, err := duban.Authorize(ctx, "查看报告", duban.CanRead); err != nil {
+	u, err := duban.Authorize(ctx, "查看报告", duban.CanRead)
+	if err != nil {
+		return nil, 0, err
+	}
+	groups, err := s.clerkGroups(ctx, u)
+	if err != nil {
 		return nil, 0, err
 	}
 	var out []*cycle.Report
 	var total int
-	err := s.db.View(ctx, func(tx *Tx) error {
+	err = s.db.View(ctx, func(tx *Tx) error {
 		var err error
-		out, total, err = findReports(tx, f)
+		out, total, err = findReportsFor(tx, f, u, groups)
 		return err
 	})
 	return out, total, err
@@ -82,8 +132,19 @@ func findReport(tx *Tx, id int64) (*cycle.Report, error) {
 	return out[0], nil
 }
 
+// findReports finds reports whoever may read them, for the store's own
+// checks.
 func findReports(tx *Tx, f cycle.ReportFilter) ([]*cycle.Report, int, error) {
+	return findReportsFor(tx, f, nil, nil)
+}
+
+// findReportsFor finds the reports u may read (a clerk, of its unit's tasks
+// by groups); nil u reads all.
+func findReportsFor(tx *Tx, f cycle.ReportFilter, u *duban.User, groups cycle.Groups) ([]*cycle.Report, int, error) {
 	var c condition
+	if u != nil {
+		unitTasksOnly(&c, u, groups, "r.task_id")
+	}
 	if f.ID != nil {
 		c.add("r.id = ?", *f.ID)
 	}
@@ -498,12 +559,21 @@ func updateReport(tx *Tx, u *duban.User, sv *saving, id int64, upd cycle.ReportU
 
 // FindReportVersions returns every version of a report, oldest first.
 func (s *ReportService) FindReportVersions(ctx context.Context, id int64) ([]*cycle.ReportVersion, error) {
-	if _, err := duban.Authorize(ctx, "查看报告", duban.CanRead); err != nil {
+	u, err := duban.Authorize(ctx, "查看报告", duban.CanRead)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := s.clerkGroups(ctx, u)
+	if err != nil {
 		return nil, err
 	}
 	var out []*cycle.ReportVersion
-	err := s.db.View(ctx, func(tx *Tx) error {
-		if _, err := findReport(tx, id); err != nil {
+	err = s.db.View(ctx, func(tx *Tx) error {
+		r, err := findReport(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkViewReports(tx, u, r.TaskID, groups); err != nil {
 			return err
 		}
 		rows, err := tx.Query("SELECT version, action, body, saved_by, saved_at FROM report_versions WHERE report_id = ? ORDER BY version", id)

@@ -95,7 +95,9 @@ func TestReports(t *testing.T) {
 			t.Errorf("accepted: got %s version %d by %q", r.State, r.Version, r.Reviewer)
 		}
 
-		versions, err := w.reports.FindReportVersions(as(other), r.ID)
+		_, err = w.reports.FindReportVersions(as(other), r.ID)
+		wantCode(t, "another unit's versions", err, duban.EFORBIDDEN)
+		versions, err := w.reports.FindReportVersions(as(partner), r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

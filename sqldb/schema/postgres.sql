@@ -129,9 +129,10 @@ lights.as_of text NOT NULL
 lights.computed_at timestamp with time zone NOT NULL
 lights.digest bigint NOT NULL
 lights.reached text NOT NULL DEFAULT ''::text
-login_failures.id bigint NOT NULL IDENTITY ALWAYS
-login_failures.subject text NOT NULL
-login_failures.at timestamp with time zone NOT NULL
+login_attempts.id bigint NOT NULL IDENTITY ALWAYS
+login_attempts.account text NOT NULL
+login_attempts.address text NOT NULL
+login_attempts.at timestamp with time zone NOT NULL
 notifications.id bigint NOT NULL IDENTITY ALWAYS
 notifications.user_id bigint
 notifications.unit_id bigint
@@ -182,6 +183,7 @@ plans.state text NOT NULL
 plans.created_at timestamp with time zone NOT NULL
 plans.updated_at timestamp with time zone NOT NULL
 plans.published_at timestamp with time zone
+plans.complete boolean NOT NULL DEFAULT true
 publication_hidden.task_id bigint NOT NULL
 publication_hidden.plan_id bigint NOT NULL
 publications.plan_id bigint NOT NULL
@@ -381,7 +383,7 @@ lights lights_pkey PRIMARY KEY (period_id, task_id)
 lights lights_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 lights lights_status_check CHECK ((status = ANY (ARRAY['closed'::text, 'done'::text, 'normal'::text, 'lagging'::text, 'severe'::text, 'missing'::text, 'not_started'::text])))
 lights lights_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks(id)
-login_failures login_failures_pkey PRIMARY KEY (id)
+login_attempts login_attempts_pkey PRIMARY KEY (id)
 notifications notifications_dedup_key_key UNIQUE (dedup_key)
 notifications notifications_pkey PRIMARY KEY (id)
 notifications notifications_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
@@ -503,8 +505,10 @@ CREATE UNIQUE INDEX leaders_pkey ON leaders USING btree (id)
 CREATE UNIQUE INDEX lights_pkey ON lights USING btree (period_id, task_id)
 CREATE INDEX lights_plan ON lights USING btree (plan_id, status)
 CREATE INDEX lights_task ON lights USING btree (task_id, period_id)
-CREATE UNIQUE INDEX login_failures_pkey ON login_failures USING btree (id)
-CREATE INDEX login_failures_subject ON login_failures USING btree (subject, at)
+CREATE INDEX login_attempts_address ON login_attempts USING btree (address, at)
+CREATE INDEX login_attempts_at ON login_attempts USING btree (at)
+CREATE INDEX login_attempts_pair ON login_attempts USING btree (account, address, at)
+CREATE UNIQUE INDEX login_attempts_pkey ON login_attempts USING btree (id)
 CREATE UNIQUE INDEX notifications_dedup_key_key ON notifications USING btree (dedup_key)
 CREATE INDEX notifications_office ON notifications USING btree (office, id)
 CREATE UNIQUE INDEX notifications_pkey ON notifications USING btree (id)

@@ -175,9 +175,10 @@ CREATE TABLE lights (
 	PRIMARY KEY (period_id, task_id)
 ) WITHOUT ROWID;
 
-CREATE TABLE login_failures (
+CREATE TABLE login_attempts (
 	id      INTEGER PRIMARY KEY,
-	subject TEXT NOT NULL,
+	account TEXT NOT NULL,
+	address TEXT NOT NULL,
 	at      TEXT NOT NULL
 );
 
@@ -248,7 +249,7 @@ CREATE TABLE plans (
 	created_at   TEXT NOT NULL,
 	updated_at   TEXT NOT NULL,
 	published_at TEXT
-);
+, complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1)));
 
 CREATE TABLE publication_hidden (
 	task_id INTEGER PRIMARY KEY REFERENCES tasks (id),
@@ -497,7 +498,11 @@ CREATE INDEX lights_plan ON lights (plan_id, status);
 
 CREATE INDEX lights_task ON lights (task_id, period_id);
 
-CREATE INDEX login_failures_subject ON login_failures (subject, at);
+CREATE INDEX login_attempts_address ON login_attempts (address, at);
+
+CREATE INDEX login_attempts_at ON login_attempts (at);
+
+CREATE INDEX login_attempts_pair ON login_attempts (account, address, at);
 
 CREATE INDEX notifications_office ON notifications (office, id);
 

@@ -30,6 +30,8 @@ func (s *server) apiAccountRoutes() []web.Route {
 				return users().UpdateUser(ctx, id, upd)
 			})},
 		{Method: "POST", Pattern: "/api/v1/users/{user}/password", Allow: duban.CanManageUsers, Action: "重置密码", Changes: true, Handler: s.apiSetPassword},
+		{Method: "POST", Pattern: "/api/v1/users/{user}/unlock", Allow: duban.CanManageUsers, Action: "解除登录限制", Changes: true,
+			Handler: apiDo("user", http.StatusOK, s.apiUnlock)},
 		{Method: "GET", Pattern: "/api/v1/tokens", Allow: duban.CanRead, Action: "查看 API 令牌",
 			Handler: apiListOf(readTokenFilter, func(ctx context.Context, f duban.APITokenFilter) ([]*duban.APIToken, int, error) {
 				return s.svc.Auth.FindAPITokens(ctx, f)
@@ -114,6 +116,17 @@ func (s *server) apiSetPassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// unlocked says how many failed sign-ins were forgotten.
+type unlocked struct {
+	Cleared int `json:"cleared"`
+}
+
+// apiUnlock forgets an account's failed sign-ins, lifting any pause.
+func (s *server) apiUnlock(ctx context.Context, id int64, _ struct{}) (unlocked, error) {
+	n, err := s.svc.Auth.ClearLoginFailures(ctx, id)
+	return unlocked{Cleared: n}, err
 }
 
 // readTokenFilter reads the filter of the caller's API tokens: newest

@@ -64,6 +64,7 @@ func routes(srv *web.Server) []web.Route {
 		s.apiTaskRoutes(),
 		s.apiDirectoryRoutes(),
 		s.apiAccountRoutes(),
+		s.apiCycleRoutes(),
 		s.apiOutputRoutes(),
 	} {
 		for _, rt := range group {
@@ -196,7 +197,7 @@ func optionalID(q url.Values, name string) (*int64, error) {
 // decodeJSON reads a request's JSON body into v. An empty body is an empty
 // object, so that an action without parameters (publish) needs none; a
 // field the API does not know is refused, so that a misspelt one is not
-// silently ignored.
+// silently ignored, and so is a text no store can keep (a NUL byte).
 func decodeJSON(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
@@ -221,7 +222,7 @@ func decodeJSON(r *http.Request, v any) error {
 	if dec.More() {
 		return duban.Errorf(duban.EINVALID, "请求体只能有一个 JSON 对象。")
 	}
-	return nil
+	return web.CheckStrings(v)
 }
 
 // jsonReason says in Chinese what is wrong with a JSON body, naming the

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/web"
@@ -116,7 +115,11 @@ type membersRequest struct {
 // ?kind=, ?plan= (named in the plan's tasks) and ?merged=yes (with units
 // merged into others).
 func readUnitFilter(r *http.Request, q url.Values, pg apiPage) (duban.UnitFilter, error) {
-	f := duban.UnitFilter{Query: strings.TrimSpace(q.Get("q")), IncludeMerged: q.Get("merged") == "yes", Offset: pg.Offset, Limit: pg.Limit}
+	f := duban.UnitFilter{IncludeMerged: q.Get("merged") == "yes", Offset: pg.Offset, Limit: pg.Limit}
+	var err error
+	if f.Query, err = web.QuerySearch(q); err != nil {
+		return f, err
+	}
 	if v := q.Get("kind"); v != "" {
 		k := duban.UnitKind(v)
 		if !k.Valid() {
@@ -124,7 +127,6 @@ func readUnitFilter(r *http.Request, q url.Values, pg apiPage) (duban.UnitFilter
 		}
 		f.Kind = &k
 	}
-	var err error
 	f.PlanID, err = optionalID(q, "plan")
 	return f, err
 }
@@ -132,7 +134,8 @@ func readUnitFilter(r *http.Request, q url.Values, pg apiPage) (duban.UnitFilter
 // readLeaderFilter reads a list of leaders' filter: ?q= (a part of the
 // name).
 func readLeaderFilter(r *http.Request, q url.Values, pg apiPage) (duban.LeaderFilter, error) {
-	return duban.LeaderFilter{Query: strings.TrimSpace(q.Get("q")), Offset: pg.Offset, Limit: pg.Limit}, nil
+	search, err := web.QuerySearch(q)
+	return duban.LeaderFilter{Query: search, Offset: pg.Offset, Limit: pg.Limit}, err
 }
 
 // apiOwnerTasks makes the handler of a unit's or a leader's tasks across

@@ -57,6 +57,8 @@ type apiDoc struct {
 	status int
 	// file says the answer is a file, not JSON.
 	file bool
+	// evidence says the body is a multipart form of evidence files.
+	evidence bool
 }
 
 // created201 is the status of a route that answers 201 when it makes
@@ -119,8 +121,9 @@ var apiDocs = map[string]apiDoc{
 	"GET /api/v1/users":                  {id: "listUsers", query: append([]string{"role", "unit"}, paging...), resp: apiList[*duban.User]{}},
 	"POST /api/v1/users":                 {id: "createUser", body: userRequest{}, resp: &duban.User{}, status: http.StatusCreated, about: "单位联络员需要 unit_id，领导账号需要 leader_id。不给 password 的账号在设置密码前不能登录。"},
 	"GET /api/v1/users/{user}":           {id: "getUser", resp: &duban.User{}},
-	"PATCH /api/v1/users/{user}":         {id: "updateUser", body: duban.UserUpdate{}, resp: &duban.User{}, about: "角色和绑定一起检查；停用的账号立即在所有地方退出登录。"},
-	"POST /api/v1/users/{user}/password": {id: "setPassword", body: passwordRequest{}, status: http.StatusNoContent, about: "重置密码；该账号的所有会话随之结束。"},
+	"PATCH /api/v1/users/{user}":         {id: "updateUser", body: duban.UserUpdate{}, resp: &duban.User{}, about: "角色和绑定一起检查；停用的账号立即在所有地方退出登录，其 API 令牌全部吊销，重新启用也不恢复。"},
+	"POST /api/v1/users/{user}/password": {id: "setPassword", body: passwordRequest{}, status: http.StatusNoContent, about: "重置密码；该账号的所有会话随之结束，其 API 令牌全部吊销，登录限制随之解除。"},
+	"POST /api/v1/users/{user}/unlock":   {id: "unlockUser", resp: unlocked{}, about: "清除该账号失败的登录记录，解除从任何地址登录的暂停。"},
 	"GET /api/v1/tokens":                 {id: "listTokens", query: append([]string{"revoked"}, paging...), resp: apiList[*duban.APIToken]{}, about: "调用者本人的 API 令牌，新的在前。"},
 	"POST /api/v1/tokens":                {id: "createToken", body: tokenRequest{}, resp: newToken{}, status: http.StatusCreated, about: "为调用者创建 API 令牌。secret 只在此时显示一次，服务器只保存其摘要。"},
 	"DELETE /api/v1/tokens/{token}":      {id: "revokeToken", resp: &duban.APIToken{}, about: "吊销调用者本人的一个令牌。"},
@@ -145,6 +148,43 @@ var apiDocs = map[string]apiDoc{
 	"GET /api/v1/plans/{plan}/publication":       {id: "getPublication", resp: &cycle.Publication{}, about: "计划是否在政务公开页面上公开，及不公开的任务。"},
 	"PATCH /api/v1/plans/{plan}/publication": {id: "updatePublication", body: cycle.PublicationUpdate{}, resp: &cycle.Publication{},
 		about: "公开或取消公开计划；hide 和 show 列出不公开和恢复公开的任务。"},
+	"GET /api/v1/plans/{plan}/cycle": {id: "getCycleSettings", resp: &cycle.CycleSettings{},
+		about: "计划的报送周期、序时进度起算日、状态灯阈值和提醒日；督查室未设置时为默认（每月 25 日前报送）。calendar_known 为 false 时，该年度的法定节假日尚未录入，截止日只避开了周末。"},
+	"PATCH /api/v1/plans/{plan}/cycle": {id: "updateCycleSettings", body: cycle.CycleSettingsUpdate{}, resp: &cycle.CycleSettings{},
+		about: "给出的字段被设置。新的报送周期重新生成尚未开启的填报周期。"},
+	"GET /api/v1/plans/{plan}/periods":  {id: "listPeriods", query: append([]string{"state"}, paging...), resp: apiList[*cycle.Period]{}},
+	"POST /api/v1/plans/{plan}/periods": {id: "createPeriods", resp: apiList[*cycle.Period]{}, status: http.StatusCreated, about: "按报送周期生成已发布计划的全年填报周期（只能生成一次）；截止日遇节假日顺延至下一个工作日，due_note 说明。"},
+	"GET /api/v1/periods/{period}":      {id: "getPeriod", resp: &cycle.Period{}},
+	"PATCH /api/v1/periods/{period}": {id: "updatePeriod", body: cycle.PeriodUpdate{}, resp: &cycle.Period{},
+		about: "开启（pending → open）、关闭（open → closed）、重新开启（closed → open，须给出 reason，记入日志），或调整截止日（顺延至工作日）。"},
+	"GET /api/v1/calendar":    {id: "listCalendarOverrides", query: []string{"year"}, resp: apiList[*cycle.CalendarOverride]{}, about: "督查室对节假日的调整（程序未内置的年度在此录入）。"},
+	"POST /api/v1/calendar":   {id: "setCalendarOverride", body: cycle.CalendarOverride{}, resp: &cycle.CalendarOverride{}, status: http.StatusCreated, about: "设置某一天为休息日或工作日（调休），替换此前的设置；未关闭周期的截止日随之调整。"},
+	"DELETE /api/v1/calendar": {id: "deleteCalendarOverride", query: []string{"date"}, status: http.StatusNoContent},
+
+	"GET /api/v1/obligations": {id: "listObligations", query: []string{"plan", "period", "unit", "task", "open"}, resp: apiList[*cycle.Obligation]{},
+		about: "各单位在填报周期中应报的报告及其状态（须给出 plan 或 period）。单位联络员只能看到本单位的。"},
+	"GET /api/v1/reports": {id: "listReports", query: append([]string{"plan", "period", "task", "unit", "kind", "state"}, paging...), resp: apiList[*cycle.Report]{},
+		about: "报告，按任务和周期排列。单位联络员只能看到本单位承担的任务的报告。"},
+	"POST /api/v1/reports": {id: "createReport", body: reportRequest{}, resp: &cycle.Report{}, status: http.StatusCreated,
+		about: "保存报告的第一版（state 为 draft 或 submitted）。单位联络员为本单位填报：牵头汇总的单位写任务报告，其他单位写分项报告；督查室可用 unit_id 代单位填报。evidence 列出 POST /api/v1/evidence 返回的 sha256。ETag 头给出版本。"},
+	"GET /api/v1/reports/{report}": {id: "getReport", resp: &cycle.Report{}, about: "ETag 头给出报告的版本（如 \"v3\"），修改时放在 If-Match 头中。"},
+	"PATCH /api/v1/reports/{report}": {id: "updateReport", body: reportPatch{}, resp: &cycle.Report{},
+		about: "从 If-Match 头给出的版本修改报告：缺少 If-Match 返回 428；其间他人已保存返回 412，message 说明由谁、何时保存。单位报送（submitted，退回后为 resubmitted），督查室审核通过（accepted）或退回（returned，须给出 return_reason）。"},
+	"GET /api/v1/reports/{report}/versions": {id: "listReportVersions", resp: apiList[*cycle.ReportVersion]{}, about: "报告的每一版，从旧到新。"},
+	"GET /api/v1/reports/{report}/compare":  {id: "compareReports", query: []string{"a", "b"}, resp: web.Comparison{}, about: "比较两个版本，逐项列出不同之处。"},
+	"GET /api/v1/reports/{report}/files/{file}": {id: "getReportFile", query: []string{"version"}, file: true,
+		about: "报告的第 file 个附件（从 1 起；version 给出旧版本的附件），作为下载返回。"},
+	"POST /api/v1/evidence": {id: "uploadEvidence", evidence: true, resp: apiList[cycle.EvidenceRef]{}, status: http.StatusCreated,
+		about: "上传佐证材料：文件类型由内容判断，只接受 PDF、OFD、图片和 Office 文档；返回的 sha256 在报告或办结申请的 evidence 中引用。"},
+	"GET /api/v1/lights": {id: "listLights", query: append([]string{"plan", "period", "task", "status", "latest"}, paging...), resp: apiList[*cycle.Light]{},
+		about: "各期的状态灯及其理由；latest=yes 时每个计划只取最近一期。"},
+	"GET /api/v1/closures": {id: "listClosures", query: append([]string{"plan", "task", "state"}, paging...), resp: apiList[*cycle.Closure]{},
+		about: "办结申请，新的在前。单位联络员只能看到本单位承担的任务的。"},
+	"POST /api/v1/tasks/{task}/closure": {id: "requestClosure", body: closureRequest{}, resp: &cycle.Closure{}, status: http.StatusCreated,
+		about: "牵头单位申请办结任务，附佐证材料（evidence 为已上传文件的 sha256）。"},
+	"PATCH /api/v1/closures/{closure}": {id: "decideClosure", body: cycle.ClosureUpdate{}, resp: &cycle.Closure{},
+		about: "督查室同意办结（closed，任务的状态灯变为已办结）或不同意（declined，须给出 reason）。"},
+	"GET /api/v1/closures/{closure}/files/{file}": {id: "getClosureFile", file: true, about: "办结申请的第 file 个附件（从 1 起），作为下载返回。"},
 }
 
 // queryParam is a query parameter of the API.
@@ -190,7 +230,24 @@ var apiQueryParams = map[string]queryParam{
 	"entity":    {stringParam, "对象类型：plan、task、statement、unit、leader、user…"},
 	"entity_id": {integerParam, "对象编号，与 entity 一起用。"},
 	"period":    {integerParam, "填报周期编号。"},
+	"task":      {integerParam, "任务编号。"},
+	"status":    {enumOf(lightEnum...), "状态灯。"},
+	"latest":    {enumOf("yes"), "yes 时每个计划只取最近一期。"},
+	"open":      {enumOf("yes", "no"), "yes 时只列尚未报送的。"},
+	"date":      {map[string]any{"type": "string", "format": "date"}, "日期，如 2028-10-01。"},
+	"a":         {map[string]any{"type": "integer", "minimum": 1}, "比较的一个版本，默认为当前版本的前一版。"},
+	"b":         {map[string]any{"type": "integer", "minimum": 1}, "比较的另一个版本，默认为当前版本。"},
+	"version":   {map[string]any{"type": "integer", "minimum": 1}, "报告的版本，默认为当前版本。"},
 }
+
+// lightEnum are the lights' values.
+var lightEnum = func() []string {
+	var out []string
+	for _, l := range cycle.LightStatuses {
+		out = append(out, string(l))
+	}
+	return out
+}()
 
 // apiParamEnums are the query parameters whose values are a domain type's.
 var apiParamEnums = map[string]map[string]any{
@@ -200,6 +257,10 @@ var apiParamEnums = map[string]map[string]any{
 	"GET /api/v1/leaders/{leader}/tasks state":  {"enum": []string{"draft", "published", "archived"}},
 	"GET /api/v1/plans/{plan}/statements state": {"enum": []string{"open", "assigned", "dismissed"}},
 	"GET /api/v1/users role":                    {"enum": []string{"admin", "leader", "clerk", "viewer"}},
+	"GET /api/v1/plans/{plan}/periods state":    {"enum": []string{"pending", "open", "closed"}},
+	"GET /api/v1/reports kind":                  {"enum": []string{"part", "task"}},
+	"GET /api/v1/reports state":                 {"enum": []string{"draft", "submitted", "returned", "resubmitted", "accepted"}},
+	"GET /api/v1/closures state":                {"enum": []string{"requested", "closed", "declined"}},
 }
 
 // domainEnums are the values of the domain's string types, for the schemas.
@@ -218,11 +279,13 @@ var domainEnums = map[reflect.Type][]string{
 	reflect.TypeFor[cycle.ReportKind]():       {"part", "task"},
 	reflect.TypeFor[cycle.ReportState]():      {"draft", "submitted", "returned", "resubmitted", "accepted"},
 	reflect.TypeFor[cycle.SupervisionState](): {"issued", "acknowledged", "answered", "closed", "reissued"},
+	reflect.TypeFor[cycle.ScheduleKind]():     {"monthly", "quarterly", "custom"},
+	reflect.TypeFor[cycle.ClosureState]():     {"requested", "closed", "declined"},
 }
 
 // errorCodes are the codes an error answer may carry.
 var errorCodes = []string{duban.EINVALID, duban.ENOTFOUND, duban.ECONFLICT, duban.EUNAUTHORIZED,
-	duban.EFORBIDDEN, duban.ETOOLARGE, duban.ETOOMANY, duban.EINTERNAL}
+	duban.EFORBIDDEN, duban.ETOOLARGE, duban.ETOOMANY, duban.EINTERNAL, duban.EPRECONDITION, duban.EPRECONDREQUIRED}
 
 // schemaGen builds JSON Schemas from Go types, collecting named ones as
 // components.
@@ -235,6 +298,9 @@ type schemaGen struct {
 	request bool
 	// answers are the components of answers, made before any request's.
 	answers map[string]bool
+	// types are the Go types of the components, which no two may share a
+	// name.
+	types map[string]reflect.Type
 }
 
 var timeType = reflect.TypeFor[time.Time]()
@@ -296,6 +362,13 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		if g.request && g.answers[name] {
 			name += "Input"
 		}
+		if prev, ok := g.types[name]; ok && prev != t {
+			panic(fmt.Sprintf("openapi: %s and %s would both be the component %s", prev, t, name))
+		}
+		if g.types == nil {
+			g.types = map[string]reflect.Type{}
+		}
+		g.types[name] = t
 		if _, done := g.components[name]; !done {
 			g.components[name] = nil // a placeholder, for types that refer to themselves
 			g.components[name] = g.object(t)
@@ -424,6 +497,13 @@ func generateOpenAPI(routes []web.Route) ([]byte, error) {
 					"properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": export.XLSX}}}},
 				export.XLSX: map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": export.XLSX}},
 			}, "description": fmt.Sprintf("从系统下载并填写的填报表（.xlsx），不超过 %d MB。", xlsx.MaxUpload>>20)}
+		}
+		if doc.evidence {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{web.EvidenceField},
+					"properties": map[string]any{web.EvidenceField: map[string]any{"type": "array", "maxItems": web.MaxEvidenceFiles,
+						"items": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}}},
+			}, "description": fmt.Sprintf("佐证材料：每个不超过 %d MB（可由服务器设置），一次最多 %d 个。", cycle.MaxEvidenceSize>>20, web.MaxEvidenceFiles)}
 		}
 		if doc.body != nil {
 			bodies = append(bodies, func() {

@@ -66,11 +66,10 @@ func (s *server) apiPlanRoutes() []web.Route {
 // and ?doc_number=.
 func readPlanFilter(r *http.Request, q url.Values, pg apiPage) (duban.PlanFilter, error) {
 	f := duban.PlanFilter{Offset: pg.Offset, Limit: pg.Limit}
-	if y, err := web.QueryInt(q, "year"); err != nil {
+	if y, err := web.QueryYear(q); err != nil {
 		return f, err
-	} else if y != nil {
-		year := int(*y)
-		f.Year = &year
+	} else if y != 0 {
+		f.Year = &y
 	}
 	if v := q.Get("state"); v != "" {
 		st := duban.PlanState(v)

@@ -20,6 +20,7 @@ func (s *server) accountRoutes() []web.Route {
 		{Method: "GET", Pattern: "/accounts/{user}", Allow: duban.CanManageUsers, Action: manage, Handler: s.account},
 		{Method: "POST", Pattern: "/accounts/{user}", Allow: duban.CanManageUsers, Action: manage, Changes: true, Handler: s.updateAccount},
 		{Method: "POST", Pattern: "/accounts/{user}/password", Allow: duban.CanManageUsers, Action: manage, Changes: true, Handler: s.resetPassword},
+		{Method: "POST", Pattern: "/accounts/{user}/unlock", Allow: duban.CanManageUsers, Action: manage, Changes: true, Handler: s.unlockAccount},
 		{Method: "POST", Pattern: "/accounts/{user}/tokens", Allow: duban.CanManageUsers, Action: manage, Changes: true, Handler: s.createToken},
 		{Method: "POST", Pattern: "/accounts/{user}/tokens/{token}/revoke", Allow: duban.CanManageUsers, Action: manage, Changes: true, Handler: s.revokeToken},
 	}
@@ -230,9 +231,23 @@ func (s *server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !random {
-		return s.Redirect(w, r, accountURL(id), tr.T("密码已重置，该账号的所有登录已退出。"))
+		return s.Redirect(w, r, accountURL(id), tr.T("密码已重置，该账号的所有登录已退出，API 令牌已全部吊销。"))
 	}
-	return s.showSecret(w, r, tr.T("密码已重置"), tr.T("新密码如下，只显示这一次：请转交本人。该账号的所有登录已退出。"), pw, accountURL(id))
+	return s.showSecret(w, r, tr.T("密码已重置"), tr.T("新密码如下，只显示这一次：请转交本人。该账号的所有登录已退出，API 令牌已全部吊销。"), pw, accountURL(id))
+}
+
+// unlockAccount forgets the account's failed sign-ins, lifting any pause
+// on signing in to it.
+func (s *server) unlockAccount(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "user")
+	if err != nil {
+		return err
+	}
+	n, err := s.svc.Auth.ClearLoginFailures(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.Redirect(w, r, accountURL(id), web.Lang(r).T("已清除 %d 次失败的登录，该账号可以立即登录。", n))
 }
 
 func (s *server) createToken(w http.ResponseWriter, r *http.Request) error {

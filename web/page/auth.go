@@ -52,6 +52,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	switch duban.ErrorCode(err) {
 	case "":
 	case duban.EUNAUTHORIZED, duban.ETOOMANY, duban.EINVALID:
+		web.SetRetryAfter(w, err)
 		p := &loginPage{Name: name, Next: next, Error: duban.ErrorMessage(err), Draft: web.HasDraft(r)}
 		p.Title = web.Lang(r).T("登录")
 		return s.RenderStatus(w, r, web.ErrorStatus(err), p)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
 )
 
@@ -33,14 +34,16 @@ type taskList struct {
 	Tasks []*duban.Task
 	Total int
 	All   string
-	tr    web.Translator
+	// Lights are the tasks' latest status lights.
+	Lights map[int64]*cycle.Light
+	tr     web.Translator
 }
 
 // T translates, so that the list's template can be shared.
 func (l *taskList) T(msg string, args ...any) string { return l.tr.T(msg, args...) }
 
 // Rows are the rows of the list's table.
-func (l *taskList) Rows() template.HTML { return taskTable{tr: l.tr}.rows(l.Tasks) }
+func (l *taskList) Rows() template.HTML { return taskTable{tr: l.tr, lights: l.Lights}.rows(l.Tasks) }
 
 // More reports whether the list shows only some of its tasks.
 func (l *taskList) More() bool { return l.Total > len(l.Tasks) }
@@ -51,7 +54,10 @@ func (s *server) findTaskList(r *http.Request, f duban.TaskFilter, ledger url.Va
 	f.Limit = limit
 	l := &taskList{All: "/tasks?" + ledger.Encode(), tr: web.Lang(r)}
 	var err error
-	l.Tasks, l.Total, err = s.svc.Tasks.FindTasks(r.Context(), f)
+	if l.Tasks, l.Total, err = s.svc.Tasks.FindTasks(r.Context(), f); err != nil {
+		return nil, err
+	}
+	l.Lights, err = s.lightsOf(r.Context(), l.Tasks)
 	return l, err
 }
 
@@ -69,14 +75,8 @@ func (s *server) readYear(r *http.Request) (yearChoice, error) {
 		return yc, err
 	}
 	yc.Years = ch.Years
-	y, err := web.QueryInt(r.URL.Query(), "year")
-	if err != nil {
-		return yc, err
-	}
-	if y != nil {
-		yc.Year = int(*y)
-	}
-	return yc, nil
+	yc.Year, err = web.QueryYear(r.URL.Query())
+	return yc, err
 }
 
 // YearOptions are the options of the year filter.
@@ -253,10 +253,13 @@ func (s *server) units(w http.ResponseWriter, r *http.Request) error {
 func (s *server) buildUnits(r *http.Request) (web.Page, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	p := &unitsPage{Kind: q.Get("kind"), Q: strings.TrimSpace(q.Get("q")), Kinds: unitKinds,
+	p := &unitsPage{Kind: q.Get("kind"), Kinds: unitKinds,
 		CanEdit: duban.CanManageDirectory(duban.UserFromContext(ctx))}
 	p.Title = web.Lang(r).T("单位")
 	var err error
+	if p.Q, err = web.QuerySearch(q); err != nil {
+		return nil, err
+	}
 	if p.yearChoice, err = s.readYear(r); err != nil {
 		return nil, err
 	}

@@ -40,6 +40,8 @@ type homePage struct {
 	Lead   *taskList
 	Shared *taskList
 	Groups []*duban.Unit
+	// Todo is what the unit owes in the open periods (report.go).
+	Todo *todoList
 
 	// A leader's: the leader and the tasks the leader leads, by lead unit.
 	Leader      *duban.Leader
@@ -177,7 +179,8 @@ func (s *server) clerkHome(r *http.Request, p *homePage, u *duban.User) error {
 			return err
 		}
 	}
-	return nil
+	p.Todo, err = s.findTodo(r, p.Unit)
+	return err
 }
 
 // leaderHome fills a leader's home: the tasks the leader leads in the plans

@@ -159,7 +159,19 @@ func TestDraftAfterSessionEnds(t *testing.T) {
 	}
 	before := w.AuditHead()
 	text := "本月完成了第一阶段，正在推进第二阶段。"
-	req, err := http.NewRequest(http.MethodPost, c.URL(page+"/comments"), strings.NewReader(url.Values{"text": {text}, "csrf": {c.CSRF()}}.Encode()))
+	// The same form sent by another site leaves no draft: nothing can be
+	// planted in a form the person will send.
+	req, err := http.NewRequest(http.MethodPost, c.URL(page+"/comments"), strings.NewReader(url.Values{"text": {"别处网站填的字"}, "csrf": {c.CSRF()}}.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", c.URL(page))
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if r := c.Do(req); r.Status != http.StatusSeeOther || c.Cookie("duban_draft") != "" {
+		t.Fatalf("a form another site sent after the session ended: got %d, draft cookie %q; want sent to sign in with no draft", r.Status, c.Cookie("duban_draft"))
+	}
+	req, err = http.NewRequest(http.MethodPost, c.URL(page+"/comments"), strings.NewReader(url.Values{"text": {text}, "csrf": {c.CSRF()}}.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
 )
 
@@ -105,6 +106,9 @@ type taskTable struct {
 	ledger    bool
 	// today marks the deadlines passed on it; the zero date marks none.
 	today duban.Date
+	// lights are the tasks' latest lights, shown in a column of their own
+	// when not nil.
+	lights map[int64]*cycle.Light
 }
 
 // rows writes the table's rows, in the columns of its head.
@@ -121,6 +125,7 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 	leaders, leads, shares := label("", tt.tr.T("牵头领导")), label("", tt.tr.T("牵头单位")), label("", tt.tr.T("责任单位"))
 	deadline, overdue, updated := label("", tt.tr.T("完成时限")), label(` class="overdue"`, tt.tr.T("完成时限")), label(` class="date"`, tt.tr.T("更新"))
 	unread := tt.tr.T(duban.DeadlineUnread.Label())
+	light := label(` class="status"`, tt.tr.T("状态"))
 	var b strings.Builder
 	b.Grow(len(tasks) * 1500)
 	for _, t := range tasks {
@@ -146,6 +151,10 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 			b.WriteString(` <span class="tag">`)
 			escape(&b, tt.tr.T("%d 个指标", len(t.Indicators)))
 			b.WriteString("</span>")
+		}
+		if tt.lights != nil {
+			b.WriteString(light)
+			writeLight(&b, tt.tr, tt.lights[t.ID], true)
 		}
 		b.WriteString(leaders)
 		writeOwnerLinks(&b, "/leaders/", t.LeadLeaders)

@@ -2,17 +2,15 @@ package page
 
 // outputsEnglish is the catalog of the cycle's outputs: the overview, the
 // files and their pages, the bulletin, the pages to print and the public
-// page. Part joins it to english.
+// page (catalog joins it to the others).
 var outputsEnglish = map[string]string{
 	// The overview.
 	"一屏统览":      "Overview",
 	"统览操作":      "Overview actions",
 	"%s（截至 %s）": "%s (as of %s)",
 	"尚未开始填报：各项任务按未启动计。": "Reporting has not begun: every task counts as not started.",
-	"填报周期": "Period",
-	"计划":   "Plan",
+	"计划": "Plan",
 	"需关注的 %d 个在前，查看全部": "%d needing attention first; see all",
-	"查看":             "Show",
 	"全屏显示":           "Full screen",
 	"退出全屏":           "Leave full screen",
 	"进展台账（Excel）":    "Progress book (Excel)",
@@ -54,7 +52,6 @@ var outputsEnglish = map[string]string{
 	"下载筛选后的任务分解表":     "Task table of the unit or leader",
 	"各期进展台账与通报":       "Each period's progress book and bulletin",
 	"报送截止":            "Due",
-	"文件":              "Files",
 	"通报（Word）":        "Bulletin (Word)",
 	"还没有开始填报的周期。":     "No period has begun.",
 	"任务分解表（Excel）":    "Task table (Excel)",
@@ -70,7 +67,6 @@ var outputsEnglish = map[string]string{
 	"离线填报（Excel）":     "Fill in offline (Excel)",
 	"下载本单位本期的填报表，在 Excel 或 WPS 中填写后上传，即成为本单位的报告。": "Download your unit's workbook for the period, fill it in with Excel or WPS and upload it: it becomes your unit's reports.",
 	"代单位填报":        "Fill in for a unit",
-	"请选择单位":        "Choose a unit",
 	"选择":           "Choose",
 	"报送截止 %s":      "due %s",
 	"填报":           "Fill in",
@@ -112,12 +108,11 @@ var outputsEnglish = map[string]string{
 	"打印版":        "Printable",
 	"下载 Word 文档": "Download the Word document",
 	"编辑通报的文号、主送机关、开头、结尾和落款": "Edit the bulletin's number, addressee, opening, closing and signature",
-	"文号":             "Number",
-	"如：历下督字〔2022〕5号": "e.g. 历下督字〔2022〕5号",
-	"落款（发文机关）":       "Signature (issuing office)",
-	"主送机关":           "Addressee",
-	"开头":             "Opening",
-	"结尾":             "Closing",
+	"如：历下督字〔2022〕5号":        "e.g. 历下督字〔2022〕5号",
+	"落款（发文机关）":              "Signature (issuing office)",
+	"主送机关":                  "Addressee",
+	"开头":                    "Opening",
+	"结尾":                    "Closing",
 	"总体情况、滞后任务、报送情况和工作亮点由系统按本期的报告和状态生成。": "The figures, lagging tasks, reporting and highlights come from the period's reports and lights.",
 	"上次由 %s 于 %s 修改。": "Last changed by %s at %s.",
 	"通报的文字已保存。":       "The bulletin's words are saved.",
@@ -134,9 +129,6 @@ var outputsEnglish = map[string]string{
 	"用浏览器的“打印”（Ctrl+P）打印，纸张选 A4。": "Print with the browser (Ctrl+P) on A4.",
 	"（只打印前 %d 项：请缩小筛选范围）":         " (only the first %d: narrow the filter)",
 	"状态说明":  "Why",
-	"实际完成":  "Reached",
-	"存在问题":  "Problems",
-	"下一步打算": "Next steps",
 	"没有报告。": "No reports.",
 
 	// The public page.
@@ -147,36 +139,11 @@ var outputsEnglish = map[string]string{
 	"暂无公开的计划。":       "No plan is public yet.",
 	"进展截至 %s（%s）":    "Progress as of %s (%s)",
 	"尚未开始调度进展。":      "Progress is not yet reported.",
-	"完成进度":           "Completion",
 	"目标 %s，尚未报告完成情况": "target %s, not yet reported",
-	"进展情况":           "Progress",
-	"状态":             "Light",
 
 	// The cycle's states, as pages show them.
-	"未开始":   "Not begun",
-	"填报中":   "Open",
-	"已关闭":   "Closed",
-	"分项报告":  "Part report",
-	"任务报告":  "Task report",
-	"已报送":   "Handed in",
-	"已退回":   "Returned",
-	"已重新报送": "Handed in again",
-	"已审核通过": "Accepted",
-	"已下发":   "Issued",
-	"已签收":   "Acknowledged",
-	"已反馈":   "Answered",
-	"已办结":   "Closed",
-	"已再督办":  "Issued again",
-}
-
-// catalog is the pages' whole catalog: english and outputsEnglish.
-func catalog() map[string]string {
-	all := make(map[string]string, len(english)+len(outputsEnglish))
-	for k, v := range outputsEnglish {
-		all[k] = v
-	}
-	for k, v := range english {
-		all[k] = v
-	}
-	return all
+	"已下发":  "Issued",
+	"已签收":  "Acknowledged",
+	"已反馈":  "Answered",
+	"已再督办": "Issued again",
 }

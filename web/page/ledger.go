@@ -39,6 +39,8 @@ type ledgerPage struct {
 	UnitCounts *roleCounts
 	// CanImport leads the office of a fresh install to the import page.
 	CanImport bool
+	// Lights are the tasks' latest status lights.
+	Lights map[int64]*cycle.Light
 }
 
 func (*ledgerPage) TemplateName() string { return "ledger.html" }
@@ -146,7 +148,7 @@ func (p *ledgerPage) DueOptions() template.HTML {
 
 // Rows are the rows of the table of tasks.
 func (p *ledgerPage) Rows() template.HTML {
-	return taskTable{tr: p.Tr, planNames: p.PlanNames, query: p.Query.Q, ledger: true, today: p.Query.Today}.rows(p.Tasks)
+	return taskTable{tr: p.Tr, planNames: p.PlanNames, query: p.Query.Q, ledger: true, today: p.Query.Today, lights: p.Lights}.rows(p.Tasks)
 }
 
 // ledger lists the tasks the filter in the address selects.
@@ -172,6 +174,9 @@ func (s *server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFi
 		return q.URL()
 	}}
 	if p.Tasks, p.Pager.Total, err = s.svc.Tasks.FindTasks(ctx, f); err != nil {
+		return nil, err
+	}
+	if p.Lights, err = s.lightsOf(ctx, p.Tasks); err != nil {
 		return nil, err
 	}
 	ch, err := s.choices(r)

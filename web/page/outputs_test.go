@@ -236,8 +236,8 @@ func (s *fillInSheet) bytes() []byte {
 	return b.Bytes()
 }
 
-// upload sends a file as the fill-in page's form does.
-func upload(t *testing.T, c *webtest.Client, path string, data []byte) *webtest.Response {
+// uploadFile sends a file as the fill-in page's form does.
+func uploadFile(t *testing.T, c *webtest.Client, path string, data []byte) *webtest.Response {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -311,7 +311,7 @@ func TestFillInRoundTrip(t *testing.T) {
 		}
 	}
 	before := w.AuditHead()
-	r := upload(t, c, path, book.bytes())
+	r := uploadFile(t, c, path, book.bytes())
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("a workbook with errors: %d:\n%s", r.Status, short(r.Body))
 	}
@@ -333,7 +333,7 @@ func TestFillInRoundTrip(t *testing.T) {
 	book.set(first.TaskID, "完成进度(%)", 55, 0)
 	book.set(second.TaskID, "进展情况", "正在推进。", 0)
 	book.set(second.TaskID, "报送方式", cycle.FillInDraft, 0)
-	r = upload(t, c, path, book.bytes())
+	r = uploadFile(t, c, path, book.bytes())
 	if r.Status != http.StatusOK || !strings.Contains(r.Body, "已导入 2 份报告") {
 		t.Fatalf("the filled-in workbook: %d:\n%s", r.Status, short(r.Body))
 	}
@@ -358,7 +358,7 @@ func TestFillInRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	book.set(second.TaskID, "进展情况", "表格中改的。", 0)
-	r = upload(t, c, path, book.bytes())
+	r = uploadFile(t, c, path, book.bytes())
 	if r.Status != http.StatusOK || !strings.Contains(r.Body, "1 行未导入") {
 		t.Fatalf("the stale workbook: %d:\n%s", r.Status, webtest.MainPart(r.Body))
 	}
@@ -369,11 +369,11 @@ func TestFillInRoundTrip(t *testing.T) {
 	// Another unit's workbook is not the clerk's to fetch or send.
 	other := w.Users[otherClerk].UnitID
 	c.MustGet(fmt.Sprintf("%s.xlsx?unit=%d", path, other), http.StatusForbidden)
-	if r := upload(t, c, fmt.Sprintf("%s?unit=%d", path, other), book.bytes()); r.Status != http.StatusForbidden {
+	if r := uploadFile(t, c, fmt.Sprintf("%s?unit=%d", path, other), book.bytes()); r.Status != http.StatusForbidden {
 		t.Errorf("uploading another unit's workbook: %d", r.Status)
 	}
 	// A file that is no workbook is refused, saying so.
-	if r := upload(t, c, path, []byte("not a workbook")); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "不是可读取的 Excel") {
+	if r := uploadFile(t, c, path, []byte("not a workbook")); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "不是可读取的 Excel") {
 		t.Errorf("a file that is no workbook: %d:\n%s", r.Status, short(r.Body))
 	}
 }

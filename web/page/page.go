@@ -101,6 +101,8 @@ func routes(srv *web.Server) []web.Route {
 		s.planRoutes(),
 		s.reviewRoutes(),
 		s.accountRoutes(),
+		s.periodRoutes(),
+		s.reportRoutes(),
 		s.overviewRoutes(),
 		s.exportRoutes(),
 		s.bulletinRoutes(),
@@ -122,6 +124,8 @@ var navigation = []web.NavEntry{
 	{Label: "单位", Href: "/units", Allow: duban.CanRead},
 	{Label: "领导", Href: "/leaders", Allow: duban.CanRead},
 	{Label: "账号", Href: "/accounts", Allow: duban.CanManageUsers},
+	{Label: "待报", Href: "/todo", Allow: cycle.OwesReports},
+	{Label: "报告审核", Href: "/reports", Allow: cycle.CanReviewReport},
 }
 
 // templateFuncs are the functions the pages' templates may call besides

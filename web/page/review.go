@@ -2,8 +2,10 @@ package page
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -59,6 +61,9 @@ type reviewFocus struct {
 	Error string
 	// Values are what was submitted, shown again after a refusal.
 	Values url.Values
+	// At is the item (t7, s3) whose page to show when no form is open on
+	// one: where a form sends the user back to.
+	At string
 }
 
 // focusKinds are the forms that open on one task or statement.
@@ -73,6 +78,9 @@ func readFocus(q url.Values) reviewFocus {
 			break
 		}
 	}
+	if at := q.Get("at"); anchorRE.MatchString(at) {
+		f.At = at
+	}
 	f.Field = q.Get("field")
 	if !slices.Contains(editFields, f.Field) {
 		f.Field = ""
@@ -86,6 +94,21 @@ func readFocus(q url.Values) reviewFocus {
 		f.Kind, f.Name = "name", q.Get("name")
 	}
 	return f
+}
+
+// anchorRE matches an item's anchor on the plan page: t7 (a task), s3 (a
+// statement).
+var anchorRE = regexp.MustCompile(`^[ts][1-9][0-9]{0,17}$`)
+
+// anchor is the item a form is open on, t7 or s3, or "".
+func (f reviewFocus) anchor() string {
+	switch f.Kind {
+	case "edit", "split", "merge":
+		return "t" + strconv.FormatInt(f.ID, 10)
+	case "assign", "dismiss":
+		return "s" + strconv.FormatInt(f.ID, 10)
+	}
+	return f.At
 }
 
 // editFields are the inputs of the task form, in tab order.
@@ -136,6 +159,40 @@ type planPageData struct {
 	Draft     bool
 
 	Focus reviewFocus
+
+	// Pager pages a plan larger than reviewPageSize items; Sections,
+	// Source and PageWarnings (of Warnings) hold the current page's part
+	// only.
+	Pager        web.Pager
+	PageWarnings []duban.Warning
+	// pageOf is the page of each item, by its anchor (t7, s3).
+	pageOf map[string]int
+}
+
+// reviewPageSize is how many tasks and statements a page of the review
+// shows. A real notice's fit on one; a larger plan is paged, so that a
+// page's size and what it costs to make stay bounded however large the
+// plan.
+const reviewPageSize = 250
+
+// Paged says the plan is shown a page at a time.
+func (p *planPageData) Paged() bool { return p.Pager.Size > 0 && p.Pager.Pages() > 1 }
+
+// Href is the link to an item of the plan (t7, s3): its anchor, on the
+// page that shows it.
+func (p *planPageData) Href(anchor string) string {
+	if n, ok := p.pageOf[anchor]; ok && p.Paged() {
+		return "?page=" + strconv.Itoa(n) + "#" + anchor
+	}
+	return "#" + anchor
+}
+
+// TaskHref is the link to a task of the plan.
+func (p *planPageData) TaskHref(id int64) string { return p.Href("t" + strconv.FormatInt(id, 10)) }
+
+// StatementHref is the link to a statement of the plan.
+func (p *planPageData) StatementHref(id int64) string {
+	return p.Href("s" + strconv.FormatInt(id, 10))
 }
 
 func (*planPageData) TemplateName() string { return "review.html" }
@@ -164,6 +221,24 @@ type reviewItem struct {
 	// Src is the line of the source paragraph the item is read from, 0 when
 	// the source is not shown.
 	Src int
+	// page is the page of the review that shows the item.
+	page int
+}
+
+// anchor is the item's anchor on the page: t7 or s3.
+func (it *reviewItem) anchor() string {
+	if it.Task != nil {
+		return "t" + strconv.FormatInt(it.Task.ID, 10)
+	}
+	return "s" + strconv.FormatInt(it.Statement.ID, 10)
+}
+
+// line is where the item stands in the notice.
+func (it *reviewItem) line() int {
+	if it.Task != nil {
+		return it.Task.Line
+	}
+	return it.Statement.Line
 }
 
 // sourceBlock is a paragraph of the notice (a table gives one a row), with
@@ -174,6 +249,11 @@ type sourceBlock struct {
 	Warnings   []duban.Warning
 	Tasks      []*duban.Task
 	Statements []*duban.Statement
+	// Partial says items read from the paragraph are on other pages: only
+	// the part around this page's items is shown.
+	Partial bool
+	// items counts the items read from the paragraph, on any page.
+	items int
 }
 
 // sourceSpan is a piece of a paragraph: the words of a task or a statement
@@ -187,51 +267,84 @@ type sourceSpan struct {
 
 // Spans cuts the paragraph where the texts of its tasks and statements
 // stand, so that the page can mark an item's own words; an item whose text
-// is not found as written (the office corrected it) is left unmarked.
+// is not found as written (the office corrected it) is left unmarked. Items
+// stand in the paragraph in their order, so each is looked for after the
+// one before, which keeps a paragraph of many items linear; a few are
+// looked for from the start too. A paragraph shown in part (Partial) is
+// cut to the span of its items here.
 func (b *sourceBlock) Spans() []sourceSpan {
 	type mark struct {
 		at, end int
 		sourceSpan
 	}
 	var marks []mark
-	taken := func(at, end int) bool {
-		return slices.ContainsFunc(marks, func(m mark) bool { return at < m.end && m.at < end })
-	}
-	add := func(text, item string, open bool) {
-		for from := 0; text != "" && from < len(b.Text); {
-			i := strings.Index(b.Text[from:], text)
-			if i < 0 {
-				return
+	rescans := maxRescans
+	find := func(texts []string, item func(i int) (string, bool)) {
+		from := 0
+		for i, text := range texts {
+			if text == "" {
+				continue
 			}
-			at := from + i
-			if !taken(at, at+len(text)) {
-				marks = append(marks, mark{at, at + len(text), sourceSpan{Text: text, Item: item, Open: open}})
-				return
+			at := strings.Index(b.Text[from:], text)
+			if at >= 0 {
+				at += from
+			} else if rescans > 0 {
+				rescans--
+				at = strings.Index(b.Text, text)
 			}
+			if at < 0 {
+				continue
+			}
+			anchor, open := item(i)
+			marks = append(marks, mark{at, at + len(text), sourceSpan{Text: text, Item: anchor, Open: open}})
 			from = at + len(text)
 		}
 	}
-	for _, t := range b.Tasks {
-		add(t.Text, fmt.Sprintf("t%d", t.ID), false)
+	texts := make([]string, len(b.Tasks))
+	for i, t := range b.Tasks {
+		texts[i] = t.Text
 	}
-	for _, st := range b.Statements {
-		add(st.Text, fmt.Sprintf("s%d", st.ID), st.State == duban.StatementOpen)
+	find(texts, func(i int) (string, bool) { return "t" + strconv.FormatInt(b.Tasks[i].ID, 10), false })
+	texts = make([]string, len(b.Statements))
+	for i, st := range b.Statements {
+		texts[i] = st.Text
 	}
-	slices.SortFunc(marks, func(x, y mark) int { return x.at - y.at })
+	find(texts, func(i int) (string, bool) {
+		st := b.Statements[i]
+		return "s" + strconv.FormatInt(st.ID, 10), st.State == duban.StatementOpen
+	})
+	slices.SortStableFunc(marks, func(x, y mark) int { return x.at - y.at })
 	var out []sourceSpan
-	pos := 0
+	pos, start, end := 0, 0, len(b.Text)
+	if b.Partial && len(marks) > 0 {
+		start, end = marks[0].at, marks[len(marks)-1].end
+		pos = start
+		if start > 0 {
+			out = append(out, sourceSpan{Text: "…"})
+		}
+	}
 	for _, m := range marks {
+		if m.at < pos {
+			continue // overlaps the mark before
+		}
 		if m.at > pos {
 			out = append(out, sourceSpan{Text: b.Text[pos:m.at]})
 		}
 		out = append(out, m.sourceSpan)
 		pos = m.end
 	}
-	if pos < len(b.Text) {
-		out = append(out, sourceSpan{Text: b.Text[pos:]})
+	if pos < end {
+		out = append(out, sourceSpan{Text: b.Text[pos:end]})
+	}
+	if end < len(b.Text) {
+		out = append(out, sourceSpan{Text: "…"})
 	}
 	return out
 }
+
+// maxRescans bounds how many items of a paragraph not found after the one
+// before are looked for from its start.
+const maxRescans = 20
 
 // nameRef is a unit name the directory does not know, with the tasks that
 // name it.
@@ -469,14 +582,10 @@ func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, id int64, fo
 		}
 	}
 	// The warnings dealt with leave the page: the list, the paragraphs
-	// and the items they were on.
+	// and the items they were on (paginate places the rest).
 	pg.sortWarnings(tasks, sts)
-	for _, wn := range pg.Warnings {
-		if b := pg.block(wn.Line); b != nil {
-			b.Warnings = append(b.Warnings, wn)
-		}
-	}
 	pg.arrange(tasks, sts)
+	pg.paginate(focus.anchor(), web.ReadPager(r.URL.Query()).Page)
 	return s.RenderStatus(w, r, status, pg)
 }
 
@@ -488,22 +597,34 @@ func (pg *planPageData) MissingNames() string {
 // sortWarnings keeps the reader's warnings still to check and counts the
 // ones dealt with: a warning that a paragraph has no owner once no open
 // statement is left on its line, any other once a task read from its
-// paragraph was changed since the notice was imported.
+// paragraph was changed since the notice was imported. The lines and
+// paragraphs are gathered first, so the cost grows with the tasks plus the
+// warnings, not their product.
 func (pg *planPageData) sortWarnings(tasks []*duban.Task, sts []*duban.Statement) {
-	for _, wn := range pg.Plan.Warnings {
-		handled := false
-		if wn.Code == unassignedWarning {
-			handled = !slices.ContainsFunc(sts, func(st *duban.Statement) bool {
-				return st.State == duban.StatementOpen && st.Line == wn.Line
-			})
-		} else {
-			same := func(line int) bool { return line == wn.Line }
-			if b := pg.block(wn.Line); b != nil {
-				same = func(line int) bool { return pg.block(line) == b }
+	open := map[int]bool{}
+	for _, st := range sts {
+		if st.State == duban.StatementOpen {
+			open[st.Line] = true
+		}
+	}
+	changedLines, changedBlocks := map[int]bool{}, map[*sourceBlock]bool{}
+	for _, t := range tasks {
+		if t.UpdatedAt.After(pg.ReadAt) {
+			changedLines[t.Line] = true
+			if b := pg.block(t.Line); b != nil {
+				changedBlocks[b] = true
 			}
-			handled = slices.ContainsFunc(tasks, func(t *duban.Task) bool {
-				return same(t.Line) && t.UpdatedAt.After(pg.ReadAt)
-			})
+		}
+	}
+	for _, wn := range pg.Plan.Warnings {
+		var handled bool
+		switch b := pg.block(wn.Line); {
+		case wn.Code == unassignedWarning:
+			handled = !open[wn.Line]
+		case b != nil:
+			handled = changedBlocks[b]
+		default:
+			handled = changedLines[wn.Line]
 		}
 		if handled {
 			pg.Handled++
@@ -641,46 +762,197 @@ func (pg *planPageData) arrange(tasks []*duban.Task, sts []*duban.Statement) {
 			}
 		}
 		ar.Items = append(ar.Items, it)
-	}
-	// A warning that text has no owner is the statement's at its line;
-	// the others are about the tasks read there.
-	item := func(line int, statement bool) *reviewItem {
-		it := &reviewItem{}
-		for _, wn := range pg.Warnings {
-			if wn.Line == line && line > 0 && (wn.Code == unassignedWarning) == statement {
-				it.Warnings = append(it.Warnings, wn)
+		if b := pg.block(it.line()); b != nil {
+			it.Src = b.Line
+			if it.Statement != nil || it.Task.State == duban.TaskActive {
+				b.items++
 			}
 		}
-		if b := pg.block(line); b != nil {
-			it.Src = b.Line
-		}
-		return it
 	}
 	numbers := map[int64]string{}
 	for _, t := range tasks {
 		numbers[t.ID] = t.No
-		it := item(t.Line, false)
-		it.Task = t
 		if t.State != duban.TaskActive {
 			pg.Withdrawn++
-		} else if b := pg.block(t.Line); b != nil {
-			b.Tasks = append(b.Tasks, t)
 		}
-		place(t.Section, t.Area, it)
+		place(t.Section, t.Area, &reviewItem{Task: t})
 	}
 	for _, st := range sts {
-		it := item(st.Line, true)
-		it.Statement, it.TaskNo = st, numbers[st.TaskID]
-		if b := pg.block(st.Line); b != nil {
-			b.Statements = append(b.Statements, st)
-		}
 		if st.State == duban.StatementOpen {
 			pg.Open++
 			if pg.FirstOpen == 0 {
 				pg.FirstOpen = st.ID
 			}
 		}
-		place(st.Section, st.Area, it)
+		place(st.Section, st.Area, &reviewItem{Statement: st, TaskNo: numbers[st.TaskID]})
 	}
 	slices.SortStableFunc(pg.Sections, func(a, b *reviewSection) int { return a.No - b.No })
+}
+
+// taskNoRE finds the task a reader's warning names (任务 1.2.3).
+var taskNoRE = regexp.MustCompile(`任务 ?(\d+\.\d+\.\d+)`)
+
+// warningOwners gives each warning still to check the item it is
+// about: the task it names, or else the first item of its line (a
+// statement for a warning that text has no owner, a task for the others);
+// nil for a warning no item stands on. Each warning is thus shown with one
+// item, however many items share its line.
+func (pg *planPageData) warningOwners(items []*reviewItem) []*reviewItem {
+	type key struct {
+		line      int
+		statement bool
+	}
+	first := map[key]*reviewItem{}
+	byNo := map[string]*reviewItem{}
+	for _, it := range items {
+		k := key{it.line(), it.Statement != nil}
+		if first[k] == nil {
+			first[k] = it
+		}
+		if t := it.Task; t != nil && (byNo[t.No] == nil || t.State == duban.TaskActive) {
+			byNo[t.No] = it
+		}
+	}
+	owners := make([]*reviewItem, len(pg.Warnings))
+	for i, wn := range pg.Warnings {
+		if wn.Line <= 0 {
+			continue
+		}
+		statement := wn.Code == unassignedWarning
+		if m := taskNoRE.FindStringSubmatch(wn.Message); m != nil && !statement {
+			if it := byNo[m[1]]; it != nil && it.line() == wn.Line {
+				owners[i] = it
+				continue
+			}
+		}
+		owners[i] = first[key{wn.Line, statement}]
+	}
+	return owners
+}
+
+// paginate keeps of the plan the page that shows the item at (t7, s3),
+// or else page n: its items in their sections and areas, the paragraphs
+// of the notice they are read from (and those between them), and the
+// reader's warnings about them. A plan of up to reviewPageSize items is
+// one page.
+func (pg *planPageData) paginate(at string, n int) {
+	var items []*reviewItem
+	for _, sec := range pg.Sections {
+		for _, ar := range sec.Areas {
+			items = append(items, ar.Items...)
+		}
+	}
+	pg.pageOf = make(map[string]int, len(items))
+	for i, it := range items {
+		it.page = 1 + i/reviewPageSize
+		pg.pageOf[it.anchor()] = it.page
+	}
+	id := pg.Plan.ID
+	pg.Pager = web.Pager{Page: 1, Size: reviewPageSize, Total: len(items), Link: func(n int) string {
+		return fmt.Sprintf("/plans/%d/review?page=%d", id, n)
+	}}
+	pages := pg.Pager.Pages()
+	if p, ok := pg.pageOf[at]; ok {
+		n = p
+	}
+	page := min(max(n, 1), pages)
+	pg.Pager.Page = page
+
+	owners := pg.warningOwners(items)
+	for i, wn := range pg.Warnings {
+		if it := owners[i]; it != nil {
+			it.Warnings = append(it.Warnings, wn)
+		}
+	}
+
+	// The page's items, in their sections and areas; an area without
+	// items stays with the page of the item before it.
+	last := 1
+	sections := pg.Sections[:0]
+	for _, sec := range pg.Sections {
+		bare := len(sec.Areas) == 0
+		areas := sec.Areas[:0]
+		for _, ar := range sec.Areas {
+			if len(ar.Items) == 0 {
+				if last == page {
+					areas = append(areas, ar)
+				}
+				continue
+			}
+			kept := ar.Items[:0]
+			for _, it := range ar.Items {
+				if it.page == page {
+					kept = append(kept, it)
+				}
+				last = it.page
+			}
+			if ar.Items = kept; len(kept) > 0 {
+				areas = append(areas, ar)
+			}
+		}
+		if sec.Areas = areas; len(areas) > 0 || (bare && last == page) {
+			sections = append(sections, sec)
+		}
+	}
+	pg.Sections = sections
+
+	// The paragraphs from the page's first item (the notice's start on the
+	// first page) to the next page's (the notice's end on the last), and
+	// always those its items are read from.
+	lo, hi := 0, math.MaxInt
+	srcOf := func(p int) (lo, hi int) {
+		lo, hi = math.MaxInt, 0
+		for _, it := range items[(p-1)*reviewPageSize : min(p*reviewPageSize, len(items))] {
+			if it.Src > 0 {
+				lo, hi = min(lo, it.Src), max(hi, it.Src)
+			}
+		}
+		return lo, hi
+	}
+	first, lastSrc := srcOf(page)
+	if page > 1 && first != math.MaxInt {
+		lo = first
+	}
+	if page < pages {
+		if next, _ := srcOf(page + 1); next != math.MaxInt {
+			hi = max(next, lastSrc+1)
+		}
+	}
+	shown := func(line int) bool { return line >= lo && line < hi }
+	for _, sec := range pg.Sections {
+		for _, ar := range sec.Areas {
+			for _, it := range ar.Items {
+				b := pg.block(it.line())
+				switch {
+				case b == nil:
+				case it.Statement != nil:
+					b.Statements = append(b.Statements, it.Statement)
+				case it.Task.State == duban.TaskActive:
+					b.Tasks = append(b.Tasks, it.Task)
+				}
+			}
+		}
+	}
+	for i, wn := range pg.Warnings {
+		b := pg.block(wn.Line)
+		on := owners[i] != nil && owners[i].page == page
+		if owners[i] == nil {
+			on = (b == nil && page == 1) || (b != nil && shown(b.Line))
+		}
+		if !on {
+			continue
+		}
+		pg.PageWarnings = append(pg.PageWarnings, wn)
+		if b != nil {
+			b.Warnings = append(b.Warnings, wn)
+		}
+	}
+	source := pg.Source[:0]
+	for _, b := range pg.Source {
+		if shown(b.Line) {
+			b.Partial = b.items > len(b.Tasks)+len(b.Statements)
+			source = append(source, b)
+		}
+	}
+	pg.Source = source
 }

@@ -40,8 +40,12 @@ func (s *server) refuse(w http.ResponseWriter, r *http.Request, planID int64, fo
 }
 
 // backTo is the address of a place on the plan page: #t7 for a task, #s3
-// for a statement, with a form to open.
+// for a statement, with a form to open. An item's page of a paged plan is
+// found by ?at=, which the fragment never reaches the server to say.
 func backTo(planID int64, query url.Values, fragment string) string {
+	if anchorRE.MatchString(fragment) && len(query) == 0 {
+		query = url.Values{"at": {fragment}}
+	}
 	u := url.URL{Path: fmt.Sprintf("/plans/%d/review", planID), RawQuery: query.Encode(), Fragment: fragment}
 	return u.String()
 }

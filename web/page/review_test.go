@@ -326,7 +326,10 @@ func TestReviewSample(t *testing.T) {
 	review := reviewPath(p.ID)
 	tasks := planTasks(t, w, p.ID)
 	first := tasks["1.1.1"]
-	at := func(task *duban.Task) string { return review + "#t" + strconv.FormatInt(task.ID, 10) }
+	at := func(task *duban.Task) string {
+		id := strconv.FormatInt(task.ID, 10)
+		return review + "?at=t" + id + "#t" + id
+	}
 	edit := "/review/tasks/" + strconv.FormatInt(first.ID, 10) + "/edit"
 
 	// Drafts are the office's: others do not find them.
@@ -444,7 +447,8 @@ func TestReviewSample(t *testing.T) {
 			t.Fatalf("dismiss %d: got %d:\n%s", st.ID, r.Status, reviewExcerpt(r.Body))
 		}
 	}
-	reviewFollow(t, office, r, review+"#s"+strconv.FormatInt(sts[len(sts)-1].ID, 10), "的段落已标记为无需分配。")
+	last := strconv.FormatInt(sts[len(sts)-1].ID, 10)
+	reviewFollow(t, office, r, review+"?at=s"+last+"#s"+last, "的段落已标记为无需分配。")
 	r = office.Post("/review/statements/"+strconv.FormatInt(sts[1].ID, 10)+"/dismiss", nil)
 	if r.Status != http.StatusConflict || !strings.Contains(r.Body, "已经处理过") {
 		t.Errorf("a statement decided twice: got %d:\n%s", r.Status, reviewExcerpt(r.Body))

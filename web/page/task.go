@@ -42,6 +42,9 @@ type taskPage struct {
 	// CanComment shows the form to write on the task (CanCommentOnTask):
 	// a clerk's progress, a leader's or the office's remark.
 	CanComment bool
+	// Cycle is the task's light, reports and requests to close; nil for a
+	// draft's task.
+	Cycle *taskCycle
 	// Via names the groups through which the task reaches the clerk's unit,
 	// when it does not name the unit itself.
 	Via []string
@@ -180,6 +183,9 @@ func (s *server) task(w http.ResponseWriter, r *http.Request) error {
 				p.Via = append(p.Via, o.Name)
 			}
 		}
+	}
+	if p.Cycle, err = s.findTaskCycle(r, t, p.Plan); err != nil {
+		return err
 	}
 	return s.Render(w, r, p)
 }

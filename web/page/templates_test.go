@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -257,7 +258,7 @@ func TestTemplates(t *testing.T) {
 	if testing.Short() {
 		users = users[1:2]
 	}
-	for _, p := range append(append(examplePages(), reviewExamplePages()...), outputExamplePages(t)...) {
+	for _, p := range slices.Concat(examplePages(), reviewExamplePages(), cycleExamplePages(), outputExamplePages(t)) {
 		name := p.TemplateName()
 		covered[name] = true
 		for _, lang := range []string{"zh", "en"} {
@@ -337,6 +338,9 @@ func TestCatalog(t *testing.T) {
 		LeadLeaders: []duban.Owner{{Name: "x"}}, LeadUnits: []duban.Owner{{Name: "x"}}, ResponsibleUnits: []duban.Owner{{Name: "x"}}}
 	for _, c := range duban.TaskChanges(nil, full) {
 		labels[c.Field] = "duban.TaskChanges"
+	}
+	for msg, where := range cycleLabels() {
+		labels[msg] = where
 	}
 	i18ntest.Check(t, catalog(), mustTemplates(t).Translator("en").Has, labels)
 }

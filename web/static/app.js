@@ -10,6 +10,15 @@ document.addEventListener("DOMContentLoaded", () => {
       select.addEventListener("change", () => form.requestSubmit());
     }
   }
+  // A checkbox marked data-check-all ticks or unticks every box of its
+  // form named as its value says: the review queue's "all".
+  for (const all of document.querySelectorAll("input[data-check-all]")) {
+    all.addEventListener("change", () => {
+      for (const box of all.form.querySelectorAll(`input[type=checkbox][name="${all.dataset.checkAll}"]`)) {
+        box.checked = all.checked;
+      }
+    });
+  }
   // A form sent after the session ended comes back after sign-in: the
   // server hands what it carried to the page it was on (data-draft), and
   // the form is filled in again for the person to check and send.

@@ -23,6 +23,9 @@ type Client struct {
 	t    testing.TB
 	base *url.URL
 	http *http.Client
+	// Header is added to every request the client sends (X-Forwarded-For
+	// for a client behind a balancer).
+	Header http.Header
 }
 
 // NewClient returns a browser for the server at base (http://host:port).
@@ -52,6 +55,9 @@ func (r *Response) Location() string { return r.Header.Get("Location") }
 // Do sends a request and reads the whole answer.
 func (c *Client) Do(req *http.Request) *Response {
 	c.t.Helper()
+	for k, v := range c.Header {
+		req.Header[k] = v
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)

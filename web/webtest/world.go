@@ -9,16 +9,20 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/evidence"
 	"github.com/dubanhq/duban/notice"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
 	"github.com/dubanhq/duban/web/page"
@@ -27,10 +31,11 @@ import (
 // fastHasher hashes passwords with argon2id at its lowest cost.
 var fastHasher = auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1})
 
-// TestPolicy throttles after 3 failures per account, 6 per address.
+// TestPolicy throttles after 3 failures per account and address pair,
+// 30 per address.
 var TestPolicy = func() duban.AuthPolicy {
 	p := duban.DefaultAuthPolicy
-	p.MaxAccountFailures, p.MaxAddressFailures = 3, 6
+	p.MaxPairFailures, p.MaxAddressFailures = 3, 30
 	return p
 }()
 
@@ -70,16 +75,18 @@ type World struct {
 
 	// Period is the published plan's July, open; PendingPeriod its August,
 	// not yet. Report is the task report the other clerk's unit handed in
-	// on OtherTask in July, waiting for review.
+	// on OtherTask in July, waiting for review; Closure its request to
+	// close that task.
 	Period        *cycle.Period
 	PendingPeriod *cycle.Period
 	Report        *cycle.Report
+	Closure       *cycle.Closure
 }
 
 // fixture is what the template store holds, by ID.
 type fixture struct {
 	Plan, Draft, Task, OtherTask, Statement int64
-	Period, PendingPeriod, Report           int64
+	Period, PendingPeriod, Report, Closure  int64
 	Users                                   map[string]int64
 	Token                                   int64
 	Secret                                  string
@@ -112,42 +119,48 @@ func buildTemplate() (string, fixture, error) {
 		return "", fix, err
 	}
 	defer db.Close()
-	svc := Services(db)
+	fix, err = populate(Services(db))
+	return path, fix, err
+}
+
+// populate fills an empty store with the world's things.
+func populate(svc web.Services) (fixture, error) {
+	var fix fixture
 	res, err := demo.Load(OfficeCtx, demo.Services{Plans: svc.Plans, Tasks: svc.Tasks, Units: svc.Units})
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	fix.Plan = res.Plan.ID
 	// The draft: the sample's reading under another title.
 	r, err := readSample()
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	r.Document.Title, r.Document.DocNumber = "草稿：2022 年任务分解（复核中）", "历下政办字〔2022〕99号"
 	data, _ := json.Marshal(r)
 	imp, err := svc.Plans.ImportPlan(OfficeCtx, duban.ImportInput{Name: "draft.json", Data: data, Reading: r})
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	fix.Draft = imp.Plan.ID
 	open := duban.StatementOpen
 	sts, _, err := svc.Tasks.FindStatements(OfficeCtx, duban.StatementFilter{PlanID: &fix.Draft, State: &open, Limit: 1})
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	fix.Statement = sts[0].ID
 
 	caizheng, err := unitNamed(svc, "区财政局")
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	tasks, _, err := svc.Tasks.FindTasks(OfficeCtx, duban.TaskFilter{PlanID: &fix.Plan})
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	groups, err := svc.Units.FindGroupMembers(OfficeCtx)
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	// The other clerk's unit is a single unit that leads a task 区财政局
 	// has no part in, and has no part in the task of 区财政局.
@@ -168,12 +181,12 @@ func buildTemplate() (string, fixture, error) {
 		}
 		fix.OtherTask = t.ID
 		if other, err = svc.Units.FindUnitByID(OfficeCtx, lead); err != nil {
-			return "", fix, err
+			return fix, err
 		}
 	}
 	leaders, _, err := svc.Leaders.FindLeaders(OfficeCtx, duban.LeaderFilter{Name: ref("武毅")})
 	if err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	fix.Users = map[string]int64{}
 	for _, u := range []*duban.User{
@@ -184,24 +197,28 @@ func buildTemplate() (string, fixture, error) {
 		{Name: Viewer, DisplayName: "查看者", Role: duban.RoleViewer},
 	} {
 		if err := svc.Users.CreateUser(OfficeCtx, u); err != nil {
-			return "", fix, err
+			return fix, err
 		}
 		if err := svc.Auth.SetPassword(OfficeCtx, u.ID, Password(u.Name)); err != nil {
-			return "", fix, err
+			return fix, err
 		}
 		fix.Users[u.Name] = u.ID
 	}
 	tok := &duban.APIToken{UserID: fix.Users[Viewer], Name: "测试脚本"}
 	if fix.Secret, err = svc.Auth.CreateAPIToken(OfficeCtx, tok); err != nil {
-		return "", fix, err
+		return fix, err
 	}
 	fix.Token = tok.ID
-	return path, fix, buildCycle(svc, &fix, other)
+	return fix, buildCycle(svc, &fix, other)
 }
 
+// SamplePDF is a small PDF file, evidence the tests upload.
+const SamplePDF = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" +
+	"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
 // buildCycle starts the published plan's reporting: its periods made and
-// July's open, and the other unit's task report on the other task handed
-// in.
+// July's open, the other unit's task report on the other task handed in,
+// and its request to close that task, each with a file.
 func buildCycle(svc web.Services, fix *fixture, other *duban.Unit) error {
 	periods, err := svc.Periods.CreatePeriods(OfficeCtx, fix.Plan)
 	if err != nil {
@@ -214,12 +231,24 @@ func buildCycle(svc web.Services, fix *fixture, other *duban.Unit) error {
 	fix.Period, fix.PendingPeriod = july.ID, periods[7].ID
 	clerk := duban.NewContextWithUser(context.Background(), &duban.User{ID: fix.Users[OtherClerk], Name: OtherClerk,
 		DisplayName: other.Name + "联络员", Role: duban.RoleClerk, UnitID: other.ID})
+	file, err := svc.Files.Put(strings.NewReader(SamplePDF), "七月工作台账.pdf", "application/pdf")
+	if err != nil {
+		return err
+	}
+	if err := svc.Evidence.CreateEvidence(clerk, &cycle.Evidence{EvidenceRef: file}); err != nil {
+		return err
+	}
 	r := &cycle.Report{PeriodID: july.ID, TaskID: fix.OtherTask, UnitID: other.ID, Kind: cycle.ReportTask,
-		State: cycle.ReportSubmitted, Progress: "已完成七月工作。", Completion: 60}
+		State: cycle.ReportSubmitted, Progress: "已完成七月工作。", Completion: 60, Evidence: []cycle.EvidenceRef{file}}
 	if err := svc.Reports.CreateReport(clerk, r); err != nil {
 		return err
 	}
 	fix.Report = r.ID
+	c := &cycle.Closure{TaskID: fix.OtherTask, Note: "任务已全部完成。", Evidence: []cycle.EvidenceRef{file}}
+	if err := svc.Reports.CreateClosure(clerk, c); err != nil {
+		return err
+	}
+	fix.Closure = c.ID
 	return nil
 }
 
@@ -239,16 +268,47 @@ func unitNamed(svc web.Services, name string) (*duban.Unit, error) {
 
 // Services are the services of a store, with passwords hashed at the
 // lowest cost and sign-in throttled by TestPolicy.
+// Evidence files go to one folder for the test binary, which Main
+// removes; files are kept by content, so tests share it safely.
 func Services(db *sqldb.DB) web.Services {
+	units := sqldb.NewUnitService(db)
 	return web.Services{
-		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db),
+		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: units,
 		Leaders: sqldb.NewLeaderService(db), Users: sqldb.NewUserService(db), Audit: sqldb.NewAuditService(db),
 		Auth: sqldb.NewAuthService(db, fastHasher, TestPolicy), Comments: sqldb.NewCommentService(db),
-		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, sqldb.NewUnitService(db)), Lights: cyclestore.NewLightService(db),
-		Reminders: cyclestore.NewReminderService(db, sqldb.NewUnitService(db)), Supervisions: cyclestore.NewSupervisionService(db, sqldb.NewUnitService(db)),
-		Overview: cyclestore.NewOverviewService(db), Bulletins: cyclestore.NewBulletinService(db),
-		Publications: cyclestore.NewPublicationService(db),
+
+		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, units),
+		Lights: cyclestore.NewLightService(db), Reminders: cyclestore.NewReminderService(db, units),
+		Evidence: cyclestore.NewEvidenceService(db), Files: evidenceFiles(),
+		Supervisions: cyclestore.NewSupervisionService(db, units), Overview: cyclestore.NewOverviewService(db),
+		Bulletins: cyclestore.NewBulletinService(db), Publications: cyclestore.NewPublicationService(db),
 	}
+}
+
+// EvidenceMax is the cap on an evidence file of the test servers: small,
+// so that a test can pass it.
+const EvidenceMax = 1 << 20
+
+// testFiles is the evidence folder of the test binary.
+var testFiles struct {
+	once  sync.Once
+	dir   string
+	store *evidence.Store
+}
+
+// evidenceFiles returns the test binary's evidence folder, made once.
+func evidenceFiles() *evidence.Store {
+	testFiles.once.Do(func() {
+		dir, err := os.MkdirTemp("", "duban-evidence-")
+		if err == nil {
+			testFiles.dir = dir
+			testFiles.store, err = evidence.Open(dir, EvidenceMax)
+		}
+		if err != nil {
+			panic(err) // the temporary folder is unusable: no test can run
+		}
+	})
+	return testFiles.store
 }
 
 // NewServer assembles the whole server, the pages and the API, as the
@@ -282,9 +342,43 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return serveWorld(t, db, templateDB.fix, cfg)
+}
+
+// Stores names the stores a world can be made on, for tests that check
+// the server answers alike on both.
+var Stores = []string{"sqlite", "postgres"}
+
+// NewWorldOn is NewWorld on the store named: "sqlite", a copy of the
+// store NewWorld copies, or "postgres", a schema of its own on the test
+// server (package sqldbtest), filled afresh.
+func NewWorldOn(t *testing.T, store string) *World {
+	t.Helper()
+	if store != "postgres" {
+		return NewWorld(t)
+	}
+	db, err := sqldb.Open(context.Background(), sqldbtest.PostgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	fix, err := populate(Services(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serveWorld(t, db, fix, web.Config{})
+}
+
+// serveWorld serves a store holding a world's things.
+func serveWorld(t *testing.T, db *sqldb.DB, fix fixture, cfg web.Config) *World {
+	t.Helper()
+	var err error
 	w := &World{T: t, DB: db, Log: &Buffer{}, Users: map[string]*duban.User{}}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(w.Log, nil))
+	}
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return db.Now() } // a test that sets the store's clock sets the pages' too
 	}
 	svc := Services(db)
 	if w.Server, err = NewServer(cfg, svc); err != nil {
@@ -292,7 +386,6 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 	}
 	w.HTTP = httptest.NewServer(w.Server.Handler())
 	t.Cleanup(w.HTTP.Close)
-	fix := templateDB.fix
 	get := func(dst **duban.Plan, id int64) {
 		if *dst, err = svc.Plans.FindPlanByID(OfficeCtx, id); err != nil {
 			t.Fatal(err)
@@ -322,6 +415,11 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 	if w.Report, err = svc.Reports.FindReportByID(OfficeCtx, fix.Report); err != nil {
 		t.Fatal(err)
 	}
+	closures, _, err := svc.Reports.FindClosures(OfficeCtx, cycle.ClosureFilter{ID: &fix.Closure})
+	if err != nil || len(closures) != 1 {
+		t.Fatalf("the fixture's request to close: %v", err)
+	}
+	w.Closure = closures[0]
 	return w
 }
 
@@ -368,6 +466,10 @@ func Main(m *testing.M) {
 	code := m.Run()
 	if templateDB.path != "" {
 		os.RemoveAll(filepath.Dir(templateDB.path))
+	}
+	if testFiles.store != nil {
+		testFiles.store.Close()
+		os.RemoveAll(testFiles.dir)
 	}
 	os.Exit(code)
 }
