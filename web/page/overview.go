@@ -194,7 +194,9 @@ func (p *overviewPage) PlanOptions() template.HTML {
 func (p *overviewPage) TaskURL(id int64) string { return "/tasks/" + strconv.FormatInt(id, 10) }
 
 // UnitLedgerURL is the ledger of a unit's tasks in the plan.
-func (p *overviewPage) UnitLedgerURL(id int64) string { return p.ledger("", "&unit="+strconv.FormatInt(id, 10)) }
+func (p *overviewPage) UnitLedgerURL(id int64) string {
+	return p.ledger("", "&unit="+strconv.FormatInt(id, 10))
+}
 
 // overview shows a plan's overview: the plan asked for, or the newest
 // published one; the period asked for, or its latest with lights.
