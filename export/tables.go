@@ -137,14 +137,6 @@ func progressBook(ctx context.Context, s *Services, q ProgressQuery) (*xlsx.Prog
 	return book, name, nil
 }
 
-// periodWord names a period without its year: 2022年7月 is 7月.
-func periodWord(q *cycle.Period) string {
-	if _, after, ok := strings.Cut(q.Label, "年"); ok {
-		return after
-	}
-	return q.Label
-}
-
 // progressSheet is one plan's sheet of the book: each task in force with
 // its task report of the period, its light and the light's reason.
 func progressSheet(ctx context.Context, s *Services, q *cycle.Period) (*xlsx.ProgressSheet, error) {
