@@ -229,3 +229,26 @@ func TestFirstSentence(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// FuzzParseReached reads what a store keeps of a light's targets: what it
+// reads, written again, reads the same.
+func FuzzParseReached(f *testing.F) {
+	for _, s := range []string{"", "0=38700;2=-1.5", "1=1e3", "x", "0=", "0=1;;", "9=NaN", "3=+Inf"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseReached(s)
+		if err != nil {
+			return
+		}
+		b, err := ParseReached(ReachedText(a))
+		if err != nil || len(a) != len(b) {
+			t.Fatalf("%q read %v, written %q, read again %v, %v", s, a, ReachedText(a), b, err)
+		}
+		for i := range a {
+			if a[i].Indicator != b[i].Indicator || (*a[i].Value != *b[i].Value && *a[i].Value == *a[i].Value) {
+				t.Fatalf("%q: %v became %v", s, a, b)
+			}
+		}
+	})
+}
