@@ -387,16 +387,24 @@ func (ix *PlanIndex) Overview(f *Figures, leaderID int64) *Overview {
 // overdue lists the units owing reports of the figures' period, most
 // first.
 func (ix *PlanIndex) overdue(f *Figures) ([]OverdueUnit, int) {
-	handed := slices.Clone(f.Handed)
-	byKey := func(a, b HandedReport) int {
-		return cmp.Or(cmp.Compare(a.TaskID, b.TaskID), cmp.Compare(a.UnitID, b.UnitID), cmp.Compare(a.Kind, b.Kind))
+	// A report's task, unit and kind in one number, sorted and searched.
+	key := func(task, unit int64, kind ReportKind) uint64 {
+		k := uint64(task)<<32 | uint64(unit)<<1
+		if kind == ReportTask {
+			k |= 1
+		}
+		return k
 	}
-	slices.SortFunc(handed, byKey)
+	handed := make([]uint64, len(f.Handed))
+	for i, r := range f.Handed {
+		handed[i] = key(r.TaskID, r.UnitID, r.Kind)
+	}
+	slices.Sort(handed)
 	byRow := make([]*OverdueUnit, len(ix.units))
 	var out []OverdueUnit
 	total := 0
 	for _, ow := range ix.owed {
-		if _, found := slices.BinarySearchFunc(handed, HandedReport{TaskID: ow.task, UnitID: ow.unit, Kind: ow.kind}, byKey); found {
+		if _, found := slices.BinarySearch(handed, key(ow.task, ow.unit, ow.kind)); found {
 			continue
 		}
 		u := byRow[ow.row]

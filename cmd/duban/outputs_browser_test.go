@@ -164,6 +164,21 @@ func TestBrowserOutputs(t *testing.T) {
 		t.Errorf("the printed bulletin lacks its sections:\n%s", text)
 	}
 	lead.check("printing")
+
+	// The public page, from the sign-in page, as anybody.
+	public := true
+	if _, err := cyclestore.NewPublicationService(m.DB).UpdatePublication(officeCtx, plan.ID, cycle.PublicationUpdate{Public: &public}); err != nil {
+		t.Fatal(err)
+	}
+	anyone := newPerson(t, root, "anyone", m.URL(), shots)
+	anyone.open("/login")
+	anyone.click(`a[href="/public"]`)
+	anyone.click(fmt.Sprintf(`a[href="/public/plans/%d"]`, plan.ID))
+	if n := eval[int](anyone, `document.querySelectorAll(".ptask").length`); n != want.Tasks {
+		t.Errorf("the public page shows %d tasks, the plan has %d", n, want.Tasks)
+	}
+	anyone.screenshot("public", deskWidth, deskHeight)
+	anyone.screenshot("public", phoneWidth, phoneHeight)
 }
 
 func ptrTo[T any](v T) *T { return &v }
