@@ -158,3 +158,10 @@ func (s *Server) ListsHead(r *http.Request) (int64, error) {
 	}
 	return st.head, nil
 }
+
+// RenderContent renders a page's content alone, for a handler that keeps
+// content of its own (the public page, which nobody signs in to read):
+// set it as the page's Base.Content and Render shows it in the layout.
+func (s *Server) RenderContent(w http.ResponseWriter, r *http.Request, p Page) (template.HTML, error) {
+	return s.renderContent(w, r, p)
+}

@@ -63,8 +63,10 @@ func rulePtr(rule func(*duban.User) bool) uintptr { return reflect.ValueOf(rule)
 // Task is the clerk's unit's; its Report and Closure are on OtherTask, the
 // other clerk's unit's.
 var routeRules = map[string]func(u *duban.User, w *world) bool{
-	"GET /tasks/{task}/report":  reportsOnTask,
-	"POST /tasks/{task}/report": reportsOnTask,
+	// The clerk's unit's workbook, which walkQueries names.
+	"GET /api/v1/periods/{period}/fillin.xlsx": func(u *duban.User, w *world) bool { return cycle.CanFillIn(u, w.Users[clerk].UnitID) },
+	"GET /tasks/{task}/report":                 reportsOnTask,
+	"POST /tasks/{task}/report":                reportsOnTask,
 	"POST /tasks/{task}/closure": func(u *duban.User, w *world) bool {
 		return cycle.CanRequestClosure(u, w.Task, nil)
 	},
@@ -112,6 +114,7 @@ var walkForms = map[string]url.Values{
 	"POST /plans/{plan}/units":                    {"name": {"区新设单位"}, "kind": {"department"}},
 	"POST /plans/{plan}/aliases":                  {"name": {"区财局"}, "unit": {"区财政局"}},
 	"POST /plans/{plan}/groups":                   {"group": {"各街道办事处"}},
+	"POST /periods/{period}/bulletin":             {"number": {"历下督字〔2022〕5号"}, "opening": {"现将情况通报如下："}, "closing": {"特此通报。"}, "signature": {"区政府督查室"}},
 	"POST /units":                                 {"name": {"区新设局"}, "kind": {"department"}},
 	"POST /units/{unit}":                          {"name": {"区财政局（新）"}, "kind": {"department"}},
 	"POST /units/{unit}/aliases":                  {"alias": {"财政局"}},
@@ -169,6 +172,7 @@ var walkBodies = map[string]string{
 	"POST /api/v1/calendar":                       `{"date": "2031-10-01", "workday": false, "name": "国庆节"}`,
 	"PATCH /api/v1/periods/{period}":              `{"state": "closed"}`,
 	"PATCH /api/v1/closures/{closure}":            `{"state": "closed"}`,
+	"PATCH /api/v1/periods/{period}/bulletin":     `{"number": "历下督字〔2022〕5号", "closing": "特此通报。"}`,
 	"POST /api/v1/tasks/{task}/closure":           `{"note": "任务已全部完成。"}`,
 
 	"POST /api/v1/channels":             `{"name": "区财政局工作群", "kind": "wecom", "url": "http://127.0.0.1:9/send?key=k", "enabled": true}`,
@@ -336,7 +340,8 @@ func roleName(role string) string {
 
 // walkQueries are the queries an API read needs to succeed, by route.
 var walkQueries = map[string]func(w *world) string{
-	"GET /api/v1/obligations": func(w *world) string { return "?period=" + strconv.FormatInt(w.Period.ID, 10) },
+	"GET /api/v1/obligations":                  func(w *world) string { return "?period=" + strconv.FormatInt(w.Period.ID, 10) },
+	"GET /api/v1/periods/{period}/fillin.xlsx": func(w *world) string { return "?unit=" + strconv.FormatInt(w.Users[clerk].UnitID, 10) },
 }
 
 // TestAPIReadWalk calls every API route that reads, as every role signed

@@ -76,17 +76,22 @@ type Services struct {
 	Comments duban.CommentService
 
 	// The reporting cycle's services.
-	Periods   cycle.PeriodService
-	Reports   cycle.ReportService
-	Lights    cycle.LightService
-	Reminders cycle.ReminderService
-	Evidence  cycle.EvidenceService
+	Periods      cycle.PeriodService
+	Reports      cycle.ReportService
+	Lights       cycle.LightService
+	Reminders    cycle.ReminderService
+	Evidence     cycle.EvidenceService
+	Supervisions cycle.SupervisionService
 	// Files keeps the bytes of evidence files (package evidence's Store).
 	Files EvidenceFiles
+	// The cycle's outputs: the overview's figures, the bulletins' words and
+	// what each plan shows the public.
+	Overview     cycle.OverviewService
+	Bulletins    cycle.BulletinService
+	Publications cycle.PublicationService
 
-	// The supervision's: notices, the bell, and the channels with their
-	// delivery log.
-	Supervisions  cycle.SupervisionService
+	// The supervision's: the bell, and the channels with their delivery
+	// log.
 	Notifications cycle.NotificationService
 	Deliveries    duban.DeliveryService
 	// Tester sends a channel's test message at once: the server's drainer
@@ -151,7 +156,8 @@ func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	if svc.Plans == nil || svc.Tasks == nil || svc.Units == nil || svc.Leaders == nil ||
 		svc.Users == nil || svc.Audit == nil || svc.Auth == nil || svc.Comments == nil ||
 		svc.Periods == nil || svc.Reports == nil || svc.Lights == nil || svc.Reminders == nil || svc.Evidence == nil || svc.Files == nil ||
-		svc.Supervisions == nil || svc.Notifications == nil || svc.Deliveries == nil || svc.Tester == nil {
+		svc.Supervisions == nil || svc.Overview == nil || svc.Bulletins == nil || svc.Publications == nil ||
+		svc.Notifications == nil || svc.Deliveries == nil || svc.Tester == nil {
 		return nil, errors.New("web: every service must be given")
 	}
 	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default())}

@@ -252,13 +252,16 @@ func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPol
 		Auth:     sqldb.NewAuthService(db, hasher, policy),
 		Comments: sqldb.NewCommentService(db),
 
-		Periods:   cyclestore.NewPeriodService(db),
-		Reports:   cyclestore.NewReportService(db, units),
-		Lights:    cyclestore.NewLightService(db),
-		Reminders: reminders,
-		Evidence:  cyclestore.NewEvidenceService(db),
+		Periods:      cyclestore.NewPeriodService(db),
+		Reports:      cyclestore.NewReportService(db, units),
+		Lights:       cyclestore.NewLightService(db),
+		Reminders:    reminders,
+		Evidence:     cyclestore.NewEvidenceService(db),
+		Supervisions: supervisions,
+		Overview:     cyclestore.NewOverviewService(db),
+		Bulletins:    cyclestore.NewBulletinService(db),
+		Publications: cyclestore.NewPublicationService(db),
 
-		Supervisions:  supervisions,
 		Notifications: cyclestore.NewNotificationService(db),
 		Deliveries:    sqldb.NewDeliveryService(db),
 	}

@@ -65,6 +65,7 @@ func routes(srv *web.Server) []web.Route {
 		s.apiDirectoryRoutes(),
 		s.apiAccountRoutes(),
 		s.apiCycleRoutes(),
+		s.apiOutputRoutes(),
 		s.apiSupervisionRoutes(),
 		s.apiChannelRoutes(),
 	} {

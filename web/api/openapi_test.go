@@ -18,8 +18,10 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
+	"github.com/dubanhq/duban/export"
 	"github.com/dubanhq/duban/notice"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/xlsx"
 )
 
 var update = flag.Bool("update", false, "rewrite openapi.json from the API's route table and types")
@@ -45,8 +47,9 @@ type apiDoc struct {
 	query []string
 	// body is a value of the JSON body's type; nil for none.
 	body any
-	// upload says the body is a notice file (multipart or raw).
-	upload bool
+	// upload says the body is a notice file (multipart or raw); workbook
+	// that it is a filled-in workbook (.xlsx).
+	upload, workbook bool
 	// resp is a value of the answer's type; nil for 204 No Content.
 	resp any
 	// status is the success status; 200 when 0. created201 lists both 200
@@ -127,6 +130,24 @@ var apiDocs = map[string]apiDoc{
 	"GET /api/v1/audit":                  {id: "listAuditEvents", query: append([]string{"entity", "entity_id", "plan"}, paging...), resp: apiList[*duban.AuditEvent]{}, about: "审计日志，新的在前。一项任务的历史：entity=task&entity_id=任务编号。"},
 	"GET /api/v1/audit/verify":           {id: "verifyAudit", resp: &duban.AuditVerification{}, about: "校验整条审计链；链断开时 problems 列出位置（仍是 200）。"},
 
+	"GET /api/v1/plans/{plan}/overview": {id: "getOverview", query: []string{"period"}, resp: &cycle.Overview{},
+		about: "一屏统览：按状态灯、行动、牵头领导和单位统计任务，量化指标完成情况，各期趋势，逾期未报的单位和在办督办单；默认为有状态灯的最近一期。领导账号的 mine 列出其牵头的任务。"},
+	"GET /api/v1/plans/{plan}/tasktable.xlsx": {id: "getTaskTable", query: []string{"unit", "leader"}, file: true,
+		about: "任务分解表（Excel）：序号、任务内容、牵头领导、牵头单位、责任单位、完成时限、备注；可只导出一个单位或一位领导的任务。"},
+	"GET /api/v1/periods/{period}/progress.xlsx": {id: "getProgressBook", file: true,
+		about: "本期进展台账（Excel）：每项任务的任务报告、完成进度、指标完成情况、状态灯（单元格着色）及其原因。"},
+	"GET /api/v1/periods/{period}/fillin.xlsx": {id: "getFillIn", query: []string{"unit"}, file: true,
+		about: "单位本期的离线填报表（Excel）：可填写的单元格解锁，其余保护；隐藏列记录每行的任务和版本。联络员默认本单位，督查室需给出 unit。"},
+	"POST /api/v1/periods/{period}/fillin": {id: "uploadFillIn", query: []string{"unit"}, workbook: true, resp: &export.FillInResult{},
+		about: "上传填好的填报表（请求体为文件，或 multipart 表单的 file 字段）。逐行检查：有错误时不保存任何内容，错误信息列出各处的行和列；下载后在系统中改过的行列在 stale 中，不覆盖；其余改动的行在一个事务中保存为单位的报告。"},
+	"GET /api/v1/periods/{period}/bulletin": {id: "getBulletin", resp: &cycle.Bulletin{},
+		about: "本期通报的内容：督查室编辑的文号、主送机关、开头、结尾和落款，以及按本期报告和状态灯生成的数字、滞后任务、逾期单位和工作亮点。"},
+	"PATCH /api/v1/periods/{period}/bulletin": {id: "updateBulletin", body: cycle.BulletinTextUpdate{}, resp: &cycle.BulletinText{},
+		about: "修改本期通报的文号、主送机关、开头、结尾或落款。"},
+	"GET /api/v1/periods/{period}/bulletin.docx": {id: "getBulletinDocx", file: true, about: "本期通报（Word，GB/T 9704 公文格式）。"},
+	"GET /api/v1/plans/{plan}/publication":       {id: "getPublication", resp: &cycle.Publication{}, about: "计划是否在政务公开页面上公开，及不公开的任务。"},
+	"PATCH /api/v1/plans/{plan}/publication": {id: "updatePublication", body: cycle.PublicationUpdate{}, resp: &cycle.Publication{},
+		about: "公开或取消公开计划；hide 和 show 列出不公开和恢复公开的任务。"},
 	"GET /api/v1/plans/{plan}/cycle": {id: "getCycleSettings", resp: &cycle.CycleSettings{},
 		about: "计划的报送周期、序时进度起算日、状态灯阈值和提醒日；督查室未设置时为默认（每月 25 日前报送）。calendar_known 为 false 时，该年度的法定节假日尚未录入，截止日只避开了周末。"},
 	"PATCH /api/v1/plans/{plan}/cycle": {id: "updateCycleSettings", body: cycle.CycleSettingsUpdate{}, resp: &cycle.CycleSettings{},
@@ -286,15 +307,15 @@ var domainEnums = map[reflect.Type][]string{
 	reflect.TypeFor[duban.ChangeKind]():       {"added", "removed", "changed", "unchanged"},
 	reflect.TypeFor[duban.ImportOutcome]():    {"created", "unchanged", "reissue"},
 	reflect.TypeFor[duban.Comparison]():       {"=", ">=", ">", "<=", "~", "range"},
-	reflect.TypeFor[cycle.ScheduleKind]():     {"monthly", "quarterly", "custom"},
+	reflect.TypeFor[cycle.LightStatus]():      {"closed", "done", "normal", "lagging", "severe", "missing", "not_started"},
 	reflect.TypeFor[cycle.PeriodState]():      {"pending", "open", "closed"},
 	reflect.TypeFor[cycle.ReportKind]():       {"part", "task"},
 	reflect.TypeFor[cycle.ReportState]():      {"draft", "submitted", "returned", "resubmitted", "accepted"},
+	reflect.TypeFor[cycle.SupervisionState](): {"issued", "acknowledged", "answered", "closed", "reissued"},
+	reflect.TypeFor[cycle.ScheduleKind]():     {"monthly", "quarterly", "custom"},
 	reflect.TypeFor[cycle.ClosureState]():     {"requested", "closed", "declined"},
-	reflect.TypeFor[cycle.LightStatus]():      lightEnum,
 	reflect.TypeFor[duban.ChannelKind]():      {"wecom", "dingtalk", "smtp", "webhook"},
 	reflect.TypeFor[duban.DeliveryState]():    {"pending", "sending", "sent", "failed"},
-	reflect.TypeFor[cycle.SupervisionState](): {"issued", "acknowledged", "answered", "closed", "reissued"},
 	reflect.TypeFor[cycle.NotificationKind](): {"reminder", "urge", "review", "submitted", "supervision", "closure"},
 }
 
@@ -365,6 +386,8 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "number"}
 	case reflect.Slice:
 		return map[string]any{"type": "array", "items": g.schema(t.Elem())}
+	case reflect.Array:
+		return map[string]any{"type": "array", "items": g.schema(t.Elem()), "minItems": t.Len(), "maxItems": t.Len()}
 	case reflect.Map:
 		return map[string]any{"type": "object"}
 	case reflect.Struct:
@@ -503,6 +526,13 @@ func generateOpenAPI(routes []web.Route) ([]byte, error) {
 						"year": map[string]any{"type": "integer"}}}},
 				"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}},
 			}, "description": fmt.Sprintf("通知文件：文本、Markdown、Word（.docx）、网页或 PDF，不超过 %d MB。", notice.MaxInput>>20)}
+		}
+		if doc.workbook {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{"file"},
+					"properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": export.XLSX}}}},
+				export.XLSX: map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": export.XLSX}},
+			}, "description": fmt.Sprintf("从系统下载并填写的填报表（.xlsx），不超过 %d MB。", xlsx.MaxUpload>>20)}
 		}
 		if doc.evidence {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{

@@ -78,12 +78,19 @@ type server struct {
 	// choiceCache keeps the filter forms' lists per version of what lists
 	// show (choices.go), whatever the configuration.
 	choiceCache choiceCache
+	// planCache keeps plans with their tasks per version of what lists show,
+	// for the overview (overview.go).
+	planCache planCache
+	// public keeps the public pages' content for a while, and publicLimit
+	// bounds how often each address asks for them (public.go).
+	public      publicCache
+	publicLimit *web.Limiter
 }
 
 // routes joins the route lists of the areas. Each area's list is a method
 // in its own file; a new area adds its method here.
 func routes(srv *web.Server) []web.Route {
-	s := &server{Server: srv, svc: srv.Services(), sources: newSourceCache()}
+	s := &server{Server: srv, svc: srv.Services(), sources: newSourceCache(), publicLimit: web.NewLimiter(publicRate, publicBurst)}
 	var all []web.Route
 	for _, group := range [][]web.Route{
 		s.authRoutes(),
@@ -97,6 +104,11 @@ func routes(srv *web.Server) []web.Route {
 		s.accountRoutes(),
 		s.periodRoutes(),
 		s.reportRoutes(),
+		s.overviewRoutes(),
+		s.exportRoutes(),
+		s.bulletinRoutes(),
+		s.printRoutes(),
+		s.publicRoutes(),
 		s.supervisionRoutes(),
 		s.urgeRoutes(),
 		s.notificationRoutes(),
@@ -111,6 +123,7 @@ func routes(srv *web.Server) []web.Route {
 // entry here.
 var navigation = []web.NavEntry{
 	{Label: "首页", Href: "/", Allow: duban.CanRead},
+	{Label: "一屏统览", Href: "/overview", Allow: duban.CanRead},
 	{Label: "台账", Href: "/tasks", Allow: duban.CanRead},
 	{Label: "文件", Href: "/plans", Allow: duban.CanRead},
 	{Label: "单位", Href: "/units", Allow: duban.CanRead},
@@ -139,6 +152,7 @@ func templateFuncs() template.FuncMap {
 		"unitLinks":     func(owners []duban.Owner) template.HTML { return ownerLinks("/units/", owners) },
 		"leaderLinks":   func(owners []duban.Owner) template.HTML { return ownerLinks("/leaders/", owners) },
 		"unitOptions":   unitOptions,
+		"short":         cycle.Shorten,
 		"leaderOptions": leaderOptions,
 	}
 }

@@ -331,8 +331,9 @@ func Services(db *sqldb.DB) web.Services {
 		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, units),
 		Lights: cyclestore.NewLightService(db), Reminders: cyclestore.NewReminderService(db, units),
 		Evidence: cyclestore.NewEvidenceService(db), Files: evidenceFiles(),
-		Supervisions: cyclestore.NewSupervisionService(db, units), Notifications: cyclestore.NewNotificationService(db),
-		Deliveries: deliveries,
+		Supervisions: cyclestore.NewSupervisionService(db, units), Overview: cyclestore.NewOverviewService(db),
+		Bulletins: cyclestore.NewBulletinService(db), Publications: cyclestore.NewPublicationService(db),
+		Notifications: cyclestore.NewNotificationService(db), Deliveries: deliveries,
 		Tester: notify.NewDrainer(deliveries, &notify.Senders{Timeout: 5 * time.Second},
 			notify.Options{Owner: "webtest", Logger: slog.New(slog.DiscardHandler)}),
 	}
