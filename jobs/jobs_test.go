@@ -18,6 +18,7 @@ import (
 	"github.com/dubanhq/duban/notify/notifytest"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/deliverystore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -52,7 +53,7 @@ func newServer(t *testing.T, db *sqldb.DB, clk *notifytest.Clock, name string) *
 		db: db,
 		runner: jobs.New(jobs.Services{Plans: sqldb.NewPlanService(db), Reminders: cyclestore.NewReminderService(db, nil),
 			Lights: cyclestore.NewLightService(db)}, jobs.Options{Now: clk.Now, Logger: quiet}),
-		drainer: notify.NewDrainer(sqldb.NewDeliveryService(db), &notify.Senders{Now: clk.Now, Timeout: 5 * time.Second},
+		drainer: notify.NewDrainer(deliverystore.NewDeliveryService(db), &notify.Senders{Now: clk.Now, Timeout: 5 * time.Second},
 			notify.Options{Owner: name, Batch: 100, Logger: quiet}),
 	}
 }
@@ -95,7 +96,7 @@ func TestTwoServers(t *testing.T) {
 			t.Fatal(err)
 		}
 		hook := notifytest.WebhookReceiver(t, clk.Now, hookSecret)
-		if err := sqldb.NewDeliveryService(db).CreateChannel(as(office), &duban.Channel{Name: "督查室接口", Kind: duban.ChannelWebhook,
+		if err := deliverystore.NewDeliveryService(db).CreateChannel(as(office), &duban.Channel{Name: "督查室接口", Kind: duban.ChannelWebhook,
 			URL: hook.URL, Secret: hookSecret, PlanID: p.ID, Enabled: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -195,7 +196,7 @@ func TestTwoServers(t *testing.T) {
 			}
 		}
 		failed := duban.DeliveryFailed
-		if _, n, err := sqldb.NewDeliveryService(db).FindDeliveries(as(office), duban.DeliveryFilter{State: &failed}); err != nil || n != 0 {
+		if _, n, err := deliverystore.NewDeliveryService(db).FindDeliveries(as(office), duban.DeliveryFilter{State: &failed}); err != nil || n != 0 {
 			t.Errorf("%d deliveries failed (%v)", n, err)
 		}
 

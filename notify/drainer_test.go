@@ -15,6 +15,7 @@ import (
 	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/notify/notifytest"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/deliverystore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -78,12 +79,12 @@ func newDrainer(db *sqldb.DB, clk *clock, s *notify.Senders, opts notify.Options
 	if opts.Logger == nil {
 		opts.Logger = quiet
 	}
-	return notify.NewDrainer(sqldb.NewDeliveryService(db), s, opts)
+	return notify.NewDrainer(deliverystore.NewDeliveryService(db), s, opts)
 }
 
 func mustChannel(t testing.TB, db *sqldb.DB, c *duban.Channel) *duban.Channel {
 	t.Helper()
-	if err := sqldb.NewDeliveryService(db).CreateChannel(as(office), c); err != nil {
+	if err := deliverystore.NewDeliveryService(db).CreateChannel(as(office), c); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -93,7 +94,7 @@ func mustEnqueue(t testing.TB, db *sqldb.DB, channelID int64, key, subject strin
 	t.Helper()
 	d := &duban.Delivery{ChannelID: channelID, Key: key, Event: "reminder", Subject: subject,
 		Body: "任务 1.2.3 的本月进展情况尚未报送，请于 7 月 25 日前报送。", Link: "https://duban.lixia.gov.cn/todo"}
-	if ok, err := sqldb.NewDeliveryService(db).EnqueueDelivery(context.Background(), d); err != nil || !ok {
+	if ok, err := deliverystore.NewDeliveryService(db).EnqueueDelivery(context.Background(), d); err != nil || !ok {
 		t.Fatalf("enqueue %s: %v, %v", key, ok, err)
 	}
 	return d
@@ -101,7 +102,7 @@ func mustEnqueue(t testing.TB, db *sqldb.DB, channelID int64, key, subject strin
 
 func mustFind(t testing.TB, db *sqldb.DB, key string) *duban.Delivery {
 	t.Helper()
-	ds, _, err := sqldb.NewDeliveryService(db).FindDeliveries(as(office), duban.DeliveryFilter{Key: &key})
+	ds, _, err := deliverystore.NewDeliveryService(db).FindDeliveries(as(office), duban.DeliveryFilter{Key: &key})
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("find %s: %v, %v", key, ds, err)
 	}
@@ -245,7 +246,7 @@ func TestDrainerCrashedServer(t *testing.T) {
 		for i := range 3 {
 			mustEnqueue(t, st.db, ch.ID, fmt.Sprint(i), "提醒")
 		}
-		crashed, err := sqldb.NewDeliveryService(st.db).ClaimDeliveries(context.Background(), duban.DeliveryClaim{Owner: "crashed", Limit: 10, Lease: 5 * time.Minute})
+		crashed, err := deliverystore.NewDeliveryService(st.db).ClaimDeliveries(context.Background(), duban.DeliveryClaim{Owner: "crashed", Limit: 10, Lease: 5 * time.Minute})
 		if err != nil || len(crashed) != 3 {
 			t.Fatalf("claimed %d (%v)", len(crashed), err)
 		}
@@ -277,7 +278,7 @@ func TestDrainerGivesUpUnconfirmed(t *testing.T) {
 		ch := mustChannel(t, st.db, &duban.Channel{Name: "群", Kind: duban.ChannelWeCom, URL: robot.URL + "/send?key=" + wecomKey, Enabled: true})
 		mustEnqueue(t, st.db, ch.ID, "stuck", "提醒")
 		for range 2 {
-			if _, err := sqldb.NewDeliveryService(st.db).ClaimDeliveries(context.Background(), duban.DeliveryClaim{Owner: "crashing", Limit: 1, Lease: time.Minute}); err != nil {
+			if _, err := deliverystore.NewDeliveryService(st.db).ClaimDeliveries(context.Background(), duban.DeliveryClaim{Owner: "crashing", Limit: 1, Lease: time.Minute}); err != nil {
 				t.Fatal(err)
 			}
 			clk.Advance(time.Minute)
@@ -341,7 +342,7 @@ func TestDrainersTwoServers(t *testing.T) {
 			}
 		}
 		sent := duban.DeliverySent
-		if _, total, err := sqldb.NewDeliveryService(st.db).FindDeliveries(as(office), duban.DeliveryFilter{State: &sent}); err != nil || total != jobs {
+		if _, total, err := deliverystore.NewDeliveryService(st.db).FindDeliveries(as(office), duban.DeliveryFilter{State: &sent}); err != nil || total != jobs {
 			t.Errorf("jobs recorded sent: %d (%v), want %d", total, err, jobs)
 		}
 	})

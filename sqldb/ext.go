@@ -19,6 +19,10 @@ import (
 // update for how writers queue.
 func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error { return db.update(ctx, fn) }
 
+// Queue runs fn in a write transaction that leaves the audit chain alone,
+// for the server's bookkeeping of its delivery jobs; see queue.
+func (db *DB) Queue(ctx context.Context, fn func(tx *Tx) error) error { return db.queue(ctx, fn) }
+
 // View runs fn in a read-only transaction.
 func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error { return db.view(ctx, fn) }
 
@@ -67,6 +71,10 @@ func (tx *Tx) Time(t time.Time) any { return tx.ts(t) }
 // Postgres reports whether the database is PostgreSQL.
 func (tx *Tx) Postgres() bool { return tx.db.dialect == dialectPostgres }
 
+// Binary is the collation that compares text by code point, to put after a
+// column of ORDER BY.
+func (tx *Tx) Binary() string { return tx.db.dialect.binary() }
+
 // Limit returns the LIMIT/OFFSET clause of a page and its arguments.
 func (tx *Tx) Limit(limit, offset int) (string, []any) { return tx.db.dialect.limit(limit, offset) }
 
@@ -99,6 +107,17 @@ func (tx *Tx) FindTasks(f duban.TaskFilter) ([]*duban.Task, error) {
 // FindUnit returns a unit, or ENOTFOUND.
 func (tx *Tx) FindUnit(id int64) (*duban.Unit, error) { return findUnit(tx, id) }
 
+// PlanExists returns ENOTFOUND unless the plan exists and the
+// transaction's user may see it.
+func (tx *Tx) PlanExists(id int64) error {
+	_, err := findPlan(tx, id, false)
+	return err
+}
+
+// ActiveUnit returns a unit that may still change (one not merged into
+// another), or ENOTFOUND or ECONFLICT.
+func (tx *Tx) ActiveUnit(id int64) (*duban.Unit, error) { return activeUnit(tx, id) }
+
 // TimeCol scans a time column of either dialect; NULL is the zero time.
 func TimeCol(t *time.Time) sql.Scanner { return timeCol{t} }
 
@@ -120,14 +139,5 @@ func Placeholders(n int) string { return placeholders(n) }
 // NotFound is the error for a missing thing, named in Chinese (报告 #3).
 func NotFound(what string, id int64) error { return notFound(what, id) }
 
-// EnqueueDelivery adds a delivery job in tx unless one with its key exists
-// (whichever server made it), and reports whether it did: a change that
-// sends a message (a reminder, an urge) enqueues it in its own transaction,
-// so that the message exists exactly when the change does.
-func (tx *Tx) EnqueueDelivery(d *duban.Delivery) (bool, error) { return tx.enqueueDelivery(d) }
-
-// ChannelsFor returns, redacted, the enabled channels a message about a
-// unit in a plan goes through (duban.Channel.Matches).
-func (tx *Tx) ChannelsFor(unitID, planID int64) ([]*duban.Channel, error) {
-	return channelsFor(tx, unitID, planID)
-}
+// Truncate cuts s to at most n characters.
+func Truncate(s string, n int) string { return truncate(s, n) }

@@ -19,6 +19,7 @@ import (
 	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/deliverystore"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
 	"github.com/dubanhq/duban/web/page"
@@ -263,6 +264,6 @@ func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPol
 		Publications: cyclestore.NewPublicationService(db),
 
 		Notifications: cyclestore.NewNotificationService(db),
-		Deliveries:    sqldb.NewDeliveryService(db),
+		Deliveries:    deliverystore.NewDeliveryService(db),
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb/deliverystore"
 )
 
 // outbound is a message of the cycle to send through the channels that
@@ -41,7 +42,7 @@ func (b *base) link(path string) string {
 func (b *base) enqueue(tx *Tx, chs []*duban.Channel, m *outbound) (int, error) {
 	n := 0
 	for _, ch := range chs {
-		ok, err := tx.EnqueueDelivery(&duban.Delivery{ChannelID: ch.ID, Key: m.Key(ch), Event: m.Event, UnitID: m.UnitID,
+		ok, err := deliverystore.EnqueueDelivery(tx, &duban.Delivery{ChannelID: ch.ID, Key: m.Key(ch), Event: m.Event, UnitID: m.UnitID,
 			PlanID: m.PlanID, Subject: m.Subject, Body: m.Body, Link: b.link(m.Path)})
 		if err != nil {
 			return n, err
@@ -56,7 +57,7 @@ func (b *base) enqueue(tx *Tx, chs []*duban.Channel, m *outbound) (int, error) {
 // send enqueues m on every channel that carries what concerns its unit in
 // its plan, and returns how many jobs it added.
 func (b *base) send(tx *Tx, m *outbound) (int, error) {
-	chs, err := tx.ChannelsFor(m.UnitID, m.PlanID)
+	chs, err := deliverystore.ChannelsFor(tx, m.UnitID, m.PlanID)
 	if err != nil {
 		return 0, err
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/notify/notifytest"
-	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/deliverystore"
 )
 
 // outside is the world outside duban that the year walk's messages reach,
@@ -52,7 +52,7 @@ func newOutside(t *testing.T, w *world) *outside {
 	}
 	mail, pool := notifytest.NewMailServer(t, yearMailUser, yearMailPassword)
 	o.mail = mail
-	deliveries := sqldb.NewDeliveryService(w.db)
+	deliveries := deliverystore.NewDeliveryService(w.db)
 	for _, c := range []*duban.Channel{
 		{Name: "督查室接口", Kind: duban.ChannelWebhook, URL: o.hook.URL + "/duban", Secret: yearHookSecret, PlanID: w.plan.ID},
 		{Name: "区财政局工作群", Kind: duban.ChannelWeCom, URL: o.wecom.URL + "/cgi-bin/webhook/send?key=" + yearWeComKey, UnitID: w.units["区财政局"]},
@@ -167,7 +167,7 @@ func (o *outside) check(t *testing.T) {
 	t.Helper()
 	o.drain(t)
 	for _, st := range []duban.DeliveryState{duban.DeliveryFailed, duban.DeliveryPending, duban.DeliverySending} {
-		jobs, n, err := sqldb.NewDeliveryService(o.w.db).FindDeliveries(as(office), duban.DeliveryFilter{State: &st, Limit: 3})
+		jobs, n, err := deliverystore.NewDeliveryService(o.w.db).FindDeliveries(as(office), duban.DeliveryFilter{State: &st, Limit: 3})
 		if err != nil || n != 0 {
 			t.Errorf("deliveries %s at the year's end: %d (%v) %v", st, n, err, fmt.Sprint(jobs))
 		}

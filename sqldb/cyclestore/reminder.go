@@ -8,6 +8,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/deliverystore"
 )
 
 // ReminderService answers who owes what by when, sends the in-app
@@ -253,7 +254,7 @@ func unsentReminders(tx *Tx, rs []cycle.Reminder) ([]cycle.Reminder, error) {
 		r := &rs[i]
 		appKeys = append(appKeys, appReminderKey(r))
 		var err error
-		if chans[i], err = tx.ChannelsFor(r.UnitID, r.PlanID); err != nil {
+		if chans[i], err = deliverystore.ChannelsFor(tx, r.UnitID, r.PlanID); err != nil {
 			return nil, err
 		}
 		for _, ch := range chans[i] {

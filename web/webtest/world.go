@@ -24,6 +24,7 @@ import (
 	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/deliverystore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
@@ -322,7 +323,7 @@ func unitNamed(svc web.Services, name string) (*duban.Unit, error) {
 // Evidence files go to one folder for the test binary, which Main
 // removes; files are kept by content, so tests share it safely.
 func Services(db *sqldb.DB) web.Services {
-	deliveries, units := sqldb.NewDeliveryService(db), sqldb.NewUnitService(db)
+	deliveries, units := deliverystore.NewDeliveryService(db), sqldb.NewUnitService(db)
 	return web.Services{
 		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: units,
 		Leaders: sqldb.NewLeaderService(db), Users: sqldb.NewUserService(db), Audit: sqldb.NewAuditService(db),

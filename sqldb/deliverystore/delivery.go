@@ -1,4 +1,10 @@
-package sqldb
+// Package deliverystore keeps notification delivery in the database of
+// package sqldb: the outbound channels (webhook, WeCom, DingTalk, SMTP) and
+// the once-only queue of delivery jobs that the drainers of package notify
+// claim, send and mark. Other stores enqueue a message inside their own
+// change's transaction through EnqueueDelivery and ChannelsFor; the tables
+// come from sqldb's numbered migrations.
+package deliverystore
 
 import (
 	"cmp"
@@ -10,7 +16,11 @@ import (
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
+
+// Tx is sqldb's transaction, which every function here works in.
+type Tx = sqldb.Tx
 
 // DeliveryService keeps the outbound channels and the table of delivery
 // jobs. The queue is made once-only by the database itself: a job's key is
@@ -18,10 +28,10 @@ import (
 // in one UPDATE … RETURNING (skipping rows another server holds, on
 // PostgreSQL), so that several servers on one database never make or send a
 // job twice.
-type DeliveryService struct{ db *DB }
+type DeliveryService struct{ db *sqldb.DB }
 
 // NewDeliveryService returns the channels and delivery jobs of db.
-func NewDeliveryService(db *DB) *DeliveryService { return &DeliveryService{db: db} }
+func NewDeliveryService(db *sqldb.DB) *DeliveryService { return &DeliveryService{db: db} }
 
 var _ duban.DeliveryService = (*DeliveryService)(nil)
 
@@ -33,8 +43,8 @@ const channelColumns = "id, name, kind, unit_id, plan_id, url, smtp_addr, userna
 func scanChannel(sc interface{ Scan(...any) error }) (*duban.Channel, error) {
 	var c duban.Channel
 	var to, secret string
-	if err := sc.Scan(&c.ID, &c.Name, &c.Kind, idCol{&c.UnitID}, idCol{&c.PlanID}, &c.URL, &c.SMTPAddr, &c.Username,
-		&c.From, &to, &secret, &c.Enabled, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt}); err != nil {
+	if err := sc.Scan(&c.ID, &c.Name, &c.Kind, sqldb.IDCol(&c.UnitID), sqldb.IDCol(&c.PlanID), &c.URL, &c.SMTPAddr, &c.Username,
+		&c.From, &to, &secret, &c.Enabled, sqldb.TimeCol(&c.CreatedAt), sqldb.TimeCol(&c.UpdatedAt)); err != nil {
 		return nil, err
 	}
 	if to != "" {
@@ -50,7 +60,7 @@ func (s *DeliveryService) FindChannelByID(ctx context.Context, id int64) (*duban
 		return nil, err
 	}
 	var c *duban.Channel
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		c, err = findChannel(tx, id)
 		return err
@@ -63,9 +73,9 @@ func (s *DeliveryService) FindChannelByID(ctx context.Context, id int64) (*duban
 
 // findChannel returns a channel in full, secret included.
 func findChannel(tx *Tx, id int64) (*duban.Channel, error) {
-	c, err := scanChannel(tx.queryRow("SELECT "+channelColumns+" FROM channels WHERE id = ?", id))
+	c, err := scanChannel(tx.QueryRow("SELECT "+channelColumns+" FROM channels WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("发送渠道", id)
+		return nil, sqldb.NotFound("发送渠道", id)
 	}
 	return c, err
 }
@@ -91,13 +101,13 @@ func (s *DeliveryService) FindChannels(ctx context.Context, f duban.ChannelFilte
 	}
 	var out []*duban.Channel
 	var total int
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
-		if total, err = tx.count("SELECT count(*) FROM channels"+where(conds), args...); err != nil {
+		if total, err = tx.Count("SELECT count(*) FROM channels"+sqldb.Where(conds), args...); err != nil {
 			return err
 		}
-		page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
-		out, err = queryChannels(tx, "SELECT "+channelColumns+" FROM channels"+where(conds)+" ORDER BY name"+tx.db.dialect.binary()+", id"+page, append(args, pargs...)...)
+		page, pargs := tx.Limit(f.Limit, f.Offset)
+		out, err = queryChannels(tx, "SELECT "+channelColumns+" FROM channels"+sqldb.Where(conds)+" ORDER BY name"+tx.Binary()+", id"+page, append(args, pargs...)...)
 		return err
 	})
 	return out, total, err
@@ -115,7 +125,7 @@ func queryChannels(tx *Tx, q string, args ...any) ([]*duban.Channel, error) {
 
 // queryAll runs a query and scans each row with scan.
 func queryAll[T any](tx *Tx, scan func(interface{ Scan(...any) error }) (*T, error), q string, args ...any) ([]*T, error) {
-	rows, err := tx.query(q, args...)
+	rows, err := tx.Query(q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -135,18 +145,18 @@ func queryAll[T any](tx *Tx, scan func(interface{ Scan(...any) error }) (*T, err
 // goes through, redacted.
 func (s *DeliveryService) ChannelsFor(ctx context.Context, unitID, planID int64) ([]*duban.Channel, error) {
 	var out []*duban.Channel
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
-		out, err = channelsFor(tx, unitID, planID)
+		out, err = ChannelsFor(tx, unitID, planID)
 		return err
 	})
 	return out, err
 }
 
-// channelsFor returns, redacted, the enabled channels a message about a
-// unit in a plan goes through, for a service that enqueues messages in its
-// own transaction.
-func channelsFor(tx *Tx, unitID, planID int64) ([]*duban.Channel, error) {
+// ChannelsFor returns, redacted, the enabled channels a message about a
+// unit in a plan goes through (duban.Channel.Matches), for a service that
+// enqueues messages in its own transaction.
+func ChannelsFor(tx *Tx, unitID, planID int64) ([]*duban.Channel, error) {
 	return queryChannels(tx, "SELECT "+channelColumns+` FROM channels
 		WHERE enabled = ? AND (unit_id IS NULL OR unit_id = ?) AND (plan_id IS NULL OR plan_id = ?) ORDER BY id`,
 		true, unitID, planID)
@@ -156,12 +166,12 @@ func channelsFor(tx *Tx, unitID, planID int64) ([]*duban.Channel, error) {
 // exist.
 func checkChannelScope(tx *Tx, c *duban.Channel) error {
 	if c.UnitID != 0 {
-		if _, err := activeUnit(tx, c.UnitID); err != nil {
+		if _, err := tx.ActiveUnit(c.UnitID); err != nil {
 			return err
 		}
 	}
 	if c.PlanID != 0 {
-		if _, err := findPlan(tx, c.PlanID, false); err != nil {
+		if err := tx.PlanExists(c.PlanID); err != nil {
 			return err
 		}
 	}
@@ -183,19 +193,19 @@ func (s *DeliveryService) CreateChannel(ctx context.Context, c *duban.Channel) e
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return s.db.update(ctx, func(tx *Tx) error {
+	return s.db.Update(ctx, func(tx *Tx) error {
 		if err := checkChannelScope(tx, c); err != nil {
 			return err
 		}
-		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+		c.CreatedAt, c.UpdatedAt = tx.Now(), tx.Now()
 		var err error
-		c.ID, err = tx.insert(`INSERT INTO channels (name, kind, unit_id, plan_id, url, smtp_addr, username, mail_from, mail_to, secret, enabled, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, string(c.Kind), nullID(c.UnitID), nullID(c.PlanID), c.URL,
-			c.SMTPAddr, c.Username, c.From, strings.Join(c.To, "\n"), c.Secret.Reveal(), c.Enabled, tx.ts(tx.now), tx.ts(tx.now))
+		c.ID, err = tx.Insert(`INSERT INTO channels (name, kind, unit_id, plan_id, url, smtp_addr, username, mail_from, mail_to, secret, enabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, string(c.Kind), sqldb.NullID(c.UnitID), sqldb.NullID(c.PlanID), c.URL,
+			c.SMTPAddr, c.Username, c.From, strings.Join(c.To, "\n"), c.Secret.Reveal(), c.Enabled, tx.Time(tx.Now()), tx.Time(tx.Now()))
 		if err != nil {
 			return err
 		}
-		return tx.record("channel.create", "channel", c.ID, c.PlanID, "新建发送渠道："+c.Name+"（"+c.Kind.Label()+"）", nil, c.Redacted())
+		return tx.Record("channel.create", "channel", c.ID, c.PlanID, "新建发送渠道："+c.Name+"（"+c.Kind.Label()+"）", nil, c.Redacted())
 	})
 }
 
@@ -215,7 +225,7 @@ func (s *DeliveryService) UpdateChannel(ctx context.Context, id int64, upd duban
 		return nil, err
 	}
 	var c *duban.Channel
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if c, err = findChannel(tx, id); err != nil {
 			return err
@@ -229,14 +239,14 @@ func (s *DeliveryService) UpdateChannel(ctx context.Context, id int64, upd duban
 		if err := checkChannelScope(tx, c); err != nil {
 			return err
 		}
-		c.UpdatedAt = tx.now
-		if _, err := tx.exec(`UPDATE channels SET name = ?, unit_id = ?, plan_id = ?, url = ?, smtp_addr = ?, username = ?,
+		c.UpdatedAt = tx.Now()
+		if _, err := tx.Exec(`UPDATE channels SET name = ?, unit_id = ?, plan_id = ?, url = ?, smtp_addr = ?, username = ?,
 			mail_from = ?, mail_to = ?, secret = ?, enabled = ?, updated_at = ? WHERE id = ?`,
-			c.Name, nullID(c.UnitID), nullID(c.PlanID), c.URL, c.SMTPAddr, c.Username, c.From, strings.Join(c.To, "\n"),
-			c.Secret.Reveal(), c.Enabled, tx.ts(tx.now), id); err != nil {
+			c.Name, sqldb.NullID(c.UnitID), sqldb.NullID(c.PlanID), c.URL, c.SMTPAddr, c.Username, c.From, strings.Join(c.To, "\n"),
+			c.Secret.Reveal(), c.Enabled, tx.Time(tx.Now()), id); err != nil {
 			return err
 		}
-		return tx.record("channel.update", "channel", id, c.PlanID, "修改发送渠道："+c.Name, before, c.Redacted())
+		return tx.Record("channel.update", "channel", id, c.PlanID, "修改发送渠道："+c.Name, before, c.Redacted())
 	})
 	if err != nil {
 		return nil, err
@@ -250,87 +260,66 @@ func (s *DeliveryService) DeleteChannel(ctx context.Context, id int64) error {
 	if _, err := duban.Authorize(ctx, manageChannels, duban.CanManageChannels); err != nil {
 		return err
 	}
-	return s.db.update(ctx, func(tx *Tx) error {
+	return s.db.Update(ctx, func(tx *Tx) error {
 		c, err := findChannel(tx, id)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(`UPDATE deliveries SET state = ?, last_error = ?, lease_until = NULL, updated_at = ?
+		if _, err := tx.Exec(`UPDATE deliveries SET state = ?, last_error = ?, lease_until = NULL, updated_at = ?
 			WHERE channel_id = ? AND state IN (?, ?)`, string(duban.DeliveryFailed), "发送渠道已删除，未发送。",
-			tx.ts(tx.now), id, string(duban.DeliveryPending), string(duban.DeliverySending)); err != nil {
+			tx.Time(tx.Now()), id, string(duban.DeliveryPending), string(duban.DeliverySending)); err != nil {
 			return err
 		}
-		if _, err := tx.exec("DELETE FROM channels WHERE id = ?", id); err != nil {
+		if _, err := tx.Exec("DELETE FROM channels WHERE id = ?", id); err != nil {
 			return err
 		}
-		return tx.record("channel.delete", "channel", id, c.PlanID, "删除发送渠道："+c.Name, c.Redacted(), nil)
+		return tx.Record("channel.delete", "channel", id, c.PlanID, "删除发送渠道："+c.Name, c.Redacted(), nil)
 	})
-}
-
-// queue runs fn in a write transaction that leaves the audit chain alone:
-// enqueuing, claiming and marking jobs is the server's bookkeeping, not a
-// person's change, and taking the chain's lock for it would queue every
-// drainer tick behind the office's edits (and change the lists' version,
-// which keeps pages cached). On SQLite it is still the one writer.
-func (db *DB) queue(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return db.internal("开始写事务", err)
-	}
-	defer sqlTx.Rollback()
-	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: duban.Timestamp(db.Now()), user: duban.UserFromContext(ctx)}
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return db.internal("提交事务", err)
-	}
-	return nil
 }
 
 // EnqueueDelivery adds a job unless one with its key exists.
 func (s *DeliveryService) EnqueueDelivery(ctx context.Context, d *duban.Delivery) (bool, error) {
 	var created bool
-	err := s.db.queue(ctx, func(tx *Tx) error {
+	err := s.db.Queue(ctx, func(tx *Tx) error {
 		var err error
-		created, err = tx.enqueueDelivery(d)
+		created, err = EnqueueDelivery(tx, d)
 		return err
 	})
 	return created, err
 }
 
-// enqueueDelivery adds a job in tx unless one with its key exists, and
-// reports whether it did. Services that send a message as part of a change
-// (a reminder, 催办) call it inside the change's own transaction, so that
-// the message exists exactly when the change does.
-func (tx *Tx) enqueueDelivery(d *duban.Delivery) (bool, error) {
+// EnqueueDelivery adds a job in tx unless one with its key exists (whichever
+// server made it), and reports whether it did. Services that send a message
+// as part of a change (a reminder, 催办) call it inside the change's own
+// transaction, so that the message exists exactly when the change does.
+func EnqueueDelivery(tx *Tx, d *duban.Delivery) (bool, error) {
 	if err := d.Validate(); err != nil {
 		return false, err
 	}
 	var name, kind string
-	err := tx.queryRow("SELECT name, kind FROM channels WHERE id = ?", d.ChannelID).Scan(&name, &kind)
+	err := tx.QueryRow("SELECT name, kind FROM channels WHERE id = ?", d.ChannelID).Scan(&name, &kind)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, notFound("发送渠道", d.ChannelID)
+		return false, sqldb.NotFound("发送渠道", d.ChannelID)
 	} else if err != nil {
-		return false, tx.db.queryError("SELECT name, kind FROM channels", err)
+		return false, tx.QueryError("SELECT name, kind FROM channels", err)
 	}
 	due := duban.Timestamp(d.NextAttemptAt)
-	if due.Before(tx.now) {
-		due = tx.now
+	if due.Before(tx.Now()) {
+		due = tx.Now()
 	}
 	var id int64
-	err = tx.queryRow(`INSERT INTO deliveries (channel_id, channel_name, channel_kind, dedup_key, event, unit_id, plan_id,
+	err = tx.QueryRow(`INSERT INTO deliveries (channel_id, channel_name, channel_kind, dedup_key, event, unit_id, plan_id,
 			subject, body, link, state, next_attempt_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-		d.ChannelID, name, kind, d.Key, d.Event, nullID(d.UnitID), nullID(d.PlanID), d.Subject, d.Body, d.Link,
-		string(duban.DeliveryPending), tx.ts(due), tx.ts(tx.now), tx.ts(tx.now)).Scan(&id)
+		d.ChannelID, name, kind, d.Key, d.Event, sqldb.NullID(d.UnitID), sqldb.NullID(d.PlanID), d.Subject, d.Body, d.Link,
+		string(duban.DeliveryPending), tx.Time(due), tx.Time(tx.Now()), tx.Time(tx.Now())).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	} else if err != nil {
-		return false, tx.db.queryError("INSERT INTO deliveries", err)
+		return false, tx.QueryError("INSERT INTO deliveries", err)
 	}
 	d.ID, d.ChannelName, d.ChannelKind = id, name, duban.ChannelKind(kind)
-	d.State, d.Attempts, d.NextAttemptAt, d.CreatedAt, d.UpdatedAt = duban.DeliveryPending, 0, due, tx.now, tx.now
+	d.State, d.Attempts, d.NextAttemptAt, d.CreatedAt, d.UpdatedAt = duban.DeliveryPending, 0, due, tx.Now(), tx.Now()
 	return true, nil
 }
 
@@ -339,9 +328,9 @@ const deliveryColumns = `id, channel_id, channel_name, channel_kind, dedup_key, 
 
 func scanDelivery(sc interface{ Scan(...any) error }) (*duban.Delivery, error) {
 	var d duban.Delivery
-	if err := sc.Scan(&d.ID, idCol{&d.ChannelID}, &d.ChannelName, &d.ChannelKind, &d.Key, &d.Event, idCol{&d.UnitID},
-		idCol{&d.PlanID}, &d.Subject, &d.Body, &d.Link, &d.State, &d.Attempts, timeCol{&d.NextAttemptAt}, &d.LastError,
-		&d.LeaseOwner, timeCol{&d.LeaseUntil}, timeCol{&d.CreatedAt}, timeCol{&d.UpdatedAt}, timeCol{&d.SentAt}); err != nil {
+	if err := sc.Scan(&d.ID, sqldb.IDCol(&d.ChannelID), &d.ChannelName, &d.ChannelKind, &d.Key, &d.Event, sqldb.IDCol(&d.UnitID),
+		sqldb.IDCol(&d.PlanID), &d.Subject, &d.Body, &d.Link, &d.State, &d.Attempts, sqldb.TimeCol(&d.NextAttemptAt), &d.LastError,
+		&d.LeaseOwner, sqldb.TimeCol(&d.LeaseUntil), sqldb.TimeCol(&d.CreatedAt), sqldb.TimeCol(&d.UpdatedAt), sqldb.TimeCol(&d.SentAt)); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -381,10 +370,10 @@ func (s *DeliveryService) ClaimDeliveries(ctx context.Context, c duban.DeliveryC
 	}
 	limit := min(max(c.Limit, 1), maxClaim)
 	var out []*duban.Delivery
-	err := s.db.queue(ctx, func(tx *Tx) error {
+	err := s.db.Queue(ctx, func(tx *Tx) error {
 		due := `SELECT id FROM deliveries WHERE (state = ? AND next_attempt_at <= ?) OR (state = ? AND lease_until <= ?)
 			ORDER BY next_attempt_at, id LIMIT ?`
-		if tx.db.dialect == dialectPostgres {
+		if tx.Postgres() {
 			// Rows another server is claiming are skipped rather than
 			// waited for; a row it has just claimed no longer matches.
 			due += " FOR UPDATE SKIP LOCKED"
@@ -392,8 +381,8 @@ func (s *DeliveryService) ClaimDeliveries(ctx context.Context, c duban.DeliveryC
 		var err error
 		out, err = queryDeliveries(tx, `UPDATE deliveries SET state = ?, attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
 			WHERE id IN (`+due+`) RETURNING `+deliveryColumns,
-			string(duban.DeliverySending), c.Owner, tx.ts(tx.now.Add(c.Lease)), tx.ts(tx.now),
-			string(duban.DeliveryPending), tx.ts(tx.now), string(duban.DeliverySending), tx.ts(tx.now), limit)
+			string(duban.DeliverySending), c.Owner, tx.Time(tx.Now().Add(c.Lease)), tx.Time(tx.Now()),
+			string(duban.DeliveryPending), tx.Time(tx.Now()), string(duban.DeliverySending), tx.Time(tx.Now()), limit)
 		if err != nil {
 			return err
 		}
@@ -417,7 +406,7 @@ func attachChannels(tx *Tx, ds []*duban.Delivery) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := tx.query("SELECT "+channelColumns+" FROM channels WHERE id IN ("+placeholders(len(ids))+")", ids...)
+	rows, err := tx.Query("SELECT "+channelColumns+" FROM channels WHERE id IN ("+sqldb.Placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return err
 	}
@@ -442,12 +431,12 @@ func (s *DeliveryService) ClaimDelivery(ctx context.Context, id int64, c duban.D
 		return nil, err
 	}
 	var d *duban.Delivery
-	err := s.db.queue(ctx, func(tx *Tx) error {
+	err := s.db.Queue(ctx, func(tx *Tx) error {
 		var err error
 		d, err = updateLeased(tx, id, `UPDATE deliveries SET state = ?, attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
 			WHERE id = ? AND (state = ? OR (state = ? AND lease_until <= ?))`,
-			string(duban.DeliverySending), c.Owner, tx.ts(tx.now.Add(c.Lease)), tx.ts(tx.now),
-			id, string(duban.DeliveryPending), string(duban.DeliverySending), tx.ts(tx.now))
+			string(duban.DeliverySending), c.Owner, tx.Time(tx.Now().Add(c.Lease)), tx.Time(tx.Now()),
+			id, string(duban.DeliveryPending), string(duban.DeliverySending), tx.Time(tx.Now()))
 		if err != nil {
 			return err
 		}
@@ -460,11 +449,11 @@ func (s *DeliveryService) ClaimDelivery(ctx context.Context, id int64, c duban.D
 // does not exist, or is done, or another drainer holds it.
 func leaseLost(tx *Tx, id int64) error {
 	var state, owner string
-	err := tx.queryRow("SELECT state, lease_owner FROM deliveries WHERE id = ?", id).Scan(&state, &owner)
+	err := tx.QueryRow("SELECT state, lease_owner FROM deliveries WHERE id = ?", id).Scan(&state, &owner)
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("发送任务", id)
+		return sqldb.NotFound("发送任务", id)
 	} else if err != nil {
-		return tx.db.queryError("SELECT state FROM deliveries", err)
+		return tx.QueryError("SELECT state FROM deliveries", err)
 	}
 	return duban.Errorf(duban.ECONFLICT, "发送任务 #%d 当前为“%s”（%s）：已由其他服务器处理，无需重复发送。",
 		id, duban.DeliveryState(state).Label(), owner)
@@ -473,11 +462,11 @@ func leaseLost(tx *Tx, id int64) error {
 // MarkDeliverySent records that a leased job was sent.
 func (s *DeliveryService) MarkDeliverySent(ctx context.Context, id int64, owner string) (*duban.Delivery, error) {
 	var d *duban.Delivery
-	err := s.db.queue(ctx, func(tx *Tx) error {
+	err := s.db.Queue(ctx, func(tx *Tx) error {
 		var err error
 		d, err = updateLeased(tx, id, `UPDATE deliveries SET state = ?, lease_until = NULL, sent_at = ?, updated_at = ?
 			WHERE id = ? AND state = ? AND lease_owner = ?`,
-			string(duban.DeliverySent), tx.ts(tx.now), tx.ts(tx.now), id, string(duban.DeliverySending), owner)
+			string(duban.DeliverySent), tx.Time(tx.Now()), tx.Time(tx.Now()), id, string(duban.DeliverySending), owner)
 		return err
 	})
 	return d, err
@@ -492,16 +481,16 @@ func (s *DeliveryService) MarkDeliveryFailed(ctx context.Context, id int64, owne
 	if f.Final {
 		state = duban.DeliveryFailed
 	}
-	reason := truncate(strings.TrimSpace(f.Reason), maxReason)
+	reason := sqldb.Truncate(strings.TrimSpace(f.Reason), maxReason)
 	if reason == "" {
 		reason = "发送失败（原因不明）。"
 	}
 	var d *duban.Delivery
-	err := s.db.queue(ctx, func(tx *Tx) error {
+	err := s.db.Queue(ctx, func(tx *Tx) error {
 		var err error
 		d, err = updateLeased(tx, id, `UPDATE deliveries SET state = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, updated_at = ?
 			WHERE id = ? AND state = ? AND lease_owner = ?`,
-			string(state), tx.ts(tx.now.Add(max(f.RetryIn, 0))), reason, tx.ts(tx.now), id, string(duban.DeliverySending), owner)
+			string(state), tx.Time(tx.Now().Add(max(f.RetryIn, 0))), reason, tx.Time(tx.Now()), id, string(duban.DeliverySending), owner)
 		return err
 	})
 	return d, err
@@ -532,13 +521,13 @@ func (s *DeliveryService) FindDeliveries(ctx context.Context, f duban.DeliveryFi
 	}
 	var out []*duban.Delivery
 	var total int
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
-		if total, err = tx.count("SELECT count(*) FROM deliveries"+where(conds), args...); err != nil {
+		if total, err = tx.Count("SELECT count(*) FROM deliveries"+sqldb.Where(conds), args...); err != nil {
 			return err
 		}
-		page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
-		out, err = queryDeliveries(tx, "SELECT "+deliveryColumns+" FROM deliveries"+where(conds)+" ORDER BY id DESC"+page, append(args, pargs...)...)
+		page, pargs := tx.Limit(f.Limit, f.Offset)
+		out, err = queryDeliveries(tx, "SELECT "+deliveryColumns+" FROM deliveries"+sqldb.Where(conds)+" ORDER BY id DESC"+page, append(args, pargs...)...)
 		return err
 	})
 	return out, total, err

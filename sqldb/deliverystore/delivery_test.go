@@ -1,4 +1,4 @@
-package sqldb_test
+package deliverystore_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/deliverystore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -19,7 +20,7 @@ const robotKey = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
 // MustCreateChannel stores a channel and returns it.
 func MustCreateChannel(t testing.TB, db *sqldb.DB, c *duban.Channel) *duban.Channel {
 	t.Helper()
-	if err := sqldb.NewDeliveryService(db).CreateChannel(as(office), c); err != nil {
+	if err := deliverystore.NewDeliveryService(db).CreateChannel(as(office), c); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -40,7 +41,7 @@ func reminder(channelID int64, key string) *duban.Delivery {
 // office may do any of it.
 func TestChannels(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		s := sqldb.NewDeliveryService(db)
+		s := deliverystore.NewDeliveryService(db)
 		hook := MustCreateChannel(t, db, &duban.Channel{Name: "区大数据局接口", Kind: duban.ChannelWebhook, URL: "https://10.1.2.3:8443/hooks/duban", Enabled: true})
 		secret := hook.Secret.Reveal()
 		if !strings.HasPrefix(secret, "whsec_") {
@@ -141,7 +142,7 @@ func TestChannels(t *testing.T) {
 // TestChannelsFor picks the channels of a message by unit and plan.
 func TestChannelsFor(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		plan := MustImport(t, db, MustReadGold(t), "source.md")
+		plan := sqldbtest.MustImport(t, db, office, sqldbtest.MustReadGold(t), "source.md")
 		units := sqldb.NewUnitService(db)
 		a, b := &duban.Unit{Name: "测试单位甲", Kind: duban.UnitDepartment}, &duban.Unit{Name: "测试单位乙", Kind: duban.UnitDepartment}
 		for _, u := range []*duban.Unit{a, b} {
@@ -163,7 +164,7 @@ func TestChannelsFor(t *testing.T) {
 			{a.ID, 0, []int64{all.ID, ofA.ID}},
 			{0, 0, []int64{all.ID}},
 		} {
-			chs, err := sqldb.NewDeliveryService(db).ChannelsFor(context.Background(), c.unit, c.plan)
+			chs, err := deliverystore.NewDeliveryService(db).ChannelsFor(context.Background(), c.unit, c.plan)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,7 +182,7 @@ func TestChannelsFor(t *testing.T) {
 	})
 }
 
-func mustEnqueueAndClaim(t *testing.T, s *sqldb.DeliveryService, channelID int64, key string) *duban.Delivery {
+func mustEnqueueAndClaim(t *testing.T, s *deliverystore.DeliveryService, channelID int64, key string) *duban.Delivery {
 	t.Helper()
 	d := reminder(channelID, key)
 	if ok, err := s.EnqueueDelivery(context.Background(), d); err != nil || !ok {
@@ -197,7 +198,7 @@ func mustEnqueueAndClaim(t *testing.T, s *sqldb.DeliveryService, channelID int64
 // TestEnqueueOnce enqueues the same keys again and again: one job a key.
 func TestEnqueueOnce(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		s := sqldb.NewDeliveryService(db)
+		s := deliverystore.NewDeliveryService(db)
 		ch := MustCreateChannel(t, db, wecomChannel("群"))
 		first := reminder(ch.ID, "reminder:17:2022-07-20")
 		created, err := s.EnqueueDelivery(context.Background(), first)
@@ -235,13 +236,13 @@ func TestEnqueueOnceTwoServers(t *testing.T) {
 		const keys, tries = 40, 3
 		var mu sync.Mutex
 		made := map[string]int{}
-		failures := hammer(2*tries, keys, func(w, i int) error {
+		failures := sqldbtest.Hammer(2*tries, keys, func(w, i int) error {
 			db := a
 			if w%2 == 1 {
 				db = b
 			}
 			key := fmt.Sprintf("reminder:%d:2022-07-20", i)
-			created, err := sqldb.NewDeliveryService(db).EnqueueDelivery(context.Background(), reminder(ch.ID, key))
+			created, err := deliverystore.NewDeliveryService(db).EnqueueDelivery(context.Background(), reminder(ch.ID, key))
 			if created {
 				mu.Lock()
 				made[key]++
@@ -252,7 +253,7 @@ func TestEnqueueOnceTwoServers(t *testing.T) {
 		if len(failures) > 0 {
 			t.Fatalf("got %d failed enqueues, want 0; first: %v", len(failures), failures[0])
 		}
-		_, total, err := sqldb.NewDeliveryService(a).FindDeliveries(as(office), duban.DeliveryFilter{})
+		_, total, err := deliverystore.NewDeliveryService(a).FindDeliveries(as(office), duban.DeliveryFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,14 +272,14 @@ func TestEnqueueOnceTwoServers(t *testing.T) {
 // lease that runs out and a drainer that lost its lease.
 func TestClaimLease(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		clk := useClock(db)
-		s := sqldb.NewDeliveryService(db)
+		clk := sqldbtest.UseClock(db)
+		s := deliverystore.NewDeliveryService(db)
 		ch := MustCreateChannel(t, db, wecomChannel("群"))
 		ctx := context.Background()
 		claimA := duban.DeliveryClaim{Owner: "server-a", Limit: 10, Lease: 2 * time.Minute}
 		claimB := duban.DeliveryClaim{Owner: "server-b", Limit: 10, Lease: 2 * time.Minute}
 		later := reminder(ch.ID, "later")
-		later.NextAttemptAt = clk.now.Add(time.Hour)
+		later.NextAttemptAt = clk.Now().Add(time.Hour)
 		for _, d := range []*duban.Delivery{reminder(ch.ID, "now"), later} {
 			if _, err := s.EnqueueDelivery(ctx, d); err != nil {
 				t.Fatal(err)
@@ -287,7 +288,7 @@ func TestClaimLease(t *testing.T) {
 
 		got := mustClaim(t, s, claimA, "now")
 		d := got[0]
-		if d.State != duban.DeliverySending || d.Attempts != 1 || d.LeaseOwner != "server-a" || !d.LeaseUntil.Equal(clk.now.Add(2*time.Minute)) {
+		if d.State != duban.DeliverySending || d.Attempts != 1 || d.LeaseOwner != "server-a" || !d.LeaseUntil.Equal(clk.Now().Add(2*time.Minute)) {
 			t.Errorf("claimed: got %+v", d)
 		}
 		if d.Channel == nil || d.Channel.URL != ch.URL {
@@ -300,7 +301,7 @@ func TestClaimLease(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.State != duban.DeliveryPending || f.LastError != "地址无法连接" || !f.NextAttemptAt.Equal(clk.now.Add(5*time.Minute)) {
+		if f.State != duban.DeliveryPending || f.LastError != "地址无法连接" || !f.NextAttemptAt.Equal(clk.Now().Add(5*time.Minute)) {
 			t.Errorf("after a failure: got %+v", f)
 		}
 		clk.Advance(4 * time.Minute)
@@ -325,7 +326,7 @@ func TestClaimLease(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sent.State != duban.DeliverySent || !sent.SentAt.Equal(clk.now) || !sent.LeaseUntil.IsZero() {
+		if sent.State != duban.DeliverySent || !sent.SentAt.Equal(clk.Now()) || !sent.LeaseUntil.IsZero() {
 			t.Errorf("sent: got %+v", sent)
 		}
 		_, err = s.ClaimDelivery(ctx, d.ID, claimA)
@@ -355,7 +356,7 @@ func TestClaimLease(t *testing.T) {
 }
 
 // mustClaim claims and checks which jobs, by key, come back.
-func mustClaim(t *testing.T, s *sqldb.DeliveryService, c duban.DeliveryClaim, keys ...string) []*duban.Delivery {
+func mustClaim(t *testing.T, s *deliverystore.DeliveryService, c duban.DeliveryClaim, keys ...string) []*duban.Delivery {
 	t.Helper()
 	ds, err := s.ClaimDeliveries(context.Background(), c)
 	if err != nil {
@@ -380,7 +381,7 @@ func TestClaimTwoServers(t *testing.T) {
 		ch := MustCreateChannel(t, a, wecomChannel("群"))
 		const jobs = 200
 		for i := range jobs {
-			if _, err := sqldb.NewDeliveryService(a).EnqueueDelivery(context.Background(), reminder(ch.ID, fmt.Sprint(i))); err != nil {
+			if _, err := deliverystore.NewDeliveryService(a).EnqueueDelivery(context.Background(), reminder(ch.ID, fmt.Sprint(i))); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -390,7 +391,7 @@ func TestClaimTwoServers(t *testing.T) {
 		for w, db := range []*sqldb.DB{a, b, a, b} {
 			owner := fmt.Sprintf("server-%d", w)
 			wg.Go(func() {
-				s := sqldb.NewDeliveryService(db)
+				s := deliverystore.NewDeliveryService(db)
 				for {
 					ds, err := s.ClaimDeliveries(context.Background(), duban.DeliveryClaim{Owner: owner, Limit: 7, Lease: time.Hour})
 					if err != nil {
