@@ -7,6 +7,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/accountstore"
 )
 
 // MustWriteEvents makes n changes, each with its audit event.
@@ -141,7 +142,7 @@ func TestListsHead(t *testing.T) {
 			t.Fatal(err)
 		}
 		author := &duban.User{Name: "office-clerk", Role: duban.RoleAdmin}
-		if err := sqldb.NewUserService(db).CreateUser(as(office), author); err != nil {
+		if err := accountstore.NewUserService(db).CreateUser(as(office), author); err != nil {
 			t.Fatal(err)
 		}
 		all, lists = heads()

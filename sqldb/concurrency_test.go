@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,7 +29,7 @@ func TestConcurrentWrites(t *testing.T) {
 		}
 		before := MustVerifyAudit(t, db)
 		const writers, writes = 20, 10
-		failures := hammer(writers, writes, func(w, i int) error {
+		failures := sqldbtest.Hammer(writers, writes, func(w, i int) error {
 			if i%2 == 0 {
 				return sqldb.NewLeaderService(db).CreateLeader(as(office), &duban.Leader{Name: fmt.Sprintf("并发%d-%d", w, i)})
 			}
@@ -57,7 +56,7 @@ func TestConcurrentWritesTwoProcesses(t *testing.T) {
 		dsn := sqldbtest.DSNOf(a)
 		b := mustOpen(t, dsn)
 		const writers, writes = 10, 10
-		failures := hammer(writers, writes, func(w, i int) error {
+		failures := sqldbtest.Hammer(writers, writes, func(w, i int) error {
 			db := a
 			if w%2 == 1 {
 				db = b
@@ -72,30 +71,6 @@ func TestConcurrentWritesTwoProcesses(t *testing.T) {
 			t.Errorf("audit events: got %d, want %d", got, want)
 		}
 	})
-}
-
-// hammer runs write(w, i) for writes i of writers w, all writers at once,
-// and returns the errors.
-func hammer(writers, writes int, write func(w, i int) error) []error {
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var failures []error
-	start := make(chan struct{})
-	for w := range writers {
-		wg.Go(func() {
-			<-start
-			for i := range writes {
-				if err := write(w, i); err != nil {
-					mu.Lock()
-					failures = append(failures, err)
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	return failures
 }
 
 // TestDurability writes in a loop in a child process, kills it with SIGKILL

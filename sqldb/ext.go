@@ -118,6 +118,9 @@ func (tx *Tx) PlanExists(id int64) error {
 // another), or ENOTFOUND or ECONFLICT.
 func (tx *Tx) ActiveUnit(id int64) (*duban.Unit, error) { return activeUnit(tx, id) }
 
+// FindLeader returns a leader, or ENOTFOUND.
+func (tx *Tx) FindLeader(id int64) (*duban.Leader, error) { return findLeader(tx, id) }
+
 // TimeCol scans a time column of either dialect; NULL is the zero time.
 func TimeCol(t *time.Time) sql.Scanner { return timeCol{t} }
 
@@ -140,4 +143,10 @@ func Placeholders(n int) string { return placeholders(n) }
 func NotFound(what string, id int64) error { return notFound(what, id) }
 
 // Truncate cuts s to at most n characters.
-func Truncate(s string, n int) string { return truncate(s, n) }
+func Truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}

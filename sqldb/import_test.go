@@ -12,6 +12,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
 // largeReading is a made-up reading of n tasks over ten sections, each
@@ -179,7 +180,7 @@ func TestLargeImport(t *testing.T) {
 // is never seen, and the next import removes it once it is an hour old.
 func TestStaleImport(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		clk := useClock(db)
+		clk := sqldbtest.UseClock(db)
 		raw := MustRawDB(t, db)
 		before := rowCounts(t, raw)
 		dead := MustImport(t, db, largeReading(30, "进程中断的导入"), "dead.json")

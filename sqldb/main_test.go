@@ -3,8 +3,6 @@ package sqldb_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/dubanhq/duban"
@@ -71,29 +69,13 @@ func as(u *duban.User) context.Context {
 // MustReadGold returns the hand-checked reading of the sample notice.
 func MustReadGold(t testing.TB) *duban.Reading {
 	t.Helper()
-	data, err := os.ReadFile("../testdata/lixia-2022.reading.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r duban.Reading
-	if err := json.Unmarshal(data, &r); err != nil {
-		t.Fatal(err)
-	}
-	return &r
+	return sqldbtest.MustReadGold(t)
 }
 
 // MustImport imports a reading as a new draft and returns it.
 func MustImport(t testing.TB, db *sqldb.DB, r *duban.Reading, name string) *duban.Plan {
 	t.Helper()
-	data, _ := json.Marshal(r)
-	res, err := sqldb.NewPlanService(db).ImportPlan(as(office), duban.ImportInput{Name: name, Data: data, Reading: r})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Outcome != duban.ImportCreated {
-		t.Fatalf("import %s: got outcome %q, want created", name, res.Outcome)
-	}
-	return res.Plan
+	return sqldbtest.MustImport(t, db, office, r, name)
 }
 
 // MustPublish dismisses a draft's open statements and publishes it.
@@ -116,6 +98,12 @@ func MustFindTask(t testing.TB, db *sqldb.DB, planID int64, no string) *duban.Ta
 	}
 	t.Fatalf("plan %d has no task %s", planID, no)
 	return nil
+}
+
+// MustCreateUser stores an account with a password and returns it.
+func MustCreateUser(t testing.TB, db *sqldb.DB, u *duban.User, pw string) *duban.User {
+	t.Helper()
+	return sqldbtest.MustCreateUser(t, db, office, u, pw)
 }
 
 // MustVerifyAudit checks the audit chain and returns how many events it has.

@@ -23,6 +23,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/accountstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 	"github.com/dubanhq/duban/web/webtest"
 )
@@ -365,10 +366,10 @@ func (p *person) cookie(name string) string {
 func makeAccount(t *testing.T, m *Main, u *duban.User, password string) {
 	t.Helper()
 	ctx := duban.NewContextWithUser(context.Background(), &duban.User{Name: "test", Role: duban.RoleAdmin})
-	if err := sqldb.NewUserService(m.DB).CreateUser(ctx, u); err != nil {
+	if err := accountstore.NewUserService(m.DB).CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	if err := sqldb.NewAuthService(m.DB, auth.NewHasher(m.Passwords), m.Policy).SetPassword(ctx, u.ID, password); err != nil {
+	if err := accountstore.NewAuthService(m.DB, auth.NewHasher(m.Passwords), m.Policy).SetPassword(ctx, u.ID, password); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -506,7 +507,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("making the clerk's account: the page says %q", got)
 	}
 	clerkName := "caizheng"
-	if users, _, err := sqldb.NewUserService(m.DB).FindUsers(officeCtx, duban.UserFilter{Name: &clerkName}); err != nil || len(users) != 1 ||
+	if users, _, err := accountstore.NewUserService(m.DB).FindUsers(officeCtx, duban.UserFilter{Name: &clerkName}); err != nil || len(users) != 1 ||
 		users[0].Role != duban.RoleClerk || users[0].UnitID != unit.ID {
 		t.Fatalf("the clerk's account: got %v (%v), want a clerk of %s", users, err, name)
 	}
@@ -569,7 +570,7 @@ func TestBrowser(t *testing.T) {
 	// sign-in page, and signing in back to the form, with the text in it.
 	typed := "第二季度进展：已完成招标，下月开工。"
 	clerk.do("writing more", chromedp.SetValue(chromedp.CSS(`form[action$="/comments"] textarea[name=text]`), typed))
-	if err := sqldb.NewAuthService(m.DB, auth.NewHasher(m.Passwords), m.Policy).Logout(officeCtx, clerk.cookie("duban_session")); err != nil {
+	if err := accountstore.NewAuthService(m.DB, auth.NewHasher(m.Passwords), m.Policy).Logout(officeCtx, clerk.cookie("duban_session")); err != nil {
 		t.Fatal(err)
 	}
 	if path := clerk.click(`form[action$="/comments"] button[type=submit]`); !strings.HasPrefix(path, "/login") ||

@@ -18,6 +18,7 @@ import (
 	"github.com/dubanhq/duban/jobs"
 	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/accountstore"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/sqldb/deliverystore"
 	"github.com/dubanhq/duban/web"
@@ -224,7 +225,7 @@ func (m *Main) serveUntilDone(ctx context.Context) error {
 // firstAdminHint says how to make the first account on a new install,
 // where nobody could sign in otherwise.
 func firstAdminHint(ctx context.Context, env *Env, m *Main) error {
-	_, n, err := sqldb.NewUserService(m.DB).FindUsers(duban.NewContextWithUser(ctx, cliUser(env)), duban.UserFilter{Limit: 1})
+	_, n, err := accountstore.NewUserService(m.DB).FindUsers(duban.NewContextWithUser(ctx, cliUser(env)), duban.UserFilter{Limit: 1})
 	if err != nil {
 		return err
 	}
@@ -248,9 +249,9 @@ func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPol
 		Tasks:    sqldb.NewTaskService(db),
 		Units:    units,
 		Leaders:  sqldb.NewLeaderService(db),
-		Users:    sqldb.NewUserService(db),
+		Users:    accountstore.NewUserService(db),
 		Audit:    sqldb.NewAuditService(db),
-		Auth:     sqldb.NewAuthService(db, hasher, policy),
+		Auth:     accountstore.NewAuthService(db, hasher, policy),
 		Comments: sqldb.NewCommentService(db),
 
 		Periods:      cyclestore.NewPeriodService(db),

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/auth"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/accountstore"
 )
 
 // MustReadGold returns the hand-checked reading of the sample notice
@@ -84,4 +86,24 @@ func Hammer(writers, writes int, write func(w, i int) error) []error {
 	close(start)
 	wg.Wait()
 	return failures
+}
+
+// FastHasher hashes with argon2id at the lowest cost, so that tests sign in
+// quickly; the algorithm is the one the server uses.
+var FastHasher = auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1})
+
+// MustCreateUser stores an account, acting as office, with a password
+// unless pw is empty, and returns it.
+func MustCreateUser(t testing.TB, db *sqldb.DB, office, u *duban.User, pw string) *duban.User {
+	t.Helper()
+	ctx := duban.NewContextWithUser(context.Background(), office)
+	if err := accountstore.NewUserService(db).CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if pw != "" {
+		if err := accountstore.NewAuthService(db, FastHasher, duban.DefaultAuthPolicy).SetPassword(ctx, u.ID, pw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return u
 }

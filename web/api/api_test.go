@@ -19,6 +19,7 @@ import (
 	"github.com/dubanhq/duban/auth"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/accountstore"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/webtest"
 )
@@ -73,7 +74,7 @@ func newAPIFixtureOn(t *testing.T, db *sqldb.DB, sample bool) *apiFixture {
 	t.Helper()
 	ctx := context.Background()
 	svc := webtest.Services(db)
-	svc.Auth = sqldb.NewAuthService(db, auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1}), duban.DefaultAuthPolicy)
+	svc.Auth = accountstore.NewAuthService(db, auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1}), duban.DefaultAuthPolicy)
 	srv, err := webtest.NewServer(web.Config{Logger: slog.New(slog.DiscardHandler)}, svc)
 	if err != nil {
 		t.Fatal(err)

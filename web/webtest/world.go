@@ -23,6 +23,7 @@ import (
 	"github.com/dubanhq/duban/notice"
 	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/accountstore"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/sqldb/deliverystore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
@@ -326,8 +327,8 @@ func Services(db *sqldb.DB) web.Services {
 	deliveries, units := deliverystore.NewDeliveryService(db), sqldb.NewUnitService(db)
 	return web.Services{
 		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: units,
-		Leaders: sqldb.NewLeaderService(db), Users: sqldb.NewUserService(db), Audit: sqldb.NewAuditService(db),
-		Auth: sqldb.NewAuthService(db, fastHasher, TestPolicy), Comments: sqldb.NewCommentService(db),
+		Leaders: sqldb.NewLeaderService(db), Users: accountstore.NewUserService(db), Audit: sqldb.NewAuditService(db),
+		Auth: accountstore.NewAuthService(db, fastHasher, TestPolicy), Comments: sqldb.NewCommentService(db),
 
 		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, units),
 		Lights: cyclestore.NewLightService(db), Reminders: cyclestore.NewReminderService(db, units),

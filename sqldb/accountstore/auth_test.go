@@ -1,4 +1,4 @@
-package sqldb_test
+package accountstore_test
 
 import (
 	"context"
@@ -11,13 +11,13 @@ import (
 	"time"
 
 	"github.com/dubanhq/duban"
-	"github.com/dubanhq/duban/auth"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/accountstore"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
-// fastHasher hashes with argon2id at the lowest cost, so that tests sign in
-// quickly; the algorithm is the one the server uses.
-var fastHasher = auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1})
+// fastHasher hashes quickly, with the server's algorithm.
+var fastHasher = sqldbtest.FastHasher
 
 // testPolicy throttles after 3 failures per account and address pair, a
 // minute's pause doubling with each further one, and after 8 per address.
@@ -26,38 +26,20 @@ var testPolicy = duban.AuthPolicy{
 	FailureWindow: 10 * time.Minute, MaxPairFailures: 3, PairDelay: time.Minute, MaxAddressFailures: 8,
 }
 
-// clock is a test's time, moved by hand.
-type clock struct{ now time.Time }
-
-func (c *clock) Now() time.Time          { return c.now }
-func (c *clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
-func useClock(db *sqldb.DB) *clock {
-	c := &clock{now: time.Date(2022, 5, 1, 9, 0, 0, 0, time.UTC)}
-	db.Now = c.Now
-	return c
-}
-func login(a *sqldb.AuthService, name, pw, addr string) (*duban.Session, string, error) {
+func login(a *accountstore.AuthService, name, pw, addr string) (*duban.Session, string, error) {
 	return a.Login(context.Background(), duban.Credentials{Name: name, Password: pw, Address: addr, UserAgent: "test"})
 }
 
 // MustCreateUser stores an account with a password and returns it.
 func MustCreateUser(t testing.TB, db *sqldb.DB, u *duban.User, pw string) *duban.User {
 	t.Helper()
-	if err := sqldb.NewUserService(db).CreateUser(as(office), u); err != nil {
-		t.Fatal(err)
-	}
-	if pw != "" {
-		if err := sqldb.NewAuthService(db, fastHasher, testPolicy).SetPassword(as(office), u.ID, pw); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return u
+	return sqldbtest.MustCreateUser(t, db, office, u, pw)
 }
 
 func TestLogin(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		clk := useClock(db)
-		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
+		clk := sqldbtest.UseClock(db)
+		a := accountstore.NewAuthService(db, fastHasher, testPolicy)
 		u := MustCreateUser(t, db, &duban.User{Name: "zhang.san", DisplayName: "张三", Role: duban.RoleViewer}, "正确的密码123")
 		MustCreateUser(t, db, &duban.User{Name: "nopassword", Role: duban.RoleViewer}, "")
 
@@ -65,7 +47,7 @@ func TestLogin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sess.UserID != u.ID || token == "" || !sess.ExpiresAt.Equal(clk.now.Add(testPolicy.SessionMax)) {
+		if sess.UserID != u.ID || token == "" || !sess.ExpiresAt.Equal(clk.Now().Add(testPolicy.SessionMax)) {
 			t.Errorf("session: got %+v, token %q", sess, token)
 		}
 		got, err := a.FindSession(context.Background(), token)
@@ -130,7 +112,7 @@ func TestLogin(t *testing.T) {
 
 		// Disabling an account ends its sessions and refuses sign-in.
 		_, token5, _ := login(a, "zhang.san", "正确的密码123", "")
-		if _, err := sqldb.NewUserService(db).UpdateUser(as(office), u.ID, duban.UserUpdate{Disabled: ptr(true)}); err != nil {
+		if _, err := accountstore.NewUserService(db).UpdateUser(as(office), u.ID, duban.UserUpdate{Disabled: ptr(true)}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.FindSession(context.Background(), token5); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
@@ -144,8 +126,8 @@ func TestLogin(t *testing.T) {
 
 func TestLoginThrottle(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		clk := useClock(db)
-		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
+		clk := sqldbtest.UseClock(db)
+		a := accountstore.NewAuthService(db, fastHasher, testPolicy)
 		MustCreateUser(t, db, &duban.User{Name: "target", Role: duban.RoleViewer}, "target-password")
 		MustCreateUser(t, db, &duban.User{Name: "other", Role: duban.RoleViewer}, "other-password")
 		refusedFor := func(what string, err error, wait time.Duration) {
@@ -225,8 +207,8 @@ func TestLoginThrottle(t *testing.T) {
 // in to an account.
 func TestLiftPause(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		useClock(db)
-		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
+		sqldbtest.UseClock(db)
+		a := accountstore.NewAuthService(db, fastHasher, testPolicy)
 		u := MustCreateUser(t, db, &duban.User{Name: "paused", Role: duban.RoleViewer}, "first-password")
 		pause := func() {
 			t.Helper()
@@ -260,7 +242,7 @@ func TestLiftPause(t *testing.T) {
 
 func TestSetPassword(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
+		a := accountstore.NewAuthService(db, fastHasher, testPolicy)
 		u := MustCreateUser(t, db, &duban.User{Name: "li.si", Role: duban.RoleViewer}, "first-password")
 		_, token, err := login(a, "li.si", "first-password", "")
 		if err != nil {
@@ -297,8 +279,8 @@ func TestSetPassword(t *testing.T) {
 
 func TestAPITokens(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		clk := useClock(db)
-		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
+		clk := sqldbtest.UseClock(db)
+		a := accountstore.NewAuthService(db, fastHasher, testPolicy)
 		u := MustCreateUser(t, db, &duban.User{Name: "script", Role: duban.RoleViewer}, "")
 		tok := &duban.APIToken{UserID: u.ID, Name: "月报导出脚本"}
 		_, err := a.CreateAPIToken(as(u), tok)
@@ -318,11 +300,11 @@ func TestAPITokens(t *testing.T) {
 		clk.Advance(time.Hour)
 		a.FindUserByAPIToken(context.Background(), secret)
 		list, n, err := a.FindAPITokens(as(office), duban.APITokenFilter{UserID: &u.ID})
-		if err != nil || n != 1 || !list[0].LastUsedAt.Equal(clk.now) {
+		if err != nil || n != 1 || !list[0].LastUsedAt.Equal(clk.Now()) {
 			t.Errorf("tokens: got %d %+v, %v; want one, last used now", n, list, err)
 		}
 		// Uses a few minutes apart are not each a write.
-		noted := clk.now
+		noted := clk.Now()
 		clk.Advance(4 * time.Minute)
 		a.FindUserByAPIToken(context.Background(), secret)
 		if list, _, _ := a.FindAPITokens(as(office), duban.APITokenFilter{UserID: &u.ID}); len(list) != 1 || !list[0].LastUsedAt.Equal(noted) {
@@ -351,126 +333,11 @@ func TestAPITokens(t *testing.T) {
 	})
 }
 
-func TestComments(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
-		task := MustFindTask(t, db, p.ID, "1.1.1")
-		other := MustFindTask(t, db, p.ID, "0.0.1")
-		unit := task.LeadUnits[0].ID
-		if other.HasUnit(unit) {
-			t.Fatal("pick another task: 0.0.1 shares a unit with 1.1.1")
-		}
-		admin := MustCreateUser(t, db, &duban.User{Name: "office2", Role: duban.RoleAdmin}, "")
-		leader := MustCreateUser(t, db, &duban.User{Name: "leader", Role: duban.RoleLeader, LeaderID: task.LeadLeaders[0].ID}, "")
-		clerk := MustCreateUser(t, db, &duban.User{Name: "clerk", Role: duban.RoleClerk, UnitID: unit}, "")
-		view := MustCreateUser(t, db, &duban.User{Name: "viewer2", Role: duban.RoleViewer}, "")
-		cs := sqldb.NewCommentService(db)
-		for _, c := range []struct {
-			who  *duban.User
-			task *duban.Task
-			text string
-			code string
-		}{
-			{admin, task, "请于月底前报送进展。", ""},
-			{leader, task, "抓紧推进<script>", ""},
-			{clerk, task, "已完成前期工作。", ""},
-			{clerk, other, "这不是本单位的任务", duban.EFORBIDDEN},
-			{view, task, "查看者不能发表意见", duban.EFORBIDDEN},
-			{nil, task, "未登录", duban.EUNAUTHORIZED},
-			{admin, task, "  ", duban.EINVALID},
-			{admin, task, strings.Repeat("长", duban.MaxComment+1), duban.EINVALID},
-		} {
-			ctx := context.Background()
-			if c.who != nil {
-				ctx = as(c.who)
-			}
-			err := cs.CreateComment(ctx, &duban.Comment{TaskID: c.task.ID, Text: c.text})
-			if got := duban.ErrorCode(err); got != c.code {
-				t.Errorf("%v on %s: got %q (%v), want %q", c.who, c.task.No, got, err, c.code)
-			}
-		}
-		comments, n, err := cs.FindComments(as(view), duban.CommentFilter{TaskID: &task.ID})
-		if err != nil || n != 3 {
-			t.Fatalf("comments: got %d, %v; want 3", n, err)
-		}
-		if c := comments[1]; c.Author != "leader" || c.AuthorRole != duban.RoleLeader || c.Text != "抓紧推进<script>" || c.PlanID != p.ID {
-			t.Errorf("second comment: got %+v", c)
-		}
-		events, _, err := sqldb.NewAuditService(db).FindAuditEvents(as(view), duban.AuditFilter{Entity: ptr("task"), EntityID: &task.ID, Limit: 3})
-		if err != nil || len(events) != 3 || events[0].Action != "task.comment" {
-			t.Errorf("the task's history: got %d events, %v; want the comments in it", len(events), err)
-		}
-
-		// Comments wait for publication.
-		draft := MustImport(t, db, readingWithTitle(t, "草稿计划"), "draft.md")
-		dt := MustFindTask(t, db, draft.ID, "1.1.1")
-		wantCode(t, "a comment on a draft", cs.CreateComment(as(admin), &duban.Comment{TaskID: dt.ID, Text: "草稿"}), duban.ECONFLICT)
-	})
-}
-
-// readingWithTitle returns the sample's reading as another notice.
-func readingWithTitle(t *testing.T, title string) *duban.Reading {
-	r := MustReadGold(t)
-	r.Document.Title, r.Document.DocNumber = title, title
-	return r
-}
-
-func TestTaskSort(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
-		ts := sqldb.NewTaskService(db)
-		first := func(owners []duban.Owner) string {
-			if len(owners) == 0 {
-				return ""
-			}
-			return owners[0].Name
-		}
-		for _, c := range []struct {
-			sort duban.TaskSort
-			key  func(*duban.Task) string
-		}{
-			{duban.TaskSortDeadline, func(t *duban.Task) string { return t.Deadline }},
-			{duban.TaskSortLeadUnit, func(t *duban.Task) string { return first(t.LeadUnits) }},
-			{duban.TaskSortLeader, func(t *duban.Task) string { return first(t.LeadLeaders) }},
-		} {
-			for _, desc := range []bool{false, true} {
-				tasks, n, err := ts.FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID, Sort: c.sort, Desc: desc})
-				if err != nil || n != 88 {
-					t.Fatalf("%s: got %d, %v", c.sort, n, err)
-				}
-				for i := 1; i < len(tasks); i++ {
-					a, b := c.key(tasks[i-1]), c.key(tasks[i])
-					inOrder := a == b || b == "" || (a != "" && (a < b) != desc)
-					if !inOrder {
-						t.Errorf("sort %s desc=%v: %q before %q", c.sort, desc, a, b)
-						break
-					}
-				}
-			}
-		}
-		// Plan order reversed is the plan order backwards.
-		asc, _, _ := ts.FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID})
-		desc, _, _ := ts.FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID, Desc: true})
-		if asc[0].ID != desc[len(desc)-1].ID || asc[len(asc)-1].ID != desc[0].ID {
-			t.Error("plan order descending is not plan order reversed")
-		}
-		// The last changed comes first.
-		text := "最近修改的任务"
-		if _, err := ts.UpdateTask(as(office), asc[40].ID, duban.TaskUpdate{Text: &text}); err != nil {
-			t.Fatal(err)
-		}
-		upd, _, _ := ts.FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID, Sort: duban.TaskSortUpdated, Limit: 1})
-		if upd[0].ID != asc[40].ID {
-			t.Errorf("sorted by update: got task %s first, want %s", upd[0].No, asc[40].No)
-		}
-	})
-}
-
 // TestUpdateOwnAccount keeps an administrator from locking themselves out.
 func TestUpdateOwnAccount(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		admin := MustCreateUser(t, db, &duban.User{Name: "admin", Role: duban.RoleAdmin}, "")
-		users := sqldb.NewUserService(db)
+		users := accountstore.NewUserService(db)
 		_, err := users.UpdateUser(as(admin), admin.ID, duban.UserUpdate{Disabled: ptr(true)})
 		wantCode(t, "disabling oneself", err, duban.ECONFLICT)
 		_, err = users.UpdateUser(as(admin), admin.ID, duban.UserUpdate{Role: ptr(duban.RoleViewer)})
@@ -489,8 +356,8 @@ func TestUpdateOwnAccount(t *testing.T) {
 // says so; enabling it again brings none back.
 func TestResetEndsTokens(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		a := sqldb.NewAuthService(db, fastHasher, testPolicy)
-		users := sqldb.NewUserService(db)
+		a := accountstore.NewAuthService(db, fastHasher, testPolicy)
+		users := accountstore.NewUserService(db)
 		u := MustCreateUser(t, db, &duban.User{Name: "scripted", Role: duban.RoleAdmin}, "first-password")
 		other := MustCreateUser(t, db, &duban.User{Name: "bystander", Role: duban.RoleViewer}, "")
 		mustToken := func(userID int64) string {
@@ -576,9 +443,9 @@ func (h *countingHasher) Verify(hash, pw string) (bool, error) {
 // checked again: nothing is left to guess.)
 func TestConcurrentGuesses(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		useClock(db)
+		sqldbtest.UseClock(db)
 		h := &countingHasher{PasswordHasher: fastHasher, right: "the-right-password"}
-		a := sqldb.NewAuthService(db, h, testPolicy)
+		a := accountstore.NewAuthService(db, h, testPolicy)
 		MustCreateUser(t, db, &duban.User{Name: "target", Role: duban.RoleViewer}, "the-right-password")
 		const guesses = 200
 		start := make(chan struct{})

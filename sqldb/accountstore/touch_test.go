@@ -1,4 +1,4 @@
-package sqldb
+package accountstore_test
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/accountstore"
 )
 
 // TestReadsNeedNoWrite: a request made with an API token or a session
@@ -16,7 +18,7 @@ import (
 // token and the session are still found.
 func TestReadsNeedNoWrite(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "duban.db"))
+	db, err := sqldb.Open(ctx, filepath.Join(t.TempDir(), "duban.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,9 +26,9 @@ func TestReadsNeedNoWrite(t *testing.T) {
 	now := time.Date(2022, 5, 1, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	office := duban.NewContextWithUser(ctx, &duban.User{ID: 1000, Name: "office", Role: duban.RoleAdmin})
-	a := NewAuthService(db, auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1}), duban.DefaultAuthPolicy)
+	a := accountstore.NewAuthService(db, auth.NewHasher(auth.Params{Time: 1, Memory: 64, Threads: 1}), duban.DefaultAuthPolicy)
 	u := &duban.User{Name: "script", Role: duban.RoleViewer}
-	if err := NewUserService(db).CreateUser(office, u); err != nil {
+	if err := accountstore.NewUserService(db).CreateUser(office, u); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.SetPassword(office, u.ID, "a-long-password"); err != nil {
@@ -43,7 +45,7 @@ func TestReadsNeedNoWrite(t *testing.T) {
 	now = now.Add(time.Hour) // both last-used times are due to be noted
 
 	held, release := make(chan struct{}), make(chan struct{})
-	go db.update(ctx, func(*Tx) error {
+	go db.Update(ctx, func(*sqldb.Tx) error {
 		close(held)
 		<-release
 		return nil

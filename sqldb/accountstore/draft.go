@@ -1,4 +1,4 @@
-package sqldb
+package accountstore
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // SaveDraft keeps what was typed into a form sent after its session ended.
@@ -19,20 +20,20 @@ func (s *AuthService) SaveDraft(ctx context.Context, d *duban.FormDraft, ended s
 		return "", duban.Errorf(duban.ETOOLARGE, "填写的内容过多，无法保存。")
 	}
 	secret, hash := duban.NewSecret("")
-	err := s.db.update(ctx, func(tx *Tx) error {
-		if _, err := tx.exec("DELETE FROM form_drafts WHERE expires_at < ?", tx.ts(tx.now)); err != nil {
+	err := s.db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec("DELETE FROM form_drafts WHERE expires_at < ?", tx.Time(tx.Now())); err != nil {
 			return err
 		}
 		d.UserID = 0
 		if ended != "" {
-			err := tx.queryRow("SELECT user_id FROM sessions WHERE token_hash = ?", duban.HashSecret(ended)).Scan(&d.UserID)
+			err := tx.QueryRow("SELECT user_id FROM sessions WHERE token_hash = ?", duban.HashSecret(ended)).Scan(&d.UserID)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 		}
-		d.CreatedAt, d.ExpiresAt = tx.now, tx.now.Add(duban.DraftLife)
-		_, err := tx.insert(`INSERT INTO form_drafts (secret_hash, user_id, page, action, fields, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, hash, nullID(d.UserID), d.Page, d.Action, fields, tx.ts(d.CreatedAt), tx.ts(d.ExpiresAt))
+		d.CreatedAt, d.ExpiresAt = tx.Now(), tx.Now().Add(duban.DraftLife)
+		_, err := tx.Insert(`INSERT INTO form_drafts (secret_hash, user_id, page, action, fields, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, hash, sqldb.NullID(d.UserID), d.Page, d.Action, fields, tx.Time(d.CreatedAt), tx.Time(d.ExpiresAt))
 		return err
 	})
 	if err != nil {
@@ -55,12 +56,12 @@ func (s *AuthService) TakeDraft(ctx context.Context, secret string) (*duban.Form
 		return nil, errNoDraft
 	}
 	var d *duban.FormDraft
-	err = s.db.update(ctx, func(tx *Tx) error {
+	err = s.db.Update(ctx, func(tx *Tx) error {
 		var id int64
 		var fields string
 		d = &duban.FormDraft{}
-		err := tx.queryRow("SELECT id, user_id, page, action, fields, created_at, expires_at FROM form_drafts WHERE secret_hash = ?",
-			duban.HashSecret(secret)).Scan(&id, idCol{&d.UserID}, &d.Page, &d.Action, &fields, timeCol{&d.CreatedAt}, timeCol{&d.ExpiresAt})
+		err := tx.QueryRow("SELECT id, user_id, page, action, fields, created_at, expires_at FROM form_drafts WHERE secret_hash = ?",
+			duban.HashSecret(secret)).Scan(&id, sqldb.IDCol(&d.UserID), &d.Page, &d.Action, &fields, sqldb.TimeCol(&d.CreatedAt), sqldb.TimeCol(&d.ExpiresAt))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return errNoDraft
@@ -69,10 +70,10 @@ func (s *AuthService) TakeDraft(ctx context.Context, secret string) (*duban.Form
 		case d.UserID != 0 && d.UserID != me.ID:
 			return errNoDraft
 		}
-		if _, err := tx.exec("DELETE FROM form_drafts WHERE id = ?", id); err != nil {
+		if _, err := tx.Exec("DELETE FROM form_drafts WHERE id = ?", id); err != nil {
 			return err
 		}
-		if !tx.now.Before(d.ExpiresAt) {
+		if !tx.Now().Before(d.ExpiresAt) {
 			return errNoDraft
 		}
 		d.Fields, err = url.ParseQuery(fields)

@@ -1,4 +1,4 @@
-package sqldb
+package accountstore
 
 import (
 	"context"
@@ -24,7 +24,7 @@ func (s *AuthService) ChangePassword(ctx context.Context, current, next, keep st
 		return duban.Errorf(duban.EINVALID, "新密码与当前的密码相同：请换一个。")
 	}
 	var hash string
-	if err := s.db.view(ctx, func(tx *Tx) error {
+	if err := s.db.View(ctx, func(tx *Tx) error {
 		_, h, err := userWithHash(tx, me.Name)
 		hash = h
 		return err
@@ -45,13 +45,13 @@ func (s *AuthService) ChangePassword(ctx context.Context, current, next, keep st
 	if err != nil {
 		return err
 	}
-	return s.db.update(ctx, func(tx *Tx) error {
-		if _, err := tx.exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", newHash, tx.ts(tx.now), me.ID); err != nil {
+	return s.db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", newHash, tx.Time(tx.Now()), me.ID); err != nil {
 			return err
 		}
-		if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", me.ID, duban.HashSecret(keep)); err != nil {
+		if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", me.ID, duban.HashSecret(keep)); err != nil {
 			return err
 		}
-		return tx.record("user.password", "user", me.ID, 0, "本人修改密码："+me.Label(), nil, nil)
+		return tx.Record("user.password", "user", me.ID, 0, "本人修改密码："+me.Label(), nil, nil)
 	})
 }

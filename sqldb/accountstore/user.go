@@ -1,17 +1,18 @@
-package sqldb
+package accountstore
 
 import (
 	"context"
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // UserService keeps the accounts.
-type UserService struct{ db *DB }
+type UserService struct{ db *sqldb.DB }
 
 // NewUserService returns the accounts of db.
-func NewUserService(db *DB) *UserService { return &UserService{db: db} }
+func NewUserService(db *sqldb.DB) *UserService { return &UserService{db: db} }
 
 var _ duban.UserService = (*UserService)(nil)
 
@@ -27,7 +28,7 @@ func (s *UserService) FindUserByID(ctx context.Context, id int64) (*duban.User, 
 		return nil, err
 	}
 	var u *duban.User
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		u, err = findUser(tx, id)
 		return err
@@ -42,7 +43,7 @@ func (s *UserService) FindUsers(ctx context.Context, f duban.UserFilter) ([]*dub
 	}
 	var users []*duban.User
 	var total int
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		users, total, err = findUsers(tx, f)
 		return err
@@ -56,7 +57,7 @@ func findUser(tx *Tx, id int64) (*duban.User, error) {
 		return nil, err
 	}
 	if len(users) == 0 {
-		return nil, notFound("账号", id)
+		return nil, sqldb.NotFound("账号", id)
 	}
 	return users[0], nil
 }
@@ -76,12 +77,12 @@ func findUsers(tx *Tx, f duban.UserFilter) ([]*duban.User, int, error) {
 	if f.UnitID != nil {
 		conds, args = append(conds, "unit_id = ?"), append(args, *f.UnitID)
 	}
-	total, err := tx.count("SELECT count(*) FROM users"+where(conds), args...)
+	total, err := tx.Count("SELECT count(*) FROM users"+sqldb.Where(conds), args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
-	rows, err := tx.query("SELECT "+userColumns("")+" FROM users"+where(conds)+" ORDER BY name"+page, append(args, pargs...)...)
+	page, pargs := tx.Limit(f.Limit, f.Offset)
+	rows, err := tx.Query("SELECT "+userColumns("")+" FROM users"+sqldb.Where(conds)+" ORDER BY name"+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -111,8 +112,8 @@ func userColumns(a string) string {
 // scanUser reads the columns of userColumns, and any after them into more.
 func scanUser(sc interface{ Scan(...any) error }, more ...any) (*duban.User, error) {
 	var u duban.User
-	dst := append([]any{&u.ID, &u.Name, &u.DisplayName, &u.Role, idCol{&u.UnitID}, idCol{&u.LeaderID}, &u.Disabled,
-		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}}, more...)
+	dst := append([]any{&u.ID, &u.Name, &u.DisplayName, &u.Role, sqldb.IDCol(&u.UnitID), sqldb.IDCol(&u.LeaderID), &u.Disabled,
+		sqldb.TimeCol(&u.CreatedAt), sqldb.TimeCol(&u.UpdatedAt)}, more...)
 	if err := sc.Scan(dst...); err != nil {
 		return nil, err
 	}
@@ -124,7 +125,7 @@ func scanUser(sc interface{ Scan(...any) error }, more ...any) (*duban.User, err
 // away, not a group term.
 func checkBindings(tx *Tx, u *duban.User) error {
 	if u.UnitID != 0 {
-		unit, err := findUnit(tx, u.UnitID)
+		unit, err := tx.FindUnit(u.UnitID)
 		if err != nil {
 			return err
 		}
@@ -136,7 +137,7 @@ func checkBindings(tx *Tx, u *duban.User) error {
 		}
 	}
 	if u.LeaderID != 0 {
-		if _, err := findLeader(tx, u.LeaderID); err != nil {
+		if _, err := tx.FindLeader(u.LeaderID); err != nil {
 			return err
 		}
 	}
@@ -152,24 +153,24 @@ func (s *UserService) CreateUser(ctx context.Context, u *duban.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return s.db.update(ctx, func(tx *Tx) error {
+	return s.db.Update(ctx, func(tx *Tx) error {
 		if err := checkBindings(tx, u); err != nil {
 			return err
 		}
-		if n, err := tx.count("SELECT count(*) FROM users WHERE name = ?", u.Name); err != nil || n > 0 {
+		if n, err := tx.Count("SELECT count(*) FROM users WHERE name = ?", u.Name); err != nil || n > 0 {
 			if err != nil {
 				return err
 			}
 			return duban.Errorf(duban.ECONFLICT, "登录名“%s”已被使用：请换一个。", u.Name)
 		}
-		u.CreatedAt, u.UpdatedAt = tx.now, tx.now
+		u.CreatedAt, u.UpdatedAt = tx.Now(), tx.Now()
 		var err error
-		if u.ID, err = tx.insert(`INSERT INTO users (name, display_name, role, unit_id, leader_id, disabled, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Name, u.DisplayName, string(u.Role), nullID(u.UnitID), nullID(u.LeaderID), u.Disabled,
-			tx.ts(tx.now), tx.ts(tx.now)); err != nil {
+		if u.ID, err = tx.Insert(`INSERT INTO users (name, display_name, role, unit_id, leader_id, disabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Name, u.DisplayName, string(u.Role), sqldb.NullID(u.UnitID), sqldb.NullID(u.LeaderID), u.Disabled,
+			tx.Time(tx.Now()), tx.Time(tx.Now())); err != nil {
 			return err
 		}
-		return tx.record("user.create", "user", u.ID, 0, "新建账号："+u.Label()+"，角色"+u.Role.Label(), nil, u)
+		return tx.Record("user.create", "user", u.ID, 0, "新建账号："+u.Label()+"，角色"+u.Role.Label(), nil, u)
 	})
 }
 
@@ -184,7 +185,7 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd duban.UserUp
 		return nil, duban.Errorf(duban.ECONFLICT, "不能停用自己的账号，也不能取消自己的管理员角色：请由另一位管理员操作。")
 	}
 	var u *duban.User
-	err = s.db.update(ctx, func(tx *Tx) error {
+	err = s.db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if u, err = findUser(tx, id); err != nil {
 			return err
@@ -211,9 +212,9 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd duban.UserUp
 		if err := checkBindings(tx, u); err != nil {
 			return err
 		}
-		u.UpdatedAt = tx.now
-		if _, err := tx.exec("UPDATE users SET display_name = ?, role = ?, unit_id = ?, leader_id = ?, disabled = ?, updated_at = ? WHERE id = ?",
-			u.DisplayName, string(u.Role), nullID(u.UnitID), nullID(u.LeaderID), u.Disabled, tx.ts(tx.now), id); err != nil {
+		u.UpdatedAt = tx.Now()
+		if _, err := tx.Exec("UPDATE users SET display_name = ?, role = ?, unit_id = ?, leader_id = ?, disabled = ?, updated_at = ? WHERE id = ?",
+			u.DisplayName, string(u.Role), sqldb.NullID(u.UnitID), sqldb.NullID(u.LeaderID), u.Disabled, tx.Time(tx.Now()), id); err != nil {
 			return err
 		}
 		summary := "修改账号：" + u.Label()
@@ -224,7 +225,7 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd duban.UserUp
 				return err
 			}
 		}
-		return tx.record("user.update", "user", id, 0, summary, &before, u)
+		return tx.Record("user.update", "user", id, 0, summary, &before, u)
 	})
 	return u, err
 }

@@ -1,4 +1,10 @@
-package sqldb
+// Package accountstore keeps the accounts and sign-in in the database of
+// package sqldb: users and their bindings to a unit or a leader, passwords,
+// sessions, failed sign-ins and their throttling, API tokens, and the form
+// drafts kept across a session's end. Everything is in the database, so
+// that every server of a deployment knows every session and counts every
+// failure; the tables come from sqldb's numbered migrations.
+package accountstore
 
 import (
 	"context"
@@ -11,20 +17,24 @@ import (
 	"unicode/utf8"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
+
+// Tx is sqldb's transaction, which every function here works in.
+type Tx = sqldb.Tx
 
 // AuthService signs people in and keeps passwords, sessions, failed
 // sign-ins and API tokens, all in the database, so that every server of a
 // deployment knows every session and counts every failure.
 type AuthService struct {
-	db     *DB
+	db     *sqldb.DB
 	hasher duban.PasswordHasher
 	policy duban.AuthPolicy
 }
 
 // NewAuthService returns the sign-in service of db, hashing passwords with
 // hasher and timing sessions and throttling sign-in by policy.
-func NewAuthService(db *DB, hasher duban.PasswordHasher, policy duban.AuthPolicy) *AuthService {
+func NewAuthService(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPolicy) *AuthService {
 	return &AuthService{db: db, hasher: hasher, policy: policy}
 }
 
@@ -45,8 +55,8 @@ const touchWait = 500 * time.Millisecond
 func (s *AuthService) touch(ctx context.Context, q string, id int64) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), touchWait)
 	defer cancel()
-	s.db.update(ctx, func(tx *Tx) error {
-		_, err := tx.exec(q, tx.ts(tx.now), id)
+	s.db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(q, tx.Time(tx.Now()), id)
 		return err
 	})
 }
@@ -69,25 +79,25 @@ func (s *AuthService) Login(ctx context.Context, c duban.Credentials) (*duban.Se
 	if len(name) > maxNameBytes || utf8.RuneCountInString(c.Password) > duban.MaxPassword {
 		return nil, "", errBadLogin
 	}
-	account, address := strings.ToLower(name), truncate(c.Address, 100)
+	account, address := strings.ToLower(name), sqldb.Truncate(c.Address, 100)
 	// Most of a flood is refused by this read, which takes no lock.
-	if err := s.db.view(ctx, func(tx *Tx) error { return s.throttled(tx, account, address) }); err != nil {
+	if err := s.db.View(ctx, func(tx *Tx) error { return s.throttled(tx, account, address) }); err != nil {
 		return nil, "", err
 	}
 	var u *duban.User
 	var hash string
 	var attempt int64
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		if err := s.throttled(tx, account, address); err != nil {
 			return err
 		}
 		// Attempts too old to count are forgotten as new ones come.
-		if _, err := tx.exec("DELETE FROM login_attempts WHERE at < ?", tx.ts(tx.now.Add(-s.policy.FailureWindow))); err != nil {
+		if _, err := tx.Exec("DELETE FROM login_attempts WHERE at < ?", tx.Time(tx.Now().Add(-s.policy.FailureWindow))); err != nil {
 			return err
 		}
 		var err error
-		if attempt, err = tx.insert("INSERT INTO login_attempts (account, address, at) VALUES (?, ?, ?)",
-			account, address, tx.ts(tx.now)); err != nil {
+		if attempt, err = tx.Insert("INSERT INTO login_attempts (account, address, at) VALUES (?, ?, ?)",
+			account, address, tx.Time(tx.Now())); err != nil {
 			return err
 		}
 		u, hash, err = userWithHash(tx, name)
@@ -119,29 +129,29 @@ func (s *AuthService) Login(ctx context.Context, c duban.Credentials) (*duban.Se
 		return nil, "", errors.Join(duban.Unauthorized(u), s.forgetAttempt(ctx, attempt))
 	}
 	secret, tokenHash := duban.NewSecret("")
-	sess := &duban.Session{UserID: u.ID, User: u, Address: address, UserAgent: truncate(c.UserAgent, 300)}
-	err = s.db.update(ctx, func(tx *Tx) error {
-		sess.CreatedAt, sess.SeenAt, sess.ExpiresAt = tx.now, tx.now, tx.now.Add(s.policy.SessionMax)
+	sess := &duban.Session{UserID: u.ID, User: u, Address: address, UserAgent: sqldb.Truncate(c.UserAgent, 300)}
+	err = s.db.Update(ctx, func(tx *Tx) error {
+		sess.CreatedAt, sess.SeenAt, sess.ExpiresAt = tx.Now(), tx.Now(), tx.Now().Add(s.policy.SessionMax)
 		// A right password forgets its pair's failures; the address's at
 		// other accounts stay, or one valid account would unlock guessing
 		// at others.
-		if _, err := tx.exec("DELETE FROM login_attempts WHERE account = ? AND address = ?", account, address); err != nil {
+		if _, err := tx.Exec("DELETE FROM login_attempts WHERE account = ? AND address = ?", account, address); err != nil {
 			return err
 		}
 		// Sessions that ended are removed as new ones begin.
-		if _, err := tx.exec("DELETE FROM sessions WHERE expires_at < ? OR seen_at < ?",
-			tx.ts(tx.now), tx.ts(tx.now.Add(-s.policy.SessionIdle))); err != nil {
+		if _, err := tx.Exec("DELETE FROM sessions WHERE expires_at < ? OR seen_at < ?",
+			tx.Time(tx.Now()), tx.Time(tx.Now().Add(-s.policy.SessionIdle))); err != nil {
 			return err
 		}
 		if c.Replace != "" {
-			if _, err := tx.exec("DELETE FROM sessions WHERE token_hash = ?", duban.HashSecret(c.Replace)); err != nil {
+			if _, err := tx.Exec("DELETE FROM sessions WHERE token_hash = ?", duban.HashSecret(c.Replace)); err != nil {
 				return err
 			}
 		}
 		var err error
-		sess.ID, err = tx.insert(`INSERT INTO sessions (token_hash, user_id, address, user_agent, created_at, seen_at, expires_at)
+		sess.ID, err = tx.Insert(`INSERT INTO sessions (token_hash, user_id, address, user_agent, created_at, seen_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, tokenHash, u.ID, sess.Address, sess.UserAgent,
-			tx.ts(sess.CreatedAt), tx.ts(sess.SeenAt), tx.ts(sess.ExpiresAt))
+			tx.Time(sess.CreatedAt), tx.Time(sess.SeenAt), tx.Time(sess.ExpiresAt))
 		return err
 	})
 	if err != nil {
@@ -156,8 +166,8 @@ const maxNameBytes = 64
 
 // forgetAttempt deletes an attempt whose password was not judged.
 func (s *AuthService) forgetAttempt(ctx context.Context, id int64) error {
-	return s.db.update(ctx, func(tx *Tx) error {
-		_, err := tx.exec("DELETE FROM login_attempts WHERE id = ?", id)
+	return s.db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.Exec("DELETE FROM login_attempts WHERE id = ?", id)
 		return err
 	})
 }
@@ -166,7 +176,7 @@ func (s *AuthService) forgetAttempt(ctx context.Context, id int64) error {
 // nil when there is none.
 func userWithHash(tx *Tx, name string) (*duban.User, string, error) {
 	var hash string
-	u, err := scanUser(tx.queryRow("SELECT "+userColumns("")+", password_hash FROM users WHERE name = ?", name), &hash)
+	u, err := scanUser(tx.QueryRow("SELECT "+userColumns("")+", password_hash FROM users WHERE name = ?", name), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", nil
 	}
@@ -179,13 +189,13 @@ func userWithHash(tx *Tx, name string) (*duban.User, string, error) {
 // error says how long to wait.
 func (s *AuthService) throttled(tx *Tx, account, address string) error {
 	p := s.policy
-	since := tx.ts(tx.now.Add(-p.FailureWindow))
+	since := tx.Time(tx.Now().Add(-p.FailureWindow))
 	if p.MaxPairFailures > 0 {
 		var n int
 		var last time.Time
-		if err := tx.queryRow("SELECT count(*), max(at) FROM login_attempts WHERE account = ? AND address = ? AND at > ?",
-			account, address, since).Scan(&n, timeCol{&last}); err != nil {
-			return tx.db.queryError("login_attempts", err)
+		if err := tx.QueryRow("SELECT count(*), max(at) FROM login_attempts WHERE account = ? AND address = ? AND at > ?",
+			account, address, since).Scan(&n, sqldb.TimeCol(&last)); err != nil {
+			return tx.QueryError("login_attempts", err)
 		}
 		if n >= p.MaxPairFailures {
 			// Each failure past the bound doubles the wait, up to the window.
@@ -193,7 +203,7 @@ func (s *AuthService) throttled(tx *Tx, account, address string) error {
 			if past := n - p.MaxPairFailures; past < 16 {
 				wait = min(wait, p.PairDelay<<past)
 			}
-			if left := last.Add(wait).Sub(tx.now); left > 0 {
+			if left := last.Add(wait).Sub(tx.Now()); left > 0 {
 				return duban.TooMany(left, "这个账号从您所在地址登录失败的次数过多，已暂停从这里登录：请%s后再试；如果忘记了密码，请联系督查室重置。", waitWords(left))
 			}
 		}
@@ -201,14 +211,14 @@ func (s *AuthService) throttled(tx *Tx, account, address string) error {
 	if p.MaxAddressFailures > 0 {
 		// Attempts resume when enough failures have left the window.
 		var at time.Time
-		err := tx.queryRow("SELECT at FROM login_attempts WHERE address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?",
-			address, since, p.MaxAddressFailures-1).Scan(timeCol{&at})
+		err := tx.QueryRow("SELECT at FROM login_attempts WHERE address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?",
+			address, since, p.MaxAddressFailures-1).Scan(sqldb.TimeCol(&at))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
-			return tx.db.queryError("login_attempts", err)
+			return tx.QueryError("login_attempts", err)
 		default:
-			left := at.Add(p.FailureWindow).Sub(tx.now)
+			left := at.Add(p.FailureWindow).Sub(tx.Now())
 			return duban.TooMany(left, "来自您所在地址的登录失败次数过多，已暂停登录：请%s后再试。", waitWords(left))
 		}
 	}
@@ -229,7 +239,7 @@ func (s *AuthService) ClearLoginFailures(ctx context.Context, userID int64) (int
 		return 0, err
 	}
 	var n int
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		u, err := findUser(tx, userID)
 		if err != nil {
 			return err
@@ -237,7 +247,7 @@ func (s *AuthService) ClearLoginFailures(ctx context.Context, userID int64) (int
 		if n, err = clearFailures(tx, u); err != nil {
 			return err
 		}
-		return tx.record("user.unlock", "user", userID, 0, fmt.Sprintf("解除账号 %s 的登录限制：清除 %d 次失败的登录", u.Label(), n), nil, nil)
+		return tx.Record("user.unlock", "user", userID, 0, fmt.Sprintf("解除账号 %s 的登录限制：清除 %d 次失败的登录", u.Label(), n), nil, nil)
 	})
 	return n, err
 }
@@ -245,7 +255,7 @@ func (s *AuthService) ClearLoginFailures(ctx context.Context, userID int64) (int
 // clearFailures deletes the failed sign-ins at an account, from every
 // address, and returns how many there were.
 func clearFailures(tx *Tx, u *duban.User) (int, error) {
-	res, err := tx.exec("DELETE FROM login_attempts WHERE account = ?", strings.ToLower(u.Name))
+	res, err := tx.Exec("DELETE FROM login_attempts WHERE account = ?", strings.ToLower(u.Name))
 	if err != nil {
 		return 0, err
 	}
@@ -255,8 +265,8 @@ func clearFailures(tx *Tx, u *duban.User) (int, error) {
 
 // Logout ends a session.
 func (s *AuthService) Logout(ctx context.Context, token string) error {
-	return s.db.update(ctx, func(tx *Tx) error {
-		_, err := tx.exec("DELETE FROM sessions WHERE token_hash = ?", duban.HashSecret(token))
+	return s.db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.Exec("DELETE FROM sessions WHERE token_hash = ?", duban.HashSecret(token))
 		return err
 	})
 }
@@ -271,14 +281,14 @@ func (s *AuthService) FindSession(ctx context.Context, token string) (*duban.Ses
 	}
 	var sess *duban.Session
 	var now time.Time
-	err := s.db.view(ctx, func(tx *Tx) error {
-		now = tx.now
-		row := tx.queryRow("SELECT "+userColumns("u.")+", s.id, s.address, s.user_agent, s.created_at, s.seen_at, s.expires_at"+
+	err := s.db.View(ctx, func(tx *Tx) error {
+		now = tx.Now()
+		row := tx.QueryRow("SELECT "+userColumns("u.")+", s.id, s.address, s.user_agent, s.created_at, s.seen_at, s.expires_at"+
 			" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?", duban.HashSecret(token))
 		sess = &duban.Session{}
 		var err error
 		sess.User, err = scanUser(row, &sess.ID, &sess.Address, &sess.UserAgent,
-			timeCol{&sess.CreatedAt}, timeCol{&sess.SeenAt}, timeCol{&sess.ExpiresAt})
+			sqldb.TimeCol(&sess.CreatedAt), sqldb.TimeCol(&sess.SeenAt), sqldb.TimeCol(&sess.ExpiresAt))
 		if errors.Is(err, sql.ErrNoRows) {
 			return errSessionEnded
 		}
@@ -313,12 +323,12 @@ func (s *AuthService) SetPassword(ctx context.Context, userID int64, pw string) 
 	if err != nil {
 		return err
 	}
-	return s.db.update(ctx, func(tx *Tx) error {
+	return s.db.Update(ctx, func(tx *Tx) error {
 		u, err := findUser(tx, userID)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, tx.ts(tx.now), userID); err != nil {
+		if _, err := tx.Exec("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, tx.Time(tx.Now()), userID); err != nil {
 			return err
 		}
 		summary, err := endAccess(tx, u, "设置账号密码："+u.Label())
@@ -330,7 +340,7 @@ func (s *AuthService) SetPassword(ctx context.Context, userID int64, pw string) 
 			return err
 		}
 		// The event says the password changed, never what it is.
-		return tx.record("user.password", "user", userID, 0, summary, nil, nil)
+		return tx.Record("user.password", "user", userID, 0, summary, nil, nil)
 	})
 }
 
@@ -339,10 +349,10 @@ func (s *AuthService) SetPassword(ctx context.Context, userID int64, pw string) 
 // the account before keeps no way in, and enabling it again brings none
 // back. It returns the event's summary with what was ended added.
 func endAccess(tx *Tx, u *duban.User, summary string) (string, error) {
-	if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
+	if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
 		return "", err
 	}
-	res, err := tx.exec("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", tx.ts(tx.now), u.ID)
+	res, err := tx.Exec("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", tx.Time(tx.Now()), u.ID)
 	if err != nil {
 		return "", err
 	}
@@ -358,7 +368,7 @@ const apiTokenColumns = "id, user_id, name, prefix, created_at, last_used_at, re
 
 func scanAPIToken(sc interface{ Scan(...any) error }) (*duban.APIToken, error) {
 	var t duban.APIToken
-	err := sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, timeCol{&t.CreatedAt}, timeCol{&t.LastUsedAt}, timeCol{&t.RevokedAt})
+	err := sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, sqldb.TimeCol(&t.CreatedAt), sqldb.TimeCol(&t.LastUsedAt), sqldb.TimeCol(&t.RevokedAt))
 	return &t, err
 }
 
@@ -379,13 +389,13 @@ func (s *AuthService) FindAPITokens(ctx context.Context, f duban.APITokenFilter)
 	}
 	var tokens []*duban.APIToken
 	var total int
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
-		if total, err = tx.count("SELECT count(*) FROM api_tokens"+where(conds), args...); err != nil {
+		if total, err = tx.Count("SELECT count(*) FROM api_tokens"+sqldb.Where(conds), args...); err != nil {
 			return err
 		}
-		page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
-		rows, err := tx.query("SELECT "+apiTokenColumns+" FROM api_tokens"+where(conds)+" ORDER BY id DESC"+page, append(args, pargs...)...)
+		page, pargs := tx.Limit(f.Limit, f.Offset)
+		rows, err := tx.Query("SELECT "+apiTokenColumns+" FROM api_tokens"+sqldb.Where(conds)+" ORDER BY id DESC"+page, append(args, pargs...)...)
 		if err != nil {
 			return err
 		}
@@ -413,7 +423,7 @@ func (s *AuthService) CreateAPIToken(ctx context.Context, t *duban.APIToken) (st
 	}
 	secret, hash := duban.NewSecret(duban.APITokenPrefix)
 	t.Prefix = secret[:len(duban.APITokenPrefix)+8]
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		u, err := findUser(tx, t.UserID)
 		if err != nil {
 			return err
@@ -421,12 +431,12 @@ func (s *AuthService) CreateAPIToken(ctx context.Context, t *duban.APIToken) (st
 		if u.Disabled {
 			return duban.Errorf(duban.ECONFLICT, "账号“%s”已停用，不能为它创建令牌。", u.Name)
 		}
-		t.CreatedAt = tx.now
-		if t.ID, err = tx.insert("INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-			t.UserID, t.Name, t.Prefix, hash, tx.ts(tx.now)); err != nil {
+		t.CreatedAt = tx.Now()
+		if t.ID, err = tx.Insert("INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+			t.UserID, t.Name, t.Prefix, hash, tx.Time(tx.Now())); err != nil {
 			return err
 		}
-		return tx.record("token.create", "api_token", t.ID, 0, fmt.Sprintf("为账号 %s 创建 API 令牌“%s”", u.Label(), t.Name), nil, t)
+		return tx.Record("token.create", "api_token", t.ID, 0, fmt.Sprintf("为账号 %s 创建 API 令牌“%s”", u.Label(), t.Name), nil, t)
 	})
 	if err != nil {
 		return "", err
@@ -440,11 +450,11 @@ func (s *AuthService) RevokeAPIToken(ctx context.Context, id int64) (*duban.APIT
 		return nil, err
 	}
 	var t *duban.APIToken
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		var err error
-		t, err = scanAPIToken(tx.queryRow("SELECT "+apiTokenColumns+" FROM api_tokens WHERE id = ?", id))
+		t, err = scanAPIToken(tx.QueryRow("SELECT "+apiTokenColumns+" FROM api_tokens WHERE id = ?", id))
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("API 令牌", id)
+			return sqldb.NotFound("API 令牌", id)
 		} else if err != nil {
 			return err
 		}
@@ -452,11 +462,11 @@ func (s *AuthService) RevokeAPIToken(ctx context.Context, id int64) (*duban.APIT
 			return duban.Errorf(duban.ECONFLICT, "令牌“%s”已于 %s 吊销。", t.Name, t.RevokedAt.Format("2006-01-02 15:04"))
 		}
 		before := *t
-		t.RevokedAt = tx.now
-		if _, err := tx.exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", tx.ts(tx.now), id); err != nil {
+		t.RevokedAt = tx.Now()
+		if _, err := tx.Exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", tx.Time(tx.Now()), id); err != nil {
 			return err
 		}
-		return tx.record("token.revoke", "api_token", id, 0, fmt.Sprintf("吊销 API 令牌“%s”", t.Name), &before, t)
+		return tx.Record("token.revoke", "api_token", id, 0, fmt.Sprintf("吊销 API 令牌“%s”", t.Name), &before, t)
 	})
 	return t, err
 }
@@ -473,11 +483,11 @@ func (s *AuthService) FindUserByAPIToken(ctx context.Context, secret string) (*d
 	var id int64
 	var used time.Time
 	var now time.Time
-	err := s.db.view(ctx, func(tx *Tx) error {
-		now = tx.now
+	err := s.db.View(ctx, func(tx *Tx) error {
+		now = tx.Now()
 		var err error
-		u, err = scanUser(tx.queryRow("SELECT "+userColumns("u.")+", t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id"+
-			" WHERE t.token_hash = ? AND t.revoked_at IS NULL", duban.HashSecret(secret)), &id, timeCol{&used})
+		u, err = scanUser(tx.QueryRow("SELECT "+userColumns("u.")+", t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id"+
+			" WHERE t.token_hash = ? AND t.revoked_at IS NULL", duban.HashSecret(secret)), &id, sqldb.TimeCol(&used))
 		if errors.Is(err, sql.ErrNoRows) {
 			return errBadToken
 		}
@@ -493,13 +503,4 @@ func (s *AuthService) FindUserByAPIToken(ctx context.Context, secret string) (*d
 		s.touch(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", id)
 	}
 	return u, nil
-}
-
-// truncate cuts s to at most n characters.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
 }
