@@ -12,6 +12,7 @@ import (
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 var office = &duban.User{Name: "office", Role: duban.RoleAdmin}
@@ -29,7 +30,7 @@ func load(tb testing.TB, path string) *demo.Result {
 func loadInto(tb testing.TB, db *sqldb.DB) *demo.Result {
 	tb.Helper()
 	res, err := demo.Load(duban.NewContextWithUser(context.Background(), office), demo.Services{
-		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db),
+		Plans: ledgerstore.NewPlanService(db), Tasks: ledgerstore.NewTaskService(db), Units: ledgerstore.NewUnitService(db),
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -71,7 +72,7 @@ func TestLoadGroups(t *testing.T) {
 	defer db.Close()
 	res := loadInto(t, db)
 	ctx := duban.NewContextWithUser(context.Background(), office)
-	units, tasks := sqldb.NewUnitService(db), sqldb.NewTaskService(db)
+	units, tasks := ledgerstore.NewUnitService(db), ledgerstore.NewTaskService(db)
 	groups, err := units.FindGroupMembers(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +124,7 @@ func TestYear(t *testing.T) {
 	db.Now = func() time.Time { return now }
 	now = demo.PublishedAt
 	ctx := duban.NewContextWithUser(context.Background(), office)
-	s := demo.Services{Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db)}
+	s := demo.Services{Plans: ledgerstore.NewPlanService(db), Tasks: ledgerstore.NewTaskService(db), Units: ledgerstore.NewUnitService(db)}
 	loaded, err := demo.Load(ctx, s)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // TestLoadSynthetic loads a small made-up ledger: a plan a year, each with
@@ -21,7 +22,7 @@ func TestLoadSynthetic(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := duban.NewContextWithUser(context.Background(), office)
-	svc := demo.Services{Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db)}
+	svc := demo.Services{Plans: ledgerstore.NewPlanService(db), Tasks: ledgerstore.NewTaskService(db), Units: ledgerstore.NewUnitService(db)}
 	size := demo.Size{Plans: 3, Tasks: 40, Units: 12}
 	plans, err := demo.LoadSynthetic(ctx, svc, size)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/dubanhq/duban/export"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // The files' benchmarks, over the made-up ledger of 20 plans × 300 tasks ×
@@ -31,9 +32,9 @@ var office = duban.NewContextWithUser(context.Background(), &duban.User{ID: 1 <<
 
 // services are the store's services as package export takes them.
 func services(db *sqldb.DB) *export.Services {
-	units := sqldb.NewUnitService(db)
+	units := ledgerstore.NewUnitService(db)
 	return &export.Services{
-		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: units, Leaders: sqldb.NewLeaderService(db),
+		Plans: ledgerstore.NewPlanService(db), Tasks: ledgerstore.NewTaskService(db), Units: units, Leaders: ledgerstore.NewLeaderService(db),
 		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, units), Lights: cyclestore.NewLightService(db),
 		Reminders: cyclestore.NewReminderService(db, units), Bulletins: cyclestore.NewBulletinService(db), Groups: units,
 	}

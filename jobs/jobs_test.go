@@ -19,6 +19,7 @@ import (
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/sqldb/deliverystore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -51,7 +52,7 @@ func newServer(t *testing.T, db *sqldb.DB, clk *notifytest.Clock, name string) *
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	return &server{
 		db: db,
-		runner: jobs.New(jobs.Services{Plans: sqldb.NewPlanService(db), Reminders: cyclestore.NewReminderService(db, nil),
+		runner: jobs.New(jobs.Services{Plans: ledgerstore.NewPlanService(db), Reminders: cyclestore.NewReminderService(db, nil),
 			Lights: cyclestore.NewLightService(db)}, jobs.Options{Now: clk.Now, Logger: quiet}),
 		drainer: notify.NewDrainer(deliverystore.NewDeliveryService(db), &notify.Senders{Now: clk.Now, Timeout: 5 * time.Second},
 			notify.Options{Owner: name, Batch: 100, Logger: quiet}),
@@ -70,7 +71,7 @@ func plan(t *testing.T, db *sqldb.DB) (*duban.Plan, []*cycle.Period) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		t.Fatal(err)
 	}
-	res, err := sqldb.NewPlanService(db).ImportPlan(as(office), duban.ImportInput{Name: "source.md", Data: data, Reading: &r})
+	res, err := ledgerstore.NewPlanService(db).ImportPlan(as(office), duban.ImportInput{Name: "source.md", Data: data, Reading: &r})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +245,7 @@ func TestLights(t *testing.T) {
 		if r := run("the day after"); r.Plans != 1 || r.Lights == 0 {
 			t.Errorf("the day after the due date: %+v, want the plan's lights changed", r)
 		}
-		tasks, _, err := sqldb.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID})
+		tasks, _, err := ledgerstore.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +276,7 @@ func TestLights(t *testing.T) {
 			t.Fatalf("after the report: still %s", before.Status)
 		}
 		clk.Set(at("2022-07-26", 11, 0))
-		if _, err := sqldb.NewTaskService(db).UpdateTask(as(office), task.ID, duban.TaskUpdate{Deadline: ptr("2022年8月底前")}); err != nil {
+		if _, err := ledgerstore.NewTaskService(db).UpdateTask(as(office), task.ID, duban.TaskUpdate{Deadline: ptr("2022年8月底前")}); err != nil {
 			t.Fatal(err)
 		}
 		if r := run("after the deadline moved"); r.Plans != 1 || r.Lights == 0 {

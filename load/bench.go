@@ -21,6 +21,7 @@ import (
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/accountstore"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // Bench measures a duban server as the office's machine will run it: a
@@ -209,7 +210,7 @@ func (b *Bench) prepare(ctx context.Context, clerks int) (*benchData, error) {
 	}
 	defer db.Close()
 	s := &store{ctx: duban.NewContextWithUser(ctx, b.Actor),
-		plans: sqldb.NewPlanService(db), tasks: sqldb.NewTaskService(db), units: sqldb.NewUnitService(db),
+		plans: ledgerstore.NewPlanService(db), tasks: ledgerstore.NewTaskService(db), units: ledgerstore.NewUnitService(db),
 		users: accountstore.NewUserService(db), auth: accountstore.NewAuthService(db, auth.NewHasher(benchPasswords), duban.DefaultAuthPolicy)}
 	d := &benchData{month: int(time.Now().Unix() % 12), corrected: map[int64]int{}}
 	_, n, err := s.plans.FindPlans(s.ctx, duban.PlanFilter{Limit: 1})

@@ -49,6 +49,11 @@ func marshalState(v any) (json.RawMessage, error) {
 	return json.Marshal(v)
 }
 
+// commentAction is the audit action of a comment: the one change that moves
+// AuditHead and not ListsHead, since a comment shows on its task's page
+// alone. It changes nothing else: no task's time of change, no count.
+const commentAction = duban.ActionComment
+
 // AuditService reads and verifies the audit log.
 type AuditService struct{ db *DB }
 

@@ -8,13 +8,14 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/accountstore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // MustWriteEvents makes n changes, each with its audit event.
 func MustWriteEvents(t testing.TB, db *sqldb.DB, n int) {
 	t.Helper()
 	for i := range n {
-		if err := sqldb.NewLeaderService(db).CreateLeader(as(office), &duban.Leader{Name: fmt.Sprintf("领导%d", i)}); err != nil {
+		if err := ledgerstore.NewLeaderService(db).CreateLeader(as(office), &duban.Leader{Name: fmt.Sprintf("领导%d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -101,7 +102,7 @@ func TestAuditHead(t *testing.T) {
 		if got := head(); got != 2 {
 			t.Errorf("after two changes: got head %d, want 2", got)
 		}
-		sqldb.NewLeaderService(db).FindLeaders(as(viewer), duban.LeaderFilter{})
+		ledgerstore.NewLeaderService(db).FindLeaders(as(viewer), duban.LeaderFilter{})
 		if got := head(); got != 2 {
 			t.Errorf("after a read: got head %d, want 2", got)
 		}
@@ -136,7 +137,7 @@ func TestListsHead(t *testing.T) {
 			t.Errorf("after publishing: got audit head %d, lists head %d, want the same", all, lists)
 		}
 		task := MustFindTask(t, db, p.ID, "1.1.1")
-		tasks := sqldb.NewTaskService(db)
+		tasks := ledgerstore.NewTaskService(db)
 		before, _, err := tasks.FindTasks(as(viewer), duban.TaskFilter{PlanID: &p.ID})
 		if err != nil {
 			t.Fatal(err)
@@ -146,7 +147,7 @@ func TestListsHead(t *testing.T) {
 			t.Fatal(err)
 		}
 		all, lists = heads()
-		if err := sqldb.NewCommentService(db).CreateComment(as(author), &duban.Comment{TaskID: task.ID, Text: "已完成。"}); err != nil {
+		if err := ledgerstore.NewCommentService(db).CreateComment(as(author), &duban.Comment{TaskID: task.ID, Text: "已完成。"}); err != nil {
 			t.Fatal(err)
 		}
 		if a, l := heads(); a != all+1 || l != lists {

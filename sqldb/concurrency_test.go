@@ -14,6 +14,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -23,7 +24,7 @@ import (
 func TestConcurrentWrites(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
-		tasks, _, err := sqldb.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID})
+		tasks, _, err := ledgerstore.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,10 +32,10 @@ func TestConcurrentWrites(t *testing.T) {
 		const writers, writes = 20, 10
 		failures := sqldbtest.Hammer(writers, writes, func(w, i int) error {
 			if i%2 == 0 {
-				return sqldb.NewLeaderService(db).CreateLeader(as(office), &duban.Leader{Name: fmt.Sprintf("并发%d-%d", w, i)})
+				return ledgerstore.NewLeaderService(db).CreateLeader(as(office), &duban.Leader{Name: fmt.Sprintf("并发%d-%d", w, i)})
 			}
 			text := fmt.Sprintf("第 %d 号写入者的第 %d 次修改", w, i)
-			_, err := sqldb.NewTaskService(db).UpdateTask(as(office), tasks[w%len(tasks)].ID, duban.TaskUpdate{Text: &text})
+			_, err := ledgerstore.NewTaskService(db).UpdateTask(as(office), tasks[w%len(tasks)].ID, duban.TaskUpdate{Text: &text})
 			return err
 		})
 		t.Logf("%s: %d writers × %d writes, %d failed", db.Dialect(), writers, writes, len(failures))
@@ -61,7 +62,7 @@ func TestConcurrentWritesTwoProcesses(t *testing.T) {
 			if w%2 == 1 {
 				db = b
 			}
-			return sqldb.NewLeaderService(db).CreateLeader(as(office), &duban.Leader{Name: fmt.Sprintf("并发%d-%d", w, i)})
+			return ledgerstore.NewLeaderService(db).CreateLeader(as(office), &duban.Leader{Name: fmt.Sprintf("并发%d-%d", w, i)})
 		})
 		t.Logf("%s, two handles: %d writers × %d writes, %d failed", a.Dialect(), writers, writes, len(failures))
 		if len(failures) > 0 {
@@ -110,7 +111,7 @@ func TestDurability(t *testing.T) {
 			t.Fatalf("round %d: the child acknowledged %d writes before it ended, want at least %d", round, len(names), killAt)
 		}
 		db := mustOpen(t, path)
-		leaders, n, err := sqldb.NewLeaderService(db).FindLeaders(as(office), duban.LeaderFilter{})
+		leaders, n, err := ledgerstore.NewLeaderService(db).FindLeaders(as(office), duban.LeaderFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +149,7 @@ func durabilityChild(path string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for i := 0; time.Now().Before(deadline); i++ {
 		name := fmt.Sprintf("第%s轮领导%d", round, i)
-		if err := sqldb.NewLeaderService(db).CreateLeader(as(office), &duban.Leader{Name: name}); err != nil {
+		if err := ledgerstore.NewLeaderService(db).CreateLeader(as(office), &duban.Leader{Name: name}); err != nil {
 			fmt.Println("error", err)
 			os.Exit(1)
 		}

@@ -1,9 +1,16 @@
-// Package sqldb stores duban's domain in SQL through database/sql: SQLite
-// (modernc.org/sqlite, pure Go) for one server with no set-up, PostgreSQL
-// (jackc/pgx) for several servers behind a balancer. The SQL is written by
-// hand, once, in the dialect both understand; the few differences (how
-// parameters are numbered, how times are kept, how writers are serialised)
-// are in this file.
+// Package sqldb is the database duban's stores share, through database/sql:
+// SQLite (modernc.org/sqlite, pure Go) for one server with no set-up,
+// PostgreSQL (jackc/pgx) for several servers behind a balancer. It opens the
+// database and applies its one sequence of numbered migrations, dumps the
+// schema, runs transactions (each with its one "now", its user and its place
+// in the audit chain) and reads and verifies the audit log. The stores under
+// it keep one concern each: ledgerstore (plans, tasks and the directory),
+// accountstore (accounts and sign-in), deliverystore (channels and the
+// delivery queue) and cyclestore (the reporting cycle).
+//
+// The SQL is written by hand, once, in the dialect both understand; the few
+// differences (how parameters are numbered, how times are kept, how writers
+// are serialised) are in this file.
 package sqldb
 
 import (
@@ -201,6 +208,14 @@ type Tx struct {
 	headSeq   int64
 	headHash  string
 	headMoved bool
+}
+
+// actor is how the user of the transaction is named in what it saves.
+func (tx *Tx) actor() string {
+	if tx.user == nil {
+		return "命令行"
+	}
+	return tx.user.Label()
 }
 
 // update runs fn in a write transaction and commits it when fn returns nil.

@@ -8,12 +8,12 @@ import (
 	"github.com/dubanhq/duban"
 )
 
-// The few exported pieces through which packages storing other parts of the
-// domain (sqldb/cyclestore, the reporting cycle) share a DB: its transactions,
-// each with its one "now", its user and its place in the audit chain, the
-// helpers that hide the two dialects, and the readers of plans, tasks and
-// units they build on. Their tables are created by this package's
-// migrations, so that a database has one numbered history.
+// The few exported pieces through which the store packages (sqldb/ledgerstore,
+// sqldb/accountstore, sqldb/deliverystore, sqldb/cyclestore) share a DB: its
+// transactions, each with its one "now", its user and its place in the audit
+// chain, and the helpers that hide the two dialects. Their tables are
+// created by this package's migrations, so that a database has one numbered
+// history.
 
 // Update runs fn in a write transaction, committed when fn returns nil; see
 // update for how writers queue.
@@ -59,6 +59,11 @@ func (tx *Tx) Record(action, entity string, entityID, planID int64, summary stri
 // Now is the transaction's one time.
 func (tx *Tx) Now() time.Time { return tx.now }
 
+// SetNow makes t the transaction's one time, for a change written in
+// several transactions that must all carry the same time (an import's
+// chunks).
+func (tx *Tx) SetNow(t time.Time) { tx.now = t }
+
 // User is the user on whose behalf the transaction runs, or nil.
 func (tx *Tx) User() *duban.User { return tx.user }
 
@@ -81,45 +86,6 @@ func (tx *Tx) Limit(limit, offset int) (string, []any) { return tx.db.dialect.li
 // QueryError maps a database error as the store's own methods do: a broken
 // uniqueness rule is a conflict, anything else internal.
 func (tx *Tx) QueryError(q string, err error) error { return tx.db.queryError(q, err) }
-
-// FindPlan returns a plan without its sections, areas and counts, or
-// ENOTFOUND; users who may not see drafts do not find them.
-func (tx *Tx) FindPlan(id int64) (*duban.Plan, error) {
-	plans, _, err := findPlans(tx, duban.PlanFilter{ID: &id, WithoutCounts: true})
-	if err != nil {
-		return nil, err
-	}
-	if len(plans) == 0 {
-		return nil, notFound("计划", id)
-	}
-	return plans[0], nil
-}
-
-// FindTask returns a task with its owners and targets, or ENOTFOUND.
-func (tx *Tx) FindTask(id int64) (*duban.Task, error) { return findTask(tx, id) }
-
-// FindTasks returns the tasks of a filter with their owners and targets.
-func (tx *Tx) FindTasks(f duban.TaskFilter) ([]*duban.Task, error) {
-	tasks, _, err := findTasks(tx, f, false)
-	return tasks, err
-}
-
-// FindUnit returns a unit, or ENOTFOUND.
-func (tx *Tx) FindUnit(id int64) (*duban.Unit, error) { return findUnit(tx, id) }
-
-// PlanExists returns ENOTFOUND unless the plan exists and the
-// transaction's user may see it.
-func (tx *Tx) PlanExists(id int64) error {
-	_, err := findPlan(tx, id, false)
-	return err
-}
-
-// ActiveUnit returns a unit that may still change (one not merged into
-// another), or ENOTFOUND or ECONFLICT.
-func (tx *Tx) ActiveUnit(id int64) (*duban.Unit, error) { return activeUnit(tx, id) }
-
-// FindLeader returns a leader, or ENOTFOUND.
-func (tx *Tx) FindLeader(id int64) (*duban.Leader, error) { return findLeader(tx, id) }
 
 // TimeCol scans a time column of either dialect; NULL is the zero time.
 func TimeCol(t *time.Time) sql.Scanner { return timeCol{t} }

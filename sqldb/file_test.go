@@ -10,6 +10,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -20,7 +21,7 @@ import (
 func TestDeletedWhileOpen(t *testing.T) {
 	path := sqldbtest.SQLiteDSN(t)
 	db := mustOpen(t, path)
-	units := sqldb.NewUnitService(db)
+	units := ledgerstore.NewUnitService(db)
 	if err := units.CreateUnit(as(office), &duban.Unit{Name: "区财政局", Kind: duban.UnitDepartment}); err != nil {
 		t.Fatal(err)
 	}
@@ -118,10 +119,10 @@ func TestCloseFoldsLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sqldb.NewUnitService(db).CreateUnit(as(office), &duban.Unit{Name: "区财政局", Kind: duban.UnitDepartment}); err != nil {
+	if err := ledgerstore.NewUnitService(db).CreateUnit(as(office), &duban.Unit{Name: "区财政局", Kind: duban.UnitDepartment}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := sqldb.NewUnitService(db).FindUnits(as(office), duban.UnitFilter{}); err != nil {
+	if _, _, err := ledgerstore.NewUnitService(db).FindUnits(as(office), duban.UnitFilter{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -87,7 +88,7 @@ func MustPublish(t testing.TB, db *sqldb.DB, planID int64) *duban.Plan {
 // MustFindTask returns the task of a plan with the given number.
 func MustFindTask(t testing.TB, db *sqldb.DB, planID int64, no string) *duban.Task {
 	t.Helper()
-	tasks, _, err := sqldb.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &planID})
+	tasks, _, err := ledgerstore.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &planID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,24 +101,10 @@ func MustFindTask(t testing.TB, db *sqldb.DB, planID int64, no string) *duban.Ta
 	return nil
 }
 
-// MustCreateUser stores an account with a password and returns it.
-func MustCreateUser(t testing.TB, db *sqldb.DB, u *duban.User, pw string) *duban.User {
-	t.Helper()
-	return sqldbtest.MustCreateUser(t, db, office, u, pw)
-}
-
 // MustVerifyAudit checks the audit chain and returns how many events it has.
 func MustVerifyAudit(t testing.TB, db *sqldb.DB) int64 {
 	t.Helper()
 	return sqldbtest.MustVerifyAudit(t, db, office)
-}
-
-// wantCode fails the test unless err has the code.
-func wantCode(t testing.TB, what string, err error, code string) {
-	t.Helper()
-	if got := duban.ErrorCode(err); got != code {
-		t.Errorf("%s: got code %q (%v), want %q", what, got, err, code)
-	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -21,11 +21,19 @@ func TestPreparedStatements(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	units := NewUnitService(db)
-	for i := range 5 {
-		if err := units.CreateUnit(ctx, &duban.Unit{Name: fmt.Sprintf("区第%d局", i+1), Kind: duban.UnitDepartment}); err != nil {
-			t.Fatal(err)
+	// Units written as the directory's store writes them (sqldb/ledgerstore,
+	// which this package's tests cannot import).
+	err = db.update(ctx, func(tx *Tx) error {
+		for i := range 5 {
+			if _, err := tx.insert("INSERT INTO units (name, kind, created_at, updated_at) VALUES (?, ?, ?, ?)",
+				fmt.Sprintf("区第%d局", i+1), string(duban.UnitDepartment), tx.ts(tx.now), tx.ts(tx.now)); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	const q = "SELECT name FROM units WHERE id > ? ORDER BY id"
 	db.readStmts.prepare(q)

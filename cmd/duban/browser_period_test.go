@@ -14,8 +14,8 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
-	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 	"github.com/dubanhq/duban/web/webtest"
 )
@@ -38,13 +38,13 @@ func TestBrowserPeriod(t *testing.T) {
 	admin := &duban.User{Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin}
 	makeAccount(t, m, admin, "office-password-1")
 	officeCtx := duban.NewContextWithUser(context.Background(), admin)
-	res, err := demo.Load(officeCtx, demo.Services{Plans: sqldb.NewPlanService(m.DB), Tasks: sqldb.NewTaskService(m.DB), Units: sqldb.NewUnitService(m.DB)})
+	res, err := demo.Load(officeCtx, demo.Services{Plans: ledgerstore.NewPlanService(m.DB), Tasks: ledgerstore.NewTaskService(m.DB), Units: ledgerstore.NewUnitService(m.DB)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	plan := res.Plan
 	unitID := func(name string) int64 {
-		units, _, err := sqldb.NewUnitService(m.DB).FindUnits(officeCtx, duban.UnitFilter{Name: &name})
+		units, _, err := ledgerstore.NewUnitService(m.DB).FindUnits(officeCtx, duban.UnitFilter{Name: &name})
 		if err != nil || len(units) != 1 {
 			t.Fatalf("unit %s: %v", name, err)
 		}
@@ -52,7 +52,7 @@ func TestBrowserPeriod(t *testing.T) {
 	}
 	makeAccount(t, m, &duban.User{Name: "keji", DisplayName: "科技局联络员", Role: duban.RoleClerk, UnitID: unitID("区科学技术局")}, "lead-password-1")
 	makeAccount(t, m, &duban.User{Name: "jinrong", DisplayName: "金融局联络员", Role: duban.RoleClerk, UnitID: unitID("区地方金融监督管理局")}, "part-password-1")
-	tasks, _, err := sqldb.NewTaskService(m.DB).FindTasks(officeCtx, duban.TaskFilter{PlanID: &plan.ID, Query: "新增高新技术企业"})
+	tasks, _, err := ledgerstore.NewTaskService(m.DB).FindTasks(officeCtx, duban.TaskFilter{PlanID: &plan.ID, Query: "新增高新技术企业"})
 	if err != nil || len(tasks) != 1 || tasks[0].No != "2.1.3" {
 		t.Fatalf("task 2.1.3: %v (%v)", tasks, err)
 	}

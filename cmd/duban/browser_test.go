@@ -22,8 +22,8 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
-	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/accountstore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 	"github.com/dubanhq/duban/web/webtest"
 )
@@ -389,7 +389,7 @@ func TestBrowser(t *testing.T) {
 	admin := &duban.User{Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin}
 	makeAccount(t, m, admin, "office-password-1")
 	officeCtx := duban.NewContextWithUser(context.Background(), admin)
-	tasks := sqldb.NewTaskService(m.DB)
+	tasks := ledgerstore.NewTaskService(m.DB)
 
 	// The office imports the sample through the upload form.
 	office := newPerson(t, root, "office", origin, shots)
@@ -469,7 +469,7 @@ func TestBrowser(t *testing.T) {
 	if got := office.flash(); !strings.Contains(got, "已添加单位“解放路街道办事处”（街道）") {
 		t.Fatalf("adding a street: the page says %q", got)
 	}
-	unitsSvc := sqldb.NewUnitService(m.DB)
+	unitsSvc := ledgerstore.NewUnitService(m.DB)
 	for _, g := range []string{"各街道办事处", "相关街道办事处"} {
 		found, _, err := unitsSvc.FindUnits(officeCtx, duban.UnitFilter{Name: &g})
 		if err != nil || len(found) != 1 {
@@ -489,7 +489,7 @@ func TestBrowser(t *testing.T) {
 	// On the accounts page it makes the account of 区财政局's clerk, bound
 	// to the unit publishing added to the directory.
 	name := "区财政局"
-	units, _, err := sqldb.NewUnitService(m.DB).FindUnits(officeCtx, duban.UnitFilter{Name: &name})
+	units, _, err := ledgerstore.NewUnitService(m.DB).FindUnits(officeCtx, duban.UnitFilter{Name: &name})
 	if err != nil || len(units) != 1 {
 		t.Fatalf("unit %s after publishing: got %d (%v)", name, len(units), err)
 	}
@@ -640,7 +640,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil || len(street) != 1 {
 		t.Fatal(err)
 	}
-	leaders, _, err := sqldb.NewLeaderService(m.DB).FindLeaders(officeCtx, duban.LeaderFilter{Name: ptr("武毅")})
+	leaders, _, err := ledgerstore.NewLeaderService(m.DB).FindLeaders(officeCtx, duban.LeaderFilter{Name: ptr("武毅")})
 	if err != nil || len(leaders) != 1 {
 		t.Fatal(err)
 	}

@@ -18,8 +18,8 @@ import (
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/docx/docxtest"
-	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -43,7 +43,7 @@ func TestBrowserOutputs(t *testing.T) {
 	office := &duban.User{Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin}
 	makeAccount(t, m, office, "office-password-1")
 	officeCtx := duban.NewContextWithUser(context.Background(), office)
-	plans, tasks, units := sqldb.NewPlanService(m.DB), sqldb.NewTaskService(m.DB), sqldb.NewUnitService(m.DB)
+	plans, tasks, units := ledgerstore.NewPlanService(m.DB), ledgerstore.NewTaskService(m.DB), ledgerstore.NewUnitService(m.DB)
 	res, err := demo.Load(officeCtx, demo.Services{Plans: plans, Tasks: tasks, Units: units})
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func TestBrowserOutputs(t *testing.T) {
 		Reports: cyclestore.NewReportService(m.DB, units)}, []*duban.Plan{plan}, 7); err != nil {
 		t.Fatal(err)
 	}
-	leaders, _, err := sqldb.NewLeaderService(m.DB).FindLeaders(officeCtx, duban.LeaderFilter{Name: ptrTo("武毅")})
+	leaders, _, err := ledgerstore.NewLeaderService(m.DB).FindLeaders(officeCtx, duban.LeaderFilter{Name: ptrTo("武毅")})
 	if err != nil || len(leaders) != 1 {
 		t.Fatalf("the sample's leader 武毅: %v", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/dubanhq/duban/sqldb/accountstore"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/sqldb/deliverystore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
 	"github.com/dubanhq/duban/web/page"
@@ -240,19 +241,19 @@ func firstAdminHint(ctx context.Context, env *Env, m *Main) error {
 // The test sender is the server's drainer, which Run adds, and so are the
 // evidence files.
 func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPolicy, site string) web.Services {
-	units := sqldb.NewUnitService(db) // it answers the cycle's group membership too
+	units := ledgerstore.NewUnitService(db) // it answers the cycle's group membership too
 	reminders := cyclestore.NewReminderService(db, units)
 	supervisions := cyclestore.NewSupervisionService(db, units)
 	reminders.Site, supervisions.Site = site, site
 	return web.Services{
-		Plans:    sqldb.NewPlanService(db),
-		Tasks:    sqldb.NewTaskService(db),
+		Plans:    ledgerstore.NewPlanService(db),
+		Tasks:    ledgerstore.NewTaskService(db),
 		Units:    units,
-		Leaders:  sqldb.NewLeaderService(db),
+		Leaders:  ledgerstore.NewLeaderService(db),
 		Users:    accountstore.NewUserService(db),
 		Audit:    sqldb.NewAuditService(db),
 		Auth:     accountstore.NewAuthService(db, hasher, policy),
-		Comments: sqldb.NewCommentService(db),
+		Comments: ledgerstore.NewCommentService(db),
 
 		Periods:      cyclestore.NewPeriodService(db),
 		Reports:      cyclestore.NewReportService(db, units),

@@ -20,8 +20,8 @@ import (
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/notify/notifytest"
-	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -54,7 +54,7 @@ func TestBrowserSupervision(t *testing.T) {
 	admin := &duban.User{Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin}
 	makeAccount(t, m, admin, "office-password-1")
 	officeCtx := duban.NewContextWithUser(context.Background(), admin)
-	svc := demo.Services{Plans: sqldb.NewPlanService(m.DB), Tasks: sqldb.NewTaskService(m.DB), Units: sqldb.NewUnitService(m.DB)}
+	svc := demo.Services{Plans: ledgerstore.NewPlanService(m.DB), Tasks: ledgerstore.NewTaskService(m.DB), Units: ledgerstore.NewUnitService(m.DB)}
 	res, err := demo.Load(officeCtx, svc)
 	if err != nil {
 		t.Fatal(err)

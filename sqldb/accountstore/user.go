@@ -6,6 +6,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // UserService keeps the accounts.
@@ -125,7 +126,7 @@ func scanUser(sc interface{ Scan(...any) error }, more ...any) (*duban.User, err
 // away, not a group term.
 func checkBindings(tx *Tx, u *duban.User) error {
 	if u.UnitID != 0 {
-		unit, err := tx.FindUnit(u.UnitID)
+		unit, err := ledgerstore.FindUnit(tx, u.UnitID)
 		if err != nil {
 			return err
 		}
@@ -137,7 +138,7 @@ func checkBindings(tx *Tx, u *duban.User) error {
 		}
 	}
 	if u.LeaderID != 0 {
-		if _, err := tx.FindLeader(u.LeaderID); err != nil {
+		if _, err := ledgerstore.FindLeader(tx, u.LeaderID); err != nil {
 			return err
 		}
 	}

@@ -6,13 +6,14 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/accountstore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 func TestUsers(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		users := accountstore.NewUserService(db)
 		unit := &duban.Unit{Name: "区财政局", Kind: duban.UnitDepartment}
-		if err := sqldb.NewUnitService(db).CreateUnit(as(office), unit); err != nil {
+		if err := ledgerstore.NewUnitService(db).CreateUnit(as(office), unit); err != nil {
 			t.Fatal(err)
 		}
 		clerk := &duban.User{Name: "caizheng", DisplayName: "财政局联络员", Role: duban.RoleClerk, UnitID: unit.ID}

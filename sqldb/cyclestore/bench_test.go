@@ -14,6 +14,7 @@ import (
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -132,7 +133,7 @@ func mustLightLedger(b *testing.B, dsn string) (*sqldb.DB, []*duban.Plan, func()
 	setClock(db, time.Date(2022, 7, 20, 10, 0, 0, 0, duban.Beijing))
 	db.Now = readClock
 	ctx := duban.NewContextWithUser(context.Background(), &duban.User{ID: 1, Name: "office", Role: duban.RoleAdmin})
-	plansSvc, tasksSvc := sqldb.NewPlanService(db), sqldb.NewTaskService(db)
+	plansSvc, tasksSvc := ledgerstore.NewPlanService(db), ledgerstore.NewTaskService(db)
 	periods := NewPeriodService(db)
 	var plans []*duban.Plan
 	for i := range demo.FullSize.Plans {
@@ -210,7 +211,7 @@ func BenchmarkReportSave(b *testing.B) {
 	setClock(db, time.Date(2022, 7, 20, 10, 0, 0, 0, duban.Beijing))
 	db.Now = readClock
 	ctx := duban.NewContextWithUser(context.Background(), &duban.User{ID: 1, Name: "office", Role: duban.RoleAdmin})
-	res, err := demo.Load(ctx, demo.Services{Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db)})
+	res, err := demo.Load(ctx, demo.Services{Plans: ledgerstore.NewPlanService(db), Tasks: ledgerstore.NewTaskService(db), Units: ledgerstore.NewUnitService(db)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -219,7 +220,7 @@ func BenchmarkReportSave(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	all, _, err := sqldb.NewTaskService(db).FindTasks(ctx, duban.TaskFilter{PlanID: &res.Plan.ID})
+	all, _, err := ledgerstore.NewTaskService(db).FindTasks(ctx, duban.TaskFilter{PlanID: &res.Plan.ID})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // BulletinService keeps the office's words of each period's bulletin.
@@ -36,7 +37,7 @@ func findBulletinText(tx *Tx, periodID int64) (*cycle.BulletinText, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := tx.FindPlan(q.PlanID)
+	p, err := ledgerstore.FindPlan(tx, q.PlanID)
 	if err != nil {
 		return nil, err
 	}

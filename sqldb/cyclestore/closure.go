@@ -9,6 +9,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // Requests to close tasks (申请办结) and the office's decisions (办结).
@@ -109,7 +110,7 @@ func (s *ReportService) CreateClosure(ctx context.Context, c *cycle.Closure) err
 	}
 	c.Note, c.Reason = strings.TrimSpace(c.Note), ""
 	return s.db.Update(ctx, func(tx *Tx) error {
-		t, err := tx.FindTask(c.TaskID)
+		t, err := ledgerstore.FindTask(tx, c.TaskID)
 		if err != nil {
 			return err
 		}
@@ -181,7 +182,7 @@ func (s *ReportService) UpdateClosure(ctx context.Context, id int64, upd cycle.C
 			return sqldb.NotFound("办结申请", id)
 		}
 		c = list[0]
-		t, err := tx.FindTask(c.TaskID)
+		t, err := ledgerstore.FindTask(tx, c.TaskID)
 		if err != nil {
 			return err
 		}

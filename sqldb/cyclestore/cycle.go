@@ -4,7 +4,9 @@
 // lights of each period, supervision notices, urges, reminders and in-app
 // notifications. It shares sqldb's handle through sqldb's small exported API
 // (transactions with their one "now", user and audit chain, and the
-// dialect helpers), and its tables come from sqldb's numbered migrations.
+// dialect helpers), reads plans, tasks and units through sqldb/ledgerstore
+// and enqueues messages through sqldb/deliverystore; its tables come from
+// sqldb's numbered migrations.
 //
 // Each service method owns its transaction and writes its audit event in
 // it; a change to a task's report recomputes that task's lights in the same
@@ -24,6 +26,7 @@ import (
 	"github.com/dubanhq/duban/calendar"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // Tx is sqldb's transaction, which every function here works in.
@@ -51,7 +54,7 @@ func (b *base) loadGroups(ctx context.Context) (cycle.Groups, error) {
 // planInCycle returns a plan whose cycle may change: published. A draft is
 // not yet what units answer for, and an archived plan is kept as it ended.
 func planInCycle(tx *Tx, id int64) (*duban.Plan, error) {
-	p, err := tx.FindPlan(id)
+	p, err := ledgerstore.FindPlan(tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +118,7 @@ func notify(tx *Tx, n *cycle.Notification) (added bool, err error) {
 
 // unitName returns a unit's name for messages, or "#id" when it is gone.
 func unitName(tx *Tx, id int64) string {
-	if u, err := tx.FindUnit(id); err == nil {
+	if u, err := ledgerstore.FindUnit(tx, id); err == nil {
 		return u.Name
 	}
 	return fmt.Sprintf("单位 #%d", id)

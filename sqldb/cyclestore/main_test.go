@@ -12,6 +12,7 @@ import (
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -115,7 +116,7 @@ func newWorld(t testing.TB, db *sqldb.DB, groups cycle.GroupMembers) *world {
 	if err := json.Unmarshal(data, &r); err != nil {
 		t.Fatal(err)
 	}
-	res, err := sqldb.NewPlanService(db).ImportPlan(as(office), duban.ImportInput{Name: "source.md", Data: data, Reading: &r})
+	res, err := ledgerstore.NewPlanService(db).ImportPlan(as(office), duban.ImportInput{Name: "source.md", Data: data, Reading: &r})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,14 +129,14 @@ func newWorld(t testing.TB, db *sqldb.DB, groups cycle.GroupMembers) *world {
 // load reads the plan's tasks by number and the units by name.
 func (w *world) load(t testing.TB) {
 	t.Helper()
-	tasks, _, err := sqldb.NewTaskService(w.db).FindTasks(as(office), duban.TaskFilter{PlanID: &w.plan.ID})
+	tasks, _, err := ledgerstore.NewTaskService(w.db).FindTasks(as(office), duban.TaskFilter{PlanID: &w.plan.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, task := range tasks {
 		w.tasks[task.No] = task
 	}
-	units, _, err := sqldb.NewUnitService(w.db).FindUnits(as(office), duban.UnitFilter{})
+	units, _, err := ledgerstore.NewUnitService(w.db).FindUnits(as(office), duban.UnitFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // outputsWorld is the sample plan in June and July: June's reports in,
@@ -105,7 +106,7 @@ func TestFigures(t *testing.T) {
 			t.Errorf("figures: %d notices open, overdue %v, handed %v; want one, true, read", len(f.Supervisions), f.Overdue(), f.Handed != nil)
 		}
 
-		tasks, _, err := sqldb.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &w.plan.ID})
+		tasks, _, err := ledgerstore.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &w.plan.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +128,7 @@ func TestFigures(t *testing.T) {
 			counts cycle.LightCounts
 		}{{0, o.Totals}, {june.ID, f.Trend[0].Counts}} {
 			for i, st := range cycle.LightStatuses {
-				_, n, err := sqldb.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &w.plan.ID, Light: string(st),
+				_, n, err := ledgerstore.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &w.plan.ID, Light: string(st),
 					LightPeriod: pc.period, Limit: 1})
 				if err != nil {
 					t.Fatal(err)

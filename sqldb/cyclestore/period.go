@@ -7,6 +7,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // PeriodService keeps each plan's settings and periods and the office's
@@ -26,7 +27,7 @@ func (s *PeriodService) FindCycleSettings(ctx context.Context, planID int64) (*c
 	}
 	var c *cycle.CycleSettings
 	err := s.db.View(ctx, func(tx *Tx) error {
-		p, err := tx.FindPlan(planID)
+		p, err := ledgerstore.FindPlan(tx, planID)
 		if err != nil {
 			return err
 		}

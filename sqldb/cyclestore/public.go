@@ -8,6 +8,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // PublicationService keeps what each plan shows the public and reads the
@@ -36,7 +37,7 @@ func (s *PublicationService) FindPublication(ctx context.Context, planID int64) 
 }
 
 func findPublication(tx *Tx, planID int64) (*cycle.Publication, error) {
-	if _, err := tx.FindPlan(planID); err != nil {
+	if _, err := ledgerstore.FindPlan(tx, planID); err != nil {
 		return nil, err
 	}
 	p := &cycle.Publication{PlanID: planID, Hidden: []int64{}}
@@ -80,7 +81,7 @@ func (s *PublicationService) UpdatePublication(ctx context.Context, planID int64
 	}
 	var p *cycle.Publication
 	err := s.db.Update(ctx, func(tx *Tx) error {
-		plan, err := tx.FindPlan(planID)
+		plan, err := ledgerstore.FindPlan(tx, planID)
 		if err != nil {
 			return err
 		}
@@ -93,7 +94,7 @@ func (s *PublicationService) UpdatePublication(ctx context.Context, planID int64
 		before := *p
 		before.Hidden = slices.Clone(p.Hidden)
 		for _, id := range append(slices.Clone(upd.Hide), upd.Show...) {
-			t, err := tx.FindTask(id)
+			t, err := ledgerstore.FindTask(tx, id)
 			if err != nil {
 				return err
 			}
@@ -204,7 +205,7 @@ func findPublicPlan(tx *Tx, planID int64) (*cycle.PublicPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	tasks, err := tx.FindTasks(duban.TaskFilter{PlanID: &planID})
+	tasks, err := ledgerstore.FindTasks(tx, duban.TaskFilter{PlanID: &planID})
 	if err != nil {
 		return nil, err
 	}

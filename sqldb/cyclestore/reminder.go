@@ -9,6 +9,7 @@ import (
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/deliverystore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // ReminderService answers who owes what by when, sends the in-app
@@ -89,7 +90,7 @@ func obligations(tx *Tx, periods []*cycle.Period, taskID *int64, groups cycle.Gr
 		tasks, ok := tasksOf[q.PlanID]
 		if !ok {
 			var err error
-			if tasks, err = tx.FindTasks(duban.TaskFilter{PlanID: &q.PlanID, ID: taskID}); err != nil {
+			if tasks, err = ledgerstore.FindTasks(tx, duban.TaskFilter{PlanID: &q.PlanID, ID: taskID}); err != nil {
 				return nil, err
 			}
 			tasksOf[q.PlanID] = tasks
@@ -157,7 +158,7 @@ func dueReminders(tx *Tx, groups cycle.Groups) ([]cycle.Reminder, error) {
 	today := duban.Today(tx.Now())
 	var out []cycle.Reminder
 	for _, id := range plans {
-		p, err := tx.FindPlan(id)
+		p, err := ledgerstore.FindPlan(tx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -335,7 +336,7 @@ func (s *ReminderService) CreateUrge(ctx context.Context, ug *cycle.Urge) error 
 		var t *duban.Task
 		if ug.TaskID != 0 {
 			var err error
-			if t, err = tx.FindTask(ug.TaskID); err != nil {
+			if t, err = ledgerstore.FindTask(tx, ug.TaskID); err != nil {
 				return err
 			}
 			ug.PlanID = t.PlanID
@@ -352,7 +353,7 @@ func (s *ReminderService) CreateUrge(ctx context.Context, ug *cycle.Urge) error 
 		if _, err := planInCycle(tx, ug.PlanID); err != nil {
 			return err
 		}
-		unit, err := tx.FindUnit(ug.UnitID)
+		unit, err := ledgerstore.FindUnit(tx, ug.UnitID)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // ReportService keeps the reports of the cycle, their versions and the
@@ -78,7 +79,7 @@ func checkViewReports(tx *Tx, u *duban.User, taskID int64, groups cycle.Groups) 
 	if u.Role != duban.RoleClerk {
 		return nil
 	}
-	t, err := tx.FindTask(taskID)
+	t, err := ledgerstore.FindTask(tx, taskID)
 	if err != nil {
 		return err
 	}
@@ -199,7 +200,7 @@ type reportPlace struct {
 }
 
 func loadPlace(tx *Tx, taskID, periodID int64) (*reportPlace, error) {
-	t, err := tx.FindTask(taskID)
+	t, err := ledgerstore.FindTask(tx, taskID)
 	if err != nil {
 		return nil, err
 	}
@@ -484,7 +485,7 @@ func updateReport(tx *Tx, u *duban.User, sv *saving, id int64, upd cycle.ReportU
 		return nil, duban.Forbidden(u, "审核报告")
 	case !review && u.Role == duban.RoleAdmin:
 	case !review:
-		t, err := tx.FindTask(r.TaskID)
+		t, err := ledgerstore.FindTask(tx, r.TaskID)
 		if err != nil {
 			return nil, err
 		}

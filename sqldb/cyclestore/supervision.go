@@ -9,6 +9,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // SupervisionService keeps the supervision notices (督办单).
@@ -182,7 +183,7 @@ func (s *SupervisionService) CreateSupervision(ctx context.Context, sv *cycle.Su
 		}
 		var tasks []*duban.Task
 		for _, id := range sv.TaskIDs {
-			t, err := tx.FindTask(id)
+			t, err := ledgerstore.FindTask(tx, id)
 			if err != nil {
 				return err
 			}

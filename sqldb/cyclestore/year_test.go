@@ -9,6 +9,7 @@ import (
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // TestYear walks the sample plan (the demo's notice, read by the reader)
@@ -27,7 +28,7 @@ func TestYear(t *testing.T) {
 		w := &world{db: db, clock: &clock{}, tasks: map[string]*duban.Task{}, units: map[string]int64{}}
 		w.clock.Set("2022-01-04")
 		db.Now = w.clock.Now
-		res, err := demo.Load(as(office), demo.Services{Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db)})
+		res, err := demo.Load(as(office), demo.Services{Plans: ledgerstore.NewPlanService(db), Tasks: ledgerstore.NewTaskService(db), Units: ledgerstore.NewUnitService(db)})
 		if err != nil {
 			t.Fatal(err)
 		}

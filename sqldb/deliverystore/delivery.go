@@ -17,6 +17,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // Tx is sqldb's transaction, which every function here works in.
@@ -166,12 +167,12 @@ func ChannelsFor(tx *Tx, unitID, planID int64) ([]*duban.Channel, error) {
 // exist.
 func checkChannelScope(tx *Tx, c *duban.Channel) error {
 	if c.UnitID != 0 {
-		if _, err := tx.ActiveUnit(c.UnitID); err != nil {
+		if _, err := ledgerstore.ActiveUnit(tx, c.UnitID); err != nil {
 			return err
 		}
 	}
 	if c.PlanID != 0 {
-		if err := tx.PlanExists(c.PlanID); err != nil {
+		if err := ledgerstore.PlanExists(tx, c.PlanID); err != nil {
 			return err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/deliverystore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -143,7 +144,7 @@ func TestChannels(t *testing.T) {
 func TestChannelsFor(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		plan := sqldbtest.MustImport(t, db, office, sqldbtest.MustReadGold(t), "source.md")
-		units := sqldb.NewUnitService(db)
+		units := ledgerstore.NewUnitService(db)
 		a, b := &duban.Unit{Name: "测试单位甲", Kind: duban.UnitDepartment}, &duban.Unit{Name: "测试单位乙", Kind: duban.UnitDepartment}
 		for _, u := range []*duban.Unit{a, b} {
 			if err := units.CreateUnit(as(office), u); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/dubanhq/duban/auth"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/accountstore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // MustReadGold returns the hand-checked reading of the sample notice
@@ -38,7 +39,7 @@ func MustImport(t testing.TB, db *sqldb.DB, office *duban.User, r *duban.Reading
 	t.Helper()
 	data, _ := json.Marshal(r)
 	ctx := duban.NewContextWithUser(context.Background(), office)
-	res, err := sqldb.NewPlanService(db).ImportPlan(ctx, duban.ImportInput{Name: name, Data: data, Reading: r})
+	res, err := ledgerstore.NewPlanService(db).ImportPlan(ctx, duban.ImportInput{Name: name, Data: data, Reading: r})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 const postgresHint = "PostgreSQL 测试已跳过：设置 DUBAN_TEST_POSTGRES=postgres://用户:密码@主机:5432/数据库?sslmode=disable 以运行它们（.ci/run 会启动 PostgreSQL 并设置它）。"
@@ -98,7 +99,7 @@ func SQLiteDSN(t testing.TB) string {
 func MustPublish(t testing.TB, db *sqldb.DB, office *duban.User, planID int64) *duban.Plan {
 	t.Helper()
 	ctx := duban.NewContextWithUser(context.Background(), office)
-	tasks := sqldb.NewTaskService(db)
+	tasks := ledgerstore.NewTaskService(db)
 	open := duban.StatementOpen
 	sts, _, err := tasks.FindStatements(ctx, duban.StatementFilter{PlanID: &planID, State: &open})
 	if err != nil {
@@ -109,7 +110,7 @@ func MustPublish(t testing.TB, db *sqldb.DB, office *duban.User, planID int64) *
 			t.Fatal(err)
 		}
 	}
-	p, err := sqldb.NewPlanService(db).PublishPlan(ctx, planID)
+	p, err := ledgerstore.NewPlanService(db).PublishPlan(ctx, planID)
 	if err != nil {
 		t.Fatal(err)
 	}

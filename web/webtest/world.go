@@ -26,6 +26,7 @@ import (
 	"github.com/dubanhq/duban/sqldb/accountstore"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/sqldb/deliverystore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
@@ -324,11 +325,11 @@ func unitNamed(svc web.Services, name string) (*duban.Unit, error) {
 // Evidence files go to one folder for the test binary, which Main
 // removes; files are kept by content, so tests share it safely.
 func Services(db *sqldb.DB) web.Services {
-	deliveries, units := deliverystore.NewDeliveryService(db), sqldb.NewUnitService(db)
+	deliveries, units := deliverystore.NewDeliveryService(db), ledgerstore.NewUnitService(db)
 	return web.Services{
-		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: units,
-		Leaders: sqldb.NewLeaderService(db), Users: accountstore.NewUserService(db), Audit: sqldb.NewAuditService(db),
-		Auth: accountstore.NewAuthService(db, fastHasher, TestPolicy), Comments: sqldb.NewCommentService(db),
+		Plans: ledgerstore.NewPlanService(db), Tasks: ledgerstore.NewTaskService(db), Units: units,
+		Leaders: ledgerstore.NewLeaderService(db), Users: accountstore.NewUserService(db), Audit: sqldb.NewAuditService(db),
+		Auth: accountstore.NewAuthService(db, fastHasher, TestPolicy), Comments: ledgerstore.NewCommentService(db),
 
 		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, units),
 		Lights: cyclestore.NewLightService(db), Reminders: cyclestore.NewReminderService(db, units),

@@ -1,4 +1,4 @@
-package sqldb_test
+package ledgerstore_test
 
 import (
 	"slices"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // TestCountTasksByOwner checks each owner's counts against the lists the
@@ -17,7 +18,7 @@ import (
 func TestCountTasksByOwner(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
-		ts := sqldb.NewTaskService(db)
+		ts := ledgerstore.NewTaskService(db)
 		both := MustFindTask(t, db, p.ID, "1.1.1")
 		if len(both.LeadUnits) == 0 || both.LeadUnits[0].ID == 0 {
 			t.Fatalf("task 1.1.1 has no lead unit in the directory: %+v", both.LeadUnits)
@@ -73,7 +74,7 @@ func TestCountTasksByOwner(t *testing.T) {
 			t.Errorf("counting %s alone: got %+v (%v), want its row of all the counts", lead.Name, one, err)
 		}
 		idle := &duban.Unit{Name: "区无任务局", Kind: duban.UnitDepartment}
-		if err := sqldb.NewUnitService(db).CreateUnit(as(office), idle); err != nil {
+		if err := ledgerstore.NewUnitService(db).CreateUnit(as(office), idle); err != nil {
 			t.Fatal(err)
 		}
 		if none, err := ts.CountTasksByOwner(as(viewer), duban.TaskFilter{UnitID: &idle.ID}); err != nil || len(none) != 0 {

@@ -1,17 +1,18 @@
-package sqldb
+package ledgerstore
 
 import (
 	"context"
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // CommentService keeps the comments on tasks.
-type CommentService struct{ db *DB }
+type CommentService struct{ db *sqldb.DB }
 
 // NewCommentService returns the comments of db.
-func NewCommentService(db *DB) *CommentService { return &CommentService{db: db} }
+func NewCommentService(db *sqldb.DB) *CommentService { return &CommentService{db: db} }
 
 var _ duban.CommentService = (*CommentService)(nil)
 
@@ -31,15 +32,15 @@ func (s *CommentService) FindComments(ctx context.Context, f duban.CommentFilter
 	}
 	var comments []*duban.Comment
 	var total int
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		conds = append(conds, visiblePlan(tx))
-		from := " FROM comments c JOIN plans p ON p.id = c.plan_id" + where(conds)
+		from := " FROM comments c JOIN plans p ON p.id = c.plan_id" + sqldb.Where(conds)
 		var err error
-		if total, err = tx.count("SELECT count(*)"+from, args...); err != nil {
+		if total, err = tx.Count("SELECT count(*)"+from, args...); err != nil {
 			return err
 		}
-		page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
-		rows, err := tx.query("SELECT c.id, c.task_id, c.plan_id, c.author_id, c.author, c.author_role, c.text, c.created_at"+
+		page, pargs := tx.Limit(f.Limit, f.Offset)
+		rows, err := tx.Query("SELECT c.id, c.task_id, c.plan_id, c.author_id, c.author, c.author_role, c.text, c.created_at"+
 			from+" ORDER BY c.id"+page, append(args, pargs...)...)
 		if err != nil {
 			return err
@@ -47,8 +48,8 @@ func (s *CommentService) FindComments(ctx context.Context, f duban.CommentFilter
 		defer rows.Close()
 		for rows.Next() {
 			var c duban.Comment
-			if err := rows.Scan(&c.ID, &c.TaskID, &c.PlanID, idCol{&c.AuthorID}, &c.Author, &c.AuthorRole, &c.Text,
-				timeCol{&c.CreatedAt}); err != nil {
+			if err := rows.Scan(&c.ID, &c.TaskID, &c.PlanID, sqldb.IDCol(&c.AuthorID), &c.Author, &c.AuthorRole, &c.Text,
+				sqldb.TimeCol(&c.CreatedAt)); err != nil {
 				return err
 			}
 			comments = append(comments, &c)
@@ -58,11 +59,6 @@ func (s *CommentService) FindComments(ctx context.Context, f duban.CommentFilter
 	return comments, total, err
 }
 
-// commentAction is the audit action of a comment: the one change that moves
-// AuditHead and not ListsHead, since a comment shows on its task's page
-// alone. It changes nothing else: no task's time of change, no count.
-const commentAction = duban.ActionComment
-
 // CreateComment adds a comment to a task of a published plan. The comment
 // is recorded in the task's history.
 func (s *CommentService) CreateComment(ctx context.Context, c *duban.Comment) error {
@@ -71,7 +67,7 @@ func (s *CommentService) CreateComment(ctx context.Context, c *duban.Comment) er
 		return err
 	}
 	c.Text = strings.TrimSpace(c.Text)
-	return s.db.update(ctx, func(tx *Tx) error {
+	return s.db.Update(ctx, func(tx *Tx) error {
 		t, err := findTask(tx, c.TaskID)
 		if err != nil {
 			return err
@@ -95,16 +91,16 @@ func (s *CommentService) CreateComment(ctx context.Context, c *duban.Comment) er
 		if p.State == duban.PlanDraft {
 			return duban.Errorf(duban.ECONFLICT, "文件“%s”尚未发布：发布后才能填报进展情况或发表意见。", p.Title)
 		}
-		c.PlanID, c.AuthorID, c.Author, c.AuthorRole, c.CreatedAt = t.PlanID, u.ID, u.Label(), u.Role, tx.now
-		if c.ID, err = tx.insert(`INSERT INTO comments (task_id, plan_id, author_id, author, author_role, text, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.TaskID, c.PlanID, nullID(c.AuthorID), c.Author, string(c.AuthorRole), c.Text,
-			tx.ts(tx.now)); err != nil {
+		c.PlanID, c.AuthorID, c.Author, c.AuthorRole, c.CreatedAt = t.PlanID, u.ID, u.Label(), u.Role, tx.Now()
+		if c.ID, err = tx.Insert(`INSERT INTO comments (task_id, plan_id, author_id, author, author_role, text, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.TaskID, c.PlanID, sqldb.NullID(c.AuthorID), c.Author, string(c.AuthorRole), c.Text,
+			tx.Time(tx.Now())); err != nil {
 			return err
 		}
 		summary := "对任务 " + t.No + " 发表意见"
 		if u.Role == duban.RoleClerk {
 			summary = "填报任务 " + t.No + " 的进展情况"
 		}
-		return tx.record(commentAction, "task", t.ID, t.PlanID, summary, nil, c)
+		return tx.Record(duban.ActionComment, "task", t.ID, t.PlanID, summary, nil, c)
 	})
 }

@@ -1,4 +1,4 @@
-package sqldb_test
+package ledgerstore_test
 
 import (
 	"slices"
@@ -7,11 +7,12 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/accountstore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 func TestUnits(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		units := sqldb.NewUnitService(db)
+		units := ledgerstore.NewUnitService(db)
 		ndrc := &duban.Unit{Name: "区发展和改革局", Kind: duban.UnitDepartment}
 		if err := units.CreateUnit(as(office), ndrc); err != nil {
 			t.Fatal(err)
@@ -89,7 +90,7 @@ func TestUnits(t *testing.T) {
 
 func TestMergeUnits(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		units := sqldb.NewUnitService(db)
+		units := ledgerstore.NewUnitService(db)
 		MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
 		from := MustUnit(t, db, "区工业和信息化局")
 		into := MustUnit(t, db, "区发展和改革局")
@@ -97,7 +98,7 @@ func TestMergeUnits(t *testing.T) {
 		if err := accountstore.NewUserService(db).CreateUser(as(office), clerk); err != nil {
 			t.Fatal(err)
 		}
-		tasks := sqldb.NewTaskService(db)
+		tasks := ledgerstore.NewTaskService(db)
 		before, nFrom, _ := tasks.FindTasks(as(office), duban.TaskFilter{UnitID: &from.ID})
 		_, nInto, _ := tasks.FindTasks(as(office), duban.TaskFilter{UnitID: &into.ID})
 
@@ -160,7 +161,7 @@ func TestDirectoryAcrossYears(t *testing.T) {
 		MustPublish(t, db, MustImport(t, db, r2022, "2022.md").ID)
 		ndrc := MustUnit(t, db, "区发展和改革局")
 		// The unit is renamed; the next year's notice uses the new name.
-		if _, err := sqldb.NewUnitService(db).UpdateUnit(as(office), ndrc.ID, duban.UnitUpdate{Name: ptr("区发展改革局")}); err != nil {
+		if _, err := ledgerstore.NewUnitService(db).UpdateUnit(as(office), ndrc.ID, duban.UnitUpdate{Name: ptr("区发展改革局")}); err != nil {
 			t.Fatal(err)
 		}
 		r2023 := MustReadGold(t)
@@ -188,7 +189,7 @@ func TestDirectoryAcrossYears(t *testing.T) {
 			}
 			return n
 		}
-		tasks := sqldb.NewTaskService(db)
+		tasks := ledgerstore.NewTaskService(db)
 		for _, c := range []struct {
 			year int
 			role duban.UnitRole
@@ -216,11 +217,11 @@ func TestDirectoryAcrossYears(t *testing.T) {
 		if _, n, _ := tasks.FindTasks(as(viewer), duban.TaskFilter{UnitID: &ndrc.ID}); n == 0 {
 			t.Errorf("all years: got no tasks")
 		}
-		if got, _ := sqldb.NewUnitService(db).FindUnitByID(as(office), ndrc.ID); len(got.History) < 2 {
+		if got, _ := ledgerstore.NewUnitService(db).FindUnitByID(as(office), ndrc.ID); len(got.History) < 2 {
 			t.Errorf("history: got %+v, want creation and rename", got.History)
 		}
 
-		leaders, _, _ := sqldb.NewLeaderService(db).FindLeaders(as(viewer), duban.LeaderFilter{Name: ptr("武毅")})
+		leaders, _, _ := ledgerstore.NewLeaderService(db).FindLeaders(as(viewer), duban.LeaderFilter{Name: ptr("武毅")})
 		if len(leaders) != 1 {
 			t.Fatalf("leader 武毅: got %d", len(leaders))
 		}
@@ -241,7 +242,7 @@ func TestDirectoryAcrossYears(t *testing.T) {
 
 func TestLeaders(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		leaders := sqldb.NewLeaderService(db)
+		leaders := ledgerstore.NewLeaderService(db)
 		l := &duban.Leader{Name: "武毅", Title: "副区长"}
 		if err := leaders.CreateLeader(as(office), l); err != nil {
 			t.Fatal(err)
@@ -266,7 +267,7 @@ func TestLeaders(t *testing.T) {
 // MustUnit returns the unit a name means.
 func MustUnit(t testing.TB, db *sqldb.DB, name string) *duban.Unit {
 	t.Helper()
-	units, _, err := sqldb.NewUnitService(db).FindUnits(as(office), duban.UnitFilter{Name: &name})
+	units, _, err := ledgerstore.NewUnitService(db).FindUnits(as(office), duban.UnitFilter{Name: &name})
 	if err != nil {
 		t.Fatal(err)
 	}

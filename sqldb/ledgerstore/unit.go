@@ -1,4 +1,4 @@
-package sqldb
+package ledgerstore
 
 import (
 	"context"
@@ -8,13 +8,14 @@ import (
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // UnitService keeps the directory of units.
-type UnitService struct{ db *DB }
+type UnitService struct{ db *sqldb.DB }
 
 // NewUnitService returns the units of db.
-func NewUnitService(db *DB) *UnitService { return &UnitService{db: db} }
+func NewUnitService(db *sqldb.DB) *UnitService { return &UnitService{db: db} }
 
 var _ duban.UnitService = (*UnitService)(nil)
 
@@ -24,7 +25,7 @@ func (s *UnitService) FindUnitByID(ctx context.Context, id int64) (*duban.Unit, 
 		return nil, err
 	}
 	var u *duban.Unit
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		if u, err = findUnit(tx, id); err != nil {
 			return err
@@ -42,7 +43,7 @@ func (s *UnitService) FindUnits(ctx context.Context, f duban.UnitFilter) ([]*dub
 	}
 	var units []*duban.Unit
 	var total int
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		units, total, err = findUnits(tx, f)
 		return err
@@ -56,7 +57,7 @@ func findUnit(tx *Tx, id int64) (*duban.Unit, error) {
 		return nil, err
 	}
 	if len(units) == 0 {
-		return nil, notFound("单位", id)
+		return nil, sqldb.NotFound("单位", id)
 	}
 	return units[0], nil
 }
@@ -83,13 +84,13 @@ func findUnits(tx *Tx, f duban.UnitFilter) ([]*duban.Unit, int, error) {
 	if !f.IncludeMerged {
 		conds = append(conds, "u.merged_into IS NULL")
 	}
-	total, err := tx.count("SELECT count(*) FROM units u"+where(conds), args...)
+	total, err := tx.Count("SELECT count(*) FROM units u"+sqldb.Where(conds), args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
-	rows, err := tx.query("SELECT u.id, u.name, u.kind, u.merged_into, u.created_at, u.updated_at FROM units u"+
-		where(conds)+" ORDER BY u.id"+page, append(args, pargs...)...)
+	page, pargs := tx.Limit(f.Limit, f.Offset)
+	rows, err := tx.Query("SELECT u.id, u.name, u.kind, u.merged_into, u.created_at, u.updated_at FROM units u"+
+		sqldb.Where(conds)+" ORDER BY u.id"+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -98,7 +99,7 @@ func findUnits(tx *Tx, f duban.UnitFilter) ([]*duban.Unit, int, error) {
 	byID := map[int64]*duban.Unit{}
 	for rows.Next() {
 		u := &duban.Unit{Aliases: []string{}}
-		if err := rows.Scan(&u.ID, &u.Name, &u.Kind, idCol{&u.MergedInto}, timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}); err != nil {
+		if err := rows.Scan(&u.ID, &u.Name, &u.Kind, sqldb.IDCol(&u.MergedInto), sqldb.TimeCol(&u.CreatedAt), sqldb.TimeCol(&u.UpdatedAt)); err != nil {
 			return nil, 0, err
 		}
 		units = append(units, u)
@@ -113,12 +114,12 @@ func findUnits(tx *Tx, f duban.UnitFilter) ([]*duban.Unit, int, error) {
 	q := "SELECT unit_id, name FROM unit_names WHERE kind = 'alias'"
 	var aargs []any
 	if len(units) < 500 {
-		q += " AND unit_id IN (" + placeholders(len(units)) + ")"
+		q += " AND unit_id IN (" + sqldb.Placeholders(len(units)) + ")"
 		for _, u := range units {
 			aargs = append(aargs, u.ID)
 		}
 	}
-	rows, err = tx.query(q+" ORDER BY name", aargs...)
+	rows, err = tx.Query(q+" ORDER BY name", aargs...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -150,7 +151,7 @@ func findUnits(tx *Tx, f duban.UnitFilter) ([]*duban.Unit, int, error) {
 // group not merged away, with its members (none, for a group whose members
 // are not entered yet), in the order the members entered the directory.
 func groupMembers(tx *Tx) (duban.Groups, error) {
-	rows, err := tx.query(`SELECT g.id, m.unit_id FROM units g LEFT JOIN unit_members m ON m.group_id = g.id
+	rows, err := tx.Query(`SELECT g.id, m.unit_id FROM units g LEFT JOIN unit_members m ON m.group_id = g.id
 		WHERE g.kind = 'group' AND g.merged_into IS NULL ORDER BY g.id, m.unit_id`)
 	if err != nil {
 		return nil, err
@@ -159,7 +160,7 @@ func groupMembers(tx *Tx) (duban.Groups, error) {
 	groups := duban.Groups{}
 	for rows.Next() {
 		var group, member int64
-		if err := rows.Scan(&group, idCol{&member}); err != nil {
+		if err := rows.Scan(&group, sqldb.IDCol(&member)); err != nil {
 			return nil, err
 		}
 		if member == 0 {
@@ -177,7 +178,7 @@ func (s *UnitService) FindGroupMembers(ctx context.Context) (duban.Groups, error
 		return nil, err
 	}
 	var groups duban.Groups
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		groups, err = groupMembers(tx)
 		return err
@@ -191,7 +192,7 @@ func (s *UnitService) SetGroupMembers(ctx context.Context, id int64, members []i
 		return nil, err
 	}
 	var g *duban.Unit
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if g, err = findUnit(tx, id); err != nil {
 			return err
@@ -208,21 +209,21 @@ func (s *UnitService) SetGroupMembers(ctx context.Context, id int64, members []i
 		if err := g.CheckMembers(units); err != nil {
 			return err
 		}
-		if _, err := tx.exec("DELETE FROM unit_members WHERE group_id = ?", id); err != nil {
+		if _, err := tx.Exec("DELETE FROM unit_members WHERE group_id = ?", id); err != nil {
 			return err
 		}
 		for _, m := range members {
-			if _, err := tx.exec("INSERT INTO unit_members (group_id, unit_id) VALUES (?, ?)", id, m); err != nil {
+			if _, err := tx.Exec("INSERT INTO unit_members (group_id, unit_id) VALUES (?, ?)", id, m); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.exec("UPDATE units SET updated_at = ? WHERE id = ?", tx.ts(tx.now), id); err != nil {
+		if _, err := tx.Exec("UPDATE units SET updated_at = ? WHERE id = ?", tx.Time(tx.Now()), id); err != nil {
 			return err
 		}
 		if g, err = findUnit(tx, id); err != nil {
 			return err
 		}
-		if err := tx.record("unit.members", "unit", id, 0, duban.MembersSummary(g, units), before, g); err != nil {
+		if err := tx.Record("unit.members", "unit", id, 0, duban.MembersSummary(g, units), before, g); err != nil {
 			return err
 		}
 		g.History, err = unitHistory(tx, id)
@@ -232,7 +233,7 @@ func (s *UnitService) SetGroupMembers(ctx context.Context, id int64, members []i
 }
 
 func unitHistory(tx *Tx, id int64) ([]duban.UnitEvent, error) {
-	rows, err := tx.query("SELECT at, kind, from_name, to_name, other_id FROM unit_events WHERE unit_id = ? ORDER BY id", id)
+	rows, err := tx.Query("SELECT at, kind, from_name, to_name, other_id FROM unit_events WHERE unit_id = ? ORDER BY id", id)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +241,7 @@ func unitHistory(tx *Tx, id int64) ([]duban.UnitEvent, error) {
 	var out []duban.UnitEvent
 	for rows.Next() {
 		var e duban.UnitEvent
-		if err := rows.Scan(timeCol{&e.At}, &e.Kind, &e.From, &e.To, idCol{&e.Other}); err != nil {
+		if err := rows.Scan(sqldb.TimeCol(&e.At), &e.Kind, &e.From, &e.To, sqldb.IDCol(&e.Other)); err != nil {
 			return nil, err
 		}
 		out = append(out, e)
@@ -263,7 +264,7 @@ func (s *UnitService) CreateUnit(ctx context.Context, u *duban.Unit) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return s.db.update(ctx, func(tx *Tx) error {
+	return s.db.Update(ctx, func(tx *Tx) error {
 		return createUnit(tx, u, "新建单位")
 	})
 }
@@ -277,34 +278,34 @@ func createUnit(tx *Tx, u *duban.Unit, why string) error {
 		}
 	}
 	var err error
-	u.CreatedAt, u.UpdatedAt, u.MergedInto = tx.now, tx.now, 0
+	u.CreatedAt, u.UpdatedAt, u.MergedInto = tx.Now(), tx.Now(), 0
 	if u.Aliases == nil {
 		u.Aliases = []string{}
 	}
-	u.ID, err = tx.insert("INSERT INTO units (name, kind, created_at, updated_at) VALUES (?, ?, ?, ?)",
-		u.Name, string(u.Kind), tx.ts(tx.now), tx.ts(tx.now))
+	u.ID, err = tx.Insert("INSERT INTO units (name, kind, created_at, updated_at) VALUES (?, ?, ?, ?)",
+		u.Name, string(u.Kind), tx.Time(tx.Now()), tx.Time(tx.Now()))
 	if err != nil {
 		return err
 	}
-	if _, err := tx.exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'name')", duban.NormalizeName(u.Name), u.ID); err != nil {
+	if _, err := tx.Exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'name')", duban.NormalizeName(u.Name), u.ID); err != nil {
 		return err
 	}
 	for _, a := range u.Aliases {
-		if _, err := tx.exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'alias')", duban.NormalizeName(a), u.ID); err != nil {
+		if _, err := tx.Exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'alias')", duban.NormalizeName(a), u.ID); err != nil {
 			return err
 		}
 	}
 	if err := unitEvent(tx, u.ID, duban.UnitEventCreated, "", u.Name, 0); err != nil {
 		return err
 	}
-	return tx.record("unit.create", "unit", u.ID, 0, why+"："+u.Name, nil, u)
+	return tx.Record("unit.create", "unit", u.ID, 0, why+"："+u.Name, nil, u)
 }
 
 // nameFree returns ECONFLICT when name already means a unit other than id.
 func nameFree(tx *Tx, name string, id int64) error {
 	var owner int64
 	var ownerName string
-	err := tx.queryRow("SELECT n.unit_id, u.name FROM unit_names n JOIN units u ON u.id = n.unit_id WHERE n.name = ?",
+	err := tx.QueryRow("SELECT n.unit_id, u.name FROM unit_names n JOIN units u ON u.id = n.unit_id WHERE n.name = ?",
 		duban.NormalizeName(name)).Scan(&owner, &ownerName)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -318,8 +319,8 @@ func nameFree(tx *Tx, name string, id int64) error {
 }
 
 func unitEvent(tx *Tx, unitID int64, kind duban.UnitEventKind, from, to string, other int64) error {
-	_, err := tx.exec("INSERT INTO unit_events (unit_id, at, kind, from_name, to_name, other_id) VALUES (?, ?, ?, ?, ?, ?)",
-		unitID, tx.ts(tx.now), string(kind), from, to, nullID(other))
+	_, err := tx.Exec("INSERT INTO unit_events (unit_id, at, kind, from_name, to_name, other_id) VALUES (?, ?, ?, ?, ?, ?)",
+		unitID, tx.Time(tx.Now()), string(kind), from, to, sqldb.NullID(other))
 	return err
 }
 
@@ -343,7 +344,7 @@ func (s *UnitService) UpdateUnit(ctx context.Context, id int64, upd duban.UnitUp
 		return nil, err
 	}
 	var u *duban.Unit
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if u, err = activeUnit(tx, id); err != nil {
 			return err
@@ -373,13 +374,13 @@ func (s *UnitService) UpdateUnit(ctx context.Context, id int64, upd duban.UnitUp
 				return err
 			}
 			// The old name becomes an alias; the new one may have been one.
-			if _, err := tx.exec("UPDATE unit_names SET kind = 'alias' WHERE unit_id = ? AND kind = 'name'", id); err != nil {
+			if _, err := tx.Exec("UPDATE unit_names SET kind = 'alias' WHERE unit_id = ? AND kind = 'name'", id); err != nil {
 				return err
 			}
-			if _, err := tx.exec("DELETE FROM unit_names WHERE name = ?", duban.NormalizeName(newName)); err != nil {
+			if _, err := tx.Exec("DELETE FROM unit_names WHERE name = ?", duban.NormalizeName(newName)); err != nil {
 				return err
 			}
-			if _, err := tx.exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'name')", duban.NormalizeName(newName), id); err != nil {
+			if _, err := tx.Exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'name')", duban.NormalizeName(newName), id); err != nil {
 				return err
 			}
 			if err := unitEvent(tx, id, duban.UnitRenamed, oldName, newName, 0); err != nil {
@@ -390,11 +391,11 @@ func (s *UnitService) UpdateUnit(ctx context.Context, id int64, upd duban.UnitUp
 		if err := u.Validate(); err != nil {
 			return err
 		}
-		u.UpdatedAt = tx.now
-		if _, err := tx.exec("UPDATE units SET name = ?, kind = ?, updated_at = ? WHERE id = ?", u.Name, string(u.Kind), tx.ts(tx.now), id); err != nil {
+		u.UpdatedAt = tx.Now()
+		if _, err := tx.Exec("UPDATE units SET name = ?, kind = ?, updated_at = ? WHERE id = ?", u.Name, string(u.Kind), tx.Time(tx.Now()), id); err != nil {
 			return err
 		}
-		if err := tx.record("unit.update", "unit", id, 0, summary, before, u); err != nil {
+		if err := tx.Record("unit.update", "unit", id, 0, summary, before, u); err != nil {
 			return err
 		}
 		u.History, err = unitHistory(tx, id)
@@ -409,7 +410,7 @@ func (s *UnitService) AddUnitAlias(ctx context.Context, id int64, alias string) 
 		return nil, err
 	}
 	var u *duban.Unit
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if u, err = activeUnit(tx, id); err != nil {
 			return err
@@ -426,13 +427,13 @@ func (s *UnitService) AddUnitAlias(ctx context.Context, id int64, alias string) 
 		if err := u.Validate(); err != nil {
 			return err
 		}
-		if _, err := tx.exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'alias')", key, id); err != nil {
+		if _, err := tx.Exec("INSERT INTO unit_names (name, unit_id, kind) VALUES (?, ?, 'alias')", key, id); err != nil {
 			return err
 		}
 		if err := unitEvent(tx, id, duban.UnitAliasAdded, "", key, 0); err != nil {
 			return err
 		}
-		if err := tx.record("unit.alias", "unit", id, 0, "单位别名："+key+" 即 "+u.Name, before, u); err != nil {
+		if err := tx.Record("unit.alias", "unit", id, 0, "单位别名："+key+" 即 "+u.Name, before, u); err != nil {
 			return err
 		}
 		u.History, err = unitHistory(tx, id)
@@ -451,7 +452,7 @@ func (s *UnitService) MergeUnits(ctx context.Context, from, into int64) (*duban.
 		return nil, duban.Errorf(duban.EINVALID, "不能把单位合并到它自己。")
 	}
 	var target *duban.Unit
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		src, err := activeUnit(tx, from)
 		if err != nil {
 			return err
@@ -469,11 +470,11 @@ func (s *UnitService) MergeUnits(ctx context.Context, from, into int64) (*duban.
 			"DELETE FROM unit_members WHERE unit_id = ? AND group_id IN (SELECT group_id FROM unit_members WHERE unit_id = ?)",
 			"DELETE FROM unit_members WHERE group_id = ? AND unit_id IN (SELECT unit_id FROM unit_members WHERE group_id = ?)",
 		} {
-			if _, err := tx.exec(q, from, into); err != nil {
+			if _, err := tx.Exec(q, from, into); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.exec("DELETE FROM unit_members WHERE (group_id = ? AND unit_id = ?) OR (group_id = ? AND unit_id = ?)", from, into, into, from); err != nil {
+		if _, err := tx.Exec("DELETE FROM unit_members WHERE (group_id = ? AND unit_id = ?) OR (group_id = ? AND unit_id = ?)", from, into, into, from); err != nil {
 			return err
 		}
 		for _, q := range []string{
@@ -483,14 +484,14 @@ func (s *UnitService) MergeUnits(ctx context.Context, from, into int64) (*duban.
 			"UPDATE task_owners SET unit_id = ? WHERE unit_id = ?",
 			"UPDATE users SET unit_id = ? WHERE unit_id = ?",
 		} {
-			if _, err := tx.exec(q, into, from); err != nil {
+			if _, err := tx.Exec(q, into, from); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.exec("UPDATE units SET merged_into = ?, updated_at = ? WHERE id = ?", into, tx.ts(tx.now), from); err != nil {
+		if _, err := tx.Exec("UPDATE units SET merged_into = ?, updated_at = ? WHERE id = ?", into, tx.Time(tx.Now()), from); err != nil {
 			return err
 		}
-		if _, err := tx.exec("UPDATE units SET updated_at = ? WHERE id = ?", tx.ts(tx.now), into); err != nil {
+		if _, err := tx.Exec("UPDATE units SET updated_at = ? WHERE id = ?", tx.Time(tx.Now()), into); err != nil {
 			return err
 		}
 		if err := unitEvent(tx, from, duban.UnitMergedInto, src.Name, target.Name, into); err != nil {
@@ -505,7 +506,7 @@ func (s *UnitService) MergeUnits(ctx context.Context, from, into int64) (*duban.
 		if target.History, err = unitHistory(tx, into); err != nil {
 			return err
 		}
-		return tx.record("unit.merge", "unit", into, 0, "单位合并："+src.Name+" 并入 "+target.Name, before, target)
+		return tx.Record("unit.merge", "unit", into, 0, "单位合并："+src.Name+" 并入 "+target.Name, before, target)
 	})
 	return target, err
 }

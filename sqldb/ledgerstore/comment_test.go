@@ -1,4 +1,4 @@
-package sqldb_test
+package ledgerstore_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 func TestComments(t *testing.T) {
@@ -22,7 +23,7 @@ func TestComments(t *testing.T) {
 		leader := MustCreateUser(t, db, &duban.User{Name: "leader", Role: duban.RoleLeader, LeaderID: task.LeadLeaders[0].ID}, "")
 		clerk := MustCreateUser(t, db, &duban.User{Name: "clerk", Role: duban.RoleClerk, UnitID: unit}, "")
 		view := MustCreateUser(t, db, &duban.User{Name: "viewer2", Role: duban.RoleViewer}, "")
-		cs := sqldb.NewCommentService(db)
+		cs := ledgerstore.NewCommentService(db)
 		for _, c := range []struct {
 			who  *duban.User
 			task *duban.Task

@@ -1,4 +1,4 @@
-package sqldb_test
+package ledgerstore_test
 
 import (
 	"slices"
@@ -7,6 +7,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/accountstore"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // publishedSample imports the sample's reading and publishes it, so that
@@ -22,7 +23,7 @@ func mustStreets(t *testing.T, db *sqldb.DB, names ...string) []int64 {
 	var ids []int64
 	for _, n := range names {
 		u := &duban.Unit{Name: n, Kind: duban.UnitStreet}
-		if err := sqldb.NewUnitService(db).CreateUnit(as(office), u); err != nil {
+		if err := ledgerstore.NewUnitService(db).CreateUnit(as(office), u); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, u.ID)
@@ -36,7 +37,7 @@ func mustStreets(t *testing.T, db *sqldb.DB, names ...string) []int64 {
 func TestGroupMembersReach(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		p := publishedSample(t, db)
-		units, tasks := sqldb.NewUnitService(db), sqldb.NewTaskService(db)
+		units, tasks := ledgerstore.NewUnitService(db), ledgerstore.NewTaskService(db)
 		streets := MustUnit(t, db, "各街道办事处")
 		related := MustUnit(t, db, "相关街道办事处")
 		if streets.Kind != duban.UnitGroup || len(streets.Members) != 0 {
@@ -130,7 +131,7 @@ func TestGroupMembersReach(t *testing.T) {
 		// 各街道办事处 but not 相关街道办事处, on those addressed to the
 		// first.
 		clerk := MustCreateUser(t, db, &duban.User{Name: "jiefanglu", Role: duban.RoleClerk, UnitID: jiefanglu}, "")
-		comments := sqldb.NewCommentService(db)
+		comments := ledgerstore.NewCommentService(db)
 		for _, task := range all {
 			err := comments.CreateComment(as(clerk), &duban.Comment{TaskID: task.ID, Text: "已完成本月节点。"})
 			switch {
@@ -202,7 +203,7 @@ func sorted64(s []int64) []int64 {
 // and says in the log what a correction changed.
 func TestLeaderOrder(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		leaders := sqldb.NewLeaderService(db)
+		leaders := ledgerstore.NewLeaderService(db)
 		for _, l := range []*duban.Leader{{Name: "甲"}, {Name: "乙", Order: 2}, {Name: "丙", Order: 1}, {Name: "丁"}} {
 			if err := leaders.CreateLeader(as(office), l); err != nil {
 				t.Fatal(err)

@@ -1,4 +1,4 @@
-package sqldb_test
+package ledgerstore_test
 
 import (
 	"reflect"
@@ -6,11 +6,12 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 func TestImportAndPublish(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		plans := sqldb.NewPlanService(db)
+		plans := ledgerstore.NewPlanService(db)
 		r := MustReadGold(t)
 		in := duban.ImportInput{Name: "source.md", Data: []byte("原文"), Reading: r}
 		res, err := plans.ImportPlan(as(office), in)
@@ -82,7 +83,7 @@ func TestImportAndPublish(t *testing.T) {
 		if got, want := p.State, duban.PlanPublished; got != want {
 			t.Errorf("state: got %q, want %q", got, want)
 		}
-		tasks, _, err := sqldb.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID})
+		tasks, _, err := ledgerstore.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +94,7 @@ func TestImportAndPublish(t *testing.T) {
 				}
 			}
 		}
-		_, n, _ := sqldb.NewUnitService(db).FindUnits(as(office), duban.UnitFilter{})
+		_, n, _ := ledgerstore.NewUnitService(db).FindUnits(as(office), duban.UnitFilter{})
 		if got, want := n, 57; got != want {
 			t.Errorf("units after publishing: got %d, want %d", got, want)
 		}

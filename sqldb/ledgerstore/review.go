@@ -1,4 +1,4 @@
-package sqldb
+package ledgerstore
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // The review of a plan: correcting tasks, splitting and merging them,
@@ -94,7 +95,7 @@ func planForChange(tx *Tx, planID int64, draftOnly bool) (*duban.Plan, error) {
 
 // touchPlan marks the plan changed at tx's now.
 func touchPlan(tx *Tx, planID int64) error {
-	_, err := tx.exec("UPDATE plans SET updated_at = ? WHERE id = ?", tx.ts(tx.now), planID)
+	_, err := tx.Exec("UPDATE plans SET updated_at = ? WHERE id = ?", tx.Time(tx.Now()), planID)
 	return err
 }
 
@@ -106,7 +107,7 @@ func (s *TaskService) UpdateTask(ctx context.Context, id int64, upd duban.TaskUp
 		return nil, err
 	}
 	var t *duban.Task
-	err = s.db.update(ctx, func(tx *Tx) error {
+	err = s.db.Update(ctx, func(tx *Tx) error {
 		if t, err = findTask(tx, id); err != nil {
 			return err
 		}
@@ -137,7 +138,7 @@ func (s *TaskService) UpdateTask(ctx context.Context, id int64, upd duban.TaskUp
 		if err := touchPlan(tx, t.PlanID); err != nil {
 			return err
 		}
-		return tx.record("task.update", "task", t.ID, t.PlanID, "修改任务 "+t.No, before, t)
+		return tx.Record("task.update", "task", t.ID, t.PlanID, "修改任务 "+t.No, before, t)
 	})
 	return t, err
 }
@@ -148,7 +149,7 @@ func (s *TaskService) SplitTask(ctx context.Context, id int64, at int) (first, s
 	if _, err := duban.Authorize(ctx, "拆分任务", duban.CanReviewPlan); err != nil {
 		return nil, nil, err
 	}
-	err = s.db.update(ctx, func(tx *Tx) error {
+	err = s.db.Update(ctx, func(tx *Tx) error {
 		if first, err = findTask(tx, id); err != nil {
 			return err
 		}
@@ -159,7 +160,7 @@ func (s *TaskService) SplitTask(ctx context.Context, id int64, at int) (first, s
 		if second, err = first.Split(at); err != nil {
 			return err
 		}
-		if _, err := tx.exec("UPDATE tasks SET seq = seq + 1 WHERE plan_id = ? AND section = ? AND area = ? AND seq > ?",
+		if _, err := tx.Exec("UPDATE tasks SET seq = seq + 1 WHERE plan_id = ? AND section = ? AND area = ? AND seq > ?",
 			first.PlanID, first.Section, first.Area, first.Seq); err != nil {
 			return err
 		}
@@ -172,10 +173,10 @@ func (s *TaskService) SplitTask(ctx context.Context, id int64, at int) (first, s
 		if err := touchPlan(tx, first.PlanID); err != nil {
 			return err
 		}
-		if err := tx.record("task.split", "task", first.ID, first.PlanID, fmt.Sprintf("拆分任务 %s，后半部分成为任务 %s", first.No, second.No), before, first); err != nil {
+		if err := tx.Record("task.split", "task", first.ID, first.PlanID, fmt.Sprintf("拆分任务 %s，后半部分成为任务 %s", first.No, second.No), before, first); err != nil {
 			return err
 		}
-		return tx.record("task.create", "task", second.ID, second.PlanID, "拆分任务 "+first.No+" 得到任务 "+second.No, nil, second)
+		return tx.Record("task.create", "task", second.ID, second.PlanID, "拆分任务 "+first.No+" 得到任务 "+second.No, nil, second)
 	})
 	return first, second, err
 }
@@ -190,7 +191,7 @@ func (s *TaskService) MergeTasks(ctx context.Context, id, other int64) (*duban.T
 		return nil, duban.Errorf(duban.EINVALID, "不能把任务与它自己合并。")
 	}
 	var t *duban.Task
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if t, err = findTask(tx, id); err != nil {
 			return err
@@ -210,13 +211,13 @@ func (s *TaskService) MergeTasks(ctx context.Context, id, other int64) (*duban.T
 		if err := t.Validate(); err != nil {
 			return err
 		}
-		if _, err := tx.exec("UPDATE statements SET task_id = ? WHERE task_id = ?", t.ID, o.ID); err != nil {
+		if _, err := tx.Exec("UPDATE statements SET task_id = ? WHERE task_id = ?", t.ID, o.ID); err != nil {
 			return err
 		}
-		if _, err := tx.exec("DELETE FROM tasks WHERE id = ?", o.ID); err != nil {
+		if _, err := tx.Exec("DELETE FROM tasks WHERE id = ?", o.ID); err != nil {
 			return err
 		}
-		if _, err := tx.exec("UPDATE tasks SET seq = seq - 1 WHERE plan_id = ? AND section = ? AND area = ? AND seq > ?",
+		if _, err := tx.Exec("UPDATE tasks SET seq = seq - 1 WHERE plan_id = ? AND section = ? AND area = ? AND seq > ?",
 			o.PlanID, o.Section, o.Area, o.Seq); err != nil {
 			return err
 		}
@@ -229,10 +230,10 @@ func (s *TaskService) MergeTasks(ctx context.Context, id, other int64) (*duban.T
 		if err := touchPlan(tx, t.PlanID); err != nil {
 			return err
 		}
-		if err := tx.record("task.delete", "task", o.ID, o.PlanID, "任务 "+o.No+" 并入任务 "+before.No, o, nil); err != nil {
+		if err := tx.Record("task.delete", "task", o.ID, o.PlanID, "任务 "+o.No+" 并入任务 "+before.No, o, nil); err != nil {
 			return err
 		}
-		return tx.record("task.merge", "task", t.ID, t.PlanID, "任务 "+o.No+" 并入任务 "+before.No, before, t)
+		return tx.Record("task.merge", "task", t.ID, t.PlanID, "任务 "+o.No+" 并入任务 "+before.No, before, t)
 	})
 	return t, err
 }
@@ -244,7 +245,7 @@ func (s *TaskService) ExpandGroup(ctx context.Context, exp duban.GroupExpansion)
 		return nil, err
 	}
 	var changed []*duban.Task
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		if _, err := planForChange(tx, exp.PlanID, false); err != nil {
 			return err
 		}
@@ -261,7 +262,7 @@ func (s *TaskService) ExpandGroup(ctx context.Context, exp duban.GroupExpansion)
 		for _, id := range exp.UnitIDs {
 			u := dir.UnitByID(id)
 			if u == nil {
-				return notFound("单位", id)
+				return sqldb.NotFound("单位", id)
 			}
 			members = append(members, u)
 		}
@@ -288,7 +289,7 @@ func (s *TaskService) ExpandGroup(ctx context.Context, exp duban.GroupExpansion)
 				return err
 			}
 			summary := fmt.Sprintf("任务 %s：“%s”展开为 %d 个单位", t.No, exp.Group, len(members))
-			if err := tx.record("task.expand", "task", t.ID, t.PlanID, summary, before, t); err != nil {
+			if err := tx.Record("task.expand", "task", t.ID, t.PlanID, summary, before, t); err != nil {
 				return err
 			}
 			changed = append(changed, t)
@@ -330,7 +331,7 @@ func (s *TaskService) FindStatements(ctx context.Context, f duban.StatementFilte
 	}
 	var out []*duban.Statement
 	var total int
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		out, total, err = findStatements(tx, f)
 		return err
@@ -351,13 +352,13 @@ func findStatements(tx *Tx, f duban.StatementFilter) ([]*duban.Statement, int, e
 		conds, args = append(conds, "s.state = ?"), append(args, string(*f.State))
 	}
 	conds = append(conds, visiblePlan(tx))
-	from := " FROM statements s JOIN plans p ON p.id = s.plan_id" + where(conds)
-	total, err := tx.count("SELECT count(*)"+from, args...)
+	from := " FROM statements s JOIN plans p ON p.id = s.plan_id" + sqldb.Where(conds)
+	total, err := tx.Count("SELECT count(*)"+from, args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
-	rows, err := tx.query("SELECT s.id, s.plan_id, s.section, s.area, s.text, s.line, s.state, s.task_id, s.note, s.created_at, s.updated_at"+
+	page, pargs := tx.Limit(f.Limit, f.Offset)
+	rows, err := tx.Query("SELECT s.id, s.plan_id, s.section, s.area, s.text, s.line, s.state, s.task_id, s.note, s.created_at, s.updated_at"+
 		from+" ORDER BY s.plan_id, s.section, s.area, s.line, s.id"+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err
@@ -366,8 +367,8 @@ func findStatements(tx *Tx, f duban.StatementFilter) ([]*duban.Statement, int, e
 	var out []*duban.Statement
 	for rows.Next() {
 		var st duban.Statement
-		if err := rows.Scan(&st.ID, &st.PlanID, &st.Section, &st.Area, &st.Text, &st.Line, &st.State, idCol{&st.TaskID}, &st.Note,
-			timeCol{&st.CreatedAt}, timeCol{&st.UpdatedAt}); err != nil {
+		if err := rows.Scan(&st.ID, &st.PlanID, &st.Section, &st.Area, &st.Text, &st.Line, &st.State, sqldb.IDCol(&st.TaskID), &st.Note,
+			sqldb.TimeCol(&st.CreatedAt), sqldb.TimeCol(&st.UpdatedAt)); err != nil {
 			return nil, 0, err
 		}
 		out = append(out, &st)
@@ -381,7 +382,7 @@ func findStatement(tx *Tx, id int64) (*duban.Statement, error) {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, notFound("无人认领的段落", id)
+		return nil, sqldb.NotFound("无人认领的段落", id)
 	}
 	return out[0], nil
 }
@@ -390,10 +391,10 @@ func insertStatement(tx *Tx, st *duban.Statement) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	st.CreatedAt, st.UpdatedAt = tx.now, tx.now
+	st.CreatedAt, st.UpdatedAt = tx.Now(), tx.Now()
 	var err error
-	st.ID, err = tx.insert("INSERT INTO statements (plan_id, section, area, text, line, state, task_id, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		st.PlanID, st.Section, st.Area, st.Text, st.Line, string(st.State), nullID(st.TaskID), st.Note, tx.ts(tx.now), tx.ts(tx.now))
+	st.ID, err = tx.Insert("INSERT INTO statements (plan_id, section, area, text, line, state, task_id, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		st.PlanID, st.Section, st.Area, st.Text, st.Line, string(st.State), sqldb.NullID(st.TaskID), st.Note, tx.Time(tx.Now()), tx.Time(tx.Now()))
 	return err
 }
 
@@ -401,9 +402,9 @@ func saveStatement(tx *Tx, st *duban.Statement) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	st.UpdatedAt = tx.now
-	_, err := tx.exec("UPDATE statements SET state = ?, task_id = ?, note = ?, updated_at = ? WHERE id = ?",
-		string(st.State), nullID(st.TaskID), st.Note, tx.ts(tx.now), st.ID)
+	st.UpdatedAt = tx.Now()
+	_, err := tx.Exec("UPDATE statements SET state = ?, task_id = ?, note = ?, updated_at = ? WHERE id = ?",
+		string(st.State), sqldb.NullID(st.TaskID), st.Note, tx.Time(tx.Now()), st.ID)
 	return err
 }
 
@@ -431,13 +432,13 @@ func (s *TaskService) AssignStatement(ctx context.Context, id int64, a duban.Sta
 		return nil, err
 	}
 	var t *duban.Task
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		st, p, err := openStatement(tx, id)
 		if err != nil {
 			return err
 		}
 		var seq int
-		if err := tx.queryRow("SELECT COALESCE(MAX(seq), 0) FROM tasks WHERE plan_id = ? AND section = ? AND area = ?",
+		if err := tx.QueryRow("SELECT COALESCE(MAX(seq), 0) FROM tasks WHERE plan_id = ? AND section = ? AND area = ?",
 			st.PlanID, st.Section, st.Area).Scan(&seq); err != nil {
 			return err
 		}
@@ -465,10 +466,10 @@ func (s *TaskService) AssignStatement(ctx context.Context, id int64, a duban.Sta
 		if err := touchPlan(tx, st.PlanID); err != nil {
 			return err
 		}
-		if err := tx.record("statement.assign", "statement", st.ID, st.PlanID, "无人认领的段落成为任务 "+t.No, &before, st); err != nil {
+		if err := tx.Record("statement.assign", "statement", st.ID, st.PlanID, "无人认领的段落成为任务 "+t.No, &before, st); err != nil {
 			return err
 		}
-		return tx.record("task.create", "task", t.ID, t.PlanID, "由无人认领的段落新建任务 "+t.No, nil, t)
+		return tx.Record("task.create", "task", t.ID, t.PlanID, "由无人认领的段落新建任务 "+t.No, nil, t)
 	})
 	return t, err
 }
@@ -479,7 +480,7 @@ func (s *TaskService) DismissStatement(ctx context.Context, id int64, note strin
 		return nil, err
 	}
 	var st *duban.Statement
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if st, _, err = openStatement(tx, id); err != nil {
 			return err
@@ -492,7 +493,7 @@ func (s *TaskService) DismissStatement(ctx context.Context, id int64, note strin
 		if err := touchPlan(tx, st.PlanID); err != nil {
 			return err
 		}
-		return tx.record("statement.dismiss", "statement", st.ID, st.PlanID, "无人认领的段落标记为无需分配", &before, st)
+		return tx.Record("statement.dismiss", "statement", st.ID, st.PlanID, "无人认领的段落标记为无需分配", &before, st)
 	})
 	return st, err
 }

@@ -1,4 +1,4 @@
-package sqldb
+package ledgerstore
 
 import (
 	"context"
@@ -7,13 +7,14 @@ import (
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // TaskService reads and corrects tasks and decides unassigned statements.
-type TaskService struct{ db *DB }
+type TaskService struct{ db *sqldb.DB }
 
 // NewTaskService returns the tasks of db.
-func NewTaskService(db *DB) *TaskService { return &TaskService{db: db} }
+func NewTaskService(db *sqldb.DB) *TaskService { return &TaskService{db: db} }
 
 var _ duban.TaskService = (*TaskService)(nil)
 
@@ -33,7 +34,7 @@ func (s *TaskService) FindTaskByID(ctx context.Context, id int64) (*duban.Task, 
 		return nil, err
 	}
 	var t *duban.Task
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		t, err = findTask(tx, id)
 		return err
@@ -48,7 +49,7 @@ func (s *TaskService) FindTasks(ctx context.Context, f duban.TaskFilter) ([]*dub
 	}
 	var tasks []*duban.Task
 	var total int
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		tasks, total, err = findTasks(tx, f, false)
 		return err
@@ -62,7 +63,7 @@ func findTask(tx *Tx, id int64) (*duban.Task, error) {
 		return nil, err
 	}
 	if len(tasks) == 0 {
-		return nil, notFound("任务", id)
+		return nil, sqldb.NotFound("任务", id)
 	}
 	return tasks[0], nil
 }
@@ -72,13 +73,13 @@ func findTask(tx *Tx, id int64) (*duban.Task, error) {
 // only when issued is true.
 func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, error) {
 	conds, args := taskConditions(tx, f)
-	from := " FROM tasks t JOIN plans p ON p.id = t.plan_id" + where(conds)
-	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
+	from := " FROM tasks t JOIN plans p ON p.id = t.plan_id" + sqldb.Where(conds)
+	page, pargs := tx.Limit(f.Limit, f.Offset)
 	columns := taskColumns + ", NULL"
 	if issued {
 		columns = taskColumns + ", t.issued"
 	}
-	rows, err := tx.query("SELECT "+columns+from+" ORDER BY "+taskOrder(tx.db.dialect, f.Sort, f.Desc)+page, append(args, pargs...)...)
+	rows, err := tx.Query("SELECT "+columns+from+" ORDER BY "+taskOrder(tx.Binary(), f.Sort, f.Desc)+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -98,7 +99,7 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 	// every match.
 	total := f.Offset + len(tasks)
 	if (f.Limit > 0 && len(tasks) == f.Limit) || (len(tasks) == 0 && f.Offset > 0) {
-		if total, err = tx.count("SELECT count(*)"+from, args...); err != nil {
+		if total, err = tx.Count("SELECT count(*)"+from, args...); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -203,8 +204,9 @@ func taskConditions(tx *Tx, f duban.TaskFilter) ([]string, []any) {
 // taskOrder is the ORDER BY of a list of tasks. Every order ends in plan
 // order, so that ties are stable and pages do not overlap. Names and
 // deadlines compare by code point on both databases, so that a list reads
-// the same on either; tasks with none of the sorted thing come last.
-func taskOrder(d dialect, sort duban.TaskSort, desc bool) string {
+// the same on either (binary is the collation, Tx.Binary); tasks with none
+// of the sorted thing come last.
+func taskOrder(binary string, sort duban.TaskSort, desc bool) string {
 	dir := func(asc bool) string {
 		if asc != desc {
 			return " ASC"
@@ -215,7 +217,7 @@ func taskOrder(d dialect, sort duban.TaskSort, desc bool) string {
 		", t.seq" + dir(true) + ", t.id" + dir(true)
 	byText := func(expr string) string {
 		expr = "COALESCE(" + expr + ", '')"
-		return "(" + expr + " = ''), " + expr + d.binary() + dir(true) + ", " + plan
+		return "(" + expr + " = ''), " + expr + binary + dir(true) + ", " + plan
 	}
 	firstOwner := func(role string) string {
 		return "(SELECT o.name FROM task_owners o WHERE o.task_id = t.id AND o.role = '" + role + "' AND o.pos = 0)"
@@ -245,7 +247,7 @@ func (s *TaskService) CountTasksByOwner(ctx context.Context, f duban.TaskFilter)
 		return nil, err
 	}
 	var out []duban.OwnerCount
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		unit := f.UnitID
 		f.UnitID, f.UnitRole = nil, duban.UnitAnyRole
 		conds, args := taskConditions(tx, f)
@@ -255,8 +257,8 @@ func (s *TaskService) CountTasksByOwner(ctx context.Context, f duban.TaskFilter)
 			conds, args = append(conds, reach("o.unit_id")), append(args, *unit, *unit)
 			c := duban.OwnerCount{ID: *unit}
 			var all int
-			err := tx.queryRow(`SELECT count(DISTINCT o.task_id), count(DISTINCT CASE WHEN o.role = 'lead_unit' THEN o.task_id END)
-				FROM task_owners o JOIN tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id`+where(conds), args...).Scan(&all, &c.Lead)
+			err := tx.QueryRow(`SELECT count(DISTINCT o.task_id), count(DISTINCT CASE WHEN o.role = 'lead_unit' THEN o.task_id END)
+				FROM task_owners o JOIN tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id`+sqldb.Where(conds), args...).Scan(&all, &c.Lead)
 			if err != nil {
 				return err
 			}
@@ -268,12 +270,12 @@ func (s *TaskService) CountTasksByOwner(ctx context.Context, f duban.TaskFilter)
 		conds = append(conds, "(o.unit_id IS NOT NULL OR o.leader_id IS NOT NULL)")
 		// Each group's members own the group's tasks too: the owners' rows
 		// and, for each row naming a group, one row per member.
-		rows, err := tx.query(`SELECT leader, id, sum(lead), count(*) - sum(lead) FROM (
+		rows, err := tx.Query(`SELECT leader, id, sum(lead), count(*) - sum(lead) FROM (
 			SELECT o.leader_id IS NOT NULL AS leader, COALESCE(o.unit_id, o.leader_id) AS id,
 				max(CASE WHEN o.role <> 'responsible' THEN 1 ELSE 0 END) AS lead
 			FROM (SELECT task_id, role, unit_id, leader_id FROM task_owners
 				UNION ALL SELECT g.task_id, g.role, m.unit_id, NULL FROM task_owners g JOIN unit_members m ON m.group_id = g.unit_id) o
-			JOIN tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id`+where(conds)+`
+			JOIN tasks t ON t.id = o.task_id JOIN plans p ON p.id = t.plan_id`+sqldb.Where(conds)+`
 			GROUP BY o.leader_id IS NOT NULL, COALESCE(o.unit_id, o.leader_id), o.task_id) owned
 			GROUP BY leader, id
 			ORDER BY leader, id`, args...)
@@ -297,8 +299,8 @@ func scanTask(rows *sql.Rows) (*duban.Task, error) {
 	t := &duban.Task{LeadLeaders: []duban.Owner{}, LeadUnits: []duban.Owner{}, ResponsibleUnits: []duban.Owner{}, Indicators: []duban.Indicator{}}
 	var issued sql.NullString
 	var steps string
-	if err := rows.Scan(&t.ID, &t.PlanID, &t.Year, &t.Section, &t.Area, &t.Seq, &t.Text, &t.Deadline, dateCol{&t.DeadlineDate},
-		&t.DeadlineKind, &steps, &t.Line, &t.State, &t.Version, &t.UpdatedBy, timeCol{&t.CreatedAt}, timeCol{&t.UpdatedAt}, &issued); err != nil {
+	if err := rows.Scan(&t.ID, &t.PlanID, &t.Year, &t.Section, &t.Area, &t.Seq, &t.Text, &t.Deadline, sqldb.DateCol(&t.DeadlineDate),
+		&t.DeadlineKind, &steps, &t.Line, &t.State, &t.Version, &t.UpdatedBy, sqldb.TimeCol(&t.CreatedAt), sqldb.TimeCol(&t.UpdatedAt), &issued); err != nil {
 		return nil, err
 	}
 	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
@@ -327,11 +329,11 @@ func loadTaskDetails(tx *Tx, tasks []*duban.Task) error {
 		for i, t := range part {
 			byID[t.ID], ids[i] = t, t.ID
 		}
-		in := " WHERE task_id IN (" + placeholders(len(ids)) + ")"
+		in := " WHERE task_id IN (" + sqldb.Placeholders(len(ids)) + ")"
 		// The role comes as its place in ownerRoles and the owner as one ID,
 		// the unit's or the leader's: some hundreds of rows a page, each
 		// column of which costs.
-		rows, err := tx.query(`SELECT task_id, CASE role WHEN 'lead_leader' THEN 0 WHEN 'lead_unit' THEN 1 ELSE 2 END,
+		rows, err := tx.Query(`SELECT task_id, CASE role WHEN 'lead_leader' THEN 0 WHEN 'lead_unit' THEN 1 ELSE 2 END,
 			name, COALESCE(unit_id, leader_id) FROM task_owners`+in+" ORDER BY task_id, role, pos", ids...)
 		if err != nil {
 			return err
@@ -340,7 +342,7 @@ func loadTaskDetails(tx *Tx, tasks []*duban.Task) error {
 			var id, ownerID int64
 			var role int
 			var name string
-			if err := rows.Scan(&id, &role, &name, idCol{&ownerID}); err != nil {
+			if err := rows.Scan(&id, &role, &name, sqldb.IDCol(&ownerID)); err != nil {
 				rows.Close()
 				return err
 			}
@@ -351,7 +353,7 @@ func loadTaskDetails(tx *Tx, tasks []*duban.Task) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		rows, err = tx.query("SELECT task_id, text, metric, value, unit, cmp, upper FROM task_indicators"+in+" ORDER BY task_id, pos", ids...)
+		rows, err = tx.Query("SELECT task_id, text, metric, value, unit, cmp, upper FROM task_indicators"+in+" ORDER BY task_id, pos", ids...)
 		if err != nil {
 			return err
 		}
@@ -382,71 +384,43 @@ func insertTask(tx *Tx, t *duban.Task) error {
 	if err != nil {
 		return err
 	}
-	steps, err := readDeadline(tx, t)
+	steps, err := sqldb.ReadDeadline(tx, t)
 	if err != nil {
 		return err
 	}
-	t.CreatedAt, t.UpdatedAt, t.Version, t.UpdatedBy = tx.now, tx.now, 1, tx.actor()
+	t.CreatedAt, t.UpdatedAt, t.Version, t.UpdatedBy = tx.Now(), tx.Now(), 1, tx.Actor()
 	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
-	t.ID, err = tx.insert(`INSERT INTO tasks (plan_id, section, area, seq, text, deadline, deadline_date, deadline_kind, deadline_steps,
+	t.ID, err = tx.Insert(`INSERT INTO tasks (plan_id, section, area, seq, text, deadline, deadline_date, deadline_kind, deadline_steps,
 		line, state, issued, version, updated_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.PlanID, t.Section, t.Area, t.Seq, t.Text, t.Deadline, t.DeadlineDate.String(), string(t.DeadlineKind), steps,
-		t.Line, string(t.State), issued, t.Version, t.UpdatedBy, tx.ts(tx.now), tx.ts(tx.now))
+		t.Line, string(t.State), issued, t.Version, t.UpdatedBy, tx.Time(tx.Now()), tx.Time(tx.Now()))
 	if err != nil {
 		return err
 	}
 	return writeTaskDetails(tx, t)
 }
 
-// readDeadline reads the task's deadline text against its plan's year and
-// returns its dated steps as kept (JSON, or "" for none).
-func readDeadline(tx *Tx, t *duban.Task) (string, error) {
-	if t.Year == 0 {
-		if err := tx.queryRow("SELECT year FROM plans WHERE id = ?", t.PlanID).Scan(&t.Year); err != nil {
-			return "", tx.db.queryError("SELECT year FROM plans", err)
-		}
-	}
-	t.ReadDeadline(t.Year)
-	return stepsJSON(t.Milestones)
-}
-
-func stepsJSON(steps []duban.Milestone) (string, error) {
-	if len(steps) == 0 {
-		return "", nil
-	}
-	b, err := json.Marshal(steps)
-	return string(b), err
-}
-
-// actor is how the user of the transaction is named in what it saves.
-func (tx *Tx) actor() string {
-	if tx.user == nil {
-		return "命令行"
-	}
-	return tx.user.Label()
-}
-
 // saveTask writes a changed task; with details, its owners and targets too.
 // The issued statement is not written: it changes only with a notice, by
 // saveIssued.
 func saveTask(tx *Tx, t *duban.Task, details bool) error {
-	steps, err := readDeadline(tx, t)
+	steps, err := sqldb.ReadDeadline(tx, t)
 	if err != nil {
 		return err
 	}
-	t.UpdatedAt, t.UpdatedBy = tx.now, tx.actor()
+	t.UpdatedAt, t.UpdatedBy = tx.Now(), tx.Actor()
 	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
-	if err := tx.queryRow(`UPDATE tasks SET section = ?, area = ?, seq = ?, text = ?, deadline = ?, deadline_date = ?, deadline_kind = ?,
+	if err := tx.QueryRow(`UPDATE tasks SET section = ?, area = ?, seq = ?, text = ?, deadline = ?, deadline_date = ?, deadline_kind = ?,
 		deadline_steps = ?, line = ?, state = ?, version = version + 1, updated_by = ?, updated_at = ?
 		WHERE id = ? RETURNING version`, t.Section, t.Area, t.Seq, t.Text, t.Deadline, t.DeadlineDate.String(), string(t.DeadlineKind),
-		steps, t.Line, string(t.State), t.UpdatedBy, tx.ts(tx.now), t.ID).Scan(&t.Version); err != nil {
-		return tx.db.queryError("UPDATE tasks", err)
+		steps, t.Line, string(t.State), t.UpdatedBy, tx.Time(tx.Now()), t.ID).Scan(&t.Version); err != nil {
+		return tx.QueryError("UPDATE tasks", err)
 	}
 	if !details {
 		return nil
 	}
-	if _, err := tx.exec("DELETE FROM task_indicators WHERE task_id = ?", t.ID); err != nil {
+	if _, err := tx.Exec("DELETE FROM task_indicators WHERE task_id = ?", t.ID); err != nil {
 		return err
 	}
 	if err := writeIndicators(tx, t); err != nil {
@@ -457,7 +431,7 @@ func saveTask(tx *Tx, t *duban.Task, details bool) error {
 
 // saveOwners rewrites a task's owners.
 func saveOwners(tx *Tx, t *duban.Task) error {
-	if _, err := tx.exec("DELETE FROM task_owners WHERE task_id = ?", t.ID); err != nil {
+	if _, err := tx.Exec("DELETE FROM task_owners WHERE task_id = ?", t.ID); err != nil {
 		return err
 	}
 	return writeOwners(tx, t)
@@ -469,7 +443,7 @@ func saveIssued(tx *Tx, t *duban.Task) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec("UPDATE tasks SET issued = ? WHERE id = ?", issued, t.ID)
+	_, err = tx.Exec("UPDATE tasks SET issued = ? WHERE id = ?", issued, t.ID)
 	return err
 }
 
@@ -497,9 +471,9 @@ func writeOwners(tx *Tx, t *duban.Task) error {
 		for pos, o := range *list {
 			var unitID, leaderID any
 			if i == 0 {
-				leaderID = nullID(o.ID)
+				leaderID = sqldb.NullID(o.ID)
 			} else {
-				unitID = nullID(o.ID)
+				unitID = sqldb.NullID(o.ID)
 			}
 			rows = append(rows, "(?, ?, ?, ?, ?, ?)")
 			args = append(args, t.ID, ownerRoles[i], pos, o.Name, unitID, leaderID)
@@ -508,7 +482,7 @@ func writeOwners(tx *Tx, t *duban.Task) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	_, err := tx.exec("INSERT INTO task_owners (task_id, role, pos, name, unit_id, leader_id) VALUES "+joinRows(rows), args...)
+	_, err := tx.Exec("INSERT INTO task_owners (task_id, role, pos, name, unit_id, leader_id) VALUES "+joinRows(rows), args...)
 	return err
 }
 
@@ -527,54 +501,8 @@ func writeIndicators(tx *Tx, t *duban.Task) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	_, err := tx.exec("INSERT INTO task_indicators (task_id, pos, text, metric, value, unit, cmp, upper) VALUES "+joinRows(rows), args...)
+	_, err := tx.Exec("INSERT INTO task_indicators (task_id, pos, text, metric, value, unit, cmp, upper) VALUES "+joinRows(rows), args...)
 	return err
 }
 
 func joinRows(rows []string) string { return strings.Join(rows, ", ") }
-
-// backfillDeadlines reads the deadline texts of tasks stored before their
-// dates were kept beside them (migration 007), once: a task whose text is
-// not empty always reads as some kind, so an empty kind marks a row not yet
-// read.
-func (db *DB) backfillDeadlines(ctx context.Context) error {
-	const pending = " FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.deadline <> '' AND t.deadline_kind = ''"
-	var n int
-	if err := db.view(ctx, func(tx *Tx) error {
-		var err error
-		n, err = tx.count("SELECT count(*)" + pending)
-		return err
-	}); err != nil || n == 0 {
-		return err
-	}
-	return db.update(ctx, func(tx *Tx) error {
-		rows, err := tx.query("SELECT t.id, t.deadline, p.year" + pending)
-		if err != nil {
-			return err
-		}
-		var tasks []*duban.Task
-		for rows.Next() {
-			t := &duban.Task{}
-			if err := rows.Scan(&t.ID, &t.Deadline, &t.Year); err != nil {
-				rows.Close()
-				return err
-			}
-			tasks = append(tasks, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, t := range tasks {
-			steps, err := readDeadline(tx, t)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.exec("UPDATE tasks SET deadline_date = ?, deadline_kind = ?, deadline_steps = ? WHERE id = ?",
-				t.DeadlineDate.String(), string(t.DeadlineKind), steps, t.ID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}

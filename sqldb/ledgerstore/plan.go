@@ -1,4 +1,4 @@
-package sqldb
+package ledgerstore
 
 import (
 	"context"
@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // PlanService stores plans and runs import, re-issue and publication.
-type PlanService struct{ db *DB }
+type PlanService struct{ db *sqldb.DB }
 
 // NewPlanService returns the plans of db.
-func NewPlanService(db *DB) *PlanService { return &PlanService{db: db} }
+func NewPlanService(db *sqldb.DB) *PlanService { return &PlanService{db: db} }
 
 var _ duban.PlanService = (*PlanService)(nil)
 
@@ -29,7 +30,7 @@ func (s *PlanService) FindPlanByID(ctx context.Context, id int64) (*duban.Plan, 
 		return nil, err
 	}
 	var p *duban.Plan
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		p, err = findPlan(tx, id, true)
 		return err
@@ -44,7 +45,7 @@ func (s *PlanService) FindPlans(ctx context.Context, f duban.PlanFilter) ([]*dub
 	}
 	var plans []*duban.Plan
 	var total int
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		plans, total, err = findPlans(tx, f)
 		return err
@@ -58,7 +59,7 @@ func findPlan(tx *Tx, id int64, details bool) (*duban.Plan, error) {
 		return nil, err
 	}
 	if len(plans) == 0 {
-		return nil, notFound("文件", id)
+		return nil, sqldb.NotFound("文件", id)
 	}
 	p := plans[0]
 	if details {
@@ -87,20 +88,20 @@ func findPlans(tx *Tx, f duban.PlanFilter) ([]*duban.Plan, int, error) {
 		add("p.doc_number = ?", *f.DocNumber)
 	}
 	conds = append(conds, visiblePlan(tx))
-	total, err := tx.count("SELECT count(*) FROM plans p"+where(conds), args...)
+	total, err := tx.Count("SELECT count(*) FROM plans p"+sqldb.Where(conds), args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
+	page, pargs := tx.Limit(f.Limit, f.Offset)
 	counts := `(SELECT count(*) FROM plan_sources s WHERE s.plan_id = p.id),
 		(SELECT count(*) FROM tasks t WHERE t.plan_id = p.id AND t.state = 'active'),
 		(SELECT count(*) FROM statements s WHERE s.plan_id = p.id AND s.state = 'open')`
 	if f.WithoutCounts {
 		counts = "0, 0, 0"
 	}
-	rows, err := tx.query(`SELECT p.id, p.region, p.year, p.doc_number, p.title, p.issuer, p.issued_on, p.state,
+	rows, err := tx.Query(`SELECT p.id, p.region, p.year, p.doc_number, p.title, p.issuer, p.issued_on, p.state,
 		p.created_at, p.updated_at, p.published_at, `+counts+`
-		FROM plans p`+where(conds)+" ORDER BY p.year DESC, p.id DESC"+page, append(args, pargs...)...)
+		FROM plans p`+sqldb.Where(conds)+" ORDER BY p.year DESC, p.id DESC"+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -109,7 +110,7 @@ func findPlans(tx *Tx, f duban.PlanFilter) ([]*duban.Plan, int, error) {
 	for rows.Next() {
 		var p duban.Plan
 		if err := rows.Scan(&p.ID, &p.Region, &p.Year, &p.DocNumber, &p.Title, &p.Issuer, &p.Date, &p.State,
-			timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt}, timeCol{&p.PublishedAt},
+			sqldb.TimeCol(&p.CreatedAt), sqldb.TimeCol(&p.UpdatedAt), sqldb.TimeCol(&p.PublishedAt),
 			&p.Issues, &p.TaskCount, &p.OpenStatements); err != nil {
 			return nil, 0, err
 		}
@@ -120,7 +121,7 @@ func findPlans(tx *Tx, f duban.PlanFilter) ([]*duban.Plan, int, error) {
 
 func loadPlanDetails(tx *Tx, p *duban.Plan) error {
 	p.Sections, p.Areas, p.Warnings = []duban.Section{}, []duban.Area{}, []duban.Warning{}
-	rows, err := tx.query("SELECT no, title FROM sections WHERE plan_id = ? ORDER BY no", p.ID)
+	rows, err := tx.Query("SELECT no, title FROM sections WHERE plan_id = ? ORDER BY no", p.ID)
 	if err != nil {
 		return err
 	}
@@ -133,7 +134,7 @@ func loadPlanDetails(tx *Tx, p *duban.Plan) error {
 		p.Sections = append(p.Sections, s)
 	}
 	rows.Close()
-	if rows, err = tx.query("SELECT section, no, title FROM areas WHERE plan_id = ? ORDER BY section, no", p.ID); err != nil {
+	if rows, err = tx.Query("SELECT section, no, title FROM areas WHERE plan_id = ? ORDER BY section, no", p.ID); err != nil {
 		return err
 	}
 	for rows.Next() {
@@ -145,7 +146,7 @@ func loadPlanDetails(tx *Tx, p *duban.Plan) error {
 		p.Areas = append(p.Areas, a)
 	}
 	rows.Close()
-	if rows, err = tx.query("SELECT line, code, message FROM plan_warnings WHERE plan_id = ? AND issue = ? ORDER BY pos", p.ID, p.Issues); err != nil {
+	if rows, err = tx.Query("SELECT line, code, message FROM plan_warnings WHERE plan_id = ? AND issue = ? ORDER BY pos", p.ID, p.Issues); err != nil {
 		return err
 	}
 	defer rows.Close()
@@ -165,14 +166,14 @@ func (s *PlanService) FindPlanSource(ctx context.Context, id int64) (*duban.Plan
 		return nil, err
 	}
 	var src *duban.PlanSource
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		p, err := findPlan(tx, id, false)
 		if err != nil {
 			return err
 		}
 		src = &duban.PlanSource{PlanID: p.ID}
-		return tx.queryRow("SELECT issue, name, sha256, data, imported_at FROM plan_sources WHERE plan_id = ? ORDER BY issue DESC LIMIT 1", id).
-			Scan(&src.Issue, &src.Name, &src.SHA256, &src.Data, timeCol{&src.ImportedAt})
+		return tx.QueryRow("SELECT issue, name, sha256, data, imported_at FROM plan_sources WHERE plan_id = ? ORDER BY issue DESC LIMIT 1", id).
+			Scan(&src.Issue, &src.Name, &src.SHA256, &src.Data, sqldb.TimeCol(&src.ImportedAt))
 	})
 	return src, err
 }
@@ -194,7 +195,7 @@ func sourceOf(in duban.ImportInput) ([]byte, string, error) {
 // planOfSource returns the plan a file was imported for and as which issue,
 // or 0.
 func planOfSource(tx *Tx, sum string) (planID int64, issue int, err error) {
-	err = tx.queryRow("SELECT s.plan_id, s.issue FROM plan_sources s JOIN plans p ON p.id = s.plan_id WHERE s.sha256 = ? AND p.complete", sum).Scan(&planID, &issue)
+	err = tx.QueryRow("SELECT s.plan_id, s.issue FROM plan_sources s JOIN plans p ON p.id = s.plan_id WHERE s.sha256 = ? AND p.complete", sum).Scan(&planID, &issue)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, nil
 	}
@@ -205,7 +206,7 @@ func planOfSource(tx *Tx, sum string) (planID int64, issue int, err error) {
 // region and year, and the same document number or title; or nil.
 func samePlan(tx *Tx, p *duban.Plan) (*duban.Plan, error) {
 	var id int64
-	err := tx.queryRow(`SELECT id FROM plans WHERE region = ? AND year = ? AND state <> 'archived' AND complete
+	err := tx.QueryRow(`SELECT id FROM plans WHERE region = ? AND year = ? AND state <> 'archived' AND complete
 		AND ((doc_number = ? AND doc_number <> '') OR title = ?) ORDER BY id DESC LIMIT 1`,
 		p.Region, p.Year, p.DocNumber, p.Title).Scan(&id)
 	switch {
@@ -221,7 +222,7 @@ func samePlan(tx *Tx, p *duban.Plan) (*duban.Plan, error) {
 // whole (an import writes a plan incomplete until its last transaction),
 // and published unless the user may see drafts.
 func visiblePlan(tx *Tx) string {
-	if duban.CanViewDrafts(tx.user) {
+	if duban.CanViewDrafts(tx.User()) {
 		return "p.complete"
 	}
 	return "p.complete AND p.state <> 'draft'"
@@ -255,7 +256,7 @@ func (s *PlanService) ImportPlan(ctx context.Context, in duban.ImportInput) (*du
 		return nil, err
 	}
 	res := &duban.ImportResult{}
-	err = s.db.update(ctx, func(tx *Tx) error {
+	err = s.db.Update(ctx, func(tx *Tx) error {
 		if err := dropStaleImports(tx); err != nil {
 			return err
 		}
@@ -288,7 +289,7 @@ func (s *PlanService) ImportPlan(ctx context.Context, in duban.ImportInput) (*du
 	if err := s.writePlan(ctx, content, res, in.Name); err != nil {
 		// What was written is removed, even when the request's context
 		// ended: that is most often why the import failed.
-		cleanup := s.db.update(context.WithoutCancel(ctx), func(tx *Tx) error { return dropPlan(tx, content.Plan.ID) })
+		cleanup := s.db.Update(context.WithoutCancel(ctx), func(tx *Tx) error { return dropPlan(tx, content.Plan.ID) })
 		return nil, errors.Join(err, cleanup)
 	}
 	return res, nil
@@ -304,8 +305,8 @@ func (s *PlanService) writePlan(ctx context.Context, c *duban.PlanContent, res *
 	seen := map[string]bool{}
 	for from := 0; from < len(c.Tasks); from += importChunk {
 		chunk := c.Tasks[from:min(from+importChunk, len(c.Tasks))]
-		err := s.db.update(ctx, func(tx *Tx) error {
-			tx.now = p.CreatedAt
+		err := s.db.Update(ctx, func(tx *Tx) error {
+			tx.SetNow(p.CreatedAt)
 			for _, t := range chunk {
 				t.PlanID, t.Year = p.ID, p.Year
 			}
@@ -336,8 +337,8 @@ func (s *PlanService) writePlan(ctx context.Context, c *duban.PlanContent, res *
 	}
 	for from := 0; from < len(c.Statements); from += importChunk {
 		chunk := c.Statements[from:min(from+importChunk, len(c.Statements))]
-		err := s.db.update(ctx, func(tx *Tx) error {
-			tx.now = p.CreatedAt
+		err := s.db.Update(ctx, func(tx *Tx) error {
+			tx.SetNow(p.CreatedAt)
 			for _, st := range chunk {
 				st.PlanID = p.ID
 				if err := insertStatement(tx, st); err != nil {
@@ -350,24 +351,24 @@ func (s *PlanService) writePlan(ctx context.Context, c *duban.PlanContent, res *
 			return err
 		}
 	}
-	return s.db.update(ctx, func(tx *Tx) error {
-		if _, err := tx.exec("UPDATE plans SET complete = ? WHERE id = ?", true, p.ID); err != nil {
+	return s.db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec("UPDATE plans SET complete = ? WHERE id = ?", true, p.ID); err != nil {
 			return err
 		}
 		p.TaskCount, p.OpenStatements = len(c.Tasks), len(c.Statements)
 		summary := fmt.Sprintf("导入通知 %s：%d 项任务，%d 段无人认领的段落", name, len(c.Tasks), len(c.Statements))
-		return tx.record("plan.import", "plan", p.ID, p.ID, summary, nil, p)
+		return tx.Record("plan.import", "plan", p.ID, p.ID, summary, nil, p)
 	})
 }
 
 // beginPlan stores a new draft, incomplete, with its structure and its
 // first notice file.
 func beginPlan(tx *Tx, p *duban.Plan, name string, data []byte, sum string) error {
-	p.CreatedAt, p.UpdatedAt = tx.now, tx.now
+	p.CreatedAt, p.UpdatedAt = tx.Now(), tx.Now()
 	var err error
-	p.ID, err = tx.insert(`INSERT INTO plans (region, year, doc_number, title, issuer, issued_on, state, created_at, updated_at, complete)
+	p.ID, err = tx.Insert(`INSERT INTO plans (region, year, doc_number, title, issuer, issued_on, state, created_at, updated_at, complete)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.Region, p.Year, p.DocNumber, p.Title, p.Issuer, p.Date, string(p.State), tx.ts(tx.now), tx.ts(tx.now), false)
+		p.Region, p.Year, p.DocNumber, p.Title, p.Issuer, p.Date, string(p.State), tx.Time(tx.Now()), tx.Time(tx.Now()), false)
 	if err != nil {
 		return err
 	}
@@ -388,7 +389,7 @@ func dropPlan(tx *Tx, id int64) error {
 		"DELETE FROM sections WHERE plan_id = ?",
 		"DELETE FROM plans WHERE id = ? AND NOT complete",
 	} {
-		if _, err := tx.exec(q, id); err != nil {
+		if _, err := tx.Exec(q, id); err != nil {
 			return err
 		}
 	}
@@ -398,7 +399,7 @@ func dropPlan(tx *Tx, id int64) error {
 // dropStaleImports removes the plans that imports which died with their
 // process left incomplete.
 func dropStaleImports(tx *Tx) error {
-	rows, err := tx.query("SELECT id FROM plans WHERE NOT complete AND created_at < ?", tx.ts(tx.now.Add(-staleImport)))
+	rows, err := tx.Query("SELECT id FROM plans WHERE NOT complete AND created_at < ?", tx.Time(tx.Now().Add(-staleImport)))
 	if err != nil {
 		return err
 	}
@@ -426,17 +427,17 @@ func dropStaleImports(tx *Tx) error {
 // writeStructure replaces a plan's sections and areas.
 func writeStructure(tx *Tx, p *duban.Plan) error {
 	for _, table := range []string{"areas", "sections"} {
-		if _, err := tx.exec("DELETE FROM "+table+" WHERE plan_id = ?", p.ID); err != nil {
+		if _, err := tx.Exec("DELETE FROM "+table+" WHERE plan_id = ?", p.ID); err != nil {
 			return err
 		}
 	}
 	for _, s := range p.Sections {
-		if _, err := tx.exec("INSERT INTO sections (plan_id, no, title) VALUES (?, ?, ?)", p.ID, s.No, s.Title); err != nil {
+		if _, err := tx.Exec("INSERT INTO sections (plan_id, no, title) VALUES (?, ?, ?)", p.ID, s.No, s.Title); err != nil {
 			return err
 		}
 	}
 	for _, a := range p.Areas {
-		if _, err := tx.exec("INSERT INTO areas (plan_id, section, no, title) VALUES (?, ?, ?, ?)", p.ID, a.Section, a.No, a.Title); err != nil {
+		if _, err := tx.Exec("INSERT INTO areas (plan_id, section, no, title) VALUES (?, ?, ?, ?)", p.ID, a.Section, a.No, a.Title); err != nil {
 			return err
 		}
 	}
@@ -447,12 +448,12 @@ func writeStructure(tx *Tx, p *duban.Plan) error {
 // reader's warnings on it.
 func insertSource(tx *Tx, p *duban.Plan, name string, data []byte, sum string) error {
 	p.Issues++
-	if _, err := tx.exec("INSERT INTO plan_sources (plan_id, issue, name, sha256, data, imported_at) VALUES (?, ?, ?, ?, ?, ?)",
-		p.ID, p.Issues, name, sum, data, tx.ts(tx.now)); err != nil {
+	if _, err := tx.Exec("INSERT INTO plan_sources (plan_id, issue, name, sha256, data, imported_at) VALUES (?, ?, ?, ?, ?, ?)",
+		p.ID, p.Issues, name, sum, data, tx.Time(tx.Now())); err != nil {
 		return err
 	}
 	for i, w := range p.Warnings {
-		if _, err := tx.exec("INSERT INTO plan_warnings (plan_id, issue, pos, line, code, message) VALUES (?, ?, ?, ?, ?, ?)",
+		if _, err := tx.Exec("INSERT INTO plan_warnings (plan_id, issue, pos, line, code, message) VALUES (?, ?, ?, ?, ?, ?)",
 			p.ID, p.Issues, i, w.Line, w.Code, w.Message); err != nil {
 			return err
 		}
@@ -487,7 +488,7 @@ func (s *PlanService) DiffPlan(ctx context.Context, id int64, r *duban.Reading) 
 		return nil, err
 	}
 	var d *duban.PlanDiff
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		p, err := findPlan(tx, id, true)
 		if err != nil {
 			return err
@@ -514,7 +515,7 @@ func (s *PlanService) ReissuePlan(ctx context.Context, id int64, in duban.Import
 		return nil, err
 	}
 	var d *duban.PlanDiff
-	err = s.db.update(ctx, func(tx *Tx) error {
+	err = s.db.Update(ctx, func(tx *Tx) error {
 		p, err := findPlan(tx, id, true)
 		if err != nil {
 			return err
@@ -540,9 +541,9 @@ func applyReissue(tx *Tx, p, next *duban.Plan, d *duban.PlanDiff, name string, d
 	before := *p
 	p.Region, p.Year, p.DocNumber, p.Title, p.Issuer, p.Date = next.Region, next.Year, next.DocNumber, next.Title, next.Issuer, next.Date
 	p.Sections, p.Areas, p.Warnings = next.Sections, next.Areas, next.Warnings
-	p.UpdatedAt = tx.now
-	if _, err := tx.exec(`UPDATE plans SET region = ?, year = ?, doc_number = ?, title = ?, issuer = ?, issued_on = ?, updated_at = ? WHERE id = ?`,
-		p.Region, p.Year, p.DocNumber, p.Title, p.Issuer, p.Date, tx.ts(tx.now), p.ID); err != nil {
+	p.UpdatedAt = tx.Now()
+	if _, err := tx.Exec(`UPDATE plans SET region = ?, year = ?, doc_number = ?, title = ?, issuer = ?, issued_on = ?, updated_at = ? WHERE id = ?`,
+		p.Region, p.Year, p.DocNumber, p.Title, p.Issuer, p.Date, tx.Time(tx.Now()), p.ID); err != nil {
 		return err
 	}
 	if err := writeStructure(tx, p); err != nil {
@@ -600,18 +601,18 @@ func applyReissue(tx *Tx, p, next *duban.Plan, d *duban.PlanDiff, name string, d
 		switch ch.c.Kind {
 		case duban.ChangeAdded:
 			if err = insertTask(tx, t); err == nil {
-				err = tx.record("task.create", "task", t.ID, p.ID, issue+"新增任务 "+t.No, nil, t)
+				err = tx.Record("task.create", "task", t.ID, p.ID, issue+"新增任务 "+t.No, nil, t)
 			}
 		case duban.ChangeModified:
 			if err = saveTask(tx, t, true); err == nil {
 				err = saveIssued(tx, t)
 			}
 			if err == nil {
-				err = tx.record("task.reissue", "task", t.ID, p.ID, issue+changeWords(ch.c)+"任务 "+t.No, ch.before, t)
+				err = tx.Record("task.reissue", "task", t.ID, p.ID, issue+changeWords(ch.c)+"任务 "+t.No, ch.before, t)
 			}
 		case duban.ChangeRemoved:
 			if err = saveTask(tx, t, false); err == nil {
-				err = tx.record("task.withdraw", "task", t.ID, p.ID, issue+"删除了任务 "+ch.before.No+"，任务撤销", ch.before, t)
+				err = tx.Record("task.withdraw", "task", t.ID, p.ID, issue+"删除了任务 "+ch.before.No+"，任务撤销", ch.before, t)
 			}
 		}
 		if err != nil {
@@ -626,17 +627,17 @@ func applyReissue(tx *Tx, p, next *duban.Plan, d *duban.PlanDiff, name string, d
 		}
 	}
 	for _, st := range d.StatementsRemoved {
-		if _, err := tx.exec("DELETE FROM statements WHERE id = ?", st.ID); err != nil {
+		if _, err := tx.Exec("DELETE FROM statements WHERE id = ?", st.ID); err != nil {
 			return err
 		}
-		if err := tx.record("statement.remove", "statement", st.ID, p.ID, issue+"中已没有这段无人认领的段落", st, nil); err != nil {
+		if err := tx.Record("statement.remove", "statement", st.ID, p.ID, issue+"中已没有这段无人认领的段落", st, nil); err != nil {
 			return err
 		}
 	}
 	n := d.Counts()
 	summary := fmt.Sprintf("应用%s %s：新增 %d 项，删除 %d 项，改写 %d 项，责任变更 %d 项，时限变更 %d 项",
 		issue, name, n.Added, n.Removed, n.Reworded, n.OwnersChanged, n.DeadlineChanged)
-	return tx.record("plan.reissue", "plan", p.ID, p.ID, summary, &before, p)
+	return tx.Record("plan.reissue", "plan", p.ID, p.ID, summary, &before, p)
 }
 
 // changeWords says how a notice changed a task: 改写了, 变更了责任单位…
@@ -669,7 +670,7 @@ func (s *PlanService) PublishPlan(ctx context.Context, id int64) (*duban.Plan, e
 		return nil, err
 	}
 	var p *duban.Plan
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if p, err = findPlan(tx, id, true); err != nil {
 			return err
@@ -700,13 +701,13 @@ func (s *PlanService) PublishPlan(ctx context.Context, id int64) (*duban.Plan, e
 			}
 		}
 		before := *p
-		p.State, p.PublishedAt, p.UpdatedAt = duban.PlanPublished, tx.now, tx.now
-		if _, err := tx.exec("UPDATE plans SET state = ?, published_at = ?, updated_at = ? WHERE id = ?",
-			string(p.State), tx.ts(tx.now), tx.ts(tx.now), id); err != nil {
+		p.State, p.PublishedAt, p.UpdatedAt = duban.PlanPublished, tx.Now(), tx.Now()
+		if _, err := tx.Exec("UPDATE plans SET state = ?, published_at = ?, updated_at = ? WHERE id = ?",
+			string(p.State), tx.Time(tx.Now()), tx.Time(tx.Now()), id); err != nil {
 			return err
 		}
 		summary := fmt.Sprintf("发布文件：%d 项任务，新建单位 %d 个、领导 %d 位", p.TaskCount, len(units), len(leaders))
-		return tx.record("plan.publish", "plan", p.ID, p.ID, summary, &before, p)
+		return tx.Record("plan.publish", "plan", p.ID, p.ID, summary, &before, p)
 	})
 	return p, err
 }
@@ -722,7 +723,7 @@ func (s *PlanService) ArchivePlan(ctx context.Context, id int64) (*duban.Plan, e
 		return nil, err
 	}
 	var p *duban.Plan
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if p, err = findPlan(tx, id, true); err != nil {
 			return err
@@ -731,11 +732,11 @@ func (s *PlanService) ArchivePlan(ctx context.Context, id int64) (*duban.Plan, e
 			return duban.Errorf(duban.ECONFLICT, "只有已发布的文件可以归档；文件“%s”%s。", p.Title, p.State.Label())
 		}
 		before := *p
-		p.State, p.UpdatedAt = duban.PlanArchived, tx.now
-		if _, err := tx.exec("UPDATE plans SET state = ?, updated_at = ? WHERE id = ?", string(p.State), tx.ts(tx.now), id); err != nil {
+		p.State, p.UpdatedAt = duban.PlanArchived, tx.Now()
+		if _, err := tx.Exec("UPDATE plans SET state = ?, updated_at = ? WHERE id = ?", string(p.State), tx.Time(tx.Now()), id); err != nil {
 			return err
 		}
-		return tx.record("plan.archive", "plan", p.ID, p.ID, "归档文件", &before, p)
+		return tx.Record("plan.archive", "plan", p.ID, p.ID, "归档文件", &before, p)
 	})
 	return p, err
 }

@@ -1,16 +1,17 @@
-package sqldb_test
+package ledgerstore_test
 
 import (
 	"testing"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 func TestTaskSort(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
-		ts := sqldb.NewTaskService(db)
+		ts := ledgerstore.NewTaskService(db)
 		first := func(owners []duban.Owner) string {
 			if len(owners) == 0 {
 				return ""

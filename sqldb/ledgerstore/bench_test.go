@@ -1,4 +1,4 @@
-package sqldb_test
+package ledgerstore_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // BenchmarkImportPublish imports the sample's reading into a fresh SQLite
@@ -40,15 +41,15 @@ func BenchmarkImportPublish(b *testing.B) {
 func BenchmarkUnitTasks(b *testing.B) {
 	db := mustOpen(b, filepath.Join(b.TempDir(), "duban.db"))
 	if _, err := demo.LoadSynthetic(as(office), demo.Services{
-		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db),
+		Plans: ledgerstore.NewPlanService(db), Tasks: ledgerstore.NewTaskService(db), Units: ledgerstore.NewUnitService(db),
 	}, demo.FullSize); err != nil {
 		b.Fatal(err)
 	}
-	units, n, err := sqldb.NewUnitService(db).FindUnits(as(office), duban.UnitFilter{})
+	units, n, err := ledgerstore.NewUnitService(db).FindUnits(as(office), duban.UnitFilter{})
 	if err != nil || n != 150 {
 		b.Fatalf("units: got %d (%v), want 150", n, err)
 	}
-	tasks := sqldb.NewTaskService(db)
+	tasks := ledgerstore.NewTaskService(db)
 	for _, c := range []struct {
 		name  string
 		year  int

@@ -1,4 +1,4 @@
-package sqldb
+package ledgerstore
 
 import (
 	"context"
@@ -8,13 +8,14 @@ import (
 	"strings"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/sqldb"
 )
 
 // LeaderService keeps the directory of leaders.
-type LeaderService struct{ db *DB }
+type LeaderService struct{ db *sqldb.DB }
 
 // NewLeaderService returns the leaders of db.
-func NewLeaderService(db *DB) *LeaderService { return &LeaderService{db: db} }
+func NewLeaderService(db *sqldb.DB) *LeaderService { return &LeaderService{db: db} }
 
 var _ duban.LeaderService = (*LeaderService)(nil)
 
@@ -24,7 +25,7 @@ func (s *LeaderService) FindLeaderByID(ctx context.Context, id int64) (*duban.Le
 		return nil, err
 	}
 	var l *duban.Leader
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		l, err = findLeader(tx, id)
 		return err
@@ -39,7 +40,7 @@ func (s *LeaderService) FindLeaders(ctx context.Context, f duban.LeaderFilter) (
 	}
 	var leaders []*duban.Leader
 	var total int
-	err := s.db.view(ctx, func(tx *Tx) error {
+	err := s.db.View(ctx, func(tx *Tx) error {
 		var err error
 		leaders, total, err = findLeaders(tx, f)
 		return err
@@ -53,7 +54,7 @@ func findLeader(tx *Tx, id int64) (*duban.Leader, error) {
 		return nil, err
 	}
 	if len(ls) == 0 {
-		return nil, notFound("领导", id)
+		return nil, sqldb.NotFound("领导", id)
 	}
 	return ls[0], nil
 }
@@ -70,14 +71,14 @@ func findLeaders(tx *Tx, f duban.LeaderFilter) ([]*duban.Leader, int, error) {
 	if f.Query != "" {
 		conds, args = append(conds, `name LIKE ? ESCAPE '\'`), append(args, likePattern(f.Query))
 	}
-	total, err := tx.count("SELECT count(*) FROM leaders"+where(conds), args...)
+	total, err := tx.Count("SELECT count(*) FROM leaders"+sqldb.Where(conds), args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	page, pargs := tx.db.dialect.limit(f.Limit, f.Offset)
+	page, pargs := tx.Limit(f.Limit, f.Offset)
 	// Leaders placed come first, by their order; those not yet placed
 	// follow in the order they entered the directory.
-	rows, err := tx.query("SELECT id, name, title, ord, created_at, updated_at FROM leaders"+where(conds)+
+	rows, err := tx.Query("SELECT id, name, title, ord, created_at, updated_at FROM leaders"+sqldb.Where(conds)+
 		" ORDER BY ord = 0, ord, id"+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err
@@ -86,7 +87,7 @@ func findLeaders(tx *Tx, f duban.LeaderFilter) ([]*duban.Leader, int, error) {
 	var out []*duban.Leader
 	for rows.Next() {
 		var l duban.Leader
-		if err := rows.Scan(&l.ID, &l.Name, &l.Title, &l.Order, timeCol{&l.CreatedAt}, timeCol{&l.UpdatedAt}); err != nil {
+		if err := rows.Scan(&l.ID, &l.Name, &l.Title, &l.Order, sqldb.TimeCol(&l.CreatedAt), sqldb.TimeCol(&l.UpdatedAt)); err != nil {
 			return nil, 0, err
 		}
 		out = append(out, &l)
@@ -99,7 +100,7 @@ func (s *LeaderService) CreateLeader(ctx context.Context, l *duban.Leader) error
 	if _, err := duban.Authorize(ctx, "管理领导名录", duban.CanManageDirectory); err != nil {
 		return err
 	}
-	return s.db.update(ctx, func(tx *Tx) error { return createLeader(tx, l, "新建领导") })
+	return s.db.Update(ctx, func(tx *Tx) error { return createLeader(tx, l, "新建领导") })
 }
 
 // createLeader inserts a leader, its name kept in the normalised form names
@@ -112,18 +113,18 @@ func createLeader(tx *Tx, l *duban.Leader, why string) error {
 	if err := leaderNameFree(tx, l.Name, 0); err != nil {
 		return err
 	}
-	l.CreatedAt, l.UpdatedAt = tx.now, tx.now
+	l.CreatedAt, l.UpdatedAt = tx.Now(), tx.Now()
 	var err error
-	if l.ID, err = tx.insert("INSERT INTO leaders (name, title, ord, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-		l.Name, l.Title, l.Order, tx.ts(tx.now), tx.ts(tx.now)); err != nil {
+	if l.ID, err = tx.Insert("INSERT INTO leaders (name, title, ord, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+		l.Name, l.Title, l.Order, tx.Time(tx.Now()), tx.Time(tx.Now())); err != nil {
 		return err
 	}
-	return tx.record("leader.create", "leader", l.ID, 0, why+"："+l.Name, nil, l)
+	return tx.Record("leader.create", "leader", l.ID, 0, why+"："+l.Name, nil, l)
 }
 
 func leaderNameFree(tx *Tx, name string, id int64) error {
 	var other int64
-	err := tx.queryRow("SELECT id FROM leaders WHERE name = ?", name).Scan(&other)
+	err := tx.QueryRow("SELECT id FROM leaders WHERE name = ?", name).Scan(&other)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
@@ -141,7 +142,7 @@ func (s *LeaderService) UpdateLeader(ctx context.Context, id int64, upd duban.Le
 		return nil, err
 	}
 	var l *duban.Leader
-	err := s.db.update(ctx, func(tx *Tx) error {
+	err := s.db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if l, err = findLeader(tx, id); err != nil {
 			return err
@@ -162,11 +163,11 @@ func (s *LeaderService) UpdateLeader(ctx context.Context, id int64, upd duban.Le
 		if err := leaderNameFree(tx, l.Name, id); err != nil {
 			return err
 		}
-		l.UpdatedAt = tx.now
-		if _, err := tx.exec("UPDATE leaders SET name = ?, title = ?, ord = ?, updated_at = ? WHERE id = ?", l.Name, l.Title, l.Order, tx.ts(tx.now), id); err != nil {
+		l.UpdatedAt = tx.Now()
+		if _, err := tx.Exec("UPDATE leaders SET name = ?, title = ?, ord = ?, updated_at = ? WHERE id = ?", l.Name, l.Title, l.Order, tx.Time(tx.Now()), id); err != nil {
 			return err
 		}
-		return tx.record("leader.update", "leader", id, 0, leaderChange(&before, l), before, l)
+		return tx.Record("leader.update", "leader", id, 0, leaderChange(&before, l), before, l)
 	})
 	return l, err
 }

@@ -1,4 +1,4 @@
-package sqldb_test
+package ledgerstore_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 // TestReissue imports a corrected notice for a published plan: the import
@@ -14,8 +15,8 @@ import (
 // the office's corrections elsewhere, and records each task's history.
 func TestReissue(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		plans := sqldb.NewPlanService(db)
-		tasks := sqldb.NewTaskService(db)
+		plans := ledgerstore.NewPlanService(db)
+		tasks := ledgerstore.NewTaskService(db)
 		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
 		reworded := MustFindTask(t, db, p.ID, "1.1.2")
 		reowned := MustFindTask(t, db, p.ID, "1.2.1")
@@ -117,7 +118,7 @@ func TestReissue(t *testing.T) {
 
 func TestArchive(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		plans := sqldb.NewPlanService(db)
+		plans := ledgerstore.NewPlanService(db)
 		p := MustImport(t, db, MustReadGold(t), "source.md")
 		_, err := plans.ArchivePlan(as(office), p.ID)
 		wantCode(t, "archive a draft", err, duban.ECONFLICT)
@@ -130,7 +131,7 @@ func TestArchive(t *testing.T) {
 			t.Errorf("state: got %q", archived.State)
 		}
 		task := MustFindTask(t, db, p.ID, "1.1.1")
-		_, err = sqldb.NewTaskService(db).UpdateTask(as(office), task.ID, duban.TaskUpdate{Text: ptr("x")})
+		_, err = ledgerstore.NewTaskService(db).UpdateTask(as(office), task.ID, duban.TaskUpdate{Text: ptr("x")})
 		wantCode(t, "edit an archived plan", err, duban.ECONFLICT)
 		src, err := plans.FindPlanSource(as(viewer), p.ID)
 		if err != nil {
@@ -144,14 +145,14 @@ func TestArchive(t *testing.T) {
 
 func TestDraftsAreTheOffices(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		plans := sqldb.NewPlanService(db)
+		plans := ledgerstore.NewPlanService(db)
 		p := MustImport(t, db, MustReadGold(t), "source.md")
 		_, err := plans.FindPlanByID(as(viewer), p.ID)
 		wantCode(t, "viewer finds a draft", err, duban.ENOTFOUND)
 		if _, n, _ := plans.FindPlans(as(viewer), duban.PlanFilter{}); n != 0 {
 			t.Errorf("viewer's plans: got %d, want 0", n)
 		}
-		if _, n, _ := sqldb.NewTaskService(db).FindTasks(as(viewer), duban.TaskFilter{}); n != 0 {
+		if _, n, _ := ledgerstore.NewTaskService(db).FindTasks(as(viewer), duban.TaskFilter{}); n != 0 {
 			t.Errorf("viewer's tasks: got %d, want 0", n)
 		}
 		_, err = plans.ImportPlan(as(viewer), duban.ImportInput{Reading: MustReadGold(t)})
@@ -159,7 +160,7 @@ func TestDraftsAreTheOffices(t *testing.T) {
 		_, _, err = plans.FindPlans(context.Background(), duban.PlanFilter{})
 		wantCode(t, "nobody lists", err, duban.EUNAUTHORIZED)
 		MustPublish(t, db, p.ID)
-		if _, n, _ := sqldb.NewTaskService(db).FindTasks(as(viewer), duban.TaskFilter{}); n != 88 {
+		if _, n, _ := ledgerstore.NewTaskService(db).FindTasks(as(viewer), duban.TaskFilter{}); n != 88 {
 			t.Errorf("viewer's tasks once published: got %d, want 88", n)
 		}
 	})

@@ -1,4 +1,4 @@
-package sqldb_test
+package ledgerstore_test
 
 import (
 	"slices"
@@ -6,11 +6,12 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 )
 
 func TestUpdateTask(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		tasks := sqldb.NewTaskService(db)
+		tasks := ledgerstore.NewTaskService(db)
 		p := MustImport(t, db, MustReadGold(t), "source.md")
 		task := MustFindTask(t, db, p.ID, "1.1.1")
 
@@ -98,7 +99,7 @@ func TestUpdateTask(t *testing.T) {
 
 func TestSplitAndMerge(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		tasks := sqldb.NewTaskService(db)
+		tasks := ledgerstore.NewTaskService(db)
 		p := MustImport(t, db, MustReadGold(t), "source.md")
 		task := MustFindTask(t, db, p.ID, "1.2.1")
 		next := MustFindTask(t, db, p.ID, "1.2.2")
@@ -153,7 +154,7 @@ func TestSplitAndMerge(t *testing.T) {
 
 func TestStatements(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		tasks := sqldb.NewTaskService(db)
+		tasks := ledgerstore.NewTaskService(db)
 		p := MustImport(t, db, MustReadGold(t), "source.md")
 		sts, n, err := tasks.FindStatements(as(office), duban.StatementFilter{PlanID: &p.ID})
 		if err != nil {
@@ -195,7 +196,7 @@ func TestStatements(t *testing.T) {
 		}
 		_, err = tasks.DismissStatement(as(office), sts[0].ID, "")
 		wantCode(t, "dismiss twice", err, duban.ECONFLICT)
-		plan, _ := sqldb.NewPlanService(db).FindPlanByID(as(office), p.ID)
+		plan, _ := ledgerstore.NewPlanService(db).FindPlanByID(as(office), p.ID)
 		if got, want := plan.OpenStatements, 7; got != want {
 			t.Errorf("open statements: got %d, want %d", got, want)
 		}
@@ -208,8 +209,8 @@ func TestStatements(t *testing.T) {
 
 func TestExpandGroup(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		units := sqldb.NewUnitService(db)
-		tasks := sqldb.NewTaskService(db)
+		units := ledgerstore.NewUnitService(db)
+		tasks := ledgerstore.NewTaskService(db)
 		var streets []int64
 		for _, name := range []string{"泉城路街道办事处", "龙洞街道办事处", "解放路街道办事处"} {
 			u := &duban.Unit{Name: name, Kind: duban.UnitStreet}

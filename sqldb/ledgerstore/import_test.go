@@ -1,4 +1,4 @@
-package sqldb_test
+package ledgerstore_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -68,7 +69,7 @@ func TestLargeImport(t *testing.T) {
 		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
 		task := MustFindTask(t, db, p.ID, "1.1.1")
 		raw := MustRawDB(t, db)
-		plans := sqldb.NewPlanService(db)
+		plans := ledgerstore.NewPlanService(db)
 
 		// A comment every few milliseconds while the import runs.
 		r := largeReading(n, "大型通知")
@@ -85,7 +86,7 @@ func TestLargeImport(t *testing.T) {
 				case <-time.After(5 * time.Millisecond):
 				}
 				start := time.Now()
-				if err := sqldb.NewCommentService(db).CreateComment(as(clerk), &duban.Comment{TaskID: task.ID, Text: "进展顺利。"}); err != nil {
+				if err := ledgerstore.NewCommentService(db).CreateComment(as(clerk), &duban.Comment{TaskID: task.ID, Text: "进展顺利。"}); err != nil {
 					t.Errorf("a comment during the import: %v", err)
 					return
 				}
@@ -192,11 +193,11 @@ func TestStaleImport(t *testing.T) {
 		if _, err := raw.Exec(q, dead.ID); err != nil {
 			t.Fatal(err)
 		}
-		plans := sqldb.NewPlanService(db)
+		plans := ledgerstore.NewPlanService(db)
 		if _, err := plans.FindPlanByID(as(office), dead.ID); duban.ErrorCode(err) != duban.ENOTFOUND {
 			t.Errorf("an incomplete plan: got %v, want not found", err)
 		}
-		if tasks, n, err := sqldb.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &dead.ID}); err != nil || n != 0 {
+		if tasks, n, err := ledgerstore.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &dead.ID}); err != nil || n != 0 {
 			t.Errorf("an incomplete plan's tasks: got %d (%d), %v, want none", len(tasks), n, err)
 		}
 		clk.Advance(2 * time.Hour)
