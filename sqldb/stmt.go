@@ -8,9 +8,9 @@ import (
 )
 
 // stmtCache keeps the queries run on a SQLite pool prepared, so that SQLite
-// parses and plans each once per connection rather than once per call,
-// which was an eighth of what a ledger page cost. database/sql does the
-// keeping: a Stmt of the pool prepares itself on each connection the first
+// parses and plans each once per connection rather than once per call: on
+// a page of many short reads, parsing and planning is much of the work.
+// database/sql does the keeping: a Stmt of the pool prepares itself on each connection the first
 // time it runs there and keeps it for the next time. PostgreSQL needs none:
 // its driver prepares and keeps the statements of each connection itself.
 //
