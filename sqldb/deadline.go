@@ -8,7 +8,9 @@ import (
 )
 
 // ReadDeadline reads the task's deadline text against its plan's year and
-// returns its dated steps as kept (JSON, or "" for none).
+// returns its dated steps as kept (JSON, or "" for none). The ledger's
+// writes (sqldb/ledgerstore) and the backfill that Open runs both call it,
+// so that a task's deadline columns are filled one way.
 func ReadDeadline(tx *Tx, t *duban.Task) (string, error) {
 	if t.Year == 0 {
 		if err := tx.queryRow("SELECT year FROM plans WHERE id = ?", t.PlanID).Scan(&t.Year); err != nil {
