@@ -1,8 +1,9 @@
 // Package sqldbtest gives tests real databases: a SQLite file in a
 // temporary folder, or a schema of its own on the PostgreSQL server that
 // DUBAN_TEST_POSTGRES names, so that tests run in parallel without seeing
-// each other; and the steps every store test takes on them (publishing a
-// plan, verifying the audit chain). In CI (CI=true) a PostgreSQL that is not configured or not
+// each other; and the steps the stores' tests share on them (importing the
+// sample notice, publishing a plan, creating accounts, verifying the audit
+// chain). In CI (CI=true) a PostgreSQL that is not configured or not
 // reachable fails the test; elsewhere the test is skipped with a note.
 package sqldbtest
 
