@@ -391,10 +391,14 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 const lightChunk = 100
 
 // writeLights keeps lights: on PostgreSQL in one statement over arrays, on
-// SQLite a hundred rows a statement prepared once.
+// SQLite a hundred rows a statement prepared once. It moves the version of
+// the lights of every unit the lights' tasks reach (unit_lights).
 func writeLights(tx *Tx, lights []cycle.Light) error {
 	if len(lights) == 0 {
 		return nil
+	}
+	if err := moveUnitLights(tx, lights); err != nil {
+		return err
 	}
 	if tx.Postgres() {
 		return writeLightsArrays(tx, lights)
@@ -428,6 +432,32 @@ func writeLights(tx *Tx, lights []cycle.Light) error {
 		}
 		if _, err := full.Exec(args...); err != nil {
 			return tx.QueryError("INSERT INTO lights", err)
+		}
+	}
+	return nil
+}
+
+// moveUnitLights moves the version of the lights of the units the lights'
+// tasks reach: those named on the tasks and the members of the groups
+// named, a few hundred tasks a statement. A page of a unit's tasks kept at
+// an older version is then read afresh, on every server.
+func moveUnitLights(tx *Tx, lights []cycle.Light) error {
+	tasks := make([]int64, len(lights))
+	for i, l := range lights {
+		tasks[i] = l.TaskID
+	}
+	slices.Sort(tasks)
+	tasks = slices.Compact(tasks)
+	for part := range slices.Chunk(tasks, 500) {
+		in, args := inIDs(part)
+		// The WHERE of the SELECT lets SQLite tell its ON CONFLICT from a
+		// join's ON.
+		if _, err := tx.Exec(`INSERT INTO unit_lights (unit_id, version)
+			SELECT DISTINCT u, 1 FROM (SELECT o.unit_id AS u FROM task_owners o WHERE o.task_id IN `+in+` AND o.unit_id IS NOT NULL
+				UNION SELECT m.unit_id FROM task_owners o JOIN unit_members m ON m.group_id = o.unit_id WHERE o.task_id IN `+in+`) reached
+			WHERE u IS NOT NULL
+			ON CONFLICT (unit_id) DO UPDATE SET version = unit_lights.version + 1`, append(args, args...)...); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package cyclestore_test
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/dubanhq/duban"
@@ -76,6 +77,69 @@ func TestRecomputeEveryPlan(t *testing.T) {
 		}
 		if _, err := w.lights.RecomputeLights(as(office), 999999); duban.ErrorCode(err) != duban.ENOTFOUND {
 			t.Errorf("a plan that is not there: got %v, want not found", err)
+		}
+	})
+}
+
+// TestHeadsOfUnits: a report moves the version of the lights of the units
+// its task reaches (named, or through a group) when it changes the task's
+// light, and no other unit's; a part, which changes no light, moves none;
+// neither moves the head of tasks, which a task's correction moves.
+func TestHeadsOfUnits(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		units := sqldb.NewUnitService(db)
+		w := newWorld(t, db, units)
+		if _, err := units.SetGroupMembers(as(office), w.units["各街道办事处"], []int64{w.units["龙洞街道办事处"]}); err != nil {
+			t.Fatal(err)
+		}
+		w.clock.Set("2022-07-05")
+		july := w.mustPeriods(t)[6]
+		w.mustOpenPeriod(t, july)
+		audit := sqldb.NewAuditService(db)
+		names := []string{"区科学技术局", "区地方金融监督管理局", "历下控股集团", "区商务局", "各街道办事处", "龙洞街道办事处", "区审计局"}
+		heads := func() (lists, tasks int64, lights map[string]int64) {
+			t.Helper()
+			lights = map[string]int64{}
+			for _, n := range names {
+				h, err := audit.Heads(as(office), w.units[n])
+				if err != nil {
+					t.Fatal(err)
+				}
+				lists, tasks, lights[n] = h.Lists, h.Tasks, h.Lights
+			}
+			return lists, tasks, lights
+		}
+		step := func(what string, change func(), moved ...string) {
+			t.Helper()
+			lists, tasks, before := heads()
+			change()
+			l, tk, after := heads()
+			if l == lists || tk != tasks {
+				t.Errorf("%s: lists head %d → %d, tasks head %d → %d; want the first moved, the second not", what, lists, l, tasks, tk)
+			}
+			for _, n := range names {
+				if got, want := after[n] != before[n], slices.Contains(moved, n); got != want {
+					t.Errorf("%s: %s's lights moved %v, want %v", what, n, got, want)
+				}
+			}
+		}
+		step("a part of 2.1.3", func() {
+			w.mustReport(t, w.clerk(t, "历下控股集团"), july, "2.1.3", "历下控股集团", cycle.ReportPart, 40, false)
+		})
+		step("2.1.3's report", func() {
+			w.mustReport(t, w.clerk(t, "区科学技术局"), july, "2.1.3", "区科学技术局", cycle.ReportTask, 40, false)
+		}, "区科学技术局", "区地方金融监督管理局", "历下控股集团")
+		step("2.3.5's report, to every street", func() {
+			w.mustReport(t, w.clerk(t, "区商务局"), july, "2.3.5", "区商务局", cycle.ReportTask, 40, false)
+		}, "区商务局", "历下控股集团", "各街道办事处", "龙洞街道办事处")
+
+		_, tasks, _ := heads()
+		deadline := "10月底前"
+		if _, err := sqldb.NewTaskService(db).UpdateTask(as(office), w.tasks["3.1.3"].ID, duban.TaskUpdate{Deadline: &deadline}); err != nil {
+			t.Fatal(err)
+		}
+		if _, tk, _ := heads(); tk == tasks {
+			t.Error("a task's correction left the head of tasks where it was")
 		}
 	})
 }
