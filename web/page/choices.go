@@ -11,8 +11,8 @@ import (
 
 // choices are the lists the filter forms offer: the plans and their years,
 // the leaders, the units. They are the same for everyone but drafts, so
-// they are read once per version of what lists show and shared, read only,
-// by every request at that version.
+// they are read once per version of the tasks and the directory and
+// shared, read only, by every request at that version.
 type choices struct {
 	Plans   []*duban.Plan // newest year first
 	Years   []int         // the plans' years, newest first
@@ -25,10 +25,11 @@ type choices struct {
 // not in the directory.
 func (c *choices) unit(id int64) *duban.Unit { return c.units[id] }
 
-// choiceCache keeps the choices read at the newest version of what lists
-// show (web.Server.ListsHead) seen: one set for those who see drafts, one
-// for the others. Requests arriving while a version is being read wait for
-// it rather than read it again.
+// choiceCache keeps the choices read at the newest version of the tasks
+// and the directory (web.Server.TasksHead, which reports and comments do not
+// move) seen: one set for those who see drafts, one for the others.
+// Requests arriving while a version is being read wait for it rather than
+// read it again.
 type choiceCache struct {
 	mu      sync.Mutex
 	entries [2]*choiceEntry // by whether the user sees drafts
@@ -43,10 +44,10 @@ type choiceEntry struct {
 	err   error
 }
 
-// choices returns the filter forms' lists at the version of what lists
-// show that the request reads.
+// choices returns the filter forms' lists at the version of the tasks and
+// the directory that the request reads.
 func (s *server) choices(r *http.Request) (*choices, error) {
-	head, err := s.ListsHead(r)
+	head, err := s.TasksHead(r)
 	if err != nil {
 		return nil, err
 	}

@@ -118,8 +118,13 @@ type unitPage struct {
 
 func (*unitPage) TemplateName() string { return "unit.html" }
 
+// unit shows a unit's page, kept until its tasks or their lights change.
 func (s *server) unit(w http.ResponseWriter, r *http.Request) error {
-	return s.RenderCached(w, r, r.URL.RequestURI(), func() (web.Page, error) { return s.buildUnit(r) })
+	id, err := web.PathID(r, "unit")
+	if err != nil {
+		return err
+	}
+	return s.RenderCachedUnit(w, r, r.URL.RequestURI(), id, func() (web.Page, error) { return s.buildUnit(r) })
 }
 
 // buildUnit reads what the page shows.

@@ -112,8 +112,13 @@ func (s *server) ledger(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The day is in the key: what is due this month and what is overdue
-	// change with it.
-	return s.RenderCached(w, r, lq.URL()+"\x00"+lq.Today.String(), func() (web.Page, error) { return s.buildLedger(r, lq, f) })
+	// change with it. The ledger of one unit's tasks is kept until they or
+	// their lights change.
+	key, build := lq.URL()+"\x00"+lq.Today.String(), func() (web.Page, error) { return s.buildLedger(r, lq, f) }
+	if lq.Unit != 0 {
+		return s.RenderCachedUnit(w, r, key, lq.Unit, build)
+	}
+	return s.RenderCached(w, r, key, build)
 }
 
 // buildLedger reads what the ledger shows.
