@@ -102,12 +102,64 @@ func (s *Server) RenderCached(w http.ResponseWriter, r *http.Request, key string
 	return s.renderCached(w, r, key, 0, build)
 }
 
-// RenderCachedUnit is RenderCached for a page of one unit's tasks (the
-// unit's page, the ledger filtered by the unit), kept while neither the
-// tasks and the directory (Heads.Tasks) nor the unit's tasks' lights have
-// changed. Its content must show nothing else a report changes.
-func (s *Server) RenderCachedUnit(w http.ResponseWriter, r *http.Request, key string, unitID int64, build func() (Page, error)) error {
-	return s.renderCached(w, r, key, unitID, build)
+// UnitPage is a page of one unit's tasks (the unit's page, the ledger
+// filtered by the unit) as RenderCachedUnit keeps it.
+type UnitPage struct {
+	// Key names everything the page depends on besides the language, the
+	// role and the versions, as RenderCached's key.
+	Key  string
+	Unit int64
+	// Build reads what the page shows. With Lights, it reads all but the
+	// tasks' lights, and Lights returns a copy of such a page with them
+	// read: the page Build made is then kept while the tasks and the
+	// directory have not changed and given to Lights again when only the
+	// lights have, so Lights must not change it, and what Build reads must
+	// not depend on the lights (a list filtered by them).
+	Build  func() (Page, error)
+	Lights func(Page) (Page, error)
+}
+
+// RenderCachedUnit is RenderCached for a page of one unit's tasks, kept
+// while neither the tasks and the directory (Heads.Tasks) nor the unit's
+// tasks' lights have changed, so that a report leaves the pages of the
+// units its task does not reach as they were. Its content must show
+// nothing else a report changes. When the lights alone changed, the page
+// is made again from what Build read, kept, and the lights read anew.
+func (s *Server) RenderCachedUnit(w http.ResponseWriter, r *http.Request, up UnitPage) error {
+	build := up.Build
+	if up.Lights != nil {
+		build = func() (Page, error) {
+			p, err := s.unitData(r, up)
+			if err != nil {
+				return nil, err
+			}
+			return up.Lights(p)
+		}
+	}
+	return s.renderCached(w, r, up.Key, up.Unit, build)
+}
+
+// unitData returns what Build reads of a unit's page, kept per version of
+// the tasks and the directory.
+func (s *Server) unitData(r *http.Request, up UnitPage) (Page, error) {
+	u := duban.UserFromContext(r.Context())
+	if s.data == nil || u == nil {
+		return up.Build()
+	}
+	h, err := s.heads(r, up.Unit)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("unit %d\x00%s\x00%s\x00%s", up.Unit, up.Key, state(r).lang, u.Role)
+	if p, ok := s.data.get(key, h.Tasks); ok {
+		return p, nil
+	}
+	p, err := up.Build()
+	if err != nil {
+		return nil, err
+	}
+	s.data.put(key, h.Tasks, p)
+	return p, nil
 }
 
 func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string, unitID int64, build func() (Page, error)) error {
@@ -148,6 +200,60 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string
 	}
 	b.Content = content
 	return s.Render(w, r, p)
+}
+
+// dataCache keeps what pages of a unit's tasks show but their lights
+// (UnitPage.Build's pages), at the version of the tasks and the directory
+// they were read at, the most recently used first, a number of them at
+// most.
+type dataCache struct {
+	mu    sync.Mutex
+	max   int
+	items map[string]*list.Element
+	lru   *list.List
+}
+
+// keptData is one page's data at one version.
+type keptData struct {
+	key   string
+	tasks int64
+	page  Page
+}
+
+// defaultDataCache is how many pages' data are kept: each unit's page and
+// its ledger, in a few languages and roles.
+const defaultDataCache = 2048
+
+func newDataCache(max int) *dataCache {
+	return &dataCache{max: max, items: map[string]*list.Element{}, lru: list.New()}
+}
+
+// get returns the data of key read at the version tasks, if kept.
+func (c *dataCache) get(key string, tasks int64) (Page, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[key]
+	if !ok || e.Value.(*keptData).tasks != tasks {
+		return nil, false
+	}
+	c.lru.MoveToFront(e)
+	return e.Value.(*keptData).page, true
+}
+
+// put keeps data, replacing an older one of the same key and dropping the
+// least recently used beyond the number.
+func (c *dataCache) put(key string, tasks int64, p Page) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok {
+		c.lru.Remove(e)
+	}
+	c.items[key] = c.lru.PushFront(&keptData{key: key, tasks: tasks, page: p})
+	for c.lru.Len() > c.max {
+		e := c.lru.Back()
+		c.lru.Remove(e)
+		delete(c.items, e.Value.(*keptData).key)
+	}
 }
 
 // renderContent executes a page's content alone.

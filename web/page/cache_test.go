@@ -42,9 +42,10 @@ func (c *countingTasks) count() int {
 // TestUnitPagesFollowLights: the pages of a unit's tasks (its page, the
 // ledger filtered by it) are kept until the tasks or their lights change,
 // on every server of one store. A clerk hands in a task's report on one
-// server and its light shows on the next read on the other; the pages of a
-// unit the task does not reach stay kept there, and a part, which changes
-// no light, leaves every unit's pages kept.
+// server and its light shows on the next read on the other, which reads
+// the lights alone; the pages of a unit the task does not reach stay kept
+// there, and a part, which changes no light, leaves every unit's pages
+// kept.
 func TestUnitPagesFollowLights(t *testing.T) {
 	for _, store := range webtest.Stores {
 		t.Run(store, func(t *testing.T) {
@@ -126,7 +127,8 @@ func TestUnitPagesFollowLights(t *testing.T) {
 			}
 
 			// The task's report, handed in on the first server, shows on
-			// the other at once, on the pages of the units it reaches.
+			// the other at once, on the pages of the units it reaches, read
+			// afresh from the tasks kept there and the lights.
 			c := w.Client(clerk)
 			c.MustPost(fmt.Sprintf("/tasks/%d/report", task.ID), url.Values{"period": {fmt.Sprint(w.Period.ID)}, "action": {"submit"},
 				"progress": {"本月工作全部完成。"}, "completion": {"100"}}, http.StatusSeeOther)
@@ -135,8 +137,12 @@ func TestUnitPagesFollowLights(t *testing.T) {
 				t.Fatalf("the task's light: %v", err)
 			}
 			reason := ls[0].Reason
+			n = tasks.count()
 			read(clerkUnit, reason)
 			read(coUnit, reason)
+			if got := tasks.count(); got != n {
+				t.Errorf("after the report: %d lists of tasks read afresh, want none (only the lights)", got-n)
+			}
 			for _, p := range pages(clerkUnit) {
 				if strings.Contains(before[p], reason) {
 					t.Fatalf("%s showed %q before the report", p, reason)
