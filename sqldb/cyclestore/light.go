@@ -521,12 +521,9 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 	err := s.db.View(ctx, func(tx *Tx) error {
 		draftsHidden(tx, &c)
 		from := " FROM lights l JOIN periods q ON q.id = l.period_id JOIN plans p ON p.id = l.plan_id" + c.where()
-		// Without paging, the lights read are all that match.
-		if f.Limit > 0 || f.Offset > 0 {
-			var err error
-			if total, err = tx.Count("SELECT count(*)"+from, c.args...); err != nil {
-				return err
-			}
+		var err error
+		if total, err = countPaged(tx, from, c.args, f.Limit, f.Offset); err != nil {
+			return err
 		}
 		page, pargs := tx.Limit(f.Limit, f.Offset)
 		rows, err := tx.Query(`SELECT l.plan_id, l.period_id, l.task_id, l.status, l.reason, l.reason_en, l.completion, l.expected,
@@ -543,7 +540,7 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 			}
 			out = append(out, &l)
 		}
-		if f.Limit == 0 && f.Offset == 0 {
+		if total < 0 {
 			total = len(out)
 		}
 		return rows.Err()

@@ -19,11 +19,26 @@ type choices struct {
 	Leaders []*duban.Leader
 	Units   []*duban.Unit // the units not merged into another
 	units   map[int64]*duban.Unit
+	plans   map[int64]*duban.Plan
 }
 
 // unit returns a unit of the list, or nil for one merged into another or
 // not in the directory.
 func (c *choices) unit(id int64) *duban.Unit { return c.units[id] }
+
+// planOf returns a plan as the lists offer it (without its sections,
+// areas and counts), read once per version and shared: it must not be
+// changed.
+func (s *server) planOf(r *http.Request, id int64) (*duban.Plan, error) {
+	ch, err := s.choices(r)
+	if err != nil {
+		return nil, err
+	}
+	if p := ch.plans[id]; p != nil {
+		return p, nil
+	}
+	return s.svc.Plans.FindPlanByID(r.Context(), id)
+}
 
 // choiceCache keeps the choices read at the newest version of the tasks
 // and the directory (web.Server.TasksHead, which reports and comments do not
@@ -101,12 +116,13 @@ func (s *server) readEntry(r *http.Request, e *choiceEntry, drafts int) {
 
 // readChoices reads the lists as the context's user sees them.
 func (s *server) readChoices(ctx context.Context) (*choices, error) {
-	c := &choices{units: map[int64]*duban.Unit{}}
+	c := &choices{units: map[int64]*duban.Unit{}, plans: map[int64]*duban.Plan{}}
 	var err error
 	if c.Plans, _, err = s.svc.Plans.FindPlans(ctx, duban.PlanFilter{WithoutCounts: true}); err != nil {
 		return nil, err
 	}
 	for _, p := range c.Plans {
+		c.plans[p.ID] = p
 		if !slices.Contains(c.Years, p.Year) {
 			c.Years = append(c.Years, p.Year)
 		}
