@@ -439,8 +439,9 @@ func writeLights(tx *Tx, lights []cycle.Light) error {
 
 // moveUnitLights moves the version of the lights of the units the lights'
 // tasks reach: those named on the tasks and the members of the groups
-// named, a few hundred tasks a statement. A page of a unit's tasks kept at
-// an older version is then read afresh, on every server.
+// named. A page of a unit's tasks kept at an older version is then read
+// afresh, on every server. Lights of many tasks (a plan's, recomputed)
+// move every unit's, which costs less than finding the few they spare.
 func moveUnitLights(tx *Tx, lights []cycle.Light) error {
 	tasks := make([]int64, len(lights))
 	for i, l := range lights {
@@ -448,20 +449,24 @@ func moveUnitLights(tx *Tx, lights []cycle.Light) error {
 	}
 	slices.Sort(tasks)
 	tasks = slices.Compact(tasks)
-	for part := range slices.Chunk(tasks, 500) {
-		in, args := inIDs(part)
-		// The WHERE of the SELECT lets SQLite tell its ON CONFLICT from a
-		// join's ON.
-		if _, err := tx.Exec(`INSERT INTO unit_lights (unit_id, version)
-			SELECT DISTINCT u, 1 FROM (SELECT o.unit_id AS u FROM task_owners o WHERE o.task_id IN `+in+` AND o.unit_id IS NOT NULL
-				UNION SELECT m.unit_id FROM task_owners o JOIN unit_members m ON m.group_id = o.unit_id WHERE o.task_id IN `+in+`) reached
-			WHERE u IS NOT NULL
-			ON CONFLICT (unit_id) DO UPDATE SET version = unit_lights.version + 1`, append(args, args...)...); err != nil {
-			return err
-		}
+	// The WHERE of each SELECT lets SQLite tell its ON CONFLICT from a
+	// join's ON.
+	const upsert = " ON CONFLICT (unit_id) DO UPDATE SET version = unit_lights.version + 1"
+	if len(tasks) > manyTasks {
+		_, err := tx.Exec("INSERT INTO unit_lights (unit_id, version) SELECT id, 1 FROM units WHERE true" + upsert)
+		return err
 	}
-	return nil
+	in, args := inIDs(tasks)
+	_, err := tx.Exec(`INSERT INTO unit_lights (unit_id, version)
+		SELECT DISTINCT u, 1 FROM (SELECT o.unit_id AS u FROM task_owners o WHERE o.task_id IN `+in+` AND o.unit_id IS NOT NULL
+			UNION SELECT m.unit_id FROM task_owners o JOIN unit_members m ON m.group_id = o.unit_id WHERE o.task_id IN `+in+`) reached
+		WHERE u IS NOT NULL`+upsert, append(args, args...)...)
+	return err
 }
+
+// manyTasks is how many tasks' lights move every unit's version rather
+// than those of the units they reach.
+const manyTasks = 200
 
 // writeLightsArrays keeps lights on PostgreSQL in one statement, each
 // column an array.

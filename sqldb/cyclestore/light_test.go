@@ -143,3 +143,39 @@ func TestHeadsOfUnits(t *testing.T) {
 		}
 	})
 }
+
+// TestManyLightsMoveEveryUnit: a plan's lights recomputed at once (more
+// than a few hundred tasks') move the lights version of every unit, those
+// the plan does not reach too, rather than look for the few it spares.
+func TestManyLightsMoveEveryUnit(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w := newWorld(t, db, nil)
+		r := demo.SyntheticReading(2022, 300, 5)
+		r.Document.Region = "历下区第二"
+		data, _ := json.Marshal(r)
+		res, err := sqldb.NewPlanService(db).ImportPlan(as(office), duban.ImportInput{Name: "second.json", Data: data, Reading: r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		big := sqldbtest.MustPublish(t, db, office, res.Plan.ID)
+		w.clock.Set("2022-07-05")
+		ps, err := w.periods.CreatePeriods(as(office), big.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.mustOpenPeriod(t, ps[6])
+		audit := sqldb.NewAuditService(db)
+		spared := w.units["区审计局"] // a unit of the sample plan alone
+		before, err := audit.Heads(as(office), spared)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.clock.Set("2022-07-06")
+		if n, err := w.lights.RecomputeLights(as(office), big.ID); err != nil || n != 300 {
+			t.Fatalf("a day later: %d lights changed (%v), want 300", n, err)
+		}
+		if after, err := audit.Heads(as(office), spared); err != nil || after.Lights == before.Lights {
+			t.Errorf("300 lights of another plan recomputed: %s's lights version %d → %d (%v), want moved", "区审计局", before.Lights, after.Lights, err)
+		}
+	})
+}
