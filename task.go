@@ -399,6 +399,13 @@ type TaskFilter struct {
 	// unread…).
 	DeadlineKind *DeadlineKind
 	HasTargets   *bool
+	// Light selects the tasks whose status light (the cycle's, by its
+	// name: severe, lagging…) is this in period LightPeriod, or, when it
+	// is 0, in the latest period of their plan that has lights. A task
+	// without a light there counts as not_started, as the overview counts
+	// it.
+	Light       string
+	LightPeriod int64
 	// Query selects tasks whose text contains it.
 	Query string
 	// IncludeWithdrawn adds tasks that a re-issued notice dropped.

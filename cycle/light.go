@@ -2,9 +2,11 @@ package cycle
 
 import (
 	"context"
+	"fmt"
 	"hash/fnv"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dubanhq/duban"
@@ -93,19 +95,61 @@ type Light struct {
 	Completion int        `json:"completion"`
 	Expected   int        `json:"expected"`
 	AsOf       duban.Date `json:"as_of"`
-	ComputedAt time.Time  `json:"computed_at,omitzero"`
+	// Reached is what the task's targets reached by the light's day, in
+	// their base units (summed over the periods for a target that adds
+	// up): one Actual per target reported, by its place; the overview and
+	// the public page draw the targets' progress from it.
+	Reached    []Actual  `json:"reached,omitempty"`
+	ComputedAt time.Time `json:"computed_at,omitzero"`
 }
 
-// Digest is a hash of what the light says (its status, reasons, numbers
-// and day), so that a store can tell a light changed without reading its
-// reasons back.
+// Digest is a hash of what the light says (its status, reasons, numbers,
+// day and targets reached), so that a store can tell a light changed
+// without reading its reasons back.
 func (l *Light) Digest() int64 {
 	h := fnv.New64a()
-	for _, s := range []string{string(l.Status), l.Reason, l.ReasonEN, strconv.Itoa(l.Completion), strconv.Itoa(l.Expected), l.AsOf.String()} {
+	for _, s := range []string{string(l.Status), l.Reason, l.ReasonEN, strconv.Itoa(l.Completion), strconv.Itoa(l.Expected), l.AsOf.String(),
+		ReachedText(l.Reached)} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
 	return int64(h.Sum64())
+}
+
+// ReachedText writes the values of actuals as a store keeps them beside
+// the JSON, "0=38700;2=8.1": each target's place and its value, leaving out
+// those without a value. ParseReached reads it back.
+func ReachedText(actuals []Actual) string {
+	var b []byte
+	for _, a := range actuals {
+		if a.Value == nil {
+			continue
+		}
+		if len(b) > 0 {
+			b = append(b, ';')
+		}
+		b = strconv.AppendInt(b, int64(a.Indicator), 10)
+		b = append(b, '=')
+		b = strconv.AppendFloat(b, *a.Value, 'g', -1, 64)
+	}
+	return string(b)
+}
+
+// ParseReached reads what ReachedText wrote.
+func ParseReached(s string) ([]Actual, error) {
+	var out []Actual
+	for s != "" {
+		var pair string
+		pair, s, _ = strings.Cut(s, ";")
+		i, v, ok := strings.Cut(pair, "=")
+		n, err1 := strconv.Atoi(i)
+		x, err2 := strconv.ParseFloat(v, 64)
+		if !ok || err1 != nil || err2 != nil || n < 0 {
+			return nil, fmt.Errorf("cycle: bad values %q", pair)
+		}
+		out = append(out, Actual{Indicator: n, Value: &x})
+	}
+	return out, nil
 }
 
 // LightInput is what a task's light is computed from.
@@ -320,6 +364,12 @@ func (pl *PlanLights) Light(t *duban.Task, p *Period, reports []*Report, closed 
 	pl.scan(t, p, reports, &in, false)
 	l := ComputeLight(&in)
 	l.PlanID, l.PeriodID, l.TaskID = t.PlanID, p.ID, t.ID
+	for i := range in.Targets {
+		if tp := &in.Targets[i]; tp.Reported {
+			v := tp.Actual
+			l.Reached = append(l.Reached, Actual{Indicator: tp.Indicator, Value: &v})
+		}
+	}
 	return l
 }
 

@@ -224,6 +224,20 @@ func DueReminders(obls []Obligation, offsets []int, today duban.Date) []Reminder
 	return out
 }
 
+// Subject is the reminder's title in a message sent out of duban, naming
+// the unit, since a channel may carry several units' messages:
+// 督办提醒：区财政局 2022年7月报告还有 3 天到期（7月25日）.
+func (r *Reminder) Subject(unit string, today duban.Date) string {
+	switch left := r.Due.DaysSince(today); {
+	case left < 0:
+		return fmt.Sprintf("督办催报：%s %s报告已逾期 %d 天", unit, r.Period, -left)
+	case left == 0:
+		return fmt.Sprintf("督办提醒：%s %s报告今天到期", unit, r.Period)
+	default:
+		return fmt.Sprintf("督办提醒：%s %s报告还有 %d 天到期（%s）", unit, r.Period, left, r.Due.Label())
+	}
+}
+
 // reminderText says what a unit owes: 提醒：2022年7月的报告应于 7月25日 前报送（还有
 // 3 天），尚有 2 项未报送：任务 1.2.3 任务报告、任务 2.1.1 分项报告。
 func reminderText(r *Reminder, today duban.Date) (string, string) {

@@ -87,6 +87,14 @@ func CanAnswerSupervision(u *duban.User, s *Supervision) bool {
 	return duban.IsOffice(u) || (duban.Active(u) && u.Role == duban.RoleClerk && s != nil && u.UnitID != 0 && u.UnitID == s.UnitID)
 }
 
+// CanAnswerSupervisions reports whether u may acknowledge and answer
+// supervision notices at all: the office and the clerks, a clerk those of
+// its own unit (CanAnswerSupervision). It guards the routes; the store
+// checks the notice.
+func CanAnswerSupervisions(u *duban.User) bool {
+	return duban.IsOffice(u) || (duban.Active(u) && u.Role == duban.RoleClerk && u.UnitID != 0)
+}
+
 // CanUrge reports whether u may urge a task or a unit (催办).
 func CanUrge(u *duban.User) bool { return duban.IsOffice(u) }
 

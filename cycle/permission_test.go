@@ -56,6 +56,7 @@ func TestCyclePermissions(t *testing.T) {
 		{"CanCloseTask", cycle.CanCloseTask, [9]bool{true}},
 		{"CanSupervise", cycle.CanSupervise, [9]bool{true}},
 		{"CanAnswerSupervision", func(u *duban.User) bool { return cycle.CanAnswerSupervision(u, notice) }, [9]bool{true, false, true}},
+		{"CanAnswerSupervisions", cycle.CanAnswerSupervisions, [9]bool{true, false, true, true, true, true}},
 		{"CanUrge", cycle.CanUrge, [9]bool{true}},
 		{"CanReadNotification unit", func(u *duban.User) bool { return cycle.CanReadNotification(u, toUnit) }, [9]bool{false, false, true}},
 		{"CanReadNotification user", func(u *duban.User) bool { return cycle.CanReadNotification(u, toUser) }, [9]bool{false, false, false, true}},

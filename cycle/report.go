@@ -324,6 +324,17 @@ type ReportFilter struct {
 	Limit  int
 }
 
+// ReportSave is one save of a batch: a new report (Report), or a change
+// to the saved report ID (Update).
+type ReportSave struct {
+	ID     int64        `json:"id,omitempty"`
+	Report *Report      `json:"report,omitempty"`
+	Update ReportUpdate `json:"update"`
+}
+
+// MaxReportSaves bounds a batch: more than any unit reports in a period.
+const MaxReportSaves = 2000
+
 // ReportVersion is a report as one save left it, kept so that any two
 // versions can be compared.
 type ReportVersion struct {
@@ -483,6 +494,11 @@ type ReportService interface {
 	UpdateReport(ctx context.Context, id int64, upd ReportUpdate) (*Report, error)
 	// FindReportVersions returns every version of a report, oldest first.
 	FindReportVersions(ctx context.Context, id int64) ([]*ReportVersion, error)
+	// SaveReports saves a batch of reports (a unit's workbook filled in
+	// offline) in one transaction, each as CreateReport or UpdateReport
+	// would with its version and audit event: all of them, or, when one
+	// is refused, none, with the error naming it.
+	SaveReports(ctx context.Context, saves []ReportSave) ([]*Report, error)
 
 	// FindClosures returns requests to close tasks, newest first.
 	FindClosures(ctx context.Context, filter ClosureFilter) ([]*Closure, int, error)

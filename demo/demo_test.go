@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/cyclestore"
 )
 
 var office = &duban.User{Name: "office", Role: duban.RoleAdmin}
@@ -104,5 +107,54 @@ func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		i++
 		load(b, filepath.Join(dir, fmt.Sprintf("%d.db", i)))
+	}
+}
+
+// TestYear walks the sample through its year to AsOf: every colour of
+// light, reports waiting for the office, a 督办单 open for 区财政局, and
+// its clerk's bell unread.
+func TestYear(t *testing.T) {
+	db, err := sqldb.Open(context.Background(), filepath.Join(t.TempDir(), "duban.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var now time.Time
+	db.Now = func() time.Time { return now }
+	now = demo.PublishedAt
+	ctx := duban.NewContextWithUser(context.Background(), office)
+	s := demo.Services{Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: sqldb.NewUnitService(db)}
+	loaded, err := demo.Load(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := demo.Cycle{Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, s.Units),
+		Lights: cyclestore.NewLightService(db), Reminders: cyclestore.NewReminderService(db, s.Units),
+		Supervisions: cyclestore.NewSupervisionService(db, s.Units), Notifications: cyclestore.NewNotificationService(db)}
+	res, err := demo.Year(ctx, loaded.Plan, s, c, func(t time.Time) { now = t }, "区财政局")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d periods opened, %d closed; %d reports, %d waiting; lights %v; %d urges; took %s",
+		res.Periods, res.Closed, res.Reports, res.Waiting, res.Lights, res.Urges, res.Took)
+	for _, st := range cycle.LightStatuses {
+		if res.Lights[st] == 0 {
+			t.Errorf("no task's light is %s", st.Label())
+		}
+	}
+	if res.Periods != 4 || res.Closed != 3 || res.Waiting == 0 || res.Urges == 0 {
+		t.Errorf("periods %d opened, %d closed; %d reports waiting; %d urges: want 4, 3 and some", res.Periods, res.Closed, res.Waiting, res.Urges)
+	}
+	sv := res.Supervision
+	if sv == nil || sv.Unit != "区财政局" || !sv.State.Open() {
+		t.Fatalf("the 督办单: %+v, want one open for 区财政局", sv)
+	}
+	clerk := &duban.User{ID: 9, Name: "caizheng", Role: duban.RoleClerk, UnitID: sv.UnitID}
+	unread, err := c.Notifications.CountUnreadNotifications(duban.NewContextWithUser(context.Background(), clerk))
+	if err != nil || unread == 0 {
+		t.Errorf("区财政局's bell: %d unread (%v), want some", unread, err)
+	}
+	if !now.Equal(demo.AsOf) {
+		t.Errorf("the clock stopped at %s, want %s", now, demo.AsOf)
 	}
 }

@@ -1,83 +1,25 @@
 package docx
 
 import (
-	"context"
 	"encoding/xml"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dubanhq/duban/docx/docxtest"
 )
 
-// tool returns the path of a program the PDF tests need. Without it the
-// test is skipped, saying what to install, except in CI (CI=true), where it
-// fails: CI must run these tests (.ci/run installs LibreOffice and poppler).
-func tool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true 但找不到 %s：CI 必须运行 Word 文档的转换测试（.ci/run 安装 %s）。", name, pkg)
-		}
-		t.Skipf("转换测试已跳过：找不到 %s（apt-get install %s 后运行）。", name, pkg)
-	}
-	return path
-}
-
-// toPDF converts a .docx with LibreOffice, in a profile of its own (so that
-// tests and a desktop LibreOffice do not share a lock) and under a timeout,
-// and returns the PDF's path.
-func toPDF(t *testing.T, docx []byte) string {
-	t.Helper()
-	soffice := tool(t, "soffice", "libreoffice-writer-nogui")
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.docx")
-	if err := os.WriteFile(in, docx, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+filepath.ToSlash(filepath.Join(dir, "profile")),
-		"--headless", "--norestore", "--convert-to", "pdf", "--outdir", dir, in)
-	cmd.Env = append(os.Environ(), "HOME="+dir)
-	cmd.WaitDelay = 10 * time.Second
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
-	}
-	pdf := filepath.Join(dir, "doc.pdf")
-	if _, err := os.Stat(pdf); err != nil {
-		t.Fatalf("soffice wrote no PDF: %v", err)
-	}
-	return pdf
-}
+// The conversion and poppler's tools are docxtest's.
+var (
+	toPDF   = docxtest.ToPDF
+	pdfInfo = docxtest.Info
+)
 
 func run(t *testing.T, name, pkg string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(tool(t, name, pkg), args...).Output()
-	if err != nil {
-		t.Fatalf("%s %v: %v", name, args, err)
-	}
-	return string(out)
-}
-
-// pdfInfo returns the PDF's page count and its first page's size in points.
-func pdfInfo(t *testing.T, pdf string) (pages int, w, h float64) {
-	t.Helper()
-	info := run(t, "pdfinfo", "poppler-utils", pdf)
-	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(info)
-	s := regexp.MustCompile(`(?m)^Page size:\s+([\d.]+) x ([\d.]+) pts`).FindStringSubmatch(info)
-	if m == nil || s == nil {
-		t.Fatalf("pdfinfo says:\n%s", info)
-	}
-	pages, _ = strconv.Atoi(m[1])
-	w, _ = strconv.ParseFloat(s[1], 64)
-	h, _ = strconv.ParseFloat(s[2], 64)
-	return pages, w, h
+	return docxtest.Run(t, name, pkg, args...)
 }
 
 // word is one word of pdftotext -bbox: its page, box and text.

@@ -17,18 +17,21 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/cyclestore"
 )
 
 // Bench measures a duban server as the office's machine will run it: a
-// made-up ledger of many years in a database of its own, a server on it in
-// a second process (once with its page cache, once without), and
-// signed-in clients on loopback reading the ledger filtered by a unit and a
-// unit's page, then correcting tasks and commenting at once, then every
-// unit's clerk handing in reports as at a period's deadline (rush.go), alone
-// and while others read. duban bench fills it from its flags and prints
-// what its Reporter is told.
+// made-up ledger of many years in a database of its own, each plan part-way
+// through its reporting year, a server on it in a second process (once with
+// its page cache, once without), and signed-in clients on loopback reading
+// the ledger filtered by a unit, a unit's page and a plan's overview, a
+// crowd of addresses reading the public page, then correcting tasks and
+// commenting at once, then every unit's clerk handing in reports as at a
+// period's deadline (rush.go), alone and while others read. duban bench
+// fills it from its flags and prints what its Reporter is told.
 type Bench struct {
 	// DSN is the bench's database: an empty one gets a made-up ledger of
 	// Size; one with plans the bench did not make is refused, since the
@@ -39,10 +42,12 @@ type Bench struct {
 	Actor *duban.User
 	// Duration is how long each measurement lasts.
 	Duration time.Duration
-	// Readers are the clients reading at once; Writers those writing at
-	// once, half of them (rounded up) the office correcting tasks, the
-	// others clerks commenting.
+	// Readers are the clients reading at once (and the public page's
+	// crowd); Writers those writing at once, half of them (rounded up) the
+	// office correcting tasks, the others clerks commenting.
 	Readers, Writers int
+	// Months is how far into their year the made-up plans' reporting is.
+	Months int
 	// Rush is how long the deadline rush lasts (Duration when 0), and
 	// RushRate how many reports a minute it hands in (DefaultRushRate when
 	// 0), through one clerk of each unit.
@@ -50,8 +55,9 @@ type Bench struct {
 	RushRate int
 	// Serve returns the command that serves DSN on a free port of
 	// loopback, with its page cache or without, and prints its address
-	// (http://127.0.0.1:port) on its standard output. Its standard error,
-	// the server's log, is kept to explain failures.
+	// (http://127.0.0.1:port) on its standard output. It must trust
+	// X-Forwarded-For, which the public page's crowd comes with. Its
+	// standard error, the server's log, is kept to explain failures.
 	Serve func(dsn string, cached bool) *exec.Cmd
 	// Report is told what the bench does as it does it.
 	Report Reporter
@@ -174,6 +180,8 @@ func SystemLoad() string {
 type benchData struct {
 	Data
 	units  []int64
+	plans  []int64 // their overviews are read
+	public int64   // the plan on the public page
 	office benchAccount
 	// clerks are one clerk of each unit, of unit clerkUnits[i]; the first
 	// ones' accounts know their unit's tasks, to comment on.
@@ -239,12 +247,12 @@ func (b *Bench) prepare(ctx context.Context, clerks int) (*benchData, error) {
 	} else if n > 0 && mine == 0 {
 		return nil, duban.Errorf(duban.ECONFLICT, "数据库 %s 中已有计划，但不是 duban bench 建的：压测会修改任务、发表意见，请换一个 --db，或不给 --db 使用临时文件夹。", sqldb.RedactDSN(b.DSN))
 	}
+	start := time.Now()
 	if n == 0 {
-		start := time.Now()
 		if _, err := demo.LoadSynthetic(s.ctx, demo.Services{Plans: s.plans, Tasks: s.tasks, Units: s.units}, b.Size); err != nil {
 			return nil, err
 		}
-		d.Built, d.Took = true, time.Since(start)
+		d.Built = true
 	}
 	plans, _, err := s.plans.FindPlans(s.ctx, duban.PlanFilter{})
 	if err != nil {
@@ -252,6 +260,29 @@ func (b *Bench) prepare(ctx context.Context, clerks int) (*benchData, error) {
 	}
 	d.Plans = len(plans)
 	last := slices.MaxFunc(plans, func(p, q *duban.Plan) int { return p.Year - q.Year })
+	// The plans' reporting, which a database made by an earlier bench
+	// lacks, is added to it.
+	periods := cyclestore.NewPeriodService(db)
+	if _, begun, err := periods.FindPeriods(s.ctx, cycle.PeriodFilter{Limit: 1}); err != nil {
+		return nil, err
+	} else if begun == 0 {
+		cs := demo.CycleServices{Tasks: s.tasks, Periods: periods, Reports: cyclestore.NewReportService(db, s.units)}
+		if err := demo.SyntheticCycle(s.ctx, cs, plans, max(1, b.Months)); err != nil {
+			return nil, err
+		}
+		public := true
+		if _, err := cyclestore.NewPublicationService(db).UpdatePublication(s.ctx, last.ID, cycle.PublicationUpdate{Public: &public}); err != nil {
+			return nil, err
+		}
+		d.Built = true
+	}
+	if d.Built {
+		d.Took = time.Since(start)
+	}
+	for _, p := range plans {
+		d.plans = append(d.plans, p.ID)
+	}
+	d.public = last.ID
 	if d.office.tasks, _, err = s.taskIDs(duban.TaskFilter{PlanID: &last.ID}); err != nil {
 		return nil, err
 	}
@@ -370,6 +401,14 @@ func (m *measurement) measure(cached bool) (int, error) {
 		run(Step{Kind: ReadPage, Page: ph.title, Path: strings.ReplaceAll(ph.path, "%d", "…"), Readers: len(m.readers)},
 			m.readPhase(ph.title, ph.path))
 	}
+	m.warmUpOverviews()
+	run(Step{Kind: ReadPage, Page: "一屏统览", Path: "/overview?plan=…", Readers: len(m.readers)}, m.overviewPhase())
+	crowd, err := m.crowd(srv.url)
+	if err != nil {
+		return failed, err
+	}
+	run(Step{Kind: ReadPage, Page: "政务公开（匿名，每次请求换一个地址）", Path: fmt.Sprintf("/public/plans/%d", m.data.public), Readers: len(crowd)},
+		m.publicPhase(crowd))
 	writers := len(m.correctors) + len(m.commenters)
 	if cached {
 		run(Step{Kind: Writes, Writers: writers, Commenters: len(m.commenters)}, m.correctPhase(), m.commentPhase())
@@ -627,6 +666,57 @@ func (m *measurement) readPhase(name, path string) Phase {
 				p = []string{"/tasks?unit=%d", "/units/%d"}[n%2]
 			}
 			return c.Get(ctx, fmt.Sprintf(p, m.unitAt(i, n)))
+		}}
+}
+
+// overviewPhase reads the plans' overviews, each reader walking through the
+// plans from its own starting point. The overview is never kept: each
+// request reads the day's figures and draws its charts afresh.
+func (m *measurement) overviewPhase() Phase {
+	plans := m.data.plans
+	return Phase{Name: "一屏统览", Clients: m.readers, Duration: m.Duration, Want: 200,
+		Request: func(ctx context.Context, c *Client, i, n int) (*Answer, error) {
+			return c.Get(ctx, fmt.Sprintf("/overview?plan=%d", plans[(i*len(plans)/len(m.readers)+n)%len(plans)]))
+		}}
+}
+
+// warmUpOverviews asks once for each plan's overview, so that the
+// measurement starts from a server that has indexed each plan's tasks, as
+// one that has been running has.
+func (m *measurement) warmUpOverviews() {
+	var wg sync.WaitGroup
+	for i, c := range m.readers {
+		wg.Go(func() {
+			for k := i; k < len(m.data.plans); k += len(m.readers) {
+				c.Get(m.ctx, fmt.Sprintf("/overview?plan=%d", m.data.plans[k]))
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// crowd is the public page's readers: as many clients as the readers, none
+// signed in.
+func (m *measurement) crowd(base string) ([]*Client, error) {
+	var out []*Client
+	for range m.Readers {
+		c, err := NewClient(base)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// publicPhase reads the public page as a crowd: every request from another
+// address (X-Forwarded-For, which the bench's server trusts), so that none
+// is held back by the page's limit per address.
+func (m *measurement) publicPhase(crowd []*Client) Phase {
+	path := fmt.Sprintf("/public/plans/%d", m.data.public)
+	return Phase{Name: "政务公开", Clients: crowd, Duration: m.Duration, Want: 200,
+		Request: func(ctx context.Context, c *Client, i, n int) (*Answer, error) {
+			return c.GetFrom(ctx, path, fmt.Sprintf("10.%d.%d.%d", i%256, n/256%256, n%256))
 		}}
 }
 

@@ -63,6 +63,17 @@ func (c *Client) Get(ctx context.Context, path string) (*Answer, error) {
 	return c.do(req)
 }
 
+// GetFrom fetches a path as a client at addr behind a balancer would: with
+// X-Forwarded-For naming it.
+func (c *Client) GetFrom(ctx context.Context, path, addr string) (*Answer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url(path), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("X-Forwarded-For", addr)
+	return c.do(req)
+}
+
 // Post sends a form as the server's pages do, with the browser's CSRF
 // token.
 func (c *Client) Post(ctx context.Context, path string, form url.Values) (*Answer, error) {

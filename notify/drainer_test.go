@@ -13,6 +13,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/notify"
+	"github.com/dubanhq/duban/notify/notifytest"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
@@ -21,6 +22,11 @@ var (
 	office = &duban.User{ID: 1000, Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin}
 	viewer = &duban.User{ID: 2, Name: "viewer", Role: duban.RoleViewer}
 )
+
+// clock is the tests' time, moved by hand, safe for several drainers.
+type clock = notifytest.Clock
+
+func newClock() *clock { return notifytest.NewClock(time.Date(2022, 7, 20, 1, 0, 0, 0, time.UTC)) }
 
 func as(u *duban.User) context.Context { return duban.NewContextWithUser(context.Background(), u) }
 
@@ -116,8 +122,8 @@ func drain(t testing.TB, d *notify.Drainer) int {
 // time, and the last attempt leaves it failed with the reason.
 func TestDrainerBackoff(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st store, clk *clock) {
-		hook := webhookReceiver(t, clk, hookSecret)
-		hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+		hook := notifytest.WebhookReceiver(t, clk.Now, hookSecret)
+		hook.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
 			http.Error(w, "维护中", http.StatusServiceUnavailable)
 			return true
 		})
@@ -146,8 +152,8 @@ func TestDrainerBackoff(t *testing.T) {
 			t.Errorf("after the last attempt: got %+v, want failed after 5", job)
 		}
 		clk.Advance(24 * time.Hour)
-		if n := drain(t, d); n != 0 || hook.requests() != 5 {
-			t.Errorf("after giving up: claimed %d, %d requests in all; want 0 and 5", n, hook.requests())
+		if n := drain(t, d); n != 0 || hook.Requests() != 5 {
+			t.Errorf("after giving up: claimed %d, %d requests in all; want 0 and 5", n, hook.Requests())
 		}
 	})
 }
@@ -158,10 +164,10 @@ func TestDrainerBackoff(t *testing.T) {
 // one robot go as one message.
 func TestDrainerOutcomes(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st store, clk *clock) {
-		hook := webhookReceiver(t, clk, hookSecret)
-		wecom := wecomRobot(t, clk, wecomKey)
-		ding := dingtalkRobot(t, clk, dingtalkToken, dingtalkSecret)
-		mailer, pool := newMailServer(t, "duban@lixia.gov.cn", "授权码-1234")
+		hook := notifytest.WebhookReceiver(t, clk.Now, hookSecret)
+		wecom := notifytest.WeComRobot(t, clk.Now, wecomKey)
+		ding := notifytest.DingTalkRobot(t, clk.Now, dingtalkToken, dingtalkSecret)
+		mailer, pool := notifytest.NewMailServer(t, "duban@lixia.gov.cn", "授权码-1234")
 		chHook := mustChannel(t, st.db, &duban.Channel{Name: "接口", Kind: duban.ChannelWebhook, URL: hook.URL, Secret: hookSecret, Enabled: true})
 		chWrong := mustChannel(t, st.db, &duban.Channel{Name: "密钥错误", Kind: duban.ChannelWebhook, URL: hook.URL, Enabled: true})
 		chWeCom := mustChannel(t, st.db, &duban.Channel{Name: "财政局群", Kind: duban.ChannelWeCom, URL: wecom.URL + "/send?key=" + wecomKey, Enabled: true})
@@ -196,23 +202,23 @@ func TestDrainerOutcomes(t *testing.T) {
 		if job := mustFind(t, st.db, "off"); job.State != duban.DeliveryFailed || !strings.Contains(job.LastError, "已停用") {
 			t.Errorf("disabled channel: got %s, %q", job.State, job.LastError)
 		}
-		if got := wecom.received(); len(got) != 1 || got[0].Subject != "督办系统消息（3 条）" ||
+		if got := wecom.Received(); len(got) != 1 || got[0].Subject != "督办系统消息（3 条）" ||
 			!strings.Contains(got[0].Body, "第 1 项任务待报送") || !strings.Contains(got[0].Body, "第 3 项任务待报送") {
 			t.Errorf("WeCom got %+v, want one message with the three", got)
 		}
-		if got := hook.received(); len(got) != 1 || got[0].Subject != "提醒一" {
+		if got := hook.Received(); len(got) != 1 || got[0].Subject != "提醒一" {
 			t.Errorf("webhook got %+v", got)
 		}
-		if got := ding.received(); len(got) != 1 || got[0].Subject != "提醒三" {
+		if got := ding.Received(); len(got) != 1 || got[0].Subject != "提醒三" {
 			t.Errorf("DingTalk got %+v", got)
 		}
-		if got := mailer.received(); len(got) != 1 {
+		if got := mailer.Received(); len(got) != 1 {
 			t.Errorf("mail server got %d mails, want 1", len(got))
 		}
 
 		// Throttled: the robot's ten minutes, not the first minute of back-off.
-		ding.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
-			robotAnswer(w, 130101, "send too fast, exceed 20 times per minute")
+		ding.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+			notifytest.RobotAnswer(w, 130101, "send too fast, exceed 20 times per minute")
 			return true
 		})
 		mustEnqueue(t, st.db, chDing.ID, "ding2", "提醒四")
@@ -221,7 +227,7 @@ func TestDrainerOutcomes(t *testing.T) {
 		if job.State != duban.DeliveryPending || job.NextAttemptAt.Sub(clk.Now()) != 10*time.Minute || !strings.Contains(job.LastError, "被限流") {
 			t.Errorf("throttled: got %s, next in %v, %q; want pending for ten minutes", job.State, job.NextAttemptAt.Sub(clk.Now()), job.LastError)
 		}
-		ding.setAnswer(nil)
+		ding.SetAnswer(nil)
 		clk.Advance(10 * time.Minute)
 		drain(t, d)
 		if job := mustFind(t, st.db, "ding2"); job.State != duban.DeliverySent || job.Attempts != 2 {
@@ -234,7 +240,7 @@ func TestDrainerOutcomes(t *testing.T) {
 // sends them: once their lease runs out, another server sends them, once.
 func TestDrainerCrashedServer(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st store, clk *clock) {
-		hook := webhookReceiver(t, clk, hookSecret)
+		hook := notifytest.WebhookReceiver(t, clk.Now, hookSecret)
 		ch := mustChannel(t, st.db, &duban.Channel{Name: "接口", Kind: duban.ChannelWebhook, URL: hook.URL, Secret: hookSecret, Enabled: true})
 		for i := range 3 {
 			mustEnqueue(t, st.db, ch.ID, fmt.Sprint(i), "提醒")
@@ -251,7 +257,7 @@ func TestDrainerCrashedServer(t *testing.T) {
 		if n := drain(t, other); n != 3 {
 			t.Errorf("lease run out: the other server claimed %d, want 3", n)
 		}
-		if got := hook.received(); len(got) != 3 {
+		if got := hook.Received(); len(got) != 3 {
 			t.Errorf("received %d, want 3", len(got))
 		}
 		for i := range 3 {
@@ -267,7 +273,7 @@ func TestDrainerCrashedServer(t *testing.T) {
 // sent, so it is given up rather than sent once more.
 func TestDrainerGivesUpUnconfirmed(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st store, clk *clock) {
-		robot := wecomRobot(t, clk, wecomKey)
+		robot := notifytest.WeComRobot(t, clk.Now, wecomKey)
 		ch := mustChannel(t, st.db, &duban.Channel{Name: "群", Kind: duban.ChannelWeCom, URL: robot.URL + "/send?key=" + wecomKey, Enabled: true})
 		mustEnqueue(t, st.db, ch.ID, "stuck", "提醒")
 		for range 2 {
@@ -284,7 +290,7 @@ func TestDrainerGivesUpUnconfirmed(t *testing.T) {
 		if job := mustFind(t, st.db, "fresh"); job.State != duban.DeliverySent {
 			t.Errorf("the robot's other job: got %s, want sent", job.State)
 		}
-		if got := robot.received(); len(got) != 1 || got[0].Subject != "新提醒" {
+		if got := robot.Received(); len(got) != 1 || got[0].Subject != "新提醒" {
 			t.Errorf("robot got %+v, want the fresh job alone", got)
 		}
 	})
@@ -295,7 +301,7 @@ func TestDrainerGivesUpUnconfirmed(t *testing.T) {
 // exactly once.
 func TestDrainersTwoServers(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st store, clk *clock) {
-		hook := webhookReceiver(t, clk, hookSecret)
+		hook := notifytest.WebhookReceiver(t, clk.Now, hookSecret)
 		ch := mustChannel(t, st.db, &duban.Channel{Name: "接口", Kind: duban.ChannelWebhook, URL: hook.URL, Secret: hookSecret, Enabled: true})
 		const jobs = 200
 		for i := range jobs {
@@ -323,7 +329,7 @@ func TestDrainersTwoServers(t *testing.T) {
 		wg.Wait()
 		t.Logf("%s: jobs claimed by each drainer: %v", st.db.Dialect(), claimed)
 		counts := map[string]int{}
-		for _, r := range hook.received() {
+		for _, r := range hook.Received() {
 			counts[r.ID]++
 		}
 		if len(counts) != jobs {
@@ -345,7 +351,7 @@ func TestDrainersTwoServers(t *testing.T) {
 // outcome, sent or failed with the reason; only the office may.
 func TestSendTest(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st store, clk *clock) {
-		robot := wecomRobot(t, clk, wecomKey)
+		robot := notifytest.WeComRobot(t, clk.Now, wecomKey)
 		ch := mustChannel(t, st.db, &duban.Channel{Name: "财政局群", Kind: duban.ChannelWeCom, URL: robot.URL + "/send?key=" + wecomKey})
 		d := newDrainer(st.db, clk, nil, notify.Options{})
 		got, err := d.SendTest(as(office), ch.ID)
@@ -355,7 +361,7 @@ func TestSendTest(t *testing.T) {
 		if got.State != duban.DeliverySent || got.Event != "test" || got.Attempts != 1 {
 			t.Errorf("test of a channel not yet enabled: got %s (%s), want sent", got.State, got.LastError)
 		}
-		if r := robot.received(); len(r) != 1 || r[0].Subject != "【督办系统】测试消息" || !strings.Contains(r[0].Body, "“财政局群”") ||
+		if r := robot.Received(); len(r) != 1 || r[0].Subject != "【督办系统】测试消息" || !strings.Contains(r[0].Body, "“财政局群”") ||
 			!strings.Contains(r[0].Body, "发送人：督查室") {
 			t.Errorf("robot got %+v", r)
 		}
@@ -363,7 +369,7 @@ func TestSendTest(t *testing.T) {
 			t.Errorf("the drainer claimed %d after the test, want 0", n)
 		}
 
-		robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+		robot.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return true
 		})
@@ -389,19 +395,19 @@ func TestSendTest(t *testing.T) {
 func TestDrainerStart(t *testing.T) {
 	clk := newClock()
 	db := open(t, sqldbtest.SQLiteDSN(t), clk)
-	hook := webhookReceiver(t, clk, hookSecret)
+	hook := notifytest.WebhookReceiver(t, clk.Now, hookSecret)
 	ch := mustChannel(t, db, &duban.Channel{Name: "接口", Kind: duban.ChannelWebhook, URL: hook.URL, Secret: hookSecret, Enabled: true})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := newDrainer(db, clk, nil, notify.Options{Interval: 10 * time.Millisecond}).Start(ctx)
 	for i := range 3 {
 		mustEnqueue(t, db, ch.ID, fmt.Sprint(i), "提醒")
 	}
-	for deadline := time.Now().Add(20 * time.Second); len(hook.received()) < 3 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(20 * time.Second); len(hook.Received()) < 3 && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
 	cancel()
 	<-done
-	if got := hook.received(); len(got) != 3 {
+	if got := hook.Received(); len(got) != 3 {
 		t.Errorf("received %d while running, want 3", len(got))
 	}
 	mustEnqueue(t, db, ch.ID, "after", "提醒")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/notify"
+	"github.com/dubanhq/duban/notify/notifytest"
 )
 
 const (
@@ -50,12 +51,12 @@ func wantFailure(t *testing.T, what string, err error, retry bool, says string) 
 func TestWebhook(t *testing.T) {
 	clk := newClock()
 	s := &notify.Senders{Now: clk.Now, Timeout: 2 * time.Second}
-	hook := webhookReceiver(t, clk, hookSecret)
+	hook := notifytest.WebhookReceiver(t, clk.Now, hookSecret)
 	ch := &duban.Channel{ID: 1, Name: "接口", Kind: duban.ChannelWebhook, URL: hook.URL + "/hooks/duban", Secret: hookSecret, Enabled: true}
 	if err := s.Send(context.Background(), ch, sample); err != nil {
 		t.Fatal(err)
 	}
-	got := hook.received()
+	got := hook.Received()
 	if len(got) != 1 || got[0].ID != "msg_17" || got[0].Subject != sample.Subject || got[0].Body != sample.Body {
 		t.Errorf("received %+v, want the sample", got)
 	}
@@ -67,13 +68,13 @@ func TestWebhook(t *testing.T) {
 	stale := &notify.Senders{Now: func() time.Time { return clk.Now().Add(-time.Hour) }}
 	wantFailure(t, "an hour slow", stale.Send(context.Background(), ch, sample), false, "HTTP 400")
 
-	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+	hook.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
 		http.Error(w, "oops", http.StatusBadGateway)
 		return true
 	})
 	wantFailure(t, "502", s.Send(context.Background(), ch, sample), true, "对方服务器出错（HTTP 502）")
 
-	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+	hook.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
 		w.Header().Set("Retry-After", "120")
 		w.WriteHeader(http.StatusTooManyRequests)
 		return true
@@ -83,7 +84,7 @@ func TestWebhook(t *testing.T) {
 		t.Errorf("429 with Retry-After 120: got after %v, want 2m", f.After)
 	}
 
-	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+	hook.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
 		http.Redirect(w, r, "https://elsewhere.example/?token=abcdefgh", http.StatusFound)
 		return true
 	})
@@ -92,12 +93,12 @@ func TestWebhook(t *testing.T) {
 		t.Errorf("the reason shows a key of the redirect's address: %q", f.Reason)
 	}
 
-	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(http.StatusNotFound); return true })
+	hook.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(http.StatusNotFound); return true })
 	wantFailure(t, "404", s.Send(context.Background(), ch, sample), false, "地址不存在")
 
 	// A receiver that does not answer in time.
 	release := make(chan struct{})
-	hook.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+	hook.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
 		select {
 		case <-r.Context().Done():
 		case <-release:
@@ -138,12 +139,12 @@ func TestWebhookSignature(t *testing.T) {
 func TestWeCom(t *testing.T) {
 	clk := newClock()
 	s := &notify.Senders{Now: clk.Now}
-	robot := wecomRobot(t, clk, wecomKey)
+	robot := notifytest.WeComRobot(t, clk.Now, wecomKey)
 	ch := &duban.Channel{ID: 2, Name: "区财政局工作群", Kind: duban.ChannelWeCom, URL: robot.URL + "/cgi-bin/webhook/send?key=" + wecomKey, Enabled: true}
 	if err := s.Send(context.Background(), ch, sample); err != nil {
 		t.Fatal(err)
 	}
-	got := robot.received()
+	got := robot.Received()
 	if len(got) != 1 || got[0].Subject != sample.Subject || !strings.Contains(got[0].Body, "请于 2022 年 7 月 25 日前登录督办系统报送") ||
 		!strings.Contains(got[0].Body, "("+sample.Link+")") {
 		t.Errorf("received %+v", got)
@@ -155,7 +156,7 @@ func TestWeCom(t *testing.T) {
 	if err := s.Send(context.Background(), ch, &long); err != nil {
 		t.Fatal(err)
 	}
-	got = robot.received()
+	got = robot.Received()
 	content := got[len(got)-1].Body
 	if len(content) > 4096 || !utf8.ValidString(content) || !strings.HasSuffix(content, "请登录督办系统查看全文）") {
 		t.Errorf("long message: %d bytes, valid %v, ends %q", len(content), utf8.ValidString(content), content[len(content)-60:])
@@ -165,20 +166,20 @@ func TestWeCom(t *testing.T) {
 	wrong.URL = robot.URL + "/cgi-bin/webhook/send?key=not-the-key"
 	wantFailure(t, "wrong key", s.Send(context.Background(), &wrong, sample), false, "key 无效")
 
-	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
-		robotAnswer(w, 45009, "api freq out of limit")
+	robot.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+		notifytest.RobotAnswer(w, 45009, "api freq out of limit")
 		return true
 	})
 	f := wantFailure(t, "throttled", s.Send(context.Background(), ch, sample), true, "被限流")
 	if f.After < time.Minute {
 		t.Errorf("throttled: got after %v, want at least a minute", f.After)
 	}
-	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+	robot.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
 		io.WriteString(w, "<html>登录页</html>")
 		return true
 	})
 	wantFailure(t, "not a robot", s.Send(context.Background(), ch, sample), false, "应答无法识别")
-	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+	robot.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
 		http.Error(w, "", http.StatusInternalServerError)
 		return true
 	})
@@ -188,13 +189,13 @@ func TestWeCom(t *testing.T) {
 func TestDingTalk(t *testing.T) {
 	clk := newClock()
 	s := &notify.Senders{Now: clk.Now}
-	robot := dingtalkRobot(t, clk, dingtalkToken, dingtalkSecret)
+	robot := notifytest.DingTalkRobot(t, clk.Now, dingtalkToken, dingtalkSecret)
 	ch := &duban.Channel{ID: 3, Name: "督查室钉钉群", Kind: duban.ChannelDingTalk, URL: robot.URL + "/robot/send?access_token=" + dingtalkToken,
 		Secret: dingtalkSecret, Enabled: true}
 	if err := s.Send(context.Background(), ch, sample); err != nil {
 		t.Fatal(err)
 	}
-	got := robot.received()
+	got := robot.Received()
 	if len(got) != 1 || got[0].Subject != sample.Subject || !strings.Contains(got[0].Body, "### "+sample.Subject) ||
 		!strings.Contains(got[0].Body, "区财政局：\n\n任务 1.2.3") {
 		t.Errorf("received %+v", got)
@@ -209,16 +210,16 @@ func TestDingTalk(t *testing.T) {
 	token.URL = robot.URL + "/robot/send?access_token=other"
 	wantFailure(t, "wrong token", s.Send(context.Background(), &token, sample), false, "access_token 无效")
 
-	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
-		robotAnswer(w, 130101, "send too fast, exceed 20 times per minute")
+	robot.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+		notifytest.RobotAnswer(w, 130101, "send too fast, exceed 20 times per minute")
 		return true
 	})
 	f := wantFailure(t, "throttled", s.Send(context.Background(), ch, sample), true, "被限流")
 	if f.After < 10*time.Minute {
 		t.Errorf("throttled: got after %v, want at least ten minutes", f.After)
 	}
-	robot.setAnswer(func(w http.ResponseWriter, r *http.Request) bool {
-		robotAnswer(w, 310000, "keywords not in content")
+	robot.SetAnswer(func(w http.ResponseWriter, r *http.Request) bool {
+		notifytest.RobotAnswer(w, 310000, "keywords not in content")
 		return true
 	})
 	wantFailure(t, "keyword", s.Send(context.Background(), ch, sample), false, "关键词")
@@ -240,13 +241,13 @@ func mailChannel(addr string) *duban.Channel {
 
 func TestMail(t *testing.T) {
 	clk := newClock()
-	server, pool := newMailServer(t, "duban@lixia.gov.cn", "授权码-1234")
+	server, pool := notifytest.NewMailServer(t, "duban@lixia.gov.cn", "授权码-1234")
 	s := &notify.Senders{Now: clk.Now, RootCAs: pool, Timeout: 5 * time.Second}
 	ch := mailChannel(server.Addr())
 	if err := s.Send(context.Background(), ch, sample); err != nil {
 		t.Fatal(err)
 	}
-	mails := server.received()
+	mails := server.Received()
 	if len(mails) != 1 {
 		t.Fatalf("got %d mails, want 1", len(mails))
 	}
@@ -293,7 +294,7 @@ func TestMail(t *testing.T) {
 	if err := s.Send(context.Background(), ch, &long); err != nil {
 		t.Fatal(err)
 	}
-	data := server.received()[1].Data
+	data := server.Received()[1].Data
 	for _, line := range strings.Split(string(data), "\n") {
 		if len(line) > 998 {
 			t.Errorf("a line of %d bytes", len(line))
@@ -307,7 +308,7 @@ func TestMail(t *testing.T) {
 
 func TestMailFailures(t *testing.T) {
 	clk := newClock()
-	server, pool := newMailServer(t, "duban@lixia.gov.cn", "授权码-1234")
+	server, pool := notifytest.NewMailServer(t, "duban@lixia.gov.cn", "授权码-1234")
 	s := &notify.Senders{Now: clk.Now, RootCAs: pool, Timeout: 5 * time.Second}
 	ch := mailChannel(server.Addr())
 
@@ -318,19 +319,19 @@ func TestMailFailures(t *testing.T) {
 	untrusted := &notify.Senders{Now: clk.Now, Timeout: 5 * time.Second}
 	wantFailure(t, "certificate not trusted", untrusted.Send(context.Background(), ch, sample), false, "证书无法验证")
 
-	server.set(func(s *mailServer) { s.reject = "zhangsan@lixia.gov.cn" })
+	server.Set(func(s *notifytest.MailServer) { s.Reject = "zhangsan@lixia.gov.cn" })
 	wantFailure(t, "recipient refused", s.Send(context.Background(), ch, sample), false, "zhangsan@lixia.gov.cn")
-	server.set(func(s *mailServer) { s.reject = "" })
+	server.Set(func(s *notifytest.MailServer) { s.Reject = "" })
 
-	server.set(func(s *mailServer) { s.busy = true })
+	server.Set(func(s *notifytest.MailServer) { s.Busy = true })
 	wantFailure(t, "greylisted", s.Send(context.Background(), ch, sample), true, "暂时无法接收")
-	server.set(func(s *mailServer) { s.busy = false })
+	server.Set(func(s *notifytest.MailServer) { s.Busy = false })
 
-	server.set(func(s *mailServer) { s.noTLS = true })
+	server.Set(func(s *notifytest.MailServer) { s.NoTLS = true })
 	wantFailure(t, "no STARTTLS", s.Send(context.Background(), ch, sample), false, "STARTTLS")
-	server.set(func(s *mailServer) { s.noTLS = false })
+	server.Set(func(s *notifytest.MailServer) { s.NoTLS = false })
 
-	if n := len(server.received()); n != 0 {
+	if n := len(server.Received()); n != 0 {
 		t.Errorf("got %d mails through failures, want 0", n)
 	}
 

@@ -174,7 +174,7 @@ func (s *AuditService) ListsHead(ctx context.Context) (int64, error) {
 // tasksPredicate selects the events that move Heads.Tasks: neither a
 // comment nor a report's save, whose changes to lists are their tasks'
 // lights (unit_lights). It is the predicate of the index kept of those
-// events (migration 010), which the query repeats so that the database
+// events (migration 011), which the query repeats so that the database
 // uses it.
 const tasksPredicate = "action NOT IN ('" + commentAction + "', 'report.save', 'report.submit', 'report.resubmit', 'report.return', 'report.accept')"
 

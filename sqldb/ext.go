@@ -119,3 +119,15 @@ func Placeholders(n int) string { return placeholders(n) }
 
 // NotFound is the error for a missing thing, named in Chinese (报告 #3).
 func NotFound(what string, id int64) error { return notFound(what, id) }
+
+// EnqueueDelivery adds a delivery job in tx unless one with its key exists
+// (whichever server made it), and reports whether it did: a change that
+// sends a message (a reminder, an urge) enqueues it in its own transaction,
+// so that the message exists exactly when the change does.
+func (tx *Tx) EnqueueDelivery(d *duban.Delivery) (bool, error) { return tx.enqueueDelivery(d) }
+
+// ChannelsFor returns, redacted, the enabled channels a message about a
+// unit in a plan goes through (duban.Channel.Matches).
+func (tx *Tx) ChannelsFor(unitID, planID int64) ([]*duban.Channel, error) {
+	return channelsFor(tx, unitID, planID)
+}

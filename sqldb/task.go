@@ -188,6 +188,18 @@ func taskConditions(tx *Tx, f duban.TaskFilter) ([]string, []any) {
 		}
 		conds = append(conds, exists)
 	}
+	if f.Light != "" {
+		period := "(SELECT q.id FROM periods q WHERE q.plan_id = t.plan_id AND EXISTS (SELECT 1 FROM lights l2 WHERE l2.period_id = q.id) ORDER BY q.seq DESC LIMIT 1)"
+		if f.LightPeriod != 0 {
+			period = "?"
+			args = append(args, f.LightPeriod)
+		}
+		if f.Light == "not_started" {
+			conds = append(conds, "NOT EXISTS (SELECT 1 FROM lights l WHERE l.task_id = t.id AND l.period_id = "+period+" AND l.status <> 'not_started')")
+		} else {
+			add("EXISTS (SELECT 1 FROM lights l WHERE l.task_id = t.id AND l.period_id = "+period+" AND l.status = ?)", f.Light)
+		}
+	}
 	if f.Query != "" {
 		add(`t.text LIKE ? ESCAPE '\'`, likePattern(f.Query))
 	}

@@ -307,3 +307,10 @@ func (s *Server) heads(r *http.Request, unit int64) (duban.Heads, error) {
 	}
 	return st.heads, nil
 }
+
+// RenderContent renders a page's content alone, for a handler that keeps
+// content of its own (the public page, which nobody signs in to read):
+// set it as the page's Base.Content and Render shows it in the layout.
+func (s *Server) RenderContent(w http.ResponseWriter, r *http.Request, p Page) (template.HTML, error) {
+	return s.renderContent(w, r, p)
+}

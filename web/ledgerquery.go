@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 )
 
 // LedgerQuery is the ledger's filter as the address carries it, so that a
@@ -29,11 +30,15 @@ type LedgerQuery struct {
 	// State narrows the list to the plans in that state: published, the
 	// documents in hand.
 	State string
-	Q     string
-	Sort  string
-	Desc  bool
-	Page  int
-	Size  int
+	// Light is a status light (cycle.LightStatus) the tasks have in period
+	// Period, or in their plan's latest period with lights when it is 0.
+	Light  string
+	Period int64
+	Q      string
+	Sort   string
+	Desc   bool
+	Page   int
+	Size   int
 }
 
 // ParseLedgerQuery reads the filter from an address and returns it with the
@@ -71,7 +76,7 @@ func ParseLedgerQueryOn(q url.Values, today duban.Date) (LedgerQuery, duban.Task
 	ints := []struct {
 		name string
 		dst  *int64
-	}{{"plan", &lq.Plan}, {"leader", &lq.Leader}, {"unit", &lq.Unit}}
+	}{{"plan", &lq.Plan}, {"leader", &lq.Leader}, {"unit", &lq.Unit}, {"period", &lq.Period}}
 	for _, n := range ints {
 		v, err := QueryInt(q, n.name)
 		if err != nil {
@@ -134,6 +139,11 @@ func ParseLedgerQueryOn(q url.Values, today duban.Date) (LedgerQuery, duban.Task
 	} else {
 		lq.Due = ""
 	}
+	if light := q.Get("light"); cycle.LightStatus(light).Valid() {
+		lq.Light, f.Light, f.LightPeriod = light, light, lq.Period
+	} else {
+		lq.Period = 0
+	}
 	f.Query = lq.Q
 	if !duban.TaskSort(lq.Sort).Valid() {
 		lq.Sort = ""
@@ -166,6 +176,8 @@ func (lq LedgerQuery) Values() url.Values {
 	set("targets", lq.Targets)
 	set("due", lq.Due)
 	set("state", lq.State)
+	set("light", lq.Light)
+	set("period", strconv.FormatInt(lq.Period, 10))
 	set("q", lq.Q)
 	set("sort", lq.Sort)
 	if lq.Desc {

@@ -59,6 +59,12 @@ type Base struct {
 	Printed string
 	// Tr translates into Lang, with the server's catalog.
 	Tr Translator
+	// Unread is how many of the user's notifications are unread: the
+	// count on the bell of the top bar.
+	Unread int
+	// Bare shows the page alone, without the top bar: a page made to be
+	// printed. A handler sets it.
+	Bare bool
 }
 
 func (b *Base) base() *Base { return b }
@@ -240,6 +246,7 @@ func (s *Server) fillBase(w http.ResponseWriter, r *http.Request, b *Base) {
 		}
 		s.clearCookie(w, r, flashCookie)
 	}
+	b.Unread = s.unread(r, b.User)
 	if d := s.takeDraft(w, r); d != nil {
 		b.Draft = draftJSON(d)
 		b.Flash = b.Tr.T("登录已恢复：您之前填写的内容已填回表单，请检查后重新提交。")
@@ -261,4 +268,19 @@ func (s *Server) Redirect(w http.ResponseWriter, r *http.Request, to, flash stri
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
+}
+
+// unread counts the user's unread notifications for the bell. A count
+// that fails is logged and shown as none: the page itself is what was
+// asked for.
+func (s *Server) unread(r *http.Request, u *duban.User) int {
+	if u == nil {
+		return 0
+	}
+	n, err := s.svc.Notifications.CountUnreadNotifications(r.Context())
+	if err != nil {
+		s.log.Warn("web: counting unread notifications", "user", u.Name, "err", err)
+		return 0
+	}
+	return n
 }

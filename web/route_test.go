@@ -14,8 +14,8 @@ import (
 )
 
 // TestRouteTable checks the route table of the assembled server: only the
-// sign-in routes are public, and every route that changes something says
-// so.
+// sign-in routes and the public page (政务公开) are public, and every route
+// that changes something says so.
 func TestRouteTable(t *testing.T) {
 	w := newWorld(t)
 	var public []string
@@ -25,7 +25,7 @@ func TestRouteTable(t *testing.T) {
 		}
 	}
 	slices.Sort(public)
-	want := []string{"GET /login", "POST /lang", "POST /login", "POST /logout"}
+	want := []string{"GET /login", "GET /public", "GET /public/plans/{plan}", "POST /lang", "POST /login", "POST /logout"}
 	if !slices.Equal(public, want) {
 		t.Errorf("public routes: got %q, want %q: every other route needs a permission rule", public, want)
 	}

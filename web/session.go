@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/dubanhq/duban"
 )
@@ -19,7 +20,11 @@ func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, name, password s
 	if err != nil {
 		return err
 	}
-	s.setCookie(w, r, &http.Cookie{Name: SessionCookie, Value: token, Expires: sess.ExpiresAt})
+	// The cookie lasts as long as the session, counted on the server's
+	// clock (which a demonstration sets in its sample's year) and dated by
+	// the browser's.
+	left := max(time.Second, sess.ExpiresAt.Sub(s.now()))
+	s.setCookie(w, r, &http.Cookie{Name: SessionCookie, Value: token, Expires: time.Now().Add(left), MaxAge: int(left.Seconds())})
 	s.rotateCSRF(w, r, token)
 	return nil
 }

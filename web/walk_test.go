@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
@@ -38,6 +39,11 @@ var walkIDs = map[string]func(w *world) int64{
 	"report":    func(w *world) int64 { return w.Report.ID },
 	"closure":   func(w *world) int64 { return w.Closure.ID },
 	"file":      func(w *world) int64 { return 1 },
+	// The cycle's: a notice to the clerk's unit, answered; the clerk's
+	// unit's notification; a channel.
+	"supervision":  func(w *world) int64 { return w.Supervision.ID },
+	"notification": func(w *world) int64 { return w.Notification.ID },
+	"channel":      func(w *world) int64 { return w.Channel.ID },
 }
 
 // objectRules narrow a route's rule for the thing it acts on, keyed by the
@@ -45,6 +51,9 @@ var walkIDs = map[string]func(w *world) int64{
 // on its own unit's tasks only, which the service decides.
 var objectRules = map[uintptr]func(u *duban.User, w *world) bool{
 	rulePtr(duban.CanComment): func(u *duban.User, w *world) bool { return duban.CanCommentOnTask(u, w.Task, w.Groups()) },
+	rulePtr(cycle.CanAnswerSupervisions): func(u *duban.User, w *world) bool {
+		return cycle.CanAnswerSupervision(u, w.Supervision)
+	},
 }
 
 func rulePtr(rule func(*duban.User) bool) uintptr { return reflect.ValueOf(rule).Pointer() }
@@ -54,8 +63,10 @@ func rulePtr(rule func(*duban.User) bool) uintptr { return reflect.ValueOf(rule)
 // Task is the clerk's unit's; its Report and Closure are on OtherTask, the
 // other clerk's unit's.
 var routeRules = map[string]func(u *duban.User, w *world) bool{
-	"GET /tasks/{task}/report":  reportsOnTask,
-	"POST /tasks/{task}/report": reportsOnTask,
+	// The clerk's unit's workbook, which walkQueries names.
+	"GET /api/v1/periods/{period}/fillin.xlsx": func(u *duban.User, w *world) bool { return cycle.CanFillIn(u, w.Users[clerk].UnitID) },
+	"GET /tasks/{task}/report":                 reportsOnTask,
+	"POST /tasks/{task}/report":                reportsOnTask,
 	"POST /tasks/{task}/closure": func(u *duban.User, w *world) bool {
 		return cycle.CanRequestClosure(u, w.Task, nil)
 	},
@@ -103,6 +114,7 @@ var walkForms = map[string]url.Values{
 	"POST /plans/{plan}/units":                    {"name": {"区新设单位"}, "kind": {"department"}},
 	"POST /plans/{plan}/aliases":                  {"name": {"区财局"}, "unit": {"区财政局"}},
 	"POST /plans/{plan}/groups":                   {"group": {"各街道办事处"}},
+	"POST /periods/{period}/bulletin":             {"number": {"历下督字〔2022〕5号"}, "opening": {"现将情况通报如下："}, "closing": {"特此通报。"}, "signature": {"区政府督查室"}},
 	"POST /units":                                 {"name": {"区新设局"}, "kind": {"department"}},
 	"POST /units/{unit}":                          {"name": {"区财政局（新）"}, "kind": {"department"}},
 	"POST /units/{unit}/aliases":                  {"alias": {"财政局"}},
@@ -113,13 +125,30 @@ var walkForms = map[string]url.Values{
 	"POST /closures/{closure}":                    {"decision": {"closed"}},
 	"POST /periods/{period}":                      {"state": {"closed"}},
 	"POST /calendar":                              {"date": {"2031-10-01"}, "name": {"国庆节"}},
+
+	"POST /supervisions/{supervision}/answer":  {"version": {"2"}, "answer": {"已召开推进会，提出整改措施。"}},
+	"POST /supervisions/{supervision}/close":   {"version": {"2"}},
+	"POST /supervisions/{supervision}/reissue": {"reason": {"逾期未反馈"}, "requirement": {"请立即反馈"}, "due": {walkDue}},
+	"POST /tasks/{task}/urge":                  {"message": {"请按时报送。"}},
+	"POST /channels":                           {"kind": {"wecom"}, "name": {"区财政局工作群"}, "url": {"http://127.0.0.1:9/send?key=k"}, "enabled": {"1"}},
+	"POST /channels/{channel}":                 {"name": {"督查室接口（改）"}, "enabled": {"1"}},
+	"POST /channels/{channel}/delete":          {},
 }
+
+// walkDue is a deadline a new supervision notice may have: a month on.
+var walkDue = time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
 
 // walkFormsOf are forms that name the world's things, as walkForms.
 var walkFormsOf = map[string]func(w *world) url.Values{
 	"POST /reports/review": func(w *world) url.Values {
 		id := strconv.FormatInt(w.Report.ID, 10)
 		return url.Values{"report": {id}, "version." + id: {strconv.Itoa(w.Report.Version)}, "action": {"accept"}}
+	},
+	"POST /supervisions": func(w *world) url.Values {
+		return url.Values{"task": {strconv.FormatInt(w.Task.ID, 10)}, "reason": {"进度滞后"}, "requirement": {"请反馈"}, "due": {walkDue}}
+	},
+	"POST /units/{unit}/urge": func(w *world) url.Values {
+		return url.Values{"plan": {strconv.FormatInt(w.Plan.ID, 10)}}
 	},
 }
 
@@ -143,7 +172,12 @@ var walkBodies = map[string]string{
 	"POST /api/v1/calendar":                       `{"date": "2031-10-01", "workday": false, "name": "国庆节"}`,
 	"PATCH /api/v1/periods/{period}":              `{"state": "closed"}`,
 	"PATCH /api/v1/closures/{closure}":            `{"state": "closed"}`,
+	"PATCH /api/v1/periods/{period}/bulletin":     `{"number": "历下督字〔2022〕5号", "closing": "特此通报。"}`,
 	"POST /api/v1/tasks/{task}/closure":           `{"note": "任务已全部完成。"}`,
+
+	"POST /api/v1/channels":             `{"name": "区财政局工作群", "kind": "wecom", "url": "http://127.0.0.1:9/send?key=k", "enabled": true}`,
+	"PATCH /api/v1/channels/{channel}":  `{"name": "督查室接口（改）"}`,
+	"DELETE /api/v1/channels/{channel}": `{}`,
 }
 
 // walkBodiesOf are JSON bodies that name the world's things, as walkBodies.
@@ -151,6 +185,10 @@ var walkBodiesOf = map[string]func(w *world) string{
 	"POST /api/v1/reports": func(w *world) string {
 		return fmt.Sprintf(`{"task_id": %d, "period_id": %d, "progress": "已完成本月工作。", "completion": 30}`, w.Task.ID, w.Period.ID)
 	},
+	"POST /api/v1/supervisions": func(w *world) string {
+		return fmt.Sprintf(`{"task_ids": [%d], "reason": "进度滞后", "requirement": "请反馈", "due": %q}`, w.Task.ID, walkDue)
+	},
+	"POST /api/v1/urges": func(w *world) string { return fmt.Sprintf(`{"task_id": %d}`, w.Task.ID) },
 }
 
 // wildcardRE finds a pattern's wildcards.
@@ -302,7 +340,8 @@ func roleName(role string) string {
 
 // walkQueries are the queries an API read needs to succeed, by route.
 var walkQueries = map[string]func(w *world) string{
-	"GET /api/v1/obligations": func(w *world) string { return "?period=" + strconv.FormatInt(w.Period.ID, 10) },
+	"GET /api/v1/obligations":                  func(w *world) string { return "?period=" + strconv.FormatInt(w.Period.ID, 10) },
+	"GET /api/v1/periods/{period}/fillin.xlsx": func(w *world) string { return "?unit=" + strconv.FormatInt(w.Users[clerk].UnitID, 10) },
 }
 
 // TestAPIReadWalk calls every API route that reads, as every role signed

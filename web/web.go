@@ -23,7 +23,7 @@
 // only for signing in), the action in Chinese for the refusal, and Changes
 // when it changes something. Path wildcards are named for what they
 // identify ({task}, {plan}, {unit}, {leader}, {user}, {token}, {statement},
-// {comment}), so that the permission walk (walk_test.go) can call every
+// {comment}, {supervision}, {notification}, {channel}), so that the permission walk (walk_test.go) can call every
 // route of the assembled server as every role. New refuses a route without
 // a rule or an action, a change not marked as one, or an API route outside
 // /api/. A handler never checks a role: a rule about a thing
@@ -32,6 +32,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -75,13 +76,33 @@ type Services struct {
 	Comments duban.CommentService
 
 	// The reporting cycle's services.
-	Periods   cycle.PeriodService
-	Reports   cycle.ReportService
-	Lights    cycle.LightService
-	Reminders cycle.ReminderService
-	Evidence  cycle.EvidenceService
+	Periods      cycle.PeriodService
+	Reports      cycle.ReportService
+	Lights       cycle.LightService
+	Reminders    cycle.ReminderService
+	Evidence     cycle.EvidenceService
+	Supervisions cycle.SupervisionService
 	// Files keeps the bytes of evidence files (package evidence's Store).
 	Files EvidenceFiles
+	// The cycle's outputs: the overview's figures, the bulletins' words and
+	// what each plan shows the public.
+	Overview     cycle.OverviewService
+	Bulletins    cycle.BulletinService
+	Publications cycle.PublicationService
+
+	// The supervision's: the bell, and the channels with their delivery
+	// log.
+	Notifications cycle.NotificationService
+	Deliveries    duban.DeliveryService
+	// Tester sends a channel's test message at once: the server's drainer
+	// (notify.Drainer), since a test is sent, not queued.
+	Tester ChannelTester
+}
+
+// ChannelTester sends a test message through a channel and returns its job
+// as recorded: sent, or failed with the reason in words.
+type ChannelTester interface {
+	SendTest(ctx context.Context, channelID int64) (*duban.Delivery, error)
 }
 
 // A Part is what a package adds to the server: its routes and, for pages,
@@ -135,7 +156,9 @@ type Server struct {
 func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	if svc.Plans == nil || svc.Tasks == nil || svc.Units == nil || svc.Leaders == nil ||
 		svc.Users == nil || svc.Audit == nil || svc.Auth == nil || svc.Comments == nil ||
-		svc.Periods == nil || svc.Reports == nil || svc.Lights == nil || svc.Reminders == nil || svc.Evidence == nil || svc.Files == nil {
+		svc.Periods == nil || svc.Reports == nil || svc.Lights == nil || svc.Reminders == nil || svc.Evidence == nil || svc.Files == nil ||
+		svc.Supervisions == nil || svc.Overview == nil || svc.Bulletins == nil || svc.Publications == nil ||
+		svc.Notifications == nil || svc.Deliveries == nil || svc.Tester == nil {
 		return nil, errors.New("web: every service must be given")
 	}
 	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default())}
@@ -157,6 +180,17 @@ func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	return s, nil
 }
 
+// Today is today's date in Beijing by the server's clock.
+func (s *Server) Today() duban.Date { return duban.Today(s.now()) }
+
+// now is the server's clock.
+func (s *Server) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now()
+	}
+	return time.Now()
+}
+
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -165,14 +199,6 @@ func (s *Server) Routes() []Route { return s.routes }
 
 // Services returns the services the handlers work through.
 func (s *Server) Services() Services { return s.svc }
-
-// Today is the day in the government's time zone by the server's clock.
-func (s *Server) Today() duban.Date {
-	if s.cfg.Now != nil {
-		return duban.Today(s.cfg.Now())
-	}
-	return duban.Today(time.Now())
-}
 
 // Log returns the server's logger, for what a handler notes but does not
 // fail on.

@@ -40,10 +40,10 @@ type UploadRow struct {
 
 // CellError is one wrong cell (or row, when Column is empty).
 type CellError struct {
-	Row     int
-	Column  string // A, B…
-	Field   string // the column's title
-	Message string
+	Row     int    `json:"row"`
+	Column  string `json:"column,omitempty"` // A, B…
+	Field   string `json:"field,omitempty"`  // the column's title
+	Message string `json:"message"`
 }
 
 // String says where and what: 第 7 行 F 列（完成进度(%)）：“五成”不是 0 到 100 之间的数。
@@ -335,4 +335,26 @@ func parseKey(key string) (id, version int64, k int, sum string, ok bool) {
 		}
 	}
 	return id, version, k, sum, true
+}
+
+// CellError makes the error of a cell of an uploaded row: the column whose
+// title is given (进展情况, 实际完成…; "" for the whole row), on the task's
+// first row, or for the actual of target (from 0) on that target's row. A
+// caller checking more than ReadFillIn does (an actual against its
+// target's unit) names the cell as ReadFillIn's own errors do.
+func (fi *FillIn) CellError(u *UploadRow, title string, target int, format string, args ...any) CellError {
+	e := CellError{Row: u.Row, Message: fmt.Sprintf(format, args...)}
+	if title == "" {
+		return e
+	}
+	for i, c := range fillInColumns(fi.Choice) {
+		if c.title == title {
+			e.Column, _ = excelize.ColumnNumberToName(i + 1)
+			e.Field = c.title
+			if c.field == fieldActual {
+				e.Row += target
+			}
+		}
+	}
+	return e
 }

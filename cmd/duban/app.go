@@ -45,7 +45,7 @@ func openApp(ctx context.Context, env *Env, cfg *Config) (*app, error) {
 }
 
 func newApp(ctx context.Context, env *Env, cfg *Config, db *sqldb.DB) *app {
-	svc := newServices(db, auth.NewHasher(auth.DefaultParams), duban.DefaultAuthPolicy)
+	svc := newServices(db, auth.NewHasher(auth.DefaultParams), duban.DefaultAuthPolicy, cfg.PublicURL)
 	return &app{
 		cfg:     cfg,
 		db:      db,

@@ -23,8 +23,8 @@ import (
 // the figures; it fails only when an answer was not a success.
 
 // The targets the figures are read against, printed with them.
-const benchTargets = "目标：两种读取各 ≥ 1000 次/秒且 p99 ≤ 20 ms（报送高峰时亦然）；写入的非成功应答为 0；" +
-	"报送高峰每分钟 2000 份报告，p99 ≤ 100 ms，确认的报告事后全部在库。"
+const benchTargets = "目标：台账与单位页面各 ≥ 1000 次/秒且 p99 ≤ 20 ms（报送高峰时亦然）；一屏统览（从不缓存）≥ 500 次/秒且 p99 ≤ 50 ms；" +
+	"政务公开 ≥ 2000 次/秒；写入的非成功应答为 0；报送高峰每分钟 2000 份报告，p99 ≤ 100 ms，确认的报告事后全部在库。"
 
 func runBench(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "bench", "bench [--db 数据库] [--duration 10s] [--rush 1m --reports 2000] [--clients 8] [--writers 10] [--plans 20 --tasks 300 --units 150]")
@@ -38,10 +38,11 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&size.Plans, "plans", size.Plans, "新建模拟台账时的计划数（每年一个）")
 	fs.IntVar(&size.Tasks, "tasks", size.Tasks, "每个计划的任务数")
 	fs.IntVar(&size.Units, "units", size.Units, "单位数")
+	months := fs.Int("months", 7, "新建模拟台账时各计划已填报的月数")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 || *dur <= 0 || *rush < 0 || *rate < 1 || *readers < 1 || *writers < 2 || size.Plans < 1 || size.Tasks < 1 || size.Units < 2 {
+	if fs.NArg() != 0 || *dur <= 0 || *rush < 0 || *rate < 1 || *readers < 1 || *writers < 2 || size.Plans < 1 || size.Tasks < 1 || size.Units < 2 || *months < 1 || *months > 12 {
 		fs.Usage()
 		return errUsage
 	}
@@ -60,9 +61,9 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	b := &load.Bench{DSN: *dsn, Size: size, Actor: cliUser(env), Duration: *dur, Readers: *readers, Writers: *writers, Rush: *rush, RushRate: *rate,
+	b := &load.Bench{DSN: *dsn, Size: size, Actor: cliUser(env), Duration: *dur, Readers: *readers, Writers: *writers, Months: *months, Rush: *rush, RushRate: *rate,
 		Serve: func(dsn string, cached bool) *exec.Cmd {
-			args := []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}
+			args := []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--trust-proxy"}
 			if !cached {
 				args = append(args, "--no-page-cache")
 			}

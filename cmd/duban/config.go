@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -29,6 +30,10 @@ type Config struct {
 	// PageCache). duban bench uses it to measure what a request costs when
 	// the data keeps changing.
 	NoPageCache bool
+	// PublicURL is the address people open duban at
+	// (https://duban.example.gov.cn), for the links in the messages sent
+	// through channels; empty, messages carry no link.
+	PublicURL string
 	// EvidenceMaxMB caps one evidence file, in megabytes (the forms say it);
 	// the files are kept in the folder evidence of Data.
 	EvidenceMaxMB int
@@ -68,6 +73,7 @@ func newConfig(env *Env) *Config {
 	if v, err := strconv.ParseBool(strings.TrimSpace(env.Getenv("DUBAN_TRUST_PROXY"))); err == nil {
 		c.TrustProxy = v
 	}
+	c.PublicURL = strings.TrimSpace(env.Getenv("DUBAN_PUBLIC_URL"))
 	if v, err := strconv.Atoi(strings.TrimSpace(env.Getenv("DUBAN_EVIDENCE_MAX_MB"))); err == nil {
 		c.EvidenceMaxMB = v
 	}
@@ -100,6 +106,8 @@ func (c *Config) bindServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "监听地址 主机:端口（环境变量 DUBAN_ADDR）；0.0.0.0:8080 对内网开放")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy,
 		"在负载均衡之后运行：采信 X-Forwarded-Proto 和 X-Forwarded-For（环境变量 DUBAN_TRUST_PROXY=true）")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL,
+		"用户打开督办系统的地址，如 https://duban.example.gov.cn，供外发消息中的链接使用（环境变量 DUBAN_PUBLIC_URL；默认不带链接）")
 	fs.IntVar(&c.EvidenceMaxMB, "evidence-max-mb", c.EvidenceMaxMB, "每个附件的大小上限，单位 MB（环境变量 DUBAN_EVIDENCE_MAX_MB）；附件保存在数据目录的 evidence 文件夹中")
 	fs.BoolVar(&c.NoPageCache, "no-page-cache", c.NoPageCache, "不缓存常用页面（台账、单位页面等）的渲染结果，每次请求都读库渲染；压测用它测量数据频繁变动时的速度")
 }
@@ -123,6 +131,12 @@ func (c *Config) Validate() error {
 		return duban.Errorf(duban.EINVALID, "附件大小上限 %d MB 不正确：应在 1 到 %d MB 之间。", c.EvidenceMaxMB, maxEvidenceMaxMB)
 	case c.Addr == "" || !strings.Contains(c.Addr, ":"):
 		return duban.Errorf(duban.EINVALID, "监听地址“%s”不正确：应为“主机:端口”，如 127.0.0.1:8080 或 0.0.0.0:8080。", c.Addr)
+	}
+	if c.PublicURL = strings.TrimRight(strings.TrimSpace(c.PublicURL), "/"); c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return duban.Errorf(duban.EINVALID, "访问地址“%s”不正确：应为用户在浏览器中打开督办系统的地址，如 https://duban.example.gov.cn。", c.PublicURL)
+		}
 	}
 	return nil
 }

@@ -6,11 +6,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/sqldb/cyclestore"
 )
 
 // runDemo makes a fresh database with the sample notice imported and
@@ -50,6 +53,9 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	m := NewMain(*cfg, env.Stderr)
 	// The demonstration's console shows the accounts, not a line a request.
 	m.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The server lives in the sample's year, from where the demonstration
+	// left it, its clock going on from there.
+	m.Now = demoClock(time.Now())
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
@@ -57,6 +63,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	for _, a := range accounts {
 		fmt.Fprintf(w, "  %-10s 密码 %s  %s\n", a.user.Name, a.password, a.role)
 	}
+	fmt.Fprintf(w, "\n演示中的日期是 %s（服务器的时钟从这一刻起走）。\n", demo.AsOf.Format("2006年1月2日 15:04"))
 	fmt.Fprintf(w, "\n请用浏览器打开 %s 登录；按 Ctrl+C 停止。\n", m.URL())
 	fmt.Fprintf(w, "命令行可用同一数据库，如 duban plan show 1 --db %s\n", cfg.DB)
 	if temporary {
@@ -89,7 +96,21 @@ func loadDemo(ctx context.Context, env *Env, cfg *Config) ([]demoAccount, error)
 		return nil, duban.Errorf(duban.ECONFLICT, "数据库 %s 中已有 %d 个文件：演示需要一个新的数据库，请换一个 --db，或不给 --db 使用临时文件夹。", cfg, n)
 	}
 	opened := time.Since(start)
-	res, err := demo.Load(a.ctx, demo.Services{Plans: a.plans, Tasks: a.tasks, Units: a.units})
+	// The sample is published when it was issued, and its year walked
+	// from there with the store's clock moved along.
+	var now time.Time
+	a.db.Now = func() time.Time { return now }
+	now = demo.PublishedAt
+	svc := demo.Services{Plans: a.plans, Tasks: a.tasks, Units: a.units}
+	res, err := demo.Load(a.ctx, svc)
+	if err != nil {
+		return nil, err
+	}
+	db := a.db
+	year, err := demo.Year(a.ctx, res.Plan, svc, demo.Cycle{Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, a.units),
+		Lights: cyclestore.NewLightService(db), Reminders: cyclestore.NewReminderService(db, a.units),
+		Supervisions: cyclestore.NewSupervisionService(db, a.units), Notifications: cyclestore.NewNotificationService(db)},
+		func(t time.Time) { now = t }, demoUnit)
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +123,15 @@ func loadDemo(ctx context.Context, env *Env, cfg *Config) ([]demoAccount, error)
 	fmt.Fprintf(w, "  单位名录含历下区的 %d 个街道，%d 个统称（如“各街道办事处”）设置了成员，写给它们的任务各成员单位都能看到；\n", len(demo.Streets), res.Groups)
 	fmt.Fprintf(w, "  %d 段无人认领的段落已标记为无需分配（演示中无人可问）。\n", res.Dismissed)
 	fmt.Fprintf(w, "  用时 %s：建库 %s，读取 %s，导入 %s，名录 %s，发布 %s。\n", ms(opened+res.Took()), ms(opened), ms(res.Read), ms(res.Import), ms(res.Directory), ms(res.Publish))
+	fmt.Fprintf(w, "  填报模拟到 %s：5 月至 7 月的填报已关闭，8 月的报告已过截止日；%d 份报告，%d 份待审核；\n",
+		demo.AsOf.Format("2006年1月2日"), year.Reports, year.Waiting)
+	var colours []string
+	for _, st := range cycle.LightStatuses {
+		colours = append(colours, fmt.Sprintf("%s %d 项", st.Label(), year.Lights[st]))
+	}
+	fmt.Fprintf(w, "  状态灯：%s；\n", strings.Join(colours, "，"))
+	fmt.Fprintf(w, "  催办 %d 次；%s（%s）待%s反馈。用时 %s。\n", year.Urges, year.Supervision.Number(), year.Supervision.State.Label(),
+		year.Supervision.Unit, ms(year.Took))
 
 	leader, err := a.leader(demoLeader)
 	if err != nil {
@@ -142,6 +172,12 @@ const (
 	demoUnit   = "区财政局"
 	demoStreet = "解放路街道办事处"
 )
+
+// demoClock returns the demonstration's clock: demo.AsOf when the server
+// started, going on at the pace of the real one.
+func demoClock(started time.Time) func() time.Time {
+	return func() time.Time { return demo.AsOf.Add(time.Since(started)) }
+}
 
 // ms writes a duration in milliseconds.
 func ms(d time.Duration) string {

@@ -15,6 +15,8 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
 	"github.com/dubanhq/duban/evidence"
+	"github.com/dubanhq/duban/jobs"
+	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/web"
@@ -33,15 +35,30 @@ type Main struct {
 	Passwords auth.Params
 	// Policy times sessions and throttles sign-in.
 	Policy duban.AuthPolicy
+	// Now is the clock of the store, the pages and the jobs (time.Now):
+	// tests move it, and the demo runs part-way through its sample's year.
+	Now func() time.Time
+	// Senders carry the channels' messages (their defaults); tests trust
+	// their receivers' certificates and clocks with them.
+	Senders *notify.Senders
+	// JobInterval is the pause between the jobs' rounds (the jobs'
+	// default).
+	JobInterval time.Duration
 
-	// DB and Server are set by Run.
-	DB     *sqldb.DB
-	Server *web.Server
+	// DB, Server, Drainer and Jobs are set by Run.
+	DB      *sqldb.DB
+	Server  *web.Server
+	Drainer *notify.Drainer
+	Jobs    *jobs.Runner
 
 	files    *evidence.Store
 	http     *http.Server
 	listener net.Listener
 	served   chan error
+	// stopJobs ends the drainer and the jobs; jobsDone are closed when
+	// they have stopped.
+	stopJobs context.CancelFunc
+	jobsDone []<-chan struct{}
 }
 
 // NewMain returns a server with cfg and the production defaults, logging
@@ -70,16 +87,27 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	if m.Now != nil {
+		db.Now = m.Now
+	}
 	cache := 0 // the web server's default size
 	if m.Config.NoPageCache {
 		cache = -1 // none
 	}
-	svc := newServices(db, auth.NewHasher(m.Passwords), m.Policy)
+	svc := newServices(db, auth.NewHasher(m.Passwords), m.Policy, m.Config.PublicURL)
 	if m.files, err = evidence.Open(filepath.Join(m.Config.Data, "evidence"), int64(m.Config.EvidenceMaxMB)<<20); err != nil {
 		db.Close()
 		return err
 	}
 	svc.Files = m.files
+	senders := m.Senders
+	if senders == nil {
+		senders = &notify.Senders{}
+	}
+	m.Drainer = notify.NewDrainer(svc.Deliveries, senders, notify.Options{Logger: m.Logger})
+	svc.Tester = m.Drainer
+	m.Jobs = jobs.New(jobs.Services{Plans: svc.Plans, Reminders: svc.Reminders, Lights: svc.Lights},
+		jobs.Options{Interval: m.JobInterval, Now: func() time.Time { return db.Now() }, Logger: m.Logger})
 	cfg := web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache, Now: func() time.Time { return db.Now() }}
 	m.Server, err = web.New(cfg, svc, page.Part(), api.Part())
 	if err != nil {
@@ -106,6 +134,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(m.listener) }()
+	// The drainer and the jobs run until Close, whatever becomes of ctx,
+	// which only bounds starting.
+	jctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopJobs = cancel
+	m.jobsDone = []<-chan struct{}{m.Drainer.Start(jctx), m.Jobs.Start(jctx)}
 	return nil
 }
 
@@ -131,6 +164,13 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
 		err = m.http.Shutdown(ctx)
+	}
+	if m.stopJobs != nil {
+		m.stopJobs()
+		for _, done := range m.jobsDone {
+			<-done
+		}
+		m.stopJobs = nil
 	}
 	if m.DB != nil {
 		err = errors.Join(err, m.DB.Close())
@@ -193,9 +233,15 @@ func firstAdminHint(ctx context.Context, env *Env, m *Main) error {
 	return nil
 }
 
-// newServices returns the store's services in the domain's terms.
-func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPolicy) web.Services {
+// newServices returns the store's services in the domain's terms; site is
+// the address people open duban at, for the links of outbound messages.
+// The test sender is the server's drainer, which Run adds, and so are the
+// evidence files.
+func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPolicy, site string) web.Services {
 	units := sqldb.NewUnitService(db) // it answers the cycle's group membership too
+	reminders := cyclestore.NewReminderService(db, units)
+	supervisions := cyclestore.NewSupervisionService(db, units)
+	reminders.Site, supervisions.Site = site, site
 	return web.Services{
 		Plans:    sqldb.NewPlanService(db),
 		Tasks:    sqldb.NewTaskService(db),
@@ -206,10 +252,17 @@ func newServices(db *sqldb.DB, hasher duban.PasswordHasher, policy duban.AuthPol
 		Auth:     sqldb.NewAuthService(db, hasher, policy),
 		Comments: sqldb.NewCommentService(db),
 
-		Periods:   cyclestore.NewPeriodService(db),
-		Reports:   cyclestore.NewReportService(db, units),
-		Lights:    cyclestore.NewLightService(db),
-		Reminders: cyclestore.NewReminderService(db, units),
-		Evidence:  cyclestore.NewEvidenceService(db),
+		Periods:      cyclestore.NewPeriodService(db),
+		Reports:      cyclestore.NewReportService(db, units),
+		Lights:       cyclestore.NewLightService(db),
+		Reminders:    reminders,
+		Evidence:     cyclestore.NewEvidenceService(db),
+		Supervisions: supervisions,
+		Overview:     cyclestore.NewOverviewService(db),
+		Bulletins:    cyclestore.NewBulletinService(db),
+		Publications: cyclestore.NewPublicationService(db),
+
+		Notifications: cyclestore.NewNotificationService(db),
+		Deliveries:    sqldb.NewDeliveryService(db),
 	}
 }

@@ -17,6 +17,9 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/auth"
+	"github.com/dubanhq/duban/cycle"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 	"github.com/dubanhq/duban/web/webtest"
 )
@@ -32,7 +35,7 @@ func (c *cli) Start(args []string, want string) (out string, stop func()) {
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &buf, Stderr: &buf, Getenv: func(k string) string { return c.env[k] }}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, env, args) }()
-	deadline := time.After(30 * time.Second)
+	deadline := time.After(startWait * time.Second)
 	for {
 		out, written := buf.Next()
 		if strings.Contains(out, want) {
@@ -44,7 +47,7 @@ func (c *cli) Start(args []string, want string) (out string, stop func()) {
 			c.t.Fatalf("duban %s ended with %d before saying %q:\n%s", strings.Join(args, " "), code, want, buf.String())
 		case <-deadline:
 			cancel()
-			c.t.Fatalf("duban %s did not say %q within 30 s:\n%s", strings.Join(args, " "), want, buf.String())
+			c.t.Fatalf("duban %s did not say %q within %d s:\n%s", strings.Join(args, " "), want, startWait, buf.String())
 		case <-written:
 		}
 	}
@@ -82,7 +85,8 @@ func TestDemo(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	out, stop := c.Start([]string{"demo", "--db", db}, "按 Ctrl+C 停止")
 	for _, want := range []string{"发布为文件 #1", "7 个行动，24 个重点领域，88 项任务，57 个单位，12 位领导", "9 段无人认领的段落", "用时",
-		"8 个统称（如“各街道办事处”）设置了成员", "督查室管理员", "领导（武毅）", "单位联络员（区财政局）", "单位联络员（解放路街道办事处）", "查看者"} {
+		"8 个统称（如“各街道办事处”）设置了成员", "督查室管理员", "领导（武毅）", "单位联络员（区财政局）", "单位联络员（解放路街道办事处）", "查看者",
+		"填报模拟到 2022年8月29日", "份待审核", "督办〔2022〕第 1 号（已下发）待区财政局反馈", "演示中的日期是 2022年8月29日 10:00"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
@@ -112,8 +116,39 @@ func TestDemo(t *testing.T) {
 		b.MustGet("/", http.StatusSeeOther)
 		b.Login(a.name, accounts[a.name])
 		b.MustGet("/", http.StatusOK, a.sees...)
+		switch a.name {
+		case "office":
+			// The 督办单 open, and what lags to urge.
+			b.MustGet("/supervisions?state=open", http.StatusOK, "督办〔2022〕第 1 号", "已下发", "区财政局")
+			b.MustGet("/urges", http.StatusOK, "严重滞后", "逾期未报送的单位")
+		case "caizheng":
+			// The clerk's bell rings: reminders and the 督办单.
+			page := b.MustGet("/tasks", http.StatusOK, `class="badge"`)
+			if !regexp.MustCompile(`通知（\d+ 条未读）`).MatchString(page.Body) {
+				t.Errorf("the clerk's bell has no unread count")
+			}
+			b.MustGet("/notifications?unread=1", http.StatusOK, "督办〔2022〕第 1 号", "催报")
+		}
 	}
 	stop()
+	// Every colour of light, and reports waiting for the office.
+	func() {
+		store, err := sqldb.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		office := duban.NewContextWithUser(context.Background(), &duban.User{Name: "test", Role: duban.RoleAdmin})
+		for _, st := range cycle.LightStatuses {
+			if _, n, err := cyclestore.NewLightService(store).FindLights(office, cycle.LightFilter{Status: &st, Latest: true}); err != nil || n == 0 {
+				t.Errorf("the demo's lights: %d %s (%v), want some", n, st.Label(), err)
+			}
+		}
+		waiting := cycle.ReportSubmitted
+		if _, n, err := cyclestore.NewReportService(store, nil).FindReports(office, cycle.ReportFilter{State: &waiting}); err != nil || n == 0 {
+			t.Errorf("the demo's reports waiting for review: %d (%v), want some", n, err)
+		}
+	}()
 	c.MustFail(1, []string{"demo", "--db", db}, "已有 1 个文件")
 	c.MustRun([]string{"plan", "list", "--db", db}, "已发布")
 	c.MustRun([]string{"user", "list", "--db", db}, "共 5 个账号", "caizheng", "单位：区财政局", "领导：武毅")

@@ -34,6 +34,10 @@ type Tx = sqldb.Tx
 type base struct {
 	db     *sqldb.DB
 	groups cycle.GroupMembers
+	// Site is the server's address as people open it
+	// (https://duban.example.gov.cn), for the links of the messages sent
+	// through channels; empty, messages carry no link.
+	Site string
 }
 
 // loadGroups returns the directory's group membership, or none.

@@ -407,16 +407,16 @@ func writeLights(tx *Tx, lights []cycle.Light) error {
 	for start := 0; start < len(lights); start += lightChunk {
 		part := lights[start:min(start+lightChunk, len(lights))]
 		rows := make([]string, len(part))
-		args := make([]any, 0, len(part)*11)
+		args := make([]any, 0, len(part)*12)
 		for i, l := range part {
-			rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			args = append(args, l.PeriodID, l.TaskID, l.PlanID, string(l.Status), l.Reason, l.ReasonEN, l.Completion, l.Expected,
-				l.AsOf.String(), tx.Time(l.ComputedAt), l.Digest())
+				l.AsOf.String(), cycle.ReachedText(l.Reached), tx.Time(l.ComputedAt), l.Digest())
 		}
-		q := `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, computed_at, digest)
+		q := `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
 			VALUES ` + strings.Join(rows, ", ") + ` ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status,
 			reason = excluded.reason, reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
-			as_of = excluded.as_of, computed_at = excluded.computed_at, digest = excluded.digest`
+			as_of = excluded.as_of, reached = excluded.reached, computed_at = excluded.computed_at, digest = excluded.digest`
 		if len(part) < lightChunk {
 			if _, err := tx.Exec(q, args...); err != nil {
 				return err
@@ -475,19 +475,20 @@ func writeLightsArrays(tx *Tx, lights []cycle.Light) error {
 	periods, tasks, plans := make([]int64, n), make([]int64, n), make([]int64, n)
 	statuses, reasons, reasonsEN, asOf := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	completions, expected := make([]int64, n), make([]int64, n)
-	digests := make([]int64, n)
+	reached, digests := make([]string, n), make([]int64, n)
 	for i, l := range lights {
 		periods[i], tasks[i], plans[i] = l.PeriodID, l.TaskID, l.PlanID
 		statuses[i], reasons[i], reasonsEN[i], asOf[i] = string(l.Status), l.Reason, l.ReasonEN, l.AsOf.String()
 		completions[i], expected[i], digests[i] = int64(l.Completion), int64(l.Expected), l.Digest()
+		reached[i] = cycle.ReachedText(l.Reached)
 	}
-	_, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, computed_at, digest)
-		SELECT p, t, pl, s, r, re, c, e, a, ?, d FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
-			?::int[], ?::int[], ?::text[], ?::bigint[]) AS x(p, t, pl, s, r, re, c, e, a, d)
+	_, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
+		SELECT p, t, pl, s, r, re, c, e, a, rv, ?, d FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
+			?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[]) AS x(p, t, pl, s, r, re, c, e, a, rv, d)
 		ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
 		reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
-		as_of = excluded.as_of, computed_at = excluded.computed_at, digest = excluded.digest`,
-		tx.Time(lights[0].ComputedAt), periods, tasks, plans, statuses, reasons, reasonsEN, completions, expected, asOf, digests)
+		as_of = excluded.as_of, reached = excluded.reached, computed_at = excluded.computed_at, digest = excluded.digest`,
+		tx.Time(lights[0].ComputedAt), periods, tasks, plans, statuses, reasons, reasonsEN, completions, expected, asOf, reached, digests)
 	return err
 }
 
@@ -532,15 +533,19 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 		}
 		page, pargs := tx.Limit(f.Limit, f.Offset)
 		rows, err := tx.Query(`SELECT l.plan_id, l.period_id, l.task_id, l.status, l.reason, l.reason_en, l.completion, l.expected,
-			l.as_of, l.computed_at`+from+" ORDER BY l.plan_id, q.seq, l.task_id"+page, append(c.args, pargs...)...)
+			l.as_of, l.reached, l.computed_at`+from+" ORDER BY l.plan_id, q.seq, l.task_id"+page, append(c.args, pargs...)...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var l cycle.Light
+			var reached string
 			if err := rows.Scan(&l.PlanID, &l.PeriodID, &l.TaskID, &l.Status, &l.Reason, &l.ReasonEN, &l.Completion, &l.Expected,
-				sqldb.DateCol(&l.AsOf), sqldb.TimeCol(&l.ComputedAt)); err != nil {
+				sqldb.DateCol(&l.AsOf), &reached, sqldb.TimeCol(&l.ComputedAt)); err != nil {
+				return err
+			}
+			if l.Reached, err = cycle.ParseReached(reached); err != nil {
 				return err
 			}
 			out = append(out, &l)

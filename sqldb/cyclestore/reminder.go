@@ -176,9 +176,15 @@ func dueReminders(tx *Tx, groups cycle.Groups) ([]cycle.Reminder, error) {
 	return out, nil
 }
 
-// SendReminders puts today's reminders in each unit's notifications, each
-// once under its key whichever server sends it, and returns how many it
-// added.
+// SendReminders puts today's reminders in each unit's notifications and on
+// the channels that carry the unit's messages, each once under its key
+// whichever server sends it, and returns how many notifications it added.
+//
+// What is due is worked out in a read transaction, which holds up no
+// writer; the write transaction is taken only when a key is new, and adds
+// what is missing. Every round but the first of a reminder's day, on every
+// server, finds everything sent and writes nothing, so that the job may
+// run often without slowing the reports of a deadline rush.
 func (s *ReminderService) SendReminders(ctx context.Context) (int, error) {
 	if _, err := duban.Authorize(ctx, "发送提醒", cycle.CanManagePeriods); err != nil {
 		return 0, err
@@ -187,30 +193,127 @@ func (s *ReminderService) SendReminders(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var added int
-	err = s.db.Update(ctx, func(tx *Tx) error {
+	var due []cycle.Reminder
+	err = s.db.View(ctx, func(tx *Tx) error {
 		rs, err := dueReminders(tx, groups)
 		if err != nil {
 			return err
 		}
-		added = 0
-		for i := range rs {
-			r := &rs[i]
+		due, err = unsentReminders(tx, rs)
+		return err
+	})
+	if err != nil || len(due) == 0 {
+		return 0, err
+	}
+	var added, jobs int
+	err = s.db.Update(ctx, func(tx *Tx) error {
+		added, jobs = 0, 0
+		today := duban.Today(tx.Now())
+		for i := range due {
+			r := &due[i]
 			ok, err := notify(tx, &cycle.Notification{UnitID: r.UnitID, Kind: cycle.NotifyReminder, Text: r.Text, TextEN: r.TextEN,
-				Link: fmt.Sprintf("/periods/%d", r.PeriodID), Key: r.Key("app", fmt.Sprintf("unit:%d", r.UnitID))})
+				Link: reminderPath(r), Key: appReminderKey(r)})
 			if err != nil {
 				return err
 			}
 			if ok {
 				added++
 			}
+			unit := unitName(tx, r.UnitID)
+			n, err := s.send(tx, &outbound{Event: "reminder", UnitID: r.UnitID, PlanID: r.PlanID, Subject: r.Subject(unit, today),
+				Body: "【" + unit + "】" + r.Text, Path: reminderPath(r),
+				Key: func(ch *duban.Channel) string { return r.Key(string(ch.Kind), channelTarget(ch)) }})
+			if err != nil {
+				return err
+			}
+			jobs += n
 		}
-		if added == 0 {
+		if added == 0 && jobs == 0 {
 			return nil
 		}
-		return tx.Record("reminder.send", "reminder", 0, 0, fmt.Sprintf("发送站内提醒 %d 条", added), nil, nil)
+		return tx.Record("reminder.send", "reminder", 0, 0, fmt.Sprintf("发送提醒：站内通知 %d 条，外发消息 %d 条", added, jobs), nil, nil)
 	})
 	return added, err
+}
+
+// reminderPath is the page a reminder links to: the unit's to-do list,
+// where what it owes is.
+func reminderPath(*cycle.Reminder) string { return "/todo" }
+
+// appReminderKey is the once-only key of a reminder's in-app notification.
+func appReminderKey(r *cycle.Reminder) string { return r.Key("app", fmt.Sprintf("unit:%d", r.UnitID)) }
+
+// unsentReminders keeps, of the reminders due, those with a message not
+// yet made: the unit's notification, or a job on a channel that carries
+// its messages.
+func unsentReminders(tx *Tx, rs []cycle.Reminder) ([]cycle.Reminder, error) {
+	chans := make([][]*duban.Channel, len(rs))
+	var appKeys, jobKeys []string
+	for i := range rs {
+		r := &rs[i]
+		appKeys = append(appKeys, appReminderKey(r))
+		var err error
+		if chans[i], err = tx.ChannelsFor(r.UnitID, r.PlanID); err != nil {
+			return nil, err
+		}
+		for _, ch := range chans[i] {
+			jobKeys = append(jobKeys, r.Key(string(ch.Kind), channelTarget(ch)))
+		}
+	}
+	apps, err := existingKeys(tx, "notifications", appKeys)
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := existingKeys(tx, "deliveries", jobKeys)
+	if err != nil {
+		return nil, err
+	}
+	var out []cycle.Reminder
+	for i := range rs {
+		r := &rs[i]
+		missing := !apps[appReminderKey(r)]
+		for _, ch := range chans[i] {
+			missing = missing || !jobs[r.Key(string(ch.Kind), channelTarget(ch))]
+		}
+		if missing {
+			out = append(out, *r)
+		}
+	}
+	return out, nil
+}
+
+// keyBatch bounds the keys one query looks up, well within both
+// databases' limits on parameters.
+const keyBatch = 500
+
+// existingKeys returns which of keys a table (notifications, deliveries)
+// holds in its dedup_key column.
+func existingKeys(tx *Tx, table string, keys []string) (map[string]bool, error) {
+	found := map[string]bool{}
+	for start := 0; start < len(keys); start += keyBatch {
+		batch := keys[start:min(start+keyBatch, len(keys))]
+		args := make([]any, len(batch))
+		for i, k := range batch {
+			args[i] = k
+		}
+		rows, err := tx.Query("SELECT dedup_key FROM "+table+" WHERE dedup_key IN ("+sqldb.Placeholders(len(batch))+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			found[k] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
 }
 
 // CreateUrge records the office urging a task (its lead unit unless another
@@ -273,6 +376,11 @@ func (s *ReminderService) CreateUrge(ctx context.Context, ug *cycle.Urge) error 
 			entity, entityID, summary = "task", t.ID, fmt.Sprintf("催办任务 %s（%s）", t.No, unit.Name)
 		}
 		if _, err := notify(tx, &cycle.Notification{UnitID: unit.ID, Kind: cycle.NotifyUrge, Text: text, TextEN: textEN, Link: link}); err != nil {
+			return err
+		}
+		if _, err := s.send(tx, &outbound{Event: "urge", UnitID: unit.ID, PlanID: ug.PlanID, Subject: "督查室催办：" + strings.TrimPrefix(summary, "催办"),
+			Body: "【" + unit.Name + "】" + text, Path: link,
+			Key: func(ch *duban.Channel) string { return fmt.Sprintf("urge/%d/%s", ug.ID, channelTarget(ch)) }}); err != nil {
 			return err
 		}
 		return tx.Record("urge.create", entity, entityID, ug.PlanID, summary, nil, ug)

@@ -3,7 +3,6 @@ package cyclestore
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -254,49 +253,54 @@ func (s *ReportService) CreateReport(ctx context.Context, r *cycle.Report) error
 	if err != nil {
 		return err
 	}
-	return s.db.Update(ctx, func(tx *Tx) error {
-		pl, err := loadPlace(tx, r.TaskID, r.PeriodID)
+	return s.db.Update(ctx, func(tx *Tx) error { return createReport(tx, u, &saving{groups: groups}, r) })
+}
+
+// createReport is CreateReport in tx, for u, which SaveReports repeats for
+// each new report of a batch.
+func createReport(tx *Tx, u *duban.User, sv *saving, r *cycle.Report) error {
+	groups := sv.groups
+	pl, err := loadPlace(tx, r.TaskID, r.PeriodID)
+	if err != nil {
+		return err
+	}
+	if !r.Kind.Valid() {
+		return duban.Errorf(duban.EINVALID, "报告类型 %q 不正确：应为 part（分项报告）或 task（任务报告）。", r.Kind)
+	}
+	if !cycle.CanWriteReport(u, pl.task, r.UnitID, r.Kind, groups) {
+		return refuseWrite(tx, u, pl.task, r.UnitID, r.Kind, groups)
+	}
+	if old, err := findSavedReport(tx, r); err != nil || old != nil {
 		if err != nil {
 			return err
 		}
-		if !r.Kind.Valid() {
-			return duban.Errorf(duban.EINVALID, "报告类型 %q 不正确：应为 part（分项报告）或 task（任务报告）。", r.Kind)
-		}
-		if !cycle.CanWriteReport(u, pl.task, r.UnitID, r.Kind, groups) {
-			return refuseWrite(tx, u, pl.task, r.UnitID, r.Kind, groups)
-		}
-		if old, err := findSavedReport(tx, r); err != nil || old != nil {
-			if err != nil {
-				return err
-			}
-			return duban.Conflict("报告", old.Version, old.UpdatedBy, old.UpdatedAt)
-		}
-		if err := cycle.ReportStep(r.Kind, "", r.State, false); err != nil {
-			return err
-		}
-		if err := prepare(tx, r, pl.task, r.State.Reported()); err != nil {
-			return err
-		}
-		r.PlanID, r.Version, r.ReturnReason, r.Reviewer = pl.plan.ID, 1, "", ""
-		r.UpdatedByID, r.UpdatedBy, r.CreatedAt, r.UpdatedAt = u.ID, tx.Actor(), tx.Now(), tx.Now()
-		r.SubmittedAt, r.ReviewedAt = time.Time{}, time.Time{}
-		if r.State.Reported() {
-			r.SubmittedAt = tx.Now()
-		}
-		actuals, evidence, err := reportJSON(r)
-		if err != nil {
-			return err
-		}
-		if r.ID, err = tx.Insert(`INSERT INTO reports (plan_id, period_id, task_id, unit_id, kind, state, progress, completion, actuals,
-			actual_values, problems, next_steps, evidence, return_reason, version, submitted_at, reviewer, updated_by_id, updated_by,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, '', ?, ?, ?, ?)`,
-			r.PlanID, r.PeriodID, r.TaskID, r.UnitID, string(r.Kind), string(r.State), r.Progress, r.Completion, actuals, actualValues(r.Actuals),
-			r.Problems, r.NextSteps, evidence, tx.Time(r.SubmittedAt), sqldb.NullID(r.UpdatedByID), r.UpdatedBy,
-			tx.Time(r.CreatedAt), tx.Time(r.UpdatedAt)); err != nil {
-			return err
-		}
-		return saved(tx, r, nil, pl, groups)
-	})
+		return duban.Conflict("报告", old.Version, old.UpdatedBy, old.UpdatedAt)
+	}
+	if err := cycle.ReportStep(r.Kind, "", r.State, false); err != nil {
+		return err
+	}
+	if err := prepare(tx, r, pl.task, r.State.Reported()); err != nil {
+		return err
+	}
+	r.PlanID, r.Version, r.ReturnReason, r.Reviewer = pl.plan.ID, 1, "", ""
+	r.UpdatedByID, r.UpdatedBy, r.CreatedAt, r.UpdatedAt = u.ID, tx.Actor(), tx.Now(), tx.Now()
+	r.SubmittedAt, r.ReviewedAt = time.Time{}, time.Time{}
+	if r.State.Reported() {
+		r.SubmittedAt = tx.Now()
+	}
+	actuals, evidence, err := reportJSON(r)
+	if err != nil {
+		return err
+	}
+	if r.ID, err = tx.Insert(`INSERT INTO reports (plan_id, period_id, task_id, unit_id, kind, state, progress, completion, actuals,
+		actual_values, problems, next_steps, evidence, return_reason, version, submitted_at, reviewer, updated_by_id, updated_by,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, '', ?, ?, ?, ?)`,
+		r.PlanID, r.PeriodID, r.TaskID, r.UnitID, string(r.Kind), string(r.State), r.Progress, r.Completion, actuals, actualValues(r.Actuals),
+		r.Problems, r.NextSteps, evidence, tx.Time(r.SubmittedAt), sqldb.NullID(r.UpdatedByID), r.UpdatedBy,
+		tx.Time(r.CreatedAt), tx.Time(r.UpdatedAt)); err != nil {
+		return err
+	}
+	return saved(tx, r, nil, pl, sv)
 }
 
 // findSavedReport returns the report already saved for r's period, task,
@@ -351,38 +355,10 @@ func reportJSON(r *cycle.Report) (actuals, evidence string, err error) {
 
 // actualValues writes the actuals read as the lights read them back:
 // "0=38700;2=8.1".
-func actualValues(actuals []cycle.Actual) string {
-	var b strings.Builder
-	for _, a := range actuals {
-		if a.Value == nil {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte(';')
-		}
-		b.WriteString(strconv.Itoa(a.Indicator))
-		b.WriteByte('=')
-		b.WriteString(strconv.FormatFloat(*a.Value, 'g', -1, 64))
-	}
-	return b.String()
-}
+func actualValues(actuals []cycle.Actual) string { return cycle.ReachedText(actuals) }
 
 // readActualValues reads what actualValues wrote.
-func readActualValues(s string) ([]cycle.Actual, error) {
-	var out []cycle.Actual
-	for s != "" {
-		var pair string
-		pair, s, _ = strings.Cut(s, ";")
-		i, v, ok := strings.Cut(pair, "=")
-		n, err1 := strconv.Atoi(i)
-		x, err2 := strconv.ParseFloat(v, 64)
-		if !ok || err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("cycle: bad actual values %q", pair)
-		}
-		out = append(out, cycle.Actual{Indicator: n, Value: &x})
-	}
-	return out, nil
-}
+func readActualValues(s string) ([]cycle.Actual, error) { return cycle.ParseReached(s) }
 
 // reportAction names what a save did, as the versions and the log say it.
 func reportAction(before *cycle.Report, r *cycle.Report) string {
@@ -407,10 +383,20 @@ func reportAction(before *cycle.Report, r *cycle.Report) string {
 	return "保存"
 }
 
+// saving is what a save of reports goes by: the group membership, and, in
+// a batch, the tasks whose lights wait for the batch's end.
+type saving struct {
+	groups cycle.Groups
+	// deferred, when not nil, collects by plan the tasks whose lights a
+	// batch recomputes once at its end rather than at each report.
+	deferred map[int64][]int64
+}
+
 // saved finishes a save of a report: keeps the version, recomputes the
-// task's lights when its task report changed, tells those concerned, and
-// writes the audit event.
-func saved(tx *Tx, r, before *cycle.Report, pl *reportPlace, groups cycle.Groups) error {
+// task's lights when its task report changed (or leaves them to the
+// batch's end), tells those concerned, and writes the audit event.
+func saved(tx *Tx, r, before *cycle.Report, pl *reportPlace, sv *saving) error {
+	groups := sv.groups
 	action := reportAction(before, r)
 	body, err := toJSON(r)
 	if err != nil {
@@ -420,7 +406,11 @@ func saved(tx *Tx, r, before *cycle.Report, pl *reportPlace, groups cycle.Groups
 		r.ID, r.Version, action, body, r.UpdatedBy, tx.Time(tx.Now())); err != nil {
 		return err
 	}
-	if r.Kind == cycle.ReportTask {
+	switch {
+	case r.Kind != cycle.ReportTask:
+	case sv.deferred != nil:
+		sv.deferred[r.PlanID] = append(sv.deferred[r.PlanID], r.TaskID)
+	default:
 		if _, err := recompute(tx, r.PlanID, r.TaskID, false); err != nil {
 			return err
 		}
@@ -477,88 +467,97 @@ func (s *ReportService) UpdateReport(ctx context.Context, id int64, upd cycle.Re
 	var r *cycle.Report
 	err = s.db.Update(ctx, func(tx *Tx) error {
 		var err error
-		if r, err = findReport(tx, id); err != nil {
-			return err
-		}
-		review := upd.State != nil && (*upd.State == cycle.ReportAccepted || *upd.State == cycle.ReportReturned)
-		switch {
-		case review && !cycle.CanReviewReport(u):
-			return duban.Forbidden(u, "审核报告")
-		case !review && u.Role == duban.RoleAdmin:
-		case !review:
-			t, err := tx.FindTask(r.TaskID)
-			if err != nil {
-				return err
-			}
-			if !cycle.CanWriteReport(u, t, r.UnitID, r.Kind, groups) {
-				return refuseWrite(tx, u, t, r.UnitID, r.Kind, groups)
-			}
-		}
-		pl, err := loadPlace(tx, r.TaskID, r.PeriodID)
-		if err != nil {
-			return err
-		}
-		if upd.Version != r.Version {
-			return duban.Conflict("报告", r.Version, r.UpdatedBy, r.UpdatedAt)
-		}
-		if review && upd.Edits() {
-			return duban.Errorf(duban.EINVALID, "审核时不能修改报告内容：如需修改，请退回并说明理由。")
-		}
-		to := r.State
-		if upd.State != nil {
-			to = *upd.State
-		}
-		if !to.Valid() {
-			return duban.Errorf(duban.EINVALID, "报告状态 %q 不正确。", to)
-		}
-		if err := cycle.ReportStep(r.Kind, r.State, to, review); err != nil {
-			return err
-		}
-		before := r.Clone()
-		if err := upd.Apply(r, pl.task); err != nil {
-			return err
-		}
-		if to == cycle.ReportReturned && r.State != cycle.ReportReturned {
-			reason := ""
-			if upd.ReturnReason != nil {
-				reason = strings.TrimSpace(*upd.ReturnReason)
-			}
-			if n := len([]rune(reason)); n < 2 || n > cycle.MaxReportNote {
-				return duban.Errorf(duban.EINVALID, "退回报告请说明理由（2 到 %d 字），以便单位修改。", cycle.MaxReportNote)
-			}
-			r.ReturnReason = reason
-		}
-		r.State = to
-		if review {
-			r.ReviewedAt, r.Reviewer = tx.Now(), tx.Actor()
-		}
-		if err := prepare(tx, r, pl.task, to.Reported() && !review); err != nil {
-			return err
-		}
-		if to.Reported() && r.SubmittedAt.IsZero() {
-			r.SubmittedAt = tx.Now()
-		}
-		r.Version++
-		r.UpdatedByID, r.UpdatedBy, r.UpdatedAt = u.ID, tx.Actor(), tx.Now()
-		actuals, evidence, err := reportJSON(r)
-		if err != nil {
-			return err
-		}
-		res, err := tx.Exec(`UPDATE reports SET state = ?, progress = ?, completion = ?, actuals = ?, actual_values = ?, problems = ?,
-			next_steps = ?, evidence = ?, return_reason = ?, version = ?, submitted_at = ?, reviewed_at = ?, reviewer = ?, updated_by_id = ?,
-			updated_by = ?, updated_at = ? WHERE id = ? AND version = ?`,
-			string(r.State), r.Progress, r.Completion, actuals, actualValues(r.Actuals), r.Problems, r.NextSteps, evidence, r.ReturnReason, r.Version,
-			tx.Time(r.SubmittedAt), tx.Time(r.ReviewedAt), r.Reviewer, sqldb.NullID(r.UpdatedByID), r.UpdatedBy, tx.Time(r.UpdatedAt),
-			r.ID, before.Version)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return duban.Conflict("报告", before.Version, before.UpdatedBy, before.UpdatedAt)
-		}
-		return saved(tx, r, before, pl, groups)
+		r, err = updateReport(tx, u, &saving{groups: groups}, id, upd)
+		return err
 	})
 	return r, err
+}
+
+// updateReport is UpdateReport in tx, for u, which SaveReports repeats for
+// each change of a batch.
+func updateReport(tx *Tx, u *duban.User, sv *saving, id int64, upd cycle.ReportUpdate) (*cycle.Report, error) {
+	groups := sv.groups
+	r, err := findReport(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	review := upd.State != nil && (*upd.State == cycle.ReportAccepted || *upd.State == cycle.ReportReturned)
+	switch {
+	case review && !cycle.CanReviewReport(u):
+		return nil, duban.Forbidden(u, "审核报告")
+	case !review && u.Role == duban.RoleAdmin:
+	case !review:
+		t, err := tx.FindTask(r.TaskID)
+		if err != nil {
+			return nil, err
+		}
+		if !cycle.CanWriteReport(u, t, r.UnitID, r.Kind, groups) {
+			return nil, refuseWrite(tx, u, t, r.UnitID, r.Kind, groups)
+		}
+	}
+	pl, err := loadPlace(tx, r.TaskID, r.PeriodID)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Version != r.Version {
+		return nil, duban.Conflict("报告", r.Version, r.UpdatedBy, r.UpdatedAt)
+	}
+	if review && upd.Edits() {
+		return nil, duban.Errorf(duban.EINVALID, "审核时不能修改报告内容：如需修改，请退回并说明理由。")
+	}
+	to := r.State
+	if upd.State != nil {
+		to = *upd.State
+	}
+	if !to.Valid() {
+		return nil, duban.Errorf(duban.EINVALID, "报告状态 %q 不正确。", to)
+	}
+	if err := cycle.ReportStep(r.Kind, r.State, to, review); err != nil {
+		return nil, err
+	}
+	before := r.Clone()
+	if err := upd.Apply(r, pl.task); err != nil {
+		return nil, err
+	}
+	if to == cycle.ReportReturned && r.State != cycle.ReportReturned {
+		reason := ""
+		if upd.ReturnReason != nil {
+			reason = strings.TrimSpace(*upd.ReturnReason)
+		}
+		if n := len([]rune(reason)); n < 2 || n > cycle.MaxReportNote {
+			return nil, duban.Errorf(duban.EINVALID, "退回报告请说明理由（2 到 %d 字），以便单位修改。", cycle.MaxReportNote)
+		}
+		r.ReturnReason = reason
+	}
+	r.State = to
+	if review {
+		r.ReviewedAt, r.Reviewer = tx.Now(), tx.Actor()
+	}
+	if err := prepare(tx, r, pl.task, to.Reported() && !review); err != nil {
+		return nil, err
+	}
+	if to.Reported() && r.SubmittedAt.IsZero() {
+		r.SubmittedAt = tx.Now()
+	}
+	r.Version++
+	r.UpdatedByID, r.UpdatedBy, r.UpdatedAt = u.ID, tx.Actor(), tx.Now()
+	actuals, evidence, err := reportJSON(r)
+	if err != nil {
+		return nil, err
+	}
+	res, err := tx.Exec(`UPDATE reports SET state = ?, progress = ?, completion = ?, actuals = ?, actual_values = ?, problems = ?,
+		next_steps = ?, evidence = ?, return_reason = ?, version = ?, submitted_at = ?, reviewed_at = ?, reviewer = ?, updated_by_id = ?,
+		updated_by = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		string(r.State), r.Progress, r.Completion, actuals, actualValues(r.Actuals), r.Problems, r.NextSteps, evidence, r.ReturnReason, r.Version,
+		tx.Time(r.SubmittedAt), tx.Time(r.ReviewedAt), r.Reviewer, sqldb.NullID(r.UpdatedByID), r.UpdatedBy, tx.Time(r.UpdatedAt),
+		r.ID, before.Version)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return nil, duban.Conflict("报告", before.Version, before.UpdatedBy, before.UpdatedAt)
+	}
+	return r, saved(tx, r, before, pl, sv)
 }
 
 // FindReportVersions returns every version of a report, oldest first.

@@ -240,9 +240,17 @@ func (s *SupervisionService) CreateSupervision(ctx context.Context, sv *cycle.Su
 			}
 			summary = fmt.Sprintf("再督办（接续%s），下发%s：任务 %s，反馈时限 %s", old.Number(), sv.Number(), joinNames(nos), sv.Due.LabelYear())
 		}
-		if _, err := notify(tx, &cycle.Notification{UnitID: sv.UnitID, Kind: cycle.NotifySupervision, Link: fmt.Sprintf("/supervisions/%d", sv.ID),
+		link := fmt.Sprintf("/supervisions/%d", sv.ID)
+		if _, err := notify(tx, &cycle.Notification{UnitID: sv.UnitID, Kind: cycle.NotifySupervision, Link: link,
 			Text:   fmt.Sprintf("督查室下发%s（任务 %s）：%s。请于 %s 前反馈。", sv.Number(), joinNames(nos), sv.Reason, sv.Due.LabelYear()),
 			TextEN: fmt.Sprintf("The office issued supervision notice %d/%d on task %s; answer by %s.", sv.Seq, sv.Year, joinNames(nos), sv.Due)}); err != nil {
+			return err
+		}
+		if _, err := s.send(tx, &outbound{Event: "supervision", UnitID: sv.UnitID, PlanID: sv.PlanID,
+			Subject: fmt.Sprintf("%s：%s", sv.Number(), sv.Unit),
+			Body: fmt.Sprintf("【%s】督查室下发%s（任务 %s）。\n事由：%s\n要求：%s\n反馈时限：%s 前", sv.Unit, sv.Number(), joinNames(nos),
+				sv.Reason, sv.Requirement, sv.Due.LabelYear()),
+			Path: link, Key: func(ch *duban.Channel) string { return fmt.Sprintf("supervision/%d/%s", sv.ID, channelTarget(ch)) }}); err != nil {
 			return err
 		}
 		return tx.Record("supervision.issue", "supervision", sv.ID, sv.PlanID, summary, nil, sv)

@@ -34,6 +34,7 @@ func TestYear(t *testing.T) {
 		w.plan = res.Plan
 		w.load(t)
 		w.services = newServices(db, nil)
+		out := newOutside(t, w)
 
 		periods := w.mustPeriods(t)
 		if len(periods) != 12 {
@@ -80,9 +81,7 @@ func TestYear(t *testing.T) {
 			// Three days before the due date, every unit owing reports is
 			// reminded.
 			w.clock.Set(p.Due.AddDays(-3).String())
-			if n, err := w.reminders.SendReminders(as(office)); err != nil || n == 0 {
-				t.Errorf("%s, three days before: %d reminders (%v)", p.Label, n, err)
-			}
+			out.remind(t, p.Label+", three days before")
 
 			// On the 20th (June: the 24th), the units report.
 			w.clock.Set(p.Due.AddDays(-5).String())
@@ -139,11 +138,12 @@ func TestYear(t *testing.T) {
 					t.Errorf("%s: 0.0.4's report is still owed: %+v", p.Label, o)
 				}
 			}
-			if n, err := w.reminders.SendReminders(as(office)); err != nil || n == 0 {
-				t.Errorf("%s, the day after: %d reminders (%v)", p.Label, n, err)
-			}
+			out.remind(t, p.Label+", the day after")
 			switch month {
 			case 5:
+				if body := out.lastTo("区财政局"); !strings.Contains(body, "任务 1.1.1 任务报告") || !strings.Contains(body, "已逾期 1 天") {
+					t.Errorf("区财政局's robot in May: %q, want 1.1.1's report overdue", body)
+				}
 				wantLight("May's report missing", p, "1.1.1", cycle.LightMissing, "2022年5月的报告应于 5月25日 前报送，已逾期 1 天")
 				ns, _, err := w.notifications.FindNotifications(as(fin), cycle.NotificationFilter{Limit: 1})
 				if err != nil || len(ns) != 1 || !strings.HasPrefix(ns[0].Text, "催报：2022年5月的报告应于 5月25日 前报送，已逾期 1 天") {
@@ -197,6 +197,10 @@ func TestYear(t *testing.T) {
 				if supervision.Number() != "督办〔2022〕第 1 号" {
 					t.Errorf("the notice's number: got %s", supervision.Number())
 				}
+				out.drain(t)
+				if body := out.lastTo("区科学技术局"); !strings.Contains(body, "督办〔2022〕第 1 号") || !strings.Contains(body, "反馈时限：2022年8月10日 前") {
+					t.Errorf("区科学技术局's robot after the 督办单: %q", body)
+				}
 				step := func(u *duban.User, day string, to cycle.SupervisionState, answer *string) {
 					t.Helper()
 					w.clock.Set(day)
@@ -236,6 +240,7 @@ func TestYear(t *testing.T) {
 			counts[l.Status]++
 		}
 		t.Logf("December's lights: %v", counts)
+		out.check(t)
 		mustVerify(t, db)
 	})
 }

@@ -27,6 +27,14 @@ audit_events.hash text NOT NULL
 audit_head.id integer NOT NULL
 audit_head.seq bigint NOT NULL
 audit_head.hash text NOT NULL
+bulletins.period_id bigint NOT NULL
+bulletins.number text NOT NULL DEFAULT ''::text
+bulletins.addressee text NOT NULL DEFAULT ''::text
+bulletins.opening text NOT NULL
+bulletins.closing text NOT NULL
+bulletins.signature text NOT NULL DEFAULT ''::text
+bulletins.updated_by text NOT NULL
+bulletins.updated_at timestamp with time zone NOT NULL
 calendar_overrides.day text NOT NULL
 calendar_overrides.workday boolean NOT NULL
 calendar_overrides.name text NOT NULL
@@ -120,6 +128,7 @@ lights.expected integer NOT NULL
 lights.as_of text NOT NULL
 lights.computed_at timestamp with time zone NOT NULL
 lights.digest bigint NOT NULL
+lights.reached text NOT NULL DEFAULT ''::text
 login_attempts.id bigint NOT NULL IDENTITY ALWAYS
 login_attempts.account text NOT NULL
 login_attempts.address text NOT NULL
@@ -175,6 +184,12 @@ plans.created_at timestamp with time zone NOT NULL
 plans.updated_at timestamp with time zone NOT NULL
 plans.published_at timestamp with time zone
 plans.complete boolean NOT NULL DEFAULT true
+publication_hidden.task_id bigint NOT NULL
+publication_hidden.plan_id bigint NOT NULL
+publications.plan_id bigint NOT NULL
+publications.public boolean NOT NULL
+publications.updated_by text NOT NULL
+publications.updated_at timestamp with time zone NOT NULL
 report_versions.report_id bigint NOT NULL
 report_versions.version integer NOT NULL
 report_versions.action text NOT NULL
@@ -337,6 +352,8 @@ areas areas_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 audit_events audit_events_pkey PRIMARY KEY (seq)
 audit_head audit_head_id_check CHECK ((id = 1))
 audit_head audit_head_pkey PRIMARY KEY (id)
+bulletins bulletins_period_id_fkey FOREIGN KEY (period_id) REFERENCES periods(id)
+bulletins bulletins_pkey PRIMARY KEY (period_id)
 calendar_overrides calendar_overrides_pkey PRIMARY KEY (day)
 channels channels_kind_check CHECK ((kind = ANY (ARRAY['webhook'::text, 'wecom'::text, 'dingtalk'::text, 'smtp'::text])))
 channels channels_pkey PRIMARY KEY (id)
@@ -384,6 +401,11 @@ plan_warnings plan_warnings_pkey PRIMARY KEY (plan_id, issue, pos)
 plan_warnings plan_warnings_plan_id_issue_fkey FOREIGN KEY (plan_id, issue) REFERENCES plan_sources(plan_id, issue)
 plans plans_pkey PRIMARY KEY (id)
 plans plans_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'published'::text, 'archived'::text])))
+publication_hidden publication_hidden_pkey PRIMARY KEY (task_id)
+publication_hidden publication_hidden_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
+publication_hidden publication_hidden_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks(id)
+publications publications_pkey PRIMARY KEY (plan_id)
+publications publications_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 report_versions report_versions_pkey PRIMARY KEY (report_id, version)
 report_versions report_versions_report_id_fkey FOREIGN KEY (report_id) REFERENCES reports(id)
 reports reports_kind_check CHECK ((kind = ANY (ARRAY['part'::text, 'task'::text])))
@@ -461,6 +483,7 @@ CREATE UNIQUE INDEX audit_events_pkey ON audit_events USING btree (seq)
 CREATE INDEX audit_events_plan ON audit_events USING btree (plan_id, seq)
 CREATE INDEX audit_events_tasks ON audit_events USING btree (seq) WHERE (action <> ALL (ARRAY['task.comment'::text, 'report.save'::text, 'report.submit'::text, 'report.resubmit'::text, 'report.return'::text, 'report.accept'::text]))
 CREATE UNIQUE INDEX audit_head_pkey ON audit_head USING btree (id)
+CREATE UNIQUE INDEX bulletins_pkey ON bulletins USING btree (period_id)
 CREATE UNIQUE INDEX calendar_overrides_pkey ON calendar_overrides USING btree (day)
 CREATE UNIQUE INDEX channels_pkey ON channels USING btree (id)
 CREATE INDEX channels_plan ON channels USING btree (plan_id)
@@ -504,6 +527,9 @@ CREATE UNIQUE INDEX plan_warnings_pkey ON plan_warnings USING btree (plan_id, is
 CREATE INDEX plans_identity ON plans USING btree (region, year, doc_number)
 CREATE UNIQUE INDEX plans_pkey ON plans USING btree (id)
 CREATE INDEX plans_year ON plans USING btree (year)
+CREATE UNIQUE INDEX publication_hidden_pkey ON publication_hidden USING btree (task_id)
+CREATE INDEX publication_hidden_plan ON publication_hidden USING btree (plan_id)
+CREATE UNIQUE INDEX publications_pkey ON publications USING btree (plan_id)
 CREATE UNIQUE INDEX report_versions_pkey ON report_versions USING btree (report_id, version)
 CREATE UNIQUE INDEX reports_period_id_task_id_unit_id_kind_key ON reports USING btree (period_id, task_id, unit_id, kind)
 CREATE UNIQUE INDEX reports_pkey ON reports USING btree (id)

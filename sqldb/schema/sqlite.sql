@@ -39,6 +39,17 @@ CREATE TABLE audit_head (
 	hash TEXT NOT NULL
 );
 
+CREATE TABLE bulletins (
+	period_id  INTEGER PRIMARY KEY REFERENCES periods (id),
+	number     TEXT NOT NULL DEFAULT '',
+	addressee  TEXT NOT NULL DEFAULT '',
+	opening    TEXT NOT NULL,
+	closing    TEXT NOT NULL,
+	signature  TEXT NOT NULL DEFAULT '',
+	updated_by TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+
 CREATE TABLE calendar_overrides (
 	day     TEXT PRIMARY KEY,
 	workday INTEGER NOT NULL CHECK (workday IN (0, 1)),
@@ -160,7 +171,7 @@ CREATE TABLE lights (
 	computed_at TEXT NOT NULL,
 	-- A hash of the light as computed (duban.Light.Digest), which the
 	-- daily recomputation compares instead of reading every reason back.
-	digest      BIGINT NOT NULL,
+	digest      BIGINT NOT NULL, reached TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (period_id, task_id)
 ) WITHOUT ROWID;
 
@@ -239,6 +250,18 @@ CREATE TABLE plans (
 	updated_at   TEXT NOT NULL,
 	published_at TEXT
 , complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1)));
+
+CREATE TABLE publication_hidden (
+	task_id INTEGER PRIMARY KEY REFERENCES tasks (id),
+	plan_id INTEGER NOT NULL REFERENCES plans (id)
+);
+
+CREATE TABLE publications (
+	plan_id    INTEGER PRIMARY KEY REFERENCES plans (id),
+	public     INTEGER NOT NULL CHECK (public IN (0, 1)),
+	updated_by TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
 
 CREATE TABLE report_versions (
 	report_id INTEGER NOT NULL REFERENCES reports (id),
@@ -498,6 +521,8 @@ CREATE INDEX notifications_user ON notifications (user_id, id);
 CREATE INDEX plans_identity ON plans (region, year, doc_number);
 
 CREATE INDEX plans_year ON plans (year);
+
+CREATE INDEX publication_hidden_plan ON publication_hidden (plan_id);
 
 CREATE INDEX reports_plan ON reports (plan_id, period_id, state);
 

@@ -65,6 +65,9 @@ func routes(srv *web.Server) []web.Route {
 		s.apiDirectoryRoutes(),
 		s.apiAccountRoutes(),
 		s.apiCycleRoutes(),
+		s.apiOutputRoutes(),
+		s.apiSupervisionRoutes(),
+		s.apiChannelRoutes(),
 	} {
 		for _, rt := range group {
 			rt.API = true

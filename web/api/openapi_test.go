@@ -18,8 +18,10 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
+	"github.com/dubanhq/duban/export"
 	"github.com/dubanhq/duban/notice"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/xlsx"
 )
 
 var update = flag.Bool("update", false, "rewrite openapi.json from the API's route table and types")
@@ -45,8 +47,9 @@ type apiDoc struct {
 	query []string
 	// body is a value of the JSON body's type; nil for none.
 	body any
-	// upload says the body is a notice file (multipart or raw).
-	upload bool
+	// upload says the body is a notice file (multipart or raw); workbook
+	// that it is a filled-in workbook (.xlsx).
+	upload, workbook bool
 	// resp is a value of the answer's type; nil for 204 No Content.
 	resp any
 	// status is the success status; 200 when 0. created201 lists both 200
@@ -127,6 +130,24 @@ var apiDocs = map[string]apiDoc{
 	"GET /api/v1/audit":                  {id: "listAuditEvents", query: append([]string{"entity", "entity_id", "plan"}, paging...), resp: apiList[*duban.AuditEvent]{}, about: "审计日志，新的在前。一项任务的历史：entity=task&entity_id=任务编号。"},
 	"GET /api/v1/audit/verify":           {id: "verifyAudit", resp: &duban.AuditVerification{}, about: "校验整条审计链；链断开时 problems 列出位置（仍是 200）。"},
 
+	"GET /api/v1/plans/{plan}/overview": {id: "getOverview", query: []string{"period"}, resp: &cycle.Overview{},
+		about: "一屏统览：按状态灯、行动、牵头领导和单位统计任务，量化指标完成情况，各期趋势，逾期未报的单位和在办督办单；默认为有状态灯的最近一期。领导账号的 mine 列出其牵头的任务。"},
+	"GET /api/v1/plans/{plan}/tasktable.xlsx": {id: "getTaskTable", query: []string{"unit", "leader"}, file: true,
+		about: "任务分解表（Excel）：序号、任务内容、牵头领导、牵头单位、责任单位、完成时限、备注；可只导出一个单位或一位领导的任务。"},
+	"GET /api/v1/periods/{period}/progress.xlsx": {id: "getProgressBook", file: true,
+		about: "本期进展台账（Excel）：每项任务的任务报告、完成进度、指标完成情况、状态灯（单元格着色）及其原因。"},
+	"GET /api/v1/periods/{period}/fillin.xlsx": {id: "getFillIn", query: []string{"unit"}, file: true,
+		about: "单位本期的离线填报表（Excel）：可填写的单元格解锁，其余保护；隐藏列记录每行的任务和版本。联络员默认本单位，督查室需给出 unit。"},
+	"POST /api/v1/periods/{period}/fillin": {id: "uploadFillIn", query: []string{"unit"}, workbook: true, resp: &export.FillInResult{},
+		about: "上传填好的填报表（请求体为文件，或 multipart 表单的 file 字段）。逐行检查：有错误时不保存任何内容，错误信息列出各处的行和列；下载后在系统中改过的行列在 stale 中，不覆盖；其余改动的行在一个事务中保存为单位的报告。"},
+	"GET /api/v1/periods/{period}/bulletin": {id: "getBulletin", resp: &cycle.Bulletin{},
+		about: "本期通报的内容：督查室编辑的文号、主送机关、开头、结尾和落款，以及按本期报告和状态灯生成的数字、滞后任务、逾期单位和工作亮点。"},
+	"PATCH /api/v1/periods/{period}/bulletin": {id: "updateBulletin", body: cycle.BulletinTextUpdate{}, resp: &cycle.BulletinText{},
+		about: "修改本期通报的文号、主送机关、开头、结尾或落款。"},
+	"GET /api/v1/periods/{period}/bulletin.docx": {id: "getBulletinDocx", file: true, about: "本期通报（Word，GB/T 9704 公文格式）。"},
+	"GET /api/v1/plans/{plan}/publication":       {id: "getPublication", resp: &cycle.Publication{}, about: "计划是否在政务公开页面上公开，及不公开的任务。"},
+	"PATCH /api/v1/plans/{plan}/publication": {id: "updatePublication", body: cycle.PublicationUpdate{}, resp: &cycle.Publication{},
+		about: "公开或取消公开计划；hide 和 show 列出不公开和恢复公开的任务。"},
 	"GET /api/v1/plans/{plan}/cycle": {id: "getCycleSettings", resp: &cycle.CycleSettings{},
 		about: "计划的报送周期、序时进度起算日、状态灯阈值和提醒日；督查室未设置时为默认（每月 25 日前报送）。calendar_known 为 false 时，该年度的法定节假日尚未录入，截止日只避开了周末。"},
 	"PATCH /api/v1/plans/{plan}/cycle": {id: "updateCycleSettings", body: cycle.CycleSettingsUpdate{}, resp: &cycle.CycleSettings{},
@@ -164,6 +185,33 @@ var apiDocs = map[string]apiDoc{
 	"PATCH /api/v1/closures/{closure}": {id: "decideClosure", body: cycle.ClosureUpdate{}, resp: &cycle.Closure{},
 		about: "督查室同意办结（closed，任务的状态灯变为已办结）或不同意（declined，须给出 reason）。"},
 	"GET /api/v1/closures/{closure}/files/{file}": {id: "getClosureFile", file: true, about: "办结申请的第 file 个附件（从 1 起），作为下载返回。"},
+
+	"GET /api/v1/supervisions": {id: "listSupervisions", query: append([]string{"plan", "unit", "task", "year", "state"}, paging...), resp: apiList[*cycle.Supervision]{},
+		about: "督办单，新的在前。state=open 列出未办结的。"},
+	"POST /api/v1/supervisions": {id: "issueSupervision", body: supervisionRequest{}, resp: &cycle.Supervision{}, status: http.StatusCreated,
+		about: "下发督办单，按年度编号（督办〔2022〕第 3 号）：任务应属同一计划，承办单位省略时为任务的牵头单位。给出 repeat_of 即再督办：接续该督办单，任务和单位省略时沿用。"},
+	"GET /api/v1/supervisions/{supervision}": {id: "getSupervision", resp: &cycle.Supervision{}, about: "ETag 头给出督办单的版本，办理时放在 If-Match 头中。"},
+	"PATCH /api/v1/supervisions/{supervision}": {id: "updateSupervision", body: supervisionPatch{}, resp: &cycle.Supervision{},
+		about: "签收（state=acknowledged）、反馈（state=answered，附 answer；evidence 列出先上传到 /api/v1/evidence 的附件摘要，替换原有附件）或办结（state=closed，督查室）。版本由 If-Match 头给出（读取时的 ETag，如 v3；没有时返回 428），督办单已被他人办理时返回 412。"},
+	"GET /api/v1/urges": {id: "listUrges", query: append([]string{"plan", "task", "unit"}, paging...), resp: apiList[*cycle.Urge]{}, about: "催办记录，新的在前。"},
+	"POST /api/v1/urges": {id: "urge", body: urgeRequest{}, resp: &cycle.Urge{}, status: http.StatusCreated,
+		about: "催办一项任务（task_id；单位省略时为牵头单位）或一个单位（unit_id 和 plan_id）：单位在系统内收到通知，并经为它设置的渠道发出，记入催办次数。"},
+	"GET /api/v1/urges/counts":                   {id: "countUrges", query: []string{"plan", "task", "unit"}, resp: apiList[cycle.UrgeCount]{}, about: "各单位被催办的次数和最近一次的时间，多的在前。"},
+	"GET /api/v1/notifications":                  {id: "listNotifications", query: append([]string{"unread"}, paging...), resp: apiList[*cycle.Notification]{}, about: "调用者的通知（本人的、本单位的、督查室的），新的在前。"},
+	"GET /api/v1/notifications/unread":           {id: "countUnreadNotifications", resp: unreadCount{}, about: "调用者未读的通知数：页面顶栏铃铛上的数字。"},
+	"PATCH /api/v1/notifications/{notification}": {id: "updateNotification", body: cycle.NotificationUpdate{}, resp: &cycle.Notification{}, about: "标为已读（read=true）或未读。"},
+	"POST /api/v1/notifications/read-all":        {id: "markNotificationsRead", resp: markedRead{}, about: "把调用者的通知全部标为已读，返回标记的条数。"},
+	"GET /api/v1/channels": {id: "listChannels", query: append([]string{"unit", "plan", "enabled"}, paging...), resp: apiList[*duban.Channel]{},
+		about: "消息发送渠道。地址中的密钥已隐藏，密钥本身从不返回（has_secret 说明是否设置）。"},
+	"POST /api/v1/channels": {id: "createChannel", body: channelRequest{}, resp: &newChannel{}, status: http.StatusCreated,
+		about: "新建渠道：企业微信或钉钉群机器人（url，钉钉加签密钥 secret）、电子邮件（smtp_addr、username、secret、from、to）或通用 Webhook（url；secret 省略时由服务器生成，只在此时返回一次）。"},
+	"GET /api/v1/channels/{channel}":    {id: "getChannel", resp: &duban.Channel{}},
+	"PATCH /api/v1/channels/{channel}":  {id: "updateChannel", body: duban.ChannelUpdate{}, resp: &duban.Channel{}, about: "修改渠道：给出的字段被设置，其余不变；secret 只在给出时替换，clear_secret 清除。"},
+	"DELETE /api/v1/channels/{channel}": {id: "deleteChannel", about: "删除渠道：未发出的消息标为失败，发送记录保留。"},
+	"POST /api/v1/channels/{channel}/test": {id: "testChannel", resp: &duban.Delivery{},
+		about: "立即发送一条测试消息（渠道停用时也发），返回其发送记录：state=sent 已发送，failed 时 last_error 说明原因。"},
+	"GET /api/v1/deliveries": {id: "listDeliveries", query: append([]string{"channel", "unit", "plan", "state", "event"}, paging...), resp: apiList[*duban.Delivery]{},
+		about: "发送记录，新的在前：每条消息经哪个渠道、是否发出、失败的原因。"},
 }
 
 // queryParam is a query parameter of the API.
@@ -217,6 +265,10 @@ var apiQueryParams = map[string]queryParam{
 	"a":         {map[string]any{"type": "integer", "minimum": 1}, "比较的一个版本，默认为当前版本的前一版。"},
 	"b":         {map[string]any{"type": "integer", "minimum": 1}, "比较的另一个版本，默认为当前版本。"},
 	"version":   {map[string]any{"type": "integer", "minimum": 1}, "报告的版本，默认为当前版本。"},
+	"unread":    {enumOf("yes"), "yes 时只列未读的。"},
+	"enabled":   {enumOf("yes", "no"), "是否启用。"},
+	"channel":   {integerParam, "渠道编号。"},
+	"event":     {enumOf("reminder", "urge", "supervision", "test"), "消息类型：提醒、催办、督办单、测试。"},
 }
 
 // lightEnum are the lights' values.
@@ -240,25 +292,31 @@ var apiParamEnums = map[string]map[string]any{
 	"GET /api/v1/reports kind":                  {"enum": []string{"part", "task"}},
 	"GET /api/v1/reports state":                 {"enum": []string{"draft", "submitted", "returned", "resubmitted", "accepted"}},
 	"GET /api/v1/closures state":                {"enum": []string{"requested", "closed", "declined"}},
+	"GET /api/v1/supervisions state":            {"enum": []string{"open", "issued", "acknowledged", "answered", "closed", "reissued"}},
+	"GET /api/v1/deliveries state":              {"enum": []string{"pending", "sending", "sent", "failed"}},
 }
 
 // domainEnums are the values of the domain's string types, for the schemas.
 var domainEnums = map[reflect.Type][]string{
-	reflect.TypeFor[duban.PlanState]():      {"draft", "published", "archived"},
-	reflect.TypeFor[duban.TaskState]():      {"active", "withdrawn"},
-	reflect.TypeFor[duban.StatementState](): {"open", "assigned", "dismissed"},
-	reflect.TypeFor[duban.Role]():           {"admin", "leader", "clerk", "viewer"},
-	reflect.TypeFor[duban.UnitKind]():       {"department", "street", "company", "group"},
-	reflect.TypeFor[duban.UnitEventKind]():  {"renamed", "merged_in", "merged_into", "alias", "created"},
-	reflect.TypeFor[duban.ChangeKind]():     {"added", "removed", "changed", "unchanged"},
-	reflect.TypeFor[duban.ImportOutcome]():  {"created", "unchanged", "reissue"},
-	reflect.TypeFor[duban.Comparison]():     {"=", ">=", ">", "<=", "~", "range"},
-	reflect.TypeFor[cycle.ScheduleKind]():   {"monthly", "quarterly", "custom"},
-	reflect.TypeFor[cycle.PeriodState]():    {"pending", "open", "closed"},
-	reflect.TypeFor[cycle.ReportKind]():     {"part", "task"},
-	reflect.TypeFor[cycle.ReportState]():    {"draft", "submitted", "returned", "resubmitted", "accepted"},
-	reflect.TypeFor[cycle.ClosureState]():   {"requested", "closed", "declined"},
-	reflect.TypeFor[cycle.LightStatus]():    lightEnum,
+	reflect.TypeFor[duban.PlanState]():        {"draft", "published", "archived"},
+	reflect.TypeFor[duban.TaskState]():        {"active", "withdrawn"},
+	reflect.TypeFor[duban.StatementState]():   {"open", "assigned", "dismissed"},
+	reflect.TypeFor[duban.Role]():             {"admin", "leader", "clerk", "viewer"},
+	reflect.TypeFor[duban.UnitKind]():         {"department", "street", "company", "group"},
+	reflect.TypeFor[duban.UnitEventKind]():    {"renamed", "merged_in", "merged_into", "alias", "created"},
+	reflect.TypeFor[duban.ChangeKind]():       {"added", "removed", "changed", "unchanged"},
+	reflect.TypeFor[duban.ImportOutcome]():    {"created", "unchanged", "reissue"},
+	reflect.TypeFor[duban.Comparison]():       {"=", ">=", ">", "<=", "~", "range"},
+	reflect.TypeFor[cycle.LightStatus]():      {"closed", "done", "normal", "lagging", "severe", "missing", "not_started"},
+	reflect.TypeFor[cycle.PeriodState]():      {"pending", "open", "closed"},
+	reflect.TypeFor[cycle.ReportKind]():       {"part", "task"},
+	reflect.TypeFor[cycle.ReportState]():      {"draft", "submitted", "returned", "resubmitted", "accepted"},
+	reflect.TypeFor[cycle.SupervisionState](): {"issued", "acknowledged", "answered", "closed", "reissued"},
+	reflect.TypeFor[cycle.ScheduleKind]():     {"monthly", "quarterly", "custom"},
+	reflect.TypeFor[cycle.ClosureState]():     {"requested", "closed", "declined"},
+	reflect.TypeFor[duban.ChannelKind]():      {"wecom", "dingtalk", "smtp", "webhook"},
+	reflect.TypeFor[duban.DeliveryState]():    {"pending", "sending", "sent", "failed"},
+	reflect.TypeFor[cycle.NotificationKind](): {"reminder", "urge", "review", "submitted", "supervision", "closure"},
 }
 
 // errorCodes are the codes an error answer may carry.
@@ -328,6 +386,8 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "number"}
 	case reflect.Slice:
 		return map[string]any{"type": "array", "items": g.schema(t.Elem())}
+	case reflect.Array:
+		return map[string]any{"type": "array", "items": g.schema(t.Elem()), "minItems": t.Len(), "maxItems": t.Len()}
 	case reflect.Map:
 		return map[string]any{"type": "object"}
 	case reflect.Struct:
@@ -466,6 +526,13 @@ func generateOpenAPI(routes []web.Route) ([]byte, error) {
 						"year": map[string]any{"type": "integer"}}}},
 				"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}},
 			}, "description": fmt.Sprintf("通知文件：文本、Markdown、Word（.docx）、网页或 PDF，不超过 %d MB。", notice.MaxInput>>20)}
+		}
+		if doc.workbook {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{"file"},
+					"properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": export.XLSX}}}},
+				export.XLSX: map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": export.XLSX}},
+			}, "description": fmt.Sprintf("从系统下载并填写的填报表（.xlsx），不超过 %d MB。", xlsx.MaxUpload>>20)}
 		}
 		if doc.evidence {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{

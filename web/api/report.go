@@ -316,30 +316,31 @@ func (s *server) evidenceOf(ctx context.Context, shas []string, r *cycle.Report)
 	return out, nil
 }
 
-// etag is a report version's entity tag.
-func etag(r *cycle.Report) string { return `"v` + strconv.Itoa(r.Version) + `"` }
+// etag is the entity tag of a thing's version (a report's, a 督办单's).
+func etag(version int) string { return `"v` + strconv.Itoa(version) + `"` }
 
 // writeReport answers a report with its ETag.
 func writeReport(w http.ResponseWriter, status int, r *cycle.Report) error {
-	w.Header().Set("ETag", etag(r))
+	w.Header().Set("ETag", etag(r.Version))
 	web.WriteJSON(w, status, r)
 	return nil
 }
 
 // ifMatch reads the version an If-Match header names ("v3", as ETag gives
-// it): 428 without one, since a change must say what it was made from.
-func ifMatch(r *http.Request, current func() (int, error)) (int, error) {
+// it) of a thing (报告, 督办单): 428 without one, since a change must say
+// what it was made from.
+func ifMatch(r *http.Request, what string, current func() (int, error)) (int, error) {
 	v := strings.TrimSpace(r.Header.Get("If-Match"))
 	switch {
 	case v == "":
-		return 0, duban.Errorf(duban.EPRECONDREQUIRED, "修改报告须在 If-Match 头中给出所依据的版本（GET 时 ETag 头的值，如 \"v3\"），以免覆盖他人的修改。")
+		return 0, duban.Errorf(duban.EPRECONDREQUIRED, "修改%s须在 If-Match 头中给出所依据的版本（GET 时 ETag 头的值，如 \"v3\"），以免覆盖他人的修改。", what)
 	case v == "*":
 		return current()
 	}
 	tag := strings.Trim(strings.TrimPrefix(v, "W/"), `"`)
 	n, err := strconv.Atoi(strings.TrimPrefix(tag, "v"))
 	if err != nil || n < 1 || !strings.HasPrefix(tag, "v") {
-		return 0, duban.Errorf(duban.EINVALID, "If-Match 头“%s”不正确：应为报告的 ETag，如 \"v3\"。", v)
+		return 0, duban.Errorf(duban.EINVALID, "If-Match 头“%s”不正确：应为%s的 ETag，如 \"v3\"。", v, what)
 	}
 	return n, nil
 }
@@ -418,7 +419,7 @@ func (s *server) apiUpdateReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	version, err := ifMatch(r, func() (int, error) { return rep.Version, nil })
+	version, err := ifMatch(r, "报告", func() (int, error) { return rep.Version, nil })
 	if err != nil {
 		return err
 	}

@@ -116,6 +116,8 @@ type unitPage struct {
 	yearChoice
 	Lead   *taskList
 	Shared *taskList
+	// Urge is how often the unit was urged, with the office's button.
+	Urge *urgeBox
 	// Groups are the group terms the unit belongs to, whose tasks are its
 	// own too; Members the units a group stands for.
 	Groups  []*duban.Unit
@@ -177,6 +179,9 @@ func (s *server) buildUnit(r *http.Request) (web.Page, error) {
 		if *l.dst, err = s.findTasksOnly(r, f, p.ledger(url.Values{"unit": {unit}, "role": {string(l.role)}}), ownerTasksLimit); err != nil {
 			return nil, err
 		}
+	}
+	if p.Urge, err = s.unitUrgeBox(r, id); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -6,14 +6,18 @@ import (
 )
 
 // catalog is the pages' message catalog: the ledger's (english) joined with
-// the reporting cycle's (cycleEnglish), which a message may not be in both.
+// the reporting cycle's (cycleEnglish), its outputs' (outputsEnglish) and
+// the supervision's (supervisionEnglish), which a message may not be in two
+// of.
 func catalog() map[string]string {
 	out := maps.Clone(english)
-	for msg, en := range cycleEnglish {
-		if _, ok := out[msg]; ok {
-			panic(fmt.Sprintf("page: message %q is in two catalogs", msg)) // a programming error the catalog test finds
+	for _, part := range []map[string]string{cycleEnglish, outputsEnglish, supervisionEnglish} {
+		for msg, en := range part {
+			if _, ok := out[msg]; ok {
+				panic(fmt.Sprintf("page: message %q is in two catalogs", msg)) // a programming error the catalog test finds
+			}
+			out[msg] = en
 		}
-		out[msg] = en
 	}
 	return out
 }

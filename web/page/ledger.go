@@ -3,6 +3,7 @@ package page
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -86,6 +87,51 @@ func (p *ledgerPage) PlanOptions() template.HTML {
 		option(&b, strconv.FormatInt(pl.ID, 10), label, pl.ID == p.Query.Plan)
 	}
 	return template.HTML(b.String())
+}
+
+// LightOptions are the options of the light filter, in the page's
+// language.
+func (p *ledgerPage) LightOptions() template.HTML {
+	var b strings.Builder
+	for _, st := range cycle.LightStatuses {
+		label := st.Label()
+		if p.Lang == "en" {
+			label = st.LabelEN()
+		}
+		option(&b, string(st), label, string(st) == p.Query.Light)
+	}
+	return template.HTML(b.String())
+}
+
+// PrintURL is the address of the ledger as filtered, made to print: a
+// table, or each task with its latest report.
+func (p *ledgerPage) PrintURL(reports bool) string {
+	v := p.Query.Values()
+	v.Del("page")
+	v.Del("size")
+	if reports {
+		v.Set("reports", "1")
+	}
+	if len(v) == 0 {
+		return "/tasks/print"
+	}
+	return "/tasks/print?" + v.Encode()
+}
+
+// TableFilter is the query of the task table of the plan filtered by the
+// ledger's unit or leader.
+func (p *ledgerPage) TableFilter() string {
+	v := url.Values{}
+	if p.Query.Unit != 0 {
+		v.Set("unit", strconv.FormatInt(p.Query.Unit, 10))
+	}
+	if p.Query.Leader != 0 {
+		v.Set("leader", strconv.FormatInt(p.Query.Leader, 10))
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
 }
 
 // YearOptions are the options of the year filter.

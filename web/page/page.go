@@ -1,6 +1,7 @@
 // Package page is duban's server-rendered pages: the ledger, a task, the
 // units and leaders, the plans with their import and review, the accounts,
-// and signing in. Each area has a file of its own holding its routes, its
+// signing in, and the supervision cycle's 督办单, urges, notifications and
+// channels. Each area has a file of its own holding its routes, its
 // page structs and its handlers; its templates are in templates/, one file
 // per page. Part gives them to web.New, which serves them in the layout,
 // with the core's sessions, CSRF, permission rules and error pages.
@@ -80,12 +81,19 @@ type server struct {
 	// choiceCache keeps the filter forms' lists per version of what lists
 	// show (choices.go), whatever the configuration.
 	choiceCache choiceCache
+	// planCache keeps plans with their tasks per version of what lists show,
+	// for the overview (overview.go).
+	planCache planCache
+	// public keeps the public pages' content for a while, and publicLimit
+	// bounds how often each address asks for them (public.go).
+	public      publicCache
+	publicLimit *web.Limiter
 }
 
 // routes joins the route lists of the areas. Each area's list is a method
 // in its own file; a new area adds its method here.
 func routes(srv *web.Server) []web.Route {
-	s := &server{Server: srv, svc: srv.Services(), sources: newSourceCache()}
+	s := &server{Server: srv, svc: srv.Services(), sources: newSourceCache(), publicLimit: web.NewLimiter(publicRate, publicBurst)}
 	var all []web.Route
 	for _, group := range [][]web.Route{
 		s.authRoutes(),
@@ -99,6 +107,15 @@ func routes(srv *web.Server) []web.Route {
 		s.accountRoutes(),
 		s.periodRoutes(),
 		s.reportRoutes(),
+		s.overviewRoutes(),
+		s.exportRoutes(),
+		s.bulletinRoutes(),
+		s.printRoutes(),
+		s.publicRoutes(),
+		s.supervisionRoutes(),
+		s.urgeRoutes(),
+		s.notificationRoutes(),
+		s.channelRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -109,10 +126,14 @@ func routes(srv *web.Server) []web.Route {
 // entry here.
 var navigation = []web.NavEntry{
 	{Label: "首页", Href: "/", Allow: duban.CanRead},
+	{Label: "一屏统览", Href: "/overview", Allow: duban.CanRead},
 	{Label: "台账", Href: "/tasks", Allow: duban.CanRead},
 	{Label: "文件", Href: "/plans", Allow: duban.CanRead},
 	{Label: "单位", Href: "/units", Allow: duban.CanRead},
 	{Label: "领导", Href: "/leaders", Allow: duban.CanRead},
+	{Label: "督办单", Href: "/supervisions", Allow: cycle.CanAnswerSupervisions},
+	{Label: "催办", Href: "/urges", Allow: cycle.CanUrge},
+	{Label: "渠道", Href: "/channels", Allow: duban.CanManageChannels},
 	{Label: "账号", Href: "/accounts", Allow: duban.CanManageUsers},
 	{Label: "待报", Href: "/todo", Allow: cycle.OwesReports},
 	{Label: "报告审核", Href: "/reports", Allow: cycle.CanReviewReport},
@@ -134,6 +155,7 @@ func templateFuncs() template.FuncMap {
 		"unitLinks":     func(owners []duban.Owner) template.HTML { return ownerLinks("/units/", owners) },
 		"leaderLinks":   func(owners []duban.Owner) template.HTML { return ownerLinks("/leaders/", owners) },
 		"unitOptions":   unitOptions,
+		"short":         cycle.Shorten,
 		"leaderOptions": leaderOptions,
 	}
 }

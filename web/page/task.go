@@ -42,6 +42,8 @@ type taskPage struct {
 	// CanComment shows the form to write on the task (CanCommentOnTask):
 	// a clerk's progress, a leader's or the office's remark.
 	CanComment bool
+	// Urge is how often the task was urged, with the office's button.
+	Urge *urgeBox
 	// Cycle is the task's light, reports and requests to close; nil for a
 	// draft's task.
 	Cycle *taskCycle
@@ -183,6 +185,9 @@ func (s *server) task(w http.ResponseWriter, r *http.Request) error {
 				p.Via = append(p.Via, o.Name)
 			}
 		}
+	}
+	if p.Urge, err = s.taskUrgeBox(r, t, p.Plan); err != nil {
+		return err
 	}
 	if p.Cycle, err = s.findTaskCycle(r, t, p.Plan); err != nil {
 		return err

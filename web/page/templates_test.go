@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/internal/i18ntest"
 )
@@ -257,7 +258,7 @@ func TestTemplates(t *testing.T) {
 	if testing.Short() {
 		users = users[1:2]
 	}
-	for _, p := range slices.Concat(examplePages(), reviewExamplePages(), cycleExamplePages()) {
+	for _, p := range slices.Concat(examplePages(), reviewExamplePages(), cycleExamplePages(), outputExamplePages(t), supervisionExamplePages()) {
 		name := p.TemplateName()
 		covered[name] = true
 		for _, lang := range []string{"zh", "en"} {
@@ -275,7 +276,7 @@ func TestTemplates(t *testing.T) {
 				if strings.Contains(out, hostile) {
 					t.Errorf("%s (%s): users' text is not escaped:\n%s", name, lang, excerpt(out, hostile))
 				}
-				if !strings.Contains(out, `name="csrf" value="csrf-token"`) {
+				if !b.Bare && !strings.Contains(out, `name="csrf" value="csrf-token"`) {
 					t.Errorf("%s (%s): no form carries the CSRF token", name, lang)
 				}
 			}
@@ -312,6 +313,19 @@ func TestCatalog(t *testing.T) {
 	for _, k := range []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup} {
 		labels[k.Label()] = "duban.UnitKind.Label"
 	}
+	for _, st := range []cycle.PeriodState{cycle.PeriodPending, cycle.PeriodOpen, cycle.PeriodClosed} {
+		labels[st.Label()] = "cycle.PeriodState.Label"
+	}
+	for _, k := range []cycle.ReportKind{cycle.ReportPart, cycle.ReportTask} {
+		labels[k.Label()] = "cycle.ReportKind.Label"
+	}
+	for _, st := range []cycle.ReportState{cycle.ReportDraft, cycle.ReportSubmitted, cycle.ReportReturned, cycle.ReportResubmitted, cycle.ReportAccepted} {
+		labels[st.Label()] = "cycle.ReportState.Label"
+	}
+	for _, st := range []cycle.SupervisionState{cycle.SupervisionIssued, cycle.SupervisionAcknowledged, cycle.SupervisionAnswered,
+		cycle.SupervisionClosed, cycle.SupervisionReissued} {
+		labels[st.Label()] = "cycle.SupervisionState.Label"
+	}
 	for _, c := range duban.DueChoices {
 		labels[c.Label()] = "duban.DueChoice.Label"
 	}
@@ -326,6 +340,9 @@ func TestCatalog(t *testing.T) {
 		labels[c.Field] = "duban.TaskChanges"
 	}
 	for msg, where := range cycleLabels() {
+		labels[msg] = where
+	}
+	for msg, where := range supervisionLabels() {
 		labels[msg] = where
 	}
 	i18ntest.Check(t, catalog(), mustTemplates(t).Translator("en").Has, labels)

@@ -10,6 +10,10 @@ document.addEventListener("DOMContentLoaded", () => {
       select.addEventListener("change", () => form.requestSubmit());
     }
   }
+  // A button with data-print prints the page (a supervision notice).
+  for (const button of document.querySelectorAll("button[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
   // A checkbox marked data-check-all ticks or unticks every box of its
   // form named as its value says: the review queue's "all".
   for (const all of document.querySelectorAll("input[data-check-all]")) {

@@ -3,6 +3,7 @@ package webtest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/evidence"
 	"github.com/dubanhq/duban/notice"
+	"github.com/dubanhq/duban/notify"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/cyclestore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
@@ -73,6 +75,13 @@ type World struct {
 	Token     *duban.APIToken // an API token of the viewer
 	Secret    string          // its secret
 	Statement *duban.Statement
+	// Supervision is a notice issued on Task to Clerk's unit and answered
+	// with a file (version 2), Notification
+	// the urge on Task in Clerk's unit's bell, Channel a webhook carrying
+	// every message (to an address where nothing listens).
+	Supervision  *cycle.Supervision
+	Notification *cycle.Notification
+	Channel      *duban.Channel
 
 	// Period is the published plan's July, open; PendingPeriod its August,
 	// not yet. Report is the task report the other clerk's unit handed in
@@ -91,6 +100,7 @@ type fixture struct {
 	Users                                   map[string]int64
 	Token                                   int64
 	Secret                                  string
+	Supervision, Notification, Channel      int64
 }
 
 var templateDB struct {
@@ -210,7 +220,10 @@ func populate(svc web.Services) (fixture, error) {
 		return fix, err
 	}
 	fix.Token = tok.ID
-	return fix, buildCycle(svc, &fix, other)
+	if err := buildCycle(svc, &fix, other); err != nil {
+		return fix, err
+	}
+	return fix, buildSupervision(svc, &fix, caizheng.ID)
 }
 
 // SamplePDF is a small PDF file, evidence the tests upload.
@@ -253,6 +266,44 @@ func buildCycle(svc web.Services, fix *fixture, other *duban.Unit) error {
 	return nil
 }
 
+// buildSupervision issues a supervision notice on Task to the clerk's
+// unit, which answers it with a file; urges the unit (a notification in the
+// clerk's bell); and sets a webhook channel carrying every message.
+func buildSupervision(svc web.Services, fix *fixture, unit int64) error {
+	sv := &cycle.Supervision{TaskIDs: []int64{fix.Task}, UnitID: unit, Reason: "进度滞后", Requirement: "请书面反馈整改措施",
+		Due: duban.Today(time.Now()).AddDays(30)}
+	if err := svc.Supervisions.CreateSupervision(OfficeCtx, sv); err != nil {
+		return err
+	}
+	fix.Supervision = sv.ID
+	clerkCtx := duban.NewContextWithUser(context.Background(), &duban.User{ID: fix.Users[Clerk], Name: Clerk, Role: duban.RoleClerk, UnitID: unit})
+	file, err := svc.Files.Put(strings.NewReader(SamplePDF), "整改情况报告.pdf", "application/pdf")
+	if err != nil {
+		return err
+	}
+	if err := svc.Evidence.CreateEvidence(clerkCtx, &cycle.Evidence{EvidenceRef: file}); err != nil {
+		return err
+	}
+	if _, err := svc.Supervisions.UpdateSupervision(clerkCtx, sv.ID, cycle.SupervisionUpdate{State: ref(cycle.SupervisionAnswered),
+		Answer: ref("已召开推进会，整改措施见附件。"), Evidence: &[]cycle.EvidenceRef{file}, Version: sv.Version}); err != nil {
+		return err
+	}
+	if err := svc.Reminders.CreateUrge(OfficeCtx, &cycle.Urge{TaskID: fix.Task, UnitID: unit}); err != nil {
+		return err
+	}
+	ns, _, err := svc.Notifications.FindNotifications(clerkCtx, cycle.NotificationFilter{Limit: 1})
+	if err != nil || len(ns) == 0 {
+		return fmt.Errorf("webtest: the clerk's notification: %v", err)
+	}
+	fix.Notification = ns[0].ID
+	ch := &duban.Channel{Name: "督查室接口", Kind: duban.ChannelWebhook, URL: "http://127.0.0.1:9/hook", Enabled: true}
+	if err := svc.Deliveries.CreateChannel(OfficeCtx, ch); err != nil {
+		return err
+	}
+	fix.Channel = ch.ID
+	return nil
+}
+
 // readSample reads the sample notice as demo.Load does.
 func readSample() (*duban.Reading, error) { return notice.Read(demo.SampleName, demo.Sample()) }
 
@@ -272,7 +323,7 @@ func unitNamed(svc web.Services, name string) (*duban.Unit, error) {
 // Evidence files go to one folder for the test binary, which Main
 // removes; files are kept by content, so tests share it safely.
 func Services(db *sqldb.DB) web.Services {
-	units := sqldb.NewUnitService(db)
+	deliveries, units := sqldb.NewDeliveryService(db), sqldb.NewUnitService(db)
 	return web.Services{
 		Plans: sqldb.NewPlanService(db), Tasks: sqldb.NewTaskService(db), Units: units,
 		Leaders: sqldb.NewLeaderService(db), Users: sqldb.NewUserService(db), Audit: sqldb.NewAuditService(db),
@@ -281,6 +332,11 @@ func Services(db *sqldb.DB) web.Services {
 		Periods: cyclestore.NewPeriodService(db), Reports: cyclestore.NewReportService(db, units),
 		Lights: cyclestore.NewLightService(db), Reminders: cyclestore.NewReminderService(db, units),
 		Evidence: cyclestore.NewEvidenceService(db), Files: evidenceFiles(),
+		Supervisions: cyclestore.NewSupervisionService(db, units), Overview: cyclestore.NewOverviewService(db),
+		Bulletins: cyclestore.NewBulletinService(db), Publications: cyclestore.NewPublicationService(db),
+		Notifications: cyclestore.NewNotificationService(db), Deliveries: deliveries,
+		Tester: notify.NewDrainer(deliveries, &notify.Senders{Timeout: 5 * time.Second},
+			notify.Options{Owner: "webtest", Logger: slog.New(slog.DiscardHandler)}),
 	}
 }
 
@@ -424,6 +480,13 @@ func serveWorld(t *testing.T, db *sqldb.DB, fix fixture, cfg web.Config) *World 
 		t.Fatalf("the fixture's request to close: %v", err)
 	}
 	w.Closure = closures[0]
+	if w.Supervision, err = svc.Supervisions.FindSupervisionByID(OfficeCtx, fix.Supervision); err != nil {
+		t.Fatal(err)
+	}
+	w.Notification = &cycle.Notification{ID: fix.Notification, UnitID: w.Users[Clerk].UnitID}
+	if w.Channel, err = svc.Deliveries.FindChannelByID(OfficeCtx, fix.Channel); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 

@@ -1,9 +1,9 @@
-package notify_test
-
-// Real protocol endpoints for the tests: HTTP servers that check messages
-// as WeCom, DingTalk and a Standard Webhooks receiver would, computing the
-// signatures themselves, and an SMTP server speaking STARTTLS with a
-// certificate made for the test.
+// Package notifytest holds real protocol endpoints for tests of what duban
+// sends: HTTP servers that check messages as WeCom, DingTalk and a Standard
+// Webhooks receiver would, computing the signatures themselves, and an SMTP
+// server speaking STARTTLS with a certificate made for the test. The notify
+// package's tests and the year walks of the stores and the server use them.
+package notifytest
 
 import (
 	"bytes"
@@ -20,9 +20,11 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"mime"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/mail"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -32,74 +34,87 @@ import (
 	"unicode/utf8"
 )
 
-// clock is the tests' time, moved by hand, safe for several drainers.
-type clock struct {
+// Clock is a test's time, moved by hand, safe for several servers.
+type Clock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func newClock() *clock { return &clock{now: time.Date(2022, 7, 20, 1, 0, 0, 0, time.UTC)} }
+// NewClock returns a clock showing t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
 
-func (c *clock) Now() time.Time {
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *clock) Advance(d time.Duration) {
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
 }
 
-// received is one message an endpoint took.
-type received struct {
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+// Received is one message an endpoint took.
+type Received struct {
 	ID      string // webhook-id, or the order of arrival for robots
+	Key     string // the webhook's once-only key of the message
 	Subject string // the webhook's subject, a robot's title or heading
 	Body    string // the webhook's body, a robot's markdown
 }
 
-// endpoint is an HTTP test server for one kind of receiver. answer, when
+// Endpoint is an HTTP test server for one kind of receiver. answer, when
 // set, decides the answer instead of the receiver's own checks passing.
-type endpoint struct {
+type Endpoint struct {
 	*httptest.Server
-	t     testing.TB
-	clock *clock
+	t   testing.TB
+	now func() time.Time
 
 	mu     sync.Mutex
-	got    []received
+	got    []Received
 	hits   int
 	answer func(w http.ResponseWriter, r *http.Request) bool
 }
 
-func (e *endpoint) received() []received {
+// Received returns the messages the endpoint took, in order.
+func (e *Endpoint) Received() []Received {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return append([]received(nil), e.got...)
+	return append([]Received(nil), e.got...)
 }
 
-func (e *endpoint) requests() int {
+// Requests counts the requests the endpoint was sent, taken or not.
+func (e *Endpoint) Requests() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.hits
 }
 
-// setAnswer makes the endpoint answer with f before checking anything; f
-// returns false to let the checks go on.
-func (e *endpoint) setAnswer(f func(w http.ResponseWriter, r *http.Request) bool) {
+// SetAnswer makes the endpoint answer with f before checking anything; f
+// returns false to let the checks go on. Nil restores the checks alone.
+func (e *Endpoint) SetAnswer(f func(w http.ResponseWriter, r *http.Request) bool) {
 	e.mu.Lock()
 	e.answer = f
 	e.mu.Unlock()
 }
 
-func (e *endpoint) record(r received) {
+func (e *Endpoint) record(r Received) {
 	e.mu.Lock()
 	e.got = append(e.got, r)
 	e.mu.Unlock()
 }
 
-func newEndpoint(t testing.TB, c *clock, check func(e *endpoint, w http.ResponseWriter, r *http.Request, body []byte)) *endpoint {
-	e := &endpoint{t: t, clock: c}
+func newEndpoint(t testing.TB, now func() time.Time, check func(e *Endpoint, w http.ResponseWriter, r *http.Request, body []byte)) *Endpoint {
+	e := &Endpoint{t: t, now: now}
 	e.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.hits++
@@ -120,15 +135,15 @@ func newEndpoint(t testing.TB, c *clock, check func(e *endpoint, w http.Response
 	return e
 }
 
-// webhookReceiver checks Standard Webhooks 1.0 as a receiver would: the
+// WebhookReceiver checks Standard Webhooks 1.0 as a receiver would: the
 // three headers, the timestamp within five minutes, and the signature
 // computed here over id.timestamp.body with the secret it was given.
-func webhookReceiver(t testing.TB, c *clock, secret string) *endpoint {
+func WebhookReceiver(t testing.TB, now func() time.Time, secret string) *Endpoint {
 	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newEndpoint(t, c, func(e *endpoint, w http.ResponseWriter, r *http.Request, body []byte) {
+	return newEndpoint(t, now, func(e *Endpoint, w http.ResponseWriter, r *http.Request, body []byte) {
 		id, ts, sigs := r.Header.Get("webhook-id"), r.Header.Get("webhook-timestamp"), r.Header.Get("webhook-signature")
 		sec, err := strconv.ParseInt(ts, 10, 64)
 		if id == "" || err != nil || sigs == "" {
@@ -136,7 +151,7 @@ func webhookReceiver(t testing.TB, c *clock, secret string) *endpoint {
 			http.Error(w, "missing headers", http.StatusBadRequest)
 			return
 		}
-		if d := c.Now().Sub(time.Unix(sec, 0)); d < -5*time.Minute || d > 5*time.Minute {
+		if d := e.now().Sub(time.Unix(sec, 0)); d < -5*time.Minute || d > 5*time.Minute {
 			http.Error(w, "stale timestamp", http.StatusBadRequest)
 			return
 		}
@@ -165,23 +180,23 @@ func webhookReceiver(t testing.TB, c *clock, secret string) *endpoint {
 			http.Error(w, "bad body", http.StatusBadRequest)
 			return
 		}
-		e.record(received{ID: id, Subject: p.Data.Subject, Body: p.Data.Body})
+		e.record(Received{ID: id, Key: p.Data.Key, Subject: p.Data.Subject, Body: p.Data.Body})
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
 
-// robotAnswer writes a robot's JSON answer.
-func robotAnswer(w http.ResponseWriter, code int, msg string) {
+// RobotAnswer writes a robot's JSON answer.
+func RobotAnswer(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"errcode":%d,"errmsg":%q}`, code, msg)
 }
 
-// wecomRobot answers as a WeCom group robot with the given key: markdown
+// WeComRobot answers as a WeCom group robot with the given key: markdown
 // only, at most 4096 bytes of UTF-8.
-func wecomRobot(t testing.TB, c *clock, key string) *endpoint {
-	return newEndpoint(t, c, func(e *endpoint, w http.ResponseWriter, r *http.Request, body []byte) {
+func WeComRobot(t testing.TB, now func() time.Time, key string) *Endpoint {
+	return newEndpoint(t, now, func(e *Endpoint, w http.ResponseWriter, r *http.Request, body []byte) {
 		if r.URL.Query().Get("key") != key {
-			robotAnswer(w, 93000, "invalid webhook url, hint: [1658380803_7_bd7b3e] from ip: 10.0.0.1")
+			RobotAnswer(w, 93000, "invalid webhook url, hint: [1658380803_7_bd7b3e] from ip: 10.0.0.1")
 			return
 		}
 		var m struct {
@@ -191,38 +206,38 @@ func wecomRobot(t testing.TB, c *clock, key string) *endpoint {
 			} `json:"markdown"`
 		}
 		if err := json.Unmarshal(body, &m); err != nil || m.MsgType != "markdown" || m.Markdown.Content == "" {
-			robotAnswer(w, 40008, "invalid message type")
+			RobotAnswer(w, 40008, "invalid message type")
 			return
 		}
 		if len(m.Markdown.Content) > 4096 || !utf8.ValidString(m.Markdown.Content) {
-			robotAnswer(w, 40058, "markdown.content exceed max length 4096")
+			RobotAnswer(w, 40058, "markdown.content exceed max length 4096")
 			return
 		}
 		heading, _, _ := strings.Cut(m.Markdown.Content, "\n")
-		e.record(received{ID: strconv.Itoa(len(e.received()) + 1), Subject: strings.TrimPrefix(heading, "### "), Body: m.Markdown.Content})
-		robotAnswer(w, 0, "ok")
+		e.record(Received{ID: strconv.Itoa(len(e.Received()) + 1), Subject: strings.TrimPrefix(heading, "### "), Body: m.Markdown.Content})
+		RobotAnswer(w, 0, "ok")
 	})
 }
 
-// dingtalkRobot answers as a DingTalk group robot with the given access
+// DingTalkRobot answers as a DingTalk group robot with the given access
 // token and signing secret: the sign checked as DingTalk documents it,
 // within an hour of the timestamp.
-func dingtalkRobot(t testing.TB, c *clock, token, secret string) *endpoint {
-	return newEndpoint(t, c, func(e *endpoint, w http.ResponseWriter, r *http.Request, body []byte) {
+func DingTalkRobot(t testing.TB, now func() time.Time, token, secret string) *Endpoint {
+	return newEndpoint(t, now, func(e *Endpoint, w http.ResponseWriter, r *http.Request, body []byte) {
 		q := r.URL.Query()
 		if q.Get("access_token") != token {
-			robotAnswer(w, 300001, "token is not exist")
+			RobotAnswer(w, 300001, "token is not exist")
 			return
 		}
 		ts, err := strconv.ParseInt(q.Get("timestamp"), 10, 64)
-		if err != nil || c.Now().Sub(time.UnixMilli(ts)).Abs() > time.Hour {
-			robotAnswer(w, 310000, "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]")
+		if err != nil || e.now().Sub(time.UnixMilli(ts)).Abs() > time.Hour {
+			RobotAnswer(w, 310000, "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]")
 			return
 		}
 		mac := hmac.New(sha256.New, []byte(secret))
 		fmt.Fprintf(mac, "%d\n%s", ts, secret)
 		if q.Get("sign") != base64.StdEncoding.EncodeToString(mac.Sum(nil)) {
-			robotAnswer(w, 310000, "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]")
+			RobotAnswer(w, 310000, "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]")
 			return
 		}
 		var m struct {
@@ -233,17 +248,17 @@ func dingtalkRobot(t testing.TB, c *clock, token, secret string) *endpoint {
 			} `json:"markdown"`
 		}
 		if err := json.Unmarshal(body, &m); err != nil || m.MsgType != "markdown" || m.Markdown.Title == "" || m.Markdown.Text == "" {
-			robotAnswer(w, 40035, "缺少参数 markdown")
+			RobotAnswer(w, 40035, "缺少参数 markdown")
 			return
 		}
-		e.record(received{ID: strconv.Itoa(len(e.received()) + 1), Subject: m.Markdown.Title, Body: m.Markdown.Text})
-		robotAnswer(w, 0, "ok")
+		e.record(Received{ID: strconv.Itoa(len(e.Received()) + 1), Subject: m.Markdown.Title, Body: m.Markdown.Text})
+		RobotAnswer(w, 0, "ok")
 	})
 }
 
-// testCert makes a self-signed certificate for 127.0.0.1 and localhost and
+// TestCert makes a self-signed certificate for 127.0.0.1 and localhost and
 // returns it with a pool that trusts it.
-func testCert(t testing.TB) (tls.Certificate, *x509.CertPool) {
+func TestCert(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -268,38 +283,40 @@ func testCert(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
 }
 
-// mailServer is an SMTP server in the test's process, speaking what a
+// MailServer is an SMTP server in the test's process, speaking what a
 // mail server of a government intranet does: EHLO, STARTTLS, AUTH PLAIN
 // (offered only once encrypted), MAIL, RCPT, DATA, QUIT.
-type mailServer struct {
+type MailServer struct {
 	ln   net.Listener
 	tls  *tls.Config
 	user string
 	pass string
-	// noTLS makes the server offer no STARTTLS; reject refuses a
-	// recipient; busy answers MAIL with 451.
-	noTLS  bool
-	reject string
-	busy   bool
+	// NoTLS makes the server offer no STARTTLS; Reject refuses a
+	// recipient; Busy answers MAIL with 451. Change them with Set.
+	NoTLS  bool
+	Reject string
+	Busy   bool
 
 	mu    sync.Mutex
-	mails []mailIn
+	mails []Mail
 }
 
-// mailIn is one message the server took.
-type mailIn struct {
+// Mail is one message the server took.
+type Mail struct {
 	From string
 	To   []string
 	Data []byte
 }
 
-func newMailServer(t testing.TB, user, pass string) (*mailServer, *x509.CertPool) {
-	cert, pool := testCert(t)
+// NewMailServer starts a mail server taking the account user with the
+// password pass, and returns it with the pool that trusts its certificate.
+func NewMailServer(t testing.TB, user, pass string) (*MailServer, *x509.CertPool) {
+	cert, pool := TestCert(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &mailServer{ln: ln, tls: &tls.Config{Certificates: []tls.Certificate{cert}}, user: user, pass: pass}
+	s := &MailServer{ln: ln, tls: &tls.Config{Certificates: []tls.Certificate{cert}}, user: user, pass: pass}
 	var wg sync.WaitGroup
 	t.Cleanup(func() { ln.Close(); wg.Wait() })
 	wg.Go(func() {
@@ -314,22 +331,24 @@ func newMailServer(t testing.TB, user, pass string) (*mailServer, *x509.CertPool
 	return s, pool
 }
 
-// set changes how the server behaves, between sessions.
-func (s *mailServer) set(f func(s *mailServer)) {
+// Set changes how the server behaves, between sessions.
+func (s *MailServer) Set(f func(s *MailServer)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f(s)
 }
 
-func (s *mailServer) Addr() string { return s.ln.Addr().String() }
+// Addr is the server's host:port.
+func (s *MailServer) Addr() string { return s.ln.Addr().String() }
 
-func (s *mailServer) received() []mailIn {
+// Received returns the mails the server took, in order.
+func (s *MailServer) Received() []Mail {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]mailIn(nil), s.mails...)
+	return append([]Mail(nil), s.mails...)
 }
 
-func (s *mailServer) serve(conn net.Conn) {
+func (s *MailServer) serve(conn net.Conn) {
 	defer func() { conn.Close() }()
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
 	tp := textproto.NewConn(conn)
@@ -344,7 +363,7 @@ func (s *mailServer) serve(conn net.Conn) {
 		}
 		verb, arg, _ := strings.Cut(line, " ")
 		s.mu.Lock()
-		noTLS, reject, busy := s.noTLS, s.reject, s.busy
+		noTLS, reject, busy := s.NoTLS, s.Reject, s.Busy
 		s.mu.Unlock()
 		switch strings.ToUpper(verb) {
 		case "EHLO", "HELO":
@@ -405,7 +424,7 @@ func (s *mailServer) serve(conn net.Conn) {
 				return
 			}
 			s.mu.Lock()
-			s.mails = append(s.mails, mailIn{From: from, To: to, Data: data})
+			s.mails = append(s.mails, Mail{From: from, To: to, Data: data})
 			s.mu.Unlock()
 			tp.PrintfLine("250 2.0.0 Ok: queued")
 		case "QUIT":
@@ -424,4 +443,13 @@ func (s *mailServer) serve(conn net.Conn) {
 func envelopeAddr(arg, prefix string) string {
 	a, _, _ := strings.Cut(strings.TrimPrefix(arg, prefix), ">")
 	return strings.TrimPrefix(a, "<")
+}
+
+// Subject returns the mail's subject, decoded from its MIME words.
+func (m Mail) Subject() (string, error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		return "", err
+	}
+	return new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
 }

@@ -1,0 +1,222 @@
+package cyclestore
+
+import (
+	"context"
+
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
+	"github.com/dubanhq/duban/sqldb"
+)
+
+// OverviewService reads the figures of the overview and the public page.
+type OverviewService struct{ base }
+
+// NewOverviewService returns the figures of db.
+func NewOverviewService(db *sqldb.DB) *OverviewService { return &OverviewService{base{db: db}} }
+
+var _ cycle.OverviewService = (*OverviewService)(nil)
+
+// FindFigures reads a plan's figures in one read transaction, in a few
+// lean queries: the overview is the page a meeting room shows all day and
+// every leader opens, so it reads counts and the current period's lights
+// rather than every report of the year.
+func (s *OverviewService) FindFigures(ctx context.Context, ff cycle.FiguresFilter) (*cycle.Figures, error) {
+	if _, err := duban.Authorize(ctx, "查看统览", duban.CanRead); err != nil {
+		return nil, err
+	}
+	var f *cycle.Figures
+	err := s.db.View(ctx, func(tx *Tx) error {
+		var err error
+		f, err = findFigures(tx, ff)
+		return err
+	})
+	return f, err
+}
+
+// findFigures reads the figures; the caller has checked who may. Its
+// queries read only the columns the figures need: the overview is asked
+// for all day.
+func findFigures(tx *Tx, ff cycle.FiguresFilter) (*cycle.Figures, error) {
+	var state duban.PlanState
+	switch err := tx.QueryRow("SELECT state FROM plans WHERE id = ?", ff.PlanID).Scan(&state); {
+	case isNoRows(err) || (err == nil && state == duban.PlanDraft && !duban.CanViewDrafts(tx.User())):
+		return nil, sqldb.NotFound("计划", ff.PlanID)
+	case err != nil:
+		return nil, tx.QueryError("SELECT plans", err)
+	}
+	f := &cycle.Figures{PlanID: ff.PlanID, Today: duban.Today(tx.Now()), Lights: map[int64]*cycle.Light{}}
+	var err error
+	if f.Periods, err = leanPeriods(tx, ff.PlanID); err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*cycle.Period, len(f.Periods))
+	for _, q := range f.Periods {
+		byID[q.ID] = q
+	}
+	if err := readTrend(tx, f, byID); err != nil {
+		return nil, err
+	}
+	switch {
+	case ff.PeriodID != 0:
+		if f.Period = byID[ff.PeriodID]; f.Period == nil {
+			return nil, sqldb.NotFound("填报周期", ff.PeriodID)
+		}
+	case len(f.Trend) > 0:
+		f.Period = f.Trend[len(f.Trend)-1].Period
+	}
+	if f.Period == nil {
+		return f, nil
+	}
+	if err := readPeriodLights(tx, f); err != nil {
+		return nil, err
+	}
+	if f.Overdue() {
+		if f.Handed, err = handedReports(tx, f.Period.ID); err != nil {
+			return nil, err
+		}
+	}
+	if f.Supervisions, err = openSupervisions(tx, ff.PlanID); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// leanPeriods reads a plan's periods, in order, as far as the overview
+// needs them: their numbers, labels, days and states.
+func leanPeriods(tx *Tx, planID int64) ([]*cycle.Period, error) {
+	rows, err := tx.Query(`SELECT id, seq, label, start_day, end_day, due, due_note, due_note_en, state FROM periods
+		WHERE plan_id = ? ORDER BY seq`, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*cycle.Period
+	for rows.Next() {
+		q := &cycle.Period{PlanID: planID}
+		if err := rows.Scan(&q.ID, &q.Seq, &q.Label, sqldb.DateCol(&q.Start), sqldb.DateCol(&q.End), sqldb.DateCol(&q.Due),
+			&q.DueNote, &q.DueNoteEN, &q.State); err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// openSupervisions reads a plan's open supervision notices, newest first,
+// as far as the overview lists them: number, unit, deadline and state.
+func openSupervisions(tx *Tx, planID int64) ([]*cycle.Supervision, error) {
+	rows, err := tx.Query(`SELECT id, year, seq, unit_id, unit_name, due, state FROM supervisions
+		WHERE plan_id = ? AND state IN ('issued', 'acknowledged', 'answered') ORDER BY year DESC, seq DESC`, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*cycle.Supervision{}
+	for rows.Next() {
+		s := &cycle.Supervision{PlanID: planID}
+		if err := rows.Scan(&s.ID, &s.Year, &s.Seq, &s.UnitID, &s.Unit, sqldb.DateCol(&s.Due), &s.State); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// readTrend counts the lights of each period of the plan, in one grouped
+// query over the lights' plan index.
+func readTrend(tx *Tx, f *cycle.Figures, periods map[int64]*cycle.Period) error {
+	rows, err := tx.Query("SELECT period_id, status, count(*) FROM lights WHERE plan_id = ? GROUP BY period_id, status", f.PlanID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	counts := map[int64]*cycle.LightCounts{}
+	for rows.Next() {
+		var id int64
+		var status cycle.LightStatus
+		var n int
+		if err := rows.Scan(&id, &status, &n); err != nil {
+			return err
+		}
+		c := counts[id]
+		if c == nil {
+			c = &cycle.LightCounts{}
+			counts[id] = c
+		}
+		if i := status.Index(); i >= 0 {
+			c[i] += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, q := range f.Periods {
+		if c := counts[q.ID]; c != nil {
+			f.Trend = append(f.Trend, cycle.PeriodCounts{Period: periods[q.ID], Counts: *c})
+		}
+	}
+	return nil
+}
+
+// readPeriodLights reads each task's light in the figures' period: the
+// reasons only of the lights that need attention, which the overview
+// lists; the others it counts.
+func readPeriodLights(tx *Tx, f *cycle.Figures) error {
+	rows, err := tx.Query(`SELECT task_id, status, completion, reached,
+		CASE WHEN status IN ('lagging', 'severe', 'missing') THEN reason ELSE '' END,
+		CASE WHEN status IN ('lagging', 'severe', 'missing') THEN reason_en ELSE '' END
+		FROM lights WHERE period_id = ?`, f.Period.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	// The lights' day is the period's end, or today while it runs.
+	asOf := f.Period.End
+	if f.Today.Before(asOf) {
+		asOf = f.Today
+	}
+	all := []cycle.Light{}
+	for rows.Next() {
+		l := cycle.Light{PlanID: f.PlanID, PeriodID: f.Period.ID, AsOf: asOf}
+		var reached string
+		if err := rows.Scan(&l.TaskID, &l.Status, &l.Completion, &reached, &l.Reason, &l.ReasonEN); err != nil {
+			return err
+		}
+		if reached != "" {
+			if l.Reached, err = cycle.ParseReached(reached); err != nil {
+				return err
+			}
+		}
+		all = append(all, l)
+	}
+	for i := range all {
+		f.Lights[all[i].TaskID] = &all[i]
+	}
+	return rows.Err()
+}
+
+// handedReports reads the reports handed in for a period, as much as
+// obligations need of them: a task report is 1 in the third column, a
+// unit's part 0.
+func handedReports(tx *Tx, periodID int64) ([]cycle.HandedReport, error) {
+	rows, err := tx.Query(`SELECT task_id, unit_id, kind = 'task' FROM reports
+		WHERE period_id = ? AND state IN ('submitted', 'resubmitted', 'accepted')`, periodID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []cycle.HandedReport{}
+	for rows.Next() {
+		var r cycle.HandedReport
+		var task bool
+		if err := rows.Scan(&r.TaskID, &r.UnitID, &task); err != nil {
+			return nil, err
+		}
+		r.Kind = cycle.ReportPart
+		if task {
+			r.Kind = cycle.ReportTask
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
