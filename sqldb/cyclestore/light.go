@@ -441,18 +441,31 @@ func writeLights(tx *Tx, lights []cycle.Light) error {
 // tasks reach: those named on the tasks and the members of the groups
 // named. A page of a unit's tasks kept at an older version is then read
 // afresh, on every server. Lights of many tasks (a plan's, recomputed)
-// move every unit's, which costs less than finding the few they spare.
+// move every unit's, which costs less than finding the few they spare; so
+// do a period's first lights, which make it the latest period of its plan
+// with lights, whose lights are those shown of every task of the plan
+// (cycle.LightFilter.Latest, the ledger's filter by light).
 func moveUnitLights(tx *Tx, lights []cycle.Light) error {
-	tasks := make([]int64, len(lights))
+	tasks, periods := make([]int64, len(lights)), make([]int64, len(lights))
 	for i, l := range lights {
-		tasks[i] = l.TaskID
+		tasks[i], periods[i] = l.TaskID, l.PeriodID
 	}
 	slices.Sort(tasks)
 	tasks = slices.Compact(tasks)
+	slices.Sort(periods)
+	periods = slices.Compact(periods)
+	every := len(tasks) > manyTasks
+	if !every {
+		lit, err := periodsLit(tx, periods)
+		if err != nil {
+			return err
+		}
+		every = lit < len(periods)
+	}
 	// The WHERE of each SELECT lets SQLite tell its ON CONFLICT from a
 	// join's ON.
 	const upsert = " ON CONFLICT (unit_id) DO UPDATE SET version = unit_lights.version + 1"
-	if len(tasks) > manyTasks {
+	if every {
 		_, err := tx.Exec("INSERT INTO unit_lights (unit_id, version) SELECT id, 1 FROM units WHERE true" + upsert)
 		return err
 	}
@@ -462,6 +475,13 @@ func moveUnitLights(tx *Tx, lights []cycle.Light) error {
 			UNION SELECT m.unit_id FROM task_owners o JOIN unit_members m ON m.group_id = o.unit_id WHERE o.task_id IN `+in+`) reached
 		WHERE u IS NOT NULL`+upsert, append(args, args...)...)
 	return err
+}
+
+// periodsLit counts the periods of ids that have lights kept.
+func periodsLit(tx *Tx, ids []int64) (int, error) {
+	in, args := inIDs(ids)
+	return tx.Count("SELECT count(*) FROM periods q WHERE q.id IN "+in+
+		" AND EXISTS (SELECT 1 FROM lights l WHERE l.period_id = q.id)", args...)
 }
 
 // manyTasks is how many tasks' lights move every unit's version rather

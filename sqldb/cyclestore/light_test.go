@@ -179,3 +179,51 @@ func TestManyLightsMoveEveryUnit(t *testing.T) {
 		}
 	})
 }
+
+// TestFirstLightsOfAPeriod: the first light of a period (one opened before
+// it began, reported on when it has) makes it the latest of its plan, whose
+// lights are those shown of every task of the plan: it moves the lights
+// version of every unit, those the reported task does not reach too.
+func TestFirstLightsOfAPeriod(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w := newWorld(t, db, nil)
+		ps := w.mustPeriods(t)
+		july, august := ps[6], ps[7]
+		w.clock.Set("2022-07-05")
+		w.mustOpenPeriod(t, july)
+		w.clock.Set("2022-07-29")
+		w.mustOpenPeriod(t, august)
+		if ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{PeriodID: &august.ID}); err != nil || len(ls) != 0 {
+			t.Fatalf("August opened before it began: %d lights (%v), want none", len(ls), err)
+		}
+		far := w.units["区审计局"] // not an owner of 2.1.3
+		farTasks, _, err := sqldb.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &w.plan.ID, UnitID: &far})
+		if err != nil || len(farTasks) == 0 {
+			t.Fatalf("区审计局's tasks: %d (%v)", len(farTasks), err)
+		}
+		shown := func() int {
+			ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{TaskIDs: []int64{farTasks[0].ID}, Latest: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ls)
+		}
+		audit := sqldb.NewAuditService(db)
+		before, err := audit.Heads(as(office), far)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shown() != 1 {
+			t.Fatal("区审计局's task shows no light of July")
+		}
+		w.clock.Set("2022-08-01")
+		w.mustReport(t, w.clerk(t, "区科学技术局"), august, "2.1.3", "区科学技术局", cycle.ReportTask, 40, false)
+		w.mustLight(t, august, "2.1.3")
+		if shown() != 0 {
+			t.Fatal("区审计局's task still shows July's light once August has one")
+		}
+		if after, err := audit.Heads(as(office), far); err != nil || after.Lights == before.Lights {
+			t.Errorf("August's first light: 区审计局's lights version %d → %d (%v), want moved", before.Lights, after.Lights, err)
+		}
+	})
+}
