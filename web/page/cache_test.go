@@ -45,7 +45,7 @@ func (c *countingTasks) count() int {
 // server and its light shows on the next read on the other, which reads
 // the lights alone; the pages of a unit the task does not reach stay kept
 // there, and a part, which changes no light, leaves every unit's pages
-// kept.
+// kept. An urge of a unit shows on its page there at once.
 func TestUnitPagesFollowLights(t *testing.T) {
 	for _, store := range webtest.Stores {
 		t.Run(store, func(t *testing.T) {
@@ -152,6 +152,12 @@ func TestUnitPagesFollowLights(t *testing.T) {
 			if got := read(farUnit); got[pages(farUnit)[0]] != far[pages(farUnit)[0]] || tasks.count() != n {
 				t.Errorf("the far unit's pages after the report: read afresh %d times", tasks.count()-n)
 			}
+
+			// An urge of the far unit, sent on the first server, shows on
+			// its page on the other.
+			w.Client(admin).MustPost(fmt.Sprintf("/units/%d/urge", farUnit), url.Values{"plan": {fmt.Sprint(w.Plan.ID)},
+				"message": {"请抓紧报送。"}}, http.StatusSeeOther)
+			reader.MustGet(pages(farUnit)[0], http.StatusOK, "已催办 1 次")
 
 			// A change to the tasks reads every unit's pages afresh.
 			text := "缓存之后修改的任务内容"
