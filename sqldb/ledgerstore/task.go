@@ -79,6 +79,14 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 	if issued {
 		columns = taskColumns + ", t.issued"
 	}
+	// A page counts every match as it reads them, to sort them, so that the
+	// total comes with its rows rather than from a query of its own.
+	var matches int
+	var extra []any
+	if f.Limit > 0 {
+		columns += ", count(*) OVER ()"
+		extra = append(extra, &matches)
+	}
 	rows, err := tx.Query("SELECT "+columns+from+" ORDER BY "+taskOrder(tx.Binary(), f.Sort, f.Desc)+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err
@@ -86,7 +94,7 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 	defer rows.Close()
 	var tasks []*duban.Task
 	for rows.Next() {
-		t, err := scanTask(rows)
+		t, err := scanTask(rows, extra...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -95,10 +103,12 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	// The total needs a query of its own only when the page may not hold
-	// every match.
 	total := f.Offset + len(tasks)
-	if (f.Limit > 0 && len(tasks) == f.Limit) || (len(tasks) == 0 && f.Offset > 0) {
+	switch {
+	case len(tasks) > 0 && f.Limit > 0:
+		total = matches
+	case len(tasks) == 0 && f.Offset > 0:
+		// A page past the end has no row to tell the total.
 		if total, err = tx.Count("SELECT count(*)"+from, args...); err != nil {
 			return nil, 0, err
 		}
@@ -295,12 +305,14 @@ func (s *TaskService) CountTasksByOwner(ctx context.Context, f duban.TaskFilter)
 	return out, err
 }
 
-func scanTask(rows *sql.Rows) (*duban.Task, error) {
+// scanTask reads a task of taskColumns and its issued statement, and the
+// columns after them into extra.
+func scanTask(rows *sql.Rows, extra ...any) (*duban.Task, error) {
 	t := &duban.Task{LeadLeaders: []duban.Owner{}, LeadUnits: []duban.Owner{}, ResponsibleUnits: []duban.Owner{}, Indicators: []duban.Indicator{}}
 	var issued sql.NullString
 	var steps string
-	if err := rows.Scan(&t.ID, &t.PlanID, &t.Year, &t.Section, &t.Area, &t.Seq, &t.Text, &t.Deadline, sqldb.DateCol(&t.DeadlineDate),
-		&t.DeadlineKind, &steps, &t.Line, &t.State, &t.Version, &t.UpdatedBy, sqldb.TimeCol(&t.CreatedAt), sqldb.TimeCol(&t.UpdatedAt), &issued); err != nil {
+	if err := rows.Scan(append([]any{&t.ID, &t.PlanID, &t.Year, &t.Section, &t.Area, &t.Seq, &t.Text, &t.Deadline, sqldb.DateCol(&t.DeadlineDate),
+		&t.DeadlineKind, &steps, &t.Line, &t.State, &t.Version, &t.UpdatedBy, sqldb.TimeCol(&t.CreatedAt), sqldb.TimeCol(&t.UpdatedAt), &issued}, extra...)...); err != nil {
 		return nil, err
 	}
 	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)
