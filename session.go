@@ -194,8 +194,9 @@ type AuthService interface {
 	// revokes the user's API tokens. It is the office's.
 	SetPassword(ctx context.Context, userID int64, pw string) error
 	// ChangePassword sets the signed-in user's own password once current is
-	// checked, and ends the user's other sessions: keep is the token of the
-	// session to keep (the browser's own), "" for none.
+	// checked, ends the user's other sessions and revokes the user's API
+	// tokens: keep is the token of the session to keep (the browser's own),
+	// "" for none.
 	ChangePassword(ctx context.Context, current, next, keep string) error
 
 	// FindAPITokens returns API tokens, newest first, and how many match.

@@ -352,6 +352,12 @@ func endAccess(tx *Tx, u *duban.User, summary string) (string, error) {
 	if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
 		return "", err
 	}
+	return revokeTokens(tx, u, summary)
+}
+
+// revokeTokens revokes every API token of an account and returns the
+// event's summary with how many it revoked added.
+func revokeTokens(tx *Tx, u *duban.User, summary string) (string, error) {
 	res, err := tx.Exec("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", tx.Time(tx.Now()), u.ID)
 	if err != nil {
 		return "", err

@@ -70,7 +70,8 @@ func TestDrafts(t *testing.T) {
 }
 
 // TestChangePassword changes the own password once the current one is
-// given, keeps the browser's session and ends the others.
+// given, keeps the browser's session, ends the others and revokes the
+// account's API tokens.
 func TestChangePassword(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		a := accountstore.NewAuthService(db, fastHasher, testPolicy)
@@ -92,8 +93,15 @@ func TestChangePassword(t *testing.T) {
 			wantCode(t, c.name, a.ChangePassword(as(u), c.current, c.next, here), c.code)
 		}
 		wantCode(t, "nobody", a.ChangePassword(context.Background(), "first-password", "second-password", ""), duban.EUNAUTHORIZED)
+		secret, err := a.CreateAPIToken(as(office), &duban.APIToken{UserID: u.ID, Name: "脚本"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := a.ChangePassword(as(u), "first-password", "second-password", here); err != nil {
 			t.Fatal(err)
+		}
+		if _, err := a.FindUserByAPIToken(context.Background(), secret); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("a token made before the change: %v, want revoked", err)
 		}
 		if _, err := a.FindSession(context.Background(), here); err != nil {
 			t.Errorf("the browser that changed it: %v, want still signed in", err)
@@ -105,7 +113,7 @@ func TestChangePassword(t *testing.T) {
 			t.Errorf("signing in with the new password: %v", err)
 		}
 		events, _, err := sqldb.NewAuditService(db).FindAuditEvents(as(office), duban.AuditFilter{Entity: ptr("user"), EntityID: &u.ID, Limit: 1})
-		if err != nil || len(events) != 1 || events[0].Summary != "本人修改密码："+u.Label() {
+		if err != nil || len(events) != 1 || events[0].Summary != "本人修改密码："+u.Label()+"，吊销 1 个 API 令牌" {
 			t.Errorf("the log: got %v (%v)", events, err)
 		}
 	})

@@ -8,7 +8,8 @@ import (
 )
 
 // ChangePassword sets the signed-in user's own password once the current one
-// is checked, and ends the user's other sessions.
+// is checked, ends the user's other sessions and revokes the user's API
+// tokens.
 func (s *AuthService) ChangePassword(ctx context.Context, current, next, keep string) error {
 	me, err := duban.Authorize(ctx, "修改密码", duban.CanRead)
 	if err != nil {
@@ -52,6 +53,12 @@ func (s *AuthService) ChangePassword(ctx context.Context, current, next, keep st
 		if _, err := tx.Exec("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", me.ID, duban.HashSecret(keep)); err != nil {
 			return err
 		}
-		return tx.Record("user.password", "user", me.ID, 0, "本人修改密码："+me.Label(), nil, nil)
+		// Whoever learnt the old password may have made a token with it;
+		// a new password leaves them no way in.
+		summary, err := revokeTokens(tx, me, "本人修改密码："+me.Label())
+		if err != nil {
+			return err
+		}
+		return tx.Record("user.password", "user", me.ID, 0, summary, nil, nil)
 	})
 }

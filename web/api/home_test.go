@@ -37,8 +37,8 @@ func TestAPIGroupMembers(t *testing.T) {
 	f.must(duban.RoleAdmin, http.StatusOK, reqSend("PUT", path, map[string]any{"members": []int64{}}))
 }
 
-// TestAPILeaderOrder places leaders in lists, and the caller changes its
-// own password with the current one.
+// TestAPILeaderOrderAndPassword places leaders in lists, and the caller
+// changes its own password with the current one, which revokes its tokens.
 func TestAPILeaderOrderAndPassword(t *testing.T) {
 	f := newAPIFixture(t, false)
 	r := f.must(duban.RoleAdmin, http.StatusCreated, reqSend("POST", "/api/v1/leaders", map[string]any{"name": "张区长", "title": "区长", "order": 1}))
@@ -59,6 +59,7 @@ func TestAPILeaderOrderAndPassword(t *testing.T) {
 	f.must("", http.StatusUnauthorized, reqSend("POST", "/api/v1/me/password", map[string]any{"current_password": apiPassword, "new_password": "another-password"}))
 	f.must(duban.RoleViewer, http.StatusBadRequest, reqSend("POST", "/api/v1/me/password", map[string]any{"current_password": "wrong-password", "new_password": "another-password"}))
 	f.must(duban.RoleViewer, http.StatusNoContent, reqSend("POST", "/api/v1/me/password", map[string]any{"current_password": apiPassword, "new_password": "another-password"}))
-	// The token still works: a script's token is not a session.
-	f.must(duban.RoleViewer, http.StatusOK, reqGet("/api/v1/me"))
+	// Whoever knew the old password may have made a token with it: the
+	// account's tokens, the caller's own among them, are revoked.
+	f.must(duban.RoleViewer, http.StatusUnauthorized, reqGet("/api/v1/me"))
 }

@@ -75,7 +75,7 @@ var apiDocs = map[string]apiDoc{
 	"GET /api/v1/me":           {id: "getMe", about: "调用者本人的账号：脚本可用它检查令牌。", resp: &duban.User{}},
 	"GET /api/v1/openapi.json": {id: "getOpenAPI", about: "本文档。", resp: map[string]any{}},
 	"POST /api/v1/me/password": {id: "changeMyPassword", body: changePasswordRequest{}, status: http.StatusNoContent,
-		about: "调用者修改本人的密码，须给出当前的密码；本人其他的登录随之退出（用会话调用的浏览器保留它自己的）。"},
+		about: "调用者修改本人的密码，须给出当前的密码；本人其他的登录随之退出（用会话调用的浏览器保留它自己的），本人的 API 令牌（包括调用所用的）随之吊销。"},
 
 	"GET /api/v1/plans": {id: "listPlans", query: append([]string{"year", "state", "region", "doc_number"}, paging...), resp: apiList[*duban.Plan]{}},
 	"POST /api/v1/plans": {id: "importPlan", upload: true, resp: &duban.ImportResult{}, status: created201,
