@@ -38,6 +38,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/dubanhq/duban"
@@ -116,6 +117,10 @@ type Part struct {
 	// page (NAME.html, defining "content") and partials shared by its pages
 	// (_NAME.html). Each page is parsed with the core's layout.
 	Templates fs.FS
+	// Partials holds another part's partials (_NAME.html at its root) that
+	// this part's pages use too, parsed before the part's own; nil for
+	// none. An area of the pages borrows page's this way (page.Area).
+	Partials fs.FS
 	// Funcs are the functions the part's templates call besides static.
 	Funcs template.FuncMap
 	// English is the part's message catalog: each message its templates and
@@ -146,6 +151,9 @@ type Server struct {
 	cache     *pageCache // nil when the configuration keeps none
 	// buffers lends the buffers pages are rendered into (render.go).
 	buffers bufferPool
+	// shared holds what the parts keep for this server (Shared).
+	sharedMu sync.Mutex
+	shared   map[any]any
 }
 
 // New checks the services and builds the server of the parts: it parses
@@ -176,6 +184,23 @@ func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	}
 	s.handler = s.buildHandler()
 	return s, nil
+}
+
+// Shared returns what the parts keep for this server under key, made by
+// make the first time it is asked for, so that parts share one server's
+// caches (page.ServerOf) without keeping anything of their own globally.
+func (s *Server) Shared(key any, make func() any) any {
+	s.sharedMu.Lock()
+	defer s.sharedMu.Unlock()
+	v, ok := s.shared[key]
+	if !ok {
+		v = make()
+		if s.shared == nil {
+			s.shared = map[any]any{}
+		}
+		s.shared[key] = v
+	}
+	return v
 }
 
 // Today is today's date in Beijing by the server's clock.

@@ -23,7 +23,7 @@ type choices struct {
 
 // unit returns a unit of the list, or nil for one merged into another or
 // not in the directory.
-func (c *choices) unit(id int64) *duban.Unit { return c.units[id] }
+func (c *choices) Unit(id int64) *duban.Unit { return c.units[id] }
 
 // choiceCache keeps the choices read at the newest version of what lists
 // show (web.Server.ListsHead) seen: one set for those who see drafts, one
@@ -45,7 +45,7 @@ type choiceEntry struct {
 
 // choices returns the filter forms' lists at the version of what lists
 // show that the request reads.
-func (s *server) choices(r *http.Request) (*choices, error) {
+func (s *Server) Choices(r *http.Request) (*choices, error) {
 	head, err := s.ListsHead(r)
 	if err != nil {
 		return nil, err
@@ -83,7 +83,7 @@ func (s *server) choices(r *http.Request) (*choices, error) {
 // request that goes away does not end the reading. An entry whose reading
 // failed is dropped, so that the next request tries again, and those
 // waiting on it read their own.
-func (s *server) readEntry(r *http.Request, e *choiceEntry, drafts int) {
+func (s *Server) readEntry(r *http.Request, e *choiceEntry, drafts int) {
 	cc := &s.choiceCache
 	defer close(e.ready)
 	defer func() {
@@ -99,7 +99,7 @@ func (s *server) readEntry(r *http.Request, e *choiceEntry, drafts int) {
 }
 
 // readChoices reads the lists as the context's user sees them.
-func (s *server) readChoices(ctx context.Context) (*choices, error) {
+func (s *Server) readChoices(ctx context.Context) (*choices, error) {
 	c := &choices{units: map[int64]*duban.Unit{}}
 	var err error
 	if c.Plans, _, err = s.svc.Plans.FindPlans(ctx, duban.PlanFilter{WithoutCounts: true}); err != nil {

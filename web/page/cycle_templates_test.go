@@ -2,7 +2,6 @@ package page
 
 import (
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/dubanhq/duban"
@@ -49,11 +48,11 @@ func cycleExamplePages() []web.Page {
 	unit := &duban.Unit{ID: 5, Name: "区住建局" + hostile}
 	settings := cycle.DefaultCycleSettings(plan)
 	settings.Schedule = cycle.Schedule{Kind: cycle.ScheduleCustom, Dates: []duban.Date{day("2022-06-30"), day("2022-12-20")}}
-	todo := func(lang string) *todoList {
+	todo := func(lang string) *TodoList {
 		o := &cycle.Obligation{PlanID: 1, PeriodID: 3, TaskID: 7, TaskNo: "1.1.2", UnitID: 5, Kind: cycle.ReportTask, Period: open.Label,
 			Due: open.Due, ReportID: 11, State: cycle.ReportReturned, ReturnReason: hostile}
 		owed := &cycle.Obligation{PlanID: 1, PeriodID: 3, TaskID: 7, TaskNo: "1.1.2", UnitID: 5, Kind: cycle.ReportPart, Period: open.Label, Due: open.Due}
-		return &todoList{Unit: unit, Today: day("2022-07-27"), tr: tr(lang), Periods: []*todoPeriod{{Period: open, Plan: plan, Owed: 2, Items: []*todoItem{
+		return &TodoList{Unit: unit, Today: day("2022-07-27"), Tr: tr(lang), Periods: []*TodoPeriod{{Period: open, Plan: plan, Owed: 2, Items: []*TodoItem{
 			{Obligation: o, Task: task, Overdue: true, DaysLeft: -2}, {Obligation: owed, Task: task, DaysLeft: 3}}}}}
 	}
 	year, _ := calendar.Statutory()
@@ -82,11 +81,6 @@ func cycleExamplePages() []web.Page {
 		&queuePage{Rows: []*queueRow{{Report: report, Task: task, Period: open, Unit: hostile, Light: light}, {Report: part, Task: task, Period: open}},
 			Closures: []*closureRow{{Closure: closure, Task: task, Unit: hostile}}, Selected: map[int64]bool{11: true}, Reason: hostile, Error: hostile},
 		&queuePage{},
-		&homePage{Role: duban.RoleClerk, Unit: unit, Lead: &taskList{tr: tr("zh")}, Shared: &taskList{tr: tr("zh")}, Todo: todo("zh")},
-		&taskPage{Task: task, Plan: plan, Cycle: &taskCycle{Light: light, tr: tr("zh"), MaxSize: "50 MB", MaxFiles: 5,
-			History:  []*periodLight{{Period: hostile, Light: light}, {Period: "2022年6月", Light: &cycle.Light{Status: cycle.LightMissing, Completion: -1}}},
-			Reports:  []*taskReport{{Report: report, Unit: hostile, Period: hostile}},
-			Closures: []*cycle.Closure{closure}, ReportURL: "/tasks/7/report", ReportLabel: "填报本期进展", CanRequestClosure: true, CanDecide: true}},
 	}
 }
 
@@ -114,28 +108,4 @@ func cycleLabels() map[string]string {
 		labels[a] = "the cycle's versions"
 	}
 	return labels
-}
-
-// TestLightWord writes a light as a coloured word with its reason as text,
-// in each language, escaped, and nothing for no light.
-func TestLightWord(t *testing.T) {
-	l := &cycle.Light{Status: cycle.LightSevere, Reason: "完成 30%，按序时应达 58%<b>", ReasonEN: "30% done; 58% expected"}
-	for _, c := range []struct {
-		lang string
-		want string
-	}{
-		{"zh", `<span class="light light-severe" title="完成 30%，按序时应达 58%&lt;b&gt;">严重滞后</span><small class="reason">完成 30%，按序时应达 58%&lt;b&gt;</small>`},
-		{"en", `<span class="light light-severe" title="30% done; 58% expected">Seriously behind</span><small class="reason">30% done; 58% expected</small>`},
-	} {
-		if got := string(lightHTML(tr(c.lang), l, true)); got != c.want {
-			t.Errorf("%s: got %s, want %s", c.lang, got, c.want)
-		}
-	}
-	if got := lightHTML(tr("zh"), nil, true); got != "" {
-		t.Errorf("no light: got %q", got)
-	}
-	rows := string(taskTable{tr: tr("zh"), lights: map[int64]*cycle.Light{7: l}}.rows([]*duban.Task{{ID: 7, No: "1.1.1"}, {ID: 8, No: "1.1.2"}}))
-	if strings.Count(rows, `<td class="status" data-label="状态">`) != 2 || strings.Count(rows, "严重滞后") != 1 {
-		t.Errorf("a list's lights: want a status cell in each row, one light:\n%s", rows)
-	}
 }

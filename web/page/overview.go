@@ -18,7 +18,7 @@ import (
 )
 
 // overviewRoutes are the overview (一屏统览): a plan's lights on one screen.
-func (s *server) overviewRoutes() []web.Route {
+func (s *Server) overviewRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/overview", Allow: duban.CanRead, Action: "查看一屏统览", Handler: s.overview},
 	}
@@ -176,7 +176,7 @@ func (p *overviewPage) SortMark(sort string) string {
 func (p *overviewPage) PeriodOptions() template.HTML {
 	var b strings.Builder
 	for _, q := range p.O.Periods {
-		option(&b, strconv.FormatInt(q.ID, 10), q.Label, p.O.Period != nil && q.ID == p.O.Period.ID)
+		Option(&b, strconv.FormatInt(q.ID, 10), q.Label, p.O.Period != nil && q.ID == p.O.Period.ID)
 	}
 	return template.HTML(b.String())
 }
@@ -185,7 +185,7 @@ func (p *overviewPage) PeriodOptions() template.HTML {
 func (p *overviewPage) PlanOptions() template.HTML {
 	var b strings.Builder
 	for _, pl := range p.Plans {
-		option(&b, strconv.FormatInt(pl.ID, 10), strconv.Itoa(pl.Year)+" · "+pl.Title, pl.ID == p.Plan.ID)
+		Option(&b, strconv.FormatInt(pl.ID, 10), strconv.Itoa(pl.Year)+" · "+pl.Title, pl.ID == p.Plan.ID)
 	}
 	return template.HTML(b.String())
 }
@@ -200,7 +200,7 @@ func (p *overviewPage) UnitLedgerURL(id int64) string {
 
 // overview shows a plan's overview: the plan asked for, or the newest
 // published one; the period asked for, or its latest with lights.
-func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	planID, err := web.QueryInt(q, "plan")
@@ -215,7 +215,7 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 	p := &overviewPage{Full: q.Get("full") == "1", Sort: q.Get("sort"), Desc: q.Get("order") == "desc", AllTargets: q.Get("targets") == "all"}
 	p.Title = web.Lang(r).T("一屏统览")
 	p.Bare = p.Full
-	ch, err := s.choices(r)
+	ch, err := s.Choices(r)
 	if err != nil {
 		return err
 	}
@@ -263,12 +263,12 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	for i := range p.O.Units {
-		if unit := ch.unit(p.O.Units[i].ID); unit != nil {
+		if unit := ch.Unit(p.O.Units[i].ID); unit != nil {
 			p.O.Units[i].Name = unit.Name
 		}
 	}
 	for i := range p.O.Overdue {
-		if unit := ch.unit(p.O.Overdue[i].UnitID); unit != nil {
+		if unit := ch.Unit(p.O.Overdue[i].UnitID); unit != nil {
 			p.O.Overdue[i].Name = unit.Name
 		}
 	}
@@ -346,15 +346,15 @@ func (p *overviewPage) mineRows() template.HTML {
 		b.WriteString("\n<li><span class=\"lamp light-")
 		b.WriteString(string(m.Light.Status))
 		b.WriteString(`">`)
-		escape(&b, p.LightLabel(m.Light.Status))
+		Escape(&b, p.LightLabel(m.Light.Status))
 		b.WriteString(`</span> <a href="/tasks/`)
 		b.WriteString(strconv.FormatInt(m.Task.ID, 10))
 		b.WriteString(`">`)
-		escape(&b, m.Task.No+" "+cycle.Shorten(m.Task.Text, 40))
+		Escape(&b, m.Task.No+" "+cycle.Shorten(m.Task.Text, 40))
 		b.WriteString("</a>")
 		if why := p.Reason(m.Light); why != "" {
 			b.WriteString(` <span class="muted">`)
-			escape(&b, why)
+			Escape(&b, why)
 			b.WriteString("</span>")
 		}
 		b.WriteString("</li>")
@@ -368,11 +368,11 @@ func (p *overviewPage) overdueRows(tr web.Translator) template.HTML {
 	var b strings.Builder
 	for _, u := range p.O.Overdue {
 		b.WriteString("\n<li><a href=\"")
-		escape(&b, p.UnitLedgerURL(u.UnitID))
+		Escape(&b, p.UnitLedgerURL(u.UnitID))
 		b.WriteString(`">`)
-		escape(&b, cmp.Or(u.Name, "#"+strconv.FormatInt(u.UnitID, 10)))
+		Escape(&b, cmp.Or(u.Name, "#"+strconv.FormatInt(u.UnitID, 10)))
 		b.WriteString(`</a> <span class="tag warn">`)
-		escape(&b, tr.T("%d 份", u.Reports))
+		Escape(&b, tr.T("%d 份", u.Reports))
 		b.WriteString("</span></li>")
 	}
 	return template.HTML(b.String())
@@ -477,7 +477,7 @@ func (p *overviewPage) unitRows() template.HTML {
 		b.WriteString(class)
 		b.WriteString(`">`)
 		b.WriteString(`<a href="`)
-		escape(&b, href)
+		Escape(&b, href)
 		b.WriteString(`">`)
 		b.WriteString(strconv.Itoa(n))
 		b.WriteString("</a></td>")
@@ -486,9 +486,9 @@ func (p *overviewPage) unitRows() template.HTML {
 		more := "&unit=" + strconv.FormatInt(r.ID, 10)
 		all := p.ledger("", more)
 		b.WriteString("\n<tr><th scope=\"row\"><a href=\"")
-		escape(&b, all)
+		Escape(&b, all)
 		b.WriteString(`">`)
-		escape(&b, cmp.Or(r.Name, "#"+strconv.FormatInt(r.ID, 10)))
+		Escape(&b, cmp.Or(r.Name, "#"+strconv.FormatInt(r.ID, 10)))
 		b.WriteString("</a></th>")
 		cell("", r.Counts.Total(), all)
 		cell("", r.Lead, all+"&role=lead")
@@ -559,7 +559,7 @@ const maxCachedPlans = 32
 
 // planData returns a plan and its tasks at the version of what lists show
 // that the request reads.
-func (s *server) planData(r *http.Request, id int64) (*planData, error) {
+func (s *Server) planData(r *http.Request, id int64) (*planData, error) {
 	head, err := s.ListsHead(r)
 	if err != nil {
 		return nil, err
@@ -604,7 +604,7 @@ func (s *server) planData(r *http.Request, id int64) (*planData, error) {
 }
 
 // readPlanData reads a plan, its tasks and the groups, and indexes them.
-func (s *server) readPlanData(ctx context.Context, id int64) (*planData, error) {
+func (s *Server) readPlanData(ctx context.Context, id int64) (*planData, error) {
 	p, err := s.svc.Plans.FindPlanByID(ctx, id)
 	if err != nil {
 		return nil, err

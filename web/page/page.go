@@ -27,7 +27,7 @@
 //     a list of tasks by taskTable (html.go), which escape in Go, since
 //     html/template's reflection per value would be most of a ledger's
 //     cost. The lists a filter offers (plans, years, leaders, units) come
-//     from s.choices(r), read once per version of what lists show and
+//     from s.Choices(r), read once per version of what lists show and
 //     shared (choices.go), page cache or not.
 //
 // # Adding a route
@@ -46,6 +46,7 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
+	"maps"
 	"strings"
 	"time"
 
@@ -60,18 +61,36 @@ import (
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-// Part is the pages' share of the server, for web.New.
+// Part is the core pages' share of the server, for web.New.
 func Part() web.Part {
+	return web.Part{Routes: routes, Templates: templateDir(), Funcs: templateFuncs(), English: catalog(), Nav: navigation}
+}
+
+// templateDir is the directory of the pages' templates.
+func templateDir() fs.FS {
 	files, err := fs.Sub(templateFiles, "templates")
 	if err != nil {
 		panic(err) // the directory is embedded: it is there
 	}
-	return web.Part{Routes: routes, Templates: files, Funcs: templateFuncs(), English: catalog(), Nav: navigation}
+	return files
 }
 
-// server is the web server as the pages see it: the core's rendering and
-// sessions, the services, and the pages' own caches.
-type server struct {
+// Area completes the part of an area of the pages (the review, the
+// cycle, the supervision, the outputs): its templates may also use the
+// core's partials (templates/_*.html) and template functions.
+func Area(p web.Part) web.Part {
+	p.Partials = templateDir()
+	funcs := templateFuncs()
+	maps.Copy(funcs, p.Funcs)
+	p.Funcs = funcs
+	return p
+}
+
+// Server is the web server as the pages of every area see it: the core's
+// rendering and sessions, the services, and the caches the areas share.
+// An area's handlers are methods of a type embedding the one ServerOf
+// returns.
+type Server struct {
 	*web.Server
 	svc     web.Services
 	sources *sourceCache
@@ -87,10 +106,22 @@ type server struct {
 	publicLimit *web.Limiter
 }
 
-// routes joins the route lists of the areas. Each area's list is a method
-// in its own file; a new area adds its method here.
+// serverKey keys the pages' Server among what the parts keep for a web
+// server.
+type serverKey struct{}
+
+// ServerOf returns the pages' Server of srv, made for the first area that
+// asks and shared by the others.
+func ServerOf(srv *web.Server) *Server {
+	return srv.Shared(serverKey{}, func() any {
+		return &Server{Server: srv, svc: srv.Services(), sources: newSourceCache(), publicLimit: web.NewLimiter(publicRate, publicBurst)}
+	}).(*Server)
+}
+
+// routes joins the route lists of the core's pages. Each list is a method
+// in its own file; a new one is added here.
 func routes(srv *web.Server) []web.Route {
-	s := &server{Server: srv, svc: srv.Services(), sources: newSourceCache(), publicLimit: web.NewLimiter(publicRate, publicBurst)}
+	s := ServerOf(srv)
 	var all []web.Route
 	for _, group := range [][]web.Route{
 		s.authRoutes(),
@@ -155,4 +186,11 @@ func templateFuncs() template.FuncMap {
 		"short":         cycle.Shorten,
 		"leaderOptions": leaderOptions,
 	}
+}
+
+// FormError is a refusal to show beside the form that caused it, rather
+// than on an error page: what the user typed is kept.
+func FormError(err error) bool {
+	code := duban.ErrorCode(err)
+	return code == duban.EINVALID || code == duban.ECONFLICT
 }

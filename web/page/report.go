@@ -1,7 +1,6 @@
 package page
 
 import (
-	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -18,7 +17,7 @@ import (
 // report form (with the parts beside it for the unit that composes), a
 // report with its versions compared, the office's review queue, requests to
 // close tasks, and the evidence files.
-func (s *server) reportRoutes() []web.Route {
+func (s *Server) reportRoutes() []web.Route {
 	upload := s.EvidenceBody()
 	tooLarge := s.EvidenceTooLarge()
 	return []web.Route{
@@ -38,143 +37,13 @@ func (s *server) reportRoutes() []web.Route {
 	}
 }
 
-// groups returns which units tasks addressed to groups reach.
-func (s *server) groups(ctx context.Context) (cycle.Groups, error) {
-	return s.svc.Units.FindGroupMembers(ctx)
-}
-
-// unitNames names units by ID, for lists that name a few.
-func (s *server) unitNames(ctx context.Context, ids ...int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	for _, id := range ids {
-		if _, ok := out[id]; ok || id == 0 {
-			continue
-		}
-		u, err := s.svc.Units.FindUnitByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = u.Name
-	}
-	return out, nil
-}
-
 // The to-do list.
-
-// todoList is what a unit owes in the open periods: each report, by when,
-// and what was returned. The to-do page shows it, and a clerk's home can
-// include it ({{template "todo" .Todo}}, built by findTodo).
-type todoList struct {
-	Unit    *duban.Unit
-	Periods []*todoPeriod
-	Today   duban.Date
-	tr      web.Translator
-}
-
-// T translates, so that the list's template can be shared.
-func (l *todoList) T(msg string, args ...any) string { return l.tr.T(msg, args...) }
-
-// Owed counts the reports not handed in.
-func (l *todoList) Owed() int {
-	n := 0
-	for _, p := range l.Periods {
-		n += p.Owed
-	}
-	return n
-}
-
-// todoPeriod is one open period of the to-do list.
-type todoPeriod struct {
-	Period *cycle.Period
-	Plan   *duban.Plan
-	Items  []*todoItem
-	Owed   int
-}
-
-// todoItem is one report a unit owes.
-type todoItem struct {
-	*cycle.Obligation
-	Task     *duban.Task
-	Overdue  bool
-	DaysLeft int
-}
-
-// Late is how many days past its due date the report is owed.
-func (i *todoItem) Late() int { return -i.DaysLeft }
-
-// StateLabel says where the report is: not begun, a draft, returned…
-func (i *todoItem) StateLabel() string {
-	if i.State == "" {
-		return "未填报"
-	}
-	return i.State.Label()
-}
-
-// findTodo reads what unit owes in the open periods of the published plans.
-func (s *server) findTodo(r *http.Request, unit *duban.Unit) (*todoList, error) {
-	ctx := r.Context()
-	l := &todoList{Unit: unit, Today: s.Today(), tr: web.Lang(r)}
-	open := cycle.PeriodOpen
-	periods, _, err := s.svc.Periods.FindPeriods(ctx, cycle.PeriodFilter{State: &open})
-	if err != nil {
-		return nil, err
-	}
-	plans := map[int64]*duban.Plan{}
-	tasks := map[int64]*duban.Task{}
-	for _, q := range periods {
-		obls, err := s.svc.Reminders.FindObligations(ctx, cycle.ObligationFilter{PeriodID: &q.ID, UnitID: &unit.ID})
-		if err != nil {
-			return nil, err
-		}
-		if len(obls) == 0 {
-			continue
-		}
-		if plans[q.PlanID] == nil {
-			if plans[q.PlanID], err = s.svc.Plans.FindPlanByID(ctx, q.PlanID); err != nil {
-				return nil, err
-			}
-			list, _, err := s.svc.Tasks.FindTasks(ctx, duban.TaskFilter{PlanID: &q.PlanID})
-			if err != nil {
-				return nil, err
-			}
-			for _, t := range list {
-				tasks[t.ID] = t
-			}
-		}
-		tp := &todoPeriod{Period: q, Plan: plans[q.PlanID]}
-		for _, o := range obls {
-			it := &todoItem{Obligation: o, Task: tasks[o.TaskID], Overdue: o.Overdue(l.Today), DaysLeft: o.Due.DaysSince(l.Today)}
-			if it.Task == nil {
-				continue
-			}
-			if !o.Done() {
-				tp.Owed++
-			}
-			tp.Items = append(tp.Items, it)
-		}
-		// What is owed first, the returned before the rest; then by task.
-		slices.SortStableFunc(tp.Items, func(a, b *todoItem) int {
-			rank := func(i *todoItem) int {
-				switch {
-				case i.State == cycle.ReportReturned:
-					return 0
-				case !i.Done():
-					return 1
-				}
-				return 2
-			}
-			return cmp.Compare(rank(a), rank(b))
-		})
-		l.Periods = append(l.Periods, tp)
-	}
-	return l, nil
-}
 
 // todoPage is a unit's to-do list: its clerk's, or any unit's for the
 // office, which chooses the unit.
 type todoPage struct {
 	web.Base
-	Todo *todoList
+	Todo *TodoList
 	// Units are the office's choices; nil for a clerk.
 	Units []*duban.Unit
 }
@@ -189,7 +58,7 @@ func (p *todoPage) UnitID() int64 {
 	return p.Todo.Unit.ID
 }
 
-func (s *server) todo(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) todo(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := duban.UserFromContext(ctx)
 	tr := web.Lang(r)
@@ -197,7 +66,7 @@ func (s *server) todo(w http.ResponseWriter, r *http.Request) error {
 	p.Title = tr.T("待报事项")
 	unitID := u.UnitID
 	if !cycle.OwesReports(u) {
-		ch, err := s.choices(r)
+		ch, err := s.Choices(r)
 		if err != nil {
 			return err
 		}
@@ -215,7 +84,7 @@ func (s *server) todo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if p.Todo, err = s.findTodo(r, unit); err != nil {
+	if p.Todo, err = s.FindTodo(r, unit); err != nil {
 		return err
 	}
 	return s.Render(w, r, p)
@@ -239,7 +108,7 @@ type reportPlace struct {
 // findPlace reads the form's place from the address and the form: the
 // period named (?period=, or the plan's latest open one) and the unit (a
 // clerk's own; the office's choice, the composing unit by default).
-func (s *server) findPlace(r *http.Request) (*reportPlace, error) {
+func (s *Server) findPlace(r *http.Request) (*reportPlace, error) {
 	ctx := r.Context()
 	u := duban.UserFromContext(ctx)
 	id, err := web.PathID(r, "task")
@@ -253,7 +122,7 @@ func (s *server) findPlace(r *http.Request) (*reportPlace, error) {
 	if pl.plan, err = s.svc.Plans.FindPlanByID(ctx, pl.task.PlanID); err != nil {
 		return nil, err
 	}
-	if pl.groups, err = s.groups(ctx); err != nil {
+	if pl.groups, err = s.Groups(ctx); err != nil {
 		return nil, err
 	}
 	values := r.URL.Query()
@@ -297,7 +166,7 @@ func derefID(id *int64) int64 {
 
 // reportPeriod returns the period values name, or the plan's latest open
 // one.
-func (s *server) reportPeriod(ctx context.Context, plan *duban.Plan, values url.Values) (*cycle.Period, error) {
+func (s *Server) reportPeriod(ctx context.Context, plan *duban.Plan, values url.Values) (*cycle.Period, error) {
 	id, err := web.QueryInt(values, "period")
 	if err != nil {
 		return nil, err
@@ -397,7 +266,7 @@ type partView struct {
 // for the unit that composes, every co-unit's part beside it.
 type reportFormPage struct {
 	web.Base
-	fileLinks
+	FileLinks
 	Task    *duban.Task
 	Plan    *duban.Plan
 	Period  *cycle.Period
@@ -458,14 +327,14 @@ func editable(pl *reportPlace) bool {
 		cycle.ReportStep(pl.kind, pl.report.State, pl.report.State, false) == nil
 }
 
-func (s *server) reportForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
 	pl, err := s.findPlace(r)
 	if err != nil {
 		return err
 	}
 	if !editable(pl) {
 		if pl.report != nil {
-			return s.Redirect(w, r, reportPath(pl.report.ID), "")
+			return s.Redirect(w, r, ReportPath(pl.report.ID), "")
 		}
 		return duban.Errorf(duban.ECONFLICT, "%s的填报%s，不能填报：请联系督查室。", pl.period.Label, pl.period.State.Label())
 	}
@@ -474,7 +343,7 @@ func (s *server) reportForm(w http.ResponseWriter, r *http.Request) error {
 
 // renderReportForm shows the form with in's values; a refusal shows beside
 // it, and a save refused for another's shows what that one saved.
-func (s *server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, pl *reportPlace, in *reportInput, refusal error) error {
+func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, pl *reportPlace, in *reportInput, refusal error) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	p := &reportFormPage{Task: pl.task, Plan: pl.plan, Period: pl.period, Unit: pl.unit, Kind: pl.kind, Report: pl.report, Form: in,
@@ -509,14 +378,14 @@ func (s *server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 
 // findParts returns every co-unit's part of a task in a period, in the
 // order the task names the units, nil where none was saved.
-func (s *server) findParts(ctx context.Context, pl *reportPlace) ([]*partView, error) {
+func (s *Server) findParts(ctx context.Context, pl *reportPlace) ([]*partView, error) {
 	_, units := cycle.ReportingUnits(pl.task, pl.groups)
 	part := cycle.ReportPart
 	reports, _, err := s.svc.Reports.FindReports(ctx, cycle.ReportFilter{PeriodID: &pl.period.ID, TaskID: &pl.task.ID, Kind: &part})
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.unitNames(ctx, units...)
+	names, err := s.UnitNames(ctx, units...)
 	if err != nil {
 		return nil, err
 	}
@@ -562,7 +431,7 @@ func partTargets(parts []*partView, targets []*actualField) {
 
 // keptEvidence resolves the files the form keeps (their hashes) to their
 // references: the report's own, or files uploaded with a refused save.
-func (s *server) keptEvidence(ctx context.Context, shas []string, report *cycle.Report) ([]cycle.EvidenceRef, error) {
+func (s *Server) keptEvidence(ctx context.Context, shas []string, report *cycle.Report) ([]cycle.EvidenceRef, error) {
 	var out []cycle.EvidenceRef
 	for _, sha := range shas {
 		if slices.ContainsFunc(out, func(e cycle.EvidenceRef) bool { return e.SHA256 == sha }) {
@@ -586,7 +455,7 @@ func (s *server) keptEvidence(ctx context.Context, shas []string, report *cycle.
 // saveReport saves the form as a draft or hands it in. A refusal the user
 // can act on (an unreadable actual on submitting, a file refused, another's
 // save meanwhile) shows the form again with everything typed.
-func (s *server) saveReport(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) saveReport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	pl, err := s.findPlace(r)
@@ -596,7 +465,7 @@ func (s *server) saveReport(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	in := typedInput(f, pl.task)
 	refuse := func(err error) error {
-		if !formError(err) && duban.ErrorCode(err) != duban.ETOOLARGE {
+		if !FormError(err) && duban.ErrorCode(err) != duban.ETOOLARGE {
 			return err
 		}
 		return s.renderReportForm(w, r, web.ErrorStatus(err), pl, in, err)
@@ -665,7 +534,7 @@ func (s *server) saveReport(w http.ResponseWriter, r *http.Request) error {
 	if cycle.OwesReports(duban.UserFromContext(ctx)) {
 		return s.Redirect(w, r, "/todo", tr.T("已报送%s。", what))
 	}
-	return s.Redirect(w, r, reportPath(saved.ID), tr.T("已报送%s。", what))
+	return s.Redirect(w, r, ReportPath(saved.ID), tr.T("已报送%s。", what))
 }
 
 // formPath is the address of a place's form.
@@ -673,6 +542,3 @@ func formPath(pl *reportPlace) string {
 	q := url.Values{"period": {strconv.FormatInt(pl.period.ID, 10)}, "unit": {strconv.FormatInt(pl.unit.ID, 10)}}
 	return "/tasks/" + strconv.FormatInt(pl.task.ID, 10) + "/report?" + q.Encode()
 }
-
-// reportPath is the address of a report.
-func reportPath(id int64) string { return "/reports/" + strconv.FormatInt(id, 10) }

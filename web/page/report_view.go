@@ -9,29 +9,12 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
-	"github.com/dubanhq/duban/evidence"
 	"github.com/dubanhq/duban/web"
 )
 
 // A report as the office and the units read it: its content and files, its
 // versions and any two compared, and the office's review of it; the review
 // queue; requests to close tasks.
-
-// fileLinks gives a page the addresses and sizes of evidence files.
-type fileLinks struct{}
-
-// FileURL is the address of a report's n-th file (from 0).
-func (fileLinks) FileURL(r *cycle.Report, n int) string {
-	return reportPath(r.ID) + "/files/" + strconv.Itoa(n+1)
-}
-
-// ClosureFile is the address of a request's n-th file (from 0).
-func (fileLinks) ClosureFile(c *cycle.Closure, n int) string {
-	return "/closures/" + strconv.FormatInt(c.ID, 10) + "/files/" + strconv.Itoa(n+1)
-}
-
-// Size writes a file's size as a form says it.
-func (fileLinks) Size(n int64) string { return evidence.SizeLabel(n) }
 
 // actualRow is one target with what a report says of it.
 type actualRow struct {
@@ -56,7 +39,7 @@ func actualRows(r *cycle.Report, t *duban.Task) []actualRow {
 // task's report, its versions, and the office's review.
 type reportPage struct {
 	web.Base
-	fileLinks
+	FileLinks
 	Report   *cycle.Report
 	Task     *duban.Task
 	Period   *cycle.Period
@@ -88,7 +71,7 @@ func (p *reportPage) StateLabel(r *cycle.Report) string { return p.T(r.State.Lab
 // first handed in.
 func (p *reportPage) DaysLate() int { return p.Report.DaysLate(p.Period.Due) }
 
-func (s *server) report(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := duban.UserFromContext(ctx)
 	id, err := web.PathID(r, "report")
@@ -109,11 +92,11 @@ func (s *server) report(w http.ResponseWriter, r *http.Request) error {
 	if p.Versions, err = s.svc.Reports.FindReportVersions(ctx, id); err != nil {
 		return err
 	}
-	groups, err := s.groups(ctx)
+	groups, err := s.Groups(ctx)
 	if err != nil {
 		return err
 	}
-	names, err := s.unitNames(ctx, rep.UnitID)
+	names, err := s.UnitNames(ctx, rep.UnitID)
 	if err != nil {
 		return err
 	}
@@ -156,7 +139,7 @@ func (p *comparePage) Label(c cycle.FieldChange) string {
 	return p.T(c.Label)
 }
 
-func (s *server) compare(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.CompareReport(r)
 	if err != nil {
 		return err
@@ -192,7 +175,7 @@ type closureRow struct {
 // to close tasks.
 type queuePage struct {
 	web.Base
-	fileLinks
+	FileLinks
 	Rows     []*queueRow
 	Closures []*closureRow
 	// Selected, Reason and Error show the review form again when refused.
@@ -204,15 +187,15 @@ type queuePage struct {
 func (*queuePage) TemplateName() string { return "queue.html" }
 
 // LightWord writes a light as a coloured word with its reason.
-func (p *queuePage) LightWord(l *cycle.Light) any { return lightHTML(p.Tr, l, true) }
+func (p *queuePage) LightWord(l *cycle.Light) any { return LightHTML(p.Tr, l, true) }
 
-func (s *server) queue(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) queue(w http.ResponseWriter, r *http.Request) error {
 	return s.renderQueue(w, r, http.StatusOK, nil, "", "")
 }
 
 // renderQueue shows the queue; selected, reason and refusal show the review
 // form again as sent.
-func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int, selected map[int64]bool, reason, refusal string) error {
+func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, status int, selected map[int64]bool, reason, refusal string) error {
 	ctx := r.Context()
 	p := &queuePage{Selected: selected, Reason: reason, Error: refusal}
 	p.Title = web.Lang(r).T("报告审核")
@@ -246,7 +229,7 @@ func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 			return err
 		}
 	}
-	names, err := s.unitNames(ctx, unitIDs...)
+	names, err := s.UnitNames(ctx, unitIDs...)
 	if err != nil {
 		return err
 	}
@@ -280,7 +263,7 @@ func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 // reviewReports accepts or returns the reports chosen, each from the version the
 // office saw; one refused (changed meanwhile, say) does not stop the
 // others, and the message says which.
-func (s *server) reviewReports(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) reviewReports(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	f := r.PostForm
@@ -327,7 +310,7 @@ func (s *server) reviewReports(w http.ResponseWriter, r *http.Request) error {
 			upd.ReturnReason = &reason
 		}
 		if _, err := s.svc.Reports.UpdateReport(ctx, id, upd); err != nil {
-			if !formError(err) {
+			if !FormError(err) {
 				return err
 			}
 			failed = append(failed, tr.T("报告 #%d：%s", id, duban.ErrorMessage(err)))
@@ -348,7 +331,7 @@ func (s *server) reviewReports(w http.ResponseWriter, r *http.Request) error {
 // backPath returns the local path a form names to come back to, or fallback:
 // a form never sends the user elsewhere.
 func backPath(p, fallback string) string {
-	if p == "" || localPath(p) != p {
+	if p == "" || LocalPath(p) != p {
 		return fallback
 	}
 	return p
@@ -357,7 +340,7 @@ func backPath(p, fallback string) string {
 // Requests to close tasks.
 
 // requestClosure asks for a task to be closed as done, with evidence.
-func (s *server) requestClosure(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) requestClosure(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "task")
 	if err != nil {
@@ -376,7 +359,7 @@ func (s *server) requestClosure(w http.ResponseWriter, r *http.Request) error {
 
 // decideClosure closes the task of a request (办结), or declines it with a
 // reason.
-func (s *server) decideClosure(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) decideClosure(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "closure")
 	if err != nil {
 		return err

@@ -86,6 +86,9 @@ func reviewExamplePages() []web.Page {
 		StatementsAdded:   []duban.ReadStatement{{Text: hostile}},
 		StatementsRemoved: []*duban.Statement{open},
 	}
+	unit := &duban.Unit{ID: 6, Name: "区财政局", Kind: duban.UnitDepartment, Aliases: []string{hostile}}
+	group := &duban.Unit{ID: 9, Name: "区直各部门" + hostile, Kind: duban.UnitGroup, Members: []int64{6}}
+	leader := &duban.Leader{ID: 3, Name: "武毅", Title: "副区长" + hostile}
 	reissue := &reissuePage{Plan: plan, Diff: diff, Counts: diff.Counts(), Imported: true, Name: hostile + ".docx", Data: "UEsDBA=="}
 	for _, c := range diff.Changes {
 		reissue.Changes = append(reissue.Changes, newChangeView(c))
@@ -109,5 +112,11 @@ func reviewExamplePages() []web.Page {
 		&importResultPage{Plan: plan, Name: hostile},
 		reissue,
 		&reissuePage{Plan: plan, Diff: &duban.PlanDiff{Plan: plan}, Name: hostile},
+		&unitFormPage{Kinds: UnitKinds, Refusal: refusal{Form: "new", Error: hostile, Values: url.Values{"name": {hostile}}}},
+		&unitEditPage{Unit: group, Kinds: UnitKinds, Units: []*duban.Unit{unit}, Groups: []*duban.Unit{group}, Scoped: true,
+			Scope: duban.GroupScope{Kind: duban.UnitDepartment}, Refusal: refusal{Form: "members", Error: hostile, Values: url.Values{"member": {"6"}}}},
+		&unitEditPage{Unit: unit, Kinds: UnitKinds, Units: []*duban.Unit{unit}, Refusal: refusal{Form: "alias", Error: hostile, Values: url.Values{"alias": {hostile}}}},
+		&leaderFormPage{Leader: leader, Refusal: refusal{Form: "leader", Error: hostile, Values: url.Values{"name": {hostile}}}},
+		&leaderFormPage{},
 	}
 }

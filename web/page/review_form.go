@@ -16,18 +16,11 @@ import (
 // returns to the same place of the review page with a flash; a refusal
 // the user can act on comes back in its form (see refuse).
 
-// formError is a refusal to show beside the form that caused it, rather
-// than on an error page: what the user typed is kept.
-func formError(err error) bool {
-	code := duban.ErrorCode(err)
-	return code == duban.EINVALID || code == duban.ECONFLICT
-}
-
 // refuse shows the plan page again with the refused form open, as though at
 // its own address (so that the language switch leads back there rather
 // than to the form's), or returns err when it is not the form's to show.
-func (s *server) refuse(w http.ResponseWriter, r *http.Request, planID int64, focus reviewFocus, err error) error {
-	if !formError(err) {
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, planID int64, focus reviewFocus, err error) error {
+	if !FormError(err) {
 		return err
 	}
 	focus.Error, focus.Values = duban.ErrorMessage(err), r.PostForm
@@ -84,7 +77,7 @@ func ownerFields(upd *duban.TaskUpdate) []ownerField {
 
 // editTask corrects a task from its form: only what differs from the task
 // is changed, so that its history says exactly what was corrected.
-func (s *server) editTask(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) editTask(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	t, err := s.pathTask(r)
@@ -228,7 +221,7 @@ func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64)
 
 // splitTask cuts a task in two at a split point of its text, or before the
 // first place where typed words occur.
-func (s *server) splitTask(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) splitTask(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	t, err := s.pathTask(r)
@@ -255,7 +248,7 @@ func (s *server) splitTask(w http.ResponseWriter, r *http.Request) error {
 }
 
 // mergeTasks joins the chosen task into this one.
-func (s *server) mergeTasks(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) mergeTasks(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	t, err := s.pathTask(r)
@@ -280,7 +273,7 @@ func (s *server) mergeTasks(w http.ResponseWriter, r *http.Request) error {
 }
 
 // pathTask returns the task the path names.
-func (s *server) pathTask(r *http.Request) (*duban.Task, error) {
+func (s *Server) pathTask(r *http.Request) (*duban.Task, error) {
 	id, err := web.PathID(r, "task")
 	if err != nil {
 		return nil, err
@@ -289,7 +282,7 @@ func (s *server) pathTask(r *http.Request) (*duban.Task, error) {
 }
 
 // pathPlan returns the plan the path names.
-func (s *server) pathPlan(r *http.Request) (*duban.Plan, error) {
+func (s *Server) pathPlan(r *http.Request) (*duban.Plan, error) {
 	id, err := web.PathID(r, "plan")
 	if err != nil {
 		return nil, err
@@ -298,7 +291,7 @@ func (s *server) pathPlan(r *http.Request) (*duban.Plan, error) {
 }
 
 // statementFor returns the statement of the path.
-func (s *server) statementFor(r *http.Request) (*duban.Statement, error) {
+func (s *Server) statementFor(r *http.Request) (*duban.Statement, error) {
 	id, err := web.PathID(r, "statement")
 	if err != nil {
 		return nil, err
@@ -314,7 +307,7 @@ func (s *server) statementFor(r *http.Request) (*duban.Statement, error) {
 }
 
 // assignStatement gives an unassigned statement owners: it becomes a task.
-func (s *server) assignStatement(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) assignStatement(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	st, err := s.statementFor(r)
 	if err != nil {
@@ -335,7 +328,7 @@ func (s *server) assignStatement(w http.ResponseWriter, r *http.Request) error {
 }
 
 // dismissStatement records that a statement needs no owner.
-func (s *server) dismissStatement(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) dismissStatement(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	st, err := s.statementFor(r)
 	if err != nil {
@@ -350,7 +343,7 @@ func (s *server) dismissStatement(w http.ResponseWriter, r *http.Request) error 
 // nextStatement is where to go once a statement is decided: the next
 // statement still open, its form ready, or else the task it became (or the
 // statement itself).
-func (s *server) nextStatement(r *http.Request, st *duban.Statement, taskID int64) string {
+func (s *Server) nextStatement(r *http.Request, st *duban.Statement, taskID int64) string {
 	open := duban.StatementOpen
 	sts, _, err := s.svc.Tasks.FindStatements(r.Context(), duban.StatementFilter{PlanID: &st.PlanID, State: &open, Limit: 1})
 	if err == nil && len(sts) > 0 {
@@ -373,7 +366,7 @@ func nextName(planID int64, next string) string {
 
 // mapName makes an unknown name an alias of the unit typed, so that this
 // and later notices find the unit by it.
-func (s *server) mapName(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) mapName(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	planID, err := web.PathID(r, "plan")
@@ -406,7 +399,7 @@ func (s *server) mapName(w http.ResponseWriter, r *http.Request) error {
 
 // acceptName adds an unknown name to the directory as a new unit of the
 // kind chosen.
-func (s *server) acceptName(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) acceptName(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	planID, err := web.PathID(r, "plan")
 	if err != nil {
@@ -423,7 +416,7 @@ func (s *server) acceptName(w http.ResponseWriter, r *http.Request) error {
 // expandGroup replaces a group term by the units it stands for, in the
 // tasks ticked (all that name it when none is) and by the units ticked
 // (every unit of its kind when none is and the term means all of them).
-func (s *server) expandGroup(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) expandGroup(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	planID, err := web.PathID(r, "plan")
 	if err != nil {
@@ -458,7 +451,7 @@ func (s *server) expandGroup(w http.ResponseWriter, r *http.Request) error {
 // publishPlan publishes a reviewed draft. While statements are undecided
 // the refusal is shown where the publish button is, with a way to the
 // first of them.
-func (s *server) publishPlan(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) publishPlan(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "plan")
 	if err != nil {
@@ -478,7 +471,7 @@ func (s *server) publishPlan(w http.ResponseWriter, r *http.Request) error {
 
 // archivePlan ends the supervision of a published plan; its tasks stay to
 // be read.
-func (s *server) archivePlan(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) archivePlan(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "plan")
 	if err != nil {
 		return err
@@ -492,7 +485,7 @@ func (s *server) archivePlan(w http.ResponseWriter, r *http.Request) error {
 
 // publishedMessage says what publishing did: every unit sees its tasks,
 // or, plainly, which group terms reach no unit yet.
-func (s *server) publishedMessage(r *http.Request, p *duban.Plan) string {
+func (s *Server) publishedMessage(r *http.Request, p *duban.Plan) string {
 	tr := web.Lang(r)
 	missing, err := s.missingMembers(r, p.ID)
 	if err != nil {
@@ -510,7 +503,7 @@ func (s *server) publishedMessage(r *http.Request, p *duban.Plan) string {
 
 // missingMembers returns the group terms of a plan's tasks that reach no
 // unit yet.
-func (s *server) missingMembers(r *http.Request, planID int64) ([]duban.Owner, error) {
+func (s *Server) missingMembers(r *http.Request, planID int64) ([]duban.Owner, error) {
 	tasks, _, err := s.svc.Tasks.FindTasks(r.Context(), duban.TaskFilter{PlanID: &planID})
 	if err != nil {
 		return nil, err

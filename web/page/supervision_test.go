@@ -49,9 +49,6 @@ func supervisionExamplePages() []web.Page {
 			Recent: []*cycle.Urge{urge, {ID: 2, UnitID: 6, Message: hostile, By: hostile, At: at}}, Names: map[int64]string{6: hostile},
 			TaskNos: map[int64]string{7: hostile}},
 		&urgesPage{},
-		&taskPage{Task: task, Plan: plan, Urge: &urgeBox{Action: "/tasks/7/urge", Count: 2, Last: at, Supervise: "/supervisions/new?task=7"}},
-		&unitPage{Unit: unit, Lead: &taskList{tr: tr("zh")}, Shared: &taskList{tr: tr("zh")},
-			Urge: &urgeBox{Action: "/units/6/urge", Plans: []*duban.Plan{plan}, Count: 1, Last: at}},
 		&notificationsPage{Items: []*cycle.Notification{
 			{ID: 1, UnitID: 6, Kind: cycle.NotifyReminder, Text: hostile, TextEN: hostile, Link: "/todo", CreatedAt: at},
 			{ID: 2, Office: true, Kind: cycle.NotifySupervision, Text: hostile, CreatedAt: at, ReadAt: at}},

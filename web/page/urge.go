@@ -16,7 +16,7 @@ import (
 // urgeRoutes are the office's urging (催办): the page of what lags in a
 // plan, with one click to urge a task or a unit, and the urges from a
 // task's and a unit's page.
-func (s *server) urgeRoutes() []web.Route {
+func (s *Server) urgeRoutes() []web.Route {
 	const urge = "催办"
 	return []web.Route{
 		{Method: "GET", Pattern: "/urges", Allow: cycle.CanUrge, Action: "查看滞后任务", Handler: s.urges},
@@ -65,11 +65,11 @@ func (*urgesPage) TemplateName() string { return "urges.html" }
 // PlanSelected marks the plan shown.
 func (p *urgesPage) PlanSelected(id int64) bool { return p.Plan != nil && p.Plan.ID == id }
 
-func (s *server) urges(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) urges(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := &urgesPage{Names: map[int64]string{}, TaskNos: map[int64]string{}}
 	p.Title = web.Lang(r).T("催办")
-	c, err := s.choices(r)
+	c, err := s.Choices(r)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *server) urges(w http.ResponseWriter, r *http.Request) error {
 		}
 		row := &lagRow{Task: t, Light: l, Urged: urgedTask[t.ID], Severe: l.Status == cycle.LightSevere || l.Status == cycle.LightMissing}
 		if composer, _ := cycle.ReportingUnits(t, groups); composer != 0 {
-			row.Unit = c.unit(composer)
+			row.Unit = c.Unit(composer)
 		}
 		p.Tasks = append(p.Tasks, row)
 	}
@@ -154,7 +154,7 @@ func (s *server) urges(w http.ResponseWriter, r *http.Request) error {
 	today := s.Today()
 	owing := map[int64]*owingRow{}
 	for _, o := range obls {
-		u := c.unit(o.UnitID)
+		u := c.Unit(o.UnitID)
 		if !o.Overdue(today) || u == nil {
 			continue
 		}
@@ -170,67 +170,6 @@ func (s *server) urges(w http.ResponseWriter, r *http.Request) error {
 	return s.Render(w, r, p)
 }
 
-// urgeBox is the urging a task's or a unit's page shows: how often it was
-// urged and, for the office, the button that urges it again.
-type urgeBox struct {
-	// Action is the address the button posts to; empty for those who may
-	// not urge.
-	Action string
-	// Plans are the plans a unit may be urged about (a task's is its own).
-	Plans []*duban.Plan
-	Count int
-	Last  time.Time
-	// Supervise links to issuing a 督办单 on the task.
-	Supervise string
-}
-
-// taskUrgeBox reads the urges of a task.
-func (s *server) taskUrgeBox(r *http.Request, t *duban.Task, plan *duban.Plan) (*urgeBox, error) {
-	urges, n, err := s.svc.Reminders.FindUrges(r.Context(), cycle.UrgeFilter{TaskID: &t.ID, Limit: 1})
-	if err != nil {
-		return nil, err
-	}
-	b := &urgeBox{Count: n}
-	if len(urges) > 0 {
-		b.Last = urges[0].At
-	}
-	if cycle.CanUrge(duban.UserFromContext(r.Context())) && plan.State == duban.PlanPublished && t.State == duban.TaskActive {
-		b.Action = fmt.Sprintf("/tasks/%d/urge", t.ID)
-		b.Supervise = fmt.Sprintf("/supervisions/new?task=%d", t.ID)
-	}
-	return b, nil
-}
-
-// unitUrgeBox reads the urges of a unit across plans.
-func (s *server) unitUrgeBox(r *http.Request, unitID int64) (*urgeBox, error) {
-	counts, err := s.svc.Reminders.CountUrges(r.Context(), cycle.UrgeFilter{UnitID: &unitID})
-	if err != nil {
-		return nil, err
-	}
-	b := &urgeBox{}
-	for _, n := range counts {
-		b.Count += n.Count
-		if n.Last.After(b.Last) {
-			b.Last = n.Last
-		}
-	}
-	if cycle.CanUrge(duban.UserFromContext(r.Context())) {
-		c, err := s.choices(r)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range c.Plans {
-			if p.State == duban.PlanPublished {
-				b.Plans = append(b.Plans, p)
-			}
-		}
-		if len(b.Plans) > 0 {
-			b.Action = fmt.Sprintf("/units/%d/urge", unitID)
-		}
-	}
-	return b, nil
-}
-
 // back is where a form goes back to: the page it was on, when the form
 // names one of this site.
 func back(r *http.Request, fallback string) string {
@@ -240,7 +179,7 @@ func back(r *http.Request, fallback string) string {
 	return fallback
 }
 
-func (s *server) urgeTask(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) urgeTask(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "task")
 	if err != nil {
 		return err
@@ -252,7 +191,7 @@ func (s *server) urgeTask(w http.ResponseWriter, r *http.Request) error {
 	return s.Redirect(w, r, back(r, fmt.Sprintf("/tasks/%d", id)), s.urgedMessage(r, ug))
 }
 
-func (s *server) urgeUnit(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) urgeUnit(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "unit")
 	if err != nil {
 		return err
@@ -269,7 +208,7 @@ func (s *server) urgeUnit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // urgedMessage says an urge went, and how often its unit was urged.
-func (s *server) urgedMessage(r *http.Request, ug *cycle.Urge) string {
+func (s *Server) urgedMessage(r *http.Request, ug *cycle.Urge) string {
 	tr := web.Lang(r)
 	name := fmt.Sprintf("#%d", ug.UnitID)
 	if u, err := s.svc.Units.FindUnitByID(r.Context(), ug.UnitID); err == nil {
