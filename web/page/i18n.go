@@ -403,4 +403,15 @@ var english = map[string]string{
 	"长期坚持":    "Ongoing",
 	"时限未能识别":  "Deadline not read",
 	"未能识别":    "not read",
+
+	// What the core pages show of the supervision: its navigation and the
+	// urge box of a task's and a unit's page.
+	"督办单":               "Supervision notices",
+	"渠道":                "Channels",
+	"下发督办单":             "Issue a supervision notice",
+	"催办":                "Urge",
+	"已催办 %d 次，最近一次 %s。": "Urged %d times, last on %s.",
+	"尚未催办。":             "Not urged yet.",
+	"催办内容":              "Message",
+	"请抓紧推进，按时报送进展。": "Please speed up and report on time.",
 }

@@ -67,18 +67,24 @@ func Part() web.Part {
 }
 
 // templateDir is the directory of the pages' templates.
-func templateDir() fs.FS {
-	files, err := fs.Sub(templateFiles, "templates")
+func templateDir() fs.FS { return TemplateDir(templateFiles) }
+
+// TemplateDir returns the templates/ directory of a package's embedded
+// files.
+func TemplateDir(files embed.FS) fs.FS {
+	dir, err := fs.Sub(files, "templates")
 	if err != nil {
 		panic(err) // the directory is embedded: it is there
 	}
-	return files
+	return dir
 }
 
 // Area completes the part of an area of the pages (the review, the
-// cycle, the supervision, the outputs): its templates may also use the
-// core's partials (templates/_*.html) and template functions.
-func Area(p web.Part) web.Part {
+// cycle, the supervision, the outputs), whose templates are the
+// templates/ directory of files: they may also use the core's partials
+// (templates/_*.html) and template functions.
+func Area(files embed.FS, p web.Part) web.Part {
+	p.Templates = TemplateDir(files)
 	p.Partials = templateDir()
 	funcs := templateFuncs()
 	maps.Copy(funcs, p.Funcs)
@@ -140,10 +146,6 @@ func routes(srv *web.Server) []web.Route {
 		s.bulletinRoutes(),
 		s.printRoutes(),
 		s.publicRoutes(),
-		s.supervisionRoutes(),
-		s.urgeRoutes(),
-		s.notificationRoutes(),
-		s.channelRoutes(),
 	} {
 		all = append(all, group...)
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
 	"github.com/dubanhq/duban/web/page"
+	"github.com/dubanhq/duban/web/supervision"
 )
 
 // fastHasher hashes passwords with argon2id at its lowest cost.
@@ -365,10 +366,16 @@ func evidenceFiles() *evidence.Store {
 	return testFiles.store
 }
 
+// Parts are the server's parts, the pages of each area and the API, as
+// the command joins them.
+func Parts() []web.Part {
+	return []web.Part{page.Part(), supervision.Part(), api.Part()}
+}
+
 // NewServer assembles the whole server, the pages and the API, as the
 // command does.
 func NewServer(cfg web.Config, svc web.Services) (*web.Server, error) {
-	return web.New(cfg, svc, page.Part(), api.Part())
+	return web.New(cfg, svc, Parts()...)
 }
 
 // NewWorld serves a copy of the store every test starts from: the sample

@@ -1,4 +1,4 @@
-package page
+package supervision
 
 import (
 	"cmp"
@@ -16,7 +16,7 @@ import (
 // urgeRoutes are the office's urging (催办): the page of what lags in a
 // plan, with one click to urge a task or a unit, and the urges from a
 // task's and a unit's page.
-func (s *Server) urgeRoutes() []web.Route {
+func (s *server) urgeRoutes() []web.Route {
 	const urge = "催办"
 	return []web.Route{
 		{Method: "GET", Pattern: "/urges", Allow: cycle.CanUrge, Action: "查看滞后任务", Handler: s.urges},
@@ -65,7 +65,7 @@ func (*urgesPage) TemplateName() string { return "urges.html" }
 // PlanSelected marks the plan shown.
 func (p *urgesPage) PlanSelected(id int64) bool { return p.Plan != nil && p.Plan.ID == id }
 
-func (s *Server) urges(w http.ResponseWriter, r *http.Request) error {
+func (s *server) urges(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := &urgesPage{Names: map[int64]string{}, TaskNos: map[int64]string{}}
 	p.Title = web.Lang(r).T("催办")
@@ -179,7 +179,7 @@ func back(r *http.Request, fallback string) string {
 	return fallback
 }
 
-func (s *Server) urgeTask(w http.ResponseWriter, r *http.Request) error {
+func (s *server) urgeTask(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "task")
 	if err != nil {
 		return err
@@ -191,7 +191,7 @@ func (s *Server) urgeTask(w http.ResponseWriter, r *http.Request) error {
 	return s.Redirect(w, r, back(r, fmt.Sprintf("/tasks/%d", id)), s.urgedMessage(r, ug))
 }
 
-func (s *Server) urgeUnit(w http.ResponseWriter, r *http.Request) error {
+func (s *server) urgeUnit(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "unit")
 	if err != nil {
 		return err
@@ -208,7 +208,7 @@ func (s *Server) urgeUnit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // urgedMessage says an urge went, and how often its unit was urged.
-func (s *Server) urgedMessage(r *http.Request, ug *cycle.Urge) string {
+func (s *server) urgedMessage(r *http.Request, ug *cycle.Urge) string {
 	tr := web.Lang(r)
 	name := fmt.Sprintf("#%d", ug.UnitID)
 	if u, err := s.svc.Units.FindUnitByID(r.Context(), ug.UnitID); err == nil {

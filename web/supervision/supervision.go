@@ -1,4 +1,4 @@
-package page
+package supervision
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ import (
 // supervisionRoutes are the supervision notices (督办单): the list, issuing
 // one, a notice with what its unit and the office do with it, and its
 // printed page.
-func (s *Server) supervisionRoutes() []web.Route {
+func (s *server) supervisionRoutes() []web.Route {
 	const see, issue, answer = "查看督办单", "下发督办单", "办理督办单"
 	return []web.Route{
 		{Method: "GET", Pattern: "/supervisions", Allow: duban.CanRead, Action: see, Handler: s.supervisions},
@@ -57,7 +57,7 @@ func (it *supervisionItem) TaskNumbers() string {
 
 // supervisionItems reads the tasks of notices, each task once, and works
 // out their lateness on today.
-func (s *Server) supervisionItems(r *http.Request, svs []*cycle.Supervision) ([]*supervisionItem, error) {
+func (s *server) supervisionItems(r *http.Request, svs []*cycle.Supervision) ([]*supervisionItem, error) {
 	tasks := map[int64]*duban.Task{}
 	today := s.Today()
 	out := make([]*supervisionItem, len(svs))
@@ -106,7 +106,7 @@ func (*supervisionsPage) States() []cycle.SupervisionState {
 // UnitSelected reports whether a unit is the filter's.
 func (p *supervisionsPage) UnitSelected(id int64) bool { return p.Unit == id }
 
-func (s *Server) supervisions(w http.ResponseWriter, r *http.Request) error {
+func (s *server) supervisions(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	u := duban.UserFromContext(ctx)
@@ -208,7 +208,7 @@ const defaultAnswerDays = 7
 
 // formTasks reads the tasks a form or a query names by ID (task=…, each
 // once).
-func (s *Server) formTasks(r *http.Request, vals url.Values) ([]*duban.Task, error) {
+func (s *server) formTasks(r *http.Request, vals url.Values) ([]*duban.Task, error) {
 	var out []*duban.Task
 	seen := map[int64]bool{}
 	for _, v := range vals["task"] {
@@ -234,7 +234,7 @@ func (s *Server) formTasks(r *http.Request, vals url.Values) ([]*duban.Task, err
 
 // taskIDsByNumber finds tasks of a plan by their numbers (2.1.3、2.1.4),
 // and returns their IDs as a query gives them.
-func (s *Server) taskIDsByNumber(r *http.Request, planID int64, nos string) ([]string, error) {
+func (s *server) taskIDsByNumber(r *http.Request, planID int64, nos string) ([]string, error) {
 	tasks, _, err := s.svc.Tasks.FindTasks(r.Context(), duban.TaskFilter{PlanID: &planID})
 	if err != nil {
 		return nil, err
@@ -252,7 +252,7 @@ func (s *Server) taskIDsByNumber(r *http.Request, planID int64, nos string) ([]s
 
 // leadUnit returns the unit that composes a task's reports, to which its
 // notices go, or nil when it names none of the directory.
-func (s *Server) leadUnit(r *http.Request, t *duban.Task) (*duban.Unit, error) {
+func (s *server) leadUnit(r *http.Request, t *duban.Task) (*duban.Unit, error) {
 	groups, err := s.svc.Units.FindGroupMembers(r.Context())
 	if err != nil {
 		return nil, err
@@ -264,7 +264,7 @@ func (s *Server) leadUnit(r *http.Request, t *duban.Task) (*duban.Unit, error) {
 	return s.svc.Units.FindUnitByID(r.Context(), composer)
 }
 
-func (s *Server) newSupervision(w http.ResponseWriter, r *http.Request) error {
+func (s *server) newSupervision(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := &newSupervisionPage{Nos: q.Get("nos")}
 	p.Title = web.Lang(r).T("下发督办单")
@@ -309,7 +309,7 @@ func (s *Server) newSupervision(w http.ResponseWriter, r *http.Request) error {
 
 // lagReason suggests a notice's 事由 from its tasks' latest lights: each
 // lagging task's light and its reason.
-func (s *Server) lagReason(r *http.Request, tasks []*duban.Task) string {
+func (s *server) lagReason(r *http.Request, tasks []*duban.Task) string {
 	var parts []string
 	for _, t := range tasks {
 		ls, _, err := s.svc.Lights.FindLights(r.Context(), cycle.LightFilter{TaskID: &t.ID, Latest: true})
@@ -336,7 +336,7 @@ func readSupervisionForm(r *http.Request) (reason, requirement string, due duban
 	return reason, requirement, due, err
 }
 
-func (s *Server) issueSupervision(w http.ResponseWriter, r *http.Request) error {
+func (s *server) issueSupervision(w http.ResponseWriter, r *http.Request) error {
 	tasks, err := s.formTasks(r, r.PostForm)
 	if err != nil {
 		return err
@@ -394,7 +394,7 @@ func (p *supervisionPage) FileLink(i int) string {
 // MaxFiles is how many files one answer may bring.
 func (*supervisionPage) MaxFiles() int { return web.MaxEvidenceFiles }
 
-func (s *Server) findSupervision(r *http.Request) (*supervisionItem, error) {
+func (s *server) findSupervision(r *http.Request) (*supervisionItem, error) {
 	id, err := web.PathID(r, "supervision")
 	if err != nil {
 		return nil, err
@@ -410,7 +410,7 @@ func (s *Server) findSupervision(r *http.Request) (*supervisionItem, error) {
 	return items[0], nil
 }
 
-func (s *Server) supervision(w http.ResponseWriter, r *http.Request) error {
+func (s *server) supervision(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	it, err := s.findSupervision(r)
 	if err != nil {
@@ -457,7 +457,7 @@ func (*supervisionPrint) Day(t time.Time) string {
 	return duban.Today(t).LabelYear()
 }
 
-func (s *Server) printSupervision(w http.ResponseWriter, r *http.Request) error {
+func (s *server) printSupervision(w http.ResponseWriter, r *http.Request) error {
 	it, err := s.findSupervision(r)
 	if err != nil {
 		return err
@@ -470,7 +470,7 @@ func (s *Server) printSupervision(w http.ResponseWriter, r *http.Request) error 
 // stepSupervision makes the handler of a step of a notice: acknowledged,
 // answered (with the answer typed), closed. The form carries the version
 // it was shown at, so that a step on a notice changed since is refused.
-func (s *Server) stepSupervision(to cycle.SupervisionState) web.HandlerFunc {
+func (s *server) stepSupervision(to cycle.SupervisionState) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := web.PathID(r, "supervision")
 		if err != nil {
@@ -506,7 +506,7 @@ func (s *Server) stepSupervision(to cycle.SupervisionState) web.HandlerFunc {
 // answerEvidence keeps the evidence files an answer brings, with the
 // reports' upload, and returns the notice's files with them added; nil,
 // when none came, leaves the notice's files as they are.
-func (s *Server) answerEvidence(r *http.Request, id int64) ([]cycle.EvidenceRef, error) {
+func (s *server) answerEvidence(r *http.Request, id int64) ([]cycle.EvidenceRef, error) {
 	added, err := s.ReadEvidence(r, web.EvidenceField)
 	if err != nil || len(added) == 0 {
 		return nil, err
@@ -526,7 +526,7 @@ func (s *Server) answerEvidence(r *http.Request, id int64) ([]cycle.EvidenceRef,
 
 // supervisionFile serves the n-th file (from 1) of a notice's answer, to
 // whoever may read the notice.
-func (s *Server) supervisionFile(w http.ResponseWriter, r *http.Request) error {
+func (s *server) supervisionFile(w http.ResponseWriter, r *http.Request) error {
 	it, err := s.findSupervision(r)
 	if err != nil {
 		return err
@@ -569,7 +569,7 @@ func formVersion(r *http.Request) (int, error) {
 	return v, nil
 }
 
-func (s *Server) reissueSupervision(w http.ResponseWriter, r *http.Request) error {
+func (s *server) reissueSupervision(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "supervision")
 	if err != nil {
 		return err

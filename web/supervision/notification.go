@@ -1,4 +1,4 @@
-package page
+package supervision
 
 import (
 	"net/http"
@@ -11,7 +11,7 @@ import (
 
 // notificationRoutes are the bell's page: the user's notifications,
 // opening one (which marks it read) and marking them all read.
-func (s *Server) notificationRoutes() []web.Route {
+func (s *server) notificationRoutes() []web.Route {
 	const see, read = "查看通知", "标记通知已读"
 	return []web.Route{
 		{Method: "GET", Pattern: "/notifications", Allow: duban.CanRead, Action: see, Handler: s.notifications},
@@ -45,7 +45,7 @@ func (*notificationsPage) KindLabel(k cycle.NotificationKind) string { return no
 var notificationKinds = map[cycle.NotificationKind]string{cycle.NotifyReminder: "提醒", cycle.NotifyUrge: "催办",
 	cycle.NotifyReview: "审核", cycle.NotifySubmitted: "报送", cycle.NotifySupervision: "督办单", cycle.NotifyClosure: "办结"}
 
-func (s *Server) notifications(w http.ResponseWriter, r *http.Request) error {
+func (s *server) notifications(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := &notificationsPage{OnlyUnread: q.Get("unread") == "1"}
 	p.Title = web.Lang(r).T("通知")
@@ -62,7 +62,7 @@ func (s *Server) notifications(w http.ResponseWriter, r *http.Request) error {
 
 // readNotification marks a notification read and, when the form says
 // open, goes to the page it is about.
-func (s *Server) readNotification(w http.ResponseWriter, r *http.Request) error {
+func (s *server) readNotification(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "notification")
 	if err != nil {
 		return err
@@ -78,7 +78,7 @@ func (s *Server) readNotification(w http.ResponseWriter, r *http.Request) error 
 	return s.Redirect(w, r, "/notifications", "")
 }
 
-func (s *Server) readAllNotifications(w http.ResponseWriter, r *http.Request) error {
+func (s *server) readAllNotifications(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.svc.Notifications.MarkNotificationsRead(r.Context())
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package page
+package supervision
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 // channelRoutes are the office's outbound channels (a unit's or a plan's
 // WeCom or DingTalk robot, mail, a webhook into another system), the test
 // message of each, and the log of what was sent.
-func (s *Server) channelRoutes() []web.Route {
+func (s *server) channelRoutes() []web.Route {
 	const manage = "管理消息发送渠道"
 	return []web.Route{
 		{Method: "GET", Pattern: "/channels", Allow: duban.CanManageChannels, Action: manage, Handler: s.channels},
@@ -35,7 +35,7 @@ type channelNames struct {
 	plans map[int64]string
 }
 
-func (s *Server) channelNames(r *http.Request) (channelNames, error) {
+func (s *server) channelNames(r *http.Request) (channelNames, error) {
 	c, err := s.Choices(r)
 	if err != nil {
 		return channelNames{}, err
@@ -82,7 +82,7 @@ type channelsPage struct {
 
 func (*channelsPage) TemplateName() string { return "channels.html" }
 
-func (s *Server) channels(w http.ResponseWriter, r *http.Request) error {
+func (s *server) channels(w http.ResponseWriter, r *http.Request) error {
 	p := &channelsPage{Kinds: duban.ChannelKinds}
 	p.Title = web.Lang(r).T("消息渠道")
 	var err error
@@ -125,7 +125,7 @@ func (p *channelPage) URLHint() string {
 	return "https://"
 }
 
-func (s *Server) renderChannel(w http.ResponseWriter, r *http.Request, status int, p *channelPage) error {
+func (s *server) renderChannel(w http.ResponseWriter, r *http.Request, status int, p *channelPage) error {
 	var err error
 	if p.channelNames, err = s.channelNames(r); err != nil {
 		return err
@@ -138,7 +138,7 @@ func (s *Server) renderChannel(w http.ResponseWriter, r *http.Request, status in
 	return s.RenderStatus(w, r, status, p)
 }
 
-func (s *Server) newChannel(w http.ResponseWriter, r *http.Request) error {
+func (s *server) newChannel(w http.ResponseWriter, r *http.Request) error {
 	kind := duban.ChannelKind(r.URL.Query().Get("kind"))
 	if kind == "" {
 		kind = duban.ChannelKinds[0]
@@ -186,7 +186,7 @@ func channelForm(r *http.Request, kind duban.ChannelKind) (duban.ChannelUpdate, 
 	return upd, nil
 }
 
-func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) error {
+func (s *server) createChannel(w http.ResponseWriter, r *http.Request) error {
 	kind := duban.ChannelKind(r.PostForm.Get("kind"))
 	if !kind.Valid() {
 		return duban.Errorf(duban.EINVALID, "请在“消息渠道”页面选择要新建的渠道类型。")
@@ -216,7 +216,7 @@ func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) error {
 }
 
 // findChannel reads the channel a path names.
-func (s *Server) findChannel(r *http.Request) (*duban.Channel, error) {
+func (s *server) findChannel(r *http.Request) (*duban.Channel, error) {
 	id, err := web.PathID(r, "channel")
 	if err != nil {
 		return nil, err
@@ -224,7 +224,7 @@ func (s *Server) findChannel(r *http.Request) (*duban.Channel, error) {
 	return s.svc.Deliveries.FindChannelByID(r.Context(), id)
 }
 
-func (s *Server) channel(w http.ResponseWriter, r *http.Request) error {
+func (s *server) channel(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.findChannel(r)
 	if err != nil {
 		return err
@@ -232,7 +232,7 @@ func (s *Server) channel(w http.ResponseWriter, r *http.Request) error {
 	return s.renderChannel(w, r, http.StatusOK, &channelPage{Channel: c})
 }
 
-func (s *Server) updateChannel(w http.ResponseWriter, r *http.Request) error {
+func (s *server) updateChannel(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.findChannel(r)
 	if err != nil {
 		return err
@@ -253,7 +253,7 @@ func (s *Server) updateChannel(w http.ResponseWriter, r *http.Request) error {
 	return s.Redirect(w, r, "/channels", web.Lang(r).T("已保存渠道“%s”。", saved.Name))
 }
 
-func (s *Server) deleteChannel(w http.ResponseWriter, r *http.Request) error {
+func (s *server) deleteChannel(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.findChannel(r)
 	if err != nil {
 		return err
@@ -266,7 +266,7 @@ func (s *Server) deleteChannel(w http.ResponseWriter, r *http.Request) error {
 
 // testChannel sends a test message at once and says how it went in words:
 // sent, or not sent and why.
-func (s *Server) testChannel(w http.ResponseWriter, r *http.Request) error {
+func (s *server) testChannel(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "channel")
 	if err != nil {
 		return err
@@ -313,7 +313,7 @@ func (*deliveriesPage) EventLabel(e string) string { return deliveryEvents[e] }
 // deliveryEvents names the events of the messages duban sends.
 var deliveryEvents = map[string]string{"reminder": "提醒", "urge": "催办", "supervision": "督办单", "test": "测试"}
 
-func (s *Server) deliveries(w http.ResponseWriter, r *http.Request) error {
+func (s *server) deliveries(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := &deliveriesPage{States: []duban.DeliveryState{duban.DeliveryPending, duban.DeliverySending, duban.DeliverySent, duban.DeliveryFailed},
 		Events: []string{"reminder", "urge", "supervision", "test"}, State: q.Get("state"), Event: q.Get("event")}
