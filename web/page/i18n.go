@@ -414,4 +414,29 @@ var english = map[string]string{
 	"尚未催办。":             "Not urged yet.",
 	"催办内容":              "Message",
 	"请抓紧推进，按时报送进展。": "Please speed up and report on time.",
+
+	// The overview.
+	"一屏统览": "Overview",
+	"逾期未报": "Overdue reports",
+
+	// The files and the fill-in workbook.
+	"任务分解表（Excel）":    "Task table (Excel)",
+	"最新一期进展台账（Excel）": "Latest progress book (Excel)",
+	"各期台账、通报与政务公开":    "Progress books, bulletins and publication",
+	"导出任务分解表（Excel）":  "Task table (Excel)",
+	"导出进展台账（Excel）":   "Progress book (Excel)",
+	"通报与更多导出":         "Bulletins and more files",
+	"打印":              "Print",
+	"打印（含最新报告）":       "Print with the latest reports",
+	"打印（含报告）":         "Print with reports",
+	"离线填报（Excel）":     "Fill in offline (Excel)",
+
+	// The public page.
+	"政务公开：目标任务落实情况（无需登录）": "Public progress of the targets and tasks (no sign-in)",
+
+	// The cycle's states, as pages show them.
+	"已下发":  "Issued",
+	"已签收":  "Acknowledged",
+	"已反馈":  "Answered",
+	"已再督办": "Issued again",
 }

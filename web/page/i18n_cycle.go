@@ -6,11 +6,11 @@ import (
 )
 
 // catalog is the pages' message catalog: the ledger's (english) joined with
-// the reporting cycle's (cycleEnglish) and its outputs'
-// (outputsEnglish), which a message may not be in two of.
+// the reporting cycle's (cycleEnglish), which a message may not be in
+// both of.
 func catalog() map[string]string {
 	out := maps.Clone(english)
-	for _, part := range []map[string]string{cycleEnglish, outputsEnglish} {
+	for _, part := range []map[string]string{cycleEnglish} {
 		for msg, en := range part {
 			if _, ok := out[msg]; ok {
 				panic(fmt.Sprintf("page: message %q is in two catalogs", msg)) // a programming error the catalog test finds

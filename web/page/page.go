@@ -103,13 +103,6 @@ type Server struct {
 	// choiceCache keeps the filter forms' lists per version of what lists
 	// show (choices.go), whatever the configuration.
 	choiceCache choiceCache
-	// planCache keeps plans with their tasks per version of what lists show,
-	// for the overview (overview.go).
-	planCache planCache
-	// public keeps the public pages' content for a while, and publicLimit
-	// bounds how often each address asks for them (public.go).
-	public      publicCache
-	publicLimit *web.Limiter
 }
 
 // serverKey keys the pages' Server among what the parts keep for a web
@@ -120,7 +113,7 @@ type serverKey struct{}
 // asks and shared by the others.
 func ServerOf(srv *web.Server) *Server {
 	return srv.Shared(serverKey{}, func() any {
-		return &Server{Server: srv, svc: srv.Services(), sources: newSourceCache(), publicLimit: web.NewLimiter(publicRate, publicBurst)}
+		return &Server{Server: srv, svc: srv.Services(), sources: newSourceCache()}
 	}).(*Server)
 }
 
@@ -141,11 +134,6 @@ func routes(srv *web.Server) []web.Route {
 		s.accountRoutes(),
 		s.periodRoutes(),
 		s.reportRoutes(),
-		s.overviewRoutes(),
-		s.exportRoutes(),
-		s.bulletinRoutes(),
-		s.printRoutes(),
-		s.publicRoutes(),
 	} {
 		all = append(all, group...)
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
+	"github.com/dubanhq/duban/web/outputs"
 	"github.com/dubanhq/duban/web/page"
 	"github.com/dubanhq/duban/web/supervision"
 )
@@ -369,7 +370,7 @@ func evidenceFiles() *evidence.Store {
 // Parts are the server's parts, the pages of each area and the API, as
 // the command joins them.
 func Parts() []web.Part {
-	return []web.Part{page.Part(), supervision.Part(), api.Part()}
+	return []web.Part{page.Part(), supervision.Part(), outputs.Part(), api.Part()}
 }
 
 // NewServer assembles the whole server, the pages and the API, as the

@@ -1,4 +1,4 @@
-package page
+package outputs
 
 import (
 	"cmp"
@@ -15,10 +15,11 @@ import (
 	"github.com/dubanhq/duban/chart"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/page"
 )
 
 // overviewRoutes are the overview (一屏统览): a plan's lights on one screen.
-func (s *Server) overviewRoutes() []web.Route {
+func (s *server) overviewRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/overview", Allow: duban.CanRead, Action: "查看一屏统览", Handler: s.overview},
 	}
@@ -176,7 +177,7 @@ func (p *overviewPage) SortMark(sort string) string {
 func (p *overviewPage) PeriodOptions() template.HTML {
 	var b strings.Builder
 	for _, q := range p.O.Periods {
-		Option(&b, strconv.FormatInt(q.ID, 10), q.Label, p.O.Period != nil && q.ID == p.O.Period.ID)
+		page.Option(&b, strconv.FormatInt(q.ID, 10), q.Label, p.O.Period != nil && q.ID == p.O.Period.ID)
 	}
 	return template.HTML(b.String())
 }
@@ -185,7 +186,7 @@ func (p *overviewPage) PeriodOptions() template.HTML {
 func (p *overviewPage) PlanOptions() template.HTML {
 	var b strings.Builder
 	for _, pl := range p.Plans {
-		Option(&b, strconv.FormatInt(pl.ID, 10), strconv.Itoa(pl.Year)+" · "+pl.Title, pl.ID == p.Plan.ID)
+		page.Option(&b, strconv.FormatInt(pl.ID, 10), strconv.Itoa(pl.Year)+" · "+pl.Title, pl.ID == p.Plan.ID)
 	}
 	return template.HTML(b.String())
 }
@@ -200,7 +201,7 @@ func (p *overviewPage) UnitLedgerURL(id int64) string {
 
 // overview shows a plan's overview: the plan asked for, or the newest
 // published one; the period asked for, or its latest with lights.
-func (s *Server) overview(w http.ResponseWriter, r *http.Request) error {
+func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	planID, err := web.QueryInt(q, "plan")
@@ -346,15 +347,15 @@ func (p *overviewPage) mineRows() template.HTML {
 		b.WriteString("\n<li><span class=\"lamp light-")
 		b.WriteString(string(m.Light.Status))
 		b.WriteString(`">`)
-		Escape(&b, p.LightLabel(m.Light.Status))
+		page.Escape(&b, p.LightLabel(m.Light.Status))
 		b.WriteString(`</span> <a href="/tasks/`)
 		b.WriteString(strconv.FormatInt(m.Task.ID, 10))
 		b.WriteString(`">`)
-		Escape(&b, m.Task.No+" "+cycle.Shorten(m.Task.Text, 40))
+		page.Escape(&b, m.Task.No+" "+cycle.Shorten(m.Task.Text, 40))
 		b.WriteString("</a>")
 		if why := p.Reason(m.Light); why != "" {
 			b.WriteString(` <span class="muted">`)
-			Escape(&b, why)
+			page.Escape(&b, why)
 			b.WriteString("</span>")
 		}
 		b.WriteString("</li>")
@@ -368,11 +369,11 @@ func (p *overviewPage) overdueRows(tr web.Translator) template.HTML {
 	var b strings.Builder
 	for _, u := range p.O.Overdue {
 		b.WriteString("\n<li><a href=\"")
-		Escape(&b, p.UnitLedgerURL(u.UnitID))
+		page.Escape(&b, p.UnitLedgerURL(u.UnitID))
 		b.WriteString(`">`)
-		Escape(&b, cmp.Or(u.Name, "#"+strconv.FormatInt(u.UnitID, 10)))
+		page.Escape(&b, cmp.Or(u.Name, "#"+strconv.FormatInt(u.UnitID, 10)))
 		b.WriteString(`</a> <span class="tag warn">`)
-		Escape(&b, tr.T("%d 份", u.Reports))
+		page.Escape(&b, tr.T("%d 份", u.Reports))
 		b.WriteString("</span></li>")
 	}
 	return template.HTML(b.String())
@@ -477,7 +478,7 @@ func (p *overviewPage) unitRows() template.HTML {
 		b.WriteString(class)
 		b.WriteString(`">`)
 		b.WriteString(`<a href="`)
-		Escape(&b, href)
+		page.Escape(&b, href)
 		b.WriteString(`">`)
 		b.WriteString(strconv.Itoa(n))
 		b.WriteString("</a></td>")
@@ -486,9 +487,9 @@ func (p *overviewPage) unitRows() template.HTML {
 		more := "&unit=" + strconv.FormatInt(r.ID, 10)
 		all := p.ledger("", more)
 		b.WriteString("\n<tr><th scope=\"row\"><a href=\"")
-		Escape(&b, all)
+		page.Escape(&b, all)
 		b.WriteString(`">`)
-		Escape(&b, cmp.Or(r.Name, "#"+strconv.FormatInt(r.ID, 10)))
+		page.Escape(&b, cmp.Or(r.Name, "#"+strconv.FormatInt(r.ID, 10)))
 		b.WriteString("</a></th>")
 		cell("", r.Counts.Total(), all)
 		cell("", r.Lead, all+"&role=lead")
@@ -559,7 +560,7 @@ const maxCachedPlans = 32
 
 // planData returns a plan and its tasks at the version of what lists show
 // that the request reads.
-func (s *Server) planData(r *http.Request, id int64) (*planData, error) {
+func (s *server) planData(r *http.Request, id int64) (*planData, error) {
 	head, err := s.ListsHead(r)
 	if err != nil {
 		return nil, err
@@ -604,7 +605,7 @@ func (s *Server) planData(r *http.Request, id int64) (*planData, error) {
 }
 
 // readPlanData reads a plan, its tasks and the groups, and indexes them.
-func (s *Server) readPlanData(ctx context.Context, id int64) (*planData, error) {
+func (s *server) readPlanData(ctx context.Context, id int64) (*planData, error) {
 	p, err := s.svc.Plans.FindPlanByID(ctx, id)
 	if err != nil {
 		return nil, err

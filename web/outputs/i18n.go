@@ -1,11 +1,10 @@
-package page
+package outputs
 
-// outputsEnglish is the catalog of the cycle's outputs: the overview, the
+// english is the catalog of the cycle's outputs: the overview, the
 // files and their pages, the bulletin, the pages to print and the public
-// page (catalog joins it to the others).
-var outputsEnglish = map[string]string{
+// page.
+var english = map[string]string{
 	// The overview.
-	"一屏统览":      "Overview",
 	"统览操作":      "Overview actions",
 	"%s（截至 %s）": "%s (as of %s)",
 	"尚未开始填报：各项任务按未启动计。": "Reporting has not begun: every task counts as not started.",
@@ -34,7 +33,6 @@ var outputsEnglish = map[string]string{
 	"按单位":                   "By unit",
 	"%d 个单位":                "%d units",
 	"需关注":                   "Need attention",
-	"逾期未报":                  "Overdue reports",
 	"%d 个单位，%d 份":           "%d units, %d reports",
 	"%d 份":                  "%d",
 	"本期报告均已按时报送。":           "Every report of the period came in on time.",
@@ -44,27 +42,17 @@ var outputsEnglish = map[string]string{
 	"没有在办的督办单。":             "No supervision notice is open.",
 
 	// The files and the fill-in workbook.
-	"导出与公开":           "Files and publication",
-	"导出与公开：%s":        "Files and publication: %s",
-	"任务分解表":           "Task table",
-	"下载全部任务（Excel）":   "All tasks (Excel)",
-	"打印台账":            "Print the ledger",
-	"下载筛选后的任务分解表":     "Task table of the unit or leader",
-	"各期进展台账与通报":       "Each period's progress book and bulletin",
-	"报送截止":            "Due",
-	"通报（Word）":        "Bulletin (Word)",
-	"还没有开始填报的周期。":     "No period has begun.",
-	"任务分解表（Excel）":    "Task table (Excel)",
-	"最新一期进展台账（Excel）": "Latest progress book (Excel)",
-	"各期台账、通报与政务公开":    "Progress books, bulletins and publication",
-	"导出任务分解表（Excel）":  "Task table (Excel)",
-	"导出进展台账（Excel）":   "Progress book (Excel)",
-	"通报与更多导出":         "Bulletins and more files",
-	"打印":              "Print",
-	"打印（含最新报告）":       "Print with the latest reports",
-	"打印（含报告）":         "Print with reports",
-	"离线填报":            "Fill in offline",
-	"离线填报（Excel）":     "Fill in offline (Excel)",
+	"导出与公开":         "Files and publication",
+	"导出与公开：%s":      "Files and publication: %s",
+	"任务分解表":         "Task table",
+	"下载全部任务（Excel）": "All tasks (Excel)",
+	"打印台账":          "Print the ledger",
+	"下载筛选后的任务分解表":   "Task table of the unit or leader",
+	"各期进展台账与通报":     "Each period's progress book and bulletin",
+	"报送截止":          "Due",
+	"通报（Word）":      "Bulletin (Word)",
+	"还没有开始填报的周期。":   "No period has begun.",
+	"离线填报":          "Fill in offline",
 	"下载本单位本期的填报表，在 Excel 或 WPS 中填写后上传，即成为本单位的报告。": "Download your unit's workbook for the period, fill it in with Excel or WPS and upload it: it becomes your unit's reports.",
 	"代单位填报":        "Fill in for a unit",
 	"选择":           "Choose",
@@ -133,7 +121,6 @@ var outputsEnglish = map[string]string{
 
 	// The public page.
 	"政务公开": "Public progress",
-	"政务公开：目标任务落实情况（无需登录）":          "Public progress of the targets and tasks (no sign-in)",
 	"政务公开：政府工作报告目标任务落实情况":          "Public progress of the government work report's targets and tasks",
 	"这里公开区政府督查室跟踪的目标任务、责任单位和推进情况。": "The targets and tasks the district's supervision office follows, who is responsible and how they progress.",
 	"暂无公开的计划。":       "No plan is public yet.",
@@ -142,8 +129,4 @@ var outputsEnglish = map[string]string{
 	"目标 %s，尚未报告完成情况": "target %s, not yet reported",
 
 	// The cycle's states, as pages show them.
-	"已下发":  "Issued",
-	"已签收":  "Acknowledged",
-	"已反馈":  "Answered",
-	"已再督办": "Issued again",
 }

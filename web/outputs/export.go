@@ -1,4 +1,4 @@
-package page
+package outputs
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 
 // exportRoutes are the files the office prints and hands out, a unit's
 // workbook to fill in offline and its upload, and a plan's page of them.
-func (s *Server) exportRoutes() []web.Route {
+func (s *server) exportRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/plans/{plan}/outputs", Allow: duban.CanRead, Action: "查看导出与公开", Handler: s.outputs},
 		{Method: "GET", Pattern: "/plans/{plan}/tasktable.xlsx", Allow: duban.CanRead, Action: "导出任务分解表", Handler: s.taskTable},
@@ -31,7 +31,7 @@ func (s *Server) exportRoutes() []web.Route {
 }
 
 // exportServices are the services the files are made from.
-func (s *Server) exportServices() *export.Services { return s.Exports() }
+func (s *server) exportServices() *export.Services { return s.Exports() }
 
 // download sends a file made by package export.
 func download(w http.ResponseWriter, f *export.File) error {
@@ -39,7 +39,7 @@ func download(w http.ResponseWriter, f *export.File) error {
 }
 
 // taskTable downloads a plan's task table, filtered by ?unit= or ?leader=.
-func (s *Server) taskTable(w http.ResponseWriter, r *http.Request) error {
+func (s *server) taskTable(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "plan")
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func (s *Server) taskTable(w http.ResponseWriter, r *http.Request) error {
 // several), of the latest begun period of ?plan=, of every plan's ?seq=th
 // period of ?year=, or else of the newest published plan's latest begun
 // period.
-func (s *Server) progressBook(w http.ResponseWriter, r *http.Request) error {
+func (s *server) progressBook(w http.ResponseWriter, r *http.Request) error {
 	var q export.ProgressQuery
 	vals := r.URL.Query()
 	for _, v := range vals["period"] {
@@ -120,7 +120,7 @@ func (s *Server) progressBook(w http.ResponseWriter, r *http.Request) error {
 
 // newestPlan is the newest published plan, which a page shows when none is
 // named.
-func (s *Server) newestPlan(r *http.Request) (int64, error) {
+func (s *server) newestPlan(r *http.Request) (int64, error) {
 	ch, err := s.Choices(r)
 	if err != nil {
 		return 0, err
@@ -134,7 +134,7 @@ func (s *Server) newestPlan(r *http.Request) (int64, error) {
 }
 
 // latestPeriod is a plan's latest period that has begun.
-func (s *Server) latestPeriod(ctx context.Context, planID int64) (*cycle.Period, error) {
+func (s *server) latestPeriod(ctx context.Context, planID int64) (*cycle.Period, error) {
 	periods, _, err := s.svc.Periods.FindPeriods(ctx, cycle.PeriodFilter{PlanID: &planID})
 	if err != nil {
 		return nil, err
@@ -164,7 +164,7 @@ func fillInUnit(r *http.Request) (int64, error) {
 }
 
 // fillInBook downloads a unit's fill-in workbook.
-func (s *Server) fillInBook(w http.ResponseWriter, r *http.Request) error {
+func (s *server) fillInBook(w http.ResponseWriter, r *http.Request) error {
 	period, err := web.PathID(r, "period")
 	if err != nil {
 		return err
@@ -207,7 +207,7 @@ func (p *fillInIndexPage) UnitID() int64 {
 
 // fillInIndex lists the open periods of the published plans, for the
 // clerk's unit or the unit the office chooses.
-func (s *Server) fillInIndex(w http.ResponseWriter, r *http.Request) error {
+func (s *server) fillInIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := &fillInIndexPage{}
 	p.Title = web.Lang(r).T("离线填报")
@@ -268,7 +268,7 @@ func (p *fillInPage) UnitID() int64 {
 // Applied counts the reports an upload saved.
 func (p *fillInPage) Applied() int { return p.Result.Created + p.Result.Updated }
 
-func (s *Server) fillInForm(w http.ResponseWriter, r *http.Request) error {
+func (s *server) fillInForm(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.buildFillIn(r)
 	if err != nil {
 		return err
@@ -277,7 +277,7 @@ func (s *Server) fillInForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // buildFillIn reads what the page shows.
-func (s *Server) buildFillIn(r *http.Request) (*fillInPage, error) {
+func (s *server) buildFillIn(r *http.Request) (*fillInPage, error) {
 	ctx := r.Context()
 	period, err := web.PathID(r, "period")
 	if err != nil {
@@ -320,7 +320,7 @@ func (s *Server) buildFillIn(r *http.Request) (*fillInPage, error) {
 
 // fillInUpload reads an uploaded workbook and, when every row is right,
 // saves its changed rows as the unit's reports.
-func (s *Server) fillInUpload(w http.ResponseWriter, r *http.Request) error {
+func (s *server) fillInUpload(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.buildFillIn(r)
 	if err != nil {
 		return err
@@ -365,7 +365,7 @@ func (*outputsPage) TemplateName() string { return "outputs.html" }
 // Hidden reports whether a task is kept off the public page.
 func (p *outputsPage) Hidden(id int64) bool { return slices.Contains(p.Publication.Hidden, id) }
 
-func (s *Server) outputs(w http.ResponseWriter, r *http.Request) error {
+func (s *server) outputs(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "plan")
 	if err != nil {
@@ -404,7 +404,7 @@ func (s *Server) outputs(w http.ResponseWriter, r *http.Request) error {
 
 // publication saves what a plan shows the public: the plan's switch and,
 // for each task listed in the form, whether it is shown.
-func (s *Server) publication(w http.ResponseWriter, r *http.Request) error {
+func (s *server) publication(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "plan")
 	if err != nil {

@@ -1,4 +1,4 @@
-package page
+package outputs
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // printRoutes are the pages made to print on A4: the ledger as filtered
 // (as a table, or each task on its page with its latest report), and a
 // task with every report on it.
-func (s *Server) printRoutes() []web.Route {
+func (s *server) printRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/tasks/print", Allow: duban.CanRead, Action: "打印台账", Handler: s.printLedger},
 		{Method: "GET", Pattern: "/tasks/{task}/print", Allow: duban.CanRead, Action: "打印任务", Handler: s.printTask},
@@ -65,7 +65,7 @@ func (p *printPage) LightLabel(s cycle.LightStatus) string {
 
 // printLedger prints the tasks the ledger's filter selects, every page of
 // them: as a table, or with ?reports=1 each task with its latest report.
-func (s *Server) printLedger(w http.ResponseWriter, r *http.Request) error {
+func (s *server) printLedger(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	lq, f, err := web.ParseLedgerQuery(r.URL.Query())
 	if err != nil {
@@ -95,7 +95,7 @@ func (s *Server) printLedger(w http.ResponseWriter, r *http.Request) error {
 }
 
 // printTask prints a task with every report on it.
-func (s *Server) printTask(w http.ResponseWriter, r *http.Request) error {
+func (s *server) printTask(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "task")
 	if err != nil {
@@ -121,7 +121,7 @@ func (s *Server) printTask(w http.ResponseWriter, r *http.Request) error {
 // fillPrint reads the tasks' latest lights and, with reports, their
 // reports: every one of a single task, the latest task report of each task
 // of a list.
-func (s *Server) fillPrint(ctx context.Context, p *printPage, tasks []*duban.Task, reports bool) error {
+func (s *server) fillPrint(ctx context.Context, p *printPage, tasks []*duban.Task, reports bool) error {
 	lights := map[int64]*cycle.Light{}
 	var plans []int64
 	for _, t := range tasks {

@@ -1,4 +1,4 @@
-package page
+package outputs
 
 import (
 	"net/http"
@@ -13,7 +13,7 @@ import (
 
 // bulletinRoutes are a period's bulletin (通报): the page that shows it,
 // ready to print, with the office's form for its words; its Word document.
-func (s *Server) bulletinRoutes() []web.Route {
+func (s *server) bulletinRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/periods/{period}/bulletin", Allow: duban.CanRead, Action: "查看通报", Handler: s.bulletin},
 		{Method: "POST", Pattern: "/periods/{period}/bulletin", Allow: cycle.CanWriteBulletin, Action: "编辑通报", Changes: true, Handler: s.saveBulletin},
@@ -67,7 +67,7 @@ func (p *bulletinPage) Lines(text string) []string {
 	return out
 }
 
-func (s *Server) bulletin(w http.ResponseWriter, r *http.Request) error {
+func (s *server) bulletin(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "period")
 	if err != nil {
 		return err
@@ -84,7 +84,7 @@ func (s *Server) bulletin(w http.ResponseWriter, r *http.Request) error {
 }
 
 // saveBulletin saves the office's words of a period's bulletin.
-func (s *Server) saveBulletin(w http.ResponseWriter, r *http.Request) error {
+func (s *server) saveBulletin(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "period")
 	if err != nil {
 		return err
@@ -106,7 +106,7 @@ func (s *Server) saveBulletin(w http.ResponseWriter, r *http.Request) error {
 }
 
 // bulletinDocx downloads a period's bulletin as a Word document.
-func (s *Server) bulletinDocx(w http.ResponseWriter, r *http.Request) error {
+func (s *server) bulletinDocx(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "period")
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package page_test
+package outputs_test
 
 import (
 	"archive/zip"

@@ -1,4 +1,4 @@
-package page
+package outputs
 
 import (
 	"html/template"
@@ -17,7 +17,7 @@ import (
 // public, each with its targets and tasks, for anyone, without signing in.
 // Its content is kept for a minute and each address may ask a few times a
 // second, so that a crowd reading it costs the office's own pages little.
-func (s *Server) publicRoutes() []web.Route {
+func (s *server) publicRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/public", Handler: s.publicPlans},
 		{Method: "GET", Pattern: "/public/plans/{plan}", Handler: s.publicPlan},
@@ -74,7 +74,7 @@ func (p *publicPlanPage) Percent(t cycle.TargetProgress) string {
 	return strconv.Itoa(int(t.Ratio*100+0.5)) + "%"
 }
 
-func (s *Server) publicPlans(w http.ResponseWriter, r *http.Request) error {
+func (s *server) publicPlans(w http.ResponseWriter, r *http.Request) error {
 	return s.renderPublic(w, r, func() (web.Page, error) {
 		p := &publicPlansPage{}
 		p.Title = web.Lang(r).T("政务公开")
@@ -84,7 +84,7 @@ func (s *Server) publicPlans(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-func (s *Server) publicPlan(w http.ResponseWriter, r *http.Request) error {
+func (s *server) publicPlan(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "plan")
 	if err != nil {
 		return err
@@ -104,7 +104,7 @@ func (s *Server) publicPlan(w http.ResponseWriter, r *http.Request) error {
 // afresh by build once it is older than publicTTL (by one request, while
 // the others are answered with the content kept), after taking a token of
 // the address's bucket.
-func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, build func() (web.Page, error)) error {
+func (s *server) renderPublic(w http.ResponseWriter, r *http.Request, build func() (web.Page, error)) error {
 	if !s.publicLimit.Allow(web.ClientAddress(r)) {
 		w.Header().Set("Retry-After", "2")
 		return duban.Errorf(duban.ETOOMANY, "访问过于频繁：请稍等几秒再刷新。")
