@@ -439,4 +439,64 @@ var english = map[string]string{
 	"已签收":  "Acknowledged",
 	"已反馈":  "Answered",
 	"已再督办": "Issued again",
+
+	// Navigation.
+	"待报":   "To do",
+	"报告审核": "Review",
+
+	// States and kinds the domain names.
+	"已办结": "Closed",
+	"附件":  "Files",
+
+	// A plan's cycle.
+	"填报周期": "Periods",
+	"周期":   "Period",
+	"进度滞后": "Behind",
+	"严重滞后": "Seriously behind",
+
+	// The calendar.
+	"查看": "Show",
+	"说明": "Note",
+
+	// The to-do list.
+	"截止日：%s":     "Due: %s",
+	"尚有 %d 项未报送": "%d reports owed",
+	"已全部报送":      "All handed in",
+	"退回理由：%s":    "Returned: %s",
+	"已逾期 %d 天":   "%d days overdue",
+	"今天截止":       "Due today",
+	"还有 %d 天":    "%d days left",
+	"目前没有开放填报的周期，或本单位在其中没有待报事项。": "No period is open, or the unit owes nothing in it.",
+	"请选择单位": "Choose a unit",
+
+	// The report form.
+	"完成进度":  "Completion",
+	"实际完成":  "Actual",
+	"存在问题":  "Problems",
+	"下一步打算": "Next steps",
+	"佐证材料":  "Evidence",
+	"每个附件不超过 %s，一次最多 %d 个；可上传 PDF、OFD、图片和 Office 文档。": "Each file up to %s, at most %d at a time: PDF, OFD, images and office documents.",
+	"完成 %d%%": "%d%% done",
+
+	// A report and its versions.
+	"报告":      "Report",
+	"逾期 %d 天": "%d days late",
+	"报送":      "Handed in",
+
+	// Requests to close tasks.
+	"同意办结":         "Close the task",
+	"不同意的理由":       "Why not",
+	"不同意":          "Decline",
+	"申请办结":         "Ask to close",
+	"办结说明：任务完成的情况": "Note: how the task was done",
+	"未同意的理由：%s":    "Declined: %s",
+
+	// A task's cycle.
+	"进展和状态":   "Progress and status",
+	"尚未开始填报。": "No reporting yet.",
+	"填报本期进展":  "Report this period",
+	"修改本期报告":  "Change this period's report",
+	"查看本期报告":  "See this period's report",
+	"各期状态":    "By period",
+	"完成 / 序时": "Done / expected",
 }

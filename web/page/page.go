@@ -63,7 +63,7 @@ var templateFiles embed.FS
 
 // Part is the core pages' share of the server, for web.New.
 func Part() web.Part {
-	return web.Part{Routes: routes, Templates: templateDir(), Funcs: templateFuncs(), English: catalog(), Nav: navigation}
+	return web.Part{Routes: routes, Templates: templateDir(), Funcs: templateFuncs(), English: english, Nav: navigation}
 }
 
 // templateDir is the directory of the pages' templates.
@@ -132,8 +132,6 @@ func routes(srv *web.Server) []web.Route {
 		s.planRoutes(),
 		s.reviewRoutes(),
 		s.accountRoutes(),
-		s.periodRoutes(),
-		s.reportRoutes(),
 	} {
 		all = append(all, group...)
 	}

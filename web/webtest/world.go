@@ -29,6 +29,7 @@ import (
 	"github.com/dubanhq/duban/web/api"
 	"github.com/dubanhq/duban/web/outputs"
 	"github.com/dubanhq/duban/web/page"
+	"github.com/dubanhq/duban/web/reporting"
 	"github.com/dubanhq/duban/web/supervision"
 )
 
@@ -370,7 +371,7 @@ func evidenceFiles() *evidence.Store {
 // Parts are the server's parts, the pages of each area and the API, as
 // the command joins them.
 func Parts() []web.Part {
-	return []web.Part{page.Part(), supervision.Part(), outputs.Part(), api.Part()}
+	return []web.Part{page.Part(), reporting.Part(), supervision.Part(), outputs.Part(), api.Part()}
 }
 
 // NewServer assembles the whole server, the pages and the API, as the

@@ -1,4 +1,4 @@
-package page
+package reporting
 
 import (
 	"net/http"
@@ -11,12 +11,13 @@ import (
 	"github.com/dubanhq/duban/calendar"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/page"
 )
 
 // periodRoutes are a plan's reporting cycle: its schedule and thresholds,
 // its periods opened, closed and reopened, and the office's calendar of
 // working days.
-func (s *Server) periodRoutes() []web.Route {
+func (s *server) periodRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/plans/{plan}/cycle", Allow: duban.CanRead, Action: "查看填报周期", Handler: s.cycle},
 		{Method: "POST", Pattern: "/plans/{plan}/cycle", Allow: cycle.CanManagePeriods, Action: "修改填报设置", Changes: true, Handler: s.updateCycle},
@@ -121,13 +122,13 @@ func (p *cyclePage) DueNote(q *cycle.Period) string {
 // StateLabel is a period's state in the page's language.
 func (p *cyclePage) StateLabel(q *cycle.Period) string { return p.T(q.State.Label()) }
 
-func (s *Server) cycle(w http.ResponseWriter, r *http.Request) error {
+func (s *server) cycle(w http.ResponseWriter, r *http.Request) error {
 	return s.renderCycle(w, r, http.StatusOK, nil, "")
 }
 
 // renderCycle shows a plan's cycle; typed and refusal show the settings
 // form again as it was sent, with why it was refused.
-func (s *Server) renderCycle(w http.ResponseWriter, r *http.Request, status int, typed url.Values, refusal string) error {
+func (s *server) renderCycle(w http.ResponseWriter, r *http.Request, status int, typed url.Values, refusal string) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "plan")
 	if err != nil {
@@ -222,7 +223,7 @@ func readCycleForm(v url.Values) (cycle.CycleSettingsUpdate, error) {
 
 // updateCycle changes a plan's schedule, start and thresholds; a refusal
 // shows the form again as typed.
-func (s *Server) updateCycle(w http.ResponseWriter, r *http.Request) error {
+func (s *server) updateCycle(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "plan")
 	if err != nil {
 		return err
@@ -231,7 +232,7 @@ func (s *Server) updateCycle(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		_, err = s.svc.Periods.UpdateCycleSettings(r.Context(), id, upd)
 	}
-	if FormError(err) {
+	if page.FormError(err) {
 		return s.renderCycle(w, r, web.ErrorStatus(err), r.PostForm, duban.ErrorMessage(err))
 	}
 	if err != nil {
@@ -244,7 +245,7 @@ func (s *Server) updateCycle(w http.ResponseWriter, r *http.Request) error {
 func cyclePath(planID int64) string { return "/plans/" + strconv.FormatInt(planID, 10) + "/cycle" }
 
 // createPeriods makes a published plan's periods from its schedule.
-func (s *Server) createPeriods(w http.ResponseWriter, r *http.Request) error {
+func (s *server) createPeriods(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "plan")
 	if err != nil {
 		return err
@@ -257,7 +258,7 @@ func (s *Server) createPeriods(w http.ResponseWriter, r *http.Request) error {
 }
 
 // updatePeriod opens, closes or reopens a period, or moves its due date.
-func (s *Server) updatePeriod(w http.ResponseWriter, r *http.Request) error {
+func (s *server) updatePeriod(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "period")
 	if err != nil {
 		return err
@@ -321,7 +322,7 @@ func (p *calendarPage) Weekday(d duban.Date) string {
 }
 
 // calendar shows a year's working days and the office's overrides.
-func (s *Server) calendar(w http.ResponseWriter, r *http.Request) error {
+func (s *server) calendar(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := &calendarPage{CanManage: cycle.CanManageCalendar(duban.UserFromContext(ctx))}
 	years, err := calendar.Statutory()
@@ -373,7 +374,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) error {
 func calendarPath(year int) string { return "/calendar?year=" + strconv.Itoa(year) }
 
 // setCalendarDay adds or replaces the office's override of a day.
-func (s *Server) setCalendarDay(w http.ResponseWriter, r *http.Request) error {
+func (s *server) setCalendarDay(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	d, err := duban.ParseDate(strings.TrimSpace(f.Get("date")))
 	if err != nil {
@@ -392,7 +393,7 @@ func (s *Server) setCalendarDay(w http.ResponseWriter, r *http.Request) error {
 }
 
 // deleteCalendarDay removes the office's override of a day.
-func (s *Server) deleteCalendarDay(w http.ResponseWriter, r *http.Request) error {
+func (s *server) deleteCalendarDay(w http.ResponseWriter, r *http.Request) error {
 	d, err := duban.ParseDate(strings.TrimSpace(r.PostForm.Get("date")))
 	if err != nil {
 		return duban.Errorf(duban.EINVALID, "日期“%s”不正确：请从节假日页面上操作。", r.PostForm.Get("date"))

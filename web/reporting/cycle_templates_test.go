@@ -1,4 +1,4 @@
-package page
+package reporting
 
 import (
 	"strings"
@@ -8,6 +8,7 @@ import (
 	"github.com/dubanhq/duban/calendar"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/page"
 )
 
 // cycleExamplePages are examples of the reporting cycle's pages, filled the
@@ -48,11 +49,11 @@ func cycleExamplePages() []web.Page {
 	unit := &duban.Unit{ID: 5, Name: "区住建局" + hostile}
 	settings := cycle.DefaultCycleSettings(plan)
 	settings.Schedule = cycle.Schedule{Kind: cycle.ScheduleCustom, Dates: []duban.Date{day("2022-06-30"), day("2022-12-20")}}
-	todo := func(lang string) *TodoList {
+	todo := func(lang string) *page.TodoList {
 		o := &cycle.Obligation{PlanID: 1, PeriodID: 3, TaskID: 7, TaskNo: "1.1.2", UnitID: 5, Kind: cycle.ReportTask, Period: open.Label,
 			Due: open.Due, ReportID: 11, State: cycle.ReportReturned, ReturnReason: hostile}
 		owed := &cycle.Obligation{PlanID: 1, PeriodID: 3, TaskID: 7, TaskNo: "1.1.2", UnitID: 5, Kind: cycle.ReportPart, Period: open.Label, Due: open.Due}
-		return &TodoList{Unit: unit, Today: day("2022-07-27"), Tr: tr(lang), Periods: []*TodoPeriod{{Period: open, Plan: plan, Owed: 2, Items: []*TodoItem{
+		return &page.TodoList{Unit: unit, Today: day("2022-07-27"), Tr: tr(lang), Periods: []*page.TodoPeriod{{Period: open, Plan: plan, Owed: 2, Items: []*page.TodoItem{
 			{Obligation: o, Task: task, Overdue: true, DaysLeft: -2}, {Obligation: owed, Task: task, DaysLeft: 3}}}}}
 	}
 	year, _ := calendar.Statutory()

@@ -1,4 +1,4 @@
-package page
+package reporting
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/page"
 )
 
 // A report as the office and the units read it: its content and files, its
@@ -39,7 +40,7 @@ func actualRows(r *cycle.Report, t *duban.Task) []actualRow {
 // task's report, its versions, and the office's review.
 type reportPage struct {
 	web.Base
-	FileLinks
+	page.FileLinks
 	Report   *cycle.Report
 	Task     *duban.Task
 	Period   *cycle.Period
@@ -71,7 +72,7 @@ func (p *reportPage) StateLabel(r *cycle.Report) string { return p.T(r.State.Lab
 // first handed in.
 func (p *reportPage) DaysLate() int { return p.Report.DaysLate(p.Period.Due) }
 
-func (s *Server) report(w http.ResponseWriter, r *http.Request) error {
+func (s *server) report(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := duban.UserFromContext(ctx)
 	id, err := web.PathID(r, "report")
@@ -139,7 +140,7 @@ func (p *comparePage) Label(c cycle.FieldChange) string {
 	return p.T(c.Label)
 }
 
-func (s *Server) compare(w http.ResponseWriter, r *http.Request) error {
+func (s *server) compare(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.CompareReport(r)
 	if err != nil {
 		return err
@@ -175,7 +176,7 @@ type closureRow struct {
 // to close tasks.
 type queuePage struct {
 	web.Base
-	FileLinks
+	page.FileLinks
 	Rows     []*queueRow
 	Closures []*closureRow
 	// Selected, Reason and Error show the review form again when refused.
@@ -187,15 +188,15 @@ type queuePage struct {
 func (*queuePage) TemplateName() string { return "queue.html" }
 
 // LightWord writes a light as a coloured word with its reason.
-func (p *queuePage) LightWord(l *cycle.Light) any { return LightHTML(p.Tr, l, true) }
+func (p *queuePage) LightWord(l *cycle.Light) any { return page.LightHTML(p.Tr, l, true) }
 
-func (s *Server) queue(w http.ResponseWriter, r *http.Request) error {
+func (s *server) queue(w http.ResponseWriter, r *http.Request) error {
 	return s.renderQueue(w, r, http.StatusOK, nil, "", "")
 }
 
 // renderQueue shows the queue; selected, reason and refusal show the review
 // form again as sent.
-func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, status int, selected map[int64]bool, reason, refusal string) error {
+func (s *server) renderQueue(w http.ResponseWriter, r *http.Request, status int, selected map[int64]bool, reason, refusal string) error {
 	ctx := r.Context()
 	p := &queuePage{Selected: selected, Reason: reason, Error: refusal}
 	p.Title = web.Lang(r).T("报告审核")
@@ -263,7 +264,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 // reviewReports accepts or returns the reports chosen, each from the version the
 // office saw; one refused (changed meanwhile, say) does not stop the
 // others, and the message says which.
-func (s *Server) reviewReports(w http.ResponseWriter, r *http.Request) error {
+func (s *server) reviewReports(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	f := r.PostForm
@@ -310,7 +311,7 @@ func (s *Server) reviewReports(w http.ResponseWriter, r *http.Request) error {
 			upd.ReturnReason = &reason
 		}
 		if _, err := s.svc.Reports.UpdateReport(ctx, id, upd); err != nil {
-			if !FormError(err) {
+			if !page.FormError(err) {
 				return err
 			}
 			failed = append(failed, tr.T("报告 #%d：%s", id, duban.ErrorMessage(err)))
@@ -331,7 +332,7 @@ func (s *Server) reviewReports(w http.ResponseWriter, r *http.Request) error {
 // backPath returns the local path a form names to come back to, or fallback:
 // a form never sends the user elsewhere.
 func backPath(p, fallback string) string {
-	if p == "" || LocalPath(p) != p {
+	if p == "" || page.LocalPath(p) != p {
 		return fallback
 	}
 	return p
@@ -340,7 +341,7 @@ func backPath(p, fallback string) string {
 // Requests to close tasks.
 
 // requestClosure asks for a task to be closed as done, with evidence.
-func (s *Server) requestClosure(w http.ResponseWriter, r *http.Request) error {
+func (s *server) requestClosure(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "task")
 	if err != nil {
@@ -359,7 +360,7 @@ func (s *Server) requestClosure(w http.ResponseWriter, r *http.Request) error {
 
 // decideClosure closes the task of a request (办结), or declines it with a
 // reason.
-func (s *Server) decideClosure(w http.ResponseWriter, r *http.Request) error {
+func (s *server) decideClosure(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "closure")
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package page_test
+package reporting_test
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package page
+package reporting
 
 import (
 	"context"
@@ -11,13 +11,14 @@ import (
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/page"
 )
 
 // reportRoutes are the reports of the cycle: a unit's to-do list, the
 // report form (with the parts beside it for the unit that composes), a
 // report with its versions compared, the office's review queue, requests to
 // close tasks, and the evidence files.
-func (s *Server) reportRoutes() []web.Route {
+func (s *server) reportRoutes() []web.Route {
 	upload := s.EvidenceBody()
 	tooLarge := s.EvidenceTooLarge()
 	return []web.Route{
@@ -43,7 +44,7 @@ func (s *Server) reportRoutes() []web.Route {
 // office, which chooses the unit.
 type todoPage struct {
 	web.Base
-	Todo *TodoList
+	Todo *page.TodoList
 	// Units are the office's choices; nil for a clerk.
 	Units []*duban.Unit
 }
@@ -58,7 +59,7 @@ func (p *todoPage) UnitID() int64 {
 	return p.Todo.Unit.ID
 }
 
-func (s *Server) todo(w http.ResponseWriter, r *http.Request) error {
+func (s *server) todo(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := duban.UserFromContext(ctx)
 	tr := web.Lang(r)
@@ -108,7 +109,7 @@ type reportPlace struct {
 // findPlace reads the form's place from the address and the form: the
 // period named (?period=, or the plan's latest open one) and the unit (a
 // clerk's own; the office's choice, the composing unit by default).
-func (s *Server) findPlace(r *http.Request) (*reportPlace, error) {
+func (s *server) findPlace(r *http.Request) (*reportPlace, error) {
 	ctx := r.Context()
 	u := duban.UserFromContext(ctx)
 	id, err := web.PathID(r, "task")
@@ -166,7 +167,7 @@ func derefID(id *int64) int64 {
 
 // reportPeriod returns the period values name, or the plan's latest open
 // one.
-func (s *Server) reportPeriod(ctx context.Context, plan *duban.Plan, values url.Values) (*cycle.Period, error) {
+func (s *server) reportPeriod(ctx context.Context, plan *duban.Plan, values url.Values) (*cycle.Period, error) {
 	id, err := web.QueryInt(values, "period")
 	if err != nil {
 		return nil, err
@@ -266,7 +267,7 @@ type partView struct {
 // for the unit that composes, every co-unit's part beside it.
 type reportFormPage struct {
 	web.Base
-	FileLinks
+	page.FileLinks
 	Task    *duban.Task
 	Plan    *duban.Plan
 	Period  *cycle.Period
@@ -327,14 +328,14 @@ func editable(pl *reportPlace) bool {
 		cycle.ReportStep(pl.kind, pl.report.State, pl.report.State, false) == nil
 }
 
-func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
+func (s *server) reportForm(w http.ResponseWriter, r *http.Request) error {
 	pl, err := s.findPlace(r)
 	if err != nil {
 		return err
 	}
 	if !editable(pl) {
 		if pl.report != nil {
-			return s.Redirect(w, r, ReportPath(pl.report.ID), "")
+			return s.Redirect(w, r, page.ReportPath(pl.report.ID), "")
 		}
 		return duban.Errorf(duban.ECONFLICT, "%s的填报%s，不能填报：请联系督查室。", pl.period.Label, pl.period.State.Label())
 	}
@@ -343,7 +344,7 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
 
 // renderReportForm shows the form with in's values; a refusal shows beside
 // it, and a save refused for another's shows what that one saved.
-func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, pl *reportPlace, in *reportInput, refusal error) error {
+func (s *server) renderReportForm(w http.ResponseWriter, r *http.Request, status int, pl *reportPlace, in *reportInput, refusal error) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	p := &reportFormPage{Task: pl.task, Plan: pl.plan, Period: pl.period, Unit: pl.unit, Kind: pl.kind, Report: pl.report, Form: in,
@@ -378,7 +379,7 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 
 // findParts returns every co-unit's part of a task in a period, in the
 // order the task names the units, nil where none was saved.
-func (s *Server) findParts(ctx context.Context, pl *reportPlace) ([]*partView, error) {
+func (s *server) findParts(ctx context.Context, pl *reportPlace) ([]*partView, error) {
 	_, units := cycle.ReportingUnits(pl.task, pl.groups)
 	part := cycle.ReportPart
 	reports, _, err := s.svc.Reports.FindReports(ctx, cycle.ReportFilter{PeriodID: &pl.period.ID, TaskID: &pl.task.ID, Kind: &part})
@@ -431,7 +432,7 @@ func partTargets(parts []*partView, targets []*actualField) {
 
 // keptEvidence resolves the files the form keeps (their hashes) to their
 // references: the report's own, or files uploaded with a refused save.
-func (s *Server) keptEvidence(ctx context.Context, shas []string, report *cycle.Report) ([]cycle.EvidenceRef, error) {
+func (s *server) keptEvidence(ctx context.Context, shas []string, report *cycle.Report) ([]cycle.EvidenceRef, error) {
 	var out []cycle.EvidenceRef
 	for _, sha := range shas {
 		if slices.ContainsFunc(out, func(e cycle.EvidenceRef) bool { return e.SHA256 == sha }) {
@@ -455,7 +456,7 @@ func (s *Server) keptEvidence(ctx context.Context, shas []string, report *cycle.
 // saveReport saves the form as a draft or hands it in. A refusal the user
 // can act on (an unreadable actual on submitting, a file refused, another's
 // save meanwhile) shows the form again with everything typed.
-func (s *Server) saveReport(w http.ResponseWriter, r *http.Request) error {
+func (s *server) saveReport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	pl, err := s.findPlace(r)
@@ -465,7 +466,7 @@ func (s *Server) saveReport(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	in := typedInput(f, pl.task)
 	refuse := func(err error) error {
-		if !FormError(err) && duban.ErrorCode(err) != duban.ETOOLARGE {
+		if !page.FormError(err) && duban.ErrorCode(err) != duban.ETOOLARGE {
 			return err
 		}
 		return s.renderReportForm(w, r, web.ErrorStatus(err), pl, in, err)
@@ -534,7 +535,7 @@ func (s *Server) saveReport(w http.ResponseWriter, r *http.Request) error {
 	if cycle.OwesReports(duban.UserFromContext(ctx)) {
 		return s.Redirect(w, r, "/todo", tr.T("已报送%s。", what))
 	}
-	return s.Redirect(w, r, ReportPath(saved.ID), tr.T("已报送%s。", what))
+	return s.Redirect(w, r, page.ReportPath(saved.ID), tr.T("已报送%s。", what))
 }
 
 // formPath is the address of a place's form.
