@@ -128,9 +128,7 @@ func routes(srv *web.Server) []web.Route {
 		s.ledgerRoutes(),
 		s.taskRoutes(),
 		s.directoryRoutes(),
-		s.directoryEditRoutes(),
 		s.planRoutes(),
-		s.reviewRoutes(),
 		s.accountRoutes(),
 	} {
 		all = append(all, group...)

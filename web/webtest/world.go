@@ -30,6 +30,7 @@ import (
 	"github.com/dubanhq/duban/web/outputs"
 	"github.com/dubanhq/duban/web/page"
 	"github.com/dubanhq/duban/web/reporting"
+	"github.com/dubanhq/duban/web/review"
 	"github.com/dubanhq/duban/web/supervision"
 )
 
@@ -371,7 +372,7 @@ func evidenceFiles() *evidence.Store {
 // Parts are the server's parts, the pages of each area and the API, as
 // the command joins them.
 func Parts() []web.Part {
-	return []web.Part{page.Part(), reporting.Part(), supervision.Part(), outputs.Part(), api.Part()}
+	return []web.Part{page.Part(), review.Part(), reporting.Part(), supervision.Part(), outputs.Part(), api.Part()}
 }
 
 // NewServer assembles the whole server, the pages and the API, as the

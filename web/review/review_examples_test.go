@@ -1,4 +1,4 @@
-package page
+package review
 
 import (
 	"net/url"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/page"
 )
 
 // reviewExamplePages are examples of the import and review pages for the
@@ -112,10 +113,10 @@ func reviewExamplePages() []web.Page {
 		&importResultPage{Plan: plan, Name: hostile},
 		reissue,
 		&reissuePage{Plan: plan, Diff: &duban.PlanDiff{Plan: plan}, Name: hostile},
-		&unitFormPage{Kinds: UnitKinds, Refusal: refusal{Form: "new", Error: hostile, Values: url.Values{"name": {hostile}}}},
-		&unitEditPage{Unit: group, Kinds: UnitKinds, Units: []*duban.Unit{unit}, Groups: []*duban.Unit{group}, Scoped: true,
+		&unitFormPage{Kinds: page.UnitKinds, Refusal: refusal{Form: "new", Error: hostile, Values: url.Values{"name": {hostile}}}},
+		&unitEditPage{Unit: group, Kinds: page.UnitKinds, Units: []*duban.Unit{unit}, Groups: []*duban.Unit{group}, Scoped: true,
 			Scope: duban.GroupScope{Kind: duban.UnitDepartment}, Refusal: refusal{Form: "members", Error: hostile, Values: url.Values{"member": {"6"}}}},
-		&unitEditPage{Unit: unit, Kinds: UnitKinds, Units: []*duban.Unit{unit}, Refusal: refusal{Form: "alias", Error: hostile, Values: url.Values{"alias": {hostile}}}},
+		&unitEditPage{Unit: unit, Kinds: page.UnitKinds, Units: []*duban.Unit{unit}, Refusal: refusal{Form: "alias", Error: hostile, Values: url.Values{"alias": {hostile}}}},
 		&leaderFormPage{Leader: leader, Refusal: refusal{Form: "leader", Error: hostile, Values: url.Values{"name": {hostile}}}},
 		&leaderFormPage{},
 	}

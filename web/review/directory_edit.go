@@ -1,4 +1,4 @@
-package page
+package review
 
 import (
 	"net/http"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/page"
 )
 
 // The office keeps the directory on the web as on the command line: units
@@ -19,7 +20,7 @@ import (
 // the forms are on pages of their own.
 
 // directoryEditRoutes are the office's forms for the directory.
-func (s *Server) directoryEditRoutes() []web.Route {
+func (s *server) directoryEditRoutes() []web.Route {
 	const units, leaders = "管理单位名录", "管理领导名录"
 	allow := duban.CanManageDirectory
 	return []web.Route{
@@ -62,7 +63,7 @@ func (f refusal) Value(form, field, current string) string {
 // refused makes the refusal of a form, or returns err when it is not the
 // form's to show (not found, forbidden, internal).
 func refused(r *http.Request, form string, err error) (refusal, error) {
-	if !FormError(err) {
+	if !page.FormError(err) {
 		return refusal{}, err
 	}
 	return refusal{Form: form, Error: duban.ErrorMessage(err), Values: r.PostForm}, nil
@@ -77,19 +78,19 @@ type unitFormPage struct {
 
 func (*unitFormPage) TemplateName() string { return "unit_new.html" }
 
-func (s *Server) newUnitForm(w http.ResponseWriter, r *http.Request) error {
+func (s *server) newUnitForm(w http.ResponseWriter, r *http.Request) error {
 	return s.renderNewUnit(w, r, refusal{}, http.StatusOK)
 }
 
-func (s *Server) renderNewUnit(w http.ResponseWriter, r *http.Request, f refusal, status int) error {
-	p := &unitFormPage{Kinds: UnitKinds, Refusal: f}
+func (s *server) renderNewUnit(w http.ResponseWriter, r *http.Request, f refusal, status int) error {
+	p := &unitFormPage{Kinds: page.UnitKinds, Refusal: f}
 	p.Title = web.Lang(r).T("添加单位")
 	return s.RenderStatus(w, r, status, p)
 }
 
 // createUnit adds a unit with its aliases; a kind left to guess is guessed
 // from the name, as for the names a notice brings.
-func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) error {
+func (s *server) createUnit(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	u := &duban.Unit{Name: strings.TrimSpace(f.Get("name")), Kind: duban.UnitKind(f.Get("kind")), Aliases: splitNames(f.Get("aliases"))}
 	if u.Kind == "" {
@@ -154,17 +155,17 @@ func (p *unitEditPage) MergeChoices() []*duban.Unit {
 	return p.Units
 }
 
-func (s *Server) editUnitForm(w http.ResponseWriter, r *http.Request) error {
+func (s *server) editUnitForm(w http.ResponseWriter, r *http.Request) error {
 	return s.renderEditUnit(w, r, refusal{}, http.StatusOK)
 }
 
-func (s *Server) renderEditUnit(w http.ResponseWriter, r *http.Request, f refusal, status int) error {
+func (s *server) renderEditUnit(w http.ResponseWriter, r *http.Request, f refusal, status int) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "unit")
 	if err != nil {
 		return err
 	}
-	p := &unitEditPage{Kinds: UnitKinds, Refusal: f}
+	p := &unitEditPage{Kinds: page.UnitKinds, Refusal: f}
 	if p.Unit, err = s.svc.Units.FindUnitByID(ctx, id); err != nil {
 		return err
 	}
@@ -191,7 +192,7 @@ func (s *Server) renderEditUnit(w http.ResponseWriter, r *http.Request, f refusa
 
 // refuseUnit shows the unit's forms again with the refused one's reason,
 // or returns err when it is not the form's to show.
-func (s *Server) refuseUnit(w http.ResponseWriter, r *http.Request, form string, err error) error {
+func (s *server) refuseUnit(w http.ResponseWriter, r *http.Request, form string, err error) error {
 	ref, ferr := refused(r, form, err)
 	if ferr != nil {
 		return ferr
@@ -201,7 +202,7 @@ func (s *Server) refuseUnit(w http.ResponseWriter, r *http.Request, form string,
 
 // updateUnit renames a unit (its old name stays an alias) or changes its
 // kind: only what differs is changed, so that the history says exactly what.
-func (s *Server) updateUnit(w http.ResponseWriter, r *http.Request) error {
+func (s *server) updateUnit(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	id, err := web.PathID(r, "unit")
 	if err != nil {
@@ -228,7 +229,7 @@ func (s *Server) updateUnit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // addUnitAlias makes another name mean the unit.
-func (s *Server) addUnitAlias(w http.ResponseWriter, r *http.Request) error {
+func (s *server) addUnitAlias(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "unit")
 	if err != nil {
 		return err
@@ -242,7 +243,7 @@ func (s *Server) addUnitAlias(w http.ResponseWriter, r *http.Request) error {
 }
 
 // mergeUnit merges the unit into the one chosen.
-func (s *Server) mergeUnit(w http.ResponseWriter, r *http.Request) error {
+func (s *server) mergeUnit(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "unit")
 	if err != nil {
 		return err
@@ -260,7 +261,7 @@ func (s *Server) mergeUnit(w http.ResponseWriter, r *http.Request) error {
 
 // setMembers sets a group's members: the units ticked, or, by the button
 // that says so, every unit of the kind the group's name names.
-func (s *Server) setMembers(w http.ResponseWriter, r *http.Request) error {
+func (s *server) setMembers(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "unit")
 	if err != nil {
@@ -327,11 +328,11 @@ func (p *leaderFormPage) Value(field string) string {
 	return p.Refusal.Value("leader", field, current)
 }
 
-func (s *Server) newLeaderForm(w http.ResponseWriter, r *http.Request) error {
+func (s *server) newLeaderForm(w http.ResponseWriter, r *http.Request) error {
 	return s.renderLeaderForm(w, r, nil, refusal{}, http.StatusOK)
 }
 
-func (s *Server) editLeaderForm(w http.ResponseWriter, r *http.Request) error {
+func (s *server) editLeaderForm(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.pathLeader(r)
 	if err != nil {
 		return err
@@ -339,7 +340,7 @@ func (s *Server) editLeaderForm(w http.ResponseWriter, r *http.Request) error {
 	return s.renderLeaderForm(w, r, l, refusal{}, http.StatusOK)
 }
 
-func (s *Server) pathLeader(r *http.Request) (*duban.Leader, error) {
+func (s *server) pathLeader(r *http.Request) (*duban.Leader, error) {
 	id, err := web.PathID(r, "leader")
 	if err != nil {
 		return nil, err
@@ -347,7 +348,7 @@ func (s *Server) pathLeader(r *http.Request) (*duban.Leader, error) {
 	return s.svc.Leaders.FindLeaderByID(r.Context(), id)
 }
 
-func (s *Server) renderLeaderForm(w http.ResponseWriter, r *http.Request, l *duban.Leader, f refusal, status int) error {
+func (s *server) renderLeaderForm(w http.ResponseWriter, r *http.Request, l *duban.Leader, f refusal, status int) error {
 	p := &leaderFormPage{Leader: l, Refusal: f}
 	p.Title = web.Lang(r).T("添加领导")
 	if l != nil {
@@ -369,7 +370,7 @@ func leaderOrder(r *http.Request) (int, error) {
 	return n, nil
 }
 
-func (s *Server) createLeader(w http.ResponseWriter, r *http.Request) error {
+func (s *server) createLeader(w http.ResponseWriter, r *http.Request) error {
 	l := &duban.Leader{Name: r.PostForm.Get("name"), Title: r.PostForm.Get("title")}
 	var err error
 	if l.Order, err = leaderOrder(r); err == nil {
@@ -385,7 +386,7 @@ func (s *Server) createLeader(w http.ResponseWriter, r *http.Request) error {
 	return s.Redirect(w, r, "/leaders", web.Lang(r).T("已添加领导“%s”。", l.Name))
 }
 
-func (s *Server) updateLeader(w http.ResponseWriter, r *http.Request) error {
+func (s *server) updateLeader(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.pathLeader(r)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package page_test
+package review_test
 
 import (
 	"fmt"

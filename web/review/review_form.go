@@ -1,4 +1,4 @@
-package page
+package review
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/page"
 )
 
 // The review's forms: each reads what was typed, asks the service, and
@@ -19,8 +20,8 @@ import (
 // refuse shows the plan page again with the refused form open, as though at
 // its own address (so that the language switch leads back there rather
 // than to the form's), or returns err when it is not the form's to show.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, planID int64, focus reviewFocus, err error) error {
-	if !FormError(err) {
+func (s *server) refuse(w http.ResponseWriter, r *http.Request, planID int64, focus reviewFocus, err error) error {
+	if !page.FormError(err) {
 		return err
 	}
 	focus.Error, focus.Values = duban.ErrorMessage(err), r.PostForm
@@ -77,7 +78,7 @@ func ownerFields(upd *duban.TaskUpdate) []ownerField {
 
 // editTask corrects a task from its form: only what differs from the task
 // is changed, so that its history says exactly what was corrected.
-func (s *Server) editTask(w http.ResponseWriter, r *http.Request) error {
+func (s *server) editTask(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	t, err := s.pathTask(r)
@@ -221,7 +222,7 @@ func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64)
 
 // splitTask cuts a task in two at a split point of its text, or before the
 // first place where typed words occur.
-func (s *Server) splitTask(w http.ResponseWriter, r *http.Request) error {
+func (s *server) splitTask(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	t, err := s.pathTask(r)
@@ -248,7 +249,7 @@ func (s *Server) splitTask(w http.ResponseWriter, r *http.Request) error {
 }
 
 // mergeTasks joins the chosen task into this one.
-func (s *Server) mergeTasks(w http.ResponseWriter, r *http.Request) error {
+func (s *server) mergeTasks(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	t, err := s.pathTask(r)
@@ -273,7 +274,7 @@ func (s *Server) mergeTasks(w http.ResponseWriter, r *http.Request) error {
 }
 
 // pathTask returns the task the path names.
-func (s *Server) pathTask(r *http.Request) (*duban.Task, error) {
+func (s *server) pathTask(r *http.Request) (*duban.Task, error) {
 	id, err := web.PathID(r, "task")
 	if err != nil {
 		return nil, err
@@ -282,7 +283,7 @@ func (s *Server) pathTask(r *http.Request) (*duban.Task, error) {
 }
 
 // pathPlan returns the plan the path names.
-func (s *Server) pathPlan(r *http.Request) (*duban.Plan, error) {
+func (s *server) pathPlan(r *http.Request) (*duban.Plan, error) {
 	id, err := web.PathID(r, "plan")
 	if err != nil {
 		return nil, err
@@ -291,7 +292,7 @@ func (s *Server) pathPlan(r *http.Request) (*duban.Plan, error) {
 }
 
 // statementFor returns the statement of the path.
-func (s *Server) statementFor(r *http.Request) (*duban.Statement, error) {
+func (s *server) statementFor(r *http.Request) (*duban.Statement, error) {
 	id, err := web.PathID(r, "statement")
 	if err != nil {
 		return nil, err
@@ -307,7 +308,7 @@ func (s *Server) statementFor(r *http.Request) (*duban.Statement, error) {
 }
 
 // assignStatement gives an unassigned statement owners: it becomes a task.
-func (s *Server) assignStatement(w http.ResponseWriter, r *http.Request) error {
+func (s *server) assignStatement(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	st, err := s.statementFor(r)
 	if err != nil {
@@ -328,7 +329,7 @@ func (s *Server) assignStatement(w http.ResponseWriter, r *http.Request) error {
 }
 
 // dismissStatement records that a statement needs no owner.
-func (s *Server) dismissStatement(w http.ResponseWriter, r *http.Request) error {
+func (s *server) dismissStatement(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	st, err := s.statementFor(r)
 	if err != nil {
@@ -343,7 +344,7 @@ func (s *Server) dismissStatement(w http.ResponseWriter, r *http.Request) error 
 // nextStatement is where to go once a statement is decided: the next
 // statement still open, its form ready, or else the task it became (or the
 // statement itself).
-func (s *Server) nextStatement(r *http.Request, st *duban.Statement, taskID int64) string {
+func (s *server) nextStatement(r *http.Request, st *duban.Statement, taskID int64) string {
 	open := duban.StatementOpen
 	sts, _, err := s.svc.Tasks.FindStatements(r.Context(), duban.StatementFilter{PlanID: &st.PlanID, State: &open, Limit: 1})
 	if err == nil && len(sts) > 0 {
@@ -366,7 +367,7 @@ func nextName(planID int64, next string) string {
 
 // mapName makes an unknown name an alias of the unit typed, so that this
 // and later notices find the unit by it.
-func (s *Server) mapName(w http.ResponseWriter, r *http.Request) error {
+func (s *server) mapName(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	tr := web.Lang(r)
 	planID, err := web.PathID(r, "plan")
@@ -399,7 +400,7 @@ func (s *Server) mapName(w http.ResponseWriter, r *http.Request) error {
 
 // acceptName adds an unknown name to the directory as a new unit of the
 // kind chosen.
-func (s *Server) acceptName(w http.ResponseWriter, r *http.Request) error {
+func (s *server) acceptName(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	planID, err := web.PathID(r, "plan")
 	if err != nil {
@@ -416,7 +417,7 @@ func (s *Server) acceptName(w http.ResponseWriter, r *http.Request) error {
 // expandGroup replaces a group term by the units it stands for, in the
 // tasks ticked (all that name it when none is) and by the units ticked
 // (every unit of its kind when none is and the term means all of them).
-func (s *Server) expandGroup(w http.ResponseWriter, r *http.Request) error {
+func (s *server) expandGroup(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	planID, err := web.PathID(r, "plan")
 	if err != nil {
@@ -451,7 +452,7 @@ func (s *Server) expandGroup(w http.ResponseWriter, r *http.Request) error {
 // publishPlan publishes a reviewed draft. While statements are undecided
 // the refusal is shown where the publish button is, with a way to the
 // first of them.
-func (s *Server) publishPlan(w http.ResponseWriter, r *http.Request) error {
+func (s *server) publishPlan(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "plan")
 	if err != nil {
@@ -471,7 +472,7 @@ func (s *Server) publishPlan(w http.ResponseWriter, r *http.Request) error {
 
 // archivePlan ends the supervision of a published plan; its tasks stay to
 // be read.
-func (s *Server) archivePlan(w http.ResponseWriter, r *http.Request) error {
+func (s *server) archivePlan(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "plan")
 	if err != nil {
 		return err
@@ -485,7 +486,7 @@ func (s *Server) archivePlan(w http.ResponseWriter, r *http.Request) error {
 
 // publishedMessage says what publishing did: every unit sees its tasks,
 // or, plainly, which group terms reach no unit yet.
-func (s *Server) publishedMessage(r *http.Request, p *duban.Plan) string {
+func (s *server) publishedMessage(r *http.Request, p *duban.Plan) string {
 	tr := web.Lang(r)
 	missing, err := s.missingMembers(r, p.ID)
 	if err != nil {
@@ -503,7 +504,7 @@ func (s *Server) publishedMessage(r *http.Request, p *duban.Plan) string {
 
 // missingMembers returns the group terms of a plan's tasks that reach no
 // unit yet.
-func (s *Server) missingMembers(r *http.Request, planID int64) ([]duban.Owner, error) {
+func (s *server) missingMembers(r *http.Request, planID int64) ([]duban.Owner, error) {
 	tasks, _, err := s.svc.Tasks.FindTasks(r.Context(), duban.TaskFilter{PlanID: &planID})
 	if err != nil {
 		return nil, err

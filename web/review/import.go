@@ -1,4 +1,4 @@
-package page
+package review
 
 import (
 	"encoding/base64"
@@ -18,7 +18,7 @@ import (
 // changes and applying them.
 
 // importRoutes are the import form and the re-issue of a plan's notice.
-func (s *Server) importRoutes() []web.Route {
+func (s *server) importRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/plans/import", Allow: duban.CanImportPlan, Action: "导入通知", Handler: s.importForm},
 		{Method: "POST", Pattern: "/plans/import", Allow: duban.CanImportPlan, Action: "导入通知", Changes: true, MaxBody: web.MaxUpload, Handler: s.importNotice},
@@ -55,7 +55,7 @@ func newImportPage(r *http.Request) *importPage {
 	return p
 }
 
-func (s *Server) importForm(w http.ResponseWriter, r *http.Request) error {
+func (s *server) importForm(w http.ResponseWriter, r *http.Request) error {
 	return s.Render(w, r, newImportPage(r))
 }
 
@@ -70,7 +70,7 @@ func (*importResultPage) TemplateName() string { return "import_result.html" }
 
 // importNotice reads an uploaded notice and imports it. A file the reader
 // or the service refuses comes back to the form with the reason.
-func (s *Server) importNotice(w http.ResponseWriter, r *http.Request) error {
+func (s *server) importNotice(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	page := newImportPage(r)
 	page.Year = r.PostForm.Get("year")
@@ -111,7 +111,7 @@ func readPageUpload(r *http.Request) (duban.ImportInput, error) {
 
 // compareReissue compares a corrected notice uploaded for a plan with it
 // and shows the change list; nothing changes until it is confirmed.
-func (s *Server) compareReissue(w http.ResponseWriter, r *http.Request) error {
+func (s *server) compareReissue(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.pathPlan(r)
 	if err != nil {
 		return err
@@ -131,7 +131,7 @@ func (s *Server) compareReissue(w http.ResponseWriter, r *http.Request) error {
 // applyReissue applies the change list of the notice the confirmation form
 // carries, reading it again: the reader is pure, so the reading is the one
 // the list was made from.
-func (s *Server) applyReissue(w http.ResponseWriter, r *http.Request) error {
+func (s *server) applyReissue(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	p, err := s.pathPlan(r)
 	if err != nil {
@@ -193,7 +193,7 @@ type ownerChange struct {
 	Names []diffSpan // each name, kept (=), added (+) or dropped (-)
 }
 
-func (s *Server) renderReissue(w http.ResponseWriter, r *http.Request, d *duban.PlanDiff, in duban.ImportInput, imported bool) error {
+func (s *server) renderReissue(w http.ResponseWriter, r *http.Request, d *duban.PlanDiff, in duban.ImportInput, imported bool) error {
 	p := &reissuePage{
 		Plan: d.Plan, Diff: d, Counts: d.Counts(), Imported: imported,
 		Name: in.Name, Data: base64.StdEncoding.EncodeToString(in.Data),

@@ -1,4 +1,4 @@
-package page
+package review
 
 import (
 	"fmt"
@@ -25,7 +25,7 @@ import (
 
 // reviewRoutes are importing a notice (import.go), the review page and
 // the review's actions.
-func (s *Server) reviewRoutes() []web.Route {
+func (s *server) reviewRoutes() []web.Route {
 	return append(s.importRoutes(), []web.Route{
 		{Method: "GET", Pattern: "/plans/{plan}/review", Allow: duban.CanRead, Action: "查看文件", Handler: s.review},
 		{Method: "POST", Pattern: "/plans/{plan}/publish", Allow: duban.CanReviewPlan, Action: "发布文件", Changes: true, Handler: s.publishPlan},
@@ -520,7 +520,7 @@ func (p *planPageData) TargetRows(t *duban.Task) []targetRow {
 
 // review shows a plan's reading beside its notice, with the review's forms
 // for the office.
-func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
+func (s *server) review(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "plan")
 	if err != nil {
 		return err
@@ -529,7 +529,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 }
 
 // renderPlan builds and shows the plan page with a form open.
-func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, id int64, focus reviewFocus, status int) error {
+func (s *server) renderPlan(w http.ResponseWriter, r *http.Request, id int64, focus reviewFocus, status int) error {
 	ctx := r.Context()
 	u := duban.UserFromContext(ctx)
 	p, err := s.svc.Plans.FindPlanByID(ctx, id)
@@ -637,7 +637,7 @@ func (pg *planPageData) sortWarnings(tasks []*duban.Task, sts []*duban.Statement
 // readSource shows the plan's latest notice paragraph by paragraph, as the
 // task page does. A notice that cannot be shown (a reading imported as
 // JSON, a PDF on a server without pdftotext) leaves a note instead.
-func (s *Server) readSource(r *http.Request, pg *planPageData) error {
+func (s *server) readSource(r *http.Request, pg *planPageData) error {
 	src, paras, note, err := s.PlanNotice(r, pg.Plan.ID)
 	if err != nil {
 		return err
