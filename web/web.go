@@ -1,9 +1,11 @@
 // Package web is the shared core of duban's web server: the Server and its
 // route table, sessions and CSRF, rendering pages into the layout, the one
 // error renderer (a page or JSON), i18n, the page cache, static files and
-// request helpers. The pages are package web/page and the JSON API package
-// web/api; the command joins them with New(cfg, svc, page.Part(),
-// api.Part()). Nothing another server would need is kept in memory.
+// request helpers. The pages are package web/page and its areas
+// (web/review, web/reporting, web/supervision, web/outputs), the JSON API
+// package web/api; the command joins their parts with New(cfg, svc,
+// page.Part(), review.Part(), …, api.Part()). Nothing another server would
+// need is kept in memory.
 //
 // # How a request flows
 //
@@ -108,7 +110,7 @@ type ChannelTester interface {
 
 // A Part is what a package adds to the server: its routes and, for pages,
 // their templates, template functions, messages and navigation entries.
-// page.Part and api.Part are the two; New joins them.
+// The pages' packages and the API each give one; New joins them.
 type Part struct {
 	// Routes lists the part's routes. New calls it once, with the server
 	// whose services and renderer the handlers use.

@@ -1,19 +1,30 @@
-// Package page is duban's server-rendered pages: the ledger, a task, the
-// units and leaders, the plans with their import and review, the accounts,
-// signing in, and the supervision cycle's 督办单, urges, notifications and
-// channels. Each area has a file of its own holding its routes, its
-// page structs and its handlers; its templates are in templates/, one file
-// per page. Part gives them to web.New, which serves them in the layout,
-// with the core's sessions, CSRF, permission rules and error pages.
+// Package page is the core of duban's server-rendered pages: signing in,
+// the home pages, the ledger, a task, the units and leaders, the plans and
+// the accounts, and what the areas of the pages share. Each has a file of
+// its own holding its routes, its page structs and its handlers; its
+// templates are in templates/, one file per page. Part gives them to
+// web.New, which serves them in the layout, with the core's sessions,
+// CSRF, permission rules and error pages.
+//
+// The other pages are areas, each a package with its own Part, templates
+// and catalog: web/review (importing and reviewing notices, the
+// directory's forms), web/reporting (the reporting cycle), web/supervision
+// (督办单, urges, notifications, channels) and web/outputs (the overview,
+// files, bulletins, print and public pages). An area's handlers are
+// methods of a type embedding the Server that ServerOf shares; its part,
+// made by Area, lets its templates use the partials of templates/_*.html
+// (the task list, the pager, the to-do list…) and the template functions
+// here, and its catalog may use the messages of this one (i18n.go), which
+// holds those more than one package shows.
 //
 // # Adding a page
 //
 //  1. Write templates/NAME.html defining "content" (the page's title is its
 //     Title). Every user-visible string goes through {{$.T "中文"}} and has
-//     its English in the catalog (i18n.go); a test checks that.
+//     its English in the package's catalog (i18n.go); a test checks that.
 //  2. Declare a page struct embedding web.Base, with a method TemplateName()
-//     returning "NAME.html", and add an example of it to the template test
-//     (templates_test.go), which executes every template.
+//     returning "NAME.html", and add an example of it to the package's
+//     template test (templates_test.go), which executes every template.
 //  3. The handler fills the struct and returns s.Render(w, r, page). Base's
 //     user, language, CSRF token, flash and navigation are filled by Render.
 //     A page that many people ask for alike (a list, the ledger) returns
@@ -32,10 +43,11 @@
 //
 // # Adding a route
 //
-// Each area lists its routes in a method of its own file returning
-// []web.Route (authRoutes in auth.go, ledgerRoutes in ledger.go…), and
-// routes in page.go joins the lists: add your method's name there, one
-// line; a page the navigation bar leads to adds its entry to navigation.
+// Each file lists its routes in a method returning []web.Route (authRoutes
+// in auth.go, ledgerRoutes in ledger.go…), and routes in page.go (an
+// area's part.go) joins the lists: add your method's name there, one
+// line; a page the navigation bar leads to adds its entry to navigation
+// (page.go), which keeps the bar's order for every area.
 // See package web for what a route says; the permission walk calls a new
 // route that changes something as every role as soon as it is listed (give
 // it a form in walkForms, web/walk_test.go, if an empty one is not enough

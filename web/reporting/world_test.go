@@ -12,12 +12,9 @@ import (
 type world = webtest.World
 
 const (
-	admin      = webtest.Admin
-	leader     = webtest.Leader
-	clerk      = webtest.Clerk
-	otherClerk = webtest.OtherClerk
-	viewer     = webtest.Viewer
-	nobody     = webtest.Nobody
+	admin  = webtest.Admin
+	leader = webtest.Leader
+	clerk  = webtest.Clerk
 )
 
 var (

@@ -27,15 +27,6 @@ func mustTemplates(t *testing.T) *web.Templates {
 	return tm
 }
 
-// tr returns the translator of a language with the server's catalog.
-func tr(lang string) web.Translator {
-	tm, err := templates()
-	if err != nil {
-		panic(err) // TestTemplates says why
-	}
-	return tm.Translator(lang)
-}
-
 // TestTemplates executes every template of the review with its page
 // struct, in both languages and as each role, and checks that users' text
 // comes out escaped.

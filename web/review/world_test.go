@@ -25,7 +25,6 @@ var (
 	officeCtx  = webtest.OfficeCtx
 	newWorld   = webtest.NewWorld
 	taskPath   = webtest.TaskPath
-	short      = webtest.Short
 	mainPart   = webtest.MainPart
 	firstRunes = webtest.FirstRunes
 )
