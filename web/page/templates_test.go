@@ -3,7 +3,6 @@ package page
 import (
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -212,34 +211,18 @@ func TestFilterOptions(t *testing.T) {
 	}
 }
 
-// templates are the core's templates with the pages', parsed once.
-var templates = sync.OnceValues(func() (*web.Templates, error) { return web.NewTemplates(Part()) })
-
-// mustTemplates returns the parsed templates or fails the test.
-func mustTemplates(t *testing.T) *web.Templates {
-	t.Helper()
-	tm, err := templates()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tm
-}
+// templates are the core's templates with the pages'.
+var templates = pagetest.NewTemplates(Part)
 
 // tr returns the translator of a language with the server's catalog.
-func tr(lang string) web.Translator {
-	tm, err := templates()
-	if err != nil {
-		panic(err) // TestTemplates says why
-	}
-	return tm.Translator(lang)
-}
+func tr(lang string) web.Translator { return templates.Tr(lang) }
 
 // TestTemplates executes every template with its page struct, in both
 // languages and as each role, and checks that users' text comes out
 // escaped.
 func TestTemplates(t *testing.T) {
 	pages := slices.Concat(examplePages(), coreCycleExamples())
-	pagetest.ExecuteAll(t, mustTemplates(t), templateDir(), pages)
+	pagetest.ExecuteAll(t, templates.Must(t), templateDir(), pages)
 }
 
 // TestCatalog checks that every message the pages' templates and handlers
@@ -277,5 +260,5 @@ func TestCatalog(t *testing.T) {
 	for _, c := range duban.TaskChanges(nil, full) {
 		labels[c.Field] = "duban.TaskChanges"
 	}
-	i18ntest.Check(t, english, mustTemplates(t).Translator("en").Has, labels, "../supervision", "../outputs", "../reporting", "../review")
+	i18ntest.Check(t, english, templates.Must(t).Translator("en").Has, labels, "../supervision", "../outputs", "../reporting", "../review")
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dubanhq/duban"
@@ -16,6 +17,44 @@ import (
 
 // Hostile is text a notice or a user might hold that must show as text.
 const Hostile = `<script>alert("x")</script>`
+
+// Templates are the core's templates with some parts', parsed at the first
+// call that needs them and kept for the package's tests.
+type Templates struct {
+	parse func() (*web.Templates, error)
+}
+
+// NewTemplates returns the templates of the parts, not yet parsed.
+func NewTemplates(parts ...func() web.Part) *Templates {
+	return &Templates{parse: sync.OnceValues(func() (*web.Templates, error) {
+		var ps []web.Part
+		for _, p := range parts {
+			ps = append(ps, p())
+		}
+		return web.NewTemplates(ps...)
+	})}
+}
+
+// Must returns the parsed templates or fails the test.
+func (tm *Templates) Must(t testing.TB) *web.Templates {
+	t.Helper()
+	parsed, err := tm.parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parsed
+}
+
+// Tr returns the translator of a language with the parts' catalogs, for
+// the examples of pages; it panics when the templates do not parse, which
+// the template test reports.
+func (tm *Templates) Tr(lang string) web.Translator {
+	parsed, err := tm.parse()
+	if err != nil {
+		panic(err)
+	}
+	return parsed.Translator(lang)
+}
 
 // ExecuteAll executes every example page with its template, in both
 // languages and as each role, and checks that users' text comes out
