@@ -189,14 +189,14 @@ func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 }
 
 // Shared returns what the parts keep for this server under key, made by
-// make the first time it is asked for, so that parts share one server's
+// build the first time it is asked for, so that parts share one server's
 // caches (page.ServerOf) without keeping anything of their own globally.
-func (s *Server) Shared(key any, make func() any) any {
+func (s *Server) Shared(key any, build func() any) any {
 	s.sharedMu.Lock()
 	defer s.sharedMu.Unlock()
 	v, ok := s.shared[key]
 	if !ok {
-		v = make()
+		v = build()
 		if s.shared == nil {
 			s.shared = map[any]any{}
 		}
