@@ -24,9 +24,11 @@ import (
 // (（一）…新格局。) runs into the paragraph below. -nodiag drops diagonal
 // watermarks.
 
-// Limits on running pdftotext.
+// Limits on running pdftotext. A real notice of a hundred pages converts in
+// well under a second, so the timeout bounds what a hostile file can cost,
+// waiting for a slot included.
 const (
-	pdfTimeout    = 60 * time.Second
+	pdfTimeout    = 20 * time.Second
 	maxPDFText    = 32 << 20
 	maxPDFStderr  = 64 << 10
 	pdfTextBinary = "pdftotext"
@@ -39,9 +41,13 @@ const (
 	msgPDFPassword = "PDF 文件设有密码，无法读取：请去除密码后重新导出，或改用通知的 Word（.docx）版本。"
 	msgPDFScanned  = "这个 PDF 没有文字层（可能是扫描件或图片）：需要先做文字识别（OCR），或改用通知的 Word、网页或文本版本。"
 	msgPDFGarbled  = "这个 PDF 的文字层无法正确提取（字体缺少编码信息）：请改用通知的 Word 版本，或对 PDF 做文字识别（OCR）后再导入。"
-	msgPDFTimeout  = "读取 PDF 超时（超过 60 秒）：文件可能过大或已损坏，请改用通知的 Word（.docx）版本。"
+	msgPDFTimeout  = "读取 PDF 超时（超过 20 秒）：文件可能过大或已损坏，请改用通知的 Word（.docx）版本。"
 	msgPDFTooLarge = "PDF 中的文字过多（超过 32 MB），不像是一份任务分解通知：请检查文件。"
 )
+
+// pdfSlots bounds how many PDFs are converted at once, so that a burst of
+// uploads cannot take every core from the server's other work.
+var pdfSlots = make(chan struct{}, 2)
 
 // decodePDF reads a PDF's text layer into blocks.
 func decodePDF(data []byte) ([]Block, error) {
@@ -65,6 +71,12 @@ func decodePDF(data []byte) ([]Block, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), pdfTimeout)
 	defer cancel()
+	select {
+	case pdfSlots <- struct{}{}:
+		defer func() { <-pdfSlots }()
+	case <-ctx.Done():
+		return nil, &duban.Error{Code: duban.EINVALID, Message: msgPDFTimeout, Err: ctx.Err()}
+	}
 	text, err := pdfText(ctx, bin, f.Name())
 	if err != nil {
 		return nil, err

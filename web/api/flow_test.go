@@ -173,8 +173,17 @@ func TestAPIScriptFlow(t *testing.T) {
 	if corrected.Deadline != "2022年9月底前" || corrected.Text != merged.Text {
 		t.Errorf("corrected: got deadline %q, text %q", corrected.Deadline, corrected.Text)
 	}
-	var published duban.Plan
-	f.must(office, 200, reqSend("POST", planPath+"/publish", nil)).decode(t, &published)
+	var publication struct {
+		Plan                 duban.Plan `json:"plan"`
+		GroupsWithoutMembers []string   `json:"groups_without_members"`
+	}
+	f.must(office, 200, reqSend("POST", planPath+"/publish", nil)).decode(t, &publication)
+	published := publication.Plan
+	// Publishing names the group terms that reach no unit yet, as the page
+	// and the command line do.
+	if got := strings.Join(publication.GroupsWithoutMembers, "、"); !strings.Contains(got, "相关街道办事处") || strings.Contains(got, "各街道办事处") {
+		t.Errorf("groups without members: got %q, want 相关街道办事处 and not the expanded 各街道办事处", got)
+	}
 	if published.State != duban.PlanPublished || published.PublishedAt.IsZero() || published.OpenStatements != 0 {
 		t.Fatalf("published: got %s at %v", published.State, published.PublishedAt)
 	}

@@ -85,7 +85,7 @@ var apiDocs = map[string]apiDoc{
 		about: "最近一次导入的通知原文件，原样返回；X-Duban-Issue 头给出第几次发文，X-Duban-SHA256 头给出文件摘要。"},
 	"POST /api/v1/plans/{plan}/diff":              {id: "diffPlan", upload: true, resp: &duban.PlanDiff{}, about: "比较更正通知与文件，不做任何修改。"},
 	"POST /api/v1/plans/{plan}/reissue":           {id: "reissuePlan", upload: true, resp: &duban.PlanDiff{}, about: "应用更正通知：新增、撤销、改写任务，每项变更记入任务历史；返回已应用的变更。"},
-	"POST /api/v1/plans/{plan}/publish":           {id: "publishPlan", resp: &duban.Plan{}, about: "发布审核完毕的草稿；名录中还没有的单位和领导随之加入名录。"},
+	"POST /api/v1/plans/{plan}/publish":           {id: "publishPlan", resp: &publishedPlan{}, about: "发布审核完毕的草稿；名录中还没有的单位和领导随之加入名录。groups_without_members 列出还没有成员的统称：写给它们的任务暂时没有单位看得到，请在单位名录中设置成员。"},
 	"POST /api/v1/plans/{plan}/archive":           {id: "archivePlan", resp: &duban.Plan{}},
 	"POST /api/v1/plans/{plan}/expand":            {id: "expandGroup", body: duban.GroupExpansion{}, resp: apiList[*duban.Task]{}, about: "把任务分工中的统称（如“各街道办事处”）替换为它所指的单位；“相关街道办事处”这类统称需要在 unit_ids 中给出单位。plan_id 可省略。返回改变了的任务。"},
 	"GET /api/v1/plans/{plan}/statements":         {id: "listStatements", query: append([]string{"state"}, paging...), resp: apiList[*duban.Statement]{}},

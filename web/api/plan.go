@@ -39,9 +39,7 @@ func (s *server) apiPlanRoutes() []web.Route {
 				return plans().ReissuePlan(ctx, id, in)
 			})},
 		{Method: "POST", Pattern: "/api/v1/plans/{plan}/publish", Allow: duban.CanReviewPlan, Action: "发布文件", Changes: true,
-			Handler: apiDo("plan", http.StatusOK, func(ctx context.Context, id int64, _ struct{}) (*duban.Plan, error) {
-				return plans().PublishPlan(ctx, id)
-			})},
+			Handler: apiDo("plan", http.StatusOK, s.publishPlan)},
 		{Method: "POST", Pattern: "/api/v1/plans/{plan}/archive", Allow: duban.CanReviewPlan, Action: "归档文件", Changes: true,
 			Handler: apiDo("plan", http.StatusOK, func(ctx context.Context, id int64, _ struct{}) (*duban.Plan, error) {
 				return plans().ArchivePlan(ctx, id)
@@ -205,4 +203,30 @@ func (s *server) apiExpandGroup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeList(w, tasks, len(tasks), apiPage{Limit: len(tasks)})
+}
+
+// publishedPlan is what publishing answers: the plan, and the group terms
+// its tasks are addressed to that reach no unit yet, which the office must
+// give members before those tasks are anyone's.
+type publishedPlan struct {
+	Plan                 *duban.Plan `json:"plan"`
+	GroupsWithoutMembers []string    `json:"groups_without_members"`
+}
+
+// publishPlan publishes a plan and names the groups it leaves without
+// members.
+func (s *server) publishPlan(ctx context.Context, id int64, _ struct{}) (*publishedPlan, error) {
+	p, err := s.svc.Plans.PublishPlan(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	tasks, _, err := s.svc.Tasks.FindTasks(ctx, duban.TaskFilter{PlanID: &id})
+	if err != nil {
+		return nil, err
+	}
+	groups, err := s.svc.Units.FindGroupMembers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &publishedPlan{Plan: p, GroupsWithoutMembers: duban.OwnerNames(duban.MembersMissing(tasks, groups))}, nil
 }
