@@ -152,4 +152,24 @@ type AuditService interface {
 	// what such lists show, as AuditHead is of all the data, and it stays
 	// put while clerks comment all day in a reporting week.
 	ListsHead(ctx context.Context) (int64, error)
+	// Heads returns the versions a page cache keys its pages by, read at
+	// once: ListsHead's, and those of the pages of one unit's tasks (a
+	// unit's page, the ledger filtered by a unit), whose lists a report
+	// changes only where it changes a task's status light. Those pages are
+	// right while Tasks and the unit's Lights have not moved.
+	Heads(ctx context.Context, unitID int64) (Heads, error)
+}
+
+// Heads are versions of what lists show, every server reading the same
+// (AuditService.Heads).
+type Heads struct {
+	// Lists is ListsHead: the latest event but a comment.
+	Lists int64
+	// Tasks is the latest event but a comment or a report: what moves the
+	// tasks, their owners and the directory.
+	Tasks int64
+	// Lights is the version of the status lights of the unit's tasks
+	// (named, or through a group): it moves whenever one of them changes.
+	// 0 when no unit was asked for.
+	Lights int64
 }

@@ -473,8 +473,8 @@ type LightFilter struct {
 type LightService interface {
 	// FindLights returns kept lights and how many match.
 	FindLights(ctx context.Context, filter LightFilter) ([]*Light, int, error)
-	// RecomputeLights computes again the lights of a plan's open and closed
-	// periods as of today and keeps those that changed; it returns how many
-	// changed.
+	// RecomputeLights computes again the lights of a plan's open periods
+	// as of today (every published plan's when planID is 0, at once) and
+	// keeps those that changed; it returns how many changed.
 	RecomputeLights(ctx context.Context, planID int64) (int, error)
 }

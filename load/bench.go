@@ -3,6 +3,7 @@ package load
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -28,8 +29,9 @@ import (
 // its page cache, once without), and signed-in clients on loopback reading
 // the ledger filtered by a unit, a unit's page and a plan's overview, a
 // crowd of addresses reading the public page, then correcting tasks and
-// commenting at once. duban bench fills it from its flags and prints what
-// its Reporter is told.
+// commenting at once, then every unit's clerk handing in reports as at a
+// period's deadline (rush.go), alone and while others read. duban bench
+// fills it from its flags and prints what its Reporter is told.
 type Bench struct {
 	// DSN is the bench's database: an empty one gets a made-up ledger of
 	// Size; one with plans the bench did not make is refused, since the
@@ -46,6 +48,11 @@ type Bench struct {
 	Readers, Writers int
 	// Months is how far into their year the made-up plans' reporting is.
 	Months int
+	// Rush is how long the deadline rush lasts (Duration when 0), and
+	// RushRate how many reports a minute it hands in (DefaultRushRate when
+	// 0), through one clerk of each unit.
+	Rush     time.Duration
+	RushRate int
 	// Serve returns the command that serves DSN on a free port of
 	// loopback, with its page cache or without, and prints its address
 	// (http://127.0.0.1:port) on its standard output. It must trust
@@ -66,6 +73,9 @@ type Reporter interface {
 	Starting(s Step)
 	// Measured gives a phase's figures, as each step ends.
 	Measured(r *Result)
+	// RushChecked says what the database holds of the reports a rush
+	// handed in.
+	RushChecked(c *RushCheck)
 	// ServerErrors gives the first errors and warnings the server logged,
 	// when some of its answers were not a success.
 	ServerErrors(errs []string)
@@ -95,6 +105,12 @@ const (
 	// ReadsWhileWriting is reads while the office corrects tasks and
 	// clerks comment.
 	ReadsWhileWriting
+	// Rush is every unit's clerk handing in reports (Step.Reports of them
+	// over the step's time), alone.
+	Rush
+	// ReadsDuringRush is reads (the ledger and units' pages in turn) while
+	// the clerks hand in reports.
+	ReadsDuringRush
 )
 
 // Step is a step of a measurement: its phases run at once.
@@ -104,8 +120,10 @@ type Step struct {
 	// (ReadPage only).
 	Page, Path string
 	// Readers and Writers are the clients reading and writing; Commenters
-	// are the writers who comment.
+	// are the writers who comment. In a rush the writers are the clerks
+	// handing in Reports reports.
 	Readers, Writers, Commenters int
+	Reports                      int
 	Duration                     time.Duration
 }
 
@@ -114,23 +132,28 @@ type Step struct {
 // measured. The server verifies a hash with the costs written in it.
 var benchPasswords = auth.Params{Time: 1, Memory: 64, Threads: 1}
 
-// The bench's accounts: one for the office, one clerk for each of the
-// first units.
+// The bench's accounts: one for the office, one clerk for each unit.
 const (
 	benchOffice = "bench-office"
 	benchClerk  = "bench-clerk-%03d"
 )
 
 // Run prepares the database, then measures a server with its page cache
-// and one without. It returns how many answers were not a success.
+// and one without. It returns how many answers were not a success, and
+// reports acknowledged but not found in the database afterwards.
 func (b *Bench) Run(ctx context.Context) (failed int, err error) {
 	data, err := b.prepare(ctx, max(b.Readers, b.Writers/2))
 	if err != nil {
 		return 0, err
 	}
+	// Two rushes a server: alone, and while others read.
+	rushes, err := b.prepareRushes(ctx, data, 4)
+	if err != nil {
+		return 0, err
+	}
 	b.Report.Ready(&data.Data)
-	for _, cached := range []bool{true, false} {
-		m := measurement{Bench: b, ctx: ctx, data: data}
+	for k, cached := range []bool{true, false} {
+		m := measurement{Bench: b, ctx: ctx, data: data, rushes: rushes[2*k : 2*k+2]}
 		n, err := m.measure(cached)
 		failed += n
 		if err != nil {
@@ -160,7 +183,10 @@ type benchData struct {
 	plans  []int64 // their overviews are read
 	public int64   // the plan on the public page
 	office benchAccount
-	clerks []benchAccount
+	// clerks are one clerk of each unit, of unit clerkUnits[i]; the first
+	// ones' accounts know their unit's tasks, to comment on.
+	clerks     []benchAccount
+	clerkUnits []int64
 
 	// month shifts the corrected deadlines from run to run, so that a
 	// correction is a change even on a database measured before; corrected
@@ -200,7 +226,7 @@ type store struct {
 
 // prepare opens the bench's database, fills an empty one with a made-up
 // ledger, and makes (or gives new passwords to) its accounts: the office's
-// and one clerk for each of the first units.
+// and one clerk for each unit, the first of whom (clerks) comment.
 func (b *Bench) prepare(ctx context.Context, clerks int) (*benchData, error) {
 	db, err := sqldb.Open(ctx, b.DSN)
 	if err != nil {
@@ -279,19 +305,21 @@ func (b *Bench) prepare(ctx context.Context, clerks int) (*benchData, error) {
 		return nil, err
 	}
 	d.office.name = office.Name
-	for i, u := range units[:clerks] {
+	for i, u := range units {
 		clerk := &duban.User{Name: fmt.Sprintf(benchClerk, i+1), DisplayName: u.Name + "联络员（压测）", Role: duban.RoleClerk, UnitID: u.ID}
 		ac := benchAccount{name: clerk.Name}
 		if ac.password, err = s.account(clerk); err != nil {
 			return nil, err
 		}
-		if ac.tasks, _, err = s.taskIDs(duban.TaskFilter{UnitID: &u.ID}); err != nil {
-			return nil, err
+		if i < clerks {
+			if ac.tasks, _, err = s.taskIDs(duban.TaskFilter{UnitID: &u.ID}); err != nil {
+				return nil, err
+			}
+			if len(ac.tasks) == 0 {
+				return nil, duban.Errorf(duban.EINVALID, "单位“%s”没有任务，它的联络员无处发表意见：请用 duban bench 新建的数据库。", u.Name)
+			}
 		}
-		if len(ac.tasks) == 0 {
-			return nil, duban.Errorf(duban.EINVALID, "单位“%s”没有任务，它的联络员无处发表意见：请用 duban bench 新建的数据库。", u.Name)
-		}
-		d.clerks = append(d.clerks, ac)
+		d.clerks, d.clerkUnits = append(d.clerks, ac), append(d.clerkUnits, u.ID)
 	}
 	return d, nil
 }
@@ -327,6 +355,10 @@ type measurement struct {
 	*Bench
 	ctx  context.Context
 	data *benchData
+	// rushes are the server's two rushes (alone, and while others read);
+	// clerks one client of each unit's clerk, who hand them in.
+	rushes []*rush
+	clerks []*Client
 	// readers are clerks. The correctors are the office's, each on its
 	// share of the last plan's tasks, so that no two correct the same task
 	// at once; the commenters are clerks, each on its unit's tasks.
@@ -388,6 +420,36 @@ func (m *measurement) measure(cached bool) (int, error) {
 		m.readPhase("读取（联络员发表意见时）", ""), m.commentPhase())
 	run(Step{Kind: ReadsWhileWriting, Readers: len(m.readers), Writers: writers, Commenters: len(m.commenters)},
 		m.readPhase("读取", ""), m.correctPhase(), m.commentPhase())
+	// The deadline rush: alone, then while others read.
+	for i, r := range m.rushes {
+		s := Step{Kind: Rush, Writers: len(m.clerks), Reports: len(r.reports), Duration: m.rushDuration()}
+		var reads *Result
+		var wg sync.WaitGroup
+		if i == 1 {
+			s.Kind, s.Readers = ReadsDuringRush, len(m.readers)
+			ph := m.readPhase("读取（报送高峰时）", "")
+			ph.Duration = s.Duration
+			wg.Go(func() { reads = Run(m.ctx, ph) })
+		}
+		m.Report.Starting(s)
+		forms, sent := m.runRush(r)
+		wg.Wait()
+		for _, res := range []*Result{reads, forms, sent} {
+			if res != nil {
+				m.Report.Measured(res)
+				failed += res.Failed()
+			}
+		}
+		if m.ctx.Err() != nil {
+			break
+		}
+		c, err := m.checkRush(r)
+		if err != nil {
+			return failed, err
+		}
+		m.Report.RushChecked(c)
+		failed += c.Acknowledged - c.Found
+	}
 	if err := m.ctx.Err(); err != nil {
 		return failed, err
 	}
@@ -554,7 +616,20 @@ func (m *measurement) signIn(base string) error {
 		}
 		m.commenters = append(m.commenters, writer{c, ac.tasks})
 	}
-	return nil
+	// Every unit's clerk, for the rushes, signing in ten at a time.
+	m.clerks = make([]*Client, len(d.clerks))
+	var wg sync.WaitGroup
+	errs := make([]error, len(d.clerks))
+	sem := make(chan struct{}, 10)
+	for i, ac := range d.clerks {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			m.clerks[i], errs[i] = login(ac)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // writer is a client that writes, and the tasks it writes on.
@@ -564,8 +639,10 @@ type writer struct {
 }
 
 func (m *measurement) close() {
-	for _, c := range m.readers {
-		c.Close()
+	for _, c := range slices.Concat(m.readers, m.clerks) {
+		if c != nil {
+			c.Close()
+		}
 	}
 	for _, w := range append(m.correctors, m.commenters...) {
 		w.client.Close()

@@ -162,58 +162,88 @@ type Result struct {
 	// were (HTTP 500, a connection error…), with an example of each.
 	Failures map[string]int
 	Examples map[string]string
+
+	mu sync.Mutex // guards the above while clients add to them
 }
 
 // Run runs a phase: every client sends requests until the phase's time is
 // up (or ctx ends), and the answers are counted.
 func Run(ctx context.Context, ph Phase) *Result {
-	res := &Result{Name: ph.Name, Clients: len(ph.Clients), Failures: map[string]int{}, Examples: map[string]string{}}
-	var mu sync.Mutex
+	res := newResult(ph.Name, len(ph.Clients))
 	var wg sync.WaitGroup
 	start := time.Now()
 	deadline := start.Add(ph.Duration)
 	for i, c := range ph.Clients {
 		wg.Go(func() {
-			var lat []time.Duration
-			failures := map[string]int{}
-			examples := map[string]string{}
+			t := newTally()
 			for n := 0; ctx.Err() == nil && time.Now().Before(deadline); n++ {
 				t0 := time.Now()
 				a, err := ph.Request(ctx, c, i, n)
-				lat = append(lat, time.Since(t0))
-				var kind, example string
-				switch {
-				case err != nil && ctx.Err() != nil:
-					lat = lat[:len(lat)-1] // cut short by the caller, not by the server
-					continue
-				case err != nil:
-					kind, example = "连接错误", err.Error()
-				case a.Status != ph.Want:
-					kind, example = fmt.Sprintf("HTTP %d", a.Status), Excerpt(a.Body)
-				default:
-					continue
-				}
-				failures[kind]++
-				if examples[kind] == "" {
-					examples[kind] = example
-				}
+				t.add(ctx, time.Since(t0), a, err, ph.Want)
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			res.Latencies = append(res.Latencies, lat...)
-			for k, n := range failures {
-				res.Failures[k] += n
-				if res.Examples[k] == "" {
-					res.Examples[k] = examples[k]
-				}
-			}
+			res.add(t)
 		})
 	}
 	wg.Wait()
-	res.Elapsed = time.Since(start)
-	res.Requests = len(res.Latencies)
-	slices.Sort(res.Latencies)
+	res.end(time.Since(start))
 	return res
+}
+
+func newResult(name string, clients int) *Result {
+	return &Result{Name: name, Clients: clients, Failures: map[string]int{}, Examples: map[string]string{}}
+}
+
+// tally is what one client's answers were, gathered apart and added to the
+// result at its end.
+type tally struct {
+	lat      []time.Duration
+	failures map[string]int
+	examples map[string]string
+}
+
+func newTally() *tally { return &tally{failures: map[string]int{}, examples: map[string]string{}} }
+
+// add counts an answer that took d, and reports whether it was the one
+// wanted. A request cut short by the caller (ctx ended) is not counted.
+func (t *tally) add(ctx context.Context, d time.Duration, a *Answer, err error, want int) bool {
+	var kind, example string
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return false
+	case err != nil:
+		kind, example = "连接错误", err.Error()
+	case a.Status != want:
+		kind, example = fmt.Sprintf("HTTP %d", a.Status), Excerpt(a.Body)
+	}
+	t.lat = append(t.lat, d)
+	if kind == "" {
+		return true
+	}
+	t.failures[kind]++
+	if t.examples[kind] == "" {
+		t.examples[kind] = example
+	}
+	return false
+}
+
+// add adds a client's tally to the result; clients add theirs at once.
+func (r *Result) add(t *tally) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Latencies = append(r.Latencies, t.lat...)
+	for k, n := range t.failures {
+		r.Failures[k] += n
+		if r.Examples[k] == "" {
+			r.Examples[k] = t.examples[k]
+		}
+	}
+}
+
+// end closes the result once every client added its tally.
+func (r *Result) end(elapsed time.Duration) {
+	r.Elapsed = elapsed
+	r.Requests = len(r.Latencies)
+	slices.Sort(r.Latencies)
 }
 
 // RunAll runs phases at once, as people doing different things at the same

@@ -111,7 +111,8 @@ func TestAuditHead(t *testing.T) {
 }
 
 // TestListsHead moves with every change but a comment, which moves the
-// audit head alone, and changes nothing a list of tasks shows.
+// audit head alone, and changes nothing a list of tasks shows. Heads reads
+// it with the head of tasks, which here (no reports) moves with it.
 func TestListsHead(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		audit := sqldb.NewAuditService(db)
@@ -123,6 +124,13 @@ func TestListsHead(t *testing.T) {
 			}
 			if lists, err = audit.ListsHead(as(viewer)); err != nil {
 				t.Fatal(err)
+			}
+			h, err := audit.Heads(as(viewer), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := (duban.Heads{Lists: lists, Tasks: lists}); h != want {
+				t.Errorf("heads: got %+v, want %+v", h, want)
 			}
 			return all, lists
 		}
@@ -167,6 +175,9 @@ func TestListsHead(t *testing.T) {
 		}
 		if _, err := audit.ListsHead(as(nil)); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
 			t.Errorf("nobody: got %v, want unauthorized", err)
+		}
+		if _, err := audit.Heads(as(nil), 0); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("nobody's heads: got %v, want unauthorized", err)
 		}
 	})
 }

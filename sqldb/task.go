@@ -78,6 +78,14 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 	if issued {
 		columns = taskColumns + ", t.issued"
 	}
+	// A page counts every match as it reads them, to sort them, so that the
+	// total comes with its rows rather than from a query of its own.
+	var matches int
+	var extra []any
+	if f.Limit > 0 {
+		columns += ", count(*) OVER ()"
+		extra = append(extra, &matches)
+	}
 	rows, err := tx.query("SELECT "+columns+from+" ORDER BY "+taskOrder(tx.db.dialect, f.Sort, f.Desc)+page, append(args, pargs...)...)
 	if err != nil {
 		return nil, 0, err
@@ -85,7 +93,7 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 	defer rows.Close()
 	var tasks []*duban.Task
 	for rows.Next() {
-		t, err := scanTask(rows)
+		t, err := scanTask(rows, extra...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -94,10 +102,12 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	// The total needs a query of its own only when the page may not hold
-	// every match.
 	total := f.Offset + len(tasks)
-	if (f.Limit > 0 && len(tasks) == f.Limit) || (len(tasks) == 0 && f.Offset > 0) {
+	switch {
+	case len(tasks) > 0 && f.Limit > 0:
+		total = matches
+	case len(tasks) == 0 && f.Offset > 0:
+		// A page past the end has no row to tell the total.
 		if total, err = tx.count("SELECT count(*)"+from, args...); err != nil {
 			return nil, 0, err
 		}
@@ -293,12 +303,14 @@ func (s *TaskService) CountTasksByOwner(ctx context.Context, f duban.TaskFilter)
 	return out, err
 }
 
-func scanTask(rows *sql.Rows) (*duban.Task, error) {
+// scanTask reads a task of taskColumns and its issued statement, and the
+// columns after them into extra.
+func scanTask(rows *sql.Rows, extra ...any) (*duban.Task, error) {
 	t := &duban.Task{LeadLeaders: []duban.Owner{}, LeadUnits: []duban.Owner{}, ResponsibleUnits: []duban.Owner{}, Indicators: []duban.Indicator{}}
 	var issued sql.NullString
 	var steps string
-	if err := rows.Scan(&t.ID, &t.PlanID, &t.Year, &t.Section, &t.Area, &t.Seq, &t.Text, &t.Deadline, dateCol{&t.DeadlineDate},
-		&t.DeadlineKind, &steps, &t.Line, &t.State, &t.Version, &t.UpdatedBy, timeCol{&t.CreatedAt}, timeCol{&t.UpdatedAt}, &issued); err != nil {
+	if err := rows.Scan(append([]any{&t.ID, &t.PlanID, &t.Year, &t.Section, &t.Area, &t.Seq, &t.Text, &t.Deadline, dateCol{&t.DeadlineDate},
+		&t.DeadlineKind, &steps, &t.Line, &t.State, &t.Version, &t.UpdatedBy, timeCol{&t.CreatedAt}, timeCol{&t.UpdatedAt}, &issued}, extra...)...); err != nil {
 		return nil, err
 	}
 	t.No = duban.TaskNo(t.Section, t.Area, t.Seq)

@@ -12,10 +12,14 @@ import (
 )
 
 // pageCache keeps the rendered content of pages many people ask for alike
-// (the ledger filtered by a unit, a unit's page) while what lists show has
-// not changed. That version is the latest audit event but comments
-// (ListsHead), the same on every server, so an entry is right while it has
-// not moved; a server without the entry renders the page itself.
+// (the ledger filtered by a unit, a unit's page) while what they show has
+// not changed. That version is read from the store, the same on every
+// server, so an entry is right while it has not moved; a server without the
+// entry renders the page itself. For most pages it is the latest audit
+// event but comments (ListsHead); for the pages of one unit's tasks it is
+// the latest event but comments and reports with the version of the unit's
+// tasks' lights (duban.Heads), so that a report, which changes one task's
+// light, leaves the pages of the units it does not concern as they were.
 type pageCache struct {
 	mu    sync.Mutex
 	max   int // bytes of content at most
@@ -24,10 +28,10 @@ type pageCache struct {
 	lru   *list.List // most recently used first
 }
 
-// cachedContent is one page's content at one audit head.
+// cachedContent is one page's content at one version.
 type cachedContent struct {
 	key      string
-	head     int64
+	version  [2]int64
 	title    string
 	template string
 	content  template.HTML
@@ -41,8 +45,8 @@ func newPageCache(max int) *pageCache {
 	return &pageCache{max: max, items: map[string]*list.Element{}, lru: list.New()}
 }
 
-// get returns the content of key rendered at head, if there is one.
-func (c *pageCache) get(key string, head int64) (*cachedContent, bool) {
+// get returns the content of key rendered at version, if there is one.
+func (c *pageCache) get(key string, version [2]int64) (*cachedContent, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.items[key]
@@ -50,7 +54,7 @@ func (c *pageCache) get(key string, head int64) (*cachedContent, bool) {
 		return nil, false
 	}
 	cc := e.Value.(*cachedContent)
-	if cc.head != head {
+	if cc.version != version {
 		return nil, false
 	}
 	c.lru.MoveToFront(e)
@@ -95,6 +99,70 @@ func (p *cachedPage) TemplateName() string { return p.name }
 // (its CSRF token is the user's) and no comment (which does not move the
 // version).
 func (s *Server) RenderCached(w http.ResponseWriter, r *http.Request, key string, build func() (Page, error)) error {
+	return s.renderCached(w, r, key, 0, build)
+}
+
+// UnitPage is a page of one unit's tasks (the unit's page, the ledger
+// filtered by the unit) as RenderCachedUnit keeps it.
+type UnitPage struct {
+	// Key names everything the page depends on besides the language, the
+	// role and the versions, as RenderCached's key.
+	Key  string
+	Unit int64
+	// Build reads what the page shows. With Lights, it reads all but the
+	// tasks' lights, and Lights returns a copy of such a page with them
+	// read: the page Build made is then kept while the tasks and the
+	// directory have not changed and given to Lights again when only the
+	// lights have, so Lights must not change it, and what Build reads must
+	// not depend on the lights (a list filtered by them).
+	Build  func() (Page, error)
+	Lights func(Page) (Page, error)
+}
+
+// RenderCachedUnit is RenderCached for a page of one unit's tasks, kept
+// while neither the tasks and the directory (Heads.Tasks) nor the unit's
+// tasks' lights have changed, so that a report leaves the pages of the
+// units its task does not reach as they were. Its content must show
+// nothing else a report changes. When the lights alone changed, the page
+// is made again from what Build read, kept, and the lights read anew.
+func (s *Server) RenderCachedUnit(w http.ResponseWriter, r *http.Request, up UnitPage) error {
+	build := up.Build
+	if up.Lights != nil {
+		build = func() (Page, error) {
+			p, err := s.unitData(r, up)
+			if err != nil {
+				return nil, err
+			}
+			return up.Lights(p)
+		}
+	}
+	return s.renderCached(w, r, up.Key, up.Unit, build)
+}
+
+// unitData returns what Build reads of a unit's page, kept per version of
+// the tasks and the directory.
+func (s *Server) unitData(r *http.Request, up UnitPage) (Page, error) {
+	u := duban.UserFromContext(r.Context())
+	if s.data == nil || u == nil {
+		return up.Build()
+	}
+	h, err := s.heads(r, up.Unit)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("unit %d\x00%s\x00%s\x00%s", up.Unit, up.Key, state(r).lang, u.Role)
+	if p, ok := s.data.get(key, h.Tasks); ok {
+		return p, nil
+	}
+	p, err := up.Build()
+	if err != nil {
+		return nil, err
+	}
+	s.data.put(key, h.Tasks, p)
+	return p, nil
+}
+
+func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string, unitID int64, build func() (Page, error)) error {
 	u := duban.UserFromContext(r.Context())
 	if s.cache == nil || u == nil {
 		p, err := build()
@@ -103,12 +171,17 @@ func (s *Server) RenderCached(w http.ResponseWriter, r *http.Request, key string
 		}
 		return s.Render(w, r, p)
 	}
-	head, err := s.ListsHead(r)
+	h, err := s.heads(r, unitID)
 	if err != nil {
 		return err
 	}
+	version := [2]int64{h.Lists, 0}
+	if unitID != 0 {
+		version = [2]int64{h.Tasks, h.Lights}
+		key = fmt.Sprintf("unit %d\x00%s", unitID, key)
+	}
 	key = fmt.Sprintf("%s\x00%s\x00%s", key, state(r).lang, u.Role)
-	if cc, ok := s.cache.get(key, head); ok {
+	if cc, ok := s.cache.get(key, version); ok {
 		p := &cachedPage{name: cc.template}
 		p.Title, p.Content = cc.title, cc.content
 		return s.Render(w, r, p)
@@ -123,10 +196,64 @@ func (s *Server) RenderCached(w http.ResponseWriter, r *http.Request, key string
 	}
 	b := p.base()
 	if !strings.Contains(string(content), b.CSRF) {
-		s.cache.put(&cachedContent{key: key, head: head, title: b.Title, template: p.TemplateName(), content: content})
+		s.cache.put(&cachedContent{key: key, version: version, title: b.Title, template: p.TemplateName(), content: content})
 	}
 	b.Content = content
 	return s.Render(w, r, p)
+}
+
+// dataCache keeps what pages of a unit's tasks show but their lights
+// (UnitPage.Build's pages), at the version of the tasks and the directory
+// they were read at, the most recently used first, a number of them at
+// most.
+type dataCache struct {
+	mu    sync.Mutex
+	max   int
+	items map[string]*list.Element
+	lru   *list.List
+}
+
+// keptData is one page's data at one version.
+type keptData struct {
+	key   string
+	tasks int64
+	page  Page
+}
+
+// defaultDataCache is how many pages' data are kept: each unit's page and
+// its ledger, in a few languages and roles.
+const defaultDataCache = 2048
+
+func newDataCache(max int) *dataCache {
+	return &dataCache{max: max, items: map[string]*list.Element{}, lru: list.New()}
+}
+
+// get returns the data of key read at the version tasks, if kept.
+func (c *dataCache) get(key string, tasks int64) (Page, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[key]
+	if !ok || e.Value.(*keptData).tasks != tasks {
+		return nil, false
+	}
+	c.lru.MoveToFront(e)
+	return e.Value.(*keptData).page, true
+}
+
+// put keeps data, replacing an older one of the same key and dropping the
+// least recently used beyond the number.
+func (c *dataCache) put(key string, tasks int64, p Page) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok {
+		c.lru.Remove(e)
+	}
+	c.items[key] = c.lru.PushFront(&keptData{key: key, tasks: tasks, page: p})
+	for c.lru.Len() > c.max {
+		e := c.lru.Back()
+		c.lru.Remove(e)
+		delete(c.items, e.Value.(*keptData).key)
+	}
 }
 
 // renderContent executes a page's content alone.
@@ -148,15 +275,37 @@ func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, p Page) (
 // comments) that a request reads, asking the store once per request, so
 // that a page and the lists it shares are read at one version.
 func (s *Server) ListsHead(r *http.Request) (int64, error) {
+	h, err := s.heads(r, 0)
+	return h.Lists, err
+}
+
+// TasksHead returns the version of the tasks and the directory (the latest
+// change but comments and reports) that a request reads, as ListsHead.
+func (s *Server) TasksHead(r *http.Request) (int64, error) {
+	h, err := s.heads(r, 0)
+	return h.Tasks, err
+}
+
+// heads returns the versions a request reads, with those of unit's pages
+// when unit is not 0, asking the store once per request (and again only
+// for another unit).
+func (s *Server) heads(r *http.Request, unit int64) (duban.Heads, error) {
 	st := state(r)
-	if !st.headRead {
-		h, err := s.svc.Audit.ListsHead(r.Context())
+	if !st.headsRead || (unit != 0 && unit != st.headsUnit) {
+		h, err := s.svc.Audit.Heads(r.Context(), unit)
 		if err != nil {
-			return 0, err
+			return duban.Heads{}, err
 		}
-		st.head, st.headRead = h, true
+		if st.headsRead {
+			// The heads the request read first stay its own; only the
+			// unit's lights are new.
+			st.heads.Lights = h.Lights
+		} else {
+			st.heads = h
+		}
+		st.headsRead, st.headsUnit = true, unit
 	}
-	return st.head, nil
+	return st.heads, nil
 }
 
 // RenderContent renders a page's content alone, for a handler that keeps

@@ -70,10 +70,12 @@ type requestState struct {
 	draft      *duban.FormDraft
 	draftTaken bool
 
-	// head is the version of what lists show that the request reads, once
-	// asked for (Server.ListsHead).
-	head     int64
-	headRead bool
+	// heads are the versions of what lists show that the request reads,
+	// once asked for (Server.ListsHead, cache.go), with the lights of unit
+	// headsUnit's tasks.
+	heads     duban.Heads
+	headsUnit int64
+	headsRead bool
 }
 
 type stateKey struct{}

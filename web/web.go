@@ -151,6 +151,7 @@ type Server struct {
 	templates *Templates
 	nav       []NavEntry
 	cache     *pageCache // nil when the configuration keeps none
+	data      *dataCache // the same
 	// buffers lends the buffers pages are rendered into (render.go).
 	buffers bufferPool
 	// shared holds what the parts keep for this server (Shared).
@@ -173,6 +174,7 @@ func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	s := &Server{cfg: cfg, svc: svc, log: cmp.Or(cfg.Logger, slog.Default())}
 	if cfg.PageCache >= 0 {
 		s.cache = newPageCache(cmp.Or(cfg.PageCache, defaultPageCache))
+		s.data = newDataCache(defaultDataCache)
 	}
 	var err error
 	if s.templates, err = NewTemplates(parts...); err != nil {

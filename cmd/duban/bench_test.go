@@ -24,11 +24,15 @@ func TestMain(m *testing.M) {
 // figuresRE reads one line of figures duban bench prints.
 var figuresRE = regexp.MustCompile(`(?m)^  (\S+)：(\d+) 次，(\d+) 次/秒；延迟 p50 [\d.]+ ms，p90 [\d.]+ ms，p99 [\d.]+ ms，最大 [\d.]+ ms；非成功 (\d+)$`)
 
+// checkRE reads what duban bench found of a rush's reports.
+var checkRE = regexp.MustCompile(`(?m)^  报送后核对：服务器确认的 (\d+) 份报告，库中有 (\d+) 份`)
+
 // TestBench runs duban bench briefly on a small made-up ledger part-way
 // through its year: it builds the database, serves it from a second process, first with its page cache
 // and then without, and prints figures for every kind of request under
-// each, each answered and none failed; a second run reuses the database; a
-// database it did not make is refused, since the bench writes on it.
+// each, each answered and none failed, and every report of the rushes
+// found afterwards; a second run reuses the database; a database it did not
+// make is refused, since the bench writes on it.
 func TestBench(t *testing.T) {
 	t.Setenv("DUBAN_TEST_AS_DUBAN", "1")
 	c := newCLI(t)
@@ -43,8 +47,10 @@ func TestBench(t *testing.T) {
 		out   string
 		names []string
 	}{
-		{cached, []string{"台账（按单位筛选）", "单位页面", "一屏统览", "政务公开", "修改任务（督办室）", "发表意见（单位联络员）", "读取（联络员发表意见时）", "读取"}},
-		{uncached, []string{"台账（按单位筛选）", "单位页面", "一屏统览", "政务公开", "读取（联络员发表意见时）", "读取", "修改任务（督办室）", "发表意见（单位联络员）"}},
+		{cached, []string{"台账（按单位筛选）", "单位页面", "一屏统览", "政务公开", "修改任务（督办室）", "发表意见（单位联络员）", "读取（联络员发表意见时）", "读取",
+			"打开填报表单（单位联络员）", "报送报告（单位联络员）", "读取（报送高峰时）"}},
+		{uncached, []string{"台账（按单位筛选）", "单位页面", "一屏统览", "政务公开", "读取（联络员发表意见时）", "读取", "修改任务（督办室）", "发表意见（单位联络员）",
+			"打开填报表单（单位联络员）", "报送报告（单位联络员）", "读取（报送高峰时）"}},
 	} {
 		got := map[string]int{}
 		for _, m := range figuresRE.FindAllStringSubmatch(part.out, -1) {
@@ -57,6 +63,15 @@ func TestBench(t *testing.T) {
 		for _, name := range part.names {
 			if got[name] == 0 {
 				t.Errorf("no request answered for %s:\n%s", name, part.out)
+			}
+		}
+		checks := checkRE.FindAllStringSubmatch(part.out, -1)
+		if len(checks) != 2 {
+			t.Errorf("want the reports of two rushes checked:\n%s", part.out)
+		}
+		for _, m := range checks {
+			if m[1] != m[2] || m[1] == "0" {
+				t.Errorf("of %s reports acknowledged, %s found:\n%s", m[1], m[2], part.out)
 			}
 		}
 	}

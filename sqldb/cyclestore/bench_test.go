@@ -33,29 +33,22 @@ func benchmarkLights(b *testing.B, dsn string) {
 	today := duban.Today(now())
 
 	b.Run("pure", func(b *testing.B) {
-		var data []*lightData
+		var d *lightData
 		if err := db.View(ctx, func(tx *Tx) error {
-			for _, p := range plans {
-				d, err := loadLightData(tx, p.ID, 0, true)
-				if err != nil {
-					return err
-				}
-				data = append(data, d)
-			}
-			return nil
+			var err error
+			d, err = loadLightData(tx, lightScope{openOnly: true})
+			return err
 		}); err != nil {
 			b.Fatal(err)
 		}
 		n := 0
+		cpu := sqldbtest.CPU()
 		for b.Loop() {
 			n = 0
-			for _, d := range data {
-				pl := cycle.NewPlanLights(d.year, d.settings, d.periods, today)
-				for _, p := range d.periods {
-					if p.State != cycle.PeriodOpen {
-						continue
-					}
-					for _, t := range d.tasks {
+			for _, lp := range d.plans {
+				pl := cycle.NewPlanLights(lp.year, lp.settings, lp.periods, today)
+				for _, p := range lp.computed {
+					for _, t := range lp.tasks {
 						l := pl.Light(t, p, d.reports[t.ID], d.closed[t.ID])
 						if l.Reason == "" {
 							b.Fatal("a light without its reason")
@@ -65,13 +58,23 @@ func benchmarkLights(b *testing.B, dsn string) {
 				}
 			}
 		}
+		sqldbtest.ReportCPU(b, cpu)
 		b.ReportMetric(float64(n), "lights/op")
 	})
 	lights := NewLightService(db)
-	recomputeAll := func(b *testing.B) int {
+	// Each plan's lights are recomputed in a call of its own, or every
+	// plan's in one call (planID 0), as the server's daily pass does.
+	recompute := func(b *testing.B, oneCall bool) int {
 		changed := 0
-		for _, p := range plans {
-			n, err := lights.RecomputeLights(ctx, p.ID)
+		ids := []int64{0}
+		if !oneCall {
+			ids = ids[:0]
+			for _, p := range plans {
+				ids = append(ids, p.ID)
+			}
+		}
+		for _, id := range ids {
+			n, err := lights.RecomputeLights(ctx, id)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -79,28 +82,38 @@ func benchmarkLights(b *testing.B, dsn string) {
 		}
 		return changed
 	}
-	b.Run("store, unchanged", func(b *testing.B) {
-		recomputeAll(b)
-		for b.Loop() {
-			if n := recomputeAll(b); n != 0 {
-				b.Fatalf("%d lights changed with nothing done", n)
+	day := 0
+	for _, oneCall := range []bool{false, true} {
+		name := "store, a call a plan"
+		if oneCall {
+			name = "store, one call"
+		}
+		b.Run(name+", unchanged", func(b *testing.B) {
+			recompute(b, oneCall)
+			cpu := sqldbtest.CPU()
+			for b.Loop() {
+				if n := recompute(b, oneCall); n != 0 {
+					b.Fatalf("%d lights changed with nothing done", n)
+				}
 			}
-		}
-	})
-	b.Run("store, all changed", func(b *testing.B) {
-		// Each day of July moves every light's day, so that each pass
-		// writes all of them.
-		day := 0
-		changed := 0
-		for b.Loop() {
-			b.StopTimer()
-			day++
-			setClock(db, time.Date(2022, 7, 1+day%28, 10, 0, 0, 0, duban.Beijing))
-			b.StartTimer()
-			changed = recomputeAll(b)
-		}
-		b.ReportMetric(float64(changed), "written/op")
-	})
+			sqldbtest.ReportCPU(b, cpu)
+		})
+		b.Run(name+", all changed", func(b *testing.B) {
+			// Each day of July moves every light's day, so that each pass
+			// writes all of them.
+			changed := 0
+			cpu := sqldbtest.CPU()
+			for b.Loop() {
+				b.StopTimer()
+				day++
+				setClock(db, time.Date(2022, 7, 1+day%28, 10, 0, 0, 0, duban.Beijing))
+				b.StartTimer()
+				changed = recompute(b, oneCall)
+			}
+			sqldbtest.ReportCPU(b, cpu)
+			b.ReportMetric(float64(changed), "written/op")
+		})
+	}
 }
 
 // clockMu guards the benchmark's clock, read by transactions.

@@ -161,6 +161,15 @@ func (c *condition) add(cond string, args ...any) {
 
 func (c *condition) where() string { return sqldb.Where(c.conds) }
 
+// countPaged counts the rows of a list's FROM … WHERE when the list is a
+// page of them; -1 when it is not, for the caller to count what it read.
+func countPaged(tx *Tx, from string, args []any, limit, offset int) (int, error) {
+	if limit == 0 && offset == 0 {
+		return -1, nil
+	}
+	return tx.Count("SELECT count(*)"+from, args...)
+}
+
 // inIDs returns "(?, ?, …)" and the arguments for ids.
 func inIDs(ids []int64) (string, []any) {
 	args := make([]any, len(ids))

@@ -3,7 +3,9 @@ package cyclestore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,22 +23,33 @@ func NewLightService(db *sqldb.DB) *LightService { return &LightService{base{db:
 var _ cycle.LightService = (*LightService)(nil)
 
 // RecomputeLights computes again the lights of a plan's open periods as of
-// today, keeps those that changed and returns how many did. The server runs
-// it daily, since lights move as days pass (a report becomes overdue) with
-// no change made. A closed period's lights are as of its end and change
-// only with a change of its own (a report, a reopening, new thresholds),
-// which recomputes them in its transaction.
+// today (of every published plan's when planID is 0, in one transaction),
+// keeps those that changed and returns how many did. The server runs it
+// daily, since lights move as days pass (a report becomes overdue) with no
+// change made. A closed period's lights are as of its end and change only
+// with a change of its own (a report, a reopening, new thresholds), which
+// recomputes them in its transaction.
 func (s *LightService) RecomputeLights(ctx context.Context, planID int64) (int, error) {
 	if _, err := duban.Authorize(ctx, "重新计算状态灯", cycle.CanManagePeriods); err != nil {
 		return 0, err
 	}
 	var n int
 	err := s.db.Update(ctx, func(tx *Tx) error {
-		var err error
-		if n, err = recompute(tx, planID, 0, true); err != nil || n == 0 {
+		sc := lightScope{openOnly: true}
+		if planID != 0 {
+			sc.plans = []int64{planID}
+		}
+		changed, err := recomputeScope(tx, sc)
+		if err != nil {
 			return err
 		}
-		return tx.Record("plan.lights", "plan", planID, planID, fmt.Sprintf("重新计算状态灯：%d 项变化", n), nil, nil)
+		for _, c := range changed {
+			n += c.n
+			if err := tx.Record("plan.lights", "plan", c.plan, c.plan, fmt.Sprintf("重新计算状态灯：%d 项变化", c.n), nil, nil); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return n, err
 }
@@ -45,181 +58,323 @@ func (s *LightService) RecomputeLights(ctx context.Context, planID int64) (int, 
 // those that changed.
 func recomputePlan(tx *Tx, planID int64) (int, error) { return recompute(tx, planID, 0, false) }
 
-// lightData is what a plan's lights are computed from, loaded in a few
-// queries.
-type lightData struct {
-	year     int
-	settings *cycle.CycleSettings
-	periods  []*cycle.Period // open or closed, begun
-	tasks    []*duban.Task   // active, with targets and deadline
-	reports  map[int64][]*cycle.Report
-	closed   map[int64]duban.Date
-	kept     map[[2]int64]int64 // the digest of each kept light, by period and task
-}
-
 // recompute computes the lights of a plan's tasks (only task taskID when
 // not 0) in its begun periods (its open ones only, with openOnly), and
 // writes those that differ from the kept.
 func recompute(tx *Tx, planID, taskID int64, openOnly bool) (int, error) {
-	d, err := loadLightData(tx, planID, taskID, openOnly)
-	if err != nil || len(d.periods) == 0 {
-		return 0, err
+	changed, err := recomputeScope(tx, lightScope{plans: []int64{planID}, task: taskID, openOnly: openOnly})
+	n := 0
+	for _, c := range changed {
+		n += c.n
 	}
-	pl := cycle.NewPlanLights(d.year, d.settings, d.periods, duban.Today(tx.Now()))
-	var changed []cycle.Light
-	for _, p := range d.periods {
-		if openOnly && p.State != cycle.PeriodOpen {
-			continue
-		}
-		for _, t := range d.tasks {
-			l := pl.Light(t, p, d.reports[t.ID], d.closed[t.ID])
-			if kept, ok := d.kept[[2]int64{p.ID, t.ID}]; ok && kept == l.Digest() {
-				continue
-			}
-			l.ComputedAt = tx.Now()
-			changed = append(changed, l)
-		}
-	}
-	return len(changed), writeLights(tx, changed)
+	return n, err
 }
 
-func loadLightData(tx *Tx, planID, taskID int64, openOnly bool) (*lightData, error) {
-	d := &lightData{reports: map[int64][]*cycle.Report{}, closed: map[int64]duban.Date{}, kept: map[[2]int64]int64{}}
-	p := &duban.Plan{ID: planID}
-	if err := tx.QueryRow("SELECT year FROM plans WHERE id = ?", planID).Scan(&p.Year); err != nil {
-		if isNoRows(err) {
-			return nil, sqldb.NotFound("计划", planID)
-		}
-		return nil, err
-	}
-	d.year = p.Year
-	var err error
-	if d.settings, err = loadSettings(tx, p, nil); err != nil {
+// lightScope is which lights a recomputation computes: those of some plans
+// (every published plan's when nil), of one task only when task is not 0,
+// in the plans' begun periods (their open ones only, with openOnly).
+type lightScope struct {
+	plans    []int64
+	task     int64
+	openOnly bool
+}
+
+// planChanges counts a plan's lights that changed.
+type planChanges struct {
+	plan int64
+	n    int
+}
+
+// recomputeScope computes the lights of a scope and writes those that
+// differ from the kept, in batches; it returns how many changed, by plan
+// (only plans with changes).
+func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
+	d, err := loadLightData(tx, sc)
+	if err != nil {
 		return nil, err
 	}
 	today := duban.Today(tx.Now())
-	periods, _, err := findPeriods(tx, cycle.PeriodFilter{PlanID: &planID})
-	if err != nil {
-		return nil, err
-	}
-	for _, q := range periods {
-		if q.State != cycle.PeriodPending && !q.Start.After(today) {
-			d.periods = append(d.periods, q)
+	var changed []cycle.Light
+	var out []planChanges
+	for _, lp := range d.plans {
+		pl := cycle.NewPlanLights(lp.year, lp.settings, lp.periods, today)
+		before := len(changed)
+		for _, p := range lp.computed {
+			for _, t := range lp.tasks {
+				l := pl.Light(t, p, d.reports[t.ID], d.closed[t.ID])
+				if kept, ok := d.kept[[2]int64{p.ID, t.ID}]; ok && kept == l.Digest() {
+					continue
+				}
+				l.ComputedAt = tx.Now()
+				changed = append(changed, l)
+			}
+		}
+		if n := len(changed) - before; n > 0 {
+			out = append(out, planChanges{lp.id, n})
 		}
 	}
-	if len(d.periods) == 0 {
-		return d, nil
-	}
-	only, args := "", []any{planID}
-	if taskID != 0 {
-		only, args = " AND task_id = ?", append(args, taskID)
-	}
-	if d.tasks, err = loadLightTasks(tx, planID, taskID); err != nil {
-		return nil, err
-	}
-	rows, err := tx.Query("SELECT period_id, task_id, state, completion, actual_values FROM reports WHERE plan_id = ? AND kind = 'task'"+only, args...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		r := &cycle.Report{PlanID: planID, Kind: cycle.ReportTask}
-		var values string
-		if err := rows.Scan(&r.PeriodID, &r.TaskID, &r.State, &r.Completion, &values); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if r.Actuals, err = readActualValues(values); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		d.reports[r.TaskID] = append(d.reports[r.TaskID], r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if rows, err = tx.Query("SELECT task_id, decided_at FROM closures WHERE plan_id = ? AND state = 'closed'"+only, args...); err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var at time.Time
-		if err := rows.Scan(&id, sqldb.TimeCol(&at)); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		d.closed[id] = duban.Today(at)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// The kept lights' digests, a period at a time along the table's key.
-	for _, q := range d.periods {
-		if openOnly && q.State != cycle.PeriodOpen {
-			continue
-		}
-		if err := loadKept(tx, d, q.ID, taskID); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
+	return out, writeLights(tx, changed)
 }
 
-func loadKept(tx *Tx, d *lightData, periodID, taskID int64) error {
-	only, args := "", []any{periodID}
-	if taskID != 0 {
-		only, args = " AND task_id = ?", append(args, taskID)
+// lightData is what the lights of a scope are computed from, read in seven
+// queries however many plans it covers.
+type lightData struct {
+	plans   []*lightPlan
+	reports map[int64][]*cycle.Report // task reports handed in or not, by task
+	closed  map[int64]duban.Date      // the day each closed task was closed
+	kept    map[[2]int64]int64        // the digest of each kept light, by period and task
+}
+
+// lightPlan is a plan whose lights are computed: its year, settings and
+// periods, and its active tasks with their deadlines and targets.
+type lightPlan struct {
+	id       int64
+	year     int
+	settings *cycle.CycleSettings
+	// periods are those opened (open or closed), which order its reports;
+	// computed those of them whose lights are computed: begun, and open
+	// with openOnly.
+	periods  []*cycle.Period
+	computed []*cycle.Period
+	tasks    []*duban.Task
+}
+
+// loadLightData reads what a scope's lights are computed from: the plans
+// with their settings, their periods, then for the plans with periods to
+// compute their tasks, task reports, closures and kept lights' digests.
+func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
+	d := &lightData{reports: map[int64][]*cycle.Report{}, closed: map[int64]duban.Date{}, kept: map[[2]int64]int64{}}
+	plans, err := loadLightPlans(tx, sc)
+	if err != nil || len(plans) == 0 {
+		return d, err
 	}
-	rows, err := tx.Query("SELECT task_id, digest FROM lights WHERE period_id = ?"+only, args...)
+	byID := make(map[int64]*lightPlan, len(plans))
+	var ids []int64
+	for _, lp := range plans {
+		byID[lp.id] = lp
+		ids = append(ids, lp.id)
+	}
+	// The periods opened, with what the lights need of them.
+	in, args := inIDs(ids)
+	rows, err := tx.Query("SELECT id, plan_id, seq, label, start_day, end_day, due, state FROM periods WHERE plan_id IN "+in+
+		" AND state <> 'pending' ORDER BY plan_id, seq", args...)
+	if err != nil {
+		return nil, err
+	}
+	today := duban.Today(tx.Now())
+	var opened, computed []int64
+	for rows.Next() {
+		q := &cycle.Period{}
+		if err := rows.Scan(&q.ID, &q.PlanID, &q.Seq, &q.Label, sqldb.DateCol(&q.Start), sqldb.DateCol(&q.End), sqldb.DateCol(&q.Due), &q.State); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		lp := byID[q.PlanID]
+		lp.periods = append(lp.periods, q)
+		opened = append(opened, q.ID)
+		if !q.Start.After(today) && (!sc.openOnly || q.State == cycle.PeriodOpen) {
+			lp.computed = append(lp.computed, q)
+			computed = append(computed, q.ID)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	d.plans = slices.DeleteFunc(plans, func(lp *lightPlan) bool { return len(lp.computed) == 0 })
+	if len(d.plans) == 0 {
+		return d, nil
+	}
+	ids = ids[:0]
+	for _, lp := range d.plans {
+		ids = append(ids, lp.id)
+	}
+	if err := loadLightTasks(tx, byID, ids, sc.task); err != nil {
+		return nil, err
+	}
+	// The task reports of the periods opened (one task's alone, along its
+	// index), the closures and the kept lights.
+	var cond string
+	if sc.task != 0 {
+		cond, args = "task_id = ?", []any{sc.task}
+	} else {
+		in, args = inIDs(opened)
+		cond = "period_id IN " + in
+	}
+	if err := loadLightReports(tx, d, cond, args); err != nil {
+		return nil, err
+	}
+	if sc.task == 0 {
+		in, args = inIDs(ids)
+		cond = "plan_id IN " + in
+	}
+	if err := loadClosed(tx, d, cond, args); err != nil {
+		return nil, err
+	}
+	if sc.task == 0 {
+		in, args = inIDs(computed)
+		cond = "period_id IN " + in
+	}
+	return d, loadKept(tx, d, cond, args)
+}
+
+// loadLightPlans reads the year and settings of a scope's plans.
+func loadLightPlans(tx *Tx, sc lightScope) ([]*lightPlan, error) {
+	cond, args := "state = 'published'", []any(nil)
+	if sc.plans != nil {
+		var in string
+		in, args = inIDs(sc.plans)
+		cond = "id IN " + in
+	}
+	rows, err := tx.Query("SELECT id, year FROM plans WHERE "+cond+" ORDER BY id", args...)
+	if err != nil {
+		return nil, err
+	}
+	var plans []*lightPlan
+	var ids []int64
+	for rows.Next() {
+		lp := &lightPlan{}
+		if err := rows.Scan(&lp.id, &lp.year); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		lp.settings = cycle.DefaultCycleSettings(&duban.Plan{ID: lp.id, Year: lp.year})
+		plans, ids = append(plans, lp), append(ids, lp.id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(sc.plans) == 1 && len(plans) == 0 {
+		return nil, sqldb.NotFound("计划", sc.plans[0])
+	}
+	if len(plans) == 0 {
+		return nil, nil
+	}
+	in, args := inIDs(ids)
+	rows, err = tx.Query("SELECT plan_id, settings FROM cycle_settings WHERE plan_id IN "+in, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var data string
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		i := slices.Index(ids, id)
+		if err := json.Unmarshal([]byte(data), plans[i].settings); err != nil {
+			return nil, fmt.Errorf("cycle: settings of plan %d: %w", id, err)
+		}
+	}
+	return plans, rows.Err()
+}
+
+// loadLightReports reads the task reports a condition selects.
+func loadLightReports(tx *Tx, d *lightData, cond string, args []any) error {
+	rows, err := tx.Query("SELECT period_id, task_id, state, completion, actual_values FROM reports WHERE "+cond+" AND kind = 'task'", args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var task, digest int64
-		if err := rows.Scan(&task, &digest); err != nil {
+		r := &cycle.Report{Kind: cycle.ReportTask}
+		var values string
+		if err := rows.Scan(&r.PeriodID, &r.TaskID, &r.State, &r.Completion, &values); err != nil {
 			return err
 		}
-		d.kept[[2]int64{periodID, task}] = digest
+		if r.Actuals, err = readActualValues(values); err != nil {
+			return err
+		}
+		d.reports[r.TaskID] = append(d.reports[r.TaskID], r)
 	}
 	return rows.Err()
 }
 
-// loadLightTasks reads what the lights need of a plan's active tasks (only
-// task taskID when not 0): the deadline as kept and the targets, in one
-// query, without the owners a list shows.
-func loadLightTasks(tx *Tx, planID, taskID int64) ([]*duban.Task, error) {
-	only, args := "", []any{planID}
-	if taskID != 0 {
-		only, args = " AND t.id = ?", append(args, taskID)
-	}
-	rows, err := tx.Query(`SELECT t.id, t.deadline, t.deadline_date, t.deadline_kind, t.deadline_steps,
-		i.metric, i.value, i.unit, i.cmp, i.upper
-		FROM tasks t LEFT JOIN task_indicators i ON i.task_id = t.id
-		WHERE t.plan_id = ? AND t.state = 'active'`+only+" ORDER BY t.id, i.pos", args...)
+// loadClosed reads the days the tasks a condition selects were closed.
+func loadClosed(tx *Tx, d *lightData, cond string, args []any) error {
+	rows, err := tx.Query("SELECT task_id, decided_at FROM closures WHERE "+cond+" AND state = 'closed'", args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var tasks []*duban.Task
-	var t *duban.Task
 	for rows.Next() {
 		var id int64
-		var deadline, kind, steps string
+		var at time.Time
+		if err := rows.Scan(&id, sqldb.TimeCol(&at)); err != nil {
+			return err
+		}
+		d.closed[id] = duban.Today(at)
+	}
+	return rows.Err()
+}
+
+// loadKept reads the digests of the kept lights a condition selects.
+func loadKept(tx *Tx, d *lightData, cond string, args []any) error {
+	rows, err := tx.Query("SELECT period_id, task_id, digest FROM lights WHERE "+cond, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var period, task, digest int64
+		if err := rows.Scan(&period, &task, &digest); err != nil {
+			return err
+		}
+		d.kept[[2]int64{period, task}] = digest
+	}
+	return rows.Err()
+}
+
+// loadLightTasks reads what the lights need of the plans' active tasks
+// (only task taskID when not 0): the deadline as kept and the targets, in
+// one query, without the owners a list shows.
+func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int64) error {
+	cond, args := "", []any(nil)
+	if taskID != 0 {
+		cond, args = "t.id = ?", []any{taskID}
+	} else {
+		var in string
+		in, args = inIDs(ids)
+		cond = "t.plan_id IN " + in
+	}
+	// The deadline's words only where the light says them (unread), and
+	// no empty steps: each text column read costs more than a NULL.
+	rows, err := tx.Query(`SELECT t.id, t.plan_id, CASE WHEN t.deadline_kind = 'unread' THEN t.deadline END, t.deadline_date,
+		t.deadline_kind, NULLIF(t.deadline_steps, ''), i.metric, i.value, i.unit, i.cmp, i.upper
+		FROM tasks t LEFT JOIN task_indicators i ON i.task_id = t.id
+		WHERE `+cond+" AND t.state = 'active' ORDER BY t.plan_id, t.id, i.pos", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var t *duban.Task
+	var skip int64 // a task of a plan not computed
+	for rows.Next() {
+		var id, plan int64
+		var kind string
 		var date duban.Date
-		var metric, unit, cmp sql.NullString
+		var deadline, steps, metric, unit, cmp sql.NullString
 		var value, upper sql.NullFloat64
-		if err := rows.Scan(&id, &deadline, sqldb.DateCol(&date), &kind, &steps, &metric, &value, &unit, &cmp, &upper); err != nil {
-			return nil, err
+		if err := rows.Scan(&id, &plan, &deadline, sqldb.DateCol(&date), &kind, &steps, &metric, &value, &unit, &cmp, &upper); err != nil {
+			return err
+		}
+		if id == skip {
+			continue
 		}
 		if t == nil || t.ID != id {
-			t = &duban.Task{ID: id, PlanID: planID, State: duban.TaskActive, Deadline: deadline, DeadlineDate: date,
-				DeadlineKind: duban.DeadlineKind(kind)}
-			if err := fromJSON(steps, &t.Milestones); err != nil {
-				return nil, err
+			lp := plans[plan]
+			if lp == nil || len(lp.computed) == 0 {
+				skip = id
+				continue
 			}
-			tasks = append(tasks, t)
+			t = &duban.Task{ID: id, PlanID: plan, State: duban.TaskActive, Deadline: deadline.String, DeadlineDate: date,
+				DeadlineKind: duban.DeadlineKind(kind)}
+			if err := fromJSON(steps.String, &t.Milestones); err != nil {
+				return err
+			}
+			lp.tasks = append(lp.tasks, t)
 		}
 		if metric.Valid {
 			in := duban.Indicator{Metric: metric.String, Value: value.Float64, Unit: unit.String, Cmp: duban.Comparison(cmp.String)}
@@ -229,17 +384,21 @@ func loadLightTasks(tx *Tx, planID, taskID int64) ([]*duban.Task, error) {
 			t.Indicators = append(t.Indicators, in)
 		}
 	}
-	return tasks, rows.Err()
+	return rows.Err()
 }
 
 // lightChunk is how many lights one statement writes.
 const lightChunk = 100
 
 // writeLights keeps lights: on PostgreSQL in one statement over arrays, on
-// SQLite a hundred rows a statement prepared once.
+// SQLite a hundred rows a statement prepared once. It moves the version of
+// the lights of every unit the lights' tasks reach (unit_lights).
 func writeLights(tx *Tx, lights []cycle.Light) error {
 	if len(lights) == 0 {
 		return nil
+	}
+	if err := moveUnitLights(tx, lights); err != nil {
+		return err
 	}
 	if tx.Postgres() {
 		return writeLightsArrays(tx, lights)
@@ -277,6 +436,57 @@ func writeLights(tx *Tx, lights []cycle.Light) error {
 	}
 	return nil
 }
+
+// moveUnitLights moves the version of the lights of the units the lights'
+// tasks reach: those named on the tasks and the members of the groups
+// named. A page of a unit's tasks kept at an older version is then read
+// afresh, on every server. Lights of many tasks (a plan's, recomputed)
+// move every unit's, which costs less than finding the few they spare; so
+// do a period's first lights, which make it the latest period of its plan
+// with lights, whose lights are those shown of every task of the plan
+// (cycle.LightFilter.Latest, the ledger's filter by light).
+func moveUnitLights(tx *Tx, lights []cycle.Light) error {
+	tasks, periods := make([]int64, len(lights)), make([]int64, len(lights))
+	for i, l := range lights {
+		tasks[i], periods[i] = l.TaskID, l.PeriodID
+	}
+	slices.Sort(tasks)
+	tasks = slices.Compact(tasks)
+	slices.Sort(periods)
+	periods = slices.Compact(periods)
+	every := len(tasks) > manyTasks
+	if !every {
+		lit, err := periodsLit(tx, periods)
+		if err != nil {
+			return err
+		}
+		every = lit < len(periods)
+	}
+	// The WHERE of each SELECT lets SQLite tell its ON CONFLICT from a
+	// join's ON.
+	const upsert = " ON CONFLICT (unit_id) DO UPDATE SET version = unit_lights.version + 1"
+	if every {
+		_, err := tx.Exec("INSERT INTO unit_lights (unit_id, version) SELECT id, 1 FROM units WHERE true" + upsert)
+		return err
+	}
+	in, args := inIDs(tasks)
+	_, err := tx.Exec(`INSERT INTO unit_lights (unit_id, version)
+		SELECT DISTINCT u, 1 FROM (SELECT o.unit_id AS u FROM task_owners o WHERE o.task_id IN `+in+` AND o.unit_id IS NOT NULL
+			UNION SELECT m.unit_id FROM task_owners o JOIN unit_members m ON m.group_id = o.unit_id WHERE o.task_id IN `+in+`) reached
+		WHERE u IS NOT NULL`+upsert, append(args, args...)...)
+	return err
+}
+
+// periodsLit counts the periods of ids that have lights kept.
+func periodsLit(tx *Tx, ids []int64) (int, error) {
+	in, args := inIDs(ids)
+	return tx.Count("SELECT count(*) FROM periods q WHERE q.id IN "+in+
+		" AND EXISTS (SELECT 1 FROM lights l WHERE l.period_id = q.id)", args...)
+}
+
+// manyTasks is how many tasks' lights move every unit's version rather
+// than those of the units they reach.
+const manyTasks = 200
 
 // writeLightsArrays keeps lights on PostgreSQL in one statement, each
 // column an array.
@@ -338,7 +548,7 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 		draftsHidden(tx, &c)
 		from := " FROM lights l JOIN periods q ON q.id = l.period_id JOIN plans p ON p.id = l.plan_id" + c.where()
 		var err error
-		if total, err = tx.Count("SELECT count(*)"+from, c.args...); err != nil {
+		if total, err = countPaged(tx, from, c.args, f.Limit, f.Offset); err != nil {
 			return err
 		}
 		page, pargs := tx.Limit(f.Limit, f.Offset)
@@ -359,6 +569,9 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 				return err
 			}
 			out = append(out, &l)
+		}
+		if total < 0 {
+			total = len(out)
 		}
 		return rows.Err()
 	})

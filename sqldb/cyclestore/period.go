@@ -242,7 +242,7 @@ func findPeriods(tx *Tx, f cycle.PeriodFilter) ([]*cycle.Period, int, error) {
 	}
 	draftsHidden(tx, &c)
 	from := " FROM periods q JOIN plans p ON p.id = q.plan_id" + c.where()
-	total, err := tx.Count("SELECT count(*)"+from, c.args...)
+	total, err := countPaged(tx, from, c.args, f.Limit, f.Offset)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -261,6 +261,9 @@ func findPeriods(tx *Tx, f cycle.PeriodFilter) ([]*cycle.Period, int, error) {
 			return nil, 0, err
 		}
 		out = append(out, &q)
+	}
+	if total < 0 {
+		total = len(out)
 	}
 	return out, total, rows.Err()
 }

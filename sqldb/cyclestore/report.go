@@ -168,7 +168,7 @@ func findReportsFor(tx *Tx, f cycle.ReportFilter, u *duban.User, groups cycle.Gr
 	}
 	draftsHidden(tx, &c)
 	from := " FROM reports r JOIN plans p ON p.id = r.plan_id JOIN tasks t ON t.id = r.task_id JOIN periods q ON q.id = r.period_id" + c.where()
-	total, err := tx.Count("SELECT count(*)"+from, c.args...)
+	total, err := countPaged(tx, from, c.args, f.Limit, f.Offset)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -186,6 +186,9 @@ func findReportsFor(tx *Tx, f cycle.ReportFilter, u *duban.User, groups cycle.Gr
 			return nil, 0, err
 		}
 		out = append(out, r)
+	}
+	if total < 0 {
+		total = len(out)
 	}
 	return out, total, rows.Err()
 }

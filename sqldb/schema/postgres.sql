@@ -310,6 +310,8 @@ unit_events.kind text NOT NULL
 unit_events.from_name text NOT NULL DEFAULT ''::text
 unit_events.to_name text NOT NULL DEFAULT ''::text
 unit_events.other_id bigint
+unit_lights.unit_id bigint NOT NULL
+unit_lights.version bigint NOT NULL
 unit_members.group_id bigint NOT NULL
 unit_members.unit_id bigint NOT NULL
 unit_names.name text NOT NULL
@@ -448,6 +450,8 @@ unit_events unit_events_kind_check CHECK ((kind = ANY (ARRAY['created'::text, 'r
 unit_events unit_events_other_id_fkey FOREIGN KEY (other_id) REFERENCES units(id)
 unit_events unit_events_pkey PRIMARY KEY (id)
 unit_events unit_events_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
+unit_lights unit_lights_pkey PRIMARY KEY (unit_id)
+unit_lights unit_lights_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
 unit_members unit_members_group_id_fkey FOREIGN KEY (group_id) REFERENCES units(id)
 unit_members unit_members_pkey PRIMARY KEY (group_id, unit_id)
 unit_members unit_members_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
@@ -477,6 +481,7 @@ CREATE INDEX audit_events_entity ON audit_events USING btree (entity, entity_id,
 CREATE INDEX audit_events_lists ON audit_events USING btree (seq) WHERE (action <> 'task.comment'::text)
 CREATE UNIQUE INDEX audit_events_pkey ON audit_events USING btree (seq)
 CREATE INDEX audit_events_plan ON audit_events USING btree (plan_id, seq)
+CREATE INDEX audit_events_tasks ON audit_events USING btree (seq) WHERE (action <> ALL (ARRAY['task.comment'::text, 'report.save'::text, 'report.submit'::text, 'report.resubmit'::text, 'report.return'::text, 'report.accept'::text]))
 CREATE UNIQUE INDEX audit_head_pkey ON audit_head USING btree (id)
 CREATE UNIQUE INDEX bulletins_pkey ON bulletins USING btree (period_id)
 CREATE UNIQUE INDEX calendar_overrides_pkey ON calendar_overrides USING btree (day)
@@ -555,6 +560,7 @@ CREATE INDEX tasks_plan ON tasks USING btree (plan_id, section, area, seq)
 CREATE INDEX tasks_plan_state ON tasks USING btree (plan_id, state)
 CREATE UNIQUE INDEX unit_events_pkey ON unit_events USING btree (id)
 CREATE INDEX unit_events_unit ON unit_events USING btree (unit_id, id)
+CREATE UNIQUE INDEX unit_lights_pkey ON unit_lights USING btree (unit_id)
 CREATE UNIQUE INDEX unit_members_pkey ON unit_members USING btree (group_id, unit_id)
 CREATE INDEX unit_members_unit ON unit_members USING btree (unit_id, group_id)
 CREATE UNIQUE INDEX unit_names_pkey ON unit_names USING btree (name)

@@ -419,6 +419,11 @@ CREATE TABLE unit_events (
 	other_id  INTEGER REFERENCES units (id)
 );
 
+CREATE TABLE unit_lights (
+	unit_id INTEGER PRIMARY KEY REFERENCES units (id),
+	version INTEGER NOT NULL
+);
+
 CREATE TABLE unit_members (
 	group_id INTEGER NOT NULL REFERENCES units (id),
 	unit_id  INTEGER NOT NULL REFERENCES units (id),
@@ -471,6 +476,9 @@ CREATE INDEX audit_events_entity ON audit_events (entity, entity_id, seq);
 CREATE INDEX audit_events_lists ON audit_events (seq) WHERE action <> 'task.comment';
 
 CREATE INDEX audit_events_plan ON audit_events (plan_id, seq);
+
+CREATE INDEX audit_events_tasks ON audit_events (seq)
+	WHERE action NOT IN ('task.comment', 'report.save', 'report.submit', 'report.resubmit', 'report.return', 'report.accept');
 
 CREATE INDEX channels_plan ON channels (plan_id);
 

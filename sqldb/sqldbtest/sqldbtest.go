@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
@@ -170,4 +171,15 @@ func ForEachDB(t *testing.T, test func(t *testing.T, db *sqldb.DB)) {
 			test(t, MustOpen(t, dsn))
 		})
 	}
+}
+
+// ReportCPU reports a benchmark's CPU time a loop (cpu-ms/op), from start,
+// CPU() read before its loop: on a machine that other programs load the
+// wall time grows with their load, the CPU time the work takes much less.
+// The process's other goroutines (the garbage collector's too) count.
+func ReportCPU(b *testing.B, start time.Duration) {
+	if start == 0 || b.N == 0 {
+		return
+	}
+	b.ReportMetric(float64(CPU()-start)/float64(b.N)/1e6, "cpu-ms/op")
 }

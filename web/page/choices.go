@@ -11,24 +11,40 @@ import (
 
 // choices are the lists the filter forms offer: the plans and their years,
 // the leaders, the units. They are the same for everyone but drafts, so
-// they are read once per version of what lists show and shared, read only,
-// by every request at that version.
+// they are read once per version of the tasks and the directory and
+// shared, read only, by every request at that version.
 type choices struct {
 	Plans   []*duban.Plan // newest year first
 	Years   []int         // the plans' years, newest first
 	Leaders []*duban.Leader
 	Units   []*duban.Unit // the units not merged into another
 	units   map[int64]*duban.Unit
+	plans   map[int64]*duban.Plan
 }
 
-// unit returns a unit of the list, or nil for one merged into another or
+// Unit returns a unit of the list, or nil for one merged into another or
 // not in the directory.
 func (c *choices) Unit(id int64) *duban.Unit { return c.units[id] }
 
-// choiceCache keeps the choices read at the newest version of what lists
-// show (web.Server.ListsHead) seen: one set for those who see drafts, one
-// for the others. Requests arriving while a version is being read wait for
-// it rather than read it again.
+// PlanOf returns a plan as the lists offer it (without its sections,
+// areas and counts), read once per version and shared: it must not be
+// changed.
+func (s *Server) PlanOf(r *http.Request, id int64) (*duban.Plan, error) {
+	ch, err := s.Choices(r)
+	if err != nil {
+		return nil, err
+	}
+	if p := ch.plans[id]; p != nil {
+		return p, nil
+	}
+	return s.svc.Plans.FindPlanByID(r.Context(), id)
+}
+
+// choiceCache keeps the choices read at the newest version of the tasks
+// and the directory (web.Server.TasksHead, which reports and comments do not
+// move) seen: one set for those who see drafts, one for the others.
+// Requests arriving while a version is being read wait for it rather than
+// read it again.
 type choiceCache struct {
 	mu      sync.Mutex
 	entries [2]*choiceEntry // by whether the user sees drafts
@@ -43,10 +59,10 @@ type choiceEntry struct {
 	err   error
 }
 
-// choices returns the filter forms' lists at the version of what lists
-// show that the request reads.
+// Choices returns the filter forms' lists at the version of the tasks and
+// the directory that the request reads.
 func (s *Server) Choices(r *http.Request) (*choices, error) {
-	head, err := s.ListsHead(r)
+	head, err := s.TasksHead(r)
 	if err != nil {
 		return nil, err
 	}
@@ -100,12 +116,13 @@ func (s *Server) readEntry(r *http.Request, e *choiceEntry, drafts int) {
 
 // readChoices reads the lists as the context's user sees them.
 func (s *Server) readChoices(ctx context.Context) (*choices, error) {
-	c := &choices{units: map[int64]*duban.Unit{}}
+	c := &choices{units: map[int64]*duban.Unit{}, plans: map[int64]*duban.Plan{}}
 	var err error
 	if c.Plans, _, err = s.svc.Plans.FindPlans(ctx, duban.PlanFilter{WithoutCounts: true}); err != nil {
 		return nil, err
 	}
 	for _, p := range c.Plans {
+		c.plans[p.ID] = p
 		if !slices.Contains(c.Years, p.Year) {
 			c.Years = append(c.Years, p.Year)
 		}

@@ -48,16 +48,24 @@ func (l *taskList) Rows() template.HTML { return taskTable{tr: l.tr, lights: l.L
 // More reports whether the list shows only some of its tasks.
 func (l *taskList) More() bool { return l.Total > len(l.Tasks) }
 
-// findTaskList returns the first tasks of a filter, limit at most, and the
-// ledger address showing them all (ledger, a query of the ledger's filter).
+// findTaskList returns the first tasks of a filter, limit at most, with
+// their lights, and the ledger address showing them all (ledger, a query of
+// the ledger's filter).
 func (s *Server) findTaskList(r *http.Request, f duban.TaskFilter, ledger url.Values, limit int) (*taskList, error) {
-	f.Limit = limit
-	l := &taskList{All: "/tasks?" + ledger.Encode(), tr: web.Lang(r)}
-	var err error
-	if l.Tasks, l.Total, err = s.svc.Tasks.FindTasks(r.Context(), f); err != nil {
+	l, err := s.findTasksOnly(r, f, ledger, limit)
+	if err != nil {
 		return nil, err
 	}
 	l.Lights, err = s.lightsOf(r.Context(), l.Tasks)
+	return l, err
+}
+
+// findTasksOnly is findTaskList without the lights.
+func (s *Server) findTasksOnly(r *http.Request, f duban.TaskFilter, ledger url.Values, limit int) (*taskList, error) {
+	f.Limit = limit
+	l := &taskList{All: "/tasks?" + ledger.Encode(), tr: web.Lang(r)}
+	var err error
+	l.Tasks, l.Total, err = s.svc.Tasks.FindTasks(r.Context(), f)
 	return l, err
 }
 
@@ -120,11 +128,25 @@ type unitPage struct {
 
 func (*unitPage) TemplateName() string { return "unit.html" }
 
+// unit shows a unit's page, kept until its tasks or their lights change.
 func (s *Server) unit(w http.ResponseWriter, r *http.Request) error {
-	return s.RenderCached(w, r, r.URL.RequestURI(), func() (web.Page, error) { return s.buildUnit(r) })
+	id, err := web.PathID(r, "unit")
+	if err != nil {
+		return err
+	}
+	return s.RenderCachedUnit(w, r, web.UnitPage{Key: r.URL.RequestURI(), Unit: id,
+		Build: func() (web.Page, error) { return s.buildUnit(r) },
+		Lights: func(p web.Page) (web.Page, error) {
+			c := *p.(*unitPage)
+			lead, shared := *c.Lead, *c.Shared
+			c.Lead, c.Shared = &lead, &shared
+			lights, err := s.lightsOf(r.Context(), slices.Concat(lead.Tasks, shared.Tasks))
+			lead.Lights, shared.Lights = lights, lights
+			return &c, err
+		}})
 }
 
-// buildUnit reads what the page shows.
+// buildUnit reads what the page shows but its tasks' lights.
 func (s *Server) buildUnit(r *http.Request) (web.Page, error) {
 	ctx := r.Context()
 	id, err := web.PathID(r, "unit")
@@ -154,7 +176,7 @@ func (s *Server) buildUnit(r *http.Request) (web.Page, error) {
 		dst  **taskList
 	}{{duban.UnitLeads, &p.Lead}, {duban.UnitShares, &p.Shared}} {
 		f := p.filter(duban.TaskFilter{UnitID: &id, UnitRole: l.role})
-		if *l.dst, err = s.findTaskList(r, f, p.ledger(url.Values{"unit": {unit}, "role": {string(l.role)}}), ownerTasksLimit); err != nil {
+		if *l.dst, err = s.findTasksOnly(r, f, p.ledger(url.Values{"unit": {unit}, "role": {string(l.role)}}), ownerTasksLimit); err != nil {
 			return nil, err
 		}
 	}

@@ -159,11 +159,38 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The day is in the key: what is due this month and what is overdue
 	// change with it.
-	return s.RenderCached(w, r, lq.URL()+"\x00"+lq.Today.String(), func() (web.Page, error) { return s.buildLedger(r, lq, f) })
+	key := lq.URL() + "\x00" + lq.Today.String()
+	if lq.Unit == 0 {
+		return s.RenderCached(w, r, key, func() (web.Page, error) { return s.buildLedger(r, lq, f, true) })
+	}
+	// The ledger of one unit's tasks is kept until they or their lights
+	// change; what it reads but the lights, until they do, unless the
+	// filter may depend on the lights.
+	up := web.UnitPage{Key: key, Unit: lq.Unit, Build: func() (web.Page, error) { return s.buildLedger(r, lq, f, true) }}
+	if lightsApart(f) {
+		up.Build = func() (web.Page, error) { return s.buildLedger(r, lq, f, false) }
+		up.Lights = func(p web.Page) (web.Page, error) {
+			c := *p.(*ledgerPage)
+			var err error
+			c.Lights, err = s.lightsOf(r.Context(), c.Tasks)
+			return &c, err
+		}
+	}
+	return s.RenderCachedUnit(w, r, up)
 }
 
-// buildLedger reads what the ledger shows.
-func (s *Server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFilter) (web.Page, error) {
+// lightsApart reports whether the tasks a filter selects are told by the
+// tasks alone, so that their lights can be read apart: a filter of the
+// fields known to be, and nothing else.
+func lightsApart(f duban.TaskFilter) bool {
+	known := duban.TaskFilter{ID: f.ID, PlanID: f.PlanID, PlanState: f.PlanState, Year: f.Year, Section: f.Section, Area: f.Area,
+		UnitID: f.UnitID, UnitRole: f.UnitRole, LeaderID: f.LeaderID, DueFrom: f.DueFrom, DueTo: f.DueTo, DeadlineKind: f.DeadlineKind,
+		HasTargets: f.HasTargets, Query: f.Query, IncludeWithdrawn: f.IncludeWithdrawn, Sort: f.Sort, Desc: f.Desc, Offset: f.Offset, Limit: f.Limit}
+	return f == known
+}
+
+// buildLedger reads what the ledger shows, with the tasks' lights or not.
+func (s *Server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFilter, lights bool) (web.Page, error) {
 	ctx := r.Context()
 	var err error
 	p := &ledgerPage{Query: lq, PlanNames: map[int64]string{}, CanImport: duban.CanImportPlan(duban.UserFromContext(ctx))}
@@ -176,8 +203,10 @@ func (s *Server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFi
 	if p.Tasks, p.Pager.Total, err = s.svc.Tasks.FindTasks(ctx, f); err != nil {
 		return nil, err
 	}
-	if p.Lights, err = s.lightsOf(ctx, p.Tasks); err != nil {
-		return nil, err
+	if lights {
+		if p.Lights, err = s.lightsOf(ctx, p.Tasks); err != nil {
+			return nil, err
+		}
 	}
 	ch, err := s.Choices(r)
 	if err != nil {

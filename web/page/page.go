@@ -33,13 +33,16 @@
 //     nothing but the key, the language and the user's role, hold no form
 //     that changes something, and show no comment, since a comment does not
 //     move that version (TestCachedPagesShowNoComment checks the pages).
+//     A page of one unit's tasks returns s.RenderCachedUnit(w, r, key,
+//     unit, build): kept until the tasks or their lights change, it must
+//     show nothing else a report changes (TestUnitPagesFollowLights).
 //  4. Owners and long option lists are written by the template functions
 //     unitLinks, leaderLinks, unitOptions and leaderOptions, and the rows of
 //     a list of tasks by taskTable (html.go), which escape in Go, since
 //     html/template's reflection per value would be most of a ledger's
 //     cost. The lists a filter offers (plans, years, leaders, units) come
-//     from s.Choices(r), read once per version of what lists show and
-//     shared (choices.go), page cache or not.
+//     from s.Choices(r), read once per version of the tasks and the
+//     directory and shared (choices.go), page cache or not.
 //
 // # Adding a route
 //

@@ -120,7 +120,7 @@ func (s *server) findPlace(r *http.Request) (*reportPlace, error) {
 	if pl.task, err = s.svc.Tasks.FindTaskByID(ctx, id); err != nil {
 		return nil, err
 	}
-	if pl.plan, err = s.svc.Plans.FindPlanByID(ctx, pl.task.PlanID); err != nil {
+	if pl.plan, err = s.PlanOf(r, pl.task.PlanID); err != nil {
 		return nil, err
 	}
 	if pl.groups, err = s.Groups(ctx); err != nil {

@@ -66,6 +66,7 @@ func Password(name string) string { return "password-of-" + name }
 type World struct {
 	T      *testing.T
 	DB     *sqldb.DB
+	DSN    string // DB's, for a second server over the same store
 	Server *web.Server
 	HTTP   *httptest.Server
 	Log    *Buffer // the server's log
@@ -406,7 +407,9 @@ func NewWorldWith(t *testing.T, cfg web.Config) *World {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return serveWorld(t, db, templateDB.fix, cfg)
+	w := serveWorld(t, db, templateDB.fix, cfg)
+	w.DSN = path
+	return w
 }
 
 // Stores names the stores a world can be made on, for tests that check
@@ -421,7 +424,8 @@ func NewWorldOn(t *testing.T, store string) *World {
 	if store != "postgres" {
 		return NewWorld(t)
 	}
-	db, err := sqldb.Open(context.Background(), sqldbtest.PostgresDSN(t))
+	dsn := sqldbtest.PostgresDSN(t)
+	db, err := sqldb.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +434,9 @@ func NewWorldOn(t *testing.T, store string) *World {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return serveWorld(t, db, fix, web.Config{})
+	w := serveWorld(t, db, fix, web.Config{})
+	w.DSN = dsn
+	return w
 }
 
 // serveWorld serves a store holding a world's things.

@@ -1,0 +1,229 @@
+package cyclestore_test
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/cycle"
+	"github.com/dubanhq/duban/demo"
+	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
+)
+
+// TestRecomputeEveryPlan recomputes the lights of every published plan in
+// one call (plan 0), as the daily pass does: a day later every light of
+// the open periods moves on, in each plan, and is logged per plan; a second
+// pass the same day changes nothing; a clerk may not recompute.
+func TestRecomputeEveryPlan(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w := newWorld(t, db, nil)
+		// A second published plan of 2022, of a few tasks.
+		r := demo.SyntheticReading(2022, 8, 5)
+		r.Document.Region = "历下区第二"
+		data, _ := json.Marshal(r)
+		res, err := sqldb.NewPlanService(db).ImportPlan(as(office), duban.ImportInput{Name: "second.json", Data: data, Reading: r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		second := sqldbtest.MustPublish(t, db, office, res.Plan.ID)
+		w.clock.Set("2022-07-05")
+		july := w.mustPeriods(t)[6]
+		w.mustOpenPeriod(t, july)
+		secondJuly, err := w.periods.CreatePeriods(as(office), second.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.mustOpenPeriod(t, secondJuly[6])
+
+		count := func(planID int64) int {
+			ls, n, err := w.lights.FindLights(as(office), cycle.LightFilter{PlanID: &planID, Limit: 1})
+			if err != nil || len(ls) != 1 {
+				t.Fatalf("lights of plan %d: %v", planID, err)
+			}
+			return n
+		}
+		first, other := count(w.plan.ID), count(second.ID)
+
+		w.clock.Set("2022-07-06")
+		if _, err := w.lights.RecomputeLights(as(w.clerk(t, "区财政局")), 0); duban.ErrorCode(err) != duban.EFORBIDDEN {
+			t.Errorf("a clerk recomputing: got %v, want forbidden", err)
+		}
+		n, err := w.lights.RecomputeLights(as(office), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != first+other {
+			t.Errorf("a day later: %d lights changed, want every open period's %d + %d", n, first, other)
+		}
+		for _, p := range []*duban.Plan{w.plan, second} {
+			ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{PlanID: &p.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range ls {
+				if l.AsOf != date("2022-07-06") {
+					t.Fatalf("plan %d: a light as of %s, want 2022-07-06", p.ID, l.AsOf)
+				}
+			}
+			events, _, err := sqldb.NewAuditService(db).FindAuditEvents(as(office), duban.AuditFilter{Entity: ptr("plan"), EntityID: &p.ID, Limit: 1})
+			if err != nil || len(events) != 1 || events[0].Action != "plan.lights" {
+				t.Errorf("plan %d: latest event %+v (%v), want plan.lights", p.ID, events, err)
+			}
+		}
+		if n, err := w.lights.RecomputeLights(as(office), 0); err != nil || n != 0 {
+			t.Errorf("again the same day: %d changed (%v), want 0", n, err)
+		}
+		if _, err := w.lights.RecomputeLights(as(office), 999999); duban.ErrorCode(err) != duban.ENOTFOUND {
+			t.Errorf("a plan that is not there: got %v, want not found", err)
+		}
+	})
+}
+
+// TestHeadsOfUnits: a report moves the version of the lights of the units
+// its task reaches (named, or through a group) when it changes the task's
+// light, and no other unit's; a part, which changes no light, moves none;
+// neither moves the head of tasks, which a task's correction moves.
+func TestHeadsOfUnits(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		units := sqldb.NewUnitService(db)
+		w := newWorld(t, db, units)
+		if _, err := units.SetGroupMembers(as(office), w.units["各街道办事处"], []int64{w.units["龙洞街道办事处"]}); err != nil {
+			t.Fatal(err)
+		}
+		w.clock.Set("2022-07-05")
+		july := w.mustPeriods(t)[6]
+		w.mustOpenPeriod(t, july)
+		audit := sqldb.NewAuditService(db)
+		names := []string{"区科学技术局", "区地方金融监督管理局", "历下控股集团", "区商务局", "各街道办事处", "龙洞街道办事处", "区审计局"}
+		heads := func() (lists, tasks int64, lights map[string]int64) {
+			t.Helper()
+			lights = map[string]int64{}
+			for _, n := range names {
+				h, err := audit.Heads(as(office), w.units[n])
+				if err != nil {
+					t.Fatal(err)
+				}
+				lists, tasks, lights[n] = h.Lists, h.Tasks, h.Lights
+			}
+			return lists, tasks, lights
+		}
+		step := func(what string, change func(), moved ...string) {
+			t.Helper()
+			lists, tasks, before := heads()
+			change()
+			l, tk, after := heads()
+			if l == lists || tk != tasks {
+				t.Errorf("%s: lists head %d → %d, tasks head %d → %d; want the first moved, the second not", what, lists, l, tasks, tk)
+			}
+			for _, n := range names {
+				if got, want := after[n] != before[n], slices.Contains(moved, n); got != want {
+					t.Errorf("%s: %s's lights moved %v, want %v", what, n, got, want)
+				}
+			}
+		}
+		step("a part of 2.1.3", func() {
+			w.mustReport(t, w.clerk(t, "历下控股集团"), july, "2.1.3", "历下控股集团", cycle.ReportPart, 40, false)
+		})
+		step("2.1.3's report", func() {
+			w.mustReport(t, w.clerk(t, "区科学技术局"), july, "2.1.3", "区科学技术局", cycle.ReportTask, 40, false)
+		}, "区科学技术局", "区地方金融监督管理局", "历下控股集团")
+		step("2.3.5's report, to every street", func() {
+			w.mustReport(t, w.clerk(t, "区商务局"), july, "2.3.5", "区商务局", cycle.ReportTask, 40, false)
+		}, "区商务局", "历下控股集团", "各街道办事处", "龙洞街道办事处")
+
+		_, tasks, _ := heads()
+		deadline := "10月底前"
+		if _, err := sqldb.NewTaskService(db).UpdateTask(as(office), w.tasks["3.1.3"].ID, duban.TaskUpdate{Deadline: &deadline}); err != nil {
+			t.Fatal(err)
+		}
+		if _, tk, _ := heads(); tk == tasks {
+			t.Error("a task's correction left the head of tasks where it was")
+		}
+	})
+}
+
+// TestManyLightsMoveEveryUnit: a plan's lights recomputed at once (more
+// than a few hundred tasks') move the lights version of every unit, those
+// the plan does not reach too, rather than look for the few it spares.
+func TestManyLightsMoveEveryUnit(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w := newWorld(t, db, nil)
+		r := demo.SyntheticReading(2022, 300, 5)
+		r.Document.Region = "历下区第二"
+		data, _ := json.Marshal(r)
+		res, err := sqldb.NewPlanService(db).ImportPlan(as(office), duban.ImportInput{Name: "second.json", Data: data, Reading: r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		big := sqldbtest.MustPublish(t, db, office, res.Plan.ID)
+		w.clock.Set("2022-07-05")
+		ps, err := w.periods.CreatePeriods(as(office), big.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.mustOpenPeriod(t, ps[6])
+		audit := sqldb.NewAuditService(db)
+		spared := w.units["区审计局"] // a unit of the sample plan alone
+		before, err := audit.Heads(as(office), spared)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.clock.Set("2022-07-06")
+		if n, err := w.lights.RecomputeLights(as(office), big.ID); err != nil || n != 300 {
+			t.Fatalf("a day later: %d lights changed (%v), want 300", n, err)
+		}
+		if after, err := audit.Heads(as(office), spared); err != nil || after.Lights == before.Lights {
+			t.Errorf("300 lights of another plan recomputed: %s's lights version %d → %d (%v), want moved", "区审计局", before.Lights, after.Lights, err)
+		}
+	})
+}
+
+// TestFirstLightsOfAPeriod: the first light of a period (one opened before
+// it began, reported on when it has) makes it the latest of its plan, whose
+// lights are those shown of every task of the plan: it moves the lights
+// version of every unit, those the reported task does not reach too.
+func TestFirstLightsOfAPeriod(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w := newWorld(t, db, nil)
+		ps := w.mustPeriods(t)
+		july, august := ps[6], ps[7]
+		w.clock.Set("2022-07-05")
+		w.mustOpenPeriod(t, july)
+		w.clock.Set("2022-07-29")
+		w.mustOpenPeriod(t, august)
+		if ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{PeriodID: &august.ID}); err != nil || len(ls) != 0 {
+			t.Fatalf("August opened before it began: %d lights (%v), want none", len(ls), err)
+		}
+		far := w.units["区审计局"] // not an owner of 2.1.3
+		farTasks, _, err := sqldb.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &w.plan.ID, UnitID: &far})
+		if err != nil || len(farTasks) == 0 {
+			t.Fatalf("区审计局's tasks: %d (%v)", len(farTasks), err)
+		}
+		shown := func() int {
+			ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{TaskIDs: []int64{farTasks[0].ID}, Latest: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ls)
+		}
+		audit := sqldb.NewAuditService(db)
+		before, err := audit.Heads(as(office), far)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shown() != 1 {
+			t.Fatal("区审计局's task shows no light of July")
+		}
+		w.clock.Set("2022-08-01")
+		w.mustReport(t, w.clerk(t, "区科学技术局"), august, "2.1.3", "区科学技术局", cycle.ReportTask, 40, false)
+		w.mustLight(t, august, "2.1.3")
+		if shown() != 0 {
+			t.Fatal("区审计局's task still shows July's light once August has one")
+		}
+		if after, err := audit.Heads(as(office), far); err != nil || after.Lights == before.Lights {
+			t.Errorf("August's first light: 区审计局's lights version %d → %d (%v), want moved", before.Lights, after.Lights, err)
+		}
+	})
+}
