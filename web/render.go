@@ -102,7 +102,7 @@ func NewTemplates(parts ...Part) (*Templates, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := t.parse(core, nil); err != nil {
+	if err := t.parse(core, nil, nil); err != nil {
 		return nil, err
 	}
 	for _, p := range parts {
@@ -113,7 +113,7 @@ func NewTemplates(parts ...Part) (*Templates, error) {
 			t.english[msg] = en
 		}
 		if p.Templates != nil {
-			if err := t.parse(p.Templates, p.Funcs); err != nil {
+			if err := t.parse(p.Templates, p.Partials, p.Funcs); err != nil {
 				return nil, err
 			}
 		}
@@ -121,9 +121,10 @@ func NewTemplates(parts ...Part) (*Templates, error) {
 	return t, nil
 }
 
-// parse parses each page of fsys with the layout and fsys's partials
-// (files named _*.html) into a template set of its own.
-func (t *Templates) parse(fsys fs.FS, funcs template.FuncMap) error {
+// parse parses each page of fsys with the layout, the partials of
+// partials (another part's, may be nil) and fsys's (files named _*.html)
+// into a template set of its own.
+func (t *Templates) parse(fsys, partials fs.FS, funcs template.FuncMap) error {
 	all := template.FuncMap{"static": t.static.url}
 	for name, f := range funcs {
 		if _, ok := all[name]; ok {
@@ -135,7 +136,12 @@ func (t *Templates) parse(fsys fs.FS, funcs template.FuncMap) error {
 	if err != nil {
 		return err
 	}
-	var shared, pages []string
+	var borrowed, shared, pages []string
+	if partials != nil {
+		if borrowed, err = fs.Glob(partials, "_*.html"); err != nil {
+			return err
+		}
+	}
 	for _, f := range files {
 		switch {
 		case f == "layout.html":
@@ -150,6 +156,9 @@ func (t *Templates) parse(fsys fs.FS, funcs template.FuncMap) error {
 			return fmt.Errorf("web: template %s is defined twice", p)
 		}
 		set, err := template.New("layout.html").Funcs(all).ParseFS(coreTemplates, "templates/layout.html")
+		if err == nil && len(borrowed) > 0 {
+			set, err = set.ParseFS(partials, borrowed...)
+		}
 		if err == nil {
 			set, err = set.ParseFS(fsys, append(shared, p)...)
 		}

@@ -9,8 +9,7 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/web"
-	"github.com/dubanhq/duban/web/api"
-	"github.com/dubanhq/duban/web/page"
+	"github.com/dubanhq/duban/web/webtest"
 )
 
 // TestRouteTable checks the route table of the assembled server: only the
@@ -50,7 +49,7 @@ func TestRouteChecks(t *testing.T) {
 		{web.Route{Method: "GET", Pattern: "/tasks", Allow: duban.CanRead, Action: "查看", Handler: ok}, "listed twice"},
 	} {
 		extra := web.Part{Routes: func(*web.Server) []web.Route { return []web.Route{tc.route} }}
-		_, err := web.New(web.Config{}, w.Services(), page.Part(), api.Part(), extra)
+		_, err := web.New(web.Config{}, w.Services(), append(webtest.Parts(), extra)...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("route %s: got %v, want an error saying %q", &tc.route, err, tc.want)
 		}

@@ -15,7 +15,8 @@ const hostile = `<script>alert("x")</script>`
 // TestErrorTemplate executes the error page in the layout, in both
 // languages and as each kind of user, and checks that the message comes
 // out escaped and the layout's forms carry the CSRF token. The pages'
-// templates are tested in package page.
+// templates are tested in the packages of the pages (web/page and its
+// areas).
 func TestErrorTemplate(t *testing.T) {
 	tm, err := NewTemplates()
 	if err != nil {

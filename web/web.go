@@ -1,9 +1,11 @@
 // Package web is the shared core of duban's web server: the Server and its
 // route table, sessions and CSRF, rendering pages into the layout, the one
 // error renderer (a page or JSON), i18n, the page cache, static files and
-// request helpers. The pages are package web/page and the JSON API package
-// web/api; the command joins them with New(cfg, svc, page.Part(),
-// api.Part()). Nothing another server would need is kept in memory.
+// request helpers. The pages are package web/page and its areas
+// (web/review, web/reporting, web/supervision, web/outputs), the JSON API
+// package web/api; the command joins their parts with New(cfg, svc,
+// page.Part(), review.Part(), …, api.Part()). Nothing another server would
+// need is kept in memory.
 //
 // # How a request flows
 //
@@ -38,6 +40,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/dubanhq/duban"
@@ -107,7 +110,7 @@ type ChannelTester interface {
 
 // A Part is what a package adds to the server: its routes and, for pages,
 // their templates, template functions, messages and navigation entries.
-// page.Part and api.Part are the two; New joins them.
+// The pages' packages and the API each give one; New joins them.
 type Part struct {
 	// Routes lists the part's routes. New calls it once, with the server
 	// whose services and renderer the handlers use.
@@ -116,6 +119,10 @@ type Part struct {
 	// page (NAME.html, defining "content") and partials shared by its pages
 	// (_NAME.html). Each page is parsed with the core's layout.
 	Templates fs.FS
+	// Partials holds another part's partials (_NAME.html at its root) that
+	// this part's pages use too, parsed before the part's own; nil for
+	// none. An area of the pages borrows page's this way (page.Area).
+	Partials fs.FS
 	// Funcs are the functions the part's templates call besides static.
 	Funcs template.FuncMap
 	// English is the part's message catalog: each message its templates and
@@ -147,6 +154,9 @@ type Server struct {
 	data      *dataCache // the same
 	// buffers lends the buffers pages are rendered into (render.go).
 	buffers bufferPool
+	// shared holds what the parts keep for this server (Shared).
+	sharedMu sync.Mutex
+	shared   map[any]any
 }
 
 // New checks the services and builds the server of the parts: it parses
@@ -178,6 +188,23 @@ func New(cfg Config, svc Services, parts ...Part) (*Server, error) {
 	}
 	s.handler = s.buildHandler()
 	return s, nil
+}
+
+// Shared returns what the parts keep for this server under key, made by
+// build the first time it is asked for, so that parts share one server's
+// caches (page.ServerOf) without keeping anything of their own globally.
+func (s *Server) Shared(key any, build func() any) any {
+	s.sharedMu.Lock()
+	defer s.sharedMu.Unlock()
+	v, ok := s.shared[key]
+	if !ok {
+		v = build()
+		if s.shared == nil {
+			s.shared = map[any]any{}
+		}
+		s.shared[key] = v
+	}
+	return v
 }
 
 // Today is today's date in Beijing by the server's clock.

@@ -24,7 +24,11 @@ import (
 	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
+	"github.com/dubanhq/duban/web/outputs"
 	"github.com/dubanhq/duban/web/page"
+	"github.com/dubanhq/duban/web/reporting"
+	"github.com/dubanhq/duban/web/review"
+	"github.com/dubanhq/duban/web/supervision"
 )
 
 // Main is the server as a value: duban serve and duban demo run one, and
@@ -112,7 +116,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Jobs = jobs.New(jobs.Services{Plans: svc.Plans, Reminders: svc.Reminders, Lights: svc.Lights},
 		jobs.Options{Interval: m.JobInterval, Now: func() time.Time { return db.Now() }, Logger: m.Logger})
 	cfg := web.Config{TrustProxy: m.Config.TrustProxy, Logger: m.Logger, PageCache: cache, Now: func() time.Time { return db.Now() }}
-	m.Server, err = web.New(cfg, svc, page.Part(), api.Part())
+	m.Server, err = web.New(cfg, svc, page.Part(), review.Part(), reporting.Part(), supervision.Part(), outputs.Part(), api.Part())
 	if err != nil {
 		m.files.Close()
 		db.Close()

@@ -12,7 +12,7 @@ import (
 
 // accountRoutes are the office's accounts page: users, roles, bindings,
 // passwords and API tokens.
-func (s *server) accountRoutes() []web.Route {
+func (s *Server) accountRoutes() []web.Route {
 	const manage = "管理账号"
 	return []web.Route{
 		{Method: "GET", Pattern: "/accounts", Allow: duban.CanManageUsers, Action: manage, Handler: s.accounts},
@@ -40,7 +40,7 @@ type directoryChoices struct {
 	LeaderNames map[int64]string
 }
 
-func (s *server) directoryChoices(r *http.Request) (directoryChoices, error) {
+func (s *Server) directoryChoices(r *http.Request) (directoryChoices, error) {
 	dc := directoryChoices{Roles: roles, UnitNames: map[int64]string{}, LeaderNames: map[int64]string{}}
 	units, _, err := s.svc.Units.FindUnits(r.Context(), duban.UnitFilter{})
 	if err != nil {
@@ -75,7 +75,7 @@ func (*accountsPage) TemplateName() string { return "accounts.html" }
 // one.
 func (*accountsPage) FormAccount() *duban.User { return nil }
 
-func (s *server) accounts(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) accounts(w http.ResponseWriter, r *http.Request) error {
 	p := &accountsPage{}
 	p.Title = web.Lang(r).T("账号")
 	var err error
@@ -115,10 +115,10 @@ type secretPage struct {
 
 func (*secretPage) TemplateName() string { return "secret.html" }
 
-// showSecret shows a secret made by a form, once. It is the answer to the
+// ShowSecret shows a secret made by a form, once. It is the answer to the
 // form itself rather than a redirect, so that the secret is never in an
 // address, a cookie or a log.
-func (s *server) showSecret(w http.ResponseWriter, r *http.Request, title, message, secret, back string) error {
+func (s *Server) ShowSecret(w http.ResponseWriter, r *http.Request, title, message, secret, back string) error {
 	p := &secretPage{Message: message, Secret: secret, Back: back}
 	p.Title = title
 	// The page must not be kept by the browser's history or a cache.
@@ -135,7 +135,7 @@ func newPassword(r *http.Request) (pw string, random bool) {
 	return auth.RandomPassword(), true
 }
 
-func (s *server) createAccount(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	role, unitID, leaderID, err := accountForm(r)
 	if err != nil {
@@ -159,7 +159,7 @@ func (s *server) createAccount(w http.ResponseWriter, r *http.Request) error {
 	if !random {
 		return s.Redirect(w, r, back, tr.T("账号 %s 已创建。", u.Label()))
 	}
-	return s.showSecret(w, r, tr.T("账号已创建"), tr.T("账号 %s 已创建。初始密码如下，只显示这一次：请转交本人。", u.Label()), pw, back)
+	return s.ShowSecret(w, r, tr.T("账号已创建"), tr.T("账号 %s 已创建。初始密码如下，只显示这一次：请转交本人。", u.Label()), pw, back)
 }
 
 func accountURL(id int64) string { return "/accounts/" + strconv.FormatInt(id, 10) }
@@ -180,7 +180,7 @@ func (*accountPage) TemplateName() string { return "account.html" }
 // FormAccount is the account the form's fields start from.
 func (p *accountPage) FormAccount() *duban.User { return p.Account }
 
-func (s *server) account(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "user")
 	if err != nil {
@@ -200,7 +200,7 @@ func (s *server) account(w http.ResponseWriter, r *http.Request) error {
 	return s.Render(w, r, p)
 }
 
-func (s *server) updateAccount(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) updateAccount(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "user")
 	if err != nil {
 		return err
@@ -220,7 +220,7 @@ func (s *server) updateAccount(w http.ResponseWriter, r *http.Request) error {
 	return s.Redirect(w, r, accountURL(id), web.Lang(r).T("账号 %s 已保存。", u.Label()))
 }
 
-func (s *server) resetPassword(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	id, err := web.PathID(r, "user")
 	if err != nil {
@@ -233,12 +233,12 @@ func (s *server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if !random {
 		return s.Redirect(w, r, accountURL(id), tr.T("密码已重置，该账号的所有登录已退出，API 令牌已全部吊销。"))
 	}
-	return s.showSecret(w, r, tr.T("密码已重置"), tr.T("新密码如下，只显示这一次：请转交本人。该账号的所有登录已退出，API 令牌已全部吊销。"), pw, accountURL(id))
+	return s.ShowSecret(w, r, tr.T("密码已重置"), tr.T("新密码如下，只显示这一次：请转交本人。该账号的所有登录已退出，API 令牌已全部吊销。"), pw, accountURL(id))
 }
 
 // unlockAccount forgets the account's failed sign-ins, lifting any pause
 // on signing in to it.
-func (s *server) unlockAccount(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) unlockAccount(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "user")
 	if err != nil {
 		return err
@@ -250,7 +250,7 @@ func (s *server) unlockAccount(w http.ResponseWriter, r *http.Request) error {
 	return s.Redirect(w, r, accountURL(id), web.Lang(r).T("已清除 %d 次失败的登录，该账号可以立即登录。", n))
 }
 
-func (s *server) createToken(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	id, err := web.PathID(r, "user")
 	if err != nil {
@@ -261,11 +261,11 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.showSecret(w, r, tr.T("API 令牌已创建"),
+	return s.ShowSecret(w, r, tr.T("API 令牌已创建"),
 		tr.T("令牌“%s”如下，只显示这一次：请复制到脚本的配置中，请求时放在“Authorization: Bearer 令牌”头里。", t.Name), secret, accountURL(id))
 }
 
-func (s *server) revokeToken(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "user")
 	if err != nil {
 		return err

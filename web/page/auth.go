@@ -10,7 +10,7 @@ import (
 )
 
 // authRoutes are signing in and out and the language switch.
-func (s *server) authRoutes() []web.Route {
+func (s *Server) authRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/login", Handler: s.loginForm},
 		{Method: "POST", Pattern: "/login", Changes: true, Handler: s.login},
@@ -32,8 +32,8 @@ type loginPage struct {
 
 func (*loginPage) TemplateName() string { return "login.html" }
 
-func (s *server) loginForm(w http.ResponseWriter, r *http.Request) error {
-	next := localPath(r.URL.Query().Get("next"))
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	next := LocalPath(r.URL.Query().Get("next"))
 	if duban.UserFromContext(r.Context()) != nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
@@ -45,9 +45,9 @@ func (s *server) loginForm(w http.ResponseWriter, r *http.Request) error {
 
 // login checks the name and password and starts a session. A refusal
 // shows the form again with its reason.
-func (s *server) login(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	name := strings.TrimSpace(r.PostForm.Get("name"))
-	next := localPath(r.PostForm.Get("next"))
+	next := LocalPath(r.PostForm.Get("next"))
 	err := s.SignIn(w, r, name, r.PostForm.Get("password"))
 	switch duban.ErrorCode(err) {
 	case "":
@@ -65,7 +65,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 
 // logout ends the session, on every server, and says so on the sign-in
 // page.
-func (s *server) logout(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := s.SignOut(w, r); err != nil {
 		return err
 	}
@@ -74,15 +74,15 @@ func (s *server) logout(w http.ResponseWriter, r *http.Request) error {
 
 // switchLanguage keeps the chosen language and returns to the page it was
 // chosen on.
-func (s *server) switchLanguage(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) error {
 	s.SetLanguage(w, r, r.PostForm.Get("lang"))
-	http.Redirect(w, r, localPath(r.PostForm.Get("next")), http.StatusSeeOther)
+	http.Redirect(w, r, LocalPath(r.PostForm.Get("next")), http.StatusSeeOther)
 	return nil
 }
 
-// localPath returns p when it is a path on this server, and "/" otherwise,
+// LocalPath returns p when it is a path on this server, and "/" otherwise,
 // so that a crafted ?next= cannot send a user elsewhere after sign-in.
-func localPath(p string) string {
+func LocalPath(p string) string {
 	u, err := url.Parse(p)
 	if err != nil || p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") ||
 		strings.HasPrefix(p, "/\\") || u.Scheme != "" || u.Host != "" {

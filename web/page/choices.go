@@ -22,15 +22,15 @@ type choices struct {
 	plans   map[int64]*duban.Plan
 }
 
-// unit returns a unit of the list, or nil for one merged into another or
+// Unit returns a unit of the list, or nil for one merged into another or
 // not in the directory.
-func (c *choices) unit(id int64) *duban.Unit { return c.units[id] }
+func (c *choices) Unit(id int64) *duban.Unit { return c.units[id] }
 
-// planOf returns a plan as the lists offer it (without its sections,
+// PlanOf returns a plan as the lists offer it (without its sections,
 // areas and counts), read once per version and shared: it must not be
 // changed.
-func (s *server) planOf(r *http.Request, id int64) (*duban.Plan, error) {
-	ch, err := s.choices(r)
+func (s *Server) PlanOf(r *http.Request, id int64) (*duban.Plan, error) {
+	ch, err := s.Choices(r)
 	if err != nil {
 		return nil, err
 	}
@@ -59,9 +59,9 @@ type choiceEntry struct {
 	err   error
 }
 
-// choices returns the filter forms' lists at the version of the tasks and
+// Choices returns the filter forms' lists at the version of the tasks and
 // the directory that the request reads.
-func (s *server) choices(r *http.Request) (*choices, error) {
+func (s *Server) Choices(r *http.Request) (*choices, error) {
 	head, err := s.TasksHead(r)
 	if err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func (s *server) choices(r *http.Request) (*choices, error) {
 // request that goes away does not end the reading. An entry whose reading
 // failed is dropped, so that the next request tries again, and those
 // waiting on it read their own.
-func (s *server) readEntry(r *http.Request, e *choiceEntry, drafts int) {
+func (s *Server) readEntry(r *http.Request, e *choiceEntry, drafts int) {
 	cc := &s.choiceCache
 	defer close(e.ready)
 	defer func() {
@@ -115,7 +115,7 @@ func (s *server) readEntry(r *http.Request, e *choiceEntry, drafts int) {
 }
 
 // readChoices reads the lists as the context's user sees them.
-func (s *server) readChoices(ctx context.Context) (*choices, error) {
+func (s *Server) readChoices(ctx context.Context) (*choices, error) {
 	c := &choices{units: map[int64]*duban.Unit{}, plans: map[int64]*duban.Plan{}}
 	var err error
 	if c.Plans, _, err = s.svc.Plans.FindPlans(ctx, duban.PlanFilter{WithoutCounts: true}); err != nil {

@@ -15,7 +15,7 @@ import (
 
 // directoryRoutes are the units and leaders: lists with what each answers
 // for, and a page each with its tasks across plans and years.
-func (s *server) directoryRoutes() []web.Route {
+func (s *Server) directoryRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/units", Allow: duban.CanRead, Action: "查看单位", Handler: s.units},
 		{Method: "GET", Pattern: "/units/{unit}", Allow: duban.CanRead, Action: "查看单位", Handler: s.unit},
@@ -51,7 +51,7 @@ func (l *taskList) More() bool { return l.Total > len(l.Tasks) }
 // findTaskList returns the first tasks of a filter, limit at most, with
 // their lights, and the ledger address showing them all (ledger, a query of
 // the ledger's filter).
-func (s *server) findTaskList(r *http.Request, f duban.TaskFilter, ledger url.Values, limit int) (*taskList, error) {
+func (s *Server) findTaskList(r *http.Request, f duban.TaskFilter, ledger url.Values, limit int) (*taskList, error) {
 	l, err := s.findTasksOnly(r, f, ledger, limit)
 	if err != nil {
 		return nil, err
@@ -61,7 +61,7 @@ func (s *server) findTaskList(r *http.Request, f duban.TaskFilter, ledger url.Va
 }
 
 // findTasksOnly is findTaskList without the lights.
-func (s *server) findTasksOnly(r *http.Request, f duban.TaskFilter, ledger url.Values, limit int) (*taskList, error) {
+func (s *Server) findTasksOnly(r *http.Request, f duban.TaskFilter, ledger url.Values, limit int) (*taskList, error) {
 	f.Limit = limit
 	l := &taskList{All: "/tasks?" + ledger.Encode(), tr: web.Lang(r)}
 	var err error
@@ -76,9 +76,9 @@ type yearChoice struct {
 	Year  int
 }
 
-func (s *server) readYear(r *http.Request) (yearChoice, error) {
+func (s *Server) readYear(r *http.Request) (yearChoice, error) {
 	var yc yearChoice
-	ch, err := s.choices(r)
+	ch, err := s.Choices(r)
 	if err != nil {
 		return yc, err
 	}
@@ -129,7 +129,7 @@ type unitPage struct {
 func (*unitPage) TemplateName() string { return "unit.html" }
 
 // unit shows a unit's page, kept until its tasks or their lights change.
-func (s *server) unit(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) unit(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "unit")
 	if err != nil {
 		return err
@@ -147,7 +147,7 @@ func (s *server) unit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // buildUnit reads what the page shows but its tasks' lights.
-func (s *server) buildUnit(r *http.Request) (web.Page, error) {
+func (s *Server) buildUnit(r *http.Request) (web.Page, error) {
 	ctx := r.Context()
 	id, err := web.PathID(r, "unit")
 	if err != nil {
@@ -188,7 +188,7 @@ func (s *server) buildUnit(r *http.Request) (web.Page, error) {
 
 // unitGroups returns the groups a unit belongs to and, for a group, its
 // members.
-func (s *server) unitGroups(r *http.Request, u *duban.Unit) (groups, members []*duban.Unit, err error) {
+func (s *Server) unitGroups(r *http.Request, u *duban.Unit) (groups, members []*duban.Unit, err error) {
 	all, err := s.svc.Units.FindGroupMembers(r.Context())
 	if err != nil {
 		return nil, nil, err
@@ -197,7 +197,7 @@ func (s *server) unitGroups(r *http.Request, u *duban.Unit) (groups, members []*
 	if len(ids) == 0 {
 		return nil, nil, nil
 	}
-	ch, err := s.choices(r)
+	ch, err := s.Choices(r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -223,12 +223,12 @@ type leaderPage struct {
 
 func (*leaderPage) TemplateName() string { return "leader.html" }
 
-func (s *server) leader(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) leader(w http.ResponseWriter, r *http.Request) error {
 	return s.RenderCached(w, r, r.URL.RequestURI(), func() (web.Page, error) { return s.buildLeader(r) })
 }
 
 // buildLeader reads what the page shows.
-func (s *server) buildLeader(r *http.Request) (web.Page, error) {
+func (s *Server) buildLeader(r *http.Request) (web.Page, error) {
 	id, err := web.PathID(r, "leader")
 	if err != nil {
 		return nil, err
@@ -272,15 +272,15 @@ type unitsPage struct {
 
 func (*unitsPage) TemplateName() string { return "units.html" }
 
-func (s *server) units(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 	return s.RenderCached(w, r, r.URL.RequestURI(), func() (web.Page, error) { return s.buildUnits(r) })
 }
 
 // buildUnits reads what the page shows.
-func (s *server) buildUnits(r *http.Request) (web.Page, error) {
+func (s *Server) buildUnits(r *http.Request) (web.Page, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	p := &unitsPage{Kind: q.Get("kind"), Kinds: unitKinds,
+	p := &unitsPage{Kind: q.Get("kind"), Kinds: UnitKinds,
 		CanEdit: duban.CanManageDirectory(duban.UserFromContext(ctx))}
 	p.Title = web.Lang(r).T("单位")
 	var err error
@@ -330,19 +330,19 @@ type leadersPage struct {
 
 func (*leadersPage) TemplateName() string { return "leaders.html" }
 
-func (s *server) leaders(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) leaders(w http.ResponseWriter, r *http.Request) error {
 	return s.RenderCached(w, r, r.URL.RequestURI(), func() (web.Page, error) { return s.buildLeaders(r) })
 }
 
 // buildLeaders reads what the page shows.
-func (s *server) buildLeaders(r *http.Request) (web.Page, error) {
+func (s *Server) buildLeaders(r *http.Request) (web.Page, error) {
 	p := &leadersPage{CanEdit: duban.CanManageDirectory(duban.UserFromContext(r.Context()))}
 	p.Title = web.Lang(r).T("领导")
 	var err error
 	if p.yearChoice, err = s.readYear(r); err != nil {
 		return nil, err
 	}
-	ch, err := s.choices(r)
+	ch, err := s.Choices(r)
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +357,7 @@ func (s *server) buildLeaders(r *http.Request) (web.Page, error) {
 }
 
 // ownerCounts counts the tasks of the chosen year by unit or by leader.
-func (s *server) ownerCounts(r *http.Request, yc yearChoice, leaders bool) (map[int64]duban.OwnerCount, error) {
+func (s *Server) ownerCounts(r *http.Request, yc yearChoice, leaders bool) (map[int64]duban.OwnerCount, error) {
 	counts, err := s.svc.Tasks.CountTasksByOwner(r.Context(), yc.filter(duban.TaskFilter{}))
 	if err != nil {
 		return nil, err
@@ -424,3 +424,6 @@ func (p *unitPage) UnitEvent(e duban.UnitEvent) string {
 	}
 	return string(e.Kind)
 }
+
+// UnitKinds are the kinds of unit in the order the forms offer them.
+var UnitKinds = []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup}

@@ -14,7 +14,7 @@ import (
 )
 
 // homeRoutes are each person's home, their own account and its password.
-func (s *server) homeRoutes() []web.Route {
+func (s *Server) homeRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/{$}", Allow: duban.CanRead, Action: "查看首页", Handler: s.home},
 		{Method: "GET", Pattern: "/me", Allow: duban.CanRead, Action: "查看本人账号", Handler: s.me},
@@ -41,7 +41,7 @@ type homePage struct {
 	Shared *taskList
 	Groups []*duban.Unit
 	// Todo is what the unit owes in the open periods (report.go).
-	Todo *todoList
+	Todo *TodoList
 
 	// A leader's: the leader and the tasks the leader leads, by lead unit.
 	Leader      *duban.Leader
@@ -91,7 +91,7 @@ type dueCount struct {
 const progressLimit = 10
 
 // home shows the signed-in person's home.
-func (s *server) home(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := duban.UserFromContext(ctx)
 	tr := web.Lang(r)
@@ -126,7 +126,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 
 // dueCounts counts the person's tasks in hand due this month and overdue:
 // a clerk's unit's, a leader's, everyone's for the others.
-func (s *server) dueCounts(r *http.Request, p *homePage, u *duban.User) error {
+func (s *Server) dueCounts(r *http.Request, p *homePage, u *duban.User) error {
 	q := url.Values{"state": {string(duban.PlanPublished)}}
 	switch u.Role {
 	case duban.RoleClerk:
@@ -151,7 +151,7 @@ func (s *server) dueCounts(r *http.Request, p *homePage, u *duban.User) error {
 }
 
 // clerkHome fills a clerk's home: the unit's tasks in hand, led and shared.
-func (s *server) clerkHome(r *http.Request, p *homePage, u *duban.User) error {
+func (s *Server) clerkHome(r *http.Request, p *homePage, u *duban.User) error {
 	ctx := r.Context()
 	var err error
 	if p.Unit, err = s.svc.Units.FindUnitByID(ctx, u.UnitID); err != nil {
@@ -179,13 +179,13 @@ func (s *server) clerkHome(r *http.Request, p *homePage, u *duban.User) error {
 			return err
 		}
 	}
-	p.Todo, err = s.findTodo(r, p.Unit)
+	p.Todo, err = s.FindTodo(r, p.Unit)
 	return err
 }
 
 // leaderHome fills a leader's home: the tasks the leader leads in the plans
 // in hand, by their first lead unit.
-func (s *server) leaderHome(r *http.Request, p *homePage, u *duban.User) error {
+func (s *Server) leaderHome(r *http.Request, p *homePage, u *duban.User) error {
 	ctx := r.Context()
 	var err error
 	if p.Leader, err = s.svc.Leaders.FindLeaderByID(ctx, u.LeaderID); err != nil {
@@ -229,7 +229,7 @@ func byLeadUnit(tasks []*duban.Task, tr web.Translator) []*unitTasks {
 
 // officeHome fills the office's home: drafts to review, groups whose tasks
 // reach nobody yet, and the latest progress the units reported.
-func (s *server) officeHome(r *http.Request, p *homePage) error {
+func (s *Server) officeHome(r *http.Request, p *homePage) error {
 	ctx := r.Context()
 	draft := duban.PlanDraft
 	var err error
@@ -305,7 +305,7 @@ type mePage struct {
 func (*mePage) TemplateName() string { return "me.html" }
 
 // me shows the signed-in person's account.
-func (s *server) me(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.mePage(r)
 	if err != nil {
 		return err
@@ -313,7 +313,7 @@ func (s *server) me(w http.ResponseWriter, r *http.Request) error {
 	return s.Render(w, r, p)
 }
 
-func (s *server) mePage(r *http.Request) (*mePage, error) {
+func (s *Server) mePage(r *http.Request) (*mePage, error) {
 	ctx := r.Context()
 	u := duban.UserFromContext(ctx)
 	p := &mePage{}
@@ -335,7 +335,7 @@ func (s *server) mePage(r *http.Request) (*mePage, error) {
 // changePassword changes the signed-in person's own password: this
 // browser stays signed in, the others are signed out. A refusal is shown
 // beside the form.
-func (s *server) changePassword(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	tr := web.Lang(r)
 	f := r.PostForm
 	var err error = duban.Errorf(duban.EINVALID, "两次输入的新密码不一致：请重新输入。")
@@ -345,7 +345,7 @@ func (s *server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		return s.Redirect(w, r, "/me", tr.T("密码已修改；其他地方的登录已退出。"))
 	}
-	if !formError(err) {
+	if !FormError(err) {
 		return err
 	}
 	p, perr := s.mePage(r)

@@ -21,8 +21,8 @@ import (
 // rather than making a string of each value.
 var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;", "\x00", "\uFFFD")
 
-// escape writes text escaped.
-func escape(b *strings.Builder, text string) { htmlEscaper.WriteString(b, text) }
+// Escape writes text escaped.
+func Escape(b *strings.Builder, text string) { htmlEscaper.WriteString(b, text) }
 
 // ownerLinks links each owner to its page (path + ID), names separated by
 // 、; a name not mapped to the directory is plain text.
@@ -38,28 +38,28 @@ func writeOwnerLinks(b *strings.Builder, path string, owners []duban.Owner) {
 			b.WriteString("、")
 		}
 		if o.ID == 0 {
-			escape(b, o.Name)
+			Escape(b, o.Name)
 			continue
 		}
 		b.WriteString(`<a href="`)
 		b.WriteString(path)
 		b.WriteString(strconv.FormatInt(o.ID, 10))
 		b.WriteString(`">`)
-		escape(b, o.Name)
+		Escape(b, o.Name)
 		b.WriteString("</a>")
 	}
 }
 
-// option writes one option of a select.
-func option(b *strings.Builder, value, label string, selected bool) {
+// Option writes one option of a select.
+func Option(b *strings.Builder, value, label string, selected bool) {
 	b.WriteString(`<option value="`)
-	escape(b, value)
+	Escape(b, value)
 	b.WriteString(`"`)
 	if selected {
 		b.WriteString(" selected")
 	}
 	b.WriteString(">")
-	escape(b, label)
+	Escape(b, label)
 	b.WriteString("</option>\n")
 }
 
@@ -68,7 +68,7 @@ func option(b *strings.Builder, value, label string, selected bool) {
 func unitOptions(units []*duban.Unit, selected int64) template.HTML {
 	var b strings.Builder
 	for _, u := range units {
-		option(&b, strconv.FormatInt(u.ID, 10), u.Name, u.ID == selected)
+		Option(&b, strconv.FormatInt(u.ID, 10), u.Name, u.ID == selected)
 	}
 	return template.HTML(b.String())
 }
@@ -78,7 +78,7 @@ func yearOptions(years []int, selected int) template.HTML {
 	var b strings.Builder
 	for _, y := range years {
 		v := strconv.Itoa(y)
-		option(&b, v, v, y == selected)
+		Option(&b, v, v, y == selected)
 	}
 	return template.HTML(b.String())
 }
@@ -87,7 +87,7 @@ func yearOptions(years []int, selected int) template.HTML {
 func leaderOptions(leaders []*duban.Leader, selected int64) template.HTML {
 	var b strings.Builder
 	for _, l := range leaders {
-		option(&b, strconv.FormatInt(l.ID, 10), l.Name, l.ID == selected)
+		Option(&b, strconv.FormatInt(l.ID, 10), l.Name, l.ID == selected)
 	}
 	return template.HTML(b.String())
 }
@@ -116,7 +116,7 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 	label := func(class, text string) string {
 		var b strings.Builder
 		b.WriteString("</td>\n      <td" + class + ` data-label="`)
-		escape(&b, text)
+		Escape(&b, text)
 		b.WriteString(`">`)
 		return b.String()
 	}
@@ -133,11 +133,11 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 		b.WriteString("\n    <tr>\n      <td class=\"no\"><a href=\"/tasks/")
 		b.WriteString(id)
 		b.WriteString(`">`)
-		escape(&b, t.No)
+		Escape(&b, t.No)
 		b.WriteString("</a><small")
 		if tt.planNames != nil {
 			b.WriteString(` title="`)
-			escape(&b, tt.planNames[t.PlanID])
+			Escape(&b, tt.planNames[t.PlanID])
 			b.WriteString(`"`)
 		}
 		b.WriteString(">")
@@ -149,7 +149,7 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 		b.WriteString("</a>")
 		if tt.ledger && len(t.Indicators) > 0 {
 			b.WriteString(` <span class="tag">`)
-			escape(&b, tt.tr.T("%d 个指标", len(t.Indicators)))
+			Escape(&b, tt.tr.T("%d 个指标", len(t.Indicators)))
 			b.WriteString("</span>")
 		}
 		if tt.lights != nil {
@@ -167,7 +167,7 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 		} else {
 			b.WriteString(deadline)
 		}
-		escape(&b, t.Deadline)
+		Escape(&b, t.Deadline)
 		// The text as written, and the date it is read as behind it.
 		switch t.DeadlineKind {
 		case duban.DeadlineDate:
@@ -176,7 +176,7 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 			b.WriteString("</small>")
 		case duban.DeadlineUnread:
 			b.WriteString(`<small class="due warn">`)
-			escape(&b, unread)
+			Escape(&b, unread)
 			b.WriteString("</small>")
 		}
 		if tt.ledger {
@@ -224,11 +224,11 @@ func writeHighlight(b *strings.Builder, text, q string) {
 		if i < 0 {
 			break
 		}
-		escape(b, text[:i])
+		Escape(b, text[:i])
 		b.WriteString("<mark>")
-		escape(b, q)
+		Escape(b, q)
 		b.WriteString("</mark>")
 		text = text[i+len(q):]
 	}
-	escape(b, text)
+	Escape(b, text)
 }

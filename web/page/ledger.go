@@ -13,7 +13,7 @@ import (
 )
 
 // ledgerRoutes are the ledger: the tasks of every plan, filtered.
-func (s *server) ledgerRoutes() []web.Route {
+func (s *Server) ledgerRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/tasks", Allow: duban.CanRead, Action: "查看台账", Handler: s.ledger},
 	}
@@ -84,7 +84,7 @@ func (p *ledgerPage) PlanOptions() template.HTML {
 		if pl.State != duban.PlanPublished {
 			label += "（" + p.T(pl.State.Label()) + "）"
 		}
-		option(&b, strconv.FormatInt(pl.ID, 10), label, pl.ID == p.Query.Plan)
+		Option(&b, strconv.FormatInt(pl.ID, 10), label, pl.ID == p.Query.Plan)
 	}
 	return template.HTML(b.String())
 }
@@ -98,7 +98,7 @@ func (p *ledgerPage) LightOptions() template.HTML {
 		if p.Lang == "en" {
 			label = st.LabelEN()
 		}
-		option(&b, string(st), label, string(st) == p.Query.Light)
+		Option(&b, string(st), label, string(st) == p.Query.Light)
 	}
 	return template.HTML(b.String())
 }
@@ -141,7 +141,7 @@ func (p *ledgerPage) YearOptions() template.HTML { return yearOptions(p.Years, i
 func (p *ledgerPage) DueOptions() template.HTML {
 	var b strings.Builder
 	for _, c := range duban.DueChoices {
-		option(&b, string(c), p.T(c.Label()), string(c) == p.Query.Due)
+		Option(&b, string(c), p.T(c.Label()), string(c) == p.Query.Due)
 	}
 	return template.HTML(b.String())
 }
@@ -152,7 +152,7 @@ func (p *ledgerPage) Rows() template.HTML {
 }
 
 // ledger lists the tasks the filter in the address selects.
-func (s *server) ledger(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) ledger(w http.ResponseWriter, r *http.Request) error {
 	lq, f, err := web.ParseLedgerQuery(r.URL.Query())
 	if err != nil {
 		return err
@@ -190,7 +190,7 @@ func lightsApart(f duban.TaskFilter) bool {
 }
 
 // buildLedger reads what the ledger shows, with the tasks' lights or not.
-func (s *server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFilter, lights bool) (web.Page, error) {
+func (s *Server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFilter, lights bool) (web.Page, error) {
 	ctx := r.Context()
 	var err error
 	p := &ledgerPage{Query: lq, PlanNames: map[int64]string{}, CanImport: duban.CanImportPlan(duban.UserFromContext(ctx))}
@@ -208,7 +208,7 @@ func (s *server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFi
 			return nil, err
 		}
 	}
-	ch, err := s.choices(r)
+	ch, err := s.Choices(r)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +224,7 @@ func (s *server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFi
 	if lq.Unit != 0 {
 		// A unit merged into another is not among the choices, but its
 		// tasks before the merge are still its own.
-		if p.Unit = ch.unit(lq.Unit); p.Unit == nil {
+		if p.Unit = ch.Unit(lq.Unit); p.Unit == nil {
 			if p.Unit, err = s.svc.Units.FindUnitByID(ctx, lq.Unit); err != nil {
 				return nil, err
 			}
@@ -246,7 +246,7 @@ func (s *server) buildLedger(r *http.Request, lq web.LedgerQuery, f duban.TaskFi
 // countRoles counts the tasks of the filter's unit by its part in them,
 // with the filter's other conditions: one grouped count, in which the unit's
 // row has the tasks it leads and those it shares, which add up to all.
-func (s *server) countRoles(r *http.Request, f duban.TaskFilter) (*roleCounts, error) {
+func (s *Server) countRoles(r *http.Request, f duban.TaskFilter) (*roleCounts, error) {
 	f.UnitRole = duban.UnitAnyRole
 	counts, err := s.svc.Tasks.CountTasksByOwner(r.Context(), f)
 	if err != nil {

@@ -31,26 +31,26 @@ func writeLight(b *strings.Builder, tr web.Translator, l *cycle.Light, reason bo
 	b.WriteString(`<span class="light light-`)
 	b.WriteString(string(l.Status))
 	b.WriteString(`" title="`)
-	escape(b, why)
+	Escape(b, why)
 	b.WriteString(`">`)
-	escape(b, word)
+	Escape(b, word)
 	b.WriteString("</span>")
 	if reason {
 		b.WriteString(`<small class="reason">`)
-		escape(b, why)
+		Escape(b, why)
 		b.WriteString("</small>")
 	}
 }
 
-// lightHTML is writeLight's text for a template.
-func lightHTML(tr web.Translator, l *cycle.Light, reason bool) template.HTML {
+// LightHTML is writeLight's text for a template.
+func LightHTML(tr web.Translator, l *cycle.Light, reason bool) template.HTML {
 	var b strings.Builder
 	writeLight(&b, tr, l, reason)
 	return template.HTML(b.String())
 }
 
 // lightsOf returns the latest light of each of the tasks, by task.
-func (s *server) lightsOf(ctx context.Context, tasks []*duban.Task) (map[int64]*cycle.Light, error) {
+func (s *Server) lightsOf(ctx context.Context, tasks []*duban.Task) (map[int64]*cycle.Light, error) {
 	out := make(map[int64]*cycle.Light, len(tasks))
 	if len(tasks) == 0 {
 		return out, nil
@@ -73,7 +73,7 @@ func (s *server) lightsOf(ctx context.Context, tasks []*duban.Task) (map[int64]*
 // history by period, the reports on it, the requests to close it, and what
 // the user may do about them.
 type taskCycle struct {
-	fileLinks
+	FileLinks
 	Light   *cycle.Light
 	History []*periodLight
 	Reports []*taskReport
@@ -107,21 +107,21 @@ type taskReport struct {
 }
 
 // Word writes a light as its coloured word with the reason.
-func (c *taskCycle) Word(l *cycle.Light) template.HTML { return lightHTML(c.tr, l, true) }
+func (c *taskCycle) Word(l *cycle.Light) template.HTML { return LightHTML(c.tr, l, true) }
 
 // T translates, so that the cycle's template can be shared.
 func (c *taskCycle) T(msg string, args ...any) string { return c.tr.T(msg, args...) }
 
 // findTaskCycle reads a task's part of the cycle, for a published plan's
 // task; a draft's has none.
-func (s *server) findTaskCycle(r *http.Request, t *duban.Task, plan *duban.Plan) (*taskCycle, error) {
+func (s *Server) findTaskCycle(r *http.Request, t *duban.Task, plan *duban.Plan) (*taskCycle, error) {
 	if plan.State == duban.PlanDraft {
 		return nil, nil
 	}
 	ctx := r.Context()
 	u := duban.UserFromContext(ctx)
 	c := &taskCycle{tr: web.Lang(r), MaxSize: s.EvidenceLimit(), MaxFiles: web.MaxEvidenceFiles}
-	groups, err := s.groups(ctx)
+	groups, err := s.Groups(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (s *server) findTaskCycle(r *http.Request, t *duban.Task, plan *duban.Plan)
 		for i, rep := range reports {
 			ids[i] = rep.UnitID
 		}
-		names, err := s.unitNames(ctx, ids...)
+		names, err := s.UnitNames(ctx, ids...)
 		if err != nil {
 			return nil, err
 		}
@@ -182,7 +182,7 @@ func (s *server) findTaskCycle(r *http.Request, t *duban.Task, plan *duban.Plan)
 			case rep.State == cycle.ReportDraft || rep.State == cycle.ReportReturned || rep.Kind == cycle.ReportPart && rep.State == cycle.ReportSubmitted:
 				c.ReportLabel = "修改本期报告"
 			default:
-				c.ReportURL, c.ReportLabel = reportPath(rep.ID), "查看本期报告"
+				c.ReportURL, c.ReportLabel = ReportPath(rep.ID), "查看本期报告"
 			}
 		}
 	}

@@ -1,19 +1,30 @@
-// Package page is duban's server-rendered pages: the ledger, a task, the
-// units and leaders, the plans with their import and review, the accounts,
-// signing in, and the supervision cycle's 督办单, urges, notifications and
-// channels. Each area has a file of its own holding its routes, its
-// page structs and its handlers; its templates are in templates/, one file
-// per page. Part gives them to web.New, which serves them in the layout,
-// with the core's sessions, CSRF, permission rules and error pages.
+// Package page is the core of duban's server-rendered pages: signing in,
+// the home pages, the ledger, a task, the units and leaders, the plans and
+// the accounts, and what the areas of the pages share. Each has a file of
+// its own holding its routes, its page structs and its handlers; its
+// templates are in templates/, one file per page. Part gives them to
+// web.New, which serves them in the layout, with the core's sessions,
+// CSRF, permission rules and error pages.
+//
+// The other pages are areas, each a package with its own Part, templates
+// and catalog: web/review (importing and reviewing notices, the
+// directory's forms), web/reporting (the reporting cycle), web/supervision
+// (督办单, urges, notifications, channels) and web/outputs (the overview,
+// files, bulletins, print and public pages). An area's handlers are
+// methods of a type embedding the Server that ServerOf shares; its part,
+// made by Area, lets its templates use the partials of templates/_*.html
+// (the task list, the pager, the to-do list…) and the template functions
+// here, and its catalog may use the messages of this one (i18n.go), which
+// holds those more than one package shows.
 //
 // # Adding a page
 //
 //  1. Write templates/NAME.html defining "content" (the page's title is its
 //     Title). Every user-visible string goes through {{$.T "中文"}} and has
-//     its English in the catalog (i18n.go); a test checks that.
+//     its English in the package's catalog (i18n.go); a test checks that.
 //  2. Declare a page struct embedding web.Base, with a method TemplateName()
-//     returning "NAME.html", and add an example of it to the template test
-//     (templates_test.go), which executes every template.
+//     returning "NAME.html", and add an example of it to the package's
+//     template test (templates_test.go), which executes every template.
 //  3. The handler fills the struct and returns s.Render(w, r, page). Base's
 //     user, language, CSRF token, flash and navigation are filled by Render.
 //     A page that many people ask for alike (a list, the ledger) returns
@@ -30,15 +41,16 @@
 //     a list of tasks by taskTable (html.go), which escape in Go, since
 //     html/template's reflection per value would be most of a ledger's
 //     cost. The lists a filter offers (plans, years, leaders, units) come
-//     from s.choices(r), read once per version of the tasks and the
+//     from s.Choices(r), read once per version of the tasks and the
 //     directory and shared (choices.go), page cache or not.
 //
 // # Adding a route
 //
-// Each area lists its routes in a method of its own file returning
-// []web.Route (authRoutes in auth.go, ledgerRoutes in ledger.go…), and
-// routes in page.go joins the lists: add your method's name there, one
-// line; a page the navigation bar leads to adds its entry to navigation.
+// Each file lists its routes in a method returning []web.Route (authRoutes
+// in auth.go, ledgerRoutes in ledger.go…), and routes in page.go (an
+// area's part.go) joins the lists: add your method's name there, one
+// line; a page the navigation bar leads to adds its entry to navigation
+// (page.go), which keeps the bar's order for every area.
 // See package web for what a route says; the permission walk calls a new
 // route that changes something as every role as soon as it is listed (give
 // it a form in walkForms, web/walk_test.go, if an empty one is not enough
@@ -49,6 +61,7 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
+	"maps"
 	"strings"
 	"time"
 
@@ -63,37 +76,66 @@ import (
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-// Part is the pages' share of the server, for web.New.
+// Part is the core pages' share of the server, for web.New.
 func Part() web.Part {
-	files, err := fs.Sub(templateFiles, "templates")
+	return web.Part{Routes: routes, Templates: templateDir(), Funcs: templateFuncs(), English: english, Nav: navigation}
+}
+
+// templateDir is the directory of the pages' templates.
+func templateDir() fs.FS { return TemplateDir(templateFiles) }
+
+// TemplateDir returns the templates/ directory of a package's embedded
+// files.
+func TemplateDir(files embed.FS) fs.FS {
+	dir, err := fs.Sub(files, "templates")
 	if err != nil {
 		panic(err) // the directory is embedded: it is there
 	}
-	return web.Part{Routes: routes, Templates: files, Funcs: templateFuncs(), English: catalog(), Nav: navigation}
+	return dir
 }
 
-// server is the web server as the pages see it: the core's rendering and
-// sessions, the services, and the pages' own caches.
-type server struct {
+// Area completes the part of an area of the pages (the review, the
+// cycle, the supervision, the outputs), whose templates are the
+// templates/ directory of files: they may also use the core's partials
+// (templates/_*.html) and template functions.
+func Area(files embed.FS, p web.Part) web.Part {
+	p.Templates = TemplateDir(files)
+	p.Partials = templateDir()
+	funcs := templateFuncs()
+	maps.Copy(funcs, p.Funcs)
+	p.Funcs = funcs
+	return p
+}
+
+// Server is the web server as the pages of every area see it: the core's
+// rendering and sessions, the services, and the caches the areas share.
+// An area's handlers are methods of a type embedding the one ServerOf
+// returns.
+type Server struct {
 	*web.Server
 	svc     web.Services
 	sources *sourceCache
 	// choiceCache keeps the filter forms' lists per version of what lists
 	// show (choices.go), whatever the configuration.
 	choiceCache choiceCache
-	// planCache keeps plans with their tasks per version of what lists show,
-	// for the overview (overview.go).
-	planCache planCache
-	// public keeps the public pages' content for a while, and publicLimit
-	// bounds how often each address asks for them (public.go).
-	public      publicCache
-	publicLimit *web.Limiter
 }
 
-// routes joins the route lists of the areas. Each area's list is a method
-// in its own file; a new area adds its method here.
+// serverKey keys the pages' Server among what the parts keep for a web
+// server.
+type serverKey struct{}
+
+// ServerOf returns the pages' Server of srv, made for the first area that
+// asks and shared by the others.
+func ServerOf(srv *web.Server) *Server {
+	return srv.Shared(serverKey{}, func() any {
+		return &Server{Server: srv, svc: srv.Services(), sources: newSourceCache()}
+	}).(*Server)
+}
+
+// routes joins the route lists of the core's pages. Each list is a method
+// in its own file; a new one is added here.
 func routes(srv *web.Server) []web.Route {
-	s := &server{Server: srv, svc: srv.Services(), sources: newSourceCache(), publicLimit: web.NewLimiter(publicRate, publicBurst)}
+	s := ServerOf(srv)
 	var all []web.Route
 	for _, group := range [][]web.Route{
 		s.authRoutes(),
@@ -101,21 +143,8 @@ func routes(srv *web.Server) []web.Route {
 		s.ledgerRoutes(),
 		s.taskRoutes(),
 		s.directoryRoutes(),
-		s.directoryEditRoutes(),
 		s.planRoutes(),
-		s.reviewRoutes(),
 		s.accountRoutes(),
-		s.periodRoutes(),
-		s.reportRoutes(),
-		s.overviewRoutes(),
-		s.exportRoutes(),
-		s.bulletinRoutes(),
-		s.printRoutes(),
-		s.publicRoutes(),
-		s.supervisionRoutes(),
-		s.urgeRoutes(),
-		s.notificationRoutes(),
-		s.channelRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -158,4 +187,11 @@ func templateFuncs() template.FuncMap {
 		"short":         cycle.Shorten,
 		"leaderOptions": leaderOptions,
 	}
+}
+
+// FormError is a refusal to show beside the form that caused it, rather
+// than on an error page: what the user typed is kept.
+func FormError(err error) bool {
+	code := duban.ErrorCode(err)
+	return code == duban.EINVALID || code == duban.ECONFLICT
 }

@@ -9,7 +9,7 @@ import (
 
 // planRoutes are the plans: their list and each plan's overview. The review
 // of a draft adds its own routes (review.go).
-func (s *server) planRoutes() []web.Route {
+func (s *Server) planRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/plans", Allow: duban.CanRead, Action: "查看文件", Handler: s.plans},
 		{Method: "GET", Pattern: "/plans/{plan}", Allow: duban.CanRead, Action: "查看文件", Handler: s.plan},
@@ -26,12 +26,12 @@ type plansPage struct {
 
 func (*plansPage) TemplateName() string { return "plans.html" }
 
-func (s *server) plans(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) plans(w http.ResponseWriter, r *http.Request) error {
 	return s.RenderCached(w, r, r.URL.RequestURI(), func() (web.Page, error) { return s.buildPlans(r) })
 }
 
 // buildPlans reads what the page shows.
-func (s *server) buildPlans(r *http.Request) (web.Page, error) {
+func (s *Server) buildPlans(r *http.Request) (web.Page, error) {
 	p := &plansPage{CanImport: duban.CanImportPlan(duban.UserFromContext(r.Context()))}
 	p.Title = web.Lang(r).T("文件")
 	var err error
@@ -70,12 +70,12 @@ type areaSummary struct {
 	Tasks int
 }
 
-func (s *server) plan(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) plan(w http.ResponseWriter, r *http.Request) error {
 	return s.RenderCached(w, r, r.URL.RequestURI(), func() (web.Page, error) { return s.buildPlan(r) })
 }
 
 // buildPlan reads what the page shows.
-func (s *server) buildPlan(r *http.Request) (web.Page, error) {
+func (s *Server) buildPlan(r *http.Request) (web.Page, error) {
 	ctx := r.Context()
 	id, err := web.PathID(r, "plan")
 	if err != nil {

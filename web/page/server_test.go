@@ -146,11 +146,6 @@ func TestTaskPage(t *testing.T) {
 	c.MustGet("/tasks/abc", http.StatusNotFound)
 }
 
-func firstRunes(s string, n int) string {
-	r := []rune(s)
-	return string(r[:min(n, len(r))])
-}
-
 // TestAccounts: the office makes an account with a random password shown
 // once, the account signs in, the office resets its password and disables
 // it, and makes and revokes an API token that works in between.

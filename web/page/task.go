@@ -17,7 +17,7 @@ import (
 )
 
 // taskRoutes are a task's page and the comments on it.
-func (s *server) taskRoutes() []web.Route {
+func (s *Server) taskRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/tasks/{task}", Allow: duban.CanRead, Action: "查看任务", Handler: s.task},
 		{Method: "POST", Pattern: "/tasks/{task}/comments", Allow: duban.CanComment, Action: "填写进展情况或意见", Changes: true, Handler: s.comment},
@@ -131,7 +131,7 @@ const maxSourceSpan = 8
 // historyLimit is how many of a task's changes its page lists.
 const historyLimit = 50
 
-func (s *server) task(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) task(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, err := web.PathID(r, "task")
 	if err != nil {
@@ -197,12 +197,12 @@ func (s *server) task(w http.ResponseWriter, r *http.Request) error {
 
 // loadSource finds the task's paragraph in the plan's latest notice and
 // keeps it with the paragraphs around it.
-func (s *server) loadSource(r *http.Request, p *taskPage) error {
+func (s *Server) loadSource(r *http.Request, p *taskPage) error {
 	if p.Task.Line == 0 {
 		p.SourceNote = web.Lang(r).T("这项任务由督查室新增，不在通知原文中。")
 		return nil
 	}
-	src, paras, note, err := s.planNotice(r, p.Plan.ID)
+	src, paras, note, err := s.PlanNotice(r, p.Plan.ID)
 	if err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func (s *server) loadSource(r *http.Request, p *taskPage) error {
 // nextItemLine returns the line where the next thing read from the notice
 // after the task begins: another task or an unowned paragraph; 0 when
 // nothing follows.
-func (s *server) nextItemLine(r *http.Request, p *taskPage) (int, error) {
+func (s *Server) nextItemLine(r *http.Request, p *taskPage) (int, error) {
 	ctx := r.Context()
 	tasks, _, err := s.svc.Tasks.FindTasks(ctx, duban.TaskFilter{PlanID: &p.Plan.ID, IncludeWithdrawn: true})
 	if err != nil {
@@ -302,12 +302,12 @@ func isHeading(p *duban.Plan, text string) bool {
 	return false
 }
 
-// planNotice returns a plan's latest notice (its bytes left out) and its
+// PlanNotice returns a plan's latest notice (its bytes left out) and its
 // paragraphs, or, when they cannot be shown, a note saying why (a reading
 // imported as JSON has no notice; a PDF on a server without pdftotext
 // cannot be read again). The paragraphs are shared: the caller must not
 // change them.
-func (s *server) planNotice(r *http.Request, planID int64) (src *duban.PlanSource, paras []sourceParagraph, note string, err error) {
+func (s *Server) PlanNotice(r *http.Request, planID int64) (src *duban.PlanSource, paras []sourceParagraph, note string, err error) {
 	tr := web.Lang(r)
 	if src, err = s.svc.Plans.FindPlanSource(r.Context(), planID); err != nil {
 		return nil, nil, "", err
@@ -412,7 +412,7 @@ func isReadingJSON(data []byte) bool {
 
 // comment adds a comment to a task. Whether the user may comment on this
 // task (a clerk on its own unit's) is the service's to decide.
-func (s *server) comment(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) comment(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "task")
 	if err != nil {
 		return err

@@ -1,14 +1,8 @@
 package page
 
 import (
-	"bytes"
-	"io/fs"
-	"net/url"
-	"path"
-	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,10 +10,11 @@ import (
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/internal/i18ntest"
+	"github.com/dubanhq/duban/web/internal/pagetest"
 )
 
 // hostile is text a notice or a user might hold that must show as text.
-const hostile = `<script>alert("x")</script>`
+const hostile = pagetest.Hostile
 
 // examplePages returns an example of every page struct, filled the way its
 // handler fills it, with hostile text wherever users' text goes. A new page
@@ -91,12 +86,6 @@ func examplePages() []web.Page {
 		&homePage{Role: duban.RoleViewer, Plans: []*duban.Plan{plan},
 			Due: []dueCount{{Choice: duban.DueThisMonth, Count: 2, URL: "/tasks?due=month&q=" + hostile}, {Choice: duban.DueOverdue, URL: "/tasks?due=overdue"}}},
 		&mePage{Unit: unit, Leader: leader, Error: hostile},
-		&unitFormPage{Kinds: unitKinds, Refusal: refusal{Form: "new", Error: hostile, Values: url.Values{"name": {hostile}}}},
-		&unitEditPage{Unit: group, Kinds: unitKinds, Units: []*duban.Unit{unit}, Groups: []*duban.Unit{group}, Scoped: true,
-			Scope: duban.GroupScope{Kind: duban.UnitDepartment}, Refusal: refusal{Form: "members", Error: hostile, Values: url.Values{"member": {"6"}}}},
-		&unitEditPage{Unit: unit, Kinds: unitKinds, Units: []*duban.Unit{unit}, Refusal: refusal{Form: "alias", Error: hostile, Values: url.Values{"alias": {hostile}}}},
-		&leaderFormPage{Leader: leader, Refusal: refusal{Form: "leader", Error: hostile, Values: url.Values{"name": {hostile}}}},
-		&leaderFormPage{},
 		&ledgerPage{
 			Query: web.LedgerQuery{Plan: 1, Section: "1", Unit: 6, Q: "城市", Sort: "unit", Desc: true, Page: 2, Size: 20},
 			Pager: web.Pager{Page: 2, Size: 20, Total: 45, Link: func(n int) string { return "/tasks?page=" + string(rune('0'+n)) }},
@@ -222,81 +211,18 @@ func TestFilterOptions(t *testing.T) {
 	}
 }
 
-// templates are the core's templates with the pages', parsed once.
-var templates = sync.OnceValues(func() (*web.Templates, error) { return web.NewTemplates(Part()) })
-
-// mustTemplates returns the parsed templates or fails the test.
-func mustTemplates(t *testing.T) *web.Templates {
-	t.Helper()
-	tm, err := templates()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tm
-}
+// templates are the core's templates with the pages'.
+var templates = pagetest.NewTemplates(Part)
 
 // tr returns the translator of a language with the server's catalog.
-func tr(lang string) web.Translator {
-	tm, err := templates()
-	if err != nil {
-		panic(err) // TestTemplates says why
-	}
-	return tm.Translator(lang)
-}
+func tr(lang string) web.Translator { return templates.Tr(lang) }
 
 // TestTemplates executes every template with its page struct, in both
 // languages and as each role, and checks that users' text comes out
 // escaped.
 func TestTemplates(t *testing.T) {
-	tm := mustTemplates(t)
-	covered := map[string]bool{}
-	users := []*duban.User{
-		nil,
-		{ID: 1, Name: "office", DisplayName: "督查室" + hostile, Role: duban.RoleAdmin},
-		{ID: 2, Name: "clerk", Role: duban.RoleClerk, UnitID: 6},
-	}
-	if testing.Short() {
-		users = users[1:2]
-	}
-	for _, p := range slices.Concat(examplePages(), reviewExamplePages(), cycleExamplePages(), outputExamplePages(t), supervisionExamplePages()) {
-		name := p.TemplateName()
-		covered[name] = true
-		for _, lang := range []string{"zh", "en"} {
-			for _, u := range users {
-				b := base(p)
-				b.Title, b.User, b.Lang, b.CSRF, b.Path = "标题"+hostile, u, lang, "csrf-token", "/tasks?q="+hostile
-				b.Flash = hostile
-				b.Nav = []web.NavItem{{Label: "台账", Href: "/tasks", Current: true}}
-				var buf bytes.Buffer
-				if err := tm.Execute(&buf, p); err != nil {
-					t.Errorf("%s (%s, %v): %v", name, lang, u, err)
-					continue
-				}
-				out := buf.String()
-				if strings.Contains(out, hostile) {
-					t.Errorf("%s (%s): users' text is not escaped:\n%s", name, lang, excerpt(out, hostile))
-				}
-				if !b.Bare && !strings.Contains(out, `name="csrf" value="csrf-token"`) {
-					t.Errorf("%s (%s): no form carries the CSRF token", name, lang)
-				}
-			}
-		}
-	}
-	files, err := fs.Glob(templateFiles, "templates/*.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		name := path.Base(f)
-		if name != "layout.html" && !strings.HasPrefix(name, "_") && !covered[name] {
-			t.Errorf("template %s has no example page in examplePages", name)
-		}
-	}
-}
-
-func excerpt(s, around string) string {
-	i := strings.Index(s, around)
-	return s[max(0, i-200):min(len(s), i+200)]
+	pages := slices.Concat(examplePages(), coreCycleExamples())
+	pagetest.ExecuteAll(t, templates.Must(t), templateDir(), pages)
 }
 
 // TestCatalog checks that every message the pages' templates and handlers
@@ -313,14 +239,9 @@ func TestCatalog(t *testing.T) {
 	for _, k := range []duban.UnitKind{duban.UnitDepartment, duban.UnitStreet, duban.UnitCompany, duban.UnitGroup} {
 		labels[k.Label()] = "duban.UnitKind.Label"
 	}
-	for _, st := range []cycle.PeriodState{cycle.PeriodPending, cycle.PeriodOpen, cycle.PeriodClosed} {
-		labels[st.Label()] = "cycle.PeriodState.Label"
-	}
-	for _, k := range []cycle.ReportKind{cycle.ReportPart, cycle.ReportTask} {
-		labels[k.Label()] = "cycle.ReportKind.Label"
-	}
-	for _, st := range []cycle.ReportState{cycle.ReportDraft, cycle.ReportSubmitted, cycle.ReportReturned, cycle.ReportResubmitted, cycle.ReportAccepted} {
-		labels[st.Label()] = "cycle.ReportState.Label"
+	// The links of a task's cycle (light.go).
+	for _, l := range []string{"填报本期进展", "修改本期报告", "查看本期报告"} {
+		labels[l] = "taskCycle.ReportLabel"
 	}
 	for _, st := range []cycle.SupervisionState{cycle.SupervisionIssued, cycle.SupervisionAcknowledged, cycle.SupervisionAnswered,
 		cycle.SupervisionClosed, cycle.SupervisionReissued} {
@@ -339,16 +260,5 @@ func TestCatalog(t *testing.T) {
 	for _, c := range duban.TaskChanges(nil, full) {
 		labels[c.Field] = "duban.TaskChanges"
 	}
-	for msg, where := range cycleLabels() {
-		labels[msg] = where
-	}
-	for msg, where := range supervisionLabels() {
-		labels[msg] = where
-	}
-	i18ntest.Check(t, catalog(), mustTemplates(t).Translator("en").Has, labels)
-}
-
-// base returns the Base a page struct embeds.
-func base(p web.Page) *web.Base {
-	return reflect.ValueOf(p).Elem().FieldByName("Base").Addr().Interface().(*web.Base)
+	i18ntest.Check(t, english, templates.Must(t).Translator("en").Has, labels, "../supervision", "../outputs", "../reporting", "../review")
 }

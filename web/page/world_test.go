@@ -29,6 +29,7 @@ var (
 	taskPath     = webtest.TaskPath
 	short        = webtest.Short
 	mainPart     = webtest.MainPart
+	firstRunes   = webtest.FirstRunes
 )
 
 func TestMain(m *testing.M) { webtest.Main(m) }

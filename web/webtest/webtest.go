@@ -217,6 +217,13 @@ func MainPart(body string) string {
 	return body
 }
 
+// FirstRunes returns the first n characters of s, for finding a text by
+// its start.
+func FirstRunes(s string, n int) string {
+	r := []rune(s)
+	return string(r[:min(n, len(r))])
+}
+
 // Buffer collects what a server writes (its log, a command's output) while
 // a test reads it, and lets the test wait for what it expects.
 type Buffer struct {

@@ -30,7 +30,11 @@ import (
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/api"
+	"github.com/dubanhq/duban/web/outputs"
 	"github.com/dubanhq/duban/web/page"
+	"github.com/dubanhq/duban/web/reporting"
+	"github.com/dubanhq/duban/web/review"
+	"github.com/dubanhq/duban/web/supervision"
 )
 
 // fastHasher hashes passwords with argon2id at its lowest cost.
@@ -369,10 +373,16 @@ func evidenceFiles() *evidence.Store {
 	return testFiles.store
 }
 
+// Parts are the server's parts, the pages of each area and the API, as
+// the command joins them.
+func Parts() []web.Part {
+	return []web.Part{page.Part(), review.Part(), reporting.Part(), supervision.Part(), outputs.Part(), api.Part()}
+}
+
 // NewServer assembles the whole server, the pages and the API, as the
 // command does.
 func NewServer(cfg web.Config, svc web.Services) (*web.Server, error) {
-	return web.New(cfg, svc, page.Part(), api.Part())
+	return web.New(cfg, svc, Parts()...)
 }
 
 // NewWorld serves a copy of the store every test starts from: the sample

@@ -1,0 +1,622 @@
+package outputs
+
+import (
+	"cmp"
+	"context"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/dubanhq/duban"
+	"github.com/dubanhq/duban/chart"
+	"github.com/dubanhq/duban/cycle"
+	"github.com/dubanhq/duban/web"
+	"github.com/dubanhq/duban/web/page"
+)
+
+// overviewRoutes are the overview (一屏统览): a plan's lights on one screen.
+func (s *server) overviewRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Pattern: "/overview", Allow: duban.CanRead, Action: "查看一屏统览", Handler: s.overview},
+	}
+}
+
+// overviewTargets is how many targets the overview draws: the targets of
+// a notice's main goals and those behind, which one screen shows; a plan
+// with more links to a page drawing them all.
+const overviewTargets = 60
+
+// overviewRefresh is how often the full-screen overview reloads itself, in
+// seconds: the meeting room's screen follows the reports as they come.
+const overviewRefresh = 120
+
+// overviewPage is a plan's overview in a period.
+type overviewPage struct {
+	web.Base
+	// Plans are those the overview can show (published and archived);
+	// Plan the one shown.
+	Plans []*duban.Plan
+	Plan  *duban.Plan
+	O     *cycle.Overview
+	// Latest says the period shown is the latest with lights, so that the
+	// ledger's links need not name it.
+	Latest bool
+	// Full is the full-screen mode of the meeting room's screen.
+	Full bool
+	// Sort and Desc order the table of units.
+	Sort string
+	Desc bool
+	// Leader is the leader whose tasks come first (a leader's account).
+	Leader *duban.Owner
+	// The charts, drawn on the server.
+	SectionsSVG, LeadersSVG, TrendSVG, TargetsSVG template.HTML
+	// TargetsMet counts the targets reached, TargetsReported those with
+	// an actual; TargetsDrawn those drawn, all of them with AllTargets,
+	// else those needing attention first, up to overviewTargets.
+	TargetsMet, TargetsReported, TargetsDrawn int
+	AllTargets                                bool
+	// UnitRows are the table of units, sorted; MineRows the leader's
+	// tasks and OverdueRows the units owing reports, as list items.
+	UnitRows, MineRows, OverdueRows template.HTML
+}
+
+func (*overviewPage) TemplateName() string { return "overview.html" }
+
+// LightLabel is a light's word in the page's language.
+func (p *overviewPage) LightLabel(s cycle.LightStatus) string {
+	if p.Lang == "en" {
+		return s.LabelEN()
+	}
+	return s.Label()
+}
+
+// AsOf is the day the lights are of: the period's end, or today while it
+// runs.
+func (p *overviewPage) AsOf() string {
+	d := p.O.Period.End
+	if p.O.Today.Before(d) {
+		d = p.O.Today
+	}
+	if p.Lang == "en" {
+		return d.LabelEN()
+	}
+	return d.Label()
+}
+
+// Reason is why a light is what it is, in the page's language; empty for
+// the lights that need no attention.
+func (p *overviewPage) Reason(l cycle.Light) string {
+	if p.Lang == "en" {
+		return l.ReasonEN
+	}
+	return l.Reason
+}
+
+// Lights lists the lights in display order, for the totals.
+func (p *overviewPage) Lights() []cycle.LightStatus { return cycle.LightStatuses }
+
+// Count is the total of light s.
+func (p *overviewPage) Count(s cycle.LightStatus) int { return p.O.Totals.Of(s) }
+
+// LedgerURL is the address of the ledger of the plan's tasks of a light
+// (all of them for ""), in the period shown.
+func (p *overviewPage) LedgerURL(light cycle.LightStatus) string { return p.ledger(light, "") }
+
+// ledger is the address of the ledger's tasks of the plan of a light (any
+// for ""), narrowed by more filters (&unit=5); the overview writes a
+// thousand of them, so they are put together rather than encoded.
+func (p *overviewPage) ledger(light cycle.LightStatus, more string) string {
+	var b strings.Builder
+	b.Grow(64)
+	b.WriteString("/tasks?plan=")
+	b.WriteString(strconv.FormatInt(p.Plan.ID, 10))
+	if light != "" {
+		b.WriteString("&light=")
+		b.WriteString(string(light))
+		if !p.Latest && p.O.Period != nil {
+			b.WriteString("&period=")
+			b.WriteString(strconv.FormatInt(p.O.Period.ID, 10))
+		}
+	}
+	b.WriteString(more)
+	return b.String()
+}
+
+// TargetsURL is the address of the overview drawing every target.
+func (p *overviewPage) TargetsURL() string {
+	u := p.URL(false, "", false) + "&targets=all"
+	return u
+}
+
+// URL is the address of the overview with other parameters.
+func (p *overviewPage) URL(full bool, sort string, desc bool) string {
+	v := url.Values{}
+	v.Set("plan", strconv.FormatInt(p.Plan.ID, 10))
+	if !p.Latest && p.O.Period != nil {
+		v.Set("period", strconv.FormatInt(p.O.Period.ID, 10))
+	}
+	if full {
+		v.Set("full", "1")
+	}
+	if sort != "" {
+		v.Set("sort", sort)
+	}
+	if desc {
+		v.Set("order", "desc")
+	}
+	return "/overview?" + v.Encode()
+}
+
+// SortURL is the address of the overview with the units sorted by a
+// column: the first click sorts the counts from the most, the names from
+// A; a second click reverses.
+func (p *overviewPage) SortURL(sort string) string {
+	desc := sort != "name"
+	if p.Sort == sort {
+		desc = !p.Desc
+	}
+	return p.URL(p.Full, sort, desc)
+}
+
+// SortMark is the arrow beside the column the units are sorted by.
+func (p *overviewPage) SortMark(sort string) string {
+	switch {
+	case p.Sort != sort:
+		return ""
+	case p.Desc:
+		return "↓"
+	}
+	return "↑"
+}
+
+// PeriodOptions are the options of the period selector.
+func (p *overviewPage) PeriodOptions() template.HTML {
+	var b strings.Builder
+	for _, q := range p.O.Periods {
+		page.Option(&b, strconv.FormatInt(q.ID, 10), q.Label, p.O.Period != nil && q.ID == p.O.Period.ID)
+	}
+	return template.HTML(b.String())
+}
+
+// PlanOptions are the options of the plan selector.
+func (p *overviewPage) PlanOptions() template.HTML {
+	var b strings.Builder
+	for _, pl := range p.Plans {
+		page.Option(&b, strconv.FormatInt(pl.ID, 10), strconv.Itoa(pl.Year)+" · "+pl.Title, pl.ID == p.Plan.ID)
+	}
+	return template.HTML(b.String())
+}
+
+// TaskURL is a task's page.
+func (p *overviewPage) TaskURL(id int64) string { return "/tasks/" + strconv.FormatInt(id, 10) }
+
+// UnitLedgerURL is the ledger of a unit's tasks in the plan.
+func (p *overviewPage) UnitLedgerURL(id int64) string {
+	return p.ledger("", "&unit="+strconv.FormatInt(id, 10))
+}
+
+// overview shows a plan's overview: the plan asked for, or the newest
+// published one; the period asked for, or its latest with lights.
+func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	planID, err := web.QueryInt(q, "plan")
+	if err != nil {
+		return err
+	}
+	periodID, err := web.QueryInt(q, "period")
+	if err != nil {
+		return err
+	}
+	u := duban.UserFromContext(ctx)
+	p := &overviewPage{Full: q.Get("full") == "1", Sort: q.Get("sort"), Desc: q.Get("order") == "desc", AllTargets: q.Get("targets") == "all"}
+	p.Title = web.Lang(r).T("一屏统览")
+	p.Bare = p.Full
+	ch, err := s.Choices(r)
+	if err != nil {
+		return err
+	}
+	for _, pl := range ch.Plans {
+		if pl.State != duban.PlanDraft {
+			p.Plans = append(p.Plans, pl)
+		}
+	}
+	if len(p.Plans) == 0 {
+		return duban.Errorf(duban.ENOTFOUND, "还没有已发布的计划：发布计划并开始填报后，这里显示统览。")
+	}
+	want := p.Plans[0].ID
+	if planID != nil && *planID != 0 {
+		want = *planID
+	}
+	pd, err := s.planData(r, want)
+	if err != nil {
+		return err
+	}
+	p.Plan = pd.plan
+	if p.Plan.State == duban.PlanDraft {
+		return duban.Errorf(duban.ECONFLICT, "计划“%s”尚未发布，没有统览：发布并开始填报后再查看。", p.Plan.Title)
+	}
+	ff := cycle.FiguresFilter{PlanID: want}
+	if periodID != nil {
+		ff.PeriodID = *periodID
+	}
+	figures, err := s.svc.Overview.FindFigures(ctx, ff)
+	if err != nil {
+		return err
+	}
+	var leaderID int64
+	if u != nil && u.Role == duban.RoleLeader {
+		leaderID = u.LeaderID
+	}
+	p.O = pd.index.Overview(figures, leaderID)
+	p.Latest = len(figures.Trend) == 0 || figures.Period == nil || figures.Period.ID == figures.Trend[len(figures.Trend)-1].Period.ID
+	for i := range p.O.Leaders {
+		if p.O.Leaders[i].ID == leaderID && leaderID != 0 {
+			p.Leader = &duban.Owner{ID: leaderID, Name: p.O.Leaders[i].Name}
+			// The leader's own row first.
+			row := p.O.Leaders[i]
+			p.O.Leaders = slices.Insert(slices.Delete(p.O.Leaders, i, i+1), 0, row)
+			break
+		}
+	}
+	for i := range p.O.Units {
+		if unit := ch.Unit(p.O.Units[i].ID); unit != nil {
+			p.O.Units[i].Name = unit.Name
+		}
+	}
+	for i := range p.O.Overdue {
+		if unit := ch.Unit(p.O.Overdue[i].UnitID); unit != nil {
+			p.O.Overdue[i].Name = unit.Name
+		}
+	}
+	if err := p.draw(web.Lang(r)); err != nil {
+		return err
+	}
+	if p.Full {
+		w.Header().Set("Refresh", strconv.Itoa(overviewRefresh))
+	}
+	return s.Render(w, r, p)
+}
+
+// draw draws the page's charts and writes the table of units.
+func (p *overviewPage) draw(tr web.Translator) error {
+	series := chart.Lights()
+	if p.Lang == "en" {
+		for i := range series {
+			series[i].Name = cycle.LightStatuses[i].LabelEN()
+		}
+	}
+	hrefs := func(more string) []string {
+		out := make([]string, len(cycle.LightStatuses))
+		for i, st := range cycle.LightStatuses {
+			out[i] = p.ledger(st, more)
+		}
+		return out
+	}
+	var err error
+	bars := chart.Bars{Title: tr.T("按行动统计"), Series: series}
+	for _, sec := range p.O.Sections {
+		no := int(sec.ID)
+		label := sec.Name
+		if no > 0 {
+			label = duban.ChineseNumeral(no) + "、" + label
+		}
+		more := "&section=" + strconv.Itoa(no)
+		bars.Rows = append(bars.Rows, chart.BarRow{Label: label, Href: p.ledger("", more), Values: sec.Counts[:], Hrefs: hrefs(more)})
+	}
+	if p.SectionsSVG, err = svgHTML(&bars); err != nil {
+		return err
+	}
+	bars = chart.Bars{Title: tr.T("按牵头领导统计"), Series: series}
+	for _, l := range p.O.Leaders {
+		more := "&leader=" + strconv.FormatInt(l.ID, 10)
+		bars.Rows = append(bars.Rows, chart.BarRow{Label: l.Name, Href: p.ledger("", more), Values: l.Counts[:], Hrefs: hrefs(more)})
+	}
+	if len(bars.Rows) > 0 {
+		if p.LeadersSVG, err = svgHTML(&bars); err != nil {
+			return err
+		}
+	}
+	if len(p.O.Trend) > 0 {
+		trend := chart.Trend{Title: tr.T("各期状态趋势"), Series: series}
+		for _, pc := range p.O.Trend {
+			v := url.Values{"plan": {strconv.FormatInt(p.Plan.ID, 10)}, "period": {strconv.FormatInt(pc.Period.ID, 10)}}
+			trend.Periods = append(trend.Periods, chart.Period{Label: shortPeriod(pc.Period), Href: "/overview?" + v.Encode(), Values: pc.Counts[:]})
+		}
+		if p.TrendSVG, err = svgHTML(&trend); err != nil {
+			return err
+		}
+	}
+	if err := p.drawTargets(tr); err != nil {
+		return err
+	}
+	p.UnitRows = p.unitRows()
+	p.MineRows, p.OverdueRows = p.mineRows(), p.overdueRows(tr)
+	return nil
+}
+
+// mineRows writes the leader's tasks, the worst lights first: each with its
+// light as word and colour, linked, and why when it needs attention.
+func (p *overviewPage) mineRows() template.HTML {
+	var b strings.Builder
+	for _, m := range p.O.Mine {
+		b.WriteString("\n<li><span class=\"lamp light-")
+		b.WriteString(string(m.Light.Status))
+		b.WriteString(`">`)
+		page.Escape(&b, p.LightLabel(m.Light.Status))
+		b.WriteString(`</span> <a href="/tasks/`)
+		b.WriteString(strconv.FormatInt(m.Task.ID, 10))
+		b.WriteString(`">`)
+		page.Escape(&b, m.Task.No+" "+cycle.Shorten(m.Task.Text, 40))
+		b.WriteString("</a>")
+		if why := p.Reason(m.Light); why != "" {
+			b.WriteString(` <span class="muted">`)
+			page.Escape(&b, why)
+			b.WriteString("</span>")
+		}
+		b.WriteString("</li>")
+	}
+	return template.HTML(b.String())
+}
+
+// overdueRows writes the units owing reports, each linked to its tasks in
+// the plan.
+func (p *overviewPage) overdueRows(tr web.Translator) template.HTML {
+	var b strings.Builder
+	for _, u := range p.O.Overdue {
+		b.WriteString("\n<li><a href=\"")
+		page.Escape(&b, p.UnitLedgerURL(u.UnitID))
+		b.WriteString(`">`)
+		page.Escape(&b, cmp.Or(u.Name, "#"+strconv.FormatInt(u.UnitID, 10)))
+		b.WriteString(`</a> <span class="tag warn">`)
+		page.Escape(&b, tr.T("%d 份", u.Reports))
+		b.WriteString("</span></li>")
+	}
+	return template.HTML(b.String())
+}
+
+// drawTargets draws every target's progress, those needing attention
+// first.
+func (p *overviewPage) drawTargets(tr web.Translator) error {
+	if len(p.O.Targets) == 0 {
+		return nil
+	}
+	// Sorted by their places, the targets themselves being large.
+	targets := make([]*cycle.OverviewTarget, len(p.O.Targets))
+	for i := range p.O.Targets {
+		targets[i] = &p.O.Targets[i]
+	}
+	slices.SortStableFunc(targets, func(a, b *cycle.OverviewTarget) int {
+		return cmp.Or(cmp.Compare(metRank(a), metRank(b)), cmp.Compare(a.Light.Attention(), b.Light.Attention()))
+	})
+	if !p.AllTargets && len(targets) > overviewTargets {
+		targets = targets[:overviewTargets]
+	}
+	p.TargetsDrawn = len(targets)
+	for _, t := range p.O.Targets {
+		if t.Progress.Reported {
+			p.TargetsReported++
+		}
+		if t.Progress.Met {
+			p.TargetsMet++
+		}
+	}
+	c := chart.Progress{Title: tr.T("量化指标完成情况")}
+	for _, t := range targets {
+		_, mult := cycle.SplitUnit(t.Indicator.Unit)
+		label := t.TaskNo + " " + t.Progress.Metric
+		ct := chart.Target{Label: label, Target: t.Indicator.Value, Unit: t.Indicator.Unit, Href: p.TaskURL(t.TaskID),
+			Colour: chart.LightColour(t.Light.Label())}
+		if t.Progress.Reported {
+			ct.Actual = t.Progress.Actual / mult
+			pct := t.Progress.Ratio * 100
+			ct.Percent = &pct
+		} else {
+			ct.Label += tr.T("（未报）")
+		}
+		c.Targets = append(c.Targets, ct)
+	}
+	var err error
+	p.TargetsSVG, err = svgHTML(&c)
+	return err
+}
+
+// metRank orders targets: not met, not reported, met.
+func metRank(t *cycle.OverviewTarget) int {
+	switch {
+	case t.Progress.Met:
+		return 2
+	case !t.Progress.Reported:
+		return 1
+	}
+	return 0
+}
+
+// unitRows writes the rows of the table of units, sorted as asked: each
+// unit's tasks, those it leads, and its count of each light, every figure
+// a link to the tasks it counts.
+func (p *overviewPage) unitRows() template.HTML {
+	rows := slices.Clone(p.O.Units)
+	key := func(r *cycle.OverviewRow) int {
+		switch p.Sort {
+		case "tasks":
+			return r.Counts.Total()
+		case "lead":
+			return r.Lead
+		case "behind":
+			return r.Counts.Behind()
+		}
+		return r.Counts.Of(cycle.LightStatus(p.Sort))
+	}
+	if p.Sort == "" || (p.Sort != "name" && p.Sort != "tasks" && p.Sort != "lead" && p.Sort != "behind" && !cycle.LightStatus(p.Sort).Valid()) {
+		p.Sort, p.Desc = "behind", true
+	}
+	slices.SortStableFunc(rows, func(a, b cycle.OverviewRow) int {
+		c := 0
+		if p.Sort == "name" {
+			c = cmp.Compare(a.Name, b.Name)
+		} else {
+			c = cmp.Compare(key(&a), key(&b))
+		}
+		if p.Desc {
+			c = -c
+		}
+		return cmp.Or(c, cmp.Compare(a.Name, b.Name))
+	})
+	var b strings.Builder
+	b.Grow(len(rows) * 900)
+	cell := func(class string, n int, href string) {
+		if n == 0 {
+			b.WriteString(`<td class="n zero">0</td>`)
+			return
+		}
+		b.WriteString(`<td class="n`)
+		b.WriteString(class)
+		b.WriteString(`">`)
+		b.WriteString(`<a href="`)
+		page.Escape(&b, href)
+		b.WriteString(`">`)
+		b.WriteString(strconv.Itoa(n))
+		b.WriteString("</a></td>")
+	}
+	for _, r := range rows {
+		more := "&unit=" + strconv.FormatInt(r.ID, 10)
+		all := p.ledger("", more)
+		b.WriteString("\n<tr><th scope=\"row\"><a href=\"")
+		page.Escape(&b, all)
+		b.WriteString(`">`)
+		page.Escape(&b, cmp.Or(r.Name, "#"+strconv.FormatInt(r.ID, 10)))
+		b.WriteString("</a></th>")
+		cell("", r.Counts.Total(), all)
+		cell("", r.Lead, all+"&role=lead")
+		cell(" behind", r.Counts.Behind(), all)
+		for i, st := range cycle.LightStatuses {
+			if r.Counts[i] == 0 {
+				cell("", 0, "")
+				continue
+			}
+			cell("", r.Counts[i], p.ledger(st, more))
+		}
+		b.WriteString("</tr>")
+	}
+	return template.HTML(b.String())
+}
+
+// shortPeriod names a period without its year, for the trend's columns.
+func shortPeriod(q *cycle.Period) string {
+	if _, after, ok := strings.Cut(q.Label, "年"); ok && after != "" {
+		return after
+	}
+	return q.Label
+}
+
+// svgHTML draws a chart into a page: its SVG is built from escaped text and
+// presentation attributes only (package chart), so it is safe as HTML.
+func svgHTML(c interface{ SVG() ([]byte, error) }) (template.HTML, error) {
+	b, err := c.SVG()
+	if err != nil {
+		return "", err
+	}
+	return template.HTML(b), nil
+}
+
+// planData is a plan with its tasks (in plan order, with owners and
+// targets) indexed with the directory's groups, as the overview joins them
+// to the day's figures.
+type planData struct {
+	plan  *duban.Plan
+	index *cycle.PlanIndex
+}
+
+// planCache keeps plans with their tasks read at the newest version of what
+// lists show, as choiceCache keeps the filters' lists: a plan's tasks
+// change only with a change that moves that version, while the overview,
+// read all day, joins them to figures it reads afresh on every request.
+type planCache struct {
+	mu      sync.Mutex
+	entries map[planKey]*planEntry
+}
+
+// planKey names a cached plan: its ID and whether its reader sees drafts.
+type planKey struct {
+	id     int64
+	drafts bool
+}
+
+// planEntry is a plan of one version, being read until ready is closed.
+type planEntry struct {
+	head  int64
+	ready chan struct{}
+	data  *planData
+	err   error
+}
+
+// maxCachedPlans bounds the plans kept: a year's and a few past years'.
+const maxCachedPlans = 32
+
+// planData returns a plan and its tasks at the version of what lists show
+// that the request reads.
+func (s *server) planData(r *http.Request, id int64) (*planData, error) {
+	head, err := s.ListsHead(r)
+	if err != nil {
+		return nil, err
+	}
+	k := planKey{id: id, drafts: duban.CanViewDrafts(duban.UserFromContext(r.Context()))}
+	pc := &s.planCache
+	pc.mu.Lock()
+	if pc.entries == nil {
+		pc.entries = map[planKey]*planEntry{}
+	}
+	e := pc.entries[k]
+	if e == nil || e.head < head {
+		if len(pc.entries) >= maxCachedPlans {
+			clear(pc.entries)
+		}
+		e = &planEntry{head: head, ready: make(chan struct{})}
+		pc.entries[k] = e
+		pc.mu.Unlock()
+		func() {
+			defer close(e.ready)
+			e.data, e.err = s.readPlanData(context.WithoutCancel(r.Context()), id)
+		}()
+		if e.err != nil {
+			pc.mu.Lock()
+			if pc.entries[k] == e {
+				delete(pc.entries, k)
+			}
+			pc.mu.Unlock()
+		}
+		return e.data, e.err
+	}
+	pc.mu.Unlock()
+	select {
+	case <-e.ready:
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+	if e.data == nil {
+		return s.readPlanData(r.Context(), id)
+	}
+	return e.data, nil
+}
+
+// readPlanData reads a plan, its tasks and the groups, and indexes them.
+func (s *server) readPlanData(ctx context.Context, id int64) (*planData, error) {
+	p, err := s.svc.Plans.FindPlanByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	tasks, _, err := s.svc.Tasks.FindTasks(ctx, duban.TaskFilter{PlanID: &id})
+	if err != nil {
+		return nil, err
+	}
+	groups, err := s.svc.Units.FindGroupMembers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &planData{plan: p, index: cycle.NewPlanIndex(p, tasks, groups)}, nil
+}
