@@ -343,7 +343,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		err = s.ChangePassword(r, f.Get("current_password"), f.Get("new_password"))
 	}
 	if err == nil {
-		return s.Redirect(w, r, "/me", tr.T("密码已修改；其他地方的登录已退出。"))
+		return s.Redirect(w, r, "/me", tr.T("密码已修改；其他地方的登录已退出，API 令牌已吊销。"))
 	}
 	if !FormError(err) {
 		return err

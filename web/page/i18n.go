@@ -186,7 +186,7 @@ var english = map[string]string{
 	// Homes, the own account, the directory's forms, progress and history.
 	"%d 个成员":  "%d members",
 	"%s与重点领域": "%ss and focus areas",
-	"修改后，您在其他地方的登录会退出。": "Once it is changed, you are signed out everywhere else.",
+	"修改后，您在其他地方的登录会退出，您账号的 API 令牌会吊销。": "Once it is changed, you are signed out everywhere else and your account's API tokens are revoked.",
 	"修改密码":     "Change password",
 	"全部%s":     "All %ss",
 	"再输入一次新密码": "The new password again",
@@ -195,7 +195,7 @@ var english = map[string]string{
 	"在执行的文件": "Documents in hand",
 	"在执行的文件中没有您牵头的任务。": "The documents in hand give you no task to lead.",
 	"填报进展情况": "Report progress",
-	"密码已修改；其他地方的登录已退出。": "Your password is changed; you are signed out everywhere else.",
+	"密码已修改；其他地方的登录已退出，API 令牌已吊销。": "Your password is changed; you are signed out everywhere else and your API tokens are revoked.",
 	"对应领导":          "Leader",
 	"属于":            "Belongs to ",
 	"当前的密码":         "Current password",
