@@ -217,7 +217,7 @@ func (c *Channel) Validate() error {
 	case !c.Kind.Valid():
 		return Errorf(EINVALID, "渠道类型 %q 不正确：应为 wecom（企业微信群机器人）、dingtalk（钉钉群机器人）、smtp（电子邮件）或 webhook（通用 Webhook）。", c.Kind)
 	case c.UnitID < 0 || c.PlanID < 0:
-		return Errorf(EINVALID, "渠道所属的单位或计划编号不正确。")
+		return Errorf(EINVALID, "渠道所属的单位或文件编号不正确。")
 	case len(c.Secret) > maxSecret:
 		return Errorf(EINVALID, "密钥过长（超过 %d 个字符）：请检查是否粘贴了多余的内容。", maxSecret)
 	case strings.ContainsAny(string(c.Secret), "\r\n"):
@@ -488,7 +488,7 @@ func (d *Delivery) Validate() error {
 	case !utf8.ValidString(d.Subject) || !utf8.ValidString(d.Body):
 		return Errorf(EINVALID, "消息中有无法识别的字符（不是 UTF-8）。")
 	case d.UnitID < 0 || d.PlanID < 0:
-		return Errorf(EINVALID, "消息所涉单位或计划的编号不正确。")
+		return Errorf(EINVALID, "消息所涉单位或文件的编号不正确。")
 	}
 	if d.Link != "" {
 		if err := ValidateChannelURL(d.Link); err != nil {

@@ -106,7 +106,7 @@ func (s *Schedule) Validate(year int) error {
 		}
 		for i, d := range s.Dates {
 			if d.Year != year && !(d.Year == year+1 && d.Month == time.January) {
-				return duban.Errorf(duban.EINVALID, "报送日期 %s 不在计划的年度（%d 年）内。", d, year)
+				return duban.Errorf(duban.EINVALID, "报送日期 %s 不在文件的年度（%d 年）内。", d, year)
 			}
 			if i > 0 && !d.After(s.Dates[i-1]) {
 				return duban.Errorf(duban.EINVALID, "报送日期应按先后排列且不重复：%s 不应排在 %s 之后。", d, s.Dates[i-1])
@@ -340,7 +340,7 @@ func (c *CycleSettings) Validate(year int) error {
 		return err
 	}
 	if c.Start.Year != year {
-		return duban.Errorf(duban.EINVALID, "计划起始日 %s 应在计划的年度（%d 年）内。", c.Start, year)
+		return duban.Errorf(duban.EINVALID, "序时进度起算日 %s 应在文件的年度（%d 年）内。", c.Start, year)
 	}
 	if len(c.Reminders) > 10 {
 		return duban.Errorf(duban.EINVALID, "提醒最多设置 10 次。")

@@ -87,7 +87,7 @@ func TestScheduleValidate(t *testing.T) {
 		{cycle.Schedule{Kind: cycle.ScheduleMonthly, DueDay: 0}, "报送日"},
 		{cycle.Schedule{Kind: cycle.ScheduleMonthly, DueDay: 32}, "报送日"},
 		{cycle.Schedule{Kind: cycle.ScheduleCustom}, "报送日期"},
-		{cycle.Schedule{Kind: cycle.ScheduleCustom, Dates: []duban.Date{d("2021-06-20")}}, "不在计划的年度"},
+		{cycle.Schedule{Kind: cycle.ScheduleCustom, Dates: []duban.Date{d("2021-06-20")}}, "不在文件的年度"},
 		{cycle.Schedule{Kind: cycle.ScheduleCustom, Dates: []duban.Date{d("2022-06-20"), d("2022-06-20")}}, "先后"},
 	} {
 		err := tc.s.Validate(2022)
@@ -107,7 +107,7 @@ func TestCycleSettingsValidate(t *testing.T) {
 		msg string
 	}{
 		{cycle.CycleSettingsUpdate{Thresholds: &cycle.Thresholds{Lag: 20, Severe: 10}}, "应大于"},
-		{cycle.CycleSettingsUpdate{Start: ptr(d("2021-12-01"))}, "起始日"},
+		{cycle.CycleSettingsUpdate{Start: ptr(d("2021-12-01"))}, "序时进度起算日"},
 		{cycle.CycleSettingsUpdate{Reminders: &[]int{0}}, "提醒日"},
 		{cycle.CycleSettingsUpdate{Reminders: &[]int{1, 1}}, "重复"},
 	} {

@@ -132,7 +132,7 @@ func progressBook(ctx context.Context, s *Services, q ProgressQuery) (*xlsx.Prog
 	}
 	name := book.Sheets[0].Title
 	if len(periods) > 1 {
-		name = fmt.Sprintf("%s重点任务进展台账（%d 个计划）", periods[0].Label, len(periods))
+		name = fmt.Sprintf("%s重点任务进展台账（%d 个文件）", periods[0].Label, len(periods))
 	}
 	return book, name, nil
 }

@@ -302,7 +302,7 @@ func (b *Bench) prepare(ctx context.Context, clerks int) (*benchData, error) {
 	if len(units) < clerks {
 		return nil, duban.Errorf(duban.EINVALID, "数据库中只有 %d 个单位，不够 %d 个联络员各用一个：请减少 --clients 或 --writers。", len(units), clerks)
 	}
-	office := &duban.User{Name: benchOffice, DisplayName: "督办室（压测）", Role: duban.RoleAdmin}
+	office := &duban.User{Name: benchOffice, DisplayName: "督查室（压测）", Role: duban.RoleAdmin}
 	if d.office.password, err = s.account(office); err != nil {
 		return nil, err
 	}
@@ -740,7 +740,7 @@ func (m *measurement) warmUp(path string) {
 // correctPhase is the office correcting tasks' deadlines on the review
 // page. A form answers a success with a redirect.
 func (m *measurement) correctPhase() Phase {
-	return writePhase("修改任务（督办室）", m.correctors, m.Duration, func(ctx context.Context, c *Client, task int64, n int) (*Answer, error) {
+	return writePhase("修改任务（督查室）", m.correctors, m.Duration, func(ctx context.Context, c *Client, task int64, n int) (*Answer, error) {
 		month := m.data.nextMonth(task)
 		return c.Post(ctx, fmt.Sprintf("/review/tasks/%d/edit", task), url.Values{"deadline": {fmt.Sprintf("%d月底前", month)}})
 	})

@@ -69,7 +69,7 @@ func WriteProgressBook(w io.Writer, pb ProgressBook) error {
 		total += len(s.Rows)
 	}
 	if total > MaxBookRows {
-		return duban.Errorf(duban.EINVALID, "进展台账的任务过多（超过 %d 项）：请按计划分别导出。", MaxBookRows)
+		return duban.Errorf(duban.EINVALID, "进展台账的任务过多（超过 %d 项）：请按文件分别导出。", MaxBookRows)
 	}
 	b := newBook()
 	defer b.f.Close()

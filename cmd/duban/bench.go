@@ -31,7 +31,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	dsn := fs.String("db", "", "压测用的数据库（SQLite 文件或 postgres:// 地址），没有数据时新建模拟台账；默认在临时文件夹中新建，用后删除。不要用正式数据库：压测会修改任务、发表意见")
 	dur := fs.Duration("duration", 10*time.Second, "每项测量的时长")
 	readers := fs.Int("clients", 8, "读取时同时请求的客户端数")
-	writers := fs.Int("writers", 10, "写入时同时请求的客户端数：一半是督办室修改任务，一半是单位联络员发表意见")
+	writers := fs.Int("writers", 10, "写入时同时请求的客户端数：一半是督查室修改任务，一半是单位联络员发表意见")
 	rush := fs.Duration("rush", 0, "报送高峰的时长（每个单位一名联络员通过填报表单报送），默认同 --duration")
 	rate := fs.Int("reports", load.DefaultRushRate, "报送高峰每分钟报送的报告数")
 	size := demo.FullSize

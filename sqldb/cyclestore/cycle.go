@@ -60,9 +60,9 @@ func planInCycle(tx *Tx, id int64) (*duban.Plan, error) {
 	}
 	switch p.State {
 	case duban.PlanDraft:
-		return nil, duban.Errorf(duban.ECONFLICT, "计划“%s”尚未发布：发布后才能开展填报。", p.Title)
+		return nil, duban.Errorf(duban.ECONFLICT, "文件“%s”尚未发布：发布后才能开展填报。", p.Title)
 	case duban.PlanArchived:
-		return nil, duban.Errorf(duban.ECONFLICT, "计划“%s”已归档，不能再填报或修改。", p.Title)
+		return nil, duban.Errorf(duban.ECONFLICT, "文件“%s”已归档，不能再填报或修改。", p.Title)
 	}
 	return p, nil
 }

@@ -246,7 +246,7 @@ func loadLightPlans(tx *Tx, sc lightScope) ([]*lightPlan, error) {
 		return nil, err
 	}
 	if len(sc.plans) == 1 && len(plans) == 0 {
-		return nil, sqldb.NotFound("计划", sc.plans[0])
+		return nil, sqldb.NotFound("文件", sc.plans[0])
 	}
 	if len(plans) == 0 {
 		return nil, nil

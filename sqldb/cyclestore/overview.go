@@ -40,7 +40,7 @@ func findFigures(tx *Tx, ff cycle.FiguresFilter) (*cycle.Figures, error) {
 	var state duban.PlanState
 	switch err := tx.QueryRow("SELECT state FROM plans WHERE id = ?", ff.PlanID).Scan(&state); {
 	case isNoRows(err) || (err == nil && state == duban.PlanDraft && !duban.CanViewDrafts(tx.User())):
-		return nil, sqldb.NotFound("计划", ff.PlanID)
+		return nil, sqldb.NotFound("文件", ff.PlanID)
 	case err != nil:
 		return nil, tx.QueryError("SELECT plans", err)
 	}

@@ -146,7 +146,7 @@ func (s *PeriodService) CreatePeriods(ctx context.Context, planID int64) ([]*cyc
 			return err
 		}
 		if n > 0 {
-			return duban.Errorf(duban.ECONFLICT, "计划“%s”已有 %d 个填报周期：改变报送周期请修改填报设置，尚未开始的周期会随之重新生成。", p.Title, n)
+			return duban.Errorf(duban.ECONFLICT, "文件“%s”已有 %d 个填报周期：改变报送周期请修改填报设置，尚未开始的周期会随之重新生成。", p.Title, n)
 		}
 		cal, err := loadCalendar(tx)
 		if err != nil {

@@ -86,7 +86,7 @@ func (s *PublicationService) UpdatePublication(ctx context.Context, planID int64
 			return err
 		}
 		if plan.State == duban.PlanDraft {
-			return duban.Errorf(duban.ECONFLICT, "计划“%s”尚未发布，不能公开：请先发布。", plan.Title)
+			return duban.Errorf(duban.ECONFLICT, "文件“%s”尚未发布，不能公开：请先发布。", plan.Title)
 		}
 		if p, err = findPublication(tx, planID); err != nil {
 			return err
@@ -99,7 +99,7 @@ func (s *PublicationService) UpdatePublication(ctx context.Context, planID int64
 				return err
 			}
 			if t.PlanID != planID {
-				return duban.Errorf(duban.EINVALID, "任务 %s 不属于计划“%s”。", t.No, plan.Title)
+				return duban.Errorf(duban.EINVALID, "任务 %s 不属于文件“%s”。", t.No, plan.Title)
 			}
 		}
 		if upd.Public != nil {
@@ -129,7 +129,7 @@ func (s *PublicationService) UpdatePublication(ctx context.Context, planID int64
 			state = "公开"
 		}
 		return tx.Record("plan.publication", "plan", planID, planID,
-			fmt.Sprintf("政务公开：计划“%s”%s，%d 项任务不公开", plan.Title, state, len(p.Hidden)), before, p)
+			fmt.Sprintf("政务公开：文件“%s”%s，%d 项任务不公开", plan.Title, state, len(p.Hidden)), before, p)
 	})
 	return p, err
 }
@@ -170,7 +170,7 @@ func (s *PublicationService) FindPublicPlan(ctx context.Context, planID int64) (
 }
 
 func findPublicPlan(tx *Tx, planID int64) (*cycle.PublicPlan, error) {
-	notPublic := duban.Errorf(duban.ENOTFOUND, "没有这个公开的计划：请从政务公开页面的列表中选择。")
+	notPublic := duban.Errorf(duban.ENOTFOUND, "没有这个公开的文件：请从政务公开页面的列表中选择。")
 	var pp cycle.PublicPlan
 	var state duban.PlanState
 	var public bool

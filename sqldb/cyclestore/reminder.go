@@ -33,7 +33,7 @@ func (s *ReminderService) FindObligations(ctx context.Context, f cycle.Obligatio
 		return nil, err
 	}
 	if f.PlanID == nil && f.PeriodID == nil {
-		return nil, duban.Errorf(duban.EINVALID, "请指明计划或填报周期。")
+		return nil, duban.Errorf(duban.EINVALID, "请指明文件或填报周期。")
 	}
 	if u.Role == duban.RoleClerk {
 		if f.UnitID != nil && *f.UnitID != u.UnitID {
@@ -363,7 +363,7 @@ func (s *ReminderService) CreateUrge(ctx context.Context, ug *cycle.Urge) error 
 				return err
 			}
 			if q.PlanID != ug.PlanID {
-				return duban.Errorf(duban.EINVALID, "填报周期“%s”不属于这个计划。", q.Label)
+				return duban.Errorf(duban.EINVALID, "填报周期“%s”不属于这个文件。", q.Label)
 			}
 		}
 		ug.By, ug.At = tx.Actor(), tx.Now()

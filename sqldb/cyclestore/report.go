@@ -220,7 +220,7 @@ func loadPlace(tx *Tx, taskID, periodID int64) (*reportPlace, error) {
 	}
 	switch {
 	case q.PlanID != t.PlanID:
-		return nil, duban.Errorf(duban.EINVALID, "填报周期“%s”不属于任务 %s 的计划。", q.Label, t.No)
+		return nil, duban.Errorf(duban.EINVALID, "填报周期“%s”不属于任务 %s 的文件。", q.Label, t.No)
 	case q.State == cycle.PeriodPending:
 		return nil, duban.Errorf(duban.ECONFLICT, "%s的填报尚未开始：请等督查室开启后再填报。", q.Label)
 	case q.State == cycle.PeriodClosed:

@@ -188,7 +188,7 @@ func (s *SupervisionService) CreateSupervision(ctx context.Context, sv *cycle.Su
 				return err
 			}
 			if len(tasks) > 0 && t.PlanID != tasks[0].PlanID {
-				return duban.Errorf(duban.EINVALID, "一份督办单的任务应属于同一计划。")
+				return duban.Errorf(duban.EINVALID, "一份督办单的任务应属于同一文件。")
 			}
 			tasks = append(tasks, t)
 		}

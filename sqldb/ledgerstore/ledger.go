@@ -28,7 +28,7 @@ func FindPlan(tx *Tx, id int64) (*duban.Plan, error) {
 		return nil, err
 	}
 	if len(plans) == 0 {
-		return nil, sqldb.NotFound("计划", id)
+		return nil, sqldb.NotFound("文件", id)
 	}
 	return plans[0], nil
 }

@@ -130,7 +130,7 @@ func (s *server) newestPlan(r *http.Request) (int64, error) {
 			return p.ID, nil
 		}
 	}
-	return 0, duban.Errorf(duban.ENOTFOUND, "还没有已发布的计划。")
+	return 0, duban.Errorf(duban.ENOTFOUND, "还没有已发布的文件。")
 }
 
 // latestPeriod is a plan's latest period that has begun.
@@ -144,7 +144,7 @@ func (s *server) latestPeriod(ctx context.Context, planID int64) (*cycle.Period,
 			return periods[i], nil
 		}
 	}
-	return nil, duban.Errorf(duban.ENOTFOUND, "这个计划还没有开始填报：督查室开启填报周期后才有进展台账。")
+	return nil, duban.Errorf(duban.ENOTFOUND, "这个文件还没有开始填报：督查室开启填报周期后才有进展台账。")
 }
 
 // fillInUnit is the unit whose workbook a request is about: ?unit=, or the
@@ -432,9 +432,9 @@ func (s *server) publication(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.svc.Publications.UpdatePublication(ctx, id, upd); err != nil {
 		return err
 	}
-	msg := web.Lang(r).T("已保存：这个计划不在政务公开页面上。")
+	msg := web.Lang(r).T("已保存：这个文件不在政务公开页面上。")
 	if public {
-		msg = web.Lang(r).T("已保存：这个计划已在政务公开页面上公开。")
+		msg = web.Lang(r).T("已保存：这个文件已在政务公开页面上公开。")
 	}
 	return s.Redirect(w, r, "/plans/"+strconv.FormatInt(id, 10)+"/outputs", msg)
 }

@@ -486,7 +486,7 @@ func TestPublicPages(t *testing.T) {
 	svc := w.Services()
 	office := w.Client(admin)
 	anyone := w.Client(nobody)
-	anyone.MustGet("/public", http.StatusOK, "暂无公开的计划")
+	anyone.MustGet("/public", http.StatusOK, "暂无公开的文件")
 	anyone.MustGet(fmt.Sprintf("/public/plans/%d", w.Plan.ID), http.StatusNotFound)
 	w.Client(clerk).MustPost(taskPath(w.Task)+"/comments", url.Values{"text": {"内部意见：资金尚未到位，请勿外传。"}}, http.StatusSeeOther)
 	if _, err := svc.Reports.UpdateReport(officeCtx, w.Report.ID, cycle.ReportUpdate{State: ref(cycle.ReportReturned),

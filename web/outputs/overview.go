@@ -226,7 +226,7 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(p.Plans) == 0 {
-		return duban.Errorf(duban.ENOTFOUND, "还没有已发布的计划：发布计划并开始填报后，这里显示统览。")
+		return duban.Errorf(duban.ENOTFOUND, "还没有已发布的文件：发布文件并开始填报后，这里显示统览。")
 	}
 	want := p.Plans[0].ID
 	if planID != nil && *planID != 0 {
@@ -238,7 +238,7 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Plan = pd.plan
 	if p.Plan.State == duban.PlanDraft {
-		return duban.Errorf(duban.ECONFLICT, "计划“%s”尚未发布，没有统览：发布并开始填报后再查看。", p.Plan.Title)
+		return duban.Errorf(duban.ECONFLICT, "文件“%s”尚未发布，没有统览：发布并开始填报后再查看。", p.Plan.Title)
 	}
 	ff := cycle.FiguresFilter{PlanID: want}
 	if periodID != nil {

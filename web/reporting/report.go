@@ -139,7 +139,7 @@ func (s *server) findPlace(r *http.Request) (*reportPlace, error) {
 	}
 	var unitID int64
 	if unitID, pl.kind = cycle.WriterOf(u, pl.task, derefID(asked), pl.groups); unitID == 0 {
-		return nil, duban.Errorf(duban.ECONFLICT, "任务 %s 的单位尚未对应到名录中的单位，还不能填报：请督查室在计划审核中补充。", pl.task.No)
+		return nil, duban.Errorf(duban.ECONFLICT, "任务 %s 的单位尚未对应到名录中的单位，还不能填报：请督查室在文件审核中补充。", pl.task.No)
 	}
 	if pl.unit, err = s.svc.Units.FindUnitByID(ctx, unitID); err != nil {
 		return nil, err
@@ -178,7 +178,7 @@ func (s *server) reportPeriod(ctx context.Context, plan *duban.Plan, values url.
 			return nil, err
 		}
 		if q.PlanID != plan.ID {
-			return nil, duban.Errorf(duban.EINVALID, "填报周期“%s”不属于计划“%s”：请从待报事项进入。", q.Label, plan.Title)
+			return nil, duban.Errorf(duban.EINVALID, "填报周期“%s”不属于文件“%s”：请从待报事项进入。", q.Label, plan.Title)
 		}
 		return q, nil
 	}
@@ -188,7 +188,7 @@ func (s *server) reportPeriod(ctx context.Context, plan *duban.Plan, values url.
 		return nil, err
 	}
 	if len(periods) == 0 {
-		return nil, duban.Errorf(duban.ECONFLICT, "计划“%s”目前没有开放填报的周期：请等督查室开启后再填报。", plan.Title)
+		return nil, duban.Errorf(duban.ECONFLICT, "文件“%s”目前没有开放填报的周期：请等督查室开启后再填报。", plan.Title)
 	}
 	return periods[len(periods)-1], nil
 }
