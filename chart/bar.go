@@ -74,9 +74,9 @@ func (c *Bars) SVG() ([]byte, error) {
 	y := float64(barPad)
 	for _, r := range c.Rows {
 		if r.Label != "" {
-			closeLink := s.link(r.Href)
+			linked := s.link(r.Href)
 			s.label(barPad, y+barHeight/2, "start", textInk, fontSize, fit(r.Label, labelW, fontSize))
-			closeLink()
+			s.unlink(linked)
 		}
 		x := x0
 		for i, v := range r.Values {
@@ -85,17 +85,17 @@ func (c *Bars) SVG() ([]byte, error) {
 			}
 			w := span * float64(v) / float64(most)
 			ser := c.Series[i]
-			closeLink := s.link(at(r.Hrefs, i))
-			tip := ser.Name + " " + strconv.Itoa(v)
-			if r.Label != "" {
-				tip = r.Label + " · " + tip
-			}
-			s.rect(x, y, w, barHeight, ser.Colour.Fill, tip)
+			linked := s.link(at(r.Hrefs, i))
 			n := strconv.Itoa(v)
+			if r.Label != "" {
+				s.rect(x, y, w, barHeight, ser.Colour.Fill, r.Label, " · ", ser.Name, " ", n)
+			} else {
+				s.rect(x, y, w, barHeight, ser.Colour.Fill, ser.Name, " ", n)
+			}
 			if textWidth(n, smallSize)+4 <= w {
 				s.label(x+w/2, y+barHeight/2, "middle", ser.Colour.Ink, smallSize, n)
 			}
-			closeLink()
+			s.unlink(linked)
 			x += w
 		}
 		s.label(x+4, y+barHeight/2, "start", mutedInk, smallSize, strconv.Itoa(sum(r.Values)))
@@ -207,7 +207,7 @@ func legendHeight(items []legendItem) float64 {
 func drawLegend(s *svg, items []legendItem, top float64) {
 	for _, it := range items {
 		y := top + it.y
-		s.rect(it.x, y+(legendLine-swatch)/2-2, swatch, swatch, it.colour.Fill, "")
+		s.rect(it.x, y+(legendLine-swatch)/2-2, swatch, swatch, it.colour.Fill)
 		s.label(it.x+swatch+4, y+legendLine/2-2, "start", textInk, smallSize, it.text)
 	}
 }

@@ -317,3 +317,18 @@ func BenchmarkBars(b *testing.B) {
 		}
 	}
 }
+
+// TestTextEscapesAsXML checks that text writes every string as
+// xml.EscapeText does, the plain ones copied without it.
+func TestTextEscapesAsXML(t *testing.T) {
+	for _, v := range []string{"", "plain", "牵头单位 12", "a<b & c>d", `"quoted" 'single'`, "tab\tnew\nline\r",
+		"bad \xff byte", "real \uFFFD", "ctl \x01", "emoji 😀", "surrogate-free \uE000\uFFFE", "del \x7f", "中文\"引号\""} {
+		var want bytes.Buffer
+		_ = xml.EscapeText(&want, []byte(v))
+		var s svg
+		s.text(v)
+		if got := s.b.String(); got != want.String() {
+			t.Errorf("text(%q) = %q, want %q", v, got, want.String())
+		}
+	}
+}

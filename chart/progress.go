@@ -65,9 +65,9 @@ func (c *Progress) SVG() ([]byte, error) {
 	for _, t := range c.Targets {
 		figures := t.figures()
 		figW := textWidth(figures, smallSize)
-		closeLink := s.link(t.Href)
+		linked := s.link(t.Href)
 		s.label(barPad, y+progressLine/2, "start", textInk, fontSize, fit(t.Label, Width-3*barPad-figW, fontSize))
-		closeLink()
+		s.unlink(linked)
 		s.label(Width-barPad, y+progressLine/2, "end", mutedInk, smallSize, figures)
 		y += progressLine
 		// The scale runs to the target, or further when the actual passes it.
@@ -75,13 +75,13 @@ func (c *Progress) SVG() ([]byte, error) {
 		if scale <= 0 {
 			scale = max(t.Actual, 1)
 		}
-		s.rect(barPad, y, span, progressBar, trackFill, "")
+		s.rect(barPad, y, span, progressBar, trackFill)
 		if w := span * math.Min(math.Max(t.Actual, 0), scale) / scale; w > 0 {
 			colour := t.Colour
 			if colour == (Colour{}) {
 				colour = LightColour(LightOnTrack)
 			}
-			s.rect(barPad, y, w, progressBar, colour.Fill, t.Label+" "+figures)
+			s.rect(barPad, y, w, progressBar, colour.Fill, t.Label, " ", figures)
 		}
 		if t.Target > 0 {
 			mx := barPad + span*t.Target/scale

@@ -77,9 +77,43 @@ func (s *svg) end() []byte {
 	return s.b.Bytes()
 }
 
-// text writes v escaped for XML text or a double-quoted attribute.
+// text writes v escaped for XML text or a double-quoted attribute, as
+// xml.EscapeText does; text needing no escape (most of it) is copied as is.
 func (s *svg) text(v string) {
+	if plainText(v) {
+		s.b.WriteString(v)
+		return
+	}
 	_ = xml.EscapeText(&s.b, []byte(v))
+}
+
+// plainText reports whether xml.EscapeText would leave v as it is: valid
+// UTF-8 of characters XML allows, none of them one it escapes.
+func plainText(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= utf8.RuneSelf {
+			return plainRunes(v[i:])
+		}
+		if c < 0x20 || c == '"' || c == '\'' || c == '&' || c == '<' || c == '>' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainRunes is plainText past the first byte that is not ASCII.
+func plainRunes(v string) bool {
+	for _, r := range v {
+		switch {
+		case r < 0x20 || r == '"' || r == '\'' || r == '&' || r == '<' || r == '>':
+			return false
+		case r < 0xD800, r >= 0xE000 && r <= 0xFFFD && r != utf8.RuneError, r >= 0x10000 && r <= 0x10FFFF:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func (s *svg) num(v float64) {
@@ -87,43 +121,59 @@ func (s *svg) num(v float64) {
 	if v == 0 {
 		v = 0 // no "-0"
 	}
-	s.b.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
+	s.b.Write(strconv.AppendFloat(s.b.AvailableBuffer(), v, 'f', -1, 64))
 }
 
-// attrs writes name="value" pairs; values are strings or float64s.
-func (s *svg) attrs(kv ...any) {
-	for i := 0; i+1 < len(kv); i += 2 {
-		s.b.WriteByte(' ')
-		s.b.WriteString(kv[i].(string))
-		s.b.WriteString(`="`)
-		switch v := kv[i+1].(type) {
-		case float64:
-			s.num(v)
-		case int:
-			s.num(float64(v))
-		case string:
-			s.text(v)
-		}
-		s.b.WriteByte('"')
-	}
+// numAttr writes name="v", v a number.
+func (s *svg) numAttr(name string, v float64) {
+	s.b.WriteByte(' ')
+	s.b.WriteString(name)
+	s.b.WriteString(`="`)
+	s.num(v)
+	s.b.WriteByte('"')
 }
 
-// rect draws a rectangle, with a tooltip when tip is not empty.
-func (s *svg) rect(x, y, w, h float64, fill, tip string) {
+// textAttr writes name="v", v escaped.
+func (s *svg) textAttr(name, v string) {
+	s.b.WriteByte(' ')
+	s.b.WriteString(name)
+	s.b.WriteString(`="`)
+	s.text(v)
+	s.b.WriteByte('"')
+}
+
+// rect draws a rectangle, with a tooltip of the parts of tip written one
+// after another when they are not all empty.
+func (s *svg) rect(x, y, w, h float64, fill string, tip ...string) {
 	s.b.WriteString(`<rect`)
-	s.attrs("x", x, "y", y, "width", w, "height", h, "fill", fill)
-	if tip == "" {
+	s.numAttr("x", x)
+	s.numAttr("y", y)
+	s.numAttr("width", w)
+	s.numAttr("height", h)
+	s.textAttr("fill", fill)
+	n := 0
+	for _, t := range tip {
+		n += len(t)
+	}
+	if n == 0 {
 		s.b.WriteString(`/>`)
 		return
 	}
 	s.b.WriteString(`><title>`)
-	s.text(tip)
+	for _, t := range tip {
+		s.text(t)
+	}
 	s.b.WriteString(`</title></rect>`)
 }
 
 func (s *svg) line(x1, y1, x2, y2 float64, stroke string, width float64) {
 	s.b.WriteString(`<line`)
-	s.attrs("x1", x1, "y1", y1, "x2", x2, "y2", y2, "stroke", stroke, "stroke-width", width)
+	s.numAttr("x1", x1)
+	s.numAttr("y1", y1)
+	s.numAttr("x2", x2)
+	s.numAttr("y2", y2)
+	s.textAttr("stroke", stroke)
+	s.numAttr("stroke-width", width)
 	s.b.WriteString(`/>`)
 }
 
@@ -131,27 +181,37 @@ func (s *svg) line(x1, y1, x2, y2 float64, stroke string, width float64) {
 // baseline a third of the size below y so that y is the text's middle.
 func (s *svg) label(x, y float64, anchor, fill string, size float64, v string) {
 	s.b.WriteString(`<text`)
-	s.attrs("x", x, "y", y+size/3, "fill", fill)
+	s.numAttr("x", x)
+	s.numAttr("y", y+size/3)
+	s.textAttr("fill", fill)
 	if anchor != "start" {
-		s.attrs("text-anchor", anchor)
+		s.textAttr("text-anchor", anchor)
 	}
 	if size != fontSize {
-		s.attrs("font-size", size)
+		s.numAttr("font-size", size)
 	}
 	s.b.WriteByte('>')
 	s.text(v)
 	s.b.WriteString(`</text>`)
 }
 
-// link opens an <a> when href is given; the returned function closes it.
-func (s *svg) link(href string) func() {
+// link opens an <a> when href is given, saying whether it did; unlink
+// closes it then.
+func (s *svg) link(href string) bool {
 	if href == "" {
-		return func() {}
+		return false
 	}
 	s.b.WriteString(`<a`)
-	s.attrs("href", href)
+	s.textAttr("href", href)
 	s.b.WriteByte('>')
-	return func() { s.b.WriteString(`</a>`) }
+	return true
+}
+
+// unlink closes the <a> link opened, if it did.
+func (s *svg) unlink(opened bool) {
+	if opened {
+		s.b.WriteString(`</a>`)
+	}
 }
 
 // textWidth estimates the width of v at the given size: a CJK or other

@@ -70,15 +70,16 @@ func (c *Trend) SVG() ([]byte, error) {
 			h := trendPlot * float64(v) / float64(top)
 			y -= h
 			ser := c.Series[i]
-			s.rect(cx-colW/2, y, colW, h, ser.Colour.Fill, p.Label+" · "+ser.Name+" "+strconv.Itoa(v))
-			if h >= smallSize+2 && textWidth(strconv.Itoa(v), smallSize) <= colW {
-				s.label(cx, y+h/2, "middle", ser.Colour.Ink, smallSize, strconv.Itoa(v))
+			n := strconv.Itoa(v)
+			s.rect(cx-colW/2, y, colW, h, ser.Colour.Fill, p.Label, " · ", ser.Name, " ", n)
+			if h >= smallSize+2 && textWidth(n, smallSize) <= colW {
+				s.label(cx, y+h/2, "middle", ser.Colour.Ink, smallSize, n)
 			}
 		}
 		s.label(cx, y-8, "middle", mutedInk, smallSize, strconv.Itoa(sum(p.Values)))
-		closeLink := s.link(p.Href)
+		linked := s.link(p.Href)
 		s.label(cx, y0+trendLabelH/2+2, "middle", textInk, smallSize, fit(p.Label, slot-2, smallSize))
-		closeLink()
+		s.unlink(linked)
 		x0 += slot
 	}
 	s.line(float64(barPad+trendAxisW), y0, Width-barPad, y0, axisInk, 1)

@@ -12,6 +12,7 @@ import (
 	"github.com/dubanhq/duban/cycle"
 	"github.com/dubanhq/duban/demo"
 	"github.com/dubanhq/duban/sqldb"
+	"github.com/dubanhq/duban/sqldb/sqldbtest"
 	"github.com/dubanhq/duban/web"
 	"github.com/dubanhq/duban/web/webtest"
 )
@@ -83,17 +84,21 @@ func BenchmarkOutputPages(b *testing.B) {
 	get := func(b *testing.B, path, addr string, signedIn bool) { serve(b, h, path, addr, signedIn) }
 	b.Run("overview", func(b *testing.B) {
 		i := 0
+		cpu := sqldbtest.CPU()
 		for b.Loop() {
 			get(b, fmt.Sprintf("/overview?plan=%d", plans[i%len(plans)].ID), "127.0.0.1:1", true)
 			i++
 		}
+		sqldbtest.ReportCPU(b, cpu)
 	})
 	b.Run("overview kept", func(b *testing.B) {
 		i := 0
+		cpu := sqldbtest.CPU()
 		for b.Loop() {
 			serve(b, kept, fmt.Sprintf("/overview?plan=%d", plans[i%len(plans)].ID), "127.0.0.1:1", true)
 			i++
 		}
+		sqldbtest.ReportCPU(b, cpu)
 	})
 	b.Run("public page", func(b *testing.B) {
 		i := 0
