@@ -70,6 +70,7 @@ func (c *Bars) SVG() ([]byte, error) {
 	height := barPad + float64(len(c.Rows))*(barHeight+barGap) + legendH + barPad
 
 	var s svg
+	s.b.Grow(svgHead + len(c.Rows)*(svgRow+len(c.Series)*svgSegment))
 	s.start(Width, height, c.Title, summary(c.Series, totals))
 	y := float64(barPad)
 	for _, r := range c.Rows {

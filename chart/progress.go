@@ -59,6 +59,7 @@ func (c *Progress) SVG() ([]byte, error) {
 		descs = append(descs, t.Label+" "+t.figures())
 	}
 	var s svg
+	s.b.Grow(svgHead + len(c.Targets)*svgTarget)
 	s.start(Width, height, c.Title, strings.Join(descs, "；"))
 	span := float64(Width - 2*barPad - percentW)
 	y := float64(barPad)

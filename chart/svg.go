@@ -47,6 +47,16 @@ type Series struct {
 	Colour Colour
 }
 
+// About the bytes a chart takes, so that its buffer is grown once: the
+// title, legend and axes; a row's label and total; a segment of a bar with
+// its tooltip, link and figure; a target's line.
+const (
+	svgHead    = 1024
+	svgRow     = 300
+	svgSegment = 300
+	svgTarget  = 600
+)
+
 // svg builds one chart. Every text and attribute value passes through
 // escape; numbers are written with at most one decimal.
 type svg struct {

@@ -50,6 +50,7 @@ func (c *Trend) SVG() ([]byte, error) {
 	height := trendTopPad + trendPlot + trendLabelH + legendHeight(items) + barPad
 
 	var s svg
+	s.b.Grow(svgHead + len(c.Periods)*(svgRow+len(c.Series)*svgSegment))
 	s.start(Width, height, c.Title, latest.Label+"："+summary(c.Series, latest.Values))
 	x0, y0 := float64(barPad+trendAxisW), float64(trendTopPad+trendPlot) // the plot's bottom left
 	plotW := Width - barPad - x0
