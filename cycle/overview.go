@@ -223,6 +223,8 @@ type PlanIndex struct {
 	sectionAt                map[int]int
 	// owed are the reports each period asks for, by task, unit and kind.
 	owed []owedReport
+	// targets counts the targets of the tasks in force.
+	targets int
 }
 
 // indexedTask is a task in force and where it counts.
@@ -304,6 +306,7 @@ func NewPlanIndex(p *duban.Plan, tasks []*duban.Task, groups Groups) *PlanIndex 
 			}
 		}
 		ix.tasks = append(ix.tasks, it)
+		ix.targets += len(t.Indicators)
 		composer, parts := ReportingUnits(t, groups)
 		if composer != 0 {
 			ix.owed = append(ix.owed, owedReport{task: t.ID, unit: composer, kind: ReportTask, row: row(&ix.units, unitAt, composer, "")})
@@ -321,6 +324,9 @@ func (ix *PlanIndex) Overview(f *Figures, leaderID int64) *Overview {
 	p := ix.plan
 	o := &Overview{PlanID: p.ID, Today: f.Today, Period: f.Period, Trend: f.Trend, Supervisions: f.Supervisions,
 		Sections: slices.Clone(ix.sections), Leaders: slices.Clone(ix.leaders), Units: slices.Clone(ix.units)}
+	if ix.targets > 0 {
+		o.Targets = make([]OverviewTarget, 0, ix.targets)
+	}
 	for _, pc := range f.Trend {
 		o.Periods = append(o.Periods, pc.Period)
 	}

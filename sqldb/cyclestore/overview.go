@@ -176,7 +176,14 @@ func readPeriodLights(tx *Tx, f *cycle.Figures) error {
 	if f.Today.Before(asOf) {
 		asOf = f.Today
 	}
-	all := []cycle.Light{}
+	// The period's lights, as many as the trend counted of it.
+	n := 0
+	for _, pc := range f.Trend {
+		if pc.Period.ID == f.Period.ID {
+			n = pc.Counts.Total()
+		}
+	}
+	all := make([]cycle.Light, 0, n)
 	for rows.Next() {
 		l := cycle.Light{PlanID: f.PlanID, PeriodID: f.Period.ID, AsOf: asOf}
 		var reached string
@@ -190,6 +197,7 @@ func readPeriodLights(tx *Tx, f *cycle.Figures) error {
 		}
 		all = append(all, l)
 	}
+	f.Lights = make(map[int64]*cycle.Light, len(all))
 	for i := range all {
 		f.Lights[all[i].TaskID] = &all[i]
 	}
