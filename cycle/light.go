@@ -453,20 +453,23 @@ func (pl *PlanLights) scan(t *duban.Task, p *Period, reports []*Report, in *Ligh
 	in.Targets = make([]TargetProgress, len(t.Indicators))
 	for i := range t.Indicators {
 		ind := &t.Indicators[i]
-		x, v := acc[i], acc[i].last
-		if Additive(ind) {
-			v = x.total
-		}
-		switch {
-		case x.n == 0:
+		x := acc[i]
+		if x.n == 0 {
 			in.Targets[i] = TargetProgress{Indicator: i, Metric: ind.Metric}
 			if words {
 				in.Targets[i].Goal = ind.Goal()
 			}
-		case words:
+			continue
+		}
+		additive := Additive(ind)
+		v := x.last
+		if additive {
+			v = x.total
+		}
+		if words {
 			in.Targets[i] = Progress(ind, i, v)
-		default:
-			in.Targets[i] = progress(ind, i, v)
+		} else {
+			in.Targets[i] = progressOf(ind, i, v, additive)
 		}
 	}
 }
