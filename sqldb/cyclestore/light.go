@@ -343,6 +343,10 @@ func loadLightReports(tx *Tx, d *lightData, cond string, args []any) error {
 	}
 	defer rows.Close()
 	var block []cycle.Report
+	// Scanned into variables declared once, which Scan's pointers make
+	// escape to the heap.
+	var state, values string
+	var completion int64
 	for rows.Next() {
 		if len(block) == 0 {
 			block = make([]cycle.Report, 256)
@@ -350,8 +354,6 @@ func loadLightReports(tx *Tx, d *lightData, cond string, args []any) error {
 		r := &block[0]
 		block = block[1:]
 		r.Kind = cycle.ReportTask
-		var state, values string
-		var completion int64
 		if err := rows.Scan(int64Col{&r.PeriodID}, int64Col{&r.TaskID}, &state, int64Col{&completion}, &values); err != nil {
 			return err
 		}
@@ -395,9 +397,9 @@ func loadSums(tx *Tx, d *lightData, cond string, args []any) error {
 		return err
 	}
 	defer rows.Close()
+	var period int64
+	var s lightSum
 	for rows.Next() {
-		var period int64
-		var s lightSum
 		if err := rows.Scan(int64Col{&period}, int64Col{&s.n}, int64Col{&s.low}, int64Col{&s.high}); err != nil {
 			return err
 		}
@@ -421,8 +423,8 @@ func loadKept(tx *Tx, periods []int64, taskID int64) (map[[2]int64]int64, error)
 	}
 	defer rows.Close()
 	kept := map[[2]int64]int64{}
+	var period, task, digest int64
 	for rows.Next() {
-		var period, task, digest int64
 		if err := rows.Scan(int64Col{&period}, int64Col{&task}, int64Col{&digest}); err != nil {
 			return nil, err
 		}
@@ -454,13 +456,16 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 	}
 	defer rows.Close()
 	var t *duban.Task
-	var skip int64 // a task of a plan not computed
+	var block []duban.Task // tasks are allocated a block at a time
+	var skip int64         // a task of a plan not computed
+	// Scanned into variables declared once, which Scan's pointers make
+	// escape to the heap.
+	var id, plan int64
+	var kind string
+	var date duban.Date
+	var deadline, steps, metric, unit, cmp sql.NullString
+	var value, upper nullFloat
 	for rows.Next() {
-		var id, plan int64
-		var kind string
-		var date duban.Date
-		var deadline, steps, metric, unit, cmp sql.NullString
-		var value, upper nullFloat
 		if err := rows.Scan(int64Col{&id}, int64Col{&plan}, &deadline, sqldb.DateCol(&date), &kind, &steps, &metric,
 			&value, &unit, &cmp, &upper); err != nil {
 			return err
@@ -474,7 +479,11 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 				skip = id
 				continue
 			}
-			t = &duban.Task{ID: id, PlanID: plan, State: duban.TaskActive, Deadline: deadline.String, DeadlineDate: date,
+			if len(block) == 0 {
+				block = make([]duban.Task, 256)
+			}
+			t, block = &block[0], block[1:]
+			*t = duban.Task{ID: id, PlanID: plan, State: duban.TaskActive, Deadline: deadline.String, DeadlineDate: date,
 				DeadlineKind: duban.DeadlineKind(kind)}
 			if err := fromJSON(steps.String, &t.Milestones); err != nil {
 				return err
@@ -484,7 +493,7 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 		if metric.Valid {
 			in := duban.Indicator{Metric: metric.String, Value: value.v, Unit: unit.String, Cmp: duban.Comparison(cmp.String)}
 			if upper.ok {
-				in.Upper = &upper.v
+				in.Upper = new(upper.v)
 			}
 			t.Indicators = append(t.Indicators, in)
 		}
