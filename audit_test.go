@@ -15,7 +15,7 @@ func chain(n int) []*duban.AuditEvent {
 	at := time.Date(2022, 4, 22, 9, 0, 0, 123456000, time.UTC)
 	for i := 1; i <= n; i++ {
 		e := &duban.AuditEvent{
-			Seq: int64(i), At: at.Add(time.Duration(i) * time.Second), Actor: "督查室", Action: "task.update",
+			Seq: int64(i), At: at.Add(time.Duration(i) * time.Second), Actor: "督办室", Action: "task.update",
 			Entity: "task", EntityID: int64(i), PlanID: 1, Summary: "修改任务",
 			Before: json.RawMessage(`{"text":"旧"}`), After: json.RawMessage(`{"text":"新"}`), PrevHash: prev,
 		}

@@ -672,8 +672,10 @@ func (m *measurement) readPhase(name, path string) Phase {
 }
 
 // overviewPhase reads the plans' overviews, each reader walking through the
-// plans from its own starting point. The overview is never kept: each
-// request reads the day's figures and draws its charts afresh.
+// plans from its own starting point. A server with its page cache keeps
+// each overview until something it shows changes (any change but a
+// comment) or the day turns; without, each request reads the day's
+// figures and draws its charts afresh.
 func (m *measurement) overviewPhase() Phase {
 	plans := m.data.plans
 	return Phase{Name: "一屏统览", Clients: m.readers, Duration: m.Duration, Want: 200,

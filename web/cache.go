@@ -34,7 +34,10 @@ type cachedContent struct {
 	version  [2]int64
 	title    string
 	template string
-	content  template.HTML
+	// bare is the page's Base.Bare: a page shown alone (the overview's
+	// full screen) comes back alone.
+	bare    bool
+	content template.HTML
 }
 
 // defaultPageCache is the content kept unless the configuration says
@@ -183,7 +186,7 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string
 	key = fmt.Sprintf("%s\x00%s\x00%s", key, state(r).lang, u.Role)
 	if cc, ok := s.cache.get(key, version); ok {
 		p := &cachedPage{name: cc.template}
-		p.Title, p.Content = cc.title, cc.content
+		p.Title, p.Content, p.Bare = cc.title, cc.content, cc.bare
 		return s.Render(w, r, p)
 	}
 	p, err := build()
@@ -196,7 +199,7 @@ func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string
 	}
 	b := p.base()
 	if !strings.Contains(string(content), b.CSRF) {
-		s.cache.put(&cachedContent{key: key, version: version, title: b.Title, template: p.TemplateName(), content: content})
+		s.cache.put(&cachedContent{key: key, version: version, title: b.Title, template: p.TemplateName(), bare: b.Bare, content: content})
 	}
 	b.Content = content
 	return s.Render(w, r, p)

@@ -200,25 +200,45 @@ func (p *overviewPage) UnitLedgerURL(id int64) string {
 }
 
 // overview shows a plan's overview: the plan asked for, or the newest
-// published one; the period asked for, or its latest with lights.
+// published one; the period asked for, or its latest with lights. Its
+// content is kept (web.RenderCached) while nothing but comments has
+// changed: the plan, its tasks and the directory, the lights, the reports
+// and the 督办单 it counts all change with an event that moves the version
+// every server reads from the store on each request. The key adds what
+// differs per viewer besides the language and the role (a leader's own
+// tasks come first) and today, which moves the lights' day and who owes
+// reports with no change made.
 func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
+	var leaderID int64
+	if u := duban.UserFromContext(r.Context()); u != nil && u.Role == duban.RoleLeader {
+		leaderID = u.LeaderID
+	}
+	if r.URL.Query().Get("full") == "1" {
+		w.Header().Set("Refresh", strconv.Itoa(overviewRefresh))
+	}
+	key := r.URL.RequestURI() + "\x00leader " + strconv.FormatInt(leaderID, 10) + "\x00" + s.Today().String()
+	return s.RenderCached(w, r, key, func() (web.Page, error) { return s.buildOverview(r, leaderID) })
+}
+
+// buildOverview reads and draws the overview a request asks for, the
+// tasks of leader (0 for none) first.
+func (s *server) buildOverview(r *http.Request, leaderID int64) (*overviewPage, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	planID, err := web.QueryInt(q, "plan")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	periodID, err := web.QueryInt(q, "period")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	u := duban.UserFromContext(ctx)
 	p := &overviewPage{Full: q.Get("full") == "1", Sort: q.Get("sort"), Desc: q.Get("order") == "desc", AllTargets: q.Get("targets") == "all"}
 	p.Title = web.Lang(r).T("一屏统览")
 	p.Bare = p.Full
 	ch, err := s.Choices(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, pl := range ch.Plans {
 		if pl.State != duban.PlanDraft {
@@ -226,7 +246,7 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(p.Plans) == 0 {
-		return duban.Errorf(duban.ENOTFOUND, "还没有已发布的文件：发布文件并开始填报后，这里显示统览。")
+		return nil, duban.Errorf(duban.ENOTFOUND, "还没有已发布的文件：发布文件并开始填报后，这里显示统览。")
 	}
 	want := p.Plans[0].ID
 	if planID != nil && *planID != 0 {
@@ -234,11 +254,11 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 	}
 	pd, err := s.planData(r, want)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p.Plan = pd.plan
 	if p.Plan.State == duban.PlanDraft {
-		return duban.Errorf(duban.ECONFLICT, "文件“%s”尚未发布，没有统览：发布并开始填报后再查看。", p.Plan.Title)
+		return nil, duban.Errorf(duban.ECONFLICT, "文件“%s”尚未发布，没有统览：发布并开始填报后再查看。", p.Plan.Title)
 	}
 	ff := cycle.FiguresFilter{PlanID: want}
 	if periodID != nil {
@@ -246,11 +266,7 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 	}
 	figures, err := s.svc.Overview.FindFigures(ctx, ff)
 	if err != nil {
-		return err
-	}
-	var leaderID int64
-	if u != nil && u.Role == duban.RoleLeader {
-		leaderID = u.LeaderID
+		return nil, err
 	}
 	p.O = pd.index.Overview(figures, leaderID)
 	p.Latest = len(figures.Trend) == 0 || figures.Period == nil || figures.Period.ID == figures.Trend[len(figures.Trend)-1].Period.ID
@@ -274,12 +290,9 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err := p.draw(web.Lang(r)); err != nil {
-		return err
+		return nil, err
 	}
-	if p.Full {
-		w.Header().Set("Refresh", strconv.Itoa(overviewRefresh))
-	}
-	return s.Render(w, r, p)
+	return p, nil
 }
 
 // draw draws the page's charts and writes the table of units.
