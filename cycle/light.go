@@ -3,7 +3,6 @@ package cycle
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"strconv"
 	"strings"
@@ -107,32 +106,53 @@ type Light struct {
 // day and targets reached), so that a store can tell a light changed
 // without reading its reasons back.
 func (l *Light) Digest() int64 {
-	h := fnv.New64a()
-	for _, s := range []string{string(l.Status), l.Reason, l.ReasonEN, strconv.Itoa(l.Completion), strconv.Itoa(l.Expected), l.AsOf.String(),
-		ReachedText(l.Reached)} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+	// FNV-1a over each part followed by a zero byte, written out so that
+	// hashing the 6,000 lights of a recomputation allocates nothing.
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	add := func(b []byte) {
+		for _, c := range b {
+			h = (h ^ uint64(c)) * prime
+		}
+		h *= prime // the zero byte after each part: h ^ 0 == h
 	}
-	return int64(h.Sum64())
+	addString := func(s string) {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * prime
+		}
+		h *= prime
+	}
+	var buf [64]byte
+	addString(string(l.Status))
+	addString(l.Reason)
+	addString(l.ReasonEN)
+	add(strconv.AppendInt(buf[:0], int64(l.Completion), 10))
+	add(strconv.AppendInt(buf[:0], int64(l.Expected), 10))
+	addString(l.AsOf.String())
+	add(appendReached(buf[:0], l.Reached))
+	return int64(h)
 }
 
 // ReachedText writes the values of actuals as a store keeps them beside
 // the JSON, "0=38700;2=8.1": each target's place and its value, leaving out
 // those without a value. ParseReached reads it back.
-func ReachedText(actuals []Actual) string {
-	var b []byte
+func ReachedText(actuals []Actual) string { return string(appendReached(nil, actuals)) }
+
+// appendReached appends ReachedText's text to b.
+func appendReached(b []byte, actuals []Actual) []byte {
+	start := len(b)
 	for _, a := range actuals {
 		if a.Value == nil {
 			continue
 		}
-		if len(b) > 0 {
+		if len(b) > start {
 			b = append(b, ';')
 		}
 		b = strconv.AppendInt(b, int64(a.Indicator), 10)
 		b = append(b, '=')
 		b = strconv.AppendFloat(b, *a.Value, 'g', -1, 64)
 	}
-	return string(b)
+	return b
 }
 
 // ParseReached reads what ReachedText wrote.
@@ -433,20 +453,23 @@ func (pl *PlanLights) scan(t *duban.Task, p *Period, reports []*Report, in *Ligh
 	in.Targets = make([]TargetProgress, len(t.Indicators))
 	for i := range t.Indicators {
 		ind := &t.Indicators[i]
-		x, v := acc[i], acc[i].last
-		if Additive(ind) {
-			v = x.total
-		}
-		switch {
-		case x.n == 0:
+		x := acc[i]
+		if x.n == 0 {
 			in.Targets[i] = TargetProgress{Indicator: i, Metric: ind.Metric}
 			if words {
 				in.Targets[i].Goal = ind.Goal()
 			}
-		case words:
+			continue
+		}
+		additive := Additive(ind)
+		v := x.last
+		if additive {
+			v = x.total
+		}
+		if words {
 			in.Targets[i] = Progress(ind, i, v)
-		default:
-			in.Targets[i] = progress(ind, i, v)
+		} else {
+			in.Targets[i] = progressOf(ind, i, v, additive)
 		}
 	}
 }

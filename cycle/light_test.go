@@ -1,7 +1,9 @@
 package cycle_test
 
 import (
+	"hash/fnv"
 	"math"
+	"strconv"
 	"testing"
 
 	"github.com/dubanhq/duban"
@@ -165,3 +167,30 @@ func (weekends) DayOff(d duban.Date) string {
 	return duban.WeekdayLabel(d.Weekday())
 }
 func (weekends) Known(int) bool { return false }
+
+// TestDigest checks the digest against FNV-1a over the light's parts, each
+// followed by a zero byte, as kept in stores: a light that did not change
+// keeps its digest, so that a recomputation does not rewrite it.
+func TestDigest(t *testing.T) {
+	v1, v2 := 38700.0, 8.1
+	for _, l := range []cycle.Light{
+		{},
+		{Status: cycle.LightNormal, Reason: "完成 30%，按序时应达 58%（截至 7 月 31 日）", ReasonEN: "30% done; 58% expected by Jul 31",
+			Completion: 30, Expected: 58, AsOf: d("2022-07-31")},
+		{Status: cycle.LightLagging, Reason: "目标“新增企业”完成 40%", Completion: -1, Expected: 100, AsOf: d("2022-12-31"),
+			Reached: []cycle.Actual{{Indicator: 0, Value: &v1}, {Indicator: 1}, {Indicator: 2, Value: &v2}}},
+	} {
+		h := fnv.New64a()
+		for _, s := range []string{string(l.Status), l.Reason, l.ReasonEN, strconv.Itoa(l.Completion), strconv.Itoa(l.Expected),
+			l.AsOf.String(), cycle.ReachedText(l.Reached)} {
+			h.Write([]byte(s))
+			h.Write([]byte{0})
+		}
+		if got, want := l.Digest(), int64(h.Sum64()); got != want {
+			t.Errorf("digest of %+v: %d, want %d", l, got, want)
+		}
+	}
+	if got := cycle.ReachedText([]cycle.Actual{{Indicator: 1}, {Indicator: 2, Value: &v2}, {Indicator: 3, Value: &v1}}); got != "2=8.1;3=38700" {
+		t.Errorf("reached text: %q", got)
+	}
+}

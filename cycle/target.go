@@ -238,8 +238,13 @@ func Progress(in *duban.Indicator, index int, actual float64) TargetProgress {
 // progress compares an actual with the target without the words, which a
 // light does not need.
 func progress(in *duban.Indicator, index int, actual float64) TargetProgress {
+	return progressOf(in, index, actual, Additive(in))
+}
+
+// progressOf is progress for a target whose additivity is known.
+func progressOf(in *duban.Indicator, index int, actual float64, additive bool) TargetProgress {
 	goal := BaseValue(in)
-	p := TargetProgress{Indicator: index, Metric: in.Metric, Reported: true, Actual: actual, Additive: Additive(in)}
+	p := TargetProgress{Indicator: index, Metric: in.Metric, Reported: true, Actual: actual, Additive: additive}
 	ratio := func() float64 {
 		if goal == 0 {
 			return 1

@@ -132,3 +132,28 @@ func TestCloseFoldsLog(t *testing.T) {
 		t.Errorf("after Close the log holds %d bytes not in the file", st.Size())
 	}
 }
+
+// TestConnectionSettings: the reading and the writing connections carry
+// the settings sqliteParams sets, among them a page cache large enough
+// for a pass over the year's lights.
+func TestConnectionSettings(t *testing.T) {
+	db := mustOpen(t, sqldbtest.SQLiteDSN(t))
+	check := func(tx *sqldb.Tx) error {
+		for pragma, want := range map[string]string{"cache_size": "-32768", "journal_mode": "wal", "synchronous": "2", "foreign_keys": "1"} {
+			var got string
+			if err := tx.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil {
+				return err
+			}
+			if got != want {
+				t.Errorf("PRAGMA %s: %s, want %s", pragma, got, want)
+			}
+		}
+		return nil
+	}
+	if err := db.View(as(office), check); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(as(office), check); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -87,42 +87,99 @@ type planChanges struct {
 
 // recomputeScope computes the lights of a scope and writes those that
 // differ from the kept, in batches; it returns how many changed, by plan
-// (only plans with changes).
+// (only plans with changes). A period whose kept lights' digests add up to
+// those computed (lightSum) is unchanged, which spares reading each kept
+// light's digest; those of the other periods are read and compared one by
+// one.
 func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 	d, err := loadLightData(tx, sc)
 	if err != nil {
 		return nil, err
 	}
 	today := duban.Today(tx.Now())
-	var changed []cycle.Light
-	var out []planChanges
+	// The lights of the periods whose sums differ, with their digests.
+	type periodLights struct {
+		plan    int64
+		period  int64
+		lights  []cycle.Light
+		digests []int64
+	}
+	var doubt []*periodLights
+	var c *periodLights
 	for _, lp := range d.plans {
 		pl := cycle.NewPlanLights(lp.year, lp.settings, lp.periods, today)
-		before := len(changed)
 		for _, p := range lp.computed {
+			if c == nil {
+				c = &periodLights{}
+			}
+			c.plan, c.period, c.lights, c.digests = lp.id, p.ID, c.lights[:0], c.digests[:0]
+			var sum lightSum
 			for _, t := range lp.tasks {
 				l := pl.Light(t, p, d.reports[t.ID], d.closed[t.ID])
-				if kept, ok := d.kept[[2]int64{p.ID, t.ID}]; ok && kept == l.Digest() {
-					continue
-				}
-				l.ComputedAt = tx.Now()
-				changed = append(changed, l)
+				digest := l.Digest()
+				sum.add(digest)
+				c.lights, c.digests = append(c.lights, l), append(c.digests, digest)
+			}
+			if sum != d.sums[p.ID] {
+				doubt, c = append(doubt, c), nil
 			}
 		}
-		if n := len(changed) - before; n > 0 {
-			out = append(out, planChanges{lp.id, n})
+	}
+	if len(doubt) == 0 {
+		return nil, nil
+	}
+	periods := make([]int64, len(doubt))
+	for i, c := range doubt {
+		periods[i] = c.period
+	}
+	kept, err := loadKept(tx, periods, sc.task)
+	if err != nil {
+		return nil, err
+	}
+	var changed []cycle.Light
+	var out []planChanges
+	for _, c := range doubt {
+		before := len(changed)
+		for i, l := range c.lights {
+			if digest, ok := kept[[2]int64{c.period, l.TaskID}]; ok && digest == c.digests[i] {
+				continue
+			}
+			l.ComputedAt = tx.Now()
+			changed = append(changed, l)
+		}
+		n := len(changed) - before
+		switch {
+		case n == 0:
+		case len(out) > 0 && out[len(out)-1].plan == c.plan:
+			out[len(out)-1].n += n
+		default:
+			out = append(out, planChanges{c.plan, n})
 		}
 	}
 	return out, writeLights(tx, changed)
 }
 
+// lightSum sums the digests of a period's lights, each split in two
+// halves of 32 bits so that the sums fit in a SQL integer: equal sums (and
+// counts) say the lights kept are those computed, but for a chance of about
+// one in 2⁶⁴, the chance two different lights already have of sharing
+// their digest.
+type lightSum struct{ n, low, high int64 }
+
+func (s *lightSum) add(digest int64) {
+	s.n++
+	s.low += digest & 0xFFFFFFFF
+	s.high += int64(uint64(digest) >> 32)
+}
+
 // lightData is what the lights of a scope are computed from, read in seven
-// queries however many plans it covers.
+// queries however many plans it covers, with the sums of the kept lights'
+// digests they are compared with.
 type lightData struct {
 	plans   []*lightPlan
 	reports map[int64][]*cycle.Report // task reports handed in or not, by task
 	closed  map[int64]duban.Date      // the day each closed task was closed
-	kept    map[[2]int64]int64        // the digest of each kept light, by period and task
+	sums    map[int64]lightSum        // the kept lights' digests summed, by period
 }
 
 // lightPlan is a plan whose lights are computed: its year, settings and
@@ -143,7 +200,7 @@ type lightPlan struct {
 // with their settings, their periods, then for the plans with periods to
 // compute their tasks, task reports, closures and kept lights' digests.
 func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
-	d := &lightData{reports: map[int64][]*cycle.Report{}, closed: map[int64]duban.Date{}, kept: map[[2]int64]int64{}}
+	d := &lightData{reports: map[int64][]*cycle.Report{}, closed: map[int64]duban.Date{}, sums: map[int64]lightSum{}}
 	plans, err := loadLightPlans(tx, sc)
 	if err != nil || len(plans) == 0 {
 		return d, err
@@ -192,6 +249,12 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 	if err := loadLightTasks(tx, byID, ids, sc.task); err != nil {
 		return nil, err
 	}
+	// Sized for a report or so per task.
+	tasks := 0
+	for _, lp := range d.plans {
+		tasks += len(lp.tasks)
+	}
+	d.reports = make(map[int64][]*cycle.Report, tasks)
 	// The task reports of the periods opened (one task's alone, along its
 	// index), the closures and the kept lights.
 	var cond string
@@ -215,7 +278,7 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 		in, args = inIDs(computed)
 		cond = "period_id IN " + in
 	}
-	return d, loadKept(tx, d, cond, args)
+	return d, loadSums(tx, d, cond, args)
 }
 
 // loadLightPlans reads the year and settings of a scope's plans.
@@ -271,19 +334,30 @@ func loadLightPlans(tx *Tx, sc lightScope) ([]*lightPlan, error) {
 	return plans, rows.Err()
 }
 
-// loadLightReports reads the task reports a condition selects.
+// loadLightReports reads the task reports a condition selects, into
+// reports allocated a block at a time.
 func loadLightReports(tx *Tx, d *lightData, cond string, args []any) error {
 	rows, err := tx.Query("SELECT period_id, task_id, state, completion, actual_values FROM reports WHERE "+cond+" AND kind = 'task'", args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	var block []cycle.Report
+	// Scanned into variables declared once, which Scan's pointers make
+	// escape to the heap.
+	var state, values string
+	var completion int64
 	for rows.Next() {
-		r := &cycle.Report{Kind: cycle.ReportTask}
-		var values string
-		if err := rows.Scan(&r.PeriodID, &r.TaskID, &r.State, &r.Completion, &values); err != nil {
+		if len(block) == 0 {
+			block = make([]cycle.Report, 256)
+		}
+		r := &block[0]
+		block = block[1:]
+		r.Kind = cycle.ReportTask
+		if err := rows.Scan(int64Col{&r.PeriodID}, int64Col{&r.TaskID}, &state, int64Col{&completion}, &values); err != nil {
 			return err
 		}
+		r.State, r.Completion = cycle.ReportState(state), int(completion)
 		if r.Actuals, err = readActualValues(values); err != nil {
 			return err
 		}
@@ -310,21 +384,53 @@ func loadClosed(tx *Tx, d *lightData, cond string, args []any) error {
 	return rows.Err()
 }
 
-// loadKept reads the digests of the kept lights a condition selects.
-func loadKept(tx *Tx, d *lightData, cond string, args []any) error {
-	rows, err := tx.Query("SELECT period_id, task_id, digest FROM lights WHERE "+cond, args...)
+// loadSums sums by period the digests of the kept lights a condition
+// selects, as lightSum does.
+func loadSums(tx *Tx, d *lightData, cond string, args []any) error {
+	// PostgreSQL sums integers as numeric; the sums fit in a bigint.
+	low, high := "sum(digest & 4294967295)", "sum((digest >> 32) & 4294967295)"
+	if tx.Postgres() {
+		low, high = low+"::bigint", high+"::bigint"
+	}
+	rows, err := tx.Query("SELECT period_id, count(*), "+low+", "+high+" FROM lights WHERE "+cond+" GROUP BY period_id", args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	var period int64
+	var s lightSum
 	for rows.Next() {
-		var period, task, digest int64
-		if err := rows.Scan(&period, &task, &digest); err != nil {
+		if err := rows.Scan(int64Col{&period}, int64Col{&s.n}, int64Col{&s.low}, int64Col{&s.high}); err != nil {
 			return err
 		}
-		d.kept[[2]int64{period, task}] = digest
+		d.sums[period] = s
 	}
 	return rows.Err()
+}
+
+// loadKept reads the digests of the kept lights of periods (of task taskID
+// only when not 0), by period and task.
+func loadKept(tx *Tx, periods []int64, taskID int64) (map[[2]int64]int64, error) {
+	in, args := inIDs(periods)
+	cond := "period_id IN " + in
+	if taskID != 0 {
+		cond += " AND task_id = ?"
+		args = append(args, taskID)
+	}
+	rows, err := tx.Query("SELECT period_id, task_id, digest FROM lights WHERE "+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	kept := map[[2]int64]int64{}
+	var period, task, digest int64
+	for rows.Next() {
+		if err := rows.Scan(int64Col{&period}, int64Col{&task}, int64Col{&digest}); err != nil {
+			return nil, err
+		}
+		kept[[2]int64{period, task}] = digest
+	}
+	return kept, rows.Err()
 }
 
 // loadLightTasks reads what the lights need of the plans' active tasks
@@ -350,14 +456,18 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 	}
 	defer rows.Close()
 	var t *duban.Task
-	var skip int64 // a task of a plan not computed
+	var block []duban.Task // tasks are allocated a block at a time
+	var skip int64         // a task of a plan not computed
+	// Scanned into variables declared once, which Scan's pointers make
+	// escape to the heap.
+	var id, plan int64
+	var kind string
+	var date duban.Date
+	var deadline, steps, metric, unit, cmp sql.NullString
+	var value, upper nullFloat
 	for rows.Next() {
-		var id, plan int64
-		var kind string
-		var date duban.Date
-		var deadline, steps, metric, unit, cmp sql.NullString
-		var value, upper sql.NullFloat64
-		if err := rows.Scan(&id, &plan, &deadline, sqldb.DateCol(&date), &kind, &steps, &metric, &value, &unit, &cmp, &upper); err != nil {
+		if err := rows.Scan(int64Col{&id}, int64Col{&plan}, &deadline, sqldb.DateCol(&date), &kind, &steps, &metric,
+			&value, &unit, &cmp, &upper); err != nil {
 			return err
 		}
 		if id == skip {
@@ -369,7 +479,11 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 				skip = id
 				continue
 			}
-			t = &duban.Task{ID: id, PlanID: plan, State: duban.TaskActive, Deadline: deadline.String, DeadlineDate: date,
+			if len(block) == 0 {
+				block = make([]duban.Task, 256)
+			}
+			t, block = &block[0], block[1:]
+			*t = duban.Task{ID: id, PlanID: plan, State: duban.TaskActive, Deadline: deadline.String, DeadlineDate: date,
 				DeadlineKind: duban.DeadlineKind(kind)}
 			if err := fromJSON(steps.String, &t.Milestones); err != nil {
 				return err
@@ -377,14 +491,49 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 			lp.tasks = append(lp.tasks, t)
 		}
 		if metric.Valid {
-			in := duban.Indicator{Metric: metric.String, Value: value.Float64, Unit: unit.String, Cmp: duban.Comparison(cmp.String)}
-			if upper.Valid {
-				in.Upper = &upper.Float64
+			in := duban.Indicator{Metric: metric.String, Value: value.v, Unit: unit.String, Cmp: duban.Comparison(cmp.String)}
+			if upper.ok {
+				in.Upper = new(upper.v)
 			}
 			t.Indicators = append(t.Indicators, in)
 		}
 	}
 	return rows.Err()
+}
+
+// int64Col scans an integer column, which every driver hands over as an
+// int64: as a Scanner, without the reflection Scan spends on an *int64,
+// for the thousands of rows a recomputation reads.
+type int64Col struct{ p *int64 }
+
+func (c int64Col) Scan(src any) error {
+	v, ok := src.(int64)
+	if !ok {
+		return fmt.Errorf("cyclestore: cannot scan %T into an integer", src)
+	}
+	*c.p = v
+	return nil
+}
+
+// nullFloat scans a number column that may be NULL, as int64Col does; ok
+// says whether it was not NULL.
+type nullFloat struct {
+	v  float64
+	ok bool
+}
+
+func (n *nullFloat) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*n = nullFloat{}
+	case float64:
+		*n = nullFloat{v, true}
+	case int64:
+		*n = nullFloat{float64(v), true}
+	default:
+		return fmt.Errorf("cyclestore: cannot scan %T into a number", src)
+	}
+	return nil
 }
 
 // lightChunk is how many lights one statement writes.

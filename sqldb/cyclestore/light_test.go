@@ -2,8 +2,10 @@ package cyclestore_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
@@ -226,5 +228,62 @@ func TestFirstLightsOfAPeriod(t *testing.T) {
 		if after, err := audit.Heads(as(office), far); err != nil || after.Lights == before.Lights {
 			t.Errorf("August's first light: 区审计局's lights version %d → %d (%v), want moved", before.Lights, after.Lights, err)
 		}
+	})
+}
+
+// TestRecomputeFindsKeptChanged: a recomputation compares the lights it
+// computes with those kept, period by period, and writes back exactly
+// those that differ: a kept light altered or missing is written again as
+// computed, and no other.
+func TestRecomputeFindsKeptChanged(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w := newWorld(t, db, nil)
+		w.clock.Set("2022-07-05")
+		periods := w.mustPeriods(t)
+		w.mustOpenPeriod(t, periods[5])
+		w.mustOpenPeriod(t, periods[6])
+		june, july := periods[5], periods[6]
+		w.mustReport(t, w.clerk(t, "区科学技术局"), july, "2.1.3", "区科学技术局", cycle.ReportTask, 40, false)
+		light := func(p *cycle.Period, task string) cycle.Light {
+			t.Helper()
+			ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{PeriodID: &p.ID, TaskID: &w.tasks[task].ID})
+			if err != nil || len(ls) != 1 {
+				t.Fatalf("the light of %s in %s: %v (%d)", task, p.Label, err, len(ls))
+			}
+			l := *ls[0]
+			l.ComputedAt = time.Time{}
+			return l
+		}
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if err := db.Update(as(office), func(tx *sqldb.Tx) error { _, err := tx.Exec(q, args...); return err }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		recompute := func(what string, want int) {
+			t.Helper()
+			if n, err := w.lights.RecomputeLights(as(office), w.plan.ID); err != nil || n != want {
+				t.Errorf("%s: %d lights changed (%v), want %d", what, n, err, want)
+			}
+		}
+		recompute("nothing done", 0)
+		before, other := light(july, "2.1.3"), light(june, "3.1.3")
+
+		exec("UPDATE lights SET status = 'severe', reason = '改过', digest = digest + 1 WHERE period_id = ? AND task_id = ?", july.ID, w.tasks["2.1.3"].ID)
+		recompute("a kept light altered", 1)
+		if got := light(july, "2.1.3"); !reflect.DeepEqual(got, before) {
+			t.Errorf("the altered light written again: %+v, want %+v", got, before)
+		}
+		exec("DELETE FROM lights WHERE period_id = ? AND task_id = ?", june.ID, w.tasks["3.1.3"].ID)
+		recompute("a kept light missing", 1)
+		if got := light(june, "3.1.3"); !reflect.DeepEqual(got, other) {
+			t.Errorf("the missing light written again: %+v, want %+v", got, other)
+		}
+		// Two lights altered in two periods, their digests moved so that
+		// each period's still add up to as many lights.
+		exec("UPDATE lights SET digest = digest + 7 WHERE period_id = ? AND task_id = ?", july.ID, w.tasks["2.1.3"].ID)
+		exec("UPDATE lights SET digest = digest - 7 WHERE period_id = ? AND task_id = ?", june.ID, w.tasks["3.1.3"].ID)
+		recompute("two lights altered", 2)
+		recompute("again", 0)
 	})
 }
