@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -95,21 +96,26 @@ func BenchmarkFiles(b *testing.B) {
 	})
 }
 
-// sampleHeap records the heap's largest size until stopped.
+// sampleHeap records the heap's largest size until stopped, every
+// millisecond: ReadMemStats stops the world, so sampling it back to back
+// would stall the work it measures.
 func sampleHeap(peak *uint64) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
 		var m runtime.MemStats
 		for {
 			runtime.ReadMemStats(&m)
 			*peak = max(*peak, m.HeapInuse)
 			select {
 			case <-done:
+				runtime.ReadMemStats(&m)
+				*peak = max(*peak, m.HeapInuse)
 				return
-			default:
-				runtime.Gosched()
+			case <-tick.C:
 			}
 		}
 	}()

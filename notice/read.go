@@ -35,6 +35,19 @@ const (
 // least one attributed task, or an error whose message tells the user what
 // went wrong.
 func Read(name string, data []byte) (*duban.Reading, error) {
+	r, err := read(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBounds(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// read reads one notice without the bounds on what a reading may hold,
+// which are checked once it is read.
+func read(name string, data []byte) (*duban.Reading, error) {
 	if len(data) > MaxInput {
 		return nil, duban.Errorf(duban.ETOOLARGE, "文件过大（%.1f MB）：通知文件不能超过 %d MB。", float64(len(data))/(1<<20), MaxInput>>20)
 	}
@@ -48,9 +61,6 @@ func Read(name string, data []byte) (*duban.Reading, error) {
 	r := readBlocks(blocks)
 	if len(r.Tasks) == 0 {
 		return nil, duban.Errorf(duban.EINVALID, "没有找到带责任分工的任务。%s", noTaskHint)
-	}
-	if err := checkBounds(r); err != nil {
-		return nil, err
 	}
 	return r, nil
 }

@@ -176,14 +176,16 @@ func BenchmarkReadSample(b *testing.B) {
 }
 
 // BenchmarkReadScaling reads 1×, 10× and 100× the sample: time per byte
-// should stay flat (linear time).
+// should stay flat (linear time). Its large notices hold more tasks than
+// Read lets through; the bound is checked once a notice is read, so a file
+// past it costs the reading all the same, which is what is measured.
 func BenchmarkReadScaling(b *testing.B) {
 	for _, n := range []int{1, 10, 100} {
 		data := scaledSample(b, n)
 		b.Run(fmt.Sprintf("x%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if _, err := Read("source.md", data); err != nil {
+				if _, err := read("source.md", data); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -191,13 +193,14 @@ func BenchmarkReadScaling(b *testing.B) {
 	}
 }
 
-// BenchmarkRead5MB reads a notice of about 5 MB (target ≥ 20 MB/s).
+// BenchmarkRead5MB reads a notice of about 5 MB (target ≥ 20 MB/s), past
+// the bound on tasks as BenchmarkReadScaling does.
 func BenchmarkRead5MB(b *testing.B) {
 	n := 5<<20/len(sampleSource(b)) + 1
 	data := scaledSample(b, n)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := Read("source.md", data); err != nil {
+		if _, err := read("source.md", data); err != nil {
 			b.Fatal(err)
 		}
 	}
