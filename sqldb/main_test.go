@@ -7,7 +7,6 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
-	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -19,12 +18,6 @@ import (
 func forEachDB(t *testing.T, test func(t *testing.T, db *sqldb.DB)) {
 	t.Helper()
 	sqldbtest.ForEachDB(t, test)
-}
-
-// MustOpenSQLite opens a new SQLite database in a temporary folder.
-func MustOpenSQLite(t testing.TB) *sqldb.DB {
-	t.Helper()
-	return mustOpen(t, sqldbtest.SQLiteDSN(t))
 }
 
 func mustOpen(t testing.TB, dsn string) *sqldb.DB {
@@ -47,13 +40,6 @@ func MustRawDB(t testing.TB, db *sqldb.DB) *sql.DB {
 	}
 	t.Cleanup(func() { raw.Close() })
 	return raw
-}
-
-// MustOpenPostgres opens the test server in a new schema of its own, dropped
-// when the test ends.
-func MustOpenPostgres(t testing.TB) *sqldb.DB {
-	t.Helper()
-	return mustOpen(t, sqldbtest.PostgresDSN(t))
 }
 
 // The users the tests act as.
@@ -88,17 +74,7 @@ func MustPublish(t testing.TB, db *sqldb.DB, planID int64) *duban.Plan {
 // MustFindTask returns the task of a plan with the given number.
 func MustFindTask(t testing.TB, db *sqldb.DB, planID int64, no string) *duban.Task {
 	t.Helper()
-	tasks, _, err := ledgerstore.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &planID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, task := range tasks {
-		if task.No == no {
-			return task
-		}
-	}
-	t.Fatalf("plan %d has no task %s", planID, no)
-	return nil
+	return sqldbtest.MustFindTask(t, db, office, planID, no)
 }
 
 // MustVerifyAudit checks the audit chain and returns how many events it has.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
-	"github.com/dubanhq/duban/sqldb/ledgerstore"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
 
@@ -75,17 +74,7 @@ func MustPublish(t testing.TB, db *sqldb.DB, planID int64) *duban.Plan {
 // MustFindTask returns the task of a plan with the given number.
 func MustFindTask(t testing.TB, db *sqldb.DB, planID int64, no string) *duban.Task {
 	t.Helper()
-	tasks, _, err := ledgerstore.NewTaskService(db).FindTasks(as(office), duban.TaskFilter{PlanID: &planID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, task := range tasks {
-		if task.No == no {
-			return task
-		}
-	}
-	t.Fatalf("plan %d has no task %s", planID, no)
-	return nil
+	return sqldbtest.MustFindTask(t, db, office, planID, no)
 }
 
 // MustCreateUser stores an account with a password and returns it.

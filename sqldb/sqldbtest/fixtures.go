@@ -108,3 +108,21 @@ func MustCreateUser(t testing.TB, db *sqldb.DB, office, u *duban.User, pw string
 	}
 	return u
 }
+
+// MustFindTask returns the task of a plan with the given number, read as
+// actor.
+func MustFindTask(t testing.TB, db *sqldb.DB, actor *duban.User, planID int64, no string) *duban.Task {
+	t.Helper()
+	ctx := duban.NewContextWithUser(context.Background(), actor)
+	tasks, _, err := ledgerstore.NewTaskService(db).FindTasks(ctx, duban.TaskFilter{PlanID: &planID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range tasks {
+		if task.No == no {
+			return task
+		}
+	}
+	t.Fatalf("plan %d has no task %s", planID, no)
+	return nil
+}
