@@ -8,7 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/dubanhq/duban"
@@ -22,22 +22,15 @@ import (
 // kept from one read afresh.
 type countingFigures struct {
 	cycle.OverviewService
-	mu    sync.Mutex
-	reads int
+	reads atomic.Int64
 }
 
 func (c *countingFigures) FindFigures(ctx context.Context, ff cycle.FiguresFilter) (*cycle.Figures, error) {
-	c.mu.Lock()
-	c.reads++
-	c.mu.Unlock()
+	c.reads.Add(1)
 	return c.OverviewService.FindFigures(ctx, ff)
 }
 
-func (c *countingFigures) count() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.reads
-}
+func (c *countingFigures) count() int64 { return c.reads.Load() }
 
 // TestOverviewFollowsChanges: the overview is kept while nothing it shows
 // changes, on every server of one store, and a change made on one server

@@ -8,7 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/dubanhq/duban"
@@ -22,22 +22,15 @@ import (
 // page read afresh.
 type countingTasks struct {
 	duban.TaskService
-	mu    sync.Mutex
-	lists int
+	lists atomic.Int64
 }
 
 func (c *countingTasks) FindTasks(ctx context.Context, f duban.TaskFilter) ([]*duban.Task, int, error) {
-	c.mu.Lock()
-	c.lists++
-	c.mu.Unlock()
+	c.lists.Add(1)
 	return c.TaskService.FindTasks(ctx, f)
 }
 
-func (c *countingTasks) count() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lists
-}
+func (c *countingTasks) count() int64 { return c.lists.Load() }
 
 // TestUnitPagesFollowLights: the pages of a unit's tasks (its page, the
 // ledger filtered by it) are kept until the tasks or their lights change,
