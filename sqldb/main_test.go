@@ -1,7 +1,6 @@
 package sqldb_test
 
 import (
-	"context"
 	"database/sql"
 	"testing"
 
@@ -42,16 +41,13 @@ func MustRawDB(t testing.TB, db *sqldb.DB) *sql.DB {
 	return raw
 }
 
-// The users the tests act as.
+// The users the tests act as, and the helpers every store's tests share,
+// said shortly.
 var (
-	office = &duban.User{ID: 1000, Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin} // an ID no stored account has
-	viewer = &duban.User{ID: 2, Name: "viewer", Role: duban.RoleViewer}
+	office = sqldbtest.Office
+	viewer = sqldbtest.Viewer
+	as     = sqldbtest.As
 )
-
-// as returns a context acting as u.
-func as(u *duban.User) context.Context {
-	return duban.NewContextWithUser(context.Background(), u)
-}
 
 // MustReadGold returns the hand-checked reading of the sample notice.
 func MustReadGold(t testing.TB) *duban.Reading {

@@ -39,9 +39,11 @@ func mustReopen(t testing.TB, db *sqldb.DB) *sqldb.DB {
 }
 
 // office acts for the 督查室 in the tests; its ID is no stored account's.
-var office = &duban.User{ID: 1000, Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin}
-
-func as(u *duban.User) context.Context { return duban.NewContextWithUser(context.Background(), u) }
+var (
+	office   = sqldbtest.Office
+	as       = sqldbtest.As
+	wantCode = sqldbtest.WantCode
+)
 
 // clock is the injected time of a test.
 type clock struct {
@@ -201,13 +203,6 @@ func (w *world) mustLight(t testing.TB, p *cycle.Period, no string) *cycle.Light
 		t.Fatalf("lights of %s in %s: got %d, want 1", no, p.Label, len(ls))
 	}
 	return ls[0]
-}
-
-func wantCode(t testing.TB, what string, err error, code string) {
-	t.Helper()
-	if got := duban.ErrorCode(err); got != code {
-		t.Errorf("%s: got code %q (%v), want %q", what, got, err, code)
-	}
 }
 
 func ptr[T any](v T) *T { return &v }

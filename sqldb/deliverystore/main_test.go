@@ -1,10 +1,8 @@
 package deliverystore_test
 
 import (
-	"context"
 	"testing"
 
-	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/sqldb"
 	"github.com/dubanhq/duban/sqldb/sqldbtest"
 )
@@ -22,29 +20,19 @@ func mustOpen(t testing.TB, dsn string) *sqldb.DB {
 	return sqldbtest.MustOpen(t, dsn)
 }
 
-// The users the tests act as.
+// The users the tests act as, and the helpers every store's tests share,
+// said shortly.
 var (
-	office = &duban.User{ID: 1000, Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin} // an ID no stored account has
-	viewer = &duban.User{ID: 2, Name: "viewer", Role: duban.RoleViewer}
+	office   = sqldbtest.Office
+	viewer   = sqldbtest.Viewer
+	as       = sqldbtest.As
+	wantCode = sqldbtest.WantCode
 )
-
-// as returns a context acting as u.
-func as(u *duban.User) context.Context {
-	return duban.NewContextWithUser(context.Background(), u)
-}
 
 // MustVerifyAudit checks the audit chain and returns how many events it has.
 func MustVerifyAudit(t testing.TB, db *sqldb.DB) int64 {
 	t.Helper()
 	return sqldbtest.MustVerifyAudit(t, db, office)
-}
-
-// wantCode fails the test unless err has the code.
-func wantCode(t testing.TB, what string, err error, code string) {
-	t.Helper()
-	if got := duban.ErrorCode(err); got != code {
-		t.Errorf("%s: got code %q (%v), want %q", what, got, err, code)
-	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -113,8 +113,7 @@ func MustCreateUser(t testing.TB, db *sqldb.DB, office, u *duban.User, pw string
 // actor.
 func MustFindTask(t testing.TB, db *sqldb.DB, actor *duban.User, planID int64, no string) *duban.Task {
 	t.Helper()
-	ctx := duban.NewContextWithUser(context.Background(), actor)
-	tasks, _, err := ledgerstore.NewTaskService(db).FindTasks(ctx, duban.TaskFilter{PlanID: &planID})
+	tasks, _, err := ledgerstore.NewTaskService(db).FindTasks(As(actor), duban.TaskFilter{PlanID: &planID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,4 +124,24 @@ func MustFindTask(t testing.TB, db *sqldb.DB, actor *duban.User, planID int64, n
 	}
 	t.Fatalf("plan %d has no task %s", planID, no)
 	return nil
+}
+
+// The users the stores' tests act as: the office, with an ID no stored
+// account has, and a viewer.
+var (
+	Office = &duban.User{ID: 1000, Name: "office", DisplayName: "督查室", Role: duban.RoleAdmin}
+	Viewer = &duban.User{ID: 2, Name: "viewer", Role: duban.RoleViewer}
+)
+
+// As returns a context acting as u.
+func As(u *duban.User) context.Context {
+	return duban.NewContextWithUser(context.Background(), u)
+}
+
+// WantCode fails the test unless err has the code.
+func WantCode(t testing.TB, what string, err error, code string) {
+	t.Helper()
+	if got := duban.ErrorCode(err); got != code {
+		t.Errorf("%s: got code %q (%v), want %q", what, got, err, code)
+	}
 }
