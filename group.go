@@ -60,6 +60,21 @@ func (t *Task) Reaches(unitID int64, groups Groups) bool {
 	return false
 }
 
+// PlanMembersMissing returns MembersMissing for a plan's tasks and the
+// directory's groups, read through the services: what publishing tells
+// the office on the page, in the API and on the command line.
+func PlanMembersMissing(ctx context.Context, tasks TaskService, units UnitService, planID int64) ([]Owner, error) {
+	ts, _, err := tasks.FindTasks(ctx, TaskFilter{PlanID: &planID})
+	if err != nil {
+		return nil, err
+	}
+	groups, err := units.FindGroupMembers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return MembersMissing(ts, groups), nil
+}
+
 // MembersMissing returns the group terms among the tasks' unit owners that
 // reach no unit yet, each once, in the order the tasks name them: a group
 // the directory keeps no members of (各街道办事处 before the streets are

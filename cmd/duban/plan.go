@@ -490,15 +490,11 @@ func planPublish(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "已发布文件 #%d %s：%d 项任务，涉及 %d 个单位。\n", p.ID, p.Name(), p.TaskCount, units)
-	tasks, _, err := a.tasks.FindTasks(a.ctx, duban.TaskFilter{PlanID: &p.ID})
+	missing, err := duban.PlanMembersMissing(a.ctx, a.tasks, a.units, p.ID)
 	if err != nil {
 		return err
 	}
-	groups, err := a.units.FindGroupMembers(a.ctx)
-	if err != nil {
-		return err
-	}
-	if missing := duban.MembersMissing(tasks, groups); len(missing) > 0 {
+	if len(missing) > 0 {
 		fmt.Fprintf(env.Stdout, "以下统称还没有成员，写给它们的任务暂时没有单位看得到：%s。\n", strings.Join(duban.OwnerNames(missing), "、"))
 		fmt.Fprintf(env.Stdout, "设置成员：duban unit members 统称 --units 单位、单位（或 --kind street）。\n")
 	}

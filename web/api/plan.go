@@ -220,13 +220,9 @@ func (s *server) publishPlan(ctx context.Context, id int64, _ struct{}) (*publis
 	if err != nil {
 		return nil, err
 	}
-	tasks, _, err := s.svc.Tasks.FindTasks(ctx, duban.TaskFilter{PlanID: &id})
+	missing, err := duban.PlanMembersMissing(ctx, s.svc.Tasks, s.svc.Units, id)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := s.svc.Units.FindGroupMembers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &publishedPlan{Plan: p, GroupsWithoutMembers: duban.OwnerNames(duban.MembersMissing(tasks, groups))}, nil
+	return &publishedPlan{Plan: p, GroupsWithoutMembers: duban.OwnerNames(missing)}, nil
 }

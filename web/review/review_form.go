@@ -488,7 +488,7 @@ func (s *server) archivePlan(w http.ResponseWriter, r *http.Request) error {
 // or, plainly, which group terms reach no unit yet.
 func (s *server) publishedMessage(r *http.Request, p *duban.Plan) string {
 	tr := web.Lang(r)
-	missing, err := s.missingMembers(r, p.ID)
+	missing, err := duban.PlanMembersMissing(r.Context(), s.svc.Tasks, s.svc.Units, p.ID)
 	if err != nil {
 		s.Log().Warn("finding the groups without members", "plan", p.ID, "error", err)
 	}
@@ -500,18 +500,4 @@ func (s *server) publishedMessage(r *http.Request, p *duban.Plan) string {
 	}
 	return tr.T("文件已发布：%d 项任务。以下统称还没有成员，写给它们的任务暂时没有单位看得到：%s。请在单位名录中设置它们的成员。",
 		p.TaskCount, strings.Join(duban.OwnerNames(missing), "、"))
-}
-
-// missingMembers returns the group terms of a plan's tasks that reach no
-// unit yet.
-func (s *server) missingMembers(r *http.Request, planID int64) ([]duban.Owner, error) {
-	tasks, _, err := s.svc.Tasks.FindTasks(r.Context(), duban.TaskFilter{PlanID: &planID})
-	if err != nil {
-		return nil, err
-	}
-	groups, err := s.svc.Units.FindGroupMembers(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	return duban.MembersMissing(tasks, groups), nil
 }
