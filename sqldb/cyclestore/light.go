@@ -541,14 +541,41 @@ const lightChunk = 100
 
 // writeLights keeps lights: on PostgreSQL in one statement over arrays, on
 // SQLite a hundred rows a statement prepared once. It moves the version of
-// the lights of every unit the lights' tasks reach (unit_lights).
+// the lights of every unit the lights' tasks reach (unit_lights) and counts
+// again the lights of their periods (light_counts).
 func writeLights(tx *Tx, lights []cycle.Light) error {
 	if len(lights) == 0 {
 		return nil
 	}
-	if err := moveUnitLights(tx, lights); err != nil {
+	periods := make([]int64, len(lights))
+	for i, l := range lights {
+		periods[i] = l.PeriodID
+	}
+	slices.Sort(periods)
+	periods = slices.Compact(periods)
+	if err := moveUnitLights(tx, lights, periods); err != nil {
 		return err
 	}
+	if err := upsertLights(tx, lights); err != nil {
+		return err
+	}
+	return recountLights(tx, periods)
+}
+
+// recountLights counts the lights of periods by status again, from the
+// lights themselves, for the overview's trend.
+func recountLights(tx *Tx, periods []int64) error {
+	in, args := inIDs(periods)
+	if _, err := tx.Exec("DELETE FROM light_counts WHERE period_id IN "+in, args...); err != nil {
+		return err
+	}
+	_, err := tx.Exec(`INSERT INTO light_counts (period_id, status, tasks)
+		SELECT period_id, status, count(*) FROM lights WHERE period_id IN `+in+` GROUP BY period_id, status`, args...)
+	return err
+}
+
+// upsertLights writes lights over those kept of the same periods and tasks.
+func upsertLights(tx *Tx, lights []cycle.Light) error {
 	if tx.Postgres() {
 		return writeLightsArrays(tx, lights)
 	}
@@ -587,22 +614,21 @@ func writeLights(tx *Tx, lights []cycle.Light) error {
 }
 
 // moveUnitLights moves the version of the lights of the units the lights'
-// tasks reach: those named on the tasks and the members of the groups
-// named. A page of a unit's tasks kept at an older version is then read
-// afresh, on every server. Lights of many tasks (a plan's, recomputed)
-// move every unit's, which costs less than finding the few they spare; so
-// do a period's first lights, which make it the latest period of its plan
-// with lights, whose lights are those shown of every task of the plan
-// (cycle.LightFilter.Latest, the ledger's filter by light).
-func moveUnitLights(tx *Tx, lights []cycle.Light) error {
-	tasks, periods := make([]int64, len(lights)), make([]int64, len(lights))
+// tasks reach, in periods (theirs, sorted, each once): those named on the
+// tasks and the members of the groups named. A page of a unit's tasks kept
+// at an older version is then read afresh, on every server. Lights of many
+// tasks (a plan's, recomputed) move every unit's, which costs less than
+// finding the few they spare; so do a period's first lights, which make it
+// the latest period of its plan with lights, whose lights are those shown
+// of every task of the plan (cycle.LightFilter.Latest, the ledger's filter
+// by light).
+func moveUnitLights(tx *Tx, lights []cycle.Light, periods []int64) error {
+	tasks := make([]int64, len(lights))
 	for i, l := range lights {
-		tasks[i], periods[i] = l.TaskID, l.PeriodID
+		tasks[i] = l.TaskID
 	}
 	slices.Sort(tasks)
 	tasks = slices.Compact(tasks)
-	slices.Sort(periods)
-	periods = slices.Compact(periods)
 	every := len(tasks) > manyTasks
 	if !every {
 		lit, err := periodsLit(tx, periods)

@@ -122,41 +122,31 @@ func openSupervisions(tx *Tx, planID int64) ([]*cycle.Supervision, error) {
 	return out, rows.Err()
 }
 
-// readTrend counts the lights of each period of the plan, in one grouped
-// query over the lights' plan index, grouped in that index's order
-// (plan, status, then the key's period) so that no sort is needed.
+// readTrend reads the counts of the lights of each period of the plan,
+// kept by status (light_counts) as lights are written, in the periods'
+// order.
 func readTrend(tx *Tx, f *cycle.Figures, periods map[int64]*cycle.Period) error {
-	rows, err := tx.Query("SELECT period_id, status, count(*) FROM lights WHERE plan_id = ? GROUP BY status, period_id", f.PlanID)
+	rows, err := tx.Query(`SELECT c.period_id, c.status, c.tasks FROM periods q JOIN light_counts c ON c.period_id = q.id
+		WHERE q.plan_id = ? ORDER BY q.seq`, f.PlanID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	counts := map[int64]*cycle.LightCounts{}
 	for rows.Next() {
 		var id int64
-		var status cycle.LightStatus
+		var status string
 		var n int
 		if err := rows.Scan(&id, &status, &n); err != nil {
 			return err
 		}
-		c := counts[id]
-		if c == nil {
-			c = &cycle.LightCounts{}
-			counts[id] = c
+		if k := len(f.Trend) - 1; k < 0 || f.Trend[k].Period.ID != id {
+			f.Trend = append(f.Trend, cycle.PeriodCounts{Period: periods[id]})
 		}
-		if i := status.Index(); i >= 0 {
-			c[i] += n
+		if i := cycle.LightStatus(status).Index(); i >= 0 {
+			f.Trend[len(f.Trend)-1].Counts[i] += n
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, q := range f.Periods {
-		if c := counts[q.ID]; c != nil {
-			f.Trend = append(f.Trend, cycle.PeriodCounts{Period: periods[q.ID], Counts: *c})
-		}
-	}
-	return nil
+	return rows.Err()
 }
 
 // readPeriodLights reads each task's light in the figures' period: the

@@ -117,6 +117,9 @@ leaders.title text NOT NULL DEFAULT ''::text
 leaders.created_at timestamp with time zone NOT NULL
 leaders.updated_at timestamp with time zone NOT NULL
 leaders.ord integer NOT NULL DEFAULT 0
+light_counts.period_id bigint NOT NULL
+light_counts.status text NOT NULL
+light_counts.tasks integer NOT NULL
 lights.period_id bigint NOT NULL
 lights.task_id bigint NOT NULL
 lights.plan_id bigint NOT NULL
@@ -380,6 +383,8 @@ form_drafts form_drafts_secret_hash_key UNIQUE (secret_hash)
 form_drafts form_drafts_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)
 leaders leaders_name_key UNIQUE (name)
 leaders leaders_pkey PRIMARY KEY (id)
+light_counts light_counts_period_id_fkey FOREIGN KEY (period_id) REFERENCES periods(id)
+light_counts light_counts_pkey PRIMARY KEY (period_id, status)
 lights lights_period_id_fkey FOREIGN KEY (period_id) REFERENCES periods(id)
 lights lights_pkey PRIMARY KEY (period_id, task_id)
 lights lights_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
@@ -507,6 +512,7 @@ CREATE UNIQUE INDEX form_drafts_pkey ON form_drafts USING btree (id)
 CREATE UNIQUE INDEX form_drafts_secret_hash_key ON form_drafts USING btree (secret_hash)
 CREATE UNIQUE INDEX leaders_name_key ON leaders USING btree (name)
 CREATE UNIQUE INDEX leaders_pkey ON leaders USING btree (id)
+CREATE UNIQUE INDEX light_counts_pkey ON light_counts USING btree (period_id, status)
 CREATE UNIQUE INDEX lights_pkey ON lights USING btree (period_id, task_id)
 CREATE INDEX lights_plan ON lights USING btree (plan_id, status)
 CREATE INDEX lights_task ON lights USING btree (task_id, period_id)

@@ -158,6 +158,13 @@ CREATE TABLE leaders (
 	updated_at TEXT NOT NULL
 , ord INTEGER NOT NULL DEFAULT 0);
 
+CREATE TABLE light_counts (
+	period_id INTEGER NOT NULL REFERENCES periods (id),
+	status    TEXT NOT NULL,
+	tasks     INTEGER NOT NULL,
+	PRIMARY KEY (period_id, status)
+) WITHOUT ROWID;
+
 CREATE TABLE lights (
 	period_id   INTEGER NOT NULL REFERENCES periods (id),
 	task_id     INTEGER NOT NULL REFERENCES tasks (id),
