@@ -41,7 +41,11 @@ const (
 )
 
 // SVG draws the chart.
-func (c *Bars) SVG() ([]byte, error) {
+func (c *Bars) SVG() ([]byte, error) { return c.AppendSVG(nil) }
+
+// AppendSVG draws the chart at the end of dst, as SVG does, so that a page
+// drawing several charts and more has them in one buffer.
+func (c *Bars) AppendSVG(dst []byte) ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
@@ -69,8 +73,7 @@ func (c *Bars) SVG() ([]byte, error) {
 	legendH := legendHeight(items)
 	height := barPad + float64(len(c.Rows))*(barHeight+barGap) + legendH + barPad
 
-	var s svg
-	s.b.Grow(svgHead + len(c.Rows)*(svgRow+len(c.Series)*svgSegment))
+	s := newSVG(dst, svgHead+len(c.Rows)*(svgRow+len(c.Series)*svgSegment))
 	s.start(Width, height, c.Title, summary(c.Series, totals))
 	y := float64(barPad)
 	for _, r := range c.Rows {
@@ -102,7 +105,7 @@ func (c *Bars) SVG() ([]byte, error) {
 		s.label(x+4, y+barHeight/2, "start", mutedInk, smallSize, strconv.Itoa(sum(r.Values)))
 		y += barHeight + barGap
 	}
-	drawLegend(&s, items, y)
+	drawLegend(s, items, y)
 	return s.end(), nil
 }
 

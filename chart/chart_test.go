@@ -162,6 +162,25 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// TestAppendSVG checks that a chart appended to what a page wrote before
+// is that page's bytes followed by the chart as SVG draws it.
+func TestAppendSVG(t *testing.T) {
+	for name, c := range sampleCharts() {
+		want, err := c.SVG()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		before := []byte("<p>before</p>")
+		got, err := c.(interface{ AppendSVG([]byte) ([]byte, error) }).AppendSVG(before)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if string(got) != string(before)+string(want) {
+			t.Errorf("%s: appended %q…, want %q and the chart", name, got[:min(len(got), 40)], before)
+		}
+	}
+}
+
 func TestChartsAreSafeXML(t *testing.T) {
 	for name, c := range sampleCharts() {
 		data, err := c.SVG()

@@ -41,7 +41,11 @@ const (
 )
 
 // SVG draws the chart.
-func (c *Progress) SVG() ([]byte, error) {
+func (c *Progress) SVG() ([]byte, error) { return c.AppendSVG(nil) }
+
+// AppendSVG draws the chart at the end of dst, as SVG does, so that a page
+// drawing several charts and more has them in one buffer.
+func (c *Progress) AppendSVG(dst []byte) ([]byte, error) {
 	if err := checkTitle(c.Title); err != nil {
 		return nil, err
 	}
@@ -58,8 +62,7 @@ func (c *Progress) SVG() ([]byte, error) {
 	for _, t := range c.Targets {
 		descs = append(descs, t.Label+" "+t.figures())
 	}
-	var s svg
-	s.b.Grow(svgHead + len(c.Targets)*svgTarget)
+	s := newSVG(dst, svgHead+len(c.Targets)*svgTarget)
 	s.start(Width, height, c.Title, strings.Join(descs, "；"))
 	span := float64(Width - 2*barPad - percentW)
 	y := float64(barPad)

@@ -63,6 +63,13 @@ type svg struct {
 	b bytes.Buffer
 }
 
+// newSVG starts a chart at the end of dst, room made for about size bytes.
+func newSVG(dst []byte, size int) *svg {
+	s := &svg{b: *bytes.NewBuffer(dst)}
+	s.b.Grow(size)
+	return s
+}
+
 func (s *svg) start(w, h float64, title, desc string) {
 	s.b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `)
 	s.num(w)
@@ -82,6 +89,7 @@ func (s *svg) start(w, h float64, title, desc string) {
 	}
 }
 
+// end closes the chart and returns what it was started after, with it.
 func (s *svg) end() []byte {
 	s.b.WriteString("</svg>\n")
 	return s.b.Bytes()

@@ -35,7 +35,11 @@ const (
 )
 
 // SVG draws the chart.
-func (c *Trend) SVG() ([]byte, error) {
+func (c *Trend) SVG() ([]byte, error) { return c.AppendSVG(nil) }
+
+// AppendSVG draws the chart at the end of dst, as SVG does, so that a page
+// drawing several charts and more has them in one buffer.
+func (c *Trend) AppendSVG(dst []byte) ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
@@ -49,8 +53,7 @@ func (c *Trend) SVG() ([]byte, error) {
 	items := legendItems(c.Series, nil)
 	height := trendTopPad + trendPlot + trendLabelH + legendHeight(items) + barPad
 
-	var s svg
-	s.b.Grow(svgHead + len(c.Periods)*(svgRow+len(c.Series)*svgSegment))
+	s := newSVG(dst, svgHead+len(c.Periods)*(svgRow+len(c.Series)*svgSegment))
 	s.start(Width, height, c.Title, latest.Label+"："+summary(c.Series, latest.Values))
 	x0, y0 := float64(barPad+trendAxisW), float64(trendTopPad+trendPlot) // the plot's bottom left
 	plotW := Width - barPad - x0
@@ -84,7 +87,7 @@ func (c *Trend) SVG() ([]byte, error) {
 		x0 += slot
 	}
 	s.line(float64(barPad+trendAxisW), y0, Width-barPad, y0, axisInk, 1)
-	drawLegend(&s, items, y0+trendLabelH+4)
+	drawLegend(s, items, y0+trendLabelH+4)
 	return s.end(), nil
 }
 

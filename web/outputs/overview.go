@@ -1,6 +1,7 @@
 package outputs
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"html/template"
@@ -295,8 +296,35 @@ func (s *server) buildOverview(r *http.Request, leaderID int64) (*overviewPage, 
 	return p, nil
 }
 
-// draw draws the page's charts and writes the table of units.
+// drawBuffers lend draw its buffer: the charts, lists and table of units
+// of a page, some two hundred kilobytes, are written one after another into
+// it and made a string once, rather than each grown on its own.
+var drawBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxDrawBuffer is the largest buffer kept for another page.
+const maxDrawBuffer = 1 << 20
+
+// draw draws the page's charts and writes its lists and the table of
+// units.
 func (p *overviewPage) draw(tr web.Translator) error {
+	b := drawBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if b.Cap() <= maxDrawBuffer {
+			b.Reset()
+			drawBuffers.Put(b)
+		}
+	}()
+	// Each piece's place in b, set once b is made a string.
+	type piece struct {
+		html       *template.HTML
+		start, end int
+	}
+	var pieces [7]piece
+	n := 0
+	mark := func(html *template.HTML, start int) {
+		pieces[n] = piece{html, start, b.Len()}
+		n++
+	}
 	series := chart.Lights()
 	if p.Lang == "en" {
 		for i := range series {
@@ -310,7 +338,6 @@ func (p *overviewPage) draw(tr web.Translator) error {
 		}
 		return out
 	}
-	var err error
 	bars := chart.Bars{Title: tr.T("按行动统计"), Series: series}
 	for _, sec := range p.O.Sections {
 		no := int(sec.ID)
@@ -321,80 +348,99 @@ func (p *overviewPage) draw(tr web.Translator) error {
 		more := "&section=" + strconv.Itoa(no)
 		bars.Rows = append(bars.Rows, chart.BarRow{Label: label, Href: p.ledger("", more), Values: sec.Counts[:], Hrefs: hrefs(more)})
 	}
-	if p.SectionsSVG, err = svgHTML(&bars); err != nil {
+	start := b.Len()
+	if err := appendSVG(b, &bars); err != nil {
 		return err
 	}
-	bars = chart.Bars{Title: tr.T("按牵头领导统计"), Series: series}
+	mark(&p.SectionsSVG, start)
+	bars = chart.Bars{Title: tr.T("按牵头领导统计"), Series: series, Rows: bars.Rows[:0]}
 	for _, l := range p.O.Leaders {
 		more := "&leader=" + strconv.FormatInt(l.ID, 10)
 		bars.Rows = append(bars.Rows, chart.BarRow{Label: l.Name, Href: p.ledger("", more), Values: l.Counts[:], Hrefs: hrefs(more)})
 	}
+	start = b.Len()
 	if len(bars.Rows) > 0 {
-		if p.LeadersSVG, err = svgHTML(&bars); err != nil {
+		if err := appendSVG(b, &bars); err != nil {
 			return err
 		}
 	}
+	mark(&p.LeadersSVG, start)
+	start = b.Len()
 	if len(p.O.Trend) > 0 {
-		trend := chart.Trend{Title: tr.T("各期状态趋势"), Series: series}
+		trend := chart.Trend{Title: tr.T("各期状态趋势"), Series: series, Periods: make([]chart.Period, 0, len(p.O.Trend))}
+		plan := strconv.FormatInt(p.Plan.ID, 10)
 		for _, pc := range p.O.Trend {
-			v := url.Values{"plan": {strconv.FormatInt(p.Plan.ID, 10)}, "period": {strconv.FormatInt(pc.Period.ID, 10)}}
-			trend.Periods = append(trend.Periods, chart.Period{Label: shortPeriod(pc.Period), Href: "/overview?" + v.Encode(), Values: pc.Counts[:]})
+			// The overview of the period, its parameters in the order
+			// url.Values.Encode puts them.
+			href := "/overview?period=" + strconv.FormatInt(pc.Period.ID, 10) + "&plan=" + plan
+			trend.Periods = append(trend.Periods, chart.Period{Label: shortPeriod(pc.Period), Href: href, Values: pc.Counts[:]})
 		}
-		if p.TrendSVG, err = svgHTML(&trend); err != nil {
+		if err := appendSVG(b, &trend); err != nil {
 			return err
 		}
 	}
-	if err := p.drawTargets(tr); err != nil {
+	mark(&p.TrendSVG, start)
+	start = b.Len()
+	if err := p.drawTargets(b, tr); err != nil {
 		return err
 	}
-	p.UnitRows = p.unitRows()
-	p.MineRows, p.OverdueRows = p.mineRows(), p.overdueRows(tr)
+	mark(&p.TargetsSVG, start)
+	start = b.Len()
+	p.writeUnitRows(b)
+	mark(&p.UnitRows, start)
+	start = b.Len()
+	p.writeMineRows(b)
+	mark(&p.MineRows, start)
+	start = b.Len()
+	p.writeOverdueRows(b, tr)
+	mark(&p.OverdueRows, start)
+	all := b.String()
+	for _, pc := range pieces[:n] {
+		*pc.html = template.HTML(all[pc.start:pc.end])
+	}
 	return nil
 }
 
-// mineRows writes the leader's tasks, the worst lights first: each with its
-// light as word and colour, linked, and why when it needs attention.
-func (p *overviewPage) mineRows() template.HTML {
-	var b strings.Builder
+// writeMineRows writes the leader's tasks, the worst lights first: each
+// with its light as word and colour, linked, and why when it needs
+// attention.
+func (p *overviewPage) writeMineRows(b *bytes.Buffer) {
 	for _, m := range p.O.Mine {
 		b.WriteString("\n<li><span class=\"lamp light-")
 		b.WriteString(string(m.Light.Status))
 		b.WriteString(`">`)
-		page.Escape(&b, p.LightLabel(m.Light.Status))
+		page.Escape(b, p.LightLabel(m.Light.Status))
 		b.WriteString(`</span> <a href="/tasks/`)
 		b.WriteString(strconv.FormatInt(m.Task.ID, 10))
 		b.WriteString(`">`)
-		page.Escape(&b, m.Task.No+" "+cycle.Shorten(m.Task.Text, 40))
+		page.Escape(b, m.Task.No+" "+cycle.Shorten(m.Task.Text, 40))
 		b.WriteString("</a>")
 		if why := p.Reason(m.Light); why != "" {
 			b.WriteString(` <span class="muted">`)
-			page.Escape(&b, why)
+			page.Escape(b, why)
 			b.WriteString("</span>")
 		}
 		b.WriteString("</li>")
 	}
-	return template.HTML(b.String())
 }
 
-// overdueRows writes the units owing reports, each linked to its tasks in
-// the plan.
-func (p *overviewPage) overdueRows(tr web.Translator) template.HTML {
-	var b strings.Builder
+// writeOverdueRows writes the units owing reports, each linked to its
+// tasks in the plan.
+func (p *overviewPage) writeOverdueRows(b *bytes.Buffer, tr web.Translator) {
 	for _, u := range p.O.Overdue {
 		b.WriteString("\n<li><a href=\"")
-		page.Escape(&b, p.UnitLedgerURL(u.UnitID))
+		page.Escape(b, p.UnitLedgerURL(u.UnitID))
 		b.WriteString(`">`)
-		page.Escape(&b, cmp.Or(u.Name, "#"+strconv.FormatInt(u.UnitID, 10)))
+		page.Escape(b, cmp.Or(u.Name, "#"+strconv.FormatInt(u.UnitID, 10)))
 		b.WriteString(`</a> <span class="tag warn">`)
-		page.Escape(&b, tr.T("%d 份", u.Reports))
+		page.Escape(b, tr.T("%d 份", u.Reports))
 		b.WriteString("</span></li>")
 	}
-	return template.HTML(b.String())
 }
 
 // drawTargets draws every target's progress, those needing attention
 // first.
-func (p *overviewPage) drawTargets(tr web.Translator) error {
+func (p *overviewPage) drawTargets(b *bytes.Buffer, tr web.Translator) error {
 	if len(p.O.Targets) == 0 {
 		return nil
 	}
@@ -418,7 +464,8 @@ func (p *overviewPage) drawTargets(tr web.Translator) error {
 			p.TargetsMet++
 		}
 	}
-	c := chart.Progress{Title: tr.T("量化指标完成情况")}
+	c := chart.Progress{Title: tr.T("量化指标完成情况"), Targets: make([]chart.Target, 0, len(targets))}
+	unreported := tr.T("（未报）")
 	for _, t := range targets {
 		_, mult := cycle.SplitUnit(t.Indicator.Unit)
 		label := t.TaskNo + " " + t.Progress.Metric
@@ -429,13 +476,11 @@ func (p *overviewPage) drawTargets(tr web.Translator) error {
 			pct := t.Progress.Ratio * 100
 			ct.Percent = &pct
 		} else {
-			ct.Label += tr.T("（未报）")
+			ct.Label += unreported
 		}
 		c.Targets = append(c.Targets, ct)
 	}
-	var err error
-	p.TargetsSVG, err = svgHTML(&c)
-	return err
+	return appendSVG(b, &c)
 }
 
 // metRank orders targets: not met, not reported, met.
@@ -449,11 +494,11 @@ func metRank(t *cycle.OverviewTarget) int {
 	return 0
 }
 
-// unitRows writes the rows of the table of units, sorted as asked: each
-// unit's tasks, those it leads, and its count of each light, every figure
-// a link to the tasks it counts.
-func (p *overviewPage) unitRows() template.HTML {
-	rows := slices.Clone(p.O.Units)
+// writeUnitRows writes the rows of the table of units, sorted as asked:
+// each unit's tasks, those it leads, and its count of each light, every
+// figure a link to the tasks it counts. It sorts the overview's units so.
+func (p *overviewPage) writeUnitRows(b *bytes.Buffer) {
+	rows := p.O.Units
 	key := func(r *cycle.OverviewRow) int {
 		switch p.Sort {
 		case "tasks":
@@ -480,7 +525,6 @@ func (p *overviewPage) unitRows() template.HTML {
 		}
 		return cmp.Or(c, cmp.Compare(a.Name, b.Name))
 	})
-	var b strings.Builder
 	b.Grow(len(rows) * 900)
 	// Every figure links to the ledger of the unit's tasks it counts, the
 	// address written here as ledger makes it, its &s escaped (its other
@@ -528,9 +572,10 @@ func (p *overviewPage) unitRows() template.HTML {
 		href("", "")
 		b.WriteString(`">`)
 		if r.Name != "" {
-			page.Escape(&b, r.Name)
+			page.Escape(b, r.Name)
 		} else {
-			b.WriteString("#" + unit)
+			b.WriteByte('#')
+			b.WriteString(unit)
 		}
 		b.WriteString("</a></th>")
 		cell("", r.Counts.Total(), "", "")
@@ -541,7 +586,6 @@ func (p *overviewPage) unitRows() template.HTML {
 		}
 		b.WriteString("</tr>")
 	}
-	return template.HTML(b.String())
 }
 
 // shortPeriod names a period without its year, for the trend's columns.
@@ -552,14 +596,16 @@ func shortPeriod(q *cycle.Period) string {
 	return q.Label
 }
 
-// svgHTML draws a chart into a page: its SVG is built from escaped text and
-// presentation attributes only (package chart), so it is safe as HTML.
-func svgHTML(c interface{ SVG() ([]byte, error) }) (template.HTML, error) {
-	b, err := c.SVG()
+// appendSVG draws a chart at the end of b. Its SVG is built from escaped
+// text and presentation attributes only (package chart), so it is safe as
+// HTML.
+func appendSVG(b *bytes.Buffer, c interface{ AppendSVG([]byte) ([]byte, error) }) error {
+	svg, err := c.AppendSVG(b.AvailableBuffer())
 	if err != nil {
-		return "", err
+		return err
 	}
-	return template.HTML(b), nil
+	b.Write(svg)
+	return nil
 }
 
 // planData is a plan with its tasks (in plan order, with owners and

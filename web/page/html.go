@@ -2,6 +2,7 @@ package page
 
 import (
 	"html/template"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -21,8 +22,8 @@ import (
 // rather than making a string of each value.
 var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;", "\x00", "\uFFFD")
 
-// Escape writes text escaped.
-func Escape(b *strings.Builder, text string) { htmlEscaper.WriteString(b, text) }
+// Escape writes text escaped, into a builder or a buffer.
+func Escape(w io.Writer, text string) { htmlEscaper.WriteString(w, text) }
 
 // ownerLinks links each owner to its page (path + ID), names separated by
 // 、; a name not mapped to the directory is plain text.
