@@ -157,18 +157,50 @@ func appendReached(b []byte, actuals []Actual) []byte {
 
 // ParseReached reads what ReachedText wrote.
 func ParseReached(s string) ([]Actual, error) {
-	var out []Actual
+	var r ReachedReader
+	return r.Read(s)
+}
+
+// ReachedReader reads what ReachedText wrote of many lights, their actuals
+// kept in arrays shared among them rather than allocated one by one: the
+// overview reads three hundred lights on every request. The zero value
+// allocates for each text what it needs.
+type ReachedReader struct {
+	actuals []Actual
+	values  []float64
+	// chunk is how many actuals an array holds at least.
+	chunk int
+}
+
+// NewReachedReader returns a reader for about n actuals.
+func NewReachedReader(n int) *ReachedReader { return &ReachedReader{chunk: n} }
+
+// Read reads one light's text.
+func (r *ReachedReader) Read(s string) ([]Actual, error) {
+	if s == "" {
+		return nil, nil
+	}
+	n := strings.Count(s, ";") + 1
+	if cap(r.actuals)-len(r.actuals) < n {
+		// A new array, those read before keeping theirs.
+		r.actuals = make([]Actual, 0, max(n, r.chunk))
+		r.values = make([]float64, 0, max(n, r.chunk))
+	}
+	// Capped, so that appending to it never writes over the next light's.
+	out := r.actuals[len(r.actuals) : len(r.actuals) : len(r.actuals)+n]
 	for s != "" {
 		var pair string
 		pair, s, _ = strings.Cut(s, ";")
 		i, v, ok := strings.Cut(pair, "=")
-		n, err1 := strconv.Atoi(i)
+		k, err1 := strconv.Atoi(i)
 		x, err2 := strconv.ParseFloat(v, 64)
-		if !ok || err1 != nil || err2 != nil || n < 0 {
+		if !ok || err1 != nil || err2 != nil || k < 0 {
 			return nil, fmt.Errorf("cycle: bad values %q", pair)
 		}
-		out = append(out, Actual{Indicator: n, Value: &x})
+		r.values = append(r.values, x)
+		out = append(out, Actual{Indicator: k, Value: &r.values[len(r.values)-1]})
 	}
+	r.actuals = r.actuals[:len(r.actuals)+n]
 	return out, nil
 }
 

@@ -218,7 +218,8 @@ type PlanIndex struct {
 	plan  *duban.Plan
 	tasks []indexedTask
 	// sections, leaders and units are the rows, with their places in
-	// Overview's slices.
+	// Overview's slices: the sections in the plan's order, the leaders
+	// and units by name.
 	sections, leaders, units []OverviewRow
 	sectionAt                map[int]int
 	// owed are the reports each period asks for, by task, unit and kind.
@@ -315,7 +316,44 @@ func NewPlanIndex(p *duban.Plan, tasks []*duban.Task, groups Groups) *PlanIndex 
 			}
 		}
 	}
+	// The leaders and units in the order an overview lists them, so that
+	// it need not sort them.
+	leaders, units := sortRows(ix.leaders), sortRows(ix.units)
+	for i := range ix.tasks {
+		it := &ix.tasks[i]
+		for k, r := range it.leaders {
+			it.leaders[k] = leaders[r]
+		}
+		for k, r := range it.units {
+			it.units[k] = units[r]
+		}
+	}
+	for i := range ix.owed {
+		ix.owed[i].row = units[ix.owed[i].row]
+	}
 	return ix
+}
+
+// rowsByName orders rows by name, then by ID.
+func rowsByName(a, b OverviewRow) int {
+	return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+}
+
+// sortRows sorts rows by name and returns each row's new place by its
+// old.
+func sortRows(rows []OverviewRow) []int {
+	order := make([]int, len(rows)) // the old places, in the new order
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return rowsByName(rows[a], rows[b]) })
+	sorted := make([]OverviewRow, len(rows))
+	moved := make([]int, len(rows))
+	for k, i := range order {
+		sorted[k], moved[i] = rows[i], k
+	}
+	copy(rows, sorted)
+	return moved
 }
 
 // Overview counts the plan's tasks by their lights in the figures, as
@@ -378,9 +416,6 @@ func (ix *PlanIndex) Overview(f *Figures, leaderID int64) *Overview {
 	// Rows that count nothing (a unit reached by no task in force, a
 	// section without tasks) are left out but for the plan's sections.
 	o.Units = slices.DeleteFunc(o.Units, func(r OverviewRow) bool { return r.Counts.Total() == 0 })
-	byName := func(a, b OverviewRow) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) }
-	slices.SortFunc(o.Leaders, byName)
-	slices.SortFunc(o.Units, byName)
 	slices.SortStableFunc(o.Mine, func(a, b OverviewTask) int {
 		return cmp.Compare(a.Light.Status.Attention(), b.Light.Status.Attention())
 	})
@@ -406,27 +441,42 @@ func (ix *PlanIndex) overdue(f *Figures) ([]OverdueUnit, int) {
 		handed[i] = key(r.TaskID, r.UnitID, r.Kind)
 	}
 	slices.Sort(handed)
-	byRow := make([]*OverdueUnit, len(ix.units))
-	var out []OverdueUnit
-	total := 0
-	for _, ow := range ix.owed {
-		if _, found := slices.BinarySearch(handed, key(ow.task, ow.unit, ow.kind)); found {
+	// The reports owed, and how many of them each unit owes.
+	owing := make([]bool, len(ix.owed))
+	perRow := make([]int, len(ix.units))
+	total, units := 0, 0
+	for i, ow := range ix.owed {
+		if _, found := slices.BinarySearch(handed, key(ow.task, ow.unit, ow.kind)); !found {
+			owing[i] = true
+			if perRow[ow.row] == 0 {
+				units++
+			}
+			perRow[ow.row]++
+			total++
+		}
+	}
+	if total == 0 {
+		return nil, 0
+	}
+	// Each unit's tasks are cut from one array, as long as its reports.
+	out := make([]OverdueUnit, 0, units)
+	at := make([]int, len(ix.units)) // a unit's place in out
+	ids := make([]int64, total)
+	for row, n := range perRow {
+		if n > 0 {
+			at[row] = len(out)
+			out = append(out, OverdueUnit{UnitID: ix.units[row].ID, Name: ix.units[row].Name, TaskIDs: ids[:0:n]})
+			ids = ids[n:]
+		}
+	}
+	for i, ow := range ix.owed {
+		if !owing[i] {
 			continue
 		}
-		u := byRow[ow.row]
-		if u == nil {
-			u = &OverdueUnit{UnitID: ow.unit, Name: ix.units[ow.row].Name}
-			byRow[ow.row] = u
-		}
+		u := &out[at[ow.row]]
 		u.Reports++
 		if n := len(u.TaskIDs); n == 0 || u.TaskIDs[n-1] != ow.task {
 			u.TaskIDs = append(u.TaskIDs, ow.task)
-		}
-		total++
-	}
-	for _, u := range byRow {
-		if u != nil {
-			out = append(out, *u)
 		}
 	}
 	slices.SortFunc(out, func(a, b OverdueUnit) int {

@@ -211,6 +211,36 @@ func TestReachedText(t *testing.T) {
 	}
 }
 
+// TestReachedReader reads many lights' texts into shared arrays: each
+// reads as ParseReached reads it alone, and appending to one leaves the
+// next as it was.
+func TestReachedReader(t *testing.T) {
+	texts := []string{"0=38700;2=-1.5", "", "1=1e3", "0=1;1=2;2=3", "4=0.5;"}
+	r := NewReachedReader(3)
+	var got [][]Actual
+	for _, s := range texts {
+		a, err := r.Read(s)
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		got = append(got, a)
+	}
+	extra := 9.0
+	got[0] = append(got[0], Actual{Indicator: 7, Value: &extra})
+	for i, s := range texts {
+		want, _ := ParseReached(s)
+		if i == 0 {
+			want = append(want, Actual{Indicator: 7, Value: &extra})
+		}
+		if ReachedText(got[i]) != ReachedText(want) || len(got[i]) != len(want) {
+			t.Errorf("%q read %q, want %q", s, ReachedText(got[i]), ReachedText(want))
+		}
+	}
+	if _, err := r.Read("0=1;;"); err == nil {
+		t.Error("0=1;; read without error")
+	}
+}
+
 func TestFirstSentence(t *testing.T) {
 	for _, c := range []struct {
 		in   string

@@ -174,18 +174,20 @@ func readPeriodLights(tx *Tx, f *cycle.Figures) error {
 		}
 	}
 	all := make([]cycle.Light, 0, n)
+	reader := cycle.NewReachedReader(n)
+	// Scanned into the slice and into variables kept across rows, so that
+	// a row allocates only what the driver does.
+	var status, reached string
 	for rows.Next() {
-		l := cycle.Light{PlanID: f.PlanID, PeriodID: f.Period.ID, AsOf: asOf}
-		var reached string
-		if err := rows.Scan(&l.TaskID, &l.Status, &l.Completion, &reached, &l.Reason, &l.ReasonEN); err != nil {
+		all = append(all, cycle.Light{PlanID: f.PlanID, PeriodID: f.Period.ID, AsOf: asOf})
+		l := &all[len(all)-1]
+		if err := rows.Scan(&l.TaskID, &status, &l.Completion, &reached, &l.Reason, &l.ReasonEN); err != nil {
 			return err
 		}
-		if reached != "" {
-			if l.Reached, err = cycle.ParseReached(reached); err != nil {
-				return err
-			}
+		l.Status = cycle.LightStatus(status)
+		if l.Reached, err = reader.Read(reached); err != nil {
+			return err
 		}
-		all = append(all, l)
 	}
 	f.Lights = make(map[int64]*cycle.Light, len(all))
 	for i := range all {
