@@ -444,14 +444,22 @@ func (p *overviewPage) drawTargets(b *bytes.Buffer, tr web.Translator) error {
 	if len(p.O.Targets) == 0 {
 		return nil
 	}
-	// Sorted by their places, the targets themselves being large.
+	// In the order of their ranks, and of the plan within a rank: the ranks
+	// being few, each target is put after those of the ranks before.
+	var at [targetRanks]int
+	for i := range p.O.Targets {
+		at[targetRank(&p.O.Targets[i])]++
+	}
+	sum := 0
+	for k, n := range at {
+		at[k], sum = sum, sum+n
+	}
 	targets := make([]*cycle.OverviewTarget, len(p.O.Targets))
 	for i := range p.O.Targets {
-		targets[i] = &p.O.Targets[i]
+		k := targetRank(&p.O.Targets[i])
+		targets[at[k]] = &p.O.Targets[i]
+		at[k]++
 	}
-	slices.SortStableFunc(targets, func(a, b *cycle.OverviewTarget) int {
-		return cmp.Or(cmp.Compare(metRank(a), metRank(b)), cmp.Compare(a.Light.Attention(), b.Light.Attention()))
-	})
 	if !p.AllTargets && len(targets) > overviewTargets {
 		targets = targets[:overviewTargets]
 	}
@@ -483,42 +491,59 @@ func (p *overviewPage) drawTargets(b *bytes.Buffer, tr web.Translator) error {
 	return appendSVG(b, &c)
 }
 
-// metRank orders targets: not met, not reported, met.
-func metRank(t *cycle.OverviewTarget) int {
+// targetRank orders targets: not met, not reported, met; within each,
+// by how much their task's light needs attention.
+func targetRank(t *cycle.OverviewTarget) int {
+	met := 0
 	switch {
 	case t.Progress.Met:
-		return 2
+		met = 2
 	case !t.Progress.Reported:
-		return 1
+		met = 1
 	}
-	return 0
+	return met*attentionRanks + t.Light.Attention()
 }
+
+// attentionRanks is how many places LightStatus.Attention gives; there
+// are three times as many ranks of targets.
+const (
+	attentionRanks = 8
+	targetRanks    = 3 * attentionRanks
+)
 
 // writeUnitRows writes the rows of the table of units, sorted as asked:
 // each unit's tasks, those it leads, and its count of each light, every
-// figure a link to the tasks it counts. It sorts the overview's units so.
+// figure a link to the tasks it counts.
 func (p *overviewPage) writeUnitRows(b *bytes.Buffer) {
 	rows := p.O.Units
-	key := func(r *cycle.OverviewRow) int {
-		switch p.Sort {
-		case "tasks":
-			return r.Counts.Total()
-		case "lead":
-			return r.Lead
-		case "behind":
-			return r.Counts.Behind()
-		}
-		return r.Counts.Of(cycle.LightStatus(p.Sort))
-	}
 	if p.Sort == "" || (p.Sort != "name" && p.Sort != "tasks" && p.Sort != "lead" && p.Sort != "behind" && !cycle.LightStatus(p.Sort).Valid()) {
 		p.Sort, p.Desc = "behind", true
 	}
-	slices.SortStableFunc(rows, func(a, b cycle.OverviewRow) int {
-		c := 0
+	// The column sorted by, each row's figure taken once.
+	keys := make([]int, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		switch p.Sort {
+		case "name":
+		case "tasks":
+			keys[i] = r.Counts.Total()
+		case "lead":
+			keys[i] = r.Lead
+		case "behind":
+			keys[i] = r.Counts.Behind()
+		default:
+			keys[i] = r.Counts.Of(cycle.LightStatus(p.Sort))
+		}
+	}
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := &rows[i], &rows[j]
+		c := cmp.Compare(keys[i], keys[j])
 		if p.Sort == "name" {
 			c = cmp.Compare(a.Name, b.Name)
-		} else {
-			c = cmp.Compare(key(&a), key(&b))
 		}
 		if p.Desc {
 			c = -c
@@ -528,32 +553,21 @@ func (p *overviewPage) writeUnitRows(b *bytes.Buffer) {
 	b.Grow(len(rows) * 900)
 	// Every figure links to the ledger of the unit's tasks it counts, the
 	// address written here as ledger makes it, its &s escaped (its other
-	// parts are digits and light names): a table writes a thousand.
-	plan := strconv.FormatInt(p.Plan.ID, 10)
+	// parts are digits and light names): a table writes a thousand. They
+	// are written from the part before the unit's number, the same for
+	// every row.
+	all := "/tasks?plan=" + strconv.FormatInt(p.Plan.ID, 10)
 	period := ""
 	if !p.Latest && p.O.Period != nil {
-		period = strconv.FormatInt(p.O.Period.ID, 10)
+		period = "&amp;period=" + strconv.FormatInt(p.O.Period.ID, 10)
 	}
-	var unit string
-	href := func(light cycle.LightStatus, role string) {
-		b.WriteString("/tasks?plan=")
-		b.WriteString(plan)
-		if light != "" {
-			b.WriteString("&amp;light=")
-			b.WriteString(string(light))
-			if period != "" {
-				b.WriteString("&amp;period=")
-				b.WriteString(period)
-			}
-		}
-		b.WriteString("&amp;unit=")
-		b.WriteString(unit)
-		if role != "" {
-			b.WriteString("&amp;role=")
-			b.WriteString(role)
-		}
+	byLight := make([]string, len(cycle.LightStatuses))
+	for i, st := range cycle.LightStatuses {
+		byLight[i] = all + "&amp;light=" + string(st) + period + "&amp;unit="
 	}
-	cell := func(class string, n int, light cycle.LightStatus, role string) {
+	all += "&amp;unit="
+	var unit []byte
+	cell := func(class string, n int, href, role string) {
 		if n == 0 {
 			b.WriteString(`<td class="n zero">0</td>`)
 			return
@@ -561,28 +575,35 @@ func (p *overviewPage) writeUnitRows(b *bytes.Buffer) {
 		b.WriteString(`<td class="n`)
 		b.WriteString(class)
 		b.WriteString(`"><a href="`)
-		href(light, role)
+		b.WriteString(href)
+		b.Write(unit)
+		if role != "" {
+			b.WriteString("&amp;role=")
+			b.WriteString(role)
+		}
 		b.WriteString(`">`)
-		b.WriteString(strconv.Itoa(n))
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(n), 10))
 		b.WriteString("</a></td>")
 	}
-	for _, r := range rows {
-		unit = strconv.FormatInt(r.ID, 10)
+	for _, i := range order {
+		r := &rows[i]
+		unit = strconv.AppendInt(unit[:0], r.ID, 10)
 		b.WriteString("\n<tr><th scope=\"row\"><a href=\"")
-		href("", "")
+		b.WriteString(all)
+		b.Write(unit)
 		b.WriteString(`">`)
 		if r.Name != "" {
 			page.Escape(b, r.Name)
 		} else {
 			b.WriteByte('#')
-			b.WriteString(unit)
+			b.Write(unit)
 		}
 		b.WriteString("</a></th>")
-		cell("", r.Counts.Total(), "", "")
-		cell("", r.Lead, "", "lead")
-		cell(" behind", r.Counts.Behind(), "", "")
-		for i, st := range cycle.LightStatuses {
-			cell("", r.Counts[i], st, "")
+		cell("", r.Counts.Total(), all, "")
+		cell("", r.Lead, all, "lead")
+		cell(" behind", r.Counts.Behind(), all, "")
+		for k := range cycle.LightStatuses {
+			cell("", r.Counts[k], byLight[k], "")
 		}
 		b.WriteString("</tr>")
 	}
