@@ -6,8 +6,10 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -333,6 +335,28 @@ func BenchmarkBars(b *testing.B) {
 	for b.Loop() {
 		if _, err := c.SVG(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestNumAsStrconv checks that num writes a number rounded to tenths as
+// strconv writes it, without a "-0".
+func TestNumAsStrconv(t *testing.T) {
+	values := []float64{0, -0.04, -0.05, 0.05, 0.15, 1.25, -1.25, 12.34, 99.95, 480, -3.96, 1e14 + 0.3, 1e16, -1e300,
+		math.Inf(1), math.Inf(-1), math.NaN(), 0.1 + 0.2, 1.0 / 3}
+	for i := range 2000 {
+		values = append(values, float64(i)*0.0137-9.5, float64(i*i)/7)
+	}
+	for _, v := range values {
+		w := math.Round(v*10) / 10
+		if w == 0 {
+			w = 0
+		}
+		want := strconv.FormatFloat(w, 'f', -1, 64)
+		var s svg
+		s.num(v)
+		if got := s.b.String(); got != want {
+			t.Errorf("num(%v) = %q, want %q", v, got, want)
 		}
 	}
 }

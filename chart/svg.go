@@ -135,11 +135,27 @@ func plainRunes(v string) bool {
 }
 
 func (s *svg) num(v float64) {
-	v = math.Round(v*10) / 10
-	if v == 0 {
-		v = 0 // no "-0"
+	tenths := math.Round(v * 10)
+	if !(math.Abs(tenths) < 1e15) { // huge, infinite or NaN
+		v = tenths / 10
+		if v == 0 {
+			v = 0 // no "-0"
+		}
+		s.b.Write(strconv.AppendFloat(s.b.AvailableBuffer(), v, 'f', -1, 64))
+		return
 	}
-	s.b.Write(strconv.AppendFloat(s.b.AvailableBuffer(), v, 'f', -1, 64))
+	// As strconv writes tenths/10, its digits being exact: a chart writes
+	// thousands of numbers.
+	n := int64(tenths)
+	if n < 0 {
+		s.b.WriteByte('-')
+		n = -n
+	}
+	s.b.Write(strconv.AppendInt(s.b.AvailableBuffer(), n/10, 10))
+	if d := n % 10; d != 0 {
+		s.b.WriteByte('.')
+		s.b.WriteByte(byte('0' + d))
+	}
 }
 
 // numAttr writes name="v", v a number.

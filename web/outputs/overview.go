@@ -60,9 +60,11 @@ type overviewPage struct {
 	// else those needing attention first, up to overviewTargets.
 	TargetsMet, TargetsReported, TargetsDrawn int
 	AllTargets                                bool
-	// UnitRows are the table of units, sorted; MineRows the leader's
-	// tasks and OverdueRows the units owing reports, as list items.
-	UnitRows, MineRows, OverdueRows template.HTML
+	// UnitRows are the table of units, sorted, in pieces of some rows
+	// each (maxPrintedPiece); MineRows the leader's tasks and OverdueRows the
+	// units owing reports, as list items.
+	UnitRows              []template.HTML
+	MineRows, OverdueRows template.HTML
 }
 
 func (*overviewPage) TemplateName() string { return "overview.html" }
@@ -319,7 +321,7 @@ func (p *overviewPage) draw(tr web.Translator) error {
 		html       *template.HTML
 		start, end int
 	}
-	var pieces [7]piece
+	var pieces [6]piece
 	n := 0
 	mark := func(html *template.HTML, start int) {
 		pieces[n] = piece{html, start, b.Len()}
@@ -385,9 +387,7 @@ func (p *overviewPage) draw(tr web.Translator) error {
 		return err
 	}
 	mark(&p.TargetsSVG, start)
-	start = b.Len()
-	p.writeUnitRows(b)
-	mark(&p.UnitRows, start)
+	cuts := p.writeUnitRows(b)
 	start = b.Len()
 	p.writeMineRows(b)
 	mark(&p.MineRows, start)
@@ -398,8 +398,18 @@ func (p *overviewPage) draw(tr web.Translator) error {
 	for _, pc := range pieces[:n] {
 		*pc.html = template.HTML(all[pc.start:pc.end])
 	}
+	p.UnitRows = make([]template.HTML, len(cuts)-1)
+	for i := range p.UnitRows {
+		p.UnitRows[i] = template.HTML(all[cuts[i]:cuts[i+1]])
+	}
 	return nil
 }
+
+// maxPrintedPiece is about how long a piece of the table of units is at most:
+// text/template prints each value through fmt, which keeps its buffer for
+// the next value only up to 64 KiB, so that a longer one, as the whole
+// table would be, costs a buffer of its size on every page.
+const maxPrintedPiece = 32 << 10
 
 // writeMineRows writes the leader's tasks, the worst lights first: each
 // with its light as word and colour, linked, and why when it needs
@@ -513,8 +523,9 @@ const (
 
 // writeUnitRows writes the rows of the table of units, sorted as asked:
 // each unit's tasks, those it leads, and its count of each light, every
-// figure a link to the tasks it counts.
-func (p *overviewPage) writeUnitRows(b *bytes.Buffer) {
+// figure a link to the tasks it counts. It returns where the rows begin
+// and end in b, cut in pieces of about maxPrintedPiece.
+func (p *overviewPage) writeUnitRows(b *bytes.Buffer) []int {
 	rows := p.O.Units
 	if p.Sort == "" || (p.Sort != "name" && p.Sort != "tasks" && p.Sort != "lead" && p.Sort != "behind" && !cycle.LightStatus(p.Sort).Valid()) {
 		p.Sort, p.Desc = "behind", true
@@ -585,7 +596,11 @@ func (p *overviewPage) writeUnitRows(b *bytes.Buffer) {
 		b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(n), 10))
 		b.WriteString("</a></td>")
 	}
+	cuts := []int{b.Len()}
 	for _, i := range order {
+		if b.Len()-cuts[len(cuts)-1] >= maxPrintedPiece {
+			cuts = append(cuts, b.Len())
+		}
 		r := &rows[i]
 		unit = strconv.AppendInt(unit[:0], r.ID, 10)
 		b.WriteString("\n<tr><th scope=\"row\"><a href=\"")
@@ -607,6 +622,7 @@ func (p *overviewPage) writeUnitRows(b *bytes.Buffer) {
 		}
 		b.WriteString("</tr>")
 	}
+	return append(cuts, b.Len())
 }
 
 // shortPeriod names a period without its year, for the trend's columns.
