@@ -99,11 +99,44 @@ func (p *overviewPage) Reason(l cycle.Light) string {
 	return l.Reason
 }
 
-// Lights lists the lights in display order, for the totals.
-func (p *overviewPage) Lights() []cycle.LightStatus { return cycle.LightStatuses }
+// LightTiles are the totals of each light, in display order, each linked
+// to its tasks in the ledger: written here, as html/template would write
+// them, for the reflection its actions cost per light.
+func (p *overviewPage) LightTiles() template.HTML {
+	var b strings.Builder
+	b.Grow(len(cycle.LightStatuses) * 120)
+	for i, st := range cycle.LightStatuses {
+		b.WriteString("\n  <li class=\"light-")
+		b.WriteString(string(st))
+		b.WriteString(`"><a href="`)
+		page.Escape(&b, p.ledger(st, ""))
+		b.WriteString(`"><strong>`)
+		b.WriteString(strconv.Itoa(p.O.Totals[i]))
+		b.WriteString(`</strong><span>`)
+		page.Escape(&b, p.LightLabel(st))
+		b.WriteString(`</span></a></li>`)
+	}
+	return template.HTML(b.String())
+}
 
-// Count is the total of light s.
-func (p *overviewPage) Count(s cycle.LightStatus) int { return p.O.Totals.Of(s) }
+// LightColumns are the heads of the columns of the table of units
+// counting each light, each linked to the table sorted by it, as
+// LightTiles are written.
+func (p *overviewPage) LightColumns() template.HTML {
+	var b strings.Builder
+	b.Grow(len(cycle.LightStatuses) * 160)
+	for _, st := range cycle.LightStatuses {
+		b.WriteString("\n          <th scope=\"col\" class=\"n light-")
+		b.WriteString(string(st))
+		b.WriteString(`"><a href="`)
+		page.Escape(&b, p.SortURL(string(st)))
+		b.WriteString(`">`)
+		page.Escape(&b, p.LightLabel(st))
+		b.WriteString(p.SortMark(string(st)))
+		b.WriteString(`</a></th>`)
+	}
+	return template.HTML(b.String())
+}
 
 // LedgerURL is the address of the ledger of the plan's tasks of a light
 // (all of them for ""), in the period shown.
@@ -135,23 +168,30 @@ func (p *overviewPage) TargetsURL() string {
 	return u
 }
 
-// URL is the address of the overview with other parameters.
+// URL is the address of the overview with other parameters, in the
+// order url.Values.Encode puts them: the table's heads write a dozen.
 func (p *overviewPage) URL(full bool, sort string, desc bool) string {
-	v := url.Values{}
-	v.Set("plan", strconv.FormatInt(p.Plan.ID, 10))
-	if !p.Latest && p.O.Period != nil {
-		v.Set("period", strconv.FormatInt(p.O.Period.ID, 10))
-	}
+	var b strings.Builder
+	b.Grow(64)
+	b.WriteString("/overview?")
 	if full {
-		v.Set("full", "1")
-	}
-	if sort != "" {
-		v.Set("sort", sort)
+		b.WriteString("full=1&")
 	}
 	if desc {
-		v.Set("order", "desc")
+		b.WriteString("order=desc&")
 	}
-	return "/overview?" + v.Encode()
+	if !p.Latest && p.O.Period != nil {
+		b.WriteString("period=")
+		b.WriteString(strconv.FormatInt(p.O.Period.ID, 10))
+		b.WriteByte('&')
+	}
+	b.WriteString("plan=")
+	b.WriteString(strconv.FormatInt(p.Plan.ID, 10))
+	if sort != "" {
+		b.WriteString("&sort=")
+		b.WriteString(url.QueryEscape(sort))
+	}
+	return b.String()
 }
 
 // SortURL is the address of the overview with the units sorted by a
