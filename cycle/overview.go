@@ -97,7 +97,8 @@ type Figures struct {
 	// latest that has lights; nil when no period has begun.
 	Period *Period `json:"period,omitempty"`
 	// Lights are the tasks' lights in Period, by task. Their reasons are
-	// read only for the lights that need attention.
+	// read only for the lights that need attention, of the tasks
+	// FiguresFilter.Reasons names when it does.
 	Lights map[int64]*Light `json:"lights"`
 	// Trend counts the lights of each period that has any, in order.
 	Trend []PeriodCounts `json:"trend"`
@@ -123,6 +124,10 @@ func (f *Figures) Overdue() bool { return f.Period != nil && f.Today.After(f.Per
 type FiguresFilter struct {
 	PlanID   int64
 	PeriodID int64
+	// Reasons, when not nil, are the only tasks whose lights' reasons are
+	// read: an overview shows only those of its leader's own tasks
+	// (PlanIndex.LedBy). Nil reads them all.
+	Reasons []int64
 }
 
 // OverviewService reads the figures of the overview and the public page.
@@ -356,6 +361,29 @@ func sortRows(rows []OverviewRow) []int {
 	return moved
 }
 
+// LedBy returns the tasks in force a leader leads, those an overview for
+// that leader lists first (Overview.Mine); never nil, as a filter of the
+// figures' reasons (FiguresFilter.Reasons).
+func (ix *PlanIndex) LedBy(leaderID int64) []int64 {
+	out := []int64{}
+	for i := range ix.tasks {
+		if ix.leads(&ix.tasks[i], leaderID) {
+			out = append(out, ix.tasks[i].task.ID)
+		}
+	}
+	return out
+}
+
+// leads reports whether a leader (not 0) leads a task.
+func (ix *PlanIndex) leads(it *indexedTask, leaderID int64) bool {
+	for _, r := range it.leaders {
+		if leaderID != 0 && ix.leaders[r].ID == leaderID {
+			return true
+		}
+	}
+	return false
+}
+
 // Overview counts the plan's tasks by their lights in the figures, as
 // BuildOverview says.
 func (ix *PlanIndex) Overview(f *Figures, leaderID int64) *Overview {
@@ -383,11 +411,10 @@ func (ix *PlanIndex) Overview(f *Figures, leaderID int64) *Overview {
 		}
 		o.Totals[st]++
 		o.Sections[it.section].Counts[st]++
-		mine := false
 		for _, r := range it.leaders {
 			o.Leaders[r].Counts[st]++
-			mine = mine || (leaderID != 0 && o.Leaders[r].ID == leaderID)
 		}
+		mine := ix.leads(it, leaderID)
 		for k, r := range it.units {
 			o.Units[r].Counts[st]++
 			if k < it.leadings {

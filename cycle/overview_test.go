@@ -117,6 +117,20 @@ func TestBuildOverview(t *testing.T) {
 	}
 }
 
+// TestLedBy lists the tasks an overview lists first for a leader: those
+// in force the leader leads, none for no leader, never nil.
+func TestLedBy(t *testing.T) {
+	ix := NewPlanIndex(overviewPlan, overviewTasks(), overviewGroups)
+	for _, c := range []struct {
+		leader int64
+		want   []int64
+	}{{10, []int64{1, 4}}, {11, []int64{2}}, {0, []int64{}}, {99, []int64{}}} {
+		if got := ix.LedBy(c.leader); got == nil || !slices.Equal(got, c.want) {
+			t.Errorf("LedBy(%d) = %v, want %v", c.leader, got, c.want)
+		}
+	}
+}
+
 func TestMakeBulletin(t *testing.T) {
 	july := &Period{ID: 7, PlanID: 1, Seq: 7, Label: "2022年7月", Start: duban.NewDate(2022, 7, 1), End: duban.NewDate(2022, 7, 31),
 		Due: duban.NewDate(2022, 7, 25)}

@@ -3,6 +3,7 @@ package cyclestore_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,6 +51,41 @@ func outputsWorld(t *testing.T, db *sqldb.DB) (*world, []*cycle.Period) {
 		t.Fatal(err)
 	}
 	return w, periods
+}
+
+// TestFiguresReasons reads the reasons of the lights of the tasks named
+// only, as an overview for a leader asks; none when no task is named.
+func TestFiguresReasons(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w, _ := outputsWorld(t, db)
+		overview := cyclestore.NewOverviewService(db)
+		all, err := overview.FindFigures(as(office), cycle.FiguresFilter{PlanID: w.plan.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		named := []int64{w.tasks["0.0.4"].ID, w.tasks["0.0.1"].ID}
+		for _, reasons := range [][]int64{named, {}} {
+			f, err := overview.FindFigures(as(office), cycle.FiguresFilter{PlanID: w.plan.ID, Reasons: reasons})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Lights) != len(all.Lights) {
+				t.Fatalf("%d lights read, want %d", len(f.Lights), len(all.Lights))
+			}
+			for id, l := range f.Lights {
+				want := *all.Lights[id]
+				if !slices.Contains(reasons, id) {
+					want.Reason, want.ReasonEN = "", ""
+				}
+				if l.Status != want.Status || l.Reason != want.Reason || l.ReasonEN != want.ReasonEN || l.Completion != want.Completion {
+					t.Errorf("reasons of %v, task %d: %+v, want %+v", reasons, id, *l, want)
+				}
+			}
+			if slices.Contains(reasons, w.tasks["0.0.4"].ID) && f.Lights[w.tasks["0.0.4"].ID].Reason == "" {
+				t.Error("0.0.4, seriously behind and named, read without its reason")
+			}
+		}
+	})
 }
 
 // TestFigures reads a plan's figures as the overview does and checks them

@@ -67,8 +67,13 @@ func findFigures(tx *Tx, ff cycle.FiguresFilter) (*cycle.Figures, error) {
 	if f.Period == nil {
 		return f, nil
 	}
-	if err := readPeriodLights(tx, f); err != nil {
+	if err := readPeriodLights(tx, f, ff.Reasons == nil); err != nil {
 		return nil, err
+	}
+	if len(ff.Reasons) > 0 {
+		if err := readReasons(tx, f, ff.Reasons); err != nil {
+			return nil, err
+		}
 	}
 	if f.Overdue() {
 		if f.Handed, err = handedReports(tx, f.Period.ID); err != nil {
@@ -149,14 +154,22 @@ func readTrend(tx *Tx, f *cycle.Figures, periods map[int64]*cycle.Period) error 
 	return rows.Err()
 }
 
-// readPeriodLights reads each task's light in the figures' period: the
-// reasons only of the lights that need attention, which the overview
+// attention is the lights that need attention, whose reasons an
+// overview lists, as SQL.
+const attention = "('lagging', 'severe', 'missing')"
+
+// readPeriodLights reads each task's light in the figures' period, with
+// reasons the reasons of the lights that need attention, which an overview
 // lists; the others it counts.
-func readPeriodLights(tx *Tx, f *cycle.Figures) error {
-	rows, err := tx.Query(`SELECT task_id, status, completion, reached,
-		CASE WHEN status IN ('lagging', 'severe', 'missing') THEN reason ELSE '' END,
-		CASE WHEN status IN ('lagging', 'severe', 'missing') THEN reason_en ELSE '' END
-		FROM lights WHERE period_id = ?`, f.Period.ID)
+func readPeriodLights(tx *Tx, f *cycle.Figures, reasons bool) error {
+	q := "SELECT task_id, status, completion, reached FROM lights WHERE period_id = ?"
+	if reasons {
+		q = `SELECT task_id, status, completion, reached,
+			CASE WHEN status IN ` + attention + ` THEN reason ELSE '' END,
+			CASE WHEN status IN ` + attention + ` THEN reason_en ELSE '' END
+			FROM lights WHERE period_id = ?`
+	}
+	rows, err := tx.Query(q, f.Period.ID)
 	if err != nil {
 		return err
 	}
@@ -181,7 +194,12 @@ func readPeriodLights(tx *Tx, f *cycle.Figures) error {
 	for rows.Next() {
 		all = append(all, cycle.Light{PlanID: f.PlanID, PeriodID: f.Period.ID, AsOf: asOf})
 		l := &all[len(all)-1]
-		if err := rows.Scan(&l.TaskID, &status, &l.Completion, &reached, &l.Reason, &l.ReasonEN); err != nil {
+		dest := [...]any{&l.TaskID, &status, &l.Completion, &reached, &l.Reason, &l.ReasonEN}
+		n := 4
+		if reasons {
+			n = len(dest)
+		}
+		if err := rows.Scan(dest[:n]...); err != nil {
 			return err
 		}
 		l.Status = cycle.LightStatus(status)
@@ -192,6 +210,29 @@ func readPeriodLights(tx *Tx, f *cycle.Figures) error {
 	f.Lights = make(map[int64]*cycle.Light, len(all))
 	for i := range all {
 		f.Lights[all[i].TaskID] = &all[i]
+	}
+	return rows.Err()
+}
+
+// readReasons reads the reasons of the lights of some tasks in the
+// figures' period that need attention.
+func readReasons(tx *Tx, f *cycle.Figures, tasks []int64) error {
+	in, args := inIDs(tasks)
+	rows, err := tx.Query("SELECT task_id, reason, reason_en FROM lights WHERE period_id = ? AND task_id IN "+in+
+		" AND status IN "+attention, append([]any{f.Period.ID}, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var reason, reasonEN string
+		if err := rows.Scan(&id, &reason, &reasonEN); err != nil {
+			return err
+		}
+		if l := f.Lights[id]; l != nil {
+			l.Reason, l.ReasonEN = reason, reasonEN
+		}
 	}
 	return rows.Err()
 }
@@ -207,9 +248,11 @@ func handedReports(tx *Tx, periodID int64) ([]cycle.HandedReport, error) {
 	}
 	defer rows.Close()
 	out := []cycle.HandedReport{}
+	// Scanned into variables kept across rows, so that a row allocates
+	// only what the driver does.
+	var r cycle.HandedReport
+	var task bool
 	for rows.Next() {
-		var r cycle.HandedReport
-		var task bool
 		if err := rows.Scan(&r.TaskID, &r.UnitID, &task); err != nil {
 			return nil, err
 		}

@@ -221,7 +221,7 @@ func findPublicPlan(tx *Tx, planID int64) (*cycle.PublicPlan, error) {
 		if f.Period, err = findPeriod(tx, periodID); err != nil {
 			return nil, err
 		}
-		if err := readPeriodLights(tx, f); err != nil {
+		if err := readPeriodLights(tx, f, false); err != nil {
 			return nil, err
 		}
 		pp.Period = f.Period.Label

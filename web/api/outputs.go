@@ -80,10 +80,6 @@ func (s *server) apiOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.svc.Overview.FindFigures(ctx, ff)
-	if err != nil {
-		return err
-	}
 	groups, err := s.svc.Units.FindGroupMembers(ctx)
 	if err != nil {
 		return err
@@ -92,7 +88,14 @@ func (s *server) apiOverview(w http.ResponseWriter, r *http.Request) error {
 	if u := duban.UserFromContext(ctx); u.Role == duban.RoleLeader {
 		leader = u.LeaderID
 	}
-	return apiOK(w, cycle.BuildOverview(p, tasks, groups, f, leader))
+	// The reasons of the leader's own tasks only, which the overview lists.
+	ix := cycle.NewPlanIndex(p, tasks, groups)
+	ff.Reasons = ix.LedBy(leader)
+	f, err := s.svc.Overview.FindFigures(ctx, ff)
+	if err != nil {
+		return err
+	}
+	return apiOK(w, ix.Overview(f, leader))
 }
 
 // apiTaskTable answers a plan's task table, filtered by ?unit= or

@@ -303,7 +303,8 @@ func (s *server) buildOverview(r *http.Request, leaderID int64) (*overviewPage, 
 	if p.Plan.State == duban.PlanDraft {
 		return nil, duban.Errorf(duban.ECONFLICT, "文件“%s”尚未发布，没有统览：发布并开始填报后再查看。", p.Plan.Title)
 	}
-	ff := cycle.FiguresFilter{PlanID: want}
+	// The reasons of the leader's own tasks only, which the page lists.
+	ff := cycle.FiguresFilter{PlanID: want, Reasons: pd.index.LedBy(leaderID)}
 	if periodID != nil {
 		ff.PeriodID = *periodID
 	}
