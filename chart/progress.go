@@ -58,16 +58,26 @@ func (c *Progress) AppendSVG(dst []byte) ([]byte, error) {
 		}
 	}
 	height := barPad + float64(len(c.Targets))*(progressLine+progressBar+progressGap) + barPad
-	var descs []string
-	for _, t := range c.Targets {
-		descs = append(descs, t.Label+" "+t.figures())
+	// Each target's figures, written once for the description and again
+	// beside its bar.
+	written := make([]string, len(c.Targets))
+	var desc strings.Builder
+	for i := range c.Targets {
+		t := &c.Targets[i]
+		written[i] = t.figures()
+		if i > 0 {
+			desc.WriteString("；")
+		}
+		desc.WriteString(t.Label)
+		desc.WriteByte(' ')
+		desc.WriteString(written[i])
 	}
 	s := newSVG(dst, svgHead+len(c.Targets)*svgTarget)
-	s.start(Width, height, c.Title, strings.Join(descs, "；"))
+	s.start(Width, height, c.Title, desc.String())
 	span := float64(Width - 2*barPad - percentW)
 	y := float64(barPad)
-	for _, t := range c.Targets {
-		figures := t.figures()
+	for i, t := range c.Targets {
+		figures := written[i]
 		figW := textWidth(figures, smallSize)
 		linked := s.link(t.Href)
 		s.label(barPad, y+progressLine/2, "start", textInk, fontSize, fit(t.Label, Width-3*barPad-figW, fontSize))

@@ -148,8 +148,15 @@ func (p *overviewPage) LedgerURL(light cycle.LightStatus) string { return p.ledg
 func (p *overviewPage) ledger(light cycle.LightStatus, more string) string {
 	var b strings.Builder
 	b.Grow(64)
+	p.writeLedger(&b, light, more)
+	return b.String()
+}
+
+// writeLedger writes the address ledger makes.
+func (p *overviewPage) writeLedger(b *strings.Builder, light cycle.LightStatus, more string) {
+	var id [20]byte
 	b.WriteString("/tasks?plan=")
-	b.WriteString(strconv.FormatInt(p.Plan.ID, 10))
+	b.Write(strconv.AppendInt(id[:0], p.Plan.ID, 10))
 	if light != "" {
 		b.WriteString("&light=")
 		b.WriteString(string(light))
@@ -159,7 +166,39 @@ func (p *overviewPage) ledger(light cycle.LightStatus, more string) string {
 		}
 	}
 	b.WriteString(more)
-	return b.String()
+}
+
+// barLinks links each bar, narrowed by its more filters, to its tasks in
+// the ledger and each of its segments to those of the segment's light:
+// eight addresses a bar, cut from one string.
+func (p *overviewPage) barLinks(rows []chart.BarRow, more []string) {
+	n := len(cycle.LightStatuses)
+	var b strings.Builder
+	b.Grow(len(rows) * (1 + n) * 48)
+	ends := make([]int, 0, len(rows)*(1+n))
+	for _, m := range more {
+		p.writeLedger(&b, "", m)
+		ends = append(ends, b.Len())
+		for _, st := range cycle.LightStatuses {
+			p.writeLedger(&b, st, m)
+			ends = append(ends, b.Len())
+		}
+	}
+	all := b.String()
+	hrefs := make([]string, len(rows)*n)
+	start := 0
+	next := func() string {
+		s := all[start:ends[0]]
+		start, ends = ends[0], ends[1:]
+		return s
+	}
+	for i := range rows {
+		rows[i].Href = next()
+		rows[i].Hrefs = hrefs[i*n : (i+1)*n : (i+1)*n]
+		for k := range n {
+			rows[i].Hrefs[k] = next()
+		}
+	}
 }
 
 // TargetsURL is the address of the overview drawing every target.
@@ -233,9 +272,6 @@ func (p *overviewPage) PlanOptions() template.HTML {
 	}
 	return template.HTML(b.String())
 }
-
-// TaskURL is a task's page.
-func (p *overviewPage) TaskURL(id int64) string { return "/tasks/" + strconv.FormatInt(id, 10) }
 
 // UnitLedgerURL is the ledger of a unit's tasks in the plan.
 func (p *overviewPage) UnitLedgerURL(id int64) string {
@@ -374,33 +410,30 @@ func (p *overviewPage) draw(tr web.Translator) error {
 			series[i].Name = cycle.LightStatuses[i].LabelEN()
 		}
 	}
-	hrefs := func(more string) []string {
-		out := make([]string, len(cycle.LightStatuses))
-		for i, st := range cycle.LightStatuses {
-			out[i] = p.ledger(st, more)
-		}
-		return out
-	}
 	bars := chart.Bars{Title: tr.T("按行动统计"), Series: series}
+	var more []string
 	for _, sec := range p.O.Sections {
 		no := int(sec.ID)
 		label := sec.Name
 		if no > 0 {
 			label = duban.ChineseNumeral(no) + "、" + label
 		}
-		more := "&section=" + strconv.Itoa(no)
-		bars.Rows = append(bars.Rows, chart.BarRow{Label: label, Href: p.ledger("", more), Values: sec.Counts[:], Hrefs: hrefs(more)})
+		more = append(more, "&section="+strconv.Itoa(no))
+		bars.Rows = append(bars.Rows, chart.BarRow{Label: label, Values: sec.Counts[:]})
 	}
+	p.barLinks(bars.Rows, more)
 	start := b.Len()
 	if err := appendSVG(b, &bars); err != nil {
 		return err
 	}
 	mark(&p.SectionsSVG, start)
 	bars = chart.Bars{Title: tr.T("按牵头领导统计"), Series: series, Rows: bars.Rows[:0]}
+	more = more[:0]
 	for _, l := range p.O.Leaders {
-		more := "&leader=" + strconv.FormatInt(l.ID, 10)
-		bars.Rows = append(bars.Rows, chart.BarRow{Label: l.Name, Href: p.ledger("", more), Values: l.Counts[:], Hrefs: hrefs(more)})
+		more = append(more, "&leader="+strconv.FormatInt(l.ID, 10))
+		bars.Rows = append(bars.Rows, chart.BarRow{Label: l.Name, Values: l.Counts[:]})
 	}
+	p.barLinks(bars.Rows, more)
 	start = b.Len()
 	if len(bars.Rows) > 0 {
 		if err := appendSVG(b, &bars); err != nil {
@@ -523,21 +556,38 @@ func (p *overviewPage) drawTargets(b *bytes.Buffer, tr web.Translator) error {
 			p.TargetsMet++
 		}
 	}
-	c := chart.Progress{Title: tr.T("量化指标完成情况"), Targets: make([]chart.Target, 0, len(targets))}
+	// Each target's label and link (its task's page), cut from one
+	// string, and their percentages from one array.
 	unreported := tr.T("（未报）")
+	var words strings.Builder
+	ends := make([]int, 0, 2*len(targets))
+	var id [20]byte
 	for _, t := range targets {
-		_, mult := cycle.SplitUnit(t.Indicator.Unit)
-		label := t.TaskNo + " " + t.Progress.Metric
-		ct := chart.Target{Label: label, Target: t.Indicator.Value, Unit: t.Indicator.Unit, Href: p.TaskURL(t.TaskID),
-			Colour: chart.LightColour(t.Light.Label())}
-		if t.Progress.Reported {
-			ct.Actual = t.Progress.Actual / mult
-			pct := t.Progress.Ratio * 100
-			ct.Percent = &pct
-		} else {
-			ct.Label += unreported
+		words.WriteString(t.TaskNo)
+		words.WriteByte(' ')
+		words.WriteString(t.Progress.Metric)
+		if !t.Progress.Reported {
+			words.WriteString(unreported)
 		}
-		c.Targets = append(c.Targets, ct)
+		ends = append(ends, words.Len())
+		words.WriteString("/tasks/")
+		words.Write(strconv.AppendInt(id[:0], t.TaskID, 10))
+		ends = append(ends, words.Len())
+	}
+	all := words.String()
+	percents := make([]float64, len(targets))
+	c := chart.Progress{Title: tr.T("量化指标完成情况"), Targets: make([]chart.Target, len(targets))}
+	start := 0
+	for i, t := range targets {
+		_, mult := cycle.SplitUnit(t.Indicator.Unit)
+		c.Targets[i] = chart.Target{Label: all[start:ends[2*i]], Target: t.Indicator.Value, Unit: t.Indicator.Unit,
+			Href: all[ends[2*i]:ends[2*i+1]], Colour: chart.LightColour(t.Light.Label())}
+		start = ends[2*i+1]
+		if t.Progress.Reported {
+			c.Targets[i].Actual = t.Progress.Actual / mult
+			percents[i] = t.Progress.Ratio * 100
+			c.Targets[i].Percent = &percents[i]
+		}
 	}
 	return appendSVG(b, &c)
 }
