@@ -506,8 +506,8 @@ func (ix *PlanIndex) overdue(f *Figures) ([]OverdueUnit, int) {
 			u.TaskIDs = append(u.TaskIDs, ow.task)
 		}
 	}
-	slices.SortFunc(out, func(a, b OverdueUnit) int {
-		return cmp.Or(cmp.Compare(b.Reports, a.Reports), cmp.Compare(a.Name, b.Name), cmp.Compare(a.UnitID, b.UnitID))
-	})
+	// Most reports first, then by name and ID: the rows' order, which out
+	// follows.
+	slices.SortStableFunc(out, func(a, b OverdueUnit) int { return cmp.Compare(b.Reports, a.Reports) })
 	return out, total
 }
