@@ -136,18 +136,23 @@ func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 	if err != nil {
 		return nil, err
 	}
-	var changed []cycle.Light
+	var w lightWrites
 	var out []planChanges
 	for _, c := range doubt {
-		before := len(changed)
-		for i, l := range c.lights {
-			if digest, ok := kept[[2]int64{c.period, l.TaskID}]; ok && digest == c.digests[i] {
+		before := w.len()
+		for i := range c.lights {
+			l, digest := &c.lights[i], c.digests[i]
+			k, ok := kept[[2]int64{c.period, l.TaskID}]
+			switch {
+			case ok && k.digest == digest:
 				continue
+			case ok && k.status == l.Status:
+				w.same = append(w.same, lightWrite{l, digest})
+			default:
+				w.fresh = append(w.fresh, lightWrite{l, digest})
 			}
-			l.ComputedAt = tx.Now()
-			changed = append(changed, l)
 		}
-		n := len(changed) - before
+		n := w.len() - before
 		switch {
 		case n == 0:
 		case len(out) > 0 && out[len(out)-1].plan == c.plan:
@@ -156,7 +161,7 @@ func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 			out = append(out, planChanges{c.plan, n})
 		}
 	}
-	return out, writeLights(tx, changed)
+	return out, writeLights(tx, &w)
 }
 
 // lightSum sums the digests of a period's lights, each split in two
@@ -408,29 +413,52 @@ func loadSums(tx *Tx, d *lightData, cond string, args []any) error {
 	return rows.Err()
 }
 
-// loadKept reads the digests of the kept lights of periods (of task taskID
-// only when not 0), by period and task.
-func loadKept(tx *Tx, periods []int64, taskID int64) (map[[2]int64]int64, error) {
+// keptLight is what a recomputation reads of a kept light: its digest,
+// and its status, which tells whether the lights' plan index must change.
+type keptLight struct {
+	digest int64
+	status cycle.LightStatus
+}
+
+// loadKept reads the digests and statuses of the kept lights of periods
+// (of task taskID only when not 0), by period and task.
+func loadKept(tx *Tx, periods []int64, taskID int64) (map[[2]int64]keptLight, error) {
 	in, args := inIDs(periods)
 	cond := "period_id IN " + in
 	if taskID != 0 {
 		cond += " AND task_id = ?"
 		args = append(args, taskID)
 	}
-	rows, err := tx.Query("SELECT period_id, task_id, digest FROM lights WHERE "+cond, args...)
+	rows, err := tx.Query("SELECT period_id, task_id, digest, status FROM lights WHERE "+cond, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	kept := map[[2]int64]int64{}
-	var period, task, digest int64
+	kept := map[[2]int64]keptLight{}
+	var period, task int64
+	var k keptLight
 	for rows.Next() {
-		if err := rows.Scan(int64Col{&period}, int64Col{&task}, int64Col{&digest}); err != nil {
+		if err := rows.Scan(int64Col{&period}, int64Col{&task}, int64Col{&k.digest}, statusCol{&k.status}); err != nil {
 			return nil, err
 		}
-		kept[[2]int64{period, task}] = digest
+		kept[[2]int64{period, task}] = k
 	}
 	return kept, rows.Err()
+}
+
+// statusCol scans a light's status, as int64Col does.
+type statusCol struct{ p *cycle.LightStatus }
+
+func (c statusCol) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		*c.p = cycle.LightStatus(v)
+	case []byte:
+		*c.p = cycle.LightStatus(v)
+	default:
+		return fmt.Errorf("cyclestore: cannot scan %T into a light's status", src)
+	}
+	return nil
 }
 
 // loadLightTasks reads what the lights need of the plans' active tasks
@@ -536,51 +564,95 @@ func (n *nullFloat) Scan(src any) error {
 	return nil
 }
 
+// lightWrite is a light to keep, with its digest.
+type lightWrite struct {
+	l      *cycle.Light
+	digest int64
+}
+
+// lightWrites are the lights a recomputation keeps: fresh ones (not kept
+// yet, or with another status) and those whose status stays the same.
+// These are written without their status and plan, so that the lights'
+// plan index (plan, status) is left as it is: the daily pass moves every
+// light's day, and mostly nothing else.
+type lightWrites struct{ fresh, same []lightWrite }
+
+func (w *lightWrites) len() int { return len(w.fresh) + len(w.same) }
+
 // lightChunk is how many lights one statement writes.
 const lightChunk = 100
 
-// writeLights keeps lights: on PostgreSQL in one statement over arrays, on
-// SQLite a hundred rows a statement prepared once. It moves the version of
-// the lights of every unit the lights' tasks reach (unit_lights).
-func writeLights(tx *Tx, lights []cycle.Light) error {
-	if len(lights) == 0 {
+// writeLights keeps lights: on PostgreSQL in one statement of each kind
+// over arrays, on SQLite a hundred rows a statement prepared once. It
+// moves the version of the lights of every unit the lights' tasks reach
+// (unit_lights).
+func writeLights(tx *Tx, w *lightWrites) error {
+	if w.len() == 0 {
 		return nil
 	}
-	if err := moveUnitLights(tx, lights); err != nil {
+	if err := moveUnitLights(tx, w); err != nil {
 		return err
 	}
 	if tx.Postgres() {
-		return writeLightsArrays(tx, lights)
+		return writeLightsArrays(tx, w)
 	}
-	var full *sql.Stmt
-	for start := 0; start < len(lights); start += lightChunk {
-		part := lights[start:min(start+lightChunk, len(lights))]
-		rows := make([]string, len(part))
-		args := make([]any, 0, len(part)*12)
-		for i, l := range part {
-			rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			args = append(args, l.PeriodID, l.TaskID, l.PlanID, string(l.Status), l.Reason, l.ReasonEN, l.Completion, l.Expected,
-				l.AsOf.String(), cycle.ReachedText(l.Reached), tx.Time(l.ComputedAt), l.Digest())
-		}
-		q := `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
-			VALUES ` + strings.Join(rows, ", ") + ` ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status,
+	now := tx.Time(tx.Now())
+	if err := execRows(tx, len(w.fresh), 12, func(values string) string {
+		return `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
+			VALUES ` + values + ` ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status,
 			reason = excluded.reason, reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
 			as_of = excluded.as_of, reached = excluded.reached, computed_at = excluded.computed_at, digest = excluded.digest`
-		if len(part) < lightChunk {
-			if _, err := tx.Exec(q, args...); err != nil {
+	}, func(args []any, i int) []any {
+		l := w.fresh[i].l
+		return append(args, l.PeriodID, l.TaskID, l.PlanID, string(l.Status), l.Reason, l.ReasonEN, int64(l.Completion),
+			int64(l.Expected), l.AsOf.String(), cycle.ReachedText(l.Reached), now, w.fresh[i].digest)
+	}); err != nil {
+		return err
+	}
+	// The time computed, the same for all, is passed once, after the rows.
+	return execRows(tx, len(w.same), 9, func(values string) string {
+		return `WITH v (period_id, task_id, reason, reason_en, completion, expected, as_of, reached, digest) AS (VALUES ` + values + `)
+			UPDATE lights SET reason = v.reason, reason_en = v.reason_en, completion = v.completion, expected = v.expected,
+			as_of = v.as_of, reached = v.reached, computed_at = ?, digest = v.digest
+			FROM v WHERE lights.period_id = v.period_id AND lights.task_id = v.task_id`
+	}, func(args []any, i int) []any {
+		l := w.same[i].l
+		return append(args, l.PeriodID, l.TaskID, l.Reason, l.ReasonEN, int64(l.Completion), int64(l.Expected),
+			l.AsOf.String(), cycle.ReachedText(l.Reached), w.same[i].digest)
+	}, now)
+}
+
+// execRows runs a statement over n rows of cols values each, lightChunk
+// rows a statement, the full ones prepared once: stmt makes the statement
+// from its rows' placeholders, add appends row i's values, and tail are
+// the arguments that follow the rows'.
+func execRows(tx *Tx, n, cols int, stmt func(values string) string, add func(args []any, i int) []any, tail ...any) error {
+	row := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	values := func(rows int) string { return strings.Repeat(row+", ", rows-1) + row }
+	var full *sql.Stmt
+	args := make([]any, 0, min(n, lightChunk)*cols+len(tail))
+	for start := 0; start < n; start += lightChunk {
+		end := min(start+lightChunk, n)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = add(args, i)
+		}
+		args = append(args, tail...)
+		if end-start < lightChunk {
+			if _, err := tx.Exec(stmt(values(end-start)), args...); err != nil {
 				return err
 			}
 			continue
 		}
 		if full == nil {
 			var err error
-			if full, err = tx.Prepare(q); err != nil {
+			if full, err = tx.Prepare(stmt(values(lightChunk))); err != nil {
 				return err
 			}
 			defer full.Close()
 		}
 		if _, err := full.Exec(args...); err != nil {
-			return tx.QueryError("INSERT INTO lights", err)
+			return tx.QueryError("lights", err)
 		}
 	}
 	return nil
@@ -594,10 +666,12 @@ func writeLights(tx *Tx, lights []cycle.Light) error {
 // do a period's first lights, which make it the latest period of its plan
 // with lights, whose lights are those shown of every task of the plan
 // (cycle.LightFilter.Latest, the ledger's filter by light).
-func moveUnitLights(tx *Tx, lights []cycle.Light) error {
-	tasks, periods := make([]int64, len(lights)), make([]int64, len(lights))
-	for i, l := range lights {
-		tasks[i], periods[i] = l.TaskID, l.PeriodID
+func moveUnitLights(tx *Tx, w *lightWrites) error {
+	tasks, periods := make([]int64, 0, w.len()), make([]int64, 0, w.len())
+	for _, ls := range [][]lightWrite{w.fresh, w.same} {
+		for _, l := range ls {
+			tasks, periods = append(tasks, l.l.TaskID), append(periods, l.l.PeriodID)
+		}
 	}
 	slices.Sort(tasks)
 	tasks = slices.Compact(tasks)
@@ -637,28 +711,57 @@ func periodsLit(tx *Tx, ids []int64) (int, error) {
 // than those of the units they reach.
 const manyTasks = 200
 
-// writeLightsArrays keeps lights on PostgreSQL in one statement, each
-// column an array.
-func writeLightsArrays(tx *Tx, lights []cycle.Light) error {
-	n := len(lights)
-	periods, tasks, plans := make([]int64, n), make([]int64, n), make([]int64, n)
-	statuses, reasons, reasonsEN, asOf := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	completions, expected := make([]int64, n), make([]int64, n)
-	reached, digests := make([]string, n), make([]int64, n)
-	for i, l := range lights {
-		periods[i], tasks[i], plans[i] = l.PeriodID, l.TaskID, l.PlanID
-		statuses[i], reasons[i], reasonsEN[i], asOf[i] = string(l.Status), l.Reason, l.ReasonEN, l.AsOf.String()
-		completions[i], expected[i], digests[i] = int64(l.Completion), int64(l.Expected), l.Digest()
-		reached[i] = cycle.ReachedText(l.Reached)
+// writeLightsArrays keeps lights on PostgreSQL, each column an array: the
+// fresh ones in one statement, those of the same status in another.
+func writeLightsArrays(tx *Tx, w *lightWrites) error {
+	now := tx.Time(tx.Now())
+	if len(w.fresh) > 0 {
+		c := lightColumns(w.fresh)
+		plans, statuses := make([]int64, len(w.fresh)), make([]string, len(w.fresh))
+		for i, lw := range w.fresh {
+			plans[i], statuses[i] = lw.l.PlanID, string(lw.l.Status)
+		}
+		if _, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
+			SELECT p, t, pl, s, r, re, c, e, a, rv, ?, d FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
+				?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[]) AS x(p, t, pl, s, r, re, c, e, a, rv, d)
+			ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+			reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
+			as_of = excluded.as_of, reached = excluded.reached, computed_at = excluded.computed_at, digest = excluded.digest`,
+			now, c.periods, c.tasks, plans, statuses, c.reasons, c.reasonsEN, c.completions, c.expected, c.asOf, c.reached, c.digests); err != nil {
+			return err
+		}
 	}
-	_, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
-		SELECT p, t, pl, s, r, re, c, e, a, rv, ?, d FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
-			?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[]) AS x(p, t, pl, s, r, re, c, e, a, rv, d)
-		ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
-		reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
-		as_of = excluded.as_of, reached = excluded.reached, computed_at = excluded.computed_at, digest = excluded.digest`,
-		tx.Time(lights[0].ComputedAt), periods, tasks, plans, statuses, reasons, reasonsEN, completions, expected, asOf, reached, digests)
+	if len(w.same) == 0 {
+		return nil
+	}
+	c := lightColumns(w.same)
+	_, err := tx.Exec(`UPDATE lights l SET reason = x.r, reason_en = x.re, completion = x.c, expected = x.e, as_of = x.a, reached = x.rv,
+		computed_at = ?, digest = x.d
+		FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[])
+			AS x(p, t, r, re, c, e, a, rv, d)
+		WHERE l.period_id = x.p AND l.task_id = x.t`,
+		now, c.periods, c.tasks, c.reasons, c.reasonsEN, c.completions, c.expected, c.asOf, c.reached, c.digests)
 	return err
+}
+
+// lightArrays are the columns of lights as arrays, which PostgreSQL
+// unnests into rows.
+type lightArrays struct {
+	periods, tasks, completions, expected, digests []int64
+	reasons, reasonsEN, asOf, reached              []string
+}
+
+func lightColumns(ls []lightWrite) *lightArrays {
+	n := len(ls)
+	c := &lightArrays{periods: make([]int64, n), tasks: make([]int64, n), completions: make([]int64, n), expected: make([]int64, n),
+		digests: make([]int64, n), reasons: make([]string, n), reasonsEN: make([]string, n), asOf: make([]string, n), reached: make([]string, n)}
+	for i, lw := range ls {
+		l := lw.l
+		c.periods[i], c.tasks[i], c.digests[i] = l.PeriodID, l.TaskID, lw.digest
+		c.completions[i], c.expected[i] = int64(l.Completion), int64(l.Expected)
+		c.reasons[i], c.reasonsEN[i], c.asOf[i], c.reached[i] = l.Reason, l.ReasonEN, l.AsOf.String(), cycle.ReachedText(l.Reached)
+	}
+	return c
 }
 
 // FindLights returns kept lights, in plan, period and task order. Latest
