@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -473,10 +474,14 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 		in, args = inIDs(ids)
 		cond = "t.plan_id IN " + in
 	}
-	// The deadline's words only where the light says them (unread), and
-	// no empty steps: each text column read costs more than a NULL.
-	rows, err := tx.Query(`SELECT t.id, t.plan_id, CASE WHEN t.deadline_kind = 'unread' THEN t.deadline END, t.deadline_date,
-		t.deadline_kind, NULLIF(t.deadline_steps, ''), i.metric, i.value, i.unit, i.cmp, i.upper
+	// Each text column read costs: the deadline's kind, date and steps
+	// come as one text (NULL without a deadline), its words only where the
+	// light says them (unread), and each target's unit, comparison and
+	// metric as one text, after their lengths in bytes.
+	rows, err := tx.Query(`SELECT t.id, t.plan_id,
+		CASE WHEN t.deadline_kind <> '' THEN t.deadline_kind || ' ' || t.deadline_date || ' ' || t.deadline_steps END,
+		CASE WHEN t.deadline_kind = 'unread' THEN t.deadline END,
+		octet_length(i.unit) || ' ' || octet_length(i.cmp) || ' ' || i.unit || i.cmp || i.metric, i.value, i.upper
 		FROM tasks t LEFT JOIN task_indicators i ON i.task_id = t.id
 		WHERE `+cond+" AND t.state = 'active' ORDER BY t.plan_id, t.id, i.pos", args...)
 	if err != nil {
@@ -489,13 +494,10 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 	// Scanned into variables declared once, which Scan's pointers make
 	// escape to the heap.
 	var id, plan int64
-	var kind string
-	var date duban.Date
-	var deadline, steps, metric, unit, cmp sql.NullString
+	var deadline, words, target sql.NullString
 	var value, upper nullFloat
 	for rows.Next() {
-		if err := rows.Scan(int64Col{&id}, int64Col{&plan}, &deadline, sqldb.DateCol(&date), &kind, &steps, &metric,
-			&value, &unit, &cmp, &upper); err != nil {
+		if err := rows.Scan(int64Col{&id}, int64Col{&plan}, &deadline, &words, &target, &value, &upper); err != nil {
 			return err
 		}
 		if id == skip {
@@ -511,22 +513,56 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 				block = make([]duban.Task, 256)
 			}
 			t, block = &block[0], block[1:]
-			*t = duban.Task{ID: id, PlanID: plan, State: duban.TaskActive, Deadline: deadline.String, DeadlineDate: date,
-				DeadlineKind: duban.DeadlineKind(kind)}
-			if err := fromJSON(steps.String, &t.Milestones); err != nil {
+			*t = duban.Task{ID: id, PlanID: plan, State: duban.TaskActive, Deadline: words.String}
+			if err := readLightDeadline(t, deadline.String); err != nil {
 				return err
 			}
 			lp.tasks = append(lp.tasks, t)
 		}
-		if metric.Valid {
-			in := duban.Indicator{Metric: metric.String, Value: value.v, Unit: unit.String, Cmp: duban.Comparison(cmp.String)}
+		if target.Valid {
+			in := duban.Indicator{Value: value.v}
 			if upper.ok {
 				in.Upper = new(upper.v)
+			}
+			if err := readLightTarget(&in, target.String); err != nil {
+				return err
 			}
 			t.Indicators = append(t.Indicators, in)
 		}
 	}
 	return rows.Err()
+}
+
+// readLightDeadline reads a task's deadline as loadLightTasks selects it:
+// "kind date steps", each but the steps without spaces; "" for none.
+func readLightDeadline(t *duban.Task, s string) error {
+	if s == "" {
+		return nil
+	}
+	kind, rest, _ := strings.Cut(s, " ")
+	date, steps, _ := strings.Cut(rest, " ")
+	t.DeadlineKind = duban.DeadlineKind(kind)
+	if date != "" {
+		var err error
+		if t.DeadlineDate, err = duban.ParseDate(date); err != nil {
+			return fmt.Errorf("cyclestore: deadline of task %d: %w", t.ID, err)
+		}
+	}
+	return fromJSON(steps, &t.Milestones)
+}
+
+// readLightTarget reads a target's texts as loadLightTasks selects them:
+// the lengths of the unit and comparison, then both and the metric.
+func readLightTarget(in *duban.Indicator, s string) error {
+	units, rest, _ := strings.Cut(s, " ")
+	cmps, rest, _ := strings.Cut(rest, " ")
+	u, err1 := strconv.Atoi(units)
+	c, err2 := strconv.Atoi(cmps)
+	if err1 != nil || err2 != nil || u < 0 || c < 0 || u+c > len(rest) {
+		return fmt.Errorf("cyclestore: bad target %q", s)
+	}
+	in.Unit, in.Cmp, in.Metric = rest[:u], duban.Comparison(rest[u:u+c]), rest[u+c:]
+	return nil
 }
 
 // int64Col scans an integer column, which every driver hands over as an
