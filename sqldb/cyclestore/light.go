@@ -111,7 +111,7 @@ func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 		pl := cycle.NewPlanLights(lp.year, lp.settings, lp.periods, today)
 		for _, p := range lp.computed {
 			if c == nil {
-				c = &periodLights{}
+				c = &periodLights{lights: make([]cycle.Light, 0, len(lp.tasks)), digests: make([]int64, 0, len(lp.tasks))}
 			}
 			c.plan, c.period, c.lights, c.digests = lp.id, p.ID, c.lights[:0], c.digests[:0]
 			var sum lightSum
