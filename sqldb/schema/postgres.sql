@@ -573,6 +573,9 @@ CREATE UNIQUE INDEX users_name_key ON users USING btree (name)
 CREATE UNIQUE INDEX users_pkey ON users USING btree (id)
 CREATE INDEX users_unit ON users USING btree (unit_id)
 
+-- storage
+lights fillfactor=70
+
 -- triggers
 CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()
