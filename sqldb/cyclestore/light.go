@@ -287,57 +287,43 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 	return d, loadSums(tx, d, cond, args)
 }
 
-// loadLightPlans reads the year and settings of a scope's plans.
+// loadLightPlans reads the year and settings of a scope's plans, in one
+// query.
 func loadLightPlans(tx *Tx, sc lightScope) ([]*lightPlan, error) {
-	cond, args := "state = 'published'", []any(nil)
+	cond, args := "p.state = 'published'", []any(nil)
 	if sc.plans != nil {
 		var in string
 		in, args = inIDs(sc.plans)
-		cond = "id IN " + in
+		cond = "p.id IN " + in
 	}
-	rows, err := tx.Query("SELECT id, year FROM plans WHERE "+cond+" ORDER BY id", args...)
+	rows, err := tx.Query("SELECT p.id, p.year, s.settings FROM plans p LEFT JOIN cycle_settings s ON s.plan_id = p.id WHERE "+cond+
+		" ORDER BY p.id", args...)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	var plans []*lightPlan
-	var ids []int64
 	for rows.Next() {
 		lp := &lightPlan{}
-		if err := rows.Scan(&lp.id, &lp.year); err != nil {
-			rows.Close()
+		var data sql.NullString
+		if err := rows.Scan(&lp.id, &lp.year, &data); err != nil {
 			return nil, err
 		}
 		lp.settings = cycle.DefaultCycleSettings(&duban.Plan{ID: lp.id, Year: lp.year})
-		plans, ids = append(plans, lp), append(ids, lp.id)
+		if data.Valid {
+			if err := json.Unmarshal([]byte(data.String), lp.settings); err != nil {
+				return nil, fmt.Errorf("cycle: settings of plan %d: %w", lp.id, err)
+			}
+		}
+		plans = append(plans, lp)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if len(sc.plans) == 1 && len(plans) == 0 {
 		return nil, sqldb.NotFound("文件", sc.plans[0])
 	}
-	if len(plans) == 0 {
-		return nil, nil
-	}
-	in, args := inIDs(ids)
-	rows, err = tx.Query("SELECT plan_id, settings FROM cycle_settings WHERE plan_id IN "+in, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var data string
-		if err := rows.Scan(&id, &data); err != nil {
-			return nil, err
-		}
-		i := slices.Index(ids, id)
-		if err := json.Unmarshal([]byte(data), plans[i].settings); err != nil {
-			return nil, fmt.Errorf("cycle: settings of plan %d: %w", id, err)
-		}
-	}
-	return plans, rows.Err()
+	return plans, nil
 }
 
 // loadLightReports reads the task reports a condition selects, into
