@@ -178,7 +178,7 @@ func (s *lightSum) add(digest int64) {
 	s.high += int64(uint64(digest) >> 32)
 }
 
-// lightData is what the lights of a scope are computed from, read in seven
+// lightData is what the lights of a scope are computed from, read in six
 // queries however many plans it covers, with the sums of the kept lights'
 // digests they are compared with.
 type lightData struct {
