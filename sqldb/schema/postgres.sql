@@ -531,6 +531,7 @@ CREATE UNIQUE INDEX publication_hidden_pkey ON publication_hidden USING btree (t
 CREATE INDEX publication_hidden_plan ON publication_hidden USING btree (plan_id)
 CREATE UNIQUE INDEX publications_pkey ON publications USING btree (plan_id)
 CREATE UNIQUE INDEX report_versions_pkey ON report_versions USING btree (report_id, version)
+CREATE INDEX reports_lights ON reports USING btree (period_id, kind) INCLUDE (task_id, completion, state, actual_values)
 CREATE UNIQUE INDEX reports_period_id_task_id_unit_id_kind_key ON reports USING btree (period_id, task_id, unit_id, kind)
 CREATE UNIQUE INDEX reports_pkey ON reports USING btree (id)
 CREATE INDEX reports_plan ON reports USING btree (plan_id, period_id, state)

@@ -1,3 +1,0 @@
--- PostgreSQL leaves room in the lights' pages for their daily rewrite
--- (012 there); SQLite has no such setting. The migration is kept so that
--- both dialects count the same versions.
