@@ -130,14 +130,19 @@ func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 		return nil, nil
 	}
 	periods := make([]int64, len(doubt))
+	n, kn := 0, 0 // lights in doubt, and kept of their periods
 	for i, c := range doubt {
 		periods[i] = c.period
+		n, kn = n+len(c.lights), kn+int(d.sums[c.period].n)
 	}
-	kept, err := loadKept(tx, periods, sc.task)
+	if sc.task != 0 {
+		kn = len(periods)
+	}
+	kept, err := loadKept(tx, periods, sc.task, kn)
 	if err != nil {
 		return nil, err
 	}
-	var w lightWrites
+	w := lightWrites{same: make([]lightWrite, 0, n)}
 	var out []planChanges
 	for _, c := range doubt {
 		before := w.len()
@@ -411,8 +416,9 @@ type keptLight struct {
 }
 
 // loadKept reads the digests and statuses of the kept lights of periods
-// (of task taskID only when not 0), by period and task.
-func loadKept(tx *Tx, periods []int64, taskID int64) (map[[2]int64]keptLight, error) {
+// (of task taskID only when not 0), by period and task; n is about how
+// many there are.
+func loadKept(tx *Tx, periods []int64, taskID int64, n int) (map[[2]int64]keptLight, error) {
 	in, args := inIDs(periods)
 	cond := "period_id IN " + in
 	if taskID != 0 {
@@ -424,7 +430,7 @@ func loadKept(tx *Tx, periods []int64, taskID int64) (map[[2]int64]keptLight, er
 		return nil, err
 	}
 	defer rows.Close()
-	kept := map[[2]int64]keptLight{}
+	kept := make(map[[2]int64]keptLight, n)
 	var period, task int64
 	var k keptLight
 	for rows.Next() {
