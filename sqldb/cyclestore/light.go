@@ -1,6 +1,7 @@
 package cyclestore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dubanhq/duban"
@@ -39,6 +41,10 @@ func (s *LightService) RecomputeLights(ctx context.Context, planID int64) (int, 
 		sc := lightScope{openOnly: true}
 		if planID != 0 {
 			sc.plans = []int64{planID}
+		} else {
+			// Every plan's reports are many: they are read beside the
+			// tasks, the transaction having written nothing yet.
+			sc.beside = func(read func(tx *Tx) error) error { return s.db.View(ctx, read) }
 		}
 		changed, err := recomputeScope(tx, sc)
 		if err != nil {
@@ -78,6 +84,13 @@ type lightScope struct {
 	plans    []int64
 	task     int64
 	openOnly bool
+	// beside, when not nil, runs reads in a read-only transaction of
+	// their own, beside the recomputation's: only while this has written
+	// nothing, so that both see the same. No write commits meanwhile: the
+	// others wait for this one (SQLite's one writer, PostgreSQL's lock on
+	// the audit chain's head); the delivery queue, which does not, writes
+	// no report.
+	beside func(read func(tx *Tx) error) error
 }
 
 // planChanges counts a plan's lights that changed.
@@ -257,17 +270,10 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 	for _, lp := range d.plans {
 		ids = append(ids, lp.id)
 	}
-	if err := loadLightTasks(tx, byID, ids, sc.task); err != nil {
-		return nil, err
-	}
-	// Sized for a report or so per task.
-	tasks := 0
-	for _, lp := range d.plans {
-		tasks += len(lp.tasks)
-	}
-	d.reports = make(map[int64][]*cycle.Report, tasks)
 	// The task reports of the periods opened (one task's alone, along its
-	// index), the closures and the kept lights.
+	// index), read beside the rest when the scope allows it: from their
+	// index, few pages, which a read-only transaction reads at little cost
+	// while this one reads the tasks, whose pages it holds.
 	var cond string
 	if sc.task != 0 {
 		cond, args = "task_id = ?", []any{sc.task}
@@ -275,21 +281,49 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 		in, args = inIDs(opened)
 		cond = "period_id IN " + in
 	}
-	if err := loadLightReports(tx, d, cond, args); err != nil {
-		return nil, err
+	reports := func(tx *Tx) error { return loadLightReports(tx, d, cond, args) }
+	var wg sync.WaitGroup
+	var reportsErr error
+	if sc.beside != nil {
+		wg.Go(func() { reportsErr = sc.beside(reports) })
 	}
+	err = loadLightRest(tx, d, byID, sc, ids, computed)
+	wg.Wait()
+	if err != nil || sc.beside != nil {
+		return d, cmp.Or(err, reportsErr)
+	}
+	// Sized for a report or so per task.
+	tasks := 0
+	for _, lp := range d.plans {
+		tasks += len(lp.tasks)
+	}
+	d.reports = make(map[int64][]*cycle.Report, tasks)
+	return d, reports(tx)
+}
+
+// loadLightRest reads, after the plans and periods, all but the reports of
+// what a scope's lights are computed from: the plans' tasks, the closures
+// of their tasks and the sums of the kept lights' digests of the periods
+// computed.
+func loadLightRest(tx *Tx, d *lightData, byID map[int64]*lightPlan, sc lightScope, plans, computed []int64) error {
+	if err := loadLightTasks(tx, byID, plans, sc.task); err != nil {
+		return err
+	}
+	cond, args := "task_id = ?", []any{sc.task}
 	if sc.task == 0 {
-		in, args = inIDs(ids)
+		var in string
+		in, args = inIDs(plans)
 		cond = "plan_id IN " + in
 	}
 	if err := loadClosed(tx, d, cond, args); err != nil {
-		return nil, err
+		return err
 	}
 	if sc.task == 0 {
+		var in string
 		in, args = inIDs(computed)
 		cond = "period_id IN " + in
 	}
-	return d, loadSums(tx, d, cond, args)
+	return loadSums(tx, d, cond, args)
 }
 
 // loadLightPlans reads the year and settings of a scope's plans, in one
