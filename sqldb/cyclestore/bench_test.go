@@ -136,7 +136,7 @@ func readClock() time.Time {
 // mustLightLedger makes 20 published plans of 2022 × 300 tasks over 150
 // units (the made-up ledger of package demo, one region each), opens July
 // in each and hands in a report of every task, on 2022-07-20.
-func mustLightLedger(b testing.TB, dsn string) (*sqldb.DB, []*duban.Plan, func() time.Time) {
+func mustLightLedger(b *testing.B, dsn string) (*sqldb.DB, []*duban.Plan, func() time.Time) {
 	b.Helper()
 	db, err := sqldb.Open(context.Background(), dsn)
 	if err != nil {
