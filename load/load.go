@@ -148,7 +148,9 @@ type Phase struct {
 	// together, each at its turn of a steady schedule: latency at a given
 	// load rather than the most the server answers. A request's latency
 	// counts from its turn, not from when it was sent, so that a client
-	// held up by a slow answer shows the wait of the requests behind it.
+	// held up by a slow answer shows the wait of the requests behind it;
+	// turns not reached by the phase's end are not sent, and the rate
+	// answered falls short of Rate.
 	Rate float64
 	// Want is the status of a successful answer (200 for a page, 303 for a
 	// form, which answers with a redirect).
@@ -185,13 +187,14 @@ func Run(ctx context.Context, ph Phase) *Result {
 			t := newTally()
 			for n := 0; ctx.Err() == nil; n++ {
 				t0 := time.Now()
+				if !t0.Before(deadline) {
+					break
+				}
 				if ph.Rate > 0 {
 					t0 = start.Add(turn(ph.Rate, len(ph.Clients), i, n))
 					if !t0.Before(deadline) || !sleepUntil(ctx, t0) {
 						break
 					}
-				} else if !t0.Before(deadline) {
-					break
 				}
 				a, err := ph.Request(ctx, c, i, n)
 				t.add(ctx, time.Since(t0), a, err, ph.Want)

@@ -117,7 +117,7 @@ func TestRunAtRate(t *testing.T) {
 		clients = append(clients, c)
 	}
 	// 200 a second for 200 ms: turns every 5 ms, the two clients taking
-	// turns, 40 in all. Client 0's first answer takes 50 ms, so that its
+	// turns, 40 in all, where back to back would send hundreds. Client 0's first answer takes 50 ms, so that its
 	// turns at 10, 20, 30 and 40 ms wait at least 40, 30, 20 and 10 ms.
 	res := load.Run(context.Background(), load.Phase{Name: "读取", Clients: clients, Duration: 200 * time.Millisecond, Want: 200, Rate: 200,
 		Request: func(ctx context.Context, c *load.Client, i, k int) (*load.Answer, error) {
@@ -126,8 +126,10 @@ func TestRunAtRate(t *testing.T) {
 			}
 			return c.Get(ctx, "/")
 		}})
-	if res.Requests != 40 || n.Load() != 40 {
-		t.Fatalf("requests: got %d, the server answered %d, want 40 of the schedule", res.Requests, n.Load())
+	// A turn a loaded machine reaches after the end is not sent: a few of
+	// the last may be missing, never one more.
+	if res.Requests > 40 || res.Requests < 30 || int64(res.Requests) != n.Load() {
+		t.Fatalf("requests: got %d, the server answered %d, want the 40 of the schedule", res.Requests, n.Load())
 	}
 	waited := 0
 	for _, d := range res.Latencies {
