@@ -127,7 +127,21 @@ type Step struct {
 	Readers, Writers, Commenters int
 	Reports                      int
 	Duration                     time.Duration
+	// Rate, when not 0, is the requests a second the readers send together
+	// (Phase.Rate); else they read back to back.
+	Rate float64
 }
+
+// The loads the paced steps read at: the targets a server is held to on
+// two cores, where each latency is judged (the back-to-back steps show the
+// most it answers, at whatever latency).
+const (
+	// ReadRate is the ledger's and units' pages a second during the
+	// deadline rush.
+	ReadRate = 1000
+	// OverviewRate is the plans' overviews a second.
+	OverviewRate = 500
+)
 
 // benchPasswords hash the bench's own accounts cheaply: they live in a
 // throwaway database, and signing in twenty clients is not what is
@@ -148,14 +162,15 @@ func (b *Bench) Run(ctx context.Context) (failed int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	// Two rushes a server: alone, and while others read.
-	rushes, err := b.prepareRushes(ctx, data, 4)
+	// Three rushes a server: alone, while others read as fast as they can,
+	// and while they read at ReadRate.
+	rushes, err := b.prepareRushes(ctx, data, 6)
 	if err != nil {
 		return 0, err
 	}
 	b.Report.Ready(&data.Data)
 	for k, cached := range []bool{true, false} {
-		m := measurement{Bench: b, ctx: ctx, data: data, rushes: rushes[2*k : 2*k+2]}
+		m := measurement{Bench: b, ctx: ctx, data: data, rushes: rushes[3*k : 3*k+3]}
 		n, err := m.measure(cached)
 		failed += n
 		if err != nil {
@@ -405,6 +420,9 @@ func (m *measurement) measure(cached bool) (int, error) {
 	}
 	m.warmUpOverviews()
 	run(Step{Kind: ReadPage, Page: "一屏统览", Path: "/overview?plan=…", Readers: len(m.readers)}, m.overviewPhase())
+	paced := m.overviewPhase()
+	paced.Name, paced.Rate = fmt.Sprintf("一屏统览（每秒 %d 次）", OverviewRate), OverviewRate
+	run(Step{Kind: ReadPage, Page: "一屏统览", Path: "/overview?plan=…", Readers: len(m.readers), Rate: OverviewRate}, paced)
 	crowd, err := m.crowd(srv.url)
 	if err != nil {
 		return failed, err
@@ -422,14 +440,19 @@ func (m *measurement) measure(cached bool) (int, error) {
 		m.readPhase("读取（联络员发表意见时）", ""), m.commentPhase())
 	run(Step{Kind: ReadsWhileWriting, Readers: len(m.readers), Writers: writers, Commenters: len(m.commenters)},
 		m.readPhase("读取", ""), m.correctPhase(), m.commentPhase())
-	// The deadline rush: alone, then while others read.
+	// The deadline rush: alone, then while others read as fast as they
+	// can, then while they read at ReadRate.
 	for i, r := range m.rushes {
 		s := Step{Kind: Rush, Writers: len(m.clerks), Reports: len(r.reports), Duration: m.rushDuration()}
 		var reads *Result
 		var wg sync.WaitGroup
-		if i == 1 {
+		if i > 0 {
 			s.Kind, s.Readers = ReadsDuringRush, len(m.readers)
 			ph := m.readPhase("读取（报送高峰时）", "")
+			if i == 2 {
+				s.Rate, ph.Rate = ReadRate, ReadRate
+				ph.Name = fmt.Sprintf("读取（报送高峰时，每秒 %d 次）", ReadRate)
+			}
 			ph.Duration = s.Duration
 			wg.Go(func() { reads = Run(m.ctx, ph) })
 		}

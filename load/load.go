@@ -137,12 +137,21 @@ func (c *Client) do(req *http.Request) (*Answer, error) {
 	return &Answer{Status: resp.StatusCode, Body: body}, nil
 }
 
-// Phase is one measurement: clients sending one kind of request back to
-// back, with no pause between an answer and the next request, for a while.
+// Phase is one measurement: clients sending one kind of request for a
+// while, back to back (no pause between an answer and the next request), or
+// together at a steady rate.
 type Phase struct {
 	Name     string
 	Clients  []*Client
 	Duration time.Duration
+	// Rate, when not 0, is how many requests a second the clients send
+	// together, each at its turn of a steady schedule: latency at a given
+	// load rather than the most the server answers. A request's latency
+	// counts from its turn, not from when it was sent, so that a client
+	// held up by a slow answer shows the wait of the requests behind it;
+	// turns not reached by the phase's end are not sent, and the rate
+	// answered falls short of Rate.
+	Rate float64
 	// Want is the status of a successful answer (200 for a page, 303 for a
 	// form, which answers with a redirect).
 	Want int
@@ -176,8 +185,17 @@ func Run(ctx context.Context, ph Phase) *Result {
 	for i, c := range ph.Clients {
 		wg.Go(func() {
 			t := newTally()
-			for n := 0; ctx.Err() == nil && time.Now().Before(deadline); n++ {
+			for n := 0; ctx.Err() == nil; n++ {
 				t0 := time.Now()
+				if !t0.Before(deadline) {
+					break
+				}
+				if ph.Rate > 0 {
+					t0 = start.Add(turn(ph.Rate, len(ph.Clients), i, n))
+					if !t0.Before(deadline) || !sleepUntil(ctx, t0) {
+						break
+					}
+				}
 				a, err := ph.Request(ctx, c, i, n)
 				t.add(ctx, time.Since(t0), a, err, ph.Want)
 			}
@@ -187,6 +205,29 @@ func Run(ctx context.Context, ph Phase) *Result {
 	wg.Wait()
 	res.end(time.Since(start))
 	return res
+}
+
+// turn is when client i of clients sends its n-th request, from the
+// phase's start, for the clients to send rate requests a second together,
+// taking turns.
+func turn(rate float64, clients, i, n int) time.Duration {
+	return time.Duration(float64(n*clients+i) / rate * float64(time.Second))
+}
+
+// sleepUntil waits until t, and reports whether ctx is still alive then.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
 }
 
 func newResult(name string, clients int) *Result {

@@ -94,3 +94,50 @@ func TestLogin(t *testing.T) {
 		t.Errorf("wrong password: got %v, want the server's refusal", err)
 	}
 }
+
+// TestRunAtRate sends the requests of a steady schedule, however fast the
+// server answers, and counts each request's latency from its turn: the
+// requests queued behind a slow answer show their wait.
+func TestRunAtRate(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("slow") == "1" {
+			time.Sleep(50 * time.Millisecond)
+		}
+		n.Add(1)
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	var clients []*load.Client
+	for range 2 {
+		c, err := load.NewClient(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	// 200 a second for 200 ms: turns every 5 ms, the two clients taking
+	// turns, 40 in all, where back to back would send hundreds. Client 0's first answer takes 50 ms, so that its
+	// turns at 10, 20, 30 and 40 ms wait at least 40, 30, 20 and 10 ms.
+	res := load.Run(context.Background(), load.Phase{Name: "读取", Clients: clients, Duration: 200 * time.Millisecond, Want: 200, Rate: 200,
+		Request: func(ctx context.Context, c *load.Client, i, k int) (*load.Answer, error) {
+			if i == 0 && k == 0 {
+				return c.Get(ctx, "/?slow=1")
+			}
+			return c.Get(ctx, "/")
+		}})
+	// A turn a loaded machine reaches after the end is not sent: a few of
+	// the last may be missing, never one more.
+	if res.Requests > 40 || res.Requests < 30 || int64(res.Requests) != n.Load() {
+		t.Fatalf("requests: got %d, the server answered %d, want the 40 of the schedule", res.Requests, n.Load())
+	}
+	waited := 0
+	for _, d := range res.Latencies {
+		if d >= 10*time.Millisecond {
+			waited++
+		}
+	}
+	if waited < 5 {
+		t.Errorf("%d requests took 10 ms or more, want the slow one and at least the 4 behind it: %v", waited, res.Latencies)
+	}
+}

@@ -52,6 +52,9 @@ var pgDumpQueries = []struct{ title, sql string }{
 		FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE n.nspname = current_schema() ORDER BY c.relname, k.conname`},
 	{"indexes", `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY tablename, indexname`},
+	{"storage", `SELECT format('%s %s', c.relname, array_to_string(c.reloptions, ', ')) FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.reloptions IS NOT NULL
+		ORDER BY c.relname`},
 	{"triggers", `SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND NOT t.tgisinternal
 		ORDER BY c.relname, t.tgname`},

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -44,7 +45,8 @@ type Base struct {
 	Lang  string // "zh" or "en"
 	CSRF  string
 	Flash string
-	Nav   []NavItem
+	// NavBar is the navigation bar's links (Templates.NavBar).
+	NavBar template.HTML
 	// Path is the address of the page, for the language switch to come
 	// back to and the navigation to mark the current section.
 	Path string
@@ -87,6 +89,8 @@ type Templates struct {
 	sets    map[string]*template.Template // by file name
 	static  *staticFiles
 	english map[string]string
+	// layout is the layout alone, for its "nav".
+	layout *template.Template
 }
 
 // NewTemplates parses the core's templates and the parts' and joins the
@@ -103,6 +107,9 @@ func NewTemplates(parts ...Part) (*Templates, error) {
 		return nil, err
 	}
 	if err := t.parse(core, nil, nil); err != nil {
+		return nil, err
+	}
+	if t.layout, err = template.New("layout.html").Funcs(template.FuncMap{"static": t.static.url}).ParseFS(coreTemplates, "templates/layout.html"); err != nil {
 		return nil, err
 	}
 	for _, p := range parts {
@@ -187,6 +194,15 @@ func (t *Templates) Execute(w io.Writer, p Page) error {
 	return set.Execute(w, p)
 }
 
+// NavBar renders the navigation bar's links of entries.
+func (t *Templates) NavBar(entries []NavItem) (template.HTML, error) {
+	var b strings.Builder
+	if err := t.layout.ExecuteTemplate(&b, "nav", entries); err != nil {
+		return "", fmt.Errorf("web: the navigation bar: %w", err)
+	}
+	return template.HTML(b.String()), nil
+}
+
 // Render shows a page with status 200.
 func (s *Server) Render(w http.ResponseWriter, r *http.Request, p Page) error {
 	return s.RenderStatus(w, r, http.StatusOK, p)
@@ -260,13 +276,49 @@ func (s *Server) fillBase(w http.ResponseWriter, r *http.Request, b *Base) {
 		b.Draft = draftJSON(d)
 		b.Flash = b.Tr.T("登录已恢复：您之前填写的内容已填回表单，请检查后重新提交。")
 	}
-	b.Nav = nil
-	for _, e := range s.nav {
-		if e.Allow(b.User) {
-			b.Nav = append(b.Nav, NavItem{Label: b.Tr.T(e.Label), Href: e.Href,
-				Current: r.URL.Path == e.Href || strings.HasPrefix(r.URL.Path, e.Href+"/")})
+	b.NavBar = s.navBar(r, b)
+}
+
+// navBar returns the navigation bar's links for a page: the entries its
+// user may follow, the current one marked, in its language. Each set of
+// links is rendered once and kept: there are a few dozen, and every page
+// shows one.
+func (s *Server) navBar(r *http.Request, b *Base) template.HTML {
+	var key strings.Builder
+	key.WriteString(b.Lang)
+	for i, e := range s.nav {
+		if !e.Allow(b.User) {
+			continue
+		}
+		key.WriteByte(' ')
+		key.WriteString(strconv.Itoa(i))
+		if navCurrent(r, e) {
+			key.WriteByte('*')
 		}
 	}
+	k := key.String()
+	if v, ok := s.navBars.Load(k); ok {
+		return v.(template.HTML)
+	}
+	var items []NavItem
+	for _, e := range s.nav {
+		if e.Allow(b.User) {
+			items = append(items, NavItem{Label: b.Tr.T(e.Label), Href: e.Href, Current: navCurrent(r, e)})
+		}
+	}
+	bar, err := s.templates.NavBar(items)
+	if err != nil {
+		// The layout was parsed at start; only a broken build gets here.
+		s.log.Error("the navigation bar", "err", err)
+		return ""
+	}
+	s.navBars.Store(k, bar)
+	return bar
+}
+
+// navCurrent says whether a request is of an entry's section.
+func navCurrent(r *http.Request, e NavEntry) bool {
+	return r.URL.Path == e.Href || strings.HasPrefix(r.URL.Path, e.Href+"/")
 }
 
 // Redirect answers a form with a redirect (303, so that reloading the next

@@ -344,6 +344,52 @@ func TestLanguage(t *testing.T) {
 	c.MustGet("/tasks", http.StatusOK, "台账")
 }
 
+// TestNavBar: the navigation bar shows the entries a user may follow, the
+// current section marked, in the user's language, though its links are
+// rendered once for all alike.
+func TestNavBar(t *testing.T) {
+	w := newWorld(t)
+	nav := regexp.MustCompile(`(?s)<nav class="nav"[^>]*>(.*?)</nav>`)
+	bar := func(c *webtest.Client, path string) string {
+		m := nav.FindStringSubmatch(c.MustGet(path, http.StatusOK).Body)
+		if m == nil {
+			t.Fatalf("%s: no navigation bar", path)
+		}
+		return m[1]
+	}
+	office, clerkC := w.Client(admin), w.Client(clerk)
+	for _, c := range []struct {
+		client       *webtest.Client
+		path         string
+		current      string
+		shown, other []string
+	}{
+		{office, "/tasks", `<a href="/tasks" aria-current="page">台账</a>`, []string{`href="/accounts"`, `href="/reports"`}, []string{`href="/todo"`}},
+		{office, "/accounts", `<a href="/accounts" aria-current="page">账号</a>`, []string{`<a href="/tasks">台账</a>`}, nil},
+		{clerkC, "/tasks", `<a href="/tasks" aria-current="page">台账</a>`, []string{`href="/todo"`}, []string{`href="/accounts"`, `href="/reports"`}},
+		{clerkC, "/units/" + strconv.FormatInt(w.Users[clerk].UnitID, 10), `<a href="/units" aria-current="page">单位</a>`, nil, nil},
+	} {
+		got := bar(c.client, c.path)
+		if strings.Count(got, "aria-current") != 1 || !strings.Contains(got, c.current) {
+			t.Errorf("%s: want %s marked alone, got %s", c.path, c.current, got)
+		}
+		for _, s := range c.shown {
+			if !strings.Contains(got, s) {
+				t.Errorf("%s: lacks %s: %s", c.path, s, got)
+			}
+		}
+		for _, s := range c.other {
+			if strings.Contains(got, s) {
+				t.Errorf("%s: shows %s to this user: %s", c.path, s, got)
+			}
+		}
+	}
+	clerkC.MustPost("/lang", url.Values{"lang": {"en"}}, http.StatusSeeOther)
+	if got := bar(clerkC, "/tasks"); !strings.Contains(got, `<a href="/tasks" aria-current="page">Ledger</a>`) {
+		t.Errorf("in English: %s", got)
+	}
+}
+
 // TestInternalError shows a generic message for a failure inside the
 // server and logs the cause in full.
 func TestInternalError(t *testing.T) {

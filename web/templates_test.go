@@ -26,7 +26,9 @@ func TestErrorTemplate(t *testing.T) {
 		for _, u := range []*duban.User{nil, {ID: 1, Name: "office", DisplayName: "督查室" + hostile, Role: duban.RoleAdmin}} {
 			p := &errorPage{Status: 404, Message: hostile, Back: "/tasks"}
 			p.Title, p.User, p.Lang, p.CSRF, p.Path, p.Flash = "标题"+hostile, u, lang, "csrf-token", "/tasks?q="+hostile, hostile
-			p.Nav = []NavItem{{Label: "台账", Href: "/tasks", Current: true}}
+			if p.NavBar, err = tm.NavBar([]NavItem{{Label: "台账" + hostile, Href: "/tasks?q=" + hostile, Current: true}}); err != nil {
+				t.Fatal(err)
+			}
 			var buf bytes.Buffer
 			if err := tm.Execute(&buf, p); err != nil {
 				t.Fatalf("error.html (%s, %v): %v", lang, u, err)

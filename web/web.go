@@ -150,8 +150,11 @@ type Server struct {
 	handler   http.Handler
 	templates *Templates
 	nav       []NavEntry
-	cache     *pageCache // nil when the configuration keeps none
-	data      *dataCache // the same
+	// navBars keeps the navigation bar's links rendered, by language,
+	// entries shown and the current one (render.go).
+	navBars sync.Map
+	cache   *pageCache // nil when the configuration keeps none
+	data    *dataCache // the same
 	// buffers lends the buffers pages are rendered into (render.go).
 	buffers bufferPool
 	// shared holds what the parts keep for this server (Shared).

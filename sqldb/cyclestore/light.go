@@ -1,12 +1,15 @@
 package cyclestore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dubanhq/duban"
@@ -38,6 +41,10 @@ func (s *LightService) RecomputeLights(ctx context.Context, planID int64) (int, 
 		sc := lightScope{openOnly: true}
 		if planID != 0 {
 			sc.plans = []int64{planID}
+		} else {
+			// Every plan's reports are many: they are read beside the
+			// tasks, the transaction having written nothing yet.
+			sc.beside = func(read func(tx *Tx) error) error { return s.db.View(ctx, read) }
 		}
 		changed, err := recomputeScope(tx, sc)
 		if err != nil {
@@ -77,6 +84,13 @@ type lightScope struct {
 	plans    []int64
 	task     int64
 	openOnly bool
+	// beside, when not nil, runs reads in a read-only transaction of
+	// their own, beside the recomputation's: only while this has written
+	// nothing, so that both see the same. No write commits meanwhile: the
+	// others wait for this one (SQLite's one writer, PostgreSQL's lock on
+	// the audit chain's head); the delivery queue, which does not, writes
+	// no report.
+	beside func(read func(tx *Tx) error) error
 }
 
 // planChanges counts a plan's lights that changed.
@@ -110,7 +124,7 @@ func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 		pl := cycle.NewPlanLights(lp.year, lp.settings, lp.periods, today)
 		for _, p := range lp.computed {
 			if c == nil {
-				c = &periodLights{}
+				c = &periodLights{lights: make([]cycle.Light, 0, len(lp.tasks)), digests: make([]int64, 0, len(lp.tasks))}
 			}
 			c.plan, c.period, c.lights, c.digests = lp.id, p.ID, c.lights[:0], c.digests[:0]
 			var sum lightSum
@@ -129,25 +143,35 @@ func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 		return nil, nil
 	}
 	periods := make([]int64, len(doubt))
+	n, kn := 0, 0 // lights in doubt, and kept of their periods
 	for i, c := range doubt {
 		periods[i] = c.period
+		n, kn = n+len(c.lights), kn+int(d.sums[c.period].n)
 	}
-	kept, err := loadKept(tx, periods, sc.task)
+	if sc.task != 0 {
+		kn = len(periods)
+	}
+	kept, err := loadKept(tx, periods, sc.task, kn)
 	if err != nil {
 		return nil, err
 	}
-	var changed []cycle.Light
+	w := lightWrites{same: make([]lightWrite, 0, n)}
 	var out []planChanges
 	for _, c := range doubt {
-		before := len(changed)
-		for i, l := range c.lights {
-			if digest, ok := kept[[2]int64{c.period, l.TaskID}]; ok && digest == c.digests[i] {
+		before := w.len()
+		for i := range c.lights {
+			l, digest := &c.lights[i], c.digests[i]
+			k, ok := kept[[2]int64{c.period, l.TaskID}]
+			switch {
+			case ok && k.digest == digest:
 				continue
+			case ok && k.status == l.Status:
+				w.same = append(w.same, lightWrite{l, digest})
+			default:
+				w.fresh = append(w.fresh, lightWrite{l, digest})
 			}
-			l.ComputedAt = tx.Now()
-			changed = append(changed, l)
 		}
-		n := len(changed) - before
+		n := w.len() - before
 		switch {
 		case n == 0:
 		case len(out) > 0 && out[len(out)-1].plan == c.plan:
@@ -156,7 +180,7 @@ func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 			out = append(out, planChanges{c.plan, n})
 		}
 	}
-	return out, writeLights(tx, changed)
+	return out, writeLights(tx, &w)
 }
 
 // lightSum sums the digests of a period's lights, each split in two
@@ -172,7 +196,7 @@ func (s *lightSum) add(digest int64) {
 	s.high += int64(uint64(digest) >> 32)
 }
 
-// lightData is what the lights of a scope are computed from, read in seven
+// lightData is what the lights of a scope are computed from, read in six
 // queries however many plans it covers, with the sums of the kept lights'
 // digests they are compared with.
 type lightData struct {
@@ -246,17 +270,10 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 	for _, lp := range d.plans {
 		ids = append(ids, lp.id)
 	}
-	if err := loadLightTasks(tx, byID, ids, sc.task); err != nil {
-		return nil, err
-	}
-	// Sized for a report or so per task.
-	tasks := 0
-	for _, lp := range d.plans {
-		tasks += len(lp.tasks)
-	}
-	d.reports = make(map[int64][]*cycle.Report, tasks)
 	// The task reports of the periods opened (one task's alone, along its
-	// index), the closures and the kept lights.
+	// index), read beside the rest when the scope allows it: from their
+	// index, few pages, which a read-only transaction reads at little cost
+	// while this one reads the tasks, whose pages it holds.
 	var cond string
 	if sc.task != 0 {
 		cond, args = "task_id = ?", []any{sc.task}
@@ -264,80 +281,96 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 		in, args = inIDs(opened)
 		cond = "period_id IN " + in
 	}
-	if err := loadLightReports(tx, d, cond, args); err != nil {
-		return nil, err
+	reports := func(tx *Tx) error { return loadLightReports(tx, d, cond, args) }
+	var wg sync.WaitGroup
+	var reportsErr error
+	if sc.beside != nil {
+		wg.Go(func() { reportsErr = sc.beside(reports) })
 	}
+	err = loadLightRest(tx, d, byID, sc, ids, computed)
+	wg.Wait()
+	if err != nil || sc.beside != nil {
+		return d, cmp.Or(err, reportsErr)
+	}
+	// Sized for a report or so per task.
+	tasks := 0
+	for _, lp := range d.plans {
+		tasks += len(lp.tasks)
+	}
+	d.reports = make(map[int64][]*cycle.Report, tasks)
+	return d, reports(tx)
+}
+
+// loadLightRest reads, after the plans and periods, all but the reports of
+// what a scope's lights are computed from: the plans' tasks, the closures
+// of their tasks and the sums of the kept lights' digests of the periods
+// computed.
+func loadLightRest(tx *Tx, d *lightData, byID map[int64]*lightPlan, sc lightScope, plans, computed []int64) error {
+	if err := loadLightTasks(tx, byID, plans, sc.task); err != nil {
+		return err
+	}
+	cond, args := "task_id = ?", []any{sc.task}
 	if sc.task == 0 {
-		in, args = inIDs(ids)
+		var in string
+		in, args = inIDs(plans)
 		cond = "plan_id IN " + in
 	}
 	if err := loadClosed(tx, d, cond, args); err != nil {
-		return nil, err
+		return err
 	}
 	if sc.task == 0 {
+		var in string
 		in, args = inIDs(computed)
 		cond = "period_id IN " + in
 	}
-	return d, loadSums(tx, d, cond, args)
+	return loadSums(tx, d, cond, args)
 }
 
-// loadLightPlans reads the year and settings of a scope's plans.
+// loadLightPlans reads the year and settings of a scope's plans, in one
+// query.
 func loadLightPlans(tx *Tx, sc lightScope) ([]*lightPlan, error) {
-	cond, args := "state = 'published'", []any(nil)
+	cond, args := "p.state = 'published'", []any(nil)
 	if sc.plans != nil {
 		var in string
 		in, args = inIDs(sc.plans)
-		cond = "id IN " + in
+		cond = "p.id IN " + in
 	}
-	rows, err := tx.Query("SELECT id, year FROM plans WHERE "+cond+" ORDER BY id", args...)
+	rows, err := tx.Query("SELECT p.id, p.year, s.settings FROM plans p LEFT JOIN cycle_settings s ON s.plan_id = p.id WHERE "+cond+
+		" ORDER BY p.id", args...)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	var plans []*lightPlan
-	var ids []int64
 	for rows.Next() {
 		lp := &lightPlan{}
-		if err := rows.Scan(&lp.id, &lp.year); err != nil {
-			rows.Close()
+		var data sql.NullString
+		if err := rows.Scan(&lp.id, &lp.year, &data); err != nil {
 			return nil, err
 		}
 		lp.settings = cycle.DefaultCycleSettings(&duban.Plan{ID: lp.id, Year: lp.year})
-		plans, ids = append(plans, lp), append(ids, lp.id)
+		if data.Valid {
+			if err := json.Unmarshal([]byte(data.String), lp.settings); err != nil {
+				return nil, fmt.Errorf("cycle: settings of plan %d: %w", lp.id, err)
+			}
+		}
+		plans = append(plans, lp)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if len(sc.plans) == 1 && len(plans) == 0 {
 		return nil, sqldb.NotFound("文件", sc.plans[0])
 	}
-	if len(plans) == 0 {
-		return nil, nil
-	}
-	in, args := inIDs(ids)
-	rows, err = tx.Query("SELECT plan_id, settings FROM cycle_settings WHERE plan_id IN "+in, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var data string
-		if err := rows.Scan(&id, &data); err != nil {
-			return nil, err
-		}
-		i := slices.Index(ids, id)
-		if err := json.Unmarshal([]byte(data), plans[i].settings); err != nil {
-			return nil, fmt.Errorf("cycle: settings of plan %d: %w", id, err)
-		}
-	}
-	return plans, rows.Err()
+	return plans, nil
 }
 
 // loadLightReports reads the task reports a condition selects, into
-// reports allocated a block at a time.
+// reports allocated a block at a time. A report's state and the actuals'
+// values (which have no spaces) come as one text, which costs less to hand
+// over than two.
 func loadLightReports(tx *Tx, d *lightData, cond string, args []any) error {
-	rows, err := tx.Query("SELECT period_id, task_id, state, completion, actual_values FROM reports WHERE "+cond+" AND kind = 'task'", args...)
+	rows, err := tx.Query("SELECT period_id, task_id, completion, state || ' ' || actual_values FROM reports WHERE "+cond+" AND kind = 'task'", args...)
 	if err != nil {
 		return err
 	}
@@ -345,7 +378,7 @@ func loadLightReports(tx *Tx, d *lightData, cond string, args []any) error {
 	var block []cycle.Report
 	// Scanned into variables declared once, which Scan's pointers make
 	// escape to the heap.
-	var state, values string
+	var text string
 	var completion int64
 	for rows.Next() {
 		if len(block) == 0 {
@@ -354,9 +387,10 @@ func loadLightReports(tx *Tx, d *lightData, cond string, args []any) error {
 		r := &block[0]
 		block = block[1:]
 		r.Kind = cycle.ReportTask
-		if err := rows.Scan(int64Col{&r.PeriodID}, int64Col{&r.TaskID}, &state, int64Col{&completion}, &values); err != nil {
+		if err := rows.Scan(int64Col{&r.PeriodID}, int64Col{&r.TaskID}, int64Col{&completion}, &text); err != nil {
 			return err
 		}
+		state, values, _ := strings.Cut(text, " ")
 		r.State, r.Completion = cycle.ReportState(state), int(completion)
 		if r.Actuals, err = readActualValues(values); err != nil {
 			return err
@@ -408,29 +442,53 @@ func loadSums(tx *Tx, d *lightData, cond string, args []any) error {
 	return rows.Err()
 }
 
-// loadKept reads the digests of the kept lights of periods (of task taskID
-// only when not 0), by period and task.
-func loadKept(tx *Tx, periods []int64, taskID int64) (map[[2]int64]int64, error) {
+// keptLight is what a recomputation reads of a kept light: its digest,
+// and its status, which tells whether the lights' plan index must change.
+type keptLight struct {
+	digest int64
+	status cycle.LightStatus
+}
+
+// loadKept reads the digests and statuses of the kept lights of periods
+// (of task taskID only when not 0), by period and task; n is about how
+// many there are.
+func loadKept(tx *Tx, periods []int64, taskID int64, n int) (map[[2]int64]keptLight, error) {
 	in, args := inIDs(periods)
 	cond := "period_id IN " + in
 	if taskID != 0 {
 		cond += " AND task_id = ?"
 		args = append(args, taskID)
 	}
-	rows, err := tx.Query("SELECT period_id, task_id, digest FROM lights WHERE "+cond, args...)
+	rows, err := tx.Query("SELECT period_id, task_id, digest, status FROM lights WHERE "+cond, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	kept := map[[2]int64]int64{}
-	var period, task, digest int64
+	kept := make(map[[2]int64]keptLight, n)
+	var period, task int64
+	var k keptLight
 	for rows.Next() {
-		if err := rows.Scan(int64Col{&period}, int64Col{&task}, int64Col{&digest}); err != nil {
+		if err := rows.Scan(int64Col{&period}, int64Col{&task}, int64Col{&k.digest}, statusCol{&k.status}); err != nil {
 			return nil, err
 		}
-		kept[[2]int64{period, task}] = digest
+		kept[[2]int64{period, task}] = k
 	}
 	return kept, rows.Err()
+}
+
+// statusCol scans a light's status, as int64Col does.
+type statusCol struct{ p *cycle.LightStatus }
+
+func (c statusCol) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		*c.p = cycle.LightStatus(v)
+	case []byte:
+		*c.p = cycle.LightStatus(v)
+	default:
+		return fmt.Errorf("cyclestore: cannot scan %T into a light's status", src)
+	}
+	return nil
 }
 
 // loadLightTasks reads what the lights need of the plans' active tasks
@@ -445,10 +503,14 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 		in, args = inIDs(ids)
 		cond = "t.plan_id IN " + in
 	}
-	// The deadline's words only where the light says them (unread), and
-	// no empty steps: each text column read costs more than a NULL.
-	rows, err := tx.Query(`SELECT t.id, t.plan_id, CASE WHEN t.deadline_kind = 'unread' THEN t.deadline END, t.deadline_date,
-		t.deadline_kind, NULLIF(t.deadline_steps, ''), i.metric, i.value, i.unit, i.cmp, i.upper
+	// Each text column read costs: the deadline's kind, date and steps
+	// come as one text (NULL without a deadline), its words only where the
+	// light says them (unread), and each target's unit, comparison and
+	// metric as one text, after their lengths in bytes.
+	rows, err := tx.Query(`SELECT t.id, t.plan_id,
+		CASE WHEN t.deadline_kind <> '' THEN t.deadline_kind || ' ' || t.deadline_date || ' ' || t.deadline_steps END,
+		CASE WHEN t.deadline_kind = 'unread' THEN t.deadline END,
+		octet_length(i.unit) || ' ' || octet_length(i.cmp) || ' ' || i.unit || i.cmp || i.metric, i.value, i.upper
 		FROM tasks t LEFT JOIN task_indicators i ON i.task_id = t.id
 		WHERE `+cond+" AND t.state = 'active' ORDER BY t.plan_id, t.id, i.pos", args...)
 	if err != nil {
@@ -461,13 +523,10 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 	// Scanned into variables declared once, which Scan's pointers make
 	// escape to the heap.
 	var id, plan int64
-	var kind string
-	var date duban.Date
-	var deadline, steps, metric, unit, cmp sql.NullString
+	var deadline, words, target sql.NullString
 	var value, upper nullFloat
 	for rows.Next() {
-		if err := rows.Scan(int64Col{&id}, int64Col{&plan}, &deadline, sqldb.DateCol(&date), &kind, &steps, &metric,
-			&value, &unit, &cmp, &upper); err != nil {
+		if err := rows.Scan(int64Col{&id}, int64Col{&plan}, &deadline, &words, &target, &value, &upper); err != nil {
 			return err
 		}
 		if id == skip {
@@ -483,22 +542,56 @@ func loadLightTasks(tx *Tx, plans map[int64]*lightPlan, ids []int64, taskID int6
 				block = make([]duban.Task, 256)
 			}
 			t, block = &block[0], block[1:]
-			*t = duban.Task{ID: id, PlanID: plan, State: duban.TaskActive, Deadline: deadline.String, DeadlineDate: date,
-				DeadlineKind: duban.DeadlineKind(kind)}
-			if err := fromJSON(steps.String, &t.Milestones); err != nil {
+			*t = duban.Task{ID: id, PlanID: plan, State: duban.TaskActive, Deadline: words.String}
+			if err := readLightDeadline(t, deadline.String); err != nil {
 				return err
 			}
 			lp.tasks = append(lp.tasks, t)
 		}
-		if metric.Valid {
-			in := duban.Indicator{Metric: metric.String, Value: value.v, Unit: unit.String, Cmp: duban.Comparison(cmp.String)}
+		if target.Valid {
+			in := duban.Indicator{Value: value.v}
 			if upper.ok {
 				in.Upper = new(upper.v)
+			}
+			if err := readLightTarget(&in, target.String); err != nil {
+				return err
 			}
 			t.Indicators = append(t.Indicators, in)
 		}
 	}
 	return rows.Err()
+}
+
+// readLightDeadline reads a task's deadline as loadLightTasks selects it:
+// "kind date steps", each but the steps without spaces; "" for none.
+func readLightDeadline(t *duban.Task, s string) error {
+	if s == "" {
+		return nil
+	}
+	kind, rest, _ := strings.Cut(s, " ")
+	date, steps, _ := strings.Cut(rest, " ")
+	t.DeadlineKind = duban.DeadlineKind(kind)
+	if date != "" {
+		var err error
+		if t.DeadlineDate, err = duban.ParseDate(date); err != nil {
+			return fmt.Errorf("cyclestore: deadline of task %d: %w", t.ID, err)
+		}
+	}
+	return fromJSON(steps, &t.Milestones)
+}
+
+// readLightTarget reads a target's texts as loadLightTasks selects them:
+// the lengths of the unit and comparison, then both and the metric.
+func readLightTarget(in *duban.Indicator, s string) error {
+	units, rest, _ := strings.Cut(s, " ")
+	cmps, rest, _ := strings.Cut(rest, " ")
+	u, err1 := strconv.Atoi(units)
+	c, err2 := strconv.Atoi(cmps)
+	if err1 != nil || err2 != nil || u < 0 || c < 0 || u+c > len(rest) {
+		return fmt.Errorf("cyclestore: bad target %q", s)
+	}
+	in.Unit, in.Cmp, in.Metric = rest[:u], duban.Comparison(rest[u:u+c]), rest[u+c:]
+	return nil
 }
 
 // int64Col scans an integer column, which every driver hands over as an
@@ -536,36 +629,54 @@ func (n *nullFloat) Scan(src any) error {
 	return nil
 }
 
+// lightWrite is a light to keep, with its digest.
+type lightWrite struct {
+	l      *cycle.Light
+	digest int64
+}
+
+// lightWrites are the lights a recomputation keeps: fresh ones (not kept
+// yet, or with another status) and those whose status stays the same.
+// These are written without their status and plan, so that the lights'
+// plan index (plan, status) is left as it is: the daily pass moves every
+// light's day, and mostly nothing else.
+type lightWrites struct{ fresh, same []lightWrite }
+
+func (w *lightWrites) len() int { return len(w.fresh) + len(w.same) }
+
 // lightChunk is how many lights one statement writes.
 const lightChunk = 100
 
-// writeLights keeps lights: on PostgreSQL in one statement over arrays, on
-// SQLite a hundred rows a statement prepared once. It moves the version of
-// the lights of every unit the lights' tasks reach (unit_lights) and counts
-// again the lights of their periods (light_counts).
-func writeLights(tx *Tx, lights []cycle.Light) error {
-	if len(lights) == 0 {
+// writeLights keeps lights: on PostgreSQL in one statement of each kind
+// over arrays, on SQLite a hundred rows a statement prepared once. It
+// moves the version of the lights of every unit the lights' tasks reach
+// (unit_lights) and counts again the lights of the periods of the fresh
+// ones (light_counts): the others keep their status.
+func writeLights(tx *Tx, w *lightWrites) error {
+	if w.len() == 0 {
 		return nil
 	}
-	periods := make([]int64, len(lights))
-	for i, l := range lights {
-		periods[i] = l.PeriodID
-	}
-	slices.Sort(periods)
-	periods = slices.Compact(periods)
-	if err := moveUnitLights(tx, lights, periods); err != nil {
+	if err := moveUnitLights(tx, w); err != nil {
 		return err
 	}
-	if err := upsertLights(tx, lights); err != nil {
+	if err := upsertLights(tx, w); err != nil {
 		return err
 	}
-	return recountLights(tx, periods)
+	return recountLights(tx, w.fresh)
 }
 
-// recountLights counts the lights of periods by status again, from the
-// lights themselves, for the overview's trend.
-func recountLights(tx *Tx, periods []int64) error {
-	in, args := inIDs(periods)
+// recountLights counts by status again, from the lights themselves, the
+// lights of the periods of some written, for the overview's trend.
+func recountLights(tx *Tx, written []lightWrite) error {
+	if len(written) == 0 {
+		return nil
+	}
+	periods := make([]int64, len(written))
+	for i, lw := range written {
+		periods[i] = lw.l.PeriodID
+	}
+	slices.Sort(periods)
+	in, args := inIDs(slices.Compact(periods))
 	if _, err := tx.Exec("DELETE FROM light_counts WHERE period_id IN "+in, args...); err != nil {
 		return err
 	}
@@ -574,61 +685,93 @@ func recountLights(tx *Tx, periods []int64) error {
 	return err
 }
 
-// upsertLights writes lights over those kept of the same periods and tasks.
-func upsertLights(tx *Tx, lights []cycle.Light) error {
+// upsertLights writes lights over those kept of the same periods and
+// tasks.
+func upsertLights(tx *Tx, w *lightWrites) error {
 	if tx.Postgres() {
-		return writeLightsArrays(tx, lights)
+		return writeLightsArrays(tx, w)
 	}
-	var full *sql.Stmt
-	for start := 0; start < len(lights); start += lightChunk {
-		part := lights[start:min(start+lightChunk, len(lights))]
-		rows := make([]string, len(part))
-		args := make([]any, 0, len(part)*12)
-		for i, l := range part {
-			rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			args = append(args, l.PeriodID, l.TaskID, l.PlanID, string(l.Status), l.Reason, l.ReasonEN, l.Completion, l.Expected,
-				l.AsOf.String(), cycle.ReachedText(l.Reached), tx.Time(l.ComputedAt), l.Digest())
-		}
-		q := `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
-			VALUES ` + strings.Join(rows, ", ") + ` ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status,
+	now := tx.Time(tx.Now())
+	if err := execRows(tx, len(w.fresh), 12, func(values string) string {
+		return `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
+			VALUES ` + values + ` ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status,
 			reason = excluded.reason, reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
 			as_of = excluded.as_of, reached = excluded.reached, computed_at = excluded.computed_at, digest = excluded.digest`
-		if len(part) < lightChunk {
-			if _, err := tx.Exec(q, args...); err != nil {
+	}, func(args []any, i int) []any {
+		l := w.fresh[i].l
+		return append(args, l.PeriodID, l.TaskID, l.PlanID, string(l.Status), l.Reason, l.ReasonEN, int64(l.Completion),
+			int64(l.Expected), l.AsOf.String(), cycle.ReachedText(l.Reached), now, w.fresh[i].digest)
+	}); err != nil {
+		return err
+	}
+	// The time computed, the same for all, is passed once, after the rows.
+	return execRows(tx, len(w.same), 9, func(values string) string {
+		return `WITH v (period_id, task_id, reason, reason_en, completion, expected, as_of, reached, digest) AS (VALUES ` + values + `)
+			UPDATE lights SET reason = v.reason, reason_en = v.reason_en, completion = v.completion, expected = v.expected,
+			as_of = v.as_of, reached = v.reached, computed_at = ?, digest = v.digest
+			FROM v WHERE lights.period_id = v.period_id AND lights.task_id = v.task_id`
+	}, func(args []any, i int) []any {
+		l := w.same[i].l
+		return append(args, l.PeriodID, l.TaskID, l.Reason, l.ReasonEN, int64(l.Completion), int64(l.Expected),
+			l.AsOf.String(), cycle.ReachedText(l.Reached), w.same[i].digest)
+	}, now)
+}
+
+// execRows runs a statement over n rows of cols values each, lightChunk
+// rows a statement, the full ones prepared once: stmt makes the statement
+// from its rows' placeholders, add appends row i's values, and tail are
+// the arguments that follow the rows'.
+func execRows(tx *Tx, n, cols int, stmt func(values string) string, add func(args []any, i int) []any, tail ...any) error {
+	row := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	values := func(rows int) string { return strings.Repeat(row+", ", rows-1) + row }
+	var full *sql.Stmt
+	args := make([]any, 0, min(n, lightChunk)*cols+len(tail))
+	for start := 0; start < n; start += lightChunk {
+		end := min(start+lightChunk, n)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = add(args, i)
+		}
+		args = append(args, tail...)
+		if end-start < lightChunk {
+			if _, err := tx.Exec(stmt(values(end-start)), args...); err != nil {
 				return err
 			}
 			continue
 		}
 		if full == nil {
 			var err error
-			if full, err = tx.Prepare(q); err != nil {
+			if full, err = tx.Prepare(stmt(values(lightChunk))); err != nil {
 				return err
 			}
 			defer full.Close()
 		}
 		if _, err := full.Exec(args...); err != nil {
-			return tx.QueryError("INSERT INTO lights", err)
+			return tx.QueryError("lights", err)
 		}
 	}
 	return nil
 }
 
 // moveUnitLights moves the version of the lights of the units the lights'
-// tasks reach, in periods (theirs, sorted, each once): those named on the
-// tasks and the members of the groups named. A page of a unit's tasks kept
-// at an older version is then read afresh, on every server. Lights of many
-// tasks (a plan's, recomputed) move every unit's, which costs less than
-// finding the few they spare; so do a period's first lights, which make it
-// the latest period of its plan with lights, whose lights are those shown
-// of every task of the plan (cycle.LightFilter.Latest, the ledger's filter
-// by light).
-func moveUnitLights(tx *Tx, lights []cycle.Light, periods []int64) error {
-	tasks := make([]int64, len(lights))
-	for i, l := range lights {
-		tasks[i] = l.TaskID
+// tasks reach: those named on the tasks and the members of the groups
+// named. A page of a unit's tasks kept at an older version is then read
+// afresh, on every server. Lights of many tasks (a plan's, recomputed)
+// move every unit's, which costs less than finding the few they spare; so
+// do a period's first lights, which make it the latest period of its plan
+// with lights, whose lights are those shown of every task of the plan
+// (cycle.LightFilter.Latest, the ledger's filter by light).
+func moveUnitLights(tx *Tx, w *lightWrites) error {
+	tasks, periods := make([]int64, 0, w.len()), make([]int64, 0, w.len())
+	for _, ls := range [][]lightWrite{w.fresh, w.same} {
+		for _, l := range ls {
+			tasks, periods = append(tasks, l.l.TaskID), append(periods, l.l.PeriodID)
+		}
 	}
 	slices.Sort(tasks)
 	tasks = slices.Compact(tasks)
+	slices.Sort(periods)
+	periods = slices.Compact(periods)
 	every := len(tasks) > manyTasks
 	if !every {
 		lit, err := periodsLit(tx, periods)
@@ -663,28 +806,57 @@ func periodsLit(tx *Tx, ids []int64) (int, error) {
 // than those of the units they reach.
 const manyTasks = 200
 
-// writeLightsArrays keeps lights on PostgreSQL in one statement, each
-// column an array.
-func writeLightsArrays(tx *Tx, lights []cycle.Light) error {
-	n := len(lights)
-	periods, tasks, plans := make([]int64, n), make([]int64, n), make([]int64, n)
-	statuses, reasons, reasonsEN, asOf := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	completions, expected := make([]int64, n), make([]int64, n)
-	reached, digests := make([]string, n), make([]int64, n)
-	for i, l := range lights {
-		periods[i], tasks[i], plans[i] = l.PeriodID, l.TaskID, l.PlanID
-		statuses[i], reasons[i], reasonsEN[i], asOf[i] = string(l.Status), l.Reason, l.ReasonEN, l.AsOf.String()
-		completions[i], expected[i], digests[i] = int64(l.Completion), int64(l.Expected), l.Digest()
-		reached[i] = cycle.ReachedText(l.Reached)
+// writeLightsArrays keeps lights on PostgreSQL, each column an array: the
+// fresh ones in one statement, those of the same status in another.
+func writeLightsArrays(tx *Tx, w *lightWrites) error {
+	now := tx.Time(tx.Now())
+	if len(w.fresh) > 0 {
+		c := lightColumns(w.fresh)
+		plans, statuses := make([]int64, len(w.fresh)), make([]string, len(w.fresh))
+		for i, lw := range w.fresh {
+			plans[i], statuses[i] = lw.l.PlanID, string(lw.l.Status)
+		}
+		if _, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
+			SELECT p, t, pl, s, r, re, c, e, a, rv, ?, d FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
+				?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[]) AS x(p, t, pl, s, r, re, c, e, a, rv, d)
+			ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+			reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
+			as_of = excluded.as_of, reached = excluded.reached, computed_at = excluded.computed_at, digest = excluded.digest`,
+			now, c.periods, c.tasks, plans, statuses, c.reasons, c.reasonsEN, c.completions, c.expected, c.asOf, c.reached, c.digests); err != nil {
+			return err
+		}
 	}
-	_, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
-		SELECT p, t, pl, s, r, re, c, e, a, rv, ?, d FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
-			?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[]) AS x(p, t, pl, s, r, re, c, e, a, rv, d)
-		ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
-		reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
-		as_of = excluded.as_of, reached = excluded.reached, computed_at = excluded.computed_at, digest = excluded.digest`,
-		tx.Time(lights[0].ComputedAt), periods, tasks, plans, statuses, reasons, reasonsEN, completions, expected, asOf, reached, digests)
+	if len(w.same) == 0 {
+		return nil
+	}
+	c := lightColumns(w.same)
+	_, err := tx.Exec(`UPDATE lights l SET reason = x.r, reason_en = x.re, completion = x.c, expected = x.e, as_of = x.a, reached = x.rv,
+		computed_at = ?, digest = x.d
+		FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[])
+			AS x(p, t, r, re, c, e, a, rv, d)
+		WHERE l.period_id = x.p AND l.task_id = x.t`,
+		now, c.periods, c.tasks, c.reasons, c.reasonsEN, c.completions, c.expected, c.asOf, c.reached, c.digests)
 	return err
+}
+
+// lightArrays are the columns of lights as arrays, which PostgreSQL
+// unnests into rows.
+type lightArrays struct {
+	periods, tasks, completions, expected, digests []int64
+	reasons, reasonsEN, asOf, reached              []string
+}
+
+func lightColumns(ls []lightWrite) *lightArrays {
+	n := len(ls)
+	c := &lightArrays{periods: make([]int64, n), tasks: make([]int64, n), completions: make([]int64, n), expected: make([]int64, n),
+		digests: make([]int64, n), reasons: make([]string, n), reasonsEN: make([]string, n), asOf: make([]string, n), reached: make([]string, n)}
+	for i, lw := range ls {
+		l := lw.l
+		c.periods[i], c.tasks[i], c.digests[i] = l.PeriodID, l.TaskID, lw.digest
+		c.completions[i], c.expected[i] = int64(l.Completion), int64(l.Expected)
+		c.reasons[i], c.reasonsEN[i], c.asOf[i], c.reached[i] = l.Reason, l.ReasonEN, l.AsOf.String(), cycle.ReachedText(l.Reached)
+	}
+	return c
 }
 
 // FindLights returns kept lights, in plan, period and task order. Latest

@@ -233,8 +233,8 @@ func TestFirstLightsOfAPeriod(t *testing.T) {
 
 // TestRecomputeFindsKeptChanged: a recomputation compares the lights it
 // computes with those kept, period by period, and writes back exactly
-// those that differ: a kept light altered or missing is written again as
-// computed, and no other.
+// those that differ: a kept light altered (in its status or in all else)
+// or missing is written again as computed, and no other.
 func TestRecomputeFindsKeptChanged(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		w := newWorld(t, db, nil)
@@ -269,8 +269,18 @@ func TestRecomputeFindsKeptChanged(t *testing.T) {
 		recompute("nothing done", 0)
 		before, other := light(july, "2.1.3"), light(june, "3.1.3")
 
-		exec("UPDATE lights SET status = 'severe', reason = '改过', digest = digest + 1 WHERE period_id = ? AND task_id = ?", july.ID, w.tasks["2.1.3"].ID)
-		recompute("a kept light altered", 1)
+		// Altered with its status, which the recomputation writes back
+		// with the rest; altered in all but its status, which it writes
+		// back leaving the status as it is.
+		exec(`UPDATE lights SET status = CASE WHEN status = 'severe' THEN 'normal' ELSE 'severe' END, reason = '改过', digest = digest + 1
+			WHERE period_id = ? AND task_id = ?`, july.ID, w.tasks["2.1.3"].ID)
+		recompute("a kept light's status altered", 1)
+		if got := light(july, "2.1.3"); !reflect.DeepEqual(got, before) {
+			t.Errorf("the altered light written again: %+v, want %+v", got, before)
+		}
+		exec(`UPDATE lights SET reason = '改过', reason_en = 'altered', completion = completion + 1, expected = expected + 1,
+			as_of = '2000-01-01', reached = '0=1', digest = digest + 1 WHERE period_id = ? AND task_id = ?`, july.ID, w.tasks["2.1.3"].ID)
+		recompute("a kept light altered but for its status", 1)
 		if got := light(july, "2.1.3"); !reflect.DeepEqual(got, before) {
 			t.Errorf("the altered light written again: %+v, want %+v", got, before)
 		}

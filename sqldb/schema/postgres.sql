@@ -537,6 +537,7 @@ CREATE UNIQUE INDEX publication_hidden_pkey ON publication_hidden USING btree (t
 CREATE INDEX publication_hidden_plan ON publication_hidden USING btree (plan_id)
 CREATE UNIQUE INDEX publications_pkey ON publications USING btree (plan_id)
 CREATE UNIQUE INDEX report_versions_pkey ON report_versions USING btree (report_id, version)
+CREATE INDEX reports_lights ON reports USING btree (period_id, kind) INCLUDE (task_id, completion, state, actual_values)
 CREATE UNIQUE INDEX reports_period_id_task_id_unit_id_kind_key ON reports USING btree (period_id, task_id, unit_id, kind)
 CREATE INDEX reports_period_state ON reports USING btree (period_id, state, task_id, unit_id, kind)
 CREATE UNIQUE INDEX reports_pkey ON reports USING btree (id)
@@ -579,6 +580,9 @@ CREATE INDEX urges_unit ON urges USING btree (unit_id, at)
 CREATE UNIQUE INDEX users_name_key ON users USING btree (name)
 CREATE UNIQUE INDEX users_pkey ON users USING btree (id)
 CREATE INDEX users_unit ON users USING btree (unit_id)
+
+-- storage
+lights fillfactor=70
 
 -- triggers
 CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()

@@ -531,6 +531,8 @@ CREATE INDEX plans_year ON plans (year);
 
 CREATE INDEX publication_hidden_plan ON publication_hidden (plan_id);
 
+CREATE INDEX reports_lights ON reports (period_id, kind, task_id, completion, state, actual_values);
+
 CREATE INDEX reports_period_state ON reports (period_id, state, task_id, unit_id, kind);
 
 CREATE INDEX reports_plan ON reports (plan_id, period_id, state);

@@ -80,7 +80,11 @@ func ExecuteAll(t *testing.T, tm *web.Templates, dir fs.FS, pages []web.Page) {
 				b := Base(p)
 				b.Title, b.User, b.Lang, b.CSRF, b.Path = "标题"+Hostile, u, lang, "csrf-token", "/tasks?q="+Hostile
 				b.Flash = Hostile
-				b.Nav = []web.NavItem{{Label: "台账", Href: "/tasks", Current: true}}
+				nav, err := tm.NavBar([]web.NavItem{{Label: "台账" + Hostile, Href: "/tasks?q=" + Hostile, Current: true}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				b.NavBar = nav
 				var buf bytes.Buffer
 				if err := tm.Execute(&buf, p); err != nil {
 					t.Errorf("%s (%s, %v): %v", name, lang, u, err)
