@@ -885,22 +885,33 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 	if f.Status != nil {
 		c.add("l.status = ?", string(*f.Status))
 	}
+	// Latest joins each plan's latest period with lights, found once per
+	// plan rather than once per light read: the ledger asks for a page's
+	// lights on every page whose lights moved.
+	var latest string
+	var args []any
 	if f.Latest {
-		c.add(`q.seq = (SELECT max(q2.seq) FROM periods q2 WHERE q2.plan_id = l.plan_id
-			AND EXISTS (SELECT 1 FROM lights l2 WHERE l2.period_id = q2.id))`)
+		plan := ""
+		if f.PlanID != nil {
+			plan, args = " AND q2.plan_id = ?", []any{*f.PlanID}
+		}
+		latest = ` JOIN (SELECT q2.plan_id, max(q2.seq) AS seq FROM periods q2
+			WHERE EXISTS (SELECT 1 FROM lights l2 WHERE l2.period_id = q2.id)` + plan + ` GROUP BY q2.plan_id) lt
+			ON lt.plan_id = l.plan_id AND lt.seq = q.seq`
 	}
 	var out []*cycle.Light
 	var total int
 	err := s.db.View(ctx, func(tx *Tx) error {
 		draftsHidden(tx, &c)
-		from := " FROM lights l JOIN periods q ON q.id = l.period_id JOIN plans p ON p.id = l.plan_id" + c.where()
+		from := " FROM lights l JOIN periods q ON q.id = l.period_id JOIN plans p ON p.id = l.plan_id" + latest + c.where()
+		args := append(args, c.args...)
 		var err error
-		if total, err = countPaged(tx, from, c.args, f.Limit, f.Offset); err != nil {
+		if total, err = countPaged(tx, from, args, f.Limit, f.Offset); err != nil {
 			return err
 		}
 		page, pargs := tx.Limit(f.Limit, f.Offset)
 		rows, err := tx.Query(`SELECT l.plan_id, l.period_id, l.task_id, l.status, l.reason, l.reason_en, l.completion, l.expected,
-			l.as_of, l.reached, l.computed_at`+from+" ORDER BY l.plan_id, q.seq, l.task_id"+page, append(c.args, pargs...)...)
+			l.as_of, l.reached, l.computed_at`+from+" ORDER BY l.plan_id, q.seq, l.task_id"+page, append(args, pargs...)...)
 		if err != nil {
 			return err
 		}
