@@ -506,9 +506,9 @@ func (pl *PlanLights) scan(t *duban.Task, p *Period, reports []*Report, in *Ligh
 	}
 }
 
-// LightFilter selects kept lights. Latest keeps, of each task, the light of
-// the latest period that has one. Nil fields do not filter; Limit 0 means no
-// limit.
+// LightFilter selects kept lights. Latest keeps, of each plan, the lights
+// of its latest period that has any. Nil fields do not filter; Limit 0
+// means no limit.
 type LightFilter struct {
 	PlanID   *int64
 	PeriodID *int64
@@ -517,6 +517,10 @@ type LightFilter struct {
 	TaskIDs []int64
 	Status  *LightStatus
 	Latest  bool
+	// Brief reads of each light only what a list of tasks shows: its
+	// plan, period, task, status and reasons; the rest is left zero. A
+	// list reads its page's lights again whenever one of them moved.
+	Brief bool
 
 	Offset int
 	Limit  int

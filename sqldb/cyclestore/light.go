@@ -910,14 +910,24 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 			return err
 		}
 		page, pargs := tx.Limit(f.Limit, f.Offset)
-		rows, err := tx.Query(`SELECT l.plan_id, l.period_id, l.task_id, l.status, l.reason, l.reason_en, l.completion, l.expected,
-			l.as_of, l.reached, l.computed_at`+from+" ORDER BY l.plan_id, q.seq, l.task_id"+page, append(args, pargs...)...)
+		columns := "l.plan_id, l.period_id, l.task_id, l.status, l.reason, l.reason_en"
+		if !f.Brief {
+			columns += ", l.completion, l.expected, l.as_of, l.reached, l.computed_at"
+		}
+		rows, err := tx.Query("SELECT "+columns+from+" ORDER BY l.plan_id, q.seq, l.task_id"+page, append(args, pargs...)...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var l cycle.Light
+			l := &cycle.Light{}
+			if f.Brief {
+				if err := rows.Scan(int64Col{&l.PlanID}, int64Col{&l.PeriodID}, int64Col{&l.TaskID}, &l.Status, &l.Reason, &l.ReasonEN); err != nil {
+					return err
+				}
+				out = append(out, l)
+				continue
+			}
 			var reached string
 			if err := rows.Scan(&l.PlanID, &l.PeriodID, &l.TaskID, &l.Status, &l.Reason, &l.ReasonEN, &l.Completion, &l.Expected,
 				sqldb.DateCol(&l.AsOf), &reached, sqldb.TimeCol(&l.ComputedAt)); err != nil {
@@ -926,7 +936,7 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 			if l.Reached, err = cycle.ParseReached(reached); err != nil {
 				return err
 			}
-			out = append(out, &l)
+			out = append(out, l)
 		}
 		if total < 0 {
 			total = len(out)

@@ -297,3 +297,47 @@ func TestRecomputeFindsKeptChanged(t *testing.T) {
 		recompute("again", 0)
 	})
 }
+
+// TestBriefLights: a list's brief reading of lights has each light's
+// plan, period, task, status and reasons as the full reading has them, and
+// nothing else.
+func TestBriefLights(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w := newWorld(t, db, nil)
+		july := w.mustPeriods(t)[6]
+		w.clock.Set("2022-07-05")
+		w.mustOpenPeriod(t, july)
+		w.clock.Set("2022-07-20")
+		w.mustReport(t, w.clerk(t, "区科学技术局"), july, "2.1.3", "区科学技术局", cycle.ReportTask, 40, false)
+		var ids []int64
+		for _, task := range w.tasks {
+			ids = append(ids, task.ID)
+		}
+		full, _, err := w.lights.FindLights(as(office), cycle.LightFilter{TaskIDs: ids, Latest: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		brief, _, err := w.lights.FindLights(as(office), cycle.LightFilter{TaskIDs: ids, Latest: true, Brief: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full) == 0 || len(brief) != len(full) {
+			t.Fatalf("%d lights read briefly, %d in full", len(brief), len(full))
+		}
+		reported := false
+		for i, f := range full {
+			b := brief[i]
+			if b.PlanID != f.PlanID || b.PeriodID != f.PeriodID || b.TaskID != f.TaskID || b.Status != f.Status ||
+				b.Reason != f.Reason || b.ReasonEN != f.ReasonEN || f.Reason == "" {
+				t.Errorf("task %d: brief %+v, full %+v", f.TaskID, *b, *f)
+			}
+			if b.Completion != 0 || b.Expected != 0 || !b.AsOf.IsZero() || b.Reached != nil || !b.ComputedAt.IsZero() {
+				t.Errorf("task %d: the brief reading has more: %+v", f.TaskID, *b)
+			}
+			reported = reported || f.Completion == 40
+		}
+		if !reported {
+			t.Error("2.1.3's report of 40% is in no light read in full")
+		}
+	})
+}

@@ -59,7 +59,7 @@ func (s *Server) lightsOf(ctx context.Context, tasks []*duban.Task) (map[int64]*
 	for i, t := range tasks {
 		ids[i] = t.ID
 	}
-	ls, _, err := s.svc.Lights.FindLights(ctx, cycle.LightFilter{TaskIDs: ids, Latest: true})
+	ls, _, err := s.svc.Lights.FindLights(ctx, cycle.LightFilter{TaskIDs: ids, Latest: true, Brief: true})
 	if err != nil {
 		return nil, err
 	}
