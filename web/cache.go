@@ -266,8 +266,8 @@ func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, p Page) (
 		return "", fmt.Errorf("web: no template %s", p.TemplateName())
 	}
 	s.fillBase(w, r, p.base())
-	buf := s.buffers.get()
-	defer s.buffers.put(buf)
+	buf := s.buffers.Get()
+	defer s.buffers.Put(buf)
 	if err := t.ExecuteTemplate(buf, "content", p); err != nil {
 		return "", fmt.Errorf("web: template %s: %w", p.TemplateName(), err)
 	}

@@ -217,8 +217,8 @@ func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int
 		return fmt.Errorf("web: no template %s", p.TemplateName())
 	}
 	s.fillBase(w, r, p.base())
-	buf := s.buffers.get()
-	defer s.buffers.put(buf)
+	buf := s.buffers.Get()
+	defer s.buffers.Put(buf)
 	if err := t.Execute(buf, p); err != nil {
 		return fmt.Errorf("web: template %s: %w", p.TemplateName(), err)
 	}
@@ -232,23 +232,25 @@ func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int
 // DisplayZone is the time zone times are shown in: the government's.
 var DisplayZone = duban.Beijing
 
-// bufferPool lends the buffers pages are rendered into, so that each page
+// BufferPool lends the buffers pages are rendered into, so that each page
 // does not grow a new one to its size (a ledger's is some hundred
-// kilobytes) for the collector to take back.
-type bufferPool struct{ pool sync.Pool }
+// kilobytes) for the collector to take back. The zero value is ready.
+type BufferPool struct{ pool sync.Pool }
 
 // maxPooledBuffer is the largest buffer kept for another page: one grown
 // for a rare long page is let go.
 const maxPooledBuffer = 1 << 20
 
-func (p *bufferPool) get() *bytes.Buffer {
+// Get lends an empty buffer.
+func (p *BufferPool) Get() *bytes.Buffer {
 	if b, ok := p.pool.Get().(*bytes.Buffer); ok {
 		return b
 	}
 	return new(bytes.Buffer)
 }
 
-func (p *bufferPool) put(b *bytes.Buffer) {
+// Put takes a buffer back; it must not be used after.
+func (p *BufferPool) Put(b *bytes.Buffer) {
 	if b.Cap() <= maxPooledBuffer {
 		b.Reset()
 		p.pool.Put(b)

@@ -156,7 +156,7 @@ type Server struct {
 	cache   *pageCache // nil when the configuration keeps none
 	data    *dataCache // the same
 	// buffers lends the buffers pages are rendered into (render.go).
-	buffers bufferPool
+	buffers BufferPool
 	// shared holds what the parts keep for this server (Shared).
 	sharedMu sync.Mutex
 	shared   map[any]any

@@ -904,9 +904,9 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 	err := s.db.View(ctx, func(tx *Tx) error {
 		draftsHidden(tx, &c)
 		from := " FROM lights l JOIN periods q ON q.id = l.period_id JOIN plans p ON p.id = l.plan_id" + latest + c.where()
-		args := append(args, c.args...)
+		all := append(slices.Clip(args), c.args...)
 		var err error
-		if total, err = countPaged(tx, from, args, f.Limit, f.Offset); err != nil {
+		if total, err = countPaged(tx, from, all, f.Limit, f.Offset); err != nil {
 			return err
 		}
 		page, pargs := tx.Limit(f.Limit, f.Offset)
@@ -914,7 +914,7 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 		if !f.Brief {
 			columns += ", l.completion, l.expected, l.as_of, l.reached, l.computed_at"
 		}
-		rows, err := tx.Query("SELECT "+columns+from+" ORDER BY l.plan_id, q.seq, l.task_id"+page, append(args, pargs...)...)
+		rows, err := tx.Query("SELECT "+columns+from+" ORDER BY l.plan_id, q.seq, l.task_id"+page, append(all, pargs...)...)
 		if err != nil {
 			return err
 		}

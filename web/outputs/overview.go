@@ -378,21 +378,13 @@ func (s *server) buildOverview(r *http.Request, leaderID int64) (*overviewPage, 
 // drawBuffers lend draw its buffer: the charts, lists and table of units
 // of a page, some two hundred kilobytes, are written one after another into
 // it and made a string once, rather than each grown on its own.
-var drawBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// maxDrawBuffer is the largest buffer kept for another page.
-const maxDrawBuffer = 1 << 20
+var drawBuffers web.BufferPool
 
 // draw draws the page's charts and writes its lists and the table of
 // units.
 func (p *overviewPage) draw(tr web.Translator) error {
-	b := drawBuffers.Get().(*bytes.Buffer)
-	defer func() {
-		if b.Cap() <= maxDrawBuffer {
-			b.Reset()
-			drawBuffers.Put(b)
-		}
-	}()
+	b := drawBuffers.Get()
+	defer drawBuffers.Put(b)
 	// Each piece's place in b, set once b is made a string.
 	type piece struct {
 		html       *template.HTML
