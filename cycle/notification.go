@@ -61,8 +61,11 @@ type NotificationService interface {
 	// FindNotifications returns the user's notifications, newest first, and
 	// how many match.
 	FindNotifications(ctx context.Context, filter NotificationFilter) ([]*Notification, int, error)
-	// CountUnreadNotifications returns how many of them are unread.
-	CountUnreadNotifications(ctx context.Context) (int, error)
+	// CountUnreadNotifications returns how many of them are unread,
+	// counting no further than max when max is above 0: the bell, on every
+	// page, shows "99+" beyond 99, and an office that reads none of its
+	// notifications has tens of thousands.
+	CountUnreadNotifications(ctx context.Context, max int) (int, error)
 	// UpdateNotification marks one of them read or unread.
 	UpdateNotification(ctx context.Context, id int64, upd NotificationUpdate) (*Notification, error)
 	// MarkNotificationsRead marks all of them read and returns how many.

@@ -151,7 +151,7 @@ func TestYear(t *testing.T) {
 		t.Fatalf("the 督办单: %+v, want one open for 区财政局", sv)
 	}
 	clerk := &duban.User{ID: 9, Name: "caizheng", Role: duban.RoleClerk, UnitID: sv.UnitID}
-	unread, err := c.Notifications.CountUnreadNotifications(duban.NewContextWithUser(context.Background(), clerk))
+	unread, err := c.Notifications.CountUnreadNotifications(duban.NewContextWithUser(context.Background(), clerk), 0)
 	if err != nil || unread == 0 {
 		t.Errorf("区财政局's bell: %d unread (%v), want some", unread, err)
 	}

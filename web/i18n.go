@@ -49,16 +49,17 @@ func (st *requestState) translator() Translator {
 // used; the parts bring their own (Part.English).
 var english = map[string]string{
 	// Layout.
-	"通知":         "Notifications",
-	"通知（%d 条未读）": "Notifications (%d unread)",
-	"督办":         "Duban",
-	"督查督办台账":     "Supervision ledger",
-	"退出":         "Sign out",
-	"English":    "中文",
-	"主导航":        "Main navigation",
-	"跳到正文":       "Skip to content",
-	"我的账号":       "My account",
-	"打印日期 %s":    "Printed %s",
+	"通知":            "Notifications",
+	"通知（%d 条未读）":    "Notifications (%d unread)",
+	"通知（超过 %d 条未读）": "Notifications (more than %d unread)",
+	"督办":            "Duban",
+	"督查督办台账":        "Supervision ledger",
+	"退出":            "Sign out",
+	"English":       "中文",
+	"主导航":           "Main navigation",
+	"跳到正文":          "Skip to content",
+	"我的账号":          "My account",
+	"打印日期 %s":       "Printed %s",
 	"登录已恢复：您之前填写的内容已填回表单，请检查后重新提交。": "Signed in again: what you had typed is back in the form; check it and send it again.",
 
 	// Roles.

@@ -97,17 +97,21 @@ func (t *Templates) appendHead(d []byte, b *Base) []byte {
 			d = append(d, "\n    <a class=\"bell\" href=\"/notifications\" title=\""...)
 			d = append(d, x.notices...)
 			d = append(d, "\" aria-label=\""...)
-			if b.Unread != 0 {
+			switch {
+			case b.Unread > bellShown:
+				d = appendEscaped(d, b.T("通知（超过 %d 条未读）", bellShown))
+			case b.Unread != 0:
 				d = appendEscaped(d, b.T("通知（%d 条未读）", b.Unread))
-			} else {
+			default:
 				d = append(d, x.notices...)
 			}
 			d = append(d, "\">\n      "...)
 			d = append(d, bellIcon...)
 			if b.Unread != 0 {
 				d = append(d, "<span class=\"badge\">"...)
-				if b.Unread > 99 {
-					d = append(d, "99+"...)
+				if b.Unread > bellShown {
+					d = strconv.AppendInt(d, bellShown, 10)
+					d = append(d, '+')
 				} else {
 					d = strconv.AppendInt(d, int64(b.Unread), 10)
 				}

@@ -62,7 +62,8 @@ type Base struct {
 	// Tr translates into Lang, with the server's catalog.
 	Tr Translator
 	// Unread is how many of the user's notifications are unread: the
-	// count on the bell of the top bar.
+	// count on the bell of the top bar, which counts no further than one
+	// more than it shows (bellShown).
 	Unread int
 	// Bare shows the page alone, without the top bar: a page made to be
 	// printed. A handler sets it.
@@ -336,14 +337,18 @@ func (s *Server) Redirect(w http.ResponseWriter, r *http.Request, to, flash stri
 	return nil
 }
 
-// unread counts the user's unread notifications for the bell. A count
-// that fails is logged and shown as none: the page itself is what was
-// asked for.
+// bellShown is the most unread notifications the bell counts: beyond, it
+// shows "99+".
+const bellShown = 99
+
+// unread counts the user's unread notifications for the bell, up to one
+// more than bellShown. A count that fails is logged and shown as none: the
+// page itself is what was asked for.
 func (s *Server) unread(r *http.Request, u *duban.User) int {
 	if u == nil {
 		return 0
 	}
-	n, err := s.svc.Notifications.CountUnreadNotifications(r.Context())
+	n, err := s.svc.Notifications.CountUnreadNotifications(r.Context(), bellShown+1)
 	if err != nil {
 		s.log.Warn("web: counting unread notifications", "user", u.Name, "err", err)
 		return 0

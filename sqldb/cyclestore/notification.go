@@ -85,8 +85,9 @@ func (s *NotificationService) FindNotifications(ctx context.Context, f cycle.Not
 }
 
 // CountUnreadNotifications returns how many of the user's notifications are
-// unread: the bell's count.
-func (s *NotificationService) CountUnreadNotifications(ctx context.Context) (int, error) {
+// unread, at most max when max is above 0: the bell's count. The unread
+// notifications are found in indexes of their own (migration 014).
+func (s *NotificationService) CountUnreadNotifications(ctx context.Context, max int) (int, error) {
 	u, err := duban.Authorize(ctx, "查看通知", duban.CanRead)
 	if err != nil {
 		return 0, err
@@ -96,6 +97,10 @@ func (s *NotificationService) CountUnreadNotifications(ctx context.Context) (int
 	var n int
 	err = s.db.View(ctx, func(tx *Tx) error {
 		var err error
+		if max > 0 {
+			n, err = tx.Count("SELECT count(*) FROM (SELECT 1 FROM notifications n"+c.where()+" LIMIT ?) unread", append(c.args, max)...)
+			return err
+		}
 		n, err = tx.Count("SELECT count(*) FROM notifications n"+c.where(), c.args...)
 		return err
 	})

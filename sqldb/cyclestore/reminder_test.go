@@ -84,7 +84,7 @@ func TestObligationsAndReminders(t *testing.T) {
 			t.Errorf("the day after: got %d (%v), want 0", n, err)
 		}
 		clerk := w.clerk(t, "区财政局")
-		unread, err := w.notifications.CountUnreadNotifications(as(clerk))
+		unread, err := w.notifications.CountUnreadNotifications(as(clerk), 0)
 		if err != nil || unread != 1 {
 			t.Fatalf("区财政局's bell: got %d (%v), want 1", unread, err)
 		}
@@ -100,7 +100,7 @@ func TestObligationsAndReminders(t *testing.T) {
 		if n, err := w.notifications.UpdateNotification(as(clerk), ns[0].ID, cycle.NotificationUpdate{Read: ptr(true)}); err != nil || !n.Read() {
 			t.Fatalf("marked read: got %+v (%v)", n, err)
 		}
-		if unread, _ := w.notifications.CountUnreadNotifications(as(clerk)); unread != 0 {
+		if unread, _ := w.notifications.CountUnreadNotifications(as(clerk), 0); unread != 0 {
 			t.Errorf("after reading: %d unread", unread)
 		}
 

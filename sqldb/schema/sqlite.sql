@@ -523,6 +523,12 @@ CREATE INDEX notifications_office ON notifications (office, id);
 
 CREATE INDEX notifications_unit ON notifications (unit_id, id);
 
+CREATE INDEX notifications_unread_office ON notifications (office) WHERE read_at IS NULL;
+
+CREATE INDEX notifications_unread_unit ON notifications (unit_id) WHERE read_at IS NULL;
+
+CREATE INDEX notifications_unread_user ON notifications (user_id) WHERE read_at IS NULL;
+
 CREATE INDEX notifications_user ON notifications (user_id, id);
 
 CREATE INDEX plans_identity ON plans (region, year, doc_number);

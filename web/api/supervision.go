@@ -49,7 +49,7 @@ func (s *server) apiSupervisionRoutes() []web.Route {
 			})},
 		{Method: "GET", Pattern: "/api/v1/notifications/unread", Allow: duban.CanRead, Action: "查看通知",
 			Handler: func(w http.ResponseWriter, r *http.Request) error {
-				n, err := bell().CountUnreadNotifications(r.Context())
+				n, err := bell().CountUnreadNotifications(r.Context(), 0)
 				if err != nil {
 					return err
 				}
