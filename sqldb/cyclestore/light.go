@@ -380,12 +380,30 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 		cond = "period_id IN " + in
 	}
 	reports := func(tx *Tx) error { return loadLightReports(tx, d, cond, args) }
+	// The sums of the kept lights' digests of the periods computed.
+	sumsCond, sumsArgs := "task_id = ?", []any{sc.task}
+	if sc.task == 0 {
+		in, sumsArgs = inIDs(computed)
+		sumsCond = "period_id IN " + in
+	}
+	sums := func(tx *Tx) error { return loadSums(tx, d, sumsCond, sumsArgs) }
 	var wg sync.WaitGroup
 	var reportsErr error
 	if sc.beside != nil {
-		wg.Go(func() { reportsErr = sc.beside(reports) })
+		// The sums too, which take the reports' time less than the tasks'.
+		wg.Go(func() {
+			reportsErr = sc.beside(func(tx *Tx) error {
+				if err := reports(tx); err != nil {
+					return err
+				}
+				return sums(tx)
+			})
+		})
 	}
-	err = loadLightRest(tx, d, byID, sc, ids, computed)
+	err = loadLightRest(tx, d, byID, sc, ids)
+	if err == nil && sc.beside == nil {
+		err = sums(tx)
+	}
 	wg.Wait()
 	if err != nil || sc.beside != nil {
 		return d, cmp.Or(err, reportsErr)
@@ -399,11 +417,9 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 	return d, reports(tx)
 }
 
-// loadLightRest reads, after the plans and periods, all but the reports of
-// what a scope's lights are computed from: the plans' tasks, the closures
-// of their tasks and the sums of the kept lights' digests of the periods
-// computed.
-func loadLightRest(tx *Tx, d *lightData, byID map[int64]*lightPlan, sc lightScope, plans, computed []int64) error {
+// loadLightRest reads, after the plans and periods, the plans' tasks and
+// the closures of their tasks.
+func loadLightRest(tx *Tx, d *lightData, byID map[int64]*lightPlan, sc lightScope, plans []int64) error {
 	if err := loadLightTasks(tx, byID, plans, sc.task); err != nil {
 		return err
 	}
@@ -413,15 +429,7 @@ func loadLightRest(tx *Tx, d *lightData, byID map[int64]*lightPlan, sc lightScop
 		in, args = inIDs(plans)
 		cond = "plan_id IN " + in
 	}
-	if err := loadClosed(tx, d, cond, args); err != nil {
-		return err
-	}
-	if sc.task == 0 {
-		var in string
-		in, args = inIDs(computed)
-		cond = "period_id IN " + in
-	}
-	return loadSums(tx, d, cond, args)
+	return loadClosed(tx, d, cond, args)
 }
 
 // loadLightPlans reads the year and settings of a scope's plans, in one
