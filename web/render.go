@@ -19,9 +19,9 @@ import (
 	"github.com/dubanhq/duban"
 )
 
-// coreTemplates are the layout every page is shown in and the error page.
-// layout.html also defines "csrf", the hidden field of every form that
-// changes something.
+// coreTemplates are the error page and layout.html, which defines "csrf",
+// the hidden field of every form that changes something, and "nav", the
+// navigation bar's links. The layout around every page is layout.go.
 //
 //go:embed templates/*.html
 var coreTemplates embed.FS
@@ -91,6 +91,8 @@ type Templates struct {
 	english map[string]string
 	// layout is the layout alone, for its "nav".
 	layout *template.Template
+	// text is the layout's fixed text in Chinese, then in English.
+	text [2]*layoutText
 }
 
 // NewTemplates parses the core's templates and the parts' and joins the
@@ -125,6 +127,7 @@ func NewTemplates(parts ...Part) (*Templates, error) {
 			}
 		}
 	}
+	t.text = [2]*layoutText{t.newLayoutText(t.Translator("zh")), t.newLayoutText(t.Translator("en"))}
 	return t, nil
 }
 
@@ -191,7 +194,7 @@ func (t *Templates) Execute(w io.Writer, p Page) error {
 	}
 	b := p.base()
 	b.Tr = t.Translator(b.Lang)
-	return set.Execute(w, p)
+	return t.execute(w, set, p)
 }
 
 // NavBar renders the navigation bar's links of entries.
@@ -219,7 +222,7 @@ func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int
 	s.fillBase(w, r, p.base())
 	buf := s.buffers.Get()
 	defer s.buffers.Put(buf)
-	if err := t.Execute(buf, p); err != nil {
+	if err := s.templates.execute(buf, t, p); err != nil {
 		return fmt.Errorf("web: template %s: %w", p.TemplateName(), err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -1032,26 +1032,26 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 	if f.Status != nil {
 		c.add("l.status = ?", string(*f.Status))
 	}
-	// Latest joins each plan's latest period with lights, found once per
-	// plan rather than once per light read: the ledger asks for a page's
-	// lights on every page whose lights moved.
-	var latest string
-	var args []any
+	// Latest keeps the lights of each plan's latest period with lights
+	// (light_counts, a few rows a period), found once per query: the
+	// lights are then read by their key (period, task). Every page whose
+	// lights moved asks for them, and after each write a reader starts
+	// with no page of the file cached, so the fewer pages read the better.
 	if f.Latest {
-		plan := ""
+		plan, args := "", []any(nil)
 		if f.PlanID != nil {
-			plan, args = " AND q2.plan_id = ?", []any{*f.PlanID}
+			plan, args = " AND q3.plan_id = ?", []any{*f.PlanID}
 		}
-		latest = ` JOIN (SELECT q2.plan_id, max(q2.seq) AS seq FROM periods q2
-			WHERE EXISTS (SELECT 1 FROM lights l2 WHERE l2.period_id = q2.id)` + plan + ` GROUP BY q2.plan_id) lt
-			ON lt.plan_id = l.plan_id AND lt.seq = q.seq`
+		c.add(`l.period_id IN (SELECT q2.id FROM periods q2 JOIN (SELECT q3.plan_id, max(q3.seq) AS seq FROM periods q3
+			WHERE EXISTS (SELECT 1 FROM light_counts lc WHERE lc.period_id = q3.id)`+plan+` GROUP BY q3.plan_id) lt
+			ON lt.plan_id = q2.plan_id AND lt.seq = q2.seq)`, args...)
 	}
 	var out []*cycle.Light
 	var total int
 	err := s.db.View(ctx, func(tx *Tx) error {
 		draftsHidden(tx, &c)
-		from := " FROM lights l JOIN periods q ON q.id = l.period_id JOIN plans p ON p.id = l.plan_id" + latest + c.where()
-		all := append(slices.Clip(args), c.args...)
+		from := " FROM lights l JOIN periods q ON q.id = l.period_id JOIN plans p ON p.id = l.plan_id" + c.where()
+		all := c.args
 		var err error
 		if total, err = countPaged(tx, from, all, f.Limit, f.Offset); err != nil {
 			return err
