@@ -85,11 +85,12 @@ type lightScope struct {
 	task     int64
 	openOnly bool
 	// beside, when not nil, runs reads in a read-only transaction of
-	// their own, beside the recomputation's: only while this has written
-	// nothing, so that both see the same. No write commits meanwhile: the
-	// others wait for this one (SQLite's one writer, PostgreSQL's lock on
-	// the audit chain's head); the delivery queue, which does not, writes
-	// no report.
+	// their own, beside the recomputation's: they see what this saw
+	// before it wrote, so only what it does not write (tasks, reports),
+	// or what it wrote over (kept lights), is read there. No write commits
+	// meanwhile: the others wait for this one (SQLite's one writer,
+	// PostgreSQL's lock on the audit chain's head); the delivery queue,
+	// which does not, writes no report, task or light.
 	beside func(read func(tx *Tx) error) error
 }
 
@@ -100,17 +101,21 @@ type planChanges struct {
 }
 
 // recomputeScope computes the lights of a scope and writes those that
-// differ from the kept, in batches; it returns how many changed, by plan
-// (only plans with changes). A period whose kept lights' digests add up to
-// those computed (lightSum) is unchanged, which spares reading each kept
-// light's digest; those of the other periods are read and compared one by
-// one.
+// differ from the kept; it returns how many changed, by plan (only plans
+// with changes). A period whose kept lights' digests add up to those
+// computed (lightSum) is unchanged, which spares reading each kept light's
+// digest; those of the other periods are read and compared one by one.
+// When the scope allows reads beside (every plan's), the lights are
+// written period by period as they are computed (recomputeStreamed).
 func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 	d, err := loadLightData(tx, sc)
 	if err != nil {
 		return nil, err
 	}
 	today := duban.Today(tx.Now())
+	if sc.beside != nil {
+		return recomputeStreamed(tx, d, today, sc.beside)
+	}
 	// The lights of the periods whose sums differ, with their digests.
 	type periodLights struct {
 		plan    int64
@@ -160,27 +165,120 @@ func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 	for _, c := range doubt {
 		before := w.len()
 		for i := range c.lights {
-			l, digest := &c.lights[i], c.digests[i]
-			k, ok := kept[[2]int64{c.period, l.TaskID}]
-			switch {
-			case ok && k.digest == digest:
-				continue
-			case ok && k.status == l.Status:
-				w.same = append(w.same, lightWrite{l, digest})
-			default:
-				w.fresh = append(w.fresh, lightWrite{l, digest})
-			}
+			k, ok := kept[[2]int64{c.period, c.lights[i].TaskID}]
+			w.add(&c.lights[i], c.digests[i], k, ok)
 		}
-		n := w.len() - before
-		switch {
-		case n == 0:
-		case len(out) > 0 && out[len(out)-1].plan == c.plan:
-			out[len(out)-1].n += n
-		default:
-			out = append(out, planChanges{c.plan, n})
-		}
+		out = addChanges(out, c.plan, w.len()-before)
 	}
 	return out, writeLights(tx, &w)
+}
+
+// addChanges adds n lights of plan changed to out.
+func addChanges(out []planChanges, plan int64, n int) []planChanges {
+	switch {
+	case n == 0:
+	case len(out) > 0 && out[len(out)-1].plan == plan:
+		out[len(out)-1].n += n
+	default:
+		out = append(out, planChanges{plan, n})
+	}
+	return out
+}
+
+// recomputeStreamed computes the lights of a scope period by period on a
+// goroutine of its own, which reads the kept lights of each period whose
+// sums differ beside (on a read-only transaction of its own), while this
+// one writes the lights of each period computed that differ from the kept:
+// writing, on the transaction's one connection, is most of the work, and
+// computing the next period's lights meanwhile costs no time. The lights
+// written are of the transaction's own, which beside reads do not see; the
+// kept lights read are those from before.
+func recomputeStreamed(tx *Tx, d *lightData, today duban.Date, beside func(read func(tx *Tx) error) error) ([]planChanges, error) {
+	type batch struct {
+		plan int64
+		w    lightWrites
+	}
+	batches := make(chan *batch, 8)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = beside(func(rtx *Tx) error {
+			// A period's lights are kept for writing when some changed;
+			// those of an unchanged period are computed over.
+			var lights []cycle.Light
+			var digests []int64
+			for _, lp := range d.plans {
+				pl := cycle.NewPlanLights(lp.year, lp.settings, lp.periods, today)
+				for _, p := range lp.computed {
+					if cap(lights) < len(lp.tasks) {
+						lights, digests = make([]cycle.Light, len(lp.tasks)), make([]int64, len(lp.tasks))
+					}
+					lights, digests = lights[:len(lp.tasks)], digests[:len(lp.tasks)]
+					var sum lightSum
+					for i, t := range lp.tasks {
+						lights[i] = pl.Light(t, p, d.reports[t.ID], d.closed[t.ID])
+						digests[i] = lights[i].Digest()
+						sum.add(digests[i])
+					}
+					if sum == d.sums[p.ID] {
+						continue
+					}
+					kept, err := loadKept(rtx, []int64{p.ID}, 0, int(d.sums[p.ID].n))
+					if err != nil {
+						return err
+					}
+					b := &batch{plan: lp.id}
+					for i := range lights {
+						k, ok := kept[[2]int64{p.ID, lights[i].TaskID}]
+						b.w.add(&lights[i], digests[i], k, ok)
+					}
+					if b.w.len() == 0 {
+						continue
+					}
+					lights, digests = nil, nil
+					select {
+					case batches <- b:
+					case <-stop:
+						return nil
+					}
+				}
+			}
+			return nil
+		})
+	}()
+	lw := newLightWriter(tx)
+	defer lw.close()
+	var all lightWrites
+	var out []planChanges
+	var err error
+	for b := range batches {
+		if err != nil {
+			continue // until the goroutine has stopped
+		}
+		if err = lw.write(&b.w); err != nil {
+			close(stop)
+			continue
+		}
+		all.fresh, all.same = append(all.fresh, b.w.fresh...), append(all.same, b.w.same...)
+		out = addChanges(out, b.plan, b.w.len())
+	}
+	if err = cmp.Or(err, readErr); err != nil || all.len() == 0 {
+		return nil, err
+	}
+	// A period with no lights kept has its sums zero.
+	unlit := func(periods []int64) (bool, error) {
+		for _, p := range periods {
+			if d.sums[p].n == 0 {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	if err := moveUnitLights(tx, &all, unlit); err != nil {
+		return nil, err
+	}
+	return out, recountLights(tx, all.fresh)
 }
 
 // lightSum sums the digests of a period's lights, each split in two
@@ -282,12 +380,30 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 		cond = "period_id IN " + in
 	}
 	reports := func(tx *Tx) error { return loadLightReports(tx, d, cond, args) }
+	// The sums of the kept lights' digests of the periods computed.
+	sumsCond, sumsArgs := "task_id = ?", []any{sc.task}
+	if sc.task == 0 {
+		in, sumsArgs = inIDs(computed)
+		sumsCond = "period_id IN " + in
+	}
+	sums := func(tx *Tx) error { return loadSums(tx, d, sumsCond, sumsArgs) }
 	var wg sync.WaitGroup
 	var reportsErr error
 	if sc.beside != nil {
-		wg.Go(func() { reportsErr = sc.beside(reports) })
+		// The sums too, which take the reports' time less than the tasks'.
+		wg.Go(func() {
+			reportsErr = sc.beside(func(tx *Tx) error {
+				if err := reports(tx); err != nil {
+					return err
+				}
+				return sums(tx)
+			})
+		})
 	}
-	err = loadLightRest(tx, d, byID, sc, ids, computed)
+	err = loadLightRest(tx, d, byID, sc, ids)
+	if err == nil && sc.beside == nil {
+		err = sums(tx)
+	}
 	wg.Wait()
 	if err != nil || sc.beside != nil {
 		return d, cmp.Or(err, reportsErr)
@@ -301,11 +417,9 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 	return d, reports(tx)
 }
 
-// loadLightRest reads, after the plans and periods, all but the reports of
-// what a scope's lights are computed from: the plans' tasks, the closures
-// of their tasks and the sums of the kept lights' digests of the periods
-// computed.
-func loadLightRest(tx *Tx, d *lightData, byID map[int64]*lightPlan, sc lightScope, plans, computed []int64) error {
+// loadLightRest reads, after the plans and periods, the plans' tasks and
+// the closures of their tasks.
+func loadLightRest(tx *Tx, d *lightData, byID map[int64]*lightPlan, sc lightScope, plans []int64) error {
 	if err := loadLightTasks(tx, byID, plans, sc.task); err != nil {
 		return err
 	}
@@ -315,15 +429,7 @@ func loadLightRest(tx *Tx, d *lightData, byID map[int64]*lightPlan, sc lightScop
 		in, args = inIDs(plans)
 		cond = "plan_id IN " + in
 	}
-	if err := loadClosed(tx, d, cond, args); err != nil {
-		return err
-	}
-	if sc.task == 0 {
-		var in string
-		in, args = inIDs(computed)
-		cond = "period_id IN " + in
-	}
-	return loadSums(tx, d, cond, args)
+	return loadClosed(tx, d, cond, args)
 }
 
 // loadLightPlans reads the year and settings of a scope's plans, in one
@@ -644,22 +750,39 @@ type lightWrites struct{ fresh, same []lightWrite }
 
 func (w *lightWrites) len() int { return len(w.fresh) + len(w.same) }
 
+// add keeps light l of digest unless it is the kept light k (ok says
+// whether one is kept).
+func (w *lightWrites) add(l *cycle.Light, digest int64, k keptLight, ok bool) {
+	switch {
+	case ok && k.digest == digest:
+	case ok && k.status == l.Status:
+		w.same = append(w.same, lightWrite{l, digest})
+	default:
+		w.fresh = append(w.fresh, lightWrite{l, digest})
+	}
+}
+
 // lightChunk is how many lights one statement writes.
 const lightChunk = 100
 
-// writeLights keeps lights: on PostgreSQL in one statement of each kind
-// over arrays, on SQLite a hundred rows a statement prepared once. It
-// moves the version of the lights of every unit the lights' tasks reach
-// (unit_lights) and counts again the lights of the periods of the fresh
-// ones (light_counts): the others keep their status.
+// writeLights keeps lights. It moves the version of the lights of every
+// unit the lights' tasks reach (unit_lights) and counts again the lights
+// of the periods of the fresh ones (light_counts): the others keep their
+// status.
 func writeLights(tx *Tx, w *lightWrites) error {
 	if w.len() == 0 {
 		return nil
 	}
-	if err := moveUnitLights(tx, w); err != nil {
+	unlit := func(periods []int64) (bool, error) {
+		lit, err := periodsLit(tx, periods)
+		return lit < len(periods), err
+	}
+	if err := moveUnitLights(tx, w, unlit); err != nil {
 		return err
 	}
-	if err := upsertLights(tx, w); err != nil {
+	lw := newLightWriter(tx)
+	defer lw.close()
+	if err := lw.write(w); err != nil {
 		return err
 	}
 	return recountLights(tx, w.fresh)
@@ -685,14 +808,32 @@ func recountLights(tx *Tx, written []lightWrite) error {
 	return err
 }
 
-// upsertLights writes lights over those kept of the same periods and
-// tasks.
-func upsertLights(tx *Tx, w *lightWrites) error {
-	if tx.Postgres() {
-		return writeLightsArrays(tx, w)
+// lightWriter writes lights over those kept of the same periods and tasks,
+// in a transaction, batch after batch: on PostgreSQL in one statement of
+// each kind over arrays, on SQLite a hundred rows a statement, the full
+// ones prepared once for all the batches.
+type lightWriter struct {
+	tx    *Tx
+	now   any
+	stmts map[string]*sql.Stmt
+}
+
+func newLightWriter(tx *Tx) *lightWriter {
+	return &lightWriter{tx: tx, now: tx.Time(tx.Now()), stmts: map[string]*sql.Stmt{}}
+}
+
+func (lw *lightWriter) close() {
+	for _, st := range lw.stmts {
+		st.Close()
 	}
-	now := tx.Time(tx.Now())
-	if err := execRows(tx, len(w.fresh), 12, func(values string) string {
+}
+
+// write writes a batch of lights.
+func (lw *lightWriter) write(w *lightWrites) error {
+	if lw.tx.Postgres() {
+		return writeLightsArrays(lw.tx, w)
+	}
+	if err := lw.rows(len(w.fresh), 12, func(values string) string {
 		return `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
 			VALUES ` + values + ` ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status,
 			reason = excluded.reason, reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
@@ -700,12 +841,12 @@ func upsertLights(tx *Tx, w *lightWrites) error {
 	}, func(args []any, i int) []any {
 		l := w.fresh[i].l
 		return append(args, l.PeriodID, l.TaskID, l.PlanID, string(l.Status), l.Reason, l.ReasonEN, int64(l.Completion),
-			int64(l.Expected), l.AsOf.String(), cycle.ReachedText(l.Reached), now, w.fresh[i].digest)
+			int64(l.Expected), l.AsOf.String(), cycle.ReachedText(l.Reached), lw.now, w.fresh[i].digest)
 	}); err != nil {
 		return err
 	}
 	// The time computed, the same for all, is passed once, after the rows.
-	return execRows(tx, len(w.same), 9, func(values string) string {
+	return lw.rows(len(w.same), 9, func(values string) string {
 		return `WITH v (period_id, task_id, reason, reason_en, completion, expected, as_of, reached, digest) AS (VALUES ` + values + `)
 			UPDATE lights SET reason = v.reason, reason_en = v.reason_en, completion = v.completion, expected = v.expected,
 			as_of = v.as_of, reached = v.reached, computed_at = ?, digest = v.digest
@@ -714,14 +855,17 @@ func upsertLights(tx *Tx, w *lightWrites) error {
 		l := w.same[i].l
 		return append(args, l.PeriodID, l.TaskID, l.Reason, l.ReasonEN, int64(l.Completion), int64(l.Expected),
 			l.AsOf.String(), cycle.ReachedText(l.Reached), w.same[i].digest)
-	}, now)
+	}, lw.now)
 }
 
-// execRows runs a statement over n rows of cols values each, lightChunk
-// rows a statement, the full ones prepared once: stmt makes the statement
-// from its rows' placeholders, add appends row i's values, and tail are
-// the arguments that follow the rows'.
-func execRows(tx *Tx, n, cols int, stmt func(values string) string, add func(args []any, i int) []any, tail ...any) error {
+// rows runs a statement over n rows of cols values each, lightChunk rows a
+// statement: stmt makes the statement from its rows' placeholders, add
+// appends row i's values, and tail are the arguments that follow the
+// rows'.
+func (lw *lightWriter) rows(n, cols int, stmt func(values string) string, add func(args []any, i int) []any, tail ...any) error {
+	if n == 0 {
+		return nil
+	}
 	row := "(" + strings.Repeat("?, ", cols-1) + "?)"
 	values := func(rows int) string { return strings.Repeat(row+", ", rows-1) + row }
 	var full *sql.Stmt
@@ -734,20 +878,23 @@ func execRows(tx *Tx, n, cols int, stmt func(values string) string, add func(arg
 		}
 		args = append(args, tail...)
 		if end-start < lightChunk {
-			if _, err := tx.Exec(stmt(values(end-start)), args...); err != nil {
+			if _, err := lw.tx.Exec(stmt(values(end-start)), args...); err != nil {
 				return err
 			}
 			continue
 		}
 		if full == nil {
-			var err error
-			if full, err = tx.Prepare(stmt(values(lightChunk))); err != nil {
-				return err
+			q := stmt(values(lightChunk))
+			if full = lw.stmts[q]; full == nil {
+				var err error
+				if full, err = lw.tx.Prepare(q); err != nil {
+					return err
+				}
+				lw.stmts[q] = full
 			}
-			defer full.Close()
 		}
 		if _, err := full.Exec(args...); err != nil {
-			return tx.QueryError("lights", err)
+			return lw.tx.QueryError("lights", err)
 		}
 	}
 	return nil
@@ -760,8 +907,9 @@ func execRows(tx *Tx, n, cols int, stmt func(values string) string, add func(arg
 // move every unit's, which costs less than finding the few they spare; so
 // do a period's first lights, which make it the latest period of its plan
 // with lights, whose lights are those shown of every task of the plan
-// (cycle.LightFilter.Latest, the ledger's filter by light).
-func moveUnitLights(tx *Tx, w *lightWrites) error {
+// (cycle.LightFilter.Latest, the ledger's filter by light): unlit says
+// whether some of the periods had no lights before these.
+func moveUnitLights(tx *Tx, w *lightWrites, unlit func(periods []int64) (bool, error)) error {
 	tasks, periods := make([]int64, 0, w.len()), make([]int64, 0, w.len())
 	for _, ls := range [][]lightWrite{w.fresh, w.same} {
 		for _, l := range ls {
@@ -774,11 +922,10 @@ func moveUnitLights(tx *Tx, w *lightWrites) error {
 	periods = slices.Compact(periods)
 	every := len(tasks) > manyTasks
 	if !every {
-		lit, err := periodsLit(tx, periods)
-		if err != nil {
+		var err error
+		if every, err = unlit(periods); err != nil {
 			return err
 		}
-		every = lit < len(periods)
 	}
 	// The WHERE of each SELECT lets SQLite tell its ON CONFLICT from a
 	// join's ON.

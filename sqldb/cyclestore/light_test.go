@@ -234,7 +234,8 @@ func TestFirstLightsOfAPeriod(t *testing.T) {
 // TestRecomputeFindsKeptChanged: a recomputation compares the lights it
 // computes with those kept, period by period, and writes back exactly
 // those that differ: a kept light altered (in its status or in all else)
-// or missing is written again as computed, and no other.
+// or missing is written again as computed, and no other; recomputing the
+// plan's lights or every plan's (which reads the kept lights beside).
 func TestRecomputeFindsKeptChanged(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
 		w := newWorld(t, db, nil)
@@ -260,41 +261,43 @@ func TestRecomputeFindsKeptChanged(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		recompute := func(what string, want int) {
-			t.Helper()
-			if n, err := w.lights.RecomputeLights(as(office), w.plan.ID); err != nil || n != want {
-				t.Errorf("%s: %d lights changed (%v), want %d", what, n, err, want)
+		for _, plan := range []int64{w.plan.ID, 0} {
+			recompute := func(what string, want int) {
+				t.Helper()
+				if n, err := w.lights.RecomputeLights(as(office), plan); err != nil || n != want {
+					t.Errorf("plan %d, %s: %d lights changed (%v), want %d", plan, what, n, err, want)
+				}
 			}
-		}
-		recompute("nothing done", 0)
-		before, other := light(july, "2.1.3"), light(june, "3.1.3")
+			recompute("nothing done", 0)
+			before, other := light(july, "2.1.3"), light(june, "3.1.3")
 
-		// Altered with its status, which the recomputation writes back
-		// with the rest; altered in all but its status, which it writes
-		// back leaving the status as it is.
-		exec(`UPDATE lights SET status = CASE WHEN status = 'severe' THEN 'normal' ELSE 'severe' END, reason = '改过', digest = digest + 1
+			// Altered with its status, which the recomputation writes back
+			// with the rest; altered in all but its status, which it writes
+			// back leaving the status as it is.
+			exec(`UPDATE lights SET status = CASE WHEN status = 'severe' THEN 'normal' ELSE 'severe' END, reason = '改过', digest = digest + 1
 			WHERE period_id = ? AND task_id = ?`, july.ID, w.tasks["2.1.3"].ID)
-		recompute("a kept light's status altered", 1)
-		if got := light(july, "2.1.3"); !reflect.DeepEqual(got, before) {
-			t.Errorf("the altered light written again: %+v, want %+v", got, before)
-		}
-		exec(`UPDATE lights SET reason = '改过', reason_en = 'altered', completion = completion + 1, expected = expected + 1,
+			recompute("a kept light's status altered", 1)
+			if got := light(july, "2.1.3"); !reflect.DeepEqual(got, before) {
+				t.Errorf("the altered light written again: %+v, want %+v", got, before)
+			}
+			exec(`UPDATE lights SET reason = '改过', reason_en = 'altered', completion = completion + 1, expected = expected + 1,
 			as_of = '2000-01-01', reached = '0=1', digest = digest + 1 WHERE period_id = ? AND task_id = ?`, july.ID, w.tasks["2.1.3"].ID)
-		recompute("a kept light altered but for its status", 1)
-		if got := light(july, "2.1.3"); !reflect.DeepEqual(got, before) {
-			t.Errorf("the altered light written again: %+v, want %+v", got, before)
+			recompute("a kept light altered but for its status", 1)
+			if got := light(july, "2.1.3"); !reflect.DeepEqual(got, before) {
+				t.Errorf("the altered light written again: %+v, want %+v", got, before)
+			}
+			exec("DELETE FROM lights WHERE period_id = ? AND task_id = ?", june.ID, w.tasks["3.1.3"].ID)
+			recompute("a kept light missing", 1)
+			if got := light(june, "3.1.3"); !reflect.DeepEqual(got, other) {
+				t.Errorf("the missing light written again: %+v, want %+v", got, other)
+			}
+			// Two lights altered in two periods, their digests moved so that
+			// each period's still add up to as many lights.
+			exec("UPDATE lights SET digest = digest + 7 WHERE period_id = ? AND task_id = ?", july.ID, w.tasks["2.1.3"].ID)
+			exec("UPDATE lights SET digest = digest - 7 WHERE period_id = ? AND task_id = ?", june.ID, w.tasks["3.1.3"].ID)
+			recompute("two lights altered", 2)
+			recompute("again", 0)
 		}
-		exec("DELETE FROM lights WHERE period_id = ? AND task_id = ?", june.ID, w.tasks["3.1.3"].ID)
-		recompute("a kept light missing", 1)
-		if got := light(june, "3.1.3"); !reflect.DeepEqual(got, other) {
-			t.Errorf("the missing light written again: %+v, want %+v", got, other)
-		}
-		// Two lights altered in two periods, their digests moved so that
-		// each period's still add up to as many lights.
-		exec("UPDATE lights SET digest = digest + 7 WHERE period_id = ? AND task_id = ?", july.ID, w.tasks["2.1.3"].ID)
-		exec("UPDATE lights SET digest = digest - 7 WHERE period_id = ? AND task_id = ?", june.ID, w.tasks["3.1.3"].ID)
-		recompute("two lights altered", 2)
-		recompute("again", 0)
 	})
 }
 
