@@ -457,8 +457,10 @@ func (m *measurement) measure(cached bool) (int, error) {
 			wg.Go(func() { reads = Run(m.ctx, ph) })
 		}
 		m.Report.Starting(s)
+		began := time.Now()
 		forms, sent := m.runRush(r)
 		wg.Wait()
+		ended := time.Now()
 		for _, res := range []*Result{reads, forms, sent} {
 			if res != nil {
 				m.Report.Measured(res)
@@ -468,7 +470,7 @@ func (m *measurement) measure(cached bool) (int, error) {
 		if m.ctx.Err() != nil {
 			break
 		}
-		c, err := m.checkRush(r)
+		c, err := m.checkRush(r, began, ended)
 		if err != nil {
 			return failed, err
 		}

@@ -36,6 +36,11 @@ type RushCheck struct {
 	Found        int
 	// Problems says what was wrong with the first few not found as sent.
 	Problems []string
+	// Recomputed are the server's own recomputations of lights during the
+	// rush (its jobs catching up on tasks changed before), each of which
+	// has the pages of the units it reaches read again: the figures of a
+	// rush with one are not those of the reports alone.
+	Recomputed []*duban.AuditEvent
 }
 
 // rush is one rush's reports, in the order they are handed in, and the
@@ -238,7 +243,7 @@ func (m *measurement) runRush(r *rush) (forms, sent *Result) {
 
 // checkRush looks in the database for every report of a rush the server
 // acknowledged: there, handed in, with the completion sent.
-func (m *measurement) checkRush(r *rush) (*RushCheck, error) {
+func (m *measurement) checkRush(r *rush, began, ended time.Time) (*RushCheck, error) {
 	db, err := sqldb.Open(m.ctx, m.DSN)
 	if err != nil {
 		return nil, err
@@ -261,6 +266,16 @@ func (m *measurement) checkRush(r *rush) (*RushCheck, error) {
 		}
 	}
 	c := &RushCheck{}
+	plan := "plan"
+	events, _, err := sqldb.NewAuditService(db).FindAuditEvents(ctx, duban.AuditFilter{Entity: &plan, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		if e.Action == "plan.lights" && !e.At.Before(began) && !e.At.After(ended) {
+			c.Recomputed = append(c.Recomputed, e)
+		}
+	}
 	for _, rep := range r.reports {
 		if !rep.acked {
 			continue

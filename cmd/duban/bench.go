@@ -155,6 +155,10 @@ func (p benchPrinter) RushChecked(c *load.RushCheck) {
 	for _, s := range c.Problems {
 		fmt.Fprintf(p.w, "    %s\n", s)
 	}
+	for _, e := range c.Recomputed {
+		fmt.Fprintf(p.w, "  其间服务器的定时任务补算了计划 #%d 的状态灯（%s，%s）：所及单位的页面随之重读，此项测量不只是报送本身\n",
+			e.PlanID, e.Summary, e.At.In(duban.Beijing).Format("15:04:05"))
+	}
 }
 
 func (p benchPrinter) ServerErrors(errs []string) {
