@@ -11,7 +11,7 @@ import (
 // a template: it is on every page served, and html/template's escapers,
 // called through reflection for each value, made it a quarter of the cost
 // of a page kept by the page cache. Values are escaped as html/template
-// escapes text and quoted attributes (escapeHTML); TestLayout checks the
+// escapes text and quoted attributes (appendEscaped); TestLayout checks the
 // markup.
 
 // execute writes a page of set in the layout: the layout's head, the
