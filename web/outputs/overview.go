@@ -109,11 +109,11 @@ func (p *overviewPage) LightTiles() template.HTML {
 		b.WriteString("\n  <li class=\"light-")
 		b.WriteString(string(st))
 		b.WriteString(`"><a href="`)
-		page.Escape(&b, p.ledger(st, ""))
+		web.Escape(&b, p.ledger(st, ""))
 		b.WriteString(`"><strong>`)
 		b.WriteString(strconv.Itoa(p.O.Totals[i]))
 		b.WriteString(`</strong><span>`)
-		page.Escape(&b, p.LightLabel(st))
+		web.Escape(&b, p.LightLabel(st))
 		b.WriteString(`</span></a></li>`)
 	}
 	return template.HTML(b.String())
@@ -129,9 +129,9 @@ func (p *overviewPage) LightColumns() template.HTML {
 		b.WriteString("\n          <th scope=\"col\" class=\"n light-")
 		b.WriteString(string(st))
 		b.WriteString(`"><a href="`)
-		page.Escape(&b, p.SortURL(string(st)))
+		web.Escape(&b, p.SortURL(string(st)))
 		b.WriteString(`">`)
-		page.Escape(&b, p.LightLabel(st))
+		web.Escape(&b, p.LightLabel(st))
 		b.WriteString(p.SortMark(string(st)))
 		b.WriteString(`</a></th>`)
 	}
@@ -485,15 +485,15 @@ func (p *overviewPage) writeMineRows(b *bytes.Buffer) {
 		b.WriteString("\n<li><span class=\"lamp light-")
 		b.WriteString(string(m.Light.Status))
 		b.WriteString(`">`)
-		page.Escape(b, p.LightLabel(m.Light.Status))
+		web.Escape(b, p.LightLabel(m.Light.Status))
 		b.WriteString(`</span> <a href="/tasks/`)
 		b.WriteString(strconv.FormatInt(m.Task.ID, 10))
 		b.WriteString(`">`)
-		page.Escape(b, m.Task.No+" "+cycle.Shorten(m.Task.Text, 40))
+		web.Escape(b, m.Task.No+" "+cycle.Shorten(m.Task.Text, 40))
 		b.WriteString("</a>")
 		if why := p.Reason(m.Light); why != "" {
 			b.WriteString(` <span class="muted">`)
-			page.Escape(b, why)
+			web.Escape(b, why)
 			b.WriteString("</span>")
 		}
 		b.WriteString("</li>")
@@ -505,11 +505,11 @@ func (p *overviewPage) writeMineRows(b *bytes.Buffer) {
 func (p *overviewPage) writeOverdueRows(b *bytes.Buffer, tr web.Translator) {
 	for _, u := range p.O.Overdue {
 		b.WriteString("\n<li><a href=\"")
-		page.Escape(b, p.UnitLedgerURL(u.UnitID))
+		web.Escape(b, p.UnitLedgerURL(u.UnitID))
 		b.WriteString(`">`)
-		page.Escape(b, cmp.Or(u.Name, "#"+strconv.FormatInt(u.UnitID, 10)))
+		web.Escape(b, cmp.Or(u.Name, "#"+strconv.FormatInt(u.UnitID, 10)))
 		b.WriteString(`</a> <span class="tag warn">`)
-		page.Escape(b, tr.T("%d 份", u.Reports))
+		web.Escape(b, tr.T("%d 份", u.Reports))
 		b.WriteString("</span></li>")
 	}
 }
@@ -691,7 +691,7 @@ func (p *overviewPage) writeUnitRows(b *bytes.Buffer) []int {
 		b.Write(unit)
 		b.WriteString(`">`)
 		if r.Name != "" {
-			page.Escape(b, r.Name)
+			web.Escape(b, r.Name)
 		} else {
 			b.WriteByte('#')
 			b.Write(unit)

@@ -2,7 +2,6 @@ package page
 
 import (
 	"html/template"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -16,14 +15,6 @@ import (
 // repeats by the hundred (owners in every row, a unit in every option),
 // which html/template's reflection per value would make most of a ledger's
 // cost.
-
-// htmlEscaper escapes text for an element or a quoted attribute as
-// template.HTMLEscapeString does, writing into the builder as it goes
-// rather than making a string of each value.
-var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;", "\x00", "\uFFFD")
-
-// Escape writes text escaped, into a builder or a buffer.
-func Escape(w io.Writer, text string) { htmlEscaper.WriteString(w, text) }
 
 // ownerLinks links each owner to its page (path + ID), names separated by
 // 、; a name not mapped to the directory is plain text.
@@ -39,14 +30,14 @@ func writeOwnerLinks(b *strings.Builder, path string, owners []duban.Owner) {
 			b.WriteString("、")
 		}
 		if o.ID == 0 {
-			Escape(b, o.Name)
+			web.Escape(b, o.Name)
 			continue
 		}
 		b.WriteString(`<a href="`)
 		b.WriteString(path)
 		b.WriteString(strconv.FormatInt(o.ID, 10))
 		b.WriteString(`">`)
-		Escape(b, o.Name)
+		web.Escape(b, o.Name)
 		b.WriteString("</a>")
 	}
 }
@@ -54,13 +45,13 @@ func writeOwnerLinks(b *strings.Builder, path string, owners []duban.Owner) {
 // Option writes one option of a select.
 func Option(b *strings.Builder, value, label string, selected bool) {
 	b.WriteString(`<option value="`)
-	Escape(b, value)
+	web.Escape(b, value)
 	b.WriteString(`"`)
 	if selected {
 		b.WriteString(" selected")
 	}
 	b.WriteString(">")
-	Escape(b, label)
+	web.Escape(b, label)
 	b.WriteString("</option>\n")
 }
 
@@ -117,7 +108,7 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 	label := func(class, text string) string {
 		var b strings.Builder
 		b.WriteString("</td>\n      <td" + class + ` data-label="`)
-		Escape(&b, text)
+		web.Escape(&b, text)
 		b.WriteString(`">`)
 		return b.String()
 	}
@@ -134,11 +125,11 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 		b.WriteString("\n    <tr>\n      <td class=\"no\"><a href=\"/tasks/")
 		b.WriteString(id)
 		b.WriteString(`">`)
-		Escape(&b, t.No)
+		web.Escape(&b, t.No)
 		b.WriteString("</a><small")
 		if tt.planNames != nil {
 			b.WriteString(` title="`)
-			Escape(&b, tt.planNames[t.PlanID])
+			web.Escape(&b, tt.planNames[t.PlanID])
 			b.WriteString(`"`)
 		}
 		b.WriteString(">")
@@ -150,7 +141,7 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 		b.WriteString("</a>")
 		if tt.ledger && len(t.Indicators) > 0 {
 			b.WriteString(` <span class="tag">`)
-			Escape(&b, tt.tr.T("%d 个指标", len(t.Indicators)))
+			web.Escape(&b, tt.tr.T("%d 个指标", len(t.Indicators)))
 			b.WriteString("</span>")
 		}
 		if tt.lights != nil {
@@ -168,7 +159,7 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 		} else {
 			b.WriteString(deadline)
 		}
-		Escape(&b, t.Deadline)
+		web.Escape(&b, t.Deadline)
 		// The text as written, and the date it is read as behind it.
 		switch t.DeadlineKind {
 		case duban.DeadlineDate:
@@ -177,7 +168,7 @@ func (tt taskTable) rows(tasks []*duban.Task) template.HTML {
 			b.WriteString("</small>")
 		case duban.DeadlineUnread:
 			b.WriteString(`<small class="due warn">`)
-			Escape(&b, unread)
+			web.Escape(&b, unread)
 			b.WriteString("</small>")
 		}
 		if tt.ledger {
@@ -225,11 +216,11 @@ func writeHighlight(b *strings.Builder, text, q string) {
 		if i < 0 {
 			break
 		}
-		Escape(b, text[:i])
+		web.Escape(b, text[:i])
 		b.WriteString("<mark>")
-		Escape(b, q)
+		web.Escape(b, q)
 		b.WriteString("</mark>")
 		text = text[i+len(q):]
 	}
-	Escape(b, text)
+	web.Escape(b, text)
 }

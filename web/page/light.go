@@ -31,13 +31,13 @@ func writeLight(b *strings.Builder, tr web.Translator, l *cycle.Light, reason bo
 	b.WriteString(`<span class="light light-`)
 	b.WriteString(string(l.Status))
 	b.WriteString(`" title="`)
-	Escape(b, why)
+	web.Escape(b, why)
 	b.WriteString(`">`)
-	Escape(b, word)
+	web.Escape(b, word)
 	b.WriteString("</span>")
 	if reason {
 		b.WriteString(`<small class="reason">`)
-		Escape(b, why)
+		web.Escape(b, why)
 		b.WriteString("</small>")
 	}
 }
