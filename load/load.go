@@ -9,9 +9,9 @@
 package load
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/http/cookiejar"
@@ -29,6 +29,11 @@ import (
 type Client struct {
 	base *url.URL
 	http *http.Client
+	// body holds the last answer's body, read into the same memory each
+	// time: the client runs on the machine it measures, and a fresh copy
+	// of each page (two hundred kilobytes for an overview) would take its
+	// allocations and collections from the server's cores.
+	body bytes.Buffer
 }
 
 // NewClient returns a browser for the server at base (http://host:port).
@@ -48,7 +53,8 @@ func NewClient(base string) (*Client, error) {
 	}}, nil
 }
 
-// Answer is what the server answered: its status and its body.
+// Answer is what the server answered: its status and its body, which is
+// the client's until its next request.
 type Answer struct {
 	Status int
 	Body   []byte
@@ -130,11 +136,11 @@ func (c *Client) do(req *http.Request) (*Answer, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
+	c.body.Reset()
+	if _, err := c.body.ReadFrom(resp.Body); err != nil {
 		return nil, err
 	}
-	return &Answer{Status: resp.StatusCode, Body: body}, nil
+	return &Answer{Status: resp.StatusCode, Body: c.body.Bytes()}, nil
 }
 
 // Phase is one measurement: clients sending one kind of request for a

@@ -50,6 +50,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	tuneGC()
 	m := NewMain(*cfg, env.Stderr)
 	// The demonstration's console shows the accounts, not a line a request.
 	m.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

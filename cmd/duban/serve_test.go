@@ -6,11 +6,13 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -344,5 +346,34 @@ func TestSeveralServers(t *testing.T) {
 	r := webtest.NewClient(t, b.URL()).Post("/login", url.Values{"name": {"wuyi"}, "password": {"leader-password-1"}})
 	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "后再试") {
 		t.Errorf("after four failures on two servers: got %d, want 429 saying when to retry", r.Status)
+	}
+}
+
+// TestTuneGC checks that a server collects garbage less often than Go's
+// default unless the environment says otherwise, and that what the
+// environment sets is left.
+func TestTuneGC(t *testing.T) {
+	gcPercent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetGCPercent(gcPercent); debug.SetMemoryLimit(limit) })
+	for _, tc := range []struct {
+		gogc, gomemlimit string
+		percent          int
+		limit            int64
+	}{
+		{"", "", serverGCPercent, serverMemoryLimit},
+		{"150", "", 100, serverMemoryLimit},
+		{"", "2GiB", serverGCPercent, math.MaxInt64},
+	} {
+		t.Setenv("GOGC", tc.gogc)
+		t.Setenv("GOMEMLIMIT", tc.gomemlimit)
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
+		tuneGC()
+		if got := debug.SetGCPercent(100); got != tc.percent {
+			t.Errorf("GOGC=%q: GC percent %d, want %d", tc.gogc, got, tc.percent)
+		}
+		if got := debug.SetMemoryLimit(-1); got != tc.limit {
+			t.Errorf("GOMEMLIMIT=%q: memory limit %d, want %d", tc.gomemlimit, got, tc.limit)
+		}
 	}
 }

@@ -189,12 +189,14 @@ func readPeriodLights(tx *Tx, f *cycle.Figures, reasons bool) error {
 	all := make([]cycle.Light, 0, n)
 	reader := cycle.NewReachedReader(n)
 	// Scanned into the slice and into variables kept across rows, so that
-	// a row allocates only what the driver does.
-	var status, reached string
+	// a row allocates only what the driver does; the integers as int64Col
+	// scans them, without the reflection Scan spends on an *int.
+	var reached string
+	var completion int64
 	for rows.Next() {
 		all = append(all, cycle.Light{PlanID: f.PlanID, PeriodID: f.Period.ID, AsOf: asOf})
 		l := &all[len(all)-1]
-		dest := [...]any{&l.TaskID, &status, &l.Completion, &reached, &l.Reason, &l.ReasonEN}
+		dest := [...]any{int64Col{&l.TaskID}, statusCol{&l.Status}, int64Col{&completion}, &reached, &l.Reason, &l.ReasonEN}
 		n := 4
 		if reasons {
 			n = len(dest)
@@ -202,7 +204,7 @@ func readPeriodLights(tx *Tx, f *cycle.Figures, reasons bool) error {
 		if err := rows.Scan(dest[:n]...); err != nil {
 			return err
 		}
-		l.Status = cycle.LightStatus(status)
+		l.Completion = int(completion)
 		if l.Reached, err = reader.Read(reached); err != nil {
 			return err
 		}
@@ -239,9 +241,10 @@ func readReasons(tx *Tx, f *cycle.Figures, tasks []int64) error {
 
 // handedReports reads the reports handed in for a period, as much as
 // obligations need of them: a task report is 1 in the third column, a
-// unit's part 0.
+// unit's part 0 (integers on both databases, where PostgreSQL's kind =
+// 'task' would be a boolean).
 func handedReports(tx *Tx, periodID int64) ([]cycle.HandedReport, error) {
-	rows, err := tx.Query(`SELECT task_id, unit_id, kind = 'task' FROM reports
+	rows, err := tx.Query(`SELECT task_id, unit_id, CASE WHEN kind = 'task' THEN 1 ELSE 0 END FROM reports
 		WHERE period_id = ? AND state IN ('submitted', 'resubmitted', 'accepted')`, periodID)
 	if err != nil {
 		return nil, err
@@ -251,13 +254,13 @@ func handedReports(tx *Tx, periodID int64) ([]cycle.HandedReport, error) {
 	// Scanned into variables kept across rows, so that a row allocates
 	// only what the driver does.
 	var r cycle.HandedReport
-	var task bool
+	var task int64
 	for rows.Next() {
-		if err := rows.Scan(&r.TaskID, &r.UnitID, &task); err != nil {
+		if err := rows.Scan(int64Col{&r.TaskID}, int64Col{&r.UnitID}, int64Col{&task}); err != nil {
 			return nil, err
 		}
 		r.Kind = cycle.ReportPart
-		if task {
+		if task != 0 {
 			r.Kind = cycle.ReportTask
 		}
 		out = append(out, r)
