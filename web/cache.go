@@ -274,16 +274,10 @@ func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, p Page) (
 	return template.HTML(buf.String()), nil
 }
 
-// ListsHead returns the version of what lists show (the latest change but
-// comments) that a request reads, asking the store once per request, so
-// that a page and the lists it shares are read at one version.
-func (s *Server) ListsHead(r *http.Request) (int64, error) {
-	h, err := s.heads(r, 0)
-	return h.Lists, err
-}
-
 // TasksHead returns the version of the tasks and the directory (the latest
-// change but comments and reports) that a request reads, as ListsHead.
+// change but comments and reports) that a request reads, asking the store
+// once per request, so that a page and the lists it shares are read at one
+// version.
 func (s *Server) TasksHead(r *http.Request) (int64, error) {
 	h, err := s.heads(r, 0)
 	return h.Tasks, err

@@ -71,7 +71,7 @@ type requestState struct {
 	draftTaken bool
 
 	// heads are the versions of what lists show that the request reads,
-	// once asked for (Server.ListsHead, cache.go), with the lights of unit
+	// once asked for (Server.heads, cache.go), with the lights of unit
 	// headsUnit's tasks.
 	heads     duban.Heads
 	headsUnit int64

@@ -736,10 +736,12 @@ type planData struct {
 	index *cycle.PlanIndex
 }
 
-// planCache keeps plans with their tasks read at the newest version of what
-// lists show, as choiceCache keeps the filters' lists: a plan's tasks
-// change only with a change that moves that version, while the overview,
-// read all day, joins them to figures it reads afresh on every request.
+// planCache keeps plans with their tasks read at the newest version of the
+// tasks and the directory (web.Server.TasksHead), as choiceCache keeps the
+// filters' lists: a plan's tasks change only with a change that moves that
+// version, which reports and comments do not, while the overview, read all
+// day and all through a reporting week, joins them to figures it reads
+// afresh on every request.
 type planCache struct {
 	mu      sync.Mutex
 	entries map[planKey]*planEntry
@@ -762,10 +764,10 @@ type planEntry struct {
 // maxCachedPlans bounds the plans kept: a year's and a few past years'.
 const maxCachedPlans = 32
 
-// planData returns a plan and its tasks at the version of what lists show
-// that the request reads.
+// planData returns a plan and its tasks at the version of the tasks and
+// the directory that the request reads.
 func (s *server) planData(r *http.Request, id int64) (*planData, error) {
-	head, err := s.ListsHead(r)
+	head, err := s.TasksHead(r)
 	if err != nil {
 		return nil, err
 	}
