@@ -15,8 +15,8 @@ import (
 // read, on both stores.
 func TestUnreadCountedToMax(t *testing.T) {
 	sqldbtest.ForEachDB(t, func(t *testing.T, db *sqldb.DB) {
-		office := duban.NewContextWithUser(context.Background(), &duban.User{ID: 1, Name: "office", Role: duban.RoleAdmin})
-		clerk := duban.NewContextWithUser(context.Background(), &duban.User{ID: 2, Name: "clerk", Role: duban.RoleClerk, UnitID: 7})
+		office := sqldbtest.As(sqldbtest.Office)
+		clerk := sqldbtest.As(&duban.User{ID: 2, Name: "clerk", Role: duban.RoleClerk, UnitID: 7})
 		if err := db.Update(office, func(tx *Tx) error {
 			for i := range 150 {
 				if _, err := notify(tx, &cycle.Notification{Office: true, Kind: cycle.NotifyReminder, Text: "提醒"}); err != nil {
