@@ -249,17 +249,25 @@ func appReminderKey(r *cycle.Reminder) string { return r.Key("app", fmt.Sprintf(
 // yet made: the unit's notification, or a job on a channel that carries
 // its messages.
 func unsentReminders(tx *Tx, rs []cycle.Reminder) ([]cycle.Reminder, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	// The channels are read once, not once a reminder: there are few, and
+	// a round may have a reminder for every unit of every plan.
+	enabled, err := deliverystore.EnabledChannels(tx)
+	if err != nil {
+		return nil, err
+	}
 	chans := make([][]*duban.Channel, len(rs))
 	var appKeys, jobKeys []string
 	for i := range rs {
 		r := &rs[i]
 		appKeys = append(appKeys, appReminderKey(r))
-		var err error
-		if chans[i], err = deliverystore.ChannelsFor(tx, r.UnitID, r.PlanID); err != nil {
-			return nil, err
-		}
-		for _, ch := range chans[i] {
-			jobKeys = append(jobKeys, r.Key(string(ch.Kind), channelTarget(ch)))
+		for _, ch := range enabled {
+			if ch.Matches(r.UnitID, r.PlanID) {
+				chans[i] = append(chans[i], ch)
+				jobKeys = append(jobKeys, r.Key(string(ch.Kind), channelTarget(ch)))
+			}
 		}
 	}
 	apps, err := existingKeys(tx, "notifications", appKeys)
