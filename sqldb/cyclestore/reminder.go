@@ -169,7 +169,18 @@ func dueReminders(tx *Tx, groups cycle.Groups) ([]cycle.Reminder, error) {
 		if err != nil {
 			return nil, err
 		}
-		obls, err := obligations(tx, byPlan[id], nil, groups)
+		// A period with no reminder due today is not read: on most days
+		// none of a plan's periods has one.
+		var due []*cycle.Period
+		for _, q := range byPlan[id] {
+			if _, ok := cycle.ReminderRule(q.Due, c.Reminders, today); ok {
+				due = append(due, q)
+			}
+		}
+		if len(due) == 0 {
+			continue
+		}
+		obls, err := obligations(tx, due, nil, groups)
 		if err != nil {
 			return nil, err
 		}
