@@ -90,7 +90,7 @@ func obligations(tx *Tx, periods []*cycle.Period, taskID *int64, groups cycle.Gr
 		tasks, ok := tasksOf[q.PlanID]
 		if !ok {
 			var err error
-			if tasks, err = ledgerstore.FindTasks(tx, duban.TaskFilter{PlanID: &q.PlanID, ID: taskID}); err != nil {
+			if tasks, err = ledgerstore.FindTaskUnits(tx, duban.TaskFilter{PlanID: &q.PlanID, ID: taskID}); err != nil {
 				return nil, err
 			}
 			tasksOf[q.PlanID] = tasks
