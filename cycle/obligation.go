@@ -180,11 +180,23 @@ func ObligationKey(o *Obligation, rule, channel, target string, day duban.Date) 
 // server ran on its day.
 const reminderCatchUp = 2
 
+// ReminderRule returns the rule (an offset from the due date) of the
+// reminder due today of reports due on due: of the rule days that have
+// come, the latest, if it came no more than two days ago, so that a server
+// down on a reminder's day still sends it and no unit gets a backlog at
+// once. ok is false when no reminder of that due date is due today.
+func ReminderRule(due duban.Date, offsets []int, today duban.Date) (offset int, ok bool) {
+	for _, off := range offsets {
+		day := due.AddDays(off)
+		if !day.After(today) && today.DaysSince(day) <= reminderCatchUp && (!ok || off > offset) {
+			offset, ok = off, true
+		}
+	}
+	return offset, ok
+}
+
 // DueReminders returns the reminders due today for obligations not yet
-// handed in, one per unit and period: of the rule days (offsets from the due
-// date) that have come, the latest, if it came no more than two days ago,
-// so that a server down on a reminder's day still sends it and no unit gets
-// a backlog at once.
+// handed in, one per unit and period, by the rule of ReminderRule.
 func DueReminders(obls []Obligation, offsets []int, today duban.Date) []Reminder {
 	type key struct{ period, unit int64 }
 	byUnit := map[key]*Reminder{}
@@ -193,13 +205,7 @@ func DueReminders(obls []Obligation, offsets []int, today duban.Date) []Reminder
 		if o.Done() {
 			continue
 		}
-		best, found := 0, false
-		for _, off := range offsets {
-			day := o.Due.AddDays(off)
-			if !day.After(today) && today.DaysSince(day) <= reminderCatchUp && (!found || off > best) {
-				best, found = off, true
-			}
-		}
+		best, found := ReminderRule(o.Due, offsets, today)
 		if !found {
 			continue
 		}

@@ -80,6 +80,28 @@ func TestObligations(t *testing.T) {
 	}
 }
 
+func TestReminderRule(t *testing.T) {
+	offsets := []int{-3, -1, 1, 3, 7}
+	for _, tc := range []struct {
+		today string
+		rule  int
+		ok    bool
+	}{
+		{"2022-07-21", 0, false},
+		{"2022-07-22", -3, true},
+		{"2022-07-24", -1, true},
+		{"2022-07-25", -1, true},
+		{"2022-07-26", 1, true},
+		{"2022-07-31", 0, false}, // three days after d+3
+		{"2022-08-03", 7, true},  // d+7's last catch-up day
+		{"2022-08-04", 0, false},
+	} {
+		if rule, ok := cycle.ReminderRule(d("2022-07-25"), offsets, d(tc.today)); rule != tc.rule || ok != tc.ok {
+			t.Errorf("%s: got %d %v, want %d %v", tc.today, rule, ok, tc.rule, tc.ok)
+		}
+	}
+}
+
 func TestDueReminders(t *testing.T) {
 	obls := []cycle.Obligation{
 		{PlanID: 3, PeriodID: 9, TaskID: 1, TaskNo: "1.1.1", UnitID: 1, Kind: cycle.ReportTask, Period: "2022年7月", Due: d("2022-07-25")},

@@ -211,6 +211,49 @@ func mustLightLedger(b *testing.B, dsn string) (*sqldb.DB, []*duban.Plan, func()
 
 func ptrTo[T any](v T) *T { return &v }
 
+// BenchmarkSendReminders sends the reminders of the ledger of
+// mustLightLedger as the jobs do every minute, once everything due is sent:
+// on the day three days before July's due date, and on a day no reminder
+// of July falls due.
+func BenchmarkSendReminders(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchmarkSendReminders(b, filepath.Join(b.TempDir(), "duban.db")) })
+	b.Run("postgres", func(b *testing.B) { benchmarkSendReminders(b, sqldbtest.PostgresDSN(b)) })
+}
+
+func benchmarkSendReminders(b *testing.B, dsn string) {
+	db, _, _ := mustLightLedger(b, dsn)
+	ctx := duban.NewContextWithUser(context.Background(), &duban.User{ID: 1, Name: "office", Role: duban.RoleAdmin})
+	reminders := NewReminderService(db, nil)
+	for _, day := range []struct {
+		name string
+		at   time.Time
+		due  bool
+	}{
+		{"reminder day, all sent", time.Date(2022, 7, 22, 10, 0, 0, 0, duban.Beijing), true},
+		{"no reminder day", time.Date(2022, 7, 15, 10, 0, 0, 0, duban.Beijing), false},
+	} {
+		b.Run(day.name, func(b *testing.B) {
+			setClock(db, day.at)
+			due, err := reminders.FindReminders(ctx)
+			if err != nil || (len(due) > 0) != day.due {
+				b.Fatalf("%d reminders due (%v), want some: %v", len(due), err, day.due)
+			}
+			// The first round sends them (a run of -count after the first
+			// finds them sent already).
+			if _, err := reminders.SendReminders(ctx); err != nil {
+				b.Fatal(err)
+			}
+			cpu := sqldbtest.CPU()
+			for b.Loop() {
+				if n, err := reminders.SendReminders(ctx); err != nil || n != 0 {
+					b.Fatalf("%d reminders sent again (%v)", n, err)
+				}
+			}
+			sqldbtest.ReportCPU(b, cpu)
+		})
+	}
+}
+
 // BenchmarkReportSave saves task reports of the sample plan in SQLite, each
 // created as a draft and submitted: two transactions, each with its
 // version, the task's lights recomputed and its audit event, as a clerk's

@@ -65,7 +65,7 @@ func (s *ReminderService) FindObligations(ctx context.Context, f cycle.Obligatio
 				}
 			}
 		}
-		obls, err := obligations(tx, periods, f.TaskID, groups)
+		obls, err := obligations(tx, periods, f.TaskID, groups, true)
 		if err != nil {
 			return err
 		}
@@ -82,20 +82,21 @@ func (s *ReminderService) FindObligations(ctx context.Context, f cycle.Obligatio
 }
 
 // obligations lists what is owed in periods (of one plan or several), for
-// one task when taskID is not nil.
-func obligations(tx *Tx, periods []*cycle.Period, taskID *int64, groups cycle.Groups) ([]cycle.Obligation, error) {
+// one task when taskID is not nil, with the reasons of returned reports
+// when reasons is true.
+func obligations(tx *Tx, periods []*cycle.Period, taskID *int64, groups cycle.Groups, reasons bool) ([]cycle.Obligation, error) {
 	tasksOf := map[int64][]*duban.Task{}
 	var out []cycle.Obligation
 	for _, q := range periods {
 		tasks, ok := tasksOf[q.PlanID]
 		if !ok {
 			var err error
-			if tasks, err = ledgerstore.FindTasks(tx, duban.TaskFilter{PlanID: &q.PlanID, ID: taskID}); err != nil {
+			if tasks, err = ledgerstore.FindTaskUnits(tx, duban.TaskFilter{PlanID: &q.PlanID, ID: taskID}); err != nil {
 				return nil, err
 			}
 			tasksOf[q.PlanID] = tasks
 		}
-		reports, err := reportStates(tx, q.ID)
+		reports, err := reportStates(tx, q.ID, reasons)
 		if err != nil {
 			return nil, err
 		}
@@ -104,17 +105,28 @@ func obligations(tx *Tx, periods []*cycle.Period, taskID *int64, groups cycle.Gr
 	return out, nil
 }
 
-// reportStates reads what obligations need of a period's reports.
-func reportStates(tx *Tx, periodID int64) ([]*cycle.Report, error) {
-	rows, err := tx.Query("SELECT id, period_id, task_id, unit_id, kind, state, return_reason FROM reports WHERE period_id = ?", periodID)
+// reportStates reads what obligations need of a period's reports, and
+// the reasons of those returned when reasons is true. Without them the
+// columns read are an index's (reports_period_state), and the reports
+// themselves are not read.
+func reportStates(tx *Tx, periodID int64, reasons bool) ([]*cycle.Report, error) {
+	columns := "id, task_id, unit_id, kind, state"
+	if reasons {
+		columns += ", return_reason"
+	}
+	rows, err := tx.Query("SELECT "+columns+" FROM reports WHERE period_id = ?", periodID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []*cycle.Report
 	for rows.Next() {
-		var r cycle.Report
-		if err := rows.Scan(&r.ID, &r.PeriodID, &r.TaskID, &r.UnitID, &r.Kind, &r.State, &r.ReturnReason); err != nil {
+		r := cycle.Report{PeriodID: periodID}
+		dest := []any{&r.ID, &r.TaskID, &r.UnitID, &r.Kind, &r.State}
+		if reasons {
+			dest = append(dest, &r.ReturnReason)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, &r)
@@ -135,13 +147,15 @@ func (s *ReminderService) FindReminders(ctx context.Context) ([]cycle.Reminder, 
 	var out []cycle.Reminder
 	err = s.db.View(ctx, func(tx *Tx) error {
 		var err error
-		out, err = dueReminders(tx, groups)
+		out, err = dueReminders(tx, groups, true)
 		return err
 	})
 	return out, err
 }
 
-func dueReminders(tx *Tx, groups cycle.Groups) ([]cycle.Reminder, error) {
+// dueReminders works out the reminders due today, the reasons of returned
+// reports in what they list when reasons is true.
+func dueReminders(tx *Tx, groups cycle.Groups, reasons bool) ([]cycle.Reminder, error) {
 	open := cycle.PeriodOpen
 	periods, _, err := findPeriods(tx, cycle.PeriodFilter{State: &open})
 	if err != nil {
@@ -169,7 +183,18 @@ func dueReminders(tx *Tx, groups cycle.Groups) ([]cycle.Reminder, error) {
 		if err != nil {
 			return nil, err
 		}
-		obls, err := obligations(tx, byPlan[id], nil, groups)
+		// A period with no reminder due today is not read: on most days
+		// none of a plan's periods has one.
+		var due []*cycle.Period
+		for _, q := range byPlan[id] {
+			if _, ok := cycle.ReminderRule(q.Due, c.Reminders, today); ok {
+				due = append(due, q)
+			}
+		}
+		if len(due) == 0 {
+			continue
+		}
+		obls, err := obligations(tx, due, nil, groups, reasons)
 		if err != nil {
 			return nil, err
 		}
@@ -197,7 +222,8 @@ func (s *ReminderService) SendReminders(ctx context.Context) (int, error) {
 	}
 	var due []cycle.Reminder
 	err = s.db.View(ctx, func(tx *Tx) error {
-		rs, err := dueReminders(tx, groups)
+		// What is sent says which reports were returned, not why.
+		rs, err := dueReminders(tx, groups, false)
 		if err != nil {
 			return err
 		}
@@ -249,17 +275,25 @@ func appReminderKey(r *cycle.Reminder) string { return r.Key("app", fmt.Sprintf(
 // yet made: the unit's notification, or a job on a channel that carries
 // its messages.
 func unsentReminders(tx *Tx, rs []cycle.Reminder) ([]cycle.Reminder, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	// The channels are read once, not once a reminder: there are few, and
+	// a round may have a reminder for every unit of every plan.
+	enabled, err := deliverystore.EnabledChannels(tx)
+	if err != nil {
+		return nil, err
+	}
 	chans := make([][]*duban.Channel, len(rs))
 	var appKeys, jobKeys []string
 	for i := range rs {
 		r := &rs[i]
 		appKeys = append(appKeys, appReminderKey(r))
-		var err error
-		if chans[i], err = deliverystore.ChannelsFor(tx, r.UnitID, r.PlanID); err != nil {
-			return nil, err
-		}
-		for _, ch := range chans[i] {
-			jobKeys = append(jobKeys, r.Key(string(ch.Kind), channelTarget(ch)))
+		for _, ch := range enabled {
+			if ch.Matches(r.UnitID, r.PlanID) {
+				chans[i] = append(chans[i], ch)
+				jobKeys = append(jobKeys, r.Key(string(ch.Kind), channelTarget(ch)))
+			}
 		}
 	}
 	apps, err := existingKeys(tx, "notifications", appKeys)

@@ -1,6 +1,8 @@
 package cyclestore_test
 
 import (
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -182,5 +184,57 @@ func TestUrgesAndClosures(t *testing.T) {
 			t.Errorf("the light of a closed task: got %s %q", l.Status, l.Reason)
 		}
 		wantCode(t, "asking after closing", w.reports.CreateClosure(as(lead), &cycle.Closure{TaskID: task.ID, Note: "再次申请"}), duban.ECONFLICT)
+	})
+}
+
+// TestRemindersDayByDay finds, on each day around two open periods' due
+// dates, the reminders that all their obligations make by the plan's rule
+// days, though a period with none due that day is not read; a rule's last
+// catch-up day still sends.
+func TestRemindersDayByDay(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w := newWorld(t, db, nil)
+		ps := w.mustPeriods(t)
+		june, july := ps[5], ps[6]
+		w.clock.Set("2022-06-10")
+		w.mustOpenPeriod(t, june)
+		w.mustOpenPeriod(t, july)
+		w.mustReport(t, w.clerk(t, "区科学技术局"), june, "2.1.3", "区科学技术局", cycle.ReportTask, 50, false)
+		w.mustReport(t, w.clerk(t, "区住房和城市建设局"), july, "6.1.1", "区住房和城市建设局", cycle.ReportPart, 50, true)
+		settings, err := w.periods.FindCycleSettings(as(office), w.plan.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		days := 0
+		for day := june.Due.AddDays(-10); !day.After(july.Due.AddDays(15)); day = day.AddDays(1) {
+			w.clock.Set(day.String())
+			got, err := w.reminders.FindReminders(as(office))
+			if err != nil {
+				t.Fatal(err)
+			}
+			obls, err := w.reminders.FindObligations(as(office), cycle.ObligationFilter{PlanID: &w.plan.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all []cycle.Obligation
+			for _, o := range obls {
+				all = append(all, *o)
+			}
+			want := cycle.DueReminders(all, settings.Reminders, day)
+			if len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
+				t.Errorf("%s: got %d reminders, want %d", day, len(got), len(want))
+			}
+			if len(want) > 0 {
+				days++
+			}
+		}
+		if days == 0 {
+			t.Fatal("no day with reminders")
+		}
+		last := slices.Max(settings.Reminders)
+		w.clock.Set(july.Due.AddDays(last + 2).String())
+		if n, err := w.reminders.SendReminders(as(office)); err != nil || n == 0 {
+			t.Errorf("the last catch-up day of rule d%+d: %d reminders sent (%v), want some", last, n, err)
+		}
 	})
 }

@@ -158,9 +158,24 @@ func (s *DeliveryService) ChannelsFor(ctx context.Context, unitID, planID int64)
 // unit in a plan goes through (duban.Channel.Matches), for a service that
 // enqueues messages in its own transaction.
 func ChannelsFor(tx *Tx, unitID, planID int64) ([]*duban.Channel, error) {
-	return queryChannels(tx, "SELECT "+channelColumns+` FROM channels
-		WHERE enabled = ? AND (unit_id IS NULL OR unit_id = ?) AND (plan_id IS NULL OR plan_id = ?) ORDER BY id`,
-		true, unitID, planID)
+	all, err := EnabledChannels(tx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*duban.Channel
+	for _, c := range all {
+		if c.Matches(unitID, planID) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// EnabledChannels returns, redacted, every enabled channel by ID, for a
+// service that picks the channels of many messages (duban.Channel.Matches)
+// from one read.
+func EnabledChannels(tx *Tx) ([]*duban.Channel, error) {
+	return queryChannels(tx, "SELECT "+channelColumns+" FROM channels WHERE enabled = ? ORDER BY id", true)
 }
 
 // checkChannelScope makes sure the unit and plan a channel is set for

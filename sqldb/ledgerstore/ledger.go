@@ -49,6 +49,12 @@ func FindTasks(tx *Tx, f duban.TaskFilter) ([]*duban.Task, error) {
 	return tasks, err
 }
 
+// FindTaskUnits returns the tasks of a filter, unpaged, in FindTasks'
+// order, with only what says who reports on them: number, state, lead and
+// responsible units. It is for a store that works out what many tasks'
+// units owe, and reads no text, deadline, leaders or targets.
+func FindTaskUnits(tx *Tx, f duban.TaskFilter) ([]*duban.Task, error) { return findTaskUnits(tx, f) }
+
 // FindUnit returns a unit, or ENOTFOUND.
 func FindUnit(tx *Tx, id int64) (*duban.Unit, error) { return findUnit(tx, id) }
 

@@ -116,6 +116,43 @@ func findTasks(tx *Tx, f duban.TaskFilter, issued bool) ([]*duban.Task, int, err
 	return tasks, total, loadTaskDetails(tx, tasks)
 }
 
+// findTaskUnits reads tasks with their lead and responsible units in one
+// query, a row per owner (one without owners for a task without any).
+func findTaskUnits(tx *Tx, f duban.TaskFilter) ([]*duban.Task, error) {
+	conds, args := taskConditions(tx, f)
+	rows, err := tx.Query(`SELECT t.id, t.plan_id, t.section, t.area, t.seq, t.state,
+		CASE o.role WHEN 'lead_unit' THEN 1 WHEN 'responsible' THEN 2 ELSE 0 END, COALESCE(o.name, ''), o.unit_id
+		FROM tasks t JOIN plans p ON p.id = t.plan_id
+		LEFT JOIN task_owners o ON o.task_id = t.id AND o.role IN ('lead_unit', 'responsible')`+sqldb.Where(conds)+
+		" ORDER BY "+taskOrder(tx.Binary(), f.Sort, f.Desc)+", o.role, o.pos", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var tasks []*duban.Task
+	var t *duban.Task
+	// Scanned into variables declared once, which Scan's pointers make
+	// escape to the heap.
+	var id, plan, unit int64
+	var section, area, seq, role int
+	var state duban.TaskState
+	var name string
+	for rows.Next() {
+		if err := rows.Scan(&id, &plan, &section, &area, &seq, &state, &role, &name, sqldb.IDCol(&unit)); err != nil {
+			return nil, err
+		}
+		if t == nil || t.ID != id {
+			t = &duban.Task{ID: id, PlanID: plan, Section: section, Area: area, Seq: seq, No: duban.TaskNo(section, area, seq), State: state}
+			tasks = append(tasks, t)
+		}
+		if role != 0 {
+			list := ownerLists(t)[role]
+			*list = append(*list, duban.Owner{ID: unit, Name: name})
+		}
+	}
+	return tasks, rows.Err()
+}
+
 // reach is the condition that an owner row's unit (the column col) is a
 // unit's, given the unit twice: the unit itself, or a group it is a member
 // of.

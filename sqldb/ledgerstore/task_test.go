@@ -1,6 +1,7 @@
 package ledgerstore_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/dubanhq/duban"
@@ -55,6 +56,39 @@ func TestTaskSort(t *testing.T) {
 		upd, _, _ := ts.FindTasks(as(office), duban.TaskFilter{PlanID: &p.ID, Sort: duban.TaskSortUpdated, Limit: 1})
 		if upd[0].ID != asc[40].ID {
 			t.Errorf("sorted by update: got task %s first, want %s", upd[0].No, asc[40].No)
+		}
+	})
+}
+
+// TestFindTaskUnits reads the tasks of FindTasks, in its order, with the
+// same lead and responsible units.
+func TestFindTaskUnits(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		p := MustPublish(t, db, MustImport(t, db, MustReadGold(t), "source.md").ID)
+		ts := ledgerstore.NewTaskService(db)
+		one := MustFindTask(t, db, p.ID, "6.1.1").ID
+		for _, f := range []duban.TaskFilter{{PlanID: &p.ID}, {PlanID: &p.ID, Sort: duban.TaskSortLeadUnit, Desc: true}, {ID: &one}} {
+			want, _, err := ts.FindTasks(as(office), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []*duban.Task
+			if err := db.View(as(office), func(tx *sqldb.Tx) error {
+				got, err = ledgerstore.FindTaskUnits(tx, f)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%+v: got %d tasks, want %d", f, len(got), len(want))
+			}
+			for i, w := range want {
+				g := got[i]
+				if g.ID != w.ID || g.PlanID != w.PlanID || g.No != w.No || g.State != w.State ||
+					!slices.Equal(g.LeadUnits, w.LeadUnits) || !slices.Equal(g.ResponsibleUnits, w.ResponsibleUnits) {
+					t.Errorf("task %s: got %+v, want %+v", w.No, g, w)
+				}
+			}
 		}
 	})
 }
