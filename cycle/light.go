@@ -82,6 +82,12 @@ func (s LightStatus) LabelEN() string {
 
 // Light is a task's status in a period, with the one sentence that says why,
 // in Chinese and in English.
+//
+// As ComputeLight writes them, the reasons hold marks where they name the
+// light's day or count the days a report is overdue, which Expand fills
+// in. A store keeps them so marked, with the day once per period: a day
+// passing then changes only the lights whose status or numbers move, not
+// every reason.
 type Light struct {
 	PlanID   int64       `json:"plan_id"`
 	PeriodID int64       `json:"period_id"`
@@ -102,9 +108,10 @@ type Light struct {
 	ComputedAt time.Time `json:"computed_at,omitzero"`
 }
 
-// Digest is a hash of what the light says (its status, reasons, numbers,
-// day and targets reached), so that a store can tell a light changed
-// without reading its reasons back.
+// Digest is a hash of what the light says (its status, marked reasons,
+// numbers and targets reached), so that a store can tell a light changed
+// without reading its reasons back. Its day is left out, as the reasons
+// leave it out.
 func (l *Light) Digest() int64 {
 	// FNV-1a over each part followed by a zero byte, written out so that
 	// hashing the 6,000 lights of a recomputation allocates nothing.
@@ -128,9 +135,50 @@ func (l *Light) Digest() int64 {
 	addString(l.ReasonEN)
 	add(strconv.AppendInt(buf[:0], int64(l.Completion), 10))
 	add(strconv.AppendInt(buf[:0], int64(l.Expected), 10))
-	addString(l.AsOf.String())
 	add(appendReached(buf[:0], l.Reached))
 	return int64(h)
+}
+
+// The marks in a light's reasons as computed: where they name its day,
+// and where they count the days from its period's due date to that day.
+const (
+	dayMark  = '\x1e'
+	lateMark = '\x1f'
+	marks    = "\x1e\x1f"
+)
+
+// Expand fills in the marks of l's reasons with its day, l.AsOf, and the
+// days from due, its period's due date, to that day.
+func (l *Light) Expand(due duban.Date) {
+	l.Reason = ExpandReason(l.Reason, false, l.AsOf, due)
+	l.ReasonEN = ExpandReason(l.ReasonEN, true, l.AsOf, due)
+}
+
+// ExpandReason fills in the marks of a light's reason (its English one
+// with en) as of day asOf, in a period due on due. A reason without marks
+// (a closed task's, or one kept before reasons were marked) comes back as
+// it is.
+func ExpandReason(reason string, en bool, asOf, due duban.Date) string {
+	i := strings.IndexAny(reason, marks)
+	if i < 0 {
+		return reason
+	}
+	var b strings.Builder
+	b.Grow(len(reason) + 16)
+	for ; i >= 0; i = strings.IndexAny(reason, marks) {
+		b.WriteString(reason[:i])
+		switch {
+		case reason[i] == lateMark:
+			b.WriteString(strconv.Itoa(asOf.DaysSince(due)))
+		case en:
+			b.WriteString(asOf.LabelEN())
+		default:
+			b.WriteString(asOf.Label())
+		}
+		reason = reason[i+1:]
+	}
+	b.WriteString(reason)
+	return b.String()
 }
 
 // ReachedText writes the values of actuals as a store keeps them beside
@@ -206,10 +254,11 @@ func (r *ReachedReader) Read(s string) ([]Actual, error) {
 
 // LightInput is what a task's light is computed from.
 type LightInput struct {
-	Year       int
-	Start      duban.Date // the plan's time line starts here
-	AsOf       duban.Date // the light's day: the period's end, or today if earlier
-	Today      duban.Date // the day against which a report is overdue
+	Year  int
+	Start duban.Date // the plan's time line starts here
+	// AsOf is the light's day (LightDay), against which time
+	// elapsed and a report overdue are counted.
+	AsOf       duban.Date
 	Thresholds Thresholds
 	Deadline   duban.Deadline
 
@@ -259,9 +308,10 @@ func linear(start, end, d duban.Date) float64 {
 	return float64(d.DaysSince(start)+1) / float64(end.DaysSince(start)+1)
 }
 
-// ComputeLight computes a task's light and its reason. It is a pure
-// function of its input, so that the same data always give the same light
-// and a page, an export and a test agree.
+// ComputeLight computes a task's light and its reasons, marked where they
+// name the light's day (Light.Expand fills them in). It is a pure function
+// of its input, so that the same data always give the same light and a
+// page, an export and a test agree.
 func ComputeLight(in *LightInput) Light {
 	l := Light{AsOf: in.AsOf, Completion: -1}
 	if in.Reported {
@@ -273,7 +323,7 @@ func ComputeLight(in *LightInput) Light {
 	pct := func(n int) string { return strconv.Itoa(n) + "%" }
 	// expected says what time elapsed asks for, in both languages.
 	expected := func() (string, string) {
-		asOf, asOfEN := in.AsOf.Label(), in.AsOf.LabelEN()
+		asOf, asOfEN := string(dayMark), string(dayMark)
 		if len(steps) >= 2 {
 			step := steps[len(steps)-1]
 			for _, m := range steps {
@@ -305,8 +355,8 @@ func ComputeLight(in *LightInput) Light {
 		l.Reason, l.ReasonEN = "已于 "+in.Closed.LabelYear()+" 办结", "Closed on "+in.Closed.LabelEN()+" "+strconv.Itoa(in.Closed.Year)
 		return l
 	}
-	if in.Owed && in.Today.After(in.Due.AddDays(in.Thresholds.Grace)) {
-		late := strconv.Itoa(in.Today.DaysSince(in.Due))
+	if in.Owed && in.AsOf.After(in.Due.AddDays(in.Thresholds.Grace)) {
+		late := string(lateMark)
 		if in.Returned {
 			return set(LightMissing, in.Period+"的报告被退回后尚未重新报送（应于 "+in.Due.Label()+" 前报送，已逾期 "+late+" 天）",
 				"The report for "+in.Period+" was returned and not resubmitted (due "+in.Due.LabelEN()+"; "+late+" days overdue)")
@@ -393,6 +443,27 @@ func NewPlanLights(year int, c *CycleSettings, periods []*Period, today duban.Da
 	return pl
 }
 
+// LightDay is the day of the lights of period p computed on today: its end
+// (or its due date, when reports are due after it), or today while it
+// runs, or the day it was closed if earlier. A past period's lights, kept
+// for trends, say what was true then and no longer change; a period closed
+// before its due date is read-only, and its lights stay as they were then.
+func LightDay(p *Period, today duban.Date) duban.Date {
+	day := p.End
+	if p.Due.After(day) {
+		day = p.Due
+	}
+	if p.State == PeriodClosed && !p.ClosedAt.IsZero() {
+		if closed := duban.Today(p.ClosedAt); closed.Before(today) {
+			today = closed
+		}
+	}
+	if today.Before(day) {
+		day = today
+	}
+	return day
+}
+
 // Light computes task t's light in period p from its reports (its task
 // reports, any period, in any order) and the day the office closed it (zero
 // when it did not).
@@ -402,17 +473,7 @@ func (pl *PlanLights) Light(t *duban.Task, p *Period, reports []*Report, closed 
 		Year: pl.year, Start: c.Start, Thresholds: c.Thresholds, Deadline: t.Due(), Closed: closed,
 		Period: p.Label, Due: p.Due, Owed: true,
 	}
-	// A period's light is as of its end (or its due date, when reports are
-	// due after it), or today while it runs: a past period's light, kept
-	// for trends, says what was true then and no longer changes.
-	in.AsOf = p.End
-	if p.Due.After(in.AsOf) {
-		in.AsOf = p.Due
-	}
-	if pl.today.Before(in.AsOf) {
-		in.AsOf = pl.today
-	}
-	in.Today = in.AsOf
+	in.AsOf = LightDay(p, pl.today)
 	pl.scan(t, p, reports, &in, false)
 	l := ComputeLight(&in)
 	l.PlanID, l.PeriodID, l.TaskID = t.PlanID, p.ID, t.ID

@@ -4,6 +4,7 @@ import (
 	"hash/fnv"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/dubanhq/duban"
@@ -43,7 +44,7 @@ func TestExpected(t *testing.T) {
 func TestComputeLight(t *testing.T) {
 	base := func() cycle.LightInput {
 		return cycle.LightInput{
-			Year: 2022, Start: d("2022-01-01"), AsOf: d("2022-07-31"), Today: d("2022-08-02"),
+			Year: 2022, Start: d("2022-01-01"), AsOf: d("2022-07-31"),
 			Thresholds: cycle.DefaultThresholds(), Deadline: duban.ParseDeadline("", 2022),
 			Reported: true, Completion: 50, Period: "2022年7月", Due: d("2022-07-25"),
 		}
@@ -62,10 +63,10 @@ func TestComputeLight(t *testing.T) {
 		{"severe", func(in *cycle.LightInput) { in.Completion = 30 }, cycle.LightSevere, "完成 30%，按序时应达 58%（截至 7月31日）", ""},
 		{"not started", func(in *cycle.LightInput) { in.Completion = 0 }, cycle.LightNotStarted, "完成 0%，按序时应达 58%（截至 7月31日）", ""},
 		{"nothing reported", func(in *cycle.LightInput) { in.Reported = false }, cycle.LightNotStarted, "尚未报送进展", "No progress reported yet"},
-		{"missing", func(in *cycle.LightInput) { in.Owed = true }, cycle.LightMissing, "2022年7月的报告应于 7月25日 前报送，已逾期 8 天", "The report for 2022年7月 was due on 25 July; 8 days overdue"},
+		{"missing", func(in *cycle.LightInput) { in.Owed, in.AsOf = true, d("2022-08-02") }, cycle.LightMissing, "2022年7月的报告应于 7月25日 前报送，已逾期 8 天", "The report for 2022年7月 was due on 25 July; 8 days overdue"},
 		{"missing within grace", func(in *cycle.LightInput) { in.Owed = true; in.Thresholds.Grace = 10 }, cycle.LightNormal, "", ""},
-		{"owed, not yet due", func(in *cycle.LightInput) { in.Owed = true; in.Today = d("2022-07-25") }, cycle.LightNormal, "", ""},
-		{"returned", func(in *cycle.LightInput) { in.Owed, in.Returned = true, true }, cycle.LightMissing, "2022年7月的报告被退回后尚未重新报送（应于 7月25日 前报送，已逾期 8 天）", ""},
+		{"owed, not yet due", func(in *cycle.LightInput) { in.Owed, in.AsOf = true, d("2022-07-25") }, cycle.LightNormal, "", ""},
+		{"returned", func(in *cycle.LightInput) { in.Owed, in.Returned, in.AsOf = true, true, d("2022-08-02") }, cycle.LightMissing, "2022年7月的报告被退回后尚未重新报送（应于 7月25日 前报送，已逾期 8 天）", ""},
 		{"closed", func(in *cycle.LightInput) { in.Closed = d("2022-07-10"); in.Owed = true }, cycle.LightClosed, "已于 2022年7月10日 办结", "Closed on 10 July 2022"},
 		{"closed later", func(in *cycle.LightInput) { in.Closed = d("2022-08-10") }, cycle.LightNormal, "", ""},
 		{"done", func(in *cycle.LightInput) { in.Completion = 100 }, cycle.LightDone, "完成 100%", "100% done"},
@@ -98,6 +99,7 @@ func TestComputeLight(t *testing.T) {
 		in := base()
 		tc.change(&in)
 		l := cycle.ComputeLight(&in)
+		l.Expand(in.Due)
 		if l.Status != tc.status {
 			t.Errorf("%s: got %s (%s), want %s", tc.name, l.Status, l.Reason, tc.status)
 		}
@@ -110,6 +112,52 @@ func TestComputeLight(t *testing.T) {
 		if l.Reason == "" || l.ReasonEN == "" {
 			t.Errorf("%s: every light needs its reason in both languages: %+v", tc.name, l)
 		}
+	}
+}
+
+// TestLightDayMarked checks that a light's reasons name its day through
+// marks, so that the same light a day later has the same digest (a store
+// rewrites none of it) and reads with the later day once expanded.
+func TestLightDayMarked(t *testing.T) {
+	in := cycle.LightInput{Year: 2022, Start: d("2022-01-01"), Thresholds: cycle.DefaultThresholds(), Deadline: duban.ParseDeadline("", 2022),
+		Reported: true, Completion: 50, Period: "2022年7月", Due: d("2022-07-25")}
+	overdue := in
+	overdue.Deadline, overdue.Owed = duban.ParseDeadline("6月底前", 2022), true
+	for _, tc := range []struct {
+		name       string
+		in         cycle.LightInput
+		days       [2]string
+		reasons    [2]string
+		reasonsEN  [2]string
+		wantStatus cycle.LightStatus
+	}{
+		{"on track", in, [2]string{"2022-07-31", "2022-08-01"},
+			[2]string{"完成 50%，按序时应达 58%（截至 7月31日）", "完成 50%，按序时应达 58%（截至 8月1日）"},
+			[2]string{"50% done; 58% expected by 31 July", "50% done; 58% expected by 1 August"}, cycle.LightNormal},
+		{"overdue", overdue, [2]string{"2022-08-02", "2022-08-03"},
+			[2]string{"2022年7月的报告应于 7月25日 前报送，已逾期 8 天", "2022年7月的报告应于 7月25日 前报送，已逾期 9 天"},
+			[2]string{"The report for 2022年7月 was due on 25 July; 8 days overdue", "The report for 2022年7月 was due on 25 July; 9 days overdue"},
+			cycle.LightMissing},
+	} {
+		var digests [2]int64
+		for i, day := range tc.days {
+			tc.in.AsOf = d(day)
+			l := cycle.ComputeLight(&tc.in)
+			digests[i] = l.Digest()
+			if strings.Contains(l.Reason, "日") && !strings.Contains(l.Reason, "7月25日") {
+				t.Errorf("%s on %s: the reason as computed names a day: %q", tc.name, day, l.Reason)
+			}
+			l.Expand(tc.in.Due)
+			if l.Status != tc.wantStatus || l.Reason != tc.reasons[i] || l.ReasonEN != tc.reasonsEN[i] {
+				t.Errorf("%s on %s: got %s %q %q, want %s %q %q", tc.name, day, l.Status, l.Reason, l.ReasonEN, tc.wantStatus, tc.reasons[i], tc.reasonsEN[i])
+			}
+		}
+		if digests[0] != digests[1] {
+			t.Errorf("%s: the digest moved with the day alone", tc.name)
+		}
+	}
+	if got := cycle.ExpandReason("已于 2022年7月10日 办结", false, d("2022-08-01"), d("2022-07-25")); got != "已于 2022年7月10日 办结" {
+		t.Errorf("a reason without marks: got %q", got)
 	}
 }
 
@@ -182,7 +230,7 @@ func TestDigest(t *testing.T) {
 	} {
 		h := fnv.New64a()
 		for _, s := range []string{string(l.Status), l.Reason, l.ReasonEN, strconv.Itoa(l.Completion), strconv.Itoa(l.Expected),
-			l.AsOf.String(), cycle.ReachedText(l.Reached)} {
+			cycle.ReachedText(l.Reached)} {
 			h.Write([]byte(s))
 			h.Write([]byte{0})
 		}

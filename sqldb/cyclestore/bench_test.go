@@ -21,8 +21,8 @@ import (
 // BenchmarkLights recomputes the lights of 20 plans × 300 tasks, each plan
 // in its July with one report per task: as a pure function over data
 // loaded once, and through the store (reading, computing and comparing with
-// the kept lights; with every light changed, writing them too). Target:
-// ≤ 50 ms for the 6,000.
+// the kept lights; a day later, writing those that moved; with every light
+// changed, writing them all). Target: ≤ 50 ms for the 6,000.
 func BenchmarkLights(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) { benchmarkLights(b, filepath.Join(b.TempDir(), "duban.db")) })
 	b.Run("postgres", func(b *testing.B) { benchmarkLights(b, sqldbtest.PostgresDSN(b)) })
@@ -37,7 +37,7 @@ func benchmarkLights(b *testing.B, dsn string) {
 		var d *lightData
 		if err := db.View(ctx, func(tx *Tx) error {
 			var err error
-			d, err = loadLightData(tx, lightScope{openOnly: true})
+			d, err = loadLightData(tx, &lightScope{openOnly: true})
 			return err
 		}); err != nil {
 			b.Fatal(err)
@@ -99,9 +99,11 @@ func benchmarkLights(b *testing.B, dsn string) {
 			}
 			sqldbtest.ReportCPU(b, cpu)
 		})
-		b.Run(name+", all changed", func(b *testing.B) {
-			// Each day of July moves every light's day, so that each pass
-			// writes all of them.
+		b.Run(name+", a day later", func(b *testing.B) {
+			// Each pass is a day of July later than the one before: the
+			// lights' day moves, and the lights whose status or numbers
+			// move with it (the share expected, a report overdue) are
+			// written.
 			changed := 0
 			cpu := sqldbtest.CPU()
 			for b.Loop() {
@@ -109,10 +111,29 @@ func benchmarkLights(b *testing.B, dsn string) {
 				day++
 				setClock(db, time.Date(2022, 7, 1+day%28, 10, 0, 0, 0, duban.Beijing))
 				b.StartTimer()
-				changed = recompute(b, oneCall)
+				changed += recompute(b, oneCall)
 			}
 			sqldbtest.ReportCPU(b, cpu)
-			b.ReportMetric(float64(changed), "written/op")
+			b.ReportMetric(float64(changed)/float64(b.N), "written/op")
+		})
+		b.Run(name+", all changed", func(b *testing.B) {
+			// Each pass finds every kept light altered, the same day, and
+			// writes all of them: the most a pass can write.
+			changed := 0
+			cpu := sqldbtest.CPU()
+			for b.Loop() {
+				b.StopTimer()
+				if err := db.Update(ctx, func(tx *Tx) error {
+					_, err := tx.Exec("UPDATE lights SET digest = digest + 1")
+					return err
+				}); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				changed += recompute(b, oneCall)
+			}
+			sqldbtest.ReportCPU(b, cpu)
+			b.ReportMetric(float64(changed)/float64(b.N), "written/op")
 		})
 	}
 }

@@ -27,11 +27,13 @@ var _ cycle.LightService = (*LightService)(nil)
 
 // RecomputeLights computes again the lights of a plan's open periods as of
 // today (of every published plan's when planID is 0, in one transaction),
-// keeps those that changed and returns how many did. The server runs it
-// daily, since lights move as days pass (a report becomes overdue) with no
-// change made. A closed period's lights are as of its end and change only
-// with a change of its own (a report, a reopening, new thresholds), which
-// recomputes them in its transaction.
+// keeps those that changed and the periods' day, and returns how many
+// lights changed. The server runs it daily, since lights move as days pass
+// (a report becomes overdue) with no change made; the day, kept once per
+// period, moves every reason's without rewriting it. A closed period's
+// lights are as of its end (or the day it closed) and change only with a
+// change of its own (a reopening, new thresholds), which recomputes them
+// in its transaction.
 func (s *LightService) RecomputeLights(ctx context.Context, planID int64) (int, error) {
 	if _, err := duban.Authorize(ctx, "重新计算状态灯", cycle.CanManagePeriods); err != nil {
 		return 0, err
@@ -52,7 +54,11 @@ func (s *LightService) RecomputeLights(ctx context.Context, planID int64) (int, 
 		}
 		for _, c := range changed {
 			n += c.n
-			if err := tx.Record("plan.lights", "plan", c.plan, c.plan, fmt.Sprintf("重新计算状态灯：%d 项变化", c.n), nil, nil); err != nil {
+			what := fmt.Sprintf("重新计算状态灯：%d 项变化", c.n)
+			if c.n == 0 {
+				what = "重新计算状态灯：无变化，日期更新"
+			}
+			if err := tx.Record("plan.lights", "plan", c.plan, c.plan, what, nil, nil); err != nil {
 				return err
 			}
 		}
@@ -94,28 +100,45 @@ type lightScope struct {
 	beside func(read func(tx *Tx) error) error
 }
 
-// planChanges counts a plan's lights that changed.
+// planChanges counts a plan's lights that changed; moved says whether the
+// day of some of its periods' lights moved, which changes what their
+// reasons say.
 type planChanges struct {
-	plan int64
-	n    int
+	plan  int64
+	n     int
+	moved bool
 }
 
 // recomputeScope computes the lights of a scope and writes those that
-// differ from the kept; it returns how many changed, by plan (only plans
-// with changes). A period whose kept lights' digests add up to those
-// computed (lightSum) is unchanged, which spares reading each kept light's
-// digest; those of the other periods are read and compared one by one.
-// When the scope allows reads beside (every plan's), the lights are
-// written period by period as they are computed (recomputeStreamed).
+// differ from the kept, then the day of the periods computed
+// (keepLightDays); it returns how many changed, by plan (only plans with
+// changes, or whose lights' day moved). A period whose kept lights'
+// digests add up to those computed (lightSum) is unchanged, which spares
+// reading each kept light's digest; those of the other periods are read and
+// compared one by one. When the scope allows reads beside (every plan's),
+// the lights are written period by period as they are computed
+// (recomputeStreamed).
 func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
-	d, err := loadLightData(tx, sc)
+	d, err := loadLightData(tx, &sc)
 	if err != nil {
 		return nil, err
 	}
 	today := duban.Today(tx.Now())
+	var w *lightWrites
 	if sc.beside != nil {
-		return recomputeStreamed(tx, d, today, sc.beside)
+		w, err = recomputeStreamed(tx, d, today, sc.beside)
+	} else {
+		w, err = recomputeKept(tx, d, today, sc.task)
 	}
+	if err != nil {
+		return nil, err
+	}
+	return keepLightDays(tx, d, today, w)
+}
+
+// recomputeKept computes the lights of what d holds, compares them with the
+// kept and writes those that differ, in the transaction.
+func recomputeKept(tx *Tx, d *lightData, today duban.Date, task int64) (*lightWrites, error) {
 	// The lights of the periods whose sums differ, with their digests.
 	type periodLights struct {
 		plan    int64
@@ -145,7 +168,7 @@ func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 		}
 	}
 	if len(doubt) == 0 {
-		return nil, nil
+		return &lightWrites{}, nil
 	}
 	periods := make([]int64, len(doubt))
 	n, kn := 0, 0 // lights in doubt, and kept of their periods
@@ -153,36 +176,72 @@ func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 		periods[i] = c.period
 		n, kn = n+len(c.lights), kn+int(d.sums[c.period].n)
 	}
-	if sc.task != 0 {
+	if task != 0 {
 		kn = len(periods)
 	}
-	kept, err := loadKept(tx, periods, sc.task, kn)
+	kept, err := loadKept(tx, periods, task, kn)
 	if err != nil {
 		return nil, err
 	}
-	w := lightWrites{same: make([]lightWrite, 0, n)}
-	var out []planChanges
+	w := &lightWrites{same: make([]lightWrite, 0, n)}
 	for _, c := range doubt {
-		before := w.len()
 		for i := range c.lights {
 			k, ok := kept[[2]int64{c.period, c.lights[i].TaskID}]
 			w.add(&c.lights[i], c.digests[i], k, ok)
 		}
-		out = addChanges(out, c.plan, w.len()-before)
 	}
-	return out, writeLights(tx, &w)
+	return w, writeLights(tx, w)
 }
 
-// addChanges adds n lights of plan changed to out.
-func addChanges(out []planChanges, plan int64, n int) []planChanges {
-	switch {
-	case n == 0:
-	case len(out) > 0 && out[len(out)-1].plan == plan:
-		out[len(out)-1].n += n
-	default:
-		out = append(out, planChanges{plan, n})
+// keepLightDays writes the day of the lights of each period computed whose
+// day moved or some of whose lights were written (w), with the time they
+// were computed, and returns the changes by plan: the lights written, and
+// whether some day moved. A day that moved changes what the reasons of
+// every light of its period say, so that every unit's lights move too.
+func keepLightDays(tx *Tx, d *lightData, today duban.Date, w *lightWrites) ([]planChanges, error) {
+	written := map[int64]int{} // lights written, by period
+	for _, ls := range [][]lightWrite{w.fresh, w.same} {
+		for _, l := range ls {
+			written[l.l.PeriodID]++
+		}
 	}
-	return out
+	var out []planChanges
+	var values strings.Builder
+	var args []any
+	now := tx.Time(tx.Now())
+	moved := false
+	for _, lp := range d.plans {
+		c := planChanges{plan: lp.id}
+		for _, p := range lp.computed {
+			day := cycle.LightDay(p, today)
+			c.n += written[p.ID]
+			if d.days[p.ID] != day {
+				c.moved = true
+			} else if written[p.ID] == 0 {
+				continue
+			}
+			if values.Len() > 0 {
+				values.WriteString(", ")
+			}
+			values.WriteString("(?, ?, ?)")
+			args = append(args, p.ID, day.String(), now)
+		}
+		if c.n > 0 || c.moved {
+			out = append(out, c)
+		}
+		moved = moved || c.moved
+	}
+	if len(args) == 0 {
+		return out, nil
+	}
+	if _, err := tx.Exec(`INSERT INTO light_days (period_id, as_of, computed_at) VALUES `+values.String()+`
+		ON CONFLICT (period_id) DO UPDATE SET as_of = excluded.as_of, computed_at = excluded.computed_at`, args...); err != nil {
+		return nil, err
+	}
+	if moved {
+		return out, moveEveryUnitLights(tx)
+	}
+	return out, nil
 }
 
 // recomputeStreamed computes the lights of a scope period by period on a
@@ -193,12 +252,8 @@ func addChanges(out []planChanges, plan int64, n int) []planChanges {
 // computing the next period's lights meanwhile costs no time. The lights
 // written are of the transaction's own, which beside reads do not see; the
 // kept lights read are those from before.
-func recomputeStreamed(tx *Tx, d *lightData, today duban.Date, beside func(read func(tx *Tx) error) error) ([]planChanges, error) {
-	type batch struct {
-		plan int64
-		w    lightWrites
-	}
-	batches := make(chan *batch, 8)
+func recomputeStreamed(tx *Tx, d *lightData, today duban.Date, beside func(read func(tx *Tx) error) error) (*lightWrites, error) {
+	batches := make(chan *lightWrites, 8)
 	stop := make(chan struct{})
 	var readErr error
 	go func() {
@@ -228,12 +283,12 @@ func recomputeStreamed(tx *Tx, d *lightData, today duban.Date, beside func(read 
 					if err != nil {
 						return err
 					}
-					b := &batch{plan: lp.id}
+					b := &lightWrites{}
 					for i := range lights {
 						k, ok := kept[[2]int64{p.ID, lights[i].TaskID}]
-						b.w.add(&lights[i], digests[i], k, ok)
+						b.add(&lights[i], digests[i], k, ok)
 					}
-					if b.w.len() == 0 {
+					if b.len() == 0 {
 						continue
 					}
 					lights, digests = nil, nil
@@ -249,22 +304,20 @@ func recomputeStreamed(tx *Tx, d *lightData, today duban.Date, beside func(read 
 	}()
 	lw := newLightWriter(tx)
 	defer lw.close()
-	var all lightWrites
-	var out []planChanges
+	all := &lightWrites{}
 	var err error
 	for b := range batches {
 		if err != nil {
 			continue // until the goroutine has stopped
 		}
-		if err = lw.write(&b.w); err != nil {
+		if err = lw.write(b); err != nil {
 			close(stop)
 			continue
 		}
-		all.fresh, all.same = append(all.fresh, b.w.fresh...), append(all.same, b.w.same...)
-		out = addChanges(out, b.plan, b.w.len())
+		all.fresh, all.same = append(all.fresh, b.fresh...), append(all.same, b.same...)
 	}
 	if err = cmp.Or(err, readErr); err != nil || all.len() == 0 {
-		return nil, err
+		return all, err
 	}
 	// A period with no lights kept has its sums zero.
 	unlit := func(periods []int64) (bool, error) {
@@ -275,10 +328,10 @@ func recomputeStreamed(tx *Tx, d *lightData, today duban.Date, beside func(read 
 		}
 		return false, nil
 	}
-	if err := moveUnitLights(tx, &all, unlit); err != nil {
+	if err := moveUnitLights(tx, all, unlit); err != nil {
 		return nil, err
 	}
-	return out, recountLights(tx, all.fresh)
+	return all, recountLights(tx, all.fresh)
 }
 
 // lightSum sums the digests of a period's lights, each split in two
@@ -302,6 +355,7 @@ type lightData struct {
 	reports map[int64][]*cycle.Report // task reports handed in or not, by task
 	closed  map[int64]duban.Date      // the day each closed task was closed
 	sums    map[int64]lightSum        // the kept lights' digests summed, by period
+	days    map[int64]duban.Date      // the kept lights' day, by period opened
 }
 
 // lightPlan is a plan whose lights are computed: its year, settings and
@@ -319,11 +373,14 @@ type lightPlan struct {
 }
 
 // loadLightData reads what a scope's lights are computed from: the plans
-// with their settings, their periods, then for the plans with periods to
-// compute their tasks, task reports, closures and kept lights' digests.
-func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
-	d := &lightData{reports: map[int64][]*cycle.Report{}, closed: map[int64]duban.Date{}, sums: map[int64]lightSum{}}
-	plans, err := loadLightPlans(tx, sc)
+// with their settings, their periods and their lights' day, then for the
+// plans with periods to compute their tasks, task reports, closures and
+// kept lights' digests. A scope of one task widens to its plan's when the
+// day of a period computed moved (a task's report on a day the daily pass
+// has not yet run), since the kept lights share their period's day.
+func loadLightData(tx *Tx, sc *lightScope) (*lightData, error) {
+	d := &lightData{reports: map[int64][]*cycle.Report{}, closed: map[int64]duban.Date{}, sums: map[int64]lightSum{}, days: map[int64]duban.Date{}}
+	plans, err := loadLightPlans(tx, *sc)
 	if err != nil || len(plans) == 0 {
 		return d, err
 	}
@@ -335,18 +392,25 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 	}
 	// The periods opened, with what the lights need of them.
 	in, args := inIDs(ids)
-	rows, err := tx.Query("SELECT id, plan_id, seq, label, start_day, end_day, due, state FROM periods WHERE plan_id IN "+in+
-		" AND state <> 'pending' ORDER BY plan_id, seq", args...)
+	rows, err := tx.Query("SELECT q.id, q.plan_id, q.seq, q.label, q.start_day, q.end_day, q.due, q.state, q.closed_at, ld.as_of FROM periods q"+
+		" LEFT JOIN light_days ld ON ld.period_id = q.id WHERE q.plan_id IN "+in+" AND q.state <> 'pending' ORDER BY q.plan_id, q.seq", args...)
 	if err != nil {
 		return nil, err
 	}
 	today := duban.Today(tx.Now())
 	var opened, computed []int64
+	var day sql.NullString
 	for rows.Next() {
 		q := &cycle.Period{}
-		if err := rows.Scan(&q.ID, &q.PlanID, &q.Seq, &q.Label, sqldb.DateCol(&q.Start), sqldb.DateCol(&q.End), sqldb.DateCol(&q.Due), &q.State); err != nil {
+		if err := rows.Scan(&q.ID, &q.PlanID, &q.Seq, &q.Label, sqldb.DateCol(&q.Start), sqldb.DateCol(&q.End), sqldb.DateCol(&q.Due), &q.State, sqldb.TimeCol(&q.ClosedAt), &day); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if day.Valid {
+			if d.days[q.ID], err = duban.ParseDate(day.String); err != nil {
+				rows.Close()
+				return nil, err
+			}
 		}
 		lp := byID[q.PlanID]
 		lp.periods = append(lp.periods, q)
@@ -354,6 +418,9 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 		if !q.Start.After(today) && (!sc.openOnly || q.State == cycle.PeriodOpen) {
 			lp.computed = append(lp.computed, q)
 			computed = append(computed, q.ID)
+			if d.days[q.ID] != cycle.LightDay(q, today) {
+				sc.task = 0
+			}
 		}
 	}
 	rows.Close()
@@ -400,7 +467,7 @@ func loadLightData(tx *Tx, sc lightScope) (*lightData, error) {
 			})
 		})
 	}
-	err = loadLightRest(tx, d, byID, sc, ids)
+	err = loadLightRest(tx, d, byID, *sc, ids)
 	if err == nil && sc.beside == nil {
 		err = sums(tx)
 	}
@@ -744,8 +811,8 @@ type lightWrite struct {
 // lightWrites are the lights a recomputation keeps: fresh ones (not kept
 // yet, or with another status) and those whose status stays the same.
 // These are written without their status and plan, so that the lights'
-// plan index (plan, status) is left as it is: the daily pass moves every
-// light's day, and mostly nothing else.
+// plan index (plan, status) is left as it is: a day passing moves the
+// share expected of many lights, and mostly nothing else.
 type lightWrites struct{ fresh, same []lightWrite }
 
 func (w *lightWrites) len() int { return len(w.fresh) + len(w.same) }
@@ -814,12 +881,11 @@ func recountLights(tx *Tx, written []lightWrite) error {
 // ones prepared once for all the batches.
 type lightWriter struct {
 	tx    *Tx
-	now   any
 	stmts map[string]*sql.Stmt
 }
 
 func newLightWriter(tx *Tx) *lightWriter {
-	return &lightWriter{tx: tx, now: tx.Time(tx.Now()), stmts: map[string]*sql.Stmt{}}
+	return &lightWriter{tx: tx, stmts: map[string]*sql.Stmt{}}
 }
 
 func (lw *lightWriter) close() {
@@ -833,50 +899,47 @@ func (lw *lightWriter) write(w *lightWrites) error {
 	if lw.tx.Postgres() {
 		return writeLightsArrays(lw.tx, w)
 	}
-	if err := lw.rows(len(w.fresh), 12, func(values string) string {
-		return `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
+	if err := lw.rows(len(w.fresh), 10, func(values string) string {
+		return `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, reached, digest)
 			VALUES ` + values + ` ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status,
 			reason = excluded.reason, reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
-			as_of = excluded.as_of, reached = excluded.reached, computed_at = excluded.computed_at, digest = excluded.digest`
+			reached = excluded.reached, digest = excluded.digest`
 	}, func(args []any, i int) []any {
 		l := w.fresh[i].l
 		return append(args, l.PeriodID, l.TaskID, l.PlanID, string(l.Status), l.Reason, l.ReasonEN, int64(l.Completion),
-			int64(l.Expected), l.AsOf.String(), cycle.ReachedText(l.Reached), lw.now, w.fresh[i].digest)
+			int64(l.Expected), cycle.ReachedText(l.Reached), w.fresh[i].digest)
 	}); err != nil {
 		return err
 	}
-	// The time computed, the same for all, is passed once, after the rows.
-	return lw.rows(len(w.same), 9, func(values string) string {
-		return `WITH v (period_id, task_id, reason, reason_en, completion, expected, as_of, reached, digest) AS (VALUES ` + values + `)
+	return lw.rows(len(w.same), 8, func(values string) string {
+		return `WITH v (period_id, task_id, reason, reason_en, completion, expected, reached, digest) AS (VALUES ` + values + `)
 			UPDATE lights SET reason = v.reason, reason_en = v.reason_en, completion = v.completion, expected = v.expected,
-			as_of = v.as_of, reached = v.reached, computed_at = ?, digest = v.digest
+			reached = v.reached, digest = v.digest
 			FROM v WHERE lights.period_id = v.period_id AND lights.task_id = v.task_id`
 	}, func(args []any, i int) []any {
 		l := w.same[i].l
 		return append(args, l.PeriodID, l.TaskID, l.Reason, l.ReasonEN, int64(l.Completion), int64(l.Expected),
-			l.AsOf.String(), cycle.ReachedText(l.Reached), w.same[i].digest)
-	}, lw.now)
+			cycle.ReachedText(l.Reached), w.same[i].digest)
+	})
 }
 
 // rows runs a statement over n rows of cols values each, lightChunk rows a
-// statement: stmt makes the statement from its rows' placeholders, add
-// appends row i's values, and tail are the arguments that follow the
-// rows'.
-func (lw *lightWriter) rows(n, cols int, stmt func(values string) string, add func(args []any, i int) []any, tail ...any) error {
+// statement: stmt makes the statement from its rows' placeholders, and add
+// appends row i's values.
+func (lw *lightWriter) rows(n, cols int, stmt func(values string) string, add func(args []any, i int) []any) error {
 	if n == 0 {
 		return nil
 	}
 	row := "(" + strings.Repeat("?, ", cols-1) + "?)"
 	values := func(rows int) string { return strings.Repeat(row+", ", rows-1) + row }
 	var full *sql.Stmt
-	args := make([]any, 0, min(n, lightChunk)*cols+len(tail))
+	args := make([]any, 0, min(n, lightChunk)*cols)
 	for start := 0; start < n; start += lightChunk {
 		end := min(start+lightChunk, n)
 		args = args[:0]
 		for i := start; i < end; i++ {
 			args = add(args, i)
 		}
-		args = append(args, tail...)
 		if end-start < lightChunk {
 			if _, err := lw.tx.Exec(stmt(values(end-start)), args...); err != nil {
 				return err
@@ -927,20 +990,27 @@ func moveUnitLights(tx *Tx, w *lightWrites, unlit func(periods []int64) (bool, e
 			return err
 		}
 	}
-	// The WHERE of each SELECT lets SQLite tell its ON CONFLICT from a
-	// join's ON.
-	const upsert = " ON CONFLICT (unit_id) DO UPDATE SET version = unit_lights.version + 1"
 	if every {
-		_, err := tx.Exec("INSERT INTO unit_lights (unit_id, version) SELECT id, 1 FROM units WHERE true" + upsert)
-		return err
+		return moveEveryUnitLights(tx)
 	}
 	in, args := inIDs(tasks)
 	_, err := tx.Exec(`INSERT INTO unit_lights (unit_id, version)
 		SELECT DISTINCT u, 1 FROM (SELECT o.unit_id AS u FROM task_owners o WHERE o.task_id IN `+in+` AND o.unit_id IS NOT NULL
 			UNION SELECT m.unit_id FROM task_owners o JOIN unit_members m ON m.group_id = o.unit_id WHERE o.task_id IN `+in+`) reached
-		WHERE u IS NOT NULL`+upsert, append(args, args...)...)
+		WHERE u IS NOT NULL`+unitLightsUpsert, append(args, args...)...)
 	return err
 }
+
+// moveEveryUnitLights moves the version of every unit's lights.
+func moveEveryUnitLights(tx *Tx) error {
+	_, err := tx.Exec("INSERT INTO unit_lights (unit_id, version) SELECT id, 1 FROM units WHERE true" + unitLightsUpsert)
+	return err
+}
+
+// unitLightsUpsert moves a unit's lights' version on an INSERT into
+// unit_lights. The WHERE of each SELECT that feeds it lets SQLite tell its
+// ON CONFLICT from a join's ON.
+const unitLightsUpsert = " ON CONFLICT (unit_id) DO UPDATE SET version = unit_lights.version + 1"
 
 // periodsLit counts the periods of ids that have lights kept.
 func periodsLit(tx *Tx, ids []int64) (int, error) {
@@ -956,20 +1026,19 @@ const manyTasks = 200
 // writeLightsArrays keeps lights on PostgreSQL, each column an array: the
 // fresh ones in one statement, those of the same status in another.
 func writeLightsArrays(tx *Tx, w *lightWrites) error {
-	now := tx.Time(tx.Now())
 	if len(w.fresh) > 0 {
 		c := lightColumns(w.fresh)
 		plans, statuses := make([]int64, len(w.fresh)), make([]string, len(w.fresh))
 		for i, lw := range w.fresh {
 			plans[i], statuses[i] = lw.l.PlanID, string(lw.l.Status)
 		}
-		if _, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, as_of, reached, computed_at, digest)
-			SELECT p, t, pl, s, r, re, c, e, a, rv, ?, d FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
-				?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[]) AS x(p, t, pl, s, r, re, c, e, a, rv, d)
+		if _, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, reached, digest)
+			SELECT p, t, pl, s, r, re, c, e, rv, d FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
+				?::int[], ?::int[], ?::text[], ?::bigint[]) AS x(p, t, pl, s, r, re, c, e, rv, d)
 			ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
 			reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
-			as_of = excluded.as_of, reached = excluded.reached, computed_at = excluded.computed_at, digest = excluded.digest`,
-			now, c.periods, c.tasks, plans, statuses, c.reasons, c.reasonsEN, c.completions, c.expected, c.asOf, c.reached, c.digests); err != nil {
+			reached = excluded.reached, digest = excluded.digest`,
+			c.periods, c.tasks, plans, statuses, c.reasons, c.reasonsEN, c.completions, c.expected, c.reached, c.digests); err != nil {
 			return err
 		}
 	}
@@ -977,12 +1046,11 @@ func writeLightsArrays(tx *Tx, w *lightWrites) error {
 		return nil
 	}
 	c := lightColumns(w.same)
-	_, err := tx.Exec(`UPDATE lights l SET reason = x.r, reason_en = x.re, completion = x.c, expected = x.e, as_of = x.a, reached = x.rv,
-		computed_at = ?, digest = x.d
-		FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[])
-			AS x(p, t, r, re, c, e, a, rv, d)
+	_, err := tx.Exec(`UPDATE lights l SET reason = x.r, reason_en = x.re, completion = x.c, expected = x.e, reached = x.rv, digest = x.d
+		FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::bigint[])
+			AS x(p, t, r, re, c, e, rv, d)
 		WHERE l.period_id = x.p AND l.task_id = x.t`,
-		now, c.periods, c.tasks, c.reasons, c.reasonsEN, c.completions, c.expected, c.asOf, c.reached, c.digests)
+		c.periods, c.tasks, c.reasons, c.reasonsEN, c.completions, c.expected, c.reached, c.digests)
 	return err
 }
 
@@ -990,18 +1058,18 @@ func writeLightsArrays(tx *Tx, w *lightWrites) error {
 // unnests into rows.
 type lightArrays struct {
 	periods, tasks, completions, expected, digests []int64
-	reasons, reasonsEN, asOf, reached              []string
+	reasons, reasonsEN, reached                    []string
 }
 
 func lightColumns(ls []lightWrite) *lightArrays {
 	n := len(ls)
 	c := &lightArrays{periods: make([]int64, n), tasks: make([]int64, n), completions: make([]int64, n), expected: make([]int64, n),
-		digests: make([]int64, n), reasons: make([]string, n), reasonsEN: make([]string, n), asOf: make([]string, n), reached: make([]string, n)}
+		digests: make([]int64, n), reasons: make([]string, n), reasonsEN: make([]string, n), reached: make([]string, n)}
 	for i, lw := range ls {
 		l := lw.l
 		c.periods[i], c.tasks[i], c.digests[i] = l.PeriodID, l.TaskID, lw.digest
 		c.completions[i], c.expected[i] = int64(l.Completion), int64(l.Expected)
-		c.reasons[i], c.reasonsEN[i], c.asOf[i], c.reached[i] = l.Reason, l.ReasonEN, l.AsOf.String(), cycle.ReachedText(l.Reached)
+		c.reasons[i], c.reasonsEN[i], c.reached[i] = l.Reason, l.ReasonEN, cycle.ReachedText(l.Reached)
 	}
 	return c
 }
@@ -1050,40 +1118,44 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 	var total int
 	err := s.db.View(ctx, func(tx *Tx) error {
 		draftsHidden(tx, &c)
-		from := " FROM lights l JOIN periods q ON q.id = l.period_id JOIN plans p ON p.id = l.plan_id" + c.where()
+		joins, where := " FROM lights l JOIN periods q ON q.id = l.period_id JOIN plans p ON p.id = l.plan_id", c.where()
 		all := c.args
 		var err error
-		if total, err = countPaged(tx, from, all, f.Limit, f.Offset); err != nil {
+		if total, err = countPaged(tx, joins+where, all, f.Limit, f.Offset); err != nil {
 			return err
 		}
 		page, pargs := tx.Limit(f.Limit, f.Offset)
-		columns := "l.plan_id, l.period_id, l.task_id, l.status, l.reason, l.reason_en"
+		columns := "l.plan_id, l.period_id, l.task_id, l.status, l.reason, l.reason_en, q.due, COALESCE(ld.as_of, q.end_day)"
 		if !f.Brief {
-			columns += ", l.completion, l.expected, l.as_of, l.reached, l.computed_at"
+			columns += ", l.completion, l.expected, l.reached, ld.computed_at"
 		}
-		rows, err := tx.Query("SELECT "+columns+from+" ORDER BY l.plan_id, q.seq, l.task_id"+page, append(all, pargs...)...)
+		// The lights' day, kept per period, fills in their reasons.
+		joins += " LEFT JOIN light_days ld ON ld.period_id = l.period_id"
+		rows, err := tx.Query("SELECT "+columns+joins+where+" ORDER BY l.plan_id, q.seq, l.task_id"+page, append(all, pargs...)...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		var due duban.Date
 		for rows.Next() {
 			l := &cycle.Light{}
-			if f.Brief {
-				if err := rows.Scan(int64Col{&l.PlanID}, int64Col{&l.PeriodID}, int64Col{&l.TaskID}, &l.Status, &l.Reason, &l.ReasonEN); err != nil {
-					return err
-				}
-				out = append(out, l)
-				continue
-			}
+			dest := []any{int64Col{&l.PlanID}, int64Col{&l.PeriodID}, int64Col{&l.TaskID}, statusCol{&l.Status}, &l.Reason, &l.ReasonEN,
+				sqldb.DateCol(&due), sqldb.DateCol(&l.AsOf)}
 			var reached string
-			if err := rows.Scan(&l.PlanID, &l.PeriodID, &l.TaskID, &l.Status, &l.Reason, &l.ReasonEN, &l.Completion, &l.Expected,
-				sqldb.DateCol(&l.AsOf), &reached, sqldb.TimeCol(&l.ComputedAt)); err != nil {
+			if !f.Brief {
+				dest = append(dest, &l.Completion, &l.Expected, &reached, sqldb.TimeCol(&l.ComputedAt))
+			}
+			if err := rows.Scan(dest...); err != nil {
 				return err
+			}
+			l.Expand(due)
+			out = append(out, l)
+			if f.Brief {
+				continue
 			}
 			if l.Reached, err = cycle.ParseReached(reached); err != nil {
 				return err
 			}
-			out = append(out, l)
 		}
 		if total < 0 {
 			total = len(out)

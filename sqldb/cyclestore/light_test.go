@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,7 +18,8 @@ import (
 
 // TestRecomputeEveryPlan recomputes the lights of every published plan in
 // one call (plan 0), as the daily pass does: a day later every light of
-// the open periods moves on, in each plan, and is logged per plan; a second
+// the open periods reads as of that day, in each plan, with only those
+// whose status or numbers moved written, and is logged per plan; a second
 // pass the same day changes nothing; a clerk may not recompute.
 func TestRecomputeEveryPlan(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
@@ -48,6 +50,12 @@ func TestRecomputeEveryPlan(t *testing.T) {
 			return n
 		}
 		first, other := count(w.plan.ID), count(second.ID)
+		audit := sqldb.NewAuditService(db)
+		spared := w.units["区审计局"]
+		before, err := audit.Heads(as(office), spared)
+		if err != nil {
+			t.Fatal(err)
+		}
 
 		w.clock.Set("2022-07-06")
 		if _, err := w.lights.RecomputeLights(as(w.clerk(t, "区财政局")), 0); duban.ErrorCode(err) != duban.EFORBIDDEN {
@@ -57,8 +65,14 @@ func TestRecomputeEveryPlan(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n != first+other {
-			t.Errorf("a day later: %d lights changed, want every open period's %d + %d", n, first, other)
+		// The day is kept once per period: a day passing writes only the
+		// lights whose status or numbers moved, and every unit's pages,
+		// whose reasons name the day, are read afresh.
+		if n >= first+other {
+			t.Errorf("a day later: %d lights changed, want fewer than every open period's %d + %d", n, first, other)
+		}
+		if after, err := audit.Heads(as(office), spared); err != nil || after.Lights == before.Lights {
+			t.Errorf("a day later: %s's lights version %d → %d (%v), want moved", "区审计局", before.Lights, after.Lights, err)
 		}
 		for _, p := range []*duban.Plan{w.plan, second} {
 			ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{PlanID: &p.ID})
@@ -69,8 +83,11 @@ func TestRecomputeEveryPlan(t *testing.T) {
 				if l.AsOf != date("2022-07-06") {
 					t.Fatalf("plan %d: a light as of %s, want 2022-07-06", p.ID, l.AsOf)
 				}
+				if strings.Contains(l.Reason, "截至") && !strings.Contains(l.Reason, "截至 7月6日") || strings.ContainsAny(l.Reason+l.ReasonEN, "\x1e\x1f") {
+					t.Fatalf("plan %d: a light's reason a day later: %q, %q", p.ID, l.Reason, l.ReasonEN)
+				}
 			}
-			events, _, err := sqldb.NewAuditService(db).FindAuditEvents(as(office), duban.AuditFilter{Entity: ptr("plan"), EntityID: &p.ID, Limit: 1})
+			events, _, err := audit.FindAuditEvents(as(office), duban.AuditFilter{Entity: ptr("plan"), EntityID: &p.ID, Limit: 1})
 			if err != nil || len(events) != 1 || events[0].Action != "plan.lights" {
 				t.Errorf("plan %d: latest event %+v (%v), want plan.lights", p.ID, events, err)
 			}
@@ -173,9 +190,15 @@ func TestManyLightsMoveEveryUnit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.clock.Set("2022-07-06")
+		// Every kept light of the plan altered, the same day.
+		if err := db.Update(as(office), func(tx *sqldb.Tx) error {
+			_, err := tx.Exec("UPDATE lights SET digest = digest + 1 WHERE plan_id = ?", big.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		if n, err := w.lights.RecomputeLights(as(office), big.ID); err != nil || n != 300 {
-			t.Fatalf("a day later: %d lights changed (%v), want 300", n, err)
+			t.Fatalf("300 lights altered: %d lights changed (%v), want 300", n, err)
 		}
 		if after, err := audit.Heads(as(office), spared); err != nil || after.Lights == before.Lights {
 			t.Errorf("300 lights of another plan recomputed: %s's lights version %d → %d (%v), want moved", "区审计局", before.Lights, after.Lights, err)
@@ -204,26 +227,29 @@ func TestFirstLightsOfAPeriod(t *testing.T) {
 		if err != nil || len(farTasks) == 0 {
 			t.Fatalf("区审计局's tasks: %d (%v)", len(farTasks), err)
 		}
-		shown := func() int {
+		// shown is the period of the light shown of 区审计局's task.
+		shown := func() int64 {
 			ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{TaskIDs: []int64{farTasks[0].ID}, Latest: true})
-			if err != nil {
-				t.Fatal(err)
+			if err != nil || len(ls) != 1 {
+				t.Fatalf("区审计局's task shows %d lights (%v)", len(ls), err)
 			}
-			return len(ls)
+			return ls[0].PeriodID
 		}
 		audit := sqldb.NewAuditService(db)
 		before, err := audit.Heads(as(office), far)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if shown() != 1 {
+		if shown() != july.ID {
 			t.Fatal("区审计局's task shows no light of July")
 		}
 		w.clock.Set("2022-08-01")
 		w.mustReport(t, w.clerk(t, "区科学技术局"), august, "2.1.3", "区科学技术局", cycle.ReportTask, 40, false)
 		w.mustLight(t, august, "2.1.3")
-		if shown() != 0 {
-			t.Fatal("区审计局's task still shows July's light once August has one")
+		// A period's first light is of every task: the period's lights
+		// share its day.
+		if shown() != august.ID {
+			t.Fatal("区审计局's task still shows July's light once August has lights")
 		}
 		if after, err := audit.Heads(as(office), far); err != nil || after.Lights == before.Lights {
 			t.Errorf("August's first light: 区审计局's lights version %d → %d (%v), want moved", before.Lights, after.Lights, err)
@@ -281,7 +307,7 @@ func TestRecomputeFindsKeptChanged(t *testing.T) {
 				t.Errorf("the altered light written again: %+v, want %+v", got, before)
 			}
 			exec(`UPDATE lights SET reason = '改过', reason_en = 'altered', completion = completion + 1, expected = expected + 1,
-			as_of = '2000-01-01', reached = '0=1', digest = digest + 1 WHERE period_id = ? AND task_id = ?`, july.ID, w.tasks["2.1.3"].ID)
+			reached = '0=1', digest = digest + 1 WHERE period_id = ? AND task_id = ?`, july.ID, w.tasks["2.1.3"].ID)
 			recompute("a kept light altered but for its status", 1)
 			if got := light(july, "2.1.3"); !reflect.DeepEqual(got, before) {
 				t.Errorf("the altered light written again: %+v, want %+v", got, before)
@@ -334,13 +360,69 @@ func TestBriefLights(t *testing.T) {
 				b.Reason != f.Reason || b.ReasonEN != f.ReasonEN || f.Reason == "" {
 				t.Errorf("task %d: brief %+v, full %+v", f.TaskID, *b, *f)
 			}
-			if b.Completion != 0 || b.Expected != 0 || !b.AsOf.IsZero() || b.Reached != nil || !b.ComputedAt.IsZero() {
+			if b.AsOf != f.AsOf {
+				t.Errorf("task %d: brief as of %s, full as of %s", f.TaskID, b.AsOf, f.AsOf)
+			}
+			if b.Completion != 0 || b.Expected != 0 || b.Reached != nil || !b.ComputedAt.IsZero() {
 				t.Errorf("task %d: the brief reading has more: %+v", f.TaskID, *b)
 			}
 			reported = reported || f.Completion == 40
 		}
 		if !reported {
 			t.Error("2.1.3's report of 40% is in no light read in full")
+		}
+	})
+}
+
+// TestClosedPeriodKeepsItsDay: a period closed before its end keeps its
+// lights as of the day it was closed, however the lights of later periods
+// are recomputed; a report on a day the daily pass has not seen brings
+// every light of its period to that day.
+func TestClosedPeriodKeepsItsDay(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w := newWorld(t, db, nil)
+		ps := w.mustPeriods(t)
+		july, august := ps[6], ps[7]
+		w.clock.Set("2022-07-05")
+		w.mustOpenPeriod(t, july)
+		w.clock.Set("2022-07-28")
+		if _, err := w.periods.UpdatePeriod(as(office), july.ID, cycle.PeriodUpdate{State: ptr(cycle.PeriodClosed)}); err != nil {
+			t.Fatal(err)
+		}
+		read := func() []*cycle.Light {
+			t.Helper()
+			ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{PeriodID: &july.ID})
+			if err != nil || len(ls) == 0 {
+				t.Fatalf("July's lights: %d (%v)", len(ls), err)
+			}
+			return ls
+		}
+		closed := read()
+		w.clock.Set("2022-08-01")
+		w.mustOpenPeriod(t, august)
+		w.clock.Set("2022-08-05")
+		w.mustReport(t, w.clerk(t, "区科学技术局"), august, "2.1.3", "区科学技术局", cycle.ReportTask, 40, false)
+		// The report's recomputation, on a day the daily pass did not see,
+		// brought every light of August to that day.
+		ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{PeriodID: &august.ID})
+		if err != nil || len(ls) != len(closed) {
+			t.Fatalf("August's lights: %d (%v), want %d", len(ls), err, len(closed))
+		}
+		for _, l := range ls {
+			if l.AsOf != date("2022-08-05") {
+				t.Fatalf("August's light of task %d as of %s, want 2022-08-05", l.TaskID, l.AsOf)
+			}
+		}
+		if n, err := w.lights.RecomputeLights(as(office), w.plan.ID); err != nil || n != 0 {
+			t.Errorf("recomputed the same day after the report: %d changed (%v), want 0", n, err)
+		}
+		for i, l := range read() {
+			if l.AsOf != date("2022-07-28") || strings.Contains(l.Reason, "截至") && !strings.Contains(l.Reason, "截至 7月28日") {
+				t.Fatalf("July's light of task %d after it closed: as of %s, %q", l.TaskID, l.AsOf, l.Reason)
+			}
+			if l.Reason != closed[i].Reason || l.Status != closed[i].Status || !l.ComputedAt.Equal(closed[i].ComputedAt) {
+				t.Fatalf("July's light of task %d moved after it closed: %+v, was %+v", l.TaskID, *l, *closed[i])
+			}
 		}
 	})
 }

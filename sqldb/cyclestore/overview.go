@@ -2,6 +2,8 @@ package cyclestore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"github.com/dubanhq/duban"
 	"github.com/dubanhq/duban/cycle"
@@ -169,16 +171,19 @@ func readPeriodLights(tx *Tx, f *cycle.Figures, reasons bool) error {
 			CASE WHEN status IN ` + attention + ` THEN reason_en ELSE '' END
 			FROM lights WHERE period_id = ?`
 	}
+	// The lights' day, kept per period, which fills in their reasons.
+	var asOf duban.Date
+	switch err := tx.QueryRow("SELECT as_of FROM light_days WHERE period_id = ?", f.Period.ID).Scan(sqldb.DateCol(&asOf)); {
+	case errors.Is(err, sql.ErrNoRows):
+		asOf = cycle.LightDay(f.Period, f.Today)
+	case err != nil:
+		return err
+	}
 	rows, err := tx.Query(q, f.Period.ID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	// The lights' day is the period's end, or today while it runs.
-	asOf := f.Period.End
-	if f.Today.Before(asOf) {
-		asOf = f.Today
-	}
 	// The period's lights, as many as the trend counted of it.
 	n := 0
 	for _, pc := range f.Trend {
@@ -205,6 +210,9 @@ func readPeriodLights(tx *Tx, f *cycle.Figures, reasons bool) error {
 			return err
 		}
 		l.Completion = int(completion)
+		if reasons {
+			l.Expand(f.Period.Due)
+		}
 		if l.Reached, err = reader.Read(reached); err != nil {
 			return err
 		}
@@ -234,6 +242,7 @@ func readReasons(tx *Tx, f *cycle.Figures, tasks []int64) error {
 		}
 		if l := f.Lights[id]; l != nil {
 			l.Reason, l.ReasonEN = reason, reasonEN
+			l.Expand(f.Period.Due)
 		}
 	}
 	return rows.Err()

@@ -120,6 +120,9 @@ leaders.ord integer NOT NULL DEFAULT 0
 light_counts.period_id bigint NOT NULL
 light_counts.status text NOT NULL
 light_counts.tasks integer NOT NULL
+light_days.period_id bigint NOT NULL
+light_days.as_of text NOT NULL
+light_days.computed_at timestamp with time zone NOT NULL
 lights.period_id bigint NOT NULL
 lights.task_id bigint NOT NULL
 lights.plan_id bigint NOT NULL
@@ -128,8 +131,6 @@ lights.reason text NOT NULL
 lights.reason_en text NOT NULL
 lights.completion integer NOT NULL
 lights.expected integer NOT NULL
-lights.as_of text NOT NULL
-lights.computed_at timestamp with time zone NOT NULL
 lights.digest bigint NOT NULL
 lights.reached text NOT NULL DEFAULT ''::text
 login_attempts.id bigint NOT NULL IDENTITY ALWAYS
@@ -385,6 +386,8 @@ leaders leaders_name_key UNIQUE (name)
 leaders leaders_pkey PRIMARY KEY (id)
 light_counts light_counts_period_id_fkey FOREIGN KEY (period_id) REFERENCES periods(id)
 light_counts light_counts_pkey PRIMARY KEY (period_id, status)
+light_days light_days_period_id_fkey FOREIGN KEY (period_id) REFERENCES periods(id)
+light_days light_days_pkey PRIMARY KEY (period_id)
 lights lights_period_id_fkey FOREIGN KEY (period_id) REFERENCES periods(id)
 lights lights_pkey PRIMARY KEY (period_id, task_id)
 lights lights_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
@@ -513,6 +516,7 @@ CREATE UNIQUE INDEX form_drafts_secret_hash_key ON form_drafts USING btree (secr
 CREATE UNIQUE INDEX leaders_name_key ON leaders USING btree (name)
 CREATE UNIQUE INDEX leaders_pkey ON leaders USING btree (id)
 CREATE UNIQUE INDEX light_counts_pkey ON light_counts USING btree (period_id, status)
+CREATE UNIQUE INDEX light_days_pkey ON light_days USING btree (period_id)
 CREATE UNIQUE INDEX lights_pkey ON lights USING btree (period_id, task_id)
 CREATE INDEX lights_plan ON lights USING btree (plan_id, status)
 CREATE INDEX lights_task ON lights USING btree (task_id, period_id)

@@ -165,6 +165,12 @@ CREATE TABLE light_counts (
 	PRIMARY KEY (period_id, status)
 ) WITHOUT ROWID;
 
+CREATE TABLE light_days (
+	period_id   INTEGER PRIMARY KEY REFERENCES periods (id),
+	as_of       TEXT NOT NULL,
+	computed_at TEXT NOT NULL
+);
+
 CREATE TABLE lights (
 	period_id   INTEGER NOT NULL REFERENCES periods (id),
 	task_id     INTEGER NOT NULL REFERENCES tasks (id),
@@ -174,10 +180,6 @@ CREATE TABLE lights (
 	reason_en   TEXT NOT NULL,
 	completion  INTEGER NOT NULL,
 	expected    INTEGER NOT NULL,
-	as_of       TEXT NOT NULL,
-	computed_at TEXT NOT NULL,
-	-- A hash of the light as computed (duban.Light.Digest), which the
-	-- daily recomputation compares instead of reading every reason back.
 	digest      BIGINT NOT NULL, reached TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (period_id, task_id)
 ) WITHOUT ROWID;
