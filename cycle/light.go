@@ -447,7 +447,7 @@ func NewPlanLights(year int, c *CycleSettings, periods []*Period, today duban.Da
 // (or its due date, when reports are due after it), or today while it
 // runs, or the day it was closed if earlier. A past period's lights, kept
 // for trends, say what was true then and no longer change; a period closed
-// before its due date is read-only, and its lights stay as they were then.
+// early is read-only, and its lights stay as of the day it closed.
 func LightDay(p *Period, today duban.Date) duban.Date {
 	day := p.End
 	if p.Due.After(day) {
