@@ -238,7 +238,7 @@ func keepLightDays(tx *Tx, d *lightData, today duban.Date, w *lightWrites) ([]pl
 		ON CONFLICT (period_id) DO UPDATE SET as_of = excluded.as_of, computed_at = excluded.computed_at`, args...); err != nil {
 		return nil, err
 	}
-	if moved {
+	if moved && !w.everyUnit {
 		return out, moveEveryUnitLights(tx)
 	}
 	return out, nil
@@ -813,7 +813,12 @@ type lightWrite struct {
 // These are written without their status and plan, so that the lights'
 // plan index (plan, status) is left as it is: a day passing moves the
 // share expected of many lights, and mostly nothing else.
-type lightWrites struct{ fresh, same []lightWrite }
+type lightWrites struct {
+	fresh, same []lightWrite
+	// everyUnit is set once writing them moved every unit's lights
+	// version (moveUnitLights), which a day moved needs no more.
+	everyUnit bool
+}
 
 func (w *lightWrites) len() int { return len(w.fresh) + len(w.same) }
 
@@ -991,6 +996,7 @@ func moveUnitLights(tx *Tx, w *lightWrites, unlit func(periods []int64) (bool, e
 		}
 	}
 	if every {
+		w.everyUnit = true
 		return moveEveryUnitLights(tx)
 	}
 	in, args := inIDs(tasks)
