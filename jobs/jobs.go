@@ -116,6 +116,20 @@ func (r *Runner) RunOnce(ctx context.Context) (Round, error) {
 	}
 	today := duban.Today(now)
 	daily := today != r.lightsDay
+	if daily && len(plans) > 1 {
+		// Every plan's in one transaction costs less than a transaction
+		// each; should it fail, each plan's is tried alone, so that one
+		// plan's failure does not hold back the others'.
+		if n, err := r.svc.Lights.RecomputeLights(ctx, 0); err == nil {
+			for _, p := range plans {
+				r.seen[p.ID] = p.UpdatedAt
+			}
+			round.Plans, round.Lights = len(plans), n
+			plans = nil
+		} else {
+			r.log.Warn("jobs: recomputing every plan's lights at once; trying each plan's alone", "err", err)
+		}
+	}
 	for _, p := range plans {
 		if !daily && p.UpdatedAt.Equal(r.seen[p.ID]) {
 			continue

@@ -63,6 +63,13 @@ func newServer(t *testing.T, db *sqldb.DB, clk *notifytest.Clock, name string) *
 // and makes its periods, and returns the plan and its periods.
 func plan(t *testing.T, db *sqldb.DB) (*duban.Plan, []*cycle.Period) {
 	t.Helper()
+	return numberedPlan(t, db, "")
+}
+
+// numberedPlan is plan with suffix added to the notice's number and title,
+// which makes it another notice.
+func numberedPlan(t *testing.T, db *sqldb.DB, suffix string) (*duban.Plan, []*cycle.Period) {
+	t.Helper()
 	data, err := os.ReadFile("../testdata/lixia-2022.reading.json")
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +78,9 @@ func plan(t *testing.T, db *sqldb.DB) (*duban.Plan, []*cycle.Period) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		t.Fatal(err)
 	}
-	res, err := ledgerstore.NewPlanService(db).ImportPlan(as(office), duban.ImportInput{Name: "source.md", Data: data, Reading: &r})
+	r.Document.DocNumber += suffix
+	r.Document.Title += suffix
+	res, err := ledgerstore.NewPlanService(db).ImportPlan(as(office), duban.ImportInput{Name: "source.md", Data: append(data, suffix...), Reading: &r})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,3 +302,61 @@ func TestLights(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestLightsEveryPlan recomputes every plan's lights in the daily round,
+// and when that fails (a plan's settings unreadable), each plan's alone:
+// one plan's failure does not hold back the others'.
+func TestLightsEveryPlan(t *testing.T) {
+	sqldbtest.ForEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		clk := notifytest.NewClock(at("2022-07-01", 9, 0))
+		db.Now = clk.Now
+		var plans []*duban.Plan
+		for _, suffix := range []string{"", "（二）"} {
+			p, periods := numberedPlan(t, db, suffix)
+			if _, err := cyclestore.NewPeriodService(db).UpdatePeriod(as(office), periods[6].ID, cycle.PeriodUpdate{State: ptr(cycle.PeriodOpen)}); err != nil {
+				t.Fatal(err)
+			}
+			plans = append(plans, p)
+		}
+		// A day after the periods opened, the first round moves the day of
+		// both plans' lights, which each plan's audit log shows.
+		clk.Set(at("2022-07-02", 9, 0))
+		var log strings.Builder
+		s := newServer(t, db, clk, "one")
+		s.runner = jobs.New(jobs.Services{Plans: ledgerstore.NewPlanService(db), Reminders: cyclestore.NewReminderService(db, nil),
+			Lights: cyclestore.NewLightService(db)}, jobs.Options{Now: clk.Now, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+		if r, err := s.runner.RunOnce(context.Background()); err != nil || r.Plans != 2 {
+			t.Fatalf("the first round: %+v (%v), want both plans recomputed", r, err)
+		}
+		for _, p := range plans {
+			events, _, err := sqldb.NewAuditService(db).FindAuditEvents(as(office), duban.AuditFilter{Entity: ptr("plan"), EntityID: &p.ID})
+			n := 0
+			for _, e := range events {
+				if e.Action == "plan.lights" {
+					n++
+				}
+			}
+			if err != nil || n != 1 {
+				t.Errorf("plan %d: %d recomputations logged (%v), want 1", p.ID, n, err)
+			}
+		}
+
+		if err := db.Update(as(office), func(tx *sqldb.Tx) error {
+			_, err := tx.Exec(`INSERT INTO cycle_settings (plan_id, settings, updated_at) VALUES (?, '{', ?)
+				ON CONFLICT (plan_id) DO UPDATE SET settings = excluded.settings`, plans[0].ID, tx.Time(tx.Now()))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Set(at("2022-07-26", 9, 0))
+		r, err := s.runner.RunOnce(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "settings") || r.Plans != 1 || r.Lights == 0 {
+			t.Errorf("the day after the due date, plan %d's settings unreadable: %+v (%v), want the other plan's lights changed and the error",
+				plans[0].ID, r, err)
+		}
+		// The round tried every plan's at once before each plan's alone.
+		if got := strings.Count(log.String(), "trying each plan's alone"); got != 1 {
+			t.Errorf("the log says %d times it tried each plan's alone, want once:\n%s", got, log.String())
+		}
+	})
+}

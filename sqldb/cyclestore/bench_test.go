@@ -63,8 +63,9 @@ func benchmarkLights(b *testing.B, dsn string) {
 		b.ReportMetric(float64(n), "lights/op")
 	})
 	lights := NewLightService(db)
-	// Each plan's lights are recomputed in a call of its own, or every
-	// plan's in one call (planID 0), as the server's daily pass does.
+	// Each plan's lights are recomputed in a call of its own (as the
+	// server does after a plan's tasks changed), or every plan's in one
+	// call (planID 0), as the server's daily pass does.
 	recompute := func(b *testing.B, oneCall bool) int {
 		changed := 0
 		ids := []int64{0}
