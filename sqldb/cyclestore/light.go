@@ -18,10 +18,56 @@ import (
 )
 
 // LightService keeps each period's status lights.
-type LightService struct{ base }
+type LightService struct {
+	base
+	tasks *taskCache
+}
 
 // NewLightService returns the lights of db.
-func NewLightService(db *sqldb.DB) *LightService { return &LightService{base{db: db}} }
+func NewLightService(db *sqldb.DB) *LightService {
+	return &LightService{base: base{db: db}, tasks: &taskCache{plans: map[int64]cachedTasks{}}}
+}
+
+// taskCache keeps what the lights need of each plan's tasks, as
+// loadLightTasks read them, with the version of the plan's tasks then
+// (task_versions, which triggers move on every change to them): the tasks
+// of a plan whose version has not moved are not read again. Each server
+// keeps its own, and the version, read from the database in each
+// recomputation's transaction, tells it what another server changed. The
+// tasks kept are only read.
+type taskCache struct {
+	mu    sync.Mutex
+	plans map[int64]cachedTasks
+}
+
+type cachedTasks struct {
+	version int64
+	tasks   []*duban.Task
+}
+
+// maxCachedPlans bounds the plans a taskCache keeps; past it, it starts
+// again empty.
+const maxCachedPlans = 1000
+
+// get returns plan's tasks if kept at version.
+func (c *taskCache) get(plan, version int64) ([]*duban.Task, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.plans[plan]
+	return e.tasks, ok && e.version == version
+}
+
+// put keeps the tasks of plans read at their version.
+func (c *taskCache) put(plans []*lightPlan) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.plans)+len(plans) > maxCachedPlans {
+		clear(c.plans)
+	}
+	for _, lp := range plans {
+		c.plans[lp.id] = cachedTasks{lp.version, lp.tasks}
+	}
+}
 
 var _ cycle.LightService = (*LightService)(nil)
 
@@ -40,7 +86,7 @@ func (s *LightService) RecomputeLights(ctx context.Context, planID int64) (int, 
 	}
 	var n int
 	err := s.db.Update(ctx, func(tx *Tx) error {
-		sc := lightScope{openOnly: true}
+		sc := lightScope{openOnly: true, cache: s.tasks}
 		if planID != 0 {
 			sc.plans = []int64{planID}
 		} else {
@@ -98,6 +144,9 @@ type lightScope struct {
 	// PostgreSQL's lock on the audit chain's head); the delivery queue,
 	// which does not, writes no report, task or light.
 	beside func(read func(tx *Tx) error) error
+	// cache, when not nil, keeps the plans' tasks between recomputations
+	// of whole plans.
+	cache *taskCache
 }
 
 // planChanges counts a plan's lights that changed; moved says whether the
@@ -126,7 +175,7 @@ func recomputeScope(tx *Tx, sc lightScope) ([]planChanges, error) {
 	today := duban.Today(tx.Now())
 	var w *lightWrites
 	if sc.beside != nil {
-		w, err = recomputeStreamed(tx, d, today, sc.beside)
+		w, err = recomputeStreamed(tx, d, today, sc)
 	} else {
 		w, err = recomputeKept(tx, d, today, sc.task)
 	}
@@ -244,64 +293,94 @@ func keepLightDays(tx *Tx, d *lightData, today duban.Date, w *lightWrites) ([]pl
 	return out, nil
 }
 
-// recomputeStreamed computes the lights of a scope period by period on a
-// goroutine of its own, which reads the kept lights of each period whose
-// sums differ beside (on a read-only transaction of its own), while this
-// one writes the lights of each period computed that differ from the kept:
+// recomputeStreamed computes the lights of a scope (whose plans and periods
+// d holds) period by period on a goroutine of its own, which reads the
+// reports and kept lights' sums a few plans at a time, and the kept lights
+// of each period whose sums differ, beside (on a read-only transaction of
+// its own), while this one reads the plans' tasks and closures, then
+// writes the lights of each period computed that differ from the kept:
 // writing, on the transaction's one connection, is most of the work, and
-// computing the next period's lights meanwhile costs no time. The lights
+// reading and computing the next plans' meanwhile costs no time. The lights
 // written are of the transaction's own, which beside reads do not see; the
 // kept lights read are those from before.
-func recomputeStreamed(tx *Tx, d *lightData, today duban.Date, beside func(read func(tx *Tx) error) error) (*lightWrites, error) {
+func recomputeStreamed(tx *Tx, d *lightData, today duban.Date, sc lightScope) (*lightWrites, error) {
+	if len(d.plans) == 0 {
+		return &lightWrites{}, nil
+	}
 	batches := make(chan *lightWrites, 8)
 	stop := make(chan struct{})
+	ready := make(chan struct{}) // closed once the tasks and closures are read
 	var readErr error
 	go func() {
 		defer close(batches)
-		readErr = beside(func(rtx *Tx) error {
+		readErr = sc.beside(func(rtx *Tx) error {
 			// A period's lights are kept for writing when some changed;
 			// those of an unchanged period are computed over.
 			var lights []cycle.Light
 			var digests []int64
-			for _, lp := range d.plans {
-				pl := cycle.NewPlanLights(lp.year, lp.settings, lp.periods, today)
-				for _, p := range lp.computed {
-					if cap(lights) < len(lp.tasks) {
-						lights, digests = make([]cycle.Light, len(lp.tasks)), make([]int64, len(lp.tasks))
-					}
-					lights, digests = lights[:len(lp.tasks)], digests[:len(lp.tasks)]
-					var sum lightSum
-					for i, t := range lp.tasks {
-						lights[i] = pl.Light(t, p, d.reports[t.ID], d.closed[t.ID])
-						digests[i] = lights[i].Digest()
-						sum.add(digests[i])
-					}
-					if sum == d.sums[p.ID] {
-						continue
-					}
-					kept, err := loadKept(rtx, []int64{p.ID}, 0, int(d.sums[p.ID].n))
-					if err != nil {
-						return err
-					}
-					b := &lightWrites{}
-					for i := range lights {
-						k, ok := kept[[2]int64{p.ID, lights[i].TaskID}]
-						b.add(&lights[i], digests[i], k, ok)
-					}
-					if b.len() == 0 {
-						continue
-					}
-					lights, digests = nil, nil
-					select {
-					case batches <- b:
-					case <-stop:
-						return nil
+			for start := 0; start < len(d.plans); start += reportPlans {
+				plans := d.plans[start:min(start+reportPlans, len(d.plans))]
+				if err := loadPlanReports(rtx, d, plans); err != nil {
+					return err
+				}
+				select {
+				case <-ready:
+				case <-stop:
+					return nil
+				}
+				for _, lp := range plans {
+					pl := cycle.NewPlanLights(lp.year, lp.settings, lp.periods, today)
+					for _, p := range lp.computed {
+						if cap(lights) < len(lp.tasks) {
+							lights, digests = make([]cycle.Light, len(lp.tasks)), make([]int64, len(lp.tasks))
+						}
+						lights, digests = lights[:len(lp.tasks)], digests[:len(lp.tasks)]
+						var sum lightSum
+						for i, t := range lp.tasks {
+							lights[i] = pl.Light(t, p, d.reports[t.ID], d.closed[t.ID])
+							digests[i] = lights[i].Digest()
+							sum.add(digests[i])
+						}
+						if sum == d.sums[p.ID] {
+							continue
+						}
+						kept, err := loadKept(rtx, []int64{p.ID}, 0, int(d.sums[p.ID].n))
+						if err != nil {
+							return err
+						}
+						b := &lightWrites{}
+						for i := range lights {
+							k, ok := kept[[2]int64{p.ID, lights[i].TaskID}]
+							b.add(&lights[i], digests[i], k, ok)
+						}
+						if b.len() == 0 {
+							continue
+						}
+						lights, digests = nil, nil
+						select {
+						case batches <- b:
+						case <-stop:
+							return nil
+						}
 					}
 				}
 			}
 			return nil
 		})
 	}()
+	byID := make(map[int64]*lightPlan, len(d.plans))
+	ids := make([]int64, len(d.plans))
+	for i, lp := range d.plans {
+		byID[lp.id], ids[i] = lp, lp.id
+	}
+	if err := loadLightRest(tx, d, byID, sc, ids); err != nil {
+		close(stop)
+		for range batches {
+			// until the goroutine has stopped
+		}
+		return nil, err
+	}
+	close(ready)
 	lw := newLightWriter(tx)
 	defer lw.close()
 	all := &lightWrites{}
@@ -334,6 +413,31 @@ func recomputeStreamed(tx *Tx, d *lightData, today duban.Date, beside func(read 
 	return all, recountLights(tx, all.fresh)
 }
 
+// reportPlans is how many plans' reports a streamed recomputation reads
+// at a time: the first plans' lights are written while the next plans'
+// reports are read, in few queries.
+const reportPlans = 5
+
+// loadPlanReports reads the task reports of the plans' periods opened and
+// the sums of the kept lights' digests of their periods computed.
+func loadPlanReports(tx *Tx, d *lightData, plans []*lightPlan) error {
+	var opened, computed []int64
+	for _, lp := range plans {
+		for _, p := range lp.periods {
+			opened = append(opened, p.ID)
+		}
+		for _, p := range lp.computed {
+			computed = append(computed, p.ID)
+		}
+	}
+	in, args := inIDs(opened)
+	if err := loadLightReports(tx, d, "period_id IN "+in, args); err != nil {
+		return err
+	}
+	in, args = inIDs(computed)
+	return loadSums(tx, d, "period_id IN "+in, args)
+}
+
 // lightSum sums the digests of a period's lights, each split in two
 // halves of 32 bits so that the sums fit in a SQL integer: equal sums (and
 // counts) say the lights kept are those computed, but for a chance of about
@@ -347,9 +451,9 @@ func (s *lightSum) add(digest int64) {
 	s.high += int64(uint64(digest) >> 32)
 }
 
-// lightData is what the lights of a scope are computed from, read in six
-// queries however many plans it covers, with the sums of the kept lights'
-// digests they are compared with.
+// lightData is what the lights of a scope are computed from, read in a
+// few queries however many plans it covers, with the sums of the kept
+// lights' digests they are compared with.
 type lightData struct {
 	plans   []*lightPlan
 	reports map[int64][]*cycle.Report // task reports handed in or not, by task
@@ -370,12 +474,16 @@ type lightPlan struct {
 	periods  []*cycle.Period
 	computed []*cycle.Period
 	tasks    []*duban.Task
+	// version is that of its tasks (task_versions).
+	version int64
 }
 
 // loadLightData reads what a scope's lights are computed from: the plans
 // with their settings, their periods and their lights' day, then for the
 // plans with periods to compute their tasks, task reports, closures and
-// kept lights' digests. A scope of one task widens to its plan's when the
+// kept lights' digests; a scope that allows reads beside stops after the
+// periods, the rest being read as the lights are computed
+// (recomputeStreamed). A scope of one task widens to its plan's when the
 // day of a period computed moved (a task's report on a day the daily pass
 // has not yet run), since the kept lights share their period's day.
 func loadLightData(tx *Tx, sc *lightScope) (*lightData, error) {
@@ -435,10 +543,12 @@ func loadLightData(tx *Tx, sc *lightScope) (*lightData, error) {
 	for _, lp := range d.plans {
 		ids = append(ids, lp.id)
 	}
+	if sc.beside != nil {
+		// The streamed computation reads the rest.
+		return d, nil
+	}
 	// The task reports of the periods opened (one task's alone, along its
-	// index), read beside the rest when the scope allows it: from their
-	// index, few pages, which a read-only transaction reads at little cost
-	// while this one reads the tasks, whose pages it holds.
+	// index).
 	var cond string
 	if sc.task != 0 {
 		cond, args = "task_id = ?", []any{sc.task}
@@ -446,34 +556,17 @@ func loadLightData(tx *Tx, sc *lightScope) (*lightData, error) {
 		in, args = inIDs(opened)
 		cond = "period_id IN " + in
 	}
-	reports := func(tx *Tx) error { return loadLightReports(tx, d, cond, args) }
 	// The sums of the kept lights' digests of the periods computed.
 	sumsCond, sumsArgs := "task_id = ?", []any{sc.task}
 	if sc.task == 0 {
 		in, sumsArgs = inIDs(computed)
 		sumsCond = "period_id IN " + in
 	}
-	sums := func(tx *Tx) error { return loadSums(tx, d, sumsCond, sumsArgs) }
-	var wg sync.WaitGroup
-	var reportsErr error
-	if sc.beside != nil {
-		// The sums too, which take the reports' time less than the tasks'.
-		wg.Go(func() {
-			reportsErr = sc.beside(func(tx *Tx) error {
-				if err := reports(tx); err != nil {
-					return err
-				}
-				return sums(tx)
-			})
-		})
+	if err := loadLightRest(tx, d, byID, *sc, ids); err != nil {
+		return nil, err
 	}
-	err = loadLightRest(tx, d, byID, *sc, ids)
-	if err == nil && sc.beside == nil {
-		err = sums(tx)
-	}
-	wg.Wait()
-	if err != nil || sc.beside != nil {
-		return d, cmp.Or(err, reportsErr)
+	if err := loadSums(tx, d, sumsCond, sumsArgs); err != nil {
+		return nil, err
 	}
 	// Sized for a report or so per task.
 	tasks := 0
@@ -481,14 +574,36 @@ func loadLightData(tx *Tx, sc *lightScope) (*lightData, error) {
 		tasks += len(lp.tasks)
 	}
 	d.reports = make(map[int64][]*cycle.Report, tasks)
-	return d, reports(tx)
+	return d, loadLightReports(tx, d, cond, args)
 }
 
-// loadLightRest reads, after the plans and periods, the plans' tasks and
-// the closures of their tasks.
+// loadLightRest reads, after the plans and periods, the plans' tasks (but
+// those the scope's cache keeps at their version) and the closures of their
+// tasks.
 func loadLightRest(tx *Tx, d *lightData, byID map[int64]*lightPlan, sc lightScope, plans []int64) error {
-	if err := loadLightTasks(tx, byID, plans, sc.task); err != nil {
-		return err
+	if sc.cache == nil || sc.task != 0 {
+		if err := loadLightTasks(tx, byID, plans, sc.task); err != nil {
+			return err
+		}
+	} else {
+		var read []int64
+		for _, id := range plans {
+			lp := byID[id]
+			var ok bool
+			if lp.tasks, ok = sc.cache.get(id, lp.version); !ok {
+				lp.tasks, read = nil, append(read, id)
+			}
+		}
+		if len(read) > 0 {
+			if err := loadLightTasks(tx, byID, read, 0); err != nil {
+				return err
+			}
+			fresh := make([]*lightPlan, len(read))
+			for i, id := range read {
+				fresh[i] = byID[id]
+			}
+			sc.cache.put(fresh)
+		}
 	}
 	cond, args := "task_id = ?", []any{sc.task}
 	if sc.task == 0 {
@@ -508,8 +623,8 @@ func loadLightPlans(tx *Tx, sc lightScope) ([]*lightPlan, error) {
 		in, args = inIDs(sc.plans)
 		cond = "p.id IN " + in
 	}
-	rows, err := tx.Query("SELECT p.id, p.year, s.settings FROM plans p LEFT JOIN cycle_settings s ON s.plan_id = p.id WHERE "+cond+
-		" ORDER BY p.id", args...)
+	rows, err := tx.Query("SELECT p.id, p.year, s.settings, COALESCE(v.version, 0) FROM plans p LEFT JOIN cycle_settings s ON s.plan_id = p.id"+
+		" LEFT JOIN task_versions v ON v.plan_id = p.id WHERE "+cond+" ORDER BY p.id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -518,7 +633,7 @@ func loadLightPlans(tx *Tx, sc lightScope) ([]*lightPlan, error) {
 	for rows.Next() {
 		lp := &lightPlan{}
 		var data sql.NullString
-		if err := rows.Scan(&lp.id, &lp.year, &data); err != nil {
+		if err := rows.Scan(&lp.id, &lp.year, &data, &lp.version); err != nil {
 			return nil, err
 		}
 		lp.settings = cycle.DefaultCycleSettings(&duban.Plan{ID: lp.id, Year: lp.year})

@@ -426,3 +426,78 @@ func TestClosedPeriodKeepsItsDay(t *testing.T) {
 		}
 	})
 }
+
+// TestTasksKeptBetweenRecomputations changes tasks behind the lights'
+// back, in SQL: the triggers move the plan's tasks version, so that a
+// recomputation by a service that kept the tasks it read reads them again.
+func TestTasksKeptBetweenRecomputations(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w := newWorld(t, db, nil)
+		w.clock.Set("2022-07-05")
+		july := w.mustPeriods(t)[6]
+		w.mustOpenPeriod(t, july)
+		if _, err := w.lights.RecomputeLights(as(office), 0); err != nil {
+			t.Fatal(err)
+		}
+		task := w.tasks["1.1.1"]
+		light := func() *cycle.Light {
+			t.Helper()
+			ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{PeriodID: &july.ID, TaskID: &task.ID})
+			if err != nil || len(ls) != 1 {
+				t.Fatalf("the light of task 1.1.1: %v (%v)", ls, err)
+			}
+			return ls[0]
+		}
+		version := func() int64 {
+			t.Helper()
+			var v int64
+			if err := db.View(as(office), func(tx *sqldb.Tx) error {
+				return tx.QueryRow("SELECT COALESCE((SELECT version FROM task_versions WHERE plan_id = ?), 0)", w.plan.ID).Scan(&v)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if err := db.Update(as(office), func(tx *sqldb.Tx) error {
+				_, err := tx.Exec(q, args...)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		// A deadline moved to the end of July asks more by now.
+		before, v := light(), version()
+		exec("UPDATE tasks SET deadline = '7月底前', deadline_kind = 'date', deadline_date = '2022-07-31', deadline_steps = '' WHERE id = ?", task.ID)
+		if got := version(); got == v {
+			t.Errorf("a deadline changed: the tasks' version stayed %d", v)
+		}
+		if n, err := w.lights.RecomputeLights(as(office), 0); err != nil || n == 0 {
+			t.Fatalf("after the deadline moved: %d changed (%v)", n, err)
+		}
+		if after := light(); after.Expected <= before.Expected {
+			t.Errorf("the deadline moved to 31 July: expected %d%% (%q), was %d%%: want more", after.Expected, after.Reason, before.Expected)
+		}
+
+		// A target changed, added or taken away moves the version too; a
+		// task's place in the list, which no light reads, does not.
+		for _, q := range []string{
+			"INSERT INTO task_indicators (task_id, pos, text, metric, value, unit, cmp) VALUES (?, 99, '新增 3 所', '新增', 3, '所', '>=')",
+			"UPDATE task_indicators SET value = 4 WHERE task_id = ? AND pos = 99",
+			"DELETE FROM task_indicators WHERE task_id = ? AND pos = 99",
+		} {
+			v := version()
+			exec(q, task.ID)
+			if got := version(); got == v {
+				t.Errorf("%s: the tasks' version stayed %d", q, v)
+			}
+		}
+		v = version()
+		exec("UPDATE tasks SET seq = seq WHERE id = ?", task.ID)
+		if got := version(); got != v {
+			t.Errorf("a task's place written: the tasks' version moved %d → %d", v, got)
+		}
+	})
+}

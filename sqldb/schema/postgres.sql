@@ -290,6 +290,8 @@ task_owners.pos integer NOT NULL
 task_owners.name text NOT NULL
 task_owners.unit_id bigint
 task_owners.leader_id bigint
+task_versions.plan_id bigint NOT NULL
+task_versions.version bigint NOT NULL
 tasks.id bigint NOT NULL IDENTITY ALWAYS
 tasks.plan_id bigint NOT NULL
 tasks.section integer NOT NULL
@@ -451,6 +453,7 @@ task_owners task_owners_pkey PRIMARY KEY (task_id, role, pos)
 task_owners task_owners_role_check CHECK ((role = ANY (ARRAY['lead_leader'::text, 'lead_unit'::text, 'responsible'::text])))
 task_owners task_owners_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks(id) ON DELETE CASCADE
 task_owners task_owners_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES units(id)
+task_versions task_versions_pkey PRIMARY KEY (plan_id)
 tasks tasks_pkey PRIMARY KEY (id)
 tasks tasks_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
 tasks tasks_state_check CHECK ((state = ANY (ARRAY['active'::text, 'withdrawn'::text])))
@@ -569,6 +572,7 @@ CREATE UNIQUE INDEX task_indicators_pkey ON task_indicators USING btree (task_id
 CREATE INDEX task_owners_leader ON task_owners USING btree (leader_id, task_id)
 CREATE UNIQUE INDEX task_owners_pkey ON task_owners USING btree (task_id, role, pos)
 CREATE INDEX task_owners_unit ON task_owners USING btree (unit_id, task_id)
+CREATE UNIQUE INDEX task_versions_pkey ON task_versions USING btree (plan_id)
 CREATE INDEX tasks_deadline ON tasks USING btree (deadline_date)
 CREATE UNIQUE INDEX tasks_pkey ON tasks USING btree (id)
 CREATE INDEX tasks_plan ON tasks USING btree (plan_id, section, area, seq)
@@ -596,6 +600,8 @@ CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events FOR EACH ROW
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()
 CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()
 CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()
+CREATE TRIGGER task_indicators_move_version AFTER INSERT OR DELETE OR UPDATE ON task_indicators FOR EACH ROW EXECUTE FUNCTION task_indicators_move_version()
+CREATE TRIGGER tasks_move_version AFTER INSERT OR DELETE OR UPDATE OF plan_id, state, deadline, deadline_date, deadline_kind, deadline_steps ON tasks FOR EACH ROW EXECUTE FUNCTION tasks_move_version()
 
 -- functions
 CREATE OR REPLACE FUNCTION audit_refuse_change()
@@ -604,6 +610,41 @@ CREATE OR REPLACE FUNCTION audit_refuse_change()
 AS $function$
 BEGIN
 	RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END;
+$function$
+CREATE OR REPLACE FUNCTION task_indicators_move_version()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+	IF TG_OP <> 'INSERT' THEN
+		PERFORM task_versions_move(plan_id) FROM tasks WHERE id = OLD.task_id;
+	END IF;
+	IF TG_OP <> 'DELETE' THEN
+		PERFORM task_versions_move(plan_id) FROM tasks WHERE id = NEW.task_id;
+	END IF;
+	RETURN NULL;
+END;
+$function$
+CREATE OR REPLACE FUNCTION task_versions_move(plan bigint)
+ RETURNS void
+ LANGUAGE sql
+AS $function$
+	INSERT INTO task_versions (plan_id, version) VALUES (plan, 1)
+		ON CONFLICT (plan_id) DO UPDATE SET version = task_versions.version + 1;
+$function$
+CREATE OR REPLACE FUNCTION tasks_move_version()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+	IF TG_OP <> 'INSERT' THEN
+		PERFORM task_versions_move(OLD.plan_id);
+	END IF;
+	IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.plan_id <> OLD.plan_id) THEN
+		PERFORM task_versions_move(NEW.plan_id);
+	END IF;
+	RETURN NULL;
 END;
 $function$
 

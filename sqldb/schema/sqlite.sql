@@ -403,6 +403,11 @@ CREATE TABLE task_owners (
 	PRIMARY KEY (task_id, role, pos)
 ) WITHOUT ROWID;
 
+CREATE TABLE task_versions (
+	plan_id INTEGER PRIMARY KEY,
+	version INTEGER NOT NULL
+);
+
 CREATE TABLE tasks (
 	id         INTEGER PRIMARY KEY,
 	plan_id    INTEGER NOT NULL REFERENCES plans (id),
@@ -596,5 +601,37 @@ END;
 CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
 BEGIN
 	SELECT RAISE(ABORT, 'audit_head cannot be deleted');
+END;
+
+CREATE TRIGGER task_indicators_delete_version AFTER DELETE ON task_indicators BEGIN
+	INSERT INTO task_versions (plan_id, version) SELECT plan_id, 1 FROM tasks WHERE id = OLD.task_id
+		ON CONFLICT (plan_id) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER task_indicators_insert_version AFTER INSERT ON task_indicators BEGIN
+	INSERT INTO task_versions (plan_id, version) SELECT plan_id, 1 FROM tasks WHERE id = NEW.task_id
+		ON CONFLICT (plan_id) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER task_indicators_update_version AFTER UPDATE ON task_indicators BEGIN
+	INSERT INTO task_versions (plan_id, version) SELECT plan_id, 1 FROM tasks WHERE id IN (OLD.task_id, NEW.task_id)
+		ON CONFLICT (plan_id) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER tasks_delete_version AFTER DELETE ON tasks BEGIN
+	INSERT INTO task_versions (plan_id, version) VALUES (OLD.plan_id, 1)
+		ON CONFLICT (plan_id) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER tasks_insert_version AFTER INSERT ON tasks BEGIN
+	INSERT INTO task_versions (plan_id, version) VALUES (NEW.plan_id, 1)
+		ON CONFLICT (plan_id) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER tasks_update_version AFTER UPDATE OF plan_id, state, deadline, deadline_date, deadline_kind, deadline_steps ON tasks BEGIN
+	INSERT INTO task_versions (plan_id, version) VALUES (OLD.plan_id, 1)
+		ON CONFLICT (plan_id) DO UPDATE SET version = version + 1;
+	INSERT INTO task_versions (plan_id, version) VALUES (NEW.plan_id, 1)
+		ON CONFLICT (plan_id) DO UPDATE SET version = version + 1;
 END;
 
