@@ -53,12 +53,14 @@ const maxCachedPlans = 1000
 func (c *taskCache) get(plan, version int64) ([]*duban.Task, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.plans[plan]
-	return e.tasks, ok && e.version == version
+	if e, ok := c.plans[plan]; ok && e.version == version {
+		return e.tasks, true
+	}
+	return nil, false
 }
 
 // put keeps the tasks of plans read at their version.
-func (c *taskCache) put(plans []*lightPlan) {
+func (c *taskCache) put(plans map[int64]*lightPlan) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.plans)+len(plans) > maxCachedPlans {
@@ -368,12 +370,7 @@ func recomputeStreamed(tx *Tx, d *lightData, today duban.Date, sc lightScope) (*
 			return nil
 		})
 	}()
-	byID := make(map[int64]*lightPlan, len(d.plans))
-	ids := make([]int64, len(d.plans))
-	for i, lp := range d.plans {
-		byID[lp.id], ids[i] = lp, lp.id
-	}
-	if err := loadLightRest(tx, d, byID, sc, ids); err != nil {
+	if err := loadLightRest(tx, d, sc); err != nil {
 		close(stop)
 		for range batches {
 			// until the goroutine has stopped
@@ -539,10 +536,6 @@ func loadLightData(tx *Tx, sc *lightScope) (*lightData, error) {
 	if len(d.plans) == 0 {
 		return d, nil
 	}
-	ids = ids[:0]
-	for _, lp := range d.plans {
-		ids = append(ids, lp.id)
-	}
 	if sc.beside != nil {
 		// The streamed computation reads the rest.
 		return d, nil
@@ -562,7 +555,7 @@ func loadLightData(tx *Tx, sc *lightScope) (*lightData, error) {
 		in, sumsArgs = inIDs(computed)
 		sumsCond = "period_id IN " + in
 	}
-	if err := loadLightRest(tx, d, byID, *sc, ids); err != nil {
+	if err := loadLightRest(tx, d, *sc); err != nil {
 		return nil, err
 	}
 	if err := loadSums(tx, d, sumsCond, sumsArgs); err != nil {
@@ -577,38 +570,35 @@ func loadLightData(tx *Tx, sc *lightScope) (*lightData, error) {
 	return d, loadLightReports(tx, d, cond, args)
 }
 
-// loadLightRest reads, after the plans and periods, the plans' tasks (but
-// those the scope's cache keeps at their version) and the closures of their
-// tasks.
-func loadLightRest(tx *Tx, d *lightData, byID map[int64]*lightPlan, sc lightScope, plans []int64) error {
-	if sc.cache == nil || sc.task != 0 {
-		if err := loadLightTasks(tx, byID, plans, sc.task); err != nil {
+// loadLightRest reads, after the plans and periods, the tasks of d's plans
+// (but those the scope's cache keeps at their version) and the closures of
+// their tasks.
+func loadLightRest(tx *Tx, d *lightData, sc lightScope) error {
+	cached := sc.cache != nil && sc.task == 0
+	read := make(map[int64]*lightPlan, len(d.plans)) // the plans whose tasks are read
+	var ids, all []int64
+	for _, lp := range d.plans {
+		all = append(all, lp.id)
+		if cached {
+			var ok bool
+			if lp.tasks, ok = sc.cache.get(lp.id, lp.version); ok {
+				continue
+			}
+		}
+		read[lp.id], ids = lp, append(ids, lp.id)
+	}
+	if len(ids) > 0 {
+		if err := loadLightTasks(tx, read, ids, sc.task); err != nil {
 			return err
 		}
-	} else {
-		var read []int64
-		for _, id := range plans {
-			lp := byID[id]
-			var ok bool
-			if lp.tasks, ok = sc.cache.get(id, lp.version); !ok {
-				lp.tasks, read = nil, append(read, id)
-			}
-		}
-		if len(read) > 0 {
-			if err := loadLightTasks(tx, byID, read, 0); err != nil {
-				return err
-			}
-			fresh := make([]*lightPlan, len(read))
-			for i, id := range read {
-				fresh[i] = byID[id]
-			}
-			sc.cache.put(fresh)
+		if cached {
+			sc.cache.put(read)
 		}
 	}
 	cond, args := "task_id = ?", []any{sc.task}
 	if sc.task == 0 {
 		var in string
-		in, args = inIDs(plans)
+		in, args = inIDs(all)
 		cond = "plan_id IN " + in
 	}
 	return loadClosed(tx, d, cond, args)
