@@ -84,10 +84,11 @@ func (s LightStatus) LabelEN() string {
 // in Chinese and in English.
 //
 // As ComputeLight writes them, the reasons hold marks where they name the
-// light's day or count the days a report is overdue, which Expand fills
-// in. A store keeps them so marked, with the day once per period: a day
-// passing then changes only the lights whose status or numbers move, not
-// every reason.
+// light's day, the share time elapsed asks for by then, or the days a
+// report is overdue, which Expand fills in, counting the share over the
+// light's Timeline. A store keeps them so marked, with the day once per
+// period: a day passing then changes only the lights whose status moves,
+// not every reason nor every share expected.
 type Light struct {
 	PlanID   int64       `json:"plan_id"`
 	PeriodID int64       `json:"period_id"`
@@ -96,10 +97,14 @@ type Light struct {
 	Reason   string      `json:"reason"`
 	ReasonEN string      `json:"reason_en"`
 	// Completion is the completion reported (-1 when none was), Expected
-	// the completion time elapsed asks for (序时进度), both in percent.
+	// the completion time elapsed asks for by AsOf (序时进度), both in
+	// percent.
 	Completion int        `json:"completion"`
 	Expected   int        `json:"expected"`
 	AsOf       duban.Date `json:"as_of"`
+	// Timeline is the time line Expected is counted over, as
+	// TimelineText writes it: Expand counts Expected for AsOf from it.
+	Timeline string `json:"-"`
 	// Reached is what the task's targets reached by the light's day, in
 	// their base units (summed over the periods for a target that adds
 	// up): one Actual per target reported, by its place; the overview and
@@ -109,9 +114,10 @@ type Light struct {
 }
 
 // Digest is a hash of what the light says (its status, marked reasons,
-// numbers and targets reached), so that a store can tell a light changed
-// without reading its reasons back. Its day is left out, as the reasons
-// leave it out.
+// completion, time line and targets reached), so that a store can tell a
+// light changed without reading its reasons back. Its day and the share
+// expected by then are left out, as the reasons leave them out: the time
+// line gives the share for any day.
 func (l *Light) Digest() int64 {
 	// FNV-1a over each part followed by a zero byte, written out so that
 	// hashing the 6,000 lights of a recomputation allocates nothing.
@@ -134,31 +140,40 @@ func (l *Light) Digest() int64 {
 	addString(l.Reason)
 	addString(l.ReasonEN)
 	add(strconv.AppendInt(buf[:0], int64(l.Completion), 10))
-	add(strconv.AppendInt(buf[:0], int64(l.Expected), 10))
+	addString(l.Timeline)
 	add(appendReached(buf[:0], l.Reached))
 	return int64(h)
 }
 
-// The marks in a light's reasons as computed: where they name its day,
-// and where they count the days from its period's due date to that day.
+// The marks in a light's reasons as computed: where they give the share
+// expected by its day, where they name that day, and where they count the
+// days from its period's due date to that day.
 const (
-	dayMark  = '\x1e'
-	lateMark = '\x1f'
-	marks    = "\x1e\x1f"
+	expectedMark = '\x1d'
+	dayMark      = '\x1e'
+	lateMark     = '\x1f'
+	marks        = "\x1d\x1e\x1f"
 )
 
-// Expand fills in the marks of l's reasons with its day, l.AsOf, and the
-// days from due, its period's due date, to that day.
+// Expand counts l.Expected for its day, l.AsOf, over its time line (a
+// light kept without one keeps the share it was kept with), and fills in
+// the marks of its reasons with that share, that day and the days from
+// due, its period's due date, to that day.
 func (l *Light) Expand(due duban.Date) {
-	l.Reason = ExpandReason(l.Reason, false, l.AsOf, due)
-	l.ReasonEN = ExpandReason(l.ReasonEN, true, l.AsOf, due)
+	if l.Timeline != "" {
+		if start, end, steps, err := ParseTimeline(l.Timeline); err == nil {
+			l.Expected = int(math.Round(Expected(start, end, l.AsOf, steps)))
+		}
+	}
+	l.Reason = ExpandReason(l.Reason, false, l.AsOf, due, l.Expected)
+	l.ReasonEN = ExpandReason(l.ReasonEN, true, l.AsOf, due, l.Expected)
 }
 
 // ExpandReason fills in the marks of a light's reason (its English one
-// with en) as of day asOf, in a period due on due. A reason without marks
-// (a closed task's, or one kept before reasons were marked) comes back as
-// it is.
-func ExpandReason(reason string, en bool, asOf, due duban.Date) string {
+// with en) as of day asOf, in a period due on due, expected being the
+// share time elapsed asks for by then. A reason without marks (a closed
+// task's, or one kept before reasons were marked) comes back as it is.
+func ExpandReason(reason string, en bool, asOf, due duban.Date, expected int) string {
 	i := strings.IndexAny(reason, marks)
 	if i < 0 {
 		return reason
@@ -168,6 +183,8 @@ func ExpandReason(reason string, en bool, asOf, due duban.Date) string {
 	for ; i >= 0; i = strings.IndexAny(reason, marks) {
 		b.WriteString(reason[:i])
 		switch {
+		case reason[i] == expectedMark:
+			b.WriteString(strconv.Itoa(expected))
 		case reason[i] == lateMark:
 			b.WriteString(strconv.Itoa(asOf.DaysSince(due)))
 		case en:
@@ -296,6 +313,43 @@ func Expected(start, end, d duban.Date, steps []duban.Milestone) float64 {
 	return 100
 }
 
+// TimelineText writes the time line Expected counts over, which a light
+// keeps (Light.Timeline): its start and end, or its start and its steps'
+// dates, "2022-01-01 2022-12-31". ParseTimeline reads it back.
+func TimelineText(start, end duban.Date, steps []duban.Milestone) string {
+	b := make([]byte, 0, 11*(2+len(steps)))
+	b = append(b, start.String()...)
+	if len(steps) < 2 {
+		return string(append(append(b, ' '), end.String()...))
+	}
+	for _, m := range steps {
+		b = append(append(b, ' '), m.Date.String()...)
+	}
+	return string(b)
+}
+
+// ParseTimeline reads what TimelineText wrote: the start, the end (the
+// last step's date with steps) and the steps, which have only their dates.
+func ParseTimeline(s string) (start, end duban.Date, steps []duban.Milestone, err error) {
+	fields := strings.Fields(s)
+	if len(fields) < 2 {
+		return start, end, nil, fmt.Errorf("cycle: bad time line %q", s)
+	}
+	dates := make([]duban.Date, len(fields))
+	for i, f := range fields {
+		if dates[i], err = duban.ParseDate(f); err != nil {
+			return start, end, nil, fmt.Errorf("cycle: bad time line %q: %w", s, err)
+		}
+	}
+	if len(dates) > 2 {
+		steps = make([]duban.Milestone, len(dates)-1)
+		for i, d := range dates[1:] {
+			steps[i].Date = d
+		}
+	}
+	return dates[0], dates[len(dates)-1], steps, nil
+}
+
 // linear is the share of the days from start to end (both counted) that
 // have passed by the end of d.
 func linear(start, end, d duban.Date) float64 {
@@ -320,7 +374,9 @@ func ComputeLight(in *LightInput) Light {
 	end := in.Deadline.End(in.Year)
 	steps := in.Deadline.Milestones
 	l.Expected = int(math.Round(Expected(in.Start, end, in.AsOf, steps)))
+	l.Timeline = TimelineText(in.Start, end, steps)
 	pct := func(n int) string { return strconv.Itoa(n) + "%" }
+	expectedPct := string(expectedMark) + "%"
 	// expected says what time elapsed asks for, in both languages.
 	expected := func() (string, string) {
 		asOf, asOfEN := string(dayMark), string(dayMark)
@@ -332,10 +388,10 @@ func ComputeLight(in *LightInput) Light {
 					break
 				}
 			}
-			return "按节点（" + step.Text + "）应达 " + pct(l.Expected) + "（截至 " + asOf + "）",
-				pct(l.Expected) + " expected by " + asOfEN + " (step: " + step.Text + ")"
+			return "按节点（" + step.Text + "）应达 " + expectedPct + "（截至 " + asOf + "）",
+				expectedPct + " expected by " + asOfEN + " (step: " + step.Text + ")"
 		}
-		return "按序时应达 " + pct(l.Expected) + "（截至 " + asOf + "）", pct(l.Expected) + " expected by " + asOfEN
+		return "按序时应达 " + expectedPct + "（截至 " + asOf + "）", expectedPct + " expected by " + asOfEN
 	}
 	set := func(s LightStatus, zh, en string) Light {
 		l.Status, l.Reason, l.ReasonEN = s, zh, en
@@ -579,8 +635,9 @@ type LightFilter struct {
 	Status  *LightStatus
 	Latest  bool
 	// Brief reads of each light only what a list of tasks shows: its
-	// plan, period, task, status and reasons; the rest is left zero. A
-	// list reads its page's lights again whenever one of them moved.
+	// plan, period, task, status and reasons, and the share expected the
+	// reasons are counted with; the rest is left zero. A list reads its
+	// page's lights again whenever one of them moved.
 	Brief bool
 
 	Offset int

@@ -121,6 +121,8 @@ func TestComputeLight(t *testing.T) {
 func TestLightDayMarked(t *testing.T) {
 	in := cycle.LightInput{Year: 2022, Start: d("2022-01-01"), Thresholds: cycle.DefaultThresholds(), Deadline: duban.ParseDeadline("", 2022),
 		Reported: true, Completion: 50, Period: "2022年7月", Due: d("2022-07-25")}
+	steps := in
+	steps.Deadline = duban.ParseDeadline("6月底前开工、12月底前竣工", 2022)
 	overdue := in
 	overdue.Deadline, overdue.Owed = duban.ParseDeadline("6月底前", 2022), true
 	for _, tc := range []struct {
@@ -134,6 +136,15 @@ func TestLightDayMarked(t *testing.T) {
 		{"on track", in, [2]string{"2022-07-31", "2022-08-01"},
 			[2]string{"完成 50%，按序时应达 58%（截至 7月31日）", "完成 50%，按序时应达 58%（截至 8月1日）"},
 			[2]string{"50% done; 58% expected by 31 July", "50% done; 58% expected by 1 August"}, cycle.LightNormal},
+		// Five days later the share expected has moved, with nothing to
+		// rewrite: the light counts it over its time line.
+		{"on track, the share expected moved", in, [2]string{"2022-07-31", "2022-08-05"},
+			[2]string{"完成 50%，按序时应达 58%（截至 7月31日）", "完成 50%，按序时应达 59%（截至 8月5日）"},
+			[2]string{"50% done; 58% expected by 31 July", "50% done; 59% expected by 5 August"}, cycle.LightNormal},
+		{"in steps", steps, [2]string{"2022-07-31", "2022-08-02"},
+			[2]string{"完成 50%，按节点（12月底前竣工）应达 58%（截至 7月31日）", "完成 50%，按节点（12月底前竣工）应达 59%（截至 8月2日）"},
+			[2]string{"50% done; 58% expected by 31 July (step: 12月底前竣工)", "50% done; 59% expected by 2 August (step: 12月底前竣工)"},
+			cycle.LightNormal},
 		{"overdue", overdue, [2]string{"2022-08-02", "2022-08-03"},
 			[2]string{"2022年7月的报告应于 7月25日 前报送，已逾期 8 天", "2022年7月的报告应于 7月25日 前报送，已逾期 9 天"},
 			[2]string{"The report for 2022年7月 was due on 25 July; 8 days overdue", "The report for 2022年7月 was due on 25 July; 9 days overdue"},
@@ -148,6 +159,9 @@ func TestLightDayMarked(t *testing.T) {
 				t.Errorf("%s on %s: the reason as computed names a day: %q", tc.name, day, l.Reason)
 			}
 			l.Expand(tc.in.Due)
+			if want := int(math.Round(cycle.Expected(tc.in.Start, tc.in.Deadline.End(2022), d(day), tc.in.Deadline.Milestones))); l.Expected != want {
+				t.Errorf("%s on %s: expected %d%%, want %d%%", tc.name, day, l.Expected, want)
+			}
 			if l.Status != tc.wantStatus || l.Reason != tc.reasons[i] || l.ReasonEN != tc.reasonsEN[i] {
 				t.Errorf("%s on %s: got %s %q %q, want %s %q %q", tc.name, day, l.Status, l.Reason, l.ReasonEN, tc.wantStatus, tc.reasons[i], tc.reasonsEN[i])
 			}
@@ -156,7 +170,7 @@ func TestLightDayMarked(t *testing.T) {
 			t.Errorf("%s: the digest moved with the day alone", tc.name)
 		}
 	}
-	if got := cycle.ExpandReason("已于 2022年7月10日 办结", false, d("2022-08-01"), d("2022-07-25")); got != "已于 2022年7月10日 办结" {
+	if got := cycle.ExpandReason("已于 2022年7月10日 办结", false, d("2022-08-01"), d("2022-07-25"), 58); got != "已于 2022年7月10日 办结" {
 		t.Errorf("a reason without marks: got %q", got)
 	}
 }
@@ -218,18 +232,19 @@ func (weekends) Known(int) bool { return false }
 
 // TestDigest checks the digest against FNV-1a over the light's parts, each
 // followed by a zero byte, as kept in stores: a light that did not change
-// keeps its digest, so that a recomputation does not rewrite it.
+// keeps its digest, so that a recomputation does not rewrite it. The share
+// expected is left out: its time line is in.
 func TestDigest(t *testing.T) {
 	v1, v2 := 38700.0, 8.1
 	for _, l := range []cycle.Light{
 		{},
 		{Status: cycle.LightNormal, Reason: "完成 30%，按序时应达 58%（截至 7 月 31 日）", ReasonEN: "30% done; 58% expected by Jul 31",
-			Completion: 30, Expected: 58, AsOf: d("2022-07-31")},
+			Completion: 30, Expected: 58, AsOf: d("2022-07-31"), Timeline: "2022-01-01 2022-12-31"},
 		{Status: cycle.LightLagging, Reason: "目标“新增企业”完成 40%", Completion: -1, Expected: 100, AsOf: d("2022-12-31"),
 			Reached: []cycle.Actual{{Indicator: 0, Value: &v1}, {Indicator: 1}, {Indicator: 2, Value: &v2}}},
 	} {
 		h := fnv.New64a()
-		for _, s := range []string{string(l.Status), l.Reason, l.ReasonEN, strconv.Itoa(l.Completion), strconv.Itoa(l.Expected),
+		for _, s := range []string{string(l.Status), l.Reason, l.ReasonEN, strconv.Itoa(l.Completion), l.Timeline,
 			cycle.ReachedText(l.Reached)} {
 			h.Write([]byte(s))
 			h.Write([]byte{0})
@@ -241,4 +256,57 @@ func TestDigest(t *testing.T) {
 	if got := cycle.ReachedText([]cycle.Actual{{Indicator: 1}, {Indicator: 2, Value: &v2}, {Indicator: 3, Value: &v1}}); got != "2=8.1;3=38700" {
 		t.Errorf("reached text: %q", got)
 	}
+}
+
+// TestTimeline checks that a light's time line reads back as written, with
+// or without steps, and that a time line that is not one is refused.
+func TestTimeline(t *testing.T) {
+	steps := duban.ParseDeadline("6月底前开工、12月底前竣工", 2022).Milestones
+	for _, tc := range []struct {
+		end   string
+		steps []duban.Milestone
+		want  string
+	}{
+		{"2022-12-31", nil, "2022-01-01 2022-12-31"},
+		{"2022-12-31", steps[:1], "2022-01-01 2022-12-31"},
+		{"2022-12-31", steps, "2022-01-01 2022-06-30 2022-12-31"},
+	} {
+		text := cycle.TimelineText(d("2022-01-01"), d(tc.end), tc.steps)
+		if text != tc.want {
+			t.Errorf("TimelineText(to %s, %d steps) = %q, want %q", tc.end, len(tc.steps), text, tc.want)
+		}
+		start, end, got, err := cycle.ParseTimeline(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, day := range []string{"2022-03-31", "2022-07-31", "2023-01-01"} {
+			if a, b := cycle.Expected(start, end, d(day), got), cycle.Expected(d("2022-01-01"), d(tc.end), d(day), tc.steps); a != b {
+				t.Errorf("%q on %s: expected %.2f read back, %.2f written", text, day, a, b)
+			}
+		}
+	}
+	for _, bad := range []string{"", "2022-01-01", "2022-01-01 2022-13-01", "x y"} {
+		if _, _, _, err := cycle.ParseTimeline(bad); err == nil {
+			t.Errorf("ParseTimeline(%q): no error", bad)
+		}
+	}
+}
+
+// FuzzParseTimeline reads what a store keeps of a light's time line: what
+// it reads, written again, reads the same.
+func FuzzParseTimeline(f *testing.F) {
+	for _, s := range []string{"", "2022-01-01 2022-12-31", "2022-01-01 2022-06-30 2022-12-31", "2022-01-01", "x y", " 2022-01-01  2022-02-01 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		start, end, steps, err := cycle.ParseTimeline(s)
+		if err != nil {
+			return
+		}
+		text := cycle.TimelineText(start, end, steps)
+		start2, end2, steps2, err := cycle.ParseTimeline(text)
+		if err != nil || start2 != start || end2 != end || len(steps2) != len(steps) {
+			t.Fatalf("%q read as %s %s %v, written %q, read again %s %s %v, %v", s, start, end, steps, text, start2, end2, steps2, err)
+		}
+	})
 }

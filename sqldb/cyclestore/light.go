@@ -1009,26 +1009,26 @@ func (lw *lightWriter) write(w *lightWrites) error {
 	if lw.tx.Postgres() {
 		return writeLightsArrays(lw.tx, w)
 	}
-	if err := lw.rows(len(w.fresh), 10, func(values string) string {
-		return `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, reached, digest)
+	if err := lw.rows(len(w.fresh), 11, func(values string) string {
+		return `INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, timeline, reached, digest)
 			VALUES ` + values + ` ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status,
 			reason = excluded.reason, reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
-			reached = excluded.reached, digest = excluded.digest`
+			timeline = excluded.timeline, reached = excluded.reached, digest = excluded.digest`
 	}, func(args []any, i int) []any {
 		l := w.fresh[i].l
 		return append(args, l.PeriodID, l.TaskID, l.PlanID, string(l.Status), l.Reason, l.ReasonEN, int64(l.Completion),
-			int64(l.Expected), cycle.ReachedText(l.Reached), w.fresh[i].digest)
+			int64(l.Expected), l.Timeline, cycle.ReachedText(l.Reached), w.fresh[i].digest)
 	}); err != nil {
 		return err
 	}
-	return lw.rows(len(w.same), 8, func(values string) string {
-		return `WITH v (period_id, task_id, reason, reason_en, completion, expected, reached, digest) AS (VALUES ` + values + `)
+	return lw.rows(len(w.same), 9, func(values string) string {
+		return `WITH v (period_id, task_id, reason, reason_en, completion, expected, timeline, reached, digest) AS (VALUES ` + values + `)
 			UPDATE lights SET reason = v.reason, reason_en = v.reason_en, completion = v.completion, expected = v.expected,
-			reached = v.reached, digest = v.digest
+			timeline = v.timeline, reached = v.reached, digest = v.digest
 			FROM v WHERE lights.period_id = v.period_id AND lights.task_id = v.task_id`
 	}, func(args []any, i int) []any {
 		l := w.same[i].l
-		return append(args, l.PeriodID, l.TaskID, l.Reason, l.ReasonEN, int64(l.Completion), int64(l.Expected),
+		return append(args, l.PeriodID, l.TaskID, l.Reason, l.ReasonEN, int64(l.Completion), int64(l.Expected), l.Timeline,
 			cycle.ReachedText(l.Reached), w.same[i].digest)
 	})
 }
@@ -1143,13 +1143,13 @@ func writeLightsArrays(tx *Tx, w *lightWrites) error {
 		for i, lw := range w.fresh {
 			plans[i], statuses[i] = lw.l.PlanID, string(lw.l.Status)
 		}
-		if _, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, reached, digest)
-			SELECT p, t, pl, s, r, re, c, e, rv, d FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
-				?::int[], ?::int[], ?::text[], ?::bigint[]) AS x(p, t, pl, s, r, re, c, e, rv, d)
+		if _, err := tx.Exec(`INSERT INTO lights (period_id, task_id, plan_id, status, reason, reason_en, completion, expected, timeline, reached, digest)
+			SELECT p, t, pl, s, r, re, c, e, tl, rv, d FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
+				?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[]) AS x(p, t, pl, s, r, re, c, e, tl, rv, d)
 			ON CONFLICT (period_id, task_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
 			reason_en = excluded.reason_en, completion = excluded.completion, expected = excluded.expected,
-			reached = excluded.reached, digest = excluded.digest`,
-			c.periods, c.tasks, plans, statuses, c.reasons, c.reasonsEN, c.completions, c.expected, c.reached, c.digests); err != nil {
+			timeline = excluded.timeline, reached = excluded.reached, digest = excluded.digest`,
+			c.periods, c.tasks, plans, statuses, c.reasons, c.reasonsEN, c.completions, c.expected, c.timelines, c.reached, c.digests); err != nil {
 			return err
 		}
 	}
@@ -1157,11 +1157,12 @@ func writeLightsArrays(tx *Tx, w *lightWrites) error {
 		return nil
 	}
 	c := lightColumns(w.same)
-	_, err := tx.Exec(`UPDATE lights l SET reason = x.r, reason_en = x.re, completion = x.c, expected = x.e, reached = x.rv, digest = x.d
-		FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::bigint[])
-			AS x(p, t, r, re, c, e, rv, d)
+	_, err := tx.Exec(`UPDATE lights l SET reason = x.r, reason_en = x.re, completion = x.c, expected = x.e, timeline = x.tl,
+		reached = x.rv, digest = x.d
+		FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[])
+			AS x(p, t, r, re, c, e, tl, rv, d)
 		WHERE l.period_id = x.p AND l.task_id = x.t`,
-		c.periods, c.tasks, c.reasons, c.reasonsEN, c.completions, c.expected, c.reached, c.digests)
+		c.periods, c.tasks, c.reasons, c.reasonsEN, c.completions, c.expected, c.timelines, c.reached, c.digests)
 	return err
 }
 
@@ -1169,18 +1170,19 @@ func writeLightsArrays(tx *Tx, w *lightWrites) error {
 // unnests into rows.
 type lightArrays struct {
 	periods, tasks, completions, expected, digests []int64
-	reasons, reasonsEN, reached                    []string
+	reasons, reasonsEN, timelines, reached         []string
 }
 
 func lightColumns(ls []lightWrite) *lightArrays {
 	n := len(ls)
 	c := &lightArrays{periods: make([]int64, n), tasks: make([]int64, n), completions: make([]int64, n), expected: make([]int64, n),
-		digests: make([]int64, n), reasons: make([]string, n), reasonsEN: make([]string, n), reached: make([]string, n)}
+		digests: make([]int64, n), reasons: make([]string, n), reasonsEN: make([]string, n), timelines: make([]string, n),
+		reached: make([]string, n)}
 	for i, lw := range ls {
 		l := lw.l
 		c.periods[i], c.tasks[i], c.digests[i] = l.PeriodID, l.TaskID, lw.digest
 		c.completions[i], c.expected[i] = int64(l.Completion), int64(l.Expected)
-		c.reasons[i], c.reasonsEN[i], c.reached[i] = l.Reason, l.ReasonEN, cycle.ReachedText(l.Reached)
+		c.reasons[i], c.reasonsEN[i], c.timelines[i], c.reached[i] = l.Reason, l.ReasonEN, l.Timeline, cycle.ReachedText(l.Reached)
 	}
 	return c
 }
@@ -1236,7 +1238,7 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 			return err
 		}
 		page, pargs := tx.Limit(f.Limit, f.Offset)
-		columns := "l.plan_id, l.period_id, l.task_id, l.status, l.reason, l.reason_en, q.due, COALESCE(ld.as_of, q.end_day)"
+		columns := "l.plan_id, l.period_id, l.task_id, l.status, l.reason, l.reason_en, l.timeline, q.due, COALESCE(ld.as_of, q.end_day)"
 		if !f.Brief {
 			columns += ", l.completion, l.expected, l.reached, ld.computed_at"
 		}
@@ -1251,7 +1253,7 @@ func (s *LightService) FindLights(ctx context.Context, f cycle.LightFilter) ([]*
 		for rows.Next() {
 			l := &cycle.Light{}
 			dest := []any{int64Col{&l.PlanID}, int64Col{&l.PeriodID}, int64Col{&l.TaskID}, statusCol{&l.Status}, &l.Reason, &l.ReasonEN,
-				sqldb.DateCol(&due), sqldb.DateCol(&l.AsOf)}
+				&l.Timeline, sqldb.DateCol(&due), sqldb.DateCol(&l.AsOf)}
 			var reached string
 			if !f.Brief {
 				dest = append(dest, &l.Completion, &l.Expected, &reached, sqldb.TimeCol(&l.ComputedAt))

@@ -3,6 +3,7 @@ package cyclestore_test
 import (
 	"encoding/json"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -97,6 +98,78 @@ func TestRecomputeEveryPlan(t *testing.T) {
 		}
 		if _, err := w.lights.RecomputeLights(as(office), 999999); duban.ErrorCode(err) != duban.ENOTFOUND {
 			t.Errorf("a plan that is not there: got %v, want not found", err)
+		}
+	})
+}
+
+// TestShareExpectedCountedWhenRead: a day passing moves the share expected
+// of every light (序时进度) without writing it: the lights written are those
+// whose status or reasons' words moved, and each light reads, its share and
+// reasons counted for its day, as it reads once written afresh that day.
+func TestShareExpectedCountedWhenRead(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB) {
+		w := newWorld(t, db, nil)
+		w.clock.Set("2022-07-05")
+		july := w.mustPeriods(t)[6]
+		w.mustOpenPeriod(t, july)
+		w.clock.Set("2022-07-06")
+		w.mustReport(t, w.clerk(t, "区科学技术局"), july, "2.1.3", "区科学技术局", cycle.ReportTask, 50, false)
+		read := func() []*cycle.Light {
+			t.Helper()
+			ls, _, err := w.lights.FindLights(as(office), cycle.LightFilter{PeriodID: &july.ID})
+			if err != nil || len(ls) == 0 {
+				t.Fatalf("July's lights: %v (%d)", err, len(ls))
+			}
+			for _, l := range ls {
+				l.ComputedAt = time.Time{}
+			}
+			return ls
+		}
+		if _, err := w.lights.RecomputeLights(as(office), 0); err != nil {
+			t.Fatal(err)
+		}
+		before := read()
+
+		// Ten days on, every share expected has moved by two or three
+		// points.
+		w.clock.Set("2022-07-16")
+		n, err := w.lights.RecomputeLights(as(office), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := read()
+		digits := regexp.MustCompile("[0-9]+")
+		moved, worded := 0, 0
+		for i, l := range after {
+			b := before[i]
+			if l.Expected != b.Expected {
+				moved++
+			}
+			if l.Status != b.Status || digits.ReplaceAllString(l.Reason+l.ReasonEN, "#") != digits.ReplaceAllString(b.Reason+b.ReasonEN, "#") {
+				worded++
+			}
+			if l.Reason == b.Reason && strings.Contains(l.Reason, "应达") {
+				t.Errorf("task %d: the reason did not move with the day: %q", l.TaskID, l.Reason)
+			}
+		}
+		if moved < len(after)/2 || n != worded {
+			t.Errorf("ten days on: %d of %d shares expected moved, %d lights written, want most moved and %d written (those whose status or words moved)",
+				moved, len(after), n, worded)
+		}
+		// Every light written afresh the same day reads the same.
+		if err := db.Update(as(office), func(tx *sqldb.Tx) error {
+			_, err := tx.Exec("UPDATE lights SET digest = digest + 1 WHERE period_id = ?", july.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := w.lights.RecomputeLights(as(office), 0); err != nil || n != len(after) {
+			t.Fatalf("written afresh: %d (%v), want %d", n, err, len(after))
+		}
+		for i, l := range read() {
+			if !reflect.DeepEqual(l, after[i]) {
+				t.Errorf("task %d: counted when read %+v, written afresh %+v", l.TaskID, *after[i], *l)
+			}
 		}
 	})
 }
@@ -363,7 +436,10 @@ func TestBriefLights(t *testing.T) {
 			if b.AsOf != f.AsOf {
 				t.Errorf("task %d: brief as of %s, full as of %s", f.TaskID, b.AsOf, f.AsOf)
 			}
-			if b.Completion != 0 || b.Expected != 0 || b.Reached != nil || !b.ComputedAt.IsZero() {
+			if b.Expected != f.Expected {
+				t.Errorf("task %d: brief expects %d%%, full %d%%", f.TaskID, b.Expected, f.Expected)
+			}
+			if b.Completion != 0 || b.Reached != nil || !b.ComputedAt.IsZero() {
 				t.Errorf("task %d: the brief reading has more: %+v", f.TaskID, *b)
 			}
 			reported = reported || f.Completion == 40

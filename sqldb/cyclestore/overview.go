@@ -168,7 +168,8 @@ func readPeriodLights(tx *Tx, f *cycle.Figures, reasons bool) error {
 	if reasons {
 		q = `SELECT task_id, status, completion, reached,
 			CASE WHEN status IN ` + attention + ` THEN reason ELSE '' END,
-			CASE WHEN status IN ` + attention + ` THEN reason_en ELSE '' END
+			CASE WHEN status IN ` + attention + ` THEN reason_en ELSE '' END,
+			CASE WHEN status IN ` + attention + ` THEN timeline ELSE '' END
 			FROM lights WHERE period_id = ?`
 	}
 	// The lights' day, kept per period, which fills in their reasons.
@@ -201,7 +202,7 @@ func readPeriodLights(tx *Tx, f *cycle.Figures, reasons bool) error {
 	for rows.Next() {
 		all = append(all, cycle.Light{PlanID: f.PlanID, PeriodID: f.Period.ID, AsOf: asOf})
 		l := &all[len(all)-1]
-		dest := [...]any{int64Col{&l.TaskID}, statusCol{&l.Status}, int64Col{&completion}, &reached, &l.Reason, &l.ReasonEN}
+		dest := [...]any{int64Col{&l.TaskID}, statusCol{&l.Status}, int64Col{&completion}, &reached, &l.Reason, &l.ReasonEN, &l.Timeline}
 		n := 4
 		if reasons {
 			n = len(dest)
@@ -228,7 +229,7 @@ func readPeriodLights(tx *Tx, f *cycle.Figures, reasons bool) error {
 // figures' period that need attention.
 func readReasons(tx *Tx, f *cycle.Figures, tasks []int64) error {
 	in, args := inIDs(tasks)
-	rows, err := tx.Query("SELECT task_id, reason, reason_en FROM lights WHERE period_id = ? AND task_id IN "+in+
+	rows, err := tx.Query("SELECT task_id, reason, reason_en, timeline FROM lights WHERE period_id = ? AND task_id IN "+in+
 		" AND status IN "+attention, append([]any{f.Period.ID}, args...)...)
 	if err != nil {
 		return err
@@ -236,12 +237,12 @@ func readReasons(tx *Tx, f *cycle.Figures, tasks []int64) error {
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var reason, reasonEN string
-		if err := rows.Scan(&id, &reason, &reasonEN); err != nil {
+		var reason, reasonEN, timeline string
+		if err := rows.Scan(&id, &reason, &reasonEN, &timeline); err != nil {
 			return err
 		}
 		if l := f.Lights[id]; l != nil {
-			l.Reason, l.ReasonEN = reason, reasonEN
+			l.Reason, l.ReasonEN, l.Timeline = reason, reasonEN, timeline
 			l.Expand(f.Period.Due)
 		}
 	}

@@ -133,6 +133,7 @@ lights.completion integer NOT NULL
 lights.expected integer NOT NULL
 lights.digest bigint NOT NULL
 lights.reached text NOT NULL DEFAULT ''::text
+lights.timeline text NOT NULL DEFAULT ''::text
 login_attempts.id bigint NOT NULL IDENTITY ALWAYS
 login_attempts.account text NOT NULL
 login_attempts.address text NOT NULL

@@ -180,7 +180,7 @@ CREATE TABLE lights (
 	reason_en   TEXT NOT NULL,
 	completion  INTEGER NOT NULL,
 	expected    INTEGER NOT NULL,
-	digest      BIGINT NOT NULL, reached TEXT NOT NULL DEFAULT '',
+	digest      BIGINT NOT NULL, reached TEXT NOT NULL DEFAULT '', timeline TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (period_id, task_id)
 ) WITHOUT ROWID;
 
