@@ -84,7 +84,7 @@ func TestRecomputeEveryPlan(t *testing.T) {
 				if l.AsOf != date("2022-07-06") {
 					t.Fatalf("plan %d: a light as of %s, want 2022-07-06", p.ID, l.AsOf)
 				}
-				if strings.Contains(l.Reason, "截至") && !strings.Contains(l.Reason, "截至 7月6日") || strings.ContainsAny(l.Reason+l.ReasonEN, "\x1e\x1f") {
+				if strings.Contains(l.Reason, "截至") && !strings.Contains(l.Reason, "截至 7月6日") || strings.ContainsAny(l.Reason+l.ReasonEN, "\x1d\x1e\x1f") {
 					t.Fatalf("plan %d: a light's reason a day later: %q, %q", p.ID, l.Reason, l.ReasonEN)
 				}
 			}
@@ -147,6 +147,9 @@ func TestShareExpectedCountedWhenRead(t *testing.T) {
 			}
 			if l.Status != b.Status || digits.ReplaceAllString(l.Reason+l.ReasonEN, "#") != digits.ReplaceAllString(b.Reason+b.ReasonEN, "#") {
 				worded++
+			}
+			if strings.ContainsAny(l.Reason+l.ReasonEN, "\x1d\x1e\x1f") {
+				t.Errorf("task %d: a mark left in the reasons: %q, %q", l.TaskID, l.Reason, l.ReasonEN)
 			}
 			if l.Reason == b.Reason && strings.Contains(l.Reason, "应达") {
 				t.Errorf("task %d: the reason did not move with the day: %q", l.TaskID, l.Reason)
