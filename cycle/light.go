@@ -330,24 +330,32 @@ func TimelineText(start, end duban.Date, steps []duban.Milestone) string {
 
 // ParseTimeline reads what TimelineText wrote: the start, the end (the
 // last step's date with steps) and the steps, which have only their dates.
+// A time line without steps, as most are, allocates nothing: a page reads
+// one for each of its lights.
 func ParseTimeline(s string) (start, end duban.Date, steps []duban.Milestone, err error) {
-	fields := strings.Fields(s)
-	if len(fields) < 2 {
+	n := 0
+	for f := range strings.FieldsSeq(s) {
+		d, derr := duban.ParseDate(f)
+		if derr != nil {
+			return start, end, nil, fmt.Errorf("cycle: bad time line %q: %w", s, derr)
+		}
+		switch n {
+		case 0:
+			start = d
+		case 1:
+			end = d
+		default:
+			if n == 2 {
+				steps = append(steps, duban.Milestone{Date: end})
+			}
+			steps, end = append(steps, duban.Milestone{Date: d}), d
+		}
+		n++
+	}
+	if n < 2 {
 		return start, end, nil, fmt.Errorf("cycle: bad time line %q", s)
 	}
-	dates := make([]duban.Date, len(fields))
-	for i, f := range fields {
-		if dates[i], err = duban.ParseDate(f); err != nil {
-			return start, end, nil, fmt.Errorf("cycle: bad time line %q: %w", s, err)
-		}
-	}
-	if len(dates) > 2 {
-		steps = make([]duban.Milestone, len(dates)-1)
-		for i, d := range dates[1:] {
-			steps[i].Date = d
-		}
-	}
-	return dates[0], dates[len(dates)-1], steps, nil
+	return start, end, steps, nil
 }
 
 // linear is the share of the days from start to end (both counted) that

@@ -102,8 +102,9 @@ func benchmarkLights(b *testing.B, dsn string) {
 			sqldbtest.ReportCPU(b, cpu)
 		})
 		// Each pass is a day of July later than the one before: the
-		// lights' day moves, and the lights whose status or numbers move
-		// with it (the share expected, a report overdue) are written. Read
+		// lights' day moves, and the lights whose status or words move
+		// with it (a report overdue, a share expected crossing a
+		// threshold) are written; the share itself is counted when read. Read
 		// afresh, each pass is by a service that has read no tasks yet (a
 		// server's first pass, or one after every plan's tasks changed).
 		for _, afresh := range []bool{false, true} {
