@@ -227,6 +227,9 @@ func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, status int
 		return fmt.Errorf("web: template %s: %w", p.TemplateName(), err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	// With its length told, the page goes out in one piece rather than in
+	// chunks, and the browser knows when it has all of it.
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	// A failed write means the client went away: no one to tell.
 	w.Write(buf.Bytes())

@@ -283,6 +283,9 @@ func TestPages(t *testing.T) {
 			if r.Status == http.StatusOK && strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") && !strings.Contains(r.Body, "</html>") {
 				t.Errorf("%s as %s: the page is cut short", path, roleName(role))
 			}
+			if got := r.Header.Get("Content-Length"); strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") && got != strconv.Itoa(len(r.Body)) {
+				t.Errorf("%s as %s: Content-Length %q for a page of %d bytes", path, roleName(role), got, len(r.Body))
+			}
 		}
 	}
 	if pages < 9 {
