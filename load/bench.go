@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -142,6 +143,25 @@ const (
 	// OverviewRate is the plans' overviews a second.
 	OverviewRate = 500
 )
+
+// PacedProcs is how many processors the Go scheduler gives the bench while
+// its readers keep a pace (Step.Rate): one. The bench shares the server's
+// cores, and there a second processor only adds threads spinning between
+// answers, taking time the server needs (about a tenth of a core at 1,000
+// requests a second here). Latencies count any wait this adds to the
+// bench's own side. Back-to-back steps keep every processor, since there
+// the bench must keep up with all the server answers.
+const PacedProcs = 1
+
+// keepPace sets the bench's processors for a step, and returns what puts
+// them back.
+func keepPace(s Step) (restore func()) {
+	if s.Rate == 0 {
+		return func() {}
+	}
+	prev := runtime.GOMAXPROCS(PacedProcs)
+	return func() { runtime.GOMAXPROCS(prev) }
+}
 
 // benchPasswords hash the bench's own accounts cheaply: they live in a
 // throwaway database, and signing in twenty clients is not what is
@@ -404,6 +424,7 @@ func (m *measurement) measure(cached bool) (int, error) {
 	failed := 0
 	run := func(s Step, phases ...Phase) {
 		s.Duration = m.Duration
+		defer keepPace(s)()
 		m.Report.Starting(s)
 		for _, r := range RunAll(m.ctx, phases...) {
 			m.Report.Measured(r)
@@ -456,11 +477,13 @@ func (m *measurement) measure(cached bool) (int, error) {
 			ph.Duration = s.Duration
 			wg.Go(func() { reads = Run(m.ctx, ph) })
 		}
+		restore := keepPace(s)
 		m.Report.Starting(s)
 		began := time.Now()
 		forms, sent := m.runRush(r)
 		wg.Wait()
 		ended := time.Now()
+		restore()
 		for _, res := range []*Result{reads, forms, sent} {
 			if res != nil {
 				m.Report.Measured(res)

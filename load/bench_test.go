@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -30,5 +31,24 @@ func TestServerLog(t *testing.T) {
 	l.Write([]byte(big))
 	if got := l.String(); len(got) != logTailBytes || !strings.HasSuffix(got, "end") {
 		t.Errorf("after a long write: kept %d bytes ending %q, want the last %d", len(got), got[len(got)-3:], logTailBytes)
+	}
+}
+
+// TestKeepPace gives the bench one processor for a paced step only, and
+// puts back what it had after.
+func TestKeepPace(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	restore := keepPace(Step{Kind: ReadPage})
+	if got := runtime.GOMAXPROCS(0); got != 3 {
+		t.Errorf("back to back: %d processors, want 3", got)
+	}
+	restore()
+	restore = keepPace(Step{Kind: ReadsDuringRush, Rate: ReadRate})
+	if got := runtime.GOMAXPROCS(0); got != PacedProcs {
+		t.Errorf("paced: %d processors, want %d", got, PacedProcs)
+	}
+	restore()
+	if got := runtime.GOMAXPROCS(0); got != 3 {
+		t.Errorf("after a paced step: %d processors, want 3 back", got)
 	}
 }

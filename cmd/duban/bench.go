@@ -118,7 +118,7 @@ func (p benchPrinter) Starting(s load.Step) {
 	// How the readers read: back to back, or together at a steady rate.
 	pace := "，请求一个接一个"
 	if s.Rate > 0 {
-		pace = fmt.Sprintf("，共每秒 %.0f 次（延迟从每次请求排定的时刻算起）", s.Rate)
+		pace = fmt.Sprintf("，共每秒 %.0f 次（延迟从每次请求排定的时刻算起；压测程序此时只用 %d 个 Go 处理器）", s.Rate, load.PacedProcs)
 	}
 	switch s.Kind {
 	case load.ReadPage:

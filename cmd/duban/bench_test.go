@@ -38,7 +38,7 @@ func TestBench(t *testing.T) {
 	c := newCLI(t)
 	db := filepath.Join(t.TempDir(), "bench.db")
 	bench := []string{"bench", "--db", db, "--duration", "300ms", "--plans", "2", "--tasks", "40", "--units", "12", "--clients", "2", "--writers", "4", "--months", "3"}
-	out := c.MustRun(bench, "2 个计划，80 项任务，12 个单位", "新建", "另一进程", "一分钟平均负载", "测量结束")
+	out := c.MustRun(bench, "2 个计划，80 项任务，12 个单位", "新建", "另一进程", "只用 1 个 Go 处理器", "一分钟平均负载", "测量结束")
 	cached, uncached, ok := strings.Cut(out, "== 不用页面缓存")
 	if !ok || !strings.Contains(cached, "== 使用页面缓存") {
 		t.Fatalf("want figures with the page cache, then without:\n%s", out)
