@@ -344,10 +344,11 @@ func ParseTimeline(s string) (start, end duban.Date, steps []duban.Milestone, er
 			start = d
 		case 1:
 			end = d
+		case 2:
+			// Steps: the second date was the first step's.
+			steps = append(steps, duban.Milestone{Date: end})
+			fallthrough
 		default:
-			if n == 2 {
-				steps = append(steps, duban.Milestone{Date: end})
-			}
 			steps, end = append(steps, duban.Milestone{Date: d}), d
 		}
 		n++
