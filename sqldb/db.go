@@ -56,8 +56,9 @@ type DB struct {
 	dialect dialect
 	write   *sql.DB
 	read    *sql.DB
-	// readStmts keeps the read pool's queries prepared (SQLite only).
-	readStmts *stmtCache
+	// readStmts and writeStmts keep the statements run on each pool
+	// prepared (SQLite only).
+	readStmts, writeStmts *stmtCache
 	// name says which database this is, without secrets, for messages.
 	name string
 	// file is the SQLite file as it was opened, to tell when the file at
@@ -170,8 +171,10 @@ func missingDatabase(name string) error {
 // which only the writer may.
 func (db *DB) Close() error {
 	var err error
-	if db.readStmts != nil {
-		err = db.readStmts.close()
+	for _, c := range []*stmtCache{db.readStmts, db.writeStmts} {
+		if c != nil {
+			err = errors.Join(err, c.close())
+		}
 	}
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -199,8 +202,8 @@ type Tx struct {
 	now  time.Time
 	user *duban.User
 
-	// stmts keeps the queries of a read transaction prepared, ran those it
-	// ran prepared (stmt.go).
+	// stmts keeps the statements of the transaction's pool prepared; ran
+	// lists the queries it ran prepared that return rows (stmt.go).
 	stmts *stmtCache
 	ran   []string
 
@@ -229,7 +232,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return db.internal("开始写事务", err)
 	}
-	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: duban.Timestamp(db.Now()), user: duban.UserFromContext(ctx), write: true}
+	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: duban.Timestamp(db.Now()), user: duban.UserFromContext(ctx), stmts: db.writeStmts, write: true}
 	defer sqlTx.Rollback()
 	lock := "SELECT seq, hash FROM audit_head WHERE id = 1"
 	if db.dialect == dialectPostgres {
@@ -268,7 +271,7 @@ func (db *DB) queue(ctx context.Context, fn func(tx *Tx) error) error {
 		return db.internal("开始写事务", err)
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: duban.Timestamp(db.Now()), user: duban.UserFromContext(ctx)}
+	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: duban.Timestamp(db.Now()), user: duban.UserFromContext(ctx), stmts: db.writeStmts}
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -315,7 +318,7 @@ func (d dialect) rebind(q string) string {
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 	var res sql.Result
 	var err error
-	if st := tx.prepared(q); st != nil {
+	if st := tx.prepared(q, false); st != nil {
 		res, err = st.ExecContext(tx.ctx, args...)
 	} else {
 		res, err = tx.tx.ExecContext(tx.ctx, tx.db.dialect.rebind(q), args...)
@@ -329,7 +332,7 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 	var rows *sql.Rows
 	var err error
-	if st := tx.prepared(q); st != nil {
+	if st := tx.prepared(q, true); st != nil {
 		rows, err = st.QueryContext(tx.ctx, args...)
 	} else {
 		rows, err = tx.tx.QueryContext(tx.ctx, tx.db.dialect.rebind(q), args...)
@@ -340,8 +343,12 @@ func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 	return rows, nil
 }
 
-func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
-	if st := tx.prepared(q); st != nil {
+func (tx *Tx) queryRow(q string, args ...any) *sql.Row { return tx.row(q, true, args...) }
+
+// row runs a query of one row; open says whether the row may stay unread
+// while the transaction runs other statements (see prepared).
+func (tx *Tx) row(q string, open bool, args ...any) *sql.Row {
+	if st := tx.prepared(q, open); st != nil {
 		return st.QueryRowContext(tx.ctx, args...)
 	}
 	return tx.tx.QueryRowContext(tx.ctx, tx.db.dialect.rebind(q), args...)
@@ -350,7 +357,7 @@ func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
 // insert runs an INSERT … RETURNING id and returns the id.
 func (tx *Tx) insert(q string, args ...any) (int64, error) {
 	var id int64
-	if err := tx.queryRow(q+" RETURNING id", args...).Scan(&id); err != nil {
+	if err := tx.row(q+" RETURNING id", false, args...).Scan(&id); err != nil {
 		return 0, tx.db.queryError(q, err)
 	}
 	return id, nil

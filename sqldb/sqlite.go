@@ -86,6 +86,7 @@ func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxLifetime(0)
 	db.write.SetConnMaxIdleTime(0)
+	db.writeStmts = newStmtCache(db.write)
 	if err := db.write.PingContext(ctx); err != nil {
 		db.write.Close()
 		return nil, duban.Errorf(duban.EINVALID, "无法打开数据库文件 %s：%v。请检查路径和权限。", path, err)

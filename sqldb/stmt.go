@@ -7,22 +7,26 @@ import (
 	"sync"
 )
 
-// stmtCache keeps the queries run on a SQLite pool prepared, so that SQLite
-// parses and plans each once per connection rather than once per call: on
-// a page of many short reads, parsing and planning is much of the work.
+// stmtCache keeps the statements run on a SQLite pool prepared, so that
+// SQLite parses and plans each once per connection rather than once per
+// call: on a page of many short reads, or a report's save of many short
+// writes, parsing and planning is much of the work.
 // database/sql does the keeping: a Stmt of the pool prepares itself on each connection the first
 // time it runs there and keeps it for the next time. PostgreSQL needs none:
 // its driver prepares and keeps the statements of each connection itself.
 //
-// A query not prepared yet runs unprepared while it is prepared aside,
+// A statement not prepared yet runs unprepared while it is prepared aside,
 // since preparing on the pool takes a connection of its own: a transaction
-// waiting for one while holding another could wait for ever. The queries
+// waiting for one while holding another could wait for ever. The statements
 // are written with their variable parts as parameters, so there are few of
-// them; maxStmts bounds them all the same.
+// them; maxStmts bounds them all the same. A statement is prepared the
+// second time it is seen, so that those made for one use (a list of ids of
+// a length seen once, a batch of rows) do not fill the cache.
 type stmtCache struct {
 	pool   *sql.DB
 	mu     sync.Mutex
 	stmts  map[string]*sql.Stmt // nil while being prepared, or when it cannot be
+	seen   map[string]bool      // statements seen once, not prepared yet
 	closed bool
 	// Preparing aside ends with the cache: closing it cancels what is
 	// being prepared and waits for it, so that once the store is closed no
@@ -32,22 +36,34 @@ type stmtCache struct {
 	preparing sync.WaitGroup
 }
 
-// maxStmts is how many queries a pool keeps prepared at most.
-const maxStmts = 256
+// maxStmts is how many statements a pool keeps prepared at most, and
+// maxSeen how many seen once it remembers before it forgets them all.
+const (
+	maxStmts = 256
+	maxSeen  = 1024
+)
 
 func newStmtCache(pool *sql.DB) *stmtCache {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &stmtCache{pool: pool, stmts: map[string]*sql.Stmt{}, ctx: ctx, cancel: cancel}
+	return &stmtCache{pool: pool, stmts: map[string]*sql.Stmt{}, seen: map[string]bool{}, ctx: ctx, cancel: cancel}
 }
 
-// get returns the query prepared, or nil when it is not (yet).
+// get returns the statement prepared, or nil when it is not (yet).
 func (c *stmtCache) get(q string) *sql.Stmt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	st, seen := c.stmts[q]
-	if seen || c.closed || len(c.stmts) >= maxStmts {
+	st, kept := c.stmts[q]
+	if kept || c.closed || len(c.stmts) >= maxStmts {
 		return st
 	}
+	if !c.seen[q] {
+		if len(c.seen) >= maxSeen {
+			clear(c.seen)
+		}
+		c.seen[q] = true
+		return nil
+	}
+	delete(c.seen, q)
 	c.stmts[q] = nil
 	c.preparing.Go(func() { c.prepare(q) })
 	return nil
@@ -88,11 +104,14 @@ func (c *stmtCache) close() error {
 	return err
 }
 
-// prepared returns the transaction's form of a query kept prepared, or nil
-// to run it unprepared. A transaction runs each prepared query once at most:
-// a second run while the rows of the first were still open would reset the
-// statement under them, since both are one statement of one connection.
-func (tx *Tx) prepared(q string) *sql.Stmt {
+// prepared returns the transaction's form of a statement kept prepared, or
+// nil to run it unprepared. A statement whose rows may stay open (rows) is
+// run prepared once at most in a transaction: a second run while the rows
+// of the first were still open would reset the statement under them, since
+// both are one statement of one connection. One that is done when it
+// returns (an Exec, an INSERT's id) may run prepared again and again, as
+// long as no rows of it are open.
+func (tx *Tx) prepared(q string, rows bool) *sql.Stmt {
 	if tx.stmts == nil {
 		return nil
 	}
@@ -104,6 +123,8 @@ func (tx *Tx) prepared(q string) *sql.Stmt {
 	if st == nil {
 		return nil
 	}
-	tx.ran = append(tx.ran, q)
+	if rows {
+		tx.ran = append(tx.ran, q)
+	}
 	return tx.tx.StmtContext(tx.ctx, st)
 }

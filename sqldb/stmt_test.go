@@ -81,3 +81,64 @@ func TestPreparedStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestPreparedWrites: the write connection keeps statements prepared from
+// the second time they are seen, and a write transaction runs one kept
+// prepared again and again (an INSERT's id read at once, an UPDATE), each
+// run writing its own row.
+func TestPreparedWrites(t *testing.T) {
+	ctx := duban.NewContextWithUser(context.Background(), &duban.User{Name: "test", Role: duban.RoleAdmin})
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "duban.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const insert = "INSERT INTO units (name, kind, created_at, updated_at) VALUES (?, ?, ?, ?)"
+	const rename = "UPDATE units SET name = name || ? WHERE id = ?"
+	for _, q := range []string{insert + " RETURNING id", rename} {
+		for seen := range 3 {
+			db.writeStmts.preparing.Wait()
+			if got := db.writeStmts.get(q) != nil; got != (seen == 2) {
+				t.Fatalf("%q seen %d times before: prepared %v", q, seen, got)
+			}
+		}
+	}
+	var ids []int64
+	err = db.update(ctx, func(tx *Tx) error {
+		for i := range 5 {
+			id, err := tx.insert(insert, fmt.Sprintf("区第%d局", i+1), string(duban.UnitDepartment), tx.ts(tx.now), tx.ts(tx.now))
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(rename, "（改）", id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if len(tx.ran) != 0 {
+			t.Errorf("statements done when they returned were kept from running prepared again: %q", tx.ran)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(slices.Compact(slices.Clone(ids))) != 5 {
+		t.Fatalf("ids %v: want five different", ids)
+	}
+	err = db.view(ctx, func(tx *Tx) error {
+		for i, id := range ids {
+			var name string
+			if err := tx.queryRow("SELECT name FROM units WHERE id = ?", id).Scan(&name); err != nil {
+				return err
+			}
+			if want := fmt.Sprintf("区第%d局（改）", i+1); name != want {
+				t.Errorf("unit %d: got %q, want %q", id, name, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
