@@ -170,9 +170,7 @@ func (s *AuditService) ListsHead(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	var seq int64
-	err := s.db.view(ctx, func(tx *Tx) error {
-		return tx.queryRow("SELECT COALESCE(max(seq), 0) FROM audit_events WHERE action <> '" + commentAction + "'").Scan(&seq)
-	})
+	err := s.db.viewRow(ctx, "SELECT COALESCE(max(seq), 0) FROM audit_events WHERE action <> '"+commentAction+"'").Scan(&seq)
 	return seq, err
 }
 
@@ -191,11 +189,9 @@ func (s *AuditService) Heads(ctx context.Context, unitID int64) (duban.Heads, er
 		return duban.Heads{}, err
 	}
 	var h duban.Heads
-	err := s.db.view(ctx, func(tx *Tx) error {
-		return tx.queryRow(`SELECT (SELECT COALESCE(max(seq), 0) FROM audit_events WHERE action <> '`+commentAction+`'),
-			(SELECT COALESCE(max(seq), 0) FROM audit_events WHERE `+tasksPredicate+`),
-			COALESCE((SELECT version FROM unit_lights WHERE unit_id = ?), 0)`, unitID).Scan(&h.Lists, &h.Tasks, &h.Lights)
-	})
+	err := s.db.viewRow(ctx, `SELECT (SELECT COALESCE(max(seq), 0) FROM audit_events WHERE action <> '`+commentAction+`'),
+		(SELECT COALESCE(max(seq), 0) FROM audit_events WHERE `+tasksPredicate+`),
+		COALESCE((SELECT version FROM unit_lights WHERE unit_id = ?), 0)`, unitID).Scan(&h.Lists, &h.Tasks, &h.Lights)
 	return h, err
 }
 
@@ -206,8 +202,6 @@ func (s *AuditService) AuditHead(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	var seq int64
-	err := s.db.view(ctx, func(tx *Tx) error {
-		return tx.queryRow("SELECT seq FROM audit_head WHERE id = 1").Scan(&seq)
-	})
+	err := s.db.viewRow(ctx, "SELECT seq FROM audit_head WHERE id = 1").Scan(&seq)
 	return seq, err
 }

@@ -26,6 +26,12 @@ func (db *DB) Queue(ctx context.Context, fn func(tx *Tx) error) error { return d
 // View runs fn in a read-only transaction.
 func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error { return db.view(ctx, fn) }
 
+// ViewRow runs a query of one row on its own, outside any transaction, for
+// the reads every request makes; see viewRow.
+func (db *DB) ViewRow(ctx context.Context, q string, args ...any) *Row {
+	return db.viewRow(ctx, q, args...)
+}
+
 // Exec runs a statement written with '?' placeholders.
 func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) { return tx.exec(q, args...) }
 

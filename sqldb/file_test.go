@@ -36,6 +36,9 @@ func TestDeletedWhileOpen(t *testing.T) {
 	if _, _, err := units.FindUnits(as(office), duban.UnitFilter{}); err != nil && !strings.Contains(duban.ErrorMessage(err), "已被删除") {
 		t.Errorf("a read after the file was deleted: got %v, want the units or a message saying the file was deleted", err)
 	}
+	if _, err := sqldb.NewAuditService(db).Heads(as(office), 0); err != nil && !strings.Contains(duban.ErrorMessage(err), "已被删除") {
+		t.Errorf("a read of one row after the file was deleted: got %v, want the versions or a message saying the file was deleted", err)
+	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("after the writes: the file is there again (%v)", err)
 	}

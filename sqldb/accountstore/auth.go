@@ -279,21 +279,16 @@ func (s *AuthService) FindSession(ctx context.Context, token string) (*duban.Ses
 	if token == "" {
 		return nil, errSessionEnded
 	}
-	var sess *duban.Session
-	var now time.Time
-	err := s.db.View(ctx, func(tx *Tx) error {
-		now = tx.Now()
-		row := tx.QueryRow("SELECT "+userColumns("u.")+", s.id, s.address, s.user_agent, s.created_at, s.seen_at, s.expires_at"+
-			" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?", duban.HashSecret(token))
-		sess = &duban.Session{}
-		var err error
-		sess.User, err = scanUser(row, &sess.ID, &sess.Address, &sess.UserAgent,
-			sqldb.TimeCol(&sess.CreatedAt), sqldb.TimeCol(&sess.SeenAt), sqldb.TimeCol(&sess.ExpiresAt))
-		if errors.Is(err, sql.ErrNoRows) {
-			return errSessionEnded
-		}
-		return err
-	})
+	now := duban.Timestamp(s.db.Now())
+	row := s.db.ViewRow(ctx, "SELECT "+userColumns("u.")+", s.id, s.address, s.user_agent, s.created_at, s.seen_at, s.expires_at"+
+		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?", duban.HashSecret(token))
+	sess := &duban.Session{}
+	var err error
+	sess.User, err = scanUser(row, &sess.ID, &sess.Address, &sess.UserAgent,
+		sqldb.TimeCol(&sess.CreatedAt), sqldb.TimeCol(&sess.SeenAt), sqldb.TimeCol(&sess.ExpiresAt))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errSessionEnded
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -485,20 +480,14 @@ func (s *AuthService) FindUserByAPIToken(ctx context.Context, secret string) (*d
 	if !strings.HasPrefix(secret, duban.APITokenPrefix) {
 		return nil, errBadToken
 	}
-	var u *duban.User
 	var id int64
 	var used time.Time
-	var now time.Time
-	err := s.db.View(ctx, func(tx *Tx) error {
-		now = tx.Now()
-		var err error
-		u, err = scanUser(tx.QueryRow("SELECT "+userColumns("u.")+", t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id"+
-			" WHERE t.token_hash = ? AND t.revoked_at IS NULL", duban.HashSecret(secret)), &id, sqldb.TimeCol(&used))
-		if errors.Is(err, sql.ErrNoRows) {
-			return errBadToken
-		}
-		return err
-	})
+	now := duban.Timestamp(s.db.Now())
+	u, err := scanUser(s.db.ViewRow(ctx, "SELECT "+userColumns("u.")+", t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id"+
+		" WHERE t.token_hash = ? AND t.revoked_at IS NULL", duban.HashSecret(secret)), &id, sqldb.TimeCol(&used))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errBadToken
+	}
 	if err != nil {
 		return nil, err
 	}

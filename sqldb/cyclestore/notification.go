@@ -95,15 +95,11 @@ func (s *NotificationService) CountUnreadNotifications(ctx context.Context, max 
 	c := audience(u)
 	c.add("n.read_at IS NULL")
 	var n int
-	err = s.db.View(ctx, func(tx *Tx) error {
-		var err error
-		if max > 0 {
-			n, err = tx.Count("SELECT count(*) FROM (SELECT 1 FROM notifications n"+c.where()+" LIMIT ?) unread", append(c.args, max)...)
-			return err
-		}
-		n, err = tx.Count("SELECT count(*) FROM notifications n"+c.where(), c.args...)
-		return err
-	})
+	if max > 0 {
+		err = s.db.ViewRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM notifications n"+c.where()+" LIMIT ?) unread", append(c.args, max)...).Scan(&n)
+	} else {
+		err = s.db.ViewRow(ctx, "SELECT count(*) FROM notifications n"+c.where(), c.args...).Scan(&n)
+	}
 	return n, err
 }
 
