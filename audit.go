@@ -172,4 +172,8 @@ type Heads struct {
 	// (named, or through a group): it moves whenever one of them changes.
 	// 0 when no unit was asked for.
 	Lights int64
+	// Moves is the latest move of some tasks' lights (of any unit's),
+	// after which a page of a unit's tasks lit before reads again only
+	// the lights that moved (cycle.LightService.FindLightMoves).
+	Moves int64
 }

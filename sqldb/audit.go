@@ -182,8 +182,9 @@ func (s *AuditService) ListsHead(ctx context.Context) (int64, error) {
 const tasksPredicate = "action NOT IN ('" + commentAction + "', 'report.save', 'report.submit', 'report.resubmit', 'report.return', 'report.accept')"
 
 // Heads returns ListsHead, the latest event that is neither a comment nor
-// a report, and the version of a unit's tasks' lights (0 for unit 0), to
-// anyone signed in, in one query along the indexes kept for them.
+// a report, the version of a unit's tasks' lights (0 for unit 0) and the
+// latest move of lights, to anyone signed in, in one query along the
+// indexes kept for them.
 func (s *AuditService) Heads(ctx context.Context, unitID int64) (duban.Heads, error) {
 	if _, err := duban.Authorize(ctx, "查看数据版本", duban.CanRead); err != nil {
 		return duban.Heads{}, err
@@ -191,7 +192,8 @@ func (s *AuditService) Heads(ctx context.Context, unitID int64) (duban.Heads, er
 	var h duban.Heads
 	err := s.db.viewRow(ctx, `SELECT (SELECT COALESCE(max(seq), 0) FROM audit_events WHERE action <> '`+commentAction+`'),
 		(SELECT COALESCE(max(seq), 0) FROM audit_events WHERE `+tasksPredicate+`),
-		COALESCE((SELECT version FROM unit_lights WHERE unit_id = ?), 0)`, unitID).Scan(&h.Lists, &h.Tasks, &h.Lights)
+		COALESCE((SELECT version FROM unit_lights WHERE unit_id = ?), 0),
+		(SELECT COALESCE(max(seq), 0) FROM light_moves)`, unitID).Scan(&h.Lists, &h.Tasks, &h.Lights, &h.Moves)
 	return h, err
 }
 

@@ -1105,18 +1105,36 @@ func moveUnitLights(tx *Tx, w *lightWrites, unlit func(periods []int64) (bool, e
 		return moveEveryUnitLights(tx)
 	}
 	in, args := inIDs(tasks)
-	_, err := tx.Exec(`INSERT INTO unit_lights (unit_id, version)
+	if _, err := tx.Exec(`INSERT INTO unit_lights (unit_id, version)
 		SELECT DISTINCT u, 1 FROM (SELECT o.unit_id AS u FROM task_owners o WHERE o.task_id IN `+in+` AND o.unit_id IS NOT NULL
 			UNION SELECT m.unit_id FROM task_owners o JOIN unit_members m ON m.group_id = o.unit_id WHERE o.task_id IN `+in+`) reached
-		WHERE u IS NOT NULL`+unitLightsUpsert, append(args, args...)...)
+		WHERE u IS NOT NULL`+unitLightsUpsert, append(args, args...)...); err != nil {
+		return err
+	}
+	values := strings.Repeat("(?), ", len(tasks)-1) + "(?)"
+	if _, err := tx.Exec("INSERT INTO light_moves (task_id) VALUES "+values, args...); err != nil {
+		return err
+	}
+	_, err := tx.Exec("DELETE FROM light_moves WHERE seq < (SELECT max(seq) FROM light_moves) - ?", keptMoves)
 	return err
 }
 
-// moveEveryUnitLights moves the version of every unit's lights.
+// moveEveryUnitLights moves the version of every unit's lights, with a
+// move of every task, before which no page needs the moves any more.
 func moveEveryUnitLights(tx *Tx) error {
-	_, err := tx.Exec("INSERT INTO unit_lights (unit_id, version) SELECT id, 1 FROM units WHERE true" + unitLightsUpsert)
+	if _, err := tx.Exec("INSERT INTO unit_lights (unit_id, version) SELECT id, 1 FROM units WHERE true" + unitLightsUpsert); err != nil {
+		return err
+	}
+	if _, err := tx.Exec("INSERT INTO light_moves (task_id) VALUES (NULL)"); err != nil {
+		return err
+	}
+	_, err := tx.Exec("DELETE FROM light_moves WHERE seq < (SELECT max(seq) FROM light_moves)")
 	return err
 }
+
+// keptMoves is how many of the latest moves of tasks' lights are kept at
+// least (light_moves): a page kept from before them reads all its lights.
+const keptMoves = 4096
 
 // unitLightsUpsert moves a unit's lights' version on an INSERT into
 // unit_lights. The WHERE of each SELECT that feeds it lets SQLite tell its
@@ -1185,6 +1203,60 @@ func lightColumns(ls []lightWrite) *lightArrays {
 		c.reasons[i], c.reasonsEN[i], c.timelines[i], c.reached[i] = l.Reason, l.ReasonEN, l.Timeline, cycle.ReachedText(l.Reached)
 	}
 	return c
+}
+
+// maxMoves is how many moves of tasks' lights FindLightMoves returns at
+// most: beyond them, a page reads all its lights at once.
+const maxMoves = 200
+
+// FindLightMoves returns the tasks whose lights moved after move after,
+// through move through, or every (see cycle.LightService).
+func (s *LightService) FindLightMoves(ctx context.Context, after, through int64) ([]int64, bool, error) {
+	if _, err := duban.Authorize(ctx, "查看状态灯", duban.CanRead); err != nil {
+		return nil, false, err
+	}
+	switch {
+	case through == after:
+		return nil, false, nil
+	case through < after:
+		return nil, true, nil
+	}
+	var tasks []int64
+	every := false
+	err := s.db.View(ctx, func(tx *Tx) error {
+		// The oldest moves are deleted: those after "after" are all kept
+		// while "after" is.
+		var oldest int64
+		if err := tx.QueryRow("SELECT COALESCE(min(seq), 0) FROM light_moves").Scan(&oldest); err != nil {
+			return err
+		}
+		if oldest == 0 || oldest > after {
+			every = true
+			return nil
+		}
+		rows, err := tx.Query("SELECT task_id FROM light_moves WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", after, through, maxMoves+1)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var task sql.NullInt64
+			if err := rows.Scan(&task); err != nil {
+				return err
+			}
+			if !task.Valid || len(tasks) == maxMoves {
+				every = true
+				return nil
+			}
+			tasks = append(tasks, task.Int64)
+		}
+		return rows.Err()
+	})
+	if err != nil || every {
+		return nil, every, err
+	}
+	slices.Sort(tasks)
+	return slices.Compact(tasks), false, nil
 }
 
 // FindLights returns kept lights, in plan, period and task order. Latest

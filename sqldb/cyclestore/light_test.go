@@ -205,10 +205,27 @@ func TestHeadsOfUnits(t *testing.T) {
 			}
 			return lists, tasks, lights
 		}
+		// The moves of lights name the tasks whose lights moved.
+		movesHead := func() int64 {
+			t.Helper()
+			h, err := audit.Heads(as(office), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h.Moves
+		}
 		step := func(what string, change func(), moved ...string) {
 			t.Helper()
 			lists, tasks, before := heads()
+			from := movesHead()
 			change()
+			through := movesHead()
+			if got, every, err := w.lights.FindLightMoves(as(reader), from, through); err != nil || every {
+				t.Errorf("%s: the tasks whose lights moved: %v, every %v", what, err, every)
+			} else if no := slices.Contains(moved, "区科学技术局"); (len(got) == 1 && got[0] == w.tasks["2.1.3"].ID) != no ||
+				(len(moved) == 0) != (len(got) == 0) {
+				t.Errorf("%s: tasks %v moved, want 2.1.3's (%d) %v, some %v", what, got, w.tasks["2.1.3"].ID, no, len(moved) > 0)
+			}
 			l, tk, after := heads()
 			if l == lists || tk != tasks {
 				t.Errorf("%s: lists head %d → %d, tasks head %d → %d; want the first moved, the second not", what, lists, l, tasks, tk)
@@ -276,8 +293,25 @@ func TestManyLightsMoveEveryUnit(t *testing.T) {
 		if n, err := w.lights.RecomputeLights(as(office), big.ID); err != nil || n != 300 {
 			t.Fatalf("300 lights altered: %d lights changed (%v), want 300", n, err)
 		}
-		if after, err := audit.Heads(as(office), spared); err != nil || after.Lights == before.Lights {
+		after, err := audit.Heads(as(office), spared)
+		if err != nil || after.Lights == before.Lights {
 			t.Errorf("300 lights of another plan recomputed: %s's lights version %d → %d (%v), want moved", "区审计局", before.Lights, after.Lights, err)
+		}
+		// Every task's lights moved: a page reads all of its own again,
+		// as does a page lit before moves no longer kept.
+		for _, from := range []int64{before.Moves, 0} {
+			if tasks, every, err := w.lights.FindLightMoves(as(reader), from, after.Moves); err != nil || !every || tasks != nil {
+				t.Errorf("moves after %d: tasks %v, every %v (%v); want every", from, tasks, every, err)
+			}
+		}
+		if _, every, err := w.lights.FindLightMoves(as(reader), after.Moves+1, after.Moves); err != nil || !every {
+			t.Errorf("moves after one to come: every %v (%v), want every", every, err)
+		}
+		if tasks, every, err := w.lights.FindLightMoves(as(reader), after.Moves, after.Moves); err != nil || every || tasks != nil {
+			t.Errorf("no move since: tasks %v, every %v (%v); want none", tasks, every, err)
+		}
+		if _, _, err := w.lights.FindLightMoves(as(nil), before.Moves, after.Moves); duban.ErrorCode(err) != duban.EUNAUTHORIZED {
+			t.Errorf("nobody: got %v, want unauthorized", err)
 		}
 	})
 }

@@ -41,6 +41,7 @@ func mustReopen(t testing.TB, db *sqldb.DB) *sqldb.DB {
 // office acts for the 督查室 in the tests; its ID is no stored account's.
 var (
 	office   = sqldbtest.Office
+	reader   = &duban.User{ID: 9, Name: "reader", Role: duban.RoleViewer}
 	as       = sqldbtest.As
 	wantCode = sqldbtest.WantCode
 )

@@ -123,6 +123,8 @@ light_counts.tasks integer NOT NULL
 light_days.period_id bigint NOT NULL
 light_days.as_of text NOT NULL
 light_days.computed_at timestamp with time zone NOT NULL
+light_moves.seq bigint NOT NULL DEFAULT nextval('light_moves_seq_seq'::regclass)
+light_moves.task_id bigint
 lights.period_id bigint NOT NULL
 lights.task_id bigint NOT NULL
 lights.plan_id bigint NOT NULL
@@ -391,6 +393,7 @@ light_counts light_counts_period_id_fkey FOREIGN KEY (period_id) REFERENCES peri
 light_counts light_counts_pkey PRIMARY KEY (period_id, status)
 light_days light_days_period_id_fkey FOREIGN KEY (period_id) REFERENCES periods(id)
 light_days light_days_pkey PRIMARY KEY (period_id)
+light_moves light_moves_pkey PRIMARY KEY (seq)
 lights lights_period_id_fkey FOREIGN KEY (period_id) REFERENCES periods(id)
 lights lights_pkey PRIMARY KEY (period_id, task_id)
 lights lights_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES plans(id)
@@ -521,6 +524,7 @@ CREATE UNIQUE INDEX leaders_name_key ON leaders USING btree (name)
 CREATE UNIQUE INDEX leaders_pkey ON leaders USING btree (id)
 CREATE UNIQUE INDEX light_counts_pkey ON light_counts USING btree (period_id, status)
 CREATE UNIQUE INDEX light_days_pkey ON light_days USING btree (period_id)
+CREATE UNIQUE INDEX light_moves_pkey ON light_moves USING btree (seq)
 CREATE UNIQUE INDEX lights_pkey ON lights USING btree (period_id, task_id)
 CREATE INDEX lights_plan ON lights USING btree (plan_id, status)
 CREATE INDEX lights_task ON lights USING btree (task_id, period_id)

@@ -171,6 +171,11 @@ CREATE TABLE light_days (
 	computed_at TEXT NOT NULL
 );
 
+CREATE TABLE light_moves (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	task_id INTEGER
+);
+
 CREATE TABLE lights (
 	period_id   INTEGER NOT NULL REFERENCES periods (id),
 	task_id     INTEGER NOT NULL REFERENCES tasks (id),
