@@ -120,6 +120,11 @@ type UnitPage struct {
 	// not depend on the lights (a list filtered by them).
 	Build  func() (Page, error)
 	Lights func(Page) (Page, error)
+	// Relight, when not nil, returns a copy of a page Lights made with
+	// the lights of those of the tasks given that are on it read again,
+	// so that a page whose lights moved reads those that moved (a
+	// report's task's) rather than all of them.
+	Relight func(lit Page, tasks []int64) (Page, error)
 }
 
 // RenderCachedUnit is RenderCached for a page of one unit's tasks, kept
@@ -131,38 +136,57 @@ type UnitPage struct {
 func (s *Server) RenderCachedUnit(w http.ResponseWriter, r *http.Request, up UnitPage) error {
 	build := up.Build
 	if up.Lights != nil {
-		build = func() (Page, error) {
-			p, err := s.unitData(r, up)
-			if err != nil {
-				return nil, err
-			}
-			return up.Lights(p)
-		}
+		build = func() (Page, error) { return s.litUnitPage(r, up) }
 	}
 	return s.renderCached(w, r, up.Key, up.Unit, build)
 }
 
-// unitData returns what Build reads of a unit's page, kept per version of
-// the tasks and the directory.
-func (s *Server) unitData(r *http.Request, up UnitPage) (Page, error) {
+// litUnitPage returns a unit's page with its lights: from what Build read,
+// kept per version of the tasks and the directory, and the lights read
+// anew, or, when the page was lit before at this version, that page with
+// the lights of its tasks that moved since read again.
+func (s *Server) litUnitPage(r *http.Request, up UnitPage) (Page, error) {
 	u := duban.UserFromContext(r.Context())
 	if s.data == nil || u == nil {
-		return up.Build()
+		p, err := up.Build()
+		if err != nil {
+			return nil, err
+		}
+		return up.Lights(p)
 	}
 	h, err := s.heads(r, up.Unit)
 	if err != nil {
 		return nil, err
 	}
 	key := fmt.Sprintf("unit %d\x00%s\x00%s\x00%s", up.Unit, up.Key, state(r).lang, u.Role)
-	if p, ok := s.data.get(key, h.Tasks); ok {
-		return p, nil
+	kept, ok := s.data.get(key, h.Tasks)
+	if !ok {
+		p, err := up.Build()
+		if err != nil {
+			return nil, err
+		}
+		kept = &keptData{key: key, tasks: h.Tasks, page: p}
+		s.data.put(kept)
 	}
-	p, err := up.Build()
+	if lit, moves := s.data.lit(kept); lit != nil && up.Relight != nil {
+		tasks, every, err := s.svc.Lights.FindLightMoves(r.Context(), moves, h.Moves)
+		if err != nil {
+			return nil, err
+		}
+		if !every {
+			if lit, err = up.Relight(lit, tasks); err != nil {
+				return nil, err
+			}
+			s.data.setLit(kept, lit, h.Moves)
+			return lit, nil
+		}
+	}
+	lit, err := up.Lights(kept.page)
 	if err != nil {
 		return nil, err
 	}
-	s.data.put(key, h.Tasks, p)
-	return p, nil
+	s.data.setLit(kept, lit, h.Moves)
+	return lit, nil
 }
 
 func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, key string, unitID int64, build func() (Page, error)) error {
@@ -216,11 +240,15 @@ type dataCache struct {
 	lru   *list.List
 }
 
-// keptData is one page's data at one version.
+// keptData is one page's data at one version, with the page lit last
+// from it and the move of lights it was lit at (duban.Heads.Moves).
 type keptData struct {
 	key   string
 	tasks int64
 	page  Page
+	// lit and moves are the cache's to guard.
+	lit   Page
+	moves int64
 }
 
 // defaultDataCache is how many pages' data are kept: each unit's page and
@@ -232,7 +260,7 @@ func newDataCache(max int) *dataCache {
 }
 
 // get returns the data of key read at the version tasks, if kept.
-func (c *dataCache) get(key string, tasks int64) (Page, bool) {
+func (c *dataCache) get(key string, tasks int64) (*keptData, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.items[key]
@@ -240,18 +268,35 @@ func (c *dataCache) get(key string, tasks int64) (Page, bool) {
 		return nil, false
 	}
 	c.lru.MoveToFront(e)
-	return e.Value.(*keptData).page, true
+	return e.Value.(*keptData), true
+}
+
+// lit returns the page lit last from data d and the move of lights it was
+// lit at, or nil.
+func (c *dataCache) lit(d *keptData) (Page, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return d.lit, d.moves
+}
+
+// setLit keeps a page lit from data d at a move of lights. Of two requests
+// lighting it at once either may keep its page: each has every move up to
+// its own, and a later request reads again those after it.
+func (c *dataCache) setLit(d *keptData, lit Page, moves int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d.lit, d.moves = lit, moves
 }
 
 // put keeps data, replacing an older one of the same key and dropping the
 // least recently used beyond the number.
-func (c *dataCache) put(key string, tasks int64, p Page) {
+func (c *dataCache) put(d *keptData) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.items[key]; ok {
+	if e, ok := c.items[d.key]; ok {
 		c.lru.Remove(e)
 	}
-	c.items[key] = c.lru.PushFront(&keptData{key: key, tasks: tasks, page: p})
+	c.items[d.key] = c.lru.PushFront(d)
 	for c.lru.Len() > c.max {
 		e := c.lru.Back()
 		c.lru.Remove(e)

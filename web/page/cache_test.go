@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -32,6 +34,30 @@ func (c *countingTasks) FindTasks(ctx context.Context, f duban.TaskFilter) ([]*d
 
 func (c *countingTasks) count() int64 { return c.lists.Load() }
 
+// countingLights notes the tasks whose lights lists read, to tell a page
+// lit afresh from a page whose moved lights alone were read again.
+type countingLights struct {
+	cycle.LightService
+	mu   sync.Mutex
+	read [][]int64
+}
+
+func (c *countingLights) FindLights(ctx context.Context, f cycle.LightFilter) ([]*cycle.Light, int, error) {
+	if f.TaskIDs != nil {
+		c.mu.Lock()
+		c.read = append(c.read, f.TaskIDs)
+		c.mu.Unlock()
+	}
+	return c.LightService.FindLights(ctx, f)
+}
+
+// since returns the tasks read since the n-th list, and how many lists.
+func (c *countingLights) since(n int) ([][]int64, int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.read[n:]), len(c.read)
+}
+
 // TestUnitPagesFollowLights: the pages of a unit's tasks (its page, the
 // ledger filtered by it) are kept until the tasks or their lights change,
 // on every server of one store. A clerk hands in a task's report on one
@@ -50,6 +76,8 @@ func TestUnitPagesFollowLights(t *testing.T) {
 			svc := webtest.Services(db)
 			tasks := &countingTasks{TaskService: svc.Tasks}
 			svc.Tasks = tasks
+			lights := &countingLights{LightService: svc.Lights}
+			svc.Lights = lights
 			srv, err := webtest.NewServer(web.Config{Logger: slog.New(slog.DiscardHandler), Now: w.DB.Now}, svc)
 			if err != nil {
 				t.Fatal(err)
@@ -131,10 +159,17 @@ func TestUnitPagesFollowLights(t *testing.T) {
 			}
 			reason := ls[0].Reason
 			n = tasks.count()
+			_, lit := lights.since(0)
 			read(clerkUnit, reason)
 			read(coUnit, reason)
 			if got := tasks.count(); got != n {
 				t.Errorf("after the report: %d lists of tasks read afresh, want none (only the lights)", got-n)
+			}
+			// Of the pages' lights, those of the task alone were read again.
+			if again, _ := lights.since(lit); len(again) != 4 || slices.ContainsFunc(again, func(ids []int64) bool {
+				return !slices.Equal(ids, []int64{task.ID})
+			}) {
+				t.Errorf("after the report: the four pages read the lights of tasks %v, want each the task's (%d) alone", again, task.ID)
 			}
 			for _, p := range pages(clerkUnit) {
 				if strings.Contains(before[p], reason) {

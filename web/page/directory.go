@@ -143,6 +143,14 @@ func (s *Server) unit(w http.ResponseWriter, r *http.Request) error {
 			lights, err := s.lightsOf(r.Context(), slices.Concat(lead.Tasks, shared.Tasks))
 			lead.Lights, shared.Lights = lights, lights
 			return &c, err
+		},
+		Relight: func(p web.Page, moved []int64) (web.Page, error) {
+			c := *p.(*unitPage)
+			lead, shared := *c.Lead, *c.Shared
+			c.Lead, c.Shared = &lead, &shared
+			lights, err := s.relightOf(r.Context(), lead.Lights, slices.Concat(lead.Tasks, shared.Tasks), moved)
+			lead.Lights, shared.Lights = lights, lights
+			return &c, err
 		}})
 }
 

@@ -175,6 +175,12 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) error {
 			c.Lights, err = s.lightsOf(r.Context(), c.Tasks)
 			return &c, err
 		}
+		up.Relight = func(p web.Page, moved []int64) (web.Page, error) {
+			c := *p.(*ledgerPage)
+			var err error
+			c.Lights, err = s.relightOf(r.Context(), c.Lights, c.Tasks, moved)
+			return &c, err
+		}
 	}
 	return s.RenderCachedUnit(w, r, up)
 }

@@ -3,6 +3,7 @@ package page
 import (
 	"context"
 	"html/template"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -65,6 +66,33 @@ func (s *Server) lightsOf(ctx context.Context, tasks []*duban.Task) (map[int64]*
 	}
 	for _, l := range ls {
 		out[l.TaskID] = l
+	}
+	return out, nil
+}
+
+// relightOf returns the lights of a page's tasks (lightsOf) with those of
+// the tasks moved that are on it read again; lights is not changed.
+func (s *Server) relightOf(ctx context.Context, lights map[int64]*cycle.Light, tasks []*duban.Task, moved []int64) (map[int64]*cycle.Light, error) {
+	var again []*duban.Task
+	for _, t := range tasks {
+		if _, ok := slices.BinarySearch(moved, t.ID); ok {
+			again = append(again, t)
+		}
+	}
+	if len(again) == 0 {
+		return lights, nil
+	}
+	fresh, err := s.lightsOf(ctx, again)
+	if err != nil {
+		return nil, err
+	}
+	out := maps.Clone(lights)
+	for _, t := range again {
+		if l, ok := fresh[t.ID]; ok {
+			out[t.ID] = l
+		} else {
+			delete(out, t.ID)
+		}
 	}
 	return out, nil
 }
