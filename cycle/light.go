@@ -660,7 +660,8 @@ type LightService interface {
 	// FindLights returns kept lights and how many match.
 	FindLights(ctx context.Context, filter LightFilter) ([]*Light, int, error)
 	// FindLightMoves returns the tasks whose lights moved after move
-	// after, through move through (duban.Heads.Moves), or every when that
+	// after, through move through (duban.Heads.Moves), in the order of
+	// their ids, or every when that
 	// cannot be told: every task's moved, or the moves of then are no
 	// longer kept, or they are many.
 	FindLightMoves(ctx context.Context, after, through int64) (tasks []int64, every bool, err error)

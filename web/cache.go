@@ -121,7 +121,8 @@ type UnitPage struct {
 	Build  func() (Page, error)
 	Lights func(Page) (Page, error)
 	// Relight, when not nil, returns a copy of a page Lights made with
-	// the lights of those of the tasks given that are on it read again,
+	// the lights of those of the tasks given (in the order of their ids,
+	// as FindLightMoves returns them) that are on it read again,
 	// so that a page whose lights moved reads those that moved (a
 	// report's task's) rather than all of them.
 	Relight func(lit Page, tasks []int64) (Page, error)
