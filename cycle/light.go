@@ -661,9 +661,8 @@ type LightService interface {
 	FindLights(ctx context.Context, filter LightFilter) ([]*Light, int, error)
 	// FindLightMoves returns the tasks whose lights moved after move
 	// after, through move through (duban.Heads.Moves), in the order of
-	// their ids, or every when that
-	// cannot be told: every task's moved, or the moves of then are no
-	// longer kept, or they are many.
+	// their ids, or every when that cannot be told: every task's moved,
+	// or the moves of then are no longer kept, or they are many.
 	FindLightMoves(ctx context.Context, after, through int64) (tasks []int64, every bool, err error)
 	// RecomputeLights computes again the lights of a plan's open periods
 	// as of today (every published plan's when planID is 0, at once) and

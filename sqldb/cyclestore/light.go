@@ -1224,24 +1224,29 @@ func (s *LightService) FindLightMoves(ctx context.Context, after, through int64)
 	var tasks []int64
 	every := false
 	err := s.db.View(ctx, func(tx *Tx) error {
-		// The oldest moves are deleted: those after "after" are all kept
-		// while "after" is.
-		var oldest int64
-		if err := tx.QueryRow("SELECT COALESCE(min(seq), 0) FROM light_moves").Scan(&oldest); err != nil {
-			return err
-		}
-		if oldest == 0 || oldest > after {
-			every = true
-			return nil
-		}
-		rows, err := tx.Query("SELECT task_id FROM light_moves WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", after, through, maxMoves+1)
+		// The oldest moves are deleted, never one in the middle: those
+		// after "after" are all kept while "after" itself is, which is
+		// read first.
+		rows, err := tx.Query("SELECT seq, task_id FROM light_moves WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?", after, through, maxMoves+2)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		var seq int64
+		var task sql.NullInt64
+		if !rows.Next() {
+			every = true // not even "after" is kept
+			return rows.Err()
+		}
+		if err := rows.Scan(&seq, &task); err != nil {
+			return err
+		}
+		if seq != after {
+			every = true // the moves of then are gone
+			return nil
+		}
 		for rows.Next() {
-			var task sql.NullInt64
-			if err := rows.Scan(&task); err != nil {
+			if err := rows.Scan(&seq, &task); err != nil {
 				return err
 			}
 			if !task.Valid || len(tasks) == maxMoves {

@@ -94,12 +94,12 @@ func (s *NotificationService) CountUnreadNotifications(ctx context.Context, max 
 	}
 	c := audience(u)
 	c.add("n.read_at IS NULL")
-	var n int
+	q, args := "SELECT count(*) FROM notifications n"+c.where(), c.args
 	if max > 0 {
-		err = s.db.ViewRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM notifications n"+c.where()+" LIMIT ?) unread", append(c.args, max)...).Scan(&n)
-	} else {
-		err = s.db.ViewRow(ctx, "SELECT count(*) FROM notifications n"+c.where(), c.args...).Scan(&n)
+		q, args = "SELECT count(*) FROM (SELECT 1 FROM notifications n"+c.where()+" LIMIT ?) unread", append(c.args, max)
 	}
+	var n int
+	err = s.db.ViewRow(ctx, q, args...).Scan(&n)
 	return n, err
 }
 
