@@ -721,7 +721,8 @@ func loadSums(tx *Tx, d *lightData, cond string, args []any) error {
 }
 
 // keptLight is what a recomputation reads of a kept light: its digest,
-// and its status, which tells whether the lights' plan index must change.
+// and its status, which tells whether its period's counts by status
+// change.
 type keptLight struct {
 	digest int64
 	status cycle.LightStatus
@@ -914,10 +915,9 @@ type lightWrite struct {
 }
 
 // lightWrites are the lights a recomputation keeps: fresh ones (not kept
-// yet, or with another status) and those whose status stays the same.
-// These are written without their status and plan, so that the lights'
-// plan index (plan, status) is left as it is: a day passing moves the
-// share expected of many lights, and mostly nothing else.
+// yet, or with another status), whose periods' counts by status
+// (light_counts) are counted again, and those whose status stays the
+// same, written over without it.
 type lightWrites struct {
 	fresh, same []lightWrite
 	// everyUnit is set once writing them moved every unit's lights

@@ -526,7 +526,7 @@ CREATE UNIQUE INDEX light_counts_pkey ON light_counts USING btree (period_id, st
 CREATE UNIQUE INDEX light_days_pkey ON light_days USING btree (period_id)
 CREATE UNIQUE INDEX light_moves_pkey ON light_moves USING btree (seq)
 CREATE UNIQUE INDEX lights_pkey ON lights USING btree (period_id, task_id)
-CREATE INDEX lights_plan ON lights USING btree (plan_id, status)
+CREATE INDEX lights_plan ON lights USING btree (plan_id)
 CREATE INDEX lights_task ON lights USING btree (task_id, period_id)
 CREATE INDEX login_attempts_address ON login_attempts USING btree (address, at)
 CREATE INDEX login_attempts_at ON login_attempts USING btree (at)

@@ -521,7 +521,7 @@ CREATE INDEX deliveries_unit ON deliveries (unit_id, id);
 
 CREATE INDEX form_drafts_expires ON form_drafts (expires_at);
 
-CREATE INDEX lights_plan ON lights (plan_id, status);
+CREATE INDEX lights_plan ON lights (plan_id);
 
 CREATE INDEX lights_task ON lights (task_id, period_id);
 
