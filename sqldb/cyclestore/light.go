@@ -1111,24 +1111,30 @@ func moveUnitLights(tx *Tx, w *lightWrites, unlit func(periods []int64) (bool, e
 		WHERE u IS NOT NULL`+unitLightsUpsert, append(args, args...)...); err != nil {
 		return err
 	}
-	values := strings.Repeat("(?), ", len(tasks)-1) + "(?)"
-	if _, err := tx.Exec("INSERT INTO light_moves (task_id) VALUES "+values, args...); err != nil {
-		return err
-	}
-	_, err := tx.Exec("DELETE FROM light_moves WHERE seq < (SELECT max(seq) FROM light_moves) - ?", keptMoves)
-	return err
+	return addLightMoves(tx, args)
 }
 
 // moveEveryUnitLights moves the version of every unit's lights, with a
-// move of every task, before which no page needs the moves any more.
+// move of every task.
 func moveEveryUnitLights(tx *Tx) error {
 	if _, err := tx.Exec("INSERT INTO unit_lights (unit_id, version) SELECT id, 1 FROM units WHERE true" + unitLightsUpsert); err != nil {
 		return err
 	}
-	if _, err := tx.Exec("INSERT INTO light_moves (task_id) VALUES (NULL)"); err != nil {
+	return addLightMoves(tx, nil)
+}
+
+// addLightMoves records a move of the lights of tasks (of every task when
+// none is given) and deletes the moves no page needs any more: those
+// before a move of every task, or else beyond the latest keptMoves.
+func addLightMoves(tx *Tx, tasks []any) error {
+	values, keep := "(NULL)", 0
+	if len(tasks) > 0 {
+		values, keep = strings.Repeat("(?), ", len(tasks)-1)+"(?)", keptMoves
+	}
+	if _, err := tx.Exec("INSERT INTO light_moves (task_id) VALUES "+values, tasks...); err != nil {
 		return err
 	}
-	_, err := tx.Exec("DELETE FROM light_moves WHERE seq < (SELECT max(seq) FROM light_moves)")
+	_, err := tx.Exec("DELETE FROM light_moves WHERE seq < (SELECT max(seq) FROM light_moves) - ?", keep)
 	return err
 }
 

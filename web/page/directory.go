@@ -137,21 +137,26 @@ func (s *Server) unit(w http.ResponseWriter, r *http.Request) error {
 	return s.RenderCachedUnit(w, r, web.UnitPage{Key: r.URL.RequestURI(), Unit: id,
 		Build: func() (web.Page, error) { return s.buildUnit(r) },
 		Lights: func(p web.Page) (web.Page, error) {
-			c := *p.(*unitPage)
-			lead, shared := *c.Lead, *c.Shared
-			c.Lead, c.Shared = &lead, &shared
-			lights, err := s.lightsOf(r.Context(), slices.Concat(lead.Tasks, shared.Tasks))
-			lead.Lights, shared.Lights = lights, lights
-			return &c, err
+			return p.(*unitPage).withLights(func(_ map[int64]*cycle.Light, tasks []*duban.Task) (map[int64]*cycle.Light, error) {
+				return s.lightsOf(r.Context(), tasks)
+			})
 		},
 		Relight: func(p web.Page, moved []int64) (web.Page, error) {
-			c := *p.(*unitPage)
-			lead, shared := *c.Lead, *c.Shared
-			c.Lead, c.Shared = &lead, &shared
-			lights, err := s.relightOf(r.Context(), lead.Lights, slices.Concat(lead.Tasks, shared.Tasks), moved)
-			lead.Lights, shared.Lights = lights, lights
-			return &c, err
+			return p.(*unitPage).withLights(func(had map[int64]*cycle.Light, tasks []*duban.Task) (map[int64]*cycle.Light, error) {
+				return s.relightOf(r.Context(), had, tasks, moved)
+			})
 		}})
+}
+
+// withLights returns a copy of the page whose tasks, led and shared, show
+// the lights light returns for them all, given those the page shows.
+func (p *unitPage) withLights(light func(had map[int64]*cycle.Light, tasks []*duban.Task) (map[int64]*cycle.Light, error)) (web.Page, error) {
+	c := *p
+	lead, shared := *c.Lead, *c.Shared
+	c.Lead, c.Shared = &lead, &shared
+	lights, err := light(lead.Lights, slices.Concat(lead.Tasks, shared.Tasks))
+	lead.Lights, shared.Lights = lights, lights
+	return &c, err
 }
 
 // buildUnit reads what the page shows but its tasks' lights.
